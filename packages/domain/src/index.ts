@@ -1,0 +1,4 @@
+export * from './catalogue.js';
+export * from './identifiers.js';
+export * from './lifecycle.js';
+export * from './routing.js';

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_TYPES, EVENT_LEVELS, SECTIONS, type AccountType } from './catalogue.js';
+import {
+  MENU_KEYS,
+  canFile,
+  filingScopes,
+  isReviewer,
+  menusFor,
+  routeReview,
+  type MenuKey,
+  type ReviewRoute,
+} from './routing.js';
+
+// "level/section" pairs each account type may file. City administrators file nothing, and only
+// streets file community games.
+const CITY_AND_DISTRICT_ORGANISER_SECTIONS = [
+  'league_event',
+  'brand_event',
+  'series',
+  'x_sport',
+  'fitness_test',
+  'online_event',
+];
+const EXPECTED_FILING: Record<AccountType, string[]> = {
+  sports_bureau: [],
+  committee: [],
+  district_bureau: ['district/brand_event'],
+  contractor: [
+    ...CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `city/${section}`),
+    ...CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `district/${section}`),
+  ],
+  community_association: CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `city/${section}`),
+  street: ['district/brand_event', 'street/community_games', 'community/community_games'],
+};
+
+const XUHUI = '310104';
+const CHANGNING = '310105';
+const XUHUI_STREET = '310104003';
+
+describe('canFile', () => {
+  const cases = ACCOUNT_TYPES.flatMap((accountType) =>
+    EVENT_LEVELS.flatMap((level) =>
+      SECTIONS.map((section) => ({
+        accountType,
+        level,
+        section,
+        expected: EXPECTED_FILING[accountType].includes(`${level}/${section}`),
+      })),
+    ),
+  );
+
+  it('covers every account type, level and section', () => {
+    expect(cases).toHaveLength(6 * 4 * 7);
+    expect(cases.filter((c) => c.expected)).toHaveLength(1 + 12 + 6 + 3);
+  });
+
+  it.each(cases)('$accountType files $level $section: $expected', (c) => {
+    expect(canFile(c.accountType, c.level, c.section)).toBe(c.expected);
+  });
+
+  it('never lets anyone file city community games', () => {
+    for (const accountType of ACCOUNT_TYPES) {
+      expect(canFile(accountType, 'city', 'community_games'), accountType).toBe(false);
+    }
+  });
+});
+
+describe('filingScopes', () => {
+  it.each(ACCOUNT_TYPES)('lists the scopes of %s', (accountType) => {
+    const scopes = filingScopes(accountType).map((s) => `${s.level}/${s.section}`);
+    expect([...scopes].sort()).toEqual([...EXPECTED_FILING[accountType]].sort());
+  });
+});
+
+describe('routeReview', () => {
+  it.each([
+    ['contractor', XUHUI],
+    ['community_association', '310000'],
+    ['district_bureau', XUHUI],
+  ] as const)('routes a city event filed by %s to the committee', (accountType, divisionCode) => {
+    const route = routeReview({
+      level: 'city',
+      section: 'league_event',
+      districtCode: XUHUI,
+      filer: { accountType, divisionCode },
+    });
+    expect(route).toEqual({ kind: 'reviewer', reviewerType: 'committee' });
+  });
+
+  it('routes city-level community games to the committee', () => {
+    const route = routeReview({
+      level: 'city',
+      section: 'community_games',
+      districtCode: XUHUI,
+      filer: { accountType: 'street', divisionCode: XUHUI_STREET },
+    });
+    expect(route).toEqual({ kind: 'reviewer', reviewerType: 'committee' });
+  });
+
+  it.each(['street', 'community'] as const)(
+    'routes %s community games to the association',
+    (level) => {
+      const route = routeReview({
+        level,
+        section: 'community_games',
+        districtCode: XUHUI,
+        filer: { accountType: 'street', divisionCode: XUHUI_STREET },
+      });
+      expect(route).toEqual({ kind: 'reviewer', reviewerType: 'community_association' });
+    },
+  );
+
+  it('routes a street brand event to its district bureau', () => {
+    const route = routeReview({
+      level: 'district',
+      section: 'brand_event',
+      districtCode: XUHUI,
+      filer: { accountType: 'street', divisionCode: XUHUI_STREET },
+    });
+    expect(route).toEqual({
+      kind: 'reviewer',
+      reviewerType: 'district_bureau',
+      districtCode: XUHUI,
+    });
+  });
+
+  it('passes a bureau brand event in its district', () => {
+    const route = routeReview({
+      level: 'district',
+      section: 'brand_event',
+      districtCode: XUHUI,
+      filer: { accountType: 'district_bureau', divisionCode: XUHUI },
+    });
+    expect(route).toEqual({ kind: 'auto' });
+  });
+
+  it('routes another district bureau filing to the event district', () => {
+    // canFile rejects this filing before review, but the route must still name the bureau
+    // of the event's district and never pass it on submit.
+    const route = routeReview({
+      level: 'district',
+      section: 'brand_event',
+      districtCode: XUHUI,
+      filer: { accountType: 'district_bureau', divisionCode: CHANGNING },
+    });
+    expect(route).toEqual({
+      kind: 'reviewer',
+      reviewerType: 'district_bureau',
+      districtCode: XUHUI,
+    });
+  });
+
+  it('routes a contractor district event to the district bureau', () => {
+    const route = routeReview({
+      level: 'district',
+      section: 'league_event',
+      districtCode: CHANGNING,
+      filer: { accountType: 'contractor', divisionCode: XUHUI },
+    });
+    expect(route).toEqual({
+      kind: 'reviewer',
+      reviewerType: 'district_bureau',
+      districtCode: CHANGNING,
+    });
+  });
+});
+
+describe('isReviewer', () => {
+  const committeeRoute: ReviewRoute = { kind: 'reviewer', reviewerType: 'committee' };
+  const associationRoute: ReviewRoute = {
+    kind: 'reviewer',
+    reviewerType: 'community_association',
+  };
+  const xuhuiBureauRoute: ReviewRoute = {
+    kind: 'reviewer',
+    reviewerType: 'district_bureau',
+    districtCode: XUHUI,
+  };
+  const autoRoute: ReviewRoute = { kind: 'auto' };
+
+  it.each([
+    ['committee', '310000', committeeRoute, true],
+    ['community_association', '310000', associationRoute, true],
+    ['district_bureau', XUHUI, xuhuiBureauRoute, true],
+    ['sports_bureau', '310000', committeeRoute, false],
+    ['district_bureau', XUHUI, committeeRoute, false],
+    ['contractor', XUHUI, committeeRoute, false],
+    ['committee', '310000', associationRoute, false],
+    ['district_bureau', XUHUI, associationRoute, false],
+    ['street', XUHUI_STREET, associationRoute, false],
+    ['district_bureau', CHANGNING, xuhuiBureauRoute, false],
+    ['street', XUHUI, xuhuiBureauRoute, false],
+    ['committee', XUHUI, xuhuiBureauRoute, false],
+    ['district_bureau', XUHUI, autoRoute, false],
+    ['committee', '310000', autoRoute, false],
+  ] as const)('%s of %s on %o: %s', (accountType, divisionCode, route, expected) => {
+    expect(isReviewer({ accountType, divisionCode }, route)).toBe(expected);
+  });
+
+  it('matches the reviewer of a routed street filing', () => {
+    const route = routeReview({
+      level: 'district',
+      section: 'brand_event',
+      districtCode: XUHUI,
+      filer: { accountType: 'street', divisionCode: XUHUI_STREET },
+    });
+    expect(isReviewer({ accountType: 'district_bureau', divisionCode: XUHUI }, route)).toBe(true);
+    expect(isReviewer({ accountType: 'district_bureau', divisionCode: CHANGNING }, route)).toBe(
+      false,
+    );
+  });
+
+  it('matches no reviewer of an auto-passed filing', () => {
+    const route = routeReview({
+      level: 'district',
+      section: 'brand_event',
+      districtCode: XUHUI,
+      filer: { accountType: 'district_bureau', divisionCode: XUHUI },
+    });
+    for (const accountType of ACCOUNT_TYPES) {
+      expect(isReviewer({ accountType, divisionCode: XUHUI }, route), accountType).toBe(false);
+    }
+  });
+});
+
+describe('menusFor', () => {
+  const EXPECTED_MENUS: Record<AccountType, MenuKey[]> = {
+    sports_bureau: ['dashboard', 'events'],
+    committee: ['dashboard', 'events', 'reviews'],
+    district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
+    contractor: ['dashboard', 'events', 'filing', 'check_in'],
+    community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
+    street: ['dashboard', 'events', 'filing', 'check_in'],
+  };
+
+  it('lists the menu keys', () => {
+    expect(MENU_KEYS).toEqual(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
+  });
+
+  it.each(ACCOUNT_TYPES)('lists the menus of %s', (accountType) => {
+    expect(menusFor(accountType)).toEqual(EXPECTED_MENUS[accountType]);
+  });
+
+  it('returns a fresh array on each call', () => {
+    const first = menusFor('street');
+    first.push('reviews');
+    expect(menusFor('street')).toEqual(EXPECTED_MENUS.street);
+  });
+});

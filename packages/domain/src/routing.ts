@@ -1,0 +1,109 @@
+import type { AccountType, EventLevel, Section } from './catalogue.js';
+
+/** A level and section pair that an account type may file. */
+export interface FilingScope {
+  level: EventLevel;
+  section: Section;
+}
+
+const ORGANISER_SECTIONS: readonly Section[] = [
+  'league_event',
+  'brand_event',
+  'series',
+  'x_sport',
+  'fitness_test',
+  'online_event',
+];
+
+function pairs(levels: readonly EventLevel[], sections: readonly Section[]): FilingScope[] {
+  return levels.flatMap((level) => sections.map((section) => ({ level, section })));
+}
+
+/**
+ * What each account type may file. City administrators file nothing; a district bureau
+ * files its district's brand events; contractors and the community sports association
+ * file the city and district events they run; streets file the district brand events
+ * they host and community games.
+ */
+const FILING: Record<AccountType, readonly FilingScope[]> = {
+  sports_bureau: [],
+  committee: [],
+  district_bureau: [{ level: 'district', section: 'brand_event' }],
+  contractor: pairs(['city', 'district'], ORGANISER_SECTIONS),
+  community_association: pairs(['city'], ORGANISER_SECTIONS),
+  street: [
+    { level: 'district', section: 'brand_event' },
+    { level: 'street', section: 'community_games' },
+    { level: 'community', section: 'community_games' },
+  ],
+};
+
+/** Returns the level and section pairs an account type may file. */
+export function filingScopes(accountType: AccountType): readonly FilingScope[] {
+  return FILING[accountType];
+}
+
+/** Tells whether an account type may file an event of this level and section. */
+export function canFile(accountType: AccountType, level: EventLevel, section: Section): boolean {
+  return FILING[accountType].some((s) => s.level === level && s.section === section);
+}
+
+export type ReviewerType = 'committee' | 'district_bureau' | 'community_association';
+
+/** Who reviews a filing: nobody (it passes on submit) or one reviewer account type. */
+export type ReviewRoute =
+  { kind: 'auto' } | { kind: 'reviewer'; reviewerType: ReviewerType; districtCode?: string };
+
+/**
+ * Routes a filing to its reviewer: city events to the organising committee, community
+ * games to the community sports association, every other event to the bureau of the
+ * event's district. A district bureau's own filings in its district pass on submit.
+ */
+export function routeReview(filing: {
+  level: EventLevel;
+  section: Section;
+  districtCode: string;
+  filer: { accountType: AccountType; divisionCode: string };
+}): ReviewRoute {
+  if (filing.level === 'city') return { kind: 'reviewer', reviewerType: 'committee' };
+  if (filing.section === 'community_games') {
+    return { kind: 'reviewer', reviewerType: 'community_association' };
+  }
+  if (
+    filing.filer.accountType === 'district_bureau' &&
+    filing.filer.divisionCode === filing.districtCode
+  ) {
+    return { kind: 'auto' };
+  }
+  return { kind: 'reviewer', reviewerType: 'district_bureau', districtCode: filing.districtCode };
+}
+
+/** Tells whether an account is the reviewer a route names. */
+export function isReviewer(
+  account: { accountType: AccountType; divisionCode: string },
+  route: ReviewRoute,
+): boolean {
+  if (route.kind === 'auto') return false;
+  if (account.accountType !== route.reviewerType) return false;
+  return route.districtCode === undefined || route.districtCode === account.divisionCode;
+}
+
+export const MENU_KEYS = ['dashboard', 'events', 'filing', 'reviews', 'check_in'] as const;
+export type MenuKey = (typeof MENU_KEYS)[number];
+
+const REVIEWER_TYPES: readonly AccountType[] = [
+  'committee',
+  'district_bureau',
+  'community_association',
+];
+
+/** Returns the console menus an account type sees. */
+export function menusFor(accountType: AccountType): MenuKey[] {
+  const menus: MenuKey[] = ['dashboard'];
+  const files = FILING[accountType].length > 0;
+  if (files || accountType === 'sports_bureau' || accountType === 'committee') menus.push('events');
+  if (files) menus.push('filing');
+  if (REVIEWER_TYPES.includes(accountType)) menus.push('reviews');
+  if (files) menus.push('check_in');
+  return menus;
+}

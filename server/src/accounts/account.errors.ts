@@ -1,0 +1,18 @@
+import { defineError } from '../http/problem.js';
+
+export const InvalidCredentials = defineError(
+  'ACC_INVALID_CREDENTIALS',
+  'Username or password is wrong',
+  401,
+);
+export const SessionRequired = defineError(
+  'ACC_SESSION_REQUIRED',
+  'Sign in first: the session is missing or expired',
+  401,
+);
+export const Forbidden = defineError('ACC_FORBIDDEN', 'Account type %s may not %s', 403);
+export const OutOfScope = defineError(
+  'ACC_OUT_OF_SCOPE',
+  'Division %s is outside the account scope',
+  403,
+);

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+import { accountRoutes } from './accounts/account.routes.js';
+import { checkInRoutes } from './check-in/check-in.routes.js';
+import type { Config } from './config.js';
+import { dashboardRoutes } from './dashboards/dashboard.routes.js';
+import { isReachable, type Db } from './db/database.js';
+import { divisionRoutes } from './divisions/division.routes.js';
+import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
+import { installMetrics } from './http/metrics.js';
+import { installProblemHandler } from './http/problem.js';
+import { installWeb } from './http/web.js';
+import { registrationRoutes } from './registrations/registration.routes.js';
+import { reviewRoutes } from './reviews/review.routes.js';
+import { PersonalDataCipher } from './shared/personal-data.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+    cipher: PersonalDataCipher;
+  }
+}
+
+const REQUEST_ID = /^[\w-]{8,64}$/;
+
+/** Builds the Fastify application on an open, migrated database. It never listens. */
+export async function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    },
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.decorate('cipher', new PersonalDataCipher(config.dataKey));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installProblemHandler(app);
+  installMetrics(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'cityleague API',
+        description: 'City amateur league: divisions, events, reviews, registrations, check-in',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'divisions' },
+        { name: 'accounts' },
+        { name: 'events' },
+        { name: 'console' },
+        { name: 'reviews' },
+        { name: 'registrations' },
+        { name: 'dashboards' },
+        { name: 'operations' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'The process is up' } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    { schema: { tags: ['operations'], summary: 'The database is reachable' } },
+    async (_request, reply) => {
+      if (await isReachable(db)) return { status: 'ok' };
+      return reply.status(503).send({ status: 'unavailable' });
+    },
+  );
+
+  await app.register(divisionRoutes);
+  await app.register(accountRoutes);
+  await app.register(publicEventRoutes);
+  await app.register(registrationRoutes);
+  await app.register(consoleEventRoutes);
+  await app.register(reviewRoutes);
+  await app.register(checkInRoutes);
+  await app.register(dashboardRoutes);
+  await installWeb(app, config.webDir);
+  return app;
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Settings read from the environment once at start-up, then frozen. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  /** 32-byte key for personal data encryption and keyed hashes. */
+  readonly dataKey: Buffer;
+  readonly sessionHours: number;
+  /** Whether to trust X-Forwarded-For from a reverse proxy in front of the server. */
+  readonly trustProxy: boolean;
+  readonly seedDemo: boolean;
+  /** Folder of the built web apps, or undefined to serve the API alone. */
+  readonly webDir: string | undefined;
+}
+
+/** Raised when one or more environment variables are invalid; lists every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEV_KEY_FILE = 'dev-data-key';
+
+function parseInteger(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  range: [number, number],
+  problems: string[],
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
+    problems.push(`${name} must be an integer from ${range[0]} to ${range[1]}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function parseBoolean(
+  raw: string | undefined,
+  name: string,
+  fallback: boolean,
+  problems: string[],
+): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return fallback;
+}
+
+function decodeKey(raw: string, problems: string[]): Buffer | undefined {
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    problems.push('DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+    return undefined;
+  }
+  return key;
+}
+
+/**
+ * Reads the development data key from the data folder, creating it on first use, so that
+ * encrypted demo data stays readable across restarts. Production must set DATA_KEY.
+ */
+function developmentKey(dataDir: string): Buffer {
+  const file = join(dataDir, DEV_KEY_FILE);
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  return key;
+}
+
+/** Validates the environment and returns the frozen configuration, or throws ConfigError. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+
+  const rawEnv = environment.NODE_ENV ?? 'development';
+  let env: Config['env'] = 'development';
+  if (rawEnv === 'production' || rawEnv === 'test' || rawEnv === 'development') env = rawEnv;
+  else problems.push(`NODE_ENV must be development, production or test, got "${rawEnv}"`);
+
+  const port = parseInteger(environment.PORT, 'PORT', 3000, [0, 65535], problems);
+  const sessionHours = parseInteger(
+    environment.SESSION_HOURS,
+    'SESSION_HOURS',
+    8,
+    [1, 72],
+    problems,
+  );
+  const host = environment.HOST || '0.0.0.0';
+
+  const logLevel = environment.LOG_LEVEL || (env === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const databaseUrl = environment.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const dataDir = resolve(environment.DATA_DIR || 'data');
+  let dataKey: Buffer | undefined;
+  if (environment.DATA_KEY) dataKey = decodeKey(environment.DATA_KEY, problems);
+  else if (env === 'production') problems.push('DATA_KEY is required in production');
+
+  const seedDemo = parseBoolean(environment.SEED_DEMO, 'SEED_DEMO', env !== 'production', problems);
+  const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
+  const webDir = environment.WEB_DIR ? resolve(environment.WEB_DIR) : undefined;
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    env,
+    host,
+    port,
+    databaseUrl,
+    dataDir,
+    logLevel,
+    dataKey: dataKey ?? developmentKey(dataDir),
+    sessionHours,
+    trustProxy,
+    seedDemo,
+    webDir,
+  });
+}

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+import { principal, requireSession } from '../accounts/authenticate.js';
+import { dashboard } from './dashboard.service.js';
+
+const Counts = Type.Object({
+  draft: Type.Integer(),
+  submitted: Type.Integer(),
+  returned: Type.Integer(),
+  approved: Type.Integer(),
+  published: Type.Integer(),
+  cancelled: Type.Integer(),
+  total: Type.Integer(),
+});
+
+const Figures = {
+  events: Counts,
+  registrations: Type.Integer(),
+  checkIns: Type.Integer(),
+};
+
+const DivisionRef = {
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+};
+
+export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/dashboard',
+    {
+      preHandler: requireSession,
+      schema: {
+        tags: ['dashboards'],
+        summary: 'Event, registration and check-in counts for a division and its children',
+        querystring: Type.Object({
+          division: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
+        }),
+        response: {
+          200: Type.Object({
+            scope: Type.Object(DivisionRef),
+            ...Figures,
+            children: Type.Array(Type.Object({ ...DivisionRef, ...Figures })),
+          }),
+        },
+      },
+    },
+    async (request) => dashboard(app.db, principal(request), request.query.division),
+  );
+};

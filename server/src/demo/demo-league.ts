@@ -1,0 +1,398 @@
+import { creditCodeCheckCharacter, type AccountType } from '@cityleague/domain';
+
+import type { Principal } from '../accounts/account.repository.js';
+import * as accounts from '../accounts/account.repository.js';
+import { hashPassword } from '../accounts/account.service.js';
+import { checkIn } from '../check-in/check-in.service.js';
+import type { Db } from '../db/database.js';
+import type { EventInput } from '../events/event.schemas.js';
+import * as events from '../events/event.service.js';
+import { register } from '../registrations/registration.service.js';
+import * as reviews from '../reviews/review.service.js';
+import { uuidv7 } from '../shared/ids.js';
+import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { demoPerson } from './demo-people.js';
+
+/** The password of every demo account; demo data is only seeded outside production. */
+export const DEMO_PASSWORD = 'Demo@2026';
+
+interface DemoAccount {
+  username: string;
+  displayName: string;
+  accountType: AccountType;
+  organisation: string;
+  divisionCode: string;
+}
+
+/** One demo account of each account type, plus a second district and street. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  {
+    username: 'bureau',
+    displayName: '市体育局管理员',
+    accountType: 'sports_bureau',
+    organisation: '上海市体育局',
+    divisionCode: '3101',
+  },
+  {
+    username: 'committee',
+    displayName: '组委会审核员',
+    accountType: 'committee',
+    organisation: '上海城市业余联赛组委会',
+    divisionCode: '3101',
+  },
+  {
+    username: 'xuhui.bureau',
+    displayName: '徐汇区体育局管理员',
+    accountType: 'district_bureau',
+    organisation: '徐汇区体育局',
+    divisionCode: '310104',
+  },
+  {
+    username: 'pudong.bureau',
+    displayName: '浦东新区体育局管理员',
+    accountType: 'district_bureau',
+    organisation: '浦东新区体育局',
+    divisionCode: '310115',
+  },
+  {
+    username: 'contractor',
+    displayName: '赛事运营专员',
+    accountType: 'contractor',
+    organisation: '上海示例体育发展有限公司',
+    divisionCode: '3101',
+  },
+  {
+    username: 'association',
+    displayName: '市社区体育协会专员',
+    accountType: 'community_association',
+    organisation: '上海市社区体育协会',
+    divisionCode: '3101',
+  },
+  {
+    username: 'street.xujiahui',
+    displayName: '徐家汇街道文体干事',
+    accountType: 'street',
+    organisation: '徐家汇街道办事处',
+    divisionCode: '310104014',
+  },
+  {
+    username: 'street.lujiazui',
+    displayName: '陆家嘴街道文体干事',
+    accountType: 'street',
+    organisation: '陆家嘴街道办事处',
+    divisionCode: '310115005',
+  },
+];
+
+/** Builds an invented but well-formed unified social credit code for demo organisation n. */
+function demoCreditCode(n: number): string {
+  const first17 = `51310000MJ${String(n).padStart(7, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+function at(offsetMs: number): string {
+  return new Date(Date.now() + offsetMs).toISOString();
+}
+
+function schedule(startInDays: number, opensInDays: number, closesInDays: number) {
+  return {
+    startsAt: at(startInDays * DAY),
+    endsAt: at(startInDays * DAY + 4 * HOUR),
+    registrationOpensAt: at(opensInDays * DAY),
+    registrationClosesAt: at(closesInDays * DAY),
+  };
+}
+
+async function createAccounts(db: Db): Promise<Map<string, Principal>> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const principals = new Map<string, Principal>();
+  for (const [index, account] of DEMO_ACCOUNTS.entries()) {
+    const organisationId = uuidv7();
+    const userId = uuidv7();
+    await accounts.insertOrganisation(db, {
+      id: organisationId,
+      name: account.organisation,
+      credit_code: demoCreditCode(index + 1),
+      division_code: account.divisionCode,
+    });
+    await accounts.insertUser(db, {
+      id: userId,
+      username: account.username,
+      password_hash: passwordHash,
+      display_name: account.displayName,
+      account_type: account.accountType,
+      organisation_id: organisationId,
+      division_code: account.divisionCode,
+    });
+    const principal = await accounts.findPrincipal(db, userId);
+    if (principal) principals.set(account.username, principal);
+  }
+  return principals;
+}
+
+type Step = 'draft' | 'submitted' | 'returned' | 'approved' | 'published';
+
+interface DemoEvent {
+  filer: string;
+  reviewer?: string;
+  step: Step;
+  input: EventInput;
+  registrations?: number;
+  checkIns?: number;
+}
+
+function demoEvents(): DemoEvent[] {
+  return [
+    {
+      filer: 'contractor',
+      reviewer: 'committee',
+      step: 'published',
+      registrations: 24,
+      checkIns: 9,
+      input: {
+        name: '2026上海城市业余联赛 三人篮球赛（徐汇站）',
+        sport: 'basketball_3x3',
+        level: 'city',
+        section: 'league_event',
+        divisionCode: '310104',
+        venue: '徐汇区 上海体育场 东广场篮球场',
+        capacity: 96,
+        ...schedule(10, -2, 8),
+      },
+    },
+    {
+      filer: 'xuhui.bureau',
+      step: 'published',
+      registrations: 12,
+      checkIns: 0,
+      input: {
+        name: '徐汇滨江健康跑',
+        sport: 'running',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310104',
+        venue: '徐汇滨江 龙美术馆西岸馆 集合',
+        capacity: 2000,
+        ...schedule(14, -1, 12),
+      },
+    },
+    {
+      filer: 'association',
+      reviewer: 'committee',
+      step: 'published',
+      registrations: 8,
+      input: {
+        name: '市民体育锻炼达标赛（静安赛区）',
+        sport: 'fitness',
+        level: 'city',
+        section: 'fitness_test',
+        divisionCode: '310106',
+        venue: '静安体育中心',
+        capacity: 300,
+        ...schedule(20, -3, 18),
+      },
+    },
+    {
+      filer: 'street.xujiahui',
+      reviewer: 'association',
+      step: 'published',
+      registrations: 6,
+      checkIns: 2,
+      input: {
+        name: '徐家汇街道社区健康运动会 趣味跳绳',
+        sport: 'rope_skipping',
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310104014',
+        venue: '徐家汇街道 社区文化活动中心',
+        capacity: 6,
+        ...schedule(6, -2, 5),
+      },
+    },
+    {
+      filer: 'contractor',
+      reviewer: 'committee',
+      step: 'published',
+      input: {
+        name: '2026上海城市业余联赛 飞盘公开赛',
+        sport: 'frisbee',
+        level: 'city',
+        section: 'x_sport',
+        divisionCode: '310115',
+        venue: '浦东新区 世纪公园 7号门草坪',
+        capacity: 160,
+        ...schedule(30, 5, 25),
+      },
+    },
+    {
+      filer: 'pudong.bureau',
+      step: 'published',
+      input: {
+        name: '浦东新区市民游泳赛',
+        sport: 'swimming',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310115',
+        venue: '浦东游泳馆',
+        capacity: 150,
+        ...schedule(3, -10, -1),
+      },
+    },
+    {
+      filer: 'xuhui.bureau',
+      step: 'approved',
+      input: {
+        name: '徐汇区全民健身日 乒乓球团体赛',
+        sport: 'table_tennis',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310104',
+        venue: '徐汇区 游泳馆二楼乒乓球馆',
+        capacity: 128,
+        ...schedule(40, 10, 35),
+      },
+    },
+    {
+      filer: 'contractor',
+      step: 'submitted',
+      input: {
+        name: '2026上海城市业余联赛 羽毛球赛（浦东站）',
+        sport: 'badminton',
+        level: 'district',
+        section: 'league_event',
+        divisionCode: '310115',
+        venue: '浦东新区 源深体育中心 羽毛球馆',
+        capacity: 200,
+        ...schedule(45, 15, 40),
+      },
+    },
+    {
+      filer: 'street.lujiazui',
+      step: 'submitted',
+      input: {
+        name: '陆家嘴滨江 龙舟友谊赛',
+        sport: 'dragon_boat',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310115005',
+        venue: '陆家嘴 滨江步道 东昌路码头',
+        capacity: 240,
+        ...schedule(50, 20, 45),
+      },
+    },
+    {
+      filer: 'street.xujiahui',
+      step: 'submitted',
+      input: {
+        name: '徐家汇街道社区健康运动会 拔河比赛',
+        sport: 'tug_of_war',
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310104014',
+        venue: '徐家汇公园 草坪广场',
+        capacity: 120,
+        ...schedule(25, 5, 22),
+      },
+    },
+    {
+      filer: 'association',
+      step: 'submitted',
+      input: {
+        name: '2026上海城市业余联赛 太极拳展演赛',
+        sport: 'taichi',
+        level: 'city',
+        section: 'league_event',
+        divisionCode: '310101',
+        venue: '黄浦区 人民广场 东侧广场',
+        capacity: 300,
+        ...schedule(35, 8, 30),
+      },
+    },
+    {
+      filer: 'contractor',
+      reviewer: 'committee',
+      step: 'returned',
+      input: {
+        name: '2026上海城市业余联赛 攀岩邀请赛',
+        sport: 'climbing',
+        level: 'city',
+        section: 'x_sport',
+        divisionCode: '310105',
+        venue: '长宁区 攀岩馆',
+        capacity: 80,
+        ...schedule(60, 20, 55),
+      },
+    },
+    {
+      filer: 'contractor',
+      step: 'draft',
+      input: {
+        name: '2026上海城市业余联赛 围棋赛',
+        sport: 'go',
+        level: 'city',
+        section: 'league_event',
+        divisionCode: '310101',
+        venue: '黄浦区 棋院',
+        capacity: 256,
+        ...schedule(70, 30, 65),
+      },
+    },
+  ];
+}
+
+async function seedEvent(
+  db: Db,
+  cipher: PersonalDataCipher,
+  users: Map<string, Principal>,
+  demo: DemoEvent,
+  personOffset: number,
+) {
+  const filer = users.get(demo.filer);
+  if (!filer) throw new Error(`Demo account ${demo.filer} is missing`);
+  const actor = { user: filer, ip: '127.0.0.1' };
+  const reviewer = demo.reviewer ? users.get(demo.reviewer) : undefined;
+  const reviewerActor = reviewer ? { user: reviewer, ip: '127.0.0.1' } : undefined;
+
+  const event = await events.createEvent(db, actor, demo.input);
+  if (demo.step === 'draft') return;
+  let state = (await events.submitEvent(db, actor, event.id)).state;
+  if (demo.step === 'submitted') return;
+  if (state === 'submitted' && reviewerActor) {
+    if (demo.step === 'returned') {
+      await reviews.returnEvent(
+        db,
+        reviewerActor,
+        event.id,
+        '安全预案缺少医疗保障人员配置，请补充后重新提交',
+      );
+      return;
+    }
+    state = (await reviews.approveEvent(db, reviewerActor, event.id)).state;
+  }
+  if (demo.step === 'approved') return;
+  await events.publishEvent(db, actor, event.id);
+
+  const count = demo.registrations ?? 0;
+  const codes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const person = demoPerson(personOffset + i);
+    const { registration } = await register(db, cipher, event.id, { ...person, channel: 'web' });
+    codes.push(registration.code);
+  }
+  for (const code of codes.slice(0, demo.checkIns ?? 0)) await checkIn(db, actor, event.id, code);
+}
+
+/** Seeds the demo league on an empty database: accounts of every type and events in every state. */
+export async function seedDemoLeague(db: Db, cipher: PersonalDataCipher): Promise<boolean> {
+  if ((await accounts.countUsers(db)) > 0) return false;
+  const users = await createAccounts(db);
+  let offset = 0;
+  for (const demo of demoEvents()) {
+    await seedEvent(db, cipher, users, demo, offset);
+    offset += demo.registrations ?? 0;
+  }
+  return true;
+}

@@ -1,0 +1,83 @@
+import { canFile, sportName, type AccountType } from '@cityleague/domain';
+
+import type { Principal } from '../accounts/account.repository.js';
+import type { Executor } from '../db/database.js';
+import type { DivisionRow } from '../db/schema.js';
+import { DivisionInvalidLevel, DivisionUnknownInInput } from '../divisions/division.errors.js';
+import { findDivision } from '../divisions/division.service.js';
+import { withFieldErrors, type FieldError } from '../http/problem.js';
+import {
+  EventOutOfScope,
+  FilingNotAllowed,
+  InvalidSchedule,
+  UnknownSport,
+} from './event.errors.js';
+import type { EventInput } from './event.schemas.js';
+
+/**
+ * Checks a complete filing against the filer's rights, the division tree, the sports
+ * catalogue and the schedule rules; returns the division the event is held in.
+ */
+export async function checkFiling(
+  db: Executor,
+  user: Principal,
+  input: EventInput,
+): Promise<DivisionRow> {
+  if (!canFile(user.accountType as AccountType, input.level, input.section)) {
+    throw new FilingNotAllowed(user.accountType, input.level, input.section);
+  }
+  if (sportName(input.sport) === undefined) throw new UnknownSport(input.sport);
+
+  const division = await findDivision(db, input.divisionCode);
+  if (!division) throw new DivisionUnknownInInput(input.divisionCode);
+  checkDivisionLevel(division, input.level);
+  if (!isInFilerScope(user, division)) throw new EventOutOfScope(division.code);
+
+  const problems = scheduleErrors(input);
+  if (problems.length > 0) throw withFieldErrors(new InvalidSchedule(), problems);
+  return division;
+}
+
+function checkDivisionLevel(division: DivisionRow, level: EventInput['level']): void {
+  const allowed =
+    level === 'street' || level === 'community'
+      ? ['street', 'community']
+      : ['district', 'street', 'community'];
+  if (!allowed.includes(division.level)) {
+    throw new DivisionInvalidLevel(division.code, division.level, allowed.join(' or '));
+  }
+}
+
+/** A district bureau files in its district and a street in its own street; others city-wide. */
+function isInFilerScope(user: Principal, division: DivisionRow): boolean {
+  if (user.accountType === 'district_bureau') return division.district_code === user.divisionCode;
+  if (user.accountType === 'street') return division.street_code === user.divisionCode;
+  return true;
+}
+
+/** Lists schedule problems: the event ends after it starts, and registration closes in time. */
+export function scheduleErrors(input: EventInput): FieldError[] {
+  const errors: FieldError[] = [];
+  const startsAt = Date.parse(input.startsAt);
+  const endsAt = Date.parse(input.endsAt);
+  const opensAt = Date.parse(input.registrationOpensAt);
+  const closesAt = Date.parse(input.registrationClosesAt);
+  if (!(endsAt > startsAt)) {
+    errors.push({ field: 'endsAt', code: 'after_start', message: 'must be after startsAt' });
+  }
+  if (!(closesAt > opensAt)) {
+    errors.push({
+      field: 'registrationClosesAt',
+      code: 'after_open',
+      message: 'must be after registrationOpensAt',
+    });
+  }
+  if (!(closesAt <= startsAt)) {
+    errors.push({
+      field: 'registrationClosesAt',
+      code: 'before_start',
+      message: 'must not be after startsAt',
+    });
+  }
+  return errors;
+}

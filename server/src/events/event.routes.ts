@@ -1,0 +1,156 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { EVENT_STATES, SECTIONS, SPORTS } from '@cityleague/domain';
+import { Type } from 'typebox';
+
+import { principal, requireSession } from '../accounts/authenticate.js';
+import {
+  ConsoleEventDetailSchema,
+  ConsoleEventSchema,
+  EventIdParams,
+  EventInputSchema,
+  EventPatchSchema,
+  PageQuery,
+  PublicEventSchema,
+} from './event.schemas.js';
+import * as events from './event.service.js';
+import * as publicEvents from './public-event.service.js';
+import { StringEnum } from '../http/schemas.js';
+
+const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** Public event listing and detail: what citizens and partners see without signing in. */
+export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/sports',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'The sports catalogue',
+        response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) },
+      },
+    },
+    async () => SPORTS.map((sport) => ({ code: sport.code, name: sport.name })),
+  );
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Published events, newest first, by district and section',
+        querystring: Type.Object({
+          district: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+          section: Type.Optional(StringEnum(SECTIONS)),
+          ...PageQuery,
+        }),
+        response: { 200: page(PublicEventSchema) },
+      },
+    },
+    async (request) => publicEvents.listPublishedEvents(app.db, request.query),
+  );
+
+  app.get(
+    '/api/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'One published event',
+        params: EventIdParams,
+        response: { 200: PublicEventSchema },
+      },
+    },
+    async (request) => publicEvents.getPublishedEvent(app.db, request.params.id),
+  );
+};
+
+/** Console routes for organisers: file, change, submit and publish events. */
+export const consoleEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', requireSession);
+  const actor = (request: Parameters<typeof principal>[0]) => ({
+    user: principal(request),
+    ip: request.ip,
+  });
+
+  app.get(
+    '/api/console/events',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Events the signed-in user may see, newest filing first',
+        querystring: Type.Object({ state: Type.Optional(StringEnum(EVENT_STATES)), ...PageQuery }),
+        response: { 200: page(ConsoleEventSchema) },
+      },
+    },
+    async (request) => events.listConsoleEvents(app.db, principal(request), request.query),
+  );
+
+  app.post(
+    '/api/console/events',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'File a new event as a draft',
+        body: EventInputSchema,
+        response: { 201: ConsoleEventSchema },
+      },
+    },
+    async (request, reply) => {
+      const event = await events.createEvent(app.db, actor(request), request.body);
+      return reply.status(201).send(event);
+    },
+  );
+
+  app.get(
+    '/api/console/events/:id',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'One event with its timeline',
+        params: EventIdParams,
+        response: { 200: ConsoleEventDetailSchema },
+      },
+    },
+    async (request) => events.getConsoleEvent(app.db, principal(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/console/events/:id',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Change a draft or returned event',
+        params: EventIdParams,
+        body: EventPatchSchema,
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) => events.updateEvent(app.db, actor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/console/events/:id/submit',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Submit an event for review',
+        params: EventIdParams,
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) => events.submitEvent(app.db, actor(request), request.params.id),
+  );
+
+  app.post(
+    '/api/console/events/:id/publish',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Publish an approved event',
+        params: EventIdParams,
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) => events.publishEvent(app.db, actor(request), request.params.id),
+  );
+};

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+import { RouteNotFound } from './problem.js';
+
+/**
+ * Serves the built web apps: the admin console under /console/ and the citizens' app at /.
+ * Unknown page paths get the app's index.html so client-side routes survive a reload; unknown
+ * API paths get a NOT_FOUND problem.
+ */
+export async function installWeb(app: FastifyInstance, webDir: string | undefined): Promise<void> {
+  const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: 'index.html' });
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path);
+    if (hasWeb && isPage) {
+      const page = path.startsWith('/console') ? 'console/index.html' : 'index.html';
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile(page);
+    }
+    throw new RouteNotFound(request.method, path);
+  });
+}

@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { RegistrationTable } from '../db/schema.js';
+import type { Insertable } from 'kysely';
+
+/**
+ * Takes one place of a published event whose window is open on the database clock. The
+ * conditional update is the capacity guard: it locks the event row, so concurrent
+ * registrations for one event queue here, and it matches no row once the event is full.
+ */
+export async function takePlace(db: Executor, eventId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('events')
+    .set({ registered_count: sql`registered_count + 1` })
+    .where('id', '=', eventId)
+    .where('state', '=', 'published')
+    .where('registration_opens_at', '<=', sql<Date>`now()`)
+    .where('registration_closes_at', '>', sql<Date>`now()`)
+    .where('registered_count', '<', sql<number>`capacity`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Reads what decides why a place could not be taken, on the database clock. */
+export async function registrationGate(db: Executor, eventId: string) {
+  return db
+    .selectFrom('events')
+    .select([
+      'state',
+      'capacity',
+      'registered_count',
+      sql<boolean>`now() < registration_opens_at`.as('not_open'),
+      sql<boolean>`now() >= registration_closes_at`.as('closed'),
+    ])
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+}
+
+export async function insertRegistration(db: Executor, row: Insertable<RegistrationTable>) {
+  return db.insertInto('registrations').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findByIdempotencyKey(db: Executor, eventId: string, key: string) {
+  return db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function findByCode(db: Executor, code: string) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .selectAll('registrations')
+    .select('events.name as event_name')
+    .where('registrations.code', '=', code)
+    .executeTakeFirst();
+}
+
+export async function listForEvent(
+  db: Executor,
+  eventId: string,
+  page: { afterId?: string; limit: number },
+) {
+  let query = db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('id')
+    .limit(page.limit + 1);
+  if (page.afterId) query = query.where('id', '>', page.afterId);
+  return query.execute();
+}
+
+export async function countForEvent(db: Executor, eventId: string) {
+  const row = await db
+    .selectFrom('registrations')
+    .select([
+      sql<number>`count(*) filter (where status = 'active')::int`.as('total'),
+      sql<number>`count(checked_in_at)::int`.as('checked_in'),
+    ])
+    .where('event_id', '=', eventId)
+    .executeTakeFirstOrThrow();
+  return { total: row.total, checkedIn: row.checked_in };
+}
+
+export async function insertNotification(
+  db: Executor,
+  row: { id: string; kind: string; eventId: string; registrationId: string; payload: object },
+) {
+  await db
+    .insertInto('notification_outbox')
+    .values({
+      id: row.id,
+      kind: row.kind,
+      event_id: row.eventId,
+      registration_id: row.registrationId,
+      payload: JSON.stringify(row.payload),
+    })
+    .execute();
+}

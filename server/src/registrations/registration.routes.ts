@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
+import { Type } from 'typebox';
+
+import { EventIdParams } from '../events/event.schemas.js';
+import { getPublishedEvent } from '../events/public-event.service.js';
+import { TicketNotFound } from './registration.errors.js';
+import { findByCode } from './registration.repository.js';
+import { register } from './registration.service.js';
+
+const CODE_PATTERN = '^[2-9A-HJ-NP-TV-Z]{10}$';
+
+const RegistrationReceipt = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  qrUrl: Type.String(),
+  eventId: Type.String(),
+  eventName: Type.String(),
+  name: Type.String(),
+  phoneMasked: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+/** Public registration and tickets: what a citizen does without a console account. */
+export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/events/:id/registrations',
+    {
+      schema: {
+        tags: ['registrations'],
+        summary: 'Register for a published event with name and mobile number',
+        description:
+          'Send an Idempotency-Key header to make retries safe: the same key returns the first ' +
+          'registration with status 200 instead of 201.',
+        params: EventIdParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
+        }),
+        body: Type.Object({
+          name: Type.String({ maxLength: 60 }),
+          phone: Type.String({ maxLength: 40 }),
+        }),
+        response: { 200: RegistrationReceipt, 201: RegistrationReceipt },
+      },
+    },
+    async (request, reply) => {
+      const event = await getPublishedEvent(app.db, request.params.id);
+      const { registration, replayed } = await register(app.db, app.cipher, event.id, {
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+        channel: 'web',
+      });
+      return reply.status(replayed ? 200 : 201).send({
+        id: registration.id,
+        code: registration.code,
+        qrUrl: `/api/tickets/${registration.code}/qr.svg`,
+        eventId: event.id,
+        eventName: event.name,
+        name: registration.name,
+        phoneMasked: registration.phone_masked,
+        createdAt: new Date(registration.created_at).toISOString(),
+      });
+    },
+  );
+
+  app.get(
+    '/api/tickets/:code/qr.svg',
+    {
+      schema: {
+        tags: ['registrations'],
+        summary: 'QR code image of a registration code, scanned at check-in',
+        params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
+      },
+    },
+    async (request, reply) => {
+      const registration = await findByCode(app.db, request.params.code);
+      if (!registration) throw new TicketNotFound(request.params.code);
+      const svg = await QRCode.toString(registration.code, {
+        type: 'svg',
+        errorCorrectionLevel: 'M',
+        margin: 2,
+      });
+      return reply
+        .type('image/svg+xml')
+        .header('cache-control', 'private, max-age=86400')
+        .send(svg);
+    },
+  );
+};

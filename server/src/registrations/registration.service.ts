@@ -1,0 +1,128 @@
+import { checkMobile, maskMobile } from '@cityleague/domain';
+
+import type { Db, Executor } from '../db/database.js';
+import { isUniqueViolation } from '../db/database.js';
+import type { RegistrationRow } from '../db/schema.js';
+import { EventNotFound } from '../events/event.errors.js';
+import { withFieldErrors } from '../http/problem.js';
+import { randomCode, uuidv7 } from '../shared/ids.js';
+import type { PersonalDataCipher } from '../shared/personal-data.js';
+import {
+  AlreadyRegistered,
+  EventFull,
+  IdempotencyMismatch,
+  InvalidName,
+  InvalidPhone,
+  WindowClosed,
+  WindowNotOpen,
+} from './registration.errors.js';
+import * as repository from './registration.repository.js';
+
+export interface RegistrationInput {
+  name: string;
+  phone: string;
+  idempotencyKey?: string;
+  channel: 'web' | 'console';
+}
+
+export interface RegistrationResult {
+  registration: RegistrationRow;
+  eventName: string;
+  /** True when an earlier request with the same Idempotency-Key created the registration. */
+  replayed: boolean;
+}
+
+// Chinese names, and Latin names with spaces and the middle dot used in transliterations.
+const NAME_PATTERN = /^[\p{Script=Han}A-Za-z·•.\s]{2,30}$/u;
+
+function checkInput(input: RegistrationInput): { name: string; phone: string } {
+  const name = input.name.trim().replace(/\s+/g, ' ');
+  if (!NAME_PATTERN.test(name)) {
+    throw withFieldErrors(new InvalidName(), [
+      { field: 'name', code: 'pattern', message: 'must be 2 to 30 letters or Chinese characters' },
+    ]);
+  }
+  const phone = checkMobile(input.phone);
+  if (!phone.ok) {
+    throw withFieldErrors(new InvalidPhone(), [
+      { field: 'phone', code: phone.reason, message: 'is not a valid mainland mobile number' },
+    ]);
+  }
+  return { name, phone: phone.value };
+}
+
+/** Explains why no place could be taken, from the event as the database sees it now. */
+async function rejection(db: Executor, eventId: string): Promise<Error> {
+  const gate = await repository.registrationGate(db, eventId);
+  if (!gate || gate.state !== 'published') return new EventNotFound(eventId);
+  if (gate.not_open) return new WindowNotOpen(eventId);
+  if (gate.closed) return new WindowClosed(eventId);
+  return new EventFull(eventId);
+}
+
+async function replay(
+  db: Db,
+  eventId: string,
+  key: string,
+  phoneHash: string,
+): Promise<RegistrationRow | undefined> {
+  const existing = await repository.findByIdempotencyKey(db, eventId, key);
+  if (existing && existing.phone_hash !== phoneHash) throw new IdempotencyMismatch();
+  return existing;
+}
+
+/**
+ * Registers a person for a published event. The place is taken and the entry written in one
+ * transaction, so a full event, a closed window or a second entry for the same mobile number
+ * writes nothing. A repeated Idempotency-Key returns the first registration.
+ */
+export async function register(
+  db: Db,
+  cipher: PersonalDataCipher,
+  eventId: string,
+  input: RegistrationInput,
+): Promise<Omit<RegistrationResult, 'eventName'>> {
+  const { name, phone } = checkInput(input);
+  const phoneHash = cipher.hash(phone);
+  const key = input.idempotencyKey;
+
+  if (key) {
+    const earlier = await replay(db, eventId, key, phoneHash);
+    if (earlier) return { registration: earlier, replayed: true };
+  }
+
+  const id = uuidv7();
+  try {
+    const registration = await db.transaction().execute(async (trx) => {
+      if (!(await repository.takePlace(trx, eventId))) throw await rejection(trx, eventId);
+      const row = {
+        id,
+        event_id: eventId,
+        code: randomCode(),
+        name,
+        phone_ciphertext: cipher.encrypt(phone),
+        phone_hash: phoneHash,
+        phone_masked: maskMobile(phone),
+        idempotency_key: key ?? null,
+        channel: input.channel,
+      };
+      const inserted = await repository.insertRegistration(trx, row);
+      await repository.insertNotification(trx, {
+        id: uuidv7(),
+        kind: 'registration.confirmed',
+        eventId,
+        registrationId: id,
+        payload: { registrationId: id, eventId },
+      });
+      return inserted;
+    });
+    return { registration, replayed: false };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    if (key) {
+      const earlier = await replay(db, eventId, key, phoneHash);
+      if (earlier) return { registration: earlier, replayed: true };
+    }
+    throw new AlreadyRegistered(eventId);
+  }
+}

@@ -1,0 +1,77 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoLeague } from './demo/demo-league.js';
+import { loadDivisions } from './divisions/division.service.js';
+import { PersonalDataCipher } from './shared/personal-data.js';
+
+const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function printDemoLogIns(port: number): void {
+  const lines = DEMO_ACCOUNTS.map(
+    (account) => `  ${account.username.padEnd(18)} ${account.organisation}`,
+  );
+  console.log(
+    [
+      '',
+      'Demo league seeded. Sign in to the console with any of these accounts,',
+      `password ${DEMO_PASSWORD}:`,
+      ...lines,
+      '',
+      `Citizens' app: http://localhost:${port}/`,
+      `Admin console: http://localhost:${port}/console/`,
+      `API docs:      http://localhost:${port}/docs`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const config = { ...readConfig() };
+  config.webDir ??= DEFAULT_WEB_DIR;
+
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+  });
+  await migrateToLatest(db);
+  await loadDivisions(db);
+  const seeded =
+    config.seedDemo && (await seedDemoLeague(db, new PersonalDataCipher(config.dataKey)));
+
+  const app = await buildApp(Object.freeze(config), db);
+  const close = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close('SIGINT'));
+  process.once('SIGTERM', () => void close('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  app.log.info({ database, port: config.port }, 'cityleague started');
+  if (seeded) printDemoLogIns(config.port);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+import { buildApp } from '../app.js';
+import { hashPassword } from '../accounts/account.service.js';
+import * as accounts from '../accounts/account.repository.js';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, type Db } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { loadDivisions } from '../divisions/division.service.js';
+import { uuidv7 } from '../shared/ids.js';
+
+export const TEST_PASSWORD = 'Test@2026pass';
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Opens a fresh database for one test file: a clone of the template on PostgreSQL, or PGlite. */
+async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  const template = inject('templateDatabase');
+  if (!url || !template) {
+    const db = await openDatabase({});
+    await migrateToLatest(db);
+    await loadDivisions(db);
+    return { db, drop: async () => {} };
+  }
+
+  const name = `cityleague_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${template}`);
+  await admin.end();
+  const db = await openDatabase({ url: withDatabase(url, name), poolSize: 20 });
+  return {
+    db,
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Builds the app on a fresh database, as every integration test file does. */
+export async function createTestContext(): Promise<TestContext> {
+  const { db, drop } = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
+  const app = await buildApp(config, db);
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await db.destroy();
+      await drop();
+    },
+  };
+}
+
+export interface TestAccount {
+  username: string;
+  accountType: string;
+  divisionCode: string;
+  organisation?: string;
+}
+
+/** Creates an organisation and a user in it; returns the user's and organisation's ids. */
+export async function createAccount(db: Db, account: TestAccount) {
+  const organisationId = uuidv7();
+  const userId = uuidv7();
+  await accounts.insertOrganisation(db, {
+    id: organisationId,
+    name: account.organisation ?? `${account.username} 单位`,
+    credit_code: null,
+    division_code: account.divisionCode,
+  });
+  await accounts.insertUser(db, {
+    id: userId,
+    username: account.username,
+    password_hash: await hashPassword(TEST_PASSWORD),
+    display_name: `${account.username} 用户`,
+    account_type: account.accountType,
+    organisation_id: organisationId,
+    division_code: account.divisionCode,
+  });
+  return { userId, organisationId };
+}
+
+/** Signs in through the API and returns the session cookie header value. */
+export async function signIn(app: FastifyInstance, username: string): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username, password: TEST_PASSWORD },
+  });
+  if (response.statusCode !== 200) {
+    throw new Error(`Sign-in of ${username} failed: ${response.statusCode} ${response.body}`);
+  }
+  const cookie = response.cookies.find((c) => c.name === 'sid');
+  if (!cookie) throw new Error('Sign-in set no session cookie');
+  return `sid=${cookie.value}`;
+}
+
+/** Sends a request as a signed-in user. */
+export function as(app: FastifyInstance, cookie: string) {
+  return (options: InjectOptions) =>
+    app.inject({ ...options, headers: { ...options.headers, cookie } });
+}
+
+const HOUR = 3600_000;
+
+/** A complete, valid filing whose registration window is open now. */
+export function eventInput(overrides: Record<string, unknown> = {}) {
+  const now = Date.now();
+  return {
+    name: '测试三人篮球赛',
+    sport: 'basketball_3x3',
+    level: 'city',
+    section: 'league_event',
+    divisionCode: '310104',
+    venue: '徐汇区 测试体育馆',
+    startsAt: new Date(now + 72 * HOUR).toISOString(),
+    endsAt: new Date(now + 76 * HOUR).toISOString(),
+    capacity: 10,
+    registrationOpensAt: new Date(now - HOUR).toISOString(),
+    registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
+    ...overrides,
+  };
+}

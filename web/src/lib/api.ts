@@ -1,0 +1,54 @@
+/** Problem details as the server sends them (RFC 9457). */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  code: string;
+  detail?: string;
+  requestId?: string;
+  errors?: { field: string; code: string; message: string }[];
+}
+
+/** An API call that failed; `code` is the server's stable error code. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title ?? problem.code);
+    this.status = problem.status;
+    this.code = problem.code;
+    this.problem = problem;
+  }
+}
+
+/** Sends a JSON request to the API and returns the parsed body, or throws ApiError. */
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      credentials: 'same-origin',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'NETWORK_ERROR' });
+  }
+
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const problem = (body ?? {}) as Partial<Problem>;
+    throw new ApiError({ ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' });
+  }
+  return body as T;
+}

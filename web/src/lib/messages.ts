@@ -1,0 +1,48 @@
+import { ApiError } from './api';
+
+/** Chinese messages shown for the server's error codes. */
+export const ERROR_MESSAGES: Record<string, string> = {
+  NETWORK_ERROR: '网络连接失败，请检查网络后重试',
+  UNKNOWN: '服务暂时不可用，请稍后再试',
+  VALIDATION_FAILED: '填写的内容有误，请检查标红的项目',
+  REQUEST_INVALID: '请求内容不正确，请刷新页面后重试',
+  NOT_FOUND: '请求的内容不存在',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
+  INTERNAL_ERROR: '系统繁忙，请稍后再试',
+  ACC_INVALID_CREDENTIALS: '账号或密码错误',
+  ACC_SESSION_REQUIRED: '登录已失效，请重新登录',
+  ACC_FORBIDDEN: '当前账号无权进行此操作',
+  ACC_OUT_OF_SCOPE: '超出当前账号的管辖范围',
+  DIV_NOT_FOUND: '行政区划不存在',
+  DIV_UNKNOWN: '所选区域不存在，请重新选择',
+  DIV_INVALID_LEVEL: '行政区划层级不正确',
+  EVT_NOT_FOUND: '赛事不存在或尚未发布',
+  EVT_FILING_NOT_ALLOWED: '当前账号不能填报该级别或板块的赛事',
+  EVT_OUT_OF_SCOPE: '赛事所在区域超出当前账号的管辖范围',
+  EVT_NOT_EDITABLE: '赛事已提交，当前状态不能修改',
+  EVT_INVALID_TRANSITION: '赛事当前状态不允许此操作',
+  EVT_INVALID_SCHEDULE: '赛事时间或报名时间设置不正确',
+  EVT_UNKNOWN_SPORT: '运动项目不存在',
+  EVT_NOT_OWNED: '该赛事属于其他办赛主体，当前账号不能操作',
+  EVT_NOT_IN_REVIEW: '赛事不在待审核状态',
+  REV_NOT_REVIEWER: '当前账号不是该赛事的审核单位',
+  REV_REASON_REQUIRED: '退回时必须填写退回原因',
+  REG_INVALID_PHONE: '手机号码格式不正确',
+  REG_INVALID_NAME: '请填写真实姓名',
+  REG_EVENT_FULL: '名额已满',
+  REG_WINDOW_NOT_OPEN: '报名尚未开始',
+  REG_WINDOW_CLOSED: '报名已截止',
+  REG_ALREADY_REGISTERED: '该手机号已报名本赛事',
+  REG_IDEMPOTENCY_MISMATCH: '报名信息与上次提交不一致，请再次点击提交',
+  REG_TICKET_NOT_FOUND: '报名码不存在',
+  CHK_CODE_NOT_FOUND: '报名码不存在或不属于本赛事',
+  CHK_EVENT_NOT_PUBLISHED: '赛事尚未发布，不能签到',
+};
+
+/** Returns the Chinese message for an error thrown by `api()` or anything else. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    return ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;
+  }
+  return '操作失败，请稍后再试';
+}
