@@ -15,7 +15,8 @@ export interface Config {
   readonly sessionHours: number;
   /** Whether to trust X-Forwarded-For from a reverse proxy in front of the server. */
   readonly trustProxy: boolean;
-  readonly seedDemo: boolean;
+  /** What to seed into an empty database: the demo league, its accounts alone, or nothing. */
+  readonly seedDemo: 'league' | 'accounts' | 'none';
   /** Folder of the built web apps, or undefined to serve the API alone. */
   readonly webDir: string | undefined;
 }
@@ -58,6 +59,16 @@ function parseBoolean(
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   problems.push(`${name} must be true or false, got "${raw}"`);
   return fallback;
+}
+
+function parseSeedDemo(
+  raw: string | undefined,
+  env: Config['env'],
+  problems: string[],
+): Config['seedDemo'] {
+  if (raw === undefined || raw === '') return env === 'production' ? 'none' : 'league';
+  if (raw === 'accounts') return 'accounts';
+  return parseBoolean(raw, 'SEED_DEMO', false, problems) ? 'league' : 'none';
 }
 
 function decodeKey(raw: string, problems: string[]): Buffer | undefined {
@@ -116,7 +127,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (environment.DATA_KEY) dataKey = decodeKey(environment.DATA_KEY, problems);
   else if (env === 'production') problems.push('DATA_KEY is required in production');
 
-  const seedDemo = parseBoolean(environment.SEED_DEMO, 'SEED_DEMO', env !== 'production', problems);
+  const seedDemo = parseSeedDemo(environment.SEED_DEMO, env, problems);
   const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
   const webDir = environment.WEB_DIR ? resolve(environment.WEB_DIR) : undefined;
 

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+    onIdleError: (error) => console.error(`Idle database connection failed: ${error.message}`),
   });
   await migrateToLatest(db);
   await loadDivisions(db);

@@ -19,12 +19,18 @@ export interface DatabaseOptions {
   /** Folder for the PGlite data files; undefined keeps PGlite in memory. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Called when an idle PostgreSQL connection fails, for example when the server ends it.
+   * The pool drops that connection and opens a new one on demand.
+   */
+  onIdleError?: (error: Error) => void;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise PGlite on disk or in memory. */
 export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    pool.on('error', options.onIdleError ?? (() => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();

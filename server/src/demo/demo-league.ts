@@ -385,10 +385,19 @@ async function seedEvent(
   for (const code of codes.slice(0, demo.checkIns ?? 0)) await checkIn(db, actor, event.id, code);
 }
 
-/** Seeds the demo league on an empty database: accounts of every type and events in every state. */
-export async function seedDemoLeague(db: Db, cipher: PersonalDataCipher): Promise<boolean> {
+/**
+ * Seeds the demo league on an empty database: accounts of every type and, unless only the
+ * accounts are asked for, events in every state with registrations and check-ins.
+ * Returns false and changes nothing when the database already has users.
+ */
+export async function seedDemoLeague(
+  db: Db,
+  cipher: PersonalDataCipher,
+  scope: 'league' | 'accounts' = 'league',
+): Promise<boolean> {
   if ((await accounts.countUsers(db)) > 0) return false;
   const users = await createAccounts(db);
+  if (scope === 'accounts') return true;
   let offset = 0;
   for (const demo of demoEvents()) {
     await seedEvent(db, cipher, users, demo, offset);
