@@ -93,16 +93,21 @@ function demoCreditCode(n: number): string {
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-function at(offsetMs: number): string {
-  return new Date(Date.now() + offsetMs).toISOString();
+const SHANGHAI_OFFSET = 8 * HOUR;
+
+/** Returns the instant `days` from today at `hour` o'clock Shanghai time, as ISO 8601. */
+function shanghaiTime(days: number, hour: number): string {
+  const shanghaiMidnight = Math.floor((Date.now() + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET;
+  return new Date(shanghaiMidnight + days * DAY + hour * HOUR).toISOString();
 }
 
+/** Starts at 09:00 on day `startInDays`; registration opens at 10:00 and closes at 18:00. */
 function schedule(startInDays: number, opensInDays: number, closesInDays: number) {
   return {
-    startsAt: at(startInDays * DAY),
-    endsAt: at(startInDays * DAY + 4 * HOUR),
-    registrationOpensAt: at(opensInDays * DAY),
-    registrationClosesAt: at(closesInDays * DAY),
+    startsAt: shanghaiTime(startInDays, 9),
+    endsAt: shanghaiTime(startInDays, 13),
+    registrationOpensAt: shanghaiTime(opensInDays, 10),
+    registrationClosesAt: shanghaiTime(closesInDays, 18),
   };
 }
 
