@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -14,12 +14,24 @@ import { RouteNotFound } from './problem.js';
 export async function installWeb(app: FastifyInstance, webDir: string | undefined): Promise<void> {
   const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      index: 'index.html',
+      // Vite names built assets by content hash, so they never change under one name.
+      setHeaders: (response, filePath) => {
+        const immutable = filePath.includes(`${sep}assets${sep}`);
+        response.header(
+          'cache-control',
+          immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   }
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const isPage = request.method === 'GET' && !path.startsWith('/api/') && !/\.\w+$/.test(path);
+    const isPage =
+      ['GET', 'HEAD'].includes(request.method) && !path.startsWith('/api/') && !/\.\w+$/.test(path);
     if (hasWeb && isPage) {
       const page = path.startsWith('/console') ? 'console/index.html' : 'index.html';
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile(page);

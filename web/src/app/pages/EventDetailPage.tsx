@@ -1,0 +1,164 @@
+import { EVENT_LEVEL_LABELS, SECTION_LABELS, type RegistrationStatus } from '@cityleague/domain';
+import { Button, ErrorBlock, ProgressBar, Skeleton } from 'antd-mobile';
+import type { ReactNode } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../lib/api';
+import { errorMessage } from '../../lib/messages';
+import { placeName, placesLeftText } from '../components/EventCard';
+import { PageNavBar } from '../components/PageNavBar';
+import { QueryError } from '../components/QueryError';
+import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
+import type { PublicEvent } from '../events-api';
+import { formatDateTime, formatRange } from '../format';
+import { useEvent } from '../queries';
+import { useDocumentTitle } from '../use-document-title';
+
+/** Text of the disabled button when registration is not possible. */
+export const CLOSED_BUTTON_TEXT: Record<Exclude<RegistrationStatus, 'open'>, string> = {
+  not_open: '报名未开始',
+  closed: '报名已截止',
+  full: '名额已满',
+};
+
+export function EventDetailPage() {
+  const { id = '' } = useParams();
+  const event = useEvent(id);
+  useDocumentTitle(event.data?.name ?? '赛事详情');
+
+  return (
+    <div className="page">
+      <PageNavBar title="赛事详情" />
+      {event.isPending && <DetailSkeleton />}
+      {event.isError && <EventLoadError error={event.error} onRetry={() => void event.refetch()} />}
+      {event.isSuccess && <EventDetail event={event.data} />}
+    </div>
+  );
+}
+
+/** Shows "not found" for a missing event and a retryable error for anything else. */
+export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const navigate = useNavigate();
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <ErrorBlock status="empty" title="找不到该赛事" description={errorMessage(error)}>
+        <Button color="primary" size="large" onClick={() => navigate('/')}>
+          返回首页
+        </Button>
+      </ErrorBlock>
+    );
+  }
+  return <QueryError error={error} onRetry={onRetry} />;
+}
+
+function EventDetail({ event }: { event: PublicEvent }) {
+  const navigate = useNavigate();
+  const status = event.registrationStatus;
+  const percentTaken =
+    event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
+
+  return (
+    <>
+      <main className="page-body">
+        <section className="detail-hero">
+          <div className="event-card-badges">
+            <span className="badge badge-sport">{event.sportName}</span>
+            <span className="badge">{SECTION_LABELS[event.section]}</span>
+            <span className="badge">{EVENT_LEVEL_LABELS[event.level]}</span>
+          </div>
+          <h1 className="detail-name">{event.name}</h1>
+          <div className="detail-status">
+            <RegistrationStatusTag status={status} />
+            <span className={event.placesLeft > 0 ? 'detail-places' : 'detail-places none'}>
+              {placesLeftText(event)}
+            </span>
+          </div>
+        </section>
+
+        <section className="panel" aria-labelledby="event-facts-title">
+          <h2 className="panel-title" id="event-facts-title">
+            赛事信息
+          </h2>
+          <dl className="facts">
+            <Fact label="比赛时间">{formatRange(event.startsAt, event.endsAt)}</Fact>
+            <Fact label="比赛场地">{event.venue}</Fact>
+            <Fact label="所在地区">{placeName(event)}</Fact>
+            <Fact label="运动项目">{event.sportName}</Fact>
+            <Fact label="赛事板块">{SECTION_LABELS[event.section]}</Fact>
+            <Fact label="赛事级别">{EVENT_LEVEL_LABELS[event.level]}</Fact>
+            <Fact label="主办单位">{event.organiserName}</Fact>
+          </dl>
+        </section>
+
+        <section className="panel" aria-labelledby="event-registration-title">
+          <h2 className="panel-title" id="event-registration-title">
+            报名信息
+          </h2>
+          <dl className="facts">
+            <Fact label="报名开始">{formatDateTime(event.registrationOpensAt)}</Fact>
+            <Fact label="报名截止">{formatDateTime(event.registrationClosesAt)}</Fact>
+            <Fact label="报名名额">
+              剩余 <strong>{Math.max(0, event.placesLeft)}</strong> 个 / 共 {event.capacity} 个
+            </Fact>
+          </dl>
+          <ProgressBar
+            className="places-progress"
+            percent={percentTaken}
+            aria-label={`已报名 ${event.registeredCount} 人，共 ${event.capacity} 个名额`}
+          />
+        </section>
+      </main>
+
+      <footer className="bottom-bar">
+        <p className="bottom-bar-hint">{bottomHint(event)}</p>
+        {status === 'open' ? (
+          <Button
+            block
+            color="primary"
+            size="large"
+            shape="rounded"
+            onClick={() => navigate(`/events/${event.id}/register`)}
+          >
+            立即报名
+          </Button>
+        ) : (
+          <Button block size="large" shape="rounded" disabled>
+            {CLOSED_BUTTON_TEXT[status]}
+          </Button>
+        )}
+      </footer>
+    </>
+  );
+}
+
+function bottomHint(event: PublicEvent): string {
+  switch (event.registrationStatus) {
+    case 'open':
+      return `报名截止：${formatDateTime(event.registrationClosesAt)}`;
+    case 'not_open':
+      return `${formatDateTime(event.registrationOpensAt)} 开始报名`;
+    case 'closed':
+      return `报名已于 ${formatDateTime(event.registrationClosesAt)} 截止`;
+    case 'full':
+      return '名额已报满，欢迎关注其他赛事';
+  }
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function DetailSkeleton() {
+  return (
+    <main className="page-body" aria-busy="true" aria-label="正在加载赛事">
+      <section className="panel">
+        <Skeleton.Title animated />
+        <Skeleton.Paragraph lineCount={6} animated />
+      </section>
+    </main>
+  );
+}

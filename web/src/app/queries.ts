@@ -1,0 +1,41 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { ApiError } from '../lib/api';
+import { fetchDistricts, fetchEvent, fetchEventPage, type EventFilter } from './events-api';
+
+/** Query keys; every key under `events` changes when a registration succeeds. */
+export const queryKeys = {
+  districts: ['divisions', 'district'] as const,
+  events: ['events'] as const,
+  eventList: (filter: EventFilter) => ['events', 'list', filter] as const,
+  event: (id: string) => ['events', 'detail', id] as const,
+};
+
+/** Retries a failed query once, except for client errors that a retry cannot fix. */
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failureCount < 1;
+}
+
+export function useDistricts() {
+  return useQuery({
+    queryKey: queryKeys.districts,
+    queryFn: fetchDistricts,
+    staleTime: Infinity,
+  });
+}
+
+export function useEventList(filter: EventFilter) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.eventList(filter),
+    queryFn: ({ pageParam }) => fetchEventPage(filter, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor,
+  });
+}
+
+export function useEvent(id: string) {
+  return useQuery({
+    queryKey: queryKeys.event(id),
+    queryFn: () => fetchEvent(id),
+  });
+}

@@ -1,0 +1,31 @@
+import { createBrowserRouter, Outlet, ScrollRestoration } from 'react-router-dom';
+import { EventDetailPage } from './pages/EventDetailPage';
+import { HomePage } from './pages/HomePage';
+import { MyTicketsPage } from './pages/MyTicketsPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { RegisterPage } from './pages/RegisterPage';
+import { TicketPage } from './pages/TicketPage';
+
+/** Renders the phone-width column that contains every page, centred on wide screens. */
+function AppShell() {
+  return (
+    <div className="app-shell">
+      <Outlet />
+      <ScrollRestoration />
+    </div>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <AppShell />,
+    children: [
+      { path: '/', element: <HomePage /> },
+      { path: '/events/:id', element: <EventDetailPage /> },
+      { path: '/events/:id/register', element: <RegisterPage /> },
+      { path: '/tickets', element: <MyTicketsPage /> },
+      { path: '/tickets/:code', element: <TicketPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

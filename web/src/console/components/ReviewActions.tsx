@@ -1,0 +1,107 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Form, Input, Modal, Popconfirm, Space } from 'antd';
+import { useState } from 'react';
+import { errorMessage } from '../../lib/messages';
+import { approveEvent, returnEvent } from '../endpoints';
+import { queryKeys } from '../queries';
+import type { ConsoleEvent } from '../types';
+
+const REASON_MAX_LENGTH = 500;
+
+/** Refreshes every view that shows an event after a review or a state change. */
+export function useInvalidateEvent() {
+  const queryClient = useQueryClient();
+  return (eventId: string) =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.consoleEvent(eventId) }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.consoleEvents }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.reviews }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.dashboard }),
+    ]);
+}
+
+/** Approve (with a confirmation) and return (with a required reason) buttons for one filing. */
+export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'middle' }) {
+  const { event } = props;
+  const { message } = App.useApp();
+  const invalidateEvent = useInvalidateEvent();
+  const [returnOpen, setReturnOpen] = useState(false);
+
+  const approve = useMutation({
+    mutationFn: () => approveEvent(event.id),
+    onSuccess: async () => {
+      message.success(`已通过「${event.name}」`);
+      await invalidateEvent(event.id);
+    },
+    onError: (error) => message.error(errorMessage(error)),
+  });
+
+  return (
+    <Space size="small" onClick={(e) => e.stopPropagation()}>
+      <Popconfirm
+        title="确认通过该赛事？"
+        description="通过后办赛主体即可发布赛事。"
+        okText="确认通过"
+        cancelText="取消"
+        onConfirm={() => approve.mutateAsync().catch(() => undefined)}
+      >
+        <Button type="primary" size={props.size} loading={approve.isPending}>
+          通过
+        </Button>
+      </Popconfirm>
+      <Button danger size={props.size} onClick={() => setReturnOpen(true)}>
+        退回
+      </Button>
+      {/* Mounted only while open, so that a table of filings has one reason field, not one per row. */}
+      {returnOpen && <ReturnEventModal event={event} onClose={() => setReturnOpen(false)} />}
+    </Space>
+  );
+}
+
+function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
+  const { event } = props;
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const invalidateEvent = useInvalidateEvent();
+
+  const sendBack = useMutation({
+    mutationFn: (reason: string) => returnEvent(event.id, reason),
+    onSuccess: async () => {
+      message.success(`已退回「${event.name}」`);
+      props.onClose();
+      await invalidateEvent(event.id);
+    },
+    onError: (error) => message.error(errorMessage(error)),
+  });
+
+  async function handleOk() {
+    const { reason } = await form.validateFields();
+    sendBack.mutate(reason.trim());
+  }
+
+  return (
+    <Modal
+      title={`退回赛事：${event.name}`}
+      open
+      okText="确认退回"
+      cancelText="取消"
+      okButtonProps={{ danger: true, loading: sendBack.isPending }}
+      onOk={() => void handleOk().catch(() => undefined)}
+      onCancel={props.onClose}
+    >
+      <Form form={form} layout="vertical" name={`return-${event.id}`}>
+        <Form.Item
+          name="reason"
+          label="退回原因"
+          rules={[
+            { required: true, whitespace: true, message: '请填写退回原因' },
+            { max: REASON_MAX_LENGTH, message: `退回原因不能超过 ${REASON_MAX_LENGTH} 字` },
+          ]}
+          extra="办赛主体将看到这段说明，请写明需要修改的内容。"
+        >
+          <Input.TextArea rows={4} showCount maxLength={REASON_MAX_LENGTH} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,65 @@
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  FormOutlined,
+  ScanOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
+import type { MenuKey } from '@cityleague/domain';
+import type { ReactNode } from 'react';
+import type { Me } from './types';
+
+export const MENU_PATHS: Record<MenuKey, string> = {
+  dashboard: '/dashboard',
+  events: '/events',
+  filing: '/events/new',
+  reviews: '/reviews',
+  check_in: '/check-in',
+};
+
+const MENU_ICONS: Record<MenuKey, ReactNode> = {
+  dashboard: <BarChartOutlined />,
+  events: <UnorderedListOutlined />,
+  filing: <FormOutlined />,
+  reviews: <AuditOutlined />,
+  check_in: <ScanOutlined />,
+};
+
+/**
+ * Returns the Chinese menu label. Organisers that only file see their own events, so the
+ * event list reads 我的赛事 for them; reviewers and city administrators see a wider list.
+ */
+export function menuLabel(key: MenuKey, me: Me): string {
+  switch (key) {
+    case 'dashboard':
+      return '数据看板';
+    case 'events':
+      return me.menus.includes('filing') && !me.menus.includes('reviews') ? '我的赛事' : '赛事列表';
+    case 'filing':
+      return '赛事填报';
+    case 'reviews':
+      return '审核队列';
+    case 'check_in':
+      return '现场签到';
+  }
+}
+
+export function menuItems(me: Me) {
+  return me.menus.map((key) => ({ key, icon: MENU_ICONS[key], label: menuLabel(key, me) }));
+}
+
+/** Returns the path of the first menu, where the console opens after sign-in. */
+export function firstMenuPath(me: Me): string {
+  const first = me.menus[0];
+  return first ? MENU_PATHS[first] : '/dashboard';
+}
+
+/** Returns the menu that a console path belongs to, for highlighting it in the side menu. */
+export function menuKeyOfPath(pathname: string): MenuKey | undefined {
+  if (pathname.startsWith('/events/new')) return 'filing';
+  if (pathname.startsWith('/events')) return 'events';
+  if (pathname.startsWith('/reviews')) return 'reviews';
+  if (pathname.startsWith('/check-in')) return 'check_in';
+  if (pathname.startsWith('/dashboard')) return 'dashboard';
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { errorMessage } from '../../lib/messages';
+import { signIn } from '../endpoints';
+import { firstMenuPath } from '../menus';
+import { queryKeys } from '../queries';
+
+interface SignInValues {
+  username: string;
+  password: string;
+}
+
+export function LoginPage() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const session = useMutation({
+    mutationFn: (values: SignInValues) => signIn(values.username.trim(), values.password),
+    onSuccess: (me) => {
+      queryClient.clear();
+      queryClient.setQueryData(queryKeys.me, me);
+      navigate(firstMenuPath(me), { replace: true });
+    },
+  });
+
+  return (
+    <div className="console-login">
+      <Card className="console-login-card">
+        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
+          城市业余联赛管理平台
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          赛事填报、审核与现场签到
+        </Typography.Paragraph>
+        <Form<SignInValues>
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(values) => session.mutate(values)}
+          onValuesChange={() => session.reset()}
+        >
+          <Form.Item
+            name="username"
+            label="账号"
+            rules={[{ required: true, whitespace: true, message: '请输入账号' }]}
+          >
+            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label="密码"
+            rules={[{ required: true, message: '请输入密码' }]}
+          >
+            <Input.Password
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              size="large"
+            />
+          </Form.Item>
+          {session.isError && (
+            <Alert
+              type="error"
+              showIcon
+              title={errorMessage(session.error)}
+              style={{ marginBottom: 16 }}
+              role="alert"
+            />
+          )}
+          <Button type="primary" htmlType="submit" block size="large" loading={session.isPending}>
+            登录
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Col, Row, Statistic, Table, Tag, type TableColumnsType } from 'antd';
+import { useNavigate, useParams } from 'react-router-dom';
+import { errorMessage } from '../../lib/messages';
+import { EventStateTag } from '../components/EventStateTag';
+import { PageTitle } from '../components/PageTitle';
+import { fetchConsoleEvent, fetchRegistrations } from '../endpoints';
+import { formatRate } from '../format';
+import { queryKeys } from '../queries';
+import { formatTime } from '../time';
+import type { Registration } from '../types';
+
+const columns: TableColumnsType<Registration> = [
+  {
+    title: '报名码',
+    dataIndex: 'code',
+    key: 'code',
+    width: 140,
+    render: (code: string) => <span className="console-code">{code}</span>,
+  },
+  { title: '姓名', dataIndex: 'name', key: 'name', width: 120 },
+  { title: '手机号', dataIndex: 'phoneMasked', key: 'phone', width: 140 },
+  {
+    title: '报名时间',
+    dataIndex: 'createdAt',
+    key: 'createdAt',
+    width: 150,
+    render: (createdAt: string) => formatTime(createdAt),
+  },
+  {
+    title: '报名状态',
+    dataIndex: 'status',
+    key: 'status',
+    width: 100,
+    render: (status: Registration['status']) =>
+      status === 'active' ? <Tag color="blue">有效</Tag> : <Tag>已取消</Tag>,
+  },
+  {
+    title: '签到时间',
+    dataIndex: 'checkedInAt',
+    key: 'checkedInAt',
+    width: 150,
+    render: (checkedInAt: string | null) =>
+      checkedInAt ? <Tag color="success">{formatTime(checkedInAt)}</Tag> : <Tag>未签到</Tag>,
+  },
+];
+
+/** Lists who registered for one event, with check-in progress. */
+export function RegistrationsPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const event = useQuery({
+    queryKey: queryKeys.consoleEvent(id),
+    queryFn: () => fetchConsoleEvent(id),
+  });
+  const registrations = useInfiniteQuery({
+    queryKey: queryKeys.registrations(id),
+    queryFn: ({ pageParam }) => fetchRegistrations(id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+
+  const pages = registrations.data?.pages ?? [];
+  const rows = pages.flatMap((page) => page.items);
+  const latest = pages[pages.length - 1];
+  const total = latest?.total ?? 0;
+  const checkedIn = latest?.checkedIn ?? 0;
+
+  return (
+    <>
+      <PageTitle
+        title={
+          <>
+            报名名单{event.data ? `：${event.data.name} ` : ''}
+            {event.data && <EventStateTag state={event.data.state} />}
+          </>
+        }
+        extra={
+          <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(`/events/${id}`)}>
+            返回赛事详情
+          </Button>
+        }
+      />
+      <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="报名人数" value={total} loading={registrations.isPending} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic title="已签到" value={checkedIn} loading={registrations.isPending} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic
+              title="签到率"
+              value={formatRate(checkedIn, total)}
+              loading={registrations.isPending}
+            />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card>
+            <Statistic
+              title="名额"
+              value={event.data ? event.data.capacity : '-'}
+              loading={event.isPending}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Card>
+        {registrations.isError && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorMessage(registrations.error)}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <Table<Registration>
+          rowKey="id"
+          columns={columns}
+          dataSource={rows}
+          loading={registrations.isPending}
+          pagination={false}
+          scroll={{ x: 800 }}
+          locale={{ emptyText: '暂无报名' }}
+        />
+        {registrations.hasNextPage && (
+          <div style={{ textAlign: 'center', marginTop: 16 }}>
+            <Button
+              loading={registrations.isFetchingNextPage}
+              onClick={() => void registrations.fetchNextPage()}
+            >
+              加载更多
+            </Button>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import { EVENT_LEVEL_LABELS, SECTION_LABELS } from '@cityleague/domain';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Table, Tag, type TableColumnsType } from 'antd';
+import { Link, useNavigate } from 'react-router-dom';
+import { errorMessage } from '../../lib/messages';
+import { PageTitle } from '../components/PageTitle';
+import { ReviewActions } from '../components/ReviewActions';
+import { fetchReviews } from '../endpoints';
+import { eventPlace } from '../format';
+import { queryKeys } from '../queries';
+import { daysSince, formatTime } from '../time';
+import type { ConsoleEvent } from '../types';
+
+// Filings that wait this many whole days or more are highlighted.
+const WAITING_WARN_DAYS = 3;
+const WAITING_ALERT_DAYS = 7;
+
+function WaitingDays({ submittedAt }: { submittedAt: string | null }) {
+  const days = daysSince(submittedAt);
+  if (days === 0) return <Tag>不足 1 天</Tag>;
+  let colour = 'default';
+  if (days >= WAITING_ALERT_DAYS) colour = 'red';
+  else if (days >= WAITING_WARN_DAYS) colour = 'orange';
+  return <Tag color={colour}>{days} 天</Tag>;
+}
+
+const columns: TableColumnsType<ConsoleEvent> = [
+  {
+    title: '赛事名称',
+    dataIndex: 'name',
+    key: 'name',
+    width: 220,
+    render: (name: string, event) => (
+      <Link
+        to={`/events/${event.id}`}
+        state={{ fromReviews: true }}
+        onClick={(e) => e.stopPropagation()}
+      >
+        {name}
+      </Link>
+    ),
+  },
+  {
+    title: '级别 / 板块',
+    key: 'kind',
+    width: 170,
+    render: (_: unknown, event) =>
+      `${EVENT_LEVEL_LABELS[event.level]} · ${SECTION_LABELS[event.section]}`,
+  },
+  { title: '项目', dataIndex: 'sportName', key: 'sport', width: 90 },
+  { title: '区 / 街镇', key: 'place', width: 160, render: (_: unknown, e) => eventPlace(e) },
+  { title: '办赛主体', dataIndex: 'organiserName', key: 'organiser', width: 180, ellipsis: true },
+  {
+    title: '开始时间',
+    dataIndex: 'startsAt',
+    key: 'startsAt',
+    width: 150,
+    render: (startsAt: string) => formatTime(startsAt),
+  },
+  {
+    title: '提交时间',
+    dataIndex: 'submittedAt',
+    key: 'submittedAt',
+    width: 150,
+    render: (submittedAt: string | null) => formatTime(submittedAt),
+  },
+  {
+    title: '已等待',
+    key: 'waiting',
+    width: 100,
+    sorter: (a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''),
+    defaultSortOrder: 'ascend',
+    render: (_: unknown, event) => <WaitingDays submittedAt={event.submittedAt} />,
+  },
+  {
+    title: '操作',
+    key: 'actions',
+    width: 150,
+    fixed: 'end',
+    render: (_: unknown, event) => <ReviewActions event={event} size="small" />,
+  },
+];
+
+/** Filings waiting for this account's review, the longest-waiting first. */
+export function ReviewQueuePage() {
+  const navigate = useNavigate();
+  const reviews = useQuery({ queryKey: queryKeys.reviews, queryFn: fetchReviews });
+
+  return (
+    <>
+      <PageTitle title="审核队列" />
+      <Card>
+        {reviews.isError && (
+          <Alert
+            type="error"
+            showIcon
+            title={errorMessage(reviews.error)}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        <Table<ConsoleEvent>
+          rowKey="id"
+          columns={columns}
+          dataSource={reviews.data?.items ?? []}
+          loading={reviews.isPending}
+          pagination={false}
+          scroll={{ x: 1390 }}
+          rowClassName="console-clickable-row"
+          onRow={(event) => ({
+            onClick: () => navigate(`/events/${event.id}`, { state: { fromReviews: true } }),
+          })}
+          locale={{ emptyText: '没有待审核的赛事' }}
+        />
+      </Card>
+    </>
+  );
+}

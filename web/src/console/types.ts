@@ -1,0 +1,143 @@
+import type {
+  AccountType,
+  EventLevel,
+  EventState,
+  FilingScope,
+  MenuKey,
+  RegistrationStatus,
+  Section,
+} from '@cityleague/domain';
+
+/** The signed-in account as GET /api/me and POST /api/session return it. */
+export interface Me {
+  user: {
+    id: string;
+    username: string;
+    displayName: string;
+    accountType: AccountType;
+    divisionCode: string;
+    divisionName: string;
+    organisation: { id: string; name: string };
+  };
+  menus: MenuKey[];
+  filing: FilingScope[];
+}
+
+export interface Division {
+  code: string;
+  name: string;
+  level: 'city' | 'district' | 'street' | 'community';
+  parentCode: string | null;
+}
+
+export interface Sport {
+  code: string;
+  name: string;
+}
+
+/** A published event as the public API returns it. Times are ISO 8601 strings in UTC. */
+export interface PublicEvent {
+  id: string;
+  name: string;
+  sport: string;
+  sportName: string;
+  level: EventLevel;
+  section: Section;
+  divisionCode: string;
+  divisionName: string;
+  districtCode: string;
+  districtName: string;
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  registeredCount: number;
+  placesLeft: number;
+  registrationOpensAt: string;
+  registrationClosesAt: string;
+  registrationStatus: RegistrationStatus;
+  organiserName: string;
+  publishedAt: string | null;
+}
+
+/** An event in any state, as the console API returns it. */
+export interface ConsoleEvent extends PublicEvent {
+  state: EventState;
+  returnReason: string | null;
+  submittedAt: string | null;
+  approvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  reviewerAccountType: AccountType | null;
+  /** The organisation that filed the event and runs it. */
+  organisationId: string;
+}
+
+/** One audit entry of an event, e.g. action `event.returned` with detail `{ reason }`. */
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  actorName: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export type ConsoleEventDetail = ConsoleEvent & { timeline: TimelineEntry[] };
+
+/** The fields an organiser files; PATCH takes any subset. */
+export interface EventInput {
+  name: string;
+  sport: string;
+  level: EventLevel;
+  section: Section;
+  divisionCode: string;
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  registrationOpensAt: string;
+  registrationClosesAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Registration {
+  id: string;
+  code: string;
+  name: string;
+  phoneMasked: string;
+  status: 'active' | 'cancelled';
+  createdAt: string;
+  checkedInAt: string | null;
+}
+
+export interface RegistrationPage extends Page<Registration> {
+  total: number;
+  checkedIn: number;
+}
+
+export interface CheckInResult {
+  registration: Registration;
+  alreadyCheckedIn: boolean;
+}
+
+export type EventCounts = Record<EventState, number> & { total: number };
+
+export interface DashboardNode {
+  code: string;
+  name: string;
+  level: Division['level'];
+  events: EventCounts;
+  registrations: number;
+  checkIns: number;
+}
+
+export interface Dashboard {
+  scope: { code: string; name: string; level: Division['level'] };
+  events: EventCounts;
+  registrations: number;
+  checkIns: number;
+  children: DashboardNode[];
+}
