@@ -68,7 +68,10 @@ function parseSeedDemo(
 ): Config['seedDemo'] {
   if (raw === undefined || raw === '') return env === 'production' ? 'none' : 'league';
   if (raw === 'accounts') return 'accounts';
-  return parseBoolean(raw, 'SEED_DEMO', false, problems) ? 'league' : 'none';
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return 'league';
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return 'none';
+  problems.push(`SEED_DEMO must be true, false or accounts, got "${raw}"`);
+  return 'none';
 }
 
 function decodeKey(raw: string, problems: string[]): Buffer | undefined {

@@ -4,10 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoLeague } from './demo/demo-league.js';
-import { loadDivisions } from './divisions/division.service.js';
-import { PersonalDataCipher } from './shared/personal-data.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
+import { prepareDatabase } from './startup.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
 
@@ -51,10 +49,7 @@ async function main(): Promise<void> {
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
     onIdleError: (error) => console.error(`Idle database connection failed: ${error.message}`),
   });
-  await migrateToLatest(db);
-  await loadDivisions(db);
-  const seeded =
-    config.seedDemo && (await seedDemoLeague(db, new PersonalDataCipher(config.dataKey)));
+  const seeded = await prepareDatabase(db, config);
 
   const app = await buildApp(Object.freeze(config), db);
   const close = async (signal: string) => {

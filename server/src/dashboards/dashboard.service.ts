@@ -31,7 +31,8 @@ function childColumn(scope: DivisionRow) {
 function scopeFilter(scope: DivisionRow) {
   if (scope.level === 'city') return sql<SqlBool>`true`;
   if (scope.level === 'district') return sql<SqlBool>`events.district_code = ${scope.code}`;
-  return sql<SqlBool>`d.street_code = ${scope.code}`;
+  if (scope.level === 'street') return sql<SqlBool>`d.street_code = ${scope.code}`;
+  return sql<SqlBool>`d.code = ${scope.code}`;
 }
 
 /**

@@ -3,15 +3,17 @@ import { Type, type Static } from 'typebox';
 import { StringEnum } from '../http/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time', examples: ['2026-12-05T01:00:00.000Z'] });
+// The service trims names and venues, so a value of spaces alone must be rejected here.
+const NOT_BLANK = '\\S';
 
 export const EventInputSchema = Type.Object(
   {
-    name: Type.String({ minLength: 2, maxLength: 100 }),
+    name: Type.String({ minLength: 2, maxLength: 100, pattern: NOT_BLANK }),
     sport: Type.String({ minLength: 1, maxLength: 40 }),
     level: StringEnum(EVENT_LEVELS),
     section: StringEnum(SECTIONS),
     divisionCode: Type.String({ pattern: '^[0-9]{6,12}$' }),
-    venue: Type.String({ minLength: 2, maxLength: 200 }),
+    venue: Type.String({ minLength: 2, maxLength: 200, pattern: NOT_BLANK }),
     startsAt: Timestamp,
     endsAt: Timestamp,
     capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),

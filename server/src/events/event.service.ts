@@ -62,6 +62,16 @@ function toInput(event: EventRow): EventInput {
   };
 }
 
+/** Compares two field values; timestamps compare as instants, whatever offset they are written in. */
+function sameValue(before: string | number, after: string | number): boolean {
+  if (typeof before === 'string' && typeof after === 'string' && ISO_INSTANT.test(before)) {
+    return Date.parse(before) === Date.parse(after);
+  }
+  return before === after;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T/;
+
 async function loadView(db: Executor, id: string) {
   const view = await repository.findEventView(db, id);
   if (!view) throw new EventNotFound(id);
@@ -134,13 +144,15 @@ export async function updateEvent(db: Db, actor: Actor, id: string, patch: Event
 
     const before = toInput(event);
     const after: EventInput = { ...before, ...patch };
+    after.name = after.name.trim();
+    after.venue = after.venue.trim();
     const division = await checkFiling(trx, actor.user, after);
 
     const changes: Record<string, [unknown, unknown]> = {};
     const set: UpdateObject<Database, 'events'> = {};
     for (const [field, column] of Object.entries(EDITABLE_FIELDS)) {
       const key = field as keyof EventInput;
-      if (patch[key] === undefined || String(before[key]) === String(after[key])) continue;
+      if (patch[key] === undefined || sameValue(before[key], after[key])) continue;
       changes[field] = [before[key], after[key]];
       Object.assign(set, { [column]: after[key] });
     }

@@ -60,14 +60,21 @@ async function rejection(db: Executor, eventId: string): Promise<Error> {
   return new EventFull(eventId);
 }
 
+/**
+ * Returns the registration an earlier request with this Idempotency-Key created, after
+ * checking that the request is the same: same normalised name and mobile number.
+ */
 async function replay(
   db: Db,
   eventId: string,
   key: string,
-  phoneHash: string,
+  person: { name: string; phoneHash: string },
 ): Promise<RegistrationRow | undefined> {
   const existing = await repository.findByIdempotencyKey(db, eventId, key);
-  if (existing && existing.phone_hash !== phoneHash) throw new IdempotencyMismatch();
+  if (!existing) return undefined;
+  if (existing.phone_hash !== person.phoneHash || existing.name !== person.name) {
+    throw new IdempotencyMismatch();
+  }
   return existing;
 }
 
@@ -87,7 +94,7 @@ export async function register(
   const key = input.idempotencyKey;
 
   if (key) {
-    const earlier = await replay(db, eventId, key, phoneHash);
+    const earlier = await replay(db, eventId, key, { name, phoneHash });
     if (earlier) return { registration: earlier, replayed: true };
   }
 
@@ -120,7 +127,7 @@ export async function register(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     if (key) {
-      const earlier = await replay(db, eventId, key, phoneHash);
+      const earlier = await replay(db, eventId, key, { name, phoneHash });
       if (earlier) return { registration: earlier, replayed: true };
     }
     throw new AlreadyRegistered(eventId);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 import { buildApp } from '../app.js';
 import { hashPassword } from '../accounts/account.service.js';
@@ -146,4 +146,83 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
     registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
     ...overrides,
   };
+}
+
+/** RFC 9457 problem details as the error handler sends them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  requestId: string;
+  errors?: { field: string; code: string; message: string }[];
+}
+
+/**
+ * Asserts that a response is a problem with this status and code, sent as
+ * application/problem+json with every required member, and returns the parsed body.
+ */
+export function expectProblem(
+  response: LightMyRequestResponse,
+  status: number,
+  code: string,
+): Problem {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const problem = response.json<Problem>();
+  expect(problem.code).toBe(code);
+  expect(problem.status).toBe(status);
+  expect(problem.type).toBe('about:blank');
+  expect(typeof problem.title).toBe('string');
+  expect(problem.title).not.toBe('');
+  expect(problem.requestId).toBe(response.headers['x-request-id']);
+  return problem;
+}
+
+/** Files a draft through the API as the signed-in user and returns the created event. */
+export async function fileEvent(
+  app: FastifyInstance,
+  cookie: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const session = as(app, cookie);
+  const response = await session({
+    method: 'POST',
+    url: '/api/console/events',
+    payload: eventInput(overrides),
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`Filing failed: ${response.statusCode} ${response.body}`);
+  }
+  return response.json();
+}
+
+/** Posts an action (submit, publish) or review decision and throws unless it returns 200. */
+export async function postOk(app: FastifyInstance, cookie: string, url: string, payload?: object) {
+  const response = await as(app, cookie)({ method: 'POST', url, payload });
+  if (response.statusCode !== 200) {
+    throw new Error(`POST ${url} failed: ${response.statusCode} ${response.body}`);
+  }
+  return response.json();
+}
+
+/**
+ * Files an event, submits it, lets `reviewerCookie` approve it (unless it passed on submit)
+ * and publishes it. Returns the published event.
+ */
+export async function publishNewEvent(
+  app: FastifyInstance,
+  filerCookie: string,
+  reviewerCookie: string | undefined,
+  overrides: Record<string, unknown> = {},
+) {
+  const event = await fileEvent(app, filerCookie, overrides);
+  const submitted = await postOk(app, filerCookie, `/api/console/events/${event.id}/submit`);
+  if (submitted.state === 'submitted') {
+    if (!reviewerCookie) throw new Error(`Event ${event.id} needs a reviewer`);
+    await postOk(app, reviewerCookie, `/api/reviews/${event.id}/approve`);
+  }
+  return postOk(app, filerCookie, `/api/console/events/${event.id}/publish`);
 }

@@ -1,0 +1,148 @@
+// The league's whole flow in a real browser: an organiser files an event, the organising
+// committee approves it, the organiser publishes it, a citizen registers on a phone, the
+// organiser checks the citizen in and the city dashboard counts one check-in.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, startPlatform } from '../support/platform.mjs';
+
+const PASSWORD = 'Demo@2026';
+const EVENT_NAME = `端到端测试 三人篮球赛 ${Date.now() % 100000}`;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+let platform;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatform();
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+/** Formats an instant as the console's date pickers show it, in Shanghai time. */
+function shanghai(instant) {
+  const rounded = Math.floor(instant / (5 * 60_000)) * 5 * 60_000;
+  return new Date(rounded + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+async function consolePage(username) {
+  const context = await platform.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/console/`);
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+  return page;
+}
+
+async function choose(page, label, option) {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
+}
+
+async function pickTime(page, label, value) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+test('organiser files, committee approves, citizen registers, organiser checks in', async () => {
+  const now = Date.now();
+
+  // The contracted organiser files a city-level league event and submits it.
+  const organiser = await consolePage('contractor');
+  await organiser.goto(`${platform.baseUrl}/console/events/new`);
+  await organiser.getByLabel('赛事名称').fill(EVENT_NAME);
+  await choose(organiser, '运动项目', '三人篮球');
+  await choose(organiser, '赛事级别', '市级');
+  await choose(organiser, '板块', '联赛');
+  await choose(organiser, '所在区', '徐汇区');
+  await organiser.getByLabel('比赛场地').fill('徐汇区 端到端测试体育馆');
+  await pickTime(organiser, '开始时间', shanghai(now + 3 * DAY));
+  await pickTime(organiser, '结束时间', shanghai(now + 3 * DAY + 4 * HOUR));
+  await pickTime(organiser, '报名开始时间', shanghai(now - HOUR));
+  await pickTime(organiser, '报名截止时间', shanghai(now + 2 * DAY));
+  await organiser.getByLabel('名额').fill('50');
+  await screenshot(organiser, '01-filing-form');
+  await organiser.getByRole('button', { name: '提交审核' }).click();
+  await organiser.waitForURL(/\/console\/events\/[0-9a-f-]{36}$/);
+  const eventId = organiser.url().split('/').at(-1);
+  await organiser.locator('.ant-descriptions').getByText('待审核', { exact: true }).waitFor();
+
+  // The organising committee reviews city events: it approves from its queue.
+  const committee = await consolePage('committee');
+  await committee.goto(`${platform.baseUrl}/console/reviews`);
+  const row = committee.getByRole('row').filter({ hasText: EVENT_NAME });
+  await row.getByRole('button', { name: '通过' }).click();
+  await committee.getByRole('button', { name: '确认通过' }).click();
+  await committee.getByText(`已通过「${EVENT_NAME}」`).waitFor();
+  await screenshot(committee, '02-review-queue');
+
+  // The organiser publishes the approved event.
+  await organiser.reload();
+  await organiser.getByRole('button', { name: '发布' }).click();
+  await organiser.getByRole('button', { name: '确认发布' }).click();
+  await organiser.locator('.ant-descriptions').getByText('已发布', { exact: true }).waitFor();
+
+  // A citizen registers on a phone-sized screen.
+  const phone = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  const citizen = await phone.newPage();
+  await citizen.goto(`${platform.baseUrl}/`);
+  await citizen.getByText(EVENT_NAME).first().click();
+  await citizen.getByRole('button', { name: '立即报名' }).click();
+  await citizen.getByPlaceholder('请输入真实姓名').fill('张测试');
+  await citizen.getByPlaceholder('请输入11位手机号码').fill('+86 138 0013 8000');
+  await citizen.getByRole('checkbox').check();
+  await citizen.getByRole('button', { name: '提交报名' }).click();
+  await citizen.getByText('报名成功').waitFor();
+  await screenshot(citizen, '03-ticket');
+  const ticketPath = new URL(citizen.url()).pathname;
+  const code = decodeURIComponent(ticketPath.split('/').at(-1));
+  assert.match(code, /^[2-9A-HJ-NP-TV-Z]{10}$/);
+  await citizen.getByText('138****8000').waitFor();
+  const qr = citizen.locator(`img[src$="/api/tickets/${code}/qr.svg"]`);
+  await qr.waitFor();
+  assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0));
+
+  // The organiser checks the citizen in by the ticket's code; a second scan changes nothing.
+  await organiser.goto(`${platform.baseUrl}/console/check-in?event=${eventId}`);
+  const codeInput = organiser.getByLabel('报名码');
+  await codeInput.fill(code.toLowerCase());
+  await codeInput.press('Enter');
+  const result = organiser.getByTestId('check-in-result');
+  await result.getByText('签到成功').waitFor();
+  await result.getByText('张测试').waitFor();
+  await screenshot(organiser, '04-check-in');
+  await codeInput.fill(code);
+  await codeInput.press('Enter');
+  await result.getByText('已签到').waitFor();
+
+  // The municipal sports bureau's dashboard counts one registration and one check-in.
+  const bureau = await consolePage('bureau');
+  await bureau.goto(`${platform.baseUrl}/console/dashboard`);
+  const figures = bureau.locator('.ant-statistic');
+  const checkIns = figures.filter({ hasText: '签到人次' }).locator('.ant-statistic-content-value');
+  const registrations = figures
+    .filter({ hasText: '报名人次' })
+    .locator('.ant-statistic-content-value');
+  await checkIns.waitFor();
+  assert.equal((await checkIns.textContent()).trim(), '1');
+  assert.equal((await registrations.textContent()).trim(), '1');
+  await screenshot(bureau, '05-dashboard');
+});

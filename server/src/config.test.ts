@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ConfigError, loadConfig } from './config.js';
+
+// loadConfig reads no database, so these tests need no test context.
+const KEY = randomBytes(32);
+const KEY_BASE64 = KEY.toString('base64');
+
+let dataDir: string;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'cityleague-config-'));
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs loadConfig and returns the problems of the ConfigError it must throw. */
+function problemsOf(environment: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('loadConfig accepted an invalid environment');
+}
+
+describe('loadConfig', () => {
+  it('lists every invalid variable at once', () => {
+    const environment = {
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      DATA_KEY: Buffer.from('too short').toString('base64'),
+      DATABASE_URL: 'mysql://league@127.0.0.1:3306/league',
+    };
+    expect(problemsOf(environment)).toEqual([
+      'PORT must be an integer from 0 to 65535, got "abc"',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'DATABASE_URL must start with postgres:// or postgresql://',
+      'DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
+    ]);
+  });
+
+  it('names every problem in the message', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATA_KEY: KEY_BASE64 });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      'Invalid configuration:\n' +
+        '  - PORT must be an integer from 0 to 65535, got "abc"\n' +
+        '  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    );
+  });
+
+  it('rejects production without DATA_KEY', () => {
+    expect(problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir })).toEqual([
+      'DATA_KEY is required in production',
+    ]);
+    expect(existsSync(join(dataDir, 'dev-data-key'))).toBe(false);
+  });
+
+  it.each([
+    ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test, got "staging"'],
+    ['PORT', '70000', 'PORT must be an integer from 0 to 65535, got "70000"'],
+    ['PORT', '80.5', 'PORT must be an integer from 0 to 65535, got "80.5"'],
+    ['SESSION_HOURS', '0', 'SESSION_HOURS must be an integer from 1 to 72, got "0"'],
+    ['SESSION_HOURS', '73', 'SESSION_HOURS must be an integer from 1 to 72, got "73"'],
+    ['SEED_DEMO', 'maybe', 'SEED_DEMO must be true, false or accounts, got "maybe"'],
+    ['TRUST_PROXY', '2', 'TRUST_PROXY must be true or false, got "2"'],
+    [
+      'DATABASE_URL',
+      'postgres:/missing-slash',
+      'DATABASE_URL must start with postgres:// or postgresql://',
+    ],
+  ])('rejects %s=%s', (name, value, problem) => {
+    expect(problemsOf({ DATA_KEY: KEY_BASE64, [name]: value })).toEqual([problem]);
+  });
+
+  it('reads a valid environment', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://league@127.0.0.1:5432/league',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATA_KEY: KEY_BASE64,
+      SESSION_HOURS: '12',
+      TRUST_PROXY: 'yes',
+      SEED_DEMO: 'accounts',
+      WEB_DIR: 'web-build',
+    });
+    expect(config).toEqual({
+      env: 'production',
+      host: '127.0.0.1',
+      port: 8080,
+      databaseUrl: 'postgresql://league@127.0.0.1:5432/league',
+      dataDir,
+      logLevel: 'warn',
+      dataKey: KEY,
+      sessionHours: 12,
+      trustProxy: true,
+      seedDemo: 'accounts',
+      webDir: resolve('web-build'),
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('applies the defaults', () => {
+    const config = loadConfig({ DATA_KEY: KEY_BASE64 });
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '0.0.0.0',
+      port: 3000,
+      databaseUrl: undefined,
+      logLevel: 'info',
+      sessionHours: 8,
+      trustProxy: false,
+      seedDemo: 'league',
+      webDir: undefined,
+    });
+  });
+
+  it('seeds no demo in production by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', DATA_KEY: KEY_BASE64 });
+    expect(config.seedDemo).toBe('none');
+    expect(config.logLevel).toBe('info');
+  });
+
+  it.each([
+    ['true', 'league'],
+    ['1', 'league'],
+    ['accounts', 'accounts'],
+    ['false', 'none'],
+    ['no', 'none'],
+  ])('reads SEED_DEMO=%s as %s', (raw, seedDemo) => {
+    expect(loadConfig({ SEED_DEMO: raw, DATA_KEY: KEY_BASE64 }).seedDemo).toBe(seedDemo);
+  });
+
+  it('silences logs in tests by default', () => {
+    expect(loadConfig({ NODE_ENV: 'test', DATA_KEY: KEY_BASE64 }).logLevel).toBe('silent');
+  });
+
+  it('keeps one development key', () => {
+    const first = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
+    const file = join(dataDir, 'dev-data-key');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.dataKey).toHaveLength(32);
+    expect(readFileSync(file, 'utf8')).toBe(first.dataKey.toString('base64'));
+
+    const second = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
+    expect(second.dataKey.equals(first.dataKey)).toBe(true);
+  });
+});

@@ -1,0 +1,346 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  as,
+  createAccount,
+  createTestContext,
+  expectProblem,
+  fileEvent,
+  postOk,
+  publishNewEvent,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+
+const ACCOUNTS = [
+  { username: 'db.contractor', accountType: 'contractor', divisionCode: '3101' },
+  { username: 'db.committee', accountType: 'committee', divisionCode: '3101' },
+  { username: 'db.association', accountType: 'community_association', divisionCode: '3101' },
+  { username: 'db.bureau', accountType: 'sports_bureau', divisionCode: '3101' },
+  { username: 'db.xuhui', accountType: 'district_bureau', divisionCode: '310104' },
+  { username: 'db.pudong', accountType: 'district_bureau', divisionCode: '310115' },
+  { username: 'db.street', accountType: 'street', divisionCode: '310104014' },
+];
+
+const DISTRICT_CODES = [
+  '310101',
+  '310104',
+  '310105',
+  '310106',
+  '310107',
+  '310109',
+  '310110',
+  '310112',
+  '310113',
+  '310114',
+  '310115',
+  '310116',
+  '310117',
+  '310118',
+  '310120',
+  '310151',
+];
+
+function cookieOf(username: string): string {
+  const cookie = cookies[username];
+  if (!cookie) throw new Error(`No session for ${username}`);
+  return cookie;
+}
+
+/** Registers `count` people and checks in the first `checkIns` of them. */
+async function fill(eventId: string, filer: string, count: number, checkIns: number) {
+  for (let i = 0; i < count; i++) {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/events/${eventId}/registrations`,
+      payload: { name: '测试市民', phone: `1390013${String(9000 + i)}` },
+    });
+    if (response.statusCode !== 201) throw new Error(response.body);
+    if (i < checkIns) {
+      await postOk(ctx.app, cookieOf(filer), `/api/console/events/${eventId}/check-ins`, {
+        code: response.json().code,
+      });
+    }
+  }
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  for (const account of ACCOUNTS) {
+    await createAccount(ctx.db, account);
+    cookies[account.username] = await signIn(ctx.app, account.username);
+  }
+  const contractor = cookieOf('db.contractor');
+  const committee = cookieOf('db.committee');
+  const street = cookieOf('db.street');
+
+  // Contractor: one event in each state.
+  await fileEvent(ctx.app, contractor, { divisionCode: '310104' });
+  const submitted = await fileEvent(ctx.app, contractor, { divisionCode: '310105' });
+  await postOk(ctx.app, contractor, `/api/console/events/${submitted.id}/submit`);
+  const returned = await fileEvent(ctx.app, contractor, { divisionCode: '310104' });
+  await postOk(ctx.app, contractor, `/api/console/events/${returned.id}/submit`);
+  await postOk(ctx.app, committee, `/api/reviews/${returned.id}/return`, { reason: '请补充' });
+  const approved = await fileEvent(ctx.app, contractor, { divisionCode: '310115' });
+  await postOk(ctx.app, contractor, `/api/console/events/${approved.id}/submit`);
+  await postOk(ctx.app, committee, `/api/reviews/${approved.id}/approve`);
+  const cityInStreet = await publishNewEvent(ctx.app, contractor, committee, {
+    divisionCode: '310104003',
+  });
+  await fill(cityInStreet.id, 'db.contractor', 3, 1);
+  const pudongEvent = await publishNewEvent(ctx.app, contractor, cookieOf('db.pudong'), {
+    level: 'district',
+    divisionCode: '310115',
+  });
+  await fill(pudongEvent.id, 'db.contractor', 2, 2);
+
+  // Street: community games at the street and in one community, and a draft.
+  const streetGames = await publishNewEvent(ctx.app, street, cookieOf('db.association'), {
+    level: 'street',
+    section: 'community_games',
+    divisionCode: '310104014',
+  });
+  await fill(streetGames.id, 'db.street', 2, 1);
+  const communityGames = await publishNewEvent(ctx.app, street, cookieOf('db.association'), {
+    level: 'community',
+    section: 'community_games',
+    divisionCode: '310104014001',
+  });
+  await fill(communityGames.id, 'db.street', 1, 0);
+  await fileEvent(ctx.app, street, {
+    level: 'district',
+    section: 'brand_event',
+    divisionCode: '310104014',
+  });
+
+  // Xuhui bureau: its own brand event, approved on submit.
+  const brand = await fileEvent(ctx.app, cookieOf('db.xuhui'), {
+    level: 'district',
+    section: 'brand_event',
+    divisionCode: '310104',
+  });
+  await postOk(ctx.app, cookieOf('db.xuhui'), `/api/console/events/${brand.id}/submit`);
+});
+
+afterAll(async () => {
+  await ctx.close();
+});
+
+interface Figures {
+  events: Record<string, number>;
+  registrations: number;
+  checkIns: number;
+}
+
+interface DashboardBody extends Figures {
+  scope: { code: string; name: string; level: string };
+  children: (Figures & { code: string; name: string; level: string })[];
+}
+
+function counts(partial: Partial<Record<string, number>>): Record<string, number> {
+  const all = {
+    draft: 0,
+    submitted: 0,
+    returned: 0,
+    approved: 0,
+    published: 0,
+    cancelled: 0,
+    ...partial,
+  };
+  return { ...all, total: Object.values(all).reduce((sum, n) => sum + n, 0) };
+}
+
+async function dashboard(username: string, division?: string): Promise<DashboardBody> {
+  const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+  const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<DashboardBody>();
+}
+
+function child(body: DashboardBody, code: string) {
+  const found = body.children.find((c) => c.code === code);
+  if (!found) throw new Error(`No child ${code}`);
+  return found;
+}
+
+describe('GET /api/dashboard', () => {
+  it("counts the contractor's own events", async () => {
+    const body = await dashboard('db.contractor');
+    expect(body.scope).toEqual({ code: '3101', name: '上海市', level: 'city' });
+    expect(body.events).toEqual(
+      counts({ draft: 1, submitted: 1, returned: 1, approved: 1, published: 2 }),
+    );
+    expect(body.registrations).toBe(5);
+    expect(body.checkIns).toBe(3);
+  });
+
+  it('counts every filed event for the city', async () => {
+    const body = await dashboard('db.bureau');
+    expect(body.scope).toEqual({ code: '3101', name: '上海市', level: 'city' });
+    // Drafts are visible to their own organisation only, so the city counts neither of the two.
+    expect(body.events).toEqual(counts({ submitted: 1, returned: 1, approved: 2, published: 4 }));
+    expect(body.registrations).toBe(8);
+    expect(body.checkIns).toBe(4);
+  });
+
+  it('lists the 16 districts as children', async () => {
+    const body = await dashboard('db.bureau');
+    expect(body.children.map((c) => c.code)).toEqual(DISTRICT_CODES);
+    for (const c of body.children) expect(c.level).toBe('district');
+    expect(child(body, '310115').name).toBe('浦东新区');
+  });
+
+  it('splits the city by district', async () => {
+    const body = await dashboard('db.bureau');
+    expect(child(body, '310104')).toMatchObject({
+      events: counts({ returned: 1, approved: 1, published: 3 }),
+      registrations: 6,
+      checkIns: 2,
+    });
+    expect(child(body, '310105')).toMatchObject({
+      events: counts({ submitted: 1 }),
+      registrations: 0,
+      checkIns: 0,
+    });
+    expect(child(body, '310115')).toMatchObject({
+      events: counts({ approved: 1, published: 1 }),
+      registrations: 2,
+      checkIns: 2,
+    });
+    expect(child(body, '310151')).toMatchObject({
+      events: counts({}),
+      registrations: 0,
+      checkIns: 0,
+    });
+
+    const sum = (pick: (c: Figures) => number) => body.children.reduce((n, c) => n + pick(c), 0);
+    expect(sum((c) => c.events.total ?? 0)).toBe(body.events.total);
+    expect(sum((c) => c.registrations)).toBe(body.registrations);
+    expect(sum((c) => c.checkIns)).toBe(body.checkIns);
+  });
+
+  it('shows a bureau its district and streets', async () => {
+    const body = await dashboard('db.xuhui');
+    expect(body.scope).toEqual({ code: '310104', name: '徐汇区', level: 'district' });
+    expect(body.events).toEqual(counts({ returned: 1, approved: 1, published: 3 }));
+    expect(body.registrations).toBe(6);
+    expect(body.checkIns).toBe(2);
+
+    const streets = await ctx.app.inject({ method: 'GET', url: '/api/divisions?parent=310104' });
+    expect(body.children.map((c) => c.code)).toEqual(
+      streets.json().map((s: { code: string }) => s.code),
+    );
+    for (const c of body.children) expect(c.level).toBe('street');
+    expect(child(body, '310104003')).toMatchObject({
+      events: counts({ published: 1 }),
+      registrations: 3,
+      checkIns: 1,
+    });
+    expect(child(body, '310104014')).toMatchObject({
+      name: '徐家汇街道',
+      events: counts({ published: 2 }),
+      registrations: 3,
+      checkIns: 1,
+    });
+  });
+
+  it('shows a street its own events', async () => {
+    const body = await dashboard('db.street');
+    expect(body.scope).toEqual({ code: '310104014', name: '徐家汇街道', level: 'street' });
+    expect(body.events).toEqual(counts({ draft: 1, published: 2 }));
+    expect(body.registrations).toBe(3);
+    expect(body.checkIns).toBe(1);
+    expect(child(body, '310104014001')).toMatchObject({
+      level: 'community',
+      events: counts({ published: 1 }),
+      registrations: 1,
+      checkIns: 0,
+    });
+  });
+
+  it('drills down from city to community', async () => {
+    const city = await dashboard('db.bureau', '3101');
+    expect(child(city, '310104').events.total).toBe(5);
+
+    const district = await dashboard('db.bureau', '310104');
+    expect(district.scope).toEqual({ code: '310104', name: '徐汇区', level: 'district' });
+    expect(district.events).toEqual(child(city, '310104').events);
+    expect(district.registrations).toBe(child(city, '310104').registrations);
+    expect(district.checkIns).toBe(child(city, '310104').checkIns);
+
+    const street = await dashboard('db.bureau', '310104014');
+    expect(street.scope).toEqual({ code: '310104014', name: '徐家汇街道', level: 'street' });
+    expect(street.events).toEqual(child(district, '310104014').events);
+    expect(street.registrations).toBe(3);
+    expect(street.checkIns).toBe(1);
+    expect(street.children.length).toBeGreaterThan(0);
+    for (const c of street.children) expect(c.level).toBe('community');
+
+    const community = await dashboard('db.bureau', '310104014001');
+    expect(community.scope).toEqual({
+      code: '310104014001',
+      name: '东塘居委会',
+      level: 'community',
+    });
+    expect(community.events).toEqual(child(street, '310104014001').events);
+    expect(community.registrations).toBe(1);
+    expect(community.checkIns).toBe(0);
+    expect(community.children).toEqual([]);
+  });
+
+  it('lets a bureau open its street', async () => {
+    const body = await dashboard('db.xuhui', '310104014');
+    expect(body.scope.code).toBe('310104014');
+    expect(body.events).toEqual(counts({ published: 2 }));
+  });
+
+  it.each([
+    ['db.xuhui', '310115'],
+    ['db.xuhui', '3101'],
+    ['db.xuhui', '310115005'],
+    ['db.street', '310104'],
+    ['db.street', '310104003'],
+    ['db.pudong', '310104014001'],
+  ])('rejects %s opening %s', async (username, division) => {
+    const response = await as(
+      ctx.app,
+      cookieOf(username),
+    )({
+      method: 'GET',
+      url: `/api/dashboard?division=${division}`,
+    });
+    const problem = expectProblem(response, 403, 'ACC_OUT_OF_SCOPE');
+    expect(problem.title).toBe(`Division ${division} is outside the account scope`);
+  });
+
+  it('rejects an unknown division', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({
+      method: 'GET',
+      url: '/api/dashboard?division=310199',
+    });
+    expectProblem(response, 404, 'DIV_NOT_FOUND');
+  });
+
+  it('rejects a malformed division', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({
+      method: 'GET',
+      url: '/api/dashboard?division=xuhui',
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]?.field).toBe('division');
+  });
+
+  it('requires a session', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/dashboard' });
+    expectProblem(response, 401, 'ACC_SESSION_REQUIRED');
+  });
+});

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { as, createTestContext, type TestContext } from '../test/harness.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoLeague } from './demo-league.js';
+
+let ctx: TestContext;
+let firstRun: boolean;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  firstRun = await seedDemoLeague(ctx.db, ctx.app.cipher);
+});
+
+afterAll(async () => {
+  await ctx.close();
+});
+
+async function count(table: 'users' | 'events' | 'registrations' | 'audit_log') {
+  const row = await ctx.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+async function signInDemo(username: string) {
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { username, password: DEMO_PASSWORD },
+  });
+  expect(response.statusCode, `${username}: ${response.body}`).toBe(200);
+  const token = response.cookies.find((c) => c.name === 'sid')?.value;
+  return { me: response.json(), session: as(ctx.app, `sid=${token}`) };
+}
+
+describe('seedDemoLeague', () => {
+  it('seeds an empty database', () => {
+    expect(firstRun).toBe(true);
+  });
+
+  it('files events in every state', async () => {
+    const rows = await ctx.db
+      .selectFrom('events')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('state')
+      .execute();
+    const byState = Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+    expect(byState).toEqual({ draft: 1, submitted: 4, returned: 1, approved: 1, published: 6 });
+  });
+
+  it('registers and checks people in', async () => {
+    const totals = await ctx.db
+      .selectFrom('registrations')
+      .select([
+        (eb) => eb.fn.countAll<number>().as('registrations'),
+        (eb) => eb.fn.count<number>('checked_in_at').as('checkIns'),
+      ])
+      .executeTakeFirstOrThrow();
+    expect(Number(totals.registrations)).toBe(50);
+    expect(Number(totals.checkIns)).toBe(11);
+
+    const events = await ctx.db
+      .selectFrom('events')
+      .select(['id', 'registered_count'])
+      .where('registered_count', '>', 0)
+      .execute();
+    for (const event of events) {
+      const rows = await ctx.db
+        .selectFrom('registrations')
+        .select('id')
+        .where('event_id', '=', event.id)
+        .execute();
+      expect(rows, event.id).toHaveLength(event.registered_count);
+    }
+  });
+
+  it('encrypts the demo phones', async () => {
+    const rows = await ctx.db
+      .selectFrom('registrations')
+      .select(['phone_ciphertext', 'phone_hash', 'phone_masked'])
+      .execute();
+    for (const row of rows) {
+      const phone = ctx.app.cipher.decrypt(row.phone_ciphertext);
+      expect(phone).toMatch(/^1390000\d{4}$/);
+      expect(row.phone_ciphertext).not.toContain(phone);
+      expect(row.phone_hash).toBe(ctx.app.cipher.hash(phone));
+      expect(row.phone_masked).toBe(`139****${phone.slice(-4)}`);
+    }
+  });
+
+  it('covers every registration status', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=100' });
+    expect(response.statusCode).toBe(200);
+    const items: { name: string; registrationStatus: string }[] = response.json().items;
+    expect(items).toHaveLength(6);
+    const statuses = new Set(items.map((item) => item.registrationStatus));
+    expect([...statuses].sort()).toEqual(['closed', 'full', 'not_open', 'open']);
+  });
+
+  it('signs in every demo account', async () => {
+    for (const account of DEMO_ACCOUNTS) {
+      const { me } = await signInDemo(account.username);
+      expect(me.user.accountType, account.username).toBe(account.accountType);
+      expect(me.user.displayName, account.username).toBe(account.displayName);
+      expect(me.user.organisation.name, account.username).toBe(account.organisation);
+      expect(me.user.divisionCode, account.username).toBe(account.divisionCode);
+    }
+  });
+
+  it('provides the documented log-ins', async () => {
+    const documented = [
+      ['bureau', 'sports_bureau', '上海市'],
+      ['committee', 'committee', '上海市'],
+      ['xuhui.bureau', 'district_bureau', '徐汇区'],
+      ['contractor', 'contractor', '上海市'],
+      ['association', 'community_association', '上海市'],
+      ['street.xujiahui', 'street', '徐家汇街道'],
+    ];
+    for (const [username, accountType, divisionName] of documented) {
+      const { me } = await signInDemo(username ?? '');
+      expect(me.user.accountType, username).toBe(accountType);
+      expect(me.user.divisionName, username).toBe(divisionName);
+    }
+  });
+
+  it('fills the review queues', async () => {
+    const queues: Record<string, number> = {
+      committee: 1,
+      association: 1,
+      'pudong.bureau': 2,
+      'xuhui.bureau': 0,
+    };
+    for (const [username, size] of Object.entries(queues)) {
+      const { session } = await signInDemo(username);
+      const response = await session({ method: 'GET', url: '/api/reviews' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().items, username).toHaveLength(size);
+    }
+  });
+
+  it('records the return reason', async () => {
+    const returned = await ctx.db
+      .selectFrom('events')
+      .select('return_reason')
+      .where('state', '=', 'returned')
+      .executeTakeFirstOrThrow();
+    expect(returned.return_reason).toBe('安全预案缺少医疗保障人员配置，请补充后重新提交');
+  });
+
+  it('shows the league on the city dashboard', async () => {
+    const { session } = await signInDemo('bureau');
+    const response = await session({ method: 'GET', url: '/api/dashboard' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    // The contractor's draft stays with its organisation.
+    expect(body.events).toEqual({
+      draft: 0,
+      submitted: 4,
+      returned: 1,
+      approved: 1,
+      published: 6,
+      cancelled: 0,
+      total: 12,
+    });
+    expect(body.registrations).toBe(50);
+    expect(body.checkIns).toBe(11);
+  });
+
+  it('does nothing the second time', async () => {
+    const before = {
+      users: await count('users'),
+      events: await count('events'),
+      registrations: await count('registrations'),
+      audit: await count('audit_log'),
+    };
+    expect(before.users).toBe(DEMO_ACCOUNTS.length);
+    expect(before.events).toBe(13);
+
+    expect(await seedDemoLeague(ctx.db, ctx.app.cipher)).toBe(false);
+
+    expect(await count('users')).toBe(before.users);
+    expect(await count('events')).toBe(before.events);
+    expect(await count('registrations')).toBe(before.registrations);
+    expect(await count('audit_log')).toBe(before.audit);
+  });
+});

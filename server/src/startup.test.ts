@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+
+import { openDatabase, type Db } from './db/database.js';
+import { prepareDatabase } from './startup.js';
+
+const dataKey = randomBytes(32);
+
+async function counts(db: Db) {
+  const result = await sql<{ users: number; events: number; divisions: number }>`
+    select (select count(*)::int from users) as users,
+           (select count(*)::int from events) as events,
+           (select count(*)::int from divisions) as divisions`.execute(db);
+  return result.rows[0];
+}
+
+async function prepared(seedDemo: 'league' | 'accounts' | 'none') {
+  const db = await openDatabase({});
+  const seeded = await prepareDatabase(db, { seedDemo, dataKey });
+  return { db, seeded };
+}
+
+describe('prepareDatabase', () => {
+  it('seeds nothing when SEED_DEMO is off', async () => {
+    const { db, seeded } = await prepared('none');
+
+    expect(seeded).toBe(false);
+    expect(await counts(db)).toMatchObject({ users: 0, events: 0, divisions: 6760 });
+    await db.destroy();
+  });
+
+  it('seeds accounts without events', async () => {
+    const { db, seeded } = await prepared('accounts');
+
+    expect(seeded).toBe(true);
+    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    await db.destroy();
+  });
+
+  it('seeds the league once', async () => {
+    const { db, seeded } = await prepared('league');
+    const again = await prepareDatabase(db, { seedDemo: 'league', dataKey });
+
+    expect(seeded).toBe(true);
+    expect(again).toBe(false);
+    const after = await counts(db);
+    expect(after?.users).toBe(8);
+    expect(after?.events).toBeGreaterThan(10);
+    await db.destroy();
+  });
+});

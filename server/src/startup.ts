@@ -1,0 +1,21 @@
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoLeague } from './demo/demo-league.js';
+import { loadDivisions } from './divisions/division.service.js';
+import { PersonalDataCipher } from './shared/personal-data.js';
+
+/**
+ * Brings an open database up to date before the server starts: applies migrations, loads the
+ * division tree on first start and seeds what SEED_DEMO asks for into an empty database.
+ * Returns whether demo accounts were seeded by this call.
+ */
+export async function prepareDatabase(
+  db: Db,
+  config: Pick<Config, 'seedDemo' | 'dataKey'>,
+): Promise<boolean> {
+  await migrateToLatest(db);
+  await loadDivisions(db);
+  if (config.seedDemo === 'none') return false;
+  return seedDemoLeague(db, new PersonalDataCipher(config.dataKey), config.seedDemo);
+}
