@@ -1,38 +1,9 @@
-import type { DivisionLevel, EventLevel, RegistrationStatus, Section } from '@cityleague/domain';
 import { api } from '../lib/api';
+import type { Section } from '@cityleague/domain';
 
-/** An administrative division as GET /api/divisions returns it. */
-export interface Division {
-  code: string;
-  name: string;
-  level: DivisionLevel;
-  parentCode: string | null;
-}
+import type { Division, PublicEvent } from '../lib/types';
 
-/** A published event as the public endpoints return it; times are ISO 8601 in UTC. */
-export interface PublicEvent {
-  id: string;
-  name: string;
-  sport: string;
-  sportName: string;
-  level: EventLevel;
-  section: Section;
-  divisionCode: string;
-  divisionName: string;
-  districtCode: string;
-  districtName: string;
-  venue: string;
-  startsAt: string;
-  endsAt: string;
-  capacity: number;
-  registeredCount: number;
-  placesLeft: number;
-  registrationOpensAt: string;
-  registrationClosesAt: string;
-  registrationStatus: RegistrationStatus;
-  organiserName: string;
-  publishedAt: string;
-}
+export type { Division, PublicEvent } from '../lib/types';
 
 /** One page of the public event list; `nextCursor` is null on the last page. */
 export interface EventPage {

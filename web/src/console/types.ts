@@ -4,9 +4,10 @@ import type {
   EventState,
   FilingScope,
   MenuKey,
-  RegistrationStatus,
   Section,
 } from '@cityleague/domain';
+
+import type { Division, PublicEvent } from '../lib/types';
 
 /** The signed-in account as GET /api/me and POST /api/session return it. */
 export interface Me {
@@ -23,42 +24,7 @@ export interface Me {
   filing: FilingScope[];
 }
 
-export interface Division {
-  code: string;
-  name: string;
-  level: 'city' | 'district' | 'street' | 'community';
-  parentCode: string | null;
-}
-
-export interface Sport {
-  code: string;
-  name: string;
-}
-
-/** A published event as the public API returns it. Times are ISO 8601 strings in UTC. */
-export interface PublicEvent {
-  id: string;
-  name: string;
-  sport: string;
-  sportName: string;
-  level: EventLevel;
-  section: Section;
-  divisionCode: string;
-  divisionName: string;
-  districtCode: string;
-  districtName: string;
-  venue: string;
-  startsAt: string;
-  endsAt: string;
-  capacity: number;
-  registeredCount: number;
-  placesLeft: number;
-  registrationOpensAt: string;
-  registrationClosesAt: string;
-  registrationStatus: RegistrationStatus;
-  organiserName: string;
-  publishedAt: string | null;
-}
+export type { Division, PublicEvent, Sport } from '../lib/types';
 
 /** An event in any state, as the console API returns it. */
 export interface ConsoleEvent extends PublicEvent {
