@@ -1,6 +1,6 @@
-// The league's whole flow in a real browser: an organiser files an event, the organising
-// committee approves it, the organiser publishes it, a citizen registers on a phone, the
-// organiser checks the citizen in and the city dashboard counts one check-in.
+// The league's whole flow in a real browser. An organiser files an event and the organising
+// committee approves it. The organiser publishes it and a citizen registers on a phone. The
+// organiser checks the citizen in, and the city dashboard counts one check-in.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

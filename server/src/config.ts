@@ -15,7 +15,7 @@ export interface Config {
   readonly sessionHours: number;
   /** Whether to trust X-Forwarded-For from a reverse proxy in front of the server. */
   readonly trustProxy: boolean;
-  /** What to seed into an empty database: the demo league, its accounts alone, or nothing. */
+  /** Demo data to seed into an empty database: the demo league, its accounts alone, or nothing. */
   readonly seedDemo: 'league' | 'accounts' | 'none';
   /** Folder of the built web apps, or undefined to serve the API alone. */
   readonly webDir: string | undefined;

@@ -7,7 +7,7 @@ import { PersonalDataCipher } from './shared/personal-data.js';
 
 /**
  * Brings an open database up to date before the server starts: applies migrations, loads the
- * division tree on first start and seeds what SEED_DEMO asks for into an empty database.
+ * division tree on first start and seeds the demo data that SEED_DEMO selects into an empty database.
  * Returns whether demo accounts were seeded by this call.
  */
 export async function prepareDatabase(

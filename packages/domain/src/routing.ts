@@ -20,10 +20,10 @@ function pairs(levels: readonly EventLevel[], sections: readonly Section[]): Fil
 }
 
 /**
- * What each account type may file. City administrators file nothing; a district bureau
- * files its district's brand events; contractors and the community sports association
- * file the city and district events they run; streets file the district brand events
- * they host and community games.
+ * Level and section pairs each account type may file. City administrators file nothing. A
+ * district bureau files its district's brand events. Contractors file city and district
+ * events, and the community sports association files city events. Streets file the district
+ * brand events they host and community games.
  */
 const FILING: Record<AccountType, readonly FilingScope[]> = {
   sports_bureau: [],
@@ -50,7 +50,7 @@ export function canFile(accountType: AccountType, level: EventLevel, section: Se
 
 export type ReviewerType = 'committee' | 'district_bureau' | 'community_association';
 
-/** Who reviews a filing: nobody (it passes on submit) or one reviewer account type. */
+/** Review route of a filing: approval on submit (`auto`) or one reviewer account type. */
 export type ReviewRoute =
   { kind: 'auto' } | { kind: 'reviewer'; reviewerType: ReviewerType; districtCode?: string };
 
@@ -97,7 +97,7 @@ const REVIEWER_TYPES: readonly AccountType[] = [
   'community_association',
 ];
 
-/** Returns the console menus an account type sees. */
+/** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;

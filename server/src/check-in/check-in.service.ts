@@ -9,7 +9,7 @@ import { CodeNotFound, EventNotRunning } from './check-in.errors.js';
 
 /**
  * Checks a person in by registration code. Scans are idempotent: the first scan records the
- * time and the scanner, a repeated scan changes nothing and says the person was already in.
+ * time and the scanner, a repeated scan changes nothing and reports that the person was already in.
  */
 export async function checkIn(
   db: Db,

@@ -21,7 +21,7 @@ function emptyFigures(): Figures {
   return { events, registrations: 0, checkIns: 0 };
 }
 
-/** The column that names the child division an event counts under, one level below `scope`. */
+/** Selects the child division, one level below `scope`, that an event counts under. */
 function childColumn(scope: DivisionRow) {
   if (scope.level === 'city') return sql<string>`events.district_code`;
   if (scope.level === 'district') return sql<string>`d.street_code`;

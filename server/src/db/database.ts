@@ -38,7 +38,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
 }
 
-/** Tells whether the database answers a trivial query. */
+/** Tells whether the database completes a trivial query. */
 export async function isReachable(db: Db): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);

@@ -16,7 +16,7 @@ import type { EventInput } from './event.schemas.js';
 
 /**
  * Checks a complete filing against the filer's rights, the division tree, the sports
- * catalogue and the schedule rules; returns the division the event is held in.
+ * catalogue and the schedule rules. Returns the division the event is held in.
  */
 export async function checkFiling(
   db: Executor,
@@ -48,7 +48,7 @@ function checkDivisionLevel(division: DivisionRow, level: EventInput['level']): 
   }
 }
 
-/** A district bureau files in its district and a street in its own street; others city-wide. */
+/** Tells whether the division is in the filer's area: a bureau's district, a street's own street, else the city. */
 function isInFilerScope(user: Principal, division: DivisionRow): boolean {
   if (user.accountType === 'district_bureau') return division.district_code === user.divisionCode;
   if (user.accountType === 'street') return division.street_code === user.divisionCode;

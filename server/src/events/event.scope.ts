@@ -25,7 +25,7 @@ export function canSeeEvent(user: Principal, event: EventRow): boolean {
   }
 }
 
-/** The SQL form of `canSeeEvent`, for list queries. */
+/** Builds the SQL form of `canSeeEvent`, for list queries. */
 export function visibleTo(user: Principal) {
   return (eb: ExpressionBuilder<Database, 'events'>): Expression<SqlBool> => {
     const own = eb('events.organisation_id', '=', user.organisationId);

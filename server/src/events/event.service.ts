@@ -26,7 +26,7 @@ import * as repository from './event.repository.js';
 import type { EventInput, EventPatch } from './event.schemas.js';
 import { canSeeEvent, visibleTo } from './event.scope.js';
 
-/** Who acts on an event, for permission checks and the audit log. */
+/** The user acting on an event and their IP address, for permission checks and the audit log. */
 export interface Actor {
   user: Principal;
   ip: string;

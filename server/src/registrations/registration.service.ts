@@ -51,7 +51,7 @@ function checkInput(input: RegistrationInput): { name: string; phone: string } {
   return { name, phone: phone.value };
 }
 
-/** Explains why no place could be taken, from the event as the database sees it now. */
+/** Returns the error that explains why no place could be taken, read from the event's current row. */
 async function rejection(db: Executor, eventId: string): Promise<Error> {
   const gate = await repository.registrationGate(db, eventId);
   if (!gate || gate.state !== 'published') return new EventNotFound(eventId);
