@@ -281,3 +281,27 @@ describe('GET /api/console/events/:id/registrations', () => {
     expectProblem(await list(other), 404, 'EVT_NOT_FOUND');
   });
 });
+
+describe('check-in under concurrency', () => {
+  it('records one check-in for simultaneous scans', async () => {
+    const { eventId, receipts } = await eventWithEntries(1);
+    const code = receipts[0]?.code ?? '';
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => checkIn(contractor, eventId, code)),
+    );
+
+    const firsts = responses.filter((r) => r.json().alreadyCheckedIn === false);
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    expect(firsts).toHaveLength(1);
+    const times = new Set(responses.map((r) => r.json().registration.checkedInAt));
+    expect(times.size).toBe(1);
+    const audits = await ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'registration.checked_in')
+      .where('entity_id', '=', receipts[0]?.id ?? '')
+      .execute();
+    expect(audits).toHaveLength(1);
+  });
+});
