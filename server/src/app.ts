@@ -14,7 +14,9 @@ import { isReachable, type Db } from './db/database.js';
 import { divisionRoutes } from './divisions/division.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
 import { installMetrics } from './http/metrics.js';
-import { installProblemHandler } from './http/problem.js';
+import { documentCommonResponses } from './http/openapi.js';
+import { installProblemHandler, NotReady } from './http/problem.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
@@ -54,7 +56,11 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   });
 
   installProblemHandler(app);
+  documentCommonResponses(app);
+  installSecurityHeaders(app);
   installMetrics(app);
+  // Only JSON bodies are accepted; text/plain would otherwise reach schema validation.
+  app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -62,6 +68,11 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         title: 'cityleague API',
         description: 'City amateur league: divisions, events, reviews, registrations, check-in',
         version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
+        },
       },
       tags: [
         { name: 'divisions' },
@@ -85,9 +96,9 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   app.get(
     '/readyz',
     { schema: { tags: ['operations'], summary: 'The database is reachable' } },
-    async (_request, reply) => {
-      if (await isReachable(db)) return { status: 'ok' };
-      return reply.status(503).send({ status: 'unavailable' });
+    async () => {
+      if (!(await isReachable(db))) throw new NotReady();
+      return { status: 'ok' };
     },
   );
 

@@ -120,7 +120,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATA_KEY: KEY_BASE64 });
     expect(config).toMatchObject({
       env: 'development',
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 3000,
       databaseUrl: undefined,
       logLevel: 'info',
@@ -134,6 +134,7 @@ describe('loadConfig', () => {
   it('seeds no demo in production by default', () => {
     const config = loadConfig({ NODE_ENV: 'production', DATA_KEY: KEY_BASE64 });
     expect(config.seedDemo).toBe('none');
+    expect(config.host).toBe('0.0.0.0');
     expect(config.logLevel).toBe('info');
   });
 

@@ -113,7 +113,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     [1, 72],
     problems,
   );
-  const host = environment.HOST || '0.0.0.0';
+  // Development listens on loopback only, because the demo accounts share a public password.
+  const host = environment.HOST || (env === 'production' ? '0.0.0.0' : '127.0.0.1');
 
   const logLevel = environment.LOG_LEVEL || (env === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) {

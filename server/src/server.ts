@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +22,7 @@ function readConfig(): Config {
   }
 }
 
-function printDemoLogIns(port: number): void {
+function printDemoLogIns(): void {
   const lines = DEMO_ACCOUNTS.map(
     (account) => `  ${account.username.padEnd(18)} ${account.organisation}`,
   );
@@ -31,6 +32,13 @@ function printDemoLogIns(port: number): void {
       'Demo league seeded. Sign in to the console with any of these accounts,',
       `password ${DEMO_PASSWORD}:`,
       ...lines,
+    ].join('\n'),
+  );
+}
+
+function printAddresses(port: number): void {
+  console.log(
+    [
       '',
       `Citizens' app: http://localhost:${port}/`,
       `Admin console: http://localhost:${port}/console/`,
@@ -44,6 +52,7 @@ async function main(): Promise<void> {
   const config = { ...readConfig() };
   config.webDir ??= DEFAULT_WEB_DIR;
 
+  if (!config.databaseUrl) mkdirSync(join(config.dataDir, 'pglite'), { recursive: true });
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
@@ -61,10 +70,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    console.error(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    await db.destroy();
+    process.exit(1);
+  }
   const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
-  app.log.info({ database, port: config.port }, 'cityleague started');
-  if (seeded) printDemoLogIns(config.port);
+  app.log.info({ database, host: config.host, port: config.port }, 'cityleague started');
+  if (seeded) printDemoLogIns();
+  printAddresses(config.port);
 }
 
 main().catch((error: unknown) => {

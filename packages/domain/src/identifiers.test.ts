@@ -5,6 +5,7 @@ import {
   checkResidentId,
   creditCodeCheckCharacter,
   maskMobile,
+  maskName,
   maskResidentId,
   residentIdCheckCharacter,
   toHalfWidth,
@@ -530,5 +531,18 @@ describe('checkCreditCode', () => {
       reason: 'check_character',
       position: 18,
     });
+  });
+});
+
+describe('maskName', () => {
+  it.each([
+    ['张三', '张*'],
+    ['欧阳娜娜', '欧***'],
+    ['张', '张*'],
+    ['  李四 ', '李*'],
+    ['Zhang San', 'Z********'],
+    ['', ''],
+  ])('masks %j as %j', (name, masked) => {
+    expect(maskName(name)).toBe(masked);
   });
 });

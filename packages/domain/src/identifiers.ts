@@ -40,6 +40,13 @@ export function maskMobile(mobile: string): string {
   return `${mobile.slice(0, 3)}****${mobile.slice(7)}`;
 }
 
+/** Masks a person's name for display: the first character stays, the rest become stars. */
+export function maskName(name: string): string {
+  const characters = Array.from(name.trim());
+  if (characters.length === 0) return '';
+  return characters[0] + '*'.repeat(Math.max(1, characters.length - 1));
+}
+
 export interface ResidentId {
   id: string;
   /** Birth date as YYYY-MM-DD. */

@@ -55,19 +55,25 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/session',
-    { schema: { tags: ['accounts'], summary: 'Sign out and end the session' } },
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out and end the session',
+        response: { 204: Type.Null({ description: 'Signed out' }) },
+      },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await accounts.signOut(app.db, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/me',
     {
-      preHandler: requireSession,
+      onRequest: requireSession,
       schema: {
         tags: ['accounts'],
         summary: 'The signed-in user, the menus and the filing scopes of the account',

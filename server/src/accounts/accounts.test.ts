@@ -137,7 +137,7 @@ describe('POST /api/session', () => {
     const response = await postSession({ username: 'acc.contractor', password: 'Wrong@2026' });
     const problem = expectProblem(response, 401, 'ACC_INVALID_CREDENTIALS');
     expect(response.cookies.find((c) => c.name === 'sid')).toBeUndefined();
-    expect(problem.title).toBe('Username or password is wrong');
+    expect(problem.detail).toBe('Username or password is wrong');
   });
 
   it('rejects an unknown user alike', async () => {

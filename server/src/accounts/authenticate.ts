@@ -12,7 +12,7 @@ declare module 'fastify' {
   }
 }
 
-/** Fastify preHandler that loads the session's user or rejects with ACC_SESSION_REQUIRED. */
+/** Fastify onRequest hook, run before body parsing and validation, that loads the session's user or rejects with ACC_SESSION_REQUIRED. */
 export async function requireSession(request: FastifyRequest, _reply: FastifyReply) {
   const token = request.cookies[SESSION_COOKIE];
   const principal = token ? await principalOf(request.server.db, token) : undefined;

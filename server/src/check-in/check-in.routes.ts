@@ -12,7 +12,7 @@ import { checkIn } from './check-in.service.js';
 
 /** Console routes for organisers on the day: the entry list and check-in by code. */
 export const checkInRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireSession);
+  app.addHook('onRequest', requireSession);
 
   app.get(
     '/api/console/events/:id/registrations',

@@ -153,7 +153,7 @@ describe('POST /api/console/events/:id/check-ins', () => {
   it('rejects an unknown code', async () => {
     const response = await checkIn(contractor, eventId, 'ZZZZZZZZZZ');
     const problem = expectProblem(response, 404, 'CHK_CODE_NOT_FOUND');
-    expect(problem.title).toBe(`No active registration with this code in event ${eventId}`);
+    expect(problem.detail).toBe(`No active registration with this code in event ${eventId}`);
   });
 
   it("rejects another event's code", async () => {
@@ -270,7 +270,7 @@ describe('GET /api/console/events/:id/registrations', () => {
 
   it('rejects a malformed cursor', async () => {
     const response = await list(contractor, '?cursor=%7B%7D');
-    expectProblem(response, 400, 'REQUEST_INVALID');
+    expectProblem(response, 400, 'INVALID_CURSOR');
   });
 
   it('rejects a reviewer of another organisation', async () => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
+import { StringEnum } from '../http/schemas.js';
 import { dashboard } from './dashboard.service.js';
 
 const Counts = Type.Object({
@@ -30,7 +31,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/dashboard',
     {
-      preHandler: requireSession,
+      onRequest: requireSession,
       schema: {
         tags: ['dashboards'],
         summary: 'Event, registration and check-in counts for a division and its children',
@@ -40,6 +41,15 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             scope: Type.Object(DivisionRef),
+            basis: StringEnum(['division', 'organisation'] as const, {
+              description:
+                'division: every filed event held in the scope; organisation: only the ' +
+                "viewer's organisation's events (contractors, community sports association)",
+            }),
+            organisation: Type.Union([
+              Type.Object({ id: Type.String(), name: Type.String() }),
+              Type.Null(),
+            ]),
             ...Figures,
             children: Type.Array(Type.Object({ ...DivisionRef, ...Figures })),
           }),

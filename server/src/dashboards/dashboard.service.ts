@@ -1,10 +1,10 @@
 import { EVENT_STATES, type EventState } from '@cityleague/domain';
-import { sql, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 
 import { OutOfScope } from '../accounts/account.errors.js';
 import type { Principal } from '../accounts/account.repository.js';
 import type { Db } from '../db/database.js';
-import type { DivisionRow } from '../db/schema.js';
+import type { Database, DivisionRow } from '../db/schema.js';
 import { getDivision, isWithin, listDivisions } from '../divisions/division.service.js';
 import { visibleTo } from '../events/event.scope.js';
 
@@ -35,19 +35,37 @@ function scopeFilter(scope: DivisionRow) {
   return sql<SqlBool>`d.code = ${scope.code}`;
 }
 
+// Organisers whose dashboard counts their own events, not everything in their division.
+const ORGANISATION_BASIS = ['contractor', 'community_association'];
+
+/**
+ * Restricts the counted events. Administrators and streets count every filed event held in
+ * their division, plus their own drafts; organisers count the events they may see.
+ */
+function countedEvents(user: Principal) {
+  if (ORGANISATION_BASIS.includes(user.accountType)) return visibleTo(user);
+  return (eb: ExpressionBuilder<Database, 'events'>) =>
+    eb.or([
+      eb('events.organisation_id', '=', user.organisationId),
+      eb('events.state', '!=', 'draft'),
+    ]);
+}
+
 /**
  * Counts events by state, registrations and check-ins for a division and each division one
- * level below it, limited to the events the viewer may see.
+ * level below it. `basis` tells whether the figures cover the division or only the
+ * viewer's organisation.
  */
 export async function dashboard(db: Db, user: Principal, divisionCode?: string) {
   const home = await getDivision(db, user.divisionCode);
   const scope = divisionCode ? await getDivision(db, divisionCode) : home;
   if (!isWithin(scope, home)) throw new OutOfScope(scope.code);
+  const byOrganisation = ORGANISATION_BASIS.includes(user.accountType);
 
   const base = db
     .selectFrom('events')
     .innerJoin('divisions as d', 'd.code', 'events.division_code')
-    .where(visibleTo(user))
+    .where(countedEvents(user))
     .where(scopeFilter(scope));
 
   const eventRows = await base
@@ -98,6 +116,8 @@ export async function dashboard(db: Db, user: Principal, divisionCode?: string) 
     scope.level === 'community' ? [] : await listDivisions(db, { parent: scope.code });
   return {
     scope: { code: scope.code, name: scope.name, level: scope.level },
+    basis: byOrganisation ? ('organisation' as const) : ('division' as const),
+    organisation: byOrganisation ? { id: user.organisationId, name: user.organisationName } : null,
     ...total,
     children: children.map((child) => ({
       code: child.code,

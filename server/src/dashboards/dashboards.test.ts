@@ -313,7 +313,7 @@ describe('GET /api/dashboard', () => {
       url: `/api/dashboard?division=${division}`,
     });
     const problem = expectProblem(response, 403, 'ACC_OUT_OF_SCOPE');
-    expect(problem.title).toBe(`Division ${division} is outside the account scope`);
+    expect(problem.detail).toBe(`Division ${division} is outside the account scope`);
   });
 
   it('rejects an unknown division', async () => {
@@ -342,5 +342,48 @@ describe('GET /api/dashboard', () => {
   it('requires a session', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/dashboard' });
     expectProblem(response, 401, 'ACC_SESSION_REQUIRED');
+  });
+});
+
+describe('dashboard basis', () => {
+  async function dashboardOf(username: string, division?: string) {
+    const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+    const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  }
+
+  it('counts an organiser only its own events', async () => {
+    const body = await dashboardOf('db.contractor');
+    expect(body.basis).toBe('organisation');
+    expect(body.organisation.name).toBe('db.contractor 单位');
+  });
+
+  it('counts a division for administrators', async () => {
+    const body = await dashboardOf('db.bureau');
+    expect(body.basis).toBe('division');
+    expect(body.organisation).toBeNull();
+  });
+
+  it('gives a street and the city the same street figures', async () => {
+    const before = await dashboardOf('db.street');
+    const event = await publishNewEvent(
+      ctx.app,
+      cookieOf('db.contractor'),
+      cookieOf('db.committee'),
+      {
+        divisionCode: '310104014',
+      },
+    );
+    await fill(event.id, 'db.contractor', 2, 1);
+
+    const own = await dashboardOf('db.street');
+    const fromCity = await dashboardOf('db.bureau', '310104014');
+    expect(own.events.published).toBe(before.events.published + 1);
+    expect(own.registrations).toBe(before.registrations + 2);
+    expect(own.checkIns).toBe(before.checkIns + 1);
+    expect(fromCity.events.published).toBe(own.events.published);
+    expect(fromCity.registrations).toBe(own.registrations);
+    expect(fromCity.checkIns).toBe(own.checkIns);
   });
 });

@@ -153,7 +153,7 @@ describe('GET /api/divisions', () => {
   it('rejects an unknown parent', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/divisions?parent=310199' });
     const problem = expectProblem(response, 404, 'DIV_NOT_FOUND');
-    expect(problem.title).toBe('Division 310199 not found');
+    expect(problem.detail).toBe('Division 310199 not found');
   });
 
   it('rejects a malformed parent', async () => {
@@ -207,7 +207,7 @@ describe('GET /api/divisions/:code', () => {
   it('rejects an unknown code', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/divisions/310199001' });
     const problem = expectProblem(response, 404, 'DIV_NOT_FOUND');
-    expect(problem.title).toBe('Division 310199001 not found');
+    expect(problem.detail).toBe('Division 310199001 not found');
   });
 
   it('rejects a malformed code', async () => {

@@ -55,6 +55,7 @@ export function toConsoleEvent(event: EventView) {
     organisationId: event.organisation_id,
     returnReason: event.return_reason,
     reviewerAccountType: event.reviewer_type,
+    reviewerDistrictCode: event.reviewer_district_code,
     submittedAt: isoOrNull(event.submitted_at),
     approvedAt: isoOrNull(event.approved_at),
     createdAt: iso(event.created_at),

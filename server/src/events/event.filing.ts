@@ -1,5 +1,7 @@
 import { canFile, sportName, type AccountType } from '@cityleague/domain';
 
+import { sql } from 'kysely';
+
 import type { Principal } from '../accounts/account.repository.js';
 import type { Executor } from '../db/database.js';
 import type { DivisionRow } from '../db/schema.js';
@@ -33,7 +35,7 @@ export async function checkFiling(
   checkDivisionLevel(division, input.level);
   if (!isInFilerScope(user, division)) throw new EventOutOfScope(division.code);
 
-  const problems = scheduleErrors(input);
+  const problems = scheduleErrors(input, await databaseNow(db));
   if (problems.length > 0) throw withFieldErrors(new InvalidSchedule(), problems);
   return division;
 }
@@ -55,10 +57,21 @@ function isInFilerScope(user: Principal, division: DivisionRow): boolean {
   return true;
 }
 
-/** Lists schedule problems: the event ends after it starts, and registration closes in time. */
-export function scheduleErrors(input: EventInput): FieldError[] {
+async function databaseNow(db: Executor): Promise<number> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return new Date(rows[0]?.now ?? Date.now()).getTime();
+}
+
+/**
+ * Lists schedule problems: the event starts after `now` (the database clock) and ends after
+ * it starts, and registration opens before it closes and closes no later than the start.
+ */
+export function scheduleErrors(input: EventInput, now: number): FieldError[] {
   const errors: FieldError[] = [];
   const startsAt = Date.parse(input.startsAt);
+  if (!(startsAt > now)) {
+    errors.push({ field: 'startsAt', code: 'in_future', message: 'must be later than now' });
+  }
   const endsAt = Date.parse(input.endsAt);
   const opensAt = Date.parse(input.registrationOpensAt);
   const closesAt = Date.parse(input.registrationClosesAt);

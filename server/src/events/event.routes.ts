@@ -66,7 +66,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 /** Console routes for organisers: file, change, submit and publish events. */
 export const consoleEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireSession);
+  app.addHook('onRequest', requireSession);
   const actor = (request: Parameters<typeof principal>[0]) => ({
     user: principal(request),
     ip: request.ip,

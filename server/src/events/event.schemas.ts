@@ -67,7 +67,9 @@ export const ConsoleEventSchema = Type.Object({
   state: StringEnum(EVENT_STATES),
   organisationId: Type.String(),
   returnReason: Type.Union([Type.String(), Type.Null()]),
+  /** The reviewer the filing goes to on submit; null when it passes on submit. */
   reviewerAccountType: Type.Union([Type.String(), Type.Null()]),
+  reviewerDistrictCode: Type.Union([Type.String(), Type.Null()]),
   submittedAt: NullableTimestamp,
   approvedAt: NullableTimestamp,
   createdAt: Timestamp,

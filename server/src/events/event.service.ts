@@ -13,7 +13,7 @@ import type { Db, Executor, Trx } from '../db/database.js';
 import type { Database, EventRow } from '../db/schema.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
-import { RequestInvalid } from '../http/problem.js';
+import { InvalidCursor } from '../http/problem.js';
 import { toConsoleEvent } from './event.dto.js';
 import {
   EventNotEditable,
@@ -78,6 +78,28 @@ async function loadView(db: Executor, id: string) {
   return view;
 }
 
+/** Routes a filing of the actor to its reviewer, as stored on the event. */
+function reviewRouteOf(
+  actor: Actor,
+  filing: { level: string; section: string; districtCode: string },
+) {
+  return routeReview({
+    level: filing.level as EventInput['level'],
+    section: filing.section as EventInput['section'],
+    districtCode: filing.districtCode,
+    filer: {
+      accountType: actor.user.accountType as AccountType,
+      divisionCode: actor.user.divisionCode,
+    },
+  });
+}
+
+/** Stores where a submission will go, so drafts show their future reviewer too. */
+function reviewerColumns(route: ReturnType<typeof routeReview>) {
+  if (route.kind === 'auto') return { reviewer_type: null, reviewer_district_code: null };
+  return { reviewer_type: route.reviewerType, reviewer_district_code: route.districtCode ?? null };
+}
+
 /** Locks an event that the actor's organisation owns; others get not-found or not-owned. */
 async function lockOwnEvent(trx: Trx, actor: Actor, id: string): Promise<EventRow> {
   const event = await repository.lockEvent(trx, id);
@@ -95,6 +117,8 @@ function requireTransition(event: EventRow, action: EventAction) {
 /** Files a new event as a draft of the actor's organisation. */
 export async function createEvent(db: Db, actor: Actor, input: EventInput) {
   const division = await checkFiling(db, actor.user, input);
+  const districtCode = division.district_code ?? division.code;
+  const route = reviewRouteOf(actor, { ...input, districtCode });
   const id = uuidv7();
 
   await db.transaction().execute(async (trx) => {
@@ -107,7 +131,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       level: input.level,
       section: input.section,
       division_code: division.code,
-      district_code: division.district_code ?? division.code,
+      district_code: districtCode,
       venue: input.venue.trim(),
       starts_at: input.startsAt,
       ends_at: input.endsAt,
@@ -115,8 +139,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       registration_opens_at: input.registrationOpensAt,
       registration_closes_at: input.registrationClosesAt,
       state: 'draft',
-      reviewer_type: null,
-      reviewer_district_code: null,
+      ...reviewerColumns(route),
       return_reason: null,
       submitted_at: null,
       approved_at: null,
@@ -157,7 +180,11 @@ export async function updateEvent(db: Db, actor: Actor, id: string, patch: Event
       Object.assign(set, { [column]: after[key] });
     }
     if (Object.keys(changes).length === 0) return;
-    set.district_code = division.district_code ?? division.code;
+    const districtCode = division.district_code ?? division.code;
+    Object.assign(set, {
+      district_code: districtCode,
+      ...reviewerColumns(reviewRouteOf(actor, { ...after, districtCode })),
+    });
 
     await repository.updateEvent(trx, id, set);
     await recordAudit(trx, {
@@ -182,14 +209,10 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
     requireTransition(event, 'submit');
     await checkFiling(trx, actor.user, toInput(event));
 
-    const route = routeReview({
-      level: event.level as EventInput['level'],
-      section: event.section as EventInput['section'],
+    const route = reviewRouteOf(actor, {
+      level: event.level,
+      section: event.section,
       districtCode: event.district_code,
-      filer: {
-        accountType: actor.user.accountType as AccountType,
-        divisionCode: actor.user.divisionCode,
-      },
     });
     const audit = {
       actorUserId: actor.user.id,
@@ -285,7 +308,7 @@ export async function listConsoleEvents(
   if (filter.state) query = query.where('events.state', '=', filter.state);
   if (filter.cursor) {
     const position = decodeCursor(filter.cursor, CONSOLE_CURSOR);
-    if (!position) throw new RequestInvalid('cursor is malformed');
+    if (!position) throw new InvalidCursor();
     query = query.where('events.id', '<', position.id);
   }
 

@@ -126,7 +126,8 @@ describe('POST /api/console/events', () => {
       state: 'draft',
       organisationId: organisations['ev.contractor'],
       returnReason: null,
-      reviewerAccountType: null,
+      reviewerAccountType: 'committee',
+      reviewerDistrictCode: null,
       submittedAt: null,
       approvedAt: null,
       createdAt: expect.any(String),
@@ -259,7 +260,7 @@ describe('POST /api/console/events', () => {
     const before = await countEvents();
     const response = await post('ev.contractor', eventInput({ sport: 'quidditch' }));
     const problem = expectProblem(response, 400, 'EVT_UNKNOWN_SPORT');
-    expect(problem.title).toBe('Sport quidditch is not in the catalogue');
+    expect(problem.detail).toBe('Sport quidditch is not in the catalogue');
     expect(await countEvents()).toBe(before);
   });
 
@@ -318,7 +319,7 @@ describe('POST /api/console/events', () => {
       eventInput({ level: 'street', section: 'community_games', divisionCode: '310104014' }),
     );
     const problem = expectProblem(response, 403, 'EVT_FILING_NOT_ALLOWED');
-    expect(problem.title).toBe(
+    expect(problem.detail).toBe(
       'Account type contractor may not file street events in section community_games',
     );
   });
@@ -330,7 +331,7 @@ describe('POST /api/console/events', () => {
       eventInput({ level: 'street', section: 'community_games', divisionCode: '310104003' }),
     );
     const problem = expectProblem(response, 403, 'EVT_OUT_OF_SCOPE');
-    expect(problem.title).toBe('Division 310104003 is outside the area this account may file for');
+    expect(problem.detail).toBe('Division 310104003 is outside the area this account may file for');
     expect(await countEvents()).toBe(before);
   });
 
@@ -346,7 +347,7 @@ describe('POST /api/console/events', () => {
     const before = await countEvents();
     const response = await post('ev.contractor', eventInput({ divisionCode: '310199' }));
     const problem = expectProblem(response, 400, 'DIV_UNKNOWN');
-    expect(problem.title).toBe('Division 310199 does not exist');
+    expect(problem.detail).toBe('Division 310199 does not exist');
     expect(await countEvents()).toBe(before);
   });
 
@@ -356,7 +357,7 @@ describe('POST /api/console/events', () => {
       eventInput({ level: 'street', section: 'community_games', divisionCode: '310104' }),
     );
     const problem = expectProblem(response, 400, 'DIV_INVALID_LEVEL');
-    expect(problem.title).toBe('Division 310104 is a district, expected street or community');
+    expect(problem.detail).toBe('Division 310104 is a district, expected street or community');
   });
 
   it('requires a session', async () => {
@@ -366,6 +367,71 @@ describe('POST /api/console/events', () => {
       payload: eventInput(),
     });
     expectProblem(response, 401, 'ACC_SESSION_REQUIRED');
+  });
+
+  it('checks the session before the body', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/console/events',
+      payload: {},
+    });
+    expectProblem(response, 401, 'ACC_SESSION_REQUIRED');
+  });
+
+  it('rejects a start in the past', async () => {
+    const before = await countEvents();
+    const hour = 3600_000;
+    const now = Date.now();
+    const response = await post(
+      'ev.contractor',
+      eventInput({
+        startsAt: new Date(now - 48 * hour).toISOString(),
+        endsAt: new Date(now - 44 * hour).toISOString(),
+        registrationOpensAt: new Date(now - 96 * hour).toISOString(),
+        registrationClosesAt: new Date(now - 72 * hour).toISOString(),
+      }),
+    );
+    const problem = expectProblem(response, 400, 'EVT_INVALID_SCHEDULE');
+    expect(problem.errors).toEqual([
+      { field: 'startsAt', code: 'in_future', message: 'must be later than now' },
+    ]);
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('rejects submitting a start now past', async () => {
+    const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
+    await ctx.db
+      .updateTable('events')
+      .set({
+        starts_at: new Date(Date.now() - 3600_000),
+        ends_at: new Date(Date.now() + 3600_000),
+        registration_opens_at: new Date(Date.now() - 3 * 3600_000),
+        registration_closes_at: new Date(Date.now() - 2 * 3600_000),
+      })
+      .where('id', '=', event.id)
+      .execute();
+
+    const response = await user('ev.contractor')({
+      method: 'POST',
+      url: `/api/console/events/${event.id}/submit`,
+    });
+    expectProblem(response, 400, 'EVT_INVALID_SCHEDULE');
+    const row = await ctx.db
+      .selectFrom('events')
+      .select('state')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('draft');
+  });
+
+  it('names the future reviewer of a draft', async () => {
+    const response = await post(
+      'ev.contractor',
+      eventInput({ level: 'district', section: 'league_event', divisionCode: '310115' }),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().reviewerAccountType).toBe('district_bureau');
+    expect(response.json().reviewerDistrictCode).toBe('310115');
   });
 });
 
@@ -517,7 +583,7 @@ describe('PATCH /api/console/events/:id', () => {
       payload: { name: '提交后修改' },
     });
     const problem = expectProblem(response, 409, 'EVT_NOT_EDITABLE');
-    expect(problem.title).toBe('Event in state submitted can no longer be changed');
+    expect(problem.detail).toBe('Event in state submitted can no longer be changed');
     const row = await ctx.db
       .selectFrom('events')
       .select('name')
@@ -711,7 +777,7 @@ describe('GET /api/console/events', () => {
       method: 'GET',
       url: '/api/console/events?cursor=not-a-cursor',
     });
-    expectProblem(response, 400, 'REQUEST_INVALID');
+    expectProblem(response, 400, 'INVALID_CURSOR');
   });
 
   it('rejects a limit above 100', async () => {
@@ -863,7 +929,7 @@ describe('GET /api/events', () => {
   it('rejects an unknown district', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/events?district=310199' });
     const problem = expectProblem(response, 400, 'DIV_UNKNOWN');
-    expect(problem.title).toBe('Division 310199 does not exist');
+    expect(problem.detail).toBe('Division 310199 does not exist');
   });
 
   it('rejects the city as district', async () => {
@@ -884,8 +950,8 @@ describe('GET /api/events', () => {
     'rejects the malformed cursor %s',
     async (cursor) => {
       const response = await ctx.app.inject({ method: 'GET', url: `/api/events?cursor=${cursor}` });
-      const problem = expectProblem(response, 400, 'REQUEST_INVALID');
-      expect(problem.title).toBe('cursor is malformed');
+      const problem = expectProblem(response, 400, 'INVALID_CURSOR');
+      expect(problem.detail).toContain('cursor is malformed');
     },
   );
 
@@ -922,7 +988,7 @@ describe('GET /api/events/:id', () => {
     const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
     const response = await ctx.app.inject({ method: 'GET', url: `/api/events/${event.id}` });
     const problem = expectProblem(response, 404, 'EVT_NOT_FOUND');
-    expect(problem.title).toBe(`Event ${event.id} not found`);
+    expect(problem.detail).toBe(`Event ${event.id} not found`);
   });
 
   it('hides an approved event', async () => {

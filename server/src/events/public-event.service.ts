@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { DivisionUnknownInInput } from '../divisions/division.errors.js';
 import { findDivision } from '../divisions/division.service.js';
-import { RequestInvalid } from '../http/problem.js';
+import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound } from './event.errors.js';
@@ -34,7 +34,7 @@ export async function listPublishedEvents(
     const position = decodeCursor(filter.cursor, PUBLIC_CURSOR);
     const publishedAt = position ? new Date(position.publishedAt) : undefined;
     if (!position || !publishedAt || Number.isNaN(publishedAt.getTime())) {
-      throw new RequestInvalid('cursor is malformed');
+      throw new InvalidCursor();
     }
     // published_at is stored at millisecond precision, so the cursor's value compares exactly.
     query = query.where((eb) =>
@@ -59,5 +59,15 @@ export async function listPublishedEvents(
 export async function getPublishedEvent(db: Db, id: string) {
   const view = await repository.findEventView(db, id);
   if (!view || view.state !== 'published') throw new EventNotFound(id);
+  return toPublicEvent(view);
+}
+
+/**
+ * Returns an event in the public shape whatever its state, for the holder of one of its
+ * tickets: a ticket stays readable after its event is cancelled.
+ */
+export async function getTicketEvent(db: Db, id: string) {
+  const view = await repository.findEventView(db, id);
+  if (!view) throw new EventNotFound(id);
   return toPublicEvent(view);
 }

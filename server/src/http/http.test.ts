@@ -87,6 +87,16 @@ describe('operations endpoints', () => {
     expect(spec.paths['/api/events'].get).toBeDefined();
     expect(spec.paths['/metrics']).toBeUndefined();
   });
+
+  it('documents error responses and the session cookie', async () => {
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const approve = spec.paths['/api/reviews/{eventId}/approve'].post;
+    expect(Object.keys(approve.responses)).toEqual(expect.arrayContaining(['200', '4XX', '5XX']));
+    expect(approve.security).toEqual([{ sessionCookie: [] }]);
+    expect(spec.components.securitySchemes.sessionCookie).toMatchObject({ in: 'cookie' });
+    expect(spec.paths['/api/events'].get.security).toBeUndefined();
+    expect(Object.keys(spec.paths['/api/session'].delete.responses)).toContain('204');
+  });
 });
 
 describe('request ids', () => {
@@ -133,7 +143,7 @@ describe('problem responses', () => {
   it('answers an unknown /api route', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/nope?x=1' });
     const problem = expectProblem(response, 404, 'NOT_FOUND');
-    expect(problem.title).toBe('Route GET /api/nope not found');
+    expect(problem.detail).toBe('Route GET /api/nope not found');
     expect(problem.requestId).toEqual(expect.any(String));
     expect(problem.instance).toBe('/api/nope?x=1');
   });
@@ -141,7 +151,7 @@ describe('problem responses', () => {
   it('answers an unknown method', async () => {
     const response = await ctx.app.inject({ method: 'PUT', url: '/api/divisions' });
     const problem = expectProblem(response, 404, 'NOT_FOUND');
-    expect(problem.title).toBe('Route PUT /api/divisions not found');
+    expect(problem.detail).toBe('Route PUT /api/divisions not found');
   });
 
   it('answers a page path without web build', async () => {
@@ -156,7 +166,7 @@ describe('problem responses', () => {
       headers: { 'content-type': 'application/json' },
       payload: '{"username": "http.bureau", ',
     });
-    const problem = expectProblem(response, 400, 'REQUEST_INVALID');
+    const problem = expectProblem(response, 400, 'INVALID_JSON');
     expect(JSON.stringify(problem)).not.toContain('at JSON.parse');
   });
 
@@ -167,7 +177,7 @@ describe('problem responses', () => {
       headers: { 'content-type': 'application/json' },
       payload: '',
     });
-    expectProblem(response, 400, 'REQUEST_INVALID');
+    expectProblem(response, 400, 'INVALID_JSON');
   });
 
   it('rejects an unsupported media type', async () => {
@@ -177,7 +187,17 @@ describe('problem responses', () => {
       headers: { 'content-type': 'text/csv' },
       payload: 'username,password',
     });
-    expectProblem(response, 415, 'REQUEST_INVALID');
+    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('rejects a plain-text body', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'username=http.bureau',
+    });
+    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('rejects a body over 256 KiB', async () => {
@@ -186,7 +206,7 @@ describe('problem responses', () => {
       url: '/api/session',
       payload: { username: 'http.bureau', password: 'x'.repeat(300 * 1024) },
     });
-    expectProblem(response, 413, 'REQUEST_INVALID');
+    expectProblem(response, 413, 'REQUEST_TOO_LARGE');
   });
 
   const eventId = '0190a5e0-0000-7000-8000-000000000000';
@@ -244,7 +264,7 @@ describe('problem responses', () => {
         payload: '{',
       },
       400,
-      'REQUEST_INVALID',
+      'INVALID_JSON',
       false,
     ],
   ];
@@ -311,7 +331,8 @@ describe('internal errors', () => {
   it('hides the internals of a 500', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/test-failure' });
     const problem = expectProblem(response, 500, 'INTERNAL_ERROR');
-    expect(problem.title).toBe('Internal server error');
+    expect(problem.title).toBe('Internal Server Error');
+    expect(problem.detail).toBeUndefined();
     expect(response.body).not.toContain('secret');
     expect(response.body).not.toContain('postgres://');
   });
@@ -347,6 +368,14 @@ describe('web apps', () => {
     expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers['cache-control']).toBe('no-cache');
     expect(response.body).toContain('<title>citizens</title>');
+  });
+
+  it('sends security headers with pages', async () => {
+    const response = await app.inject({ method: 'GET', url: '/events/123' });
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('serves a client route of the console', async () => {

@@ -1,4 +1,6 @@
 import createError, { type FastifyErrorConstructor } from '@fastify/error';
+import { STATUS_CODES } from 'node:http';
+
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** A problem with one input field, as listed in a 400 response. */
@@ -27,6 +29,24 @@ export function errorCatalogue(): ReadonlyMap<string, number> {
 
 export const ValidationFailed = defineError('VALIDATION_FAILED', 'Request is invalid', 400);
 export const RequestInvalid = defineError('REQUEST_INVALID', '%s', 400);
+export const InvalidJson = defineError('INVALID_JSON', 'Request body is not valid JSON', 400);
+export const InvalidCursor = defineError(
+  'INVALID_CURSOR',
+  'cursor is malformed: pass the nextCursor of the previous page unchanged',
+  400,
+);
+export const RequestTooLarge = defineError(
+  'REQUEST_TOO_LARGE',
+  'Request body is larger than the limit',
+  413,
+);
+export const UnsupportedMediaType = defineError(
+  'UNSUPPORTED_MEDIA_TYPE',
+  'Content-Type is not supported: send application/json',
+  415,
+);
+export const RateLimited = defineError('RATE_LIMITED', 'Too many requests', 429);
+export const NotReady = defineError('NOT_READY', 'The database is not reachable', 503);
 export const RouteNotFound = defineError('NOT_FOUND', 'Route %s %s not found', 404);
 export const InternalError = defineError('INTERNAL_ERROR', 'Internal server error', 500);
 
@@ -63,48 +83,62 @@ function schemaFieldErrors(error: FastifyError): FieldError[] {
   });
 }
 
+// Fastify's own client errors, mapped to codes of the catalogue.
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+};
+
+function problem(status: number, code: string, detail: string | undefined, base: object) {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    ...base,
+  } as ProblemBody;
+}
+
 function toProblem(error: FastifyError, url: string, requestId: string): ProblemBody {
   const base = { instance: url, requestId };
   if (error.validation) {
     return {
-      ...base,
-      type: 'about:blank',
-      title: 'Request is invalid',
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      detail: `Invalid ${error.validationContext ?? 'request'}: ${error.message}`,
+      ...problem(
+        400,
+        'VALIDATION_FAILED',
+        `Invalid ${error.validationContext ?? 'request'}: ${error.message}`,
+        base,
+      ),
       errors: schemaFieldErrors(error),
     };
   }
-  if (error.code && catalogue.has(error.code)) {
-    const status = catalogue.get(error.code) ?? 500;
+
+  const code = FRAMEWORK_CODES[error.code] ?? error.code;
+  if (code && catalogue.has(code)) {
+    const status = catalogue.get(code) ?? 500;
     const fieldErrors = (error as FastifyError & { fieldErrors?: FieldError[] }).fieldErrors;
     return {
-      ...base,
-      type: 'about:blank',
-      title: error.message,
-      status,
-      code: error.code,
+      ...problem(status, code, error.message, base),
       ...(fieldErrors ? { errors: fieldErrors } : {}),
     };
   }
+
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    return {
-      ...base,
-      type: 'about:blank',
-      title: error.message,
-      status,
-      code: status === 429 ? 'RATE_LIMITED' : 'REQUEST_INVALID',
-    };
+  if (status === 400 && error instanceof SyntaxError) {
+    return problem(400, 'INVALID_JSON', error.message, base);
   }
-  return {
-    ...base,
-    type: 'about:blank',
-    title: 'Internal server error',
-    status: 500,
-    code: 'INTERNAL_ERROR',
-  };
+  if (status >= 400 && status < 500) {
+    return problem(
+      status,
+      status === 429 ? 'RATE_LIMITED' : 'REQUEST_INVALID',
+      error.message,
+      base,
+    );
+  }
+  return problem(500, 'INTERNAL_ERROR', undefined, base);
 }
 
 /**

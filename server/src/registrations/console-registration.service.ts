@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
-import { RequestInvalid } from '../http/problem.js';
+import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import * as repository from './registration.repository.js';
 
@@ -45,7 +45,7 @@ export async function listEventRegistrations(
   let afterId: string | undefined;
   if (page.cursor) {
     afterId = decodeCursor(page.cursor, ['id'] as const)?.id;
-    if (!afterId) throw new RequestInvalid('cursor is malformed');
+    if (!afterId) throw new InvalidCursor();
   }
   const rows = await repository.listForEvent(db, eventId, { afterId, limit });
   const items = rows.slice(0, limit);

@@ -1,14 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
+import { maskName } from '@cityleague/domain';
 import { Type } from 'typebox';
 
-import { EventIdParams } from '../events/event.schemas.js';
-import { getPublishedEvent } from '../events/public-event.service.js';
+import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
+import { getPublishedEvent, getTicketEvent } from '../events/public-event.service.js';
+import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
 import { findByCode } from './registration.repository.js';
 import { register } from './registration.service.js';
 
 const CODE_PATTERN = '^[2-9A-HJ-NP-TV-Z]{10}$';
+
+const TicketSchema = Type.Object({
+  code: Type.String(),
+  status: StringEnum(['active', 'cancelled'] as const),
+  nameMasked: Type.String(),
+  phoneMasked: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  checkedInAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  event: PublicEventSchema,
+});
 
 const RegistrationReceipt = Type.Object({
   id: Type.String(),
@@ -60,6 +72,37 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         phoneMasked: registration.phone_masked,
         createdAt: new Date(registration.created_at).toISOString(),
       });
+    },
+  );
+
+  app.get(
+    '/api/tickets/:code',
+    {
+      schema: {
+        tags: ['registrations'],
+        summary: 'A registration looked up by its code, with the event; personal data masked',
+        description:
+          'The registration code works as the ticket: whoever holds it may see this page, so ' +
+          'the name and mobile number are masked.',
+        params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
+        response: { 200: TicketSchema },
+      },
+    },
+    async (request) => {
+      const registration = await findByCode(app.db, request.params.code);
+      if (!registration) throw new TicketNotFound(request.params.code);
+      const event = await getTicketEvent(app.db, registration.event_id);
+      return {
+        code: registration.code,
+        status: registration.status,
+        nameMasked: maskName(registration.name),
+        phoneMasked: registration.phone_masked,
+        createdAt: new Date(registration.created_at).toISOString(),
+        checkedInAt: registration.checked_in_at
+          ? new Date(registration.checked_in_at).toISOString()
+          : null,
+        event,
+      };
     },
   );
 

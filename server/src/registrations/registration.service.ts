@@ -32,12 +32,14 @@ export interface RegistrationResult {
   replayed: boolean;
 }
 
-// Chinese names, and Latin names with spaces and the middle dot used in transliterations.
-const NAME_PATTERN = /^[\p{Script=Han}A-Za-z·•.\s]{2,30}$/u;
+// Chinese names, and Latin names with spaces, hyphens, apostrophes and the middle dots used
+// in transliterations (张三, Zhang San-Li, D'Angelo, 阿依古丽·买买提). At least one letter.
+const NAME_PATTERN = /^[\p{Script=Han}A-Za-z·•.'\- ]{2,30}$/u;
+const NAME_LETTER = /[\p{Script=Han}A-Za-z]/u;
 
 function checkInput(input: RegistrationInput): { name: string; phone: string } {
   const name = input.name.trim().replace(/\s+/g, ' ');
-  if (!NAME_PATTERN.test(name)) {
+  if (!NAME_PATTERN.test(name) || !NAME_LETTER.test(name)) {
     throw withFieldErrors(new InvalidName(), [
       { field: 'name', code: 'pattern', message: 'must be 2 to 30 letters or Chinese characters' },
     ]);

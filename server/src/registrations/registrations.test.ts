@@ -230,7 +230,7 @@ describe('POST /api/events/:id/registrations', () => {
 
     const second = await register(eventId, { name: '张三丰', phone: '+86 138-0013-8000' });
     const problem = expectProblem(second, 409, 'REG_ALREADY_REGISTERED');
-    expect(problem.title).toBe(`This mobile number already holds a place in event ${eventId}`);
+    expect(problem.detail).toBe(`This mobile number already holds a place in event ${eventId}`);
     expect(await rowsOf(eventId)).toHaveLength(1);
     expect(await registeredCount(eventId)).toBe(1);
     expect(await outboxOf(eventId)).toHaveLength(1);
@@ -268,7 +268,7 @@ describe('POST /api/events/:id/registrations', () => {
 
     const second = await register(eventId, { name: '李四', phone: '13900139000' }, headers);
     const problem = expectProblem(second, 422, 'REG_IDEMPOTENCY_MISMATCH');
-    expect(problem.title).toBe('Idempotency-Key was already used with a different request body');
+    expect(problem.detail).toBe('Idempotency-Key was already used with a different request body');
     expect(await rowsOf(eventId)).toHaveLength(1);
     expect(await registeredCount(eventId)).toBe(1);
   });
@@ -302,7 +302,7 @@ describe('POST /api/events/:id/registrations', () => {
 
     const response = await register(eventId, { name: '张三', phone: '13800138000' });
     const problem = expectProblem(response, 409, 'REG_WINDOW_NOT_OPEN');
-    expect(problem.title).toBe(`Registration for event ${eventId} has not opened yet`);
+    expect(problem.detail).toBe(`Registration for event ${eventId} has not opened yet`);
     expect(await rowsOf(eventId)).toHaveLength(0);
     expect(await registeredCount(eventId)).toBe(0);
 
@@ -337,7 +337,7 @@ describe('POST /api/events/:id/registrations', () => {
 
     const second = await register(eventId, { name: '李四', phone: '13900139000' });
     const problem = expectProblem(second, 409, 'REG_EVENT_FULL');
-    expect(problem.title).toBe(`Event ${eventId} has no places left`);
+    expect(problem.detail).toBe(`Event ${eventId} has no places left`);
     expect(await rowsOf(eventId)).toHaveLength(1);
     expect(await registeredCount(eventId)).toBe(1);
     expect(await outboxOf(eventId)).toHaveLength(1);
@@ -414,7 +414,7 @@ describe('GET /api/tickets/:code/qr.svg', () => {
       url: '/api/tickets/ZZZZZZZZZZ/qr.svg',
     });
     const problem = expectProblem(response, 404, 'REG_TICKET_NOT_FOUND');
-    expect(problem.title).toBe('Ticket ZZZZZZZZZZ not found');
+    expect(problem.detail).toBe('Ticket ZZZZZZZZZZ not found');
   });
 
   it.each(['abc', 'ABCDEFGHJ0', 'abcdefghjk', 'ABCDEFGHJKM'])(
@@ -425,4 +425,50 @@ describe('GET /api/tickets/:code/qr.svg', () => {
       expect(problem.errors?.[0]?.field).toBe('code');
     },
   );
+});
+
+describe('registration names', () => {
+  it.each(['Zhang San-Li', "D'Angelo", '阿依古丽·买买提'])('accepts the name %s', async (name) => {
+    const eventId = await publishedEvent();
+    const response = await register(eventId, { name, phone: '13800138000' });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().name).toBe(name);
+  });
+
+  it.each(['--', "'.", '张3'])('rejects the name %j', async (name) => {
+    const eventId = await publishedEvent();
+    const response = await register(eventId, { name, phone: '13800138000' });
+    expectProblem(response, 400, 'REG_INVALID_NAME');
+    expect(await rowsOf(eventId)).toHaveLength(0);
+  });
+});
+
+describe('GET /api/tickets/:code', () => {
+  it('returns the ticket with masked data', async () => {
+    const eventId = await publishedEvent();
+    const receipt = (await register(eventId, { name: '王小明', phone: '13800138000' })).json();
+
+    const response = await ctx.app.inject({ method: 'GET', url: `/api/tickets/${receipt.code}` });
+
+    expect(response.statusCode, response.body).toBe(200);
+    const ticket = response.json();
+    expect(ticket.code).toBe(receipt.code);
+    expect(ticket.status).toBe('active');
+    expect(ticket.nameMasked).toBe('王**');
+    expect(ticket.phoneMasked).toBe('138****8000');
+    expect(ticket.checkedInAt).toBeNull();
+    expect(ticket.event.id).toBe(eventId);
+    expect(response.body).not.toContain('王小明');
+    expect(response.body).not.toContain('13800138000');
+  });
+
+  it('rejects an unknown code', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/tickets/ZZZZZZZZZZ' });
+    expectProblem(response, 404, 'REG_TICKET_NOT_FOUND');
+  });
+
+  it('rejects a malformed code', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/tickets/abc' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+  });
 });

@@ -8,7 +8,7 @@ import * as reviews from './review.service.js';
 const Params = Type.Object({ eventId: Type.String({ format: 'uuid' }) });
 
 export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireSession);
+  app.addHook('onRequest', requireSession);
   const actor = (request: Parameters<typeof principal>[0]) => ({
     user: principal(request),
     ip: request.ip,

@@ -8,6 +8,7 @@ import type { EventRow } from '../db/schema.js';
 import { toConsoleEvent } from '../events/event.dto.js';
 import { EventNotFound } from '../events/event.errors.js';
 import * as events from '../events/event.repository.js';
+import { canSeeEvent } from '../events/event.scope.js';
 import type { Actor } from '../events/event.service.js';
 import { NotInReview, NotReviewer, ReasonRequired } from './review.errors.js';
 
@@ -51,7 +52,7 @@ async function decide(
 ) {
   await db.transaction().execute(async (trx) => {
     const event = await events.lockEvent(trx, id);
-    if (!event) throw new EventNotFound(id);
+    if (!event || !canSeeEvent(actor.user, event)) throw new EventNotFound(id);
     const route = storedRoute(event);
     const reviewer = isReviewer(asAccount(actor.user), route);
     if (event.state !== 'submitted') {

@@ -189,17 +189,21 @@ describe('review routing', () => {
 });
 
 describe('wrong reviewer', () => {
+  // A wrong reviewer who may see the event gets REV_NOT_REVIEWER; one who may not see it
+  // gets EVT_NOT_FOUND, so the answer does not reveal that the event exists.
+  const NOT_REVIEWER = [403, 'REV_NOT_REVIEWER'] as const;
+  const NOT_FOUND = [404, 'EVT_NOT_FOUND'] as const;
   const cases = [
-    ['rv.pudong', "another district's bureau", STREET_BRAND_EVENT, 'rv.xujiahui'],
-    ['rv.committee', 'the committee', STREET_BRAND_EVENT, 'rv.xujiahui'],
-    ['rv.association', 'the association', CITY_EVENT, 'rv.contractor'],
-    ['rv.bureau', 'the sports bureau', CITY_EVENT, 'rv.contractor'],
-    ['rv.xuhui', 'a district bureau', CITY_EVENT, 'rv.contractor'],
-    ['rv.contractor', 'the filer', CITY_EVENT, 'rv.contractor'],
-    ['rv.committee', 'the committee', COMMUNITY_GAMES, 'rv.xujiahui'],
+    ['rv.pudong', "another district's bureau", STREET_BRAND_EVENT, 'rv.xujiahui', NOT_FOUND],
+    ['rv.committee', 'the committee', STREET_BRAND_EVENT, 'rv.xujiahui', NOT_REVIEWER],
+    ['rv.association', 'the association', CITY_EVENT, 'rv.contractor', NOT_FOUND],
+    ['rv.bureau', 'the sports bureau', CITY_EVENT, 'rv.contractor', NOT_REVIEWER],
+    ['rv.xuhui', 'a district bureau', CITY_EVENT, 'rv.contractor', NOT_FOUND],
+    ['rv.contractor', 'the filer', CITY_EVENT, 'rv.contractor', NOT_REVIEWER],
+    ['rv.committee', 'the committee', COMMUNITY_GAMES, 'rv.xujiahui', NOT_REVIEWER],
   ] as const;
 
-  it.each(cases)('rejects approval by %s (%s)', async (reviewer, _label, filing, filer) => {
+  it.each(cases)('rejects approval by %s (%s)', async (reviewer, _label, filing, filer, error) => {
     const event = await submitNew(filer, filing);
     const before = await auditActions(event.id);
 
@@ -207,8 +211,10 @@ describe('wrong reviewer', () => {
       method: 'POST',
       url: `/api/reviews/${event.id}/approve`,
     });
-    const problem = expectProblem(response, 403, 'REV_NOT_REVIEWER');
-    expect(problem.title).toBe(`This account does not review event ${event.id}`);
+    const problem = expectProblem(response, error[0], error[1]);
+    if (error === NOT_REVIEWER) {
+      expect(problem.detail).toBe(`This account does not review event ${event.id}`);
+    }
 
     const row = await eventRow(event.id);
     expect(row.state).toBe('submitted');
@@ -216,7 +222,7 @@ describe('wrong reviewer', () => {
     expect(await auditActions(event.id)).toEqual(before);
   });
 
-  it.each(cases)('rejects a return by %s (%s)', async (reviewer, _label, filing, filer) => {
+  it.each(cases)('rejects a return by %s (%s)', async (reviewer, _label, filing, filer, error) => {
     const event = await submitNew(filer, filing);
     const before = await auditActions(event.id);
 
@@ -225,7 +231,7 @@ describe('wrong reviewer', () => {
       url: `/api/reviews/${event.id}/return`,
       payload: { reason: '不是我审核的' },
     });
-    expectProblem(response, 403, 'REV_NOT_REVIEWER');
+    expectProblem(response, error[0], error[1]);
 
     const row = await eventRow(event.id);
     expect(row.state).toBe('submitted');
@@ -236,7 +242,7 @@ describe('wrong reviewer', () => {
   it('rejects a non-reviewer after approval', async () => {
     const event = await submitNew('rv.contractor', CITY_EVENT);
     await postOk(ctx.app, cookieOf('rv.committee'), `/api/reviews/${event.id}/approve`);
-    const response = await user('rv.association')({
+    const response = await user('rv.bureau')({
       method: 'POST',
       url: `/api/reviews/${event.id}/approve`,
     });
@@ -267,7 +273,7 @@ describe('POST /api/reviews/:eventId/approve', () => {
       url: `/api/reviews/${event.id}/approve`,
     });
     const problem = expectProblem(response, 409, 'EVT_NOT_IN_REVIEW');
-    expect(problem.title).toBe(`Event ${event.id} is in state approved, not waiting for review`);
+    expect(problem.detail).toBe(`Event ${event.id} is in state approved, not waiting for review`);
     expect(await auditActions(event.id)).toEqual(before);
   });
 
@@ -452,7 +458,7 @@ describe('POST /api/console/events/:id/publish', () => {
       url: `/api/console/events/${event.id}/publish`,
     });
     const problem = expectProblem(response, 403, 'EVT_NOT_OWNED');
-    expect(problem.title).toBe(`Event ${event.id} belongs to another organisation`);
+    expect(problem.detail).toBe(`Event ${event.id} belongs to another organisation`);
     expect((await eventRow(event.id)).state).toBe('approved');
     expect(await auditActions(event.id)).toEqual(before);
   });
@@ -474,7 +480,7 @@ describe('POST /api/console/events/:id/publish', () => {
       url: `/api/console/events/${event.id}/publish`,
     });
     const problem = expectProblem(response, 409, 'EVT_INVALID_TRANSITION');
-    expect(problem.title).toBe('Event in state draft does not allow publish');
+    expect(problem.detail).toBe('Event in state draft does not allow publish');
     expect((await eventRow(event.id)).state).toBe('draft');
     expect(await auditActions(event.id)).toEqual(['event.created']);
   });
@@ -514,6 +520,6 @@ describe('POST /api/console/events/:id/submit', () => {
       url: `/api/console/events/${event.id}/submit`,
     });
     const problem = expectProblem(response, 409, 'EVT_INVALID_TRANSITION');
-    expect(problem.title).toBe('Event in state submitted does not allow submit');
+    expect(problem.detail).toBe('Event in state submitted does not allow submit');
   });
 });

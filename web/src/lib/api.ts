@@ -23,6 +23,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Time after which a request is abandoned and reported as a network error. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
 /** Sends a JSON request to the API and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,
@@ -38,8 +41,10 @@ export async function api<T>(
       credentials: 'same-origin',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
+    // Offline, refused or timed out: the caller shows one network message for all three.
     throw new ApiError({ status: 0, code: 'NETWORK_ERROR' });
   }
 

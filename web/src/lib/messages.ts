@@ -6,9 +6,14 @@ export const ERROR_MESSAGES: Record<string, string> = {
   UNKNOWN: '服务暂时不可用，请稍后再试',
   VALIDATION_FAILED: '填写的内容有误，请检查标红的项目',
   REQUEST_INVALID: '请求内容不正确，请刷新页面后重试',
+  REQUEST_TOO_LARGE: '提交的内容过大，请删减后重试',
+  UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持，请刷新页面后重试',
+  INVALID_JSON: '请求内容无法解析，请刷新页面后重试',
+  INVALID_CURSOR: '列表已更新，请刷新页面后重新加载',
   NOT_FOUND: '请求的内容不存在',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   INTERNAL_ERROR: '系统繁忙，请稍后再试',
+  NOT_READY: '系统维护中，请稍后再试',
   ACC_INVALID_CREDENTIALS: '账号或密码错误',
   ACC_SESSION_REQUIRED: '登录已失效，请重新登录',
   ACC_FORBIDDEN: '当前账号无权进行此操作',
@@ -34,9 +39,18 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REG_WINDOW_CLOSED: '报名已截止',
   REG_ALREADY_REGISTERED: '该手机号已报名本赛事',
   REG_IDEMPOTENCY_MISMATCH: '报名信息与上次提交不一致，请再次点击提交',
-  REG_TICKET_NOT_FOUND: '报名码不存在',
+  REG_TICKET_NOT_FOUND: '未找到该报名凭证，请核对报名码',
   CHK_CODE_NOT_FOUND: '报名码不存在或不属于本赛事',
   CHK_EVENT_NOT_PUBLISHED: '赛事尚未发布，不能签到',
+};
+
+/**
+ * Console wording for codes whose app message does not fit an official. The public API
+ * answers EVT_NOT_FOUND for unpublished events, but the console API also answers it for
+ * events outside the account's scope.
+ */
+export const CONSOLE_ERROR_MESSAGES: Record<string, string> = {
+  EVT_NOT_FOUND: '赛事不存在或无权查看',
 };
 
 /** Returns the Chinese message for an error thrown by `api()` or anything else. */
@@ -45,4 +59,23 @@ export function errorMessage(error: unknown): string {
     return ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;
   }
   return '操作失败，请稍后再试';
+}
+
+/** Returns the Chinese message for an error in the admin console. */
+export function consoleErrorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const message = CONSOLE_ERROR_MESSAGES[error.code];
+    if (message) return message;
+  }
+  return errorMessage(error);
+}
+
+/**
+ * Tells whether a failed load means that the requested item does not exist. A malformed id
+ * in the address fails the server's schema check (VALIDATION_FAILED), which for a page that
+ * only reads means the same as an unknown id.
+ */
+export function isNotFound(error: unknown, notFoundCodes: readonly string[]): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.code === 'VALIDATION_FAILED' || notFoundCodes.includes(error.code);
 }
