@@ -10,7 +10,6 @@ export const SessionRequired = defineError(
   'Sign in first: the session is missing or expired',
   401,
 );
-export const Forbidden = defineError('ACC_FORBIDDEN', 'Account type %s may not %s', 403);
 export const OutOfScope = defineError(
   'ACC_OUT_OF_SCOPE',
   'Division %s is outside the account scope',
