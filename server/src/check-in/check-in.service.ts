@@ -20,6 +20,7 @@ export async function checkIn(
   const event = await getVisibleEvent(db, actor.user, eventId);
   if (event.organisation_id !== actor.user.organisationId) throw new EventNotOwned(eventId);
   if (event.state !== 'published') throw new EventNotRunning(eventId);
+  // NOTE: check-in has no time window yet; a published event accepts check-ins on any day.
   const code = rawCode.trim().toUpperCase();
 
   return db.transaction().execute(async (trx) => {
