@@ -28,6 +28,17 @@ export interface Registration {
   createdAt: string;
 }
 
+/** A registration as GET /api/tickets/:code returns it to anyone who has the code. */
+export interface Ticket {
+  code: string;
+  status: 'active' | 'cancelled';
+  nameMasked: string;
+  phoneMasked: string;
+  createdAt: string;
+  checkedInAt: string | null;
+  event: PublicEvent;
+}
+
 export const EVENT_PAGE_SIZE = 20;
 
 export function fetchDistricts(): Promise<Division[]> {
@@ -44,6 +55,10 @@ export function fetchEventPage(filter: EventFilter, cursor: string | null): Prom
 
 export function fetchEvent(id: string): Promise<PublicEvent> {
   return api<PublicEvent>(`/api/events/${encodeURIComponent(id)}`);
+}
+
+export function fetchTicket(code: string): Promise<Ticket> {
+  return api<Ticket>(`/api/tickets/${encodeURIComponent(code)}`);
 }
 
 /**

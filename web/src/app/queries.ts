@@ -1,6 +1,12 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api';
-import { fetchDistricts, fetchEvent, fetchEventPage, type EventFilter } from './events-api';
+import {
+  fetchDistricts,
+  fetchEvent,
+  fetchEventPage,
+  fetchTicket,
+  type EventFilter,
+} from './events-api';
 
 /** Query keys; every key under `events` changes when a registration succeeds. */
 export const queryKeys = {
@@ -8,6 +14,7 @@ export const queryKeys = {
   events: ['events'] as const,
   eventList: (filter: EventFilter) => ['events', 'list', filter] as const,
   event: (id: string) => ['events', 'detail', id] as const,
+  ticket: (code: string) => ['events', 'ticket', code] as const,
 };
 
 /** Retries a failed query once, except for client errors that a retry cannot fix. */
@@ -37,5 +44,12 @@ export function useEvent(id: string) {
   return useQuery({
     queryKey: queryKeys.event(id),
     queryFn: () => fetchEvent(id),
+  });
+}
+
+export function useTicket(code: string) {
+  return useQuery({
+    queryKey: queryKeys.ticket(code),
+    queryFn: () => fetchTicket(code),
   });
 }

@@ -1,23 +1,53 @@
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { PageLoading, RouteError } from './components/PageLoading';
 import { ConsoleLayout, HomeRedirect, RequireMenu } from './layout/ConsoleLayout';
-import { CheckInPage } from './pages/CheckInPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { EventDetailPage } from './pages/EventDetailPage';
-import { EventFormPage } from './pages/EventFormPage';
-import { EventListPage } from './pages/EventListPage';
-import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { RegistrationsPage } from './pages/RegistrationsPage';
-import { ReviewQueuePage } from './pages/ReviewQueuePage';
+
+// Each page is a chunk of its own, loaded on first visit, so that the first load carries only
+// the layout and the page it opens.
+const CheckInPage = lazy(() =>
+  import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
+);
+const DashboardPage = lazy(() =>
+  import('./pages/DashboardPage').then((module) => ({ default: module.DashboardPage })),
+);
+const EventDetailPage = lazy(() =>
+  import('./pages/EventDetailPage').then((module) => ({ default: module.EventDetailPage })),
+);
+const EventFormPage = lazy(() =>
+  import('./pages/EventFormPage').then((module) => ({ default: module.EventFormPage })),
+);
+const EventListPage = lazy(() =>
+  import('./pages/EventListPage').then((module) => ({ default: module.EventListPage })),
+);
+const LoginPage = lazy(() =>
+  import('./pages/LoginPage').then((module) => ({ default: module.LoginPage })),
+);
+const RegistrationsPage = lazy(() =>
+  import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
+);
+const ReviewQueuePage = lazy(() =>
+  import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
+);
 
 /** Builds the console's routes under /console; the server returns the console page for every /console/* path. */
 export function createConsoleRouter() {
   return createBrowserRouter(
     [
-      { path: '/login', element: <LoginPage /> },
+      {
+        path: '/login',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <LoginPage />
+          </Suspense>
+        ),
+        errorElement: <RouteError />,
+      },
       {
         path: '/',
         element: <ConsoleLayout />,
+        errorElement: <RouteError />,
         children: [
           { index: true, element: <HomeRedirect /> },
           {

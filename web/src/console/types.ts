@@ -34,7 +34,13 @@ export interface ConsoleEvent extends PublicEvent {
   approvedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The reviewer of the event's filing, or of its next submission while it is a draft or
+   * returned. Null when the filing passes on submit.
+   */
   reviewerAccountType: AccountType | null;
+  /** The district whose bureau reviews the event; null for every other reviewer. */
+  reviewerDistrictCode: string | null;
   /** The organisation that filed the event and runs it. */
   organisationId: string;
 }
@@ -100,8 +106,17 @@ export interface DashboardNode {
   checkIns: number;
 }
 
+/**
+ * Whose events a dashboard counts: every event of the division, or only the events that the
+ * signed-in organisation may see (contractors and the community sports association).
+ */
+export type DashboardBasis = 'division' | 'organisation';
+
 export interface Dashboard {
   scope: { code: string; name: string; level: Division['level'] };
+  basis: DashboardBasis;
+  /** The organisation whose events are counted when `basis` is 'organisation'. */
+  organisation: { id: string; name: string } | null;
   events: EventCounts;
   registrations: number;
   checkIns: number;

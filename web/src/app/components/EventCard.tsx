@@ -1,25 +1,18 @@
 import { SECTION_LABELS } from '@cityleague/domain';
 import { Link } from 'react-router-dom';
+import { addressLine, placesLeftText } from '../event-text';
 import type { PublicEvent } from '../events-api';
 import { formatDateTime } from '../format';
 import { RegistrationStatusTag } from './RegistrationStatusTag';
 
-/** Returns "徐汇区 · 徐家汇街道" for a street event and "徐汇区" for a district event. */
-export function placeName(event: PublicEvent): string {
-  if (!event.divisionName || event.divisionName === event.districtName) return event.districtName;
-  return `${event.districtName} · ${event.divisionName}`;
-}
-
-/** Returns "剩余 12 个名额", or why no place is left. */
-export function placesLeftText(event: PublicEvent): string {
-  if (event.placesLeft <= 0) return '名额已满';
-  return `剩余 ${event.placesLeft} 个名额`;
-}
-
-/** Greys the places line out when registration is over, and highlights the last few places. */
+/**
+ * Greys the places line out when registration is over, shows it in plain text before it opens,
+ * and highlights the last few places.
+ */
 function placesClassName(event: PublicEvent): string {
   const status = event.registrationStatus;
   if (status === 'closed' || status === 'full') return 'event-card-places unavailable';
+  if (status === 'not_open') return 'event-card-places upcoming';
   const scarce = event.placesLeft <= Math.max(5, event.capacity * 0.1);
   return scarce ? 'event-card-places scarce' : 'event-card-places';
 }
@@ -42,12 +35,8 @@ export function EventCard({ event }: { event: PublicEvent }) {
           <dd>{formatDateTime(event.startsAt)}</dd>
         </div>
         <div>
-          <dt>地区</dt>
-          <dd>{placeName(event)}</dd>
-        </div>
-        <div>
-          <dt>场地</dt>
-          <dd>{event.venue}</dd>
+          <dt>地点</dt>
+          <dd>{addressLine(event)}</dd>
         </div>
       </dl>
       <div className={placesClass}>{placesLeftText(event)}</div>

@@ -2,9 +2,8 @@ import { EVENT_LEVEL_LABELS, SECTION_LABELS, type RegistrationStatus } from '@ci
 import { Button, ErrorBlock, ProgressBar, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../lib/api';
-import { errorMessage } from '../../lib/messages';
-import { placeName, placesLeftText } from '../components/EventCard';
+import { ERROR_MESSAGES, isNotFound } from '../../lib/messages';
+import { addressLine, placesLeftText } from '../event-text';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
@@ -35,12 +34,15 @@ export function EventDetailPage() {
   );
 }
 
-/** Shows "not found" for a missing event and a retryable error for anything else. */
+/**
+ * Shows "not found" for a missing event or a malformed id in the address, and a retryable
+ * error for anything else.
+ */
 export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
   const navigate = useNavigate();
-  if (error instanceof ApiError && error.status === 404) {
+  if (isNotFound(error, ['EVT_NOT_FOUND'])) {
     return (
-      <ErrorBlock status="empty" title="找不到该赛事" description={errorMessage(error)}>
+      <ErrorBlock status="empty" title="找不到该赛事" description={ERROR_MESSAGES.EVT_NOT_FOUND}>
         <Button color="primary" size="large" onClick={() => navigate('/')}>
           返回首页
         </Button>
@@ -68,9 +70,11 @@ function EventDetail({ event }: { event: PublicEvent }) {
           <h1 className="detail-name">{event.name}</h1>
           <div className="detail-status">
             <RegistrationStatusTag status={status} />
-            <span className={event.placesLeft > 0 ? 'detail-places' : 'detail-places none'}>
-              {placesLeftText(event)}
-            </span>
+            {heroPlacesText(event) && (
+              <span className={status === 'open' ? 'detail-places' : 'detail-places none'}>
+                {heroPlacesText(event)}
+              </span>
+            )}
           </div>
         </section>
 
@@ -80,8 +84,7 @@ function EventDetail({ event }: { event: PublicEvent }) {
           </h2>
           <dl className="facts">
             <Fact label="比赛时间">{formatRange(event.startsAt, event.endsAt)}</Fact>
-            <Fact label="比赛场地">{event.venue}</Fact>
-            <Fact label="所在地区">{placeName(event)}</Fact>
+            <Fact label="比赛地点">{addressLine(event)}</Fact>
             <Fact label="运动项目">{event.sportName}</Fact>
             <Fact label="赛事板块">{SECTION_LABELS[event.section]}</Fact>
             <Fact label="赛事级别">{EVENT_LEVEL_LABELS[event.level]}</Fact>
@@ -97,7 +100,13 @@ function EventDetail({ event }: { event: PublicEvent }) {
             <Fact label="报名开始">{formatDateTime(event.registrationOpensAt)}</Fact>
             <Fact label="报名截止">{formatDateTime(event.registrationClosesAt)}</Fact>
             <Fact label="报名名额">
-              剩余 <strong>{Math.max(0, event.placesLeft)}</strong> 个 / 共 {event.capacity} 个
+              {status === 'open' || status === 'full' ? (
+                <>
+                  剩余 <strong>{Math.max(0, event.placesLeft)}</strong> 个 / 共 {event.capacity} 个
+                </>
+              ) : (
+                `共 ${event.capacity} 个，已报名 ${event.registeredCount} 人`
+              )}
             </Fact>
           </dl>
           <ProgressBar
@@ -130,7 +139,20 @@ function EventDetail({ event }: { event: PublicEvent }) {
   );
 }
 
-function bottomHint(event: PublicEvent): string {
+/**
+ * Returns the line beside the status tag: the places left, or when registration opens. A
+ * closed event gets none, because its tag and the bottom bar already show that.
+ */
+function heroPlacesText(event: PublicEvent): string | null {
+  if (event.registrationStatus === 'closed') return null;
+  if (event.registrationStatus === 'not_open') {
+    return `${formatDateTime(event.registrationOpensAt)} 开始报名`;
+  }
+  return placesLeftText(event);
+}
+
+/** Returns why registration is or is not possible now, with the time that matters. */
+export function bottomHint(event: PublicEvent): string {
   switch (event.registrationStatus) {
     case 'open':
       return `报名截止：${formatDateTime(event.registrationClosesAt)}`;

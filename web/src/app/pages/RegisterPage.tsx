@@ -1,20 +1,27 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Checkbox, Form, Input, Skeleton } from 'antd-mobile';
+import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
-import { placeName } from '../components/EventCard';
 import { PageNavBar } from '../components/PageNavBar';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
+import { addressLine } from '../event-text';
 import { createRegistration, type PublicEvent, type Registration } from '../events-api';
 import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
-import { checkPhone, NAME_MAX_LENGTH, nameProblem, SAFETY_NOTICE } from '../registration-rules';
+import {
+  checkPhone,
+  NAME_MAX_LENGTH,
+  NAME_RULE_TEXT,
+  nameProblem,
+  normaliseName,
+  SAFETY_NOTICE,
+} from '../registration-rules';
 import { rememberTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
-import { CLOSED_BUTTON_TEXT, EventLoadError } from './EventDetailPage';
+import { bottomHint, CLOSED_BUTTON_TEXT, EventLoadError } from './EventDetailPage';
 
 interface RegistrationFormValues {
   name: string;
@@ -38,7 +45,7 @@ const EVENT_REJECTION_CODES = new Set([
 ]);
 
 const FIELD_FALLBACK_MESSAGES: Record<FieldName, string> = {
-  name: '请填写 2-20 个字的真实姓名',
+  name: NAME_RULE_TEXT,
   phone: ERROR_MESSAGES.REG_INVALID_PHONE ?? '手机号码格式不正确',
 };
 
@@ -58,8 +65,60 @@ export function RegisterPage() {
         </main>
       )}
       {event.isError && <EventLoadError error={event.error} onRetry={() => void event.refetch()} />}
-      {event.isSuccess && <RegistrationForm event={event.data} />}
+      {event.isSuccess && (
+        <main className="page-body">
+          <EventSummary event={event.data} />
+          {event.data.registrationStatus === 'open' ? (
+            <RegistrationForm event={event.data} />
+          ) : (
+            <RegistrationUnavailable event={event.data} />
+          )}
+        </main>
+      )}
     </div>
+  );
+}
+
+function EventSummary({ event }: { event: PublicEvent }) {
+  return (
+    <section className="panel register-summary" aria-label="报名赛事">
+      <div className="register-summary-head">
+        <h1 className="register-event-name">{event.name}</h1>
+        <RegistrationStatusTag status={event.registrationStatus} />
+      </div>
+      <p className="register-summary-line">{formatRange(event.startsAt, event.endsAt)}</p>
+      <p className="register-summary-line">{addressLine(event)}</p>
+    </section>
+  );
+}
+
+/** Replaces the form when the event takes no registrations, saying why and when. */
+function RegistrationUnavailable({ event }: { event: PublicEvent }) {
+  const navigate = useNavigate();
+  const status = event.registrationStatus;
+  if (status === 'open') return null;
+  return (
+    <section className="panel register-unavailable" role="status">
+      <Result
+        status={status === 'not_open' ? 'waiting' : 'info'}
+        title={CLOSED_BUTTON_TEXT[status]}
+        description={bottomHint(event)}
+      />
+      <div className="register-unavailable-actions">
+        <Button
+          block
+          color="primary"
+          size="large"
+          shape="rounded"
+          onClick={() => navigate(`/events/${event.id}`, { replace: true })}
+        >
+          查看赛事详情
+        </Button>
+        <Button block size="large" shape="rounded" onClick={() => navigate('/')}>
+          看看其他赛事
+        </Button>
+      </div>
+    </section>
   );
 }
 
@@ -100,7 +159,7 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
       return;
     }
     if (error.code === 'REG_INVALID_NAME') {
-      form.setFields([{ name: 'name', errors: [errorMessage(error)] }]);
+      form.setFields([{ name: 'name', errors: [NAME_RULE_TEXT] }]);
       return;
     }
     const fieldErrors = (error.problem.errors ?? []).flatMap((fieldError) => {
@@ -128,7 +187,7 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
     setAlreadyRegistered(false);
     try {
       const registration = await mutation.mutateAsync({
-        name: values.name.trim(),
+        name: normaliseName(values.name),
         phone: phone.phone,
       });
       rememberTicket(registration);
@@ -145,128 +204,108 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
   // Validate on blur while a field is fine, and on every change once it shows an error,
   // so that the error disappears as soon as the input is corrected.
   const triggerFor = (name: string) => (invalidFields.has(name) ? 'onChange' : 'onBlur');
-  const status = event.registrationStatus;
 
   return (
-    <main className="page-body">
-      <section className="panel register-summary" aria-label="报名赛事">
-        <div className="register-summary-head">
-          <h1 className="register-event-name">{event.name}</h1>
-          <RegistrationStatusTag status={event.registrationStatus} />
+    <Form
+      form={form}
+      layout="vertical"
+      className="register-form"
+      requiredMarkStyle="asterisk"
+      onFinish={submit}
+      onFieldsChange={(_, allFields) => {
+        const names = allFields
+          .filter((field) => (field.errors ?? []).length > 0)
+          .map((field) => String(field.name));
+        setInvalidFields(new Set(names));
+      }}
+      footer={
+        <div className="register-footer">
+          {formError && (
+            <div className="form-alert" role="alert">
+              {formError}
+            </div>
+          )}
+          {alreadyRegistered && (
+            <p className="form-hint">
+              如在本机报过名，可在 <Link to="/tickets">我的报名</Link> 中查看报名码
+            </p>
+          )}
+          <Button
+            block
+            type="submit"
+            color="primary"
+            size="large"
+            shape="rounded"
+            loading={mutation.isPending}
+            loadingText="正在提交"
+            disabled={mutation.isPending}
+          >
+            提交报名
+          </Button>
+          <p className="form-hint">您填写的信息仅用于本次赛事的报名、通知和签到</p>
         </div>
-        <p className="register-summary-line">{formatRange(event.startsAt, event.endsAt)}</p>
-        <p className="register-summary-line">
-          {placeName(event)} · {event.venue}
-        </p>
-      </section>
-
-      <Form
-        form={form}
-        layout="vertical"
-        className="register-form"
-        requiredMarkStyle="asterisk"
-        onFinish={submit}
-        onFieldsChange={(_, allFields) => {
-          const names = allFields
-            .filter((field) => (field.errors ?? []).length > 0)
-            .map((field) => String(field.name));
-          setInvalidFields(new Set(names));
-        }}
-        footer={
-          <div className="register-footer">
-            {formError && (
-              <div className="form-alert" role="alert">
-                {formError}
-              </div>
-            )}
-            {alreadyRegistered && (
-              <p className="form-hint">
-                如在本机报过名，可在 <Link to="/tickets">我的报名</Link> 中查看报名码
-              </p>
-            )}
-            {status === 'open' ? (
-              <Button
-                block
-                type="submit"
-                color="primary"
-                size="large"
-                shape="rounded"
-                loading={mutation.isPending}
-                loadingText="正在提交"
-                disabled={mutation.isPending}
-              >
-                提交报名
-              </Button>
-            ) : (
-              <Button block size="large" shape="rounded" disabled>
-                {CLOSED_BUTTON_TEXT[status]}
-              </Button>
-            )}
-            <p className="form-hint">您填写的信息仅用于本次赛事的报名、通知和签到</p>
-          </div>
-        }
+      }
+    >
+      <Form.Header>报名人信息</Form.Header>
+      <Form.Item
+        name="name"
+        label="姓名"
+        required
+        validateTrigger={triggerFor('name')}
+        rules={[
+          {
+            validator: async (_, value: string | undefined) => {
+              const problem = nameProblem(value ?? '');
+              if (problem) throw new Error(problem);
+            },
+          },
+        ]}
       >
-        <Form.Header>报名人信息</Form.Header>
-        <Form.Item
-          name="name"
-          label="姓名"
-          required
-          validateTrigger={triggerFor('name')}
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const problem = nameProblem(value ?? '');
-                if (problem) throw new Error(problem);
-              },
+        <Input
+          placeholder="请输入真实姓名"
+          autoComplete="name"
+          maxLength={NAME_MAX_LENGTH}
+          clearable
+        />
+      </Form.Item>
+      <Form.Item
+        name="phone"
+        label="手机号码"
+        required
+        validateTrigger={triggerFor('phone')}
+        rules={[
+          {
+            validator: async (_, value: string | undefined) => {
+              const result = checkPhone(value ?? '');
+              if ('problem' in result) throw new Error(result.problem);
             },
-          ]}
-        >
-          <Input
-            placeholder="请输入真实姓名"
-            autoComplete="name"
-            maxLength={NAME_MAX_LENGTH + 10}
-            clearable
-          />
-        </Form.Item>
-        <Form.Item
-          name="phone"
-          label="手机号码"
-          required
-          validateTrigger={triggerFor('phone')}
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const result = checkPhone(value ?? '');
-                if ('problem' in result) throw new Error(result.problem);
-              },
+          },
+        ]}
+      >
+        <Input
+          type="tel"
+          inputMode="tel"
+          placeholder="请输入11位手机号码"
+          autoComplete="tel"
+          maxLength={20}
+          clearable
+        />
+      </Form.Item>
+      <Form.Header>安全须知</Form.Header>
+      <Form.Item
+        name="accepted"
+        valuePropName="checked"
+        validateTrigger={triggerFor('accepted')}
+        rules={[
+          {
+            validator: async (_, value: boolean | undefined) => {
+              if (!value) throw new Error('请阅读并勾选同意安全须知');
             },
-          ]}
-        >
-          <Input
-            type="tel"
-            inputMode="tel"
-            placeholder="请输入11位手机号码"
-            autoComplete="tel"
-            maxLength={20}
-            clearable
-          />
-        </Form.Item>
-        <Form.Header>安全须知</Form.Header>
-        <Form.Item
-          name="accepted"
-          valuePropName="checked"
-          validateTrigger={triggerFor('accepted')}
-          rules={[
-            {
-              validator: async (_, value: boolean | undefined) => {
-                if (!value) throw new Error('请阅读并勾选同意安全须知');
-              },
-            },
-          ]}
-        >
-          <Checkbox className="safety-checkbox">我已阅读并同意：{SAFETY_NOTICE}</Checkbox>
-        </Form.Item>
-      </Form>
-    </main>
+          },
+        ]}
+      >
+        <Checkbox className="safety-checkbox">我已阅读并同意：{SAFETY_NOTICE}</Checkbox>
+      </Form.Item>
+    </Form>
   );
 }

@@ -1,8 +1,13 @@
-import { Button, Result } from 'antd-mobile';
-import { useState } from 'react';
+import { Button, ErrorBlock, Result, Skeleton } from 'antd-mobile';
+import { useState, type ReactNode } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
+import { isNotFound } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
-import { ticketQrUrl } from '../events-api';
+import { QueryError } from '../components/QueryError';
+import { addressLine } from '../event-text';
+import { ticketQrUrl, type PublicEvent, type Ticket } from '../events-api';
+import { formatDateTime, formatRange } from '../format';
+import { useTicket } from '../queries';
 import { findTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
 import type { TicketLocationState } from './RegisterPage';
@@ -14,52 +19,94 @@ function isTicketState(state: unknown): state is TicketLocationState {
 }
 
 /**
- * Shows the ticket of one registration. Right after registering, the router state carries the
- * server's response; otherwise the page uses the copy remembered on this device, or shows
- * the code alone.
+ * What the page shows of a ticket. Before GET /api/tickets/:code returns, only the fields of
+ * the registration response or of the copy on this device are known.
+ */
+interface TicketView {
+  code: string;
+  eventId: string;
+  eventName: string;
+  phoneMasked: string;
+  createdAt: string;
+  event?: PublicEvent;
+  nameMasked?: string;
+  status?: Ticket['status'];
+  checkedInAt?: string | null;
+}
+
+function viewOfTicket(ticket: Ticket): TicketView {
+  return {
+    code: ticket.code,
+    eventId: ticket.event.id,
+    eventName: ticket.event.name,
+    phoneMasked: ticket.phoneMasked,
+    createdAt: ticket.createdAt,
+    event: ticket.event,
+    nameMasked: ticket.nameMasked,
+    status: ticket.status,
+    checkedInAt: ticket.checkedInAt,
+  };
+}
+
+/**
+ * Shows the ticket of one registration as the server has it now. Right after registering,
+ * the router state carries the server's response, which is shown until the ticket loads.
+ * A failed load falls back to that response or to the copy remembered on this device.
  */
 export function TicketPage() {
   const { code = '' } = useParams();
   const location = useLocation();
   const navigate = useNavigate();
   useDocumentTitle('报名凭证');
+  const ticket = useTicket(code);
 
-  const fresh = isTicketState(location.state) ? location.state.registration : undefined;
-  const ticket = fresh?.code === code ? fresh : findTicket(code);
-  const qrUrl = fresh?.code === code && fresh.qrUrl ? fresh.qrUrl : ticketQrUrl(code);
+  const state = isTicketState(location.state) ? location.state.registration : undefined;
+  const fresh = state?.code === code ? state : undefined;
+  const known: TicketView | undefined = fresh ?? findTicket(code);
+  const qrUrl = fresh?.qrUrl || ticketQrUrl(code);
+
+  let content: ReactNode;
+  if (ticket.isSuccess) {
+    content = <TicketCard view={viewOfTicket(ticket.data)} fresh={Boolean(fresh)} qrUrl={qrUrl} />;
+  } else if (ticket.isError && isNotFound(ticket.error, ['REG_TICKET_NOT_FOUND'])) {
+    content = <TicketNotFound code={code} />;
+  } else if (known) {
+    content = (
+      <>
+        {ticket.isError && (
+          <div className="form-alert" role="alert">
+            报名状态加载失败，以下为报名时的信息。
+            <Button size="small" fill="none" onClick={() => void ticket.refetch()}>
+              重新加载
+            </Button>
+          </div>
+        )}
+        <TicketCard view={known} fresh={Boolean(fresh)} qrUrl={qrUrl} />
+      </>
+    );
+  } else if (ticket.isError) {
+    content = <QueryError error={ticket.error} onRetry={() => void ticket.refetch()} />;
+  } else {
+    content = (
+      <section className="panel" aria-busy="true" aria-label="正在加载报名凭证">
+        <Skeleton.Title animated />
+        <Skeleton.Paragraph lineCount={5} animated />
+      </section>
+    );
+  }
 
   return (
     <div className="page">
       <PageNavBar title="报名凭证" />
       <main className="page-body">
-        <section className="panel ticket">
-          {ticket ? (
-            <Result
-              status="success"
-              title={fresh ? '报名成功' : '已报名'}
-              description={ticket.eventName}
-            />
-          ) : (
-            <h1 className="ticket-title">报名凭证</h1>
-          )}
-          {ticket && (
-            <p className="ticket-phone">
-              报名手机号：<span>{ticket.phoneMasked}</span>
-            </p>
-          )}
-          <div className="ticket-code-label">报名码</div>
-          <div className="ticket-code" aria-label={`报名码 ${code}`}>
-            {code}
-          </div>
-          <TicketQr code={code} url={qrUrl} />
-        </section>
+        {content}
         <div className="ticket-actions">
-          {ticket && (
+          {(ticket.data ?? known) && (
             <Button
               block
               size="large"
               shape="rounded"
-              onClick={() => navigate(`/events/${ticket.eventId}`)}
+              onClick={() => navigate(`/events/${ticket.data?.event.id ?? known?.eventId}`)}
             >
               查看赛事详情
             </Button>
@@ -83,8 +130,74 @@ export function TicketPage() {
   );
 }
 
+/** Returns the ticket's headline; right after registering it is 报名成功 whatever loaded. */
+function ticketTitle(view: TicketView, fresh: boolean): string {
+  if (view.status === 'cancelled') return '报名已取消';
+  if (fresh) return '报名成功';
+  return view.checkedInAt ? '已签到' : '已报名';
+}
+
+function TicketCard({ view, fresh, qrUrl }: { view: TicketView; fresh: boolean; qrUrl: string }) {
+  const cancelled = view.status === 'cancelled';
+  return (
+    <section className="panel ticket">
+      <Result
+        status={cancelled ? 'warning' : 'success'}
+        title={ticketTitle(view, fresh)}
+        description={view.eventName}
+      />
+      {view.checkedInAt && (
+        <p className="ticket-checked-in" role="status">
+          已于 {formatDateTime(view.checkedInAt)} 签到
+        </p>
+      )}
+      <dl className="facts ticket-facts">
+        {view.event && (
+          <>
+            <TicketFact label="比赛时间">
+              {formatRange(view.event.startsAt, view.event.endsAt)}
+            </TicketFact>
+            <TicketFact label="比赛地点">{addressLine(view.event)}</TicketFact>
+          </>
+        )}
+        {view.nameMasked && <TicketFact label="报名人">{view.nameMasked}</TicketFact>}
+        <TicketFact label="手机号">{view.phoneMasked}</TicketFact>
+        <TicketFact label="报名时间">{formatDateTime(view.createdAt)}</TicketFact>
+      </dl>
+      <div className="ticket-code-label">报名码</div>
+      <div className="ticket-code" aria-label={`报名码 ${view.code}`}>
+        {view.code}
+      </div>
+      {cancelled ? (
+        <p className="ticket-hint ticket-hint-cancelled">此报名已取消，不能用于签到</p>
+      ) : (
+        <TicketQr code={view.code} url={qrUrl} checkedIn={Boolean(view.checkedInAt)} />
+      )}
+    </section>
+  );
+}
+
+function TicketFact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function TicketNotFound({ code }: { code: string }) {
+  return (
+    <ErrorBlock
+      status="empty"
+      title="未找到该报名凭证"
+      description={`报名码 ${code} 不存在，请核对链接或在“我的报名”中查看`}
+    />
+  );
+}
+
 /** Shows the QR image, or a note when it cannot load (an unknown code, or no network). */
-function TicketQr({ code, url }: { code: string; url: string }) {
+function TicketQr({ code, url, checkedIn }: { code: string; url: string; checkedIn: boolean }) {
   const [failed, setFailed] = useState(false);
   if (failed) {
     return (
@@ -105,7 +218,9 @@ function TicketQr({ code, url }: { code: string; url: string }) {
         height={240}
         onError={() => setFailed(true)}
       />
-      <p className="ticket-hint">签到时请出示此二维码</p>
+      <p className="ticket-hint">
+        {checkedIn ? '已完成签到，无需再次出示' : '签到时请出示此二维码'}
+      </p>
     </>
   );
 }

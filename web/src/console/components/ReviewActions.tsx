@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Modal, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
 import { approveEvent, returnEvent } from '../endpoints';
 import { queryKeys } from '../queries';
 import type { ConsoleEvent } from '../types';
@@ -33,7 +33,7 @@ export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'mi
       message.success(`已通过「${event.name}」`);
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(errorMessage(error)),
+    onError: (error) => message.error(consoleErrorMessage(error)),
   });
 
   return (
@@ -71,7 +71,7 @@ function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
       props.onClose();
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(errorMessage(error)),
+    onError: (error) => message.error(consoleErrorMessage(error)),
   });
 
   async function handleOk() {

@@ -1,10 +1,11 @@
 import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { ACCOUNT_TYPE_LABELS, type MenuKey } from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag, Typography } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
+import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
+import { PageLoading } from '../components/PageLoading';
 import { signOut } from '../endpoints';
 import { firstMenuPath, MENU_PATHS, menuItems, menuKeyOfPath } from '../menus';
 import { MeContext, useMe, useMeQuery } from '../queries';
@@ -30,7 +31,7 @@ export function ConsoleLayout() {
       <Result
         status="error"
         title="无法加载账号信息"
-        subTitle={errorMessage(meQuery.error)}
+        subTitle={consoleErrorMessage(meQuery.error)}
         extra={<Button onClick={() => void meQuery.refetch()}>重试</Button>}
       />
     );
@@ -92,7 +93,9 @@ function ConsoleFrame({ me }: { me: Me }) {
       <Layout>
         <ConsoleHeader me={me} wide={wide} onOpenMenu={() => setDrawerOpen(true)} />
         <Content className="console-content">
-          <Outlet />
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
         </Content>
       </Layout>
     </Layout>
@@ -127,12 +130,14 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
         />
       )}
       <div className="console-header-account" data-testid="account-summary">
-        <Typography.Text strong ellipsis className="console-organisation">
+        {/* Plain spans rather than Typography, whose editing and copying code would otherwise
+            be part of every page's first load. */}
+        <span className="console-organisation" title={me.user.organisation.name}>
           {me.user.organisation.name}
-        </Typography.Text>
+        </span>
         <Tag color="blue">{ACCOUNT_TYPE_LABELS[me.user.accountType]}</Tag>
-        {wide && <Typography.Text type="secondary">{me.user.divisionName}</Typography.Text>}
-        {wide && <Typography.Text type="secondary">{me.user.displayName}</Typography.Text>}
+        {wide && <span className="console-header-secondary">{me.user.divisionName}</span>}
+        {wide && <span className="console-header-secondary">{me.user.displayName}</span>}
       </div>
       <Button
         icon={<LogoutOutlined />}

@@ -19,7 +19,7 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
+import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { checkIn, fetchConsoleEvents } from '../endpoints';
 import { queryKeys } from '../queries';
@@ -157,7 +157,7 @@ export function CheckInPage() {
         record({ kind: 'not_found', code: input.code });
       } else {
         setOutcome(null);
-        message.error(errorMessage(error));
+        message.error(consoleErrorMessage(error));
       }
     },
     onSettled: () => {
@@ -182,7 +182,7 @@ export function CheckInPage() {
               <Alert
                 type="error"
                 showIcon
-                title={errorMessage(events.error)}
+                title={consoleErrorMessage(events.error)}
                 style={{ marginBottom: 16 }}
               />
             )}

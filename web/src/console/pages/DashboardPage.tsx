@@ -1,4 +1,4 @@
-import { EVENT_STATE_LABELS, type EventState } from '@cityleague/domain';
+import { EVENT_STATE_LABELS, EVENT_STATES, type EventState } from '@cityleague/domain';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -9,10 +9,11 @@ import {
   Skeleton,
   Statistic,
   Table,
+  Typography,
   type TableColumnsType,
 } from 'antd';
 import { Link, useSearchParams } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { fetchDashboard, fetchDivision } from '../endpoints';
 import { formatRate } from '../format';
@@ -59,62 +60,70 @@ function childrenTitle(children: DashboardNode[]): string {
   return '下级区域数据';
 }
 
+/** Renders a count, greyed out when it is zero so that the other counts stand out. */
+function renderCount(count: number) {
+  return count === 0 ? <span className="console-zero">0</span> : count;
+}
+
+// One column per state, so that every row's states add up to its total.
+const stateColumns: TableColumnsType<DashboardNode> = EVENT_STATES.map((state) => ({
+  title: EVENT_STATE_LABELS[state],
+  key: state,
+  align: 'right',
+  width: 76,
+  sorter: (a: DashboardNode, b: DashboardNode) => a.events[state] - b.events[state],
+  render: (_: unknown, node: DashboardNode) => renderCount(node.events[state]),
+}));
+
 const childColumns: TableColumnsType<DashboardNode> = [
-  { title: '区域', dataIndex: 'name', key: 'name', width: 160 },
+  { title: '区域', dataIndex: 'name', key: 'name', width: 130, fixed: 'start' },
   {
     title: '赛事总数',
     key: 'total',
     align: 'right',
-    width: 100,
+    width: 96,
     sorter: (a, b) => a.events.total - b.events.total,
-    render: (_: unknown, node) => node.events.total,
+    render: (_: unknown, node) => renderCount(node.events.total),
   },
-  {
-    title: EVENT_STATE_LABELS.submitted,
-    key: 'submitted',
-    align: 'right',
-    width: 90,
-    render: (_: unknown, node) => node.events.submitted,
-  },
-  {
-    title: EVENT_STATE_LABELS.approved,
-    key: 'approved',
-    align: 'right',
-    width: 90,
-    render: (_: unknown, node) => node.events.approved,
-  },
-  {
-    title: EVENT_STATE_LABELS.published,
-    key: 'published',
-    align: 'right',
-    width: 90,
-    sorter: (a, b) => a.events.published - b.events.published,
-    render: (_: unknown, node) => node.events.published,
-  },
+  ...stateColumns,
   {
     title: '报名人次',
     dataIndex: 'registrations',
     key: 'registrations',
     align: 'right',
-    width: 100,
+    width: 96,
     sorter: (a, b) => a.registrations - b.registrations,
+    render: renderCount,
   },
   {
     title: '签到人次',
     dataIndex: 'checkIns',
     key: 'checkIns',
     align: 'right',
-    width: 100,
+    width: 96,
     sorter: (a, b) => a.checkIns - b.checkIns,
+    render: renderCount,
   },
   {
     title: '签到率',
     key: 'rate',
     align: 'right',
-    width: 90,
+    width: 80,
     render: (_: unknown, node) => formatRate(node.checkIns, node.registrations),
   },
 ];
+
+/**
+ * Returns the page title, which names whose figures they are: the division's, or only the
+ * signed-in organisation's events in it.
+ */
+function dashboardTitle(data: Dashboard | undefined): string {
+  if (!data) return '数据看板';
+  if (data.basis === 'organisation' && data.organisation) {
+    return `数据看板 · ${data.organisation.name}（本单位赛事）`;
+  }
+  return `数据看板 · ${data.scope.name}`;
+}
 
 function SummaryCards({ data }: { data: Dashboard }) {
   const eventFigures = [
@@ -187,17 +196,25 @@ export function DashboardPage() {
   ];
 
   const children = dashboard.data?.children ?? [];
-  const title = scope ? `数据看板 · ${scope.name}` : '数据看板';
+  const byOrganisation = dashboard.data?.basis === 'organisation';
 
   return (
     <>
-      <PageTitle title={title} />
+      <PageTitle title={dashboardTitle(dashboard.data)} />
+      {byOrganisation && scope && (
+        <Typography.Paragraph type="secondary" data-testid="dashboard-basis">
+          {me.user.accountType === 'community_association'
+            ? '只统计本单位填报的赛事和本单位审核的社区运动会'
+            : '只统计本单位填报的赛事'}
+          ，不是{scope.name}的全部赛事。
+        </Typography.Paragraph>
+      )}
       {!isRoot && <Breadcrumb items={breadcrumb} style={{ marginBottom: 16 }} />}
       {dashboard.isError && (
         <Alert
           type="error"
           showIcon
-          title={errorMessage(dashboard.error)}
+          title={consoleErrorMessage(dashboard.error)}
           style={{ marginBottom: 16 }}
         />
       )}
@@ -223,7 +240,7 @@ export function DashboardPage() {
                   children.length > CHILDREN_PAGE_SIZE && { pageSize: CHILDREN_PAGE_SIZE }
                 }
                 size="middle"
-                scroll={{ x: 820 }}
+                scroll={{ x: 960 }}
                 rowClassName={(node) =>
                   DRILLABLE_LEVELS.includes(node.level) ? 'console-clickable-row' : ''
                 }

@@ -1,5 +1,4 @@
 import {
-  ACCOUNT_TYPE_LABELS,
   EVENT_LEVEL_LABELS,
   isEditable,
   REGISTRATION_STATUS_LABELS,
@@ -14,7 +13,6 @@ import {
   Col,
   Descriptions,
   Popconfirm,
-  Result,
   Row,
   Skeleton,
   Space,
@@ -22,15 +20,16 @@ import {
   type DescriptionsProps,
 } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
+import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { ReviewActions, useInvalidateEvent } from '../components/ReviewActions';
 import { fetchConsoleEvent, fetchReviews, publishEvent, submitEvent } from '../endpoints';
-import { eventPlace } from '../format';
-import { queryKeys, useMe } from '../queries';
+import { eventPlace, reviewerName } from '../format';
+import { queryKeys, useDistricts, useMe } from '../queries';
 import { formatTime } from '../time';
-import type { ConsoleEventDetail, Me, TimelineEntry } from '../types';
+import type { ConsoleEventDetail, Division, Me, TimelineEntry } from '../types';
 
 const TIMELINE_ACTION_LABELS: Record<string, string> = {
   'event.created': '创建草稿',
@@ -61,7 +60,10 @@ function isOwnEvent(event: ConsoleEventDetail, me: Me): boolean {
   return event.organisationId === me.user.organisation.id;
 }
 
-function describe(event: ConsoleEventDetail): DescriptionsProps['items'] {
+function describe(
+  event: ConsoleEventDetail,
+  districts: readonly Division[] | undefined,
+): DescriptionsProps['items'] {
   const registrationWindow = `${formatTime(event.registrationOpensAt)} 至 ${formatTime(
     event.registrationClosesAt,
   )}`;
@@ -97,9 +99,7 @@ function describe(event: ConsoleEventDetail): DescriptionsProps['items'] {
     {
       key: 'reviewer',
       label: '审核单位',
-      children: event.reviewerAccountType
-        ? ACCOUNT_TYPE_LABELS[event.reviewerAccountType]
-        : '无需审核（提交即通过）',
+      children: reviewerName(event, districts) ?? '无需审核（提交即通过）',
     },
     { key: 'createdAt', label: '创建时间', children: formatTime(event.createdAt) },
     { key: 'updatedAt', label: '最近修改', children: formatTime(event.updatedAt) },
@@ -143,6 +143,7 @@ export function EventDetailPage() {
     queryFn: () => fetchConsoleEvent(id),
   });
   const event = eventQuery.data;
+  const districts = useDistricts();
 
   // Approve and return are offered only on filings that wait in this account's queue.
   const reviews = useQuery({
@@ -158,7 +159,7 @@ export function EventDetailPage() {
       message.success(updated.state === 'approved' ? '已提交，审核已自动通过' : '已提交审核');
       await invalidateEvent(id);
     },
-    onError: (error) => message.error(errorMessage(error)),
+    onError: (error) => message.error(consoleErrorMessage(error)),
   });
   const publish = useMutation({
     mutationFn: () => publishEvent(id),
@@ -166,19 +167,12 @@ export function EventDetailPage() {
       message.success('赛事已发布');
       await invalidateEvent(id);
     },
-    onError: (error) => message.error(errorMessage(error)),
+    onError: (error) => message.error(consoleErrorMessage(error)),
   });
 
   if (eventQuery.isPending) return <Skeleton active />;
   if (eventQuery.isError || !event) {
-    return (
-      <Result
-        status="error"
-        title="无法加载赛事"
-        subTitle={errorMessage(eventQuery.error)}
-        extra={<Button onClick={() => navigate(-1)}>返回</Button>}
-      />
-    );
+    return <EventLoadError error={eventQuery.error} onRetry={() => void eventQuery.refetch()} />;
   }
 
   const own = isOwnEvent(event, me);
@@ -242,7 +236,7 @@ export function EventDetailPage() {
         <Col xs={24} xl={16}>
           <Card title="赛事信息">
             <Descriptions
-              items={describe(event)}
+              items={describe(event, districts.data)}
               column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 3 }}
               size="small"
               bordered

@@ -12,21 +12,26 @@ import {
   Button,
   Card,
   Col,
+  ConfigProvider,
   DatePicker,
   Form,
+  Grid,
   Input,
   InputNumber,
   Result,
   Row,
   Select,
   Skeleton,
+  type DatePickerProps,
   type FormInstance,
+  type ThemeConfig,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
+import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
+import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { useInvalidateEvent } from '../components/ReviewActions';
@@ -64,6 +69,34 @@ const NAME_MIN_LENGTH = 2;
 const VENUE_MIN_LENGTH = 2;
 const CAPACITY_MAX = 1_000_000;
 
+// antd 6's date and time panel is 401 px wide (seven 36 px day cells and two 56 px time
+// columns), which is wider than a 390 px phone. Phones get narrower cells and columns, which
+// make the panel 339 px wide (30 * 7 + 36 of padding + 2 * 46 + 1 of border).
+const PHONE_PICKER_THEME: ThemeConfig = {
+  components: { DatePicker: { cellWidth: 30, timeColumnWidth: 46 } },
+};
+
+/**
+ * Renders a date and time picker whose panel fits a phone screen. On phones the input is read
+ * only, so that the on-screen keyboard does not open over the panel.
+ */
+function DateTimePicker(props: DatePickerProps) {
+  const screens = Grid.useBreakpoint();
+  const phone = screens.sm === false;
+  return (
+    <ConfigProvider theme={phone ? PHONE_PICKER_THEME : undefined}>
+      <DatePicker
+        showTime={{ format: 'HH:mm', minuteStep: 5 }}
+        format={DATE_TIME_FORMAT}
+        style={{ width: '100%' }}
+        placeholder="请选择日期和时间"
+        inputReadOnly={phone}
+        {...props}
+      />
+    </ConfigProvider>
+  );
+}
+
 /** Renders the filing form: /events/new creates a draft, /events/:id/edit changes a draft or a returned event. */
 export function EventFormPage() {
   const { id } = useParams();
@@ -82,7 +115,7 @@ function EventFormLoader({ eventId }: { eventId: string | undefined }) {
   if (!eventId) return <EventForm />;
   if (event.isPending) return <Skeleton active />;
   if (event.isError) {
-    return <Result status="error" title="无法加载赛事" subTitle={errorMessage(event.error)} />;
+    return <EventLoadError error={event.error} onRetry={() => void event.refetch()} />;
   }
   if (!isEditable(event.data.state)) {
     return (
@@ -178,6 +211,7 @@ const CODE_FIELDS: Record<string, FieldName> = {
 // Chinese messages for the codes of field errors: the schedule rules of the filing check,
 // then the JSON Schema keywords that request validation reports.
 const FIELD_ERROR_MESSAGES: Record<string, string> = {
+  in_future: '开始时间须晚于当前时间',
   after_start: '结束时间须晚于开始时间',
   after_open: '报名截止时间须晚于报名开始时间',
   before_start: '报名截止时间不能晚于赛事开始时间',
@@ -224,7 +258,7 @@ function showFieldErrors(error: unknown, form: FormInstance<EventFormValues>): b
     marks.set(field, [...(marks.get(field) ?? []), text]);
   }
   const codeField = CODE_FIELDS[error.code];
-  if (marks.size === 0 && codeField) marks.set(codeField, [errorMessage(error)]);
+  if (marks.size === 0 && codeField) marks.set(codeField, [consoleErrorMessage(error)]);
   form.setFields([...marks].map(([name, errors]) => ({ name, errors })));
   return marks.size > 0;
 }
@@ -314,7 +348,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
       navigate(`/events/${savedId}`);
     } catch (error) {
       showFieldErrors(error, form);
-      message.error(errorMessage(error));
+      message.error(consoleErrorMessage(error));
       // A new event that was saved but not submitted continues on its edit page, so that
       // a second try does not file it twice.
       if (savedId && !event) {
@@ -331,13 +365,6 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
       <Result status="403" title="无权填报" subTitle={ERROR_MESSAGES.EVT_FILING_NOT_ALLOWED} />
     );
   }
-
-  const pickerProps = {
-    showTime: { format: 'HH:mm', minuteStep: 5 as const },
-    format: DATE_TIME_FORMAT,
-    style: { width: '100%' },
-    placeholder: '请选择日期和时间',
-  };
 
   return (
     <>
@@ -469,9 +496,20 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
               <Form.Item
                 name="startsAt"
                 label="开始时间"
-                rules={[{ required: true, message: '请选择开始时间' }]}
+                rules={[
+                  { required: true, message: '请选择开始时间' },
+                  {
+                    // The picker shows Shanghai wall time, so compare the instant it stands for.
+                    validator: (_, value: Dayjs | undefined) => {
+                      if (!value || Date.parse(pickerValueToIso(value)) > Date.now()) {
+                        return Promise.resolve();
+                      }
+                      return Promise.reject(new Error(FIELD_ERROR_MESSAGES.in_future));
+                    },
+                  },
+                ]}
               >
-                <DatePicker {...pickerProps} />
+                <DateTimePicker />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -490,7 +528,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                   }),
                 ]}
               >
-                <DatePicker {...pickerProps} />
+                <DateTimePicker />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -499,7 +537,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 label="报名开始时间"
                 rules={[{ required: true, message: '请选择报名开始时间' }]}
               >
-                <DatePicker {...pickerProps} />
+                <DateTimePicker />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -524,7 +562,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                   }),
                 ]}
               >
-                <DatePicker {...pickerProps} />
+                <DateTimePicker />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>

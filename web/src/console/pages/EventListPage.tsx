@@ -7,9 +7,9 @@ import {
   type EventState,
 } from '@cityleague/domain';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Table, Tabs, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Grid, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { fetchConsoleEvents } from '../endpoints';
@@ -21,8 +21,16 @@ import type { ConsoleEvent } from '../types';
 
 const ALL = 'all';
 
-function parseState(value: string | null): EventState | undefined {
-  return EVENT_STATES.find((state) => state === value);
+/**
+ * Returns the states an account can filter by. Accounts that cannot file have no drafts of
+ * their own and never see other organisations' drafts, so they get no 草稿 tab.
+ */
+function stateTabs(canFile: boolean): readonly EventState[] {
+  return canFile ? EVENT_STATES : EVENT_STATES.filter((state) => state !== 'draft');
+}
+
+function parseState(value: string | null, states: readonly EventState[]): EventState | undefined {
+  return states.find((state) => state === value);
 }
 
 const columns: TableColumnsType<ConsoleEvent> = [
@@ -71,12 +79,39 @@ const columns: TableColumnsType<ConsoleEvent> = [
   },
 ];
 
+// Below the md breakpoint the table has two columns: the name with the time and place under
+// it, and the state. A phone then shows the state without scrolling sideways.
+const compactColumns: TableColumnsType<ConsoleEvent> = [
+  {
+    title: '赛事',
+    key: 'name',
+    render: (_: unknown, event) => (
+      <>
+        <div className="console-compact-name">{event.name}</div>
+        <Typography.Text type="secondary" className="console-compact-meta">
+          {formatTime(event.startsAt)} · {eventPlace(event)}
+        </Typography.Text>
+      </>
+    ),
+  },
+  {
+    title: '状态',
+    dataIndex: 'state',
+    key: 'state',
+    width: 84,
+    render: (state: EventState) => <EventStateTag state={state} />,
+  },
+];
+
 /** Lists the events in the account's scope, filtered by state, 20 at a time. */
 export function EventListPage() {
   const me = useMe();
   const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const compact = screens.md === false;
   const [searchParams, setSearchParams] = useSearchParams();
-  const state = parseState(searchParams.get('state'));
+  const states = stateTabs(me.menus.includes('filing'));
+  const state = parseState(searchParams.get('state'), states);
 
   const events = useInfiniteQuery({
     queryKey: [...queryKeys.consoleEvents, state ?? ALL],
@@ -88,7 +123,7 @@ export function EventListPage() {
 
   const tabs = [
     { key: ALL, label: '全部' },
-    ...EVENT_STATES.map((key) => ({ key, label: EVENT_STATE_LABELS[key] })),
+    ...states.map((key) => ({ key, label: EVENT_STATE_LABELS[key] })),
   ];
 
   return (
@@ -113,17 +148,17 @@ export function EventListPage() {
           <Alert
             type="error"
             showIcon
-            title={errorMessage(events.error)}
+            title={consoleErrorMessage(events.error)}
             style={{ marginBottom: 16 }}
           />
         )}
         <Table<ConsoleEvent>
           rowKey="id"
-          columns={columns}
+          columns={compact ? compactColumns : columns}
           dataSource={rows}
           loading={events.isPending}
           pagination={false}
-          scroll={{ x: 1100 }}
+          scroll={compact ? undefined : { x: 1100 }}
           rowClassName="console-clickable-row"
           onRow={(event) => ({ onClick: () => navigate(`/events/${event.id}`) })}
           locale={{ emptyText: '暂无赛事' }}

@@ -1,9 +1,9 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useNavigate } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
-import { signIn } from '../endpoints';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Spin, Typography } from 'antd';
+import { Navigate, useNavigate } from 'react-router-dom';
+import { consoleErrorMessage } from '../../lib/messages';
+import { fetchMe, signIn } from '../endpoints';
 import { firstMenuPath } from '../menus';
 import { queryKeys } from '../queries';
 
@@ -12,9 +12,19 @@ interface SignInValues {
   password: string;
 }
 
+/** Signs an official in. An account that is already signed in goes to its first menu. */
 export function LoginPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  // Asks the server afresh, because a cached account may belong to a session that has just
+  // expired, and trusting it would send the official back into the console and here again.
+  const me = useQuery({
+    queryKey: queryKeys.me,
+    queryFn: fetchMe,
+    refetchOnMount: 'always',
+    retry: false,
+  });
+  const signedIn = me.isSuccess && me.isFetchedAfterMount;
 
   const session = useMutation({
     mutationFn: (values: SignInValues) => signIn(values.username.trim(), values.password),
@@ -24,6 +34,15 @@ export function LoginPage() {
       navigate(firstMenuPath(me), { replace: true });
     },
   });
+
+  if (signedIn) return <Navigate to={firstMenuPath(me.data)} replace />;
+  if (!me.isFetchedAfterMount && me.isFetching) {
+    return (
+      <div className="console-centered">
+        <Spin size="large" />
+      </div>
+    );
+  }
 
   return (
     <div className="console-login">
@@ -62,7 +81,7 @@ export function LoginPage() {
             <Alert
               type="error"
               showIcon
-              title={errorMessage(session.error)}
+              title={consoleErrorMessage(session.error)}
               style={{ marginBottom: 16 }}
               role="alert"
             />

@@ -1,8 +1,8 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Row, Statistic, Table, Tag, type TableColumnsType } from 'antd';
+import { Button, Card, Col, Row, Statistic, Table, Tag, type TableColumnsType } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { fetchConsoleEvent, fetchRegistrations } from '../endpoints';
@@ -46,7 +46,10 @@ const columns: TableColumnsType<Registration> = [
   },
 ];
 
-/** Lists who registered for one event, with check-in progress. */
+/**
+ * Lists who registered for one event, with check-in progress. When the list cannot load
+ * (an unknown event, or another organisation's), the page shows only why.
+ */
 export function RegistrationsPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
@@ -67,21 +70,42 @@ export function RegistrationsPage() {
   const total = latest?.total ?? 0;
   const checkedIn = latest?.checkedIn ?? 0;
 
-  return (
-    <>
-      <PageTitle
-        title={
-          <>
-            报名名单{event.data ? `：${event.data.name} ` : ''}
-            {event.data && <EventStateTag state={event.data.state} />}
-          </>
-        }
-        extra={
+  const title = (
+    <PageTitle
+      title={
+        <>
+          报名名单{event.data ? `：${event.data.name} ` : ''}
+          {event.data && <EventStateTag state={event.data.state} />}
+        </>
+      }
+      extra={
+        event.isSuccess && (
           <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(`/events/${id}`)}>
             返回赛事详情
           </Button>
-        }
-      />
+        )
+      }
+    />
+  );
+
+  // The list's error decides the page: the event may load (its organisation's reviewer may
+  // see it) while its registrations are refused (EVT_NOT_OWNED).
+  if (registrations.isError) {
+    return (
+      <>
+        {title}
+        <EventLoadError
+          error={registrations.error}
+          title="无权查看报名名单"
+          onRetry={() => void registrations.refetch()}
+        />
+      </>
+    );
+  }
+
+  return (
+    <>
+      {title}
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
         <Col xs={12} md={6}>
           <Card>
@@ -113,14 +137,6 @@ export function RegistrationsPage() {
         </Col>
       </Row>
       <Card>
-        {registrations.isError && (
-          <Alert
-            type="error"
-            showIcon
-            title={errorMessage(registrations.error)}
-            style={{ marginBottom: 16 }}
-          />
-        )}
         <Table<Registration>
           rowKey="id"
           columns={columns}

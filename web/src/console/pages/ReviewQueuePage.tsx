@@ -2,7 +2,7 @@ import { EVENT_LEVEL_LABELS, SECTION_LABELS } from '@cityleague/domain';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Table, Tag, type TableColumnsType } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
-import { errorMessage } from '../../lib/messages';
+import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { ReviewActions } from '../components/ReviewActions';
 import { fetchReviews } from '../endpoints';
@@ -94,7 +94,7 @@ export function ReviewQueuePage() {
           <Alert
             type="error"
             showIcon
-            title={errorMessage(reviews.error)}
+            title={consoleErrorMessage(reviews.error)}
             style={{ marginBottom: 16 }}
           />
         )}

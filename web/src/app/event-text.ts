@@ -1,0 +1,47 @@
+import type { PublicEvent } from './events-api';
+import { formatDateTime } from './format';
+
+/** Returns "徐汇区 · 徐家汇街道" for a street event and "徐汇区" for a district event. */
+export function placeName(event: PublicEvent): string {
+  if (!event.divisionName || event.divisionName === event.districtName) return event.districtName;
+  return `${event.districtName} · ${event.divisionName}`;
+}
+
+// Separators that organisers type between a place name and the venue.
+const LEADING_SEPARATORS = /^[\s·•,，、\-–—]+/u;
+
+/**
+ * Returns the venue without the district and street names it starts with, because
+ * `placeName` already shows them: "徐家汇街道 社区文化活动中心" in 徐家汇街道 becomes
+ * "社区文化活动中心". A venue that is nothing but those names stays as it is.
+ */
+export function venueText(event: PublicEvent): string {
+  let rest = event.venue.trim();
+  for (const name of [event.districtName, event.divisionName]) {
+    if (name && rest.startsWith(name))
+      rest = rest.slice(name.length).replace(LEADING_SEPARATORS, '');
+  }
+  return rest || event.venue;
+}
+
+/** Returns the full address on one line, e.g. "徐汇区 · 徐家汇街道 · 社区文化活动中心". */
+export function addressLine(event: PublicEvent): string {
+  return `${placeName(event)} · ${venueText(event)}`;
+}
+
+/**
+ * Returns the places line of a card: the places left while registration is open, and
+ * otherwise why it is not, with the time that matters.
+ */
+export function placesLeftText(event: PublicEvent): string {
+  switch (event.registrationStatus) {
+    case 'not_open':
+      return `报名未开始（${formatDateTime(event.registrationOpensAt)} 开始）`;
+    case 'closed':
+      return `报名已截止（${formatDateTime(event.registrationClosesAt)}）`;
+    case 'full':
+      return '名额已满';
+    case 'open':
+      return event.placesLeft > 0 ? `剩余 ${event.placesLeft} 个名额` : '名额已满';
+  }
+}
