@@ -292,6 +292,20 @@ function demoEvents(): DemoEvent[] {
       filer: 'street.xujiahui',
       step: 'submitted',
       input: {
+        name: '徐家汇街道 全民健身羽毛球邀请赛',
+        sport: 'badminton',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310104014',
+        venue: '徐家汇体育公园 羽毛球馆',
+        capacity: 64,
+        ...schedule(28, 7, 25),
+      },
+    },
+    {
+      filer: 'street.xujiahui',
+      step: 'submitted',
+      input: {
         name: '徐家汇街道社区健康运动会 拔河比赛',
         sport: 'tug_of_war',
         level: 'street',
