@@ -15,3 +15,9 @@ export const OutOfScope = defineError(
   'Division %s is outside the account scope',
   403,
 );
+export const UsernameTaken = defineError('ACC_USERNAME_TAKEN', 'Username %s is already taken', 409);
+export const InvalidScope = defineError(
+  'ACC_INVALID_SCOPE',
+  'Account type %s needs a %s division, got %s',
+  400,
+);

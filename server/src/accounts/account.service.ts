@@ -5,7 +5,10 @@ import { filingScopes, menusFor, type AccountType } from '@cityleague/domain';
 
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
-import { InvalidCredentials } from './account.errors.js';
+import { isUniqueViolation } from '../db/database.js';
+import { findDivision } from '../divisions/division.service.js';
+import { uuidv7 } from '../shared/ids.js';
+import { InvalidCredentials, InvalidScope, UsernameTaken } from './account.errors.js';
 import * as repository from './account.repository.js';
 import type { Principal } from './account.repository.js';
 
@@ -82,4 +85,72 @@ export function describeMe(principal: Principal) {
     menus: menusFor(accountType),
     filing: [...filingScopes(accountType)],
   };
+}
+
+/** The division level each account type's scope must have. */
+const SCOPE_LEVEL: Record<AccountType, 'city' | 'district' | 'street'> = {
+  sports_bureau: 'city',
+  committee: 'city',
+  contractor: 'city',
+  community_association: 'city',
+  district_bureau: 'district',
+  street: 'street',
+};
+
+export interface NewAccount {
+  username: string;
+  password: string;
+  displayName: string;
+  accountType: AccountType;
+  divisionCode: string;
+  organisationName: string;
+  creditCode?: string;
+}
+
+/**
+ * Creates an organisation and its first console account, checking that the division suits
+ * the account type (the city for city-wide types, a district for a district bureau, a street
+ * for a street). Returns the new user's id.
+ */
+export async function createAccountWithOrganisation(db: Db, account: NewAccount): Promise<string> {
+  const level = SCOPE_LEVEL[account.accountType];
+  const division = await findDivision(db, account.divisionCode);
+  if (!division || division.level !== level) {
+    throw new InvalidScope(account.accountType, level, account.divisionCode);
+  }
+
+  const passwordHash = await hashPassword(account.password);
+  const organisationId = uuidv7();
+  const userId = uuidv7();
+  try {
+    await db.transaction().execute(async (trx) => {
+      await repository.insertOrganisation(trx, {
+        id: organisationId,
+        name: account.organisationName,
+        credit_code: account.creditCode ?? null,
+        division_code: division.code,
+      });
+      await repository.insertUser(trx, {
+        id: userId,
+        username: account.username,
+        password_hash: passwordHash,
+        display_name: account.displayName,
+        account_type: account.accountType,
+        organisation_id: organisationId,
+        division_code: division.code,
+      });
+      await recordAudit(trx, {
+        actorUserId: null,
+        actorIp: null,
+        action: 'account.created',
+        entityType: 'user',
+        entityId: userId,
+        detail: { accountType: account.accountType, divisionCode: division.code },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_username_key')) throw new UsernameTaken(account.username);
+    throw error;
+  }
+  return userId;
 }

@@ -11,6 +11,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { createAccountWithOrganisation } from './account.service.js';
 
 let ctx: TestContext;
 
@@ -320,5 +321,75 @@ describe('DELETE /api/session', () => {
   it('accepts a request without cookie', async () => {
     const response = await ctx.app.inject({ method: 'DELETE', url: '/api/session' });
     expect(response.statusCode).toBe(204);
+  });
+});
+
+describe('createAccountWithOrganisation', () => {
+  const base = {
+    password: 'Initial@2026pass',
+    displayName: '新建账号',
+    organisationName: '新建单位',
+  };
+
+  it('creates an account that can sign in', async () => {
+    const userId = await createAccountWithOrganisation(ctx.db, {
+      ...base,
+      username: 'new.xuhui',
+      accountType: 'district_bureau',
+      divisionCode: '310104',
+    });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'new.xuhui', password: base.password },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().user.id).toBe(userId);
+    expect(response.json().user.divisionName).toBe('徐汇区');
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', userId)
+      .execute();
+    expect(audit.map((row) => row.action)).toContain('account.created');
+  });
+
+  it.each([
+    ['district_bureau', '3101'],
+    ['district_bureau', '310104014'],
+    ['street', '310104'],
+    ['committee', '310104'],
+    ['contractor', '999999'],
+  ] as const)('rejects a %s scoped to %s', async (accountType, divisionCode) => {
+    const attempt = createAccountWithOrganisation(ctx.db, {
+      ...base,
+      username: `bad.${accountType}.${divisionCode}`,
+      accountType,
+      divisionCode,
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'ACC_INVALID_SCOPE' });
+    const users = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', `bad.${accountType}.${divisionCode}`)
+      .execute();
+    expect(users).toHaveLength(0);
+  });
+
+  it('rejects a taken username', async () => {
+    const account = {
+      ...base,
+      username: 'twice.taken',
+      accountType: 'contractor',
+      divisionCode: '3101',
+    } as const;
+    await createAccountWithOrganisation(ctx.db, account);
+    const organisationsBefore = await ctx.db.selectFrom('organisations').select('id').execute();
+
+    await expect(createAccountWithOrganisation(ctx.db, account)).rejects.toMatchObject({
+      code: 'ACC_USERNAME_TAKEN',
+    });
+    const organisationsAfter = await ctx.db.selectFrom('organisations').select('id').execute();
+    expect(organisationsAfter).toHaveLength(organisationsBefore.length);
   });
 });

@@ -2,14 +2,13 @@ import { creditCodeCheckCharacter, type AccountType } from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import * as accounts from '../accounts/account.repository.js';
-import { hashPassword } from '../accounts/account.service.js';
+import { createAccountWithOrganisation } from '../accounts/account.service.js';
 import { checkIn } from '../check-in/check-in.service.js';
 import type { Db } from '../db/database.js';
 import type { EventInput } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
 import { register } from '../registrations/registration.service.js';
 import * as reviews from '../reviews/review.service.js';
-import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { demoPerson } from './demo-people.js';
 
@@ -112,25 +111,16 @@ function schedule(startInDays: number, opensInDays: number, closesInDays: number
 }
 
 async function createAccounts(db: Db): Promise<Map<string, Principal>> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const principals = new Map<string, Principal>();
   for (const [index, account] of DEMO_ACCOUNTS.entries()) {
-    const organisationId = uuidv7();
-    const userId = uuidv7();
-    await accounts.insertOrganisation(db, {
-      id: organisationId,
-      name: account.organisation,
-      credit_code: demoCreditCode(index + 1),
-      division_code: account.divisionCode,
-    });
-    await accounts.insertUser(db, {
-      id: userId,
+    const userId = await createAccountWithOrganisation(db, {
       username: account.username,
-      password_hash: passwordHash,
-      display_name: account.displayName,
-      account_type: account.accountType,
-      organisation_id: organisationId,
-      division_code: account.divisionCode,
+      password: DEMO_PASSWORD,
+      displayName: account.displayName,
+      accountType: account.accountType,
+      divisionCode: account.divisionCode,
+      organisationName: account.organisation,
+      creditCode: demoCreditCode(index + 1),
     });
     const principal = await accounts.findPrincipal(db, userId);
     if (principal) principals.set(account.username, principal);

@@ -18,6 +18,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   ACC_SESSION_REQUIRED: '登录已失效，请重新登录',
   ACC_FORBIDDEN: '当前账号无权进行此操作',
   ACC_OUT_OF_SCOPE: '超出当前账号的管辖范围',
+  ACC_USERNAME_TAKEN: '该账号名已被使用',
+  ACC_INVALID_SCOPE: '账号类型与所属区域不匹配',
   DIV_NOT_FOUND: '行政区划不存在',
   DIV_UNKNOWN: '所选区域不存在，请重新选择',
   DIV_INVALID_LEVEL: '行政区划层级不正确',

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { ACCOUNT_TYPES, type AccountType } from '@cityleague/domain';
+
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { loadDivisions } from '../divisions/division.service.js';
+import { createAccountWithOrganisation } from './account.service.js';
+
+const USAGE = `Usage: npm run account:create -- --username NAME --type TYPE --division CODE --organisation NAME [--display-name NAME]
+
+Creates a console account and its organisation in the database that DATABASE_URL (or DATA_DIR)
+points at, and prints a random initial password once.
+  --type       one of ${ACCOUNT_TYPES.join(', ')}
+  --division   the account's scope: 3101 for the city, a district code (310104) for a district
+               bureau, a street code (310104014) for a street`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      username: { type: 'string' },
+      type: { type: 'string' },
+      division: { type: 'string' },
+      organisation: { type: 'string' },
+      'display-name': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const { username, type, division, organisation } = values;
+  if (!username || !type || !division || !organisation) {
+    fail('Missing option: --username, --type, --division and --organisation are required.');
+  }
+  if (!ACCOUNT_TYPES.includes(type as AccountType)) fail(`Unknown account type "${type}".`);
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+  });
+  try {
+    await migrateToLatest(db);
+    await loadDivisions(db);
+    const password = randomBytes(12).toString('base64url');
+    await createAccountWithOrganisation(db, {
+      username,
+      password,
+      displayName: values['display-name'] ?? organisation,
+      accountType: type as AccountType,
+      divisionCode: division,
+      organisationName: organisation,
+    });
+    console.log(
+      `Created ${type} account "${username}". Initial password (shown once): ${password}`,
+    );
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
