@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { accountRoutes } from './accounts/account.routes.js';
+import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import type { Config } from './config.js';
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   installProblemHandler(app);
   documentCommonResponses(app);
   installSecurityHeaders(app);
+  installCsrfProtection(app);
   installMetrics(app);
   // Only JSON bodies are accepted; text/plain would otherwise reach schema validation.
   app.removeContentTypeParser('text/plain');

@@ -12,7 +12,10 @@ export interface Config {
   readonly logLevel: string;
   /** 32-byte key for personal data encryption and keyed hashes. */
   readonly dataKey: Buffer;
+  /** Absolute lifetime of a console session in hours, counted from sign-in. */
   readonly sessionHours: number;
+  /** Minutes without a request after which a console session is rejected. */
+  readonly sessionIdleMinutes: number;
   /** Whether to trust X-Forwarded-For from a reverse proxy in front of the server. */
   readonly trustProxy: boolean;
   /** Demo data to seed into an empty database: the demo league, its accounts alone, or nothing. */
@@ -109,8 +112,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const sessionHours = parseInteger(
     environment.SESSION_HOURS,
     'SESSION_HOURS',
-    8,
+    12,
     [1, 72],
+    problems,
+  );
+  const sessionIdleMinutes = parseInteger(
+    environment.SESSION_IDLE_MINUTES,
+    'SESSION_IDLE_MINUTES',
+    15,
+    [1, 1440],
     problems,
   );
   // Development listens on loopback only, because the demo accounts share a public password.
@@ -145,6 +155,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel,
     dataKey: dataKey ?? developmentKey(dataDir),
     sessionHours,
+    sessionIdleMinutes,
     trustProxy,
     seedDemo,
     webDir,

@@ -79,6 +79,9 @@ async function main(): Promise<void> {
   }
   const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   app.log.info({ database, host: config.host, port: config.port }, 'cityleague started');
+  if (config.env === 'production' && !config.databaseUrl) {
+    app.log.warn('production is running on the embedded PGlite database: set DATABASE_URL');
+  }
   if (seeded) printDemoLogIns();
   printAddresses(config.port);
 }

@@ -6,6 +6,7 @@ import {
   creditCodeCheckCharacter,
   maskMobile,
   maskName,
+  checkPersonName,
   maskResidentId,
   residentIdCheckCharacter,
   toHalfWidth,
@@ -544,5 +545,32 @@ describe('maskName', () => {
     ['', ''],
   ])('masks %j as %j', (name, masked) => {
     expect(maskName(name)).toBe(masked);
+  });
+});
+
+describe('checkPersonName', () => {
+  it.each([
+    ['张三', '张三'],
+    ['  张  三 ', '张 三'],
+    ['Zhang San-Li', 'Zhang San-Li'],
+    ['D’Angelo', "D'Angelo"],
+    ['Ö Müller', 'Ö Müller'],
+    ['阿卜杜·热合曼', '阿卜杜·热合曼'],
+    ['𠮷野', '𠮷野'],
+  ])('accepts %j as %j', (input, value) => {
+    expect(checkPersonName(input)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['张', 'length'],
+    ['张'.repeat(31), 'length'],
+    ['张3', 'character'],
+    ['<b>张三</b>', 'character'],
+    ['--', 'no_letter'],
+    ["'.", 'no_letter'],
+  ])('rejects %j as %s', (input, reason) => {
+    expect(checkPersonName(input)).toEqual({ ok: false, reason });
   });
 });

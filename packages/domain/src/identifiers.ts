@@ -40,6 +40,43 @@ export function maskMobile(mobile: string): string {
   return `${mobile.slice(0, 3)}****${mobile.slice(7)}`;
 }
 
+export const PERSON_NAME_MIN_LENGTH = 2;
+export const PERSON_NAME_MAX_LENGTH = 30;
+
+// Chinese characters, Latin letters (accented ones too), spaces, the middle dots of
+// transliterated names and the marks of Latin names: 张三, 阿卜杜·热合曼, Zhang San-Li, D'Angelo.
+const NAME_CHARACTERS = /^[\p{Script=Han}\p{Script=Latin}·•.'\- ]+$/u;
+const NAME_LETTER = /[\p{Script=Han}\p{Script=Latin}]/u;
+
+// Phone keyboards type typographic apostrophes and full-width marks where ASCII is meant.
+const NAME_REPLACEMENTS: [RegExp, string][] = [
+  [/[\u2018\u2019\uFF07]/g, "'"],
+  [/[\u2010\u2011\uFF0D]/g, '-'],
+  [/\uFF0E/g, '.'],
+];
+
+/** Problems a person's name can have, beyond those of identifiers. */
+export type PersonNameProblem = 'empty' | 'length' | 'character' | 'no_letter';
+
+/**
+ * Checks a person's real name: trimmed, runs of spaces collapsed and typographic marks made
+ * ASCII, then 2 to 30 characters (counted as code points) with at least one letter.
+ */
+export function checkPersonName(
+  input: string,
+): { ok: true; value: string } | { ok: false; reason: PersonNameProblem } {
+  let name = input.normalize('NFC').trim().replace(/\s+/g, ' ');
+  for (const [pattern, replacement] of NAME_REPLACEMENTS) name = name.replace(pattern, replacement);
+  if (name === '') return { ok: false, reason: 'empty' };
+  const length = Array.from(name).length;
+  if (length < PERSON_NAME_MIN_LENGTH || length > PERSON_NAME_MAX_LENGTH) {
+    return { ok: false, reason: 'length' };
+  }
+  if (!NAME_CHARACTERS.test(name)) return { ok: false, reason: 'character' };
+  if (!NAME_LETTER.test(name)) return { ok: false, reason: 'no_letter' };
+  return { ok: true, value: name };
+}
+
 /** Masks a person's name for display: the first character stays, the rest become stars. */
 export function maskName(name: string): string {
   const characters = Array.from(name.trim());

@@ -21,3 +21,23 @@ export const InvalidScope = defineError(
   'Account type %s needs a %s division, got %s',
   400,
 );
+export const WrongPassword = defineError(
+  'ACC_WRONG_PASSWORD',
+  'The current password is wrong',
+  400,
+);
+export const WeakPassword = defineError(
+  'ACC_WEAK_PASSWORD',
+  'The new password breaks the password policy: see errors for each failed rule',
+  400,
+);
+export const PasswordChangeRequired = defineError(
+  'ACC_PASSWORD_CHANGE_REQUIRED',
+  'Change the initial password first: POST /api/me/password',
+  403,
+);
+export const CsrfRejected = defineError(
+  'CSRF_REJECTED',
+  'Cross-site request rejected: the Origin or Referer header names another host',
+  403,
+);

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACCOUNT_TYPES, EVENT_LEVELS, MENU_KEYS, SECTIONS } from '@cityleague/domain';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 
 import * as accounts from './account.service.js';
-import { principal, requireSession, SESSION_COOKIE } from './authenticate.js';
+import { principal, requireSessionAllowingPasswordChange, SESSION_COOKIE } from './authenticate.js';
 import { StringEnum } from '../http/schemas.js';
 
 const MeSchema = Type.Object({
@@ -20,7 +21,24 @@ const MeSchema = Type.Object({
   filing: Type.Array(
     Type.Object({ level: StringEnum(EVENT_LEVELS), section: StringEnum(SECTIONS) }),
   ),
+  mustChangePassword: Type.Boolean({
+    description: 'True until the user replaces an initial password; other console calls get 403',
+  }),
 });
+
+function setSessionCookie(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  session: accounts.OpenedSession,
+) {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.config.env === 'production',
+    expires: session.expiresAt,
+  });
+}
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -37,19 +55,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { token, principal, expiresAt } = await accounts.signIn(app.db, {
+      const session = await accounts.signIn(app.db, {
         ...request.body,
         ip: request.ip,
         sessionHours: app.config.sessionHours,
       });
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.config.env === 'production',
-        expires: expiresAt,
-      });
-      return accounts.describeMe(principal);
+      setSessionCookie(app, reply, session);
+      return accounts.describeMe(session.principal);
     },
   );
 
@@ -73,7 +85,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/me',
     {
-      onRequest: requireSession,
+      onRequest: requireSessionAllowingPasswordChange,
       schema: {
         tags: ['accounts'],
         summary: 'The signed-in user, the menus and the filing scopes of the account',
@@ -81,5 +93,32 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => accounts.describeMe(principal(request)),
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      onRequest: requireSessionAllowingPasswordChange,
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Change the password; ends every session of the user and sets a new session cookie',
+        body: Type.Object({
+          currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+          newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+        }),
+        response: { 200: MeSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = await accounts.changePassword(app.db, {
+        userId: principal(request).id,
+        ...request.body,
+        ip: request.ip,
+        sessionHours: app.config.sessionHours,
+      });
+      setSessionCookie(app, reply, session);
+      return accounts.describeMe(session.principal);
+    },
   );
 };

@@ -1,20 +1,49 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 import { hash, verify } from '@node-rs/argon2';
-import { filingScopes, menusFor, type AccountType } from '@cityleague/domain';
+import {
+  PASSWORD_HISTORY_SIZE,
+  PASSWORD_MIN_CLASSES,
+  PASSWORD_MIN_LENGTH,
+  checkPassword,
+  filingScopes,
+  menusFor,
+  type AccountType,
+  type PasswordRule,
+} from '@cityleague/domain';
 
 import { recordAudit } from '../audit/audit.repository.js';
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
 import { findDivision } from '../divisions/division.service.js';
+import { withFieldErrors } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
-import { InvalidCredentials, InvalidScope, UsernameTaken } from './account.errors.js';
+import {
+  InvalidCredentials,
+  InvalidScope,
+  UsernameTaken,
+  WeakPassword,
+  WrongPassword,
+} from './account.errors.js';
 import * as repository from './account.repository.js';
 import type { Principal } from './account.repository.js';
 
 // A hash of a random password, verified when the username is unknown so that a wrong
 // username costs as much time as a wrong password.
 const DUMMY_HASH = hash(randomBytes(16).toString('hex'));
+
+/** Failed sign-ins of one username, within SIGN_IN_WINDOW_MINUTES, that lock it. */
+export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_WINDOW_MINUTES = 15;
+export const SIGN_IN_LOCK_MINUTES = 15;
+
+/** English text of each password rule, for the field errors of ACC_WEAK_PASSWORD. */
+const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
+  too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
+  classes: `must mix at least ${PASSWORD_MIN_CLASSES} of lower-case letters, upper-case letters, digits and symbols`,
+  contains_username: 'must not contain the username',
+  reused: `must differ from the last ${PASSWORD_HISTORY_SIZE} passwords of the account`,
+};
 
 /** Hashes a password with argon2id at the library's default cost. */
 export async function hashPassword(password: string): Promise<string> {
@@ -26,25 +55,66 @@ export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Checks a username and password and opens a session; returns the cookie token. */
+/** A new session: the cookie token, its expiry and the signed-in user. */
+export interface OpenedSession {
+  token: string;
+  principal: Principal;
+  expiresAt: Date;
+}
+
+async function openSession(
+  trx: Executor,
+  session: { userId: string; ip: string; hours: number },
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = await repository.insertSession(trx, {
+    id: sessionIdOf(token),
+    userId: session.userId,
+    ip: session.ip,
+    hours: session.hours,
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * Checks a username and password and opens a session. Five failures for one username
+ * (compared without case) within 15 minutes lock it for 15 minutes, on the database clock.
+ * A locked username, an unknown one and a wrong password all raise the same
+ * ACC_INVALID_CREDENTIALS after verifying one argon2 hash, so that neither the response nor
+ * its timing tells them apart.
+ */
 export async function signIn(
   db: Db,
   input: { username: string; password: string; ip: string; sessionHours: number },
-): Promise<{ token: string; principal: Principal; expiresAt: Date }> {
-  const credentials = await repository.findCredentials(db, input.username.trim());
+): Promise<OpenedSession> {
+  const username = input.username.trim();
+  const throttleKey = username.toLowerCase();
+  const credentials = await repository.findCredentials(db, username);
+  const locked = await repository.isSignInLocked(db, throttleKey);
   const valid = credentials
     ? await verify(credentials.password_hash, input.password)
     : (await verify(await DUMMY_HASH, input.password), false);
-  if (!credentials || !valid) throw new InvalidCredentials();
+  if (!credentials || !valid || locked) {
+    let reason = 'locked';
+    if (!locked) reason = credentials ? 'wrong_password' : 'unknown_username';
+    await recordFailedSignIn(db, {
+      username,
+      throttleKey,
+      userId: credentials?.id ?? null,
+      ip: input.ip,
+      reason,
+      locked,
+    });
+    throw new InvalidCredentials();
+  }
 
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + input.sessionHours * 3600_000);
-  await db.transaction().execute(async (trx) => {
-    await repository.insertSession(trx, {
-      id: sessionIdOf(token),
+  const session = await db.transaction().execute(async (trx) => {
+    await repository.lockThrottleKey(trx, throttleKey);
+    await repository.resetSignInFailures(trx, throttleKey);
+    const opened = await openSession(trx, {
       userId: credentials.id,
       ip: input.ip,
-      expiresAt,
+      hours: input.sessionHours,
     });
     await recordAudit(trx, {
       actorUserId: credentials.id,
@@ -53,10 +123,57 @@ export async function signIn(
       entityType: 'user',
       entityId: credentials.id,
     });
+    return opened;
   });
   const principal = await repository.findPrincipal(db, credentials.id);
   if (!principal) throw new InvalidCredentials();
-  return { token, principal, expiresAt };
+  return { ...session, principal };
+}
+
+/**
+ * Records a failed sign-in with its IP and an audit entry, and locks the username when this
+ * failure is the fifth within the window. Attempts made while locked are recorded but not
+ * counted, so they neither extend the lock nor count towards the next one.
+ */
+async function recordFailedSignIn(
+  db: Db,
+  failure: {
+    username: string;
+    throttleKey: string;
+    userId: string | null;
+    ip: string;
+    reason: string;
+    locked: boolean;
+  },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await repository.lockThrottleKey(trx, failure.throttleKey);
+    await repository.insertSignInFailure(trx, {
+      username: failure.throttleKey,
+      ip: failure.ip,
+      counted: !failure.locked,
+    });
+    let lockStarted = false;
+    if (!failure.locked) {
+      const failures = await repository.countRecentSignInFailures(
+        trx,
+        failure.throttleKey,
+        SIGN_IN_WINDOW_MINUTES,
+      );
+      if (failures >= SIGN_IN_MAX_FAILURES) {
+        await repository.lockSignIn(trx, failure.throttleKey, SIGN_IN_LOCK_MINUTES);
+        lockStarted = true;
+      }
+    }
+    await recordAudit(trx, {
+      actorUserId: failure.userId,
+      actorIp: failure.ip,
+      action: 'session.failed',
+      entityType: failure.userId ? 'user' : 'username',
+      entityId: failure.userId ?? failure.throttleKey,
+      detail: { username: failure.username, reason: failure.reason, lockStarted },
+    });
+  });
 }
 
 /** Ends a session; a missing session is already ended. */
@@ -64,9 +181,96 @@ export async function signOut(db: Db, token: string): Promise<void> {
   await repository.deleteSession(db, sessionIdOf(token));
 }
 
-/** Returns the principal of a live session, or undefined. */
-export async function principalOf(db: Db, token: string): Promise<Principal | undefined> {
-  return repository.findPrincipalBySession(db, sessionIdOf(token));
+/**
+ * Returns the principal of a live session, or undefined when the session is missing, past
+ * its absolute expiry or idle for longer than `idleMinutes`. Updates the session's
+ * last-seen time at most once a minute, to spare writes.
+ */
+export async function principalOf(
+  db: Db,
+  token: string,
+  idleMinutes: number,
+): Promise<Principal | undefined> {
+  const sessionId = sessionIdOf(token);
+  const found = await repository.findPrincipalBySession(db, sessionId, idleMinutes);
+  if (!found) return undefined;
+  const { stale, ...principal } = found;
+  if (stale) await repository.touchSession(db, sessionId);
+  return principal;
+}
+
+/** Tells whether a password matches any of the hashes. */
+async function matchesAny(hashes: string[], password: string): Promise<boolean> {
+  for (const stored of hashes) {
+    if (await verify(stored, password)) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces the user's password after checking the current one and the password policy, then
+ * ends every session of the user, the current one included, and opens a new one for the
+ * caller. Raises ACC_WRONG_PASSWORD or ACC_WEAK_PASSWORD with a field error per failed rule.
+ */
+export async function changePassword(
+  db: Db,
+  input: {
+    userId: string;
+    currentPassword: string;
+    newPassword: string;
+    ip: string;
+    sessionHours: number;
+  },
+): Promise<OpenedSession> {
+  const credentials = await repository.findCredentialsById(db, input.userId);
+  if (!credentials) throw new InvalidCredentials();
+  if (!(await verify(credentials.password_hash, input.currentPassword))) {
+    throw new WrongPassword();
+  }
+
+  // The history normally holds the current hash; accounts made before it existed have none.
+  const history = await repository.findPasswordHistory(db, input.userId, PASSWORD_HISTORY_SIZE);
+  const recent = [...new Set([credentials.password_hash, ...history])];
+  const reused = await matchesAny(recent, input.newPassword);
+  const failed = checkPassword(input.newPassword, { username: credentials.username, reused });
+  if (failed.length > 0) {
+    throw withFieldErrors(
+      new WeakPassword(),
+      failed.map((rule) => ({
+        field: 'newPassword',
+        code: rule,
+        message: PASSWORD_RULE_TEXT[rule],
+      })),
+    );
+  }
+
+  const passwordHash = await hashPassword(input.newPassword);
+  const session = await db.transaction().execute(async (trx) => {
+    await repository.updatePassword(trx, input.userId, passwordHash);
+    await repository.addPasswordHistory(trx, {
+      id: uuidv7(),
+      userId: input.userId,
+      passwordHash,
+      keep: PASSWORD_HISTORY_SIZE,
+    });
+    await repository.deleteSessionsOfUser(trx, input.userId);
+    const opened = await openSession(trx, {
+      userId: input.userId,
+      ip: input.ip,
+      hours: input.sessionHours,
+    });
+    await recordAudit(trx, {
+      actorUserId: input.userId,
+      actorIp: input.ip,
+      action: 'password.changed',
+      entityType: 'user',
+      entityId: input.userId,
+    });
+    return opened;
+  });
+  const principal = await repository.findPrincipal(db, input.userId);
+  if (!principal) throw new InvalidCredentials();
+  return { ...session, principal };
 }
 
 /** Describes the signed-in user with the menus and filing scopes the console renders. */
@@ -84,6 +288,7 @@ export function describeMe(principal: Principal) {
     },
     menus: menusFor(accountType),
     filing: [...filingScopes(accountType)],
+    mustChangePassword: principal.mustChangePassword,
   };
 }
 
@@ -105,6 +310,8 @@ export interface NewAccount {
   divisionCode: string;
   organisationName: string;
   creditCode?: string;
+  /** Whether the user must replace the password at first sign-in; true unless set false. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -138,6 +345,13 @@ export async function createAccountWithOrganisation(db: Db, account: NewAccount)
         account_type: account.accountType,
         organisation_id: organisationId,
         division_code: division.code,
+        must_change_password: account.mustChangePassword ?? true,
+      });
+      await repository.addPasswordHistory(trx, {
+        id: uuidv7(),
+        userId,
+        passwordHash,
+        keep: PASSWORD_HISTORY_SIZE,
       });
       await recordAudit(trx, {
         actorUserId: null,
@@ -153,4 +367,42 @@ export async function createAccountWithOrganisation(db: Db, account: NewAccount)
     throw error;
   }
   return userId;
+}
+
+const PASSWORD_ALPHABETS = [
+  'abcdefghijkmnpqrstuvwxyz',
+  'ABCDEFGHJKLMNPQRSTUVWXYZ',
+  '23456789',
+  '!@#%*-_=+',
+];
+
+/**
+ * Generates a random 16-character initial password that meets the password policy for this
+ * username, from alphabets without look-alike characters (no l, o, I, O, 0 or 1).
+ */
+export function generateInitialPassword(username: string): string {
+  const alphabet = PASSWORD_ALPHABETS.join('');
+  for (;;) {
+    let password = '';
+    for (let i = 0; i < 16; i += 1) password += alphabet[randomInt(alphabet.length)];
+    if (checkPassword(password, { username }).length === 0) return password;
+  }
+}
+
+/**
+ * Creates an organisation and its first console account with a random initial password that
+ * the user must change at first sign-in, as the account:create command does. Returns the
+ * user's id and the password, which is shown once and stored only as a hash.
+ */
+export async function createAccountWithInitialPassword(
+  db: Db,
+  account: Omit<NewAccount, 'password' | 'mustChangePassword'>,
+): Promise<{ userId: string; password: string }> {
+  const password = generateInitialPassword(account.username);
+  const userId = await createAccountWithOrganisation(db, {
+    ...account,
+    password,
+    mustChangePassword: true,
+  });
+  return { userId, password };
 }

@@ -211,17 +211,24 @@ describe('POST /api/session', () => {
     expect(sessions).toHaveLength(1);
   });
 
-  it('writes no audit row on failure', async () => {
-    const before = await ctx.db
+  it('audits a failure with the IP', async () => {
+    const { userId } = userIds.get('acc.bureau') ?? { userId: '' };
+    const response = await postSession(
+      { username: 'acc.bureau', password: 'Wrong@2026' },
+      '198.51.100.41',
+    );
+    expectProblem(response, 401, 'ACC_INVALID_CREDENTIALS');
+
+    const audit = await ctx.db
       .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow();
-    await postSession({ username: 'acc.bureau', password: 'Wrong@2026' });
-    const after = await ctx.db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow();
-    expect(Number(after.count)).toBe(Number(before.count));
+      .selectAll()
+      .where('actor_ip', '=', '198.51.100.41')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.action).toBe('session.failed');
+    expect(audit[0]?.actor_user_id).toBe(userId);
+    expect(audit[0]?.entity_id).toBe(userId);
+    expect(audit[0]?.detail).toMatchObject({ username: 'acc.bureau', reason: 'wrong_password' });
   });
 });
 
@@ -246,6 +253,7 @@ describe('GET /api/me', () => {
       },
       menus: account.menus,
       filing: account.filing,
+      mustChangePassword: false,
     });
   });
 

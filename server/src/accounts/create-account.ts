@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -8,12 +8,12 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { loadDivisions } from '../divisions/division.service.js';
-import { createAccountWithOrganisation } from './account.service.js';
+import { createAccountWithInitialPassword } from './account.service.js';
 
 const USAGE = `Usage: npm run account:create -- --username NAME --type TYPE --division CODE --organisation NAME [--display-name NAME]
 
 Creates a console account and its organisation in the database that DATABASE_URL (or DATA_DIR)
-points at, and prints a random initial password once.
+points at, and prints a random initial password once. The user must change it at first sign-in.
   --type       one of ${ACCOUNT_TYPES.join(', ')}
   --division   the account's scope: 3101 for the city, a district code (310104) for a district
                bureau, a street code (310104014) for a street`;
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  if (!config.databaseUrl) mkdirSync(join(config.dataDir, 'pglite'), { recursive: true });
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
@@ -58,10 +59,8 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(db);
     await loadDivisions(db);
-    const password = randomBytes(12).toString('base64url');
-    await createAccountWithOrganisation(db, {
+    const { password } = await createAccountWithInitialPassword(db, {
       username,
-      password,
       displayName: values['display-name'] ?? organisation,
       accountType: type as AccountType,
       divisionCode: division,

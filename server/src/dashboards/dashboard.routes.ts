@@ -51,6 +51,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Null(),
             ]),
             ...Figures,
+            unassigned: Type.Object(Figures, {
+              description:
+                'Events held in the scope as a whole, in no child division (a district-level ' +
+                'event with no street chosen, say); children plus unassigned add up to the total',
+            }),
             children: Type.Array(Type.Object({ ...DivisionRef, ...Figures })),
           }),
         },

@@ -88,9 +88,10 @@ export async function dashboard(db: Db, user: Principal, divisionCode?: string) 
     .execute();
 
   const total = emptyFigures();
+  const unassigned = emptyFigures();
   const byChild = new Map<string, Figures>();
   const figuresOf = (child: string | null) => {
-    if (child === null) return undefined;
+    if (child === null) return unassigned;
     const figures = byChild.get(child) ?? emptyFigures();
     byChild.set(child, figures);
     return figures;
@@ -119,6 +120,7 @@ export async function dashboard(db: Db, user: Principal, divisionCode?: string) 
     basis: byOrganisation ? ('organisation' as const) : ('division' as const),
     organisation: byOrganisation ? { id: user.organisationId, name: user.organisationName } : null,
     ...total,
+    unassigned,
     children: children.map((child) => ({
       code: child.code,
       name: child.name,

@@ -345,6 +345,26 @@ describe('GET /api/dashboard', () => {
   });
 });
 
+describe('dashboard rows', () => {
+  it.each([
+    ['db.bureau', undefined],
+    ['db.bureau', '310104'],
+    ['db.bureau', '310104014'],
+    ['db.xuhui', undefined],
+    ['db.street', undefined],
+  ])('add up to the totals for %s at %s', async (username, division) => {
+    const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+    const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    const rows = [...body.children, body.unassigned];
+    const sum = (pick: (row: Figures) => number) => rows.reduce((acc, row) => acc + pick(row), 0);
+    expect(sum((row) => row.events.total)).toBe(body.events.total);
+    expect(sum((row) => row.registrations)).toBe(body.registrations);
+    expect(sum((row) => row.checkIns)).toBe(body.checkIns);
+  });
+});
+
 describe('dashboard basis', () => {
   async function dashboardOf(username: string, division?: string) {
     const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';

@@ -29,6 +29,7 @@ export interface UserTable {
   organisation_id: string;
   division_code: string;
   created_at: CreatedAt;
+  must_change_password: Generated<boolean>;
 }
 
 export interface SessionTable {
@@ -37,6 +38,27 @@ export interface SessionTable {
   ip: string | null;
   created_at: CreatedAt;
   expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
+}
+
+export interface PasswordHistoryTable {
+  id: Generated<string>;
+  user_id: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface SignInFailureTable {
+  id: Generated<string>;
+  username: string;
+  ip: string | null;
+  at: CreatedAt;
+  counted: Generated<boolean>;
+}
+
+export interface SignInLockTable {
+  username: string;
+  locked_until: Timestamp;
 }
 
 export interface EventTable {
@@ -111,6 +133,9 @@ export interface Database {
   organisations: OrganisationTable;
   users: UserTable;
   sessions: SessionTable;
+  password_history: PasswordHistoryTable;
+  sign_in_failures: SignInFailureTable;
+  sign_in_locks: SignInLockTable;
   events: EventTable;
   registrations: RegistrationTable;
   audit_log: AuditLogTable;

@@ -121,6 +121,8 @@ async function createAccounts(db: Db): Promise<Map<string, Principal>> {
       divisionCode: account.divisionCode,
       organisationName: account.organisation,
       creditCode: demoCreditCode(index + 1),
+      // Demo accounts share a published password, so a forced change would only get in the way.
+      mustChangePassword: false,
     });
     const principal = await accounts.findPrincipal(db, userId);
     if (principal) principals.set(account.username, principal);

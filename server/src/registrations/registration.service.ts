@@ -1,4 +1,4 @@
-import { checkMobile, maskMobile } from '@cityleague/domain';
+import { checkMobile, checkPersonName, maskMobile } from '@cityleague/domain';
 
 import type { Db, Executor } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
@@ -32,18 +32,18 @@ export interface RegistrationResult {
   replayed: boolean;
 }
 
-// Chinese names, and Latin names with spaces, hyphens, apostrophes and the middle dots used
-// in transliterations (张三, Zhang San-Li, D'Angelo, 阿依古丽·买买提). At least one letter.
-const NAME_PATTERN = /^[\p{Script=Han}A-Za-z·•.'\- ]{2,30}$/u;
-const NAME_LETTER = /[\p{Script=Han}A-Za-z]/u;
-
 function checkInput(input: RegistrationInput): { name: string; phone: string } {
-  const name = input.name.trim().replace(/\s+/g, ' ');
-  if (!NAME_PATTERN.test(name) || !NAME_LETTER.test(name)) {
+  const checked = checkPersonName(input.name);
+  if (!checked.ok) {
     throw withFieldErrors(new InvalidName(), [
-      { field: 'name', code: 'pattern', message: 'must be 2 to 30 letters or Chinese characters' },
+      {
+        field: 'name',
+        code: checked.reason,
+        message: 'must be 2 to 30 Chinese characters or letters, with at least one letter',
+      },
     ]);
   }
+  const name = checked.value;
   const phone = checkMobile(input.phone);
   if (!phone.ok) {
     throw withFieldErrors(new InvalidPhone(), [

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
@@ -119,6 +119,11 @@ export async function signIn(app: FastifyInstance, username: string): Promise<st
   const cookie = response.cookies.find((c) => c.name === 'sid');
   if (!cookie) throw new Error('Sign-in set no session cookie');
   return `sid=${cookie.value}`;
+}
+
+/** Returns the `sessions` table id of a session cookie header value (`sid=…`). */
+export function sessionIdOfCookie(cookie: string): string {
+  return createHash('sha256').update(cookie.replace(/^sid=/, '')).digest('hex');
 }
 
 /** Sends a request as a signed-in user. */

@@ -32,6 +32,9 @@ export const signOut = () => api<void>('/api/session', { method: 'DELETE' });
 
 export const fetchMe = () => api<Me>('/api/me');
 
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  api<Me>('/api/me/password', { method: 'POST', body: { currentPassword, newPassword } });
+
 export const fetchSports = () => api<Sport[]>('/api/sports');
 
 export const fetchDistricts = () => api<Division[]>('/api/divisions?level=district');

@@ -54,6 +54,14 @@ export function firstMenuPath(me: Me): string {
   return first ? MENU_PATHS[first] : '/dashboard';
 }
 
+/** Path of the password change page, where a user with an initial password is kept. */
+export const PASSWORD_PATH = '/password';
+
+/** Returns where the console opens for this account: the password page or the first menu. */
+export function homePath(me: Me): string {
+  return me.mustChangePassword ? PASSWORD_PATH : firstMenuPath(me);
+}
+
 /** Returns the menu that a console path belongs to, for highlighting it in the side menu. */
 export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/events/new')) return 'filing';

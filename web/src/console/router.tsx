@@ -24,6 +24,9 @@ const EventListPage = lazy(() =>
 const LoginPage = lazy(() =>
   import('./pages/LoginPage').then((module) => ({ default: module.LoginPage })),
 );
+const ChangePasswordPage = lazy(() =>
+  import('./pages/ChangePasswordPage').then((module) => ({ default: module.ChangePasswordPage })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -114,6 +117,7 @@ export function createConsoleRouter() {
               </RequireMenu>
             ),
           },
+          { path: 'password', element: <ChangePasswordPage /> },
           { path: 'index.html', element: <Navigate to="/" replace /> },
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -22,6 +22,8 @@ export interface Me {
   };
   menus: MenuKey[];
   filing: FilingScope[];
+  /** True until the user replaces an initial password; the console shows only the change page. */
+  mustChangePassword: boolean;
 }
 
 export type { Division, PublicEvent, Sport } from '../lib/types';
@@ -104,6 +106,8 @@ export interface DashboardNode {
   events: EventCounts;
   registrations: number;
   checkIns: number;
+  /** Set on the row of events held in the scope as a whole, which has no division to open. */
+  unassigned?: true;
 }
 
 /**
@@ -120,5 +124,7 @@ export interface Dashboard {
   events: EventCounts;
   registrations: number;
   checkIns: number;
+  /** Events held in the scope as a whole, in no child division. */
+  unassigned: { events: EventCounts; registrations: number; checkIns: number };
   children: DashboardNode[];
 }

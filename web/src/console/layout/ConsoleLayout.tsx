@@ -1,4 +1,4 @@
-import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { ACCOUNT_TYPE_LABELS, type MenuKey } from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
@@ -7,7 +7,14 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageLoading } from '../components/PageLoading';
 import { signOut } from '../endpoints';
-import { firstMenuPath, MENU_PATHS, menuItems, menuKeyOfPath } from '../menus';
+import {
+  firstMenuPath,
+  homePath,
+  MENU_PATHS,
+  menuItems,
+  menuKeyOfPath,
+  PASSWORD_PATH,
+} from '../menus';
 import { MeContext, useMe, useMeQuery } from '../queries';
 import { isSessionLost } from '../session';
 import type { Me } from '../types';
@@ -51,6 +58,11 @@ function ConsoleFrame({ me }: { me: Me }) {
   const navigate = useNavigate();
   const location = useLocation();
 
+  // The server rejects every other console call until the initial password is replaced.
+  if (me.mustChangePassword && location.pathname !== PASSWORD_PATH) {
+    return <Navigate to={PASSWORD_PATH} replace />;
+  }
+
   let selected = menuKeyOfPath(location.pathname);
   // An event opened from the review queue keeps the queue highlighted.
   const fromReviews = (location.state as { fromReviews?: boolean } | null)?.fromReviews === true;
@@ -61,7 +73,7 @@ function ConsoleFrame({ me }: { me: Me }) {
       theme="dark"
       mode="inline"
       selectedKeys={selected ? [selected] : []}
-      items={menuItems(me)}
+      items={me.mustChangePassword ? [] : menuItems(me)}
       onClick={({ key }) => {
         setDrawerOpen(false);
         navigate(MENU_PATHS[key as MenuKey]);
@@ -139,6 +151,9 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
         {wide && <span className="console-header-secondary">{me.user.divisionName}</span>}
         {wide && <span className="console-header-secondary">{me.user.displayName}</span>}
       </div>
+      <Button icon={<KeyOutlined />} onClick={() => navigate(PASSWORD_PATH)} aria-label="修改密码">
+        {wide ? '修改密码' : null}
+      </Button>
       <Button
         icon={<LogoutOutlined />}
         loading={signingOut}
@@ -154,7 +169,7 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
 /** Sends the console root to the account's first menu. */
 export function HomeRedirect() {
   const me = useMe();
-  return <Navigate to={firstMenuPath(me)} replace />;
+  return <Navigate to={homePath(me)} replace />;
 }
 
 /** Shows the page only to accounts that have one of the menus it belongs to. */

@@ -52,6 +52,32 @@ async function fetchTrail(code: string, rootCode: string): Promise<Division[]> {
   return trail;
 }
 
+const UNASSIGNED_NAMES: Partial<Record<DashboardNode['level'], string>> = {
+  city: '全市层面（未指定区）',
+  district: '全区层面（未指定街镇）',
+  street: '街镇层面（未指定居委会）',
+};
+
+/**
+ * Returns the child rows plus, when any event is held in the scope as a whole, one row for
+ * those events, so that the rows add up to the totals above them.
+ */
+function withUnassignedRow(data: Dashboard | undefined): DashboardNode[] {
+  if (!data) return [];
+  const { unassigned, scope } = data;
+  if (!unassigned || (unassigned.events.total === 0 && unassigned.registrations === 0)) {
+    return data.children;
+  }
+  const row: DashboardNode = {
+    ...unassigned,
+    code: `${scope.code}-unassigned`,
+    name: UNASSIGNED_NAMES[scope.level] ?? '未指定下级区域',
+    level: scope.level,
+    unassigned: true,
+  };
+  return [...data.children, row];
+}
+
 function childrenTitle(children: DashboardNode[]): string {
   const level = children[0]?.level;
   if (level === 'district') return '各区数据';
@@ -195,7 +221,7 @@ export function DashboardPage() {
     })),
   ];
 
-  const children = dashboard.data?.children ?? [];
+  const children = withUnassignedRow(dashboard.data);
   const byOrganisation = dashboard.data?.basis === 'organisation';
 
   return (
@@ -242,11 +268,13 @@ export function DashboardPage() {
                 size="middle"
                 scroll={{ x: 960 }}
                 rowClassName={(node) =>
-                  DRILLABLE_LEVELS.includes(node.level) ? 'console-clickable-row' : ''
+                  !node.unassigned && DRILLABLE_LEVELS.includes(node.level)
+                    ? 'console-clickable-row'
+                    : ''
                 }
                 onRow={(node) => ({
                   onClick: () => {
-                    if (DRILLABLE_LEVELS.includes(node.level)) {
+                    if (!node.unassigned && DRILLABLE_LEVELS.includes(node.level)) {
                       setSearchParams({ division: node.code });
                     }
                   },

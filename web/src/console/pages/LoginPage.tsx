@@ -4,7 +4,7 @@ import { Alert, Button, Card, Form, Input, Spin, Typography } from 'antd';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { fetchMe, signIn } from '../endpoints';
-import { firstMenuPath } from '../menus';
+import { homePath } from '../menus';
 import { queryKeys } from '../queries';
 
 interface SignInValues {
@@ -12,7 +12,10 @@ interface SignInValues {
   password: string;
 }
 
-/** Signs an official in. An account that is already signed in goes to its first menu. */
+/**
+ * Signs an official in. An account that is already signed in goes to its first menu, or to the
+ * password change page while it still has an initial password.
+ */
 export function LoginPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -31,11 +34,11 @@ export function LoginPage() {
     onSuccess: (me) => {
       queryClient.clear();
       queryClient.setQueryData(queryKeys.me, me);
-      navigate(firstMenuPath(me), { replace: true });
+      navigate(homePath(me), { replace: true });
     },
   });
 
-  if (signedIn) return <Navigate to={firstMenuPath(me.data)} replace />;
+  if (signedIn) return <Navigate to={homePath(me.data)} replace />;
   if (!me.isFetchedAfterMount && me.isFetching) {
     return (
       <div className="console-centered">
