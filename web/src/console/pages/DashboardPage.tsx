@@ -75,7 +75,7 @@ function withUnassignedRow(data: Dashboard | undefined): DashboardNode[] {
     level: scope.level,
     unassigned: true,
   };
-  return [...data.children, row];
+  return [row, ...data.children];
 }
 
 function childrenTitle(children: DashboardNode[]): string {

@@ -158,7 +158,7 @@ export function EventListPage() {
           dataSource={rows}
           loading={events.isPending}
           pagination={false}
-          scroll={compact ? undefined : { x: 1100 }}
+          scroll={compact ? undefined : { x: 1000 }}
           rowClassName="console-clickable-row"
           onRow={(event) => ({ onClick: () => navigate(`/events/${event.id}`) })}
           locale={{ emptyText: '暂无赛事' }}

@@ -41,41 +41,43 @@ const columns: TableColumnsType<ConsoleEvent> = [
     ),
   },
   {
-    title: '级别 / 板块',
+    title: '级别 / 板块 / 项目',
     key: 'kind',
-    width: 170,
-    render: (_: unknown, event) =>
-      `${EVENT_LEVEL_LABELS[event.level]} · ${SECTION_LABELS[event.section]}`,
+    width: 150,
+    render: (_: unknown, event) => (
+      <>
+        {EVENT_LEVEL_LABELS[event.level]} · {SECTION_LABELS[event.section]}
+        <br />
+        {event.sportName}
+      </>
+    ),
   },
-  { title: '项目', dataIndex: 'sportName', key: 'sport', width: 90 },
-  { title: '区 / 街镇', key: 'place', width: 160, render: (_: unknown, e) => eventPlace(e) },
-  { title: '办赛主体', dataIndex: 'organiserName', key: 'organiser', width: 180, ellipsis: true },
+  { title: '区 / 街镇', key: 'place', width: 140, render: (_: unknown, e) => eventPlace(e) },
+  { title: '办赛主体', dataIndex: 'organiserName', key: 'organiser', width: 150, ellipsis: true },
   {
     title: '开始时间',
     dataIndex: 'startsAt',
     key: 'startsAt',
-    width: 150,
+    width: 140,
     render: (startsAt: string) => formatTime(startsAt),
   },
   {
-    title: '提交时间',
-    dataIndex: 'submittedAt',
-    key: 'submittedAt',
-    width: 150,
-    render: (submittedAt: string | null) => formatTime(submittedAt),
-  },
-  {
+    // The submission time shows on hover; the column itself says how long the filing waits.
     title: '已等待',
     key: 'waiting',
-    width: 100,
+    width: 90,
     sorter: (a, b) => (a.submittedAt ?? '').localeCompare(b.submittedAt ?? ''),
     defaultSortOrder: 'ascend',
-    render: (_: unknown, event) => <WaitingDays submittedAt={event.submittedAt} />,
+    render: (_: unknown, event) => (
+      <span title={`提交于 ${formatTime(event.submittedAt)}`}>
+        <WaitingDays submittedAt={event.submittedAt} />
+      </span>
+    ),
   },
   {
     title: '操作',
     key: 'actions',
-    width: 150,
+    width: 140,
     fixed: 'end',
     render: (_: unknown, event) => <ReviewActions event={event} size="small" />,
   },
@@ -104,7 +106,7 @@ export function ReviewQueuePage() {
           dataSource={reviews.data?.items ?? []}
           loading={reviews.isPending}
           pagination={false}
-          scroll={{ x: 1390 }}
+          scroll={{ x: 1030 }}
           rowClassName="console-clickable-row"
           onRow={(event) => ({
             onClick: () => navigate(`/events/${event.id}`, { state: { fromReviews: true } }),
