@@ -1,0 +1,774 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  createAccount,
+  createTestContext,
+  fileEvent,
+  postOk,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+
+/*
+ * Data-scope matrix: every console route that takes an event or a division is called by every
+ * account type on events in every state, owned by organisations in two districts, and the
+ * outcome is compared with the tables below. Rejected requests must write nothing.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Route classification. Every route under /api/ must appear here, so a new route fails the
+// coverage test until someone decides which scope it has and adds it to the matrix.
+// ---------------------------------------------------------------------------------------------
+
+type RouteClass = 'public' | 'own-session' | 'scoped-by-event' | 'scoped-by-division';
+
+const ROUTE_CLASSES: Record<string, RouteClass> = {
+  'GET /api/sports': 'public',
+  'GET /api/divisions': 'public',
+  'GET /api/divisions/:code': 'public',
+  'GET /api/events': 'public',
+  'GET /api/events/:id': 'public',
+  'POST /api/events/:id/registrations': 'public',
+  'GET /api/tickets/:code': 'public',
+  'GET /api/tickets/:code/qr.svg': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'public',
+  'GET /api/me': 'own-session',
+  'POST /api/me/password': 'own-session',
+  'GET /api/console/events': 'own-session',
+  'POST /api/console/events': 'own-session',
+  'GET /api/reviews': 'own-session',
+  'GET /api/console/events/:id': 'scoped-by-event',
+  'PATCH /api/console/events/:id': 'scoped-by-event',
+  'POST /api/console/events/:id/submit': 'scoped-by-event',
+  'POST /api/console/events/:id/publish': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations': 'scoped-by-event',
+  'POST /api/console/events/:id/check-ins': 'scoped-by-event',
+  'POST /api/reviews/:eventId/approve': 'scoped-by-event',
+  'POST /api/reviews/:eventId/return': 'scoped-by-event',
+  'GET /api/dashboard': 'scoped-by-division',
+};
+
+/** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
+function routesFromTree(tree: string): string[] {
+  const keys: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = Array.from(match[1] ?? '').length / 4;
+    const path = (stack[depth - 1] ?? '') + (match[2] ?? '');
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (match[3] ?? '').split(', ').filter(Boolean)) {
+      keys.push(`${method} ${path}`);
+    }
+  }
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: the sports bureau, the committee and the association; a district bureau and a street
+// in each of 徐汇 (310104) and 浦东 (310115); a city-wide contractor and one in 浦东; and a caller
+// with no session.
+// ---------------------------------------------------------------------------------------------
+
+const CITY = '3101';
+const XUHUI = '310104';
+const PUDONG = '310115';
+const XUJIAHUI = '310104014';
+const LUJIAZUI = '310115005';
+
+const ACCOUNTS = {
+  bureau: { accountType: 'sports_bureau', divisionCode: CITY },
+  committee: { accountType: 'committee', divisionCode: CITY },
+  association: { accountType: 'community_association', divisionCode: CITY },
+  xuhui: { accountType: 'district_bureau', divisionCode: XUHUI },
+  pudong: { accountType: 'district_bureau', divisionCode: PUDONG },
+  xujiahui: { accountType: 'street', divisionCode: XUJIAHUI },
+  lujiazui: { accountType: 'street', divisionCode: LUJIAZUI },
+  contractorA: { accountType: 'contractor', divisionCode: CITY },
+  contractorB: { accountType: 'contractor', divisionCode: PUDONG },
+} as const;
+
+type AccountKey = keyof typeof ACCOUNTS;
+type Caller = AccountKey | 'anonymous';
+
+const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];
+const CALLERS: Caller[] = [...ACCOUNT_KEYS, 'anonymous'];
+
+// ---------------------------------------------------------------------------------------------
+// Events. `seenBy` lists the accounts besides the owner that may see the event, written out
+// from the rules in event.scope.ts: the sports bureau and the committee see every filed event,
+// a district bureau the filed events of its district, the association filed community games,
+// and nobody sees another organisation's draft. `reviewer` is the review route stored on the
+// filing (docs/architecture.md, "Review routing"); null when it passes on submit.
+// ---------------------------------------------------------------------------------------------
+
+type State = 'draft' | 'submitted' | 'returned' | 'approved' | 'published' | 'cancelled';
+
+const CITY_XH = { level: 'city', section: 'league_event', divisionCode: XUHUI };
+const CITY_PD = { level: 'city', section: 'series', divisionCode: PUDONG };
+const DISTRICT_PD = { level: 'district', section: 'series', divisionCode: LUJIAZUI };
+const GAMES_XJH = { level: 'street', section: 'community_games', divisionCode: XUJIAHUI };
+const GAMES_LJZ = { level: 'street', section: 'community_games', divisionCode: LUJIAZUI };
+const BRAND_XJH = { level: 'district', section: 'brand_event', divisionCode: XUJIAHUI };
+const BRAND_XH = { level: 'district', section: 'brand_event', divisionCode: XUHUI };
+const BRAND_PD = { level: 'district', section: 'brand_event', divisionCode: PUDONG };
+
+interface EventSpec {
+  owner: AccountKey;
+  filing: { level: string; section: string; divisionCode: string };
+  state: State;
+  seenBy: AccountKey[];
+  reviewer: AccountKey | null;
+}
+
+const FILED_XUHUI: AccountKey[] = ['bureau', 'committee', 'xuhui'];
+const FILED_PUDONG: AccountKey[] = ['bureau', 'committee', 'pudong'];
+const FILED_GAMES_XJH: AccountKey[] = ['bureau', 'committee', 'xuhui', 'association'];
+const FILED_GAMES_LJZ: AccountKey[] = ['bureau', 'committee', 'pudong', 'association'];
+const FILED_OWN_BRAND: AccountKey[] = ['bureau', 'committee'];
+
+const EVENTS = {
+  'a.draft': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'draft',
+    seenBy: [],
+    reviewer: 'committee',
+  },
+  'a.submitted': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'submitted',
+    seenBy: FILED_XUHUI,
+    reviewer: 'committee',
+  },
+  'a.returned': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'returned',
+    seenBy: FILED_XUHUI,
+    reviewer: 'committee',
+  },
+  'a.approved': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'approved',
+    seenBy: FILED_XUHUI,
+    reviewer: 'committee',
+  },
+  'a.published': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'published',
+    seenBy: FILED_XUHUI,
+    reviewer: 'committee',
+  },
+  'a.cancelled': {
+    owner: 'contractorA',
+    filing: CITY_XH,
+    state: 'cancelled',
+    seenBy: FILED_XUHUI,
+    reviewer: 'committee',
+  },
+  'b.draft': {
+    owner: 'contractorB',
+    filing: DISTRICT_PD,
+    state: 'draft',
+    seenBy: [],
+    reviewer: 'pudong',
+  },
+  'b.submitted': {
+    owner: 'contractorB',
+    filing: DISTRICT_PD,
+    state: 'submitted',
+    seenBy: FILED_PUDONG,
+    reviewer: 'pudong',
+  },
+  'b.published': {
+    owner: 'contractorB',
+    filing: DISTRICT_PD,
+    state: 'published',
+    seenBy: FILED_PUDONG,
+    reviewer: 'pudong',
+  },
+  'xjh.games.draft': {
+    owner: 'xujiahui',
+    filing: GAMES_XJH,
+    state: 'draft',
+    seenBy: [],
+    reviewer: 'association',
+  },
+  'xjh.games.submitted': {
+    owner: 'xujiahui',
+    filing: GAMES_XJH,
+    state: 'submitted',
+    seenBy: FILED_GAMES_XJH,
+    reviewer: 'association',
+  },
+  'xjh.games.published': {
+    owner: 'xujiahui',
+    filing: GAMES_XJH,
+    state: 'published',
+    seenBy: FILED_GAMES_XJH,
+    reviewer: 'association',
+  },
+  'xjh.brand.submitted': {
+    owner: 'xujiahui',
+    filing: BRAND_XJH,
+    state: 'submitted',
+    seenBy: FILED_XUHUI,
+    reviewer: 'xuhui',
+  },
+  'xjh.brand.returned': {
+    owner: 'xujiahui',
+    filing: BRAND_XJH,
+    state: 'returned',
+    seenBy: FILED_XUHUI,
+    reviewer: 'xuhui',
+  },
+  'ljz.games.draft': {
+    owner: 'lujiazui',
+    filing: GAMES_LJZ,
+    state: 'draft',
+    seenBy: [],
+    reviewer: 'association',
+  },
+  'ljz.games.submitted': {
+    owner: 'lujiazui',
+    filing: GAMES_LJZ,
+    state: 'submitted',
+    seenBy: FILED_GAMES_LJZ,
+    reviewer: 'association',
+  },
+  'xh.draft': { owner: 'xuhui', filing: BRAND_XH, state: 'draft', seenBy: [], reviewer: null },
+  'xh.approved': {
+    owner: 'xuhui',
+    filing: BRAND_XH,
+    state: 'approved',
+    seenBy: FILED_OWN_BRAND,
+    reviewer: null,
+  },
+  'xh.published': {
+    owner: 'xuhui',
+    filing: BRAND_XH,
+    state: 'published',
+    seenBy: FILED_OWN_BRAND,
+    reviewer: null,
+  },
+  'pd.approved': {
+    owner: 'pudong',
+    filing: BRAND_PD,
+    state: 'approved',
+    seenBy: FILED_OWN_BRAND,
+    reviewer: null,
+  },
+  'assoc.draft': {
+    owner: 'association',
+    filing: CITY_PD,
+    state: 'draft',
+    seenBy: [],
+    reviewer: 'committee',
+  },
+  'assoc.submitted': {
+    owner: 'association',
+    filing: CITY_PD,
+    state: 'submitted',
+    seenBy: FILED_PUDONG,
+    reviewer: 'committee',
+  },
+  'assoc.published': {
+    owner: 'association',
+    filing: CITY_PD,
+    state: 'published',
+    seenBy: FILED_PUDONG,
+    reviewer: 'committee',
+  },
+} satisfies Record<string, EventSpec>;
+
+type EventKey = keyof typeof EVENTS;
+const EVENT_KEYS = Object.keys(EVENTS) as EventKey[];
+const spec = (key: EventKey): EventSpec => EVENTS[key];
+
+// ---------------------------------------------------------------------------------------------
+// Expected outcomes of the scoped-by-event routes. For a caller with a session:
+//
+// | action        | may not see the event | sees it, not the owner    | owner                                   |
+// |---------------|-----------------------|---------------------------|-----------------------------------------|
+// | detail        | 404 EVT_NOT_FOUND     | 200                       | 200                                     |
+// | patch         | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_NOT_EDITABLE |
+// | submit        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_INVALID_TRANSITION |
+// | publish       | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved, else 409 EVT_INVALID_TRANSITION |
+// | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
+// | approve       | 404 EVT_NOT_FOUND     | stored reviewer: 200 submitted, else 409 EVT_NOT_IN_REVIEW; anyone else 403 REV_NOT_REVIEWER |
+// | return        | as approve                                                                         |
+//
+// A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
+// ---------------------------------------------------------------------------------------------
+
+const ACTIONS = [
+  'detail',
+  'patch',
+  'submit',
+  'publish',
+  'registrations',
+  'check-in',
+  'approve',
+  'return',
+] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Actions that write when they succeed, so their successes run on fresh copies of the event. */
+const WRITING: ReadonlySet<Action> = new Set([
+  'patch',
+  'submit',
+  'publish',
+  'check-in',
+  'approve',
+  'return',
+]);
+
+interface Outcome {
+  status: number;
+  code?: string;
+}
+
+const OK: Outcome = { status: 200 };
+const NOT_FOUND: Outcome = { status: 404, code: 'EVT_NOT_FOUND' };
+const NOT_OWNED: Outcome = { status: 403, code: 'EVT_NOT_OWNED' };
+const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
+const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
+
+function ownerOutcome(action: Action, state: State): Outcome {
+  const editable = state === 'draft' || state === 'returned';
+  switch (action) {
+    case 'detail':
+    case 'registrations':
+      return OK;
+    case 'patch':
+      return editable ? OK : { status: 409, code: 'EVT_NOT_EDITABLE' };
+    case 'submit':
+      return editable ? OK : { status: 409, code: 'EVT_INVALID_TRANSITION' };
+    case 'publish':
+      return state === 'approved' ? OK : { status: 409, code: 'EVT_INVALID_TRANSITION' };
+    case 'check-in':
+      return state === 'published' ? OK : { status: 409, code: 'CHK_EVENT_NOT_PUBLISHED' };
+    default:
+      throw new Error(`No owner rule for ${action}`);
+  }
+}
+
+function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome {
+  if (caller === 'anonymous') return NO_SESSION;
+  const event = spec(key);
+  const owner = event.owner === caller;
+  if (!owner && !event.seenBy.includes(caller)) return NOT_FOUND;
+  if (action === 'approve' || action === 'return') {
+    if (event.reviewer !== caller) return NOT_REVIEWER;
+    return event.state === 'submitted' ? OK : { status: 409, code: 'EVT_NOT_IN_REVIEW' };
+  }
+  if (action === 'detail') return OK;
+  return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
+}
+
+// Dashboard: a division is in scope when it lies within the account's own division.
+const DASHBOARD_DIVISIONS = [CITY, XUHUI, PUDONG, XUJIAHUI, LUJIAZUI];
+const DASHBOARD_SCOPE: Record<AccountKey, string[]> = {
+  bureau: [CITY, XUHUI, PUDONG, XUJIAHUI, LUJIAZUI],
+  committee: [CITY, XUHUI, PUDONG, XUJIAHUI, LUJIAZUI],
+  association: [CITY, XUHUI, PUDONG, XUJIAHUI, LUJIAZUI],
+  contractorA: [CITY, XUHUI, PUDONG, XUJIAHUI, LUJIAZUI],
+  contractorB: [PUDONG, LUJIAZUI],
+  xuhui: [XUHUI, XUJIAHUI],
+  pudong: [PUDONG, LUJIAZUI],
+  xujiahui: [XUJIAHUI],
+  lujiazui: [LUJIAZUI],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Set-up
+// ---------------------------------------------------------------------------------------------
+
+let ctx: TestContext;
+const cookies = {} as Record<AccountKey, string>;
+const ids = {} as Record<EventKey, string>;
+/** Registration codes of each event that are not checked in yet. */
+const openCodes = {} as Record<string, string[]>;
+/** Names, phone numbers and masked phone numbers of every registrant. */
+const personalData: string[] = [];
+let registrantCount = 0;
+
+function call(caller: Caller, options: InjectOptions): Promise<LightMyRequestResponse> {
+  if (caller === 'anonymous') return ctx.app.inject(options);
+  return ctx.app.inject({ ...options, headers: { ...options.headers, cookie: cookies[caller] } });
+}
+
+const SURNAMES = ['赵', '钱', '孙', '李', '周', '吴', '郑', '王'];
+const GIVEN = ['一鸣', '二丽', '三峰', '四海', '五岳', '六合'];
+
+async function register(eventId: string): Promise<string> {
+  const index = registrantCount++;
+  const name = `${SURNAMES[index % 8]}${GIVEN[Math.floor(index / 8) % 6]}${'甲乙丙丁'[index % 4]}`;
+  const phone = `1380013${String(1000 + index)}`;
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/events/${eventId}/registrations`,
+    payload: { name, phone },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`Registration failed: ${response.statusCode} ${response.body}`);
+  }
+  const receipt = response.json<{ code: string; phoneMasked: string }>();
+  personalData.push(name, phone, receipt.phoneMasked);
+  return receipt.code;
+}
+
+/** Brings a new event of the owner to the state of the spec, with two registrations (one checked in) once published. */
+async function createEvent(specOf: EventSpec, name: string): Promise<string> {
+  const ownerCookie = cookies[specOf.owner];
+  const reviewerCookie = specOf.reviewer ? cookies[specOf.reviewer] : undefined;
+  const event = await fileEvent(ctx.app, ownerCookie, { ...specOf.filing, name });
+  const id: string = event.id;
+  const target = specOf.state;
+  if (target === 'draft') return id;
+
+  const submitted = await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/submit`);
+  if (target === 'submitted') return id;
+  if (target === 'returned') {
+    await postOk(ctx.app, reviewerCookie!, `/api/reviews/${id}/return`, { reason: '请补充场地' });
+    return id;
+  }
+  if (submitted.state === 'submitted') {
+    await postOk(ctx.app, reviewerCookie!, `/api/reviews/${id}/approve`);
+  }
+  if (target === 'approved') return id;
+
+  await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/publish`);
+  const first = await register(id);
+  const second = await register(id);
+  await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first });
+  openCodes[id] = [second];
+  if (target === 'cancelled') {
+    // NOTE: no route cancels an event yet, so the cancelled state is written directly.
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled', cancelled_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+  return id;
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  for (const key of ACCOUNT_KEYS) {
+    await createAccount(ctx.db, { username: `sm.${key}`, ...ACCOUNTS[key] });
+    cookies[key] = await signIn(ctx.app, `sm.${key}`);
+  }
+  for (const key of EVENT_KEYS) ids[key] = await createEvent(spec(key), `范围测试 ${key}`);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+/** Fingerprints every row that an event route could write: events, registrations, audit, outbox. */
+async function fingerprint(): Promise<string> {
+  const { rows } = await sql<{ print: string }>`
+    select concat_ws(' ',
+      (select md5(coalesce(string_agg(e::text, '|' order by e.id), '')) from events e),
+      (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from registrations r),
+      (select count(*) from audit_log),
+      (select count(*) from notification_outbox)) as print`.execute(ctx.db);
+  return rows[0]?.print ?? '';
+}
+
+function requestFor(action: Action, eventId: string): InjectOptions {
+  const base = `/api/console/events/${eventId}`;
+  switch (action) {
+    case 'detail':
+      return { method: 'GET', url: base };
+    case 'patch':
+      return { method: 'PATCH', url: base, payload: { name: '越权修改的名称' } };
+    case 'submit':
+      return { method: 'POST', url: `${base}/submit` };
+    case 'publish':
+      return { method: 'POST', url: `${base}/publish` };
+    case 'registrations':
+      return { method: 'GET', url: `${base}/registrations?limit=100` };
+    case 'check-in':
+      return {
+        method: 'POST',
+        url: `${base}/check-ins`,
+        payload: { code: openCodes[eventId]?.[0] ?? '2345678923' },
+      };
+    case 'approve':
+      return { method: 'POST', url: `/api/reviews/${eventId}/approve` };
+    case 'return':
+      return {
+        method: 'POST',
+        url: `/api/reviews/${eventId}/return`,
+        payload: { reason: '越权退回' },
+      };
+  }
+}
+
+function describeOutcome(outcome: Outcome): string {
+  return outcome.code ? `${outcome.status} ${outcome.code}` : String(outcome.status);
+}
+
+function actualOutcome(response: LightMyRequestResponse): Outcome {
+  if (response.statusCode < 400) return { status: response.statusCode };
+  return { status: response.statusCode, code: response.json<{ code?: string }>().code };
+}
+
+function personalDataIn(body: string): string[] {
+  return personalData.filter((value) => body.includes(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+describe('route coverage', () => {
+  it('classifies every /api/ route', async () => {
+    await ctx.app.ready();
+    const fromTree = routesFromTree(ctx.app.printRoutes({ commonPrefix: false }));
+    const openApi = ctx.app.swagger() as { paths?: Record<string, Record<string, unknown>> };
+    const fromOpenApi = Object.entries(openApi.paths ?? {}).flatMap(([path, methods]) =>
+      Object.keys(methods).map(
+        (method) => `${method.toUpperCase()} ${path.replace(/{(\w+)}/g, ':$1')}`,
+      ),
+    );
+    const api = new Set(
+      [...fromTree, ...fromOpenApi].filter(
+        (key) => / \/api\//.test(key) && !key.startsWith('HEAD '),
+      ),
+    );
+    expect(api.size).toBeGreaterThan(20);
+    const unclassified = [...api].filter((key) => !(key in ROUTE_CLASSES));
+    expect(unclassified, 'add these routes to ROUTE_CLASSES and the matrix').toEqual([]);
+    const stale = Object.keys(ROUTE_CLASSES).filter((key) => !api.has(key));
+    expect(stale, 'these classified routes no longer exist').toEqual([]);
+  });
+
+  it('covers each scoped route in the matrix', () => {
+    const covered = new Set(
+      ACTIONS.map((action) => {
+        const options = requestFor(action, ':id');
+        const path = String(options.url)
+          .split('?')[0]!
+          .replace('/reviews/:id/', '/reviews/:eventId/');
+        return `${options.method} ${path}`;
+      }),
+    );
+    covered.add('GET /api/dashboard');
+    const scoped = Object.entries(ROUTE_CLASSES)
+      .filter(([, kind]) => kind === 'scoped-by-event' || kind === 'scoped-by-division')
+      .map(([key]) => key);
+    expect(scoped.filter((key) => !covered.has(key))).toEqual([]);
+  });
+});
+
+describe('scoped-by-event routes', () => {
+  it.each(ACTIONS)('%s follows the scope table', async (action) => {
+    const mismatches: string[] = [];
+    for (const key of EVENT_KEYS) {
+      const id = ids[key];
+      for (const caller of CALLERS) {
+        const expected = expectedOutcome(caller, key, action);
+        // Writing successes change the event, so they run on copies in a later test.
+        if (expected.status === 200 && WRITING.has(action)) continue;
+        const label = `${action} ${key} as ${caller}`;
+
+        const before = WRITING.has(action) ? await fingerprint() : '';
+        const response = await call(caller, requestFor(action, id));
+        const actual = actualOutcome(response);
+        if (describeOutcome(actual) !== describeOutcome(expected)) {
+          mismatches.push(
+            `${label}: expected ${describeOutcome(expected)}, got ${describeOutcome(actual)} ${response.body.slice(0, 200)}`,
+          );
+        }
+        if (response.statusCode >= 400 && actual.code === undefined) {
+          mismatches.push(`${label}: error response without a code`);
+        }
+        if (WRITING.has(action) && (await fingerprint()) !== before) {
+          mismatches.push(`${label}: rejected request changed the database`);
+        }
+        const leaked = spec(key).owner === caller ? [] : personalDataIn(response.body);
+        if (leaked.length > 0) mismatches.push(`${label}: personal data ${leaked.join(', ')}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('shows registrations to the owner only', async () => {
+    const response = await call('contractorA', requestFor('registrations', ids['a.published']));
+    expect(response.statusCode, response.body).toBe(200);
+    const list = response.json<{ items: { name: string }[]; total: number; checkedIn: number }>();
+    expect(list.total).toBe(2);
+    expect(list.checkedIn).toBe(1);
+    // The personal data check above can only find a leak if the owner's list carries it.
+    expect(personalDataIn(response.body)).toHaveLength(4);
+  });
+});
+
+describe('console lists', () => {
+  it.each(ACCOUNT_KEYS)('event list of %s holds exactly the visible events', async (caller) => {
+    const response = await call(caller, { method: 'GET', url: '/api/console/events?limit=100' });
+    expect(response.statusCode, response.body).toBe(200);
+    const listed = response.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+    const fixtureIds = new Set(Object.values(ids));
+    const fixtureListed = listed.filter((id) => fixtureIds.has(id));
+    const expected = EVENT_KEYS.filter(
+      (key) => spec(key).owner === caller || spec(key).seenBy.includes(caller),
+    ).map((key) => ids[key]);
+    expect([...fixtureListed].sort()).toEqual([...expected].sort());
+
+    const foreignDrafts = EVENT_KEYS.filter(
+      (key) => spec(key).state === 'draft' && spec(key).owner !== caller,
+    ).map((key) => ids[key]);
+    expect(listed.filter((id) => foreignDrafts.includes(id))).toEqual([]);
+    expect(personalDataIn(response.body)).toEqual([]);
+  });
+
+  it.each(ACCOUNT_KEYS)('review queue of %s holds its own filings', async (caller) => {
+    const response = await call(caller, { method: 'GET', url: '/api/reviews' });
+    expect(response.statusCode, response.body).toBe(200);
+    const fixtureIds = new Set(Object.values(ids));
+    const queued = response
+      .json<{ items: { id: string }[] }>()
+      .items.map((item) => item.id)
+      .filter((id) => fixtureIds.has(id));
+    const expected = EVENT_KEYS.filter(
+      (key) => spec(key).state === 'submitted' && spec(key).reviewer === caller,
+    ).map((key) => ids[key]);
+    expect([...queued].sort()).toEqual([...expected].sort());
+  });
+});
+
+describe('dashboard', () => {
+  it.each(CALLERS)('division scope of %s', async (caller) => {
+    const mismatches: string[] = [];
+    for (const division of [undefined, ...DASHBOARD_DIVISIONS]) {
+      const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+      const response = await call(caller, { method: 'GET', url });
+      const label = `${url} as ${caller}`;
+      const actual = describeOutcome(actualOutcome(response));
+      if (caller === 'anonymous') {
+        if (actual !== '401 ACC_SESSION_REQUIRED') mismatches.push(`${label}: got ${actual}`);
+        continue;
+      }
+      const scope = division ?? ACCOUNTS[caller].divisionCode;
+      const allowed = DASHBOARD_SCOPE[caller].includes(scope);
+      const expected = allowed ? '200' : '403 ACC_OUT_OF_SCOPE';
+      if (actual !== expected) {
+        mismatches.push(`${label}: expected ${expected}, got ${actual}`);
+        continue;
+      }
+      if (!allowed) continue;
+
+      // Other organisations' drafts are never counted: the draft figure is the caller's own.
+      const body = response.json<{ events: { draft: number } }>();
+      const ownDrafts = EVENT_KEYS.filter(
+        (key) =>
+          spec(key).owner === caller &&
+          spec(key).state === 'draft' &&
+          spec(key).filing.divisionCode.startsWith(scope),
+      ).length;
+      if (body.events.draft !== ownDrafts) {
+        mismatches.push(`${label}: ${body.events.draft} drafts counted, own drafts ${ownDrafts}`);
+      }
+      if (personalDataIn(response.body).length > 0) mismatches.push(`${label}: personal data`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('public routes', () => {
+  it('shows only published events', async () => {
+    const mismatches: string[] = [];
+    for (const key of EVENT_KEYS) {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events/${ids[key]}` });
+      const expected = spec(key).state === 'published' ? '200' : '404 EVT_NOT_FOUND';
+      const actual = describeOutcome(actualOutcome(response));
+      if (actual !== expected) mismatches.push(`GET ${key}: expected ${expected}, got ${actual}`);
+      if (personalDataIn(response.body).length > 0) mismatches.push(`GET ${key}: personal data`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('rejects registration for unpublished events', async () => {
+    const mismatches: string[] = [];
+    for (const key of EVENT_KEYS.filter((k) => spec(k).state !== 'published')) {
+      const before = await fingerprint();
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/events/${ids[key]}/registrations`,
+        payload: { name: '张三', phone: '13800138000' },
+      });
+      const actual = describeOutcome(actualOutcome(response));
+      if (actual !== '404 EVT_NOT_FOUND') mismatches.push(`register ${key}: got ${actual}`);
+      if ((await fingerprint()) !== before) mismatches.push(`register ${key}: database changed`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('lists only published events', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=100' });
+    expect(response.statusCode, response.body).toBe(200);
+    const listed = response.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+    const unpublished = EVENT_KEYS.filter((key) => spec(key).state !== 'published').map(
+      (key) => ids[key],
+    );
+    const published = EVENT_KEYS.filter((key) => spec(key).state === 'published').map(
+      (key) => ids[key],
+    );
+    expect(listed.filter((id) => unpublished.includes(id))).toEqual([]);
+    expect(published.filter((id) => !listed.includes(id))).toEqual([]);
+    expect(personalDataIn(response.body)).toEqual([]);
+  });
+});
+
+describe('writing successes', () => {
+  // Each success runs on a fresh copy of the event in the same state, and must write.
+  const cells = EVENT_KEYS.flatMap((key) =>
+    ACTIONS.filter((action) => WRITING.has(action)).flatMap((action) =>
+      CALLERS.filter((caller) => expectedOutcome(caller, key, action).status === 200).map(
+        (caller) => [action, key, caller] as const,
+      ),
+    ),
+  );
+
+  const NEXT_STATE: Partial<Record<Action, State>> = {
+    submit: 'submitted',
+    publish: 'published',
+    approve: 'approved',
+    return: 'returned',
+  };
+
+  it.each(cells)('%s %s as %s succeeds and writes', async (action, key, caller) => {
+    const copy = await createEvent(spec(key), `范围测试副本 ${key}`);
+    const before = await fingerprint();
+    const response = await call(caller, requestFor(action, copy));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await fingerprint()).not.toBe(before);
+    const row = await ctx.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '=', copy)
+      .executeTakeFirstOrThrow();
+    const next = NEXT_STATE[action];
+    if (next && !(action === 'submit' && spec(key).reviewer === null)) expect(row.state).toBe(next);
+    if (action === 'submit' && spec(key).reviewer === null) expect(row.state).toBe('approved');
+    if (action === 'patch') expect(row.name).toBe('越权修改的名称');
+    if (action === 'check-in') {
+      expect(response.json<{ alreadyCheckedIn: boolean }>().alreadyCheckedIn).toBe(false);
+    }
+  });
+});
