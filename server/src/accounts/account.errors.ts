@@ -41,3 +41,13 @@ export const CsrfRejected = defineError(
   'Cross-site request rejected: the Origin or Referer header names another host',
   403,
 );
+export const InvalidCreditCode = defineError(
+  'ORG_INVALID_CREDIT_CODE',
+  'Unified social credit code %s is invalid: see errors for the reason and position',
+  400,
+);
+export const CreditCodeTaken = defineError(
+  'ORG_CREDIT_CODE_TAKEN',
+  'Unified social credit code %s is already used by another organisation',
+  409,
+);

@@ -247,3 +247,19 @@ export async function countUsers(db: Executor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Returns the division codes that have at least one street account. */
+export async function listDivisionsWithStreetAccount(db: Executor): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('users')
+    .select('division_code')
+    .distinct()
+    .where('account_type', '=', 'street')
+    .execute();
+  return new Set(rows.map((row) => row.division_code));
+}
+
+/** Serialises runs of one job across connections until the transaction ends. */
+export async function lockJob(db: Executor, job: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${job}))`.execute(db);
+}

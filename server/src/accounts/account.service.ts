@@ -7,8 +7,10 @@ import {
   PASSWORD_MIN_LENGTH,
   checkPassword,
   filingScopes,
+  checkCreditCode,
   menusFor,
   type AccountType,
+  type IdentifierProblem,
   type PasswordRule,
 } from '@cityleague/domain';
 
@@ -19,6 +21,8 @@ import { findDivision } from '../divisions/division.service.js';
 import { withFieldErrors } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
 import {
+  CreditCodeTaken,
+  InvalidCreditCode,
   InvalidCredentials,
   InvalidScope,
   UsernameTaken,
@@ -314,59 +318,147 @@ export interface NewAccount {
   mustChangePassword?: boolean;
 }
 
+/** English text of each credit code problem, for the field error of ORG_INVALID_CREDIT_CODE. */
+const CREDIT_CODE_PROBLEM_TEXT: Record<IdentifierProblem, string> = {
+  empty: 'is empty',
+  length: 'must be 18 characters long',
+  character: 'is not a digit or an upper-case letter other than I, O, S, V and Z',
+  prefix: 'has an invalid prefix',
+  birth_date: 'has an invalid date',
+  region: 'must be a digit of the division code (positions 3 to 8)',
+  check_character: 'is not the check character that the first 17 characters give',
+};
+
 /**
- * Creates an organisation and its first console account, checking that the division suits
- * the account type (the city for city-wide types, a district for a district bureau, a street
- * for a street). Returns the new user's id.
+ * Checks a unified social credit code with the domain rules and returns it normalised
+ * (half-width, upper case, without spaces). Raises ORG_INVALID_CREDIT_CODE with one field
+ * error that names the failed rule and, where there is one, the 1-based position.
  */
-export async function createAccountWithOrganisation(db: Db, account: NewAccount): Promise<string> {
+export function normaliseCreditCode(input: string): string {
+  const result = checkCreditCode(input);
+  if (result.ok) return result.value;
+  const text = CREDIT_CODE_PROBLEM_TEXT[result.reason];
+  const message =
+    result.position === undefined
+      ? `the credit code ${text}`
+      : `position ${result.position}: the character ${text}`;
+  throw withFieldErrors(new InvalidCreditCode(input), [
+    { field: 'creditCode', code: result.reason, message },
+  ]);
+}
+
+/** The audit entry of a new account: `account.created` unless a caller names another action. */
+export interface AccountAudit {
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The division and password hash that insertAccountWithOrganisation stores. */
+export interface CheckedAccount {
+  account: NewAccount;
+  divisionCode: string;
+  creditCode: string | null;
+  passwordHash: string;
+}
+
+/**
+ * Checks what does not need the transaction: the division suits the account type (the city
+ * for city-wide types, a district for a district bureau, a street for a street) and the
+ * credit code is valid. Hashes the password.
+ */
+export async function checkNewAccount(db: Executor, account: NewAccount): Promise<CheckedAccount> {
   const level = SCOPE_LEVEL[account.accountType];
   const division = await findDivision(db, account.divisionCode);
   if (!division || division.level !== level) {
     throw new InvalidScope(account.accountType, level, account.divisionCode);
   }
-
+  const creditCode =
+    account.creditCode === undefined ? null : normaliseCreditCode(account.creditCode);
   const passwordHash = await hashPassword(account.password);
+  return { account, divisionCode: division.code, creditCode, passwordHash };
+}
+
+/**
+ * Inserts a checked account, its organisation, its first password history entry and an
+ * audit entry in the caller's transaction. Returns the new user's id. A duplicate username
+ * or credit code surfaces as the database's unique violation; see translateUniqueViolation.
+ */
+export async function insertAccountWithOrganisation(
+  trx: Executor,
+  checked: CheckedAccount,
+  options: { audit?: AccountAudit; presetNumber?: number } = {},
+): Promise<string> {
+  const { account, divisionCode, creditCode, passwordHash } = checked;
   const organisationId = uuidv7();
   const userId = uuidv7();
-  try {
-    await db.transaction().execute(async (trx) => {
-      await repository.insertOrganisation(trx, {
-        id: organisationId,
-        name: account.organisationName,
-        credit_code: account.creditCode ?? null,
-        division_code: division.code,
-      });
-      await repository.insertUser(trx, {
-        id: userId,
-        username: account.username,
-        password_hash: passwordHash,
-        display_name: account.displayName,
-        account_type: account.accountType,
-        organisation_id: organisationId,
-        division_code: division.code,
-        must_change_password: account.mustChangePassword ?? true,
-      });
-      await repository.addPasswordHistory(trx, {
-        id: uuidv7(),
-        userId,
-        passwordHash,
-        keep: PASSWORD_HISTORY_SIZE,
-      });
-      await recordAudit(trx, {
-        actorUserId: null,
-        actorIp: null,
-        action: 'account.created',
-        entityType: 'user',
-        entityId: userId,
-        detail: { accountType: account.accountType, divisionCode: division.code },
-      });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'users_username_key')) throw new UsernameTaken(account.username);
-    throw error;
-  }
+  await repository.insertOrganisation(trx, {
+    id: organisationId,
+    name: account.organisationName,
+    credit_code: creditCode,
+    division_code: divisionCode,
+  });
+  await repository.insertUser(trx, {
+    id: userId,
+    username: account.username,
+    password_hash: passwordHash,
+    display_name: account.displayName,
+    account_type: account.accountType,
+    organisation_id: organisationId,
+    division_code: divisionCode,
+    must_change_password: account.mustChangePassword ?? true,
+    preset_number: options.presetNumber ?? null,
+  });
+  await repository.addPasswordHistory(trx, {
+    id: uuidv7(),
+    userId,
+    passwordHash,
+    keep: PASSWORD_HISTORY_SIZE,
+  });
+  await recordAudit(trx, {
+    actorUserId: null,
+    actorIp: null,
+    action: options.audit?.action ?? 'account.created',
+    entityType: 'user',
+    entityId: userId,
+    detail: {
+      accountType: account.accountType,
+      divisionCode,
+      ...options.audit?.detail,
+    },
+  });
   return userId;
+}
+
+/**
+ * Turns a unique violation of the username or the credit code into ACC_USERNAME_TAKEN or
+ * ORG_CREDIT_CODE_TAKEN; returns any other error unchanged.
+ */
+export function translateUniqueViolation(error: unknown, checked: CheckedAccount): unknown {
+  if (isUniqueViolation(error, 'users_username_key')) {
+    return new UsernameTaken(checked.account.username);
+  }
+  if (isUniqueViolation(error, 'organisations_credit_code_key')) {
+    return withFieldErrors(new CreditCodeTaken(checked.creditCode ?? ''), [
+      { field: 'creditCode', code: 'taken', message: 'is already used by another organisation' },
+    ]);
+  }
+  return error;
+}
+
+/**
+ * Creates an organisation and its first console account, checking that the division suits
+ * the account type and that the credit code, when given, is valid (ORG_INVALID_CREDIT_CODE)
+ * and used by no other organisation (ORG_CREDIT_CODE_TAKEN). Returns the new user's id.
+ */
+export async function createAccountWithOrganisation(db: Db, account: NewAccount): Promise<string> {
+  const checked = await checkNewAccount(db, account);
+  try {
+    return await db
+      .transaction()
+      .execute(async (trx) => insertAccountWithOrganisation(trx, checked));
+  } catch (error) {
+    throw translateUniqueViolation(error, checked);
+  }
 }
 
 const PASSWORD_ALPHABETS = [

@@ -10,13 +10,16 @@ import { migrateToLatest } from '../db/migrate.js';
 import { loadDivisions } from '../divisions/division.service.js';
 import { createAccountWithInitialPassword } from './account.service.js';
 
-const USAGE = `Usage: npm run account:create -- --username NAME --type TYPE --division CODE --organisation NAME [--display-name NAME]
+const USAGE = `Usage: npm run account:create -- --username NAME --type TYPE --division CODE --organisation NAME
+       [--display-name NAME] [--credit-code CODE]
 
 Creates a console account and its organisation in the database that DATABASE_URL (or DATA_DIR)
 points at, and prints a random initial password once. The user must change it at first sign-in.
-  --type       one of ${ACCOUNT_TYPES.join(', ')}
-  --division   the account's scope: 3101 for the city, a district code (310104) for a district
-               bureau, a street code (310104014) for a street`;
+  --type         one of ${ACCOUNT_TYPES.join(', ')}
+  --division     the account's scope: 3101 for the city, a district code (310104) for a
+                 district bureau, a street code (310104014) for a street
+  --credit-code  the organisation's unified social credit code (18 characters, GB 32100),
+                 checked and stored in upper case`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
       division: { type: 'string' },
       organisation: { type: 'string' },
       'display-name': { type: 'string' },
+      'credit-code': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       accountType: type as AccountType,
       divisionCode: division,
       organisationName: organisation,
+      creditCode: values['credit-code'],
     });
     console.log(
       `Created ${type} account "${username}". Initial password (shown once): ${password}`,
@@ -76,5 +81,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  // Field errors, such as the position of a wrong credit code character.
+  const fieldErrors = (error as { fieldErrors?: { field: string; message: string }[] })
+    ?.fieldErrors;
+  for (const fieldError of fieldErrors ?? []) {
+    console.error(`  ${fieldError.field}: ${fieldError.message}`);
+  }
   process.exit(1);
 });

@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as initial from './migrations/0001-initial.js';
 import * as passwordSecurity from './migrations/0002-password-security.js';
+import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-password-security': passwordSecurity,
+  '0003-preset-street-accounts': presetStreetAccounts,
 };
 
 const provider: MigrationProvider = {

@@ -30,6 +30,8 @@ export interface UserTable {
   division_code: string;
   created_at: CreatedAt;
   must_change_password: Generated<boolean>;
+  /** N of a preset street account named SAGYWTB plus N in three digits; null otherwise. */
+  preset_number: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionTable {
