@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
 import { prepareDatabase } from './startup.js';
 
@@ -52,12 +51,9 @@ async function main(): Promise<void> {
   const config = { ...readConfig() };
   config.webDir ??= DEFAULT_WEB_DIR;
 
-  if (!config.databaseUrl) mkdirSync(join(config.dataDir, 'pglite'), { recursive: true });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-    onIdleError: (error) => console.error(`Idle database connection failed: ${error.message}`),
-  });
+  const db = await openConfiguredDatabase(config, (error) =>
+    console.error(`Idle database connection failed: ${error.message}`),
+  );
   const seeded = await prepareDatabase(db, config);
 
   const app = await buildApp(Object.freeze(config), db);

@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ACCOUNT_TYPES, type AccountType } from '@cityleague/domain';
 
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { loadDivisions } from '../divisions/division.service.js';
+import { openConfiguredDatabase } from '../db/database.js';
+import { prepareDatabase } from '../startup.js';
 import { createAccountWithInitialPassword } from './account.service.js';
 
 const USAGE = `Usage: npm run account:create -- --username NAME --type TYPE --division CODE --organisation NAME
@@ -55,14 +52,9 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  if (!config.databaseUrl) mkdirSync(join(config.dataDir, 'pglite'), { recursive: true });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-  });
+  const db = await openConfiguredDatabase(config);
   try {
-    await migrateToLatest(db);
-    await loadDivisions(db);
+    await prepareDatabase(db, { seedDemo: 'none', dataKey: config.dataKey });
     const { password } = await createAccountWithInitialPassword(db, {
       username,
       displayName: values['display-name'] ?? organisation,

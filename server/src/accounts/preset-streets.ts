@@ -1,11 +1,10 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { loadDivisions } from '../divisions/division.service.js';
+import { openConfiguredDatabase } from '../db/database.js';
+import { prepareDatabase } from '../startup.js';
 import { generatePresetStreetAccounts } from './preset-street-accounts.service.js';
 import { writePresetWorkbook } from './preset-street-workbook.js';
 
@@ -45,14 +44,9 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  if (!config.databaseUrl) mkdirSync(join(config.dataDir, 'pglite'), { recursive: true });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-  });
+  const db = await openConfiguredDatabase(config);
   try {
-    await migrateToLatest(db);
-    await loadDivisions(db);
+    await prepareDatabase(db, { seedDemo: 'none', dataKey: config.dataKey });
     const { created, skipped } = await generatePresetStreetAccounts(db, {
       beforeCommit: async (rows) => {
         if (rows.length === 0) return;

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -36,6 +39,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await pglite.waitReady;
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
+}
+
+/**
+ * Opens the database the configuration names: PostgreSQL at DATABASE_URL, or else PGlite in
+ * DATA_DIR/pglite, creating that folder when it is missing.
+ */
+export async function openConfiguredDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string },
+  onIdleError?: (error: Error) => void,
+): Promise<Db> {
+  if (config.databaseUrl) return openDatabase({ url: config.databaseUrl, onIdleError });
+  const dataDir = join(config.dataDir, 'pglite');
+  mkdirSync(dataDir, { recursive: true });
+  return openDatabase({ dataDir });
 }
 
 /** Tells whether the database completes a trivial query. */
