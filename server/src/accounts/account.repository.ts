@@ -59,7 +59,7 @@ export async function findCredentialsById(db: Executor, userId: string) {
 
 /**
  * Finds the user of a session that is neither past its absolute expiry nor idle for longer
- * than `idleMinutes`, both judged on the database clock. `stale` tells whether last_seen_at
+ * than `idleMinutes`, both judged on the database clock. `stale` is true when last_seen_at
  * is more than a minute old and worth updating.
  */
 export async function findPrincipalBySession(

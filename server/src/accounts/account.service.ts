@@ -232,7 +232,7 @@ export async function changePassword(
     throw new WrongPassword();
   }
 
-  // The history normally holds the current hash; accounts made before it existed have none.
+  // The history normally contains the current hash; accounts made before it existed have none.
   const history = await repository.findPasswordHistory(db, input.userId, PASSWORD_HISTORY_SIZE);
   const recent = [...new Set([credentials.password_hash, ...history])];
   const reused = await matchesAny(recent, input.newPassword);
