@@ -85,7 +85,7 @@ async function openSession(
  * (compared without case) within 15 minutes lock it for 15 minutes, on the database clock.
  * A locked username, an unknown one and a wrong password all raise the same
  * ACC_INVALID_CREDENTIALS after verifying one argon2 hash, so that neither the response nor
- * its timing tells them apart.
+ * its timing distinguishes them.
  */
 export async function signIn(
   db: Db,

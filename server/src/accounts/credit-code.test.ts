@@ -14,7 +14,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-/** A fake but well-formed credit code of a Xuhui organisation, from a 5-character serial. */
+/** Builds a fake but well-formed credit code of a Xuhui organisation, from a 5-character serial. */
 function creditCode(serial: string): string {
   const first17 = `91310104MA1${serial}0`;
   return first17 + creditCodeCheckCharacter(first17);

@@ -53,7 +53,7 @@ function countedEvents(user: Principal) {
 
 /**
  * Counts events by state, registrations and check-ins for a division and each division one
- * level below it. `basis` tells whether the figures cover the division or only the
+ * level below it. `basis` states whether the figures cover the division or only the
  * viewer's organisation.
  */
 export async function dashboard(db: Db, user: Principal, divisionCode?: string) {

@@ -190,7 +190,7 @@ describe('review routing', () => {
 
 describe('wrong reviewer', () => {
   // A wrong reviewer who may see the event gets REV_NOT_REVIEWER; one who may not see it
-  // gets EVT_NOT_FOUND, so the answer does not reveal that the event exists.
+  // gets EVT_NOT_FOUND, so the response does not reveal that the event exists.
   const NOT_REVIEWER = [403, 'REV_NOT_REVIEWER'] as const;
   const NOT_FOUND = [404, 'EVT_NOT_FOUND'] as const;
   const cases = [

@@ -134,7 +134,7 @@ export function as(app: FastifyInstance, cookie: string) {
 
 const HOUR = 3600_000;
 
-/** A complete, valid filing whose registration window is open now. */
+/** Builds a complete, valid filing whose registration window is open now. */
 export function eventInput(overrides: Record<string, unknown> = {}) {
   const now = Date.now();
   return {

@@ -62,7 +62,7 @@ function writeTickets(tickets: StoredTicket[]): void {
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(tickets));
   } catch {
-    // NOTE: private browsing or a full quota rejects the write; the ticket page still
+    // NOTE: private browsing or a full quota rejects the write. The ticket page still
     // shows the code, so the list is only a convenience and the failure is ignored.
   }
 }

@@ -54,7 +54,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
 
 /**
  * Console wording for codes whose app message does not fit an official. The public API
- * answers EVT_NOT_FOUND for unpublished events, but the console API also answers it for
+ * returns EVT_NOT_FOUND for unpublished events, but the console API also returns it for
  * events outside the account's scope.
  */
 export const CONSOLE_ERROR_MESSAGES: Record<string, string> = {

@@ -19,7 +19,7 @@ function isTicketState(state: unknown): state is TicketLocationState {
 }
 
 /**
- * What the page shows of a ticket. Before GET /api/tickets/:code returns, only the fields of
+ * Ticket fields the page shows. Before GET /api/tickets/:code returns, only the fields of
  * the registration response or of the copy on this device are known.
  */
 interface TicketView {

@@ -62,7 +62,7 @@ const columns: TableColumnsType<ConsoleEvent> = [
     render: (startsAt: string) => formatTime(startsAt),
   },
   {
-    // The submission time shows on hover; the column itself says how long the filing waits.
+    // The submission time shows on hover; the column itself shows how long the filing waits.
     title: '已等待',
     key: 'waiting',
     width: 90,
