@@ -6,8 +6,23 @@ export const ACCOUNT_TYPES = [
   'contractor',
   'community_association',
   'street',
+  'operator',
+  'security_officer',
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+/**
+ * Platform roles, kept apart from the league's business. The operator manages accounts and
+ * contracts, and the security officer reads the audit trail. Neither may read events or
+ * registrations.
+ */
+export const PLATFORM_ACCOUNT_TYPES = ['operator', 'security_officer'] as const;
+export type PlatformAccountType = (typeof PLATFORM_ACCOUNT_TYPES)[number];
+
+/** Tells whether an account type is a platform role rather than one of the league's six. */
+export function isPlatformAccountType(type: AccountType): type is PlatformAccountType {
+  return (PLATFORM_ACCOUNT_TYPES as readonly string[]).includes(type);
+}
 
 export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   sports_bureau: '市体育局',
@@ -16,6 +31,8 @@ export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   contractor: '中标单位',
   community_association: '市社区体育协会',
   street: '街镇',
+  operator: '平台运营',
+  security_officer: '安全审计员',
 };
 
 /** Levels of the division tree, from the city down to neighbourhood committees. */

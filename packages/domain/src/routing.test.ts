@@ -31,6 +31,8 @@ const EXPECTED_FILING: Record<AccountType, string[]> = {
   ],
   community_association: CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `city/${section}`),
   street: ['district/brand_event', 'street/community_games', 'community/community_games'],
+  operator: [],
+  security_officer: [],
 };
 
 const XUHUI = '310104';
@@ -50,7 +52,7 @@ describe('canFile', () => {
   );
 
   it('covers every account type, level and section', () => {
-    expect(cases).toHaveLength(6 * 4 * 7);
+    expect(cases).toHaveLength(8 * 4 * 7);
     expect(cases.filter((c) => c.expected)).toHaveLength(1 + 12 + 6 + 3);
   });
 
@@ -231,10 +233,34 @@ describe('menusFor', () => {
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     street: ['dashboard', 'events', 'filing', 'check_in'],
+    operator: ['accounts', 'contracts'],
+    security_officer: ['audit'],
   };
 
   it('lists the menu keys', () => {
-    expect(MENU_KEYS).toEqual(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
+    expect(MENU_KEYS).toEqual([
+      'dashboard',
+      'events',
+      'filing',
+      'reviews',
+      'check_in',
+      'accounts',
+      'contracts',
+      'audit',
+    ]);
+  });
+
+  it('keeps accounts, audit and the business menus on separate account types', () => {
+    const business = new Set<MenuKey>(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
+    for (const accountType of ACCOUNT_TYPES) {
+      const menus = menusFor(accountType);
+      const duties = [
+        menus.some((menu) => business.has(menu)),
+        menus.includes('accounts') || menus.includes('contracts'),
+        menus.includes('audit'),
+      ].filter(Boolean);
+      expect(duties, accountType).toHaveLength(1);
+    }
   });
 
   it.each(ACCOUNT_TYPES)('lists the menus of %s', (accountType) => {

@@ -36,6 +36,8 @@ const FILING: Record<AccountType, readonly FilingScope[]> = {
     { level: 'street', section: 'community_games' },
     { level: 'community', section: 'community_games' },
   ],
+  operator: [],
+  security_officer: [],
 };
 
 /** Returns the level and section pairs an account type may file. */
@@ -88,7 +90,16 @@ export function isReviewer(
   return route.districtCode === undefined || route.districtCode === account.divisionCode;
 }
 
-export const MENU_KEYS = ['dashboard', 'events', 'filing', 'reviews', 'check_in'] as const;
+export const MENU_KEYS = [
+  'dashboard',
+  'events',
+  'filing',
+  'reviews',
+  'check_in',
+  'accounts',
+  'contracts',
+  'audit',
+] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
 const REVIEWER_TYPES: readonly AccountType[] = [
@@ -99,6 +110,8 @@ const REVIEWER_TYPES: readonly AccountType[] = [
 
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
+  if (accountType === 'operator') return ['accounts', 'contracts'];
+  if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;
   if (files || accountType === 'sports_bureau' || accountType === 'committee') menus.push('events');

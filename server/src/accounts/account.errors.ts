@@ -15,6 +15,11 @@ export const OutOfScope = defineError(
   'Division %s is outside the account scope',
   403,
 );
+export const RoleForbidden = defineError(
+  'ACC_ROLE_FORBIDDEN',
+  'This account type may not use this function',
+  403,
+);
 export const UsernameTaken = defineError('ACC_USERNAME_TAKEN', 'Username %s is already taken', 409);
 export const InvalidScope = defineError(
   'ACC_INVALID_SCOPE',

@@ -304,6 +304,8 @@ const SCOPE_LEVEL: Record<AccountType, 'city' | 'district' | 'street'> = {
   community_association: 'city',
   district_bureau: 'district',
   street: 'street',
+  operator: 'city',
+  security_officer: 'city',
 };
 
 export interface NewAccount {

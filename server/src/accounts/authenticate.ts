@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { PasswordChangeRequired, SessionRequired } from './account.errors.js';
+import { isPlatformAccountType, type AccountType } from '@cityleague/domain';
+
+import { PasswordChangeRequired, RoleForbidden, SessionRequired } from './account.errors.js';
 import type { Principal } from './account.repository.js';
 import { principalOf } from './account.service.js';
 
@@ -22,13 +24,27 @@ async function loadPrincipal(request: FastifyRequest): Promise<Principal> {
 }
 
 /**
- * Fastify onRequest hook, run before body parsing and validation, that loads the session's
- * user or rejects with ACC_SESSION_REQUIRED. A user who must still change the initial
- * password is rejected with ACC_PASSWORD_CHANGE_REQUIRED.
+ * Loads the session's user for the league's business routes, as an onRequest hook that runs
+ * before body parsing and validation. It rejects a missing session with ACC_SESSION_REQUIRED,
+ * a user who must still change the initial password with ACC_PASSWORD_CHANGE_REQUIRED, and
+ * the platform roles (operator, security officer) with ACC_ROLE_FORBIDDEN.
  */
 export async function requireSession(request: FastifyRequest, _reply: FastifyReply) {
   const principal = await loadPrincipal(request);
   if (principal.mustChangePassword) throw new PasswordChangeRequired();
+  if (isPlatformAccountType(principal.accountType as AccountType)) throw new RoleForbidden();
+}
+
+/**
+ * Builds the onRequest hook of a route that one account type alone may use, such as the
+ * operator's account management or the security officer's audit viewer.
+ */
+export function requireAccountType(accountType: AccountType) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const principal = await loadPrincipal(request);
+    if (principal.mustChangePassword) throw new PasswordChangeRequired();
+    if (principal.accountType !== accountType) throw new RoleForbidden();
+  };
 }
 
 /**

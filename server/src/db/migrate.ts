@@ -4,6 +4,7 @@ import type { Db } from './database.js';
 import * as initial from './migrations/0001-initial.js';
 import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
+import * as platformRoles from './migrations/0004-platform-roles.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-password-security': passwordSecurity,
   '0003-preset-street-accounts': presetStreetAccounts,
+  '0004-platform-roles': platformRoles,
 };
 
 const provider: MigrationProvider = {

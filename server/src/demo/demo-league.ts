@@ -81,6 +81,20 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     organisation: '陆家嘴街道办事处',
     divisionCode: '310115005',
   },
+  {
+    username: 'operator',
+    displayName: '平台运营专员',
+    accountType: 'operator',
+    organisation: '上海城市业余联赛平台运营中心',
+    divisionCode: '3101',
+  },
+  {
+    username: 'security',
+    displayName: '安全审计员',
+    accountType: 'security_officer',
+    organisation: '上海城市业余联赛平台安全审计组',
+    divisionCode: '3101',
+  },
 ];
 
 /** Builds an invented but well-formed unified social credit code for demo organisation n. */

@@ -22,7 +22,20 @@ import {
 // coverage test until someone decides which scope it has and adds it to the matrix.
 // ---------------------------------------------------------------------------------------------
 
-type RouteClass = 'public' | 'own-session' | 'scoped-by-event' | 'scoped-by-division';
+/**
+ * `public`: no session needed. `any-session`: every signed-in account, about itself.
+ * `own-session`: the league's business accounts, on their own lists and filings.
+ * `scoped-by-event` and `scoped-by-division`: business accounts, within their data scope.
+ * `operator` and `security-officer`: that platform role alone.
+ */
+type RouteClass =
+  | 'public'
+  | 'any-session'
+  | 'own-session'
+  | 'scoped-by-event'
+  | 'scoped-by-division'
+  | 'operator'
+  | 'security-officer';
 
 const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/sports': 'public',
@@ -35,8 +48,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/tickets/:code/qr.svg': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
-  'GET /api/me': 'own-session',
-  'POST /api/me/password': 'own-session',
+  'GET /api/me': 'any-session',
+  'POST /api/me/password': 'any-session',
   'GET /api/console/events': 'own-session',
   'POST /api/console/events': 'own-session',
   'GET /api/reviews': 'own-session',
@@ -93,11 +106,39 @@ const ACCOUNTS = {
   contractorB: { accountType: 'contractor', divisionCode: PUDONG },
 } as const;
 
+/** The platform roles, which may use none of the business routes. */
+const PLATFORM_ACCOUNTS = {
+  operator: { accountType: 'operator', divisionCode: CITY },
+  security: { accountType: 'security_officer', divisionCode: CITY },
+} as const;
+
 type AccountKey = keyof typeof ACCOUNTS;
-type Caller = AccountKey | 'anonymous';
+type PlatformKey = keyof typeof PLATFORM_ACCOUNTS;
+type Caller = AccountKey | PlatformKey | 'anonymous';
 
 const ACCOUNT_KEYS = Object.keys(ACCOUNTS) as AccountKey[];
-const CALLERS: Caller[] = [...ACCOUNT_KEYS, 'anonymous'];
+const PLATFORM_KEYS = Object.keys(PLATFORM_ACCOUNTS) as PlatformKey[];
+const CALLERS: Caller[] = [...ACCOUNT_KEYS, ...PLATFORM_KEYS, 'anonymous'];
+
+function isPlatform(caller: Caller): caller is PlatformKey {
+  return caller in PLATFORM_ACCOUNTS;
+}
+
+/** Which callers each route class admits past the role check. */
+function admits(kind: RouteClass, caller: Caller): boolean {
+  if (caller === 'anonymous') return kind === 'public';
+  switch (kind) {
+    case 'public':
+    case 'any-session':
+      return true;
+    case 'operator':
+      return caller === 'operator';
+    case 'security-officer':
+      return caller === 'security';
+    default:
+      return !isPlatform(caller);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Events. `seenBy` lists the accounts besides the owner that may see the event, written out
@@ -343,6 +384,7 @@ const NOT_FOUND: Outcome = { status: 404, code: 'EVT_NOT_FOUND' };
 const NOT_OWNED: Outcome = { status: 403, code: 'EVT_NOT_OWNED' };
 const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
 const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
+const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -365,6 +407,7 @@ function ownerOutcome(action: Action, state: State): Outcome {
 
 function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome {
   if (caller === 'anonymous') return NO_SESSION;
+  if (isPlatform(caller)) return ROLE_FORBIDDEN;
   const event = spec(key);
   const owner = event.owner === caller;
   if (!owner && !event.seenBy.includes(caller)) return NOT_FOUND;
@@ -395,7 +438,7 @@ const DASHBOARD_SCOPE: Record<AccountKey, string[]> = {
 // ---------------------------------------------------------------------------------------------
 
 let ctx: TestContext;
-const cookies = {} as Record<AccountKey, string>;
+const cookies = {} as Record<AccountKey | PlatformKey, string>;
 const ids = {} as Record<EventKey, string>;
 /** Registration codes of each event that are not checked in yet. */
 const openCodes = {} as Record<string, string[]>;
@@ -468,6 +511,10 @@ beforeAll(async () => {
   ctx = await createTestContext();
   for (const key of ACCOUNT_KEYS) {
     await createAccount(ctx.db, { username: `sm.${key}`, ...ACCOUNTS[key] });
+    cookies[key] = await signIn(ctx.app, `sm.${key}`);
+  }
+  for (const key of PLATFORM_KEYS) {
+    await createAccount(ctx.db, { username: `sm.${key}`, ...PLATFORM_ACCOUNTS[key] });
     cookies[key] = await signIn(ctx.app, `sm.${key}`);
   }
   for (const key of EVENT_KEYS) ids[key] = await createEvent(spec(key), `范围测试 ${key}`);
@@ -575,6 +622,35 @@ describe('route coverage', () => {
   });
 });
 
+describe('role gate', () => {
+  /** A request to the route with placeholders filled; the role check runs before validation. */
+  function sample(key: string): InjectOptions {
+    const [method, path] = key.split(' ') as [InjectOptions['method'], string];
+    const url = path.replace(/:(\w+)/g, () => ids['a.published']);
+    return method === 'GET' || method === 'DELETE' ? { method, url } : { method, url, payload: {} };
+  }
+
+  it('turns away every caller that the route class does not admit, writing nothing', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const [key, kind] of Object.entries(ROUTE_CLASSES)) {
+      for (const caller of CALLERS.filter((c) => !admits(kind, c))) {
+        const before = await fingerprint();
+        const response = await call(caller, sample(key));
+        const expected = describeOutcome(caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN);
+        const actual = describeOutcome(actualOutcome(response));
+        if (actual !== expected)
+          mismatches.push(`${key} as ${caller}: expected ${expected}, got ${actual}`);
+        if ((await fingerprint()) !== before)
+          mismatches.push(`${key} as ${caller}: database changed`);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect(mismatches).toEqual([]);
+  });
+});
+
 describe('scoped-by-event routes', () => {
   it.each(ACTIONS)('%s follows the scope table', async (action) => {
     const mismatches: string[] = [];
@@ -660,8 +736,9 @@ describe('dashboard', () => {
       const response = await call(caller, { method: 'GET', url });
       const label = `${url} as ${caller}`;
       const actual = describeOutcome(actualOutcome(response));
-      if (caller === 'anonymous') {
-        if (actual !== '401 ACC_SESSION_REQUIRED') mismatches.push(`${label}: got ${actual}`);
+      if (caller === 'anonymous' || isPlatform(caller)) {
+        const expected = describeOutcome(caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN);
+        if (actual !== expected) mismatches.push(`${label}: expected ${expected}, got ${actual}`);
         continue;
       }
       const scope = division ?? ACCOUNTS[caller].divisionCode;

@@ -1,8 +1,11 @@
 import {
   AuditOutlined,
   BarChartOutlined,
+  FileProtectOutlined,
   FormOutlined,
+  SafetyCertificateOutlined,
   ScanOutlined,
+  TeamOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { MenuKey } from '@cityleague/domain';
@@ -15,6 +18,9 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   filing: '/events/new',
   reviews: '/reviews',
   check_in: '/check-in',
+  accounts: '/accounts',
+  contracts: '/contracts',
+  audit: '/audit',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -23,6 +29,9 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   filing: <FormOutlined />,
   reviews: <AuditOutlined />,
   check_in: <ScanOutlined />,
+  accounts: <TeamOutlined />,
+  contracts: <FileProtectOutlined />,
+  audit: <SafetyCertificateOutlined />,
 };
 
 /**
@@ -41,6 +50,12 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '审核队列';
     case 'check_in':
       return '现场签到';
+    case 'accounts':
+      return '账号管理';
+    case 'contracts':
+      return '中标合同';
+    case 'audit':
+      return '审计日志';
   }
 }
 
@@ -69,5 +84,8 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/reviews')) return 'reviews';
   if (pathname.startsWith('/check-in')) return 'check_in';
   if (pathname.startsWith('/dashboard')) return 'dashboard';
+  if (pathname.startsWith('/accounts')) return 'accounts';
+  if (pathname.startsWith('/contracts')) return 'contracts';
+  if (pathname.startsWith('/audit')) return 'audit';
   return undefined;
 }

@@ -18,6 +18,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   ACC_SESSION_REQUIRED: '登录已失效，请重新登录',
   ACC_FORBIDDEN: '当前账号无权进行此操作',
   ACC_OUT_OF_SCOPE: '超出当前账号的管辖范围',
+  ACC_ROLE_FORBIDDEN: '当前账号类型无权使用此功能',
   ACC_USERNAME_TAKEN: '该账号名已被使用',
   ACC_INVALID_SCOPE: '账号类型与所属区域不匹配',
   ACC_WRONG_PASSWORD: '当前密码错误',
