@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { openDatabase, type Db } from './db/database.js';
+import { DEMO_ACCOUNTS } from './demo/demo-league.js';
 import { prepareDatabase } from './startup.js';
 
 const dataKey = randomBytes(32);
@@ -35,7 +36,7 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    expect(await counts(db)).toMatchObject({ users: DEMO_ACCOUNTS.length, events: 0 });
     await db.destroy();
   });
 
@@ -46,7 +47,7 @@ describe('prepareDatabase', () => {
     expect(seeded).toBe(true);
     expect(again).toBe(false);
     const after = await counts(db);
-    expect(after?.users).toBe(8);
+    expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
     await db.destroy();
   });
