@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+
+import { mergeScans, type Scan } from './check-in.js';
+
+function scan(code: string, device: string, time: string, nonce: string): Scan {
+  return { code, device, scannedAt: `2026-05-01T${time}+08:00`, nonce };
+}
+
+describe('mergeScans', () => {
+  it('keeps the earliest scan of each ticket', () => {
+    const gate1 = scan('T1', 'gate-1', '09:14:05', 'n1');
+    const gate2 = scan('T1', 'gate-2', '09:14:02', 'n2');
+    const other = scan('T2', 'gate-1', '09:20:00', 'n3');
+    const merged = mergeScans([gate1, other, gate2]);
+    expect(merged.checkIns).toEqual([gate2, other]);
+    expect(merged.conflicts).toEqual([{ code: 'T1', first: gate2, later: [gate1] }]);
+  });
+
+  it('counts a resent scan once and reports no conflict', () => {
+    const first = scan('T1', 'gate-1', '09:14:05', 'n1');
+    const merged = mergeScans([first, { ...first }, { ...first }]);
+    expect(merged.checkIns).toEqual([first]);
+    expect(merged.conflicts).toEqual([]);
+  });
+
+  it('compares times across time zones', () => {
+    const shanghai = scan('T1', 'gate-1', '09:00:00', 'n1');
+    const utc: Scan = {
+      code: 'T1',
+      device: 'gate-2',
+      scannedAt: '2026-05-01T00:59:59Z',
+      nonce: 'n2',
+    };
+    expect(mergeScans([shanghai, utc]).checkIns).toEqual([utc]);
+  });
+
+  it('breaks ties the same way in any order', () => {
+    const a = scan('T1', 'gate-2', '09:00:00', 'n1');
+    const b = scan('T1', 'gate-1', '09:00:00', 'n2');
+    const c = scan('T1', 'gate-1', '09:00:00', 'n0');
+    const orders = [
+      [a, b, c],
+      [c, b, a],
+      [b, a, c],
+    ];
+    for (const order of orders) {
+      const merged = mergeScans(order);
+      expect(merged.checkIns).toEqual([c]);
+      expect(merged.conflicts).toEqual([{ code: 'T1', first: c, later: [b, a] }]);
+    }
+  });
+
+  it('returns nothing for no scans', () => {
+    expect(mergeScans([])).toEqual({ checkIns: [], conflicts: [] });
+  });
+});

@@ -1,0 +1,65 @@
+/** One scan of a ticket, as a check-in device recorded it, possibly while offline. */
+export interface Scan {
+  /** Ticket code that was scanned. */
+  code: string;
+  /** Device or gate that scanned it. */
+  device: string;
+  /** Time of the scan on the device, ISO 8601. */
+  scannedAt: string;
+  /** Random value chosen by the device, so that a resent scan is recognised. */
+  nonce: string;
+}
+
+/** A ticket scanned more than once: the scan that counts and the ones that came later. */
+export interface ScanConflict {
+  code: string;
+  first: Scan;
+  later: Scan[];
+}
+
+export interface MergedScans {
+  /** The first scan of each ticket, ordered by time. */
+  checkIns: Scan[];
+  /** Tickets scanned more than once by different scans, for the organiser to review. */
+  conflicts: ScanConflict[];
+}
+
+function compareScans(a: Scan, b: Scan): number {
+  const byTime = Date.parse(a.scannedAt) - Date.parse(b.scannedAt);
+  if (byTime !== 0) return byTime;
+  if (a.device !== b.device) return a.device < b.device ? -1 : 1;
+  if (a.nonce === b.nonce) return 0;
+  return a.nonce < b.nonce ? -1 : 1;
+}
+
+/**
+ * Merges scans from several devices: each ticket is checked in by its earliest scan, and the
+ * other scans of the same ticket are reported as conflicts. A scan sent twice (same nonce) is
+ * counted once. Ties in time are broken by device and nonce, so every device merging the same
+ * scans gets the same result.
+ */
+export function mergeScans(scans: readonly Scan[]): MergedScans {
+  const unique = new Map<string, Scan>();
+  for (const scan of scans) {
+    const key = `${scan.code}\u0000${scan.nonce}`;
+    const seen = unique.get(key);
+    if (seen === undefined || compareScans(scan, seen) < 0) unique.set(key, scan);
+  }
+  const byCode = new Map<string, Scan[]>();
+  for (const scan of unique.values()) {
+    const list = byCode.get(scan.code) ?? [];
+    list.push(scan);
+    byCode.set(scan.code, list);
+  }
+  const checkIns: Scan[] = [];
+  const conflicts: ScanConflict[] = [];
+  for (const [code, list] of byCode) {
+    list.sort(compareScans);
+    const [first, ...later] = list as [Scan, ...Scan[]];
+    checkIns.push(first);
+    if (later.length > 0) conflicts.push({ code, first, later });
+  }
+  checkIns.sort(compareScans);
+  conflicts.sort((a, b) => compareScans(a.first, b.first));
+  return { checkIns, conflicts };
+}
