@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_TYPES, EVENT_LEVELS, SECTIONS, type AccountType } from './catalogue.js';
+import type { EventState } from './lifecycle.js';
 import {
   MENU_KEYS,
   canFile,
   filingScopes,
   isReviewer,
   menusFor,
+  permittedEventActions,
   routeReview,
   type MenuKey,
   type ReviewRoute,
@@ -271,5 +273,56 @@ describe('menusFor', () => {
     const first = menusFor('street');
     first.push('reviews');
     expect(menusFor('street')).toEqual(EXPECTED_MENUS.street);
+  });
+});
+
+describe('permittedEventActions', () => {
+  const owner = {
+    accountType: 'contractor' as const,
+    divisionCode: '3101',
+    organisationId: 'org-a',
+  };
+  const committee = {
+    accountType: 'committee' as const,
+    divisionCode: '3101',
+    organisationId: 'org-c',
+  };
+  const xuhui = {
+    accountType: 'district_bureau' as const,
+    divisionCode: XUHUI,
+    organisationId: 'org-x',
+  };
+  const changning = {
+    accountType: 'district_bureau' as const,
+    divisionCode: CHANGNING,
+    organisationId: 'org-n',
+  };
+  const toCommittee: ReviewRoute = { kind: 'reviewer', reviewerType: 'committee' };
+  const toXuhui: ReviewRoute = {
+    kind: 'reviewer',
+    reviewerType: 'district_bureau',
+    districtCode: XUHUI,
+  };
+
+  function event(state: EventState, route: ReviewRoute | null = toCommittee, registeredCount = 0) {
+    return { organisationId: 'org-a', state, route, registeredCount };
+  }
+
+  it.each([
+    ['draft', owner, event('draft'), ['edit', 'submit']],
+    ['returned', owner, event('returned'), ['edit', 'submit']],
+    ['submitted', owner, event('submitted'), []],
+    ['approved', owner, event('approved'), ['publish']],
+    ['published', owner, event('published'), ['registrations', 'check_in']],
+    ['cancelled with entries', owner, event('cancelled', toCommittee, 3), ['registrations']],
+    ['cancelled without entries', owner, event('cancelled'), []],
+    ['submitted, its reviewer', committee, event('submitted'), ['approve', 'return']],
+    ['approved, its reviewer', committee, event('approved'), []],
+    ['submitted, district reviewer', xuhui, event('submitted', toXuhui), ['approve', 'return']],
+    ['submitted, other district', changning, event('submitted', toXuhui), []],
+    ['submitted, not routed', committee, event('submitted', null), []],
+    ['published, not owner', committee, event('published', toCommittee, 5), []],
+  ] as const)('%s', (_label, viewer, subject, expected) => {
+    expect(permittedEventActions(viewer, subject)).toEqual(expected);
   });
 });

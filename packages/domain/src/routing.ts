@@ -1,4 +1,5 @@
 import type { AccountType, EventLevel, Section } from './catalogue.js';
+import { isEditable, type EventState } from './lifecycle.js';
 
 /** A level and section pair that an account type may file. */
 export interface FilingScope {
@@ -119,4 +120,45 @@ export function menusFor(accountType: AccountType): MenuKey[] {
   if (REVIEWER_TYPES.includes(accountType)) menus.push('reviews');
   if (files) menus.push('check_in');
   return menus;
+}
+
+/** What a console user may do with one event; the console shows a button for each. */
+export const PERMITTED_EVENT_ACTIONS = [
+  'edit',
+  'submit',
+  'publish',
+  'approve',
+  'return',
+  'registrations',
+  'check_in',
+] as const;
+export type PermittedEventAction = (typeof PERMITTED_EVENT_ACTIONS)[number];
+
+/**
+ * Lists what a console user may do with an event it can see. The owning organisation edits
+ * and submits drafts and returned filings, publishes approved events, reads the entries once
+ * there are any and checks entrants in while the event is published. The reviewer that the
+ * stored route names approves or returns a submitted filing.
+ */
+export function permittedEventActions(
+  viewer: { accountType: AccountType; divisionCode: string; organisationId: string },
+  event: {
+    organisationId: string;
+    state: EventState;
+    route: ReviewRoute | null;
+    registeredCount: number;
+  },
+): PermittedEventAction[] {
+  const actions: PermittedEventAction[] = [];
+  const own = event.organisationId === viewer.organisationId;
+  if (own && isEditable(event.state)) actions.push('edit', 'submit');
+  if (own && event.state === 'approved') actions.push('publish');
+  if (event.state === 'submitted' && event.route !== null && isReviewer(viewer, event.route)) {
+    actions.push('approve', 'return');
+  }
+  if (own && (event.state === 'published' || event.registeredCount > 0)) {
+    actions.push('registrations');
+  }
+  if (own && event.state === 'published') actions.push('check_in');
+  return actions;
 }
