@@ -122,7 +122,7 @@ export function menusFor(accountType: AccountType): MenuKey[] {
   return menus;
 }
 
-/** What a console user may do with one event; the console shows a button for each. */
+/** Actions a console user may take on one event; the console shows a button for each. */
 export const PERMITTED_EVENT_ACTIONS = [
   'edit',
   'submit',
