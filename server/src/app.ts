@@ -19,6 +19,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
+import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
@@ -74,6 +75,15 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
       components: {
         securitySchemes: {
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
+          partnerSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-cl-signature',
+            description:
+              'Base64 HMAC-SHA256, with the credential secret, of method, path with query, ' +
+              'x-cl-timestamp, x-cl-nonce and the hex SHA-256 of the body, joined by line ' +
+              'feeds; send x-cl-key-id, x-cl-timestamp (Unix seconds) and x-cl-nonce too',
+          },
         },
       },
       tags: [
@@ -84,6 +94,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         { name: 'reviews' },
         { name: 'registrations' },
         { name: 'dashboards' },
+        { name: 'partners' },
+        { name: 'partner API' },
         { name: 'operations' },
       ],
     },
@@ -112,6 +124,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(dashboardRoutes);
+  await app.register(partnerRegistryRoutes);
+  await app.register(partnerApiRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

@@ -90,6 +90,8 @@ export interface EventTable {
   cancelled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Id of the last transaction that wrote the row (xid8), the partner sync position. */
+  change_txid: Generated<string>;
 }
 
 export interface RegistrationTable {
@@ -130,6 +132,36 @@ export interface NotificationOutboxTable {
   attempts: Generated<number>;
 }
 
+export interface PartnerTable {
+  id: string;
+  name: string;
+  organisation_id: string;
+  contact_name: string;
+  contact_phone_ciphertext: string;
+  contact_phone_hash: string;
+  contact_phone_masked: string;
+  scopes: string[];
+  rate_limit_per_minute: number;
+  status: Generated<'active' | 'suspended'>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface PartnerCredentialTable {
+  key_id: string;
+  partner_id: string;
+  secret_ciphertext: string;
+  created_at: CreatedAt;
+  /** End of the credential's validity; null while it is the current credential. */
+  expires_at: Timestamp | null;
+}
+
+export interface PartnerNonceTable {
+  key_id: string;
+  nonce: string;
+  seen_at: CreatedAt;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -142,6 +174,9 @@ export interface Database {
   registrations: RegistrationTable;
   audit_log: AuditLogTable;
   notification_outbox: NotificationOutboxTable;
+  partners: PartnerTable;
+  partner_credentials: PartnerCredentialTable;
+  partner_nonces: PartnerNonceTable;
 }
 
 export type EventRow = Selectable<EventTable>;

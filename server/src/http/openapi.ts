@@ -20,7 +20,13 @@ export const ProblemSchema = Type.Object(
   { description: 'Problem details (application/problem+json)' },
 );
 
-const SESSION_PREFIXES = ['/api/console', '/api/reviews', '/api/dashboard', '/api/me'];
+const SESSION_PREFIXES = [
+  '/api/console',
+  '/api/reviews',
+  '/api/dashboard',
+  '/api/me',
+  '/api/operator',
+];
 
 /**
  * Documents the error responses and the session cookie on every route registered after this

@@ -27,6 +27,7 @@ import {
  * `own-session`: the league's business accounts, on their own lists and filings.
  * `scoped-by-event` and `scoped-by-division`: business accounts, within their data scope.
  * `operator` and `security-officer`: that platform role alone.
+ * `partner-signed`: partner platforms by signed request, never a session.
  */
 type RouteClass =
   | 'public'
@@ -35,7 +36,8 @@ type RouteClass =
   | 'scoped-by-event'
   | 'scoped-by-division'
   | 'operator'
-  | 'security-officer';
+  | 'security-officer'
+  | 'partner-signed';
 
 const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/sports': 'public',
@@ -62,6 +64,13 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'GET /api/dashboard': 'scoped-by-division',
+  'GET /api/operator/partners': 'operator',
+  'POST /api/operator/partners': 'operator',
+  'GET /api/operator/partners/:id': 'operator',
+  'PATCH /api/operator/partners/:id': 'operator',
+  'POST /api/operator/partners/:id/credentials': 'operator',
+  'DELETE /api/operator/partners/:id/credentials/:keyId': 'operator',
+  'GET /api/partner/v1/events': 'partner-signed',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
@@ -126,6 +135,7 @@ function isPlatform(caller: Caller): caller is PlatformKey {
 
 /** Which callers each route class admits past the role check. */
 function admits(kind: RouteClass, caller: Caller): boolean {
+  if (kind === 'partner-signed') return false;
   if (caller === 'anonymous') return kind === 'public';
   switch (kind) {
     case 'public':
@@ -385,6 +395,7 @@ const NOT_OWNED: Outcome = { status: 403, code: 'EVT_NOT_OWNED' };
 const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
 const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
 const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
+const SIGNATURE_MISSING: Outcome = { status: 401, code: 'PTN_SIGNATURE_MISSING' };
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -622,6 +633,12 @@ describe('route coverage', () => {
   });
 });
 
+/** The outcome for a caller that a route class does not admit. */
+function rejectionOf(kind: RouteClass, caller: Caller): Outcome {
+  if (kind === 'partner-signed') return SIGNATURE_MISSING;
+  return caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN;
+}
+
 describe('role gate', () => {
   /** A request to the route with placeholders filled; the role check runs before validation. */
   function sample(key: string): InjectOptions {
@@ -637,7 +654,7 @@ describe('role gate', () => {
       for (const caller of CALLERS.filter((c) => !admits(kind, c))) {
         const before = await fingerprint();
         const response = await call(caller, sample(key));
-        const expected = describeOutcome(caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN);
+        const expected = describeOutcome(rejectionOf(kind, caller));
         const actual = describeOutcome(actualOutcome(response));
         if (actual !== expected)
           mismatches.push(`${key} as ${caller}: expected ${expected}, got ${actual}`);
