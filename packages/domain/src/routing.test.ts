@@ -235,7 +235,7 @@ describe('menusFor', () => {
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts'],
+    operator: ['accounts', 'contracts', 'partners'],
     security_officer: ['audit'],
   };
 
@@ -248,6 +248,7 @@ describe('menusFor', () => {
       'check_in',
       'accounts',
       'contracts',
+      'partners',
       'audit',
     ]);
   });
@@ -258,7 +259,7 @@ describe('menusFor', () => {
       const menus = menusFor(accountType);
       const duties = [
         menus.some((menu) => business.has(menu)),
-        menus.includes('accounts') || menus.includes('contracts'),
+        menus.includes('accounts') || menus.includes('contracts') || menus.includes('partners'),
         menus.includes('audit'),
       ].filter(Boolean);
       expect(duties, accountType).toHaveLength(1);

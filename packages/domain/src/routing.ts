@@ -99,6 +99,7 @@ export const MENU_KEYS = [
   'check_in',
   'accounts',
   'contracts',
+  'partners',
   'audit',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
@@ -111,7 +112,7 @@ const REVIEWER_TYPES: readonly AccountType[] = [
 
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
-  if (accountType === 'operator') return ['accounts', 'contracts'];
+  if (accountType === 'operator') return ['accounts', 'contracts', 'partners'];
   if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;

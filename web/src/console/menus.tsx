@@ -1,4 +1,5 @@
 import {
+  ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
   FileProtectOutlined,
@@ -20,6 +21,7 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   check_in: '/check-in',
   accounts: '/accounts',
   contracts: '/contracts',
+  partners: '/partners',
   audit: '/audit',
 };
 
@@ -31,6 +33,7 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   check_in: <ScanOutlined />,
   accounts: <TeamOutlined />,
   contracts: <FileProtectOutlined />,
+  partners: <ApiOutlined />,
   audit: <SafetyCertificateOutlined />,
 };
 
@@ -54,6 +57,8 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '账号管理';
     case 'contracts':
       return '中标合同';
+    case 'partners':
+      return '合作平台';
     case 'audit':
       return '审计日志';
   }
@@ -86,6 +91,7 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/dashboard')) return 'dashboard';
   if (pathname.startsWith('/accounts')) return 'accounts';
   if (pathname.startsWith('/contracts')) return 'contracts';
+  if (pathname.startsWith('/partners')) return 'partners';
   if (pathname.startsWith('/audit')) return 'audit';
   return undefined;
 }

@@ -27,6 +27,9 @@ const LoginPage = lazy(() =>
 const ChangePasswordPage = lazy(() =>
   import('./pages/ChangePasswordPage').then((module) => ({ default: module.ChangePasswordPage })),
 );
+const PartnersPage = lazy(() =>
+  import('./partners/PartnersPage').then((module) => ({ default: module.PartnersPage })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -114,6 +117,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['check_in']}>
                 <CheckInPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'partners',
+            element: (
+              <RequireMenu menus={['partners']}>
+                <PartnersPage />
               </RequireMenu>
             ),
           },
