@@ -21,6 +21,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
+import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);
   await app.register(partnerApiRoutes);
+  await app.register(webhookRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
 import { prepareDatabase } from './startup.js';
+import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
 
@@ -57,8 +58,10 @@ async function main(): Promise<void> {
   const seeded = await prepareDatabase(db, config);
 
   const app = await buildApp(Object.freeze(config), db);
+  const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    stopWebhooks();
     await app.close();
     await db.destroy();
     process.exit(0);

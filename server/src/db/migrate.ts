@@ -6,6 +6,7 @@ import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 import * as platformRoles from './migrations/0004-platform-roles.js';
 import * as partners from './migrations/0011-partners.js';
+import * as webhooks from './migrations/0012-webhooks.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-preset-street-accounts': presetStreetAccounts,
   '0004-platform-roles': platformRoles,
   '0011-partners': partners,
+  '0012-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = {

@@ -162,6 +162,52 @@ export interface PartnerNonceTable {
   seen_at: CreatedAt;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  partner_id: string;
+  url: string;
+  secret_ciphertext: string;
+  actions: string[];
+  status: Generated<'active' | 'disabled'>;
+  disabled_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookEventTable {
+  id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  /** Position of this event among the events of its resource, from 1. */
+  sequence: number;
+  /** League event the resource belongs to, deciding which partners may receive it. */
+  event_id: string | null;
+  organisation_id: string | null;
+  occurred_at: CreatedAt;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_event_id: string;
+  endpoint_id: string;
+  status: Generated<'pending' | 'delivered' | 'abandoned'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_attempt_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -177,6 +223,10 @@ export interface Database {
   partners: PartnerTable;
   partner_credentials: PartnerCredentialTable;
   partner_nonces: PartnerNonceTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }
 
 export type EventRow = Selectable<EventTable>;

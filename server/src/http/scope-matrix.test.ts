@@ -70,6 +70,11 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'PATCH /api/operator/partners/:id': 'operator',
   'POST /api/operator/partners/:id/credentials': 'operator',
   'DELETE /api/operator/partners/:id/credentials/:keyId': 'operator',
+  'GET /api/operator/partners/:id/webhooks': 'operator',
+  'POST /api/operator/partners/:id/webhooks': 'operator',
+  'PATCH /api/operator/partners/:id/webhooks/:endpointId': 'operator',
+  'GET /api/operator/partners/:id/webhook-deliveries': 'operator',
+  'POST /api/operator/partners/:id/webhook-deliveries/:deliveryId/redeliver': 'operator',
   'GET /api/partner/v1/events': 'partner-signed',
 };
 

@@ -436,6 +436,26 @@ describe('event sync', () => {
     }
   }
 
+  /**
+   * Drains until the ids seen include `expected`, polling for up to 10 seconds. The sync
+   * horizon is the oldest transaction of the whole database cluster, so test files running
+   * at the same time on the same PostgreSQL can delay rows that are already committed.
+   */
+  async function drainUntil(cursor: string | undefined, expected: string[]) {
+    const seen: string[] = [];
+    let next = cursor;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const result = await drain(next);
+      seen.push(...result.seen);
+      next = result.cursor;
+      if (expected.every((id) => seen.includes(id)) || Date.now() > deadline) {
+        return { seen, cursor: next };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   async function publish(name: string): Promise<string> {
     const event = await publishNewEvent(ctx.app, bureau, undefined, {
       name,
@@ -449,7 +469,7 @@ describe('event sync', () => {
   it('pages through published events without repeats and resumes after changes', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push(await publish(`同步测试赛事${i}`));
-    const first = await drain();
+    const first = await drainUntil(undefined, ids);
     expect(new Set(first.seen).size).toBe(first.seen.length);
     expect(ids.filter((id) => !first.seen.includes(id))).toEqual([]);
 
@@ -463,7 +483,7 @@ describe('event sync', () => {
       .where('id', '=', ids[2]!)
       .execute();
     const added = await publish('同步测试新增');
-    const second = await drain(first.cursor);
+    const second = await drainUntil(first.cursor, [ids[2]!, added]);
     expect(second.seen).toEqual([ids[2], added]);
   });
 
@@ -471,7 +491,7 @@ describe('event sync', () => {
   it.runIf(process.env.DATABASE_URL)('hides a transaction until it commits', async () => {
     const before = await drain();
     const target = await publish('同步测试事务');
-    const mid = await drain(before.cursor);
+    const mid = await drainUntil(before.cursor, [target]);
     expect(mid.seen).toEqual([target]);
 
     // A writer holds an update open while the partner polls, and a later write commits first.
@@ -495,7 +515,7 @@ describe('event sync', () => {
     expect(whileOpen.seen).toEqual([]);
     release();
     await writer;
-    const afterCommit = await drain(mid.cursor);
+    const afterCommit = await drainUntil(mid.cursor, [target, later]);
     expect(afterCommit.seen).toEqual([target, later]);
   });
 
@@ -531,7 +551,7 @@ describe('event sync', () => {
       },
     });
     expect(bureauDraft.statusCode, bureauDraft.body).toBe(201);
-    const all = await drain(undefined, 100);
+    const all = await drainUntil(undefined, [draft.id]);
     expect(all.seen).toContain(draft.id);
     expect(all.seen).not.toContain(bureauDraft.json<{ id: string }>().id);
   });
@@ -540,11 +560,12 @@ describe('event sync', () => {
     const since = new Date();
     await new Promise((resolve) => setTimeout(resolve, 5));
     const id = await publish('同步测试起点');
-    const response = await page(
-      undefined,
-      50,
-      `&modified_since=${encodeURIComponent(since.toISOString())}`,
-    );
+    const query = `&modified_since=${encodeURIComponent(since.toISOString())}`;
+    let response = await page(undefined, 50, query);
+    for (let tries = 0; response.items.length === 0 && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      response = await page(undefined, 50, query);
+    }
     expect(response.items.map((item) => item.id)).toEqual([id]);
   });
 

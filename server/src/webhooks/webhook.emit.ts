@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import { uuidv7 } from '../shared/ids.js';
+import { isEntryAction, type WebhookAction } from './webhook.catalogue.js';
+
+export interface WebhookEventInput {
+  action: WebhookAction;
+  resourceType: 'event' | 'registration';
+  resourceId: string;
+  /** The league event that the resource is or belongs to. */
+  eventId: string;
+}
+
+/**
+ * Records a webhook event in the caller's transaction, numbered within its resource. It also
+ * queues one delivery per active endpoint that subscribes to the action and whose partner may
+ * see it. Entry actions reach only the partner that owns the event, with `registrations:read`.
+ * Event actions reach the owning partner, and every partner with `events:read` once the event
+ * is published. Returns the webhook event id.
+ */
+export async function emitWebhookEvent(trx: Executor, input: WebhookEventInput): Promise<string> {
+  const id = uuidv7();
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${input.resourceType}:${input.resourceId}`}, 0))`.execute(
+    trx,
+  );
+  const owner = await trx
+    .selectFrom('events')
+    .select(['organisation_id', 'published_at'])
+    .where('id', '=', input.eventId)
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('webhook_events')
+    .values(({ selectFrom }) => ({
+      id,
+      action: input.action,
+      resource_type: input.resourceType,
+      resource_id: input.resourceId,
+      event_id: input.eventId,
+      organisation_id: owner.organisation_id,
+      sequence: selectFrom('webhook_events')
+        .select(sql<number>`coalesce(max(sequence), 0) + 1`.as('next'))
+        .where('resource_type', '=', input.resourceType)
+        .where('resource_id', '=', input.resourceId),
+    }))
+    .execute();
+
+  const entry = isEntryAction(input.action);
+  await trx
+    .insertInto('webhook_deliveries')
+    .columns(['id', 'webhook_event_id', 'endpoint_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhook_endpoints')
+        .innerJoin('partners', 'partners.id', 'webhook_endpoints.partner_id')
+        .select([
+          sql<string>`gen_random_uuid()`.as('id'),
+          sql<string>`${id}::uuid`.as('webhook_event_id'),
+          'webhook_endpoints.id as endpoint_id',
+        ])
+        .where('webhook_endpoints.status', '=', 'active')
+        .where('partners.status', '=', 'active')
+        .where(sql<boolean>`${input.action} = any(webhook_endpoints.actions)`)
+        .where((where) => {
+          const own = where('partners.organisation_id', '=', owner.organisation_id);
+          if (entry)
+            return where.and([own, sql<boolean>`'registrations:read' = any(partners.scopes)`]);
+          const readsEvents = sql<boolean>`'events:read' = any(partners.scopes)`;
+          return owner.published_at === null ? own : where.or([own, readsEvents]);
+        }),
+    )
+    .execute();
+  return id;
+}

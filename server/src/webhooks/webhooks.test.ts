@@ -1,0 +1,501 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { creditCodeCheckCharacter } from '@cityleague/domain';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  as,
+  createAccount,
+  createTestContext,
+  expectProblem,
+  publishNewEvent,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+import { MAX_ATTEMPTS, RETRY_DELAYS_MS, type WebhookAction } from './webhook.catalogue.js';
+import { deliverDue, signWebhook } from './webhook.delivery.js';
+import { emitWebhookEvent } from './webhook.emit.js';
+
+/** Response the receiver sends next, per path. */
+type Behaviour = 'ok' | 'fail' | 'gone' | 'slow';
+
+interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let ctx: TestContext;
+let operator: string;
+let bureau: string;
+let receiver: Server;
+let receiverUrl: string;
+const behaviours = new Map<string, Behaviour>();
+let received: Received[] = [];
+let partnerCount = 0;
+
+function creditCode(n: number): string {
+  const first17 = `91310000MB${String(n).padStart(7, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+async function startReceiver(): Promise<void> {
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      const path = request.url ?? '/';
+      received.push({ path, headers: request.headers, body });
+      const behaviour = behaviours.get(path) ?? 'ok';
+      if (behaviour === 'slow') {
+        setTimeout(() => response.writeHead(200).end('late'), 400).unref();
+        return;
+      }
+      const status = { ok: 200, fail: 500, gone: 410 }[behaviour];
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(`answer ${status}`);
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+}
+
+async function createPartner(scopes: string[]) {
+  partnerCount += 1;
+  const response = await as(
+    ctx.app,
+    operator,
+  )({
+    method: 'POST',
+    url: '/api/operator/partners',
+    payload: {
+      name: `回调测试平台${partnerCount}`,
+      creditCode: creditCode(partnerCount),
+      contactName: '测试联系人',
+      contactPhone: '13800138124',
+      scopes,
+      rateLimitPerMinute: 100,
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ partner: { id: string; organisationId: string } }>().partner;
+}
+
+async function addEndpoint(partnerId: string, path: string, actions: WebhookAction[]) {
+  const response = await as(
+    ctx.app,
+    operator,
+  )({
+    method: 'POST',
+    url: `/api/operator/partners/${partnerId}/webhooks`,
+    payload: { url: `${receiverUrl}${path}`, actions },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ endpoint: { id: string }; secret: string }>();
+}
+
+async function publishEvent(name: string): Promise<string> {
+  const event = await publishNewEvent(ctx.app, bureau, undefined, {
+    name,
+    level: 'district',
+    section: 'brand_event',
+    divisionCode: '310104',
+  });
+  return event.id as string;
+}
+
+function emit(action: WebhookAction, eventId: string, resourceId = eventId) {
+  const resourceType =
+    action.startsWith('event.') || action === 'results.published' ? 'event' : 'registration';
+  return ctx.db
+    .transaction()
+    .execute((trx) => emitWebhookEvent(trx, { action, resourceType, resourceId, eventId }));
+}
+
+async function deliveriesOf(endpointId: string) {
+  return ctx.db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('endpoint_id', '=', endpointId)
+    .orderBy('created_at')
+    .execute();
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await createAccount(ctx.db, {
+    username: 'wh.operator',
+    accountType: 'operator',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'wh.bureau',
+    accountType: 'district_bureau',
+    divisionCode: '310104',
+  });
+  operator = await signIn(ctx.app, 'wh.operator');
+  bureau = await signIn(ctx.app, 'wh.bureau');
+  await startReceiver();
+});
+
+afterAll(async () => {
+  receiver?.close();
+  await ctx?.close();
+});
+
+beforeEach(async () => {
+  received = [];
+  behaviours.clear();
+  // Endpoints and deliveries of earlier tests must not take part in this one.
+  await ctx.db.updateTable('webhook_deliveries').set({ status: 'abandoned' }).execute();
+  await ctx.db.updateTable('webhook_endpoints').set({ status: 'disabled' }).execute();
+});
+
+describe('delivery', () => {
+  it('posts a thin payload signed with the endpoint secret', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint, secret } = await addEndpoint(partner.id, '/signed', ['event.approved']);
+    const eventId = await publishEvent('回调签名赛事');
+    const webhookId = await emit('event.approved', eventId);
+
+    const now = new Date();
+    expect(await deliverDue(ctx.db, ctx.app.cipher, { now })).toBe(1);
+    expect(received).toHaveLength(1);
+    const hit = received[0]!;
+    expect(JSON.parse(hit.body)).toEqual({
+      id: webhookId,
+      action: 'event.approved',
+      resource: { type: 'event', id: eventId },
+      sequence: 1,
+      occurredAt: expect.any(String),
+    });
+    expect(hit.headers['x-cl-webhook-id']).toBe(webhookId);
+    const timestamp = String(hit.headers['x-cl-timestamp']);
+    expect(timestamp).toBe(String(Math.floor(now.getTime() / 1000)));
+    expect(hit.headers['x-cl-signature']).toBe(signWebhook(secret, timestamp, hit.body));
+    expect(hit.headers['x-cl-signature']).not.toBe(signWebhook('another', timestamp, hit.body));
+
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await deliverDue(ctx.db, ctx.app.cipher, { now })).toBe(0);
+  });
+
+  it('numbers the webhook events of each resource from 1', async () => {
+    const first = await publishEvent('回调序号赛事一');
+    const second = await publishEvent('回调序号赛事二');
+    await emit('event.changed', first);
+    await emit('event.changed', first);
+    await emit('event.changed', second);
+    await emit('event.cancelled', first);
+    const rows = await ctx.db
+      .selectFrom('webhook_events')
+      .select(['resource_id', 'sequence', 'action'])
+      .where('resource_id', 'in', [first, second])
+      .orderBy('sequence')
+      .execute();
+    expect(rows.filter((row) => row.resource_id === first).map((row) => row.sequence)).toEqual([
+      1, 2, 3,
+    ]);
+    expect(rows.filter((row) => row.resource_id === second).map((row) => row.sequence)).toEqual([
+      1,
+    ]);
+  });
+
+  it('numbers parallel webhook events of one resource without gaps', async () => {
+    const eventId = await publishEvent('回调并发序号赛事');
+    await Promise.all(Array.from({ length: 10 }, () => emit('event.changed', eventId)));
+    const rows = await ctx.db
+      .selectFrom('webhook_events')
+      .select('sequence')
+      .where('resource_id', '=', eventId)
+      .orderBy('sequence')
+      .execute();
+    expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('writes nothing when the causing transaction rolls back', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/rollback', ['event.changed']);
+    const eventId = await publishEvent('回调回滚赛事');
+    await expect(
+      ctx.db.transaction().execute(async (trx) => {
+        await emitWebhookEvent(trx, {
+          action: 'event.changed',
+          resourceType: 'event',
+          resourceId: eventId,
+          eventId,
+        });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await deliveriesOf(endpoint.id)).toEqual([]);
+  });
+
+  it('retries on the schedule for about three days, then abandons', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/failing', ['event.changed']);
+    behaviours.set('/failing', 'fail');
+    await emit('event.changed', await publishEvent('回调重试赛事'));
+
+    const start = Date.now() + 1000;
+    let clock = start;
+    const attemptTimes: number[] = [];
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Just before the due time nothing is sent.
+      if (attempt > 1) {
+        expect(await deliverDue(ctx.db, ctx.app.cipher, { now: new Date(clock - 1000) })).toBe(0);
+      }
+      expect(await deliverDue(ctx.db, ctx.app.cipher, { now: new Date(clock) })).toBe(1);
+      attemptTimes.push(clock);
+      clock += RETRY_DELAYS_MS[attempt - 1] ?? 0;
+    }
+    expect(await deliverDue(ctx.db, ctx.app.cipher, { now: new Date(clock + 86_400_000) })).toBe(0);
+
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'abandoned', attempts: 12 });
+    const hours = (attemptTimes.at(-1)! - start) / 3_600_000;
+    expect(hours).toBeGreaterThan(66);
+    expect(hours).toBeLessThan(78);
+    const attempts = await ctx.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', '=', delivery!.id)
+      .execute();
+    expect(attempts).toHaveLength(12);
+    expect(attempts.every((attempt) => attempt.status_code === 500)).toBe(true);
+    expect(attempts[0]?.response_excerpt).toBe('answer 500');
+  });
+
+  it('counts a timeout as a failed attempt', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/slow', ['event.changed']);
+    behaviours.set('/slow', 'slow');
+    await emit('event.changed', await publishEvent('回调超时赛事'));
+    const now = new Date();
+    await deliverDue(ctx.db, ctx.app.cipher, { now, timeoutMs: 100 });
+    const [delivery] = await deliverDue(ctx.db, ctx.app.cipher, { now }).then(() =>
+      deliveriesOf(endpoint.id),
+    );
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(new Date(delivery!.next_attempt_at).getTime()).toBe(now.getTime() + RETRY_DELAYS_MS[0]!);
+    const [attempt] = await ctx.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('delivery_id', '=', delivery!.id)
+      .execute();
+    expect(attempt).toMatchObject({ status_code: null, error: 'timed out after 100 ms' });
+  });
+
+  it('disables an endpoint that answers 410 until the operator enables it', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/gone', ['event.changed']);
+    behaviours.set('/gone', 'gone');
+    const eventId = await publishEvent('回调失效赛事');
+    await emit('event.changed', eventId);
+    await deliverDue(ctx.db, ctx.app.cipher);
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'abandoned', attempts: 1 });
+
+    const list = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'GET',
+      url: `/api/operator/partners/${partner.id}/webhooks`,
+    });
+    expect(list.json().items[0]).toMatchObject({ status: 'disabled', disabledReason: 'gone' });
+    await emit('event.changed', eventId);
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(1);
+
+    behaviours.set('/gone', 'ok');
+    const enable = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'PATCH',
+      url: `/api/operator/partners/${partner.id}/webhooks/${endpoint.id}`,
+      payload: { status: 'active' },
+    });
+    expect(enable.json()).toMatchObject({ status: 'active', disabledReason: null });
+    const redeliver = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: `/api/operator/partners/${partner.id}/webhook-deliveries/${delivery!.id}/redeliver`,
+    });
+    expect(redeliver.statusCode, redeliver.body).toBe(204);
+    expect(await deliverDue(ctx.db, ctx.app.cipher)).toBe(1);
+    const log = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'GET',
+      url: `/api/operator/partners/${partner.id}/webhook-deliveries`,
+    });
+    const [entry] = log.json<{ items: { status: string; log: { statusCode: number }[] }[] }>()
+      .items;
+    expect(entry?.status).toBe('delivered');
+    expect(entry?.log.map((attempt) => attempt.statusCode)).toEqual([410, 200]);
+  });
+
+  it('sends each delivery once when two workers run at the same time', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/parallel', ['event.changed']);
+    for (let i = 0; i < 6; i++) await emit('event.changed', await publishEvent(`回调并发赛事${i}`));
+    const now = new Date();
+    const counts = await Promise.all([
+      deliverDue(ctx.db, ctx.app.cipher, { now, limit: 4 }),
+      deliverDue(ctx.db, ctx.app.cipher, { now, limit: 4 }),
+      deliverDue(ctx.db, ctx.app.cipher, { now, limit: 4 }),
+    ]);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(6);
+    const paths = received.filter((hit) => hit.path === '/parallel');
+    expect(paths).toHaveLength(6);
+    const ids = new Set(paths.map((hit) => hit.headers['x-cl-delivery-id']));
+    expect(ids.size).toBe(6);
+    const deliveries = await deliveriesOf(endpoint.id);
+    expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
+  });
+});
+
+describe('fan-out', () => {
+  it('sends entry changes only to the partner that owns the event', async () => {
+    const owner = await createPartner(['events:read', 'registrations:read']);
+    const other = await createPartner(['events:read', 'registrations:read']);
+    const blind = await createPartner(['events:read']);
+    const ownerHook = await addEndpoint(owner.id, '/owner', [
+      'registration.created',
+      'event.changed',
+    ]);
+    const otherHook = await addEndpoint(other.id, '/other', [
+      'registration.created',
+      'event.changed',
+    ]);
+    const blindHook = await addEndpoint(blind.id, '/blind', ['registration.created']);
+    const eventId = await publishEvent('回调归属赛事');
+    await ctx.db
+      .updateTable('events')
+      .set({ organisation_id: owner.organisationId })
+      .where('id', '=', eventId)
+      .execute();
+
+    await emit('registration.created', eventId, '0190f5c2-0000-7000-8000-000000000001');
+    await emit('event.changed', eventId);
+    expect((await deliveriesOf(ownerHook.endpoint.id)).length).toBe(2);
+    expect((await deliveriesOf(otherHook.endpoint.id)).length).toBe(1);
+    expect(await deliveriesOf(blindHook.endpoint.id)).toEqual([]);
+  });
+
+  it('keeps an unpublished event from other partners', async () => {
+    const owner = await createPartner(['events:read']);
+    const other = await createPartner(['events:read']);
+    const ownerHook = await addEndpoint(owner.id, '/draft-owner', ['event.approved']);
+    const otherHook = await addEndpoint(other.id, '/draft-other', ['event.approved']);
+    const eventId = await publishEvent('回调未发布赛事');
+    await ctx.db
+      .updateTable('events')
+      .set({ organisation_id: owner.organisationId, published_at: null, state: 'approved' })
+      .where('id', '=', eventId)
+      .execute();
+    await emit('event.approved', eventId);
+    expect(await deliveriesOf(ownerHook.endpoint.id)).toHaveLength(1);
+    expect(await deliveriesOf(otherHook.endpoint.id)).toEqual([]);
+  });
+
+  it('skips endpoints that do not subscribe and suspended partners', async () => {
+    const partner = await createPartner(['events:read']);
+    const hook = await addEndpoint(partner.id, '/subscribed', ['event.cancelled']);
+    const eventId = await publishEvent('回调订阅赛事');
+    await emit('event.changed', eventId);
+    expect(await deliveriesOf(hook.endpoint.id)).toEqual([]);
+    await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'PATCH',
+      url: `/api/operator/partners/${partner.id}`,
+      payload: { status: 'suspended' },
+    });
+    await emit('event.cancelled', eventId);
+    expect(await deliveriesOf(hook.endpoint.id)).toEqual([]);
+  });
+});
+
+describe('endpoint registry', () => {
+  it.each([
+    ['ftp://127.0.0.1/hook'],
+    ['http://user:secret@127.0.0.1/hook'],
+    ['/relative/hook'],
+    ['http://127.0.0.1/hook#fragment'],
+  ])('rejects %s', async (url) => {
+    const partner = await createPartner(['events:read']);
+    const response = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: `/api/operator/partners/${partner.id}/webhooks`,
+      payload: { url, actions: ['event.changed'] },
+    });
+    expectProblem(response, 400, 'WHK_INVALID_URL');
+  });
+
+  it('rejects an unknown action and an unknown partner', async () => {
+    const partner = await createPartner(['events:read']);
+    const bad = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: `/api/operator/partners/${partner.id}/webhooks`,
+      payload: { url: `${receiverUrl}/x`, actions: ['event.deleted'] },
+    });
+    expectProblem(bad, 400, 'VALIDATION_FAILED');
+    const missing = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: '/api/operator/partners/0190f5c2-0000-7000-8000-000000000000/webhooks',
+      payload: { url: `${receiverUrl}/x`, actions: ['event.changed'] },
+    });
+    expectProblem(missing, 404, 'PTN_NOT_FOUND');
+  });
+
+  it("rejects redelivering another partner's delivery", async () => {
+    const partner = await createPartner(['events:read']);
+    const other = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/mine', ['event.changed']);
+    await emit('event.changed', await publishEvent('回调越权赛事'));
+    const [delivery] = await deliveriesOf(endpoint.id);
+    const response = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: `/api/operator/partners/${other.id}/webhook-deliveries/${delivery!.id}/redeliver`,
+    });
+    expectProblem(response, 404, 'WHK_DELIVERY_NOT_FOUND');
+  });
+
+  it('stores the secret encrypted and shows it once', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint, secret } = await addEndpoint(partner.id, '/secret', ['event.changed']);
+    expect(secret).toMatch(/^whsec_/);
+    const row = await ctx.db
+      .selectFrom('webhook_endpoints')
+      .select('secret_ciphertext')
+      .where('id', '=', endpoint.id)
+      .executeTakeFirstOrThrow();
+    expect(row.secret_ciphertext).not.toContain(secret);
+    const list = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'GET',
+      url: `/api/operator/partners/${partner.id}/webhooks`,
+    });
+    expect(list.body).not.toContain(secret);
+  });
+});
