@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { accountRoutes } from './accounts/account.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
+import { citizenRoutes } from './citizens/citizen.routes.js';
 import type { Config } from './config.js';
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
 import { isReachable, type Db } from './db/database.js';
@@ -19,6 +20,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
+import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
@@ -74,11 +76,13 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
       components: {
         securitySchemes: {
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
+          citizenSessionCookie: { type: 'apiKey', in: 'cookie', name: 'csid' },
         },
       },
       tags: [
         { name: 'divisions' },
         { name: 'accounts' },
+        { name: 'citizens' },
         { name: 'events' },
         { name: 'console' },
         { name: 'reviews' },
@@ -112,6 +116,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(dashboardRoutes);
+  await app.register(citizenRoutes);
+  if (config.env !== 'production') await app.register(devSmsRoutes);
   await installWeb(app, config.webDir);
   return app;
 }
