@@ -143,16 +143,16 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['citizens'],
         summary: 'Replace the citizen profile: real name, ID number, gender and birth date',
         description:
-          'idNumber absent keeps the stored ID number, null removes it, a string replaces it ' +
-          'and needs idConsent true. Gender and birth date come from the ID number when one is ' +
+          'idNumber absent keeps the stored ID number, null (or an empty string) removes it, ' +
+          'a string replaces it and needs idConsent true. Gender and birth date come from the ID number when one is ' +
           'stored; values that contradict it are rejected.',
         body: Type.Object(
           {
             realName: Type.String({ maxLength: 64 }),
-            idNumber: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+            idNumber: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 32 })])),
             idConsent: Type.Optional(Type.Boolean()),
-            gender: Type.Optional(Type.Union([StringEnum(GENDERS), Type.Null()])),
-            birthDate: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
+            gender: Type.Optional(Type.Union([Type.Null(), StringEnum(GENDERS)])),
+            birthDate: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 10 })])),
           },
           { additionalProperties: false },
         ),

@@ -27,9 +27,12 @@ import {
  * `own-session`: the league's business accounts, on their own lists and filings.
  * `scoped-by-event` and `scoped-by-division`: business accounts, within their data scope.
  * `operator` and `security-officer`: that platform role alone.
+ * `citizen-session`: a citizen signed in with an SMS code (the `csid` cookie); no console
+ * account has one, so every console caller gets 401 CIT_SESSION_REQUIRED.
  */
 type RouteClass =
   | 'public'
+  | 'citizen-session'
   | 'any-session'
   | 'own-session'
   | 'scoped-by-event'
@@ -62,6 +65,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'GET /api/dashboard': 'scoped-by-division',
+  'POST /api/citizen/sms-codes': 'public',
+  'POST /api/citizen/session': 'public',
+  'DELETE /api/citizen/session': 'public',
+  'GET /api/citizen/me': 'citizen-session',
+  'PUT /api/citizen/profile': 'citizen-session',
+  'GET /api/dev/sms': 'public',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
@@ -131,6 +140,9 @@ function admits(kind: RouteClass, caller: Caller): boolean {
     case 'public':
     case 'any-session':
       return true;
+    case 'citizen-session':
+      // A console session, platform roles included, is not a citizen session.
+      return false;
     case 'operator':
       return caller === 'operator';
     case 'security-officer':
@@ -385,6 +397,7 @@ const NOT_OWNED: Outcome = { status: 403, code: 'EVT_NOT_OWNED' };
 const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
 const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
 const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
+const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' };
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -524,12 +537,16 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-/** Fingerprints every row that an event route could write: events, registrations, audit, outbox. */
+/**
+ * Fingerprints every row that an event or citizen route could write: events, registrations,
+ * citizens, audit, outbox.
+ */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
     select concat_ws(' ',
       (select md5(coalesce(string_agg(e::text, '|' order by e.id), '')) from events e),
       (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from registrations r),
+      (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from citizens c),
       (select count(*) from audit_log),
       (select count(*) from notification_outbox)) as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
@@ -637,7 +654,13 @@ describe('role gate', () => {
       for (const caller of CALLERS.filter((c) => !admits(kind, c))) {
         const before = await fingerprint();
         const response = await call(caller, sample(key));
-        const expected = describeOutcome(caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN);
+        const expected = describeOutcome(
+          kind === 'citizen-session'
+            ? NO_CITIZEN_SESSION
+            : caller === 'anonymous'
+              ? NO_SESSION
+              : ROLE_FORBIDDEN,
+        );
         const actual = describeOutcome(actualOutcome(response));
         if (actual !== expected)
           mismatches.push(`${key} as ${caller}: expected ${expected}, got ${actual}`);
