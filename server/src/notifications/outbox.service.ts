@@ -63,7 +63,7 @@ export async function dispatchOutbox(deps: DispatchDependencies): Promise<Dispat
       }
       await provider.send(composed.send);
       await repository.markSent(db, row.id, composed.sentPayload);
-      log.info({ ...fields, provider: provider.name }, 'outbox notification sent');
+      log.debug({ ...fields, provider: provider.name }, 'outbox notification sent');
       result.sent += 1;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -99,7 +99,7 @@ export function startOutboxDispatcher(
     running = dispatchOutbox(deps).then(
       (result) => {
         if (result.sent + result.failed + result.abandoned > 0) {
-          deps.log.debug({ ...result }, 'outbox batch done');
+          deps.log.info({ ...result }, 'outbox batch done');
         }
       },
       (error: unknown) => deps.log.error({ err: error }, 'outbox batch failed'),
