@@ -14,7 +14,7 @@ declare module 'fastify' {
 
 /**
  * Loads the citizen of the `csid` cookie, as an onRequest hook that runs before body parsing
- * and validation; a missing, expired or revoked session gets CIT_SESSION_REQUIRED.
+ * and validation. A missing, expired or revoked session gets CIT_SESSION_REQUIRED.
  */
 export async function requireCitizen(request: FastifyRequest, _reply: FastifyReply) {
   const token = request.cookies[CITIZEN_SESSION_COOKIE];

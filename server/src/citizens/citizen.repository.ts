@@ -1,7 +1,7 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type UpdateObject } from 'kysely';
 
 import type { Executor } from '../db/database.js';
-import type { CitizenTable } from '../db/schema.js';
+import type { CitizenTable, Database } from '../db/schema.js';
 
 /** Inserts a citizen unless one with the number exists; returns the id of either. */
 export async function findOrInsertCitizen(
@@ -42,7 +42,11 @@ export async function findCitizen(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
-export async function updateCitizen(db: Executor, id: string, changes: Updateable<CitizenTable>) {
+export async function updateCitizen(
+  db: Executor,
+  id: string,
+  changes: UpdateObject<Database, 'citizens'>,
+) {
   await db
     .updateTable('citizens')
     .set({ ...changes, updated_at: sql`now()` })

@@ -8,6 +8,8 @@ import {
   maskResidentId,
 } from '@cityleague/domain';
 
+import { sql } from 'kysely';
+
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import { throwIfFieldErrors, withFieldErrors, type FieldError } from '../http/problem.js';
@@ -157,8 +159,8 @@ export async function profileOf(
 
 /**
  * Profile input. `idNumber` absent keeps the stored ID number, null removes it, and a string
- * replaces it; storing one needs `idConsent: true`. Gender and birth date follow from an ID
- * number, so with one stored they may only repeat what it says.
+ * replaces it, which needs `idConsent: true`. Gender and birth date follow from an ID number,
+ * so while one is stored they may only repeat what it encodes.
  */
 export interface ProfileInput {
   realName: string;
@@ -208,12 +210,12 @@ function resolveIdentity(
     idNumber = input.idNumber;
   }
 
-  const keepsStoredId = idNumber === undefined && stored.hasIdNumber;
-  const fromId = idNumber
-    ? { gender: idNumber.sex, birthDate: idNumber.birthDate }
-    : keepsStoredId
-      ? { gender: stored.gender, birthDate: stored.birthDate }
-      : undefined;
+  // Gender and birth date that the new or the kept ID number fixes, if there is one.
+  let fromId: { gender: Gender | null; birthDate: string | null } | undefined;
+  if (idNumber) fromId = { gender: idNumber.sex, birthDate: idNumber.birthDate };
+  else if (idNumber === undefined && stored.hasIdNumber) {
+    fromId = { gender: stored.gender, birthDate: stored.birthDate };
+  }
 
   const errors: FieldError[] = [];
   if (typeof input.birthDate === 'string' && !checkBirthDate(input.birthDate)) {
@@ -243,7 +245,34 @@ function resolveIdentity(
   return { idNumber, gender: input.gender ?? null, birthDate: input.birthDate ?? null };
 }
 
-/** Replaces a signed-in citizen's profile; personal data is stored encrypted beside its hash. */
+function idNumberChange(idNumber: IdentityFields['idNumber']): 'kept' | 'stored' | 'removed' {
+  if (idNumber === undefined) return 'kept';
+  return idNumber === null ? 'removed' : 'stored';
+}
+
+/** Returns the ID number columns to write: none to keep it, nulls to remove it, or a new one. */
+function idNumberColumns(cipher: PersonalDataCipher, idNumber: IdentityFields['idNumber']) {
+  if (idNumber === undefined) return {};
+  if (idNumber === null) {
+    return {
+      id_number_ciphertext: null,
+      id_number_hash: null,
+      id_number_masked: null,
+      id_consent_at: null,
+    };
+  }
+  return {
+    id_number_ciphertext: cipher.encrypt(idNumber.id),
+    id_number_hash: cipher.hash(idNumber.id),
+    id_number_masked: maskResidentId(idNumber.id),
+    id_consent_at: sql<Date>`now()`,
+  };
+}
+
+/**
+ * Replaces a signed-in citizen's profile. The name and ID number are stored encrypted beside
+ * their masked forms, and the ID number beside its hash too.
+ */
 export async function updateProfile(
   db: Db,
   cipher: PersonalDataCipher,
@@ -266,22 +295,7 @@ export async function updateProfile(
       hasIdNumber: current.id_number_ciphertext !== null,
     });
 
-    const idChanges =
-      identity.idNumber === undefined
-        ? {}
-        : identity.idNumber === null
-          ? {
-              id_number_ciphertext: null,
-              id_number_hash: null,
-              id_number_masked: null,
-              id_consent_at: null,
-            }
-          : {
-              id_number_ciphertext: cipher.encrypt(identity.idNumber.id),
-              id_number_hash: cipher.hash(identity.idNumber.id),
-              id_number_masked: maskResidentId(identity.idNumber.id),
-              id_consent_at: new Date(),
-            };
+    const idChanges = idNumberColumns(cipher, identity.idNumber);
     await repository.updateCitizen(trx, citizenId, {
       real_name_ciphertext: cipher.encrypt(name.value),
       real_name_masked: maskName(name.value),
@@ -295,10 +309,7 @@ export async function updateProfile(
       action: 'citizen.profile_updated',
       entityType: 'citizen',
       entityId: citizenId,
-      detail: {
-        idNumber:
-          identity.idNumber === undefined ? 'kept' : identity.idNumber ? 'stored' : 'removed',
-      },
+      detail: { idNumber: idNumberChange(identity.idNumber) },
     });
   });
   return profileOf(db, cipher, citizenId);

@@ -49,7 +49,7 @@ export async function insertCode(
     .execute();
 }
 
-/** The newest code of a number: the only one that can still sign in. */
+/** Selects the id of a number's newest code, the only one that can still sign in. */
 function latestCodeId(db: Executor, phoneHash: string) {
   return db
     .selectFrom('sms_codes')
@@ -63,7 +63,7 @@ function latestCodeId(db: Executor, phoneHash: string) {
 /**
  * Consumes the number's newest code when it matches, is unexpired, unused and not burnt. The
  * conditional update is the single-use guard: of two parallel calls, the second waits for the
- * first's row lock, then sees `consumed_at` set and matches nothing.
+ * first's row lock, then finds `consumed_at` set and matches nothing.
  */
 export async function consumeCode(
   db: Executor,

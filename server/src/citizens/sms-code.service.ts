@@ -108,7 +108,7 @@ async function checkLimit(
 }
 
 /**
- * Decrypts the number and code of a queued code SMS, or says why it is no longer worth
+ * Decrypts the number and code of a queued code SMS, or returns why it is no longer worth
  * sending (expired, used or burnt).
  */
 export async function smsCodeDelivery(

@@ -14,7 +14,7 @@ import {
 let ctx: TestContext;
 let nextAddress = 1;
 
-/** A fresh client address per test, so that the per-address limit of one test spares the rest. */
+/** Returns a fresh client address, so that one test's per-address limit spares the others. */
 function address(): string {
   nextAddress += 1;
   return `192.0.2.${nextAddress}`;

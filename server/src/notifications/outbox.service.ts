@@ -3,12 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import * as repository from './outbox.repository.js';
-import { SMS_COMPOSERS } from './sms-messages.js';
+import { SMS_COMPOSERS, type Composed } from './sms-messages.js';
 import type { SmsProvider } from './sms-provider.js';
 
 /** Attempts after which a failing row is abandoned. */
 export const OUTBOX_MAX_ATTEMPTS = 8;
-/** Delay before the first retry; each further retry doubles it, up to OUTBOX_MAX_RETRY_SECONDS. */
+/** Delay before the first retry. Each further retry doubles it, up to OUTBOX_MAX_RETRY_SECONDS. */
 export const OUTBOX_FIRST_RETRY_SECONDS = 30;
 export const OUTBOX_MAX_RETRY_SECONDS = 3600;
 /** How long a claimed row stays hidden from other dispatchers while it is being sent. */
@@ -51,7 +51,7 @@ export async function dispatchOutbox(deps: DispatchDependencies): Promise<Dispat
 
   for (const row of claimed) {
     const fields = { outboxId: row.id, kind: row.kind, attempts: row.attempts };
-    let composed: Awaited<ReturnType<NonNullable<(typeof SMS_COMPOSERS)[string]>>> | undefined;
+    let composed: Composed | undefined;
     try {
       composed = await SMS_COMPOSERS[row.kind]?.(db, cipher, row.payload);
       if (!composed) continue;

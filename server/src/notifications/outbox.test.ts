@@ -68,7 +68,7 @@ class RecordingProvider implements SmsProvider {
   }
 }
 
-/** A logger that keeps every call, to check what the dispatcher writes to the log. */
+/** Creates a logger that keeps every call, to check what the dispatcher writes to the log. */
 function recordingLogger(lines: unknown[]): FastifyBaseLogger {
   const record =
     (level: string) =>

@@ -10,7 +10,7 @@ import type { SmsMessage } from './sms-provider.js';
 
 const SIGNATURE = '【城市业余联赛】';
 
-/** What to do with an outbox row: send this SMS, or drop the row for the reason given. */
+/** Outcome of composing an outbox row: an SMS to send, or the reason to drop the row. */
 export type Composed =
   | { send: SmsMessage; sentPayload: Record<string, unknown> }
   | { drop: string; sentPayload: Record<string, unknown> };

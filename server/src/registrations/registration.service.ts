@@ -136,7 +136,7 @@ export async function register(
   }
 }
 
-/** What the confirmation SMS of one registration says and where it goes. */
+/** Recipient and content of the confirmation SMS of one registration. */
 export interface ConfirmationSms {
   phone: string;
   eventName: string;

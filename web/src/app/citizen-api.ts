@@ -47,7 +47,7 @@ export function saveProfile(input: ProfileInput) {
   return api<CitizenProfile>('/api/citizen/profile', { method: 'PUT', body: input });
 }
 
-/** Loads the signed-in citizen; resolves to null when nobody is signed in on this device. */
+/** Loads the signed-in citizen; resolves to null when no citizen is signed in on this device. */
 async function fetchCitizen(): Promise<CitizenProfile | null> {
   try {
     return await api<CitizenProfile>('/api/citizen/me');

@@ -28,7 +28,7 @@ interface ProfileValues {
   birthDate?: string;
 }
 
-/** What happens to a stored ID number on save. */
+/** Fate of a stored ID number on save: kept, replaced by a typed one, or removed. */
 type IdAction = 'keep' | 'replace' | 'remove';
 
 const ID_PROBLEMS: Record<string, string> = {
