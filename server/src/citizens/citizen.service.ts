@@ -181,6 +181,11 @@ function checkBirthDate(value: string): boolean {
   return value >= '1900-01-01' && value <= today;
 }
 
+function idNumberMessage(reason: string, position: number | undefined): string {
+  const where = position === undefined ? '' : ` at character ${position}`;
+  return `is not a valid resident ID number (${reason}${where})`;
+}
+
 interface IdentityFields {
   idNumber: { id: string; birthDate: string; sex: Gender } | null | undefined;
   gender: Gender | null;
@@ -200,7 +205,7 @@ function resolveIdentity(
         {
           field: 'idNumber',
           code: checked.reason,
-          message: `ID number problem: ${checked.reason}${checked.position ? ` at character ${checked.position}` : ''}`,
+          message: idNumberMessage(checked.reason, checked.position),
         },
       ]);
     }
@@ -282,7 +287,7 @@ export async function updateProfile(
   const name = checkPersonName(input.realName);
   if (!name.ok) {
     throw withFieldErrors(new CitizenInvalidName(), [
-      { field: 'realName', code: name.reason, message: `real name problem: ${name.reason}` },
+      { field: 'realName', code: name.reason, message: `is invalid (${name.reason})` },
     ]);
   }
 

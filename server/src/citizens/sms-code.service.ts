@@ -24,7 +24,11 @@ export function normalisePhone(input: string): string {
   const checked = checkMobile(input);
   if (checked.ok) return checked.value;
   throw withFieldErrors(new CitizenInvalidPhone(), [
-    { field: 'phone', code: checked.reason, message: `mobile number problem: ${checked.reason}` },
+    {
+      field: 'phone',
+      code: checked.reason,
+      message: `is not a valid mainland mobile number (${checked.reason})`,
+    },
   ]);
 }
 
@@ -34,6 +38,7 @@ export function normaliseCode(input: string): string | undefined {
   return /^\d{6}$/.test(code) ? code : undefined;
 }
 
+/** Computes the stored keyed hash of a code, bound to the number it was sent to. */
 export function codeHashOf(cipher: PersonalDataCipher, phoneHash: string, code: string): string {
   return cipher.hash(`sms-code:${phoneHash}:${code}`);
 }
