@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { accountRoutes } from './accounts/account.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
+import { citizenRoutes } from './citizens/citizen.routes.js';
 import type { Config } from './config.js';
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
 import { isReachable, type Db } from './db/database.js';
@@ -20,6 +21,7 @@ import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
+import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
@@ -85,11 +87,13 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
               'x-cl-timestamp, x-cl-nonce and the hex SHA-256 of the body, joined by line ' +
               'feeds; send x-cl-key-id, x-cl-timestamp (Unix seconds) and x-cl-nonce too',
           },
+          citizenSessionCookie: { type: 'apiKey', in: 'cookie', name: 'csid' },
         },
       },
       tags: [
         { name: 'divisions' },
         { name: 'accounts' },
+        { name: 'citizens' },
         { name: 'events' },
         { name: 'console' },
         { name: 'reviews' },
@@ -128,6 +132,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(partnerRegistryRoutes);
   await app.register(partnerApiRoutes);
   await app.register(webhookRoutes);
+  await app.register(citizenRoutes);
+  if (config.env !== 'production') await app.register(devSmsRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

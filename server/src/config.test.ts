@@ -10,6 +10,12 @@ import { ConfigError, loadConfig } from './config.js';
 // loadConfig reads no database, so these tests need no test context.
 const KEY = randomBytes(32);
 const KEY_BASE64 = KEY.toString('base64');
+/** The SMS settings that production needs, since it rejects the development provider. */
+const PRODUCTION_SMS = {
+  SMS_PROVIDER: 'http',
+  SMS_HTTP_URL: 'https://sms.example.test/send',
+  SMS_HTTP_TOKEN: 'gateway-token',
+};
 
 let dataDir: string;
 
@@ -63,7 +69,7 @@ describe('loadConfig', () => {
   });
 
   it('rejects production without DATA_KEY', () => {
-    expect(problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir, ...PRODUCTION_SMS })).toEqual([
       'DATA_KEY is required in production',
     ]);
     expect(existsSync(join(dataDir, 'dev-data-key'))).toBe(false);
@@ -77,6 +83,8 @@ describe('loadConfig', () => {
     ['SESSION_HOURS', '73', 'SESSION_HOURS must be an integer from 1 to 72, got "73"'],
     ['SEED_DEMO', 'maybe', 'SEED_DEMO must be true, false or accounts, got "maybe"'],
     ['TRUST_PROXY', '2', 'TRUST_PROXY must be true or false, got "2"'],
+    ['SMS_PROVIDER', 'aliyun', 'SMS_PROVIDER must be development or http, got "aliyun"'],
+    ['OUTBOX_POLL_SECONDS', '0', 'OUTBOX_POLL_SECONDS must be an integer from 1 to 300, got "0"'],
     [
       'DATABASE_URL',
       'postgres:/missing-slash',
@@ -99,6 +107,10 @@ describe('loadConfig', () => {
       TRUST_PROXY: 'yes',
       SEED_DEMO: 'accounts',
       WEB_DIR: 'web-build',
+      SMS_PROVIDER: 'http',
+      SMS_HTTP_URL: 'https://sms.example.test/send',
+      SMS_HTTP_TOKEN: 'gateway-token',
+      OUTBOX_POLL_SECONDS: '10',
     });
     expect(config).toEqual({
       env: 'production',
@@ -113,6 +125,10 @@ describe('loadConfig', () => {
       trustProxy: true,
       seedDemo: 'accounts',
       webDir: resolve('web-build'),
+      smsProvider: 'http',
+      smsHttpUrl: 'https://sms.example.test/send',
+      smsHttpToken: 'gateway-token',
+      outboxPollSeconds: 10,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -130,11 +146,49 @@ describe('loadConfig', () => {
       trustProxy: false,
       seedDemo: 'league',
       webDir: undefined,
+      smsProvider: 'development',
+      smsHttpUrl: undefined,
+      smsHttpToken: undefined,
+      outboxPollSeconds: 2,
     });
   });
 
+  it('requires a real SMS provider in production', () => {
+    const production = { NODE_ENV: 'production', DATA_KEY: KEY_BASE64 };
+    expect(problemsOf(production)).toEqual([
+      'SMS_PROVIDER is required in production: set it to http with SMS_HTTP_URL',
+    ]);
+    expect(problemsOf({ ...production, SMS_PROVIDER: 'development' })).toEqual([
+      'SMS_PROVIDER=development sends no SMS and is not allowed in production',
+    ]);
+    expect(problemsOf({ ...production, SMS_PROVIDER: 'http' })).toEqual([
+      'SMS_HTTP_URL is required when SMS_PROVIDER is http',
+      'SMS_HTTP_TOKEN is required when SMS_PROVIDER is http',
+    ]);
+    expect(
+      problemsOf({
+        ...production,
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL: 'http://sms.example.test/send',
+        SMS_HTTP_TOKEN: 'token',
+      }),
+    ).toEqual(['SMS_HTTP_URL must use https:// in production']);
+    expect(loadConfig({ ...production, ...PRODUCTION_SMS }).smsProvider).toBe('http');
+  });
+
+  it('rejects an SMS gateway address that is not a URL', () => {
+    expect(
+      problemsOf({
+        DATA_KEY: KEY_BASE64,
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL: 'sms.example.test',
+        SMS_HTTP_TOKEN: 'token',
+      }),
+    ).toEqual(['SMS_HTTP_URL must be an http:// or https:// URL']);
+  });
+
   it('seeds no demo in production by default', () => {
-    const config = loadConfig({ NODE_ENV: 'production', DATA_KEY: KEY_BASE64 });
+    const config = loadConfig({ NODE_ENV: 'production', DATA_KEY: KEY_BASE64, ...PRODUCTION_SMS });
     expect(config.seedDemo).toBe('none');
     expect(config.host).toBe('0.0.0.0');
     expect(config.logLevel).toBe('info');

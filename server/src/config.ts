@@ -22,6 +22,14 @@ export interface Config {
   readonly seedDemo: 'league' | 'accounts' | 'none';
   /** Folder of the built web apps, or undefined to serve the API alone. */
   readonly webDir: string | undefined;
+  /** Where outbox SMS go: a table read by GET /api/dev/sms, or an HTTP gateway. */
+  readonly smsProvider: 'development' | 'http';
+  /** Gateway URL that receives each SMS as a JSON POST when smsProvider is http. */
+  readonly smsHttpUrl: string | undefined;
+  /** Bearer token sent to the SMS gateway. */
+  readonly smsHttpToken: string | undefined;
+  /** Seconds between two polls of the notification outbox. */
+  readonly outboxPollSeconds: number;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -99,6 +107,36 @@ function developmentKey(dataDir: string): Buffer {
   return key;
 }
 
+function parseSms(environment: NodeJS.ProcessEnv, env: Config['env'], problems: string[]) {
+  const raw = environment.SMS_PROVIDER || undefined;
+  let provider: Config['smsProvider'] = 'development';
+  if (raw === undefined) {
+    if (env === 'production') {
+      problems.push('SMS_PROVIDER is required in production: set it to http with SMS_HTTP_URL');
+    }
+  } else if (raw === 'http' || raw === 'development') {
+    provider = raw;
+  } else {
+    problems.push(`SMS_PROVIDER must be development or http, got "${raw}"`);
+  }
+  if (provider === 'development' && raw !== undefined && env === 'production') {
+    problems.push('SMS_PROVIDER=development sends no SMS and is not allowed in production');
+  }
+
+  const url = environment.SMS_HTTP_URL || undefined;
+  const token = environment.SMS_HTTP_TOKEN || undefined;
+  if (provider === 'http') {
+    if (url === undefined) problems.push('SMS_HTTP_URL is required when SMS_PROVIDER is http');
+    else if (!/^https?:\/\/[^/\s]+/.test(url)) {
+      problems.push('SMS_HTTP_URL must be an http:// or https:// URL');
+    } else if (env === 'production' && !url.startsWith('https://')) {
+      problems.push('SMS_HTTP_URL must use https:// in production');
+    }
+    if (token === undefined) problems.push('SMS_HTTP_TOKEN is required when SMS_PROVIDER is http');
+  }
+  return { smsProvider: provider, smsHttpUrl: url, smsHttpToken: token };
+}
+
 /** Validates the environment and returns the frozen configuration, or throws ConfigError. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -144,6 +182,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const seedDemo = parseSeedDemo(environment.SEED_DEMO, env, problems);
   const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
   const webDir = environment.WEB_DIR ? resolve(environment.WEB_DIR) : undefined;
+  const sms = parseSms(environment, env, problems);
+  const outboxPollSeconds = parseInteger(
+    environment.OUTBOX_POLL_SECONDS,
+    'OUTBOX_POLL_SECONDS',
+    2,
+    [1, 300],
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -159,5 +205,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy,
     seedDemo,
     webDir,
+    ...sms,
+    outboxPollSeconds,
   });
 }

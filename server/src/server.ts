@@ -5,6 +5,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
+import { startOutboxDispatcher } from './notifications/outbox.service.js';
+import { createSmsProvider } from './notifications/sms-provider.js';
 import { prepareDatabase } from './startup.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
@@ -59,9 +61,19 @@ async function main(): Promise<void> {
 
   const app = await buildApp(Object.freeze(config), db);
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
+  const dispatcher = startOutboxDispatcher(
+    {
+      db,
+      cipher: app.cipher,
+      provider: createSmsProvider(config, db, app.cipher),
+      log: app.log.child({ component: 'outbox' }),
+    },
+    config.outboxPollSeconds,
+  );
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     stopWebhooks();
+    await dispatcher.stop();
     await app.close();
     await db.destroy();
     process.exit(0);
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+    await dispatcher.stop();
     await db.destroy();
     process.exit(1);
   }

@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 import * as platformRoles from './migrations/0004-platform-roles.js';
+import * as citizens from './migrations/0006-citizens.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-password-security': passwordSecurity,
   '0003-preset-street-accounts': presetStreetAccounts,
   '0004-platform-roles': platformRoles,
+  '0006-citizens': citizens,
   '0011-partners': partners,
   '0012-webhooks': webhooks,
 };

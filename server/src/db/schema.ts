@@ -130,6 +130,58 @@ export interface NotificationOutboxTable {
   payload: ColumnType<Record<string, unknown>, string, string>;
   sent_at: Timestamp | null;
   attempts: Generated<number>;
+  /** Earliest time of the next delivery attempt; a claimed row's lease ends here too. */
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  /** Set when the row will never be sent: too many failures or a message that went stale. */
+  abandoned_at: Timestamp | null;
+}
+
+export interface CitizenTable {
+  id: string;
+  phone_ciphertext: string;
+  phone_hash: string;
+  phone_masked: string;
+  real_name_ciphertext: string | null;
+  real_name_masked: string | null;
+  id_number_ciphertext: string | null;
+  id_number_hash: string | null;
+  id_number_masked: string | null;
+  id_consent_at: Timestamp | null;
+  gender: 'male' | 'female' | null;
+  /** Calendar date; read it as `birth_date::text` (YYYY-MM-DD) to avoid time zone shifts. */
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CitizenSessionTable {
+  /** SHA-256 of the cookie token. */
+  id: string;
+  citizen_id: string;
+  ip: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SmsCodeTable {
+  id: string;
+  phone_hash: string;
+  code_hash: string;
+  ip: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  failed_attempts: Generated<number>;
+}
+
+export interface DevSmsMessageTable {
+  id: string;
+  phone_hash: string;
+  phone_masked: string;
+  text: string;
+  sent_at: CreatedAt;
 }
 
 export interface PartnerTable {
@@ -227,6 +279,10 @@ export interface Database {
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  citizens: CitizenTable;
+  citizen_sessions: CitizenSessionTable;
+  sms_codes: SmsCodeTable;
+  dev_sms_messages: DevSmsMessageTable;
 }
 
 export type EventRow = Selectable<EventTable>;

@@ -28,9 +28,12 @@ import {
  * `scoped-by-event` and `scoped-by-division`: business accounts, within their data scope.
  * `operator` and `security-officer`: that platform role alone.
  * `partner-signed`: partner platforms by signed request, never a session.
+ * `citizen-session`: a citizen signed in with an SMS code (the `csid` cookie); no console
+ * account has one, so every console caller gets 401 CIT_SESSION_REQUIRED.
  */
 type RouteClass =
   | 'public'
+  | 'citizen-session'
   | 'any-session'
   | 'own-session'
   | 'scoped-by-event'
@@ -76,6 +79,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/operator/partners/:id/webhook-deliveries': 'operator',
   'POST /api/operator/partners/:id/webhook-deliveries/:deliveryId/redeliver': 'operator',
   'GET /api/partner/v1/events': 'partner-signed',
+  'POST /api/citizen/sms-codes': 'public',
+  'POST /api/citizen/session': 'public',
+  'DELETE /api/citizen/session': 'public',
+  'GET /api/citizen/me': 'citizen-session',
+  'PUT /api/citizen/profile': 'citizen-session',
+  'GET /api/dev/sms': 'public',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
@@ -146,6 +155,9 @@ function admits(kind: RouteClass, caller: Caller): boolean {
     case 'public':
     case 'any-session':
       return true;
+    case 'citizen-session':
+      // A console session, platform roles included, is not a citizen session.
+      return false;
     case 'operator':
       return caller === 'operator';
     case 'security-officer':
@@ -401,6 +413,7 @@ const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
 const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
 const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
 const SIGNATURE_MISSING: Outcome = { status: 401, code: 'PTN_SIGNATURE_MISSING' };
+const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' };
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -540,12 +553,16 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-/** Fingerprints every row that an event route could write: events, registrations, audit, outbox. */
+/**
+ * Fingerprints every row that an event or citizen route could write: events, registrations,
+ * citizens, audit, outbox.
+ */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
     select concat_ws(' ',
       (select md5(coalesce(string_agg(e::text, '|' order by e.id), '')) from events e),
       (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from registrations r),
+      (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from citizens c),
       (select count(*) from audit_log),
       (select count(*) from notification_outbox)) as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
@@ -641,6 +658,7 @@ describe('route coverage', () => {
 /** The outcome for a caller that a route class does not admit. */
 function rejectionOf(kind: RouteClass, caller: Caller): Outcome {
   if (kind === 'partner-signed') return SIGNATURE_MISSING;
+  if (kind === 'citizen-session') return NO_CITIZEN_SESSION;
   return caller === 'anonymous' ? NO_SESSION : ROLE_FORBIDDEN;
 }
 

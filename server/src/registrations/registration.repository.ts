@@ -102,3 +102,18 @@ export async function insertNotification(
     })
     .execute();
 }
+
+/** Reads what the confirmation SMS of a registration needs, with the event's name. */
+export async function findForConfirmation(db: Executor, registrationId: string) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .select([
+      'registrations.code',
+      'registrations.status',
+      'registrations.phone_ciphertext',
+      'events.name as event_name',
+    ])
+    .where('registrations.id', '=', registrationId)
+    .executeTakeFirst();
+}

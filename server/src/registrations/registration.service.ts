@@ -135,3 +135,28 @@ export async function register(
     throw new AlreadyRegistered(eventId);
   }
 }
+
+/** Recipient and content of the confirmation SMS of one registration. */
+export interface ConfirmationSms {
+  phone: string;
+  eventName: string;
+  code: string;
+  status: 'active' | 'cancelled';
+}
+
+/** Loads and decrypts what the confirmation SMS of a registration needs; undefined when absent. */
+export async function confirmationSmsOf(
+  db: Executor,
+  cipher: PersonalDataCipher,
+  registrationId: string,
+): Promise<ConfirmationSms | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(registrationId)) return undefined;
+  const row = await repository.findForConfirmation(db, registrationId);
+  if (!row) return undefined;
+  return {
+    phone: cipher.decrypt(row.phone_ciphertext),
+    eventName: row.event_name,
+    code: row.code,
+    status: row.status,
+  };
+}

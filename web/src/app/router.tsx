@@ -3,7 +3,9 @@ import { EventDetailPage } from './pages/EventDetailPage';
 import { HomePage } from './pages/HomePage';
 import { MyTicketsPage } from './pages/MyTicketsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ProfilePage } from './pages/ProfilePage';
 import { RegisterPage } from './pages/RegisterPage';
+import { SignInPage } from './pages/SignInPage';
 import { TicketPage } from './pages/TicketPage';
 
 /** Renders the phone-width column that contains every page, centred on wide screens. */
@@ -25,6 +27,8 @@ export const router = createBrowserRouter([
       { path: '/events/:id/register', element: <RegisterPage /> },
       { path: '/tickets', element: <MyTicketsPage /> },
       { path: '/tickets/:code', element: <TicketPage /> },
+      { path: '/login', element: <SignInPage /> },
+      { path: '/me', element: <ProfilePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

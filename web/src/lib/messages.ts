@@ -63,6 +63,13 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REG_TICKET_NOT_FOUND: '未找到该报名凭证，请核对报名码',
   CHK_CODE_NOT_FOUND: '报名码不存在或不属于本赛事',
   CHK_EVENT_NOT_PUBLISHED: '赛事尚未发布，不能签到',
+  CIT_INVALID_PHONE: '请输入正确的11位手机号码',
+  CIT_SMS_CODE_LIMIT: '验证码获取次数过多，请稍后再试',
+  CIT_INVALID_SMS_CODE: '验证码不正确或已失效，请核对或重新获取',
+  CIT_SESSION_REQUIRED: '请先登录',
+  CIT_INVALID_NAME: '请填写真实姓名',
+  CIT_INVALID_ID_NUMBER: '身份证号码有误，请核对后重新填写',
+  CIT_ID_CONSENT_REQUIRED: '保存身份证号码前，请先勾选同意',
 };
 
 /**

@@ -53,9 +53,14 @@ export function HomePage() {
       <header className="home-header">
         <div className="home-header-row">
           <h1 className="home-title">城市业余联赛</h1>
-          <Link to="/tickets" className="home-header-link">
-            我的报名
-          </Link>
+          <nav className="home-header-links" aria-label="个人">
+            <Link to="/tickets" className="home-header-link">
+              我的报名
+            </Link>
+            <Link to="/me" className="home-header-link">
+              我的
+            </Link>
+          </nav>
         </div>
         <div className="home-header-row">
           <DistrictPicker

@@ -1,0 +1,81 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+import type { Db } from '../db/database.js';
+import { dispatchOutbox } from '../notifications/outbox.service.js';
+import { DevelopmentSmsProvider } from '../notifications/sms-provider.js';
+
+/** Sends every queued outbox SMS through the development provider, as the dispatcher would. */
+export async function deliverOutbox(app: FastifyInstance, db: Db = app.db) {
+  const deps = {
+    db,
+    cipher: app.cipher,
+    provider: new DevelopmentSmsProvider(db, app.cipher),
+    log: app.log,
+  };
+  const total = { sent: 0, failed: 0, abandoned: 0 };
+  for (;;) {
+    const batch = await dispatchOutbox(deps);
+    total.sent += batch.sent;
+    total.failed += batch.failed;
+    total.abandoned += batch.abandoned;
+    if (batch.sent + batch.failed + batch.abandoned === 0) return total;
+  }
+}
+
+/** Requests a sign-in code from the given address. */
+export function requestCode(app: FastifyInstance, phone: string, remoteAddress = '198.51.100.1') {
+  return app.inject({
+    method: 'POST',
+    url: '/api/citizen/sms-codes',
+    payload: { phone },
+    remoteAddress,
+  });
+}
+
+/** Reads the newest code that the development provider recorded for a number. */
+export async function latestCode(app: FastifyInstance, phone: string): Promise<string> {
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/dev/sms?phone=${encodeURIComponent(phone)}`,
+  });
+  if (response.statusCode !== 200) throw new Error(`GET /api/dev/sms: ${response.body}`);
+  const text = response.json<{ items: { text: string }[] }>().items[0]?.text ?? '';
+  const code = /验证码为 (\d{6})/.exec(text)?.[1];
+  if (!code) throw new Error('no sign-in code recorded for the number');
+  return code;
+}
+
+/** Posts a code to sign in. */
+export function postCode(
+  app: FastifyInstance,
+  phone: string,
+  code: string,
+  remoteAddress = '198.51.100.1',
+) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/citizen/session',
+    payload: { phone, code },
+    remoteAddress,
+  });
+}
+
+/** Returns the `csid=…` cookie header value that a sign-in response set. */
+export function citizenCookieOf(response: LightMyRequestResponse): string {
+  const cookie = response.cookies.find((c) => c.name === 'csid');
+  if (!cookie)
+    throw new Error(`sign-in set no csid cookie: ${response.statusCode} ${response.body}`);
+  return `csid=${cookie.value}`;
+}
+
+/** Requests a code, delivers it and signs in; returns the citizen cookie. */
+export async function signInCitizen(
+  app: FastifyInstance,
+  phone: string,
+  remoteAddress = '198.51.100.1',
+): Promise<string> {
+  const requested = await requestCode(app, phone, remoteAddress);
+  if (requested.statusCode !== 202) throw new Error(`code request: ${requested.body}`);
+  await deliverOutbox(app);
+  return citizenCookieOf(await postCode(app, phone, await latestCode(app, phone), remoteAddress));
+}

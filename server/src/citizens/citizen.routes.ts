@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+
+import { StringEnum } from '../http/schemas.js';
+import { CITIZEN_SESSION_COOKIE, citizenId, requireCitizen } from './authenticate-citizen.js';
+import * as citizens from './citizen.service.js';
+import { requestSmsCode } from './sms-code.service.js';
+
+const GENDERS = ['male', 'female'] as const;
+
+const ProfileSchema = Type.Object({
+  id: Type.String(),
+  phoneMasked: Type.String({ description: 'Mobile number as 138****5678' }),
+  realName: Type.Union([Type.String(), Type.Null()], {
+    description: 'In full, because only the citizen receives it; null until the profile is saved',
+  }),
+  realNameMasked: Type.Union([Type.String(), Type.Null()]),
+  idNumberMasked: Type.Union([Type.String(), Type.Null()], {
+    description: 'Resident ID number as 3101**********123X; the full number is never returned',
+  }),
+  idConsentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  gender: Type.Union([StringEnum(GENDERS), Type.Null()]),
+  birthDate: Type.Union([Type.String({ description: 'YYYY-MM-DD' }), Type.Null()]),
+});
+
+const PhoneSchema = Type.String({
+  minLength: 1,
+  maxLength: 32,
+  description: 'Mainland mobile number; +86, spaces and full-width digits are accepted',
+});
+
+function setCitizenCookie(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  session: citizens.CitizenSession,
+) {
+  reply.setCookie(CITIZEN_SESSION_COOKIE, session.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.config.env === 'production',
+    expires: session.expiresAt,
+  });
+}
+
+export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/citizen/sms-codes',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Send a 6-digit sign-in code by SMS, valid 5 minutes',
+        description:
+          'At most 5 codes per number and 5 per client address within a rolling hour; the ' +
+          'sixth gets 429 CIT_SMS_CODE_LIMIT with a Retry-After header in seconds.',
+        body: Type.Object({ phone: PhoneSchema }),
+        response: {
+          202: Type.Object({
+            expiresInSeconds: Type.Integer(),
+            resendAfterSeconds: Type.Integer({
+              description: 'Seconds the app should wait before offering to send another code',
+            }),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const issued = await requestSmsCode(app.db, app.cipher, {
+          phone: request.body.phone,
+          ip: request.ip ?? null,
+        });
+        return reply.status(202).send(issued);
+      } catch (error) {
+        const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+        if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/citizen/session',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Sign a citizen in with an SMS code; sets the 30-day csid cookie',
+        description:
+          'Creates the citizen on the first sign-in of a number. A wrong, expired or used code ' +
+          'gets 401 CIT_INVALID_SMS_CODE; five wrong tries burn the code.',
+        body: Type.Object({
+          phone: PhoneSchema,
+          code: Type.String({ minLength: 1, maxLength: 16 }),
+        }),
+        response: { 200: ProfileSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = await citizens.signInWithCode(app.db, app.cipher, {
+        ...request.body,
+        ip: request.ip ?? null,
+      });
+      setCitizenCookie(app, reply, session);
+      return citizens.profileOf(app.db, app.cipher, session.citizenId);
+    },
+  );
+
+  app.delete(
+    '/api/citizen/session',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Sign the citizen out; revokes the session and clears the cookie',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await citizens.signOut(app.db, request.cookies[CITIZEN_SESSION_COOKIE], request.ip ?? null);
+      reply.clearCookie(CITIZEN_SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/citizen/me',
+    {
+      onRequest: requireCitizen,
+      schema: {
+        tags: ['citizens'],
+        summary: 'The signed-in citizen profile, with the number and ID number masked',
+        response: { 200: ProfileSchema },
+      },
+    },
+    async (request) => citizens.profileOf(app.db, app.cipher, citizenId(request)),
+  );
+
+  app.put(
+    '/api/citizen/profile',
+    {
+      onRequest: requireCitizen,
+      schema: {
+        tags: ['citizens'],
+        summary: 'Replace the citizen profile: real name, ID number, gender and birth date',
+        description:
+          'idNumber absent keeps the stored ID number, null (or an empty string) removes it, ' +
+          'a string replaces it and needs idConsent true. Gender and birth date come from the ID number when one is ' +
+          'stored; values that contradict it are rejected.',
+        body: Type.Object(
+          {
+            realName: Type.String({ maxLength: 64 }),
+            idNumber: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 32 })])),
+            idConsent: Type.Optional(Type.Boolean()),
+            gender: Type.Optional(Type.Union([Type.Null(), StringEnum(GENDERS)])),
+            birthDate: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 10 })])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ProfileSchema },
+      },
+    },
+    async (request) =>
+      citizens.updateProfile(app.db, app.cipher, citizenId(request), {
+        ...request.body,
+        ip: request.ip ?? null,
+      }),
+  );
+};

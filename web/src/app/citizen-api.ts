@@ -1,0 +1,68 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, ApiError } from '../lib/api';
+
+export type Gender = 'male' | 'female';
+
+/** The signed-in citizen as GET /api/citizen/me returns it. */
+export interface CitizenProfile {
+  id: string;
+  phoneMasked: string;
+  realName: string | null;
+  realNameMasked: string | null;
+  idNumberMasked: string | null;
+  idConsentAt: string | null;
+  gender: Gender | null;
+  birthDate: string | null;
+}
+
+/** Body of PUT /api/citizen/profile: idNumber absent keeps the stored one, null removes it. */
+export interface ProfileInput {
+  realName: string;
+  idNumber?: string | null;
+  idConsent?: boolean;
+  gender?: Gender | null;
+  birthDate?: string | null;
+}
+
+export const GENDER_LABELS: Record<Gender, string> = { male: '男', female: '女' };
+
+export const citizenKey = ['citizen', 'me'] as const;
+
+export function requestSmsCode(phone: string) {
+  return api<{ expiresInSeconds: number; resendAfterSeconds: number }>('/api/citizen/sms-codes', {
+    method: 'POST',
+    body: { phone },
+  });
+}
+
+export function signInWithCode(phone: string, code: string) {
+  return api<CitizenProfile>('/api/citizen/session', { method: 'POST', body: { phone, code } });
+}
+
+export function signOut() {
+  return api<void>('/api/citizen/session', { method: 'DELETE' });
+}
+
+export function saveProfile(input: ProfileInput) {
+  return api<CitizenProfile>('/api/citizen/profile', { method: 'PUT', body: input });
+}
+
+/** Loads the signed-in citizen; resolves to null when no citizen is signed in on this device. */
+async function fetchCitizen(): Promise<CitizenProfile | null> {
+  try {
+    return await api<CitizenProfile>('/api/citizen/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'CIT_SESSION_REQUIRED') return null;
+    throw error;
+  }
+}
+
+export function useCitizen() {
+  return useQuery({ queryKey: citizenKey, queryFn: fetchCitizen, staleTime: 60_000 });
+}
+
+/** Keeps a post-sign-in target inside the app, so a crafted link cannot send users elsewhere. */
+export function safeNextPath(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/me';
+  return next;
+}
