@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { accountRoutes } from './accounts/account.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import type { Config } from './config.js';
@@ -84,6 +85,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         { name: 'reviews' },
         { name: 'registrations' },
         { name: 'dashboards' },
+        { name: 'audit' },
         { name: 'operations' },
       ],
     },
@@ -112,6 +114,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(dashboardRoutes);
+  await app.register(auditRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

@@ -3,3 +3,4 @@ export * from './identifiers.js';
 export * from './lifecycle.js';
 export * from './routing.js';
 export * from './passwords.js';
+export * from './audit-actions.js';

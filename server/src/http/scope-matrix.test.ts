@@ -62,6 +62,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'GET /api/dashboard': 'scoped-by-division',
+  'GET /api/audit/entries': 'security-officer',
+  'GET /api/audit/export': 'security-officer',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
