@@ -178,8 +178,11 @@ async function recordFailedSignIn(
         lockStarted = true;
       }
     }
+    // The caller is not authenticated, so the entry names no actor: the account whose
+    // sign-in failed is the object, and the username as typed is in the detail.
     await recordAudit(trx, {
-      actorUserId: failure.userId,
+      actorUserId: null,
+      organisationId: null,
       actorIp: failure.ip,
       userAgent: failure.userAgent,
       outcome: 'failure',

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +275,27 @@ describe('audit archive', () => {
     expect(await archiveAuditEntries(ctx.db, { retentionDays: 186, outDir })).toEqual({
       archived: 0,
     });
+  });
+
+  it('finds a tampered or truncated archive file', async () => {
+    const [name] = await readdir(outDir);
+    const lines = gunzipSync(await readFile(join(outDir, name!)))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    const tampered = lines.map((line, index) =>
+      index === 4 ? line.replace('"index":3', '"index":33') : line,
+    );
+    expect(tampered[4]).not.toBe(lines[4]);
+    const tamperedFile = join(outDir, 'tampered.jsonl.gz');
+    await writeFile(tamperedFile, gzipSync(`${tampered.join('\n')}\n`));
+    const result = await verifyArchiveFile(tamperedFile);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.broken).toMatchObject({ seq: 4, field: 'hash' });
+
+    const truncatedFile = join(outDir, 'truncated.jsonl.gz');
+    await writeFile(truncatedFile, gzipSync(`${lines.slice(0, -1).join('\n')}\n`));
+    await expect(verifyArchiveFile(truncatedFile)).rejects.toThrow(/truncated/);
   });
 
   it('rejects a checkpoint over recent entries', async () => {

@@ -1,11 +1,11 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 
 import type { Database } from '../db/schema.js';
 import type { Executor } from '../db/database.js';
 
 /** Filters of the audit viewer and its export; every given filter must match. */
 export interface AuditFilter {
-  /** The actor's username, compared without case. */
+  /** The actor's username, or the username of a failed sign-in, compared without case. */
   username?: string;
   userId?: string;
   action?: string;
@@ -63,8 +63,15 @@ function applyFilter<O>(
 ) {
   let result = query;
   if (filter.username) {
+    const username = filter.username.trim().toLowerCase();
     result = result.where((eb) =>
-      eb(eb.fn('lower', ['users.username']), '=', filter.username!.trim().toLowerCase()),
+      eb.or([
+        eb(eb.fn('lower', ['users.username']), '=', username),
+        eb.and([
+          eb('audit_log.action', '=', 'session.failed'),
+          eb(sql`lower(audit_log.detail->>'username')`, '=', username),
+        ]),
+      ]),
     );
   }
   if (filter.userId) result = result.where('audit_log.actor_user_id', '=', filter.userId);

@@ -113,6 +113,9 @@ describe('audit entries of account and filing actions', () => {
     const { items } = await list('action=session.failed');
     expect(items).toHaveLength(2);
     const known = items.find((item) => item.entityType === 'user')!;
+    expect(known.entityId).toBe(organiserId);
+    expect(known.actor).toBeNull();
+    expect(known.organisation).toBeNull();
     expect(known.outcome).toBe('failure');
     expect(known.ip).toBe('198.51.100.23');
     expect(known.userAgent).toBe(BROWSER);
@@ -127,6 +130,11 @@ describe('audit entries of account and filing actions', () => {
       where detail::text like ${`%${WRONG_PASSWORD}%`}
          or coalesce(changes::text, '') like ${`%${WRONG_PASSWORD}%`}`.execute(ctx.db);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('finds failed sign-ins by the username tried', async () => {
+    const { items } = await list('username=Nobody.Here');
+    expect(items.map((item) => item.action)).toEqual(['session.failed']);
   });
 
   it('records sign-in, sign-out and the organisation', async () => {
