@@ -89,7 +89,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         auditContext(request),
         request.query,
       );
-      const stamp = new Date().toISOString().slice(0, 10);
+      // The date in the file name is the business date in Shanghai (UTC+8).
+      const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="audit-log-${stamp}.xlsx"`)
