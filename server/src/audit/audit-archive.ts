@@ -32,11 +32,11 @@ export interface ArchiveResult {
 }
 
 /**
- * Moves audit entries older than `retentionDays` (at least 186) to a gzip JSON-lines file:
- * writes the file, verifies it, then in one transaction records a checkpoint with the last
- * archived seq and hash, deletes exactly the archived entries and audits the archiving. The
- * remaining chain verifies from the checkpoint. A broken chain stops it before anything is
- * deleted.
+ * Moves audit entries older than `retentionDays` (at least 186) to a gzip JSON-lines file.
+ * It writes and verifies the file first. Then one transaction records a checkpoint with the
+ * last archived seq and hash, deletes exactly the archived entries and audits the archiving,
+ * so the remaining chain verifies from the checkpoint. A broken chain stops it before anything
+ * is deleted.
  */
 export async function archiveAuditEntries(
   db: Db,

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 
 import type { AuditEntry } from './audit.repository.js';
 
-/** Longest user agent kept in an audit entry; longer headers are cut. */
+/** Maximum length of the user agent kept in an audit entry; longer headers are cut. */
 const MAX_USER_AGENT_LENGTH = 512;
 
 /** The actor fields of an audit entry. */
@@ -32,7 +32,7 @@ export function auditContext(request: FastifyRequest): AuditActor {
   };
 }
 
-/** The actor fields of an audit entry for a service-level actor with a principal. */
+/** Returns the actor fields of an audit entry for a service's actor (principal, IP, user agent). */
 export function auditActorOf(actor: {
   user: { id: string; organisationId: string };
   ip: string;

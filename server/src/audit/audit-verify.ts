@@ -203,7 +203,7 @@ export async function verifyArchiveFile(
   const result = walker.result();
   if (result.ok && (result.count !== header.count || result.lastHash !== header.throughHash)) {
     throw new Error(
-      `${path} holds ${result.count} entries through seq ${result.lastSeq}, but its header ` +
+      `${path} contains ${result.count} entries through seq ${result.lastSeq}, but its header ` +
         `states ${header.count} through seq ${header.throughSeq}: the file is truncated`,
     );
   }

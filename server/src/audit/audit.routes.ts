@@ -47,7 +47,7 @@ const AuditEntrySchema = Type.Object({
   hash: Type.String(),
 });
 
-/** The security officer's audit viewer: search and export the audit log. */
+/** Registers the security officer's audit viewer routes, which search and export the log. */
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireAccountType('security_officer'));
 

@@ -20,7 +20,7 @@ function checkRange(filter: AuditFilter) {
   }
 }
 
-/** An audit entry as the viewer receives it. */
+/** Converts a row to the audit entry that the viewer receives. */
 export function toAuditEntryView(row: AuditRow) {
   return {
     seq: Number(row.seq),

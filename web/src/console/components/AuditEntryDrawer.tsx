@@ -48,7 +48,7 @@ function ChangesTable(props: { changes: NonNullable<AuditEntry['changes']> }) {
   );
 }
 
-/** The drawer with every field of one audit entry, its changes and its chain hashes. */
+/** Shows every field of one audit entry, its changes and its chain hashes in a drawer. */
 export function AuditEntryDrawer(props: { entry: AuditEntry | undefined; onClose: () => void }) {
   const { entry } = props;
   const compact = Grid.useBreakpoint().md === false;

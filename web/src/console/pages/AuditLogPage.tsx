@@ -171,8 +171,8 @@ async function downloadExport(filter: AuditFilter): Promise<void> {
 }
 
 /**
- * The security officer's audit log: filter by user, action, object, time, IP and outcome,
- * newest first, 50 at a time; a row opens the entry with its before and after values.
+ * Renders the security officer's audit log, newest first and 50 entries at a time, with
+ * filters by user, action, object, time, IP and outcome. A row opens the entry's drawer.
  */
 export function AuditLogPage() {
   const { message } = App.useApp();
