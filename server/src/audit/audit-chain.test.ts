@@ -9,6 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import * as initial from '../db/migrations/0001-initial.js';
+import * as passwordSecurity from '../db/migrations/0002-password-security.js';
+import * as presetStreetAccounts from '../db/migrations/0003-preset-street-accounts.js';
+import * as platformRoles from '../db/migrations/0004-platform-roles.js';
+import * as auditChain from '../db/migrations/0009-audit-chain.js';
 import { createTestContext, type TestContext } from '../test/harness.js';
 import { archiveAuditEntries } from './audit-archive.js';
 import {
@@ -350,6 +354,31 @@ describe('audit chain migration', () => {
     expect(failed).toEqual({ seq: 3, outcome: 'failure' });
     await recordAudit(db, entry(6));
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 6 });
+
+    // Down and up again: the columns go, and the migration chains the entries anew.
+    const all = new Migrator({
+      db,
+      provider: {
+        getMigrations: async () => ({
+          '0001-initial': initial,
+          '0002-password-security': passwordSecurity,
+          '0003-preset-street-accounts': presetStreetAccounts,
+          '0004-platform-roles': platformRoles,
+          '0009-audit-chain': auditChain,
+        }),
+      },
+    });
+    const down = await all.migrateTo('0004-platform-roles');
+    expect(down.error).toBeUndefined();
+    const columns = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns where table_name = 'audit_log'`.execute(
+      db,
+    );
+    expect(columns.rows.map((row) => row.column_name)).not.toContain('hash');
+    await sql`delete from audit_log where action = 'event.updated'`.execute(db);
+    const up = await all.migrateToLatest();
+    expect(up.error).toBeUndefined();
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 5 });
 
     await db.destroy();
   });
