@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 import { accountRoutes } from './accounts/account.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import { citizenRoutes } from './citizens/citizen.routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         { name: 'dashboards' },
         { name: 'partners' },
         { name: 'partner API' },
+        { name: 'audit' },
         { name: 'operations' },
       ],
     },
@@ -134,6 +136,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(webhookRoutes);
   await app.register(citizenRoutes);
   if (config.env !== 'production') await app.register(devSmsRoutes);
+  await app.register(auditRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

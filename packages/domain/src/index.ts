@@ -6,3 +6,4 @@ export * from './passwords.js';
 export * from './forms.js';
 export * from './check-in.js';
 export * from './spreadsheet.js';
+export * from './audit-actions.js';

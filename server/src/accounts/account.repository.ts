@@ -107,8 +107,14 @@ export async function insertSession(
   return new Date(row.expires_at);
 }
 
-export async function deleteSession(db: Executor, sessionId: string) {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+/** Deletes a session; returns its user's id, or undefined when no such session exists. */
+export async function deleteSession(db: Executor, sessionId: string): Promise<string | undefined> {
+  const deleted = await db
+    .deleteFrom('sessions')
+    .where('id', '=', sessionId)
+    .returning('user_id')
+    .executeTakeFirst();
+  return deleted?.user_id;
 }
 
 export async function deleteSessionsOfUser(db: Executor, userId: string) {

@@ -3,6 +3,7 @@ import { ACCOUNT_TYPES, EVENT_LEVELS, MENU_KEYS, SECTIONS } from '@cityleague/do
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 
+import { userAgentOf } from '../audit/audit-context.js';
 import * as accounts from './account.service.js';
 import { principal, requireSessionAllowingPasswordChange, SESSION_COOKIE } from './authenticate.js';
 import { StringEnum } from '../http/schemas.js';
@@ -58,6 +59,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const session = await accounts.signIn(app.db, {
         ...request.body,
         ip: request.ip,
+        userAgent: userAgentOf(request),
         sessionHours: app.config.sessionHours,
       });
       setSessionCookie(app, reply, session);
@@ -76,7 +78,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) await accounts.signOut(app.db, token);
+      if (token) {
+        await accounts.signOut(app.db, token, { ip: request.ip, userAgent: userAgentOf(request) });
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -115,6 +119,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         userId: principal(request).id,
         ...request.body,
         ip: request.ip,
+        userAgent: userAgentOf(request),
         sessionHours: app.config.sessionHours,
       });
       setSessionCookie(app, reply, session);

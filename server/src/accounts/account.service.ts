@@ -89,7 +89,13 @@ async function openSession(
  */
 export async function signIn(
   db: Db,
-  input: { username: string; password: string; ip: string; sessionHours: number },
+  input: {
+    username: string;
+    password: string;
+    ip: string;
+    userAgent?: string | null;
+    sessionHours: number;
+  },
 ): Promise<OpenedSession> {
   const username = input.username.trim();
   const throttleKey = username.toLowerCase();
@@ -106,6 +112,7 @@ export async function signIn(
       throttleKey,
       userId: credentials?.id ?? null,
       ip: input.ip,
+      userAgent: input.userAgent ?? null,
       reason,
       locked,
     });
@@ -123,6 +130,7 @@ export async function signIn(
     await recordAudit(trx, {
       actorUserId: credentials.id,
       actorIp: input.ip,
+      userAgent: input.userAgent ?? null,
       action: 'session.created',
       entityType: 'user',
       entityId: credentials.id,
@@ -146,6 +154,7 @@ async function recordFailedSignIn(
     throttleKey: string;
     userId: string | null;
     ip: string;
+    userAgent: string | null;
     reason: string;
     locked: boolean;
   },
@@ -169,9 +178,14 @@ async function recordFailedSignIn(
         lockStarted = true;
       }
     }
+    // The caller is not authenticated, so the entry names no actor: the account whose
+    // sign-in failed is the object, and the username as typed is in the detail.
     await recordAudit(trx, {
-      actorUserId: failure.userId,
+      actorUserId: null,
+      organisationId: null,
       actorIp: failure.ip,
+      userAgent: failure.userAgent,
+      outcome: 'failure',
       action: 'session.failed',
       entityType: failure.userId ? 'user' : 'username',
       entityId: failure.userId ?? failure.throttleKey,
@@ -180,9 +194,24 @@ async function recordFailedSignIn(
   });
 }
 
-/** Ends a session; a missing session is already ended. */
-export async function signOut(db: Db, token: string): Promise<void> {
-  await repository.deleteSession(db, sessionIdOf(token));
+/** Ends a session and audits it; a missing session is already ended and is not audited. */
+export async function signOut(
+  db: Db,
+  token: string,
+  client: { ip: string; userAgent?: string | null },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const userId = await repository.deleteSession(trx, sessionIdOf(token));
+    if (userId === undefined) return;
+    await recordAudit(trx, {
+      actorUserId: userId,
+      actorIp: client.ip,
+      userAgent: client.userAgent ?? null,
+      action: 'session.ended',
+      entityType: 'user',
+      entityId: userId,
+    });
+  });
 }
 
 /**
@@ -223,6 +252,7 @@ export async function changePassword(
     currentPassword: string;
     newPassword: string;
     ip: string;
+    userAgent?: string | null;
     sessionHours: number;
   },
 ): Promise<OpenedSession> {
@@ -266,6 +296,7 @@ export async function changePassword(
     await recordAudit(trx, {
       actorUserId: input.userId,
       actorIp: input.ip,
+      userAgent: input.userAgent ?? null,
       action: 'password.changed',
       entityType: 'user',
       entityId: input.userId,

@@ -226,7 +226,9 @@ describe('POST /api/session', () => {
       .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.action).toBe('session.failed');
-    expect(audit[0]?.actor_user_id).toBe(userId);
+    // The caller is not signed in, so the account is the object, not the actor.
+    expect(audit[0]?.actor_user_id).toBeNull();
+    expect(audit[0]?.outcome).toBe('failure');
     expect(audit[0]?.entity_id).toBe(userId);
     expect(audit[0]?.detail).toMatchObject({ username: 'acc.bureau', reason: 'wrong_password' });
   });

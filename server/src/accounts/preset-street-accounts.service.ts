@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit.repository.js';
 import { listDivisions } from '../divisions/division.service.js';
 import type { Db } from '../db/database.js';
 import type { DivisionRow } from '../db/schema.js';
@@ -127,7 +128,19 @@ export async function generatePresetStreetAccounts(
       }
       rows.push(row);
     }
-    if (options.beforeCommit) await options.beforeCommit(rows);
+    if (options.beforeCommit) {
+      // The only beforeCommit in production writes the workbook of initial passwords.
+      if (rows.length > 0)
+        await recordAudit(trx, {
+          actorUserId: null,
+          actorIp: null,
+          action: 'export.preset_workbook',
+          entityType: 'preset_street_accounts',
+          entityId: `${rows[0]!.presetNumber}-${rows.at(-1)!.presetNumber}`,
+          detail: { accounts: rows.length },
+        });
+      await options.beforeCommit(rows);
+    }
     return rows;
   });
   return { created, skipped: streets.length - created.length };

@@ -158,7 +158,6 @@ describe('generatePresetStreetAccounts', () => {
       .where('username', '=', last.username)
       .executeTakeFirstOrThrow();
     await ctx.db.deleteFrom('password_history').where('user_id', '=', user.id).execute();
-    await ctx.db.deleteFrom('audit_log').where('entity_id', '=', user.id).execute();
     await ctx.db.deleteFrom('users').where('id', '=', user.id).execute();
     await ctx.db.deleteFrom('organisations').where('id', '=', user.organisation_id).execute();
 

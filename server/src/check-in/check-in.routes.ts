@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
+import { userAgentOf } from '../audit/audit-context.js';
 import { EventIdParams, PageQuery } from '../events/event.schemas.js';
 import {
   listEventRegistrations,
@@ -53,7 +54,7 @@ export const checkInRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = { user: principal(request), ip: request.ip };
+      const actor = { user: principal(request), ip: request.ip, userAgent: userAgentOf(request) };
       const result = await checkIn(app.db, actor, request.params.id, request.body.code);
       return {
         registration: toRegistrationItem(result.registration),

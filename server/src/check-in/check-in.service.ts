@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
+import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import { EventNotOwned } from '../events/event.errors.js';
@@ -13,7 +14,7 @@ import { CodeNotFound, EventNotRunning } from './check-in.errors.js';
  */
 export async function checkIn(
   db: Db,
-  actor: { user: Principal; ip: string },
+  actor: { user: Principal; ip: string; userAgent?: string | null },
   eventId: string,
   rawCode: string,
 ) {
@@ -35,8 +36,7 @@ export async function checkIn(
       .executeTakeFirst();
     if (updated) {
       await recordAudit(trx, {
-        actorUserId: actor.user.id,
-        actorIp: actor.ip,
+        ...auditActorOf(actor),
         action: 'registration.checked_in',
         entityType: 'registration',
         entityId: updated.id,

@@ -6,17 +6,19 @@ import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 import * as platformRoles from './migrations/0004-platform-roles.js';
 import * as citizens from './migrations/0006-citizens.js';
+import * as auditChain from './migrations/0009-audit-chain.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-password-security': passwordSecurity,
   '0003-preset-street-accounts': presetStreetAccounts,
   '0004-platform-roles': platformRoles,
   '0006-citizens': citizens,
+  '0009-audit-chain': auditChain,
   '0011-partners': partners,
   '0012-webhooks': webhooks,
 };

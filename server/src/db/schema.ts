@@ -112,13 +112,38 @@ export interface RegistrationTable {
 
 export interface AuditLogTable {
   id: string;
-  at: CreatedAt;
+  /** Position in the hash chain, from 1, in the order entries were appended. */
+  seq: ColumnType<number, number, never>;
+  /** Stored at millisecond precision, because the hash covers it. */
+  at: ColumnType<Date, Date, never>;
   actor_user_id: string | null;
+  organisation_id: string | null;
   actor_ip: string | null;
+  user_agent: string | null;
   action: string;
   entity_type: string;
   entity_id: string;
+  outcome: 'success' | 'failure';
   detail: ColumnType<Record<string, unknown>, string, never>;
+  changes: ColumnType<
+    Record<string, { before: unknown; after: unknown }> | null,
+    string | null,
+    never
+  >;
+  /** SHA-256 (hex) of the previous entry, or of the last archived one. */
+  prev_hash: string;
+  hash: string;
+}
+
+/** The end of an archived stretch of the audit chain; rows up to through_seq left the table. */
+export interface AuditCheckpointTable {
+  id: string;
+  created_at: CreatedAt;
+  through_seq: number;
+  through_hash: string;
+  archived_count: number;
+  file_name: string;
+  file_sha256: string;
 }
 
 export interface NotificationOutboxTable {
@@ -271,6 +296,7 @@ export interface Database {
   events: EventTable;
   registrations: RegistrationTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointTable;
   notification_outbox: NotificationOutboxTable;
   partners: PartnerTable;
   partner_credentials: PartnerCredentialTable;

@@ -3,6 +3,7 @@ import { EVENT_STATES, SECTIONS, SPORTS } from '@cityleague/domain';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
+import { userAgentOf } from '../audit/audit-context.js';
 import {
   ConsoleEventDetailSchema,
   ConsoleEventSchema,
@@ -70,6 +71,7 @@ export const consoleEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actor = (request: Parameters<typeof principal>[0]) => ({
     user: principal(request),
     ip: request.ip,
+    userAgent: userAgentOf(request),
   });
 
   app.get(

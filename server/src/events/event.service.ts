@@ -8,6 +8,7 @@ import {
 import { sql, type UpdateObject } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
+import { auditActorOf } from '../audit/audit-context.js';
 import { listAudit, recordAudit } from '../audit/audit.repository.js';
 import type { Db, Executor, Trx } from '../db/database.js';
 import type { Database, EventRow } from '../db/schema.js';
@@ -30,6 +31,7 @@ import { canSeeEvent, visibleTo } from './event.scope.js';
 export interface Actor {
   user: Principal;
   ip: string;
+  userAgent?: string | null;
 }
 
 const EDITABLE_FIELDS = {
@@ -148,8 +150,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       updated_at: new Date(),
     });
     await recordAudit(trx, {
-      actorUserId: actor.user.id,
-      actorIp: actor.ip,
+      ...auditActorOf(actor),
       action: 'event.created',
       entityType: 'event',
       entityId: id,
@@ -188,12 +189,14 @@ export async function updateEvent(db: Db, actor: Actor, id: string, patch: Event
 
     await repository.updateEvent(trx, id, set);
     await recordAudit(trx, {
-      actorUserId: actor.user.id,
-      actorIp: actor.ip,
+      ...auditActorOf(actor),
       action: 'event.updated',
       entityType: 'event',
       entityId: id,
       detail: { changes },
+      changes: Object.fromEntries(
+        Object.entries(changes).map(([field, [before, after]]) => [field, { before, after }]),
+      ),
     });
   });
   return toConsoleEvent(await loadView(db, id));
@@ -215,8 +218,7 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
       districtCode: event.district_code,
     });
     const audit = {
-      actorUserId: actor.user.id,
-      actorIp: actor.ip,
+      ...auditActorOf(actor),
       entityType: 'event',
       entityId: id,
     };
@@ -260,8 +262,7 @@ export async function publishEvent(db: Db, actor: Actor, id: string) {
       published_at: sql<Date>`date_trunc('milliseconds', now())`,
     });
     await recordAudit(trx, {
-      actorUserId: actor.user.id,
-      actorIp: actor.ip,
+      ...auditActorOf(actor),
       action: 'event.published',
       entityType: 'event',
       entityId: id,

@@ -85,6 +85,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/citizen/me': 'citizen-session',
   'PUT /api/citizen/profile': 'citizen-session',
   'GET /api/dev/sms': 'public',
+  'GET /api/audit/entries': 'security-officer',
+  'GET /api/audit/export': 'security-officer',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
+import { userAgentOf } from '../audit/audit-context.js';
 import { ConsoleEventSchema } from '../events/event.schemas.js';
 import * as reviews from './review.service.js';
 
@@ -12,6 +13,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actor = (request: Parameters<typeof principal>[0]) => ({
     user: principal(request),
     ip: request.ip,
+    userAgent: userAgentOf(request),
   });
 
   app.get(

@@ -2,6 +2,7 @@ import { isReviewer, type AccountType, type ReviewRoute } from '@cityleague/doma
 import { sql } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
+import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import type { EventRow } from '../db/schema.js';
@@ -68,8 +69,7 @@ async function decide(
       approved_at: approved ? sql<Date>`now()` : null,
     });
     await recordAudit(trx, {
-      actorUserId: actor.user.id,
-      actorIp: actor.ip,
+      ...auditActorOf(actor),
       action: approved ? 'event.approved' : 'event.returned',
       entityType: 'event',
       entityId: id,

@@ -1,6 +1,8 @@
 import type { EventState } from '@cityleague/domain';
 import { api } from '../lib/api';
 import type {
+  AuditEntry,
+  AuditFilter,
   CheckInResult,
   ConsoleEvent,
   ConsoleEventDetail,
@@ -81,3 +83,12 @@ export const checkIn = (eventId: string, code: string) =>
 
 export const fetchDashboard = (division: string | undefined) =>
   api<Dashboard>(`/api/dashboard${query({ division })}`);
+
+const auditQuery = (filter: AuditFilter, cursor?: string | null) =>
+  query({ ...filter, cursor, limit: cursor === undefined ? undefined : '50' });
+
+export const fetchAuditEntries = (filter: AuditFilter, cursor: string | null) =>
+  api<Page<AuditEntry>>(`/api/audit/entries${auditQuery(filter, cursor)}`);
+
+/** Path of the Excel export of the entries that match the filter. */
+export const auditExportPath = (filter: AuditFilter) => `/api/audit/export${auditQuery(filter)}`;

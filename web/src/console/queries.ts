@@ -21,6 +21,7 @@ export const queryKeys = {
   reviews: ['reviews'] as const,
   registrations: (eventId: string) => ['registrations', eventId] as const,
   dashboard: ['dashboard'] as const,
+  auditEntries: ['audit-entries'] as const,
 };
 
 export function useMeQuery() {

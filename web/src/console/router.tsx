@@ -6,6 +6,9 @@ import { NotFoundPage } from './pages/NotFoundPage';
 
 // Each page is a chunk of its own, loaded on first visit, so that the first load carries only
 // the layout and the page it opens.
+const AuditLogPage = lazy(() =>
+  import('./pages/AuditLogPage').then((module) => ({ default: module.AuditLogPage })),
+);
 const CheckInPage = lazy(() =>
   import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
 );
@@ -125,6 +128,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['partners']}>
                 <PartnersPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'audit',
+            element: (
+              <RequireMenu menus={['audit']}>
+                <AuditLogPage />
               </RequireMenu>
             ),
           },

@@ -128,3 +128,34 @@ export interface Dashboard {
   unassigned: { events: EventCounts; registrations: number; checkIns: number };
   children: DashboardNode[];
 }
+
+/** One audit log entry as GET /api/audit/entries returns it. */
+export interface AuditEntry {
+  seq: number;
+  id: string;
+  at: string;
+  actor: { id: string; username: string; displayName: string } | null;
+  organisation: { id: string; name: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  outcome: 'success' | 'failure';
+  detail: Record<string, unknown>;
+  changes: Record<string, { before: unknown; after: unknown }> | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Filters of the audit viewer; an absent member does not filter. */
+export interface AuditFilter {
+  username?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+  ip?: string;
+  outcome?: 'success' | 'failure';
+}

@@ -38,6 +38,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   ACC_PASSWORD_CHANGE_REQUIRED: '首次登录请先修改初始密码',
   ORG_INVALID_CREDIT_CODE: '统一社会信用代码有误，请核对后重新填写',
   ORG_CREDIT_CODE_TAKEN: '该统一社会信用代码已被其他单位使用',
+  AUD_INVALID_RANGE: '开始时间不能晚于结束时间',
+  AUD_EXPORT_TOO_LARGE: '符合条件的日志超过导出上限，请缩小筛选范围后再导出',
   CSRF_REJECTED: '请求来源不正确，请刷新页面后重试',
   DIV_NOT_FOUND: '行政区划不存在',
   DIV_UNKNOWN: '所选区域不存在，请重新选择',
