@@ -10,6 +10,7 @@ import { accountRoutes } from './accounts/account.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import type { Config } from './config.js';
+import { contractOperatorRoutes, ownContractRoutes } from './contracts/contract.routes.js';
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
 import { isReachable, type Db } from './db/database.js';
 import { divisionRoutes } from './divisions/division.routes.js';
@@ -84,6 +85,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         { name: 'reviews' },
         { name: 'registrations' },
         { name: 'dashboards' },
+        { name: 'contracts' },
         { name: 'operations' },
       ],
     },
@@ -112,6 +114,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(dashboardRoutes);
+  await app.register(ownContractRoutes);
+  await app.register(contractOperatorRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

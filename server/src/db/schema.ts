@@ -90,6 +90,8 @@ export interface EventTable {
   cancelled_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The contract a contractor's event is filed under; null for other filers. */
+  contract_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RegistrationTable {
@@ -130,6 +132,46 @@ export interface NotificationOutboxTable {
   attempts: Generated<number>;
 }
 
+export interface ContractImportTable {
+  id: string;
+  year: number;
+  file_name: string;
+  sha256: string;
+  status: 'dry_run' | 'committed';
+  row_count: number;
+  new_count: number;
+  changed_count: number;
+  unchanged_count: number;
+  invalid_count: number;
+  report: ColumnType<unknown, string, string>;
+  /** The valid rows of the file, phone numbers already encrypted, applied on commit. */
+  rows: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  committed_by: string | null;
+  committed_at: Timestamp | null;
+}
+
+export interface ContractTable {
+  id: string;
+  year: number;
+  credit_code: string;
+  organisation_name: string;
+  level: 'city' | 'district';
+  district_code: string | null;
+  section: string;
+  sport: string;
+  event_name: string;
+  contact_name: string;
+  contact_phone_ciphertext: string;
+  contact_phone_hash: string;
+  contact_phone_masked: string;
+  /** The import that created the contract or last changed it; null when made otherwise. */
+  import_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -142,6 +184,8 @@ export interface Database {
   registrations: RegistrationTable;
   audit_log: AuditLogTable;
   notification_outbox: NotificationOutboxTable;
+  contract_imports: ContractImportTable;
+  contracts: ContractTable;
 }
 
 export type EventRow = Selectable<EventTable>;
@@ -149,3 +193,4 @@ export type NewEvent = Insertable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
 export type DivisionRow = Selectable<DivisionTable>;
+export type ContractRow = Selectable<ContractTable>;
