@@ -62,6 +62,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'GET /api/dashboard': 'scoped-by-division',
+  'GET /api/console/contracts/mine': 'own-session',
+  'GET /api/console/contracts': 'operator',
+  'GET /api/console/contracts/template.xlsx': 'operator',
+  'POST /api/console/contracts/imports': 'operator',
+  'GET /api/console/contracts/imports/:id': 'operator',
+  'POST /api/console/contracts/imports/:id/commit': 'operator',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
@@ -524,12 +530,17 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-/** Fingerprints every row that an event route could write: events, registrations, audit, outbox. */
+/**
+ * Fingerprints every row that an event or contract route could write: events, registrations,
+ * contracts, contract imports, audit, outbox.
+ */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
     select concat_ws(' ',
       (select md5(coalesce(string_agg(e::text, '|' order by e.id), '')) from events e),
       (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from registrations r),
+      (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from contracts c),
+      (select count(*) from contract_imports),
       (select count(*) from audit_log),
       (select count(*) from notification_outbox)) as print`.execute(ctx.db);
   return rows[0]?.print ?? '';

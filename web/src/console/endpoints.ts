@@ -3,6 +3,9 @@ import { api } from '../lib/api';
 import type {
   CheckInResult,
   ConsoleEvent,
+  Contract,
+  ContractFilter,
+  ContractImport,
   ConsoleEventDetail,
   Dashboard,
   Division,
@@ -81,3 +84,22 @@ export const checkIn = (eventId: string, code: string) =>
 
 export const fetchDashboard = (division: string | undefined) =>
   api<Dashboard>(`/api/dashboard${query({ division })}`);
+
+export const fetchOwnContracts = () => api<{ items: Contract[] }>('/api/console/contracts/mine');
+
+export const fetchContracts = (filter: ContractFilter, cursor: string | null) =>
+  api<Page<Contract>>(`/api/console/contracts${query({ ...filter, cursor })}`);
+
+/** Path of the template workbook, which the browser downloads with the session cookie. */
+export const CONTRACT_TEMPLATE_PATH = '/api/console/contracts/template.xlsx';
+
+export const dryRunContractImport = (fileName: string, content: string, year: number) =>
+  api<ContractImport>('/api/console/contracts/imports', {
+    method: 'POST',
+    body: { fileName, content, year },
+  });
+
+export const commitContractImport = (id: string) =>
+  api<ContractImport>(`/api/console/contracts/imports/${encodeURIComponent(id)}/commit`, {
+    method: 'POST',
+  });

@@ -21,6 +21,8 @@ export const queryKeys = {
   reviews: ['reviews'] as const,
   registrations: (eventId: string) => ['registrations', eventId] as const,
   dashboard: ['dashboard'] as const,
+  contracts: ['contracts'] as const,
+  ownContracts: ['contracts', 'mine'] as const,
 };
 
 export function useMeQuery() {

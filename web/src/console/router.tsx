@@ -9,6 +9,9 @@ import { NotFoundPage } from './pages/NotFoundPage';
 const CheckInPage = lazy(() =>
   import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
 );
+const ContractsPage = lazy(() =>
+  import('./pages/ContractsPage').then((module) => ({ default: module.ContractsPage })),
+);
 const DashboardPage = lazy(() =>
   import('./pages/DashboardPage').then((module) => ({ default: module.DashboardPage })),
 );
@@ -114,6 +117,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['check_in']}>
                 <CheckInPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'contracts',
+            element: (
+              <RequireMenu menus={['contracts']}>
+                <ContractsPage />
               </RequireMenu>
             ),
           },
