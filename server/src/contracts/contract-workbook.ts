@@ -65,12 +65,14 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /**
- * Loads a workbook and reads the first sheet. Row 1 holds the headers, found by their text in
+ * Loads a workbook and reads the first sheet. Row 1 contains the headers, found by their text in
  * any order. Rows whose cells are all blank are skipped. Throws when the bytes are not an
  * .xlsx workbook.
  */
 export async function readContractWorkbook(bytes: Buffer): Promise<WorkbookRows> {
   const workbook = new ExcelJS.Workbook();
+  // NOTE: the 2 MiB cap applies to the compressed file. exceljs inflates the whole sheet in
+  // memory before the row limit is checked, so a crafted file could still use much memory.
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   if (!sheet) return { ok: false, errors: missingColumns(new Set()) };

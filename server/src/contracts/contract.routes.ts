@@ -66,7 +66,7 @@ const ImportSchema = Type.Object({
 
 const ImportIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-/** The operator's contract import, list and template. */
+/** Registers the operator's contract import, list and template routes. */
 export const contractOperatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireAccountType('operator'));
 
@@ -188,7 +188,7 @@ export const contractOperatorRoutes: FastifyPluginAsyncTypebox = async (app) => 
   );
 };
 
-/** The signed-in organisation's own contracts, for the filing form. */
+/** Registers the list of the signed-in organisation's own contracts, for the filing form. */
 export const ownContractRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireSession);
 

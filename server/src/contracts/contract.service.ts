@@ -366,6 +366,7 @@ const CURSOR_KEYS = ['id'] as const;
 /** Lists contracts, newest first, by year, level, district, sport, section and a search text. */
 export async function listContracts(db: Db, filter: ContractFilter) {
   const limit = filter.limit ?? 20;
+
   let query = repository
     .contractViewQuery(db)
     .orderBy('contracts.id', 'desc')
@@ -391,6 +392,7 @@ export async function listContracts(db: Db, filter: ContractFilter) {
     if (!position) throw new InvalidCursor();
     query = query.where('contracts.id', '<', position.id);
   }
+
   const rows = await query.execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);

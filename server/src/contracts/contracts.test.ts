@@ -55,7 +55,7 @@ function creditCode(n: number): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
 
-/** A valid city-level row for contractor `code` and event `name`. */
+/** Builds a valid city-level row for contractor `code` and event `name`. */
 function cityRow(code: string, name: string, overrides: Partial<Record<number, string>> = {}) {
   const row = [
     '测试体育发展有限公司',
@@ -235,7 +235,8 @@ describe('contract import dry run', () => {
     );
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''/);
     const read = await readContractWorkbook(response.rawPayload);
-    expect(read.ok && read.rows.length).toBe(1);
+    expect(read.ok).toBe(true);
+    expect(read.ok ? read.rows.length : 0).toBe(1);
 
     const dry = await user('ct.operator')({
       method: 'POST',

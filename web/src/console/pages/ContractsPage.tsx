@@ -53,7 +53,7 @@ const FIELD_LABELS: Record<string, string> = {
   contactPhone: '联系电话',
 };
 
-/** The current year in Asia/Shanghai, which the contract year defaults to. */
+/** Returns the current year in Asia/Shanghai, which the contract year defaults to. */
 function shanghaiYear(): number {
   return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 }
@@ -205,7 +205,7 @@ function ImportReport(props: {
         />
       )}
       {!committed && (
-        <div className="console-form-actions">
+        <div className="console-form-actions" style={{ marginTop: 16 }}>
           <Button
             type="primary"
             disabled={report.errors.length > 0}
@@ -220,7 +220,7 @@ function ImportReport(props: {
   );
 }
 
-/** Upload of a contract workbook: dry run first, then the operator confirms. */
+/** Renders the workbook upload: a dry run first, then the operator confirms it. */
 function ContractImportCard() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -304,22 +304,26 @@ function ContractImportCard() {
 }
 
 const contractColumns: TableColumnsType<Contract> = [
-  { title: '年度', dataIndex: 'year', key: 'year', width: 70 },
+  { title: '年度', dataIndex: 'year', key: 'year', width: 64 },
   {
     title: '中标赛事名称',
     dataIndex: 'eventName',
     key: 'eventName',
-    width: 300,
     ellipsis: { showTitle: true },
   },
   {
-    title: '单位名称',
-    dataIndex: 'organisationName',
-    key: 'organisationName',
-    width: 220,
-    ellipsis: { showTitle: true },
+    title: '单位名称 / 统一社会信用代码',
+    key: 'organisation',
+    width: 240,
+    render: (_: unknown, contract) => (
+      <>
+        <div>{contract.organisationName}</div>
+        <Typography.Text type="secondary" className="console-compact-meta">
+          {contract.creditCode}
+        </Typography.Text>
+      </>
+    ),
   },
-  { title: '统一社会信用代码', dataIndex: 'creditCode', key: 'creditCode', width: 190 },
   {
     title: '级别',
     key: 'level',
@@ -340,7 +344,7 @@ const contractColumns: TableColumnsType<Contract> = [
   {
     title: '联系人',
     key: 'contact',
-    width: 190,
+    width: 170,
     render: (_: unknown, contract) => `${contract.contactName} ${contract.contactPhoneMasked}`,
   },
 ];
@@ -362,7 +366,7 @@ const compactContractColumns: TableColumnsType<Contract> = [
   },
 ];
 
-/** The imported contracts with filters, 20 at a time. */
+/** Renders the imported contracts with filters, 20 at a time. */
 function ContractListCard() {
   const screens = Grid.useBreakpoint();
   const compact = screens.md === false;
@@ -436,7 +440,7 @@ function ContractListCard() {
         dataSource={rows}
         loading={contracts.isPending}
         pagination={false}
-        scroll={compact ? undefined : { x: 1400 }}
+        scroll={compact ? undefined : { x: 1100 }}
         locale={{ emptyText: '暂无合同' }}
       />
       {contracts.hasNextPage && (
@@ -453,7 +457,7 @@ function ContractListCard() {
   );
 }
 
-/** The operator's contract page: workbook import with a dry run, and the contract list. */
+/** Renders the operator's contract page: workbook import with a dry run, and the contract list. */
 export function ContractsPage() {
   return (
     <>

@@ -22,6 +22,7 @@ import {
   Row,
   Select,
   Skeleton,
+  Typography,
   type DatePickerProps,
   type FormInstance,
   type ThemeConfig,
@@ -104,12 +105,11 @@ function DateTimePicker(props: DatePickerProps) {
   );
 }
 
-/** Returns a contract's label in the picker: event name, then year, level, section and sport. */
-function contractLabel(contract: Contract): string {
+/** Returns the terms of a contract that a filing takes: year, level, section and sport. */
+function contractTerms(contract: Contract): string {
   const level = EVENT_LEVEL_LABELS[contract.level];
   const place = contract.districtName ? ` ${contract.districtName}` : '';
-  const terms = `${contract.year} 年度 · ${level}${place} · ${SECTION_LABELS[contract.section]} · ${contract.sportName}`;
-  return `${contract.eventName}（${terms}）`;
+  return `${contract.year} 年度 · ${level}${place} · ${SECTION_LABELS[contract.section]} · ${contract.sportName}`;
 }
 
 /** Renders the filing form: /events/new creates a draft, /events/:id/edit changes a draft or a returned event. */
@@ -319,6 +319,10 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
   const contractId = Form.useWatch('contractId', form);
   const contract = contracts.data?.items.find((c) => c.id === contractId);
 
+  let sectionPlaceholder = '请先选择赛事级别';
+  if (level) sectionPlaceholder = '请选择';
+  else if (contractBound) sectionPlaceholder = '由合同确定';
+
   function applyContract(chosen: Contract | undefined) {
     if (!chosen) return;
     form.setFieldsValue({ level: chosen.level, section: chosen.section, sport: chosen.sport });
@@ -461,8 +465,19 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                     placeholder="请选择本单位的中标合同"
                     options={(contracts.data?.items ?? []).map((c) => ({
                       value: c.id,
-                      label: contractLabel(c),
+                      label: `${c.eventName}（${contractTerms(c)}）`,
+                      name: c.eventName,
+                      terms: contractTerms(c),
                     }))}
+                    // Two lines per option, wrapped, so that a phone shows the whole name.
+                    optionRender={(option) => (
+                      <div style={{ whiteSpace: 'normal' }}>
+                        <div>{option.data.name}</div>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {option.data.terms}
+                        </Typography.Text>
+                      </div>
+                    )}
                     onChange={(value: string) =>
                       applyContract(contracts.data?.items.find((c) => c.id === value))
                     }
@@ -517,7 +532,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 rules={[{ required: true, message: '请选择板块' }]}
               >
                 <Select
-                  placeholder={level ? '请选择' : contractBound ? '由合同确定' : '请先选择赛事级别'}
+                  placeholder={sectionPlaceholder}
                   disabled={!level || contractBound}
                   options={sections.map((value) => ({ value, label: SECTION_LABELS[value] }))}
                 />
