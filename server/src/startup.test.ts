@@ -4,14 +4,16 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { openDatabase, type Db } from './db/database.js';
+import { DEMO_ACCOUNTS } from './demo/demo-league.js';
 import { prepareDatabase } from './startup.js';
 
 const dataKey = randomBytes(32);
 
 async function counts(db: Db) {
-  const result = await sql<{ users: number; events: number; divisions: number }>`
+  const result = await sql<{ users: number; events: number; contracts: number; divisions: number }>`
     select (select count(*)::int from users) as users,
            (select count(*)::int from events) as events,
+           (select count(*)::int from contracts) as contracts,
            (select count(*)::int from divisions) as divisions`.execute(db);
   return result.rows[0];
 }
@@ -35,7 +37,11 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    expect(await counts(db)).toMatchObject({
+      users: DEMO_ACCOUNTS.length,
+      events: 0,
+      contracts: 0,
+    });
     await db.destroy();
   });
 
@@ -46,8 +52,9 @@ describe('prepareDatabase', () => {
     expect(seeded).toBe(true);
     expect(again).toBe(false);
     const after = await counts(db);
-    expect(after?.users).toBe(8);
+    expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
+    expect(after?.contracts).toBe(5);
     await db.destroy();
   });
 });
