@@ -215,6 +215,42 @@ describe('contract import dry run', () => {
     expectProblem(response, 400, 'CTR_FILE_UNREADABLE');
   });
 
+  it('rejects a file over 2 MiB', async () => {
+    const content = Buffer.alloc(2 * 1024 * 1024 + 1, 1).toString('base64');
+    const response = await user('ct.operator')({
+      method: 'POST',
+      url: '/api/console/contracts/imports',
+      payload: { fileName: 'big.xlsx', content },
+    });
+    expectProblem(response, 413, 'CTR_FILE_TOO_LARGE');
+  });
+
+  it('rejects a body over the limit', async () => {
+    const content = Buffer.alloc(3 * 1024 * 1024, 1).toString('base64');
+    const response = await user('ct.operator')({
+      method: 'POST',
+      url: '/api/console/contracts/imports',
+      payload: { fileName: 'huge.xlsx', content },
+    });
+    expectProblem(response, 413, 'REQUEST_TOO_LARGE');
+  });
+
+  it('rejects more than 5000 rows', async () => {
+    const rows = Array.from({ length: 5001 }, (_, index) =>
+      cityRow(creditCode(900), `行数上限赛事 ${index}`),
+    );
+    const before = await ctx.db
+      .selectFrom('contract_imports')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    expectProblem(await upload(rows), 400, 'CTR_FILE_TOO_MANY_ROWS');
+    const after = await ctx.db
+      .selectFrom('contract_imports')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    expect(after.count).toBe(before.count);
+  });
+
   it('rejects content that is not base64', async () => {
     const response = await user('ct.operator')({
       method: 'POST',
@@ -369,6 +405,36 @@ describe('contract import commit', () => {
       .executeTakeFirstOrThrow();
     expect(Number(count.count)).toBe(2);
     expect(await countAudit(report.id)).toBe(1);
+  });
+
+  it('recounts rows at commit', async () => {
+    const rows = [cityRow(creditCode(511), '重新计数赛事')];
+    const first = await dryRun(rows);
+    const second = await dryRun(rows);
+    expect(second.summary.new).toBe(1);
+
+    expect((await commit(first.id)).json<ImportReport>().summary.new).toBe(1);
+    const later = (await commit(second.id)).json<ImportReport>();
+    expect(later.summary).toMatchObject({ new: 0, changed: 0, unchanged: 1 });
+  });
+
+  it('inserts a key once when two imports race', async () => {
+    const codes = [creditCode(521), creditCode(522), creditCode(523)];
+    const rows = codes.map((code, index) => cityRow(code, `并发导入赛事 ${index}`));
+    const first = await dryRun(rows);
+    const second = await dryRun(rows);
+
+    const responses = await Promise.all([commit(first.id), commit(second.id)]);
+    for (const response of responses) expect(response.statusCode, response.body).toBe(200);
+    const summaries = responses.map((response) => response.json<ImportReport>().summary);
+    expect(summaries[0]!.new + summaries[1]!.new).toBe(3);
+    expect(summaries[0]!.unchanged + summaries[1]!.unchanged).toBe(3);
+    const count = await ctx.db
+      .selectFrom('contracts')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('credit_code', 'in', codes)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.count)).toBe(3);
   });
 
   it('rejects an unknown import', async () => {
