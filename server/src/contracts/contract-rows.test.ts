@@ -71,7 +71,8 @@ describe('checkContractRow', () => {
     ['310104', '310104'],
   ])('resolves district %s', (district, code) => {
     const result = checkContractRow(2, raw({ level: '区级', district }), DISTRICTS);
-    expect(result.ok && result.value.districtCode).toBe(code);
+    expect(result.ok).toBe(true);
+    expect(result.ok ? result.value.districtCode : undefined).toBe(code);
   });
 
   it.each([
@@ -80,7 +81,8 @@ describe('checkContractRow', () => {
     ['X项目', 'x_sport'],
   ])('accepts section %s', (section, code) => {
     const result = checkContractRow(2, raw({ section }), DISTRICTS);
-    expect(result.ok && result.value.section).toBe(code);
+    expect(result.ok).toBe(true);
+    expect(result.ok ? result.value.section : undefined).toBe(code);
   });
 
   it.each<[string, Partial<RawContractRow>, [number, string, string][]]>([
