@@ -5,11 +5,12 @@ import { Type } from 'typebox';
 import { principal, requireAccountType, requireSession } from '../accounts/authenticate.js';
 import { StringEnum } from '../http/schemas.js';
 import { contractTemplate } from './contract-workbook.js';
+import * as imports from './contract-import.service.js';
 import * as contracts from './contract.service.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 // Base64 is 4/3 of the bytes; the rest leaves room for the file name and the JSON around it.
-const IMPORT_BODY_LIMIT = Math.ceil((contracts.MAX_WORKBOOK_BYTES * 4) / 3) + 64 * 1024;
+const IMPORT_BODY_LIMIT = Math.ceil((imports.MAX_WORKBOOK_BYTES * 4) / 3) + 64 * 1024;
 
 const ContractSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -142,7 +143,7 @@ export const contractOperatorRoutes: FastifyPluginAsyncTypebox = async (app) => 
     },
     async (request, reply) => {
       const { fileName, content, year } = request.body;
-      const report = await contracts.dryRunImport(
+      const report = await imports.dryRunImport(
         app.db,
         app.cipher,
         { user: principal(request), ip: request.ip },
@@ -166,7 +167,7 @@ export const contractOperatorRoutes: FastifyPluginAsyncTypebox = async (app) => 
         response: { 200: ImportSchema },
       },
     },
-    async (request) => contracts.getImport(app.db, request.params.id),
+    async (request) => imports.getImport(app.db, request.params.id),
   );
 
   app.post(
@@ -180,11 +181,7 @@ export const contractOperatorRoutes: FastifyPluginAsyncTypebox = async (app) => 
       },
     },
     async (request) =>
-      contracts.commitImport(
-        app.db,
-        { user: principal(request), ip: request.ip },
-        request.params.id,
-      ),
+      imports.commitImport(app.db, { user: principal(request), ip: request.ip }, request.params.id),
   );
 };
 

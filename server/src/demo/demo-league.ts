@@ -11,6 +11,7 @@ import * as accounts from '../accounts/account.repository.js';
 import { createAccountWithOrganisation } from '../accounts/account.service.js';
 import { checkIn } from '../check-in/check-in.service.js';
 import { writeContractWorkbook } from '../contracts/contract-workbook.js';
+import * as contractImports from '../contracts/contract-import.service.js';
 import * as contracts from '../contracts/contract.service.js';
 import type { Db } from '../db/database.js';
 import type { EventInput } from '../events/event.schemas.js';
@@ -418,11 +419,15 @@ async function importDemoContracts(
   for (const [year, rows] of byYear) {
     const content = await writeContractWorkbook(rows);
     const fileName = `${year}年中标合同（演示）.xlsx`;
-    const report = await contracts.dryRunImport(db, cipher, operator, { fileName, content, year });
+    const report = await contractImports.dryRunImport(db, cipher, operator, {
+      fileName,
+      content,
+      year,
+    });
     if (report.errors.length > 0) {
       throw new Error(`Demo contracts of ${year} are invalid: ${JSON.stringify(report.errors)}`);
     }
-    await contracts.commitImport(db, operator, report.id);
+    await contractImports.commitImport(db, operator, report.id);
   }
   const own = await contracts.listOwnContracts(db, contractor);
   return new Map(own.items.map((contract) => [contract.eventName, contract.id]));
