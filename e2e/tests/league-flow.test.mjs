@@ -88,7 +88,8 @@ test('organiser files, committee approves, citizen registers, organiser checks i
   await operator.getByText('确认后将新增 1 份、变更 0 份合同').waitFor();
   await operator.getByRole('button', { name: '确认导入' }).click();
   await operator.getByText('导入完成：新增 1 份，变更 0 份').waitFor();
-  await operator.getByRole('row').filter({ hasText: EVENT_NAME }).waitFor();
+  const contractList = operator.locator('.ant-card').filter({ hasText: '合同列表' });
+  await contractList.getByRole('row').filter({ hasText: EVENT_NAME }).waitFor();
   await screenshot(operator, '00-contract-import');
 
   // The contracted organiser picks the contract, which fixes level, section and sport, and
