@@ -1,17 +1,21 @@
-// The league's whole flow in a real browser. An organiser files an event and the organising
-// committee approves it. The organiser publishes it and a citizen registers on a phone. The
+// The league's whole flow in a real browser. The operator imports the organiser's contract,
+// the organiser files an event under it and the organising committee approves it. The organiser publishes it and a citizen registers on a phone. The
 // organiser checks the citizen in, and the city dashboard counts one check-in.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { writeContractWorkbook } from '../../server/dist/contracts/contract-workbook.js';
 import { artifacts, startPlatform } from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const EVENT_NAME = `端到端测试 三人篮球赛 ${Date.now() % 100000}`;
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
+// The demo contractor's organisation and credit code, as the demo accounts seed them.
+const CONTRACTOR_ORGANISATION = '上海示例体育发展有限公司';
+const CONTRACTOR_CREDIT_CODE = '51310000MJ00000053';
 
 let platform;
 
@@ -59,18 +63,50 @@ async function screenshot(page, name) {
 
 test('organiser files, committee approves, citizen registers, organiser checks in', async () => {
   const now = Date.now();
+  const startsAt = now + 3 * DAY;
 
-  // The contracted organiser files a city-level league event and submits it.
+  // The operator imports the organiser's contract for a city-level 3x3 basketball league event:
+  // a dry run first, then the confirmation.
+  const workbook = join(artifacts, 'contracts.xlsx');
+  const contractRow = [
+    CONTRACTOR_ORGANISATION,
+    CONTRACTOR_CREDIT_CODE,
+    '市级',
+    '',
+    '联赛',
+    '三人篮球',
+    EVENT_NAME,
+    '测试联系人',
+    '13800138000',
+  ];
+  writeFileSync(workbook, await writeContractWorkbook([contractRow]));
+  const operator = await consolePage('operator');
+  await operator.goto(`${platform.baseUrl}/console/contracts`);
+  const year = new Date(startsAt + 8 * HOUR).getUTCFullYear();
+  await choose(operator, '合同年度', `${year} 年度`);
+  await operator.locator('input[type=file]').setInputFiles(workbook);
+  await operator.getByText('确认后将新增 1 份、变更 0 份合同').waitFor();
+  await operator.getByRole('button', { name: '确认导入' }).click();
+  await operator.getByText('导入完成：新增 1 份，变更 0 份').waitFor();
+  const contractList = operator.locator('.ant-card').filter({ hasText: '合同列表' });
+  await contractList.getByRole('row').filter({ hasText: EVENT_NAME }).waitFor();
+  await screenshot(operator, '00-contract-import');
+
+  // The contracted organiser picks the contract, which fixes level, section and sport, and
+  // files the event under it.
   const organiser = await consolePage('contractor');
   await organiser.goto(`${platform.baseUrl}/console/events/new`);
-  await organiser.getByLabel('赛事名称').fill(EVENT_NAME);
-  await choose(organiser, '运动项目', '三人篮球');
-  await choose(organiser, '赛事级别', '市级');
-  await choose(organiser, '板块', '联赛');
+  await organiser.getByLabel('中标合同', { exact: true }).click();
+  await organiser
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: EVENT_NAME })
+    .click();
+  assert.equal(await organiser.getByLabel('赛事名称').inputValue(), EVENT_NAME);
+  assert.ok(await organiser.getByLabel('运动项目', { exact: true }).isDisabled());
   await choose(organiser, '所在区', '徐汇区');
   await organiser.getByLabel('比赛场地').fill('徐汇区 端到端测试体育馆');
-  await pickTime(organiser, '开始时间', shanghai(now + 3 * DAY));
-  await pickTime(organiser, '结束时间', shanghai(now + 3 * DAY + 4 * HOUR));
+  await pickTime(organiser, '开始时间', shanghai(startsAt));
+  await pickTime(organiser, '结束时间', shanghai(startsAt + 4 * HOUR));
   await pickTime(organiser, '报名开始时间', shanghai(now - HOUR));
   await pickTime(organiser, '报名截止时间', shanghai(now + 2 * DAY));
   await organiser.getByLabel('名额').fill('50');

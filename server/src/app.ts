@@ -12,6 +12,7 @@ import { installCsrfProtection } from './accounts/csrf.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import { citizenRoutes } from './citizens/citizen.routes.js';
 import type { Config } from './config.js';
+import { contractOperatorRoutes, ownContractRoutes } from './contracts/contract.routes.js';
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
 import { isReachable, type Db } from './db/database.js';
 import { divisionRoutes } from './divisions/division.routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
         { name: 'partners' },
         { name: 'partner API' },
         { name: 'audit' },
+        { name: 'contracts' },
         { name: 'operations' },
       ],
     },
@@ -137,6 +139,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(citizenRoutes);
   if (config.env !== 'production') await app.register(devSmsRoutes);
   await app.register(auditRoutes);
+  await app.register(ownContractRoutes);
+  await app.register(contractOperatorRoutes);
   await installWeb(app, config.webDir);
   return app;
 }

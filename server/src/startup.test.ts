@@ -10,9 +10,10 @@ import { prepareDatabase } from './startup.js';
 const dataKey = randomBytes(32);
 
 async function counts(db: Db) {
-  const result = await sql<{ users: number; events: number; divisions: number }>`
+  const result = await sql<{ users: number; events: number; contracts: number; divisions: number }>`
     select (select count(*)::int from users) as users,
            (select count(*)::int from events) as events,
+           (select count(*)::int from contracts) as contracts,
            (select count(*)::int from divisions) as divisions`.execute(db);
   return result.rows[0];
 }
@@ -36,7 +37,11 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: DEMO_ACCOUNTS.length, events: 0 });
+    expect(await counts(db)).toMatchObject({
+      users: DEMO_ACCOUNTS.length,
+      events: 0,
+      contracts: 0,
+    });
     await db.destroy();
   });
 
@@ -49,6 +54,7 @@ describe('prepareDatabase', () => {
     const after = await counts(db);
     expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
+    expect(after?.contracts).toBe(5);
     await db.destroy();
   });
 });

@@ -531,3 +531,16 @@ export async function createAccountWithInitialPassword(
   });
   return { userId, password };
 }
+
+/** Returns the unified social credit code of an organisation, or null when it has none. */
+export async function organisationCreditCode(
+  db: Executor,
+  organisationId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('organisations')
+    .select('credit_code')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  return row?.credit_code ?? null;
+}

@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 import * as platformRoles from './migrations/0004-platform-roles.js';
+import * as contracts from './migrations/0005-contracts.js';
 import * as citizens from './migrations/0006-citizens.js';
 import * as auditChain from './migrations/0009-audit-chain.js';
 import * as partners from './migrations/0011-partners.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-password-security': passwordSecurity,
   '0003-preset-street-accounts': presetStreetAccounts,
   '0004-platform-roles': platformRoles,
+  '0005-contracts': contracts,
   '0006-citizens': citizens,
   '0009-audit-chain': auditChain,
   '0011-partners': partners,

@@ -92,6 +92,8 @@ export interface EventTable {
   updated_at: Timestamp;
   /** Id of the last transaction that wrote the row (xid8), the partner sync position. */
   change_txid: Generated<string>;
+  /** The contract a contractor's event is filed under; null for other filers. */
+  contract_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RegistrationTable {
@@ -285,6 +287,46 @@ export interface WebhookAttemptTable {
   response_excerpt: string | null;
 }
 
+export interface ContractImportTable {
+  id: string;
+  year: number;
+  file_name: string;
+  sha256: string;
+  status: 'dry_run' | 'committed';
+  row_count: number;
+  new_count: number;
+  changed_count: number;
+  unchanged_count: number;
+  invalid_count: number;
+  report: ColumnType<unknown, string, string>;
+  /** The valid rows of the file, phone numbers already encrypted, applied on commit. */
+  rows: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  committed_by: string | null;
+  committed_at: Timestamp | null;
+}
+
+export interface ContractTable {
+  id: string;
+  year: number;
+  credit_code: string;
+  organisation_name: string;
+  level: 'city' | 'district';
+  district_code: string | null;
+  section: string;
+  sport: string;
+  event_name: string;
+  contact_name: string;
+  contact_phone_ciphertext: string;
+  contact_phone_hash: string;
+  contact_phone_masked: string;
+  /** The import that created the contract or last changed it; null when made otherwise. */
+  import_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -309,6 +351,8 @@ export interface Database {
   citizen_sessions: CitizenSessionTable;
   sms_codes: SmsCodeTable;
   dev_sms_messages: DevSmsMessageTable;
+  contract_imports: ContractImportTable;
+  contracts: ContractTable;
 }
 
 export type EventRow = Selectable<EventTable>;
@@ -316,3 +360,4 @@ export type NewEvent = Insertable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
 export type DivisionRow = Selectable<DivisionTable>;
+export type ContractRow = Selectable<ContractTable>;

@@ -98,6 +98,41 @@ describe('seedDemoLeague', () => {
     expect([...statuses].sort()).toEqual(['closed', 'full', 'not_open', 'open']);
   });
 
+  it('files contractor events under contracts', async () => {
+    const rows = await ctx.db
+      .selectFrom('events')
+      .innerJoin('users', 'users.id', 'events.created_by')
+      .innerJoin('organisations', 'organisations.id', 'events.organisation_id')
+      .leftJoin('contracts', 'contracts.id', 'events.contract_id')
+      .select([
+        'events.name',
+        'events.sport',
+        'organisations.credit_code as organisation_code',
+        'contracts.credit_code as contract_code',
+        'contracts.event_name as contract_event',
+        'contracts.sport as contract_sport',
+        'contracts.import_id',
+      ])
+      .where('users.username', '=', 'contractor')
+      .execute();
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row.contract_code, row.name).toBe(row.organisation_code);
+      expect(row.contract_event, row.name).toBe(row.name);
+      expect(row.contract_sport, row.name).toBe(row.sport);
+      expect(row.import_id, row.name).not.toBeNull();
+    }
+    const imports = await ctx.db
+      .selectFrom('contract_imports')
+      .select(['status', 'invalid_count'])
+      .execute();
+    expect(imports.length).toBeGreaterThan(0);
+    for (const record of imports) {
+      expect(record.status).toBe('committed');
+      expect(record.invalid_count).toBe(0);
+    }
+  });
+
   it('signs in every demo account', async () => {
     for (const account of DEMO_ACCOUNTS) {
       const { me } = await signInDemo(account.username);

@@ -1,9 +1,18 @@
-import { creditCodeCheckCharacter, type AccountType } from '@cityleague/domain';
+import {
+  creditCodeCheckCharacter,
+  EVENT_LEVEL_LABELS,
+  SECTION_LABELS,
+  sportName,
+  type AccountType,
+} from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import * as accounts from '../accounts/account.repository.js';
 import { createAccountWithOrganisation } from '../accounts/account.service.js';
 import { checkIn } from '../check-in/check-in.service.js';
+import { writeContractWorkbook } from '../contracts/contract-workbook.js';
+import * as contractImports from '../contracts/contract-import.service.js';
+import * as contracts from '../contracts/contract.service.js';
 import type { Db } from '../db/database.js';
 import type { EventInput } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
@@ -368,20 +377,78 @@ function demoEvents(): DemoEvent[] {
   ];
 }
 
+function requireUser(users: Map<string, Principal>, username: string): Principal {
+  const user = users.get(username);
+  if (!user) throw new Error(`Demo account ${username} is missing`);
+  return user;
+}
+
+/**
+ * Imports a contract for every event of the demo contractor, one workbook per year, through
+ * the operator's dry run and commit. Returns the contract ids by event name.
+ */
+async function importDemoContracts(
+  db: Db,
+  cipher: PersonalDataCipher,
+  users: Map<string, Principal>,
+  demos: DemoEvent[],
+): Promise<Map<string, string>> {
+  const operator = { user: requireUser(users, 'operator'), ip: '127.0.0.1' };
+  const contractor = requireUser(users, 'contractor');
+  const creditCode = demoCreditCode(
+    DEMO_ACCOUNTS.findIndex((a) => a.username === 'contractor') + 1,
+  );
+  const byYear = new Map<number, string[][]>();
+  for (const [index, demo] of demos.filter((d) => d.filer === 'contractor').entries()) {
+    const { input } = demo;
+    const year = contracts.shanghaiYear(Date.parse(input.startsAt));
+    const row = [
+      contractor.organisationName,
+      creditCode,
+      EVENT_LEVEL_LABELS[input.level],
+      // The 所属区 column takes a district's name or its six-digit code.
+      input.level === 'district' ? input.divisionCode.slice(0, 6) : '',
+      SECTION_LABELS[input.section],
+      sportName(input.sport) ?? input.sport,
+      input.name,
+      '测试联系人',
+      `13800138${String(index + 1).padStart(3, '0')}`,
+    ];
+    byYear.set(year, [...(byYear.get(year) ?? []), row]);
+  }
+  for (const [year, rows] of byYear) {
+    const content = await writeContractWorkbook(rows);
+    const fileName = `${year}年中标合同（演示）.xlsx`;
+    const report = await contractImports.dryRunImport(db, cipher, operator, {
+      fileName,
+      content,
+      year,
+    });
+    if (report.errors.length > 0) {
+      throw new Error(`Demo contracts of ${year} are invalid: ${JSON.stringify(report.errors)}`);
+    }
+    await contractImports.commitImport(db, operator, report.id);
+  }
+  const own = await contracts.listOwnContracts(db, contractor);
+  return new Map(own.items.map((contract) => [contract.eventName, contract.id]));
+}
+
 async function seedEvent(
   db: Db,
   cipher: PersonalDataCipher,
   users: Map<string, Principal>,
   demo: DemoEvent,
   personOffset: number,
+  contractIds: Map<string, string>,
 ) {
-  const filer = users.get(demo.filer);
-  if (!filer) throw new Error(`Demo account ${demo.filer} is missing`);
+  const filer = requireUser(users, demo.filer);
   const actor = { user: filer, ip: '127.0.0.1' };
   const reviewer = demo.reviewer ? users.get(demo.reviewer) : undefined;
   const reviewerActor = reviewer ? { user: reviewer, ip: '127.0.0.1' } : undefined;
 
-  const event = await events.createEvent(db, actor, demo.input);
+  const contractId = contractIds.get(demo.input.name);
+  const input = demo.filer === 'contractor' ? { ...demo.input, contractId } : demo.input;
+  const event = await events.createEvent(db, actor, input);
   if (demo.step === 'draft') return;
   let state = (await events.submitEvent(db, actor, event.id)).state;
   if (demo.step === 'submitted') return;
@@ -423,9 +490,11 @@ export async function seedDemoLeague(
   if ((await accounts.countUsers(db)) > 0) return false;
   const users = await createAccounts(db);
   if (scope === 'accounts') return true;
+  const demos = demoEvents();
+  const contractIds = await importDemoContracts(db, cipher, users, demos);
   let offset = 0;
-  for (const demo of demoEvents()) {
-    await seedEvent(db, cipher, users, demo, offset);
+  for (const demo of demos) {
+    await seedEvent(db, cipher, users, demo, offset, contractIds);
     offset += demo.registrations ?? 0;
   }
   return true;

@@ -53,6 +53,7 @@ export function toConsoleEvent(event: EventView) {
     ...toPublicEvent(event),
     state: event.state as EventState,
     organisationId: event.organisation_id,
+    contractId: event.contract_id,
     returnReason: event.return_reason,
     reviewerAccountType: event.reviewer_type,
     reviewerDistrictCode: event.reviewer_district_code,

@@ -36,3 +36,18 @@ export const EventNotOwned = defineError(
   'Event %s belongs to another organisation',
   403,
 );
+export const ContractRequired = defineError(
+  'EVT_CONTRACT_REQUIRED',
+  'A contractor files only under one of its contracts: pass contractId',
+  400,
+);
+export const ContractNotOwned = defineError(
+  'EVT_CONTRACT_NOT_OWNED',
+  "Contract %s is not a contract of the filer's organisation",
+  403,
+);
+export const ContractMismatch = defineError(
+  'EVT_CONTRACT_MISMATCH',
+  'The filing does not match contract %s: level, section, sport, district and year come from the contract',
+  400,
+);

@@ -8,7 +8,11 @@ import type { DivisionRow } from '../db/schema.js';
 import { DivisionInvalidLevel, DivisionUnknownInInput } from '../divisions/division.errors.js';
 import { findDivision } from '../divisions/division.service.js';
 import { withFieldErrors, type FieldError } from '../http/problem.js';
+import { findOwnContract, shanghaiYear } from '../contracts/contract.service.js';
 import {
+  ContractMismatch,
+  ContractNotOwned,
+  ContractRequired,
   EventOutOfScope,
   FilingNotAllowed,
   InvalidSchedule,
@@ -34,10 +38,46 @@ export async function checkFiling(
   if (!division) throw new DivisionUnknownInInput(input.divisionCode);
   checkDivisionLevel(division, input.level);
   if (!isInFilerScope(user, division)) throw new EventOutOfScope(division.code);
+  await checkContract(db, user, input, division);
 
   const problems = scheduleErrors(input, await databaseNow(db));
   if (problems.length > 0) throw withFieldErrors(new InvalidSchedule(), problems);
   return division;
+}
+
+/**
+ * Checks the contract a filing names. Contractors must name one of their own contracts;
+ * other filers may name one their organisation holds. The event takes its level, section
+ * and sport from the contract, lies in the contract's district when the contract is
+ * district-level, and starts in the contract's year (Asia/Shanghai).
+ */
+async function checkContract(
+  db: Executor,
+  user: Principal,
+  input: EventInput,
+  division: DivisionRow,
+): Promise<void> {
+  if (input.contractId === undefined) {
+    if (user.accountType === 'contractor') throw new ContractRequired();
+    return;
+  }
+  const contract = await findOwnContract(db, user, input.contractId);
+  if (!contract) throw new ContractNotOwned(input.contractId);
+
+  const problems: FieldError[] = [];
+  const mismatch = (field: string, expected: string) =>
+    problems.push({ field, code: 'contract_mismatch', message: `must be ${expected}` });
+  if (input.level !== contract.level) mismatch('level', contract.level);
+  if (input.section !== contract.section) mismatch('section', contract.section);
+  if (input.sport !== contract.sport) mismatch('sport', contract.sport);
+  const districtCode = division.district_code ?? division.code;
+  if (contract.district_code !== null && districtCode !== contract.district_code) {
+    mismatch('divisionCode', `in district ${contract.district_code}`);
+  }
+  if (shanghaiYear(Date.parse(input.startsAt)) !== contract.year) {
+    mismatch('startsAt', `in ${contract.year}`);
+  }
+  if (problems.length > 0) throw withFieldErrors(new ContractMismatch(contract.id), problems);
 }
 
 function checkDivisionLevel(division: DivisionRow, level: EventInput['level']): void {

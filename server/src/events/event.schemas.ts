@@ -19,6 +19,11 @@ export const EventInputSchema = Type.Object(
     capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     registrationOpensAt: Timestamp,
     registrationClosesAt: Timestamp,
+    /**
+     * The contract the event is filed under. Required from contractors, and then level,
+     * section, sport, district and year must match the contract.
+     */
+    contractId: Type.Optional(Type.String({ format: 'uuid' })),
   },
   { additionalProperties: false },
 );
@@ -66,6 +71,7 @@ export const ConsoleEventSchema = Type.Object({
   ...publicFields,
   state: StringEnum(EVENT_STATES),
   organisationId: Type.String(),
+  contractId: Type.Union([Type.String(), Type.Null()]),
   returnReason: Type.Union([Type.String(), Type.Null()]),
   /** The reviewer the filing goes to on submit; null when it passes on submit. */
   reviewerAccountType: Type.Union([Type.String(), Type.Null()]),

@@ -46,6 +46,7 @@ const EDITABLE_FIELDS = {
   capacity: 'capacity',
   registrationOpensAt: 'registration_opens_at',
   registrationClosesAt: 'registration_closes_at',
+  contractId: 'contract_id',
 } as const satisfies Record<keyof EventInput, keyof EventRow>;
 
 function toInput(event: EventRow): EventInput {
@@ -61,11 +62,15 @@ function toInput(event: EventRow): EventInput {
     capacity: event.capacity,
     registrationOpensAt: new Date(event.registration_opens_at).toISOString(),
     registrationClosesAt: new Date(event.registration_closes_at).toISOString(),
+    ...(event.contract_id === null ? {} : { contractId: event.contract_id }),
   };
 }
 
 /** Compares two field values; timestamps compare as instants, whatever offset they are written in. */
-function sameValue(before: string | number, after: string | number): boolean {
+function sameValue(
+  before: string | number | undefined,
+  after: string | number | undefined,
+): boolean {
   if (typeof before === 'string' && typeof after === 'string' && ISO_INSTANT.test(before)) {
     return Date.parse(before) === Date.parse(after);
   }
@@ -140,6 +145,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       capacity: input.capacity,
       registration_opens_at: input.registrationOpensAt,
       registration_closes_at: input.registrationClosesAt,
+      contract_id: input.contractId ?? null,
       state: 'draft',
       ...reviewerColumns(route),
       return_reason: null,

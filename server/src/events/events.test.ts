@@ -11,6 +11,7 @@ import {
   publishNewEvent,
   signIn,
   type TestContext,
+  withContract,
 } from '../test/harness.js';
 
 let ctx: TestContext;
@@ -91,13 +92,19 @@ async function listAll(username: string, url: string): Promise<{ id: string; sta
   return items;
 }
 
-function post(username: string, payload: object) {
-  return user(username)({ method: 'POST', url: '/api/console/events', payload });
+async function post(username: string, payload: Record<string, unknown>) {
+  const filing = await withContract(ctx.app, cookieOf(username), payload);
+  return user(username)({ method: 'POST', url: '/api/console/events', payload: filing });
 }
 
 describe('POST /api/console/events', () => {
   it('creates a draft', async () => {
-    const input = eventInput({ name: '徐汇三人篮球赛', capacity: 12 });
+    const input = await withContract(
+      ctx.app,
+      cookieOf('ev.contractor'),
+      eventInput({ name: '徐汇三人篮球赛', capacity: 12 }),
+    );
+    expect(input.contractId).toEqual(expect.any(String));
     const response = await post('ev.contractor', input);
     expect(response.statusCode, response.body).toBe(201);
     const event = response.json();
@@ -125,6 +132,7 @@ describe('POST /api/console/events', () => {
       publishedAt: null,
       state: 'draft',
       organisationId: organisations['ev.contractor'],
+      contractId: input.contractId,
       returnReason: null,
       reviewerAccountType: 'committee',
       reviewerDistrictCode: null,

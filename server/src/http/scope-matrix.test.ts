@@ -87,6 +87,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
+  'GET /api/console/contracts/mine': 'own-session',
+  'GET /api/console/contracts': 'operator',
+  'GET /api/console/contracts/template.xlsx': 'operator',
+  'POST /api/console/contracts/imports': 'operator',
+  'GET /api/console/contracts/imports/:id': 'operator',
+  'POST /api/console/contracts/imports/:id/commit': 'operator',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */
@@ -556,8 +562,8 @@ afterAll(async () => {
 });
 
 /**
- * Fingerprints every row that an event or citizen route could write: events, registrations,
- * citizens, audit, outbox.
+ * Fingerprints every row that an event, citizen or contract route could write: events,
+ * registrations, citizens, contracts, contract imports, audit, outbox.
  */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
@@ -565,6 +571,8 @@ async function fingerprint(): Promise<string> {
       (select md5(coalesce(string_agg(e::text, '|' order by e.id), '')) from events e),
       (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from registrations r),
       (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from citizens c),
+      (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from contracts c),
+      (select count(*) from contract_imports),
       (select count(*) from audit_log),
       (select count(*) from notification_outbox)) as print`.execute(ctx.db);
   return rows[0]?.print ?? '';

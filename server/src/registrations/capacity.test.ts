@@ -12,6 +12,7 @@ import {
   eventInput,
   signIn,
   type TestContext,
+  withContract,
 } from '../test/harness.js';
 
 const CAPACITY = 10;
@@ -19,6 +20,7 @@ const ATTEMPTS = 100;
 
 let context: TestContext;
 let organiser: ReturnType<typeof as>;
+let organiserCookie: string;
 let reviewer: ReturnType<typeof as>;
 
 beforeAll(async () => {
@@ -33,7 +35,8 @@ beforeAll(async () => {
     accountType: 'committee',
     divisionCode: '3101',
   });
-  organiser = as(context.app, await signIn(context.app, 'capacity.contractor'));
+  organiserCookie = await signIn(context.app, 'capacity.contractor');
+  organiser = as(context.app, organiserCookie);
   reviewer = as(context.app, await signIn(context.app, 'capacity.committee'));
 });
 
@@ -45,7 +48,7 @@ async function publishedEvent(capacity: number): Promise<string> {
   const created = await organiser({
     method: 'POST',
     url: '/api/console/events',
-    payload: eventInput({ capacity }),
+    payload: await withContract(context.app, organiserCookie, eventInput({ capacity })),
   });
   const id = created.json<{ id: string }>().id;
   await organiser({ method: 'POST', url: `/api/console/events/${id}/submit` });

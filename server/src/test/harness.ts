@@ -4,6 +4,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import { expect, inject } from 'vitest';
 
+import { creditCodeCheckCharacter } from '@cityleague/domain';
+
 import { buildApp } from '../app.js';
 import { hashPassword } from '../accounts/account.service.js';
 import * as accounts from '../accounts/account.repository.js';
@@ -82,6 +84,18 @@ export interface TestAccount {
   accountType: string;
   divisionCode: string;
   organisation?: string;
+  /** The organisation's credit code; contractors get a generated one unless this is given. */
+  creditCode?: string | null;
+}
+
+let creditCodeCounter = 0;
+
+/** Generates a well-formed credit code that no other test organisation of this process has. */
+export function testCreditCode(): string {
+  creditCodeCounter += 1;
+  const serial = `${process.pid % 1000}`.padStart(3, '0') + `${creditCodeCounter}`.padStart(6, '0');
+  const first17 = `91310000${serial}`;
+  return first17 + creditCodeCheckCharacter(first17);
 }
 
 /** Creates an organisation and a user in it; returns the user's and organisation's ids. */
@@ -91,7 +105,12 @@ export async function createAccount(db: Db, account: TestAccount) {
   await accounts.insertOrganisation(db, {
     id: organisationId,
     name: account.organisation ?? `${account.username} 单位`,
-    credit_code: null,
+    credit_code:
+      account.creditCode !== undefined
+        ? account.creditCode
+        : account.accountType === 'contractor'
+          ? testCreditCode()
+          : null,
     division_code: account.divisionCode,
   });
   await accounts.insertUser(db, {
@@ -153,6 +172,86 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
+export interface TestContract {
+  creditCode: string;
+  year: number;
+  level: string;
+  section: string;
+  sport: string;
+  districtCode?: string | null;
+  eventName?: string;
+  organisationName?: string;
+}
+
+/** Inserts a contract directly, as a committed import would; returns its id. */
+export async function createContract(db: Db, contract: TestContract): Promise<string> {
+  const id = uuidv7();
+  await db
+    .insertInto('contracts')
+    .values({
+      id,
+      year: contract.year,
+      credit_code: contract.creditCode,
+      organisation_name: contract.organisationName ?? '测试中标单位',
+      level: contract.level as 'city' | 'district',
+      district_code: contract.level === 'district' ? (contract.districtCode ?? null) : null,
+      section: contract.section,
+      sport: contract.sport,
+      event_name: contract.eventName ?? `测试合同 ${id}`,
+      contact_name: '测试联系人',
+      contact_phone_ciphertext: 'v1:placeholder',
+      contact_phone_hash: '0'.repeat(64),
+      contact_phone_masked: '138****8000',
+      import_id: null,
+      updated_at: new Date(),
+    })
+    .execute();
+  return id;
+}
+
+/** Returns the calendar year in Asia/Shanghai of an ISO 8601 instant. */
+export function shanghaiYearOf(instant: string): number {
+  return new Date(Date.parse(instant) + 8 * HOUR).getUTCFullYear();
+}
+
+/**
+ * Adds a contractId to a filing made by a contractor: creates a contract of the caller's
+ * organisation that matches the filing's level, section, sport, district and year. Filings
+ * of other account types, filings that name a contract and filings that no contract could
+ * match (street or community level) are returned unchanged.
+ */
+export async function withContract<T extends Record<string, unknown>>(
+  app: FastifyInstance,
+  cookie: string,
+  filing: T,
+): Promise<T> {
+  if (filing.contractId !== undefined) return filing;
+  if (filing.level !== 'city' && filing.level !== 'district') return filing;
+  const me = await as(app, cookie)({ method: 'GET', url: '/api/me' });
+  const { accountType, organisation } = me.json<{
+    user: { accountType: string; organisation: { id: string } };
+  }>().user;
+  if (accountType !== 'contractor') return filing;
+
+  const row = await app.db
+    .selectFrom('organisations')
+    .select('credit_code')
+    .where('id', '=', organisation.id)
+    .executeTakeFirstOrThrow();
+  if (!row.credit_code) return filing;
+  const division = String(filing.divisionCode ?? '');
+  const contractId = await createContract(app.db, {
+    creditCode: row.credit_code,
+    // A filing with a malformed start is rejected before the contract matters.
+    year: shanghaiYearOf(String(filing.startsAt)) || shanghaiYearOf(new Date().toISOString()),
+    level: String(filing.level),
+    section: String(filing.section),
+    sport: String(filing.sport),
+    districtCode: division.slice(0, 6),
+  });
+  return { ...filing, contractId };
+}
+
 /** RFC 9457 problem details as the error handler sends them. */
 export interface Problem {
   type: string;
@@ -196,7 +295,7 @@ export async function fileEvent(
   const response = await session({
     method: 'POST',
     url: '/api/console/events',
-    payload: eventInput(overrides),
+    payload: await withContract(app, cookie, eventInput(overrides)),
   });
   if (response.statusCode !== 201) {
     throw new Error(`Filing failed: ${response.statusCode} ${response.body}`);

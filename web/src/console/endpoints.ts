@@ -5,6 +5,9 @@ import type {
   AuditFilter,
   CheckInResult,
   ConsoleEvent,
+  Contract,
+  ContractFilter,
+  ContractImport,
   ConsoleEventDetail,
   Dashboard,
   Division,
@@ -92,3 +95,21 @@ export const fetchAuditEntries = (filter: AuditFilter, cursor: string | null) =>
 
 /** Path of the Excel export of the entries that match the filter. */
 export const auditExportPath = (filter: AuditFilter) => `/api/audit/export${auditQuery(filter)}`;
+export const fetchOwnContracts = () => api<{ items: Contract[] }>('/api/console/contracts/mine');
+
+export const fetchContracts = (filter: ContractFilter, cursor: string | null) =>
+  api<Page<Contract>>(`/api/console/contracts${query({ ...filter, cursor })}`);
+
+/** Path of the template workbook, which the browser downloads with the session cookie. */
+export const CONTRACT_TEMPLATE_PATH = '/api/console/contracts/template.xlsx';
+
+export const dryRunContractImport = (fileName: string, content: string, year: number) =>
+  api<ContractImport>('/api/console/contracts/imports', {
+    method: 'POST',
+    body: { fileName, content, year },
+  });
+
+export const commitContractImport = (id: string) =>
+  api<ContractImport>(`/api/console/contracts/imports/${encodeURIComponent(id)}/commit`, {
+    method: 'POST',
+  });

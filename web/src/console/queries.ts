@@ -22,6 +22,8 @@ export const queryKeys = {
   registrations: (eventId: string) => ['registrations', eventId] as const,
   dashboard: ['dashboard'] as const,
   auditEntries: ['audit-entries'] as const,
+  contracts: ['contracts'] as const,
+  ownContracts: ['contracts', 'mine'] as const,
 };
 
 export function useMeQuery() {

@@ -12,6 +12,9 @@ const AuditLogPage = lazy(() =>
 const CheckInPage = lazy(() =>
   import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
 );
+const ContractsPage = lazy(() =>
+  import('./pages/ContractsPage').then((module) => ({ default: module.ContractsPage })),
+);
 const DashboardPage = lazy(() =>
   import('./pages/DashboardPage').then((module) => ({ default: module.DashboardPage })),
 );
@@ -136,6 +139,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['audit']}>
                 <AuditLogPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'contracts',
+            element: (
+              <RequireMenu menus={['contracts']}>
+                <ContractsPage />
               </RequireMenu>
             ),
           },

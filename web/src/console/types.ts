@@ -45,6 +45,8 @@ export interface ConsoleEvent extends PublicEvent {
   reviewerDistrictCode: string | null;
   /** The organisation that filed the event and runs it. */
   organisationId: string;
+  /** The contract a contractor filed the event under; null for other filers. */
+  contractId: string | null;
 }
 
 /** One audit entry of an event, e.g. action `event.returned` with detail `{ reason }`. */
@@ -70,6 +72,8 @@ export interface EventInput {
   capacity: number;
   registrationOpensAt: string;
   registrationClosesAt: string;
+  /** Required from contractors: the contract whose level, section and sport the event takes. */
+  contractId?: string;
 }
 
 export interface Page<T> {
@@ -158,4 +162,59 @@ export interface AuditFilter {
   to?: string;
   ip?: string;
   outcome?: 'success' | 'failure';
+}
+
+/** A contract (中标合同) of a contracted organiser, as the operator imported it. */
+export interface Contract {
+  id: string;
+  year: number;
+  creditCode: string;
+  organisationName: string;
+  level: 'city' | 'district';
+  districtCode: string | null;
+  districtName: string | null;
+  section: Section;
+  sport: string;
+  sportName: string;
+  eventName: string;
+  contactName: string;
+  contactPhoneMasked: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One problem of an imported workbook: Excel row, column header, code and Chinese reason. */
+export interface ContractRowError {
+  row: number;
+  column: string;
+  code: string;
+  reason: string;
+}
+
+/** A contract import: a dry run's report, or what its commit applied. */
+export interface ContractImport {
+  id: string;
+  year: number;
+  fileName: string;
+  sha256: string;
+  status: 'dry_run' | 'committed';
+  createdAt: string;
+  committedAt: string | null;
+  summary: { rows: number; new: number; changed: number; unchanged: number; invalid: number };
+  errors: ContractRowError[];
+  rows: {
+    row: number;
+    status: 'new' | 'changed' | 'unchanged';
+    creditCode: string;
+    organisationName: string;
+    eventName: string;
+    changedFields: string[];
+  }[];
+}
+
+export interface ContractFilter {
+  year?: string;
+  level?: string;
+  sport?: string;
+  q?: string;
 }

@@ -72,6 +72,15 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CIT_INVALID_NAME: '请填写真实姓名',
   CIT_INVALID_ID_NUMBER: '身份证号码有误，请核对后重新填写',
   CIT_ID_CONSENT_REQUIRED: '保存身份证号码前，请先勾选同意',
+  EVT_CONTRACT_REQUIRED: '中标单位须选择一份本单位的中标合同后填报',
+  EVT_CONTRACT_NOT_OWNED: '所选合同不属于本单位',
+  EVT_CONTRACT_MISMATCH: '赛事信息与中标合同不一致（级别、板块、项目、所属区或年度）',
+  CTR_FILE_UNREADABLE: '文件无法读取，请另存为 Excel 工作簿（.xlsx）后重新上传',
+  CTR_FILE_TOO_LARGE: '文件超过 2 MB，请删减后重新上传',
+  CTR_FILE_TOO_MANY_ROWS: '数据超过 5000 行，请拆分为多个文件后分别导入',
+  CTR_IMPORT_NOT_FOUND: '导入记录不存在，请重新上传文件',
+  CTR_IMPORT_ALREADY_COMMITTED: '该文件已确认导入，无需重复提交',
+  CTR_IMPORT_HAS_ERRORS: '文件中有错误行，请按报告修改后重新上传',
 };
 
 /**

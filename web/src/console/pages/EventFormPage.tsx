@@ -22,6 +22,7 @@ import {
   Row,
   Select,
   Skeleton,
+  Typography,
   type DatePickerProps,
   type FormInstance,
   type ThemeConfig,
@@ -35,7 +36,13 @@ import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { useInvalidateEvent } from '../components/ReviewActions';
-import { createEvent, fetchConsoleEvent, submitEvent, updateEvent } from '../endpoints';
+import {
+  createEvent,
+  fetchConsoleEvent,
+  fetchOwnContracts,
+  submitEvent,
+  updateEvent,
+} from '../endpoints';
 import {
   queryKeys,
   useChildDivisions,
@@ -45,9 +52,10 @@ import {
   useSports,
 } from '../queries';
 import { DATE_TIME_FORMAT, isoToPickerValue, pickerValueToIso } from '../time';
-import type { ConsoleEventDetail, Division, EventInput, Me } from '../types';
+import type { ConsoleEventDetail, Contract, Division, EventInput, Me } from '../types';
 
 interface EventFormValues {
+  contractId?: string;
   name: string;
   sport: string;
   level: EventLevel;
@@ -95,6 +103,13 @@ function DateTimePicker(props: DatePickerProps) {
       />
     </ConfigProvider>
   );
+}
+
+/** Returns the terms of a contract that a filing takes: year, level, section and sport. */
+function contractTerms(contract: Contract): string {
+  const level = EVENT_LEVEL_LABELS[contract.level];
+  const place = contract.districtName ? ` ${contract.districtName}` : '';
+  return `${contract.year} 年度 · ${level}${place} · ${SECTION_LABELS[contract.section]} · ${contract.sportName}`;
 }
 
 /** Renders the filing form: /events/new creates a draft, /events/:id/edit changes a draft or a returned event. */
@@ -152,6 +167,7 @@ function useFilingArea(me: Me): { districtCode?: string; streetCode?: string } {
 function initialValues(event: ConsoleEventDetail | undefined): Partial<EventFormValues> {
   if (!event) return {};
   return {
+    contractId: event.contractId ?? undefined,
     name: event.name,
     sport: event.sport,
     level: event.level,
@@ -180,10 +196,12 @@ function toEventInput(values: EventFormValues): EventInput {
     capacity: values.capacity,
     registrationOpensAt: pickerValueToIso(values.registrationOpensAt),
     registrationClosesAt: pickerValueToIso(values.registrationClosesAt),
+    ...(values.contractId ? { contractId: values.contractId } : {}),
   };
 }
 
 const FORM_FIELDS: readonly FieldName[] = [
+  'contractId',
   'name',
   'sport',
   'level',
@@ -206,6 +224,8 @@ const CODE_FIELDS: Record<string, FieldName> = {
   DIV_NOT_FOUND: 'district',
   DIV_UNKNOWN: 'district',
   DIV_INVALID_LEVEL: 'street',
+  EVT_CONTRACT_REQUIRED: 'contractId',
+  EVT_CONTRACT_NOT_OWNED: 'contractId',
 };
 
 // Chinese messages for the codes of field errors: the schedule rules of the filing check,
@@ -215,6 +235,7 @@ const FIELD_ERROR_MESSAGES: Record<string, string> = {
   after_start: '结束时间须晚于开始时间',
   after_open: '报名截止时间须晚于报名开始时间',
   before_start: '报名截止时间不能晚于赛事开始时间',
+  contract_mismatch: '与所选中标合同不一致',
   required: '此项必填',
   minLength: '内容太短',
   maxLength: '内容太长',
@@ -286,6 +307,30 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
     [me.filing, level],
   );
   const streetRequired = level === 'street' || level === 'community' || Boolean(area.streetCode);
+
+  // A contractor files only under one of its contracts, which fixes level, section and sport,
+  // and for a district contract the district too.
+  const contractBound = me.user.accountType === 'contractor';
+  const contracts = useQuery({
+    queryKey: queryKeys.ownContracts,
+    queryFn: fetchOwnContracts,
+    enabled: contractBound,
+  });
+  const contractId = Form.useWatch('contractId', form);
+  const contract = contracts.data?.items.find((c) => c.id === contractId);
+
+  let sectionPlaceholder = '请先选择赛事级别';
+  if (level) sectionPlaceholder = '请选择';
+  else if (contractBound) sectionPlaceholder = '由合同确定';
+
+  function applyContract(chosen: Contract | undefined) {
+    if (!chosen) return;
+    form.setFieldsValue({ level: chosen.level, section: chosen.section, sport: chosen.sport });
+    if (chosen.districtCode && form.getFieldValue('district') !== chosen.districtCode) {
+      form.setFieldsValue({ district: chosen.districtCode, street: undefined });
+    }
+    if (!form.getFieldValue('name')) form.setFieldValue('name', chosen.eventName);
+  }
 
   const districtOptions = (districts.data ?? [])
     .filter((d: Division) => !area.districtCode || d.code === area.districtCode)
@@ -365,6 +410,15 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
       <Result status="403" title="无权填报" subTitle={ERROR_MESSAGES.EVT_FILING_NOT_ALLOWED} />
     );
   }
+  if (contractBound && !event && contracts.isSuccess && contracts.data.items.length === 0) {
+    return (
+      <Result
+        status="info"
+        title="暂无可填报的中标合同"
+        subTitle="中标单位只能填报本单位中标的赛事。合同由平台运营按统一社会信用代码导入，如有疑问请联系平台运营。"
+      />
+    );
+  }
 
   return (
     <>
@@ -397,6 +451,40 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
           name="event"
         >
           <Row gutter={24}>
+            {contractBound && (
+              <Col xs={24}>
+                <Form.Item
+                  name="contractId"
+                  label="中标合同"
+                  rules={[{ required: true, message: '请选择中标合同' }]}
+                  extra="赛事级别、板块、运动项目（区级合同还有所在区）取自合同，不能修改"
+                >
+                  <Select
+                    showSearch={{ optionFilterProp: 'label' }}
+                    loading={contracts.isPending}
+                    placeholder="请选择本单位的中标合同"
+                    options={(contracts.data?.items ?? []).map((c) => ({
+                      value: c.id,
+                      label: `${c.eventName}（${contractTerms(c)}）`,
+                      name: c.eventName,
+                      terms: contractTerms(c),
+                    }))}
+                    // Two lines per option, wrapped, so that a phone shows the whole name.
+                    optionRender={(option) => (
+                      <div style={{ whiteSpace: 'normal' }}>
+                        <div>{option.data.name}</div>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {option.data.terms}
+                        </Typography.Text>
+                      </div>
+                    )}
+                    onChange={(value: string) =>
+                      applyContract(contracts.data?.items.find((c) => c.id === value))
+                    }
+                  />
+                </Form.Item>
+              </Col>
+            )}
             <Col xs={24} md={12}>
               <Form.Item
                 name="name"
@@ -418,7 +506,8 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 <Select
                   showSearch={{ optionFilterProp: 'label' }}
                   loading={sports.isPending}
-                  placeholder="请选择"
+                  disabled={contractBound}
+                  placeholder={contractBound ? '由合同确定' : '请选择'}
                   options={(sports.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
                 />
               </Form.Item>
@@ -430,7 +519,8 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 rules={[{ required: true, message: '请选择赛事级别' }]}
               >
                 <Select
-                  placeholder="请选择"
+                  placeholder={contractBound ? '由合同确定' : '请选择'}
+                  disabled={contractBound}
                   options={levels.map((value) => ({ value, label: EVENT_LEVEL_LABELS[value] }))}
                 />
               </Form.Item>
@@ -442,8 +532,8 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 rules={[{ required: true, message: '请选择板块' }]}
               >
                 <Select
-                  placeholder={level ? '请选择' : '请先选择赛事级别'}
-                  disabled={!level}
+                  placeholder={sectionPlaceholder}
+                  disabled={!level || contractBound}
                   options={sections.map((value) => ({ value, label: SECTION_LABELS[value] }))}
                 />
               </Form.Item>
@@ -457,6 +547,7 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
                 <Select
                   showSearch={{ optionFilterProp: 'label' }}
                   loading={districts.isPending}
+                  disabled={Boolean(contract?.districtCode)}
                   placeholder="请选择"
                   options={districtOptions}
                   onChange={() => form.setFieldValue('street', undefined)}
