@@ -29,14 +29,11 @@ export const MeSchema = Type.Object({
   mustChangePassword: Type.Boolean({
     description: 'True until the user replaces an initial password; other console calls get 403',
   }),
-  pendingStep: Type.Union(
-    [Type.Literal('totp'), Type.Literal('totp_enrolment'), Type.Null()],
-    {
-      description:
-        'The sign-in step still missing: the one-time code or the TOTP enrolment. While it is ' +
-        'set, menus are empty and every other console call gets ACC_SECOND_FACTOR_REQUIRED',
-    },
-  ),
+  pendingStep: Type.Union([Type.Literal('totp'), Type.Literal('totp_enrolment'), Type.Null()], {
+    description:
+      'The sign-in step still missing: the one-time code or the TOTP enrolment. While it is ' +
+      'set, menus are empty and every other console call gets ACC_SECOND_FACTOR_REQUIRED',
+  }),
   totp: Type.Object({
     enrolled: Type.Boolean(),
     required: Type.Boolean({ description: 'Whether the account type must use TOTP' }),

@@ -163,12 +163,7 @@ export async function resetTotp(db: Db, actor: OperatorActor, userId: string) {
 }
 
 /** Disables an account and ends its sessions, or enables it again. */
-export async function setDisabled(
-  db: Db,
-  actor: OperatorActor,
-  userId: string,
-  disabled: boolean,
-) {
+export async function setDisabled(db: Db, actor: OperatorActor, userId: string, disabled: boolean) {
   const user = await loadManagedUser(db, userId);
   const wasDisabled = user.disabled_at !== null;
   await db.transaction().execute(async (trx) => {

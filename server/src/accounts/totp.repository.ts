@@ -67,9 +67,7 @@ export async function acceptTimeStep(
     .set({ totp_last_step: timeStep })
     .where('id', '=', userId)
     .where('totp_secret', 'is not', null)
-    .where((eb) =>
-      eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', timeStep)]),
-    )
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', timeStep)]))
     .returning('id')
     .execute();
   return rows.length === 1;

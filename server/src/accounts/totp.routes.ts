@@ -28,8 +28,7 @@ export const totpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireAnySession,
       schema: {
         tags: ['accounts'],
-        summary:
-          'Complete a sign-in that waits for the one-time code; replaces the session cookie',
+        summary: 'Complete a sign-in that waits for the one-time code; replaces the session cookie',
         body: CodeBody,
         response: { 200: MeSchema },
       },

@@ -17,7 +17,12 @@ import {
 } from './account.errors.js';
 import * as accounts from './account.repository.js';
 import type { Principal } from './account.repository.js';
-import { openSession, recordFailedSignIn, sessionIdOf, type OpenedSession } from './account.service.js';
+import {
+  openSession,
+  recordFailedSignIn,
+  sessionIdOf,
+  type OpenedSession,
+} from './account.service.js';
 import * as repository from './totp.repository.js';
 
 /** Issuer shown by authenticator apps beside the username. */

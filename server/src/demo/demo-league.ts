@@ -1,4 +1,4 @@
-import { creditCodeCheckCharacter, type AccountType } from '@cityleague/domain';
+import { creditCodeCheckCharacter, requiresTotp, type AccountType } from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import * as accounts from '../accounts/account.repository.js';
@@ -14,6 +14,13 @@ import { demoPerson } from './demo-people.js';
 
 /** The password of every demo account; demo data is only seeded outside production. */
 export const DEMO_PASSWORD = 'Demo@2026';
+
+/**
+ * The published TOTP secret (base32) of the demo accounts whose type requires two-factor
+ * sign-in. It is set only outside production, so that a person can add it to an authenticator
+ * app and browser tests can compute codes; in production those accounts enrol themselves.
+ */
+export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 
 interface DemoAccount {
   username: string;
@@ -124,7 +131,11 @@ function schedule(startInDays: number, opensInDays: number, closesInDays: number
   };
 }
 
-async function createAccounts(db: Db): Promise<Map<string, Principal>> {
+async function createAccounts(
+  db: Db,
+  cipher: PersonalDataCipher,
+  enrolDemoTotp: boolean,
+): Promise<Map<string, Principal>> {
   const principals = new Map<string, Principal>();
   for (const [index, account] of DEMO_ACCOUNTS.entries()) {
     const userId = await createAccountWithOrganisation(db, {
@@ -138,6 +149,13 @@ async function createAccounts(db: Db): Promise<Map<string, Principal>> {
       // Demo accounts share a published password, so a forced change would only get in the way.
       mustChangePassword: false,
     });
+    if (enrolDemoTotp && requiresTotp(account.accountType)) {
+      await db
+        .updateTable('users')
+        .set({ totp_secret: cipher.encrypt(DEMO_TOTP_SECRET), totp_enrolled_at: new Date() })
+        .where('id', '=', userId)
+        .execute();
+    }
     const principal = await accounts.findPrincipal(db, userId);
     if (principal) principals.set(account.username, principal);
   }
@@ -412,16 +430,18 @@ async function seedEvent(
 
 /**
  * Seeds the demo league on an empty database: accounts of every type and, unless only the
- * accounts are asked for, events in every state with registrations and check-ins.
+ * accounts are asked for, events in every state with registrations and check-ins. With
+ * `enrolDemoTotp`, the accounts whose type requires TOTP get DEMO_TOTP_SECRET.
  * Returns false and changes nothing when the database already has users.
  */
 export async function seedDemoLeague(
   db: Db,
   cipher: PersonalDataCipher,
   scope: 'league' | 'accounts' = 'league',
+  options: { enrolDemoTotp?: boolean } = {},
 ): Promise<boolean> {
   if ((await accounts.countUsers(db)) > 0) return false;
-  const users = await createAccounts(db);
+  const users = await createAccounts(db, cipher, options.enrolDemoTotp ?? false);
   if (scope === 'accounts') return true;
   let offset = 0;
   for (const demo of demoEvents()) {
