@@ -6,6 +6,12 @@ import { NotFoundPage } from './pages/NotFoundPage';
 
 // Each page is a chunk of its own, loaded on first visit, so that the first load carries only
 // the layout and the page it opens.
+const AccountsPage = lazy(() =>
+  import('./pages/AccountsPage').then((module) => ({ default: module.AccountsPage })),
+);
+const SecurityPage = lazy(() =>
+  import('./pages/SecurityPage').then((module) => ({ default: module.SecurityPage })),
+);
 const CheckInPage = lazy(() =>
   import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
 );
@@ -117,7 +123,16 @@ export function createConsoleRouter() {
               </RequireMenu>
             ),
           },
+          {
+            path: 'accounts',
+            element: (
+              <RequireMenu menus={['accounts']}>
+                <AccountsPage />
+              </RequireMenu>
+            ),
+          },
           { path: 'password', element: <ChangePasswordPage /> },
+          { path: 'security', element: <SecurityPage /> },
           { path: 'index.html', element: <Navigate to="/" replace /> },
           { path: '*', element: <NotFoundPage /> },
         ],
