@@ -221,7 +221,7 @@ export function AccountsPage() {
     {
       title: '操作',
       key: 'actions',
-      width: 96,
+      width: 112,
       render: (_value, account) =>
         isPlatformAccountType(account.accountType) ? (
           <Typography.Text type="secondary">命令行管理</Typography.Text>
