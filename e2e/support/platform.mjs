@@ -136,7 +136,7 @@ export async function freshTotpCode(secret = DEMO_TOTP_SECRET) {
 
 /**
  * Signs in on the console's sign-in page that `page` shows; enters a one-time code when the
- * account asks for one. Returns once the console has left the sign-in page.
+ * account requests one. Returns once the console has left the sign-in page.
  */
 export async function signInToConsole(page, username, password) {
   await page.getByLabel('账号').fill(username);
@@ -144,11 +144,11 @@ export async function signInToConsole(page, username, password) {
   await page.getByRole('button', { name: /登\s*录/ }).click();
   const codeField = page.getByLabel('动态验证码');
   const left = page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  const asked = codeField.waitFor().then(
+  const codeRequested = codeField.waitFor().then(
     () => 'code',
     () => 'none',
   );
-  if ((await Promise.race([left.then(() => 'left'), asked])) === 'code') {
+  if ((await Promise.race([left.then(() => 'left'), codeRequested])) === 'code') {
     await codeField.fill(await freshTotpCode());
     await page.getByRole('button', { name: /验\s*证/ }).click();
     await left;

@@ -35,7 +35,7 @@ function actorOf(request: FastifyRequest): operator.OperatorActor {
   return { userId: principal(request).id, ip: request.ip };
 }
 
-/** The operator's account management; every route admits the operator alone. */
+/** Registers the operator's account management routes, which admit the operator alone. */
 export const operatorAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const onRequest = requireAccountType('operator');
   const tags = ['accounts'];

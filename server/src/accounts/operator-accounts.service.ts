@@ -24,7 +24,7 @@ export interface OperatorActor {
   ip: string;
 }
 
-/** One page of the operator's account list. */
+/** Lists one page of the operator's account list, in username order. */
 export async function listAccounts(
   db: Db,
   filters: Omit<repository.AccountListQuery, 'afterUsername' | 'limit'> & {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 
-/** The TOTP columns of a user, with the ciphertexts as stored. */
+/** Finds the TOTP columns of a user, with the ciphertexts as stored. */
 export async function findTotpState(db: Executor, userId: string) {
   return db
     .selectFrom('users')

@@ -31,7 +31,7 @@ export const TOTP_ISSUER = '城市业余联赛';
 // One 30-second step either side of the server's clock, for phones whose clocks drift.
 const TOTP_TOLERANCE_SECONDS = 30;
 
-/** What the console shows to enrol an authenticator app; the secret is shown only here. */
+/** The secret, otpauth URI and QR code that the console shows once to enrol an authenticator app. */
 export interface TotpEnrolment {
   secret: string;
   otpauthUri: string;
@@ -84,7 +84,7 @@ export async function startEnrolment(
 /**
  * Confirms the pending enrolment with a code of the new secret. Raises ACC_TOTP_INVALID_CODE
  * for a wrong code. When the session was waiting for the enrolment, ends it and returns a new,
- * complete session; otherwise returns undefined and the session stays as it is.
+ * complete session. Otherwise returns undefined, and the session stays as it is.
  */
 export async function confirmEnrolment(
   db: Db,
@@ -144,9 +144,9 @@ export async function confirmEnrolment(
 
 /**
  * Completes a sign-in that waits for the one-time code. A wrong code counts as a failed
- * sign-in towards the lockout; the failure that starts a lock, and any attempt while locked,
+ * sign-in towards the lockout. The failure that starts a lock, and any attempt while locked,
  * also ends the waiting session. A code whose time step is not later than the last accepted
- * one raises ACC_TOTP_CODE_USED: the check and the write are one conditional UPDATE, so two
+ * one raises ACC_TOTP_CODE_USED. The check and the write are one conditional UPDATE, so two
  * parallel requests with one code cannot both pass. On success the waiting session is
  * replaced by a new, complete one.
  */

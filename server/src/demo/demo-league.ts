@@ -18,7 +18,7 @@ export const DEMO_PASSWORD = 'Demo@2026';
 /**
  * The published TOTP secret (base32) of the demo accounts whose type requires two-factor
  * sign-in. It is set only outside production, so that a person can add it to an authenticator
- * app and browser tests can compute codes; in production those accounts enrol themselves.
+ * app and browser tests can compute codes. In production those accounts enrol themselves.
  */
 export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 

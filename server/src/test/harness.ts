@@ -107,9 +107,9 @@ export async function createAccount(db: Db, account: TestAccount) {
 }
 
 /**
- * Signs in through the API and returns the session cookie header value. When the session
- * waits for a one-time code or a TOTP enrolment, it is completed in the database, because
- * most tests are not about two-factor sign-in; totp.test.ts drives those steps through the API.
+ * Signs in through the API and returns the session cookie header value. A session that waits
+ * for a one-time code or a TOTP enrolment is completed in the database, because most tests are
+ * not about two-factor sign-in. totp.test.ts drives those steps through the API.
  */
 export async function signIn(app: FastifyInstance, username: string): Promise<string> {
   const response = await app.inject({

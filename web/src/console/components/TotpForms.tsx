@@ -9,7 +9,7 @@ interface CodeValues {
   code: string;
 }
 
-/** The 6-digit code field, with the hints that let phones offer the code from a message. */
+/** Renders the 6-digit code field, with the hints that let phones fill in a received code. */
 function CodeField() {
   return (
     <Form.Item
@@ -80,7 +80,7 @@ export function TotpCodeForm(props: {
 
 /**
  * Starts a TOTP enrolment on mount and shows its QR code and secret; confirming with a code
- * from the authenticator app completes it. Each mount asks the server for a new secret.
+ * from the authenticator app completes it. Each mount requests a new secret from the server.
  */
 export function TotpEnrolmentForm(props: { onDone: (me: Me) => void }) {
   const enrolment = useQuery({

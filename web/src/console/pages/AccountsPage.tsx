@@ -344,7 +344,7 @@ interface CreateValues {
   creditCode?: string;
 }
 
-/** The division an account type is scoped to: the city, a district or a street. */
+/** Returns the division the new account is scoped to: the city, a district or a street. */
 function divisionOf(values: CreateValues): string | undefined {
   if (values.accountType === 'district_bureau') return values.district;
   if (values.accountType === 'street') return values.street;
