@@ -16,10 +16,23 @@ async function counts(db: Db) {
   return result.rows[0];
 }
 
-async function prepared(seedDemo: 'league' | 'accounts' | 'none') {
+async function prepared(
+  seedDemo: 'league' | 'accounts' | 'none',
+  env?: 'development' | 'production',
+) {
   const db = await openDatabase({});
-  const seeded = await prepareDatabase(db, { seedDemo, dataKey });
+  const seeded = await prepareDatabase(db, { seedDemo, dataKey, env });
   return { db, seeded };
+}
+
+async function enrolledUsernames(db: Db) {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where('totp_secret', 'is not', null)
+    .orderBy('username')
+    .execute();
+  return rows.map((row) => row.username);
 }
 
 describe('prepareDatabase', () => {
@@ -35,7 +48,7 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    expect(await counts(db)).toMatchObject({ users: 10, events: 0 });
     await db.destroy();
   });
 
@@ -46,8 +59,20 @@ describe('prepareDatabase', () => {
     expect(seeded).toBe(true);
     expect(again).toBe(false);
     const after = await counts(db);
-    expect(after?.users).toBe(8);
+    expect(after?.users).toBe(10);
     expect(after?.events).toBeGreaterThan(10);
+    await db.destroy();
+  });
+
+  it('enrols demo TOTP in development', async () => {
+    const { db } = await prepared('accounts', 'development');
+    expect(await enrolledUsernames(db)).toEqual(['bureau', 'committee', 'operator', 'security']);
+    await db.destroy();
+  });
+
+  it('enrols no demo TOTP in production', async () => {
+    const { db } = await prepared('accounts', 'production');
+    expect(await enrolledUsernames(db)).toEqual([]);
     await db.destroy();
   });
 });
