@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { generate } from 'otplib';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 
@@ -110,4 +111,46 @@ export async function startPlatform() {
       await database.drop();
     },
   };
+}
+
+/** The TOTP secret that the demo seed gives bureau, committee, operator and security. */
+export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
+
+// The last time step used per secret: the server rejects a code of that step or an earlier one.
+const lastSteps = new Map();
+
+/**
+ * Returns a one-time code of the secret that the server has not seen yet, waiting for the next
+ * 30-second step when this run already used the current one.
+ */
+export async function freshTotpCode(secret = DEMO_TOTP_SECRET) {
+  let step = Math.floor(Date.now() / 30_000);
+  const last = lastSteps.get(secret) ?? -1;
+  if (step <= last) {
+    await new Promise((resolve) => setTimeout(resolve, (last + 1) * 30_000 - Date.now() + 50));
+    step = last + 1;
+  }
+  lastSteps.set(secret, step);
+  return generate({ secret, epoch: step * 30 });
+}
+
+/**
+ * Signs in on the console's sign-in page that `page` shows; enters a one-time code when the
+ * account requests one. Returns once the console has left the sign-in page.
+ */
+export async function signInToConsole(page, username, password) {
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  const codeField = page.getByLabel('动态验证码');
+  const left = page.waitForURL((url) => !url.pathname.endsWith('/login'));
+  const codeRequested = codeField.waitFor().then(
+    () => 'code',
+    () => 'none',
+  );
+  if ((await Promise.race([left.then(() => 'left'), codeRequested])) === 'code') {
+    await codeField.fill(await freshTotpCode());
+    await page.getByRole('button', { name: /验\s*证/ }).click();
+    await left;
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { writeContractWorkbook } from '../../server/dist/contracts/contract-workbook.js';
-import { artifacts, startPlatform } from '../support/platform.mjs';
+import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const EVENT_NAME = `端到端测试 三人篮球赛 ${Date.now() % 100000}`;
@@ -38,10 +38,7 @@ async function consolePage(username) {
   const context = await platform.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/console/`);
-  await page.getByLabel('账号').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+  await signInToConsole(page, username, PASSWORD);
   return page;
 }
 

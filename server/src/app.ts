@@ -9,6 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { accountRoutes } from './accounts/account.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { installCsrfProtection } from './accounts/csrf.js';
+import { operatorAccountRoutes } from './accounts/operator-accounts.routes.js';
+import { totpRoutes } from './accounts/totp.routes.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
 import { citizenRoutes } from './citizens/citizen.routes.js';
 import type { Config } from './config.js';
@@ -127,6 +129,8 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
 
   await app.register(divisionRoutes);
   await app.register(accountRoutes);
+  await app.register(totpRoutes);
+  await app.register(operatorAccountRoutes);
   await app.register(publicEventRoutes);
   await app.register(registrationRoutes);
   await app.register(consoleEventRoutes);

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { requiresTotp } from '@cityleague/domain';
+
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/demo-league.js';
 import { startOutboxDispatcher } from './notifications/outbox.service.js';
 import { createSmsProvider } from './notifications/sms-provider.js';
 import { prepareDatabase } from './startup.js';
@@ -24,16 +26,27 @@ function readConfig(): Config {
   }
 }
 
-function printDemoLogIns(): void {
+function printDemoLogIns(env: string): void {
   const lines = DEMO_ACCOUNTS.map(
     (account) => `  ${account.username.padEnd(18)} ${account.organisation}`,
   );
+  const totpUsers = DEMO_ACCOUNTS.filter((account) => requiresTotp(account.accountType)).map(
+    (account) => account.username,
+  );
+  const totp =
+    env === 'production'
+      ? [`${totpUsers.join(', ')} enrol an authenticator app at their first sign-in.`]
+      : [
+          `${totpUsers.join(', ')} also ask for a one-time code: add the TOTP secret`,
+          `${DEMO_TOTP_SECRET} to an authenticator app (demo only, never in production).`,
+        ];
   console.log(
     [
       '',
       'Demo league seeded. Sign in to the console with any of these accounts,',
       `password ${DEMO_PASSWORD}:`,
       ...lines,
+      ...totp,
     ].join('\n'),
   );
 }
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
   if (config.env === 'production' && !config.databaseUrl) {
     app.log.warn('production is running on the embedded PGlite database: set DATABASE_URL');
   }
-  if (seeded) printDemoLogIns();
+  if (seeded) printDemoLogIns(config.env);
   printAddresses(config.port);
 }
 

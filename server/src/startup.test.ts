@@ -18,10 +18,23 @@ async function counts(db: Db) {
   return result.rows[0];
 }
 
-async function prepared(seedDemo: 'league' | 'accounts' | 'none') {
+async function prepared(
+  seedDemo: 'league' | 'accounts' | 'none',
+  env?: 'development' | 'production',
+) {
   const db = await openDatabase({});
-  const seeded = await prepareDatabase(db, { seedDemo, dataKey });
+  const seeded = await prepareDatabase(db, { seedDemo, dataKey, env });
   return { db, seeded };
+}
+
+async function enrolledUsernames(db: Db) {
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where('totp_secret', 'is not', null)
+    .orderBy('username')
+    .execute();
+  return rows.map((row) => row.username);
 }
 
 describe('prepareDatabase', () => {
@@ -55,6 +68,18 @@ describe('prepareDatabase', () => {
     expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
     expect(after?.contracts).toBe(5);
+    await db.destroy();
+  });
+
+  it('enrols demo TOTP in development', async () => {
+    const { db } = await prepared('accounts', 'development');
+    expect(await enrolledUsernames(db)).toEqual(['bureau', 'committee', 'operator', 'security']);
+    await db.destroy();
+  });
+
+  it('enrols no demo TOTP in production', async () => {
+    const { db } = await prepared('accounts', 'production');
+    expect(await enrolledUsernames(db)).toEqual([]);
     await db.destroy();
   });
 });

@@ -12,10 +12,14 @@ import { PersonalDataCipher } from './shared/personal-data.js';
  */
 export async function prepareDatabase(
   db: Db,
-  config: Pick<Config, 'seedDemo' | 'dataKey'>,
+  config: Pick<Config, 'seedDemo' | 'dataKey'> & { env?: Config['env'] },
 ): Promise<boolean> {
   await migrateToLatest(db);
   await loadDivisions(db);
   if (config.seedDemo === 'none') return false;
-  return seedDemoLeague(db, new PersonalDataCipher(config.dataKey), config.seedDemo);
+  // The published demo TOTP secret must never guard a production account.
+  const enrolDemoTotp = config.env !== undefined && config.env !== 'production';
+  return seedDemoLeague(db, new PersonalDataCipher(config.dataKey), config.seedDemo, {
+    enrolDemoTotp,
+  });
 }

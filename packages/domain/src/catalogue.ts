@@ -24,6 +24,23 @@ export function isPlatformAccountType(type: AccountType): type is PlatformAccoun
   return (PLATFORM_ACCOUNT_TYPES as readonly string[]).includes(type);
 }
 
+/**
+ * Account types that must sign in with a one-time code (TOTP) after the password: the city's
+ * two administrators, whose reviews and data reach the whole city, and the two platform roles,
+ * which manage accounts and read the audit trail. Every other type may enrol by choice.
+ */
+export const TOTP_REQUIRED_ACCOUNT_TYPES = [
+  'sports_bureau',
+  'committee',
+  'operator',
+  'security_officer',
+] as const satisfies readonly AccountType[];
+
+/** Tells whether an account type must enrol in two-factor sign-in. */
+export function requiresTotp(type: AccountType): boolean {
+  return (TOTP_REQUIRED_ACCOUNT_TYPES as readonly string[]).includes(type);
+}
+
 export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   sports_bureau: '市体育局',
   committee: '组委会',

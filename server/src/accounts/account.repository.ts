@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js';
 import { sql, type Insertable } from 'kysely';
-import type { OrganisationTable, UserTable } from '../db/schema.js';
+import type { OrganisationTable, PendingStep, UserTable } from '../db/schema.js';
 
 /** The signed-in user with the organisation and division names that screens show. */
 export interface Principal {
@@ -15,6 +15,13 @@ export interface Principal {
   divisionLevel: string;
   /** True until the user replaces an initial password; the console allows nothing else. */
   mustChangePassword: boolean;
+  /** Whether the user has confirmed a TOTP authenticator. */
+  totpEnrolled: boolean;
+  /**
+   * The sign-in step that the session still misses; only the TOTP routes and GET /api/me admit
+   * a session while it is set. Null for a complete session and outside a session.
+   */
+  pendingStep: PendingStep | null;
 }
 
 /** `minutes` before the database clock's now, as SQL. */
@@ -38,13 +45,21 @@ function principalQuery(db: Executor) {
       'divisions.name as divisionName',
       'divisions.level as divisionLevel',
       'users.must_change_password as mustChangePassword',
+      sql<boolean>`users.totp_secret is not null`.as('totpEnrolled'),
     ]);
 }
 
 export async function findCredentials(db: Executor, username: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'username', 'password_hash'])
+    .select([
+      'id',
+      'username',
+      'password_hash',
+      'account_type',
+      'disabled_at',
+      sql<boolean>`totp_secret is not null`.as('totpEnrolled'),
+    ])
     .where('username', '=', username)
     .executeTakeFirst();
 }
@@ -70,7 +85,9 @@ export async function findPrincipalBySession(
   return principalQuery(db)
     .innerJoin('sessions', 'sessions.user_id', 'users.id')
     .select(sql<boolean>`sessions.last_seen_at < ${minutesAgo(1)}`.as('stale'))
+    .select('sessions.pending_step as pendingStep')
     .where('sessions.id', '=', sessionId)
+    .where('users.disabled_at', 'is', null)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('sessions.last_seen_at', '>', minutesAgo(idleMinutes))
     .executeTakeFirst();
@@ -85,14 +102,22 @@ export async function touchSession(db: Executor, sessionId: string) {
     .execute();
 }
 
-export async function findPrincipal(db: Executor, userId: string) {
-  return principalQuery(db).where('users.id', '=', userId).executeTakeFirst();
+/** Finds a user as a principal outside any session, so with no pending sign-in step. */
+export async function findPrincipal(db: Executor, userId: string): Promise<Principal | undefined> {
+  const row = await principalQuery(db).where('users.id', '=', userId).executeTakeFirst();
+  return row && { ...row, pendingStep: null };
 }
 
 /** Inserts a session that expires `hours` after now on the database clock; returns the expiry. */
 export async function insertSession(
   db: Executor,
-  session: { id: string; userId: string; ip: string | null; hours: number },
+  session: {
+    id: string;
+    userId: string;
+    ip: string | null;
+    hours: number;
+    pendingStep: PendingStep | null;
+  },
 ): Promise<Date> {
   const row = await db
     .insertInto('sessions')
@@ -100,6 +125,7 @@ export async function insertSession(
       id: session.id,
       user_id: session.userId,
       ip: session.ip,
+      pending_step: session.pendingStep,
       expires_at: sql<Date>`now() + (${session.hours}::int * interval '1 hour')`,
     })
     .returning('expires_at')

@@ -5,10 +5,15 @@ import { Type } from 'typebox';
 
 import { userAgentOf } from '../audit/audit-context.js';
 import * as accounts from './account.service.js';
-import { principal, requireSessionAllowingPasswordChange, SESSION_COOKIE } from './authenticate.js';
+import {
+  principal,
+  requireAnySession,
+  requireSessionAllowingPasswordChange,
+  SESSION_COOKIE,
+} from './authenticate.js';
 import { StringEnum } from '../http/schemas.js';
 
-const MeSchema = Type.Object({
+export const MeSchema = Type.Object({
   user: Type.Object({
     id: Type.String(),
     username: Type.String(),
@@ -25,9 +30,19 @@ const MeSchema = Type.Object({
   mustChangePassword: Type.Boolean({
     description: 'True until the user replaces an initial password; other console calls get 403',
   }),
+  pendingStep: Type.Union([Type.Literal('totp'), Type.Literal('totp_enrolment'), Type.Null()], {
+    description:
+      'The sign-in step still missing: the one-time code or the TOTP enrolment. While it is ' +
+      'set, menus are empty and every other console call gets ACC_SECOND_FACTOR_REQUIRED',
+  }),
+  totp: Type.Object({
+    enrolled: Type.Boolean(),
+    required: Type.Boolean({ description: 'Whether the account type must use TOTP' }),
+  }),
 });
 
-function setSessionCookie(
+/** Sets the session cookie of a newly opened session. */
+export function setSessionCookie(
   app: FastifyInstance,
   reply: FastifyReply,
   session: accounts.OpenedSession,
@@ -89,7 +104,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/me',
     {
-      onRequest: requireSessionAllowingPasswordChange,
+      onRequest: requireAnySession,
       schema: {
         tags: ['accounts'],
         summary: 'The signed-in user, the menus and the filing scopes of the account',

@@ -9,6 +9,7 @@ import {
   filingScopes,
   checkCreditCode,
   menusFor,
+  requiresTotp,
   type AccountType,
   type IdentifierProblem,
   type PasswordRule,
@@ -16,11 +17,13 @@ import {
 
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db, Executor } from '../db/database.js';
+import type { PendingStep } from '../db/schema.js';
 import { isUniqueViolation } from '../db/database.js';
 import { findDivision } from '../divisions/division.service.js';
 import { withFieldErrors } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
 import {
+  AccountDisabled,
   CreditCodeTaken,
   InvalidCreditCode,
   InvalidCredentials,
@@ -66,9 +69,10 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
-async function openSession(
+/** Opens a session; `pendingStep` is the sign-in step it still misses, null when complete. */
+export async function openSession(
   trx: Executor,
-  session: { userId: string; ip: string; hours: number },
+  session: { userId: string; ip: string; hours: number; pendingStep?: PendingStep | null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = await repository.insertSession(trx, {
@@ -76,16 +80,34 @@ async function openSession(
     userId: session.userId,
     ip: session.ip,
     hours: session.hours,
+    pendingStep: session.pendingStep ?? null,
   });
   return { token, expiresAt };
 }
 
 /**
- * Checks a username and password and opens a session. Five failures for one username
+ * Returns the step a password sign-in still misses: the one-time code for an enrolled user,
+ * the enrolment for an account type that requires TOTP, nothing otherwise.
+ */
+function pendingStepAfterPassword(user: {
+  account_type: string;
+  totpEnrolled: boolean;
+}): PendingStep | null {
+  if (user.totpEnrolled) return 'totp';
+  return requiresTotp(user.account_type as AccountType) ? 'totp_enrolment' : null;
+}
+
+/**
+ * Checks a username and password and opens a session, which waits for the one-time code or
+ * the TOTP enrolment when the user needs one (see pendingStepAfterPassword). Five failures for one username
  * (compared without case) within 15 minutes lock it for 15 minutes, on the database clock.
  * A locked username, an unknown one and a wrong password all raise the same
  * ACC_INVALID_CREDENTIALS after verifying one argon2 hash, so that neither the response nor
- * its timing distinguishes them.
+ * its timing distinguishes them. A disabled account with the right password raises
+ * ACC_ACCOUNT_DISABLED.
+ *
+ * For an enrolled user the password alone does not clear the failure count: wrong one-time
+ * codes count towards the same lockout, and only a complete sign-in clears it.
  */
 export async function signIn(
   db: Db,
@@ -114,18 +136,34 @@ export async function signIn(
       ip: input.ip,
       userAgent: input.userAgent ?? null,
       reason,
-      locked,
+      counted: !locked,
     });
     throw new InvalidCredentials();
   }
+  if (credentials.disabled_at !== null) {
+    await recordFailedSignIn(db, {
+      username,
+      throttleKey,
+      userId: credentials.id,
+      ip: input.ip,
+      userAgent: input.userAgent ?? null,
+      reason: 'disabled',
+      counted: false,
+    });
+    throw new AccountDisabled();
+  }
 
+  // NOTE: a session waiting for its second factor has the same lifetime and idle limit as a
+  // complete one (SESSION_HOURS, SESSION_IDLE_MINUTES); it reaches only the TOTP routes.
+  const pendingStep = pendingStepAfterPassword(credentials);
   const session = await db.transaction().execute(async (trx) => {
     await repository.lockThrottleKey(trx, throttleKey);
-    await repository.resetSignInFailures(trx, throttleKey);
+    if (pendingStep !== 'totp') await repository.resetSignInFailures(trx, throttleKey);
     const opened = await openSession(trx, {
       userId: credentials.id,
       ip: input.ip,
       hours: input.sessionHours,
+      pendingStep,
     });
     await recordAudit(trx, {
       actorUserId: credentials.id,
@@ -134,20 +172,22 @@ export async function signIn(
       action: 'session.created',
       entityType: 'user',
       entityId: credentials.id,
+      detail: { pendingStep },
     });
     return opened;
   });
   const principal = await repository.findPrincipal(db, credentials.id);
   if (!principal) throw new InvalidCredentials();
-  return { ...session, principal };
+  return { ...session, principal: { ...principal, pendingStep } };
 }
 
 /**
- * Records a failed sign-in with its IP and an audit entry, and locks the username when this
- * failure is the fifth within the window. Attempts made while locked are recorded but not
- * counted, so they neither extend the lock nor count towards the next one.
+ * Records a failed sign-in (a wrong password or one-time code) with its IP and an audit
+ * entry, and locks the username when this failure is the fifth counted one within the window.
+ * Attempts made while locked are recorded with `counted` false, so they neither extend the
+ * lock nor count towards the next one. Returns whether this failure started a lock.
  */
-async function recordFailedSignIn(
+export async function recordFailedSignIn(
   db: Db,
   failure: {
     username: string;
@@ -156,18 +196,18 @@ async function recordFailedSignIn(
     ip: string;
     userAgent: string | null;
     reason: string;
-    locked: boolean;
+    counted: boolean;
   },
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     await repository.lockThrottleKey(trx, failure.throttleKey);
     await repository.insertSignInFailure(trx, {
       username: failure.throttleKey,
       ip: failure.ip,
-      counted: !failure.locked,
+      counted: failure.counted,
     });
     let lockStarted = false;
-    if (!failure.locked) {
+    if (failure.counted) {
       const failures = await repository.countRecentSignInFailures(
         trx,
         failure.throttleKey,
@@ -191,6 +231,7 @@ async function recordFailedSignIn(
       entityId: failure.userId ?? failure.throttleKey,
       detail: { username: failure.username, reason: failure.reason, lockStarted },
     });
+    return lockStarted;
   });
 }
 
@@ -321,9 +362,12 @@ export function describeMe(principal: Principal) {
       divisionName: principal.divisionName,
       organisation: { id: principal.organisationId, name: principal.organisationName },
     },
-    menus: menusFor(accountType),
-    filing: [...filingScopes(accountType)],
+    // A session that waits for its second factor gets no menus: the console shows that step.
+    menus: principal.pendingStep ? [] : menusFor(accountType),
+    filing: principal.pendingStep ? [] : [...filingScopes(accountType)],
     mustChangePassword: principal.mustChangePassword,
+    pendingStep: principal.pendingStep,
+    totp: { enrolled: principal.totpEnrolled, required: requiresTotp(accountType) },
   };
 }
 
@@ -384,6 +428,9 @@ export function normaliseCreditCode(input: string): string {
 export interface AccountAudit {
   action: string;
   detail?: Record<string, unknown>;
+  /** The operator who made the account; null for commands and the demo seed. */
+  actorUserId?: string | null;
+  actorIp?: string | null;
 }
 
 /** The division and password hash that insertAccountWithOrganisation stores. */
@@ -448,8 +495,8 @@ export async function insertAccountWithOrganisation(
     keep: PASSWORD_HISTORY_SIZE,
   });
   await recordAudit(trx, {
-    actorUserId: null,
-    actorIp: null,
+    actorUserId: options.audit?.actorUserId ?? null,
+    actorIp: options.audit?.actorIp ?? null,
     action: options.audit?.action ?? 'account.created',
     entityType: 'user',
     entityId: userId,
@@ -483,12 +530,16 @@ export function translateUniqueViolation(error: unknown, checked: CheckedAccount
  * the account type and that the credit code, when given, is valid (ORG_INVALID_CREDIT_CODE)
  * and used by no other organisation (ORG_CREDIT_CODE_TAKEN). Returns the new user's id.
  */
-export async function createAccountWithOrganisation(db: Db, account: NewAccount): Promise<string> {
+export async function createAccountWithOrganisation(
+  db: Db,
+  account: NewAccount,
+  audit?: AccountAudit,
+): Promise<string> {
   const checked = await checkNewAccount(db, account);
   try {
     return await db
       .transaction()
-      .execute(async (trx) => insertAccountWithOrganisation(trx, checked));
+      .execute(async (trx) => insertAccountWithOrganisation(trx, checked, { audit }));
   } catch (error) {
     throw translateUniqueViolation(error, checked);
   }
@@ -522,13 +573,14 @@ export function generateInitialPassword(username: string): string {
 export async function createAccountWithInitialPassword(
   db: Db,
   account: Omit<NewAccount, 'password' | 'mustChangePassword'>,
+  audit?: AccountAudit,
 ): Promise<{ userId: string; password: string }> {
   const password = generateInitialPassword(account.username);
-  const userId = await createAccountWithOrganisation(db, {
-    ...account,
-    password,
-    mustChangePassword: true,
-  });
+  const userId = await createAccountWithOrganisation(
+    db,
+    { ...account, password, mustChangePassword: true },
+    audit,
+  );
   return { userId, password };
 }
 

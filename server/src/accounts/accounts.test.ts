@@ -256,6 +256,11 @@ describe('GET /api/me', () => {
       menus: account.menus,
       filing: account.filing,
       mustChangePassword: false,
+      pendingStep: null,
+      totp: {
+        enrolled: false,
+        required: account.accountType === 'sports_bureau' || account.accountType === 'committee',
+      },
     });
   });
 

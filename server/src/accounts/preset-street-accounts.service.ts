@@ -91,7 +91,11 @@ async function mapConcurrently<T, R>(
  */
 export async function generatePresetStreetAccounts(
   db: Db,
-  options: { beforeCommit?: (created: PresetStreetAccount[]) => Promise<void> } = {},
+  options: {
+    beforeCommit?: (created: PresetStreetAccount[]) => Promise<void>;
+    /** The operator who asked for the accounts, for the audit entries; none for the command. */
+    actor?: { userId: string; ip: string };
+  } = {},
 ): Promise<PresetStreetAccountsResult> {
   const streets = await listDivisions(db, { level: 'street' });
   const districts = new Map(
@@ -121,7 +125,12 @@ export async function generatePresetStreetAccounts(
       try {
         await insertAccountWithOrganisation(trx, checked, {
           presetNumber: row.presetNumber,
-          audit: { action: 'account.preset', detail: { presetNumber: row.presetNumber } },
+          audit: {
+            action: 'account.preset',
+            detail: { presetNumber: row.presetNumber },
+            actorUserId: options.actor?.userId ?? null,
+            actorIp: options.actor?.ip ?? null,
+          },
         });
       } catch (error) {
         throw translateUniqueViolation(error, checked);

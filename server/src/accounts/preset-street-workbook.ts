@@ -12,14 +12,11 @@ export const PRESET_HEADERS = ['序号', '区', '街镇', '行政区划代码', 
 const COLUMN_WIDTHS = [8, 14, 40, 16, 14, 22];
 
 /**
- * Writes the created preset street accounts to an .xlsx file: one row per account with a
+ * Builds the workbook of the created preset street accounts: one row per account with a
  * running number, a bold frozen header row and the columns of PRESET_HEADERS. Codes,
  * usernames and passwords are stored as text, so Excel keeps leading zeros and symbols.
  */
-export async function writePresetWorkbook(
-  file: string,
-  accounts: PresetStreetAccount[],
-): Promise<void> {
+function buildPresetWorkbook(accounts: PresetStreetAccount[]): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'cityleague';
   workbook.created = new Date();
@@ -42,5 +39,19 @@ export async function writePresetWorkbook(
     ]);
   });
   for (const column of [4, 5, 6]) sheet.getColumn(column).numFmt = '@';
-  await workbook.xlsx.writeFile(file);
+  return workbook;
+}
+
+/** Writes the workbook of the created preset street accounts to an .xlsx file. */
+export async function writePresetWorkbook(
+  file: string,
+  accounts: PresetStreetAccount[],
+): Promise<void> {
+  await buildPresetWorkbook(accounts).xlsx.writeFile(file);
+}
+
+/** Returns the workbook of the created preset street accounts as .xlsx bytes. */
+export async function presetWorkbookBytes(accounts: PresetStreetAccount[]): Promise<Buffer> {
+  const bytes = await buildPresetWorkbook(accounts).xlsx.writeBuffer();
+  return Buffer.from(bytes);
 }

@@ -7,6 +7,7 @@ import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.
 import * as platformRoles from './migrations/0004-platform-roles.js';
 import * as contracts from './migrations/0005-contracts.js';
 import * as citizens from './migrations/0006-citizens.js';
+import * as totpAndAccountStatus from './migrations/0007-totp-and-account-status.js';
 import * as auditChain from './migrations/0009-audit-chain.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-platform-roles': platformRoles,
   '0005-contracts': contracts,
   '0006-citizens': citizens,
+  '0007-totp-and-account-status': totpAndAccountStatus,
   '0009-audit-chain': auditChain,
   '0011-partners': partners,
   '0012-webhooks': webhooks,

@@ -32,6 +32,15 @@ export interface UserTable {
   must_change_password: Generated<boolean>;
   /** N of a preset street account named SAGYWTB plus N in three digits; null otherwise. */
   preset_number: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The TOTP secret (base32), encrypted with the personal data cipher; null when not enrolled. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A secret shown for enrolment and not yet confirmed with a code, encrypted. */
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last accepted TOTP time step (Unix seconds / 30); codes of it or earlier are rejected. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  totp_enrolled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the operator disabled the account; a disabled account cannot sign in. */
+  disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SessionTable {
@@ -41,7 +50,12 @@ export interface SessionTable {
   created_at: CreatedAt;
   expires_at: Timestamp;
   last_seen_at: Generated<Date>;
+  /** The sign-in step still missing after the password; null once the session is complete. */
+  pending_step: ColumnType<PendingStep | null, PendingStep | null | undefined, PendingStep | null>;
 }
+
+/** `totp`: the user must enter a one-time code. `totp_enrolment`: the user must enrol first. */
+export type PendingStep = 'totp' | 'totp_enrolment';
 
 export interface PasswordHistoryTable {
   id: Generated<string>;

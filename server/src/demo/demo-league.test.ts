@@ -1,14 +1,15 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { as, createTestContext, type TestContext } from '../test/harness.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoLeague } from './demo-league.js';
+import { as, createTestContext, sessionIdOfCookie, type TestContext } from '../test/harness.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoLeague } from './demo-league.js';
 
 let ctx: TestContext;
 let firstRun: boolean;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  firstRun = await seedDemoLeague(ctx.db, ctx.app.cipher);
+  firstRun = await seedDemoLeague(ctx.db, ctx.app.cipher, 'league', { enrolDemoTotp: true });
 });
 
 afterAll(async () => {
@@ -30,13 +31,47 @@ async function signInDemo(username: string) {
     payload: { username, password: DEMO_PASSWORD },
   });
   expect(response.statusCode, `${username}: ${response.body}`).toBe(200);
-  const token = response.cookies.find((c) => c.name === 'sid')?.value;
-  return { me: response.json(), session: as(ctx.app, `sid=${token}`) };
+  const cookie = `sid=${response.cookies.find((c) => c.name === 'sid')?.value}`;
+  // A one-time code is accepted once per 30 seconds, so the waiting session is completed in
+  // the database; the demo TOTP test below enters a code.
+  await ctx.db
+    .updateTable('sessions')
+    .set({ pending_step: null })
+    .where('id', '=', sessionIdOfCookie(cookie))
+    .execute();
+  return { me: response.json(), session: as(ctx.app, cookie) };
 }
 
 describe('seedDemoLeague', () => {
   it('seeds an empty database', () => {
     expect(firstRun).toBe(true);
+  });
+
+  it('enrols administrators with the demo TOTP secret', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'security', password: DEMO_PASSWORD },
+    });
+    expect(response.json().pendingStep).toBe('totp');
+    const cookie = `sid=${response.cookies.find((c) => c.name === 'sid')?.value}`;
+    const verified = await as(
+      ctx.app,
+      cookie,
+    )({
+      method: 'POST',
+      url: '/api/session/totp',
+      payload: { code: await generate({ secret: DEMO_TOTP_SECRET }) },
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json().menus).toEqual(['audit']);
+
+    const contractor = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'contractor', password: DEMO_PASSWORD },
+    });
+    expect(contractor.json().pendingStep).toBeNull();
   });
 
   it('files events in every state', async () => {

@@ -1,6 +1,7 @@
 import {
   creditCodeCheckCharacter,
   EVENT_LEVEL_LABELS,
+  requiresTotp,
   SECTION_LABELS,
   sportName,
   type AccountType,
@@ -23,6 +24,13 @@ import { demoPerson } from './demo-people.js';
 
 /** The password of every demo account; demo data is only seeded outside production. */
 export const DEMO_PASSWORD = 'Demo@2026';
+
+/**
+ * The published TOTP secret (base32) of the demo accounts whose type requires two-factor
+ * sign-in. It is set only outside production, so that a person can add it to an authenticator
+ * app and browser tests can compute codes. In production those accounts enrol themselves.
+ */
+export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 
 interface DemoAccount {
   username: string;
@@ -133,7 +141,11 @@ function schedule(startInDays: number, opensInDays: number, closesInDays: number
   };
 }
 
-async function createAccounts(db: Db): Promise<Map<string, Principal>> {
+async function createAccounts(
+  db: Db,
+  cipher: PersonalDataCipher,
+  enrolDemoTotp: boolean,
+): Promise<Map<string, Principal>> {
   const principals = new Map<string, Principal>();
   for (const [index, account] of DEMO_ACCOUNTS.entries()) {
     const userId = await createAccountWithOrganisation(db, {
@@ -147,6 +159,13 @@ async function createAccounts(db: Db): Promise<Map<string, Principal>> {
       // Demo accounts share a published password, so a forced change would only get in the way.
       mustChangePassword: false,
     });
+    if (enrolDemoTotp && requiresTotp(account.accountType)) {
+      await db
+        .updateTable('users')
+        .set({ totp_secret: cipher.encrypt(DEMO_TOTP_SECRET), totp_enrolled_at: new Date() })
+        .where('id', '=', userId)
+        .execute();
+    }
     const principal = await accounts.findPrincipal(db, userId);
     if (principal) principals.set(account.username, principal);
   }
@@ -479,16 +498,18 @@ async function seedEvent(
 
 /**
  * Seeds the demo league on an empty database: accounts of every type and, unless only the
- * accounts are asked for, events in every state with registrations and check-ins.
+ * accounts are asked for, events in every state with registrations and check-ins. With
+ * `enrolDemoTotp`, the accounts whose type requires TOTP get DEMO_TOTP_SECRET.
  * Returns false and changes nothing when the database already has users.
  */
 export async function seedDemoLeague(
   db: Db,
   cipher: PersonalDataCipher,
   scope: 'league' | 'accounts' = 'league',
+  options: { enrolDemoTotp?: boolean } = {},
 ): Promise<boolean> {
   if ((await accounts.countUsers(db)) > 0) return false;
-  const users = await createAccounts(db);
+  const users = await createAccounts(db, cipher, options.enrolDemoTotp ?? false);
   if (scope === 'accounts') return true;
   const demos = demoEvents();
   const contractIds = await importDemoContracts(db, cipher, users, demos);

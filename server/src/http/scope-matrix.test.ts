@@ -55,6 +55,10 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'DELETE /api/session': 'public',
   'GET /api/me': 'any-session',
   'POST /api/me/password': 'any-session',
+  'POST /api/session/totp': 'any-session',
+  'POST /api/me/totp/enrolment': 'any-session',
+  'POST /api/me/totp': 'any-session',
+  'DELETE /api/me/totp': 'any-session',
   'GET /api/console/events': 'own-session',
   'POST /api/console/events': 'own-session',
   'GET /api/reviews': 'own-session',
@@ -93,6 +97,14 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/contracts/imports': 'operator',
   'GET /api/console/contracts/imports/:id': 'operator',
   'POST /api/console/contracts/imports/:id/commit': 'operator',
+  'GET /api/operator/accounts': 'operator',
+  'POST /api/operator/accounts': 'operator',
+  'POST /api/operator/accounts/:id/password-reset': 'operator',
+  'POST /api/operator/accounts/:id/unlock': 'operator',
+  'POST /api/operator/accounts/:id/totp-reset': 'operator',
+  'POST /api/operator/accounts/:id/disable': 'operator',
+  'POST /api/operator/accounts/:id/enable': 'operator',
+  'POST /api/operator/preset-street-accounts': 'operator',
 };
 
 /** Parses `printRoutes({ commonPrefix: false })` into `METHOD /path` keys. */

@@ -16,6 +16,8 @@ import type {
   Page,
   RegistrationPage,
   Sport,
+  ManagedAccount,
+  TotpEnrolment,
 } from './types';
 
 /** Builds a query string from the defined, non-empty parameters, with a leading '?'. */
@@ -39,6 +41,55 @@ export const fetchMe = () => api<Me>('/api/me');
 
 export const changePassword = (currentPassword: string, newPassword: string) =>
   api<Me>('/api/me/password', { method: 'POST', body: { currentPassword, newPassword } });
+
+export const verifyTotp = (code: string) =>
+  api<Me>('/api/session/totp', { method: 'POST', body: { code } });
+
+export const startTotpEnrolment = () =>
+  api<TotpEnrolment>('/api/me/totp/enrolment', { method: 'POST' });
+
+export const confirmTotpEnrolment = (code: string) =>
+  api<Me>('/api/me/totp', { method: 'POST', body: { code } });
+
+export const removeTotp = (code: string) =>
+  api<Me>('/api/me/totp', { method: 'DELETE', body: { code } });
+
+export interface AccountFilters {
+  type?: string;
+  division?: string;
+  q?: string;
+}
+
+export const fetchManagedAccounts = (filters: AccountFilters, cursor: string | null) =>
+  api<{ items: ManagedAccount[]; nextCursor: string | null }>(
+    `/api/operator/accounts${query({ ...filters, cursor, limit: '20' })}`,
+  );
+
+export interface NewManagedAccount {
+  username: string;
+  accountType: string;
+  divisionCode: string;
+  organisationName: string;
+  displayName?: string;
+  creditCode?: string;
+}
+
+export const createManagedAccount = (account: NewManagedAccount) =>
+  api<{ id: string; initialPassword: string }>('/api/operator/accounts', {
+    method: 'POST',
+    body: account,
+  });
+
+const managedPath = (id: string) => `/api/operator/accounts/${encodeURIComponent(id)}`;
+
+export const resetManagedPassword = (id: string) =>
+  api<{ initialPassword: string }>(`${managedPath(id)}/password-reset`, { method: 'POST' });
+
+/** Runs an operator action that returns nothing: unlock, totp-reset, disable or enable. */
+export const runAccountAction = (
+  id: string,
+  action: 'unlock' | 'totp-reset' | 'disable' | 'enable',
+) => api<void>(`${managedPath(id)}/${action}`, { method: 'POST' });
 
 export const fetchSports = () => api<Sport[]>('/api/sports');
 

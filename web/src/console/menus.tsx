@@ -77,8 +77,18 @@ export function firstMenuPath(me: Me): string {
 /** Path of the password change page, where a user with an initial password is kept. */
 export const PASSWORD_PATH = '/password';
 
-/** Returns where the console opens for this account: the password page or the first menu. */
+/** Path of the account security page, where a user sets up or removes TOTP. */
+export const SECURITY_PATH = '/security';
+
+/** Path of the sign-in page, which also shows the one-time code and enrolment steps. */
+export const LOGIN_PATH = '/login';
+
+/**
+ * Returns where the console opens for this account: the sign-in page while the second factor
+ * is missing, then the password page while the password is an initial one, then the first menu.
+ */
 export function homePath(me: Me): string {
+  if (me.pendingStep) return LOGIN_PATH;
   return me.mustChangePassword ? PASSWORD_PATH : firstMenuPath(me);
 }
 

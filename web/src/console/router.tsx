@@ -9,6 +9,12 @@ import { NotFoundPage } from './pages/NotFoundPage';
 const AuditLogPage = lazy(() =>
   import('./pages/AuditLogPage').then((module) => ({ default: module.AuditLogPage })),
 );
+const AccountsPage = lazy(() =>
+  import('./pages/AccountsPage').then((module) => ({ default: module.AccountsPage })),
+);
+const SecurityPage = lazy(() =>
+  import('./pages/SecurityPage').then((module) => ({ default: module.SecurityPage })),
+);
 const CheckInPage = lazy(() =>
   import('./pages/CheckInPage').then((module) => ({ default: module.CheckInPage })),
 );
@@ -150,7 +156,16 @@ export function createConsoleRouter() {
               </RequireMenu>
             ),
           },
+          {
+            path: 'accounts',
+            element: (
+              <RequireMenu menus={['accounts']}>
+                <AccountsPage />
+              </RequireMenu>
+            ),
+          },
           { path: 'password', element: <ChangePasswordPage /> },
+          { path: 'security', element: <SecurityPage /> },
           { path: 'index.html', element: <Navigate to="/" replace /> },
           { path: '*', element: <NotFoundPage /> },
         ],

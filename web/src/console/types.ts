@@ -24,6 +24,34 @@ export interface Me {
   filing: FilingScope[];
   /** True until the user replaces an initial password; the console shows only the change page. */
   mustChangePassword: boolean;
+  /** The sign-in step still missing after the password; the console shows only that step. */
+  pendingStep: 'totp' | 'totp_enrolment' | null;
+  /** Two-factor sign-in (TOTP): whether it is set up, and whether the account type must use it. */
+  totp: { enrolled: boolean; required: boolean };
+}
+
+/** A new TOTP secret for enrolment, with its otpauth URI and a QR code as a PNG data URL. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+  qrCodeDataUrl: string;
+}
+
+/** One account in the operator's account list. */
+export interface ManagedAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  accountType: AccountType;
+  divisionCode: string;
+  divisionName: string;
+  organisationName: string;
+  mustChangePassword: boolean;
+  totpEnrolled: boolean;
+  locked: boolean;
+  disabled: boolean;
+  presetNumber: number | null;
+  createdAt: string;
 }
 
 export type { Division, PublicEvent, Sport } from '../lib/types';

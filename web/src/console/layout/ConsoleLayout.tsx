@@ -1,4 +1,4 @@
-import { KeyOutlined, LogoutOutlined, MenuOutlined } from '@ant-design/icons';
+import { LogoutOutlined, MenuOutlined, SafetyOutlined } from '@ant-design/icons';
 import { ACCOUNT_TYPE_LABELS, type MenuKey } from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
@@ -10,10 +10,12 @@ import { signOut } from '../endpoints';
 import {
   firstMenuPath,
   homePath,
+  LOGIN_PATH,
   MENU_PATHS,
   menuItems,
   menuKeyOfPath,
   PASSWORD_PATH,
+  SECURITY_PATH,
 } from '../menus';
 import { MeContext, useMe, useMeQuery } from '../queries';
 import { isSessionLost } from '../session';
@@ -58,6 +60,8 @@ function ConsoleFrame({ me }: { me: Me }) {
   const navigate = useNavigate();
   const location = useLocation();
 
+  // The sign-in page shows the missing second factor step; the server rejects the rest.
+  if (me.pendingStep) return <Navigate to={LOGIN_PATH} replace />;
   // The server rejects every other console call until the initial password is replaced.
   if (me.mustChangePassword && location.pathname !== PASSWORD_PATH) {
     return <Navigate to={PASSWORD_PATH} replace />;
@@ -151,8 +155,12 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
         {wide && <span className="console-header-secondary">{me.user.divisionName}</span>}
         {wide && <span className="console-header-secondary">{me.user.displayName}</span>}
       </div>
-      <Button icon={<KeyOutlined />} onClick={() => navigate(PASSWORD_PATH)} aria-label="修改密码">
-        {wide ? '修改密码' : null}
+      <Button
+        icon={<SafetyOutlined />}
+        onClick={() => navigate(me.mustChangePassword ? PASSWORD_PATH : SECURITY_PATH)}
+        aria-label="账号安全"
+      >
+        {wide ? '账号安全' : null}
       </Button>
       <Button
         icon={<LogoutOutlined />}
