@@ -19,6 +19,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
+import { portalRoutes } from './portal/portal.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
 
   await app.register(divisionRoutes);
   await app.register(accountRoutes);
+  await app.register(portalRoutes);
   await app.register(publicEventRoutes);
   await app.register(registrationRoutes);
   await app.register(consoleEventRoutes);

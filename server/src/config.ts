@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { parsePortalConfig, type PortalConfig } from './portal/portal.config.js';
+
 /** Settings read from the environment once at start-up, then frozen. */
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -22,6 +24,8 @@ export interface Config {
   readonly seedDemo: 'league' | 'accounts' | 'none';
   /** Folder of the built web apps, or undefined to serve the API alone. */
   readonly webDir: string | undefined;
+  /** Government portal log-in for self-registration; undefined turns it off. */
+  readonly portal: PortalConfig | undefined;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -144,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const seedDemo = parseSeedDemo(environment.SEED_DEMO, env, problems);
   const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
   const webDir = environment.WEB_DIR ? resolve(environment.WEB_DIR) : undefined;
+  const portal = parsePortalConfig(environment, env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -159,5 +164,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy,
     seedDemo,
     webDir,
+    portal,
   });
 }

@@ -7,7 +7,7 @@ import * as accounts from './account.service.js';
 import { principal, requireSessionAllowingPasswordChange, SESSION_COOKIE } from './authenticate.js';
 import { StringEnum } from '../http/schemas.js';
 
-const MeSchema = Type.Object({
+export const MeSchema = Type.Object({
   user: Type.Object({
     id: Type.String(),
     username: Type.String(),
@@ -26,7 +26,8 @@ const MeSchema = Type.Object({
   }),
 });
 
-function setSessionCookie(
+/** Sets the session cookie of a newly opened session. */
+export function setSessionCookie(
   app: FastifyInstance,
   reply: FastifyReply,
   session: accounts.OpenedSession,

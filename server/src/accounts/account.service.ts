@@ -42,7 +42,7 @@ export const SIGN_IN_WINDOW_MINUTES = 15;
 export const SIGN_IN_LOCK_MINUTES = 15;
 
 /** English text of each password rule, for the field errors of ACC_WEAK_PASSWORD. */
-const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
+export const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
   too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
   classes: `must mix at least ${PASSWORD_MIN_CLASSES} of lower-case letters, upper-case letters, digits and symbols`,
   contains_username: 'must not contain the username',
@@ -66,7 +66,8 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
-async function openSession(
+/** Opens a session for a user in the caller's transaction; returns the cookie token. */
+export async function openSession(
   trx: Executor,
   session: { userId: string; ip: string; hours: number },
 ): Promise<{ token: string; expiresAt: Date }> {
