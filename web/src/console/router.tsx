@@ -27,6 +27,14 @@ const LoginPage = lazy(() =>
 const ChangePasswordPage = lazy(() =>
   import('./pages/ChangePasswordPage').then((module) => ({ default: module.ChangePasswordPage })),
 );
+const RegisterPage = lazy(() =>
+  import('./pages/RegisterPage').then((module) => ({ default: module.RegisterPage })),
+);
+const RegistrationRequestsPage = lazy(() =>
+  import('./pages/RegistrationRequestsPage').then((module) => ({
+    default: module.RegistrationRequestsPage,
+  })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -43,6 +51,15 @@ export function createConsoleRouter() {
         element: (
           <Suspense fallback={<PageLoading />}>
             <LoginPage />
+          </Suspense>
+        ),
+        errorElement: <RouteError />,
+      },
+      {
+        path: '/register',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <RegisterPage />
           </Suspense>
         ),
         errorElement: <RouteError />,
@@ -114,6 +131,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['check_in']}>
                 <CheckInPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'accounts/requests',
+            element: (
+              <RequireMenu menus={['accounts']}>
+                <RegistrationRequestsPage />
               </RequireMenu>
             ),
           },

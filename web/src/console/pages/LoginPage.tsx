@@ -1,10 +1,11 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Form, Input, Spin, Typography } from 'antd';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { fetchMe, signIn } from '../endpoints';
 import { homePath } from '../menus';
+import { fetchPortalStatus, PORTAL_START_PATH } from '../portal';
 import { queryKeys } from '../queries';
 
 interface SignInValues {
@@ -28,6 +29,11 @@ export function LoginPage() {
     retry: false,
   });
   const signedIn = me.isSuccess && me.isFetchedAfterMount;
+  const portal = useQuery({
+    queryKey: ['portal-status'],
+    queryFn: fetchPortalStatus,
+    staleTime: Infinity,
+  });
 
   const session = useMutation({
     mutationFn: (values: SignInValues) => signIn(values.username.trim(), values.password),
@@ -93,6 +99,17 @@ export function LoginPage() {
             登录
           </Button>
         </Form>
+        {portal.data?.enabled && (
+          <>
+            <Divider plain>或</Divider>
+            <Button block size="large" href={PORTAL_START_PATH}>
+              通过一网通办登录/注册
+            </Button>
+            <Typography.Paragraph type="secondary" className="console-portal-hint">
+              区体育局、中标单位、市社区体育协会可用单位身份注册；街镇可关联预置账号
+            </Typography.Paragraph>
+          </>
+        )}
       </Card>
     </div>
   );
