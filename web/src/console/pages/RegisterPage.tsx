@@ -12,6 +12,7 @@ import {
   Card,
   Descriptions,
   Form,
+  Grid,
   Input,
   Radio,
   Result,
@@ -55,7 +56,7 @@ function RegisterFrame(props: { children: React.ReactNode }) {
 
 function RestartButtons() {
   return (
-    <Space>
+    <Space wrap style={{ justifyContent: 'center' }}>
       <Button type="primary" href={PORTAL_START_PATH}>
         重新通过一网通办登录
       </Button>
@@ -86,6 +87,8 @@ function CallbackError({ code }: { code: string }) {
 export function RegisterPage() {
   const [search] = useSearchParams();
   const error = search.get('error');
+  // On a phone the labels go above the values, so that the credit code stays on one line.
+  const wide = Grid.useBreakpoint().sm ?? true;
   const registration = useQuery({
     queryKey: REGISTRATION_KEY,
     queryFn: fetchRegistration,
@@ -117,7 +120,13 @@ export function RegisterPage() {
   const data = registration.data;
   return (
     <RegisterFrame>
-      <Descriptions column={1} size="small" bordered style={{ marginBottom: 16 }}>
+      <Descriptions
+        column={1}
+        size="small"
+        bordered
+        layout={wide ? 'horizontal' : 'vertical'}
+        style={{ marginBottom: 16 }}
+      >
         <Descriptions.Item label="单位名称">{data.organisationName}</Descriptions.Item>
         <Descriptions.Item label="统一社会信用代码">{data.creditCode}</Descriptions.Item>
       </Descriptions>
@@ -194,6 +203,7 @@ function NewAccountForm({ registration }: { registration: PortalRegistration }) 
 
   return (
     <Form<NewAccountValues>
+      name="register"
       form={form}
       layout="vertical"
       requiredMark={false}
@@ -276,6 +286,7 @@ function StreetLinkForm() {
   });
   return (
     <Form<StreetLinkValues>
+      name="street-link"
       layout="vertical"
       requiredMark={false}
       onFinish={(values) => link.mutate(values)}
