@@ -1,5 +1,5 @@
 // Self-registration through the government portal in a real browser. A local OpenID Connect
-// provider stands in for the portal. A contracted organiser signs up with its organisation
+// provider plays the portal. A contracted organiser signs up with its organisation
 // identity, sets a local password and lands in the console with the filing menu.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

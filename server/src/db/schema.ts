@@ -76,7 +76,8 @@ export interface PortalLoginTable {
   expires_at: Timestamp;
 }
 
-export type PortalRegistrationStatus = 'started' | 'pending' | 'approved' | 'rejected' | 'completed';
+export type PortalRegistrationStatus =
+  'started' | 'pending' | 'approved' | 'rejected' | 'completed';
 
 /** A self-registration of an organisation that signed in through the government portal. */
 export interface PortalRegistrationTable {

@@ -68,16 +68,21 @@ function checkedCreditCode(identity: PortalIdentity): string {
   if (result.ok) return result.value;
   const position = result.position === undefined ? '' : ` at position ${result.position}`;
   throw withFieldErrors(new PortalInvalidCreditCode(), [
-    { field: 'creditCode', code: result.reason, message: `fails the ${result.reason} rule${position}` },
+    {
+      field: 'creditCode',
+      code: result.reason,
+      message: `fails the ${result.reason} rule${position}`,
+    },
   ]);
 }
 
 /**
- * Finishes a portal log-in at the callback. The log-in stored for the cookie is used once;
- * the returned state must match it, and the code is redeemed with its PKCE verifier. Then:
- * an account linked to the portal subject is signed in; an account of the organisation with
- * the claimed credit code, linked to no subject, is linked and signed in; otherwise the
- * organisation's open registration is continued, or a new one started.
+ * Finishes a portal log-in at the callback. The log-in stored for the cookie is used once,
+ * the returned state must match it, and the code is redeemed with its PKCE verifier. An
+ * account linked to the portal subject is then signed in. Failing that, an account of the
+ * organisation with the claimed credit code that is linked to no subject gets linked and
+ * signed in. Otherwise the organisation's open registration is continued, or a new one
+ * started.
  */
 export async function completeLogin(
   db: Db,

@@ -92,7 +92,7 @@ async function divisionFor(db: Executor, accountType: SelfRegistrationType, cred
   return district.code;
 }
 
-/** The account that a registration creates: the credit code is its username. */
+/** Builds the account that a registration creates, with the credit code as its username. */
 export function accountOf(
   registration: {
     credit_code: string;
@@ -140,8 +140,7 @@ export async function createRegisteredAccount(
 
 /** The result of submitting a registration: a session, or a request awaiting approval. */
 export type SubmitOutcome =
-  | { kind: 'session'; session: OpenedSession }
-  | { kind: 'pending'; registrationId: string };
+  { kind: 'session'; session: OpenedSession } | { kind: 'pending'; registrationId: string };
 
 /**
  * Submits the account type and local password of a registration. A contractor's account is
@@ -172,7 +171,11 @@ export async function submitRegistration(
       if (!registration || !EDITABLE_STATUSES.has(registration.status)) {
         throw new PortalRegistrationClosed(registration?.status ?? 'closed');
       }
-      const chosen = { ...registration, account_type: input.accountType, division_code: divisionCode };
+      const chosen = {
+        ...registration,
+        account_type: input.accountType,
+        division_code: divisionCode,
+      };
 
       if (NEEDS_APPROVAL.has(input.accountType)) {
         await repository.updateRegistration(trx, registration.id, {
@@ -224,7 +227,13 @@ export async function submitRegistration(
  */
 export async function linkPresetStreet(
   db: Db,
-  input: { token: string | undefined; username: string; password: string; ip: string; hours: number },
+  input: {
+    token: string | undefined;
+    username: string;
+    password: string;
+    ip: string;
+    hours: number;
+  },
 ): Promise<OpenedSession> {
   const found = await registrationOf(db, input.token);
   if (!EDITABLE_STATUSES.has(found.status)) throw new PortalRegistrationClosed(found.status);
@@ -277,7 +286,8 @@ export async function linkPresetStreet(
     if (isUniqueViolation(error, 'organisations_credit_code_key')) {
       throw new CreditCodeTaken(found.credit_code);
     }
-    if (isUniqueViolation(error, 'users_portal_subject_key')) throw new PortalAccountLinked(username);
+    if (isUniqueViolation(error, 'users_portal_subject_key'))
+      throw new PortalAccountLinked(username);
     throw error;
   }
   // The organisation's name changed with the link; the principal shows the new one.

@@ -83,9 +83,9 @@ export async function approveRequest(
 }
 
 /**
- * Rejects a pending registration with a reason that the applicant sees at the next portal
- * log-in, where the applicant may correct and submit it again. The stored password hash is
- * dropped.
+ * Rejects a pending registration with a reason, which the registration page shows at the
+ * applicant's next portal log-in, where the applicant may correct and submit it again. The
+ * stored password hash is deleted.
  */
 export async function rejectRequest(
   db: Db,

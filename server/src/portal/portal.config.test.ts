@@ -77,9 +77,9 @@ describe('portal configuration', () => {
       'OIDC_ISSUER must use https (plain http only on loopback outside production)',
       'OIDC_REDIRECT_URI must use https (plain http only on loopback outside production)',
     ]);
-    expect(problemsOf({ ...BASE, ...PORTAL, OIDC_ISSUER: 'http://portal.example.gov.cn' })).toEqual([
-      'OIDC_ISSUER must use https (plain http only on loopback outside production)',
-    ]);
+    expect(problemsOf({ ...BASE, ...PORTAL, OIDC_ISSUER: 'http://portal.example.gov.cn' })).toEqual(
+      ['OIDC_ISSUER must use https (plain http only on loopback outside production)'],
+    );
   });
 
   it('requires the callback path in the redirect URI', () => {

@@ -22,12 +22,7 @@ export function isLoopback(url: URL): boolean {
   return LOOPBACK_HOSTS.has(url.hostname);
 }
 
-function parseUrl(
-  raw: string,
-  name: string,
-  env: string,
-  problems: string[],
-): URL | undefined {
+function parseUrl(raw: string, name: string, env: string, problems: string[]): URL | undefined {
   let url: URL;
   try {
     url = new URL(raw);

@@ -32,7 +32,10 @@ export async function takeLogin(db: Executor, id: string) {
 
 /** Deletes expired portal log-ins. */
 export async function deleteExpiredLogins(db: Executor) {
-  await db.deleteFrom('portal_logins').where('expires_at', '<=', sql<Date>`now()`).execute();
+  await db
+    .deleteFrom('portal_logins')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .execute();
 }
 
 export async function findUserBySubject(db: Executor, subject: string) {

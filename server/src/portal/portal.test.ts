@@ -32,7 +32,11 @@ beforeAll(async () => {
   const started = await startPortal();
   portal = started.portal;
   ctx = await createTestContext(started.env);
-  await createAccount(ctx.db, { username: 'operator1', accountType: 'operator', divisionCode: CITY });
+  await createAccount(ctx.db, {
+    username: 'operator1',
+    accountType: 'operator',
+    divisionCode: CITY,
+  });
   operator = await signIn(ctx.app, 'operator1');
 });
 
@@ -52,7 +56,7 @@ function portalOrganisation(region: string, name: string) {
   return { subject, code, name };
 }
 
-/** Logs in at the portal and calls the callback; returns the response. */
+/** Logs in at the portal, calls the callback and returns its response. */
 async function portalLogin(subject: string) {
   return callback(ctx.app, await loginAtPortal(ctx.app, subject));
 }
@@ -97,11 +101,14 @@ async function countRows(table: 'users' | 'portal_registrations'): Promise<numbe
 }
 
 async function pendingRequest(code: string) {
-  const response = await as(ctx.app, operator)({ method: 'GET', url: '/api/registration-requests' });
+  const response = await as(
+    ctx.app,
+    operator,
+  )({ method: 'GET', url: '/api/registration-requests' });
   expect(response.statusCode, response.body).toBe(200);
-  const found = response.json<{ id: string; creditCode: string }[]>().find(
-    (request) => request.creditCode === code,
-  );
+  const found = response
+    .json<{ id: string; creditCode: string }[]>()
+    .find((request) => request.creditCode === code);
   if (!found) throw new Error(`No pending request for ${code}`);
   return found;
 }
@@ -125,7 +132,7 @@ describe('portal log-in', () => {
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Lax');
     expect(cookie?.maxAge).toBe(600);
-    // The cookie holds a random token; the verifier stays in the database under its hash.
+    // The cookie contains a random token, and the verifier stays in the database under its hash.
     const stored = await ctx.db.selectFrom('portal_logins').select(['id', 'state']).execute();
     const login = stored.find((row) => row.state === url.searchParams.get('state'));
     expect(login).toBeDefined();
@@ -386,9 +393,7 @@ describe('existing organisations', () => {
       .where('id', '=', organisationId)
       .execute();
     const response = await portalLogin(org.subject);
-    expect(response.headers.location).toBe(
-      '/console/register?error=PORTAL_ACCOUNT_NOT_ELIGIBLE',
-    );
+    expect(response.headers.location).toBe('/console/register?error=PORTAL_ACCOUNT_NOT_ELIGIBLE');
     expect(response.cookies.find((c) => c.name === 'sid')).toBeUndefined();
   });
 });
@@ -421,7 +426,10 @@ describe('district bureau and association registration', () => {
       divisionName: '浦东新区',
       organisationName: org.name,
     });
-    const approved = await as(ctx.app, operator)({
+    const approved = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/registration-requests/${request.id}/approve`,
     });
@@ -476,13 +484,19 @@ describe('district bureau and association registration', () => {
     expect((await submit(cookie, 'community_association')).statusCode).toBe(202);
     const request = await pendingRequest(org.code);
 
-    const blank = await as(ctx.app, operator)({
+    const blank = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/registration-requests/${request.id}/reject`,
       payload: { reason: '   ' },
     });
     expectProblem(blank, 400, 'PORTAL_REASON_REQUIRED');
-    const rejected = await as(ctx.app, operator)({
+    const rejected = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/registration-requests/${request.id}/reject`,
       payload: { reason: '请上传协会登记证书后重新提交' },
@@ -495,7 +509,10 @@ describe('district bureau and association registration', () => {
       .executeTakeFirstOrThrow();
     expect(hash.password_hash).toBeNull();
 
-    const again = await as(ctx.app, operator)({
+    const again = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/registration-requests/${request.id}/approve`,
     });
@@ -523,7 +540,10 @@ describe('district bureau and association registration', () => {
     const users = await countRows('users');
     const responses = await Promise.all(
       [0, 1, 2].map(() =>
-        as(ctx.app, operator)({
+        as(
+          ctx.app,
+          operator,
+        )({
           method: 'POST',
           url: `/api/registration-requests/${request.id}/approve`,
         }),
@@ -538,7 +558,10 @@ describe('district bureau and association registration', () => {
   });
 
   it('answers an unknown request with PORTAL_REQUEST_NOT_FOUND', async () => {
-    const response = await as(ctx.app, operator)({
+    const response = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: '/api/registration-requests/0190a0a0-0000-7000-8000-000000000000/approve',
     });
@@ -577,7 +600,11 @@ describe('preset street link', () => {
     const org = portalOrganisation('310104', '上海市徐汇区人民政府徐家汇街道办事处');
     const cookie = await startRegistration(org.subject);
 
-    expectProblem(await link(cookie, street.username, 'Wrong@2026pass'), 401, 'ACC_INVALID_CREDENTIALS');
+    expectProblem(
+      await link(cookie, street.username, 'Wrong@2026pass'),
+      401,
+      'ACC_INVALID_CREDENTIALS',
+    );
     expectProblem(await link(cookie, 'contractor', TEST_PASSWORD), 400, 'PORTAL_NOT_PRESET_STREET');
     const unlinked = await ctx.db
       .selectFrom('users')

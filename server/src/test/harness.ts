@@ -60,9 +60,7 @@ async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
  * Builds the app on a fresh database, as every integration test file does. `environment`
  * adds variables to the test configuration, such as the OIDC_* settings.
  */
-export async function createTestContext(
-  environment: NodeJS.ProcessEnv = {},
-): Promise<TestContext> {
+export async function createTestContext(environment: NodeJS.ProcessEnv = {}): Promise<TestContext> {
   const { db, drop } = await freshDatabase();
   const config = loadConfig({
     ...environment,

@@ -3,6 +3,7 @@
 // a consent form. Tests add the organisations whose claims it issues.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
+import { URLSearchParams } from 'node:url';
 
 import Provider from 'oidc-provider';
 

@@ -215,7 +215,8 @@ function NewAccountForm({ registration }: { registration: PortalRegistration }) 
         <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
           <Radio value="contractor">中标单位（注册后立即可用）</Radio>
           <Radio value="district_bureau" disabled={!district}>
-            区体育局{district ? `（${district.name}，需平台审核）` : '（信用代码登记地不是上海市的区）'}
+            区体育局
+            {district ? `（${district.name}，需平台审核）` : '（信用代码登记地不是上海市的区）'}
           </Radio>
           <Radio value="community_association">市社区体育协会（需平台审核）</Radio>
         </Radio.Group>
@@ -305,7 +306,11 @@ function StreetLinkForm() {
       >
         <Input prefix={<UserOutlined />} autoComplete="username" placeholder="SAGYWTB001" />
       </Form.Item>
-      <Form.Item name="password" label="当前密码" rules={[{ required: true, message: '请输入密码' }]}>
+      <Form.Item
+        name="password"
+        label="当前密码"
+        rules={[{ required: true, message: '请输入密码' }]}
+      >
         <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
       </Form.Item>
       {link.isError && <ErrorAlert error={link.error} />}

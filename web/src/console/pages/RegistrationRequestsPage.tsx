@@ -182,9 +182,7 @@ function RejectDialog(props: {
           <Input.TextArea rows={3} maxLength={500} showCount />
         </Form.Item>
       </Form>
-      {reject.isError && (
-        <Alert type="error" showIcon title={consoleErrorMessage(reject.error)} />
-      )}
+      {reject.isError && <Alert type="error" showIcon title={consoleErrorMessage(reject.error)} />}
     </Modal>
   );
 }
