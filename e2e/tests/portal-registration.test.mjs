@@ -10,10 +10,9 @@ import { creditCodeCheckCharacter } from '@cityleague/domain';
 
 import { artifacts, freePort, startPlatform } from '../support/platform.mjs';
 import {
-  PORTAL_CLIENT_ID,
-  PORTAL_CLIENT_SECRET,
-  startPortalProvider,
-} from '../../server/src/test/portal-provider.mjs';
+  LOCAL_PORTAL_CLIENT_ID,
+  startLocalPortal,
+} from '@cityleague/server/dist/portal/local-portal.js';
 
 const SUBJECT = 'e2e-contractor';
 const ORGANISATION = '端到端测试体育文化有限公司';
@@ -28,14 +27,14 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/api/portal/callback`;
-  portal = await startPortalProvider({ redirectUris: [redirectUri] });
+  portal = await startLocalPortal({ redirectUris: [redirectUri] });
   portal.accounts.set(SUBJECT, { credit_code: CREDIT_CODE, org_name: ORGANISATION });
   platform = await startPlatform({
     port,
     env: {
       OIDC_ISSUER: portal.issuer,
-      OIDC_CLIENT_ID: PORTAL_CLIENT_ID,
-      OIDC_CLIENT_SECRET: PORTAL_CLIENT_SECRET,
+      OIDC_CLIENT_ID: LOCAL_PORTAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: portal.clientSecret,
       OIDC_REDIRECT_URI: redirectUri,
     },
   });

@@ -113,6 +113,8 @@ describe('loadConfig', () => {
       trustProxy: true,
       seedDemo: 'accounts',
       webDir: resolve('web-build'),
+      portal: undefined,
+      developmentPortal: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { parsePortalConfig, type PortalConfig } from './portal/portal.config.js';
+import {
+  parseDevelopmentPortal,
+  parsePortalConfig,
+  type PortalConfig,
+} from './portal/portal.config.js';
 
 /** Settings read from the environment once at start-up, then frozen. */
 export interface Config {
@@ -26,6 +30,8 @@ export interface Config {
   readonly webDir: string | undefined;
   /** Government portal log-in for self-registration; undefined turns it off. */
   readonly portal: PortalConfig | undefined;
+  /** Whether to start a local stand-in for the portal, in development without OIDC_*. */
+  readonly developmentPortal: boolean;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -149,6 +155,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
   const webDir = environment.WEB_DIR ? resolve(environment.WEB_DIR) : undefined;
   const portal = parsePortalConfig(environment, env, problems);
+  const developmentPortal = parseDevelopmentPortal(environment, env, portal, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -165,5 +172,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     seedDemo,
     webDir,
     portal,
+    developmentPortal,
   });
 }

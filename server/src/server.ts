@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/demo-league.js';
+import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
 import { prepareDatabase } from './startup.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
@@ -47,9 +48,39 @@ function printAddresses(port: number): void {
   );
 }
 
+/**
+ * Starts the development portal when the configuration asks for it. Returns undefined when
+ * oidc-provider, a development dependency, is not installed.
+ */
+async function developmentPortal(config: Config): Promise<DevelopmentPortal | undefined> {
+  if (!config.developmentPortal) return undefined;
+  try {
+    return await startDevelopmentPortal(config.port);
+  } catch (error) {
+    console.error(`Development portal not started: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function printDevelopmentPortal(started: DevelopmentPortal): void {
+  const lines = started.organisations.map(
+    (organisation) => `  ${organisation.subject.padEnd(18)} ${organisation.name}`,
+  );
+  console.log(
+    [
+      '',
+      `Development portal (simulates 一网通办): ${started.portal.issuer}`,
+      'Use 通过一网通办登录/注册 on the console sign-in page with one of these accounts:',
+      ...lines,
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   const config = { ...readConfig() };
   config.webDir ??= DEFAULT_WEB_DIR;
+  const localPortal = await developmentPortal(config);
+  if (localPortal) config.portal = localPortal.settings;
 
   const db = await openConfiguredDatabase(config, (error) =>
     console.error(`Idle database connection failed: ${error.message}`),
@@ -60,6 +91,7 @@ async function main(): Promise<void> {
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await localPortal?.portal.close();
     await db.destroy();
     process.exit(0);
   };
@@ -79,6 +111,7 @@ async function main(): Promise<void> {
     app.log.warn('production is running on the embedded PGlite database: set DATABASE_URL');
   }
   if (seeded) printDemoLogIns();
+  if (localPortal) printDevelopmentPortal(localPortal);
   printAddresses(config.port);
 }
 

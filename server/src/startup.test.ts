@@ -35,7 +35,7 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    expect(await counts(db)).toMatchObject({ users: 10, events: 0 });
     await db.destroy();
   });
 
@@ -46,7 +46,7 @@ describe('prepareDatabase', () => {
     expect(seeded).toBe(true);
     expect(again).toBe(false);
     const after = await counts(db);
-    expect(after?.users).toBe(8);
+    expect(after?.users).toBe(10);
     expect(after?.events).toBeGreaterThan(10);
     await db.destroy();
   });

@@ -83,8 +83,9 @@ export class PortalClient {
 
   /**
    * Redeems the authorization code of a callback with the PKCE verifier, verifies the ID token
-   * (signature, issuer, audience, nonce) and reads the organisation claims from the ID token
-   * and the UserInfo response. `query` is the callback's query string.
+   * (signature, issuer, audience, nonce) and reads the organisation claims from the ID token,
+   * or from the UserInfo response when the ID token lacks them. `query` is the callback's
+   * query string.
    */
   async identify(query: URLSearchParams, checks: LoginChecks): Promise<PortalIdentity> {
     const error = query.get('error');
@@ -103,8 +104,14 @@ export class PortalClient {
       });
       const idClaims = tokens.claims();
       if (!idClaims) throw new PortalLoginFailed();
-      const userInfo = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
-      claims = { ...userInfo, ...idClaims };
+      claims = { ...idClaims };
+      // Portals put scope claims in the ID token or only in UserInfo; ask UserInfo when the
+      // ID token lacks one of the two.
+      const { creditCodeClaim, organisationNameClaim } = this.settings;
+      if (claims[creditCodeClaim] === undefined || claims[organisationNameClaim] === undefined) {
+        const userInfo = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
+        claims = { ...userInfo, ...idClaims };
+      }
     } catch (cause) {
       if (cause instanceof PortalLoginFailed) throw cause;
       throw Object.assign(new PortalLoginFailed(), { cause });

@@ -88,3 +88,28 @@ describe('portal configuration', () => {
     ).toEqual(['OIDC_REDIRECT_URI must end with /api/portal/callback']);
   });
 });
+
+describe('development portal setting', () => {
+  it('is on in development without OIDC variables', () => {
+    expect(loadConfig({ ...BASE, NODE_ENV: 'development' }).developmentPortal).toBe(true);
+  });
+
+  it('is off with OIDC variables, in tests and when turned off', () => {
+    expect(loadConfig({ ...BASE, ...PORTAL, NODE_ENV: 'development' }).developmentPortal).toBe(
+      false,
+    );
+    expect(loadConfig(BASE).developmentPortal).toBe(false);
+    expect(
+      loadConfig({ ...BASE, NODE_ENV: 'development', DEV_PORTAL: 'false' }).developmentPortal,
+    ).toBe(false);
+  });
+
+  it('may not be turned on in production', () => {
+    expect(problemsOf({ ...BASE, NODE_ENV: 'production', DEV_PORTAL: 'true' })).toEqual([
+      'DEV_PORTAL may not be true in production',
+    ]);
+    expect(problemsOf({ ...BASE, DEV_PORTAL: 'maybe' })).toEqual([
+      'DEV_PORTAL must be true or false, got "maybe"',
+    ]);
+  });
+});

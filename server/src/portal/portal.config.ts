@@ -52,6 +52,28 @@ function parseClaimName(
 }
 
 /**
+ * Reads DEV_PORTAL: whether development starts a local portal when OIDC_* is unset. It is on
+ * by default in development and may not be set in production.
+ */
+export function parseDevelopmentPortal(
+  environment: NodeJS.ProcessEnv,
+  env: string,
+  portal: PortalConfig | undefined,
+  problems: string[],
+): boolean {
+  const raw = environment.DEV_PORTAL?.toLowerCase() || undefined;
+  if (raw !== undefined && !['true', 'false'].includes(raw)) {
+    problems.push(`DEV_PORTAL must be true or false, got "${environment.DEV_PORTAL}"`);
+    return false;
+  }
+  if (env === 'production' && raw === 'true') {
+    problems.push('DEV_PORTAL may not be true in production');
+    return false;
+  }
+  return env === 'development' && portal === undefined && raw !== 'false';
+}
+
+/**
  * Reads the OIDC_* variables. Returns undefined when none of OIDC_ISSUER, OIDC_CLIENT_ID and
  * OIDC_REDIRECT_URI is set, which turns self-registration off; when any of them is set, all
  * three are required. Appends every invalid variable to `problems`.

@@ -181,7 +181,7 @@ describe('portal log-in', () => {
     const stolen = await fetch(tokenEndpoint, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from('cityleague:local-portal-client-secret').toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`cityleague:${portal.clientSecret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({

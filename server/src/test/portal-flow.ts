@@ -2,27 +2,26 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 import { creditCodeCheckCharacter } from '@cityleague/domain';
 
-// @ts-expect-error: a JavaScript module without type declarations, shared with the e2e tests.
-import { startPortalProvider, PORTAL_CLIENT_ID, PORTAL_CLIENT_SECRET } from './portal-provider.mjs';
+import {
+  LOCAL_PORTAL_CLIENT_ID,
+  startLocalPortal,
+  type LocalPortal,
+} from '../portal/local-portal.js';
 
 /** Callback address configured for the platform in the tests; never called over the network. */
 export const REDIRECT_URI = 'http://localhost/api/portal/callback';
 
-export interface PortalProvider {
-  issuer: string;
-  accounts: Map<string, Record<string, unknown>>;
-  close(): Promise<void>;
-}
+export type PortalProvider = LocalPortal;
 
 /** Starts the local portal and returns it with the OIDC_* variables that point at it. */
-export async function startPortal(): Promise<{ portal: PortalProvider; env: NodeJS.ProcessEnv }> {
-  const portal = (await startPortalProvider({ redirectUris: [REDIRECT_URI] })) as PortalProvider;
+export async function startPortal(): Promise<{ portal: LocalPortal; env: NodeJS.ProcessEnv }> {
+  const portal = await startLocalPortal({ redirectUris: [REDIRECT_URI] });
   return {
     portal,
     env: {
       OIDC_ISSUER: portal.issuer,
-      OIDC_CLIENT_ID: PORTAL_CLIENT_ID,
-      OIDC_CLIENT_SECRET: PORTAL_CLIENT_SECRET,
+      OIDC_CLIENT_ID: LOCAL_PORTAL_CLIENT_ID,
+      OIDC_CLIENT_SECRET: portal.clientSecret,
       OIDC_REDIRECT_URI: REDIRECT_URI,
     },
   };
