@@ -49,7 +49,7 @@ function printAddresses(port: number): void {
 }
 
 /**
- * Starts the development portal when the configuration asks for it. Returns undefined when
+ * Starts the development portal when DEV_PORTAL is on. Returns undefined when
  * oidc-provider, a development dependency, is not installed.
  */
 async function developmentPortal(config: Config): Promise<DevelopmentPortal | undefined> {

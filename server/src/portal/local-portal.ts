@@ -11,7 +11,7 @@ export interface LocalPortalAccount {
   org_name?: string;
 }
 
-/** A running local portal: its issuer URL, client secret and the accounts it knows. */
+/** A running local portal with its issuer URL, client secret and accounts. */
 export interface LocalPortal {
   issuer: string;
   clientSecret: string;
@@ -65,6 +65,7 @@ function interactionPage(prompt: string, uid: string, accounts: Map<string, Loca
     .join('');
   const form = prompt === 'login' ? LOGIN_FORM : CONSENT_FORM;
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>一网通办（本地模拟）</title></head><body>
 <h1>一网通办 法人登录（本地模拟）</h1>
 <form method="post" action="/interaction/${escapeHtml(uid)}" data-prompt="${escapeHtml(prompt)}">
@@ -95,9 +96,11 @@ export async function startLocalPortal(options: {
   };
   const accounts = new Map<string, LocalPortalAccount>();
   const clientSecret = randomBytes(24).toString('base64url');
-  let provider: Provider | undefined;
+  // Set once the server listens, because the issuer URL needs the port.
+  const started: { provider?: Provider } = {};
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const provider = started.provider;
     if (!provider) throw new Error('The local portal is still starting');
     const match = /^\/interaction\/([\w-]+)$/.exec(request.url ?? '');
     if (!match) return provider.callback()(request, response);
@@ -148,7 +151,7 @@ export async function startLocalPortal(options: {
     format: 'jwk',
   });
   const seconds = (minutes: number) => () => minutes * 60;
-  provider = new Provider(issuer, {
+  started.provider = new Provider(issuer, {
     clients: [
       {
         client_id: LOCAL_PORTAL_CLIENT_ID,
