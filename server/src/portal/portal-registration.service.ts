@@ -286,8 +286,9 @@ export async function linkPresetStreet(
     if (isUniqueViolation(error, 'organisations_credit_code_key')) {
       throw new CreditCodeTaken(found.credit_code);
     }
-    if (isUniqueViolation(error, 'users_portal_subject_key'))
+    if (isUniqueViolation(error, 'users_portal_subject_key')) {
       throw new PortalAccountLinked(username);
+    }
     throw error;
   }
   // The organisation's name changed with the link; the principal shows the new one.
