@@ -13,7 +13,8 @@ import { chromium } from 'playwright-core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifacts = join(root, 'e2e', 'artifacts');
 
-async function freePort() {
+/** Returns a TCP port on loopback that is free now. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -65,9 +66,12 @@ async function waitUntilReady(baseUrl, child, output) {
   throw new Error(`Server did not become ready in 120 s:\n${output.join('')}`);
 }
 
-/** Starts the server (demo accounts only, no demo events) and a headless Chromium. */
-export async function startPlatform() {
-  const port = await freePort();
+/**
+ * Starts the server (demo accounts only, no demo events) and a headless Chromium. `port`
+ * fixes the server's port and `env` adds variables, such as the OIDC_* settings.
+ */
+export async function startPlatform(options = {}) {
+  const port = options.port ?? (await freePort());
   const database = await freshDatabase();
   const output = [];
   const child = spawn(process.execPath, [join(root, 'server', 'dist', 'server.js')], {
@@ -79,6 +83,7 @@ export async function startPlatform() {
       HOST: '127.0.0.1',
       SEED_DEMO: 'accounts',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,6 +26,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
+import { portalRoutes } from './portal/portal.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(accountRoutes);
   await app.register(totpRoutes);
   await app.register(operatorAccountRoutes);
+  await app.register(portalRoutes);
   await app.register(publicEventRoutes);
   await app.register(registrationRoutes);
   await app.register(consoleEventRoutes);

@@ -129,6 +129,8 @@ describe('loadConfig', () => {
       smsHttpUrl: 'https://sms.example.test/send',
       smsHttpToken: 'gateway-token',
       outboxPollSeconds: 10,
+      portal: undefined,
+      developmentPortal: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

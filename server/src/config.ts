@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import {
+  parseDevelopmentPortal,
+  parsePortalConfig,
+  type PortalConfig,
+} from './portal/portal.config.js';
+
 /** Settings read from the environment once at start-up, then frozen. */
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -30,6 +36,10 @@ export interface Config {
   readonly smsHttpToken: string | undefined;
   /** Seconds between two polls of the notification outbox. */
   readonly outboxPollSeconds: number;
+  /** Government portal log-in for self-registration; undefined turns it off. */
+  readonly portal: PortalConfig | undefined;
+  /** Whether to start a local stand-in for the portal, in development without OIDC_*. */
+  readonly developmentPortal: boolean;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -190,6 +200,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     [1, 300],
     problems,
   );
+  const portal = parsePortalConfig(environment, env, problems);
+  const developmentPortal = parseDevelopmentPortal(environment, env, portal, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -207,5 +219,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     webDir,
     ...sms,
     outboxPollSeconds,
+    portal,
+    developmentPortal,
   });
 }

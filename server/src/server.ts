@@ -9,6 +9,7 @@ import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/demo-league.js';
 import { startOutboxDispatcher } from './notifications/outbox.service.js';
 import { createSmsProvider } from './notifications/sms-provider.js';
+import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
 import { prepareDatabase } from './startup.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
@@ -63,9 +64,39 @@ function printAddresses(port: number): void {
   );
 }
 
+/**
+ * Starts the development portal when DEV_PORTAL is on. Returns undefined when
+ * oidc-provider, a development dependency, is not installed.
+ */
+async function developmentPortal(config: Config): Promise<DevelopmentPortal | undefined> {
+  if (!config.developmentPortal) return undefined;
+  try {
+    return await startDevelopmentPortal(config.port);
+  } catch (error) {
+    console.error(`Development portal not started: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function printDevelopmentPortal(started: DevelopmentPortal): void {
+  const lines = started.organisations.map(
+    (organisation) => `  ${organisation.subject.padEnd(18)} ${organisation.name}`,
+  );
+  console.log(
+    [
+      '',
+      `Development portal (simulates 一网通办): ${started.portal.issuer}`,
+      'Use 通过一网通办登录/注册 on the console sign-in page with one of these accounts:',
+      ...lines,
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   const config = { ...readConfig() };
   config.webDir ??= DEFAULT_WEB_DIR;
+  const localPortal = await developmentPortal(config);
+  if (localPortal) config.portal = localPortal.settings;
 
   const db = await openConfiguredDatabase(config, (error) =>
     console.error(`Idle database connection failed: ${error.message}`),
@@ -88,6 +119,7 @@ async function main(): Promise<void> {
     stopWebhooks();
     await dispatcher.stop();
     await app.close();
+    await localPortal?.portal.close();
     await db.destroy();
     process.exit(0);
   };
@@ -108,6 +140,7 @@ async function main(): Promise<void> {
     app.log.warn('production is running on the embedded PGlite database: set DATABASE_URL');
   }
   if (seeded) printDemoLogIns(config.env);
+  if (localPortal) printDevelopmentPortal(localPortal);
   printAddresses(config.port);
 }
 

@@ -45,7 +45,7 @@ export const SIGN_IN_WINDOW_MINUTES = 15;
 export const SIGN_IN_LOCK_MINUTES = 15;
 
 /** English text of each password rule, for the field errors of ACC_WEAK_PASSWORD. */
-const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
+export const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
   too_short: `must be at least ${PASSWORD_MIN_LENGTH} characters long`,
   classes: `must mix at least ${PASSWORD_MIN_CLASSES} of lower-case letters, upper-case letters, digits and symbols`,
   contains_username: 'must not contain the username',
@@ -86,10 +86,10 @@ export async function openSession(
 }
 
 /**
- * Returns the step a password sign-in still misses: the one-time code for an enrolled user,
- * the enrolment for an account type that requires TOTP, nothing otherwise.
+ * Returns the step a first-factor sign-in (password or portal) still misses: the one-time code
+ * for an enrolled user, the enrolment for an account type that requires TOTP, nothing otherwise.
  */
-function pendingStepAfterPassword(user: {
+export function pendingStepAfterPassword(user: {
   account_type: string;
   totpEnrolled: boolean;
 }): PendingStep | null {

@@ -9,6 +9,7 @@ import * as contracts from './migrations/0005-contracts.js';
 import * as citizens from './migrations/0006-citizens.js';
 import * as totpAndAccountStatus from './migrations/0007-totp-and-account-status.js';
 import * as auditChain from './migrations/0009-audit-chain.js';
+import * as portalRegistration from './migrations/0010-portal-registration.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-citizens': citizens,
   '0007-totp-and-account-status': totpAndAccountStatus,
   '0009-audit-chain': auditChain,
+  '0010-portal-registration': portalRegistration,
   '0011-partners': partners,
   '0012-webhooks': webhooks,
 };

@@ -41,6 +41,8 @@ export interface UserTable {
   totp_enrolled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** When the operator disabled the account; a disabled account cannot sign in. */
   disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Subject (`sub`) of the government portal identity linked to the account; null if none. */
+  portal_subject: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {
@@ -75,6 +77,41 @@ export interface SignInFailureTable {
 export interface SignInLockTable {
   username: string;
   locked_until: Timestamp;
+}
+
+/** A portal log-in between the redirect to the provider and the callback. */
+export interface PortalLoginTable {
+  /** SHA-256 of the cookie token. */
+  id: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export type PortalRegistrationStatus =
+  'started' | 'pending' | 'approved' | 'rejected' | 'completed';
+
+/** A self-registration of an organisation that signed in through the government portal. */
+export interface PortalRegistrationTable {
+  id: string;
+  subject: string;
+  credit_code: string;
+  organisation_name: string;
+  status: PortalRegistrationStatus;
+  account_type: string | null;
+  division_code: string | null;
+  password_hash: string | null;
+  reject_reason: string | null;
+  user_id: string | null;
+  /** SHA-256 of the registration cookie token; null once the registration is closed. */
+  token_hash: string | null;
+  token_expires_at: Timestamp | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export interface EventTable {
@@ -349,6 +386,8 @@ export interface Database {
   password_history: PasswordHistoryTable;
   sign_in_failures: SignInFailureTable;
   sign_in_locks: SignInLockTable;
+  portal_logins: PortalLoginTable;
+  portal_registrations: PortalRegistrationTable;
   events: EventTable;
   registrations: RegistrationTable;
   audit_log: AuditLogTable;

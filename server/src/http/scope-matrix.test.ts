@@ -53,6 +53,17 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/tickets/:code/qr.svg': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
+  // The portal routes need no session: the log-in cookie, then the registration cookie that
+  // the callback sets, authorise the steps of a self-registration (portal/portal.routes.ts).
+  'GET /api/portal': 'public',
+  'GET /api/portal/start': 'public',
+  'GET /api/portal/callback': 'public',
+  'GET /api/portal/registration': 'public',
+  'POST /api/portal/registration': 'public',
+  'POST /api/portal/registration/street-link': 'public',
+  'GET /api/registration-requests': 'operator',
+  'POST /api/registration-requests/:id/approve': 'operator',
+  'POST /api/registration-requests/:id/reject': 'operator',
   'GET /api/me': 'any-session',
   'POST /api/me/password': 'any-session',
   'POST /api/session/totp': 'any-session',

@@ -58,10 +58,14 @@ async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
   };
 }
 
-/** Builds the app on a fresh database, as every integration test file does. */
-export async function createTestContext(): Promise<TestContext> {
+/**
+ * Builds the app on a fresh database, as every integration test file does. `environment`
+ * adds variables to the test configuration, such as the OIDC_* settings.
+ */
+export async function createTestContext(environment: NodeJS.ProcessEnv = {}): Promise<TestContext> {
   const { db, drop } = await freshDatabase();
   const config = loadConfig({
+    ...environment,
     NODE_ENV: 'test',
     DATA_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

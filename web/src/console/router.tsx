@@ -42,6 +42,14 @@ const ChangePasswordPage = lazy(() =>
 const PartnersPage = lazy(() =>
   import('./partners/PartnersPage').then((module) => ({ default: module.PartnersPage })),
 );
+const RegisterPage = lazy(() =>
+  import('./pages/RegisterPage').then((module) => ({ default: module.RegisterPage })),
+);
+const RegistrationRequestsPage = lazy(() =>
+  import('./pages/RegistrationRequestsPage').then((module) => ({
+    default: module.RegistrationRequestsPage,
+  })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -58,6 +66,15 @@ export function createConsoleRouter() {
         element: (
           <Suspense fallback={<PageLoading />}>
             <LoginPage />
+          </Suspense>
+        ),
+        errorElement: <RouteError />,
+      },
+      {
+        path: '/register',
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <RegisterPage />
           </Suspense>
         ),
         errorElement: <RouteError />,
@@ -161,6 +178,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['accounts']}>
                 <AccountsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'accounts/requests',
+            element: (
+              <RequireMenu menus={['accounts']}>
+                <RegistrationRequestsPage />
               </RequireMenu>
             ),
           },

@@ -1,12 +1,13 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Form, Input, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { TotpCodeForm, TotpEnrolmentForm } from '../components/TotpForms';
 import { fetchMe, signIn, signOut, verifyTotp } from '../endpoints';
 import { homePath } from '../menus';
+import { fetchPortalStatus, PORTAL_START_PATH } from '../portal';
 import { queryKeys } from '../queries';
 import type { Me } from '../types';
 
@@ -35,6 +36,11 @@ export function LoginPage() {
   // The account after a step on this page; it waits here while a step is still missing.
   const [stepped, setStepped] = useState<Me>();
   const current = stepped ?? (me.isSuccess && me.isFetchedAfterMount ? me.data : undefined);
+  const portal = useQuery({
+    queryKey: ['portal-status'],
+    queryFn: fetchPortalStatus,
+    staleTime: Infinity,
+  });
 
   function enter(updated: Me) {
     if (updated.pendingStep) {
@@ -106,6 +112,17 @@ export function LoginPage() {
           <Button type="link" block onClick={() => void restart()} style={{ marginTop: 8 }}>
             返回，使用其他账号登录
           </Button>
+        )}
+        {!current?.pendingStep && portal.data?.enabled && (
+          <>
+            <Divider plain>或</Divider>
+            <Button block size="large" href={PORTAL_START_PATH}>
+              通过一网通办登录/注册
+            </Button>
+            <Typography.Paragraph type="secondary" className="console-portal-hint">
+              区体育局、中标单位、市社区体育协会可用单位身份注册；街镇可关联预置账号
+            </Typography.Paragraph>
+          </>
         )}
       </Card>
     </div>
