@@ -51,7 +51,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
 
   app.decorate('db', db);
   app.decorate('config', config);
-  app.decorate('cipher', new PersonalDataCipher(config.dataKey));
+  app.decorate('cipher', new PersonalDataCipher(config.dataKeys));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

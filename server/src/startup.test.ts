@@ -4,9 +4,10 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { openDatabase, type Db } from './db/database.js';
+import { singleKeyRing } from './shared/personal-data.js';
 import { prepareDatabase } from './startup.js';
 
-const dataKey = randomBytes(32);
+const dataKeys = singleKeyRing(randomBytes(32));
 
 async function counts(db: Db) {
   const result = await sql<{ users: number; events: number; divisions: number }>`
@@ -18,7 +19,7 @@ async function counts(db: Db) {
 
 async function prepared(seedDemo: 'league' | 'accounts' | 'none') {
   const db = await openDatabase({});
-  const seeded = await prepareDatabase(db, { seedDemo, dataKey });
+  const seeded = await prepareDatabase(db, { seedDemo, dataKeys });
   return { db, seeded };
 }
 
@@ -41,7 +42,7 @@ describe('prepareDatabase', () => {
 
   it('seeds the league once', async () => {
     const { db, seeded } = await prepared('league');
-    const again = await prepareDatabase(db, { seedDemo: 'league', dataKey });
+    const again = await prepareDatabase(db, { seedDemo: 'league', dataKeys });
 
     expect(seeded).toBe(true);
     expect(again).toBe(false);

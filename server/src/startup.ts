@@ -12,10 +12,10 @@ import { PersonalDataCipher } from './shared/personal-data.js';
  */
 export async function prepareDatabase(
   db: Db,
-  config: Pick<Config, 'seedDemo' | 'dataKey'>,
+  config: Pick<Config, 'seedDemo' | 'dataKeys'>,
 ): Promise<boolean> {
   await migrateToLatest(db);
   await loadDivisions(db);
   if (config.seedDemo === 'none') return false;
-  return seedDemoLeague(db, new PersonalDataCipher(config.dataKey), config.seedDemo);
+  return seedDemoLeague(db, new PersonalDataCipher(config.dataKeys), config.seedDemo);
 }
