@@ -19,6 +19,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
+import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
@@ -111,6 +112,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(consoleEventRoutes);
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
+  await app.register(consoleRegistrationRoutes);
   await app.register(dashboardRoutes);
   await installWeb(app, config.webDir);
   return app;
