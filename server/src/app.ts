@@ -16,6 +16,7 @@ import { divisionRoutes } from './divisions/division.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
@@ -34,12 +35,24 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
+export interface BuildOptions {
+  /** Where log lines go instead of standard output; the test harness captures them. */
+  logDestination?: { write(line: string): void };
+}
+
 /** Builds the Fastify application on an open, migrated database. It never listens. */
-export async function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  db: Db,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      stream: options.logDestination,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      // Request bodies are never logged; URLs are logged with personal data removed.
+      serializers: { req: serializeRequest },
     },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];

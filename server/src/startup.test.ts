@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { openDatabase, type Db } from './db/database.js';
+import { DEMO_ACCOUNTS } from './demo/demo-league.js';
 import { singleKeyRing } from './shared/personal-data.js';
 import { prepareDatabase } from './startup.js';
 
@@ -36,7 +37,7 @@ describe('prepareDatabase', () => {
     const { db, seeded } = await prepared('accounts');
 
     expect(seeded).toBe(true);
-    expect(await counts(db)).toMatchObject({ users: 8, events: 0 });
+    expect(await counts(db)).toMatchObject({ users: DEMO_ACCOUNTS.length, events: 0 });
     await db.destroy();
   });
 
@@ -47,7 +48,7 @@ describe('prepareDatabase', () => {
     expect(seeded).toBe(true);
     expect(again).toBe(false);
     const after = await counts(db);
-    expect(after?.users).toBe(8);
+    expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
     await db.destroy();
   });

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../app.js';
 import {
   as,
   createAccount,
@@ -220,41 +219,37 @@ describe('reveal after key rotation', () => {
         [ctx.config.dataKeys.activeKeyId, oldKey],
       ]),
     };
-    const rotated = await buildApp({ ...ctx.config, dataKeys }, ctx.db);
-    try {
-      const session = await signIn(rotated, 'rv.xuhui');
-      const reveal = await as(
-        rotated,
-        session,
-      )({
-        method: 'POST',
-        url: revealUrl(eventId, registrations[0]!.id),
-        payload: { field: 'phone' },
-      });
-      expect(reveal.statusCode, reveal.body).toBe(200);
-      expect(reveal.json<{ value: string }>().value).toBe(registrations[0]!.phone);
+    const rotated = await ctx.buildApp({ dataKeys });
+    const session = await signIn(rotated, 'rv.xuhui');
+    const reveal = await as(
+      rotated,
+      session,
+    )({
+      method: 'POST',
+      url: revealUrl(eventId, registrations[0]!.id),
+      payload: { field: 'phone' },
+    });
+    expect(reveal.statusCode, reveal.body).toBe(200);
+    expect(reveal.json<{ value: string }>().value).toBe(registrations[0]!.phone);
 
-      const again = await rotated.inject({
-        method: 'POST',
-        url: `/api/events/${eventId}/registrations`,
-        payload: { name: '测试用户丙', phone: registrations[0]!.phone },
-      });
-      expectProblem(again, 409, 'REG_ALREADY_REGISTERED');
+    const again = await rotated.inject({
+      method: 'POST',
+      url: `/api/events/${eventId}/registrations`,
+      payload: { name: '测试用户丙', phone: registrations[0]!.phone },
+    });
+    expectProblem(again, 409, 'REG_ALREADY_REGISTERED');
 
-      const fresh = await rotated.inject({
-        method: 'POST',
-        url: `/api/events/${eventId}/registrations`,
-        payload: { name: '测试用户丁', phone: '13800138303' },
-      });
-      expect(fresh.statusCode, fresh.body).toBe(201);
-      const row = await ctx.db
-        .selectFrom('registrations')
-        .select('phone_ciphertext')
-        .where('id', '=', fresh.json<{ id: string }>().id)
-        .executeTakeFirstOrThrow();
-      expect(row.phone_ciphertext).toMatch(/^v2:k2:/);
-    } finally {
-      await rotated.close();
-    }
+    const fresh = await rotated.inject({
+      method: 'POST',
+      url: `/api/events/${eventId}/registrations`,
+      payload: { name: '测试用户丁', phone: '13800138303' },
+    });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+    const row = await ctx.db
+      .selectFrom('registrations')
+      .select('phone_ciphertext')
+      .where('id', '=', fresh.json<{ id: string }>().id)
+      .executeTakeFirstOrThrow();
+    expect(row.phone_ciphertext).toMatch(/^v2:k2:/);
   });
 });

@@ -1,15 +1,15 @@
 import type { Database } from '../db/schema.js';
 
-/** A column that holds `PersonalDataCipher` ciphertexts (null where the value is missing). */
+/** A column of `PersonalDataCipher` ciphertexts, null where the value is missing. */
 export interface EncryptedColumn {
   table: keyof Database & string;
   /** Ciphertext column. */
   column: string;
-  /** Unique, sortable column that `npm run data:rekey` pages by; every table here has `id`. */
+  /** Unique, sortable column that `npm run data:rekey` pages by, `id` unless named. */
   key: string;
 }
 
-/** Names an encrypted column; the types allow only tables and columns that exist. */
+/** Names an encrypted column. The types allow only tables and columns that exist. */
 function encrypted<T extends keyof Database & string>(
   table: T,
   column: keyof Database[T] & string,
@@ -19,7 +19,7 @@ function encrypted<T extends keyof Database & string>(
 }
 
 /**
- * Every column in the database that holds ciphertexts. `npm run data:rekey` re-encrypts
+ * Every column in the database that contains ciphertexts. `npm run data:rekey` re-encrypts
  * exactly these, so a table that stores personal data adds its columns here, one line each.
  */
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
