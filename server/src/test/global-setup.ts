@@ -34,12 +34,12 @@ export default async function setup(project: TestProject) {
   project.provide('logCaptureFolder', logFolder);
   const dropTemplate = await createTemplate(project);
 
-  // Runs after every test file: a leak fails the run and keeps the logs for reading.
+  // Runs once after all test files. A leak fails the run and keeps the logs for reading.
   return async () => {
     await dropTemplate?.();
     const leaks = checkCaptureFolder(logFolder);
     if (leaks.length > 0) {
-      // Vitest reports an error thrown by a teardown but still exits with 0, so set the code.
+      // Vitest 4.1 prints an error thrown by a teardown but still exits with 0, so set the code.
       console.error(describeLeaks(leaks));
       process.exitCode = 1;
       return;

@@ -165,6 +165,13 @@ export class LogCapture {
     },
   };
 
+  /** Waits until every line written so far has reached the file. */
+  async flush(): Promise<void> {
+    while (this.stream.writableLength > 0 || this.stream.pending) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /**
    * Closes the log, writes the recorded personal data beside it for the final check, and
    * returns the personal data found in this log.

@@ -182,8 +182,7 @@ describe('captured logs', () => {
   });
 
   it('writes the lines to the capture file', async () => {
-    // The stream writes asynchronously, so wait for its queue to drain.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ctx.logs.flush();
     const text = readFileSync(ctx.logs.file, 'utf8');
     expect(text).toContain('"msg":"incoming request"');
     expect(text).toContain('"url":"/api/events?phone=[redacted]&name=[redacted]&limit=5"');
