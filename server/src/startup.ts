@@ -3,11 +3,13 @@ import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoLeague } from './demo/demo-league.js';
 import { loadDivisions } from './divisions/division.service.js';
+import { verifyDataKeys } from './shared/data-key-check.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 
 /**
- * Brings an open database up to date before the server starts: applies migrations, loads the
- * division tree on first start and seeds the demo data that SEED_DEMO selects into an empty database.
+ * Brings an open database up to date before the server starts: applies migrations, checks the
+ * data keys against those used before (throwing DataKeyMismatch), loads the division tree on
+ * first start and seeds the demo data that SEED_DEMO selects into an empty database.
  * Returns whether demo accounts were seeded by this call.
  */
 export async function prepareDatabase(
@@ -15,6 +17,7 @@ export async function prepareDatabase(
   config: Pick<Config, 'seedDemo' | 'dataKeys'>,
 ): Promise<boolean> {
   await migrateToLatest(db);
+  await verifyDataKeys(db, config.dataKeys);
   await loadDivisions(db);
   if (config.seedDemo === 'none') return false;
   return seedDemoLeague(db, new PersonalDataCipher(config.dataKeys), config.seedDemo);

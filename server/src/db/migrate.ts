@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as passwordSecurity from './migrations/0002-password-security.js';
 import * as presetStreetAccounts from './migrations/0003-preset-street-accounts.js';
 import * as platformRoles from './migrations/0004-platform-roles.js';
+import * as dataKeys from './migrations/0008-data-keys.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-password-security': passwordSecurity,
   '0003-preset-street-accounts': presetStreetAccounts,
   '0004-platform-roles': platformRoles,
+  '0008-data-keys': dataKeys,
 };
 
 const provider: MigrationProvider = {

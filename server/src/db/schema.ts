@@ -130,6 +130,16 @@ export interface NotificationOutboxTable {
   attempts: Generated<number>;
 }
 
+/** A data key the server has started with, by key id; it stores no key material. */
+export interface DataKeyTable {
+  id: string;
+  /** HMAC-SHA256 of a fixed text under a key derived from the master key, as hex. */
+  fingerprint: string;
+  /** Whether this key makes the lookup hashes; one key at most. */
+  makes_hashes: Generated<boolean>;
+  first_used_at: CreatedAt;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -142,6 +152,7 @@ export interface Database {
   registrations: RegistrationTable;
   audit_log: AuditLogTable;
   notification_outbox: NotificationOutboxTable;
+  data_keys: DataKeyTable;
 }
 
 export type EventRow = Selectable<EventTable>;

@@ -39,6 +39,15 @@ export function singleKeyRing(masterKey: Buffer): DataKeyRing {
   };
 }
 
+/**
+ * Computes a fingerprint of a master key that reveals nothing about it: HMAC-SHA256 of a
+ * fixed text under a key derived for this purpose alone, as hex.
+ */
+export function keyFingerprint(masterKey: Buffer): string {
+  const checkKey = Buffer.from(hkdfSync('sha256', masterKey, '', 'cityleague-key-check', 32));
+  return createHmac('sha256', checkKey).update('cityleague data key', 'utf8').digest('hex');
+}
+
 function deriveEncryptionKey(masterKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, '', 'cityleague-encrypt', 32));
 }
