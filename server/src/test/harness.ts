@@ -25,7 +25,7 @@ export interface TestContext {
   logs: LogCapture;
   /** Builds one more app on this context's database, logging into the same capture. */
   buildApp(overrides?: Partial<Config>): Promise<FastifyInstance>;
-  /** Closes the apps and the database, then fails if the captured logs hold personal data. */
+  /** Closes the apps and the database, then fails if the captured logs contain personal data. */
   close(): Promise<void>;
 }
 
