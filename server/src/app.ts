@@ -21,12 +21,14 @@ import { divisionRoutes } from './divisions/division.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
+import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
@@ -42,12 +44,24 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
+export interface BuildOptions {
+  /** Where log lines go instead of standard output; the test harness captures them. */
+  logDestination?: { write(line: string): void };
+}
+
 /** Builds the Fastify application on an open, migrated database. It never listens. */
-export async function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  db: Db,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      stream: options.logDestination,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      // Request bodies are never logged; URLs are logged with personal data removed.
+      serializers: { req: serializeRequest },
     },
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -60,7 +74,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
 
   app.decorate('db', db);
   app.decorate('config', config);
-  app.decorate('cipher', new PersonalDataCipher(config.dataKey));
+  app.decorate('cipher', new PersonalDataCipher(config.dataKeys));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -138,6 +152,7 @@ export async function buildApp(config: Config, db: Db): Promise<FastifyInstance>
   await app.register(consoleEventRoutes);
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
+  await app.register(consoleRegistrationRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);
   await app.register(partnerApiRoutes);

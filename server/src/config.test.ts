@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       'PORT must be an integer from 0 to 65535, got "abc"',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'DATABASE_URL must start with postgres:// or postgresql://',
-      'DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
+      'DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32), got 9 bytes',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('loadConfig', () => {
 
   it('rejects production without DATA_KEY', () => {
     expect(problemsOf({ NODE_ENV: 'production', DATA_DIR: dataDir, ...PRODUCTION_SMS })).toEqual([
-      'DATA_KEY is required in production',
+      'DATA_KEY or DATA_KEYS is required in production',
     ]);
     expect(existsSync(join(dataDir, 'dev-data-key'))).toBe(false);
   });
@@ -119,7 +119,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgresql://league@127.0.0.1:5432/league',
       dataDir,
       logLevel: 'warn',
-      dataKey: KEY,
+      dataKeys: { activeKeyId: 'k0', hashKeyId: 'k0', keys: new Map([['k0', KEY]]) },
       sessionHours: 12,
       sessionIdleMinutes: 15,
       trustProxy: true,
@@ -215,10 +215,124 @@ describe('loadConfig', () => {
     const file = join(dataDir, 'dev-data-key');
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(first.dataKey).toHaveLength(32);
-    expect(readFileSync(file, 'utf8')).toBe(first.dataKey.toString('base64'));
+    const key = first.dataKeys.keys.get('k0');
+    expect(key).toHaveLength(32);
+    expect(first.dataKeys.activeKeyId).toBe('k0');
+    expect(readFileSync(file, 'utf8')).toBe(key?.toString('base64'));
 
     const second = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
-    expect(second.dataKey.equals(first.dataKey)).toBe(true);
+    expect(second.dataKeys.keys.get('k0')?.equals(key!)).toBe(true);
+  });
+});
+
+describe('data key ring', () => {
+  const K1 = randomBytes(32);
+  const K2 = randomBytes(32);
+  const K1_BASE64 = K1.toString('base64');
+  const K2_BASE64 = K2.toString('base64');
+
+  it('makes the first DATA_KEYS entry active', () => {
+    const { dataKeys } = loadConfig({
+      DATA_KEYS: `k2:${K2_BASE64}, k1:${K1_BASE64}`,
+      DATA_HASH_KEY_ID: 'k1',
+    });
+    expect(dataKeys.activeKeyId).toBe('k2');
+    expect(dataKeys.hashKeyId).toBe('k1');
+    expect([...dataKeys.keys.keys()]).toEqual(['k2', 'k1']);
+    expect(dataKeys.keys.get('k1')?.equals(K1)).toBe(true);
+    expect(dataKeys.keys.get('k2')?.equals(K2)).toBe(true);
+  });
+
+  it('takes the active key from DATA_KEY_ID', () => {
+    const { dataKeys } = loadConfig({
+      DATA_KEYS: `k2:${K2_BASE64},k1:${K1_BASE64}`,
+      DATA_KEY_ID: 'k1',
+      DATA_HASH_KEY_ID: 'k1',
+    });
+    expect(dataKeys.activeKeyId).toBe('k1');
+  });
+
+  it('uses a single DATA_KEYS entry for hashes too', () => {
+    const { dataKeys } = loadConfig({ DATA_KEYS: `main-2026:${K1_BASE64}` });
+    expect(dataKeys).toEqual({
+      activeKeyId: 'main-2026',
+      hashKeyId: 'main-2026',
+      keys: new Map([['main-2026', K1]]),
+    });
+  });
+
+  it('accepts DATA_KEYS in production', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATA_KEYS: `k1:${K1_BASE64}`,
+      ...PRODUCTION_SMS,
+    });
+    expect(config.dataKeys.activeKeyId).toBe('k1');
+  });
+
+  it.each([
+    [
+      'an unknown active id',
+      { DATA_KEYS: `k2:${K2_BASE64},k1:${K1_BASE64}`, DATA_KEY_ID: 'k3', DATA_HASH_KEY_ID: 'k1' },
+      'DATA_KEY_ID "k3" is not in DATA_KEYS (k2, k1)',
+    ],
+    [
+      'an unknown hash key id',
+      { DATA_KEYS: `k2:${K2_BASE64},k1:${K1_BASE64}`, DATA_HASH_KEY_ID: 'k0' },
+      'DATA_HASH_KEY_ID "k0" is not in DATA_KEYS (k2, k1)',
+    ],
+    [
+      'several keys without a hash key id',
+      { DATA_KEYS: `k2:${K2_BASE64},k1:${K1_BASE64}` },
+      'DATA_HASH_KEY_ID is required when DATA_KEYS has several keys: set it to the id of the ' +
+        'key that the stored lookup hashes were made with (the first key in use)',
+    ],
+    [
+      'a duplicate id',
+      { DATA_KEYS: `k1:${K2_BASE64},k1:${K1_BASE64}` },
+      'DATA_KEYS lists the key id "k1" twice',
+    ],
+    [
+      'a short key',
+      { DATA_KEYS: `k1:${randomBytes(16).toString('base64')}` },
+      'DATA_KEYS key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 16 bytes',
+    ],
+    [
+      'a long key',
+      { DATA_KEYS: `k1:${randomBytes(48).toString('base64')}` },
+      'DATA_KEYS key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 48 bytes',
+    ],
+    [
+      'a key that is not base64',
+      { DATA_KEYS: `k1:${K1_BASE64.slice(0, 40)}!!!=` },
+      'DATA_KEYS key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 30 bytes',
+    ],
+    [
+      'an entry without an id',
+      { DATA_KEYS: K1_BASE64 },
+      'DATA_KEYS entries must be id:base64 with an id of 1 to 32 letters, digits, _ or -',
+    ],
+    [
+      'an id with a colon-free but invalid character',
+      { DATA_KEYS: `k/1:${K1_BASE64}` },
+      'DATA_KEYS entries must be id:base64 with an id of 1 to 32 letters, digits, _ or -',
+    ],
+    [
+      'both DATA_KEY and DATA_KEYS',
+      { DATA_KEY: K1_BASE64, DATA_KEYS: `k1:${K1_BASE64}` },
+      'Set either DATA_KEY or DATA_KEYS, not both',
+    ],
+    [
+      'DATA_KEY_ID beside DATA_KEY',
+      { DATA_KEY: K1_BASE64, DATA_KEY_ID: 'k0' },
+      'DATA_KEY_ID and DATA_HASH_KEY_ID need DATA_KEYS',
+    ],
+  ])('rejects %s', (_case, environment, problem) => {
+    expect(problemsOf({ ...environment, DATA_DIR: dataDir })).toEqual([problem]);
+  });
+
+  it('reads DATA_KEY as the one-key ring k0', () => {
+    const { dataKeys } = loadConfig({ DATA_KEY: K1_BASE64 });
+    expect(dataKeys).toEqual({ activeKeyId: 'k0', hashKeyId: 'k0', keys: new Map([['k0', K1]]) });
   });
 });

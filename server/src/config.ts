@@ -7,6 +7,7 @@ import {
   parsePortalConfig,
   type PortalConfig,
 } from './portal/portal.config.js';
+import { KEY_ID_PATTERN, singleKeyRing, type DataKeyRing } from './shared/personal-data.js';
 
 /** Settings read from the environment once at start-up, then frozen. */
 export interface Config {
@@ -16,8 +17,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly logLevel: string;
-  /** 32-byte key for personal data encryption and keyed hashes. */
-  readonly dataKey: Buffer;
+  /** 32-byte master keys for personal data encryption and keyed hashes, by key id. */
+  readonly dataKeys: DataKeyRing;
   /** Absolute lifetime of a console session in hours, counted from sign-in. */
   readonly sessionHours: number;
   /** Minutes without a request after which a console session is rejected. */
@@ -95,18 +96,83 @@ function parseSeedDemo(
   return 'none';
 }
 
-function decodeKey(raw: string, problems: string[]): Buffer | undefined {
+function decodeKey(raw: string, name: string, problems: string[]): Buffer | undefined {
   const key = Buffer.from(raw, 'base64');
-  if (key.length !== 32) {
-    problems.push('DATA_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  if (key.length !== 32 || key.toString('base64') !== raw) {
+    problems.push(
+      `${name} must be 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`,
+    );
     return undefined;
   }
   return key;
 }
 
 /**
+ * Parses DATA_KEYS (`id:base64,id:base64`, active key first unless DATA_KEY_ID names another)
+ * with DATA_HASH_KEY_ID, or the single DATA_KEY as the ring `k0`. Returns undefined when
+ * neither is set or a problem was found.
+ */
+function parseDataKeys(
+  environment: NodeJS.ProcessEnv,
+  problems: string[],
+): DataKeyRing | undefined {
+  const { DATA_KEY, DATA_KEYS, DATA_KEY_ID, DATA_HASH_KEY_ID } = environment;
+  if (DATA_KEY && DATA_KEYS) {
+    problems.push('Set either DATA_KEY or DATA_KEYS, not both');
+    return undefined;
+  }
+  if (!DATA_KEYS) {
+    if (DATA_KEY_ID || DATA_HASH_KEY_ID) {
+      problems.push('DATA_KEY_ID and DATA_HASH_KEY_ID need DATA_KEYS');
+    }
+    if (!DATA_KEY) return undefined;
+    const key = decodeKey(DATA_KEY, 'DATA_KEY', problems);
+    return key && singleKeyRing(key);
+  }
+
+  const keys = new Map<string, Buffer>();
+  const before = problems.length;
+  for (const entry of DATA_KEYS.split(',').map((item) => item.trim())) {
+    const separator = entry.indexOf(':');
+    const id = separator > 0 ? entry.slice(0, separator) : '';
+    if (!KEY_ID_PATTERN.test(id)) {
+      problems.push(
+        'DATA_KEYS entries must be id:base64 with an id of 1 to 32 letters, digits, _ or -',
+      );
+      continue;
+    }
+    if (keys.has(id)) {
+      problems.push(`DATA_KEYS lists the key id "${id}" twice`);
+      continue;
+    }
+    const key = decodeKey(entry.slice(separator + 1), `DATA_KEYS key "${id}"`, problems);
+    if (key) keys.set(id, key);
+  }
+  if (problems.length > before) return undefined;
+
+  const ids = [...keys.keys()];
+  const activeKeyId = DATA_KEY_ID || ids[0]!;
+  if (!keys.has(activeKeyId)) {
+    problems.push(`DATA_KEY_ID "${activeKeyId}" is not in DATA_KEYS (${ids.join(', ')})`);
+  }
+  // The hash key cannot be guessed from the order of DATA_KEYS: choosing the wrong one would
+  // silently change every lookup hash, so a ring of two or more keys must name it.
+  const hashKeyId = DATA_HASH_KEY_ID || (ids.length === 1 ? ids[0]! : undefined);
+  if (hashKeyId === undefined) {
+    problems.push(
+      'DATA_HASH_KEY_ID is required when DATA_KEYS has several keys: set it to the id of ' +
+        'the key that the stored lookup hashes were made with (the first key in use)',
+    );
+  } else if (!keys.has(hashKeyId)) {
+    problems.push(`DATA_HASH_KEY_ID "${hashKeyId}" is not in DATA_KEYS (${ids.join(', ')})`);
+  }
+  if (problems.length > before || hashKeyId === undefined) return undefined;
+  return { activeKeyId, hashKeyId, keys };
+}
+
+/**
  * Reads the development data key from the data folder, creating it on first use, so that
- * encrypted demo data stays readable across restarts. Production must set DATA_KEY.
+ * encrypted demo data stays readable across restarts. Production must set DATA_KEY or DATA_KEYS.
  */
 function developmentKey(dataDir: string): Buffer {
   const file = join(dataDir, DEV_KEY_FILE);
@@ -185,9 +251,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
 
   const dataDir = resolve(environment.DATA_DIR || 'data');
-  let dataKey: Buffer | undefined;
-  if (environment.DATA_KEY) dataKey = decodeKey(environment.DATA_KEY, problems);
-  else if (env === 'production') problems.push('DATA_KEY is required in production');
+  const dataKeys = parseDataKeys(environment, problems);
+  if (!environment.DATA_KEY && !environment.DATA_KEYS && env === 'production') {
+    problems.push('DATA_KEY or DATA_KEYS is required in production');
+  }
 
   const seedDemo = parseSeedDemo(environment.SEED_DEMO, env, problems);
   const trustProxy = parseBoolean(environment.TRUST_PROXY, 'TRUST_PROXY', false, problems);
@@ -211,7 +278,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl,
     dataDir,
     logLevel,
-    dataKey: dataKey ?? developmentKey(dataDir),
+    dataKeys: dataKeys ?? singleKeyRing(developmentKey(dataDir)),
     sessionHours,
     sessionIdleMinutes,
     trustProxy,

@@ -10,6 +10,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/demo-leag
 import { startOutboxDispatcher } from './notifications/outbox.service.js';
 import { createSmsProvider } from './notifications/sms-provider.js';
 import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
+import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
@@ -145,6 +146,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof DataKeyMismatch ? error.message : error);
   process.exit(1);
 });

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 import { openDatabase, type Db } from './db/database.js';
 import { DEMO_ACCOUNTS } from './demo/demo-league.js';
+import { singleKeyRing } from './shared/personal-data.js';
 import { prepareDatabase } from './startup.js';
 
-const dataKey = randomBytes(32);
+const dataKeys = singleKeyRing(randomBytes(32));
 
 async function counts(db: Db) {
   const result = await sql<{ users: number; events: number; contracts: number; divisions: number }>`
@@ -23,7 +24,7 @@ async function prepared(
   env?: 'development' | 'production',
 ) {
   const db = await openDatabase({});
-  const seeded = await prepareDatabase(db, { seedDemo, dataKey, env });
+  const seeded = await prepareDatabase(db, { seedDemo, dataKeys, env });
   return { db, seeded };
 }
 
@@ -60,7 +61,7 @@ describe('prepareDatabase', () => {
 
   it('seeds the league once', async () => {
     const { db, seeded } = await prepared('league');
-    const again = await prepareDatabase(db, { seedDemo: 'league', dataKey });
+    const again = await prepareDatabase(db, { seedDemo: 'league', dataKeys });
 
     expect(seeded).toBe(true);
     expect(again).toBe(false);

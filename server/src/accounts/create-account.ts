@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   }
   const db = await openConfiguredDatabase(config);
   try {
-    await prepareDatabase(db, { seedDemo: 'none', dataKey: config.dataKey });
+    await prepareDatabase(db, { seedDemo: 'none', dataKeys: config.dataKeys });
     const { password } = await createAccountWithInitialPassword(db, {
       username,
       displayName: values['display-name'] ?? organisation,

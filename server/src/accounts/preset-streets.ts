@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
   const db = await openConfiguredDatabase(config);
   try {
-    await prepareDatabase(db, { seedDemo: 'none', dataKey: config.dataKey });
+    await prepareDatabase(db, { seedDemo: 'none', dataKeys: config.dataKeys });
     const { created, skipped } = await generatePresetStreetAccounts(db, {
       beforeCommit: async (rows) => {
         if (rows.length === 0) return;

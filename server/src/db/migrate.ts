@@ -8,6 +8,7 @@ import * as platformRoles from './migrations/0004-platform-roles.js';
 import * as contracts from './migrations/0005-contracts.js';
 import * as citizens from './migrations/0006-citizens.js';
 import * as totpAndAccountStatus from './migrations/0007-totp-and-account-status.js';
+import * as dataKeys from './migrations/0008-data-keys.js';
 import * as auditChain from './migrations/0009-audit-chain.js';
 import * as portalRegistration from './migrations/0010-portal-registration.js';
 import * as partners from './migrations/0011-partners.js';
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-contracts': contracts,
   '0006-citizens': citizens,
   '0007-totp-and-account-status': totpAndAccountStatus,
+  '0008-data-keys': dataKeys,
   '0009-audit-chain': auditChain,
   '0010-portal-registration': portalRegistration,
   '0011-partners': partners,

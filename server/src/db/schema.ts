@@ -378,6 +378,16 @@ export interface ContractTable {
   updated_at: Timestamp;
 }
 
+/** A data key the server has started with, by key id; it stores no key material. */
+export interface DataKeyTable {
+  id: string;
+  /** HMAC-SHA256 of a fixed text under a key derived from the master key, as hex. */
+  fingerprint: string;
+  /** Whether this key makes the lookup hashes; one key at most. */
+  makes_hashes: Generated<boolean>;
+  first_used_at: CreatedAt;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -406,6 +416,7 @@ export interface Database {
   dev_sms_messages: DevSmsMessageTable;
   contract_imports: ContractImportTable;
   contracts: ContractTable;
+  data_keys: DataKeyTable;
 }
 
 export type EventRow = Selectable<EventTable>;

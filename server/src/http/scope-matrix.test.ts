@@ -78,6 +78,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/submit': 'scoped-by-event',
   'POST /api/console/events/:id/publish': 'scoped-by-event',
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
+  'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
@@ -403,6 +404,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | submit        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_INVALID_TRANSITION |
 // | publish       | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved, else 409 EVT_INVALID_TRANSITION |
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
 // | approve       | 404 EVT_NOT_FOUND     | stored reviewer: 200 submitted, else 409 EVT_NOT_IN_REVIEW; anyone else 403 REV_NOT_REVIEWER |
 // | return        | as approve                                                                         |
@@ -416,15 +418,20 @@ const ACTIONS = [
   'submit',
   'publish',
   'registrations',
+  'reveal',
   'check-in',
   'approve',
   'return',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** Actions that write when they succeed, so their successes run on fresh copies of the event. */
+/**
+ * Actions that write when they succeed, so their successes run on fresh copies of the event.
+ * A reveal writes its audit entry.
+ */
 const WRITING: ReadonlySet<Action> = new Set([
   'patch',
+  'reveal',
   'submit',
   'publish',
   'check-in',
@@ -460,6 +467,10 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return state === 'approved' ? OK : { status: 409, code: 'EVT_INVALID_TRANSITION' };
     case 'check-in':
       return state === 'published' ? OK : { status: 409, code: 'CHK_EVENT_NOT_PUBLISHED' };
+    case 'reveal':
+      return state === 'published' || state === 'cancelled'
+        ? OK
+        : { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
     default:
       throw new Error(`No owner rule for ${action}`);
   }
@@ -502,6 +513,10 @@ const cookies = {} as Record<AccountKey | PlatformKey, string>;
 const ids = {} as Record<EventKey, string>;
 /** Registration codes of each event that are not checked in yet. */
 const openCodes = {} as Record<string, string[]>;
+/** Registration ids of each event, in registration order. */
+const registrationIds = {} as Record<string, string[]>;
+/** A registration id that no event has: reveals on events without registrations use it. */
+const ABSENT_REGISTRATION_ID = '00000000-0000-7000-8000-000000000000';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -526,8 +541,9 @@ async function register(eventId: string): Promise<string> {
   if (response.statusCode !== 201) {
     throw new Error(`Registration failed: ${response.statusCode} ${response.body}`);
   }
-  const receipt = response.json<{ code: string; phoneMasked: string }>();
+  const receipt = response.json<{ id: string; code: string; phoneMasked: string }>();
   personalData.push(name, phone, receipt.phoneMasked);
+  (registrationIds[eventId] ??= []).push(receipt.id);
   return receipt.code;
 }
 
@@ -614,6 +630,14 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       return { method: 'POST', url: `${base}/publish` };
     case 'registrations':
       return { method: 'GET', url: `${base}/registrations?limit=100` };
+    case 'reveal': {
+      const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+      return {
+        method: 'POST',
+        url: `${base}/registrations/${registrationId}/reveal`,
+        payload: { field: 'phone' },
+      };
+    }
     case 'check-in':
       return {
         method: 'POST',
@@ -676,7 +700,8 @@ describe('route coverage', () => {
         const options = requestFor(action, ':id');
         const path = String(options.url)
           .split('?')[0]!
-          .replace('/reviews/:id/', '/reviews/:eventId/');
+          .replace('/reviews/:id/', '/reviews/:eventId/')
+          .replace(ABSENT_REGISTRATION_ID, ':registrationId');
         return `${options.method} ${path}`;
       }),
     );
@@ -919,6 +944,11 @@ describe('writing successes', () => {
     if (action === 'patch') expect(row.name).toBe('越权修改的名称');
     if (action === 'check-in') {
       expect(response.json<{ alreadyCheckedIn: boolean }>().alreadyCheckedIn).toBe(false);
+    }
+    if (action === 'reveal') {
+      const { value } = response.json<{ value: string }>();
+      expect(value).toMatch(/^1380013\d{4}$/);
+      expect(personalData).toContain(value);
     }
   });
 });

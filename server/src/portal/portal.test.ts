@@ -31,7 +31,7 @@ const CITY = '3101';
 beforeAll(async () => {
   const started = await startPortal();
   portal = started.portal;
-  ctx = await createTestContext(started.env);
+  ctx = await createTestContext({ environment: started.env });
   await createAccount(ctx.db, {
     username: 'operator1',
     accountType: 'operator',

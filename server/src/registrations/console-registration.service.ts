@@ -1,13 +1,20 @@
 import { Type } from 'typebox';
 
 import type { Principal } from '../accounts/account.repository.js';
+import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { RegistrationNotFound } from './registration.errors.js';
 import * as repository from './registration.repository.js';
+
+/** Fields of a registration that its event's organiser may reveal unmasked. */
+export const REVEALABLE_FIELDS = ['phone'] as const;
+export type RevealableField = (typeof REVEALABLE_FIELDS)[number];
 
 export const RegistrationItemSchema = Type.Object({
   id: Type.String(),
@@ -57,4 +64,36 @@ export async function listEventRegistrations(
     total: counts.total,
     checkedIn: counts.checkedIn,
   };
+}
+
+/**
+ * Decrypts one field of a registration for the organisation that owns its event, and records
+ * the reveal (`personal_data.reveal`, with the field name but never the value) in the audit
+ * log in the same transaction. Other callers get EVT_NOT_FOUND or EVT_NOT_OWNED, as on the
+ * registration list, and nothing is written.
+ */
+export async function revealRegistrationField(
+  db: Db,
+  cipher: PersonalDataCipher,
+  actor: { user: Principal; ip: string },
+  target: { eventId: string; registrationId: string; field: RevealableField },
+): Promise<string> {
+  const { eventId, registrationId, field } = target;
+  const event = await getVisibleEvent(db, actor.user, eventId);
+  if (event.organisation_id !== actor.user.organisationId) throw new EventNotOwned(eventId);
+
+  return db.transaction().execute(async (trx) => {
+    const row = await repository.findInEvent(trx, eventId, registrationId);
+    if (!row) throw new RegistrationNotFound(registrationId, eventId);
+    const value = cipher.decrypt(row.phone_ciphertext);
+    await recordAudit(trx, {
+      actorUserId: actor.user.id,
+      actorIp: actor.ip,
+      action: 'personal_data.reveal',
+      entityType: 'registration',
+      entityId: row.id,
+      detail: { eventId, field },
+    });
+    return value;
+  });
 }

@@ -24,3 +24,8 @@ export const IdempotencyMismatch = defineError(
   422,
 );
 export const TicketNotFound = defineError('REG_TICKET_NOT_FOUND', 'Ticket %s not found', 404);
+export const RegistrationNotFound = defineError(
+  'REG_REGISTRATION_NOT_FOUND',
+  'Registration %s not found in event %s',
+  404,
+);

@@ -50,6 +50,16 @@ export async function findByIdempotencyKey(db: Executor, eventId: string, key: s
     .executeTakeFirst();
 }
 
+/** Finds a registration by id, only when it belongs to the event. */
+export async function findInEvent(db: Executor, eventId: string, registrationId: string) {
+  return db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('id', '=', registrationId)
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+}
+
 export async function findByCode(db: Executor, code: string) {
   return db
     .selectFrom('registrations')

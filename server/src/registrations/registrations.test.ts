@@ -144,7 +144,7 @@ describe('POST /api/events/:id/registrations', () => {
     const rows = await rowsOf(eventId);
     expect(rows).toHaveLength(1);
     const row = rows[0];
-    expect(row?.phone_ciphertext).toMatch(/^v1:[A-Za-z0-9+/]+=*$/);
+    expect(row?.phone_ciphertext).toMatch(/^v2:k0:[A-Za-z0-9+/]+=*$/);
     expect(row?.phone_ciphertext).not.toContain('13800138000');
     expect(row?.phone_ciphertext).not.toContain('00138000');
     expect(row?.phone_hash).toMatch(/^[0-9a-f]{64}$/);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
@@ -14,6 +15,7 @@ import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { loadDivisions } from '../divisions/division.service.js';
 import { uuidv7 } from '../shared/ids.js';
+import { collectFromUrl, collectPersonalData, describeLeaks, LogCapture } from './log-capture.js';
 
 export const TEST_PASSWORD = 'Test@2026pass';
 
@@ -21,7 +23,39 @@ export interface TestContext {
   app: FastifyInstance;
   db: Db;
   config: Config;
+  /** The log file of this context and the personal data its requests carried. */
+  logs: LogCapture;
+  /** Builds one more app on this context's database, logging into the same capture. */
+  buildApp(overrides?: Partial<Config>): Promise<FastifyInstance>;
+  /** Closes the apps and the database, then fails if the captured logs contain personal data. */
   close(): Promise<void>;
+}
+
+export interface TestContextOptions {
+  /** Log file to use instead of one in the suite's capture folder, which the final check reads. */
+  logFile?: string;
+  /** Variables added to the test configuration, such as the OIDC_* settings. */
+  environment?: NodeJS.ProcessEnv;
+}
+
+// Captured apps log at debug, so that the log check also sees debug lines.
+const CAPTURE_LOG_LEVEL = 'debug';
+
+/**
+ * Records the personal data of every request sent with `app.inject(options)`, from the body
+ * and the query string. The chained form `app.inject()` without options is not recorded.
+ */
+function recordInjectedPersonalData(app: FastifyInstance, values: Set<string>): void {
+  const inject = app.inject.bind(app) as (options?: InjectOptions | string) => unknown;
+  app.inject = ((options?: InjectOptions | string) => {
+    if (typeof options === 'string') collectFromUrl(options, values);
+    else if (options) {
+      collectPersonalData(options.payload, values);
+      collectPersonalData(options.query, values);
+      if (typeof options.url === 'string') collectFromUrl(options.url, values);
+    }
+    return inject(options);
+  }) as FastifyInstance['inject'];
 }
 
 function withDatabase(url: string, name: string): string {
@@ -59,28 +93,50 @@ async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
 }
 
 /**
- * Builds the app on a fresh database, as every integration test file does. `environment`
- * adds variables to the test configuration, such as the OIDC_* settings.
+ * Builds the app on a fresh database, as every integration test file does. The app logs at
+ * debug into a file of the capture folder (and to standard output when LOG_LEVEL is set), and
+ * `close()` fails when that log contains personal data that the file's requests carried.
  */
-export async function createTestContext(environment: NodeJS.ProcessEnv = {}): Promise<TestContext> {
+export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
   const { db, drop } = await freshDatabase();
   const config = loadConfig({
-    ...environment,
+    ...options.environment,
     NODE_ENV: 'test',
     DATA_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
-  const app = await buildApp(config, db);
+  const logFile =
+    options.logFile ??
+    join(inject('logCaptureFolder'), `app-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`);
+  const logs = new LogCapture(logFile, process.env.LOG_LEVEL !== undefined);
+  const apps: FastifyInstance[] = [];
+  const build = async (overrides: Partial<Config> = {}) => {
+    const captured = { ...config, logLevel: CAPTURE_LOG_LEVEL, ...overrides };
+    const built = await buildApp(captured, db, { logDestination: logs.destination });
+    recordInjectedPersonalData(built, logs.values);
+    apps.push(built);
+    return built;
+  };
+  const app = await build();
   return {
     app,
     db,
     config,
+    logs,
+    buildApp: build,
     close: async () => {
-      await app.close();
+      for (const built of apps) await built.close();
       await db.destroy();
       await drop();
+      const leaks = await logs.finish();
+      if (leaks.length > 0) throw new Error(describeLeaks(leaks));
     },
   };
+}
+
+/** Records personal data that a test writes without a request, so the log checks look for it. */
+export function recordPersonalData(ctx: TestContext, ...values: string[]): void {
+  for (const value of values) ctx.logs.values.add(value);
 }
 
 export interface TestAccount {

@@ -132,6 +132,12 @@ export const returnEvent = (id: string, reason: string) =>
 export const fetchRegistrations = (eventId: string, cursor: string | null) =>
   api<RegistrationPage>(`${eventPath(eventId)}/registrations${query({ cursor })}`);
 
+export const revealRegistrationPhone = (eventId: string, registrationId: string) =>
+  api<{ field: 'phone'; value: string }>(
+    `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}/reveal`,
+    { method: 'POST', body: { field: 'phone' } },
+  );
+
 export const checkIn = (eventId: string, code: string) =>
   api<CheckInResult>(`${eventPath(eventId)}/check-ins`, { method: 'POST', body: { code } });
 

@@ -74,6 +74,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REG_ALREADY_REGISTERED: '该手机号已报名本赛事',
   REG_IDEMPOTENCY_MISMATCH: '报名信息与上次提交不一致，请再次点击提交',
   REG_TICKET_NOT_FOUND: '未找到该报名凭证，请核对报名码',
+  REG_REGISTRATION_NOT_FOUND: '该报名记录不存在或不属于本赛事',
   CHK_CODE_NOT_FOUND: '报名码不存在或不属于本赛事',
   CHK_EVENT_NOT_PUBLISHED: '赛事尚未发布，不能签到',
   CIT_INVALID_PHONE: '请输入正确的11位手机号码',

@@ -1,17 +1,82 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Row, Statistic, Table, Tag, type TableColumnsType } from 'antd';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  Popconfirm,
+  Row,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  type TableColumnsType,
+} from 'antd';
+import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
+import { consoleErrorMessage } from '../../lib/messages';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
-import { fetchConsoleEvent, fetchRegistrations } from '../endpoints';
+import { fetchConsoleEvent, fetchRegistrations, revealRegistrationPhone } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys } from '../queries';
 import { formatTime } from '../time';
 import type { Registration } from '../types';
 
-const columns: TableColumnsType<Registration> = [
+// A revealed number goes back to its masked form after this many milliseconds.
+const REVEAL_MS = 60_000;
+
+/**
+ * Renders the masked mobile number with a 查看 button. After a confirmation it fetches the full
+ * number, which the server audits, and shows it for a minute. Only this cell keeps it.
+ */
+function PhoneCell(props: { eventId: string; registration: Registration }) {
+  const { eventId, registration } = props;
+  const { message } = App.useApp();
+  const [phone, setPhone] = useState<string | null>(null);
+  const reveal = useMutation({
+    mutationFn: () => revealRegistrationPhone(eventId, registration.id),
+    onSuccess: (result) => setPhone(result.value),
+    onError: (error) => message.error(consoleErrorMessage(error)),
+  });
+
+  useEffect(() => {
+    if (phone === null) return undefined;
+    const timer = setTimeout(() => setPhone(null), REVEAL_MS);
+    return () => clearTimeout(timer);
+  }, [phone]);
+
+  if (phone !== null) {
+    return (
+      <Space size={4}>
+        <span className="console-code">{phone}</span>
+        <Button type="link" size="small" onClick={() => setPhone(null)}>
+          隐藏
+        </Button>
+      </Space>
+    );
+  }
+  return (
+    <Space size={4}>
+      <span>{registration.phoneMasked}</span>
+      <Popconfirm
+        title="查看完整手机号？"
+        description="仅用于联系报名人，查看记录将写入审计日志。"
+        okText="查看"
+        cancelText="取消"
+        onConfirm={() => reveal.mutateAsync().catch(() => undefined)}
+      >
+        <Button type="link" size="small" loading={reveal.isPending}>
+          查看
+        </Button>
+      </Popconfirm>
+    </Space>
+  );
+}
+
+const registrationColumns = (eventId: string): TableColumnsType<Registration> => [
   {
     title: '报名码',
     dataIndex: 'code',
@@ -20,7 +85,12 @@ const columns: TableColumnsType<Registration> = [
     render: (code: string) => <span className="console-code">{code}</span>,
   },
   { title: '姓名', dataIndex: 'name', key: 'name', width: 120 },
-  { title: '手机号', dataIndex: 'phoneMasked', key: 'phone', width: 140 },
+  {
+    title: '手机号',
+    key: 'phone',
+    width: 200,
+    render: (_value, registration) => <PhoneCell eventId={eventId} registration={registration} />,
+  },
   {
     title: '报名时间',
     dataIndex: 'createdAt',
@@ -139,7 +209,7 @@ export function RegistrationsPage() {
       <Card>
         <Table<Registration>
           rowKey="id"
-          columns={columns}
+          columns={registrationColumns(id)}
           dataSource={rows}
           loading={registrations.isPending}
           pagination={false}
