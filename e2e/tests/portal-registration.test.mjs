@@ -1,6 +1,7 @@
 // Self-registration through the government portal in a real browser. A local OpenID Connect
 // provider plays the portal. A contracted organiser signs up with its organisation
-// identity, sets a local password and lands in the console with the filing menu.
+// identity, sets a local password, lands in the console with the filing menu and may file
+// under its own contract only.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { after, before, test } from 'node:test';
 
 import { creditCodeCheckCharacter } from '@cityleague/domain';
 
-import { artifacts, freePort, startPlatform } from '../support/platform.mjs';
+import { writeContractWorkbook } from '../../server/dist/contracts/contract-workbook.js';
+import { artifacts, freePort, signInToConsole, startPlatform } from '../support/platform.mjs';
 import {
   LOCAL_PORTAL_CLIENT_ID,
   startLocalPortal,
@@ -19,6 +21,10 @@ const ORGANISATION = '端到端测试体育文化有限公司';
 const PASSWORD = 'Portal@2026pass';
 const BODY = `91310104MA1E2E${String(Date.now() % 1000).padStart(3, '0')}`;
 const CREDIT_CODE = BODY + creditCodeCheckCharacter(BODY);
+const OTHER_BODY = `91310104MA2E2E${String(Date.now() % 1000).padStart(3, '0')}`;
+const OTHER_CREDIT_CODE = OTHER_BODY + creditCodeCheckCharacter(OTHER_BODY);
+const OWN_CONTRACT = `门户注册单位合同赛事 ${Date.now() % 100000}`;
+const OTHER_CONTRACT = `其他单位合同赛事 ${Date.now() % 100000}`;
 
 let platform;
 let portal;
@@ -45,11 +51,46 @@ after(async () => {
   await portal?.close();
 });
 
+/** Imports two city contracts as the operator: one for the new organiser, one for another. */
+async function importContracts() {
+  const context = await platform.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/console/login`);
+  await signInToConsole(page, 'operator', 'Demo@2026');
+  const row = (name, code, event) => [
+    name,
+    code,
+    '市级',
+    '',
+    '联赛',
+    '三人篮球',
+    event,
+    '测试联系人',
+    '13800138000',
+  ];
+  const workbook = await writeContractWorkbook([
+    row(ORGANISATION, CREDIT_CODE, OWN_CONTRACT),
+    row('其他测试体育有限公司', OTHER_CREDIT_CODE, OTHER_CONTRACT),
+  ]);
+  const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+  const dryRun = await page.request.post(`${platform.baseUrl}/api/console/contracts/imports`, {
+    data: { fileName: 'contracts.xlsx', content: Buffer.from(workbook).toString('base64'), year },
+  });
+  assert.equal(dryRun.status(), 201, await dryRun.text());
+  const { id } = await dryRun.json();
+  const commit = await page.request.post(
+    `${platform.baseUrl}/api/console/contracts/imports/${id}/commit`,
+  );
+  assert.equal(commit.status(), 200, await commit.text());
+  await context.close();
+}
+
 async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-test('contractor signs up through the portal and lands in the console', async () => {
+test('contractor signs up through the portal and files under its own contract', async () => {
+  await importContracts();
   const context = await platform.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/console/login`);
@@ -74,6 +115,19 @@ test('contractor signs up through the portal and lands in the console', async ()
   await filing.waitFor();
   assert.equal(await filing.isVisible(), true);
   await screenshot(page, 'portal-02-console');
+
+  // The filing form offers the contracts of this organisation's credit code and no others.
+  await filing.click();
+  await page.getByLabel('中标合同', { exact: true }).click();
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await options.first().waitFor();
+  const offered = await options.allTextContents();
+  assert.ok(
+    offered.some((text) => text.includes(OWN_CONTRACT)),
+    offered.join(' | '),
+  );
+  assert.ok(!offered.some((text) => text.includes(OTHER_CONTRACT)), offered.join(' | '));
+  await screenshot(page, 'portal-03-own-contracts');
 
   // The local password works for a plain sign-in as well.
   const signIn = await fetch(`${platform.baseUrl}/api/session`, {
