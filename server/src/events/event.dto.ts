@@ -1,10 +1,16 @@
 import {
+  permittedEventActions,
   registrationStatus,
   sportName,
   type EventLevel,
   type EventState,
+  type AccountType,
+  type ReviewRoute,
   type Section,
 } from '@cityleague/domain';
+
+import type { Principal } from '../accounts/account.repository.js';
+import type { EventRow } from '../db/schema.js';
 
 import type { EventView } from './event.repository.js';
 
@@ -47,10 +53,39 @@ export function toPublicEvent(event: EventView) {
   };
 }
 
-/** Maps an event to the console shape: the public fields plus its filing and review state. */
-export function toConsoleEvent(event: EventView) {
+/** Returns the review route stored on a filing: approval on submit, or the named reviewer. */
+export function storedRoute(
+  event: Pick<EventRow, 'reviewer_type' | 'reviewer_district_code'>,
+): ReviewRoute {
+  if (!event.reviewer_type) return { kind: 'auto' };
+  return {
+    kind: 'reviewer',
+    reviewerType: event.reviewer_type as 'committee',
+    ...(event.reviewer_district_code ? { districtCode: event.reviewer_district_code } : {}),
+  };
+}
+
+/**
+ * Maps an event to the console shape: the public fields, its filing and review state, and the
+ * actions the viewer may take on it, so that the console shows exactly those buttons.
+ */
+export function toConsoleEvent(event: EventView, viewer: Principal) {
+  const actions = permittedEventActions(
+    {
+      accountType: viewer.accountType as AccountType,
+      divisionCode: viewer.divisionCode,
+      organisationId: viewer.organisationId,
+    },
+    {
+      organisationId: event.organisation_id,
+      state: event.state as EventState,
+      route: storedRoute(event),
+      registeredCount: event.registered_count,
+    },
+  );
   return {
     ...toPublicEvent(event),
+    actions,
     state: event.state as EventState,
     organisationId: event.organisation_id,
     contractId: event.contract_id,

@@ -1,4 +1,10 @@
-import { EVENT_LEVELS, EVENT_STATES, SECTIONS, type RegistrationStatus } from '@cityleague/domain';
+import {
+  EVENT_LEVELS,
+  EVENT_STATES,
+  PERMITTED_EVENT_ACTIONS,
+  SECTIONS,
+  type RegistrationStatus,
+} from '@cityleague/domain';
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '../http/schemas.js';
 
@@ -69,6 +75,9 @@ const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
 export const ConsoleEventSchema = Type.Object({
   ...publicFields,
+  actions: Type.Array(StringEnum(PERMITTED_EVENT_ACTIONS), {
+    description: 'What the signed-in user may do with this event; the console shows these buttons',
+  }),
   state: StringEnum(EVENT_STATES),
   organisationId: Type.String(),
   contractId: Type.Union([Type.String(), Type.Null()]),

@@ -163,7 +163,7 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       detail: { name: input.name },
     });
   });
-  return toConsoleEvent(await loadView(db, id));
+  return toConsoleEvent(await loadView(db, id), actor.user);
 }
 
 /** Changes a draft or returned event; the audit entry lists each changed field. */
@@ -205,7 +205,7 @@ export async function updateEvent(db: Db, actor: Actor, id: string, patch: Event
       ),
     });
   });
-  return toConsoleEvent(await loadView(db, id));
+  return toConsoleEvent(await loadView(db, id), actor.user);
 }
 
 /**
@@ -255,7 +255,7 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
       detail: { reviewerType: route.reviewerType, districtCode: route.districtCode ?? null },
     });
   });
-  return toConsoleEvent(await loadView(db, id));
+  return toConsoleEvent(await loadView(db, id), actor.user);
 }
 
 /** Publishes an approved event so that citizens can find it and register. */
@@ -274,7 +274,7 @@ export async function publishEvent(db: Db, actor: Actor, id: string) {
       entityId: id,
     });
   });
-  return toConsoleEvent(await loadView(db, id));
+  return toConsoleEvent(await loadView(db, id), actor.user);
 }
 
 /** Returns an event the user may see, with its audit timeline. */
@@ -288,7 +288,7 @@ export async function getConsoleEvent(db: Db, user: Principal, id: string) {
     actorName: entry.actor_name,
     detail: entry.detail,
   }));
-  return { ...toConsoleEvent(view), timeline };
+  return { ...toConsoleEvent(view, user), timeline };
 }
 
 /** Returns an event the user may see, or throws EVT_NOT_FOUND. */
@@ -323,5 +323,5 @@ export async function listConsoleEvents(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ id: last.id }) : null;
-  return { items: page.map(toConsoleEvent), nextCursor };
+  return { items: page.map((row) => toConsoleEvent(row, user)), nextCursor };
 }

@@ -113,6 +113,7 @@ describe('POST /api/console/events', () => {
       name: '徐汇三人篮球赛',
       sport: 'basketball_3x3',
       sportName: '三人篮球',
+      actions: ['edit', 'submit'],
       level: 'city',
       section: 'league_event',
       divisionCode: '310104',

@@ -781,6 +781,32 @@ describe('scoped-by-event routes', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('lists in each event exactly the actions that would succeed', async () => {
+    const mismatches: string[] = [];
+    for (const key of EVENT_KEYS) {
+      for (const caller of CALLERS) {
+        if (expectedOutcome(caller, key, 'detail').status !== 200) continue;
+        const succeeds = (action: Action) => expectedOutcome(caller, key, action).status === 200;
+        const owner = spec(key).owner === caller;
+        const expected = [
+          succeeds('patch') && 'edit',
+          succeeds('submit') && 'submit',
+          succeeds('publish') && 'publish',
+          succeeds('approve') && 'approve',
+          succeeds('return') && 'return',
+          owner && ['published', 'cancelled'].includes(spec(key).state) && 'registrations',
+          succeeds('check-in') && 'check_in',
+        ].filter(Boolean);
+        const response = await call(caller, requestFor('detail', ids[key]));
+        const actions = response.json<{ actions: string[] }>().actions;
+        if (JSON.stringify(actions) !== JSON.stringify(expected)) {
+          mismatches.push(`${key} as ${caller}: ${actions.join(',')} != ${expected.join(',')}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('shows registrations to the owner only', async () => {
     const response = await call('contractorA', requestFor('registrations', ids['a.published']));
     expect(response.statusCode, response.body).toBe(200);

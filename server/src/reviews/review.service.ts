@@ -1,26 +1,16 @@
-import { isReviewer, type AccountType, type ReviewRoute } from '@cityleague/domain';
+import { isReviewer, type AccountType } from '@cityleague/domain';
 import { sql } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
-import type { EventRow } from '../db/schema.js';
-import { toConsoleEvent } from '../events/event.dto.js';
+import { storedRoute, toConsoleEvent } from '../events/event.dto.js';
 import { EventNotFound } from '../events/event.errors.js';
 import * as events from '../events/event.repository.js';
 import { canSeeEvent } from '../events/event.scope.js';
 import type { Actor } from '../events/event.service.js';
 import { NotInReview, NotReviewer, ReasonRequired } from './review.errors.js';
-
-function storedRoute(event: EventRow): ReviewRoute {
-  if (!event.reviewer_type) return { kind: 'auto' };
-  return {
-    kind: 'reviewer',
-    reviewerType: event.reviewer_type as 'committee',
-    ...(event.reviewer_district_code ? { districtCode: event.reviewer_district_code } : {}),
-  };
-}
 
 function asAccount(user: Principal) {
   return { accountType: user.accountType as AccountType, divisionCode: user.divisionCode };
@@ -42,7 +32,7 @@ export async function reviewQueue(db: Db, user: Principal) {
     .orderBy('events.id')
     .limit(500)
     .execute();
-  return { items: rows.map(toConsoleEvent) };
+  return { items: rows.map((row) => toConsoleEvent(row, user)) };
 }
 
 async function decide(
@@ -78,7 +68,7 @@ async function decide(
   });
   const view = await events.findEventView(db, id);
   if (!view) throw new EventNotFound(id);
-  return toConsoleEvent(view);
+  return toConsoleEvent(view, actor.user);
 }
 
 /** Approves a submitted filing; only the reviewer its route names may. */

@@ -5,6 +5,7 @@ import type {
   FilingScope,
   MenuKey,
   Section,
+  PermittedEventAction,
 } from '@cityleague/domain';
 
 import type { Division, PublicEvent } from '../lib/types';
@@ -58,6 +59,8 @@ export type { Division, PublicEvent, Sport } from '../lib/types';
 
 /** An event in any state, as the console API returns it. */
 export interface ConsoleEvent extends PublicEvent {
+  /** What the signed-in user may do with the event, as the server decides it. */
+  actions: PermittedEventAction[];
   state: EventState;
   returnReason: string | null;
   submittedAt: string | null;

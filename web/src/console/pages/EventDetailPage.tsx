@@ -1,8 +1,8 @@
 import {
   EVENT_LEVEL_LABELS,
-  isEditable,
   REGISTRATION_STATUS_LABELS,
   SECTION_LABELS,
+  type PermittedEventAction,
 } from '@cityleague/domain';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import {
@@ -25,11 +25,11 @@ import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { ReviewActions, useInvalidateEvent } from '../components/ReviewActions';
-import { fetchConsoleEvent, fetchReviews, publishEvent, submitEvent } from '../endpoints';
+import { fetchConsoleEvent, publishEvent, submitEvent } from '../endpoints';
 import { eventPlace, reviewerName } from '../format';
 import { queryKeys, useDistricts, useMe } from '../queries';
 import { formatTime } from '../time';
-import type { ConsoleEventDetail, Division, Me, TimelineEntry } from '../types';
+import type { ConsoleEventDetail, Division, TimelineEntry } from '../types';
 
 const TIMELINE_ACTION_LABELS: Record<string, string> = {
   'event.created': '创建草稿',
@@ -54,10 +54,6 @@ function timelineNote(entry: TimelineEntry): string | null {
   if (typeof detail.reason === 'string' && detail.reason) return `退回原因：${detail.reason}`;
   if (detail.onSubmit === true) return '无需审核，提交即通过';
   return null;
-}
-
-function isOwnEvent(event: ConsoleEventDetail, me: Me): boolean {
-  return event.organisationId === me.user.organisation.id;
 }
 
 function describe(
@@ -145,14 +141,6 @@ export function EventDetailPage() {
   const event = eventQuery.data;
   const districts = useDistricts();
 
-  // Approve and return are offered only on filings that wait in this account's queue.
-  const reviews = useQuery({
-    queryKey: queryKeys.reviews,
-    queryFn: fetchReviews,
-    enabled: me.menus.includes('reviews') && event?.state === 'submitted',
-  });
-  const inMyQueue = Boolean(reviews.data?.items.some((item) => item.id === id));
-
   const submit = useMutation({
     mutationFn: () => submitEvent(id),
     onSuccess: async (updated) => {
@@ -175,10 +163,11 @@ export function EventDetailPage() {
     return <EventLoadError error={eventQuery.error} onRetry={() => void eventQuery.refetch()} />;
   }
 
-  const own = isOwnEvent(event, me);
+  // The server lists what this account may do with the event; each action is one button.
+  const may = (action: PermittedEventAction) => event.actions.includes(action);
   const actions = (
     <Space wrap>
-      {own && isEditable(event.state) && (
+      {may('submit') && (
         <>
           <Button onClick={() => navigate(`/events/${id}/edit`)}>编辑</Button>
           <Popconfirm
@@ -194,7 +183,7 @@ export function EventDetailPage() {
           </Popconfirm>
         </>
       )}
-      {own && event.state === 'approved' && (
+      {may('publish') && (
         <Popconfirm
           title="确认发布赛事？"
           description="发布后市民即可看到赛事，并在报名时间内报名。"
@@ -207,11 +196,11 @@ export function EventDetailPage() {
           </Button>
         </Popconfirm>
       )}
-      {inMyQueue && <ReviewActions event={event} />}
-      {own && (event.state === 'published' || event.registeredCount > 0) && (
+      {may('approve') && <ReviewActions event={event} />}
+      {may('registrations') && (
         <Button onClick={() => navigate(`/events/${id}/registrations`)}>报名名单</Button>
       )}
-      {own && event.state === 'published' && me.menus.includes('check_in') && (
+      {may('check_in') && me.menus.includes('check_in') && (
         <Button onClick={() => navigate(`/check-in?event=${encodeURIComponent(id)}`)}>
           现场签到
         </Button>
