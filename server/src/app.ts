@@ -24,6 +24,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
@@ -83,6 +84,7 @@ export async function buildApp(
   documentCommonResponses(app);
   installSecurityHeaders(app);
   installCsrfProtection(app);
+  installTextGuard(app);
   installMetrics(app);
   // Only JSON bodies are accepted; text/plain would otherwise reach schema validation.
   app.removeContentTypeParser('text/plain');

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTestContext, expectProblem, type TestContext } from '../test/harness.js';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+function postJson(url: string, body: string) {
+  return ctx.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+}
+
+describe('text guard', () => {
+  it.each([
+    [
+      'a NUL in a body field',
+      '/api/session',
+      '{"username":"a\\u0000b","password":"x"}',
+      '/body/username',
+    ],
+    [
+      'a lone high surrogate',
+      '/api/session',
+      '{"username":"测试\\ud800","password":"x"}',
+      '/body/username',
+    ],
+    ['a lone low surrogate', '/api/citizen/sms-codes', '{"phone":"\\udc00138"}', '/body/phone'],
+    [
+      'a NUL in a key',
+      '/api/session',
+      '{"username":"a","password":"x","\\u0000":1}',
+      '/body/\u0000',
+    ],
+  ])('rejects %s with a field error', async (_label, url, body, field) => {
+    const problem = expectProblem(await postJson(url, body), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field,
+      code: 'invalid_character',
+      message: 'contains a NUL character or invalid Unicode',
+    });
+  });
+
+  it('rejects a NUL in the query string and in a path parameter', async () => {
+    const query = await ctx.app.inject({ method: 'GET', url: '/api/divisions?parent=%00' });
+    expect(expectProblem(query, 400, 'VALIDATION_FAILED').errors?.[0]?.field).toBe('/query/parent');
+    const param = await ctx.app.inject({ method: 'GET', url: '/api/tickets/AB%00CD' });
+    expect(expectProblem(param, 400, 'VALIDATION_FAILED').errors?.[0]?.field).toBe('/params/code');
+  });
+
+  it('accepts a surrogate pair, such as a rare character outside the basic plane', async () => {
+    const response = await postJson('/api/session', '{"username":"𠀀测试","password":"wrong"}');
+    expectProblem(response, 401, 'ACC_INVALID_CREDENTIALS');
+  });
+});

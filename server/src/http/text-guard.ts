@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+
+import { ValidationFailed, withFieldErrors, type FieldError } from './problem.js';
+
+// A NUL character, or half of a UTF-16 surrogate pair without its other half.
+const INVALID_TEXT =
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const MAX_DEPTH = 20;
+
+function collect(value: unknown, path: string, errors: FieldError[], depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (typeof value === 'string') {
+    if (INVALID_TEXT.test(value)) {
+      errors.push({
+        field: path,
+        code: 'invalid_character',
+        message: 'contains a NUL character or invalid Unicode',
+      });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => collect(item, `${path}/${index}`, errors, depth + 1));
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      collect(key, `${path}/${key}`, errors, depth + 1);
+      collect(item, `${path}/${key}`, errors, depth + 1);
+    }
+  }
+}
+
+/**
+ * Rejects a request whose body, query string or path parameters contain a NUL character or a
+ * lone surrogate with VALIDATION_FAILED. PostgreSQL can store neither in text or JSON, so they
+ * would otherwise fail deep in a query as a server error.
+ */
+export function installTextGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const errors: FieldError[] = [];
+    collect(request.params, '/params', errors, 0);
+    collect(request.query, '/query', errors, 0);
+    collect(request.body, '/body', errors, 0);
+    if (errors.length > 0) throw withFieldErrors(new ValidationFailed(), errors);
+  });
+}
