@@ -2,15 +2,14 @@ import type { FastifyInstance } from 'fastify';
 
 import { ValidationFailed, withFieldErrors, type FieldError } from './problem.js';
 
-// A NUL character, or half of a UTF-16 surrogate pair without its other half.
-const INVALID_TEXT =
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Half of a UTF-16 surrogate pair without its other half.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_DEPTH = 20;
 
 function collect(value: unknown, path: string, errors: FieldError[], depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
-    if (INVALID_TEXT.test(value)) {
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
       errors.push({
         field: path,
         code: 'invalid_character',
