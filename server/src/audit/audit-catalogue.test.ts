@@ -16,13 +16,19 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/** Collects the string literals written as `key: '...'` or in `key: a ? '...' : '...'`. */
+/**
+ * Collects the string literals written as `key: '...'` or in `key: a ? '...' : '...'`, except
+ * in calls of emitWebhookEvent.
+ */
 function literalsOf(key: string): Map<string, string> {
   const found = new Map<string, string>();
   const pattern = new RegExp(`${key}: ([^,\\n]*)`, 'g');
   for (const file of sourceFiles(SOURCE)) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(pattern)) {
+      // Webhook events have action codes of their own, which are not audit actions.
+      const before = text.slice(0, match.index);
+      if (before.lastIndexOf('emitWebhookEvent(') > before.lastIndexOf('recordAudit(')) continue;
       for (const literal of (match[1] ?? '').matchAll(/'([a-z_.]+)'/g)) {
         found.set(literal[1]!, file.slice(SOURCE.length));
       }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
+import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import type { Db } from '../db/database.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
@@ -41,6 +42,12 @@ export async function checkIn(
         entityType: 'registration',
         entityId: updated.id,
         detail: { eventId },
+      });
+      await emitWebhookEvent(trx, {
+        action: 'check_in.recorded',
+        resourceType: 'registration',
+        resourceId: updated.id,
+        eventId,
       });
       return { registration: updated, alreadyCheckedIn: false };
     }

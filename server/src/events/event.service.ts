@@ -10,6 +10,7 @@ import { sql, type UpdateObject } from 'kysely';
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
 import { listAudit, recordAudit } from '../audit/audit.repository.js';
+import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import type { Db, Executor, Trx } from '../db/database.js';
 import type { Database, EventRow } from '../db/schema.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -240,6 +241,12 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
       });
       await recordAudit(trx, { ...audit, action: 'event.submitted' });
       await recordAudit(trx, { ...audit, action: 'event.approved', detail: { onSubmit: true } });
+      await emitWebhookEvent(trx, {
+        action: 'event.approved',
+        resourceType: 'event',
+        resourceId: id,
+        eventId: id,
+      });
       return;
     }
     await repository.updateEvent(trx, id, {
@@ -272,6 +279,13 @@ export async function publishEvent(db: Db, actor: Actor, id: string) {
       action: 'event.published',
       entityType: 'event',
       entityId: id,
+    });
+    // Publication makes the event visible to every partner that reads events.
+    await emitWebhookEvent(trx, {
+      action: 'event.changed',
+      resourceType: 'event',
+      resourceId: id,
+      eventId: id,
     });
   });
   return toConsoleEvent(await loadView(db, id), actor.user);

@@ -1,6 +1,7 @@
 import { checkMobile, checkPersonName, maskMobile } from '@cityleague/domain';
 
 import type { Db, Executor } from '../db/database.js';
+import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
@@ -122,6 +123,12 @@ export async function register(
         eventId,
         registrationId: id,
         payload: { registrationId: id, eventId },
+      });
+      await emitWebhookEvent(trx, {
+        action: 'registration.created',
+        resourceType: 'registration',
+        resourceId: id,
+        eventId,
       });
       return inserted;
     });

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
+import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import type { Db } from '../db/database.js';
 import { storedRoute, toConsoleEvent } from '../events/event.dto.js';
 import { EventNotFound } from '../events/event.errors.js';
@@ -65,6 +66,14 @@ async function decide(
       entityId: id,
       detail: approved ? {} : { reason: decision.reason },
     });
+    if (approved) {
+      await emitWebhookEvent(trx, {
+        action: 'event.approved',
+        resourceType: 'event',
+        resourceId: id,
+        eventId: id,
+      });
+    }
   });
   const view = await events.findEventView(db, id);
   if (!view) throw new EventNotFound(id);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { creditCodeCheckCharacter } from '@cityleague/domain';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import {
@@ -94,14 +95,28 @@ async function addEndpoint(partnerId: string, path: string, actions: WebhookActi
   return response.json<{ endpoint: { id: string }; secret: string }>();
 }
 
-async function publishEvent(name: string): Promise<string> {
+/**
+ * Files and publishes a district brand event as the bureau. Its approval and publication
+ * queue webhooks of their own (sequences 1 and 2); unless `keepDeliveries` is set, their
+ * deliveries are removed so that a test sees only the webhooks it emits itself.
+ */
+async function publishEvent(name: string, keepDeliveries = false): Promise<string> {
   const event = await publishNewEvent(ctx.app, bureau, undefined, {
     name,
     level: 'district',
     section: 'brand_event',
     divisionCode: '310104',
   });
-  return event.id as string;
+  const id = event.id as string;
+  if (!keepDeliveries) {
+    await ctx.db
+      .deleteFrom('webhook_deliveries')
+      .where('webhook_event_id', 'in', (eb) =>
+        eb.selectFrom('webhook_events').select('id').where('event_id', '=', id),
+      )
+      .execute();
+  }
+  return id;
 }
 
 function emit(action: WebhookAction, eventId: string, resourceId = eventId) {
@@ -166,7 +181,8 @@ describe('delivery', () => {
       id: webhookId,
       action: 'event.approved',
       resource: { type: 'event', id: eventId },
-      sequence: 1,
+      // Approval and publication were 1 and 2.
+      sequence: 3,
       occurredAt: expect.any(String),
     });
     expect(hit.headers['x-cl-webhook-id']).toBe(webhookId);
@@ -193,11 +209,12 @@ describe('delivery', () => {
       .where('resource_id', 'in', [first, second])
       .orderBy('sequence')
       .execute();
+    // Approval and publication of each event were 1 and 2.
     expect(rows.filter((row) => row.resource_id === first).map((row) => row.sequence)).toEqual([
-      1, 2, 3,
+      1, 2, 3, 4, 5,
     ]);
     expect(rows.filter((row) => row.resource_id === second).map((row) => row.sequence)).toEqual([
-      1,
+      1, 2, 3,
     ]);
   });
 
@@ -210,7 +227,7 @@ describe('delivery', () => {
       .where('resource_id', '=', eventId)
       .orderBy('sequence')
       .execute();
-    expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(rows.map((row) => row.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('writes nothing when the causing transaction rolls back', async () => {
@@ -497,5 +514,77 @@ describe('endpoint registry', () => {
       url: `/api/operator/partners/${partner.id}/webhooks`,
     });
     expect(list.body).not.toContain(secret);
+  });
+});
+
+describe('changes that announce themselves', () => {
+  it('queues webhooks for approval, publication, registration and check-in', async () => {
+    const reader = await createPartner(['events:read', 'registrations:read']);
+    const readerHook = await addEndpoint(reader.id, '/flow-reader', [
+      'event.approved',
+      'event.changed',
+      'registration.created',
+      'check_in.recorded',
+    ]);
+
+    // A district bureau's own brand event passes on submit, then the bureau publishes it,
+    // a citizen registers and the bureau checks the citizen in.
+    const eventId = await publishEvent('回调流程赛事', true);
+    const registered = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/events/${eventId}/registrations`,
+      payload: { name: '测试用户', phone: '13800138155' },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const checkIn = await as(
+      ctx.app,
+      bureau,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/check-ins`,
+      payload: { code: registered.json<{ code: string }>().code },
+    });
+    expect(checkIn.statusCode, checkIn.body).toBe(200);
+
+    const events = await ctx.db
+      .selectFrom('webhook_events')
+      .select(['action', 'resource_type'])
+      .where('event_id', '=', eventId)
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
+    expect(events).toEqual([
+      { action: 'event.approved', resource_type: 'event' },
+      { action: 'event.changed', resource_type: 'event' },
+      { action: 'registration.created', resource_type: 'registration' },
+      { action: 'check_in.recorded', resource_type: 'registration' },
+    ]);
+    // Another partner hears of the publication only: the approval came before it, and the
+    // entries belong to the bureau's event.
+    const readerActions = await ctx.db
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhook_events', 'webhook_events.id', 'webhook_deliveries.webhook_event_id')
+      .select('webhook_events.action')
+      .where('webhook_deliveries.endpoint_id', '=', readerHook.endpoint.id)
+      .execute();
+    expect(readerActions.map((row) => row.action)).toEqual(['event.changed']);
+  });
+
+  it('queues nothing when a registration is rejected', async () => {
+    const partner = await createPartner(['events:read', 'registrations:read']);
+    const hook = await addEndpoint(partner.id, '/flow-full', ['registration.created']);
+    const eventId = await publishEvent('回调满员赛事');
+    await ctx.db
+      .updateTable('events')
+      .set({ organisation_id: partner.organisationId, registered_count: sql`capacity` })
+      .where('id', '=', eventId)
+      .execute();
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/events/${eventId}/registrations`,
+      payload: { name: '测试用户', phone: '13800138156' },
+    });
+    expectProblem(response, 409, 'REG_EVENT_FULL');
+    expect(await deliveriesOf(hook.endpoint.id)).toEqual([]);
   });
 });
