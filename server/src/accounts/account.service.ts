@@ -19,6 +19,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 import type { Db, Executor } from '../db/database.js';
 import type { PendingStep } from '../db/schema.js';
 import { isUniqueViolation } from '../db/database.js';
+import { DivisionUnknownInInput } from '../divisions/division.errors.js';
 import { findDivision } from '../divisions/division.service.js';
 import { withFieldErrors } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
@@ -442,14 +443,15 @@ export interface CheckedAccount {
 }
 
 /**
- * Checks what does not need the transaction: the division suits the account type (the city
- * for city-wide types, a district for a district bureau, a street for a street) and the
- * credit code is valid. Hashes the password.
+ * Checks what does not need the transaction: the division exists (DIV_UNKNOWN) and suits the
+ * account type (the city for city-wide types, a district for a district bureau, a street for a
+ * street; ACC_INVALID_SCOPE otherwise), and the credit code is valid. Hashes the password.
  */
 export async function checkNewAccount(db: Executor, account: NewAccount): Promise<CheckedAccount> {
   const level = SCOPE_LEVEL[account.accountType];
   const division = await findDivision(db, account.divisionCode);
-  if (!division || division.level !== level) {
+  if (!division) throw new DivisionUnknownInInput(account.divisionCode);
+  if (division.level !== level) {
     throw new InvalidScope(account.accountType, level, account.divisionCode);
   }
   const creditCode =

@@ -369,12 +369,21 @@ describe('createAccountWithOrganisation', () => {
     expect(audit.map((row) => row.action)).toContain('account.created');
   });
 
+  it('rejects a division that does not exist', async () => {
+    const attempt = createAccountWithOrganisation(ctx.db, {
+      ...base,
+      username: 'bad.contractor.999999',
+      accountType: 'contractor',
+      divisionCode: '999999',
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'DIV_UNKNOWN' });
+  });
+
   it.each([
     ['district_bureau', '3101'],
     ['district_bureau', '310104014'],
     ['street', '310104'],
     ['committee', '310104'],
-    ['contractor', '999999'],
   ] as const)('rejects a %s scoped to %s', async (accountType, divisionCode) => {
     const attempt = createAccountWithOrganisation(ctx.db, {
       ...base,

@@ -224,6 +224,17 @@ describe('account creation', () => {
       payload: { ...body, username: 'created.street', accountType: 'street', divisionCode: XUHUI },
     });
     expectProblem(street, 400, 'ACC_INVALID_SCOPE');
+    const unknown = await operator({
+      method: 'POST',
+      url: '/api/operator/accounts',
+      payload: {
+        ...body,
+        username: 'created.unknown',
+        accountType: 'district_bureau',
+        divisionCode: '310199',
+      },
+    });
+    expectProblem(unknown, 400, 'DIV_UNKNOWN');
     const badName = await operator({
       method: 'POST',
       url: '/api/operator/accounts',
