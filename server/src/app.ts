@@ -22,7 +22,7 @@ import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js'
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
-import { installProblemHandler, NotReady } from './http/problem.js';
+import { installProblemHandler, NotReady, sendProblem } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
@@ -70,6 +70,7 @@ export async function buildApp(
     },
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
+    frameworkErrors: sendProblem,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,7 +1,7 @@
 import createError, { type FastifyErrorConstructor } from '@fastify/error';
 import { STATUS_CODES } from 'node:http';
 
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** A problem with one input field, as listed in a 400 response. */
 export interface FieldError {
@@ -46,6 +46,11 @@ export const UnsupportedMediaType = defineError(
   415,
 );
 export const RateLimited = defineError('RATE_LIMITED', 'Too many requests', 429);
+export const UrlTooLong = defineError(
+  'URL_TOO_LONG',
+  'A path segment is longer than 100 characters',
+  414,
+);
 export const NotReady = defineError('NOT_READY', 'The database is not reachable', 503);
 export const RouteNotFound = defineError('NOT_FOUND', 'Route %s %s not found', 404);
 export const InternalError = defineError('INTERNAL_ERROR', 'Internal server error', 500);
@@ -146,10 +151,20 @@ function toProblem(error: FastifyError, url: string, requestId: string): Problem
  * stable code. Client errors are logged at info, server errors at error with the stack.
  */
 export function installProblemHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error, request.url, request.id);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
-    return reply.status(problem.status).type('application/problem+json').send(problem);
-  });
+  app.setErrorHandler(sendProblem);
+}
+
+/**
+ * Sends an error as problem details. Fastify's `frameworkErrors` option calls it too, for the
+ * URLs that its router rejects before any route or error handler runs.
+ */
+export function sendProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // The router's message repeats the whole path, which may carry personal data.
+  const shown = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new UrlTooLong() : error;
+  const problem = toProblem(shown, request.url, request.id);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+  // Router errors skip the onRequest hook that sets this header on every other response.
+  reply.header('x-request-id', request.id);
+  return reply.status(problem.status).type('application/problem+json').send(problem);
 }

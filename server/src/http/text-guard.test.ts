@@ -63,3 +63,14 @@ describe('text guard', () => {
     expectProblem(response, 401, 'ACC_INVALID_CREDENTIALS');
   });
 });
+
+describe('router errors', () => {
+  it('answers an overlong path segment with problem details', async () => {
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/tickets/${'A'.repeat(5000)}`,
+    });
+    const problem = expectProblem(response, 414, 'URL_TOO_LONG');
+    expect(problem.detail).toBe('A path segment is longer than 100 characters');
+  });
+});

@@ -12,6 +12,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   INVALID_CURSOR: '列表已更新，请刷新页面后重新加载',
   NOT_FOUND: '请求的内容不存在',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
+  URL_TOO_LONG: '链接地址过长，请检查后重试',
   INTERNAL_ERROR: '系统繁忙，请稍后再试',
   NOT_READY: '系统维护中，请稍后再试',
   ACC_INVALID_CREDENTIALS: '账号或密码错误',
