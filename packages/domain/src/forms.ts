@@ -1,4 +1,11 @@
-import { checkMobile, checkPersonName, checkResidentId, toHalfWidth } from './identifiers.js';
+import {
+  checkMobile,
+  checkPersonName,
+  checkResidentId,
+  isRealDate,
+  shanghaiDate,
+  toHalfWidth,
+} from './identifiers.js';
 
 /** Types of the custom fields an organiser adds to an event's registration form. */
 export const FIELD_TYPES = [
@@ -63,7 +70,6 @@ export const MAX_CHOICE_OPTIONS = 50;
 const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 const FILE_REFERENCE = /^[A-Za-z0-9_-]{8,64}$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** A problem in a form definition, at a path such as `fields.2.options`. */
 export interface FormDefinitionProblem {
@@ -201,11 +207,7 @@ function isEmpty(value: unknown): boolean {
 export function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
   if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  );
+  return isRealDate(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 /**
@@ -363,7 +365,7 @@ export function checkEntrant(
   eventDate: string,
   today: Date = new Date(),
 ): EntrantResult {
-  const todayIso = new Date(today.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  const todayIso = shanghaiDate(today);
   const errors: AnswerError[] = [];
   const entrant: Partial<Entrant> = {};
 

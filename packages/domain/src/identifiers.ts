@@ -106,7 +106,13 @@ export function residentIdCheckCharacter(first17: string): string {
 
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
-function isRealDate(year: number, month: number, day: number): boolean {
+/** Returns the calendar date of an instant in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiDate(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Tells whether year, month (1-12) and day name a real calendar date. */
+export function isRealDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   return (
     date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
@@ -134,8 +140,8 @@ export function checkResidentId(input: string, today: Date = new Date()): CheckR
   const month = Number(id.slice(10, 12));
   const day = Number(id.slice(12, 14));
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  // "Today" is the calendar date in Asia/Shanghai (UTC+8, no daylight saving), not in UTC.
-  const todayIso = new Date(today.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  // "Today" is the calendar date in Asia/Shanghai, not in UTC.
+  const todayIso = shanghaiDate(today);
   if (year < 1900 || !isRealDate(year, month, day) || birthDate > todayIso) {
     return { ok: false, reason: 'birth_date', position: 7 };
   }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-import { creditCodeCheckCharacter } from '@cityleague/domain';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   expectProblem,
   publishNewEvent,
   signIn,
+  testCreditCode,
   type TestContext,
 } from '../test/harness.js';
 import { signRequest } from './signature.js';
@@ -24,11 +24,6 @@ let partnerCount = 0;
 interface Credential {
   keyId: string;
   secret: string;
-}
-
-function creditCode(n: number): string {
-  const first17 = `91310000MA${String(n).padStart(7, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
 }
 
 /** Sends a signed partner request; `overrides` replaces headers after signing. */
@@ -82,7 +77,7 @@ async function createPartner(overrides: Record<string, unknown> = {}) {
     url: '/api/operator/partners',
     payload: {
       name: `测试合作平台${partnerCount}`,
-      creditCode: creditCode(partnerCount),
+      creditCode: testCreditCode(),
       contactName: '测试联系人',
       contactPhone: '13800138123',
       scopes: ['events:read'],
@@ -166,7 +161,7 @@ describe('partner registry', () => {
       url: '/api/operator/partners',
       payload: {
         name: '坏信用代码平台',
-        creditCode: creditCode(99).slice(0, 17) + 'I',
+        creditCode: testCreditCode().slice(0, 17) + 'I',
         contactName: '测试联系人',
         contactPhone: '13800138123',
         scopes: ['events:read'],
@@ -180,7 +175,7 @@ describe('partner registry', () => {
   it('rejects a bad phone, an unknown scope and a zero rate limit', async () => {
     const base = {
       name: '校验平台',
-      creditCode: creditCode(98),
+      creditCode: testCreditCode(),
       contactName: '测试联系人',
       contactPhone: '13800138123',
       scopes: ['events:read'],
@@ -214,7 +209,7 @@ describe('partner registry', () => {
       url: '/api/operator/partners',
       payload: {
         name: '重名平台',
-        creditCode: creditCode(97),
+        creditCode: testCreditCode(),
         contactName: '测试联系人',
         contactPhone: '13800138123',
         scopes: ['events:read'],
@@ -494,7 +489,7 @@ describe('event sync', () => {
     const mid = await drainUntil(before.cursor, [target]);
     expect(mid.seen).toEqual([target]);
 
-    // A writer holds an update open while the partner polls, and a later write commits first.
+    // A writer keeps an update open while the partner polls, and a later write commits first.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;

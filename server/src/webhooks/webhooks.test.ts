@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { creditCodeCheckCharacter } from '@cityleague/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -12,6 +11,7 @@ import {
   expectProblem,
   publishNewEvent,
   signIn,
+  testCreditCode,
   type TestContext,
 } from '../test/harness.js';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS, type WebhookAction } from './webhook.catalogue.js';
@@ -35,11 +35,6 @@ let receiverUrl: string;
 const behaviours = new Map<string, Behaviour>();
 let received: Received[] = [];
 let partnerCount = 0;
-
-function creditCode(n: number): string {
-  const first17 = `91310000MB${String(n).padStart(7, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
-}
 
 async function startReceiver(): Promise<void> {
   receiver = createServer((request, response) => {
@@ -71,7 +66,7 @@ async function createPartner(scopes: string[]) {
     url: '/api/operator/partners',
     payload: {
       name: `回调测试平台${partnerCount}`,
-      creditCode: creditCode(partnerCount),
+      creditCode: testCreditCode(),
       contactName: '测试联系人',
       contactPhone: '13800138124',
       scopes,
@@ -97,8 +92,8 @@ async function addEndpoint(partnerId: string, path: string, actions: WebhookActi
 
 /**
  * Files and publishes a district brand event as the bureau. Its approval and publication
- * queue webhooks of their own (sequences 1 and 2); unless `keepDeliveries` is set, their
- * deliveries are removed so that a test sees only the webhooks it emits itself.
+ * queue webhooks of their own (sequences 1 and 2). Unless `keepDeliveries` is set, their
+ * deliveries are removed, so a test delivers only the webhooks it emits itself.
  */
 async function publishEvent(name: string, keepDeliveries = false): Promise<string> {
   const event = await publishNewEvent(ctx.app, bureau, undefined, {
