@@ -57,6 +57,7 @@ async function importContracts() {
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/console/login`);
   await signInToConsole(page, 'operator', 'Demo@2026');
+
   const row = (name, code, event) => [
     name,
     code,
@@ -72,12 +73,14 @@ async function importContracts() {
     row(ORGANISATION, CREDIT_CODE, OWN_CONTRACT),
     row('其他测试体育有限公司', OTHER_CREDIT_CODE, OTHER_CONTRACT),
   ]);
+
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const dryRun = await page.request.post(`${platform.baseUrl}/api/console/contracts/imports`, {
     data: { fileName: 'contracts.xlsx', content: Buffer.from(workbook).toString('base64'), year },
   });
   assert.equal(dryRun.status(), 201, await dryRun.text());
   const { id } = await dryRun.json();
+
   const commit = await page.request.post(
     `${platform.baseUrl}/api/console/contracts/imports/${id}/commit`,
   );

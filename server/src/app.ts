@@ -46,7 +46,7 @@ declare module 'fastify' {
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
 export interface BuildOptions {
-  /** Where log lines go instead of standard output; the test harness captures them. */
+  /** Destination of log lines in place of standard output. The test harness captures them. */
   logDestination?: { write(line: string): void };
 }
 

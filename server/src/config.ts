@@ -29,7 +29,7 @@ export interface Config {
   readonly seedDemo: 'league' | 'accounts' | 'none';
   /** Folder of the built web apps, or undefined to serve the API alone. */
   readonly webDir: string | undefined;
-  /** Where outbox SMS go: a table read by GET /api/dev/sms, or an HTTP gateway. */
+  /** Destination of outbox SMS: a table read by GET /api/dev/sms, or an HTTP gateway. */
   readonly smsProvider: 'development' | 'http';
   /** Gateway URL that receives each SMS as a JSON POST when smsProvider is http. */
   readonly smsHttpUrl: string | undefined;

@@ -7,9 +7,10 @@ import { verifyDataKeys } from './shared/data-key-check.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 
 /**
- * Brings an open database up to date before the server starts: applies migrations, checks the
- * data keys against those used before (throwing DataKeyMismatch), loads the division tree on
- * first start and seeds the demo data that SEED_DEMO selects into an empty database.
+ * Brings an open database up to date before the server starts. It applies migrations and
+ * checks the data keys against those used before (throwing DataKeyMismatch). On first start it
+ * loads the division tree, and it seeds the demo data that SEED_DEMO selects into an empty
+ * database.
  * Returns whether demo accounts were seeded by this call.
  */
 export async function prepareDatabase(

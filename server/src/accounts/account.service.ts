@@ -155,7 +155,7 @@ export async function signIn(
   }
 
   // NOTE: a session waiting for its second factor has the same lifetime and idle limit as a
-  // complete one (SESSION_HOURS, SESSION_IDLE_MINUTES); it reaches only the TOTP routes.
+  // complete one (SESSION_HOURS, SESSION_IDLE_MINUTES). It reaches only the TOTP routes.
   const pendingStep = pendingStepAfterPassword(credentials);
   const session = await db.transaction().execute(async (trx) => {
     await repository.lockThrottleKey(trx, throttleKey);

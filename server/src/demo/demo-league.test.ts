@@ -33,7 +33,7 @@ async function signInDemo(username: string) {
   expect(response.statusCode, `${username}: ${response.body}`).toBe(200);
   const cookie = `sid=${response.cookies.find((c) => c.name === 'sid')?.value}`;
   // A one-time code is accepted once per 30 seconds, so the waiting session is completed in
-  // the database; the demo TOTP test below enters a code.
+  // the database. The demo TOTP test below enters a code.
   await ctx.db
     .updateTable('sessions')
     .set({ pending_step: null })

@@ -160,8 +160,8 @@ export function installProblemHandler(app: FastifyInstance): void {
  */
 export function sendProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   // The router's message repeats the whole path, which may carry personal data.
-  const shown = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new UrlTooLong() : error;
-  const problem = toProblem(shown, request.url, request.id);
+  const reported = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new UrlTooLong() : error;
+  const problem = toProblem(reported, request.url, request.id);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
   // Router errors skip the onRequest hook that sets this header on every other response.

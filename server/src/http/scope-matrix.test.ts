@@ -179,7 +179,7 @@ function isPlatform(caller: Caller): caller is PlatformKey {
   return caller in PLATFORM_ACCOUNTS;
 }
 
-/** Which callers each route class admits past the role check. */
+/** Tells whether a route class admits a caller past the role check. */
 function admits(kind: RouteClass, caller: Caller): boolean {
   if (kind === 'partner-signed') return false;
   if (caller === 'anonymous') return kind === 'public';
@@ -713,7 +713,7 @@ describe('route coverage', () => {
   });
 });
 
-/** The outcome for a caller that a route class does not admit. */
+/** Returns the outcome for a caller that a route class does not admit. */
 function rejectionOf(kind: RouteClass, caller: Caller): Outcome {
   if (kind === 'partner-signed') return SIGNATURE_MISSING;
   if (kind === 'citizen-session') return NO_CITIZEN_SESSION;
@@ -721,7 +721,7 @@ function rejectionOf(kind: RouteClass, caller: Caller): Outcome {
 }
 
 describe('role gate', () => {
-  /** A request to the route with placeholders filled; the role check runs before validation. */
+  /** Builds a request to the route with placeholders filled. The role check runs first. */
   function sample(key: string): InjectOptions {
     const [method, path] = key.split(' ') as [InjectOptions['method'], string];
     const url = path.replace(/:(\w+)/g, () => ids['a.published']);

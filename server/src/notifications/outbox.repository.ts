@@ -11,9 +11,9 @@ export interface ClaimedNotification {
 }
 
 /**
- * Claims up to `limit` due rows of the given kinds for one attempt each: it counts the attempt
- * and moves `next_attempt_at` past the lease, so another dispatcher skips the rows while this
- * one sends them, and retries them after the lease when this process dies mid-send.
+ * Claims up to `limit` due rows of the given kinds for one attempt each. It counts the attempt
+ * and moves `next_attempt_at` past the lease. Another dispatcher therefore skips the rows while
+ * this one sends them, and retries them after the lease when this process dies mid-send.
  * `for update skip locked` lets several instances claim at once without waiting on each other.
  */
 export async function claimDue(

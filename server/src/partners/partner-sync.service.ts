@@ -30,7 +30,7 @@ function readCursor(cursor: string | undefined) {
  * Lists the events a partner may read in change order, for incremental sync. Each event row
  * carries the id of the last transaction that wrote it, and a page only reaches up to the
  * oldest transaction still running: a write that commits later always lands after the
- * cursor, so a partner that follows `nextCursor` misses no change and sees an unchanged row
+ * cursor, so a partner that follows `nextCursor` misses no change and receives an unchanged row
  * once. A changed row comes again at its new position.
  */
 export async function listEventChanges(

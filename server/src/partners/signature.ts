@@ -47,8 +47,8 @@ export function signRequest(secret: string, request: SignedRequest): string {
 /** Compares a sent signature with the expected one in constant time. */
 export function signatureMatches(secret: string, request: SignedRequest, sent: string): boolean {
   const expected = Buffer.from(signRequest(secret, request), 'base64');
-  const given = Buffer.from(sent, 'base64');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const sentBytes = Buffer.from(sent, 'base64');
+  return sentBytes.length === expected.length && timingSafeEqual(sentBytes, expected);
 }
 
 export type HeaderProblem = 'missing' | 'timestamp_format' | 'nonce_format' | 'expired';

@@ -129,7 +129,7 @@ export class PersonalDataCipher {
     return match?.[1];
   }
 
-  /** Whether a ciphertext is encrypted with a key other than the active one, or in `v1:`. */
+  /** Tells whether a ciphertext uses a key other than the active one, or the `v1:` format. */
   needsRekey(sealed: string): boolean {
     return this.keyIdOf(sealed) !== this.activeKeyId;
   }

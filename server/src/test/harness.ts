@@ -38,7 +38,7 @@ export interface TestContextOptions {
   environment?: NodeJS.ProcessEnv;
 }
 
-// Captured apps log at debug, so that the log check also sees debug lines.
+// Captured apps log at debug, so that the log check also reads debug lines.
 const CAPTURE_LOG_LEVEL = 'debug';
 
 /**

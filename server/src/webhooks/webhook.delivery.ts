@@ -172,7 +172,7 @@ async function record(
   const attempts = delivery.attempts + 1;
   const delivered =
     outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
-  const gone = outcome.statusCode === 410;
+  const endpointGone = outcome.statusCode === 410;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('webhook_attempts')
@@ -189,14 +189,14 @@ async function record(
     let status: 'pending' | 'delivered' | 'abandoned' = 'pending';
     let next = now;
     if (delivered) status = 'delivered';
-    else if (gone || attempts >= MAX_ATTEMPTS) status = 'abandoned';
+    else if (endpointGone || attempts >= MAX_ATTEMPTS) status = 'abandoned';
     else next = new Date(now.getTime() + (RETRY_DELAYS_MS[attempts - 1] ?? 0));
     await trx
       .updateTable('webhook_deliveries')
       .set({ status, attempts, next_attempt_at: next, last_attempt_at: now })
       .where('id', '=', delivery.id)
       .execute();
-    if (gone) {
+    if (endpointGone) {
       await trx
         .updateTable('webhook_endpoints')
         .set({
