@@ -33,6 +33,7 @@ import { consoleRegistrationRoutes } from './registrations/console-registration.
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
+import { preReviewRoutes } from './sports/pre-review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 
 declare module 'fastify' {
@@ -158,6 +159,7 @@ export async function buildApp(
   await app.register(consoleRegistrationRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);
+  await app.register(preReviewRoutes);
   await app.register(partnerApiRoutes);
   await app.register(webhookRoutes);
   await app.register(citizenRoutes);

@@ -47,6 +47,15 @@ export const AUDIT_ACTIONS = {
   'event.submitted': '提交审核',
   'event.approved': '审核通过',
   'event.returned': '审核退回',
+  'event.copied': '复制赛事为新草稿',
+  'event.review_step_recorded': '记录审核环节',
+  'event.change_requested': '申请变更赛事',
+  'event.change_withdrawn': '撤回赛事变更',
+  'event.change_returned': '退回赛事变更',
+  'event.changed': '赛事信息变更',
+  'event.cancelled': '取消赛事',
+  'sport.pre_review_set': '设置项目协会预审',
+  'sport.pre_review_removed': '取消项目协会预审',
   'event.published': '发布赛事',
   'registration.checked_in': '现场签到',
   'personal_data.reveal': '查看个人信息明文',
@@ -75,6 +84,7 @@ export const AUDIT_ENTITY_TYPES = {
   portal_login: '一网通办登录',
   portal_registration: '单位注册申请',
   config: '系统配置',
+  sport: '运动项目',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

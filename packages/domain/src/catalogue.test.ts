@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_TYPES, requiresTotp } from './catalogue.js';
+import {
+  ACCOUNT_TYPES,
+  SPORTS,
+  SPORT_CATEGORIES,
+  SPORT_CATEGORY_LABELS,
+  requiresTotp,
+  sportName,
+} from './catalogue.js';
 
 describe('requiresTotp', () => {
   it('requires TOTP of city administrators and platform roles', () => {
@@ -13,4 +20,35 @@ describe('requiresTotp', () => {
       expect(requiresTotp(type)).toBe(false);
     },
   );
+});
+
+describe('sports catalogue', () => {
+  it('gives every sport a unique code, a Chinese name, a category and pinyin initials', () => {
+    const codes = new Set(SPORTS.map((sport) => sport.code));
+    expect(codes.size).toBe(SPORTS.length);
+    for (const sport of SPORTS) {
+      expect(sport.code).toMatch(/^[a-z0-9_]+$/);
+      expect(sport.name).toMatch(/^[\u4e00-\u9fff]+$/);
+      expect(SPORT_CATEGORIES).toContain(sport.category);
+      expect(sport.initials).toMatch(/^[a-z]+$/);
+    }
+  });
+
+  it('has at least one sport in every category, and the X-sports the league runs', () => {
+    for (const category of SPORT_CATEGORIES) {
+      expect(
+        SPORTS.some((sport) => sport.category === category),
+        category,
+      ).toBe(true);
+      expect(SPORT_CATEGORY_LABELS[category]).toMatch(/[\u4e00-\u9fff]/);
+    }
+    const xSports = SPORTS.filter((sport) => sport.category === 'x_sports').map((s) => s.code);
+    expect(xSports).toEqual(expect.arrayContaining(['skateboarding', 'climbing', 'frisbee']));
+  });
+
+  it('keeps the codes that existing events and contracts refer to', () => {
+    expect(sportName('basketball_3x3')).toBe('三人篮球');
+    expect(sportName('tug_of_war')).toBe('拔河');
+    expect(sportName('curling')).toBeUndefined();
+  });
 });

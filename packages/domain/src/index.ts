@@ -1,6 +1,7 @@
 export * from './catalogue.js';
 export * from './identifiers.js';
 export * from './lifecycle.js';
+export * from './filing.js';
 export * from './routing.js';
 export * from './passwords.js';
 export * from './forms.js';

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CHANGE_ACTIONS,
+  CHANGE_STATES,
   EVENT_ACTIONS,
   EVENT_STATES,
   EVENT_STATE_LABELS,
   REGISTRATION_STATUS_LABELS,
+  acceptsChangeRequests,
   isEditable,
+  nextChangeState,
   nextState,
+  requiredReviewSteps,
+  type ChangeAction,
+  type ChangeState,
   registrationStatus,
   type EventAction,
   type EventState,
@@ -25,7 +32,7 @@ const EXPECTED_TRANSITIONS: Record<EventState, Record<EventAction, EventState | 
     approve: 'approved',
     return: 'returned',
     publish: undefined,
-    cancel: undefined,
+    cancel: 'cancelled',
   },
   returned: {
     submit: 'submitted',
@@ -192,5 +199,55 @@ describe('registrationStatus', () => {
       closed: '已截止',
       full: '已满员',
     });
+  });
+});
+
+describe('change requests', () => {
+  const EXPECTED: Record<ChangeState, Record<ChangeAction, ChangeState | undefined>> = {
+    pending: { approve: 'approved', return: 'returned', withdraw: 'withdrawn' },
+    approved: { approve: undefined, return: undefined, withdraw: undefined },
+    returned: { approve: undefined, return: undefined, withdraw: undefined },
+    withdrawn: { approve: undefined, return: undefined, withdraw: undefined },
+  };
+  const pairs = CHANGE_STATES.flatMap((state) =>
+    CHANGE_ACTIONS.map((action) => ({ state, action, expected: EXPECTED[state][action] })),
+  );
+
+  it('covers every state and action pair', () => {
+    expect(pairs).toHaveLength(12);
+  });
+
+  it.each(pairs)('$state + $action -> $expected', ({ state, action, expected }) => {
+    expect(nextChangeState(state, action)).toBe(expected);
+  });
+
+  it.each([
+    ['draft', false],
+    ['submitted', false],
+    ['returned', false],
+    ['approved', true],
+    ['published', true],
+    ['cancelled', false],
+  ] as const)('an event that is %s accepts change requests: %s', (state, expected) => {
+    expect(acceptsChangeRequests(state)).toBe(expected);
+  });
+});
+
+describe('requiredReviewSteps', () => {
+  const federation = new Set(['football', 'marathon']);
+  it.each([
+    [{ section: 'league_event', sport: 'basketball' }, []],
+    [{ section: 'league_event', sport: 'football' }, ['pre_review']],
+    [{ section: 'x_sport', sport: 'skateboarding' }, ['assessment']],
+    [{ section: 'x_sport', sport: 'marathon' }, ['pre_review', 'assessment']],
+    [{ section: 'community_games', sport: null }, []],
+  ] as const)('%o needs %o', (filing, expected) => {
+    expect(requiredReviewSteps(filing, federation)).toEqual(expected);
+  });
+
+  it('asks nothing extra when no sport needs a pre-review', () => {
+    expect(requiredReviewSteps({ section: 'league_event', sport: 'football' }, new Set())).toEqual(
+      [],
+    );
   });
 });

@@ -305,24 +305,48 @@ describe('permittedEventActions', () => {
     districtCode: XUHUI,
   };
 
-  function event(state: EventState, route: ReviewRoute | null = toCommittee, registeredCount = 0) {
-    return { organisationId: 'org-a', state, route, registeredCount };
+  function event(
+    state: EventState,
+    route: ReviewRoute | null = toCommittee,
+    registeredCount = 0,
+    hasPendingChange = false,
+  ) {
+    return { organisationId: 'org-a', state, route, registeredCount, hasPendingChange };
   }
 
   it.each([
-    ['draft', owner, event('draft'), ['edit', 'submit']],
-    ['returned', owner, event('returned'), ['edit', 'submit']],
-    ['submitted', owner, event('submitted'), []],
-    ['approved', owner, event('approved'), ['publish']],
-    ['published', owner, event('published'), ['registrations', 'check_in']],
-    ['cancelled with entries', owner, event('cancelled', toCommittee, 3), ['registrations']],
-    ['cancelled without entries', owner, event('cancelled'), []],
+    ['draft', owner, event('draft'), ['edit', 'submit', 'cancel', 'copy']],
+    ['returned', owner, event('returned'), ['edit', 'submit', 'cancel', 'copy']],
+    ['submitted', owner, event('submitted'), ['cancel', 'copy']],
+    ['approved', owner, event('approved'), ['publish', 'change', 'cancel', 'copy']],
+    [
+      'published',
+      owner,
+      event('published'),
+      ['change', 'cancel', 'copy', 'registrations', 'check_in'],
+    ],
+    [
+      'published with a pending change',
+      owner,
+      event('published', toCommittee, 2, true),
+      ['withdraw_change', 'cancel', 'copy', 'registrations', 'check_in'],
+    ],
+    ['cancelled', owner, event('cancelled', toCommittee, 3), ['copy', 'registrations']],
+    ['cancelled without entries', owner, event('cancelled'), ['copy', 'registrations']],
     ['submitted, its reviewer', committee, event('submitted'), ['approve', 'return']],
     ['approved, its reviewer', committee, event('approved'), []],
+    [
+      'published with a pending change, its reviewer',
+      committee,
+      event('published', toCommittee, 0, true),
+      ['review_change'],
+    ],
+    ['pending change, other district', changning, event('approved', toXuhui, 0, true), []],
     ['submitted, district reviewer', xuhui, event('submitted', toXuhui), ['approve', 'return']],
     ['submitted, other district', changning, event('submitted', toXuhui), []],
     ['submitted, not routed', committee, event('submitted', null), []],
     ['published, not owner', committee, event('published', toCommittee, 5), []],
+    ['published, district bureau reading', xuhui, event('published', toCommittee, 5), []],
   ] as const)('%s', (_label, viewer, subject, expected) => {
     expect(permittedEventActions(viewer, subject)).toEqual(expected);
   });

@@ -1,5 +1,5 @@
 import type { AccountType, EventLevel, Section } from './catalogue.js';
-import { isEditable, type EventState } from './lifecycle.js';
+import { acceptsChangeRequests, isEditable, type EventState } from './lifecycle.js';
 
 /** A level and section pair that an account type may file. */
 export interface FilingScope {
@@ -130,6 +130,11 @@ export const PERMITTED_EVENT_ACTIONS = [
   'publish',
   'approve',
   'return',
+  'change',
+  'withdraw_change',
+  'review_change',
+  'cancel',
+  'copy',
   'registrations',
   'check_in',
 ] as const;
@@ -137,9 +142,11 @@ export type PermittedEventAction = (typeof PERMITTED_EVENT_ACTIONS)[number];
 
 /**
  * Lists what a console user may do with an event it can see. The owning organisation edits
- * and submits drafts and returned filings, publishes approved events, reads the entries once
- * there are any and checks entrants in while the event is published. The reviewer that the
- * stored route names approves or returns a submitted filing.
+ * and submits drafts and returned filings, publishes approved events, asks to change approved
+ * ones (or withdraws its pending change), cancels any event not yet cancelled, copies any of
+ * its events into a new draft, reads the entries of a published or cancelled event and checks
+ * entrants in while the event is published. The reviewer that the stored route names approves or returns
+ * a submitted filing and decides a pending change. Everyone else only reads.
  */
 export function permittedEventActions(
   viewer: { accountType: AccountType; divisionCode: string; organisationId: string },
@@ -148,16 +155,22 @@ export function permittedEventActions(
     state: EventState;
     route: ReviewRoute | null;
     registeredCount: number;
+    hasPendingChange?: boolean;
   },
 ): PermittedEventAction[] {
   const actions: PermittedEventAction[] = [];
   const own = event.organisationId === viewer.organisationId;
+  const pending = event.hasPendingChange === true;
+  const reviewer = event.route !== null && isReviewer(viewer, event.route);
   if (own && isEditable(event.state)) actions.push('edit', 'submit');
   if (own && event.state === 'approved') actions.push('publish');
-  if (event.state === 'submitted' && event.route !== null && isReviewer(viewer, event.route)) {
-    actions.push('approve', 'return');
-  }
-  if (own && (event.state === 'published' || event.registeredCount > 0)) {
+  if (event.state === 'submitted' && reviewer) actions.push('approve', 'return');
+  if (own && acceptsChangeRequests(event.state))
+    actions.push(pending ? 'withdraw_change' : 'change');
+  if (pending && reviewer && acceptsChangeRequests(event.state)) actions.push('review_change');
+  if (own && event.state !== 'cancelled') actions.push('cancel');
+  if (own) actions.push('copy');
+  if (own && (event.state === 'published' || event.state === 'cancelled')) {
     actions.push('registrations');
   }
   if (own && event.state === 'published') actions.push('check_in');

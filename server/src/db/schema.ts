@@ -119,18 +119,19 @@ export interface EventTable {
   organisation_id: string;
   created_by: string;
   name: string;
-  sport: string;
   level: string;
   section: string;
-  division_code: string;
-  district_code: string;
-  venue: string;
-  starts_at: Timestamp;
-  ends_at: Timestamp;
-  capacity: number;
+  // A draft may lack any of these; the events_filed_complete check requires them once filed.
+  sport: string | null;
+  division_code: string | null;
+  district_code: string | null;
+  venue: string | null;
+  starts_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  capacity: number | null;
+  registration_opens_at: Timestamp | null;
+  registration_closes_at: Timestamp | null;
   registered_count: Generated<number>;
-  registration_opens_at: Timestamp;
-  registration_closes_at: Timestamp;
   state: string;
   reviewer_type: string | null;
   reviewer_district_code: string | null;
@@ -145,6 +146,58 @@ export interface EventTable {
   change_txid: Generated<string>;
   /** The contract a contractor's event is filed under; null for other filers. */
   contract_id: ColumnType<string | null, string | null | undefined, string | null>;
+  address: Optional<string>;
+  host: Optional<string>;
+  organiser: Optional<string>;
+  co_organisers: ColumnType<string[], string | undefined, string>;
+  expected_participants: Optional<number>;
+  fee_cents: Optional<number>;
+  rules: Optional<string>;
+  safety_plan: Optional<string>;
+  medical_cover: Optional<string>;
+  insurance: Optional<string>;
+  contact_name: Optional<string>;
+  contact_phone: Optional<string>;
+  description: Optional<string>;
+  /** Steps the reviewer records before approving, and what each recorded. */
+  review_steps: ColumnType<StoredReviewStep[], string | undefined, string>;
+  pending_change_id: Optional<string>;
+  cancel_reason: Optional<string>;
+  copied_from: Optional<string>;
+}
+
+/** A nullable column that inserts may leave out. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface StoredReviewStep {
+  step: string;
+  /** The federation whose pre-review is asked for, for a pre-review step. */
+  federation?: string;
+  done: { at: string; by: string; byName: string; note: string } | null;
+}
+
+export interface SportPreReviewTable {
+  sport: string;
+  federation: string;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface EventChangeTable {
+  id: string;
+  event_id: string;
+  state: Generated<string>;
+  before: ColumnType<Record<string, unknown>, string, string>;
+  after: ColumnType<Record<string, unknown>, string, string>;
+  fields: string[];
+  reason: string;
+  reviewer_type: string | null;
+  reviewer_district_code: string | null;
+  return_reason: string | null;
+  submitted_by: string;
+  submitted_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
 }
 
 export interface RegistrationTable {
@@ -161,6 +214,8 @@ export interface RegistrationTable {
   created_at: CreatedAt;
   checked_in_at: Timestamp | null;
   checked_in_by: string | null;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AuditLogTable {
@@ -211,6 +266,8 @@ export interface NotificationOutboxTable {
   /** Earliest time of the next delivery attempt; a claimed row's lease ends here too. */
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
   last_error: string | null;
+  /** Set on notifications that must reach a person once whatever the retries of their cause. */
+  dedup_key: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set when the row will never be sent: too many failures or a message that went stale. */
   abandoned_at: Timestamp | null;
 }
@@ -399,6 +456,8 @@ export interface Database {
   portal_logins: PortalLoginTable;
   portal_registrations: PortalRegistrationTable;
   events: EventTable;
+  event_changes: EventChangeTable;
+  sport_pre_reviews: SportPreReviewTable;
   registrations: RegistrationTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointTable;

@@ -3,6 +3,7 @@ import {
   EVENT_LEVEL_LABELS,
   requiresTotp,
   SECTION_LABELS,
+  filingFormOf,
   sportName,
   type AccountType,
 } from '@cityleague/domain';
@@ -178,9 +179,56 @@ interface DemoEvent {
   filer: string;
   reviewer?: string;
   step: Step;
-  input: EventInput;
+  input: DemoFiling;
   registrations?: number;
   checkIns?: number;
+}
+
+/** The details every demo event gives; the rest of the form is filled by `filingDetails`. */
+type DemoFiling = EventInput &
+  Required<
+    Pick<
+      EventInput,
+      | 'sport'
+      | 'divisionCode'
+      | 'venue'
+      | 'capacity'
+      | 'startsAt'
+      | 'endsAt'
+      | 'registrationOpensAt'
+      | 'registrationClosesAt'
+    >
+  >;
+
+const DEMO_RULES =
+  '按国家体育总局最新审定的竞赛规则执行。参赛者须身体健康，按组别报名，赛前 30 分钟检录。' +
+  '比赛设团体与个人名次，成绩当场公布。';
+
+/**
+ * Completes a demo filing with the rest of its form: the short form of community games asks
+ * for the host and the rules, the full form also for the organiser, cover and contact.
+ */
+function filingDetails(input: DemoFiling, organiser: string): EventInput {
+  const host = input.level === 'city' ? '上海市体育局' : `${input.venue.split(' ')[0]}体育主管部门`;
+  if (filingFormOf(input) === 'short') {
+    return { ...input, host: input.host ?? '街道办事处', rules: input.rules ?? DEMO_RULES };
+  }
+  return {
+    address: `上海市${input.venue}`,
+    host,
+    organiser,
+    coOrganisers: ['上海市社区体育协会'],
+    expectedParticipants: input.capacity,
+    feeCents: 0,
+    rules: DEMO_RULES,
+    safetyPlan: '设安全员 4 名，划定疏散通道两条，遇雷雨等恶劣天气暂停比赛并组织撤离。',
+    medicalCover: '现场设医疗点一处，配备 AED 与急救人员 2 名，就近医院为区中心医院。',
+    insurance: '主办方为全体参赛者投保赛事公众责任险与人身意外险。',
+    contactName: '赛事办公室',
+    contactPhone: '021-64000000',
+    description: `${input.name}，欢迎广大市民踊跃参加。`,
+    ...input,
+  };
 }
 
 function demoEvents(): DemoEvent[] {
@@ -466,7 +514,8 @@ async function seedEvent(
   const reviewerActor = reviewer ? { user: reviewer, ip: '127.0.0.1' } : undefined;
 
   const contractId = contractIds.get(demo.input.name);
-  const input = demo.filer === 'contractor' ? { ...demo.input, contractId } : demo.input;
+  const details = filingDetails(demo.input, filer.organisationName);
+  const input = demo.filer === 'contractor' ? { ...details, contractId } : details;
   const event = await events.createEvent(db, actor, input);
   if (demo.step === 'draft') return;
   let state = (await events.submitEvent(db, actor, event.id)).state;
@@ -480,6 +529,11 @@ async function seedEvent(
         '安全预案缺少医疗保障人员配置，请补充后重新提交',
       );
       return;
+    }
+    for (const step of (await events.getOwnConsoleEvent(db, actor, event.id)).reviewSteps) {
+      await reviews.recordReviewStep(db, reviewerActor, event.id, step.step, {
+        note: '材料齐全，同意',
+      });
     }
     state = (await reviews.approveEvent(db, reviewerActor, event.id)).state;
   }

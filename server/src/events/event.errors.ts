@@ -51,3 +51,45 @@ export const ContractMismatch = defineError(
   'The filing does not match contract %s: level, section, sport, district and year come from the contract',
   400,
 );
+export const FilingIncomplete = defineError(
+  'EVT_INCOMPLETE',
+  'The filing lacks required details; every missing field is listed in errors',
+  422,
+);
+export const ReviewStepsPending = defineError(
+  'EVT_REVIEW_STEPS_PENDING',
+  'Record these review steps before approving: %s',
+  409,
+);
+export const ReviewStepNotRequired = defineError(
+  'EVT_STEP_NOT_REQUIRED',
+  'This filing does not need the review step %s',
+  409,
+);
+export const ChangePending = defineError(
+  'EVT_CHANGE_PENDING',
+  'Event %s already has a change waiting for review',
+  409,
+);
+export const ChangeEmpty = defineError('EVT_CHANGE_EMPTY', 'The change alters nothing', 400);
+export const FieldFixedAfterApproval = defineError(
+  'EVT_FIELD_FIXED',
+  'These fields cannot change once the event is approved',
+  400,
+);
+export const CapacityBelowEntries = defineError(
+  'EVT_CAPACITY_BELOW_ENTRIES',
+  'Capacity %s is below the %s places already taken',
+  409,
+);
+export const ChangeNotFound = defineError('EVT_CHANGE_NOT_FOUND', 'Change %s not found', 404);
+export const ChangeNotPending = defineError(
+  'EVT_CHANGE_NOT_PENDING',
+  'Change %s is %s, no longer waiting for review',
+  409,
+);
+export const ReasonRequired = defineError(
+  'EVT_REASON_REQUIRED',
+  'A reason is required for this action',
+  400,
+);

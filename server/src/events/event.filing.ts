@@ -1,4 +1,11 @@
-import { canFile, sportName, type AccountType } from '@cityleague/domain';
+import {
+  canFile,
+  filingFormOf,
+  missingFilingFields,
+  sportName,
+  type AccountType,
+  type FilingField,
+} from '@cityleague/domain';
 
 import { sql } from 'kysely';
 
@@ -14,73 +21,116 @@ import {
   ContractNotOwned,
   ContractRequired,
   EventOutOfScope,
+  FilingIncomplete,
   FilingNotAllowed,
   InvalidSchedule,
   UnknownSport,
 } from './event.errors.js';
-import type { EventInput } from './event.schemas.js';
+import type { Filing } from './event.schemas.js';
+
+/** Details every filed event has; only a draft may lack them, as the database enforces. */
+export const FILED_DETAILS = [
+  'sport',
+  'divisionCode',
+  'venue',
+  'startsAt',
+  'endsAt',
+  'capacity',
+  'registrationOpensAt',
+  'registrationClosesAt',
+] as const satisfies readonly FilingField[];
+
+const missingError = (field: FilingField): FieldError => ({
+  field,
+  code: 'required',
+  message: 'is required',
+});
 
 /**
- * Checks a complete filing against the filer's rights, the division tree, the sports
- * catalogue and the schedule rules. Returns the division the event is held in.
+ * Checks a filing against the filer's rights, the division tree, the sports catalogue, the
+ * contract and the schedule rules. Details a draft lacks are skipped; with `complete` set
+ * (on submit) every missing detail is reported at once, together with any schedule problem,
+ * as EVT_INCOMPLETE. Returns the division the event is held in, once it is known.
  */
 export async function checkFiling(
   db: Executor,
   user: Principal,
-  input: EventInput,
-): Promise<DivisionRow> {
-  if (!canFile(user.accountType as AccountType, input.level, input.section)) {
-    throw new FilingNotAllowed(user.accountType, input.level, input.section);
+  filing: Filing,
+  options: { complete: boolean } = { complete: false },
+): Promise<DivisionRow | null> {
+  if (!canFile(user.accountType as AccountType, filing.level, filing.section)) {
+    throw new FilingNotAllowed(user.accountType, filing.level, filing.section);
   }
-  if (sportName(input.sport) === undefined) throw new UnknownSport(input.sport);
+  if (filing.sport !== null && sportName(filing.sport) === undefined) {
+    throw new UnknownSport(filing.sport);
+  }
 
-  const division = await findDivision(db, input.divisionCode);
-  if (!division) throw new DivisionUnknownInInput(input.divisionCode);
-  checkDivisionLevel(division, input.level);
-  if (!isInFilerScope(user, division)) throw new EventOutOfScope(division.code);
-  await checkContract(db, user, input, division);
+  let division: DivisionRow | null = null;
+  if (filing.divisionCode !== null) {
+    division = (await findDivision(db, filing.divisionCode)) ?? null;
+    if (!division) throw new DivisionUnknownInInput(filing.divisionCode);
+    checkDivisionLevel(division, filing.level);
+    if (!isInFilerScope(user, division)) throw new EventOutOfScope(division.code);
+  }
+  await checkContract(db, user, filing, division);
 
-  const problems = scheduleErrors(input, await databaseNow(db));
-  if (problems.length > 0) throw withFieldErrors(new InvalidSchedule(), problems);
+  const schedule = scheduleErrors(filing, await databaseNow(db));
+  if (options.complete) {
+    const missing = missingFilingFields(filingFormOf(filing), filing).map(missingError);
+    if (missing.length > 0) {
+      throw withFieldErrors(new FilingIncomplete(), [...missing, ...schedule]);
+    }
+  }
+  if (schedule.length > 0) throw withFieldErrors(new InvalidSchedule(), schedule);
   return division;
+}
+
+/** Lists the details a filed event must keep that a change would clear. */
+export function clearedFiledDetails(filing: Filing): FieldError[] {
+  return FILED_DETAILS.filter((field) => filing[field] === null).map(missingError);
 }
 
 /**
  * Checks the contract a filing names. Contractors must name one of their own contracts;
  * other filers may name one their organisation holds. The event takes its level, section
  * and sport from the contract, lies in the contract's district when the contract is
- * district-level, and starts in the contract's year (Asia/Shanghai).
+ * district-level, and starts in the contract's year (Asia/Shanghai). Details a draft lacks
+ * are checked once they are given.
  */
 async function checkContract(
   db: Executor,
   user: Principal,
-  input: EventInput,
-  division: DivisionRow,
+  filing: Filing,
+  division: DivisionRow | null,
 ): Promise<void> {
-  if (input.contractId === undefined) {
+  if (filing.contractId === null) {
     if (user.accountType === 'contractor') throw new ContractRequired();
     return;
   }
-  const contract = await findOwnContract(db, user, input.contractId);
-  if (!contract) throw new ContractNotOwned(input.contractId);
+  const contract = await findOwnContract(db, user, filing.contractId);
+  if (!contract) throw new ContractNotOwned(filing.contractId);
 
   const problems: FieldError[] = [];
   const mismatch = (field: string, expected: string) =>
     problems.push({ field, code: 'contract_mismatch', message: `must be ${expected}` });
-  if (input.level !== contract.level) mismatch('level', contract.level);
-  if (input.section !== contract.section) mismatch('section', contract.section);
-  if (input.sport !== contract.sport) mismatch('sport', contract.sport);
-  const districtCode = division.district_code ?? division.code;
-  if (contract.district_code !== null && districtCode !== contract.district_code) {
+  if (filing.level !== contract.level) mismatch('level', contract.level);
+  if (filing.section !== contract.section) mismatch('section', contract.section);
+  if (filing.sport !== null && filing.sport !== contract.sport) mismatch('sport', contract.sport);
+  const districtCode = division === null ? null : (division.district_code ?? division.code);
+  if (
+    contract.district_code !== null &&
+    districtCode !== null &&
+    districtCode !== contract.district_code
+  ) {
     mismatch('divisionCode', `in district ${contract.district_code}`);
   }
-  if (shanghaiYear(Date.parse(input.startsAt)) !== contract.year) {
+  if (filing.startsAt !== null && shanghaiYear(Date.parse(filing.startsAt)) !== contract.year) {
     mismatch('startsAt', `in ${contract.year}`);
   }
   if (problems.length > 0) throw withFieldErrors(new ContractMismatch(contract.id), problems);
 }
 
-function checkDivisionLevel(division: DivisionRow, level: EventInput['level']): void {
+function checkDivisionLevel(division: DivisionRow, level: Filing['level']): void {
   const allowed =
     level === 'street' || level === 'community'
       ? ['street', 'community']
@@ -103,29 +153,34 @@ async function databaseNow(db: Executor): Promise<number> {
 }
 
 /**
- * Lists schedule problems: the event starts after `now` (the database clock) and ends after
- * it starts, and registration opens before it closes and closes no later than the start.
+ * Lists schedule problems among the times a filing gives: the event starts after `now` (the
+ * database clock) and ends after it starts, and registration opens before it closes and
+ * closes no later than the start.
  */
-export function scheduleErrors(input: EventInput, now: number): FieldError[] {
+export function scheduleErrors(
+  filing: Pick<Filing, 'startsAt' | 'endsAt' | 'registrationOpensAt' | 'registrationClosesAt'>,
+  now: number,
+): FieldError[] {
   const errors: FieldError[] = [];
-  const startsAt = Date.parse(input.startsAt);
-  if (!(startsAt > now)) {
+  const time = (value: string | null) => (value === null ? null : Date.parse(value));
+  const startsAt = time(filing.startsAt);
+  const endsAt = time(filing.endsAt);
+  const opensAt = time(filing.registrationOpensAt);
+  const closesAt = time(filing.registrationClosesAt);
+  if (startsAt !== null && !(startsAt > now)) {
     errors.push({ field: 'startsAt', code: 'in_future', message: 'must be later than now' });
   }
-  const endsAt = Date.parse(input.endsAt);
-  const opensAt = Date.parse(input.registrationOpensAt);
-  const closesAt = Date.parse(input.registrationClosesAt);
-  if (!(endsAt > startsAt)) {
+  if (startsAt !== null && endsAt !== null && !(endsAt > startsAt)) {
     errors.push({ field: 'endsAt', code: 'after_start', message: 'must be after startsAt' });
   }
-  if (!(closesAt > opensAt)) {
+  if (opensAt !== null && closesAt !== null && !(closesAt > opensAt)) {
     errors.push({
       field: 'registrationClosesAt',
       code: 'after_open',
       message: 'must be after registrationOpensAt',
     });
   }
-  if (!(closesAt <= startsAt)) {
+  if (closesAt !== null && startsAt !== null && !(closesAt <= startsAt)) {
     errors.push({
       field: 'registrationClosesAt',
       code: 'before_start',

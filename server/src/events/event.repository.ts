@@ -7,8 +7,8 @@ import type { Database, NewEvent } from '../db/schema.js';
 export function eventViewQuery(db: Executor) {
   return db
     .selectFrom('events')
-    .innerJoin('divisions as division', 'division.code', 'events.division_code')
-    .innerJoin('divisions as district', 'district.code', 'events.district_code')
+    .leftJoin('divisions as division', 'division.code', 'events.division_code')
+    .leftJoin('divisions as district', 'district.code', 'events.district_code')
     .innerJoin('organisations', 'organisations.id', 'events.organisation_id')
     .selectAll('events')
     .select([

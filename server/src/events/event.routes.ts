@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EVENT_STATES, SECTIONS, SPORTS } from '@cityleague/domain';
+import { EVENT_STATES, SECTIONS, SPORTS, SPORT_CATEGORY_LABELS } from '@cityleague/domain';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
@@ -13,6 +13,7 @@ import {
   PageQuery,
   PublicEventSchema,
 } from './event.schemas.js';
+import * as changes from './event.changes.js';
 import * as events from './event.service.js';
 import * as publicEvents from './public-event.service.js';
 import { StringEnum } from '../http/schemas.js';
@@ -28,10 +29,27 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['events'],
         summary: 'The sports catalogue',
-        response: { 200: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) },
+        response: {
+          200: Type.Array(
+            Type.Object({
+              code: Type.String(),
+              name: Type.String(),
+              category: Type.String(),
+              categoryName: Type.String(),
+              initials: Type.String({ description: 'Pinyin initials of the name, for search' }),
+            }),
+          ),
+        },
       },
     },
-    async () => SPORTS.map((sport) => ({ code: sport.code, name: sport.name })),
+    async () =>
+      SPORTS.map((sport) => ({
+        code: sport.code,
+        name: sport.name,
+        category: sport.category,
+        categoryName: SPORT_CATEGORY_LABELS[sport.category],
+        initials: sport.initials,
+      })),
   );
 
   app.get(
@@ -155,4 +173,73 @@ export const consoleEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => events.publishEvent(app.db, actor(request), request.params.id),
   );
+
+  const Reason = Type.Object({ reason: Type.String({ maxLength: 500 }) });
+
+  app.post(
+    '/api/console/events/:id/cancel',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Cancel an event with a reason, releasing every place and telling entrants',
+        params: EventIdParams,
+        body: Reason,
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) => changes.cancelEvent(app.db, actor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/console/events/:id/copy',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "Copy one of the organisation's events into a new draft, dates cleared",
+        params: EventIdParams,
+        response: { 201: ConsoleEventSchema },
+      },
+    },
+    async (request, reply) => {
+      const event = await changes.copyEvent(app.db, actor(request), request.params.id);
+      return reply.status(201).send(event);
+    },
+  );
+
+  app.post(
+    '/api/console/events/:id/changes',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Change an approved event; time, place, rules or fewer places go to review',
+        params: EventIdParams,
+        body: Type.Object(
+          { patch: EventPatchSchema, reason: Type.String({ maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) =>
+      changes.requestChange(app.db, actor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/console/events/:id/changes/:changeId/withdraw',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Withdraw a change waiting for review',
+        params: ChangeParams,
+        response: { 200: ConsoleEventSchema },
+      },
+    },
+    async (request) =>
+      changes.withdrawChange(app.db, actor(request), request.params.id, request.params.changeId),
+  );
 };
+
+const ChangeParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  changeId: Type.String({ format: 'uuid' }),
+});

@@ -1,9 +1,11 @@
 import {
   isEditable,
   nextState,
+  requiredReviewSteps,
   routeReview,
   type AccountType,
   type EventAction,
+  type ReviewRoute,
 } from '@cityleague/domain';
 import { sql, type UpdateObject } from 'kysely';
 
@@ -12,20 +14,22 @@ import { auditActorOf } from '../audit/audit-context.js';
 import { listAudit, recordAudit } from '../audit/audit.repository.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import type { Db, Executor, Trx } from '../db/database.js';
-import type { Database, EventRow } from '../db/schema.js';
+import type { Database, EventRow, StoredReviewStep } from '../db/schema.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
-import { InvalidCursor } from '../http/problem.js';
-import { toConsoleEvent } from './event.dto.js';
+import { InvalidCursor, withFieldErrors } from '../http/problem.js';
+import { preReviewFederations } from '../sports/pre-review.repository.js';
+import { filingOf, toConsoleEvent } from './event.dto.js';
 import {
   EventNotEditable,
   EventNotFound,
   EventNotOwned,
+  FilingIncomplete,
   InvalidTransition,
 } from './event.errors.js';
-import { checkFiling } from './event.filing.js';
+import { checkFiling, clearedFiledDetails } from './event.filing.js';
 import * as repository from './event.repository.js';
-import type { EventInput, EventPatch } from './event.schemas.js';
+import type { EventInput, EventPatch, Filing } from './event.schemas.js';
 import { canSeeEvent, visibleTo } from './event.scope.js';
 
 /** The user acting on an event and their IP address, for permission checks and the audit log. */
@@ -35,50 +39,97 @@ export interface Actor {
   userAgent?: string | null;
 }
 
-const EDITABLE_FIELDS = {
+/** Columns that hold each filing detail. */
+export const FILING_COLUMNS = {
   name: 'name',
-  sport: 'sport',
   level: 'level',
   section: 'section',
+  sport: 'sport',
   divisionCode: 'division_code',
   venue: 'venue',
+  address: 'address',
   startsAt: 'starts_at',
   endsAt: 'ends_at',
   capacity: 'capacity',
   registrationOpensAt: 'registration_opens_at',
   registrationClosesAt: 'registration_closes_at',
+  host: 'host',
+  organiser: 'organiser',
+  coOrganisers: 'co_organisers',
+  expectedParticipants: 'expected_participants',
+  feeCents: 'fee_cents',
+  rules: 'rules',
+  safetyPlan: 'safety_plan',
+  medicalCover: 'medical_cover',
+  insurance: 'insurance',
+  contactName: 'contact_name',
+  contactPhone: 'contact_phone',
+  description: 'description',
   contractId: 'contract_id',
-} as const satisfies Record<keyof EventInput, keyof EventRow>;
+} as const satisfies Record<keyof Filing, keyof EventRow>;
 
-function toInput(event: EventRow): EventInput {
-  return {
-    name: event.name,
-    sport: event.sport,
-    level: event.level as EventInput['level'],
-    section: event.section as EventInput['section'],
-    divisionCode: event.division_code,
-    venue: event.venue,
-    startsAt: new Date(event.starts_at).toISOString(),
-    endsAt: new Date(event.ends_at).toISOString(),
-    capacity: event.capacity,
-    registrationOpensAt: new Date(event.registration_opens_at).toISOString(),
-    registrationClosesAt: new Date(event.registration_closes_at).toISOString(),
-    ...(event.contract_id === null ? {} : { contractId: event.contract_id }),
-  };
+type FilingKey = keyof Filing;
+
+/** Trims text details; a detail of spaces alone counts as not given. */
+function tidy(filing: Filing): Filing {
+  const result = { ...filing } as Record<FilingKey, unknown>;
+  for (const key of Object.keys(result) as FilingKey[]) {
+    const value = result[key];
+    if (typeof value === 'string') result[key] = value.trim() === '' ? null : value.trim();
+    if (Array.isArray(value)) {
+      const items = value.map((item: string) => item.trim()).filter((item) => item !== '');
+      result[key] = items.length === 0 ? null : items;
+    }
+  }
+  return result as Filing;
 }
 
-/** Compares two field values; timestamps compare as instants, whatever offset they are written in. */
-function sameValue(
-  before: string | number | undefined,
-  after: string | number | undefined,
-): boolean {
+/** Builds a filing from a new event's input: what it leaves out is null. */
+function filingOfInput(input: EventInput): Filing {
+  const filing = Object.fromEntries(
+    Object.keys(FILING_COLUMNS).map((key) => [key, input[key as FilingKey] ?? null]),
+  ) as Filing;
+  return tidy(filing);
+}
+
+/** Maps filing details to the columns that store them. */
+export function filingColumns(filing: Partial<Filing>): UpdateObject<Database, 'events'> {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filing)) {
+    const column = FILING_COLUMNS[key as FilingKey];
+    set[column] = key === 'coOrganisers' ? JSON.stringify(value ?? []) : value;
+  }
+  return set as UpdateObject<Database, 'events'>;
+}
+
+/** Compares two detail values; timestamps compare as instants, whatever offset they are written in. */
+export function sameValue(before: unknown, after: unknown): boolean {
   if (typeof before === 'string' && typeof after === 'string' && ISO_INSTANT.test(before)) {
     return Date.parse(before) === Date.parse(after);
+  }
+  if (Array.isArray(before) || Array.isArray(after)) {
+    return JSON.stringify(before ?? []) === JSON.stringify(after ?? []);
   }
   return before === after;
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T/;
+
+/** Lists the details that differ between two versions of a filing, each with both values. */
+export function filingChanges(before: Filing, after: Filing): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const key of Object.keys(FILING_COLUMNS) as FilingKey[]) {
+    if (!sameValue(before[key], after[key])) changes[key] = [before[key], after[key]];
+  }
+  return changes;
+}
+
+/** Shapes changed details for the audit entry's before/after record. */
+export function auditChanges(changes: Record<string, [unknown, unknown]>) {
+  return Object.fromEntries(
+    Object.entries(changes).map(([field, [before, after]]) => [field, { before, after }]),
+  );
+}
 
 async function loadView(db: Executor, id: string) {
   const view = await repository.findEventView(db, id);
@@ -90,7 +141,7 @@ async function loadView(db: Executor, id: string) {
 function reviewRouteOf(
   actor: Actor,
   filing: { level: string; section: string; districtCode: string },
-) {
+): ReviewRoute {
   return routeReview({
     level: filing.level as EventInput['level'],
     section: filing.section as EventInput['section'],
@@ -103,8 +154,9 @@ function reviewRouteOf(
 }
 
 /** Stores where a submission will go, so drafts show their future reviewer too. */
-function reviewerColumns(route: ReturnType<typeof routeReview>) {
-  if (route.kind === 'auto') return { reviewer_type: null, reviewer_district_code: null };
+function reviewerColumns(route: ReviewRoute | null) {
+  if (route === null || route.kind === 'auto')
+    return { reviewer_type: null, reviewer_district_code: null };
   return { reviewer_type: route.reviewerType, reviewer_district_code: route.districtCode ?? null };
 }
 
@@ -122,11 +174,16 @@ function requireTransition(event: EventRow, action: EventAction) {
   return next;
 }
 
-/** Files a new event as a draft of the actor's organisation. */
-export async function createEvent(db: Db, actor: Actor, input: EventInput) {
-  const division = await checkFiling(db, actor.user, input);
-  const districtCode = division.district_code ?? division.code;
-  const route = reviewRouteOf(actor, { ...input, districtCode });
+/** Files a new event as a draft of the actor's organisation; it may lack any detail yet. */
+export async function createEvent(
+  db: Db,
+  actor: Actor,
+  input: EventInput,
+  options: { copiedFrom?: string } = {},
+) {
+  const filing = filingOfInput(input);
+  const division = await checkFiling(db, actor.user, filing);
+  const districtCode = division === null ? null : (division.district_code ?? division.code);
   const id = uuidv7();
 
   await db.transaction().execute(async (trx) => {
@@ -134,96 +191,86 @@ export async function createEvent(db: Db, actor: Actor, input: EventInput) {
       id,
       organisation_id: actor.user.organisationId,
       created_by: actor.user.id,
-      name: input.name.trim(),
-      sport: input.sport,
-      level: input.level,
-      section: input.section,
-      division_code: division.code,
+      ...(filingColumns(filing) as Record<string, never>),
+      name: filing.name,
+      level: filing.level,
+      section: filing.section,
       district_code: districtCode,
-      venue: input.venue.trim(),
-      starts_at: input.startsAt,
-      ends_at: input.endsAt,
-      capacity: input.capacity,
-      registration_opens_at: input.registrationOpensAt,
-      registration_closes_at: input.registrationClosesAt,
-      contract_id: input.contractId ?? null,
       state: 'draft',
-      ...reviewerColumns(route),
-      return_reason: null,
-      submitted_at: null,
-      approved_at: null,
-      published_at: null,
-      cancelled_at: null,
+      ...reviewerColumns(
+        districtCode === null ? null : reviewRouteOf(actor, { ...filing, districtCode }),
+      ),
+      copied_from: options.copiedFrom ?? null,
       updated_at: new Date(),
     });
     await recordAudit(trx, {
       ...auditActorOf(actor),
-      action: 'event.created',
+      action: options.copiedFrom ? 'event.copied' : 'event.created',
       entityType: 'event',
       entityId: id,
-      detail: { name: input.name },
+      detail: { name: filing.name, ...(options.copiedFrom ? { from: options.copiedFrom } : {}) },
     });
   });
-  return toConsoleEvent(await loadView(db, id), actor.user);
+  return getOwnConsoleEvent(db, actor, id);
 }
 
-/** Changes a draft or returned event; the audit entry lists each changed field. */
+/**
+ * Changes a draft or returned filing; a null clears a detail. A draft may lack details, but
+ * a returned filing keeps every detail a filed event must have. The audit entry lists each
+ * changed field with both values.
+ */
 export async function updateEvent(db: Db, actor: Actor, id: string, patch: EventPatch) {
   await db.transaction().execute(async (trx) => {
     const event = await lockOwnEvent(trx, actor, id);
     if (!isEditable(event.state as 'draft')) throw new EventNotEditable(event.state);
 
-    const before = toInput(event);
-    const after: EventInput = { ...before, ...patch };
-    after.name = after.name.trim();
-    after.venue = after.venue.trim();
+    const before = filingOf(event);
+    const after = tidy({ ...before, ...(patch as Partial<Filing>) });
+    if (event.state !== 'draft') {
+      const cleared = clearedFiledDetails(after);
+      if (cleared.length > 0) throw withFieldErrors(new FilingIncomplete(), cleared);
+    }
     const division = await checkFiling(trx, actor.user, after);
 
-    const changes: Record<string, [unknown, unknown]> = {};
-    const set: UpdateObject<Database, 'events'> = {};
-    for (const [field, column] of Object.entries(EDITABLE_FIELDS)) {
-      const key = field as keyof EventInput;
-      if (patch[key] === undefined || sameValue(before[key], after[key])) continue;
-      changes[field] = [before[key], after[key]];
-      Object.assign(set, { [column]: after[key] });
-    }
+    const changes = filingChanges(before, after);
     if (Object.keys(changes).length === 0) return;
-    const districtCode = division.district_code ?? division.code;
-    Object.assign(set, {
+    const changed = Object.fromEntries(
+      Object.keys(changes).map((key) => [key, after[key as FilingKey]]),
+    ) as Partial<Filing>;
+    const districtCode = division === null ? null : (division.district_code ?? division.code);
+    await repository.updateEvent(trx, id, {
+      ...filingColumns(changed),
       district_code: districtCode,
-      ...reviewerColumns(reviewRouteOf(actor, { ...after, districtCode })),
+      ...reviewerColumns(
+        districtCode === null ? null : reviewRouteOf(actor, { ...after, districtCode }),
+      ),
     });
-
-    await repository.updateEvent(trx, id, set);
     await recordAudit(trx, {
       ...auditActorOf(actor),
       action: 'event.updated',
       entityType: 'event',
       entityId: id,
       detail: { changes },
-      changes: Object.fromEntries(
-        Object.entries(changes).map(([field, [before, after]]) => [field, { before, after }]),
-      ),
+      changes: auditChanges(changes),
     });
   });
-  return toConsoleEvent(await loadView(db, id), actor.user);
+  return getOwnConsoleEvent(db, actor, id);
 }
 
 /**
- * Submits a filing for review and routes it to its reviewer. A filing whose route needs no
+ * Submits a filing for review and routes it to its reviewer, with the review steps its sport
+ * and section need. Every missing detail is reported at once. A filing whose route needs no
  * reviewer (a district bureau's own brand event) is approved in the same transaction.
  */
 export async function submitEvent(db: Db, actor: Actor, id: string) {
   await db.transaction().execute(async (trx) => {
     const event = await lockOwnEvent(trx, actor, id);
     requireTransition(event, 'submit');
-    await checkFiling(trx, actor.user, toInput(event));
+    const filing = filingOf(event);
+    const division = await checkFiling(trx, actor.user, filing, { complete: true });
+    const districtCode = division?.district_code ?? division?.code ?? event.district_code ?? '';
 
-    const route = reviewRouteOf(actor, {
-      level: event.level,
-      section: event.section,
-      districtCode: event.district_code,
-    });
+    const route = reviewRouteOf(actor, { ...filing, districtCode });
     const audit = {
       ...auditActorOf(actor),
       entityType: 'event',
@@ -236,6 +283,7 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
         reviewer_type: null,
         reviewer_district_code: null,
         return_reason: null,
+        review_steps: '[]',
         submitted_at: sql<Date>`now()`,
         approved_at: sql<Date>`now()`,
       });
@@ -249,20 +297,33 @@ export async function submitEvent(db: Db, actor: Actor, id: string) {
       });
       return;
     }
+    const federations = await preReviewFederations(trx);
+    const steps: StoredReviewStep[] = requiredReviewSteps(filing, new Set(federations.keys())).map(
+      (step) => ({
+        step,
+        ...(step === 'pre_review' ? { federation: federations.get(filing.sport ?? '') } : {}),
+        done: null,
+      }),
+    );
     await repository.updateEvent(trx, id, {
       state: 'submitted',
       reviewer_type: route.reviewerType,
       reviewer_district_code: route.districtCode ?? null,
       return_reason: null,
+      review_steps: JSON.stringify(steps),
       submitted_at: sql<Date>`now()`,
     });
     await recordAudit(trx, {
       ...audit,
       action: 'event.submitted',
-      detail: { reviewerType: route.reviewerType, districtCode: route.districtCode ?? null },
+      detail: {
+        reviewerType: route.reviewerType,
+        districtCode: route.districtCode ?? null,
+        steps: steps.map((step) => step.step),
+      },
     });
   });
-  return toConsoleEvent(await loadView(db, id), actor.user);
+  return getOwnConsoleEvent(db, actor, id);
 }
 
 /** Publishes an approved event so that citizens can find it and register. */
@@ -288,13 +349,32 @@ export async function publishEvent(db: Db, actor: Actor, id: string) {
       eventId: id,
     });
   });
-  return toConsoleEvent(await loadView(db, id), actor.user);
+  return getOwnConsoleEvent(db, actor, id);
+}
+
+/** Returns an event as the console shows it to the actor, with its pending change. */
+export async function getOwnConsoleEvent(db: Executor, actor: Actor, id: string) {
+  const view = await loadView(db, id);
+  return toConsoleEvent(view, actor.user, await pendingChangeOf(db, view));
+}
+
+/** Reads the change request waiting for review on an event, if any. */
+export async function pendingChangeOf(db: Executor, event: { pending_change_id: string | null }) {
+  if (event.pending_change_id === null) return null;
+  return (
+    (await db
+      .selectFrom('event_changes')
+      .selectAll()
+      .where('id', '=', event.pending_change_id)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Returns an event the user may see, with its audit timeline. */
 export async function getConsoleEvent(db: Db, user: Principal, id: string) {
   const view = await repository.findEventView(db, id);
   if (!view || !canSeeEvent(user, view)) throw new EventNotFound(id);
+  const pending = await pendingChangeOf(db, view);
   const entries = await listAudit(db, 'event', id);
   const timeline = entries.map((entry) => ({
     at: new Date(entry.at).toISOString(),
@@ -302,7 +382,7 @@ export async function getConsoleEvent(db: Db, user: Principal, id: string) {
     actorName: entry.actor_name,
     detail: entry.detail,
   }));
-  return { ...toConsoleEvent(view, user), timeline };
+  return { ...toConsoleEvent(view, user, pending), timeline };
 }
 
 /** Returns an event the user may see, or throws EVT_NOT_FOUND. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPORTS } from '@cityleague/domain';
 
 import {
+  FILING_DETAILS,
   as,
   createAccount,
   createTestContext,
@@ -113,7 +115,7 @@ describe('POST /api/console/events', () => {
       name: '徐汇三人篮球赛',
       sport: 'basketball_3x3',
       sportName: '三人篮球',
-      actions: ['edit', 'submit'],
+      actions: ['edit', 'submit', 'cancel', 'copy'],
       level: 'city',
       section: 'league_event',
       divisionCode: '310104',
@@ -141,6 +143,17 @@ describe('POST /api/console/events', () => {
       approvedAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      ...FILING_DETAILS,
+      coOrganisers: [...FILING_DETAILS.coOrganisers],
+      description: null,
+      form: 'full',
+      missingFields: [],
+      reviewSteps: [],
+      pendingChange: null,
+      cancelReason: null,
+      copiedFrom: null,
+      cancelledAt: null,
+      daysWaiting: null,
     });
 
     const detail = await user('ev.contractor')({
@@ -212,38 +225,94 @@ describe('POST /api/console/events', () => {
     });
   });
 
-  it('lists every missing field', async () => {
+  it('needs only a name, a level and a section to start a draft', async () => {
     const before = await countEvents();
     const response = await post('ev.contractor', {});
     const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
     const fields = (problem.errors ?? []).map((error) => error.field).sort();
-    expect(fields).toEqual(
-      [
-        'capacity',
-        'divisionCode',
-        'endsAt',
-        'level',
-        'name',
-        'registrationClosesAt',
-        'registrationOpensAt',
-        'section',
-        'sport',
-        'startsAt',
-        'venue',
-      ].sort(),
-    );
+    expect(fields).toEqual(['level', 'name', 'section']);
     for (const error of problem.errors ?? []) expect(error.code, error.field).toBe('required');
     expect(await countEvents()).toBe(before);
   });
 
-  it('lists one missing field', async () => {
+  it('saves a draft that lacks details and lists them', async () => {
     const input: Partial<ReturnType<typeof eventInput>> = eventInput();
     delete input.venue;
-    const response = await post('ev.contractor', input);
-    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
-    expect(problem.errors).toEqual([
-      { field: 'venue', code: 'required', message: expect.any(String) },
+    delete input.safetyPlan;
+    const response = await post(
+      'ev.contractor',
+      await withContract(ctx.app, cookieOf('ev.contractor'), input),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().missingFields).toEqual(['venue', 'safetyPlan']);
+  });
+
+  it('lists every missing detail at once on submit, with schedule problems', async () => {
+    const draft = await post(
+      'ev.contractor',
+      await withContract(ctx.app, cookieOf('ev.contractor'), {
+        name: '只有名称的草稿',
+        level: 'city',
+        section: 'league_event',
+        sport: 'basketball_3x3',
+        startsAt: eventInput().startsAt,
+        registrationClosesAt: new Date(Date.parse(eventInput().startsAt) + 3600_000).toISOString(),
+      }),
+    );
+    expect(draft.statusCode, draft.body).toBe(400);
+    expectProblem(draft, 400, 'EVT_INVALID_SCHEDULE');
+
+    const saved = await post(
+      'ev.contractor',
+      await withContract(ctx.app, cookieOf('ev.contractor'), {
+        name: '只有名称的草稿',
+        level: 'city',
+        section: 'league_event',
+        sport: 'basketball_3x3',
+        startsAt: eventInput().startsAt,
+      }),
+    );
+    expect(saved.statusCode, saved.body).toBe(201);
+    const id = saved.json().id;
+    const submit = await user('ev.contractor')({
+      method: 'POST',
+      url: `/api/console/events/${id}/submit`,
+    });
+    const problem = expectProblem(submit, 422, 'EVT_INCOMPLETE');
+    expect((problem.errors ?? []).map((error) => error.field)).toEqual([
+      'divisionCode',
+      'venue',
+      'address',
+      'endsAt',
+      'capacity',
+      'registrationOpensAt',
+      'registrationClosesAt',
+      'host',
+      'organiser',
+      'expectedParticipants',
+      'feeCents',
+      'rules',
+      'safetyPlan',
+      'medicalCover',
+      'insurance',
+      'contactName',
+      'contactPhone',
     ]);
+    for (const error of problem.errors ?? []) expect(error.code).toBe('required');
+    const after = await user('ev.contractor')({ method: 'GET', url: `/api/console/events/${id}` });
+    expect(after.json().state).toBe('draft');
+  });
+
+  it('clears a detail of a draft with null, but not one a returned filing must keep', async () => {
+    const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
+    const cleared = await user('ev.contractor')({
+      method: 'PATCH',
+      url: `/api/console/events/${event.id}`,
+      payload: { venue: null, medicalCover: null },
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().venue).toBeNull();
+    expect(cleared.json().missingFields).toEqual(['venue', 'medicalCover']);
   });
 
   it.each([
@@ -885,6 +954,13 @@ describe('GET /api/events', () => {
         'registrationStatus',
         'organiserName',
         'publishedAt',
+        'address',
+        'host',
+        'organiser',
+        'coOrganisers',
+        'feeCents',
+        'rules',
+        'description',
       ].sort(),
     );
     expect(item.registrationStatus).toBe('open');
@@ -1020,8 +1096,17 @@ describe('GET /api/sports', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/sports' });
     expect(response.statusCode).toBe(200);
     const sports = response.json();
-    expect(sports).toHaveLength(27);
-    expect(sports).toContainEqual({ code: 'basketball_3x3', name: '三人篮球' });
-    expect(sports).toContainEqual({ code: 'dragon_boat', name: '龙舟' });
+    expect(sports).toHaveLength(SPORTS.length);
+    expect(sports.length).toBeGreaterThan(60);
+    expect(sports).toContainEqual({
+      code: 'basketball_3x3',
+      name: '三人篮球',
+      category: 'ball_games',
+      categoryName: '球类',
+      initials: 'srlq',
+    });
+    expect(sports).toContainEqual(
+      expect.objectContaining({ code: 'skateboarding', categoryName: 'X项目' }),
+    );
   });
 });

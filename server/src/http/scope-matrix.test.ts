@@ -82,6 +82,17 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
+  'POST /api/reviews/:eventId/steps/:step': 'scoped-by-event',
+  'POST /api/reviews/:eventId/changes/:changeId/approve': 'scoped-by-event',
+  'POST /api/reviews/:eventId/changes/:changeId/return': 'scoped-by-event',
+  'POST /api/reviews/batch-approve': 'own-session',
+  'POST /api/console/events/:id/cancel': 'scoped-by-event',
+  'POST /api/console/events/:id/copy': 'scoped-by-event',
+  'POST /api/console/events/:id/changes': 'scoped-by-event',
+  'POST /api/console/events/:id/changes/:changeId/withdraw': 'scoped-by-event',
+  'GET /api/operator/pre-reviews': 'operator',
+  'PUT /api/operator/pre-reviews/:sport': 'operator',
+  'DELETE /api/operator/pre-reviews/:sport': 'operator',
   'GET /api/dashboard': 'scoped-by-division',
   'GET /api/operator/partners': 'operator',
   'POST /api/operator/partners': 'operator',
@@ -406,8 +417,14 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
 // | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
+// | cancel        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 EVT_INVALID_TRANSITION |
+// | copy          | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201                                     |
+// | change        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved/published, else 409 EVT_INVALID_TRANSITION |
+// | change-withdraw | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 404 EVT_CHANGE_NOT_FOUND (no such change) |
 // | approve       | 404 EVT_NOT_FOUND     | stored reviewer: 200 submitted, else 409 EVT_NOT_IN_REVIEW; anyone else 403 REV_NOT_REVIEWER |
 // | return        | as approve                                                                         |
+// | step          | as approve, but 409 EVT_STEP_NOT_REQUIRED where approve succeeds                    |
+// | change-approve, change-return | 404 EVT_NOT_FOUND | stored reviewer: 404 EVT_CHANGE_NOT_FOUND; anyone else 403 REV_NOT_REVIEWER |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -422,14 +439,31 @@ const ACTIONS = [
   'check-in',
   'approve',
   'return',
+  'step',
+  'cancel',
+  'copy',
+  'change',
+  'change-withdraw',
+  'change-approve',
+  'change-return',
 ] as const;
 type Action = (typeof ACTIONS)[number];
+
+/** A change request id that no event has: the change routes answer EVT_CHANGE_NOT_FOUND. */
+const ABSENT_CHANGE_ID = '00000000-0000-7000-8000-00000000c4a9';
 
 /**
  * Actions that write when they succeed, so their successes run on fresh copies of the event.
  * A reveal writes its audit entry.
  */
 const WRITING: ReadonlySet<Action> = new Set([
+  'step',
+  'cancel',
+  'copy',
+  'change',
+  'change-withdraw',
+  'change-approve',
+  'change-return',
   'patch',
   'reveal',
   'submit',
@@ -445,6 +479,9 @@ interface Outcome {
 }
 
 const OK: Outcome = { status: 200 };
+const CREATED: Outcome = { status: 201 };
+const CHANGE_NOT_FOUND: Outcome = { status: 404, code: 'EVT_CHANGE_NOT_FOUND' };
+const INVALID_TRANSITION: Outcome = { status: 409, code: 'EVT_INVALID_TRANSITION' };
 const NOT_FOUND: Outcome = { status: 404, code: 'EVT_NOT_FOUND' };
 const NOT_OWNED: Outcome = { status: 403, code: 'EVT_NOT_OWNED' };
 const NOT_REVIEWER: Outcome = { status: 403, code: 'REV_NOT_REVIEWER' };
@@ -471,6 +508,14 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return state === 'published' || state === 'cancelled'
         ? OK
         : { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
+    case 'cancel':
+      return state === 'cancelled' ? INVALID_TRANSITION : OK;
+    case 'copy':
+      return CREATED;
+    case 'change':
+      return state === 'approved' || state === 'published' ? OK : INVALID_TRANSITION;
+    case 'change-withdraw':
+      return CHANGE_NOT_FOUND;
     default:
       throw new Error(`No owner rule for ${action}`);
   }
@@ -482,9 +527,14 @@ function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome
   const event = spec(key);
   const owner = event.owner === caller;
   if (!owner && !event.seenBy.includes(caller)) return NOT_FOUND;
-  if (action === 'approve' || action === 'return') {
+  if (action === 'approve' || action === 'return' || action === 'step') {
     if (event.reviewer !== caller) return NOT_REVIEWER;
-    return event.state === 'submitted' ? OK : { status: 409, code: 'EVT_NOT_IN_REVIEW' };
+    if (event.state !== 'submitted') return { status: 409, code: 'EVT_NOT_IN_REVIEW' };
+    // No sport of the fixtures needs a pre-review, so the step is never required.
+    return action === 'step' ? { status: 409, code: 'EVT_STEP_NOT_REQUIRED' } : OK;
+  }
+  if (action === 'change-approve' || action === 'change-return') {
+    return event.reviewer === caller ? CHANGE_NOT_FOUND : NOT_REVIEWER;
   }
   if (action === 'detail') return OK;
   return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
@@ -573,12 +623,7 @@ async function createEvent(specOf: EventSpec, name: string): Promise<string> {
   await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first });
   openCodes[id] = [second];
   if (target === 'cancelled') {
-    // NOTE: no route cancels an event yet, so the cancelled state is written directly.
-    await ctx.db
-      .updateTable('events')
-      .set({ state: 'cancelled', cancelled_at: new Date() })
-      .where('id', '=', id)
-      .execute();
+    await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/cancel`, { reason: '场地维修' });
   }
   return id;
 }
@@ -652,6 +697,32 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         url: `/api/reviews/${eventId}/return`,
         payload: { reason: '越权退回' },
       };
+    case 'step':
+      return {
+        method: 'POST',
+        url: `/api/reviews/${eventId}/steps/pre_review`,
+        payload: { note: '越权记录' },
+      };
+    case 'cancel':
+      return { method: 'POST', url: `${base}/cancel`, payload: { reason: '越权取消' } };
+    case 'copy':
+      return { method: 'POST', url: `${base}/copy` };
+    case 'change':
+      return {
+        method: 'POST',
+        url: `${base}/changes`,
+        payload: { patch: { description: '越权修改的简介' }, reason: '越权变更' },
+      };
+    case 'change-withdraw':
+      return { method: 'POST', url: `${base}/changes/${ABSENT_CHANGE_ID}/withdraw` };
+    case 'change-approve':
+      return { method: 'POST', url: `/api/reviews/${eventId}/changes/${ABSENT_CHANGE_ID}/approve` };
+    case 'change-return':
+      return {
+        method: 'POST',
+        url: `/api/reviews/${eventId}/changes/${ABSENT_CHANGE_ID}/return`,
+        payload: { reason: '越权退回' },
+      };
   }
 }
 
@@ -701,7 +772,9 @@ describe('route coverage', () => {
         const path = String(options.url)
           .split('?')[0]!
           .replace('/reviews/:id/', '/reviews/:eventId/')
-          .replace(ABSENT_REGISTRATION_ID, ':registrationId');
+          .replace(ABSENT_REGISTRATION_ID, ':registrationId')
+          .replace(ABSENT_CHANGE_ID, ':changeId')
+          .replace('/steps/pre_review', '/steps/:step');
         return `${options.method} ${path}`;
       }),
     );
@@ -757,7 +830,7 @@ describe('scoped-by-event routes', () => {
       for (const caller of CALLERS) {
         const expected = expectedOutcome(caller, key, action);
         // Writing successes change the event, so they run on copies in a later test.
-        if (expected.status === 200 && WRITING.has(action)) continue;
+        if (expected.status < 300 && WRITING.has(action)) continue;
         const label = `${action} ${key} as ${caller}`;
 
         const before = WRITING.has(action) ? await fingerprint() : '';
@@ -786,7 +859,7 @@ describe('scoped-by-event routes', () => {
     for (const key of EVENT_KEYS) {
       for (const caller of CALLERS) {
         if (expectedOutcome(caller, key, 'detail').status !== 200) continue;
-        const succeeds = (action: Action) => expectedOutcome(caller, key, action).status === 200;
+        const succeeds = (action: Action) => expectedOutcome(caller, key, action).status < 300;
         const owner = spec(key).owner === caller;
         const expected = [
           succeeds('patch') && 'edit',
@@ -794,6 +867,9 @@ describe('scoped-by-event routes', () => {
           succeeds('publish') && 'publish',
           succeeds('approve') && 'approve',
           succeeds('return') && 'return',
+          succeeds('change') && 'change',
+          succeeds('cancel') && 'cancel',
+          succeeds('copy') && 'copy',
           owner && ['published', 'cancelled'].includes(spec(key).state) && 'registrations',
           succeeds('check-in') && 'check_in',
         ].filter(Boolean);
@@ -940,7 +1016,7 @@ describe('writing successes', () => {
   // Each success runs on a fresh copy of the event in the same state, and must write.
   const cells = EVENT_KEYS.flatMap((key) =>
     ACTIONS.filter((action) => WRITING.has(action)).flatMap((action) =>
-      CALLERS.filter((caller) => expectedOutcome(caller, key, action).status === 200).map(
+      CALLERS.filter((caller) => expectedOutcome(caller, key, action).status < 300).map(
         (caller) => [action, key, caller] as const,
       ),
     ),
@@ -957,7 +1033,7 @@ describe('writing successes', () => {
     const copy = await createEvent(spec(key), `范围测试副本 ${key}`);
     const before = await fingerprint();
     const response = await call(caller, requestFor(action, copy));
-    expect(response.statusCode, response.body).toBe(200);
+    expect(response.statusCode, response.body).toBe(expectedOutcome(caller, key, action).status);
     expect(await fingerprint()).not.toBe(before);
     const row = await ctx.db
       .selectFrom('events')
@@ -968,6 +1044,16 @@ describe('writing successes', () => {
     if (next && !(action === 'submit' && spec(key).reviewer === null)) expect(row.state).toBe(next);
     if (action === 'submit' && spec(key).reviewer === null) expect(row.state).toBe('approved');
     if (action === 'patch') expect(row.name).toBe('越权修改的名称');
+    if (action === 'cancel') {
+      expect(row.state).toBe('cancelled');
+      expect(row.registered_count).toBe(0);
+    }
+    if (action === 'change') expect(row.description).toBe('越权修改的简介');
+    if (action === 'copy') {
+      const created = response.json<{ id: string; state: string; copiedFrom: string }>();
+      expect(created.state).toBe('draft');
+      expect(created.copiedFrom).toBe(copy);
+    }
     if (action === 'check-in') {
       expect(response.json<{ alreadyCheckedIn: boolean }>().alreadyCheckedIn).toBe(false);
     }

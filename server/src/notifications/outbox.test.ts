@@ -156,7 +156,13 @@ describe('outbox dispatcher', () => {
     const id = uuidv7();
     await ctx.db
       .insertInto('notification_outbox')
-      .values({ id, kind: 'event.changed', event_id: null, registration_id: null, payload: '{}' })
+      .values({
+        id,
+        kind: 'results.published',
+        event_id: null,
+        registration_id: null,
+        payload: '{}',
+      })
       .execute();
     const provider = new RecordingProvider();
     expect(await dispatchOutbox(dependencies(provider))).toEqual({

@@ -53,6 +53,68 @@ async function composeRegistrationConfirmed(
   return { send: { to: confirmation.phone, text }, sentPayload: payload };
 }
 
+const shanghaiTimeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** Reads the entry and the event's current details that a notice about the event needs. */
+async function entryNotice(db: Db, cipher: PersonalDataCipher, payload: Record<string, unknown>) {
+  const registrationId = String(payload.registrationId ?? '');
+  if (!/^[0-9a-f-]{36}$/i.test(registrationId)) return undefined;
+  const row = await db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .select([
+      'registrations.status',
+      'registrations.phone_ciphertext',
+      'events.name',
+      'events.starts_at',
+      'events.venue',
+      'events.cancel_reason',
+    ])
+    .where('registrations.id', '=', registrationId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, phone: cipher.decrypt(row.phone_ciphertext) };
+}
+
+/** Tells an entrant the event's name, time or place changed, with the details now in force. */
+async function composeEventChanged(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const notice = await entryNotice(db, cipher, payload);
+  if (!notice) return { drop: 'registration not found', sentPayload: payload };
+  if (notice.status !== 'active') {
+    return { drop: 'registration was cancelled before sending', sentPayload: payload };
+  }
+  const when =
+    notice.starts_at === null ? '' : shanghaiTimeFormat.format(new Date(notice.starts_at));
+  const text =
+    `${SIGNATURE}您报名的「${notice.name}」信息有变更，现定于${when}在${notice.venue ?? ''}举行。` +
+    '详情请在“我的报名”中查看。';
+  return { send: { to: notice.phone, text }, sentPayload: payload };
+}
+
+/** Tells an entrant the event was cancelled and the place released. */
+async function composeEventCancelled(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const notice = await entryNotice(db, cipher, payload);
+  if (!notice) return { drop: 'registration not found', sentPayload: payload };
+  const reason = notice.cancel_reason === null ? '' : `，原因：${notice.cancel_reason}`;
+  const text = `${SIGNATURE}很抱歉，您报名的「${notice.name}」已取消${reason}。您的报名已自动撤销。`;
+  return { send: { to: notice.phone, text }, sentPayload: payload };
+}
+
 /**
  * Composers by outbox kind. The dispatcher claims only these kinds, so rows of other kinds stay
  * pending, untouched, until a composer for them exists.
@@ -60,4 +122,6 @@ async function composeRegistrationConfirmed(
 export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   [SMS_CODE_KIND]: composeSmsCode,
   'registration.confirmed': composeRegistrationConfirmed,
+  'event.changed': composeEventChanged,
+  'event.cancelled': composeEventCancelled,
 };

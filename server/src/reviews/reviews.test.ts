@@ -414,7 +414,11 @@ describe('review cycle', () => {
       ['event.approved', 'rv.committee 用户'],
       ['event.published', 'rv.contractor 用户'],
     ]);
-    expect(timeline[1].detail).toEqual({ reviewerType: 'committee', districtCode: null });
+    expect(timeline[1].detail).toEqual({
+      reviewerType: 'committee',
+      districtCode: null,
+      steps: [],
+    });
     expect(timeline[2].detail).toEqual({ reason: '请补充安全预案' });
     expect(timeline[3].detail.changes.venue).toEqual([
       event.venue,

@@ -225,7 +225,7 @@ export function as(app: FastifyInstance, cookie: string) {
 
 const HOUR = 3600_000;
 
-/** Builds a complete, valid filing whose registration window is open now. */
+/** Builds a complete, valid filing of the full form whose registration window is open now. */
 export function eventInput(overrides: Record<string, unknown> = {}) {
   const now = Date.now();
   return {
@@ -240,9 +240,26 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
     capacity: 10,
     registrationOpensAt: new Date(now - HOUR).toISOString(),
     registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
+    ...FILING_DETAILS,
     ...overrides,
   };
 }
+
+/** The rest of the full filing form, which submit requires of city and district events. */
+export const FILING_DETAILS = {
+  address: '上海市徐汇区测试路 1 号',
+  host: '测试主办单位',
+  organiser: '测试承办单位',
+  coOrganisers: ['测试协办单位'],
+  expectedParticipants: 10,
+  feeCents: 0,
+  rules: '测试竞赛规程',
+  safetyPlan: '测试安全预案',
+  medicalCover: '测试医疗保障',
+  insurance: '测试保险',
+  contactName: '测试联系人',
+  contactPhone: '021-64000000',
+} as const;
 
 export interface TestContract {
   creditCode: string;
