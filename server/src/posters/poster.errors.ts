@@ -1,0 +1,7 @@
+import { defineError } from '../http/problem.js';
+
+export const PosterTemplateUnknown = defineError(
+  'POSTER_TEMPLATE_UNKNOWN',
+  'Poster template %s does not exist: use an id from GET /api/console/poster-templates',
+  400,
+);
