@@ -2,7 +2,13 @@ import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 
 import { POSTER_HEIGHT, POSTER_WIDTH, type PosterContent } from './poster-template.js';
-import { PosterRenderer, posterFontFiles, renderPosterSvg } from './poster.service.js';
+import { missingCharacters } from './font-coverage.js';
+import {
+  PosterRenderer,
+  posterFontCoverage,
+  posterFontFiles,
+  renderPosterSvg,
+} from './poster.service.js';
 import { escapeXml } from './svg.js';
 import { textWidth } from './text-layout.js';
 import { findPosterTemplate, POSTER_TEMPLATES } from './templates/index.js';
@@ -140,6 +146,14 @@ describe.each(POSTER_TEMPLATES)('template $id', (template) => {
     expect(svg).toContain('…');
   });
 
+  it('draws only characters the font has', async () => {
+    const svg = template.render({ ...LONG_CONTENT, title: LONG_TITLE.repeat(3) });
+    const drawn = drawnTexts(svg)
+      .map((item) => item.text)
+      .join('');
+    expect(missingCharacters(drawn, await posterFontCoverage())).toEqual([]);
+  });
+
   it('leaves out the date and venue when they are missing', () => {
     const svg = template.render({ title: '社区趣味运动会', organisers: ['主办单位：徐家汇街道'] });
     const texts = drawnTexts(svg).map((item) => item.text);
@@ -154,7 +168,11 @@ describe('PosterRenderer', () => {
   const request = { templateId: 'community', width: 216, ...LONG_CONTENT };
 
   it('draws each poster once and then serves it from the cache', async () => {
-    const renderer = new PosterRenderer({ maxEntries: 4, maxBytes: 8 * 1024 * 1024 });
+    const renderer = new PosterRenderer({
+      maxEntries: 4,
+      maxBytes: 8 * 1024 * 1024,
+      maxConcurrent: 2,
+    });
     const first = await renderer.render(request);
     const again = await renderer.render({ ...request, title: ` ${LONG_TITLE}  ` });
     expect(renderer.renderCount).toBe(1);
@@ -165,14 +183,22 @@ describe('PosterRenderer', () => {
   });
 
   it('shares one drawing between concurrent requests', async () => {
-    const renderer = new PosterRenderer({ maxEntries: 4, maxBytes: 8 * 1024 * 1024 });
+    const renderer = new PosterRenderer({
+      maxEntries: 4,
+      maxBytes: 8 * 1024 * 1024,
+      maxConcurrent: 2,
+    });
     const [first, second] = await Promise.all([renderer.render(request), renderer.render(request)]);
     expect(renderer.renderCount).toBe(1);
     expect(second!.equals(first!)).toBe(true);
   });
 
   it('evicts the least recently used poster', async () => {
-    const renderer = new PosterRenderer({ maxEntries: 2, maxBytes: 8 * 1024 * 1024 });
+    const renderer = new PosterRenderer({
+      maxEntries: 2,
+      maxBytes: 8 * 1024 * 1024,
+      maxConcurrent: 2,
+    });
     await renderer.render({ ...request, templateId: 'sports' });
     await renderer.render({ ...request, templateId: 'community' });
     await renderer.render({ ...request, templateId: 'festive' });
@@ -182,8 +208,43 @@ describe('PosterRenderer', () => {
     expect(renderer.renderCount).toBe(4);
   });
 
+  it('limits how many renderings run at once', async () => {
+    const renderer = new PosterRenderer({
+      maxEntries: 8,
+      maxBytes: 8 * 1024 * 1024,
+      maxConcurrent: 2,
+    });
+    const widths = [120, 140, 160, 180, 200];
+    const pngs = await Promise.all(widths.map((width) => renderer.render({ ...request, width })));
+    expect(renderer.renderCount).toBe(5);
+    expect(renderer.peakConcurrency).toBe(2);
+    expect(pngs.map((png) => png.readUInt32BE(16))).toEqual(widths);
+  });
+
+  it('rejects text the font cannot draw', async () => {
+    const renderer = new PosterRenderer({ maxEntries: 2, maxBytes: 1024, maxConcurrent: 2 });
+    const rejection = renderer.render({
+      ...request,
+      title: '篮球🏀挑战赛',
+      organisers: ['主办单位：徐汇区体育局', '承办单位：𠀋'],
+    });
+    await expect(rejection).rejects.toMatchObject({
+      code: 'POSTER_TEXT_UNSUPPORTED',
+      statusCode: 400,
+      fieldErrors: [
+        { field: 'title', code: 'unsupported_character', message: expect.stringContaining('🏀') },
+        {
+          field: 'organisers.1',
+          code: 'unsupported_character',
+          message: expect.stringContaining('𠀋'),
+        },
+      ],
+    });
+    expect(renderer.renderCount).toBe(0);
+  });
+
   it('rejects an unknown template', async () => {
-    const renderer = new PosterRenderer({ maxEntries: 2, maxBytes: 1024 });
+    const renderer = new PosterRenderer({ maxEntries: 2, maxBytes: 1024, maxConcurrent: 2 });
     await expect(renderer.render({ ...request, templateId: 'neon' })).rejects.toMatchObject({
       code: 'POSTER_TEMPLATE_UNKNOWN',
       statusCode: 400,

@@ -5,3 +5,8 @@ export const PosterTemplateUnknown = defineError(
   'Poster template %s does not exist: use an id from GET /api/console/poster-templates',
   400,
 );
+export const PosterTextUnsupported = defineError(
+  'POSTER_TEXT_UNSUPPORTED',
+  'Poster text contains characters that the poster font cannot draw: remove or replace them',
+  400,
+);

@@ -57,8 +57,13 @@ const PosterQuerySchema = Type.Object({
 
 /** Console routes that render key-visual posters (主KV) from templates. */
 export const posterRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // About 30 full-size posters of 200 to 600 KB each.
-  const renderer = new PosterRenderer({ maxEntries: 64, maxBytes: 16 * 1024 * 1024 });
+  // The cache holds about 30 full-size posters of 200 to 600 KB each. Two renderings at once
+  // leave two of libuv's four default threads to the rest of the server.
+  const renderer = new PosterRenderer({
+    maxEntries: 64,
+    maxBytes: 16 * 1024 * 1024,
+    maxConcurrent: 2,
+  });
 
   app.addHook('onRequest', requireSession);
 

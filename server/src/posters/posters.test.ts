@@ -199,6 +199,18 @@ describe('POST /api/console/posters', () => {
     expect(problem.detail).toContain('neon');
   });
 
+  it('rejects text the font cannot draw', async () => {
+    const response = await poster({ ...validBody, venueLine: '徐汇区🏀体育公园' });
+    const problem = expectProblem(response, 400, 'POSTER_TEXT_UNSUPPORTED');
+    expect(problem.errors).toEqual([
+      {
+        field: 'venueLine',
+        code: 'unsupported_character',
+        message: 'contains characters the poster font cannot draw: 🏀',
+      },
+    ]);
+  });
+
   const invalid: [string, Record<string, unknown>, string][] = [
     ['an empty title', { ...validBody, title: '' }, 'title'],
     ['a blank title', { ...validBody, title: '  \u3000 ' }, 'title'],
