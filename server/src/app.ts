@@ -29,6 +29,7 @@ import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
+import { posterRoutes } from './posters/poster.routes.js';
 import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
@@ -157,6 +158,7 @@ export async function buildApp(
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(consoleRegistrationRoutes);
+  await app.register(posterRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);
   await app.register(preReviewRoutes);

@@ -115,6 +115,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
   'GET /api/console/contracts/mine': 'own-session',
+  'GET /api/console/poster-templates': 'own-session',
+  'POST /api/console/posters': 'own-session',
   'GET /api/console/contracts': 'operator',
   'GET /api/console/contracts/template.xlsx': 'operator',
   'POST /api/console/contracts/imports': 'operator',

@@ -50,6 +50,9 @@ const RegistrationRequestsPage = lazy(() =>
     default: module.RegistrationRequestsPage,
   })),
 );
+const PosterPage = lazy(() =>
+  import('./pages/PosterPage').then((module) => ({ default: module.PosterPage })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -130,6 +133,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['events']}>
                 <RegistrationsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'events/:id/poster',
+            element: (
+              <RequireMenu menus={['events']}>
+                <PosterPage />
               </RequireMenu>
             ),
           },

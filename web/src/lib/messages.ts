@@ -104,6 +104,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CTR_IMPORT_NOT_FOUND: '导入记录不存在，请重新上传文件',
   CTR_IMPORT_ALREADY_COMMITTED: '该文件已确认导入，无需重复提交',
   CTR_IMPORT_HAS_ERRORS: '文件中有错误行，请按报告修改后重新上传',
+  POSTER_TEMPLATE_UNKNOWN: '海报模板不存在，请刷新页面后重新选择',
+  POSTER_TEXT_UNSUPPORTED:
+    '文字中有海报字体无法显示的字符（如表情符号、生僻字），请删除或替换后重试',
   PORTAL_DISABLED: '平台未开通一网通办登录，请使用账号密码登录',
   PORTAL_UNAVAILABLE: '一网通办暂时无法访问，请稍后再试',
   PORTAL_LOGIN_EXPIRED: '一网通办登录已超时，请重新登录',

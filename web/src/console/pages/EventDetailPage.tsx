@@ -200,6 +200,9 @@ export function EventDetailPage() {
       {may('registrations') && (
         <Button onClick={() => navigate(`/events/${id}/registrations`)}>报名名单</Button>
       )}
+      {event.organisationId === me.user.organisation.id && (
+        <Button onClick={() => navigate(`/events/${id}/poster`)}>主KV海报</Button>
+      )}
       {may('check_in') && me.menus.includes('check_in') && (
         <Button onClick={() => navigate(`/check-in?event=${encodeURIComponent(id)}`)}>
           现场签到
