@@ -81,7 +81,14 @@ describe('seedDemoLeague', () => {
       .groupBy('state')
       .execute();
     const byState = Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
-    expect(byState).toEqual({ draft: 1, submitted: 5, returned: 1, approved: 1, published: 6 });
+    expect(byState).toEqual({
+      draft: 1,
+      submitted: 6,
+      returned: 1,
+      approved: 1,
+      published: 7,
+      cancelled: 1,
+    });
   });
 
   it('registers and checks people in', async () => {
@@ -92,7 +99,7 @@ describe('seedDemoLeague', () => {
         (eb) => eb.fn.count<number>('checked_in_at').as('checkIns'),
       ])
       .executeTakeFirstOrThrow();
-    expect(Number(totals.registrations)).toBe(50);
+    expect(Number(totals.registrations)).toBe(58);
     expect(Number(totals.checkIns)).toBe(11);
 
     const events = await ctx.db
@@ -105,6 +112,7 @@ describe('seedDemoLeague', () => {
         .selectFrom('registrations')
         .select('id')
         .where('event_id', '=', event.id)
+        .where('status', '=', 'active')
         .execute();
       expect(rows, event.id).toHaveLength(event.registered_count);
     }
@@ -128,7 +136,7 @@ describe('seedDemoLeague', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=100' });
     expect(response.statusCode).toBe(200);
     const items: { name: string; registrationStatus: string }[] = response.json().items;
-    expect(items).toHaveLength(6);
+    expect(items).toHaveLength(7);
     const statuses = new Set(items.map((item) => item.registrationStatus));
     expect([...statuses].sort()).toEqual(['closed', 'full', 'not_open', 'open']);
   });
@@ -150,7 +158,7 @@ describe('seedDemoLeague', () => {
       ])
       .where('users.username', '=', 'contractor')
       .execute();
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(7);
     for (const row of rows) {
       expect(row.contract_code, row.name).toBe(row.organisation_code);
       expect(row.contract_event, row.name).toBe(row.name);
@@ -196,7 +204,7 @@ describe('seedDemoLeague', () => {
 
   it('fills the review queues', async () => {
     const queues: Record<string, number> = {
-      committee: 1,
+      committee: 3,
       association: 1,
       'pudong.bureau': 2,
       'xuhui.bureau': 1,
@@ -207,6 +215,31 @@ describe('seedDemoLeague', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json().items, username).toHaveLength(size);
     }
+  });
+
+  it('shows a pending change, review steps and a cancellation', async () => {
+    const pending = await ctx.db
+      .selectFrom('event_changes')
+      .select(['fields', 'state'])
+      .executeTakeFirstOrThrow();
+    expect(pending).toEqual({ fields: ['venue'], state: 'pending' });
+    const steps = await ctx.db
+      .selectFrom('events')
+      .select(['sport', 'review_steps'])
+      .where('state', '=', 'submitted')
+      .where('sport', 'in', ['skateboarding', 'dragon_boat'])
+      .orderBy('sport')
+      .execute();
+    expect(steps.map((row) => [row.sport, row.review_steps.map((step) => step.step)])).toEqual([
+      ['dragon_boat', ['pre_review']],
+      ['skateboarding', ['assessment']],
+    ]);
+    const cancelled = await ctx.db
+      .selectFrom('notification_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('kind', '=', 'event.cancelled')
+      .executeTakeFirstOrThrow();
+    expect(Number(cancelled.count)).toBe(3);
   });
 
   it('records the return reason', async () => {
@@ -226,14 +259,14 @@ describe('seedDemoLeague', () => {
     // The contractor's draft stays with its organisation.
     expect(body.events).toEqual({
       draft: 0,
-      submitted: 5,
+      submitted: 6,
       returned: 1,
       approved: 1,
-      published: 6,
-      cancelled: 0,
-      total: 13,
+      published: 7,
+      cancelled: 1,
+      total: 16,
     });
-    expect(body.registrations).toBe(50);
+    expect(body.registrations).toBe(55);
     expect(body.checkIns).toBe(11);
   });
 
@@ -245,7 +278,7 @@ describe('seedDemoLeague', () => {
       audit: await count('audit_log'),
     };
     expect(before.users).toBe(DEMO_ACCOUNTS.length);
-    expect(before.events).toBe(14);
+    expect(before.events).toBe(17);
 
     expect(await seedDemoLeague(ctx.db, ctx.app.cipher)).toBe(false);
 

@@ -16,10 +16,12 @@ import { writeContractWorkbook } from '../contracts/contract-workbook.js';
 import * as contractImports from '../contracts/contract-import.service.js';
 import * as contracts from '../contracts/contract.service.js';
 import type { Db } from '../db/database.js';
-import type { EventInput } from '../events/event.schemas.js';
+import * as changes from '../events/event.changes.js';
+import type { EventInput, EventPatch } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
 import { register } from '../registrations/registration.service.js';
 import * as reviews from '../reviews/review.service.js';
+import { upsertPreReview } from '../sports/pre-review.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { demoPerson } from './demo-people.js';
 
@@ -182,7 +184,17 @@ interface DemoEvent {
   input: DemoFiling;
   registrations?: number;
   checkIns?: number;
+  /** A change asked for once the event is published, left waiting for the reviewer. */
+  change?: { patch: EventPatch; reason: string };
+  /** The reason the organiser cancels the published event, after its registrations. */
+  cancelReason?: string;
 }
+
+/** Sports whose filings the demo operator sends to their national federation first. */
+const DEMO_PRE_REVIEWS = [
+  { sport: 'dragon_boat', federation: '中国龙舟协会' },
+  { sport: 'marathon', federation: '中国田径协会' },
+];
 
 /** The details every demo event gives; the rest of the form is filled by `filingDetails`. */
 type DemoFiling = EventInput &
@@ -429,6 +441,58 @@ function demoEvents(): DemoEvent[] {
     },
     {
       filer: 'contractor',
+      reviewer: 'committee',
+      step: 'submitted',
+      input: {
+        name: '2026上海城市业余联赛 滑板公开赛',
+        sport: 'skateboarding',
+        level: 'city',
+        section: 'x_sport',
+        divisionCode: '310110',
+        venue: '杨浦区 滨江滑板公园',
+        capacity: 120,
+        ...schedule(45, 15, 40),
+      },
+    },
+    {
+      filer: 'contractor',
+      reviewer: 'committee',
+      step: 'published',
+      registrations: 5,
+      change: {
+        patch: { venue: '闵行区 体育公园 网球中心 3 号场' },
+        reason: '原场地维修，改至同区另一场地',
+      },
+      input: {
+        name: '2026上海城市业余联赛 网球赛（闵行站）',
+        sport: 'tennis',
+        level: 'city',
+        section: 'league_event',
+        divisionCode: '310112',
+        venue: '闵行区 体育公园 网球中心 1 号场',
+        capacity: 64,
+        ...schedule(25, -1, 22),
+      },
+    },
+    {
+      filer: 'street.lujiazui',
+      reviewer: 'association',
+      step: 'published',
+      registrations: 3,
+      cancelReason: '台风预警，活动取消',
+      input: {
+        name: '陆家嘴街道社区健康运动会 亲子飞盘',
+        sport: 'frisbee',
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310115005',
+        venue: '陆家嘴街道 滨江绿地',
+        capacity: 40,
+        ...schedule(9, -1, 8),
+      },
+    },
+    {
+      filer: 'contractor',
       step: 'draft',
       input: {
         name: '2026上海城市业余联赛 围棋赛',
@@ -548,6 +612,9 @@ async function seedEvent(
     codes.push(registration.code);
   }
   for (const code of codes.slice(0, demo.checkIns ?? 0)) await checkIn(db, actor, event.id, code);
+  if (demo.change) await changes.requestChange(db, actor, event.id, demo.change);
+  if (demo.cancelReason)
+    await changes.cancelEvent(db, actor, event.id, { reason: demo.cancelReason });
 }
 
 /**
@@ -565,6 +632,10 @@ export async function seedDemoLeague(
   if ((await accounts.countUsers(db)) > 0) return false;
   const users = await createAccounts(db, cipher, options.enrolDemoTotp ?? false);
   if (scope === 'accounts') return true;
+  const operator = requireUser(users, 'operator');
+  for (const preReview of DEMO_PRE_REVIEWS) {
+    await upsertPreReview(db, { ...preReview, updatedBy: operator.id });
+  }
   const demos = demoEvents();
   const contractIds = await importDemoContracts(db, cipher, users, demos);
   let offset = 0;
