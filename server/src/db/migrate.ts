@@ -13,6 +13,7 @@ import * as auditChain from './migrations/0009-audit-chain.js';
 import * as portalRegistration from './migrations/0010-portal-registration.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
+import * as eventDocuments from './migrations/0014-event-documents.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-portal-registration': portalRegistration,
   '0011-partners': partners,
   '0012-webhooks': webhooks,
+  '0014-event-documents': eventDocuments,
 };
 
 const provider: MigrationProvider = {
