@@ -10,6 +10,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { minimalPng, multipart } from '../documents/document-test-support.js';
 
 /*
  * Data-scope matrix: every console route that takes an event or a division is called by every
@@ -80,6 +81,14 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
+  'GET /api/console/events/:id/documents': 'scoped-by-event',
+  'POST /api/console/events/:id/documents': 'scoped-by-event',
+  'GET /api/console/events/:id/documents/:documentId': 'scoped-by-event',
+  'DELETE /api/console/events/:id/documents/:documentId': 'scoped-by-event',
+  'GET /api/console/events/:id/chat-groups': 'scoped-by-event',
+  'POST /api/console/events/:id/chat-groups': 'scoped-by-event',
+  'GET /api/console/events/:id/chat-groups/:chatGroupId/image': 'scoped-by-event',
+  'DELETE /api/console/events/:id/chat-groups/:chatGroupId': 'scoped-by-event',
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'GET /api/dashboard': 'scoped-by-division',
@@ -100,6 +109,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'DELETE /api/citizen/session': 'public',
   'GET /api/citizen/me': 'citizen-session',
   'PUT /api/citizen/profile': 'citizen-session',
+  'GET /api/citizen/events/:id/chat-groups': 'citizen-session',
+  'GET /api/citizen/events/:id/chat-groups/:chatGroupId/image': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -408,6 +419,11 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
 // | approve       | 404 EVT_NOT_FOUND     | stored reviewer: 200 submitted, else 409 EVT_NOT_IN_REVIEW; anyone else 403 REV_NOT_REVIEWER |
 // | return        | as approve                                                                         |
+// | documents, document-download, chat-groups, chat-group-image | 404 EVT_NOT_FOUND | 200  | 200       |
+// | document-upload | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 201 draft/returned, else 409 EVT_NOT_EDITABLE |
+// | document-delete | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 204 draft/returned, else 409 EVT_NOT_EDITABLE |
+// | chat-group-upload | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 201 unless cancelled, then 409 DOC_EVENT_CANCELLED |
+// | chat-group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 204 unless cancelled, then 409 DOC_EVENT_CANCELLED |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -422,8 +438,25 @@ const ACTIONS = [
   'check-in',
   'approve',
   'return',
+  'documents',
+  'document-upload',
+  'document-download',
+  'document-delete',
+  'chat-groups',
+  'chat-group-upload',
+  'chat-group-image',
+  'chat-group-delete',
 ] as const;
 type Action = (typeof ACTIONS)[number];
+
+/** Actions that every account seeing the event may take, the owner's included. */
+const READING: ReadonlySet<Action> = new Set([
+  'detail',
+  'documents',
+  'document-download',
+  'chat-groups',
+  'chat-group-image',
+]);
 
 /**
  * Actions that write when they succeed, so their successes run on fresh copies of the event.
@@ -437,6 +470,10 @@ const WRITING: ReadonlySet<Action> = new Set([
   'check-in',
   'approve',
   'return',
+  'document-upload',
+  'document-delete',
+  'chat-group-upload',
+  'chat-group-delete',
 ]);
 
 interface Outcome {
@@ -455,7 +492,16 @@ const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' 
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
+  const notCancelled = state !== 'cancelled';
   switch (action) {
+    case 'document-upload':
+      return editable ? { status: 201 } : { status: 409, code: 'EVT_NOT_EDITABLE' };
+    case 'document-delete':
+      return editable ? { status: 204 } : { status: 409, code: 'EVT_NOT_EDITABLE' };
+    case 'chat-group-upload':
+      return notCancelled ? { status: 201 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
+    case 'chat-group-delete':
+      return notCancelled ? { status: 204 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
     case 'detail':
     case 'registrations':
       return OK;
@@ -486,7 +532,7 @@ function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome
     if (event.reviewer !== caller) return NOT_REVIEWER;
     return event.state === 'submitted' ? OK : { status: 409, code: 'EVT_NOT_IN_REVIEW' };
   }
-  if (action === 'detail') return OK;
+  if (READING.has(action)) return OK;
   return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
 }
 
@@ -517,6 +563,12 @@ const openCodes = {} as Record<string, string[]>;
 const registrationIds = {} as Record<string, string[]>;
 /** A registration id that no event has: reveals on events without registrations use it. */
 const ABSENT_REGISTRATION_ID = '00000000-0000-7000-8000-000000000000';
+/** The document and the chat-group QR code that each event's owner uploaded while a draft. */
+const documentIds = {} as Record<string, string>;
+const chatGroupIds = {} as Record<string, string>;
+/** Ids that no document or chat group has, for the route coverage check. */
+const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
+const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -547,12 +599,47 @@ async function register(eventId: string): Promise<string> {
   return receipt.code;
 }
 
+/** Builds a multipart upload of a small PNG with one text field. */
+function pngUpload(field: string, value: string) {
+  return multipart([
+    { name: field, value },
+    { name: 'file', filename: 'qr.png', content: minimalPng(), contentType: 'image/png' },
+  ]);
+}
+
+/** Uploads a small PNG as the owner and returns the new document's or chat group's id. */
+async function uploadOk(cookie: string, url: string, field: string, value: string) {
+  const form = pngUpload(field, value);
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url,
+    payload: form.payload,
+    headers: { ...form.headers, cookie },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`Upload to ${url} failed: ${response.statusCode} ${response.body}`);
+  }
+  return response.json<{ id: string }>().id;
+}
+
 /** Brings a new event of the owner to the state of the spec, with two registrations (one checked in) once published. */
 async function createEvent(specOf: EventSpec, name: string): Promise<string> {
   const ownerCookie = cookies[specOf.owner];
   const reviewerCookie = specOf.reviewer ? cookies[specOf.reviewer] : undefined;
   const event = await fileEvent(ctx.app, ownerCookie, { ...specOf.filing, name });
   const id: string = event.id;
+  documentIds[id] = await uploadOk(
+    ownerCookie,
+    `/api/console/events/${id}/documents`,
+    'category',
+    'safety_plan',
+  );
+  chatGroupIds[id] = await uploadOk(
+    ownerCookie,
+    `/api/console/events/${id}/chat-groups`,
+    'label',
+    '1群',
+  );
   const target = specOf.state;
   if (target === 'draft') return id;
 
@@ -602,7 +689,8 @@ afterAll(async () => {
 
 /**
  * Fingerprints every row that an event, citizen or contract route could write: events,
- * registrations, citizens, contracts, contract imports, audit, outbox.
+ * registrations, citizens, contracts, contract imports, audit, outbox, documents and chat
+ * groups.
  */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
@@ -613,7 +701,10 @@ async function fingerprint(): Promise<string> {
       (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from contracts c),
       (select count(*) from contract_imports),
       (select count(*) from audit_log),
-      (select count(*) from notification_outbox)) as print`.execute(ctx.db);
+      (select count(*) from notification_outbox),
+      (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
+      (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g))
+      as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
 
@@ -643,6 +734,34 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         method: 'POST',
         url: `${base}/check-ins`,
         payload: { code: openCodes[eventId]?.[0] ?? '2345678923' },
+      };
+    case 'documents':
+      return { method: 'GET', url: `${base}/documents` };
+    case 'document-upload': {
+      const form = pngUpload('category', 'other');
+      return { method: 'POST', url: `${base}/documents`, ...form };
+    }
+    case 'document-download':
+    case 'document-delete':
+      return {
+        method: action === 'document-delete' ? 'DELETE' : 'GET',
+        url: `${base}/documents/${documentIds[eventId] ?? ABSENT_DOCUMENT_ID}`,
+      };
+    case 'chat-groups':
+      return { method: 'GET', url: `${base}/chat-groups` };
+    case 'chat-group-upload': {
+      const form = pngUpload('label', '2群');
+      return { method: 'POST', url: `${base}/chat-groups`, ...form };
+    }
+    case 'chat-group-image':
+      return {
+        method: 'GET',
+        url: `${base}/chat-groups/${chatGroupIds[eventId] ?? ABSENT_CHAT_GROUP_ID}/image`,
+      };
+    case 'chat-group-delete':
+      return {
+        method: 'DELETE',
+        url: `${base}/chat-groups/${chatGroupIds[eventId] ?? ABSENT_CHAT_GROUP_ID}`,
       };
     case 'approve':
       return { method: 'POST', url: `/api/reviews/${eventId}/approve` };
@@ -701,7 +820,9 @@ describe('route coverage', () => {
         const path = String(options.url)
           .split('?')[0]!
           .replace('/reviews/:id/', '/reviews/:eventId/')
-          .replace(ABSENT_REGISTRATION_ID, ':registrationId');
+          .replace(ABSENT_REGISTRATION_ID, ':registrationId')
+          .replace(ABSENT_DOCUMENT_ID, ':documentId')
+          .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId');
         return `${options.method} ${path}`;
       }),
     );
@@ -757,7 +878,7 @@ describe('scoped-by-event routes', () => {
       for (const caller of CALLERS) {
         const expected = expectedOutcome(caller, key, action);
         // Writing successes change the event, so they run on copies in a later test.
-        if (expected.status === 200 && WRITING.has(action)) continue;
+        if (expected.status < 300 && WRITING.has(action)) continue;
         const label = `${action} ${key} as ${caller}`;
 
         const before = WRITING.has(action) ? await fingerprint() : '';
@@ -940,7 +1061,7 @@ describe('writing successes', () => {
   // Each success runs on a fresh copy of the event in the same state, and must write.
   const cells = EVENT_KEYS.flatMap((key) =>
     ACTIONS.filter((action) => WRITING.has(action)).flatMap((action) =>
-      CALLERS.filter((caller) => expectedOutcome(caller, key, action).status === 200).map(
+      CALLERS.filter((caller) => expectedOutcome(caller, key, action).status < 300).map(
         (caller) => [action, key, caller] as const,
       ),
     ),
@@ -957,7 +1078,7 @@ describe('writing successes', () => {
     const copy = await createEvent(spec(key), `范围测试副本 ${key}`);
     const before = await fingerprint();
     const response = await call(caller, requestFor(action, copy));
-    expect(response.statusCode, response.body).toBe(200);
+    expect(response.statusCode, response.body).toBe(expectedOutcome(caller, key, action).status);
     expect(await fingerprint()).not.toBe(before);
     const row = await ctx.db
       .selectFrom('events')
@@ -970,6 +1091,21 @@ describe('writing successes', () => {
     if (action === 'patch') expect(row.name).toBe('越权修改的名称');
     if (action === 'check-in') {
       expect(response.json<{ alreadyCheckedIn: boolean }>().alreadyCheckedIn).toBe(false);
+    }
+    const fileTables = {
+      'document-upload': ['event_documents', 2],
+      'document-delete': ['event_documents', 0],
+      'chat-group-upload': ['event_chat_groups', 2],
+      'chat-group-delete': ['event_chat_groups', 0],
+    } as const;
+    if (action in fileTables) {
+      const [table, expected] = fileTables[action as keyof typeof fileTables];
+      const rows = await ctx.db
+        .selectFrom(table)
+        .select('id')
+        .where('event_id', '=', copy)
+        .execute();
+      expect(rows).toHaveLength(expected);
     }
     if (action === 'reveal') {
       const { value } = response.json<{ value: string }>();
