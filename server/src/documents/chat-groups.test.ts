@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { signInCitizen } from '../citizens/citizen-test-support.js';
+import { deliverOutbox, signInCitizen } from '../citizens/citizen-test-support.js';
 import {
   as,
   createAccount,
@@ -55,6 +55,8 @@ beforeAll(async () => {
     payload: { name: '测试市民', phone: REGISTERED_PHONE },
   });
   expect(registration.statusCode, registration.body).toBe(201);
+  // Sends the confirmation SMS now, so that the sign-in code is the number's newest message.
+  await deliverOutbox(ctx.app);
 });
 
 afterAll(async () => {

@@ -326,6 +326,21 @@ describe('document content check', () => {
     expectProblem(response, 409, 'DOC_LIMIT_REACHED');
     expect(await documentRows(eventId)).toHaveLength(20);
   });
+
+  it('counts concurrent uploads against the limit one at a time', async () => {
+    const eventId = await draft();
+    for (let index = 0; index < 18; index += 1) {
+      await upload(eventId, fileParts(`第${index + 1}份.png`, minimalPng()));
+    }
+    const responses = await Promise.all(
+      [1, 2, 3, 4, 5].map((index) => upload(eventId, fileParts(`并发${index}.png`, minimalPng()))),
+    );
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([201, 201, 409, 409, 409]);
+    expect(await documentRows(eventId)).toHaveLength(20);
+    const files = storedFiles().filter((path) => path.startsWith(eventId));
+    expect(files).toHaveLength(20);
+  });
 });
 
 describe('document file names', () => {
