@@ -1,4 +1,8 @@
-import { MAX_CHAT_GROUP_LABEL_LENGTH, MAX_CHAT_GROUPS_PER_EVENT } from '@cityleague/domain';
+import {
+  MAX_CHAT_GROUP_IMAGE_BYTES,
+  MAX_CHAT_GROUP_LABEL_LENGTH,
+  MAX_CHAT_GROUPS_PER_EVENT,
+} from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
@@ -20,11 +24,8 @@ import {
 } from './document.errors.js';
 import * as repository from './document.repository.js';
 import { KIND_FORMATS } from './file-kind.js';
+import { hasUnsafeCharacters } from './file-name.js';
 import type { Upload } from './upload.js';
-
-// Controls and the marks that reorder or hide text have no place in a short label.
-const UNSAFE_LABEL_CHARACTERS =
-  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function toChatGroupItem(row: EventChatGroupRow, audience: 'console' | 'citizen') {
   return {
@@ -50,11 +51,7 @@ function requireChatGroupChange(
 export function labelOf(upload: Upload): string {
   const label = (upload.fields.label ?? '').normalize('NFC').trim();
   const length = Array.from(label).length;
-  if (
-    length >= 1 &&
-    length <= MAX_CHAT_GROUP_LABEL_LENGTH &&
-    !UNSAFE_LABEL_CHARACTERS.test(label)
-  ) {
+  if (length >= 1 && length <= MAX_CHAT_GROUP_LABEL_LENGTH && !hasUnsafeCharacters(label)) {
     return label;
   }
   throw withFieldErrors(new ValidationFailed(), [
@@ -74,6 +71,7 @@ export async function listChatGroups(db: Db, user: Principal, eventId: string) {
     items: rows.map((row) => toChatGroupItem(row, 'console')),
     canChange: event.organisation_id === user.organisationId && event.state !== 'cancelled',
     maxCount: MAX_CHAT_GROUPS_PER_EVENT,
+    maxBytes: MAX_CHAT_GROUP_IMAGE_BYTES,
   };
 }
 

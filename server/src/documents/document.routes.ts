@@ -43,7 +43,8 @@ const listOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({
     items: Type.Array(item),
     canChange: Type.Boolean({ description: 'Whether this user may upload and delete now' }),
-    maxCount: Type.Integer(),
+    maxCount: Type.Integer({ description: 'Maximum number of files of the event' }),
+    maxBytes: Type.Integer({ description: 'Maximum size of one file, in bytes' }),
   });
 
 const EventParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -103,7 +104,13 @@ export const consoleDocumentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: listOf(DocumentSchema) },
       },
     },
-    async (request) => documents.listDocuments(app.db, principal(request), request.params.id),
+    async (request) =>
+      documents.listDocuments(
+        app.db,
+        principal(request),
+        request.params.id,
+        app.config.documentMaxBytes,
+      ),
   );
 
   app.post(

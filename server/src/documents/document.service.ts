@@ -49,14 +49,15 @@ function requireDocumentChange(
   if (!isEditable(event.state as EventState)) throw new EventNotEditable(event.state);
 }
 
-/** Lists the documents of an event the user may see, oldest first. */
-export async function listDocuments(db: Db, user: Principal, eventId: string) {
+/** Lists the documents of an event the user may see, oldest first, with the upload limits. */
+export async function listDocuments(db: Db, user: Principal, eventId: string, maxBytes: number) {
   const event = await getVisibleEvent(db, user, eventId);
   const rows = await repository.listDocuments(db, eventId);
   return {
     items: rows.map(toDocumentItem),
     canChange: maySetDocuments(user, event),
     maxCount: MAX_DOCUMENTS_PER_EVENT,
+    maxBytes,
   };
 }
 

@@ -160,10 +160,16 @@ describe('document upload', () => {
       url: `/api/console/events/${eventId}/documents`,
     });
     expect(own.statusCode, own.body).toBe(200);
-    const list = own.json<{ items: DocumentItem[]; canChange: boolean; maxCount: number }>();
+    const list = own.json<{
+      items: DocumentItem[];
+      canChange: boolean;
+      maxCount: number;
+      maxBytes: number;
+    }>();
     expect(list.items.map((item) => item.category)).toEqual(['competition_rules', 'safety_plan']);
     expect(list.canChange).toBe(true);
     expect(list.maxCount).toBe(20);
+    expect(list.maxBytes).toBe(20 * 1024 * 1024);
 
     await postOk(ctx.app, street, `/api/console/events/${eventId}/submit`);
     const reviewer = await as(

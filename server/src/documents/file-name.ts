@@ -4,12 +4,20 @@ import { KIND_FORMATS, type FileKind } from './file-kind.js';
 export const MAX_FILE_NAME_LENGTH = 100;
 
 // C0 and C1 controls, and the Unicode marks that reorder or hide text (bidirectional
-// overrides and isolates, zero-width characters), which can disguise an extension.
+// overrides and isolates, zero-width characters), which can disguise an extension. Matching
+// control characters is the point here, so the lint rule against them does not apply.
+/* eslint-disable no-control-regex */
 const UNSAFE_CHARACTERS =
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/* eslint-enable no-control-regex */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // Characters that Windows does not allow in file names, replaced so a download saves as named.
 const RESERVED_CHARACTERS = /[<>:"/\\|?*]/g;
+
+/** Tells whether a text contains a control character or a mark that reorders or hides text. */
+export function hasUnsafeCharacters(text: string): boolean {
+  return text.search(UNSAFE_CHARACTERS) >= 0;
+}
 
 /** Cuts a string to at most `length` characters without splitting a surrogate pair. */
 function cut(text: string, length: number): string {
