@@ -23,7 +23,7 @@ after(async () => {
   await platform?.stop();
 });
 
-/** A one-page PDF; the server checks only that the content starts as a PDF does. */
+/** Builds a one-page PDF. The server checks only that the content starts as a PDF does. */
 function pdfFile() {
   return Buffer.from(
     '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n' +
@@ -41,7 +41,7 @@ function pngChunk(type, data) {
   return Buffer.concat([length, typed, checksum]);
 }
 
-/** A 21×21 black and white checkerboard PNG, standing in for a QR code. */
+/** Builds a 21×21 black and white checkerboard PNG, in place of a QR code. */
 function pngFile() {
   const size = 21;
   const header = Buffer.alloc(13);

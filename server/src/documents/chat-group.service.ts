@@ -129,8 +129,8 @@ export async function addChatGroup(
 }
 
 /**
- * Deletes a chat-group QR code of an event that is not cancelled; the file is removed after
- * the commit, and that removal's error is returned for the caller to log.
+ * Deletes a chat-group QR code of an event that is not cancelled. The file is removed after
+ * the commit, and the error of that removal is returned for the caller to log.
  */
 export async function deleteChatGroup(
   db: Db,
@@ -170,7 +170,7 @@ export async function getChatGroup(db: Db, user: Principal, eventId: string, cha
 }
 
 /**
- * Throws DOC_NOT_REGISTERED unless the citizen holds an active registration for the event.
+ * Throws DOC_NOT_REGISTERED unless the citizen has an active registration for the event.
  * Registrations are not linked to citizen accounts: a registration belongs to the citizen
  * whose mobile number it was made with, matched by the numbers' keyed hashes.
  */

@@ -27,7 +27,7 @@ export function multipart(parts: FormPart[]) {
   };
 }
 
-/** A one-page PDF with a line of text, offsets in its cross-reference table computed. */
+/** Builds a one-page PDF with a line of text and a correct cross-reference table. */
 export function minimalPdf(): Buffer {
   const content = 'BT /F1 12 Tf 20 50 Td (Safety plan) Tj ET';
   const objects = [
@@ -94,7 +94,7 @@ export function zipOf(entries: Record<string, string | Buffer>): Buffer {
 
 const WORD_NAMESPACE = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
-/** A Word document (.docx) with one paragraph: content types, package relations, the body. */
+/** Builds a Word document (.docx) of one paragraph: content types, relations and the body. */
 export function minimalDocx(): Buffer {
   return zipOf({
     '[Content_Types].xml':
@@ -115,7 +115,7 @@ export function minimalDocx(): Buffer {
   });
 }
 
-/** The 512-byte header of a Compound File Binary container, the start of a .doc file. */
+/** Builds the 512-byte header of a Compound File Binary container, the start of a .doc file. */
 export function compoundFileHeader(): Buffer {
   const header = Buffer.alloc(512);
   Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header);
@@ -135,7 +135,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typed, checksum]);
 }
 
-/** A 2×2 greyscale PNG image. */
+/** Builds a 2×2 greyscale PNG image. */
 export function minimalPng(): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(2, 0);
@@ -164,7 +164,7 @@ export const TINY_WEBP = Buffer.from(
   'base64',
 );
 
-/** The start of a Windows executable (MZ header), which no upload may pass as a document. */
+/** Builds the start of a Windows executable (MZ header), which no upload may pass as a document. */
 export function windowsExecutable(): Buffer {
   const file = Buffer.alloc(256);
   file.write('MZ', 0, 'latin1');

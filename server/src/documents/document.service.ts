@@ -63,7 +63,7 @@ export async function listDocuments(db: Db, user: Principal, eventId: string, ma
 
 /**
  * Checks, before the upload is read, that the user may add a document to the event, so that
- * a caller without the right gets its answer without sending the file first.
+ * a caller without the right is rejected before the file is read.
  */
 export async function checkDocumentUpload(db: Db, user: Principal, eventId: string) {
   requireDocumentChange(user, await getVisibleEvent(db, user, eventId));

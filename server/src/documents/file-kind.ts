@@ -30,8 +30,8 @@ const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /**
  * Recognises a kind from the first bytes of a file by its signature. A ZIP archive is
- * returned as 'zip' because only its central directory tells a Word document from any other
- * archive.
+ * returned as 'zip' because only its central directory distinguishes a Word document from
+ * any other archive.
  */
 export function kindOfHead(head: Buffer): FileKind | 'zip' | undefined {
   const startsWith = (signature: Buffer | string, offset = 0) => {
@@ -91,7 +91,7 @@ export async function zipHasEntry(file: FileHandle, size: number, name: string) 
   }
 
   const directory = await readAt(file, directoryOffset, directorySize);
-  const wanted = Buffer.from(name, 'utf8');
+  const expectedName = Buffer.from(name, 'utf8');
   let offset = 0;
   for (let entry = 0; entry < entryCount; entry += 1) {
     if (offset + CENTRAL_HEADER_LENGTH > directory.length) return false;
@@ -101,7 +101,7 @@ export async function zipHasEntry(file: FileHandle, size: number, name: string) 
     const commentLength = directory.readUInt16LE(offset + 32);
     const nameStart = offset + CENTRAL_HEADER_LENGTH;
     if (nameStart + nameLength > directory.length) return false;
-    if (directory.subarray(nameStart, nameStart + nameLength).equals(wanted)) return true;
+    if (directory.subarray(nameStart, nameStart + nameLength).equals(expectedName)) return true;
     offset = nameStart + nameLength + extraLength + commentLength;
   }
   return false;

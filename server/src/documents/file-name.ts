@@ -25,11 +25,11 @@ function cut(text: string, length: number): string {
 }
 
 /**
- * Cleans an uploaded file's name for display and for the download's Content-Disposition:
- * drops any folder part, control and direction characters, replaces characters that file
- * systems reserve, cuts it to 100 characters, and makes the extension one of the sniffed
- * kind's, so "setup.exe" holding a PDF downloads as "setup.exe.pdf". The name is stored as
- * text only and is never part of a path on the server.
+ * Cleans an uploaded file's name for display and for the download's Content-Disposition. It
+ * drops any folder part and the control and direction characters, and replaces the characters
+ * that file systems reserve. It cuts the name to 100 characters and makes the extension one of
+ * the sniffed kind's, so "setup.exe" containing a PDF downloads as "setup.exe.pdf". The name is
+ * stored as text only and is never part of a path on the server.
  */
 export function cleanFileName(raw: string | undefined, kind: FileKind, fallback = '文件'): string {
   let name = (raw ?? '').normalize('NFC');

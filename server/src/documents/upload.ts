@@ -35,7 +35,7 @@ const MAX_FIELD_BYTES = 1024;
 /** Busboy limits of one upload: one file, a few short fields, nothing else. */
 function limitsOf(rules: UploadRules) {
   return {
-    // One byte over the limit, so that the store sees an oversized file and rejects it.
+    // One byte over the limit, so that the store receives an oversized file and rejects it.
     fileSize: rules.maxBytes + 1,
     files: 1,
     fields: MAX_FIELDS,

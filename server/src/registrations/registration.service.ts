@@ -169,7 +169,7 @@ export async function confirmationSmsOf(
 }
 
 /**
- * Tells whether the mobile number with this keyed hash holds an active registration for the
+ * Tells whether the mobile number with this keyed hash has an active registration for the
  * event. A signed-in citizen's registrations are the ones made with the citizen's number.
  */
 export async function hasActiveRegistration(

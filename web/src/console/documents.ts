@@ -63,7 +63,7 @@ async function postForm<T>(path: string, form: FormData): Promise<T> {
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    // A proxy in front of the server may answer an oversized upload with an HTML page.
+    // A proxy in front of the server may reply to an oversized upload with an HTML page.
     body = undefined;
   }
   if (!response.ok) {
