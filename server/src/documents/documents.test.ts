@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -467,6 +467,15 @@ describe('document download', () => {
 
   it('requires a session', async () => {
     expectProblem(await download(undefined), 401, 'ACC_SESSION_REQUIRED');
+  });
+
+  it('fails as a server error when the stored file is gone', async () => {
+    const otherEvent = await draft();
+    const lost = (
+      await upload(otherEvent, fileParts('丢失.pdf', minimalPdf()))
+    ).json<DocumentItem>();
+    rmSync(join(ctx.config.documentsDir, otherEvent, lost.id));
+    expectProblem(await download(street, lost.downloadUrl), 500, 'INTERNAL_ERROR');
   });
 
   it('does not serve a document through another event', async () => {
