@@ -18,6 +18,7 @@ import { contractOperatorRoutes, ownContractRoutes } from './contracts/contract.
 import { dashboardRoutes } from './dashboards/dashboard.routes.js';
 import { isReachable, type Db } from './db/database.js';
 import { divisionRoutes } from './divisions/division.routes.js';
+import { citizenChatGroupRoutes, consoleDocumentRoutes } from './documents/document.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
@@ -165,6 +166,8 @@ export async function buildApp(
   await app.register(partnerApiRoutes);
   await app.register(webhookRoutes);
   await app.register(citizenRoutes);
+  await app.register(consoleDocumentRoutes);
+  await app.register(citizenChatGroupRoutes);
   if (config.env !== 'production') await app.register(devSmsRoutes);
   await app.register(auditRoutes);
   await app.register(ownContractRoutes);

@@ -131,6 +131,8 @@ describe('loadConfig', () => {
       outboxPollSeconds: 10,
       portal: undefined,
       developmentPortal: false,
+      documentsDir: join(dataDir, 'documents'),
+      documentMaxBytes: 20 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -153,6 +155,29 @@ describe('loadConfig', () => {
       smsHttpToken: undefined,
       outboxPollSeconds: 2,
     });
+  });
+
+  it('keeps documents under DATA_DIR unless DOCUMENTS_DIR is set', () => {
+    const defaults = loadConfig({ DATA_KEY: KEY_BASE64, DATA_DIR: dataDir });
+    expect(defaults.documentsDir).toBe(join(dataDir, 'documents'));
+    expect(defaults.documentMaxBytes).toBe(20 * 1024 * 1024);
+
+    const set = loadConfig({
+      DATA_KEY: KEY_BASE64,
+      DOCUMENTS_DIR: 'uploads',
+      DOCUMENT_MAX_BYTES: '1048576',
+    });
+    expect(set.documentsDir).toBe(resolve('uploads'));
+    expect(set.documentMaxBytes).toBe(1048576);
+  });
+
+  it('rejects a document size limit outside 1 byte to 100 MiB', () => {
+    expect(problemsOf({ DATA_KEY: KEY_BASE64, DOCUMENT_MAX_BYTES: '0' })).toEqual([
+      'DOCUMENT_MAX_BYTES must be an integer from 1 to 104857600, got "0"',
+    ]);
+    expect(problemsOf({ DATA_KEY: KEY_BASE64, DOCUMENT_MAX_BYTES: '20MB' })).toEqual([
+      'DOCUMENT_MAX_BYTES must be an integer from 1 to 104857600, got "20MB"',
+    ]);
   });
 
   it('requires a real SMS provider in production', () => {

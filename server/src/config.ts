@@ -41,6 +41,10 @@ export interface Config {
   readonly portal: PortalConfig | undefined;
   /** Whether to start a local stand-in for the portal, in development without OIDC_*. */
   readonly developmentPortal: boolean;
+  /** Folder of uploaded event documents and chat-group QR images. */
+  readonly documentsDir: string;
+  /** Maximum size of one uploaded event document, in bytes. */
+  readonly documentMaxBytes: number;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -53,6 +57,9 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const DEV_KEY_FILE = 'dev-data-key';
+const MIB = 1024 * 1024;
+const DEFAULT_DOCUMENT_MAX_BYTES = 20 * MIB;
+const MAX_DOCUMENT_MAX_BYTES = 100 * MIB;
 
 function parseInteger(
   raw: string | undefined,
@@ -267,6 +274,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     [1, 300],
     problems,
   );
+  const documentsDir = resolve(environment.DOCUMENTS_DIR || join(dataDir, 'documents'));
+  const documentMaxBytes = parseInteger(
+    environment.DOCUMENT_MAX_BYTES,
+    'DOCUMENT_MAX_BYTES',
+    DEFAULT_DOCUMENT_MAX_BYTES,
+    [1, MAX_DOCUMENT_MAX_BYTES],
+    problems,
+  );
   const portal = parsePortalConfig(environment, env, problems);
   const developmentPortal = parseDevelopmentPortal(environment, env, portal, problems);
 
@@ -288,5 +303,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     outboxPollSeconds,
     portal,
     developmentPortal,
+    documentsDir,
+    documentMaxBytes,
   });
 }

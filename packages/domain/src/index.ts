@@ -8,3 +8,4 @@ export * from './forms.js';
 export * from './check-in.js';
 export * from './spreadsheet.js';
 export * from './audit-actions.js';
+export * from './documents.js';

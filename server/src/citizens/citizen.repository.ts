@@ -42,6 +42,10 @@ export async function findCitizen(db: Executor, id: string) {
     .executeTakeFirst();
 }
 
+export async function findPhoneHash(db: Executor, id: string) {
+  return db.selectFrom('citizens').select('phone_hash').where('id', '=', id).executeTakeFirst();
+}
+
 export async function updateCitizen(
   db: Executor,
   id: string,

@@ -109,6 +109,16 @@ export async function citizenOfToken(db: Db, token: string | undefined): Promise
   return row.citizen_id;
 }
 
+/**
+ * Returns the keyed hash of a citizen's mobile number, which links the citizen to the
+ * registrations made with that number. Throws CIT_SESSION_REQUIRED for an unknown citizen.
+ */
+export async function phoneHashOfCitizen(db: Db, citizenId: string): Promise<string> {
+  const row = await repository.findPhoneHash(db, citizenId);
+  if (!row) throw new CitizenSessionRequired();
+  return row.phone_hash;
+}
+
 /** Revokes the session of a token; does nothing when the token names no live session. */
 export async function signOut(db: Db, token: string | undefined, ip: string | null) {
   if (!token) return;

@@ -14,6 +14,7 @@ import * as portalRegistration from './migrations/0010-portal-registration.js';
 import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
 import * as eventFiling from './migrations/0013-event-filing.js';
+import * as eventDocuments from './migrations/0014-event-documents.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-partners': partners,
   '0012-webhooks': webhooks,
   '0013-event-filing': eventFiling,
+  '0014-event-documents': eventDocuments,
 };
 
 const provider: MigrationProvider = {

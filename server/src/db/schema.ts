@@ -1,3 +1,4 @@
+import type { DocumentCategory } from '@cityleague/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -435,6 +436,35 @@ export interface ContractTable {
   updated_at: Timestamp;
 }
 
+/** A document attached to an event's filing; the file is DOCUMENTS_DIR/<event_id>/<id>. */
+export interface EventDocumentTable {
+  id: string;
+  event_id: string;
+  category: DocumentCategory;
+  /** The uploader's file name, cleaned for display and downloads; never used as a path. */
+  file_name: string;
+  /** Derived from the file's content, not from the name or the declared type. */
+  content_type: string;
+  size_bytes: number;
+  /** SHA-256 of the file, as hex. */
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+}
+
+/** A chat-group QR image of an event; the file is DOCUMENTS_DIR/<event_id>/<id>. */
+export interface EventChatGroupTable {
+  id: string;
+  event_id: string;
+  /** The group's name as the organiser gave it, such as 1群. */
+  label: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+}
+
 /** A data key the server has started with, by key id; it stores no key material. */
 export interface DataKeyTable {
   id: string;
@@ -476,6 +506,8 @@ export interface Database {
   contract_imports: ContractImportTable;
   contracts: ContractTable;
   data_keys: DataKeyTable;
+  event_documents: EventDocumentTable;
+  event_chat_groups: EventChatGroupTable;
 }
 
 export type EventRow = Selectable<EventTable>;
@@ -484,3 +516,5 @@ export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
 export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;
+export type EventDocumentRow = Selectable<EventDocumentTable>;
+export type EventChatGroupRow = Selectable<EventChatGroupTable>;

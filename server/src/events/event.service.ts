@@ -161,7 +161,7 @@ function reviewerColumns(route: ReviewRoute | null) {
 }
 
 /** Locks an event that the actor's organisation owns; others get not-found or not-owned. */
-async function lockOwnEvent(trx: Trx, actor: Actor, id: string): Promise<EventRow> {
+export async function lockOwnEvent(trx: Trx, actor: Actor, id: string): Promise<EventRow> {
   const event = await repository.lockEvent(trx, id);
   if (!event || !canSeeEvent(actor.user, event)) throw new EventNotFound(id);
   if (event.organisation_id !== actor.user.organisationId) throw new EventNotOwned(id);

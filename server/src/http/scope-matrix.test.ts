@@ -10,6 +10,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { minimalPng, multipart } from '../documents/document-test-support.js';
 
 /*
  * Data-scope matrix: every console route that takes an event or a division is called by every
@@ -80,6 +81,14 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
+  'GET /api/console/events/:id/documents': 'scoped-by-event',
+  'POST /api/console/events/:id/documents': 'scoped-by-event',
+  'GET /api/console/events/:id/documents/:documentId': 'scoped-by-event',
+  'DELETE /api/console/events/:id/documents/:documentId': 'scoped-by-event',
+  'GET /api/console/events/:id/chat-groups': 'scoped-by-event',
+  'POST /api/console/events/:id/chat-groups': 'scoped-by-event',
+  'GET /api/console/events/:id/chat-groups/:chatGroupId/image': 'scoped-by-event',
+  'DELETE /api/console/events/:id/chat-groups/:chatGroupId': 'scoped-by-event',
   'POST /api/reviews/:eventId/approve': 'scoped-by-event',
   'POST /api/reviews/:eventId/return': 'scoped-by-event',
   'POST /api/reviews/:eventId/steps/:step': 'scoped-by-event',
@@ -111,6 +120,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'DELETE /api/citizen/session': 'public',
   'GET /api/citizen/me': 'citizen-session',
   'PUT /api/citizen/profile': 'citizen-session',
+  'GET /api/citizen/events/:id/chat-groups': 'citizen-session',
+  'GET /api/citizen/events/:id/chat-groups/:chatGroupId/image': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -427,6 +438,11 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | return        | as approve                                                                         |
 // | step          | as approve, but 409 EVT_STEP_NOT_REQUIRED where approve succeeds                    |
 // | change-approve, change-return | 404 EVT_NOT_FOUND | stored reviewer: 404 EVT_CHANGE_NOT_FOUND; anyone else 403 REV_NOT_REVIEWER |
+// | documents, document-download, chat-groups, chat-group-image | 404 EVT_NOT_FOUND | 200  | 200       |
+// | document-upload | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 201 draft/returned, else 409 EVT_NOT_EDITABLE |
+// | document-delete | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 204 draft/returned, else 409 EVT_NOT_EDITABLE |
+// | chat-group-upload | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 201 unless cancelled, then 409 DOC_EVENT_CANCELLED |
+// | chat-group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 204 unless cancelled, then 409 DOC_EVENT_CANCELLED |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -448,11 +464,28 @@ const ACTIONS = [
   'change-withdraw',
   'change-approve',
   'change-return',
+  'documents',
+  'document-upload',
+  'document-download',
+  'document-delete',
+  'chat-groups',
+  'chat-group-upload',
+  'chat-group-image',
+  'chat-group-delete',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** A change request id that no event has: the change routes answer EVT_CHANGE_NOT_FOUND. */
 const ABSENT_CHANGE_ID = '00000000-0000-7000-8000-00000000c4a9';
+
+/** Actions that every account seeing the event may take, the owner's included. */
+const READING: ReadonlySet<Action> = new Set([
+  'detail',
+  'documents',
+  'document-download',
+  'chat-groups',
+  'chat-group-image',
+]);
 
 /**
  * Actions that write when they succeed, so their successes run on fresh copies of the event.
@@ -473,6 +506,10 @@ const WRITING: ReadonlySet<Action> = new Set([
   'check-in',
   'approve',
   'return',
+  'document-upload',
+  'document-delete',
+  'chat-group-upload',
+  'chat-group-delete',
 ]);
 
 interface Outcome {
@@ -494,7 +531,16 @@ const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' 
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
+  const notCancelled = state !== 'cancelled';
   switch (action) {
+    case 'document-upload':
+      return editable ? { status: 201 } : { status: 409, code: 'EVT_NOT_EDITABLE' };
+    case 'document-delete':
+      return editable ? { status: 204 } : { status: 409, code: 'EVT_NOT_EDITABLE' };
+    case 'chat-group-upload':
+      return notCancelled ? { status: 201 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
+    case 'chat-group-delete':
+      return notCancelled ? { status: 204 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
     case 'detail':
     case 'registrations':
       return OK;
@@ -538,7 +584,7 @@ function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome
   if (action === 'change-approve' || action === 'change-return') {
     return event.reviewer === caller ? CHANGE_NOT_FOUND : NOT_REVIEWER;
   }
-  if (action === 'detail') return OK;
+  if (READING.has(action)) return OK;
   return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
 }
 
@@ -569,6 +615,12 @@ const openCodes = {} as Record<string, string[]>;
 const registrationIds = {} as Record<string, string[]>;
 /** A registration id that no event has: reveals on events without registrations use it. */
 const ABSENT_REGISTRATION_ID = '00000000-0000-7000-8000-000000000000';
+/** The document and the chat-group QR code that each event's owner uploaded while a draft. */
+const documentIds = {} as Record<string, string>;
+const chatGroupIds = {} as Record<string, string>;
+/** Ids that no document or chat group has, for the route coverage check. */
+const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
+const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -599,12 +651,47 @@ async function register(eventId: string): Promise<string> {
   return receipt.code;
 }
 
+/** Builds a multipart upload of a small PNG with one text field. */
+function pngUpload(field: string, value: string) {
+  return multipart([
+    { name: field, value },
+    { name: 'file', filename: 'qr.png', content: minimalPng(), contentType: 'image/png' },
+  ]);
+}
+
+/** Uploads a small PNG as the owner and returns the new document's or chat group's id. */
+async function uploadOk(cookie: string, url: string, field: string, value: string) {
+  const form = pngUpload(field, value);
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url,
+    payload: form.payload,
+    headers: { ...form.headers, cookie },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`Upload to ${url} failed: ${response.statusCode} ${response.body}`);
+  }
+  return response.json<{ id: string }>().id;
+}
+
 /** Brings a new event of the owner to the state of the spec, with two registrations (one checked in) once published. */
 async function createEvent(specOf: EventSpec, name: string): Promise<string> {
   const ownerCookie = cookies[specOf.owner];
   const reviewerCookie = specOf.reviewer ? cookies[specOf.reviewer] : undefined;
   const event = await fileEvent(ctx.app, ownerCookie, { ...specOf.filing, name });
   const id: string = event.id;
+  documentIds[id] = await uploadOk(
+    ownerCookie,
+    `/api/console/events/${id}/documents`,
+    'category',
+    'safety_plan',
+  );
+  chatGroupIds[id] = await uploadOk(
+    ownerCookie,
+    `/api/console/events/${id}/chat-groups`,
+    'label',
+    '1群',
+  );
   const target = specOf.state;
   if (target === 'draft') return id;
 
@@ -649,7 +736,8 @@ afterAll(async () => {
 
 /**
  * Fingerprints every row that an event, citizen or contract route could write: events,
- * registrations, citizens, contracts, contract imports, audit, outbox.
+ * registrations, citizens, contracts, contract imports, audit, outbox, documents and chat
+ * groups.
  */
 async function fingerprint(): Promise<string> {
   const { rows } = await sql<{ print: string }>`
@@ -660,7 +748,10 @@ async function fingerprint(): Promise<string> {
       (select md5(coalesce(string_agg(c::text, '|' order by c.id), '')) from contracts c),
       (select count(*) from contract_imports),
       (select count(*) from audit_log),
-      (select count(*) from notification_outbox)) as print`.execute(ctx.db);
+      (select count(*) from notification_outbox),
+      (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
+      (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g))
+      as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
 
@@ -690,6 +781,34 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         method: 'POST',
         url: `${base}/check-ins`,
         payload: { code: openCodes[eventId]?.[0] ?? '2345678923' },
+      };
+    case 'documents':
+      return { method: 'GET', url: `${base}/documents` };
+    case 'document-upload': {
+      const form = pngUpload('category', 'other');
+      return { method: 'POST', url: `${base}/documents`, ...form };
+    }
+    case 'document-download':
+    case 'document-delete':
+      return {
+        method: action === 'document-delete' ? 'DELETE' : 'GET',
+        url: `${base}/documents/${documentIds[eventId] ?? ABSENT_DOCUMENT_ID}`,
+      };
+    case 'chat-groups':
+      return { method: 'GET', url: `${base}/chat-groups` };
+    case 'chat-group-upload': {
+      const form = pngUpload('label', '2群');
+      return { method: 'POST', url: `${base}/chat-groups`, ...form };
+    }
+    case 'chat-group-image':
+      return {
+        method: 'GET',
+        url: `${base}/chat-groups/${chatGroupIds[eventId] ?? ABSENT_CHAT_GROUP_ID}/image`,
+      };
+    case 'chat-group-delete':
+      return {
+        method: 'DELETE',
+        url: `${base}/chat-groups/${chatGroupIds[eventId] ?? ABSENT_CHAT_GROUP_ID}`,
       };
     case 'approve':
       return { method: 'POST', url: `/api/reviews/${eventId}/approve` };
@@ -776,7 +895,9 @@ describe('route coverage', () => {
           .replace('/reviews/:id/', '/reviews/:eventId/')
           .replace(ABSENT_REGISTRATION_ID, ':registrationId')
           .replace(ABSENT_CHANGE_ID, ':changeId')
-          .replace('/steps/pre_review', '/steps/:step');
+          .replace('/steps/pre_review', '/steps/:step')
+          .replace(ABSENT_DOCUMENT_ID, ':documentId')
+          .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId');
         return `${options.method} ${path}`;
       }),
     );
@@ -1058,6 +1179,21 @@ describe('writing successes', () => {
     }
     if (action === 'check-in') {
       expect(response.json<{ alreadyCheckedIn: boolean }>().alreadyCheckedIn).toBe(false);
+    }
+    const fileTables = {
+      'document-upload': ['event_documents', 2],
+      'document-delete': ['event_documents', 0],
+      'chat-group-upload': ['event_chat_groups', 2],
+      'chat-group-delete': ['event_chat_groups', 0],
+    } as const;
+    if (action in fileTables) {
+      const [table, expected] = fileTables[action as keyof typeof fileTables];
+      const rows = await ctx.db
+        .selectFrom(table)
+        .select('id')
+        .where('event_id', '=', copy)
+        .execute();
+      expect(rows).toHaveLength(expected);
     }
     if (action === 'reveal') {
       const { value } = response.json<{ value: string }>();

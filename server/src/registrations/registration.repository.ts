@@ -60,6 +60,17 @@ export async function findInEvent(db: Executor, eventId: string, registrationId:
     .executeTakeFirst();
 }
 
+/** Finds the active registration of a mobile number (by its keyed hash) for an event. */
+export async function findActiveByPhoneHash(db: Executor, eventId: string, phoneHash: string) {
+  return db
+    .selectFrom('registrations')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('phone_hash', '=', phoneHash)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
 export async function findByCode(db: Executor, code: string) {
   return db
     .selectFrom('registrations')

@@ -167,3 +167,15 @@ export async function confirmationSmsOf(
     status: row.status,
   };
 }
+
+/**
+ * Tells whether the mobile number with this keyed hash has an active registration for the
+ * event. A signed-in citizen's registrations are the ones made with the citizen's number.
+ */
+export async function hasActiveRegistration(
+  db: Executor,
+  eventId: string,
+  phoneHash: string,
+): Promise<boolean> {
+  return (await repository.findActiveByPhoneHash(db, eventId, phoneHash)) !== undefined;
+}

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -99,7 +101,12 @@ async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
  */
 export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
   const { db, drop } = await freshDatabase();
+  // Uploaded files go to a folder of this context alone, removed at close.
+  const documentsDir = options.environment?.DOCUMENTS_DIR
+    ? undefined
+    : mkdtempSync(join(tmpdir(), 'cityleague-documents-'));
   const config = loadConfig({
+    ...(documentsDir ? { DOCUMENTS_DIR: documentsDir } : {}),
     ...options.environment,
     NODE_ENV: 'test',
     DATA_KEY: randomBytes(32).toString('base64'),
@@ -128,6 +135,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       for (const built of apps) await built.close();
       await db.destroy();
       await drop();
+      if (documentsDir) rmSync(documentsDir, { recursive: true, force: true });
       const leaks = await logs.finish();
       if (leaks.length > 0) throw new Error(describeLeaks(leaks));
     },

@@ -70,7 +70,8 @@ export function collectPersonalData(payload: unknown, values: Set<string>): void
     for (const item of payload) collectPersonalData(item, values);
     return;
   }
-  if (payload === null || typeof payload !== 'object') return;
+  // Binary bodies, such as multipart uploads, carry no fields to read.
+  if (payload === null || typeof payload !== 'object' || Buffer.isBuffer(payload)) return;
 
   const entries = Object.entries(payload as Record<string, unknown>);
   const isPerson = entries.some(([key]) => PERSONAL_KEY.test(key));

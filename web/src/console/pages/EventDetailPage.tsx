@@ -1,4 +1,5 @@
 import {
+  auditActionLabel,
   EVENT_LEVEL_LABELS,
   REGISTRATION_STATUS_LABELS,
   SECTION_LABELS,
@@ -21,6 +22,8 @@ import {
 } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
+import { ChatGroupCodes } from '../components/ChatGroupCodes';
+import { EventDocuments } from '../components/EventDocuments';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
@@ -53,6 +56,8 @@ function timelineNote(entry: TimelineEntry): string | null {
   const detail = entry.detail ?? {};
   if (typeof detail.reason === 'string' && detail.reason) return `退回原因：${detail.reason}`;
   if (detail.onSubmit === true) return '无需审核，提交即通过';
+  if (typeof detail.fileName === 'string') return detail.fileName;
+  if (typeof detail.label === 'string') return `群名称：${detail.label}`;
   return null;
 }
 
@@ -115,7 +120,9 @@ function timelineItems(entries: TimelineEntry[]) {
         <>
           <div className="console-timeline-time">{formatTime(entry.at)}</div>
           <div>
-            <strong>{TIMELINE_ACTION_LABELS[entry.action] ?? entry.action}</strong>
+            <strong>
+              {TIMELINE_ACTION_LABELS[entry.action] ?? auditActionLabel(entry.action)}
+            </strong>
             {entry.actorName ? ` · ${entry.actorName}` : ''}
           </div>
           {timelineNote(entry) && (
@@ -244,6 +251,12 @@ export function EventDetailPage() {
               <span style={{ color: 'rgba(0, 0, 0, 0.45)' }}>暂无记录</span>
             )}
           </Card>
+        </Col>
+        <Col xs={24} xl={16}>
+          <EventDocuments eventId={id} />
+        </Col>
+        <Col xs={24} xl={8}>
+          <ChatGroupCodes eventId={id} />
         </Col>
       </Row>
     </>
