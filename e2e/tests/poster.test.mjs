@@ -41,6 +41,8 @@ async function fileCommunityGames(page) {
       capacity: 50,
       registrationOpensAt: new Date(now - HOUR).toISOString(),
       registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
+      host: '徐家汇街道办事处',
+      rules: '每队 3 人，单败淘汰。',
     },
   });
   assert.equal(response.status(), 201, await response.text());
