@@ -68,7 +68,8 @@ describe('prepareDatabase', () => {
     const after = await counts(db);
     expect(after?.users).toBe(DEMO_ACCOUNTS.length);
     expect(after?.events).toBeGreaterThan(10);
-    expect(after?.contracts).toBe(5);
+    // One contract for each of the demo contractor's seven events.
+    expect(after?.contracts).toBe(7);
     await db.destroy();
   });
 

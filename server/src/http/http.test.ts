@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildApp } from '../app.js';
+import { loggableError } from './problem.js';
 import {
   createAccount,
   createTestContext,
@@ -404,5 +405,29 @@ describe('web apps', () => {
     const response = await app.inject({ method: 'GET', url: '/api/divisions/310104' });
     expect(response.statusCode).toBe(200);
     expect(response.json().name).toBe('徐汇区');
+  });
+});
+
+describe('loggableError', () => {
+  it('drops the query and parameters a database error carries', () => {
+    const error = Object.assign(new Error('insert failed'), {
+      code: '23514',
+      query: 'insert into events (contact_phone) values ($1)',
+      params: ['13800138123', '测试联系人'],
+      detail: 'Failing row contains (13800138123)',
+    });
+    const logged = JSON.stringify(loggableError(new Error('wrapped', { cause: error })));
+    expect(logged).toContain('insert failed');
+    expect(logged).toContain('23514');
+    expect(logged).not.toContain('13800138123');
+    expect(logged).not.toContain('测试联系人');
+    expect(logged).not.toContain('contact_phone');
+  });
+
+  it('describes a thrown value that is not an error', () => {
+    expect(loggableError('13800138123')).toEqual({
+      type: 'string',
+      message: 'non-error value thrown',
+    });
   });
 });

@@ -155,6 +155,26 @@ export function installProblemHandler(app: FastifyInstance): void {
 }
 
 /**
+ * Keeps the parts of an error that are safe to log: its type, message, code and stack, and
+ * the same of its cause. Database drivers attach the failed query and its parameters, which
+ * may carry names and phone numbers, so those and any other fields are dropped.
+ */
+export function loggableError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error, message: 'non-error value thrown' };
+  const fields = error as Error & { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
+    ...(typeof fields.statusCode === 'number' ? { statusCode: fields.statusCode } : {}),
+    stack: error.stack,
+    ...(error.cause !== undefined && depth < 3
+      ? { cause: loggableError(error.cause, depth + 1) }
+      : {}),
+  };
+}
+
+/**
  * Sends an error as problem details. Fastify's `frameworkErrors` option calls it too, for the
  * URLs that its router rejects before any route or error handler runs.
  */
@@ -162,7 +182,7 @@ export function sendProblem(error: FastifyError, request: FastifyRequest, reply:
   // The router's message repeats the whole path, which may carry personal data.
   const reported = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new UrlTooLong() : error;
   const problem = toProblem(reported, request.url, request.id);
-  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
   // Router errors skip the onRequest hook that sets this header on every other response.
   reply.header('x-request-id', request.id);
