@@ -1,6 +1,6 @@
 import type { Dayjs } from 'dayjs';
 import type { EventChangePatch } from './event-changes';
-import { isoToPickerValue, pickerValueToIso } from './time';
+import { DATE_TIME_FORMAT, formatTime, isoToPickerValue, pickerValueToIso } from './time';
 import type { ConsoleEvent } from './types';
 
 /** Values of the change form: the changeable details, with times as picker values. */
@@ -77,11 +77,6 @@ export function changeFormValues(event: ConsoleEvent): ChangeFormValues {
   };
 }
 
-function sameInstant(before: string | null, after: string | null): boolean {
-  if (before === null || after === null) return before === after;
-  return Date.parse(before) === Date.parse(after);
-}
-
 /**
  * Builds the patch of a change request: only the details whose value differs from the event's.
  * Text is trimmed and an emptied text becomes null. The place counts only when the division
@@ -104,8 +99,10 @@ export function buildChangePatch(
   for (const field of TIME_FIELDS) {
     const value = values[field];
     if (!value) continue;
-    const after = pickerValueToIso(value);
-    if (!sameInstant(event[field], after)) patch[field] = after;
+    // The pickers show minutes, so a time still showing the stored minute is unchanged, even
+    // when the stored time has seconds.
+    if (value.format(DATE_TIME_FORMAT) === formatTime(event[field])) continue;
+    patch[field] = pickerValueToIso(value);
   }
   if (values.capacity !== undefined && values.capacity !== event.capacity) {
     patch.capacity = values.capacity;

@@ -119,8 +119,8 @@ function ChangeEffect(props: { event: ConsoleEvent; patch: EventChangePatch }) {
 
 /**
  * 申请变更: the organiser changes an approved or published event. Level, section, sport and
- * contract stay fixed. Changes of time, place, rules or fewer places go to the reviewer;
- * the rest apply at once. A reason is required either way.
+ * contract stay fixed. Changes of time, place, rules or fewer places go to the reviewer,
+ * and the rest apply at once. A reason is required either way.
  */
 export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => void }) {
   const { event } = props;
@@ -164,11 +164,19 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
     send.mutate({ patch: changes, reason: (checked.reason ?? '').trim() });
   }
 
-  const rule = (field: string, text = '此项必填') =>
-    required.has(field) ? [{ required: true, whitespace: true, message: text }] : [];
+  // Only text gets the whitespace check. A rule with any key beyond required and message is
+  // checked as a string by async-validator, which would reject dates and numbers.
+  const rule = (field: string, text = true) => {
+    if (!required.has(field)) return [];
+    return [
+      text
+        ? { required: true, whitespace: true, message: '此项必填' }
+        : { required: true, message: '此项必填' },
+    ];
+  };
   const time = (field: 'startsAt' | 'endsAt' | 'registrationOpensAt' | 'registrationClosesAt') => (
     <Col xs={24} sm={12}>
-      <Form.Item name={field} label={label(field, reviewed)} rules={rule(field)}>
+      <Form.Item name={field} label={label(field, reviewed)} rules={rule(field, false)}>
         <DatePicker
           showTime={{ format: 'HH:mm' }}
           format={DATE_TIME_FORMAT}
@@ -279,7 +287,11 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
           {full && (
             <>
               <Col xs={24} sm={12}>
-                <Form.Item name="feeYuan" label={label('feeCents', false)} rules={rule('feeCents')}>
+                <Form.Item
+                  name="feeYuan"
+                  label={label('feeCents', false)}
+                  rules={rule('feeCents', false)}
+                >
                   <InputNumber min={0} precision={2} style={{ width: '100%' }} suffix="元" />
                 </Form.Item>
               </Col>
@@ -287,7 +299,7 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
                 <Form.Item
                   name="expectedParticipants"
                   label={label('expectedParticipants', false)}
-                  rules={rule('expectedParticipants')}
+                  rules={rule('expectedParticipants', false)}
                 >
                   <InputNumber min={1} precision={0} style={{ width: '100%' }} suffix="人" />
                 </Form.Item>
