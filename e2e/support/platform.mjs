@@ -121,21 +121,24 @@ export async function startPlatform(options = {}) {
 /** The TOTP secret that the demo seed gives bureau, committee, operator and security. */
 export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 
-// The last time step used per secret: the server rejects a code of that step or an earlier one.
+// The last time step used per account and secret: the server rejects, for each user, a code of
+// that step or an earlier one.
 const lastSteps = new Map();
 
 /**
- * Returns a one-time code of the secret that the server has not seen yet, waiting for the next
- * 30-second step when this run already used the current one.
+ * Returns a one-time code of the secret that the server has not accepted from this account
+ * yet, waiting for the next 30-second step when this run already used the current one for it.
+ * Accounts that share the demo secret do not wait for each other.
  */
-export async function freshTotpCode(secret = DEMO_TOTP_SECRET) {
+export async function freshTotpCode(secret = DEMO_TOTP_SECRET, account = '') {
+  const key = `${account}:${secret}`;
   let step = Math.floor(Date.now() / 30_000);
-  const last = lastSteps.get(secret) ?? -1;
+  const last = lastSteps.get(key) ?? -1;
   if (step <= last) {
     await new Promise((resolve) => setTimeout(resolve, (last + 1) * 30_000 - Date.now() + 50));
     step = last + 1;
   }
-  lastSteps.set(secret, step);
+  lastSteps.set(key, step);
   return generate({ secret, epoch: step * 30 });
 }
 
@@ -154,7 +157,7 @@ export async function signInToConsole(page, username, password) {
     () => 'none',
   );
   if ((await Promise.race([left.then(() => 'left'), codeRequested])) === 'code') {
-    await codeField.fill(await freshTotpCode());
+    await codeField.fill(await freshTotpCode(DEMO_TOTP_SECRET, username));
     await page.getByRole('button', { name: /验\s*证/ }).click();
     await left;
   }

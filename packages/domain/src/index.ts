@@ -9,3 +9,4 @@ export * from './check-in.js';
 export * from './spreadsheet.js';
 export * from './audit-actions.js';
 export * from './documents.js';
+export * from './links.js';

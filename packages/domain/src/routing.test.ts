@@ -235,7 +235,7 @@ describe('menusFor', () => {
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts', 'partners'],
+    operator: ['accounts', 'contracts', 'partners', 'pre_reviews'],
     security_officer: ['audit'],
   };
 
@@ -249,17 +249,19 @@ describe('menusFor', () => {
       'accounts',
       'contracts',
       'partners',
+      'pre_reviews',
       'audit',
     ]);
   });
 
   it('keeps accounts, audit and the business menus on separate account types', () => {
     const business = new Set<MenuKey>(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
+    const platform = new Set<MenuKey>(['accounts', 'contracts', 'partners', 'pre_reviews']);
     for (const accountType of ACCOUNT_TYPES) {
       const menus = menusFor(accountType);
       const duties = [
         menus.some((menu) => business.has(menu)),
-        menus.includes('accounts') || menus.includes('contracts') || menus.includes('partners'),
+        menus.some((menu) => platform.has(menu)),
         menus.includes('audit'),
       ].filter(Boolean);
       expect(duties, accountType).toHaveLength(1);

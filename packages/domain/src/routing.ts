@@ -100,6 +100,7 @@ export const MENU_KEYS = [
   'accounts',
   'contracts',
   'partners',
+  'pre_reviews',
   'audit',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
@@ -112,7 +113,7 @@ const REVIEWER_TYPES: readonly AccountType[] = [
 
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
-  if (accountType === 'operator') return ['accounts', 'contracts', 'partners'];
+  if (accountType === 'operator') return ['accounts', 'contracts', 'partners', 'pre_reviews'];
   if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;

@@ -170,8 +170,18 @@ describe('changes after approval', () => {
       method: 'GET',
       url: `/api/console/events/${event.id}`,
     });
-    const actions = detail.json<{ timeline: { action: string }[] }>().timeline.map((e) => e.action);
+    const timeline = detail.json<{ timeline: { action: string; detail: object }[] }>().timeline;
+    const actions = timeline.map((entry) => entry.action);
     expect(actions.slice(-2)).toEqual(['event.change_requested', 'event.changed']);
+    const [requestEntry, changedEntry] = timeline.slice(-2);
+    expect(requestEntry?.detail).toMatchObject({
+      fields: ['venue'],
+      reason: '场地调整',
+      changes: { venue: [event.venue, '徐汇区 新场地 2 号馆'] },
+    });
+    expect(changedEntry?.detail).toMatchObject({
+      changes: { venue: [event.venue, '徐汇区 新场地 2 号馆'] },
+    });
   });
 
   it('returns a change only with a reason, leaving the event unchanged', async () => {

@@ -191,7 +191,8 @@ export async function requestChange(
       action: 'event.change_requested',
       entityType: 'event',
       entityId: id,
-      detail: { changeId, fields, reason },
+      // The timeline reads the detail alone, so the detail carries the values it shows.
+      detail: { changeId, fields, reason, changes },
       changes: auditChanges(changes),
     });
   });

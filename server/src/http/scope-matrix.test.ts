@@ -75,6 +75,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events': 'own-session',
   'GET /api/reviews': 'own-session',
   'GET /api/console/events/:id': 'scoped-by-event',
+  'GET /api/console/events/:id/share-qr.svg': 'scoped-by-event',
   'PATCH /api/console/events/:id': 'scoped-by-event',
   'POST /api/console/events/:id/submit': 'scoped-by-event',
   'POST /api/console/events/:id/publish': 'scoped-by-event',
@@ -424,6 +425,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | action        | may not see the event | sees it, not the owner    | owner                                   |
 // |---------------|-----------------------|---------------------------|-----------------------------------------|
 // | detail        | 404 EVT_NOT_FOUND     | 200                       | 200                                     |
+// | share-qr      | as detail                                                                         |
 // | patch         | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_NOT_EDITABLE |
 // | submit        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_INVALID_TRANSITION |
 // | publish       | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved, else 409 EVT_INVALID_TRANSITION |
@@ -449,6 +451,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 
 const ACTIONS = [
   'detail',
+  'share-qr',
   'patch',
   'submit',
   'publish',
@@ -481,6 +484,7 @@ const ABSENT_CHANGE_ID = '00000000-0000-7000-8000-00000000c4a9';
 /** Actions that every account seeing the event may take, the owner's included. */
 const READING: ReadonlySet<Action> = new Set([
   'detail',
+  'share-qr',
   'documents',
   'document-download',
   'chat-groups',
@@ -760,6 +764,8 @@ function requestFor(action: Action, eventId: string): InjectOptions {
   switch (action) {
     case 'detail':
       return { method: 'GET', url: base };
+    case 'share-qr':
+      return { method: 'GET', url: `${base}/share-qr.svg` };
     case 'patch':
       return { method: 'PATCH', url: base, payload: { name: '越权修改的名称' } };
     case 'submit':

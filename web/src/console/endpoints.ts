@@ -118,8 +118,6 @@ export const submitEvent = (id: string) =>
 export const publishEvent = (id: string) =>
   api<ConsoleEvent>(`${eventPath(id)}/publish`, { method: 'POST' });
 
-export const fetchReviews = () => api<{ items: ConsoleEvent[] }>('/api/reviews');
-
 export const approveEvent = (id: string) =>
   api<ConsoleEvent>(`/api/reviews/${encodeURIComponent(id)}/approve`, { method: 'POST' });
 

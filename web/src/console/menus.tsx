@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   FileProtectOutlined,
+  SolutionOutlined,
   FormOutlined,
   SafetyCertificateOutlined,
   ScanOutlined,
@@ -22,6 +23,7 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   accounts: '/accounts',
   contracts: '/contracts',
   partners: '/partners',
+  pre_reviews: '/pre-reviews',
   audit: '/audit',
 };
 
@@ -34,6 +36,7 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   accounts: <TeamOutlined />,
   contracts: <FileProtectOutlined />,
   partners: <ApiOutlined />,
+  pre_reviews: <SolutionOutlined />,
   audit: <SafetyCertificateOutlined />,
 };
 
@@ -59,6 +62,8 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '中标合同';
     case 'partners':
       return '合作平台';
+    case 'pre_reviews':
+      return '协会预审';
     case 'audit':
       return '审计日志';
   }
@@ -102,6 +107,7 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/accounts')) return 'accounts';
   if (pathname.startsWith('/contracts')) return 'contracts';
   if (pathname.startsWith('/partners')) return 'partners';
+  if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
   return undefined;
 }

@@ -45,6 +45,9 @@ const PartnersPage = lazy(() =>
 const RegisterPage = lazy(() =>
   import('./pages/RegisterPage').then((module) => ({ default: module.RegisterPage })),
 );
+const PreReviewsPage = lazy(() =>
+  import('./pages/PreReviewsPage').then((module) => ({ default: module.PreReviewsPage })),
+);
 const RegistrationRequestsPage = lazy(() =>
   import('./pages/RegistrationRequestsPage').then((module) => ({
     default: module.RegistrationRequestsPage,
@@ -165,6 +168,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['partners']}>
                 <PartnersPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'pre-reviews',
+            element: (
+              <RequireMenu menus={['pre_reviews']}>
+                <PreReviewsPage />
               </RequireMenu>
             ),
           },

@@ -31,9 +31,3 @@ export function isoToPickerValue(iso: string | null | undefined): Dayjs | undefi
 export function pickerValueToIso(value: Dayjs): string {
   return dayjs.tz(value.format('YYYY-MM-DDTHH:mm:ss'), BUSINESS_TIME_ZONE).toISOString();
 }
-
-/** Counts the whole days that have passed since an instant (0 within the first 24 hours). */
-export function daysSince(iso: string | null | undefined, now: Dayjs = dayjs()): number {
-  if (!iso) return 0;
-  return Math.max(0, now.diff(dayjs(iso), 'day'));
-}

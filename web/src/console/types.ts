@@ -1,9 +1,13 @@
 import type {
   AccountType,
+  ChangeState,
   EventLevel,
   EventState,
+  FilingField,
+  FilingForm,
   FilingScope,
   MenuKey,
+  ReviewStep,
   Section,
   PermittedEventAction,
 } from '@cityleague/domain';
@@ -57,8 +61,63 @@ export interface ManagedAccount {
 
 export type { Division, PublicEvent, Sport } from '../lib/types';
 
+/** Details of the full filing form beyond the public ones; null where a draft lacks one. */
+export interface FilingDetails {
+  address: string | null;
+  host: string | null;
+  organiser: string | null;
+  coOrganisers: string[];
+  expectedParticipants: number | null;
+  /** The entry fee in fen (hundredths of a yuan); 0 for a free event. */
+  feeCents: number | null;
+  rules: string | null;
+  safetyPlan: string | null;
+  medicalCover: string | null;
+  insurance: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  description: string | null;
+}
+
+/** A review step of a submitted filing; `done` is null until the reviewer records it. */
+export interface ReviewStepState {
+  step: ReviewStep;
+  /** The national federation that pre-reviews the sport, for the pre_review step. */
+  federation?: string;
+  done: { at: string; by: string; byName: string; note: string } | null;
+}
+
+/** A change to an approved event, with the changed fields' values before and after. */
+export interface ChangeRequest {
+  id: string;
+  eventId: string;
+  state: ChangeState;
+  fields: string[];
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  reason: string;
+  returnReason: string | null;
+  submittedAt: string;
+  decidedAt: string | null;
+}
+
+/** Review and after-approval state of an event. */
+export interface EventReviewState {
+  form: FilingForm;
+  /** Required details the filing still lacks; submit is rejected until it is empty. */
+  missingFields: FilingField[];
+  reviewSteps: ReviewStepState[];
+  pendingChange: ChangeRequest | null;
+  cancelReason: string | null;
+  cancelledAt: string | null;
+  /** The event this draft was copied from. */
+  copiedFrom: string | null;
+  /** Whole days the filing or its pending change has waited for the reviewer, else null. */
+  daysWaiting: number | null;
+}
+
 /** An event in any state, as the console API returns it. */
-export interface ConsoleEvent extends PublicEvent {
+export interface ConsoleEvent extends PublicEvent, FilingDetails, EventReviewState {
   /** What the signed-in user may do with the event, as the server decides it. */
   actions: PermittedEventAction[];
   state: EventState;

@@ -76,7 +76,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   EVT_CHANGE_NOT_PENDING: '该变更已处理，不在待审核状态',
   EVT_REASON_REQUIRED: '请填写原因',
   REV_NOT_REVIEWER: '当前账号不是该赛事的审核单位',
-  REV_REASON_REQUIRED: '退回时必须填写退回原因',
+  REV_REASON_REQUIRED: '请填写退回原因或审核意见',
   REG_INVALID_PHONE: '手机号码格式不正确',
   REG_INVALID_NAME: '请填写真实姓名',
   REG_EVENT_FULL: '名额已满',
@@ -164,6 +164,11 @@ export function consoleErrorMessage(error: unknown): string {
     if (message) return message;
   }
   return errorMessage(error);
+}
+
+/** Returns the console's Chinese message for a bare error code, such as a batch result's. */
+export function consoleCodeMessage(code: string): string {
+  return consoleErrorMessage(new ApiError({ status: 0, code }));
 }
 
 /**

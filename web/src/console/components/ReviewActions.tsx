@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Popconfirm, Space } from 'antd';
+import { App, Button, Popconfirm, Space, Tooltip } from 'antd';
 import { useState } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
 import { approveEvent, returnEvent } from '../endpoints';
+import { ReasonModal } from './ReasonModal';
 import { queryKeys } from '../queries';
+import { pendingStepsNotice } from '../review-text';
 import type { ConsoleEvent } from '../types';
-
-const REASON_MAX_LENGTH = 500;
 
 /** Refreshes every view that shows an event after a review or a state change. */
 export function useInvalidateEvent() {
@@ -20,12 +20,16 @@ export function useInvalidateEvent() {
     ]);
 }
 
-/** Approve (with a confirmation) and return (with a required reason) buttons for one filing. */
+/**
+ * Approve (with a confirmation) and return (with a required reason) buttons for one filing.
+ * Approve stays disabled, with the reason on hover, until every review step is recorded.
+ */
 export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'middle' }) {
   const { event } = props;
   const { message } = App.useApp();
   const invalidateEvent = useInvalidateEvent();
   const [returnOpen, setReturnOpen] = useState(false);
+  const stepsNotice = pendingStepsNotice(event);
 
   const approve = useMutation({
     mutationFn: () => approveEvent(event.id),
@@ -38,17 +42,28 @@ export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'mi
 
   return (
     <Space size="small" onClick={(e) => e.stopPropagation()}>
-      <Popconfirm
-        title="确认通过该赛事？"
-        description="通过后办赛主体即可发布赛事。"
-        okText="确认通过"
-        cancelText="取消"
-        onConfirm={() => approve.mutateAsync().catch(() => undefined)}
-      >
-        <Button type="primary" size={props.size} loading={approve.isPending}>
-          通过
-        </Button>
-      </Popconfirm>
+      {stepsNotice ? (
+        <Tooltip title={stepsNotice}>
+          {/* A disabled button shows no tooltip of its own, so the span carries it. */}
+          <span>
+            <Button type="primary" size={props.size} disabled>
+              通过
+            </Button>
+          </span>
+        </Tooltip>
+      ) : (
+        <Popconfirm
+          title="确认通过该赛事？"
+          description="通过后办赛主体即可发布赛事。"
+          okText="确认通过"
+          cancelText="取消"
+          onConfirm={() => approve.mutateAsync().catch(() => undefined)}
+        >
+          <Button type="primary" size={props.size} loading={approve.isPending}>
+            通过
+          </Button>
+        </Popconfirm>
+      )}
       <Button danger size={props.size} onClick={() => setReturnOpen(true)}>
         退回
       </Button>
@@ -61,7 +76,6 @@ export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'mi
 function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
   const { event } = props;
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ reason: string }>();
   const invalidateEvent = useInvalidateEvent();
 
   const sendBack = useMutation({
@@ -74,34 +88,16 @@ function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
     onError: (error) => message.error(consoleErrorMessage(error)),
   });
 
-  async function handleOk() {
-    const { reason } = await form.validateFields();
-    sendBack.mutate(reason.trim());
-  }
-
   return (
-    <Modal
+    <ReasonModal
       title={`退回赛事：${event.name}`}
-      open
+      label="退回原因"
       okText="确认退回"
-      cancelText="取消"
-      okButtonProps={{ danger: true, loading: sendBack.isPending }}
-      onOk={() => void handleOk().catch(() => undefined)}
-      onCancel={props.onClose}
-    >
-      <Form form={form} layout="vertical" name={`return-${event.id}`}>
-        <Form.Item
-          name="reason"
-          label="退回原因"
-          rules={[
-            { required: true, whitespace: true, message: '请填写退回原因' },
-            { max: REASON_MAX_LENGTH, message: `退回原因不能超过 ${REASON_MAX_LENGTH} 字` },
-          ]}
-          extra="办赛主体将看到这段说明，请写明需要修改的内容。"
-        >
-          <Input.TextArea rows={4} showCount maxLength={REASON_MAX_LENGTH} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      danger
+      extra="办赛主体将看到这段说明，请写明需要修改的内容。"
+      pending={sendBack.isPending}
+      onSubmit={(reason) => sendBack.mutate(reason)}
+      onClose={props.onClose}
+    />
   );
 }
