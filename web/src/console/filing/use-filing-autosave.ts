@@ -141,7 +141,9 @@ export function useFilingAutosave(options: AutosaveOptions) {
         const rejected = rejectedFieldsOf(error);
         const retry = sendable.filter((field) => !rejected.byField.has(field));
         const creationBlocked = eventId.current === null && !canCreate(retry);
-        if (rejected.byField.size === 0 || retry.length === sendable.length || creationBlocked) {
+        // A retry helps only when it leaves out some, but not all, of the fields sent.
+        const retryHelps = retry.length > 0 && retry.length < sendable.length;
+        if (!retryHelps || creationBlocked) {
           if (rejected.byField.size > 0) callbacks.current.onRejected(rejected);
           if (error instanceof ApiError && error.code === 'EVT_NOT_EDITABLE') {
             disabled.current = true;
