@@ -46,6 +46,8 @@ async function pickTime(page, label, daysAhead, hour) {
   await columns.nth(0).getByText(String(hour).padStart(2, '0'), { exact: true }).click();
   await columns.nth(1).getByText('00', { exact: true }).click();
   await panel.getByRole('button', { name: /确\s*定/ }).click();
+  // The next picker's panel must not be confused with this one while it fades out.
+  await panel.waitFor({ state: 'hidden' });
   return `${day} ${String(hour).padStart(2, '0')}:00`;
 }
 

@@ -22,7 +22,7 @@ export function SaveIndicator(props: {
       content = props.startHint;
       break;
     case 'idle':
-      content = '草稿已保存';
+      content = '所有修改已保存';
       break;
     case 'pending':
       content = '有修改待保存';
