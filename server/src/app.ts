@@ -21,6 +21,7 @@ import { divisionRoutes } from './divisions/division.routes.js';
 import { citizenChatGroupRoutes, consoleDocumentRoutes } from './documents/document.routes.js';
 import { eventShareRoutes } from './events/event-share.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
+import { venueRoutes } from './events/venue.routes.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
@@ -158,6 +159,7 @@ export async function buildApp(
   await app.register(registrationRoutes);
   await app.register(consoleEventRoutes);
   await app.register(eventShareRoutes);
+  await app.register(venueRoutes);
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(consoleRegistrationRoutes);

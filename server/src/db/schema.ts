@@ -127,6 +127,8 @@ export interface EventTable {
   division_code: string | null;
   district_code: string | null;
   venue: string | null;
+  /** Pinyin initials of the venue (徐汇区体育馆: xhqtyg), written with it, for suggestions. */
+  venue_initials: Optional<string>;
   starts_at: Timestamp | null;
   ends_at: Timestamp | null;
   capacity: number | null;

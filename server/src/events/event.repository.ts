@@ -47,3 +47,74 @@ export async function updateEvent(
     .where('id', '=', id)
     .execute();
 }
+
+/** A venue used before, with how many of the searched events used it. */
+export interface VenueSuggestionRow {
+  venue: string;
+  address: string | null;
+  division_code: string | null;
+  division_name: string | null;
+  own: boolean;
+  uses: number;
+}
+
+/**
+ * Finds venues among the organisation's newest own events (any state) and the newest
+ * published events of other organisations whose venue or address contains `text`, or whose
+ * venue initials contain `initials`. Each venue, address and division is one row: own venues
+ * first, then the most used, then the most recently filed. The two sets of events searched are
+ * bounded by `ownEvents` and `publishedEvents` and read through the events_organisation and
+ * events_published indexes, so a search costs the same however many events the league holds.
+ */
+export async function findVenueSuggestions(
+  db: Executor,
+  search: {
+    organisationId: string;
+    text: string;
+    initials: string | null;
+    ownEvents: number;
+    publishedEvents: number;
+    limit: number;
+  },
+): Promise<VenueSuggestionRow[]> {
+  const pattern = `%${escapeLike(search.text)}%`;
+  const initialsPattern = search.initials === null ? null : `%${escapeLike(search.initials)}%`;
+  const matches = sql<boolean>`(searched.venue ilike ${pattern}
+    or searched.address ilike ${pattern}
+    ${initialsPattern === null ? sql`` : sql`or searched.venue_initials like ${initialsPattern}`})`;
+
+  const { rows } = await sql<VenueSuggestionRow>`
+    with own_events as (
+      select id, venue, venue_initials, address, division_code, true as own
+      from events
+      where organisation_id = ${search.organisationId} and venue is not null
+      order by created_at desc
+      limit ${search.ownEvents}
+    ),
+    published_events as (
+      select id, venue, venue_initials, address, division_code, false as own
+      from events
+      where state = 'published' and organisation_id <> ${search.organisationId}
+      order by published_at desc, id desc
+      limit ${search.publishedEvents}
+    ),
+    matched as (
+      select searched.* from own_events as searched where ${matches}
+      union all
+      select searched.* from published_events as searched where ${matches}
+    )
+    select matched.venue, matched.address, matched.division_code,
+      divisions.name as division_name, bool_or(matched.own) as own,
+      count(*)::integer as uses
+    from matched
+    left join divisions on divisions.code = matched.division_code
+    group by matched.venue, matched.address, matched.division_code, divisions.name
+    order by own desc, uses desc, max(matched.id::text) desc, matched.venue
+    limit ${search.limit}`.execute(db);
+  return rows;
+}
+
+/** Escapes the LIKE wildcards of a search text, so that it matches literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

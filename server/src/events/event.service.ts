@@ -31,6 +31,7 @@ import { checkFiling, clearedFiledDetails } from './event.filing.js';
 import * as repository from './event.repository.js';
 import type { EventInput, EventPatch, Filing } from './event.schemas.js';
 import { canSeeEvent, visibleTo } from './event.scope.js';
+import { venueInitials } from './venue-initials.js';
 
 /** The user acting on an event and their IP address, for permission checks and the audit log. */
 export interface Actor {
@@ -92,12 +93,18 @@ function filingOfInput(input: EventInput): Filing {
   return tidy(filing);
 }
 
-/** Maps filing details to the columns that store them. */
+/**
+ * Maps filing details to the columns that store them. A venue is written with its pinyin
+ * initials, which venue suggestions search.
+ */
 export function filingColumns(filing: Partial<Filing>): UpdateObject<Database, 'events'> {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filing)) {
     const column = FILING_COLUMNS[key as FilingKey];
     set[column] = key === 'coOrganisers' ? JSON.stringify(value ?? []) : value;
+  }
+  if (filing.venue !== undefined) {
+    set.venue_initials = filing.venue === null ? null : venueInitials(filing.venue);
   }
   return set as UpdateObject<Database, 'events'>;
 }

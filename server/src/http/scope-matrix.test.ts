@@ -129,6 +129,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/contracts/mine': 'own-session',
   'GET /api/console/poster-templates': 'own-session',
   'POST /api/console/posters': 'own-session',
+  'GET /api/console/venues': 'own-session',
   'GET /api/console/contracts': 'operator',
   'GET /api/console/contracts/template.xlsx': 'operator',
   'POST /api/console/contracts/imports': 'operator',

@@ -12,12 +12,14 @@ import type {
   Dashboard,
   Division,
   EventInput,
+  EventPatch,
   Me,
   Page,
   RegistrationPage,
   Sport,
   ManagedAccount,
   TotpEnrolment,
+  VenueSuggestion,
 } from './types';
 
 /** Builds a query string from the defined, non-empty parameters, with a leading '?'. */
@@ -109,8 +111,8 @@ export const fetchConsoleEvent = (id: string) => api<ConsoleEventDetail>(eventPa
 export const createEvent = (input: EventInput) =>
   api<ConsoleEvent>('/api/console/events', { method: 'POST', body: input });
 
-export const updateEvent = (id: string, input: Partial<EventInput>) =>
-  api<ConsoleEvent>(eventPath(id), { method: 'PATCH', body: input });
+export const updateEvent = (id: string, patch: EventPatch, options: { keepalive?: boolean } = {}) =>
+  api<ConsoleEvent>(eventPath(id), { method: 'PATCH', body: patch, ...options });
 
 export const submitEvent = (id: string) =>
   api<ConsoleEvent>(`${eventPath(id)}/submit`, { method: 'POST' });
@@ -150,6 +152,10 @@ export const fetchAuditEntries = (filter: AuditFilter, cursor: string | null) =>
 
 /** Path of the Excel export of the entries that match the filter. */
 export const auditExportPath = (filter: AuditFilter) => `/api/audit/export${auditQuery(filter)}`;
+/** Venues of earlier events that contain the text, the organisation's own first. */
+export const fetchVenueSuggestions = (text: string) =>
+  api<{ items: VenueSuggestion[] }>(`/api/console/venues${query({ q: text })}`);
+
 export const fetchOwnContracts = () => api<{ items: Contract[] }>('/api/console/contracts/mine');
 
 export const fetchContracts = (filter: ContractFilter, cursor: string | null) =>

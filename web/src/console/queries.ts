@@ -24,6 +24,7 @@ export const queryKeys = {
   auditEntries: ['audit-entries'] as const,
   contracts: ['contracts'] as const,
   ownContracts: ['contracts', 'mine'] as const,
+  venueSuggestions: (text: string) => ['venue-suggestions', text] as const,
 };
 
 export function useMeQuery() {

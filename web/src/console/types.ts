@@ -149,21 +149,56 @@ export interface TimelineEntry {
 
 export type ConsoleEventDetail = ConsoleEvent & { timeline: TimelineEntry[] };
 
-/** The fields an organiser files; PATCH takes any subset. */
-export interface EventInput {
-  name: string;
+/** The details of a filing as the API takes them; times are ISO 8601 instants. */
+export interface FilingDetailValues {
   sport: string;
-  level: EventLevel;
-  section: Section;
   divisionCode: string;
   venue: string;
+  address: string;
   startsAt: string;
   endsAt: string;
   capacity: number;
   registrationOpensAt: string;
   registrationClosesAt: string;
+  host: string;
+  organiser: string;
+  coOrganisers: string[];
+  expectedParticipants: number;
+  /** The entry fee in fen (hundredths of a yuan). */
+  feeCents: number;
+  rules: string;
+  safetyPlan: string;
+  medicalCover: string;
+  insurance: string;
+  contactName: string;
+  contactPhone: string;
+  description: string;
   /** Required from contractors: the contract whose level, section and sport the event takes. */
-  contractId?: string;
+  contractId: string;
+}
+
+/** A new filing: name, level and section, and any details known yet. */
+export type EventInput = {
+  name: string;
+  level: EventLevel;
+  section: Section;
+} & Partial<FilingDetailValues>;
+
+/** A change to a draft or returned filing; null clears a detail. */
+export type EventPatch = Partial<Pick<EventInput, 'name' | 'level' | 'section'>> & {
+  [K in keyof FilingDetailValues]?: FilingDetailValues[K] | null;
+};
+
+/** A venue used by earlier events, as GET /api/console/venues suggests it. */
+export interface VenueSuggestion {
+  venue: string;
+  address: string | null;
+  divisionCode: string | null;
+  divisionName: string | null;
+  /** True when one of the organisation's own events used it. */
+  own: boolean;
+  /** How many of the searched events were held there. */
+  uses: number;
 }
 
 export interface Page<T> {

@@ -29,7 +29,13 @@ const REQUEST_TIMEOUT_MS = 20_000;
 /** Sends a JSON request to the API and returns the parsed body, or throws ApiError. */
 export async function api<T>(
   path: string,
-  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    /** Lets the request outlive the page, for a save sent as the tab closes. */
+    keepalive?: boolean;
+  } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -42,6 +48,7 @@ export async function api<T>(
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      keepalive: options.keepalive,
     });
   } catch {
     // Offline, refused or timed out: the caller shows one network message for all three.

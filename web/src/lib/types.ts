@@ -12,6 +12,10 @@ export interface Division {
 export interface Sport {
   code: string;
   name: string;
+  category: string;
+  categoryName: string;
+  /** Pinyin initials of the name (篮球: lq), which the sport picker matches. */
+  initials: string;
 }
 
 /** An event as the public endpoints return it; times are ISO 8601 strings in UTC. */

@@ -1,122 +1,50 @@
 import {
-  EVENT_LEVEL_LABELS,
+  filingFormOf,
   isEditable,
-  SECTION_LABELS,
-  type EventLevel,
-  type Section,
+  missingFilingFields,
+  requiredFilingFields,
+  type FilingField,
+  type FilingForm,
 } from '@cityleague/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  ConfigProvider,
-  DatePicker,
-  Form,
-  Grid,
-  Input,
-  InputNumber,
-  Result,
-  Row,
-  Select,
-  Skeleton,
-  Typography,
-  type DatePickerProps,
-  type FormInstance,
-  type ThemeConfig,
-} from 'antd';
-import type { Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Alert, App, Button, Card, Collapse, Form, Result, Row, Skeleton } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useBlocker, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { useInvalidateEvent } from '../components/ReviewActions';
+import { fetchConsoleEvent, fetchOwnContracts, submitEvent } from '../endpoints';
+import { ContractSelect } from '../filing/ContractSelect';
+import { formFieldOf, formMarksOf, rejectedFieldsOf } from '../filing/field-errors';
+import { FilingActionBar } from '../filing/FilingActionBar';
+import { FilingFieldItem, type FilingFieldContext } from '../filing/FilingFieldItem';
+import { fieldOrderOf, sectionsOf, type FilingSection } from '../filing/filing-sections';
 import {
-  createEvent,
-  fetchConsoleEvent,
-  fetchOwnContracts,
-  submitEvent,
-  updateEvent,
-} from '../endpoints';
-import {
-  queryKeys,
-  useChildDivisions,
-  useDistricts,
-  useDivision,
-  useMe,
-  useSports,
-} from '../queries';
-import { DATE_TIME_FORMAT, isoToPickerValue, pickerValueToIso } from '../time';
-import type { ConsoleEventDetail, Contract, Division, EventInput, Me } from '../types';
+  divisionParts,
+  payloadOfValues,
+  valuesOfEvent,
+  type FilingFormValues,
+  type FormFieldName,
+  type PayloadField,
+} from '../filing/filing-values';
+import { MissingFieldsAlert } from '../filing/MissingFieldsAlert';
+import { useFilingAutosave } from '../filing/use-filing-autosave';
+import '../filing/filing.css';
+import { queryKeys, useDivision, useMe } from '../queries';
+import { isoToPickerValue } from '../time';
+import type { ConsoleEvent, ConsoleEventDetail, Contract, Me, VenueSuggestion } from '../types';
 
-interface EventFormValues {
-  contractId?: string;
-  name: string;
-  sport: string;
-  level: EventLevel;
-  section: Section;
-  district: string;
-  street?: string;
-  venue: string;
-  startsAt: Dayjs;
-  endsAt: Dayjs;
-  capacity: number;
-  registrationOpensAt: Dayjs;
-  registrationClosesAt: Dayjs;
-}
-type FieldName = keyof EventFormValues;
-
-const NAME_MAX_LENGTH = 100;
-const VENUE_MAX_LENGTH = 200;
-const NAME_MIN_LENGTH = 2;
-const VENUE_MIN_LENGTH = 2;
-const CAPACITY_MAX = 1_000_000;
-
-// antd 6's date and time panel is 401 px wide (seven 36 px day cells and two 56 px time
-// columns), which is wider than a 390 px phone. Phones get narrower cells and columns, which
-// make the panel 339 px wide (30 * 7 + 36 of padding + 2 * 46 + 1 of border).
-const PHONE_PICKER_THEME: ThemeConfig = {
-  components: { DatePicker: { cellWidth: 30, timeColumnWidth: 46 } },
-};
-
-/**
- * Renders a date and time picker whose panel fits a phone screen. On phones the input is read
- * only, so that the on-screen keyboard does not open over the panel.
- */
-function DateTimePicker(props: DatePickerProps) {
-  const screens = Grid.useBreakpoint();
-  const phone = screens.sm === false;
-  return (
-    <ConfigProvider theme={phone ? PHONE_PICKER_THEME : undefined}>
-      <DatePicker
-        showTime={{ format: 'HH:mm', minuteStep: 5 }}
-        format={DATE_TIME_FORMAT}
-        style={{ width: '100%' }}
-        placeholder="请选择日期和时间"
-        inputReadOnly={phone}
-        {...props}
-      />
-    </ConfigProvider>
-  );
-}
-
-/** Returns the terms of a contract that a filing takes: year, level, section and sport. */
-function contractTerms(contract: Contract): string {
-  const level = EVENT_LEVEL_LABELS[contract.level];
-  const place = contract.districtName ? ` ${contract.districtName}` : '';
-  return `${contract.year} 年度 · ${level}${place} · ${SECTION_LABELS[contract.section]} · ${contract.sportName}`;
-}
-
-/** Renders the filing form: /events/new creates a draft, /events/:id/edit changes a draft or a returned event. */
+/** Renders the filing form: /events/new starts a filing, /events/:id/edit continues a draft or a returned filing. */
 export function EventFormPage() {
   const { id } = useParams();
-  // A new key per event resets the form when the route moves from one event to another.
-  return <EventFormLoader key={id ?? 'new'} eventId={id} />;
+  const location = useLocation();
+  // A new key per event resets the form when the route moves to another event. A filing
+  // created on this page keeps the key 'new', so its form survives the move to its edit page.
+  const formKey = (location.state as { formKey?: string } | null)?.formKey ?? id ?? 'new';
+  return <EventFormLoader key={formKey} eventId={id} />;
 }
 
 function EventFormLoader({ eventId }: { eventId: string | undefined }) {
@@ -164,124 +92,9 @@ function useFilingArea(me: Me): { districtCode?: string; streetCode?: string } {
   return {};
 }
 
-function initialValues(event: ConsoleEventDetail | undefined): Partial<EventFormValues> {
-  if (!event) return {};
-  return {
-    contractId: event.contractId ?? undefined,
-    name: event.name,
-    sport: event.sport,
-    level: event.level,
-    section: event.section,
-    district: event.districtCode,
-    street: event.divisionCode === event.districtCode ? undefined : event.divisionCode,
-    venue: event.venue,
-    startsAt: isoToPickerValue(event.startsAt),
-    endsAt: isoToPickerValue(event.endsAt),
-    capacity: event.capacity,
-    registrationOpensAt: isoToPickerValue(event.registrationOpensAt),
-    registrationClosesAt: isoToPickerValue(event.registrationClosesAt),
-  };
-}
-
-function toEventInput(values: EventFormValues): EventInput {
-  return {
-    name: values.name.trim(),
-    sport: values.sport,
-    level: values.level,
-    section: values.section,
-    divisionCode: values.street || values.district,
-    venue: values.venue.trim(),
-    startsAt: pickerValueToIso(values.startsAt),
-    endsAt: pickerValueToIso(values.endsAt),
-    capacity: values.capacity,
-    registrationOpensAt: pickerValueToIso(values.registrationOpensAt),
-    registrationClosesAt: pickerValueToIso(values.registrationClosesAt),
-    ...(values.contractId ? { contractId: values.contractId } : {}),
-  };
-}
-
-const FORM_FIELDS: readonly FieldName[] = [
-  'contractId',
-  'name',
-  'sport',
-  'level',
-  'section',
-  'district',
-  'street',
-  'venue',
-  'startsAt',
-  'endsAt',
-  'capacity',
-  'registrationOpensAt',
-  'registrationClosesAt',
-];
-
-// Error codes that concern one field even when the server sends no field errors.
-const CODE_FIELDS: Record<string, FieldName> = {
-  EVT_UNKNOWN_SPORT: 'sport',
-  EVT_FILING_NOT_ALLOWED: 'section',
-  EVT_OUT_OF_SCOPE: 'district',
-  DIV_NOT_FOUND: 'district',
-  DIV_UNKNOWN: 'district',
-  DIV_INVALID_LEVEL: 'street',
-  EVT_CONTRACT_REQUIRED: 'contractId',
-  EVT_CONTRACT_NOT_OWNED: 'contractId',
-};
-
-// Chinese messages for the codes of field errors: the schedule rules of the filing check,
-// then the JSON Schema keywords that request validation reports.
-const FIELD_ERROR_MESSAGES: Record<string, string> = {
-  in_future: '开始时间须晚于当前时间',
-  after_start: '结束时间须晚于开始时间',
-  after_open: '报名截止时间须晚于报名开始时间',
-  before_start: '报名截止时间不能晚于赛事开始时间',
-  contract_mismatch: '与所选中标合同不一致',
-  required: '此项必填',
-  minLength: '内容太短',
-  maxLength: '内容太长',
-  minimum: '数值太小',
-  maximum: '数值太大',
-  format: '格式不正确',
-  pattern: '格式不正确',
-  type: '格式不正确',
-};
-
-/**
- * Maps a field named by the server (`startsAt`, `/startsAt` or `body.startsAt`) to the
- * form field that contains it. divisionCode belongs to the street field when one is chosen.
- */
-function formFieldOf(
-  serverField: string,
-  form: FormInstance<EventFormValues>,
-): FieldName | undefined {
-  const key =
-    serverField
-      .replace(/^\//, '')
-      .replace(/^body[./]/, '')
-      .split(/[./[]/)[0] ?? '';
-  if (key === 'divisionCode') return form.getFieldValue('street') ? 'street' : 'district';
-  return FORM_FIELDS.find((field) => field === key);
-}
-
-const HAS_CHINESE = /[\u4e00-\u9fff]/;
-
-/** Marks the form fields that a rejected save names; returns whether any field was marked. */
-function showFieldErrors(error: unknown, form: FormInstance<EventFormValues>): boolean {
-  if (!(error instanceof ApiError)) return false;
-  const marks = new Map<FieldName, string[]>();
-  for (const fieldError of error.problem.errors ?? []) {
-    const field = formFieldOf(fieldError.field, form);
-    if (!field) continue;
-    const text =
-      FIELD_ERROR_MESSAGES[fieldError.code] ??
-      ERROR_MESSAGES[fieldError.code] ??
-      (HAS_CHINESE.test(fieldError.message) ? fieldError.message : '此项填写有误');
-    marks.set(field, [...(marks.get(field) ?? []), text]);
-  }
-  const codeField = CODE_FIELDS[error.code];
-  if (marks.size === 0 && codeField) marks.set(codeField, [consoleErrorMessage(error)]);
-  form.setFields([...marks].map(([name, errors]) => ({ name, errors })));
-  return marks.size > 0;
+/** Returns the picker value of the current minute, for a registration that opens now. */
+function nowPickerValue() {
+  return isoToPickerValue(new Date().toISOString())?.startOf('minute');
 }
 
 function EventForm({ event }: { event?: ConsoleEventDetail }) {
@@ -289,24 +102,27 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const invalidateEvent = useInvalidateEvent();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<EventFormValues>();
-  const [pending, setPending] = useState<'draft' | 'submit' | null>(null);
+  const { message, modal } = App.useApp();
+  const [form] = Form.useForm<FilingFormValues>();
+  const [submitting, setSubmitting] = useState(false);
+  const [missing, setMissing] = useState<PayloadField[]>([]);
+  const [openFolds, setOpenFolds] = useState<string[]>([]);
+  const [state, setState] = useState(event?.state ?? 'draft');
+  const leaving = useRef(false);
 
-  const sports = useSports();
-  const districts = useDistricts();
   const area = useFilingArea(me);
+  const values = Form.useWatch([], { form, preserve: true }) as FilingFormValues | undefined;
   const level = Form.useWatch('level', form);
   const section = Form.useWatch('section', form);
-  const district = Form.useWatch('district', form);
-  const streets = useChildDivisions(district);
+  const startsAt = Form.useWatch('startsAt', form);
+  const kind: FilingForm | undefined =
+    level && section ? filingFormOf({ level, section }) : undefined;
 
   const levels = useMemo(() => [...new Set(me.filing.map((pair) => pair.level))], [me.filing]);
   const sections = useMemo(
     () => me.filing.filter((pair) => pair.level === level).map((pair) => pair.section),
     [me.filing, level],
   );
-  const streetRequired = level === 'street' || level === 'community' || Boolean(area.streetCode);
 
   // A contractor files only under one of its contracts, which fixes level, section and sport,
   // and for a district contract the district too.
@@ -319,91 +135,261 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
   const contractId = Form.useWatch('contractId', form);
   const contract = contracts.data?.items.find((c) => c.id === contractId);
 
-  let sectionPlaceholder = '请先选择赛事级别';
-  if (level) sectionPlaceholder = '请选择';
-  else if (contractBound) sectionPlaceholder = '由合同确定';
+  const autosave = useFilingAutosave({
+    form,
+    event,
+    needsContract: contractBound,
+    onCreated: (created) => {
+      cacheEvent(created);
+      // Continue on the draft's own address, so that a reload finds it, without a new form.
+      leaving.current = true;
+      navigate(`/events/${created.id}/edit`, { replace: true, state: { formKey: 'new' } });
+      leaving.current = false;
+    },
+    onSaved: (saved) => {
+      cacheEvent(saved);
+      setState(saved.state);
+    },
+    onRejected: (rejected) => {
+      form.setFields(formMarksOf(rejected, form.getFieldsValue(true)));
+    },
+  });
+  const { schedule, flush } = autosave;
 
-  function applyContract(chosen: Contract | undefined) {
-    if (!chosen) return;
-    form.setFieldsValue({ level: chosen.level, section: chosen.section, sport: chosen.sport });
-    if (chosen.districtCode && form.getFieldValue('district') !== chosen.districtCode) {
-      form.setFieldsValue({ district: chosen.districtCode, street: undefined });
-    }
-    if (!form.getFieldValue('name')) form.setFieldValue('name', chosen.eventName);
+  function cacheEvent(saved: ConsoleEvent) {
+    queryClient.setQueryData<ConsoleEventDetail>(queryKeys.consoleEvent(saved.id), (old) => ({
+      ...saved,
+      timeline: old?.timeline ?? [],
+    }));
+    void queryClient.invalidateQueries({ queryKey: queryKeys.consoleEvents });
   }
 
-  const districtOptions = (districts.data ?? [])
-    .filter((d: Division) => !area.districtCode || d.code === area.districtCode)
-    .map((d) => ({ value: d.code, label: d.name }));
-  const streetOptions = (streets.data ?? [])
-    .filter((s) => s.level === 'street' && (!area.streetCode || s.code === area.streetCode))
-    .map((s) => ({ value: s.code, label: s.name }));
+  /**
+   * Saves an edit, and clears the edited fields' marks from the server: antd re-checks only
+   * fields that have rules, so a "请填写…" mark would otherwise stay after the field is filled.
+   */
+  function handleValuesChange(changed: Partial<FilingFormValues>) {
+    form.setFields(
+      Object.keys(changed).map((name) => ({ name: name as FormFieldName, errors: [] })),
+    );
+    schedule();
+  }
+
+  /** Sets values the form fills in itself, and saves them like typed ones. */
+  const fill = useCallback(
+    (patch: Partial<FilingFormValues>) => {
+      form.setFieldsValue(patch);
+      schedule();
+    },
+    [form, schedule],
+  );
 
   // Preset the choices that have only one option, so that a street official on a phone
   // does not have to open a select to pick the only option.
   useEffect(() => {
-    if (event) return;
+    if (event || contractBound) return;
     const only = levels.length === 1 ? levels[0] : undefined;
-    if (only && !form.getFieldValue('level')) form.setFieldValue('level', only);
-  }, [event, levels, form]);
+    if (only && !form.getFieldValue('level')) fill({ level: only });
+  }, [event, contractBound, levels, form, fill]);
 
   useEffect(() => {
-    if (section && !sections.includes(section)) form.setFieldValue('section', undefined);
-    if (!section && sections.length === 1) form.setFieldValue('section', sections[0]);
-  }, [sections, section, form]);
+    if (contractBound) return;
+    if (section && !sections.includes(section)) fill({ section: undefined });
+    if (!section && sections.length === 1) fill({ section: sections[0] });
+  }, [contractBound, sections, section, fill]);
 
   useEffect(() => {
     if (event || !area.districtCode || form.getFieldValue('district')) return;
-    form.setFieldValue('district', area.districtCode);
-    if (area.streetCode) form.setFieldValue('street', area.streetCode);
-  }, [event, area.districtCode, area.streetCode, form]);
+    fill({ district: area.districtCode, ...(area.streetCode ? { street: area.streetCode } : {}) });
+  }, [event, area.districtCode, area.streetCode, form, fill]);
 
-  async function save(values: EventFormValues): Promise<string> {
-    const input = toEventInput(values);
-    if (event) {
-      await updateEvent(event.id, input);
-      return event.id;
+  // The short form opens registration now and closes it when the event starts, until the
+  // clerk chooses otherwise: a closing time that followed the start keeps following it.
+  const previousStart = useRef(startsAt);
+  useEffect(() => {
+    const before = previousStart.current;
+    previousStart.current = startsAt;
+    if (kind !== 'short') return;
+    const patch: Partial<FilingFormValues> = {};
+    if (!form.getFieldValue('registrationOpensAt')) patch.registrationOpensAt = nowPickerValue();
+    const closesAt = form.getFieldValue('registrationClosesAt') as FilingFormValues['startsAt'];
+    const followsStart = !closesAt || (before !== undefined && closesAt.isSame(before));
+    if (startsAt && followsStart && !closesAt?.isSame(startsAt)) {
+      patch.registrationClosesAt = startsAt;
     }
-    const created = await createEvent(input);
-    return created.id;
+    if (Object.keys(patch).length > 0) fill(patch);
+  }, [kind, startsAt, form, fill]);
+
+  function applyContract(chosen: Contract) {
+    const patch: Partial<FilingFormValues> = {
+      level: chosen.level,
+      section: chosen.section,
+      sport: chosen.sport,
+    };
+    if (chosen.districtCode && form.getFieldValue('district') !== chosen.districtCode) {
+      Object.assign(patch, {
+        district: chosen.districtCode,
+        street: undefined,
+        community: undefined,
+      });
+    }
+    if (!form.getFieldValue('name')) patch.name = chosen.eventName;
+    fill(patch);
   }
 
-  async function handleSave(action: 'draft' | 'submit') {
-    let values: EventFormValues;
-    try {
-      values = await form.validateFields();
-    } catch {
-      message.error('请检查标红的项目');
+  const streetRequired = level === 'street' || level === 'community' || Boolean(area.streetCode);
+
+  /** Fills venue, address and place from a suggestion, the place only where the filer may file. */
+  function applyVenue(suggestion: VenueSuggestion) {
+    const patch: Partial<FilingFormValues> = { venue: suggestion.venue };
+    if (suggestion.address) patch.address = suggestion.address;
+    const place = divisionParts(suggestion.divisionCode);
+    const allowed =
+      place.district !== undefined &&
+      (!area.districtCode || place.district === area.districtCode) &&
+      (!area.streetCode || place.street === area.streetCode) &&
+      (!contract?.districtCode || place.district === contract.districtCode) &&
+      (!streetRequired || place.street !== undefined);
+    if (allowed) Object.assign(patch, place);
+    fill(patch);
+  }
+
+  const locked = useMemo(
+    () =>
+      new Set<FormFieldName>(
+        contractBound
+          ? ['level', 'section', 'sport', ...(contract?.districtCode ? ['district' as const] : [])]
+          : [],
+      ),
+    [contractBound, contract?.districtCode],
+  );
+  const required = useMemo(
+    () =>
+      new Set<PayloadField>([
+        'name',
+        'level',
+        'section',
+        ...(kind ? requiredFilingFields(kind) : []),
+      ]),
+    [kind],
+  );
+  const context: FilingFieldContext = {
+    required,
+    levels,
+    sections,
+    locked,
+    streetRequired,
+    showCommunity: level === 'street' || level === 'community',
+    area,
+    onChanged: schedule,
+    onPickVenue: applyVenue,
+  };
+
+  const missingNow = kind && values ? missingFilingFields(kind, payloadOfValues(values)) : [];
+  // The summary of a rejected submit loses each field as it is filled in.
+  const missingStill = missing.filter((field) => missingNow.includes(field as FilingField));
+
+  /** Scrolls to a field, unfolding its section first when it is folded. */
+  function goToField(field: FormFieldName) {
+    const folded = sectionsOf(kind).find((s) => s.folded && s.fields.includes(field));
+    const delay = folded && !openFolds.includes(folded.key) ? 300 : 0;
+    if (folded) setOpenFolds((keys) => [...new Set([...keys, folded.key])]);
+    window.setTimeout(
+      () => form.scrollToField(field, { behavior: 'smooth', block: 'center' }),
+      delay,
+    );
+  }
+
+  function goToPayloadField(field: PayloadField) {
+    goToField(formFieldOf(field, form.getFieldsValue(true)));
+  }
+
+  function showSubmitErrors(error: unknown) {
+    const rejected = rejectedFieldsOf(error);
+    const marks = formMarksOf(rejected, form.getFieldsValue(true));
+    form.setFields(marks);
+    if (error instanceof ApiError && error.code === 'EVT_INCOMPLETE') setMissing(rejected.missing);
+    const marked = new Set(marks.map((mark) => mark.name));
+    const first = fieldOrderOf(kind).find((field) => marked.has(field));
+    if (first) goToField(first);
+    message.error(consoleErrorMessage(error));
+  }
+
+  function goToFirstError() {
+    const withErrors = new Set(
+      form
+        .getFieldsError()
+        .filter((field) => field.errors.length > 0)
+        .map((field) => field.name[0] as FormFieldName),
+    );
+    const first = fieldOrderOf(kind).find((field) => withErrors.has(field));
+    if (first) goToField(first);
+  }
+
+  async function handleSave() {
+    if (await flush()) {
+      message.success('已保存');
       return;
     }
+    if (autosave.eventId() === null) {
+      await form.validateFields(['contractId', 'name', 'level', 'section']).catch(() => {});
+    }
+    goToFirstError();
+  }
 
-    setPending(action);
-    let savedId: string | undefined;
+  async function handleSubmit() {
+    setMissing([]);
+    setSubmitting(true);
     try {
-      savedId = await save(values);
-      await invalidateEvent(savedId);
-      if (action === 'draft') {
-        message.success(event?.state === 'returned' ? '修改已保存' : '草稿已保存');
-        navigate(`/events/${savedId}`);
+      const saved = await flush();
+      const id = autosave.eventId();
+      if (id === null) {
+        await form.validateFields(['contractId', 'name', 'level', 'section']).catch(() => {});
+        goToFirstError();
+        message.error('请先填写赛事名称、级别和板块');
         return;
       }
-      const submitted = await submitEvent(savedId);
-      await invalidateEvent(savedId);
-      message.success(submitted.state === 'approved' ? '已提交，审核已自动通过' : '已提交审核');
-      navigate(`/events/${savedId}`);
-    } catch (error) {
-      showFieldErrors(error, form);
-      message.error(consoleErrorMessage(error));
-      // A new event that was saved but not submitted continues on its edit page, so that
-      // a second try does not file it twice.
-      if (savedId && !event) {
-        queryClient.removeQueries({ queryKey: queryKeys.consoleEvent(savedId) });
-        navigate(`/events/${savedId}/edit`, { replace: true });
+      if (!saved) {
+        goToFirstError();
+        message.error('还有修改未能保存，请改正标红的项目或重试保存后再提交');
+        return;
       }
+      const submitted = await submitEvent(id);
+      await invalidateEvent(id);
+      message.success(submitted.state === 'approved' ? '已提交，审核已自动通过' : '已提交审核');
+      leaving.current = true;
+      navigate(`/events/${id}`);
+    } catch (error) {
+      showSubmitErrors(error);
     } finally {
-      setPending(null);
+      setSubmitting(false);
     }
   }
+
+  // Leaving inside the console saves first; if that fails, the user decides.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      !leaving.current &&
+      currentLocation.pathname !== nextLocation.pathname &&
+      autosave.hasUnsavedChanges(),
+  );
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    void flush().then((saved) => {
+      if (saved) {
+        blocker.proceed();
+        return;
+      }
+      modal.confirm({
+        title: '有修改尚未保存',
+        content: '离开后，未保存的修改将丢失。可以留在本页改正标红的项目或重试保存。',
+        okText: '仍然离开',
+        cancelText: '留在本页',
+        onOk: () => blocker.proceed(),
+        onCancel: () => blocker.reset(),
+      });
+    });
+  }, [blocker, flush, modal]);
 
   if (me.filing.length === 0) {
     return (
@@ -420,17 +406,24 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
     );
   }
 
+  const showSections = !contractBound || Boolean(contractId);
+
   return (
-    <>
+    <div className="filing-page">
       <PageTitle
         title={
           event ? (
             <>
-              编辑赛事 <EventStateTag state={event.state} />
+              编辑赛事 <EventStateTag state={state} />
             </>
           ) : (
             '赛事填报'
           )
+        }
+        extra={
+          <Button onClick={() => navigate(event ? `/events/${event.id}` : '/events')}>
+            {event ? '查看赛事' : '返回列表'}
+          </Button>
         }
       />
       {event?.state === 'returned' && event.returnReason && (
@@ -439,265 +432,121 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
           showIcon
           title="审核退回原因"
           description={event.returnReason}
-          style={{ marginBottom: 16 }}
+          className="filing-alert"
         />
       )}
-      <Card>
-        <Form<EventFormValues>
-          form={form}
-          layout="vertical"
-          initialValues={initialValues(event)}
-          scrollToFirstError
-          name="event"
-        >
-          <Row gutter={24}>
-            {contractBound && (
-              <Col xs={24}>
-                <Form.Item
-                  name="contractId"
-                  label="中标合同"
-                  rules={[{ required: true, message: '请选择中标合同' }]}
-                  extra="赛事级别、板块、运动项目（区级合同还有所在区）取自合同，不能修改"
-                >
-                  <Select
-                    showSearch={{ optionFilterProp: 'label' }}
-                    loading={contracts.isPending}
-                    placeholder="请选择本单位的中标合同"
-                    options={(contracts.data?.items ?? []).map((c) => ({
-                      value: c.id,
-                      label: `${c.eventName}（${contractTerms(c)}）`,
-                      name: c.eventName,
-                      terms: contractTerms(c),
-                    }))}
-                    // Two lines per option, wrapped, so that a phone shows the whole name.
-                    optionRender={(option) => (
-                      <div style={{ whiteSpace: 'normal' }}>
-                        <div>{option.data.name}</div>
-                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                          {option.data.terms}
-                        </Typography.Text>
-                      </div>
-                    )}
-                    onChange={(value: string) =>
-                      applyContract(contracts.data?.items.find((c) => c.id === value))
-                    }
-                  />
-                </Form.Item>
-              </Col>
-            )}
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="name"
-                label="赛事名称"
-                rules={[
-                  { required: true, whitespace: true, message: '请填写赛事名称' },
-                  { min: NAME_MIN_LENGTH, message: `赛事名称至少 ${NAME_MIN_LENGTH} 个字` },
-                ]}
-              >
-                <Input maxLength={NAME_MAX_LENGTH} placeholder="例如：2026 徐汇区三人篮球赛" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="sport"
-                label="运动项目"
-                rules={[{ required: true, message: '请选择运动项目' }]}
-              >
-                <Select
-                  showSearch={{ optionFilterProp: 'label' }}
-                  loading={sports.isPending}
-                  disabled={contractBound}
-                  placeholder={contractBound ? '由合同确定' : '请选择'}
-                  options={(sports.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="level"
-                label="赛事级别"
-                rules={[{ required: true, message: '请选择赛事级别' }]}
-              >
-                <Select
-                  placeholder={contractBound ? '由合同确定' : '请选择'}
-                  disabled={contractBound}
-                  options={levels.map((value) => ({ value, label: EVENT_LEVEL_LABELS[value] }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="section"
-                label="板块"
-                rules={[{ required: true, message: '请选择板块' }]}
-              >
-                <Select
-                  placeholder={sectionPlaceholder}
-                  disabled={!level || contractBound}
-                  options={sections.map((value) => ({ value, label: SECTION_LABELS[value] }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="district"
-                label="所在区"
-                rules={[{ required: true, message: '请选择所在区' }]}
-              >
-                <Select
-                  showSearch={{ optionFilterProp: 'label' }}
-                  loading={districts.isPending}
-                  disabled={Boolean(contract?.districtCode)}
-                  placeholder="请选择"
-                  options={districtOptions}
-                  onChange={() => form.setFieldValue('street', undefined)}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="street"
-                label="所在街镇"
-                rules={[{ required: streetRequired, message: '请选择所在街镇' }]}
-                extra={streetRequired ? undefined : '可不选，不选表示在全区举办'}
-              >
-                <Select
-                  showSearch={{ optionFilterProp: 'label' }}
-                  allowClear
-                  disabled={!district}
-                  loading={Boolean(district) && streets.isPending}
-                  placeholder={district ? '请选择' : '请先选择所在区'}
-                  options={streetOptions}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24}>
-              <Form.Item
-                name="venue"
-                label="比赛场地"
-                rules={[
-                  { required: true, whitespace: true, message: '请填写比赛场地' },
-                  { min: VENUE_MIN_LENGTH, message: `比赛场地至少 ${VENUE_MIN_LENGTH} 个字` },
-                ]}
-              >
-                <Input maxLength={VENUE_MAX_LENGTH} placeholder="场馆名称和地址" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="startsAt"
-                label="开始时间"
-                rules={[
-                  { required: true, message: '请选择开始时间' },
-                  {
-                    // The picker shows Shanghai wall time, so compare the instant it stands for.
-                    validator: (_, value: Dayjs | undefined) => {
-                      if (!value || Date.parse(pickerValueToIso(value)) > Date.now()) {
-                        return Promise.resolve();
-                      }
-                      return Promise.reject(new Error(FIELD_ERROR_MESSAGES.in_future));
-                    },
-                  },
-                ]}
-              >
-                <DateTimePicker />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="endsAt"
-                label="结束时间"
-                dependencies={['startsAt']}
-                rules={[
-                  { required: true, message: '请选择结束时间' },
-                  ({ getFieldValue }) => ({
-                    validator: (_, value: Dayjs | undefined) => {
-                      const startsAt = getFieldValue('startsAt') as Dayjs | undefined;
-                      if (!value || !startsAt || value.isAfter(startsAt)) return Promise.resolve();
-                      return Promise.reject(new Error(FIELD_ERROR_MESSAGES.after_start));
-                    },
-                  }),
-                ]}
-              >
-                <DateTimePicker />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="registrationOpensAt"
-                label="报名开始时间"
-                rules={[{ required: true, message: '请选择报名开始时间' }]}
-              >
-                <DateTimePicker />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="registrationClosesAt"
-                label="报名截止时间"
-                dependencies={['registrationOpensAt', 'startsAt']}
-                rules={[
-                  { required: true, message: '请选择报名截止时间' },
-                  ({ getFieldValue }) => ({
-                    validator: (_, value: Dayjs | undefined) => {
-                      const opensAt = getFieldValue('registrationOpensAt') as Dayjs | undefined;
-                      if (value && opensAt && !value.isAfter(opensAt)) {
-                        return Promise.reject(new Error(FIELD_ERROR_MESSAGES.after_open));
-                      }
-                      const startsAt = getFieldValue('startsAt') as Dayjs | undefined;
-                      if (value && startsAt && value.isAfter(startsAt)) {
-                        return Promise.reject(new Error(FIELD_ERROR_MESSAGES.before_start));
-                      }
-                      return Promise.resolve();
-                    },
-                  }),
-                ]}
-              >
-                <DateTimePicker />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item
-                name="capacity"
-                label="名额"
-                rules={[{ required: true, message: '请填写名额' }]}
-              >
-                <InputNumber
-                  min={1}
-                  max={CAPACITY_MAX}
-                  precision={0}
-                  suffix="人"
-                  style={{ width: '100%' }}
-                  placeholder="可报名人数"
-                />
-              </Form.Item>
-            </Col>
-          </Row>
-          <div className="console-form-actions">
-            <Button
-              type="primary"
-              loading={pending === 'submit'}
-              disabled={pending !== null}
-              onClick={() => void handleSave('submit')}
+      {missingStill.length > 0 && (
+        <MissingFieldsAlert
+          missing={missingStill}
+          onGoTo={goToPayloadField}
+          onClose={() => setMissing([])}
+        />
+      )}
+      <Form<FilingFormValues>
+        form={form}
+        layout="vertical"
+        initialValues={event ? valuesOfEvent(event) : { coOrganisers: [] }}
+        onValuesChange={handleValuesChange}
+        name="event"
+        className="filing-form"
+      >
+        {contractBound && (
+          <Card title="中标合同" size="small" className="filing-card">
+            <Form.Item
+              name="contractId"
+              label="中标合同"
+              rules={[{ required: true, message: '请选择中标合同' }]}
+              extra="先选择合同：赛事级别、板块、运动项目（区级合同还有所在区）取自合同，不能修改"
             >
-              提交审核
-            </Button>
-            <Button
-              loading={pending === 'draft'}
-              disabled={pending !== null}
-              onClick={() => void handleSave('draft')}
-            >
-              {event?.state === 'returned' ? '保存修改' : '保存草稿'}
-            </Button>
-            <Button
-              disabled={pending !== null}
-              onClick={() => navigate(event ? `/events/${event.id}` : '/events')}
-            >
-              取消
-            </Button>
-          </div>
-        </Form>
+              <ContractSelect
+                contracts={contracts.data?.items}
+                loading={contracts.isPending}
+                onPick={applyContract}
+              />
+            </Form.Item>
+          </Card>
+        )}
+        {showSections &&
+          sectionsOf(kind).map((spec) => (
+            <FilingSectionCard
+              key={spec.key}
+              spec={spec}
+              context={context}
+              open={openFolds.includes(spec.key)}
+              onToggle={(open) =>
+                setOpenFolds((keys) =>
+                  open ? [...keys, spec.key] : keys.filter((key) => key !== spec.key),
+                )
+              }
+            />
+          ))}
+        {showSections && !kind && (
+          <Alert
+            type="info"
+            showIcon
+            className="filing-alert"
+            title="选择赛事级别和板块后，显示对应的填报表单"
+          />
+        )}
+        <FilingActionBar
+          status={autosave.status}
+          startHint={
+            contractBound ? '选择中标合同后自动保存草稿' : '填写赛事名称、级别和板块后自动保存草稿'
+          }
+          missingCount={kind ? missingNow.length : null}
+          submitting={submitting}
+          onGoToMissing={() => {
+            const first = missingNow[0];
+            if (first) goToPayloadField(first);
+          }}
+          onRetry={() => void flush()}
+          onSave={() => void handleSave()}
+          onSubmit={() => void handleSubmit()}
+        />
+      </Form>
+    </div>
+  );
+}
+
+interface FilingSectionCardProps {
+  spec: FilingSection;
+  context: FilingFieldContext;
+  open: boolean;
+  onToggle: (open: boolean) => void;
+}
+
+/** Renders one section of the form: a card, or a folded panel for a section the form fills in. */
+function FilingSectionCard({ spec, context, open, onToggle }: FilingSectionCardProps) {
+  const fields = (
+    <Row gutter={24}>
+      {spec.fields.map((name) => (
+        <FilingFieldItem key={name} name={name} ctx={context} />
+      ))}
+    </Row>
+  );
+  if (!spec.folded) {
+    return (
+      <Card title={spec.title} size="small" className="filing-card">
+        {fields}
       </Card>
-    </>
+    );
+  }
+  return (
+    <Collapse
+      className="filing-card filing-fold"
+      activeKey={open ? [spec.key] : []}
+      onChange={(keys) => onToggle(keys.includes(spec.key))}
+      items={[
+        {
+          key: spec.key,
+          label: spec.title,
+          extra: open ? undefined : (
+            <span className="filing-fold-hint">已自动填写，可展开修改</span>
+          ),
+          forceRender: true,
+          children: fields,
+        },
+      ]}
+    />
   );
 }
