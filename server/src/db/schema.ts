@@ -492,6 +492,7 @@ export interface PartnerIdempotencyKeyTable {
   /** SHA-256 (hex) of the method, the path and the raw body. */
   request_hash: string;
   status_code: Optional<number>;
+  content_type: Optional<string>;
   response_body: Optional<string>;
   created_at: CreatedAt;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

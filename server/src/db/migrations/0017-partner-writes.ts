@@ -35,6 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       key text not null check (key ~ '^[!-~]{1,64}$'),
       request_hash text not null check (request_hash ~ '^[0-9a-f]{64}$'),
       status_code integer check (status_code between 200 and 499),
+      content_type text,
       response_body text,
       created_at timestamptz not null default now(),
       completed_at timestamptz,
