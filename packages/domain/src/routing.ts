@@ -42,8 +42,8 @@ const FILING: Record<AccountType, readonly FilingScope[]> = {
 };
 
 /**
- * Who files an event: a console account type, or `partner` for a partner platform that files
- * through the open API on behalf of its organisation.
+ * The filer of an event: a console account type, or `partner` for a partner platform that
+ * files through the open API on behalf of its organisation.
  */
 export type FilerType = AccountType | 'partner';
 

@@ -46,7 +46,7 @@ export interface Actor {
 
 /**
  * Builds the actor of a partner platform's write. The partner files as account type
- * `partner` for its organisation, city-wide, and sees only that organisation's events.
+ * `partner` for its organisation, city-wide, and may read only that organisation's events.
  */
 export function partnerActor(
   partner: { id: string; name: string; organisationId: string },

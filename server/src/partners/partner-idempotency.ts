@@ -13,7 +13,7 @@ import {
 /** Hours for which a key replays its stored response; after that the key may be used anew. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
-/** Seconds the Retry-After header of PTN_IDEMPOTENCY_IN_PROGRESS asks a partner to wait. */
+/** Retry-After value, in seconds, of a PTN_IDEMPOTENCY_IN_PROGRESS response. */
 const IN_PROGRESS_RETRY_SECONDS = 1;
 
 /** 1 to 64 visible ASCII characters (0x21 to 0x7E), as the table's check also requires. */
@@ -43,7 +43,7 @@ type Claim =
 
 /**
  * Claims a key for a write before the write runs. The insert commits on its own, so a second
- * request with the key sees the claim at once. A row older than the TTL is taken over as if it
+ * request with the key finds the claim at once. A row older than the TTL is taken over as if it
  * were not there. An existing row returns its stored outcome, or raises PTN_IDEMPOTENCY_MISMATCH
  * for another request and PTN_IDEMPOTENCY_IN_PROGRESS while its request still runs.
  */
@@ -53,8 +53,8 @@ export async function claimIdempotencyKey(
   key: string,
   requestHash: string,
 ): Promise<Claim> {
-  // A claim released between the insert and the read is retried once; a second miss means
-  // another request took the key meanwhile, which is still in progress.
+  // A claim released between the insert and the read is retried once. A second miss means
+  // that another request took the key meanwhile and is still in progress.
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const { rows: inserted } = await sql<{ key: string }>`
       insert into partner_idempotency_keys (partner_id, key, request_hash)
@@ -133,7 +133,7 @@ export async function purgeExpiredIdempotencyKeys(db: Executor): Promise<number>
 }
 
 /**
- * A preHandler for partner writes: requires a valid Idempotency-Key, claims it and answers a
+ * A preHandler for partner writes: requires a valid Idempotency-Key, claims it and responds to a
  * repeated request with the stored response and `Idempotent-Replayed: true`. Run it after the
  * scope check, so that a rejected partner claims no key.
  */

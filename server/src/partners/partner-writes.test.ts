@@ -110,7 +110,7 @@ async function createPartner(scopes: string[] = ['events:read', 'events:write'])
   return { ...issued.partner, ...issued.credential, name };
 }
 
-/** A complete city event for a partner: no contract, committee review. */
+/** Builds a complete city event for a partner, which needs no contract and goes to the committee. */
 function partnerInput(overrides: Record<string, unknown> = {}) {
   return eventInput({ name: `合作平台赛事${randomBytes(3).toString('hex')}`, ...overrides });
 }
@@ -631,8 +631,8 @@ describe('partner idempotency keys', () => {
     const first = signed(partner, { method: 'POST', url: EVENTS, body: input, key });
     expect(await waitForWaiters(1)).toBe(1);
     const second = signed(partner, { method: 'POST', url: EVENTS, body: input, key });
-    // Without the key-first claim the second request would wait on the lock as well; the
-    // race lets the test go on in that case and fail on the statuses below.
+    // Without the key-first claim the second request would wait on the lock as well. The race
+    // lets the test go on in that case, so it fails on the statuses below.
     const secondAnsweredFirst = await Promise.race([
       second.then(() => true),
       waitForWaiters(2).then(() => false),
