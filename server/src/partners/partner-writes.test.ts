@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { lockAuditChain } from '../audit/audit.repository.js';
-import { verifyAuditChain } from '../audit/audit-verify.js';
+import { entryHash } from '../audit/audit-hash.js';
+import { storedEntryOf, verifyAuditChain } from '../audit/audit-verify.js';
 import {
   as,
   createAccount,
@@ -21,7 +22,6 @@ import {
   claimIdempotencyKey,
   idempotencyRequestHash,
   purgeExpiredIdempotencyKeys,
-  settleIdempotencyClaim,
 } from './partner-idempotency.js';
 import { signRequest } from './signature.js';
 
@@ -240,6 +240,17 @@ describe('partner event filing', () => {
 
     const chain = await verifyAuditChain(ctx.db);
     expect(chain.ok).toBe(true);
+
+    // The hash covers the partner: the same entry without it hashes differently.
+    const stored = await ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity_id', '=', id)
+      .orderBy('seq')
+      .executeTakeFirstOrThrow();
+    const entry = storedEntryOf(stored);
+    expect(entryHash(entry)).toBe(stored.hash);
+    expect(entryHash({ ...entry, actorPartnerId: null })).not.toBe(stored.hash);
   });
 
   it('rejects an incomplete filing with every missing field', async () => {
@@ -563,23 +574,44 @@ describe('partner idempotency keys', () => {
 
   it('releases a key after a 5xx outcome', async () => {
     const partner = await createPartner();
+    // A draft without contact details, because the 500's log line carries the failed
+    // query's parameters.
+    const input = {
+      name: `失败赛事${randomBytes(3).toString('hex')}`,
+      level: 'city',
+      section: 'league_event',
+      submit: false,
+    };
     const key = 'failing-key';
-    expect(await claimIdempotencyKey(ctx.db, partner.id, key, 'a'.repeat(64))).toEqual({
-      kind: 'claimed',
-    });
-    const request = {
-      idempotencyClaim: { partnerId: partner.id, key },
-      server: { db: ctx.db },
-    } as unknown as Parameters<typeof settleIdempotencyClaim>[0];
-    const reply = { statusCode: 503, getHeader: () => 'application/problem+json' };
-    await settleIdempotencyClaim(
-      request,
-      reply as unknown as Parameters<typeof settleIdempotencyClaim>[1],
-      '{}',
+    // A trigger fails the insert of this one event, so the write ends in 500.
+    await sql`
+      create function fail_partner_write() returns trigger language plpgsql as $$
+      begin
+        raise exception 'failed on purpose';
+      end $$`.execute(ctx.db);
+    await sql`
+      create trigger fail_partner_write before insert on events for each row
+      when (new.name = ${sql.lit(input.name)}) execute function fail_partner_write()`.execute(
+      ctx.db,
     );
-    expect(await claimIdempotencyKey(ctx.db, partner.id, key, 'a'.repeat(64))).toEqual({
-      kind: 'claimed',
-    });
+    try {
+      const failed = await signed(partner, { method: 'POST', url: EVENTS, body: input, key });
+      expectProblem(failed, 500, 'INTERNAL_ERROR');
+      const rows = await ctx.db
+        .selectFrom('partner_idempotency_keys')
+        .select('key')
+        .where('partner_id', '=', partner.id)
+        .execute();
+      expect(rows).toEqual([]);
+    } finally {
+      await sql`drop trigger fail_partner_write on events`.execute(ctx.db);
+      await sql`drop function fail_partner_write()`.execute(ctx.db);
+    }
+
+    const retried = await signed(partner, { method: 'POST', url: EVENTS, body: input, key });
+    expect(retried.statusCode, retried.body).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(await countEventsNamed(input.name)).toBe(1);
   });
 
   it('reports a claim in progress with Retry-After', async () => {
