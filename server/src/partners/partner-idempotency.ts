@@ -46,6 +46,8 @@ type Claim =
  * request with the key finds the claim at once. A row older than the TTL is taken over as if it
  * were not there. An existing row returns its stored outcome, or raises PTN_IDEMPOTENCY_MISMATCH
  * for another request and PTN_IDEMPOTENCY_IN_PROGRESS while its request still runs.
+ * NOTE: a process that stops between the write's commit and storing the outcome leaves the
+ * row in progress, so the key answers 409 until it expires after 24 hours.
  */
 export async function claimIdempotencyKey(
   db: Executor,
