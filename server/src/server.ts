@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/demo-league.js';
 import { startOutboxDispatcher } from './notifications/outbox.service.js';
+import { startIdempotencyKeyPurge } from './partners/partner-idempotency.js';
 import { createSmsProvider } from './notifications/sms-provider.js';
 import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
 import { DataKeyMismatch } from './shared/data-key-check.js';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(Object.freeze(config), db);
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
+  const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
   const dispatcher = startOutboxDispatcher(
     {
       db,
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     stopWebhooks();
+    stopKeyPurge();
     await dispatcher.stop();
     await app.close();
     await localPortal?.portal.close();

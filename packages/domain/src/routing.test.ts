@@ -76,6 +76,53 @@ describe('filingScopes', () => {
   });
 });
 
+// A partner platform files what a contractor files: city and district organiser events.
+const EXPECTED_PARTNER_FILING = [
+  ...CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `city/${section}`),
+  ...CITY_AND_DISTRICT_ORGANISER_SECTIONS.map((section) => `district/${section}`),
+];
+
+describe('canFile for partners', () => {
+  const cases = EVENT_LEVELS.flatMap((level) =>
+    SECTIONS.map((section) => ({
+      level,
+      section,
+      expected: EXPECTED_PARTNER_FILING.includes(`${level}/${section}`),
+    })),
+  );
+
+  it('covers every level and section', () => {
+    expect(cases).toHaveLength(4 * 7);
+    expect(cases.filter((c) => c.expected)).toHaveLength(12);
+  });
+
+  it.each(cases)('partner files $level $section: $expected', (c) => {
+    expect(canFile('partner', c.level, c.section)).toBe(c.expected);
+  });
+
+  it('lists the partner scopes', () => {
+    const scopes = filingScopes('partner').map((s) => `${s.level}/${s.section}`);
+    expect([...scopes].sort()).toEqual([...EXPECTED_PARTNER_FILING].sort());
+  });
+
+  it.each([
+    ['city', 'league_event', { kind: 'reviewer', reviewerType: 'committee' }],
+    [
+      'district',
+      'brand_event',
+      { kind: 'reviewer', reviewerType: 'district_bureau', districtCode: XUHUI },
+    ],
+  ] as const)('routes a partner %s %s to its reviewer', (level, section, expected) => {
+    const route = routeReview({
+      level,
+      section,
+      districtCode: XUHUI,
+      filer: { accountType: 'partner', divisionCode: XUHUI },
+    });
+    expect(route).toEqual(expected);
+  });
+});
+
 describe('routeReview', () => {
   it.each([
     ['contractor', XUHUI],

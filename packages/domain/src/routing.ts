@@ -41,14 +41,31 @@ const FILING: Record<AccountType, readonly FilingScope[]> = {
   security_officer: [],
 };
 
-/** Returns the level and section pairs an account type may file. */
-export function filingScopes(accountType: AccountType): readonly FilingScope[] {
-  return FILING[accountType];
+/**
+ * The filer of an event: a console account type, or `partner` for a partner platform that
+ * files through the open API on behalf of its organisation.
+ */
+export type FilerType = AccountType | 'partner';
+
+/**
+ * Level and section pairs a partner platform may file: a contractor's pairs (city and district
+ * organiser events), without a contractor's duty to name a contract. Partners never file
+ * community games, which are the streets' own, nor do they pass review on submit.
+ */
+const PARTNER_FILING: readonly FilingScope[] = FILING.contractor;
+
+function scopesOf(filer: FilerType): readonly FilingScope[] {
+  return filer === 'partner' ? PARTNER_FILING : FILING[filer];
 }
 
-/** Tells whether an account type may file an event of this level and section. */
-export function canFile(accountType: AccountType, level: EventLevel, section: Section): boolean {
-  return FILING[accountType].some((s) => s.level === level && s.section === section);
+/** Returns the level and section pairs an account type or a partner may file. */
+export function filingScopes(filer: FilerType): readonly FilingScope[] {
+  return scopesOf(filer);
+}
+
+/** Tells whether an account type or a partner may file an event of this level and section. */
+export function canFile(filer: FilerType, level: EventLevel, section: Section): boolean {
+  return scopesOf(filer).some((s) => s.level === level && s.section === section);
 }
 
 export type ReviewerType = 'committee' | 'district_bureau' | 'community_association';
@@ -66,7 +83,7 @@ export function routeReview(filing: {
   level: EventLevel;
   section: Section;
   districtCode: string;
-  filer: { accountType: AccountType; divisionCode: string };
+  filer: { accountType: FilerType; divisionCode: string };
 }): ReviewRoute {
   if (filing.level === 'city') return { kind: 'reviewer', reviewerType: 'committee' };
   if (filing.section === 'community_games') {

@@ -8,7 +8,7 @@ const MAX_USER_AGENT_LENGTH = 512;
 /** The actor fields of an audit entry. */
 export type AuditActor = Pick<
   AuditEntry,
-  'actorUserId' | 'organisationId' | 'actorIp' | 'userAgent'
+  'actorUserId' | 'actorPartnerId' | 'organisationId' | 'actorIp' | 'userAgent'
 >;
 
 /** Returns the request's User-Agent header, cut to 512 characters, or null without one. */
@@ -32,12 +32,25 @@ export function auditContext(request: FastifyRequest): AuditActor {
   };
 }
 
-/** Returns the actor fields of an audit entry for a service's actor (principal, IP, user agent). */
+/**
+ * Returns the actor fields of an audit entry for a service's actor (principal, IP, user agent).
+ * A partner platform's actor is named by its partner id and has no user.
+ */
 export function auditActorOf(actor: {
   user: { id: string; organisationId: string };
+  partner?: { id: string };
   ip: string;
   userAgent?: string | null;
 }): AuditActor {
+  if (actor.partner) {
+    return {
+      actorUserId: null,
+      actorPartnerId: actor.partner.id,
+      organisationId: actor.user.organisationId,
+      actorIp: actor.ip,
+      userAgent: actor.userAgent ?? null,
+    };
+  }
   return {
     actorUserId: actor.user.id,
     organisationId: actor.user.organisationId,

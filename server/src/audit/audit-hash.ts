@@ -15,6 +15,8 @@ export interface ChainedEntry {
   id: string;
   at: Date;
   actorUserId: string | null;
+  /** The acting partner platform; entries without one hash as they did before it existed. */
+  actorPartnerId?: string | null;
   organisationId: string | null;
   actorIp: string | null;
   userAgent: string | null;
@@ -52,7 +54,8 @@ export function canonicalJson(value: unknown): string {
 /**
  * Computes the SHA-256 (hex) of an entry: a JSON array of the version tag, every stored field
  * in a fixed order and the previous entry's hash. `at` enters as an ISO string with
- * milliseconds, the precision at which it is stored.
+ * milliseconds, the precision at which it is stored. The acting partner's id follows the
+ * user id only when it is set, so entries without a partner keep their original hash input.
  */
 export function entryHash(entry: ChainedEntry): string {
   const input = canonicalJson([
@@ -61,6 +64,7 @@ export function entryHash(entry: ChainedEntry): string {
     entry.id,
     entry.at.toISOString(),
     entry.actorUserId,
+    ...(entry.actorPartnerId ? [entry.actorPartnerId] : []),
     entry.organisationId,
     entry.actorIp,
     entry.userAgent,

@@ -28,6 +28,7 @@ export function filteredEntries(db: Executor, filter: AuditFilter) {
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
     .leftJoin('organisations', 'organisations.id', 'audit_log.organisation_id')
+    .leftJoin('partners', 'partners.id', 'audit_log.actor_partner_id')
     .select([
       'audit_log.seq',
       'audit_log.id',
@@ -35,6 +36,8 @@ export function filteredEntries(db: Executor, filter: AuditFilter) {
       'audit_log.actor_user_id',
       'users.username as actor_username',
       'users.display_name as actor_display_name',
+      'audit_log.actor_partner_id',
+      'partners.name as actor_partner_name',
       'audit_log.organisation_id',
       'organisations.name as organisation_name',
       'audit_log.actor_ip',

@@ -79,6 +79,8 @@ export function storedEntryOf(row: {
   id: string;
   at: Date | string;
   actor_user_id: string | null;
+  /** Absent from archive files written before partners could act. */
+  actor_partner_id?: string | null;
   organisation_id: string | null;
   actor_ip: string | null;
   user_agent: string | null;
@@ -96,6 +98,7 @@ export function storedEntryOf(row: {
     id: row.id,
     at: new Date(row.at),
     actorUserId: row.actor_user_id,
+    actorPartnerId: row.actor_partner_id ?? null,
     organisationId: row.organisation_id,
     actorIp: row.actor_ip,
     userAgent: row.user_agent,

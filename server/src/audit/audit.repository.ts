@@ -7,6 +7,8 @@ import { entryHash, GENESIS_HASH, type AuditChanges } from './audit-hash.js';
 /** One audited action, written in the same transaction as the change it records. */
 export interface AuditEntry {
   actorUserId: string | null;
+  /** The partner platform that acted through the open API; it has no user. */
+  actorPartnerId?: string | null;
   actorIp: string | null;
   action: string;
   entityType: string;
@@ -64,6 +66,7 @@ export async function appendAuditEntry(
     id: uuidv7(),
     at: options.at ?? head.now,
     actorUserId: entry.actorUserId,
+    actorPartnerId: entry.actorPartnerId ?? null,
     organisationId:
       entry.organisationId === undefined ? head.actorOrganisationId : entry.organisationId,
     actorIp: entry.actorIp,
@@ -84,6 +87,7 @@ export async function appendAuditEntry(
       seq: chained.seq,
       at: chained.at,
       actor_user_id: chained.actorUserId,
+      actor_partner_id: chained.actorPartnerId,
       organisation_id: chained.organisationId,
       actor_ip: chained.actorIp,
       user_agent: chained.userAgent,
@@ -129,16 +133,20 @@ async function readChainHead(trx: Executor, actorUserId: string | null) {
   };
 }
 
-/** Lists an entity's audit entries, oldest first, with the actor's display name. */
+/**
+ * Lists an entity's audit entries, oldest first, with the actor's name: the user's display
+ * name, or the partner platform's name.
+ */
 export async function listAudit(db: Executor, entityType: string, entityId: string) {
   return db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
-    .select([
+    .leftJoin('partners', 'partners.id', 'audit_log.actor_partner_id')
+    .select((eb) => [
       'audit_log.at',
       'audit_log.action',
       'audit_log.detail',
-      'users.display_name as actor_name',
+      eb.fn.coalesce('users.display_name', 'partners.name').as('actor_name'),
     ])
     .where('audit_log.entity_type', '=', entityType)
     .where('audit_log.entity_id', '=', entityId)

@@ -31,6 +31,9 @@ const AuditEntrySchema = Type.Object({
     Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String() }),
     Type.Null(),
   ]),
+  partner: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()], {
+    description: 'The partner platform that acted through the open API; actor is then null',
+  }),
   organisation: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   userAgent: Type.Union([Type.String(), Type.Null()]),

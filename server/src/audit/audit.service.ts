@@ -34,6 +34,10 @@ export function toAuditEntryView(row: AuditRow) {
             username: row.actor_username ?? '',
             displayName: row.actor_display_name ?? '',
           },
+    partner:
+      row.actor_partner_id === null
+        ? null
+        : { id: row.actor_partner_id, name: row.actor_partner_name ?? '' },
     organisation:
       row.organisation_id === null
         ? null
@@ -135,7 +139,7 @@ async function buildWorkbook(rows: AuditRow[]): Promise<Buffer> {
       row.action,
       AUDIT_OUTCOMES[row.outcome] ?? row.outcome,
       row.actor_username ?? '',
-      row.actor_display_name ?? '',
+      row.actor_display_name ?? row.actor_partner_name ?? '',
       row.organisation_name ?? '',
       row.actor_ip ?? '',
       auditEntityTypeLabel(row.entity_type),

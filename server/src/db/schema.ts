@@ -118,7 +118,10 @@ export interface PortalRegistrationTable {
 export interface EventTable {
   id: string;
   organisation_id: string;
-  created_by: string;
+  /** The user who filed the event; null when a partner filed it (events_one_creator). */
+  created_by: string | null;
+  /** The partner platform that filed the event through the open API. */
+  created_by_partner_id: Optional<string>;
   name: string;
   level: string;
   section: string;
@@ -197,7 +200,9 @@ export interface EventChangeTable {
   reviewer_type: string | null;
   reviewer_district_code: string | null;
   return_reason: string | null;
-  submitted_by: string;
+  /** The user who asked for the change; null when a partner asked (event_changes_one_submitter). */
+  submitted_by: string | null;
+  submitted_by_partner_id: Optional<string>;
   submitted_at: CreatedAt;
   decided_by: string | null;
   decided_at: Timestamp | null;
@@ -228,6 +233,8 @@ export interface AuditLogTable {
   /** Stored at millisecond precision, because the hash covers it. */
   at: ColumnType<Date, Date, never>;
   actor_user_id: string | null;
+  /** The partner platform that acted through the open API, with no user. */
+  actor_partner_id: ColumnType<string | null, string | null | undefined, never>;
   organisation_id: string | null;
   actor_ip: string | null;
   user_agent: string | null;
@@ -477,6 +484,22 @@ export interface DataKeyTable {
   first_used_at: CreatedAt;
 }
 
+/**
+ * A partner write by its Idempotency-Key. The row is inserted before the write runs; the
+ * status and body are stored when it ends, so a row without them is still in progress.
+ */
+export interface PartnerIdempotencyKeyTable {
+  partner_id: string;
+  key: string;
+  /** SHA-256 (hex) of the method, the path and the raw body. */
+  request_hash: string;
+  status_code: Optional<number>;
+  content_type: Optional<string>;
+  response_body: Optional<string>;
+  created_at: CreatedAt;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -510,6 +533,7 @@ export interface Database {
   data_keys: DataKeyTable;
   event_documents: EventDocumentTable;
   event_chat_groups: EventChatGroupTable;
+  partner_idempotency_keys: PartnerIdempotencyKeyTable;
 }
 
 export type EventRow = Selectable<EventTable>;

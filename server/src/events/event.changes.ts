@@ -35,6 +35,7 @@ import * as repository from './event.repository.js';
 import type { EventPatch, Filing } from './event.schemas.js';
 import { canSeeEvent } from './event.scope.js';
 import {
+  actingUserId,
   auditChanges,
   createEvent,
   filingChanges,
@@ -180,7 +181,8 @@ export async function requestChange(
         reviewer_type: event.reviewer_type,
         reviewer_district_code: event.reviewer_district_code,
         return_reason: null,
-        submitted_by: actor.user.id,
+        submitted_by: actingUserId(actor),
+        submitted_by_partner_id: actor.partner?.id ?? null,
         decided_by: null,
         decided_at: null,
       })
@@ -241,7 +243,8 @@ async function closeChange(
     .set({
       state,
       return_reason: returnReason,
-      decided_by: actor.user.id,
+      // A partner that cancels its event closes the pending change with no deciding user.
+      decided_by: actingUserId(actor),
       decided_at: sql<Date>`now()`,
     })
     .where('id', '=', changeId)

@@ -3,8 +3,8 @@ import {
   nextState,
   requiredReviewSteps,
   routeReview,
-  type AccountType,
   type EventAction,
+  type FilerType,
   type ReviewRoute,
 } from '@cityleague/domain';
 import { sql, type UpdateObject } from 'kysely';
@@ -36,8 +36,48 @@ import { venueInitials } from './venue-initials.js';
 /** The user acting on an event and their IP address, for permission checks and the audit log. */
 export interface Actor {
   user: Principal;
+  /**
+   * The partner platform acting through the open API. `user` is then the partner's filer
+   * (see `partnerActor`), whose id is the partner's and not a user's.
+   */
+  partner?: { id: string; name: string };
   ip: string;
   userAgent?: string | null;
+}
+
+/**
+ * Builds the actor of a partner platform's write. The partner files as account type
+ * `partner` for its organisation, city-wide, and may read only that organisation's events.
+ */
+export function partnerActor(
+  partner: { id: string; name: string; organisationId: string },
+  ip: string,
+  userAgent: string | null,
+): Actor {
+  return {
+    user: {
+      id: partner.id,
+      username: partner.name,
+      displayName: partner.name,
+      accountType: 'partner',
+      organisationId: partner.organisationId,
+      organisationName: '',
+      divisionCode: '',
+      divisionName: '',
+      divisionLevel: '',
+      mustChangePassword: false,
+      totpEnrolled: false,
+      pendingStep: null,
+    },
+    partner: { id: partner.id, name: partner.name },
+    ip,
+    userAgent,
+  };
+}
+
+/** Returns the user who acts, or null for a partner, for columns that reference users. */
+export function actingUserId(actor: Actor): string | null {
+  return actor.partner ? null : actor.user.id;
 }
 
 /** Columns that hold each filing detail. */
@@ -154,7 +194,7 @@ function reviewRouteOf(
     section: filing.section as EventInput['section'],
     districtCode: filing.districtCode,
     filer: {
-      accountType: actor.user.accountType as AccountType,
+      accountType: actor.user.accountType as FilerType,
       divisionCode: actor.user.divisionCode,
     },
   });
@@ -188,37 +228,47 @@ export async function createEvent(
   input: EventInput,
   options: { copiedFrom?: string } = {},
 ) {
+  const id = await db.transaction().execute((trx) => insertDraft(trx, actor, input, options));
+  return getOwnConsoleEvent(db, actor, id);
+}
+
+/** Inserts a new draft of the actor's organisation inside the caller's transaction; returns its id. */
+export async function insertDraft(
+  trx: Trx,
+  actor: Actor,
+  input: EventInput,
+  options: { copiedFrom?: string } = {},
+): Promise<string> {
   const filing = filingOfInput(input);
-  const division = await checkFiling(db, actor.user, filing);
+  const division = await checkFiling(trx, actor.user, filing);
   const districtCode = division === null ? null : (division.district_code ?? division.code);
   const id = uuidv7();
 
-  await db.transaction().execute(async (trx) => {
-    await repository.insertEvent(trx, {
-      id,
-      organisation_id: actor.user.organisationId,
-      created_by: actor.user.id,
-      ...(filingColumns(filing) as Record<string, never>),
-      name: filing.name,
-      level: filing.level,
-      section: filing.section,
-      district_code: districtCode,
-      state: 'draft',
-      ...reviewerColumns(
-        districtCode === null ? null : reviewRouteOf(actor, { ...filing, districtCode }),
-      ),
-      copied_from: options.copiedFrom ?? null,
-      updated_at: new Date(),
-    });
-    await recordAudit(trx, {
-      ...auditActorOf(actor),
-      action: options.copiedFrom ? 'event.copied' : 'event.created',
-      entityType: 'event',
-      entityId: id,
-      detail: { name: filing.name, ...(options.copiedFrom ? { from: options.copiedFrom } : {}) },
-    });
+  await repository.insertEvent(trx, {
+    id,
+    organisation_id: actor.user.organisationId,
+    created_by: actingUserId(actor),
+    created_by_partner_id: actor.partner?.id ?? null,
+    ...(filingColumns(filing) as Record<string, never>),
+    name: filing.name,
+    level: filing.level,
+    section: filing.section,
+    district_code: districtCode,
+    state: 'draft',
+    ...reviewerColumns(
+      districtCode === null ? null : reviewRouteOf(actor, { ...filing, districtCode }),
+    ),
+    copied_from: options.copiedFrom ?? null,
+    updated_at: new Date(),
   });
-  return getOwnConsoleEvent(db, actor, id);
+  await recordAudit(trx, {
+    ...auditActorOf(actor),
+    action: options.copiedFrom ? 'event.copied' : 'event.created',
+    entityType: 'event',
+    entityId: id,
+    detail: { name: filing.name, ...(options.copiedFrom ? { from: options.copiedFrom } : {}) },
+  });
+  return id;
 }
 
 /**
@@ -227,41 +277,44 @@ export async function createEvent(
  * changed field with both values.
  */
 export async function updateEvent(db: Db, actor: Actor, id: string, patch: EventPatch) {
-  await db.transaction().execute(async (trx) => {
-    const event = await lockOwnEvent(trx, actor, id);
-    if (!isEditable(event.state as 'draft')) throw new EventNotEditable(event.state);
-
-    const before = filingOf(event);
-    const after = tidy({ ...before, ...(patch as Partial<Filing>) });
-    if (event.state !== 'draft') {
-      const cleared = clearedFiledDetails(after);
-      if (cleared.length > 0) throw withFieldErrors(new FilingIncomplete(), cleared);
-    }
-    const division = await checkFiling(trx, actor.user, after);
-
-    const changes = filingChanges(before, after);
-    if (Object.keys(changes).length === 0) return;
-    const changed = Object.fromEntries(
-      Object.keys(changes).map((key) => [key, after[key as FilingKey]]),
-    ) as Partial<Filing>;
-    const districtCode = division === null ? null : (division.district_code ?? division.code);
-    await repository.updateEvent(trx, id, {
-      ...filingColumns(changed),
-      district_code: districtCode,
-      ...reviewerColumns(
-        districtCode === null ? null : reviewRouteOf(actor, { ...after, districtCode }),
-      ),
-    });
-    await recordAudit(trx, {
-      ...auditActorOf(actor),
-      action: 'event.updated',
-      entityType: 'event',
-      entityId: id,
-      detail: { changes },
-      changes: auditChanges(changes),
-    });
-  });
+  await db.transaction().execute((trx) => updateFiling(trx, actor, id, patch));
   return getOwnConsoleEvent(db, actor, id);
+}
+
+/** Changes a draft or returned filing, as `updateEvent` does, inside the caller's transaction. */
+export async function updateFiling(trx: Trx, actor: Actor, id: string, patch: EventPatch) {
+  const event = await lockOwnEvent(trx, actor, id);
+  if (!isEditable(event.state as 'draft')) throw new EventNotEditable(event.state);
+
+  const before = filingOf(event);
+  const after = tidy({ ...before, ...(patch as Partial<Filing>) });
+  if (event.state !== 'draft') {
+    const cleared = clearedFiledDetails(after);
+    if (cleared.length > 0) throw withFieldErrors(new FilingIncomplete(), cleared);
+  }
+  const division = await checkFiling(trx, actor.user, after);
+
+  const changes = filingChanges(before, after);
+  if (Object.keys(changes).length === 0) return;
+  const changed = Object.fromEntries(
+    Object.keys(changes).map((key) => [key, after[key as FilingKey]]),
+  ) as Partial<Filing>;
+  const districtCode = division === null ? null : (division.district_code ?? division.code);
+  await repository.updateEvent(trx, id, {
+    ...filingColumns(changed),
+    district_code: districtCode,
+    ...reviewerColumns(
+      districtCode === null ? null : reviewRouteOf(actor, { ...after, districtCode }),
+    ),
+  });
+  await recordAudit(trx, {
+    ...auditActorOf(actor),
+    action: 'event.updated',
+    entityType: 'event',
+    entityId: id,
+    detail: { changes },
+    changes: auditChanges(changes),
+  });
 }
 
 /**
@@ -270,67 +323,70 @@ export async function updateEvent(db: Db, actor: Actor, id: string, patch: Event
  * reviewer (a district bureau's own brand event) is approved in the same transaction.
  */
 export async function submitEvent(db: Db, actor: Actor, id: string) {
-  await db.transaction().execute(async (trx) => {
-    const event = await lockOwnEvent(trx, actor, id);
-    requireTransition(event, 'submit');
-    const filing = filingOf(event);
-    const division = await checkFiling(trx, actor.user, filing, { complete: true });
-    const districtCode = division?.district_code ?? division?.code ?? event.district_code ?? '';
-
-    const route = reviewRouteOf(actor, { ...filing, districtCode });
-    const audit = {
-      ...auditActorOf(actor),
-      entityType: 'event',
-      entityId: id,
-    };
-
-    if (route.kind === 'auto') {
-      await repository.updateEvent(trx, id, {
-        state: 'approved',
-        reviewer_type: null,
-        reviewer_district_code: null,
-        return_reason: null,
-        review_steps: '[]',
-        submitted_at: sql<Date>`now()`,
-        approved_at: sql<Date>`now()`,
-      });
-      await recordAudit(trx, { ...audit, action: 'event.submitted' });
-      await recordAudit(trx, { ...audit, action: 'event.approved', detail: { onSubmit: true } });
-      await emitWebhookEvent(trx, {
-        action: 'event.approved',
-        resourceType: 'event',
-        resourceId: id,
-        eventId: id,
-      });
-      return;
-    }
-    const federations = await preReviewFederations(trx);
-    const steps: StoredReviewStep[] = requiredReviewSteps(filing, new Set(federations.keys())).map(
-      (step) => ({
-        step,
-        ...(step === 'pre_review' ? { federation: federations.get(filing.sport ?? '') } : {}),
-        done: null,
-      }),
-    );
-    await repository.updateEvent(trx, id, {
-      state: 'submitted',
-      reviewer_type: route.reviewerType,
-      reviewer_district_code: route.districtCode ?? null,
-      return_reason: null,
-      review_steps: JSON.stringify(steps),
-      submitted_at: sql<Date>`now()`,
-    });
-    await recordAudit(trx, {
-      ...audit,
-      action: 'event.submitted',
-      detail: {
-        reviewerType: route.reviewerType,
-        districtCode: route.districtCode ?? null,
-        steps: steps.map((step) => step.step),
-      },
-    });
-  });
+  await db.transaction().execute((trx) => submitFiling(trx, actor, id));
   return getOwnConsoleEvent(db, actor, id);
+}
+
+/** Submits a filing, as `submitEvent` does, inside the caller's transaction. */
+export async function submitFiling(trx: Trx, actor: Actor, id: string) {
+  const event = await lockOwnEvent(trx, actor, id);
+  requireTransition(event, 'submit');
+  const filing = filingOf(event);
+  const division = await checkFiling(trx, actor.user, filing, { complete: true });
+  const districtCode = division?.district_code ?? division?.code ?? event.district_code ?? '';
+
+  const route = reviewRouteOf(actor, { ...filing, districtCode });
+  const audit = {
+    ...auditActorOf(actor),
+    entityType: 'event',
+    entityId: id,
+  };
+
+  if (route.kind === 'auto') {
+    await repository.updateEvent(trx, id, {
+      state: 'approved',
+      reviewer_type: null,
+      reviewer_district_code: null,
+      return_reason: null,
+      review_steps: '[]',
+      submitted_at: sql<Date>`now()`,
+      approved_at: sql<Date>`now()`,
+    });
+    await recordAudit(trx, { ...audit, action: 'event.submitted' });
+    await recordAudit(trx, { ...audit, action: 'event.approved', detail: { onSubmit: true } });
+    await emitWebhookEvent(trx, {
+      action: 'event.approved',
+      resourceType: 'event',
+      resourceId: id,
+      eventId: id,
+    });
+    return;
+  }
+  const federations = await preReviewFederations(trx);
+  const steps: StoredReviewStep[] = requiredReviewSteps(filing, new Set(federations.keys())).map(
+    (step) => ({
+      step,
+      ...(step === 'pre_review' ? { federation: federations.get(filing.sport ?? '') } : {}),
+      done: null,
+    }),
+  );
+  await repository.updateEvent(trx, id, {
+    state: 'submitted',
+    reviewer_type: route.reviewerType,
+    reviewer_district_code: route.districtCode ?? null,
+    return_reason: null,
+    review_steps: JSON.stringify(steps),
+    submitted_at: sql<Date>`now()`,
+  });
+  await recordAudit(trx, {
+    ...audit,
+    action: 'event.submitted',
+    detail: {
+      reviewerType: route.reviewerType,
+      districtCode: route.districtCode ?? null,
+      steps: steps.map((step) => step.step),
+    },
+  });
 }
 
 /** Publishes an approved event so that citizens can find it and register. */

@@ -9,6 +9,19 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { PartnerPrincipal } from './partner-auth.js';
 
 const CURSOR_KEYS = ['txid', 'id'] as const;
+
+/** Columns that the sync shape requires and a draft may still lack. */
+const SYNC_SHAPE_COLUMNS = [
+  'events.sport',
+  'events.division_code',
+  'events.district_code',
+  'events.venue',
+  'events.starts_at',
+  'events.ends_at',
+  'events.capacity',
+  'events.registration_opens_at',
+  'events.registration_closes_at',
+] as const;
 const TXID = /^\d{1,20}$/;
 
 export interface SyncPage<T> {
@@ -27,7 +40,8 @@ function readCursor(cursor: string | undefined) {
 }
 
 /**
- * Lists the events a partner may read in change order, for incremental sync. Each event row
+ * Lists the events a partner may read in change order, for incremental sync: published events
+ * and the partner organisation's own events, drafts once they have every filed detail. Each event row
  * carries the id of the last transaction that wrote it, and a page only reaches up to the
  * oldest transaction still running: a write that commits later always lands after the
  * cursor, so a partner that follows `nextCursor` misses no change and receives an unchanged row
@@ -41,9 +55,16 @@ export async function listEventChanges(
   const position = readCursor(options.cursor);
   let query = eventViewQuery(db)
     .select(sql<string>`events.change_txid::text`.as('txid'))
+    // A draft that still lacks a detail of the sync shape stays out until it has them all.
     .where((eb) =>
       eb.or([
-        eb('events.organisation_id', '=', partner.organisationId),
+        eb.and([
+          eb('events.organisation_id', '=', partner.organisationId),
+          eb.or([
+            eb('events.state', '!=', 'draft'),
+            eb.and(SYNC_SHAPE_COLUMNS.map((column) => eb(column, 'is not', null))),
+          ]),
+        ]),
         eb('events.published_at', 'is not', null),
       ]),
     )

@@ -37,3 +37,18 @@ export const ScopeMissing = defineError(
   'Partner lacks the %s scope for this request',
   403,
 );
+export const IdempotencyKeyRequired = defineError(
+  'PTN_IDEMPOTENCY_KEY_REQUIRED',
+  'Idempotency-Key header is missing or invalid: send 1 to 64 visible ASCII characters, new for every write',
+  400,
+);
+export const IdempotencyMismatch = defineError(
+  'PTN_IDEMPOTENCY_MISMATCH',
+  'Idempotency-Key %s was used within 24 hours for a different request: send a new key for a new write',
+  422,
+);
+export const IdempotencyInProgress = defineError(
+  'PTN_IDEMPOTENCY_IN_PROGRESS',
+  'A request with Idempotency-Key %s is still in progress: retry after the Retry-After seconds',
+  409,
+);

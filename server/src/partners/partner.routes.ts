@@ -1,11 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { EVENT_STATES } from '@cityleague/domain';
 import { Type } from 'typebox';
 
 import { principal, requireAccountType } from '../accounts/authenticate.js';
-import { PublicEventSchema } from '../events/event.schemas.js';
+import { userAgentOf } from '../audit/audit-context.js';
+import {
+  ConsoleEventSchema,
+  EventIdParams,
+  EventInputSchema,
+  EventPatchSchema,
+  PublicEventSchema,
+} from '../events/event.schemas.js';
+import { partnerActor } from '../events/event.service.js';
 import { StringEnum } from '../http/schemas.js';
 import { installPartnerAuthentication, PartnerRateLimiter, requireScope } from './partner-auth.js';
+import {
+  cancelPartnerEvent,
+  changePartnerEvent,
+  filePartnerEvent,
+} from './partner-event.service.js';
+import {
+  releaseUnsettledClaim,
+  requireIdempotencyKey,
+  settleIdempotencyClaim,
+} from './partner-idempotency.js';
 import * as partners from './partner.service.js';
 import { listEventChanges } from './partner-sync.service.js';
 
@@ -188,9 +207,39 @@ const PartnerEventSchema = Type.Object({
   updatedAt: Timestamp,
 });
 
+/**
+ * One of the partner's own filings, drafts included, as the write routes return it: the
+ * console's view without the console's buttons and waiting days.
+ */
+const PartnerFilingSchema = Type.Omit(ConsoleEventSchema, ['actions', 'daysWaiting']);
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'Required: 1 to 64 visible ASCII characters, new for every write. A repeat within ' +
+        '24 hours returns the stored response with Idempotent-Replayed: true',
+    }),
+  ),
+});
+
+const WRITE_ERRORS =
+  ' Requires an Idempotency-Key header (PTN_IDEMPOTENCY_KEY_REQUIRED); a key reused for ' +
+  'another request is PTN_IDEMPOTENCY_MISMATCH, and one whose first request still runs is ' +
+  'PTN_IDEMPOTENCY_IN_PROGRESS with Retry-After.';
+
 /** Serves the open API for partner platforms, authenticated by signed requests. */
 export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   installPartnerAuthentication(app, new PartnerRateLimiter());
+  app.addHook('onSend', async (request, reply, payload) => {
+    await settleIdempotencyClaim(request, reply, payload);
+    return payload;
+  });
+  app.addHook('onResponse', async (request) => releaseUnsettledClaim(request, request.log));
+
+  const writeGuard = [requireScope('events:write'), requireIdempotencyKey];
+  const actorOfPartner = (request: FastifyRequest) =>
+    partnerActor(request.partner!, request.ip, userAgentOf(request));
 
   app.get(
     '/api/partner/v1/events',
@@ -229,5 +278,101 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         modifiedSince: request.query.modified_since,
         limit: request.query.limit ?? 50,
       }),
+  );
+
+  app.post(
+    '/api/partner/v1/events',
+    {
+      preHandler: writeGuard,
+      schema: {
+        tags: ['partner API'],
+        summary: "File an event for the partner's organisation and submit it for review",
+        description:
+          'Files the event and submits it in one step, so an incomplete filing is ' +
+          'EVT_INCOMPLETE listing every missing detail and leaves nothing behind. With ' +
+          'submit false it only files a draft, which may lack details.' +
+          WRITE_ERRORS,
+        security: [{ partnerSignature: [] }],
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            ...EventInputSchema.properties,
+            submit: Type.Optional(
+              Type.Boolean({ description: 'false files a draft; true (default) also submits' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: PartnerFilingSchema },
+      },
+    },
+    async (request, reply) => {
+      const { submit, ...input } = request.body;
+      const filing = await filePartnerEvent(app.db, actorOfPartner(request), input, {
+        submit: submit !== false,
+      });
+      return reply.status(201).send(filing);
+    },
+  );
+
+  app.patch(
+    '/api/partner/v1/events/:id',
+    {
+      preHandler: writeGuard,
+      schema: {
+        tags: ['partner API'],
+        summary: "Change one of the partner's events",
+        description:
+          'Edits a draft or returned filing (and submits it with submit true). An approved or ' +
+          'published event takes the change-request rules with a reason: a change to the ' +
+          'time, the place, the rules or fewer places waits for the reviewer, others apply ' +
+          "at once. Another organisation's event is EVT_NOT_FOUND." +
+          WRITE_ERRORS,
+        security: [{ partnerSignature: [] }],
+        headers: IdempotencyHeaders,
+        params: EventIdParams,
+        body: Type.Object(
+          {
+            patch: EventPatchSchema,
+            reason: Type.Optional(
+              Type.String({
+                maxLength: 500,
+                description: 'Why an approved event changes; required once approved',
+              }),
+            ),
+            submit: Type.Optional(
+              Type.Boolean({ description: 'Submit a draft or returned filing after the change' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PartnerFilingSchema },
+      },
+    },
+    async (request) =>
+      changePartnerEvent(app.db, actorOfPartner(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/partner/v1/events/:id/cancel',
+    {
+      preHandler: writeGuard,
+      schema: {
+        tags: ['partner API'],
+        summary: "Cancel one of the partner's events with a reason",
+        description:
+          'Cancels the event, releases every place and tells the entrants by SMS.' + WRITE_ERRORS,
+        security: [{ partnerSignature: [] }],
+        headers: IdempotencyHeaders,
+        params: EventIdParams,
+        body: Type.Object(
+          { reason: Type.String({ maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PartnerFilingSchema },
+      },
+    },
+    async (request) =>
+      cancelPartnerEvent(app.db, actorOfPartner(request), request.params.id, request.body.reason),
   );
 };
