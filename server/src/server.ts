@@ -12,6 +12,7 @@ import { createSmsProvider } from './notifications/sms-provider.js';
 import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
 import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
+import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(Object.freeze(config), db);
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
+  const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));
   const dispatcher = startOutboxDispatcher(
     {
       db,
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     stopWebhooks();
+    stopOfferExpiry();
     await dispatcher.stop();
     await app.close();
     await localPortal?.portal.close();

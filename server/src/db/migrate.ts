@@ -15,6 +15,7 @@ import * as partners from './migrations/0011-partners.js';
 import * as webhooks from './migrations/0012-webhooks.js';
 import * as eventFiling from './migrations/0013-event-filing.js';
 import * as eventDocuments from './migrations/0014-event-documents.js';
+import * as entryGroups from './migrations/0016-entry-groups.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-webhooks': webhooks,
   '0013-event-filing': eventFiling,
   '0014-event-documents': eventDocuments,
+  '0016-entry-groups': entryGroups,
 };
 
 const provider: MigrationProvider = {
