@@ -81,9 +81,9 @@ async function fill(eventId: string, groupId: string, from: number, count: numbe
 }
 
 describe('entry races', () => {
-  // Negative control: without `taken + n <= capacity` in takePlaces, the group counter passes
-  // its capacity, the event_groups_places check rejects the statement and 199 requests fail
-  // with 500 INTERNAL_ERROR instead of 409 REG_EVENT_FULL.
+  // Negative control: without `taken + n <= capacity` in takePlaces, the event_groups_places
+  // check rejects the overflow and 199 requests fail with 500 INTERNAL_ERROR instead of 409
+  // REG_EVENT_FULL. Without that check and events_places as well, all 200 got a place.
   it('gives the last place to exactly one of 200', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '末位组', capacity: 3 },
@@ -107,9 +107,9 @@ describe('entry races', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
-  // Negative control: as above. Without the event's lock taken first, the queue positions
-  // are still unique, because the sequence orders them, but they are no longer 1 to 199 at
-  // the moment of each answer.
+  // Negative control: without the row lock of lockEventForEntries (no forNoKeyUpdate), each
+  // answer counts only the waiting entries committed before it, so positions repeat (1, 1,
+  // 3, 4, 4, …). That failed 2 runs of 2. The order itself comes from the sequence.
   it('queues 199 of 200 in distinct places', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '候补末位组', capacity: 1, waitingList: 'auto' },
@@ -174,9 +174,12 @@ describe('entry races', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
-  // Negative control: without `.where('status', '=', from)` in changeStatus, every one of the
-  // ten cancellations changes the entry and releases a place: taken drops by ten for one
-  // entry and checkCounters reports the drift.
+  // Two guards hold here: the event's lock, under which the second cancellation reads the
+  // entry as cancelled, and the status condition in changeStatus. Negative control: without
+  // both (no lockEventForEntries in cancelByOrganiser, no `.where('status', '=', from)`), the
+  // cancellations that read the entry before the first commit each release a place, and
+  // taken drops by up to ten for one entry. That failed in 4 of 5 runs; either guard alone
+  // keeps the test green.
   it('releases one place for ten parallel cancellations', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '取消组', capacity: 20 },
@@ -202,9 +205,10 @@ describe('entry races', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
-  // Negative control: without the event's lock at the start of register (lockEventForEntries),
-  // a registration locks the group before the event while a capacity change locks the event
+  // Negative control: without the row lock of lockEventForEntries (no forNoKeyUpdate), a
+  // registration locks the group before the event while a group change locks the event
   // before the group, so PostgreSQL aborts some of them with a deadlock (500 INTERNAL_ERROR).
+  // That failed 3 runs of 3.
   it('keeps counters exact under mixed changes', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '自动组', capacity: 10, waitingList: 'auto' },
@@ -242,6 +246,13 @@ describe('entry races', () => {
         url: `/api/console/events/${eventId}/groups/${autoGroup}`,
         payload: { capacity },
       });
+    // Settings changes lock the event, then the group, as a capacity change does.
+    const reorder = (groupId: string, sortOrder: number) =>
+      organiserApi({
+        method: 'PATCH',
+        url: `/api/console/events/${eventId}/groups/${groupId}`,
+        payload: { sortOrder },
+      });
     const work: Promise<LightMyRequestResponse | number>[] = [
       ...Array.from({ length: 40 }, (_, n) =>
         register(eventId, {
@@ -253,6 +264,7 @@ describe('entry races', () => {
       ...autoEntries.slice(0, 6).map(cancel),
       ...offerEntries.slice(3, 8).map(cancel),
       raise(14),
+      ...[1, 2, 3, 4].map((sortOrder) => reorder(groupIds[sortOrder % 2]!, sortOrder)),
       expireOffers(ctx.db),
       expireOffers(ctx.db),
     ];
