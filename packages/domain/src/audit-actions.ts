@@ -66,6 +66,7 @@ export const AUDIT_ACTIONS = {
   'event_group.created': '新增报名组别',
   'event_group.updated': '修改报名组别',
   'event_group.deleted': '删除报名组别',
+  'event.cancel_deadline_set': '设置取消报名截止时间',
   'personal_data.reveal': '查看个人信息明文',
   'export.preset_workbook': '导出预置账号表',
   'export.registrations': '导出报名名单',

@@ -83,6 +83,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/groups': 'scoped-by-event',
+  'PUT /api/console/events/:id/cancel-deadline': 'scoped-by-event',
   'POST /api/console/events/:id/groups': 'scoped-by-event',
   'PATCH /api/console/events/:id/groups/:groupId': 'scoped-by-event',
   'DELETE /api/console/events/:id/groups/:groupId': 'scoped-by-event',
@@ -454,6 +455,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | groups        | 404 EVT_NOT_FOUND     | 200                       | 200                                     |
 // | group-create  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201 before publication; 409 GRP_OVER_EVENT_CAPACITY published (the default group holds every place); 409 GRP_EVENT_CANCELLED cancelled |
 // | group-update, group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 404 GRP_NOT_FOUND (no such group), 409 GRP_EVENT_CANCELLED cancelled |
+// | cancel-deadline | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 GRP_EVENT_CANCELLED |
 // | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
@@ -489,6 +491,7 @@ const ACTIONS = [
   'group-update',
   'group-delete',
   'registration-cancel',
+  'cancel-deadline',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -532,6 +535,7 @@ const WRITING: ReadonlySet<Action> = new Set([
   'group-update',
   'group-delete',
   'registration-cancel',
+  'cancel-deadline',
 ]);
 
 interface Outcome {
@@ -595,6 +599,8 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return state === 'cancelled'
         ? GROUPS_OF_CANCELLED_EVENT
         : { status: 404, code: 'GRP_NOT_FOUND' };
+    case 'cancel-deadline':
+      return state === 'cancelled' ? GROUPS_OF_CANCELLED_EVENT : OK;
     case 'registration-cancel':
       if (state === 'published') return OK;
       // Cancelling the event cancelled its entries.
@@ -895,6 +901,12 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       };
     case 'group-delete':
       return { method: 'DELETE', url: `${base}/groups/${ABSENT_GROUP_ID}` };
+    case 'cancel-deadline':
+      return {
+        method: 'PUT',
+        url: `${base}/cancel-deadline`,
+        payload: { cancelDeadline: '2020-01-01T00:00:00.000Z' },
+      };
     case 'registration-cancel': {
       const registrationId = registrationIds[eventId]?.[1] ?? ABSENT_REGISTRATION_ID;
       return {

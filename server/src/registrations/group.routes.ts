@@ -140,6 +140,33 @@ export const consoleGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(204).send();
     },
   );
+  app.put(
+    '/api/console/events/:id/cancel-deadline',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Set or clear the last moment at which citizens may cancel an entry',
+        description:
+          'null lets citizens cancel until registration closes. The deadline must lie before ' +
+          'the event starts (REG_INVALID_CANCEL_DEADLINE). The organiser may cancel at any time.',
+        params: EventIdParams,
+        body: Type.Object(
+          { cancelDeadline: Nullable(Type.String({ format: 'date-time' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ cancelDeadline: Nullable(Type.String()) }) },
+      },
+    },
+    async (request) => {
+      const { cancelDeadline } = request.body;
+      return groups.setCancelDeadline(
+        app.db,
+        actor(request),
+        request.params.id,
+        cancelDeadline === null ? null : new Date(cancelDeadline),
+      );
+    },
+  );
 };
 
 /** The groups of a published event, which a citizen chooses from when registering. */

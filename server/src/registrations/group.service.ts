@@ -16,6 +16,7 @@ import {
   OverEventCapacity,
 } from './group.errors.js';
 import * as repository from './group.repository.js';
+import { InvalidCancelDeadline } from './registration.errors.js';
 import { promoteWaiting } from './waiting-list.service.js';
 
 /** A group's settings as the console sends them; every field is optional in an update. */
@@ -295,5 +296,38 @@ export async function deleteGroup(db: Db, actor: Actor, eventId: string, groupId
       entityId: eventId,
       detail: { groupId, name: group.name },
     });
+  });
+}
+
+/**
+ * Sets the last moment at which citizens may cancel an active entry, or clears it so that
+ * they may cancel until registration closes. The deadline must lie before the event starts.
+ */
+export async function setCancelDeadline(
+  db: Db,
+  actor: Actor,
+  eventId: string,
+  deadline: Date | null,
+): Promise<{ cancelDeadline: string | null }> {
+  return db.transaction().execute(async (trx) => {
+    const event = await lockEditable(trx, actor, eventId);
+    if (deadline !== null && event.starts_at !== null && deadline >= new Date(event.starts_at)) {
+      throw new InvalidCancelDeadline(new Date(event.starts_at).toISOString());
+    }
+    const before = event.cancel_deadline ? new Date(event.cancel_deadline).toISOString() : null;
+    const after = deadline ? deadline.toISOString() : null;
+    await trx
+      .updateTable('events')
+      .set({ cancel_deadline: deadline })
+      .where('id', '=', eventId)
+      .execute();
+    await recordAudit(trx, {
+      ...auditActorOf(actor),
+      action: 'event.cancel_deadline_set',
+      entityType: 'event',
+      entityId: eventId,
+      changes: { cancelDeadline: { before, after } },
+    });
+    return { cancelDeadline: after };
   });
 }

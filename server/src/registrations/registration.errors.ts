@@ -79,3 +79,8 @@ export const AlreadyCancelled = defineError(
   'Registration %s is already cancelled',
   409,
 );
+export const InvalidCancelDeadline = defineError(
+  'REG_INVALID_CANCEL_DEADLINE',
+  'The cancellation deadline must lie before the event starts at %s',
+  400,
+);

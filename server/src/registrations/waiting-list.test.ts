@@ -301,6 +301,50 @@ describe('cancellation', () => {
     expect((await citizenCancel(cookie, eventId, entry.id)).statusCode).toBe(200);
   });
 
+  it('sets the deadline through the API', async () => {
+    const { eventId } = await groupEvent(5, 'off');
+    const put = (cancelDeadline: string | null) =>
+      as(
+        ctx.app,
+        organiser,
+      )({
+        method: 'PUT',
+        url: `/api/console/events/${eventId}/cancel-deadline`,
+        payload: { cancelDeadline },
+      });
+    const event = await ctx.db
+      .selectFrom('events')
+      .select('starts_at')
+      .where('id', '=', eventId)
+      .executeTakeFirstOrThrow();
+    const startsAt = new Date(event.starts_at!).toISOString();
+
+    const late = await put(startsAt);
+    const problem = expectProblem(late, 400, 'REG_INVALID_CANCEL_DEADLINE');
+    expect(problem.detail).toBe(
+      `The cancellation deadline must lie before the event starts at ${startsAt}`,
+    );
+
+    const deadline = new Date(Date.parse(startsAt) - 3600_000).toISOString();
+    const set = await put(deadline);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual({ cancelDeadline: deadline });
+    const cleared = await put(null);
+    expect(cleared.json()).toEqual({ cancelDeadline: null });
+
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('entity_id', '=', eventId)
+      .where('action', '=', 'event.cancel_deadline_set')
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((row) => row.changes)).toEqual([
+      { cancelDeadline: { before: null, after: deadline } },
+      { cancelDeadline: { before: deadline, after: null } },
+    ]);
+  });
+
   it('uses the registration close without a deadline', async () => {
     const { eventId } = await groupEvent(5, 'off');
     const phone = nextPhone();

@@ -96,6 +96,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REG_OFFER_NOT_OPEN: '递补资格已过期或已处理',
   REG_CANCEL_REASON_REQUIRED: '请填写取消报名的原因',
   REG_ALREADY_CANCELLED: '该报名已取消',
+  REG_INVALID_CANCEL_DEADLINE: '取消报名截止时间须早于赛事开始时间',
   GRP_NOT_FOUND: '该组别不存在',
   GRP_CAPACITY_BELOW_TAKEN: '名额不能少于已报名人数',
   GRP_HAS_ENTRIES: '该组别已有报名记录，不能删除',
