@@ -17,7 +17,7 @@ import {
 import * as repository from './registration.repository.js';
 import { promoteWaiting } from './waiting-list.service.js';
 
-/** SMS kind that tells an entrant the organiser cancelled the entry. */
+/** SMS kind sent to an entrant whose entry the organiser cancelled. */
 export const CANCELLED_BY_ORGANISER_SMS = 'registration.cancelled';
 
 /** Outcome of a cancellation: the entry as it is now and whether this call released a place. */

@@ -108,7 +108,7 @@ describe('entry races', () => {
   });
 
   // Negative control: without the row lock of lockEventForEntries (no forNoKeyUpdate), each
-  // answer counts only the waiting entries committed before it, so positions repeat (1, 1,
+  // response counts only the waiting entries committed before it, so positions repeat (1, 1,
   // 3, 4, 4, …). That failed 2 runs of 2. The order itself comes from the sequence.
   it('queues 199 of 200 in distinct places', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
@@ -217,8 +217,8 @@ describe('entry races', () => {
     const [autoGroup, offerGroup] = groupIds as [string, string];
     const autoEntries = await fill(eventId, autoGroup, 1000, 15);
     const offerEntries = await fill(eventId, offerGroup, 1100, 15);
-    // Ten active entries per group and five waiting; cancel three of the offer group's active
-    // entries so that three waiting entries hold offers, then let those offers lapse.
+    // Each group has ten active entries and five waiting. Cancelling three active entries of
+    // the offer group gives three waiting entries an offer, and those offers then lapse.
     const organiserApi = as(ctx.app, organiser);
     for (const id of offerEntries.slice(0, 3)) {
       await organiserApi({

@@ -5,8 +5,9 @@ import type { RegistrationStatus } from '../db/schema.js';
 
 /**
  * Locks an event's row for a change to its entries and reads what gates registration on the
- * database clock. Every transaction that changes an entry's status or a group's counter takes
- * this lock first, so they lock rows in one order (event, group, entry) and cannot deadlock.
+ * database clock. Every transaction that changes an entry's status or a group's counter locks
+ * the event's row first, here or with the `for update` of the console's event and group
+ * changes. So they all lock rows in one order (event, group, entry) and cannot deadlock.
  */
 export async function lockEventForEntries(db: Executor, eventId: string) {
   return db

@@ -78,7 +78,8 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           channel: 'web',
         },
       );
-      const status = replayed ? 200 : registration.status === 'waiting' ? 202 : 201;
+      let status: 200 | 201 | 202 = registration.status === 'waiting' ? 202 : 201;
+      if (replayed) status = 200;
       return reply.status(status).send({
         id: registration.id,
         status: registration.status,

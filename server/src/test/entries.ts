@@ -7,7 +7,7 @@ import { as, fileEvent, postOk } from './harness.js';
 
 /**
  * Builds a valid resident ID number of a Xuhui resident born on `birthDate` (YYYY-MM-DD).
- * `serial` (0 to 99) tells people apart; the sex digit follows `sex`.
+ * `serial` (0 to 99) distinguishes people born on one day, and the sex digit follows `sex`.
  */
 export function residentId(birthDate: string, sex: 'male' | 'female', serial = 0): string {
   const sexDigit = sex === 'male' ? 1 : 2;
