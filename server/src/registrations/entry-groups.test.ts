@@ -7,6 +7,7 @@ import {
   createTestContext,
   expectProblem,
   fileEvent,
+  postOk,
   publishNewEvent,
   recordPersonalData,
   signIn,
@@ -183,6 +184,72 @@ describe('group API', () => {
     expect(problem.detail).toBe(
       "The groups' capacities add up to 51, over the event's capacity of 50",
     );
+  });
+
+  it('checks the groups again at publication', async () => {
+    const event = await fileEvent(ctx.app, organiser, { capacity: 50 });
+    const group = await organiserApi({
+      method: 'POST',
+      url: groupsUrl(event.id),
+      payload: { name: 'A组', capacity: 30 },
+    });
+    expect(group.statusCode, group.body).toBe(201);
+    const patched = await organiserApi({
+      method: 'PATCH',
+      url: `/api/console/events/${event.id}`,
+      payload: { capacity: 20 },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await postOk(ctx.app, organiser, `/api/console/events/${event.id}/submit`);
+    await postOk(ctx.app, reviewer, `/api/reviews/${event.id}/approve`);
+
+    const published = await organiserApi({
+      method: 'POST',
+      url: `/api/console/events/${event.id}/publish`,
+    });
+    const problem = expectProblem(published, 409, 'GRP_OVER_EVENT_CAPACITY');
+    expect(problem.detail).toBe(
+      "The groups' capacities add up to 30, over the event's capacity of 20",
+    );
+    const row = await ctx.db
+      .selectFrom('events')
+      .select('state')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('approved');
+  });
+
+  it('rejects a capacity cut below the groups', async () => {
+    const { eventId } = await publishWithGroups(
+      ctx.app,
+      organiser,
+      reviewer,
+      [{ name: 'A组', capacity: 30 }],
+      { capacity: 40 },
+    );
+    const changed = await organiserApi({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/changes`,
+      payload: { patch: { capacity: 60 }, reason: '扩容' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const cut = await organiserApi({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/changes`,
+      payload: { patch: { capacity: 25 }, reason: '缩减' },
+    });
+    // A cut goes to review; approving it checks the groups.
+    expect(cut.statusCode, cut.body).toBe(200);
+    const pending = cut.json<{ pendingChange: { id: string } | null }>().pendingChange;
+    expect(pending).not.toBeNull();
+    const approved = await as(
+      ctx.app,
+      reviewer,
+    )({
+      method: 'POST',
+      url: `/api/reviews/${eventId}/changes/${pending!.id}/approve`,
+    });
+    expectProblem(approved, 409, 'GRP_OVER_EVENT_CAPACITY');
   });
 
   it('rejects a duplicate name', async () => {
