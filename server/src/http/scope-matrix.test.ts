@@ -129,6 +129,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'PUT /api/citizen/profile': 'citizen-session',
   'GET /api/citizen/events/:id/chat-groups': 'citizen-session',
   'GET /api/citizen/events/:id/chat-groups/:chatGroupId/image': 'citizen-session',
+  'GET /api/citizen/registrations': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/cancel': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/accept': 'citizen-session',
   'GET /api/dev/sms': 'public',

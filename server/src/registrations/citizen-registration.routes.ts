@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { citizenId, requireCitizen } from '../citizens/authenticate-citizen.js';
-import { acceptOffer, cancelByCitizen } from './cancellation.service.js';
+import { acceptOffer, cancelByCitizen, listCitizenEntries } from './cancellation.service.js';
+import { REGISTRATION_STATUSES } from './registration.routes.js';
+import { StringEnum } from '../http/schemas.js';
 
 const EntryParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -17,10 +19,43 @@ const EntryState = Type.Object({
 
 /**
  * A signed-in citizen's actions on an own entry, one made with the citizen's mobile number.
- * Other entries answer 404 REG_REGISTRATION_NOT_FOUND.
+ * Other entries get 404 REG_REGISTRATION_NOT_FOUND.
  */
 export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireCitizen);
+
+  app.get(
+    '/api/citizen/registrations',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: "The citizen's own entries, newest first, with queue places and open offers",
+        description:
+          'At most 100 entries. code is null unless the entry holds a place (active or ' +
+          'offered); queuePosition is set while the entry waits.',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                eventId: Type.String(),
+                eventName: Type.String(),
+                startsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                groupId: Type.String(),
+                groupName: Type.String(),
+                status: StringEnum(REGISTRATION_STATUSES),
+                code: Type.Union([Type.String(), Type.Null()]),
+                queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+                offerExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                createdAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await listCitizenEntries(app.db, citizenId(request)) }),
+  );
 
   app.post(
     '/api/citizen/events/:id/registrations/:registrationId/cancel',

@@ -180,3 +180,27 @@ export async function acceptOpenOffer(db: Executor, registrationId: string) {
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Lists the entries made with a mobile number, newest first, with their event and group. */
+export async function entriesOfPhone(db: Executor, phoneHash: string, limit: number) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .innerJoin('event_groups', 'event_groups.id', 'registrations.group_id')
+    .select([
+      'registrations.id',
+      'registrations.event_id',
+      'registrations.group_id',
+      'registrations.status',
+      'registrations.code',
+      'registrations.offer_expires_at',
+      'registrations.created_at',
+      'events.name as event_name',
+      'events.starts_at',
+      'event_groups.name as group_name',
+    ])
+    .where('registrations.phone_hash', '=', phoneHash)
+    .orderBy('registrations.id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -187,6 +187,55 @@ describe('waiting list', () => {
   });
 });
 
+describe('own entries', () => {
+  it('lists status, place and offer', async () => {
+    const { eventId, groupId } = await groupEvent(1, 'offer', 6);
+    const holderPhone = nextPhone();
+    const holderCookie = await citizenSession(holderPhone);
+    const phone = nextPhone();
+    const cookie = await citizenSession(phone);
+    const holder = (await register(eventId, holderPhone)).json();
+    await register(eventId, nextPhone());
+    const mine = (await register(eventId, phone)).json();
+
+    const list = (session: string) =>
+      ctx.app.inject({
+        method: 'GET',
+        url: '/api/citizen/registrations',
+        headers: { cookie: session },
+      });
+    const waiting = await list(cookie);
+    expect(waiting.statusCode, waiting.body).toBe(200);
+    expect(waiting.json().items).toEqual([
+      expect.objectContaining({
+        id: mine.id,
+        eventId,
+        groupId,
+        groupName: '候补组',
+        status: 'waiting',
+        code: null,
+        queuePosition: 2,
+        offerExpiresAt: null,
+      }),
+    ]);
+    const held = (await list(holderCookie)).json().items;
+    expect(held).toEqual([
+      expect.objectContaining({
+        id: holder.id,
+        status: 'active',
+        code: holder.code,
+        queuePosition: null,
+      }),
+    ]);
+
+    await organiserCancel(eventId, holder.id);
+    const cancelled = (await list(holderCookie)).json().items;
+    expect(cancelled).toEqual([expect.objectContaining({ status: 'cancelled', code: null })]);
+    // The first in line now holds the offer, so this entry moves up.
+    expect((await list(cookie)).json().items[0].queuePosition).toBe(1);
+  });
+});
+
 describe('offers', () => {
   async function expireNow(registrationId: string) {
     await ctx.db
