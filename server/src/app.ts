@@ -33,7 +33,9 @@ import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.rout
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
 import { posterRoutes } from './posters/poster.routes.js';
+import { citizenRegistrationRoutes } from './registrations/citizen-registration.routes.js';
 import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
+import { consoleGroupRoutes, publicGroupRoutes } from './registrations/group.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
@@ -163,6 +165,9 @@ export async function buildApp(
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
   await app.register(consoleRegistrationRoutes);
+  await app.register(consoleGroupRoutes);
+  await app.register(publicGroupRoutes);
+  await app.register(citizenRegistrationRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);

@@ -13,6 +13,7 @@ import { createSmsProvider } from './notifications/sms-provider.js';
 import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
 import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
+import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   const app = await buildApp(Object.freeze(config), db);
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
   const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
+  const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));
   const dispatcher = startOutboxDispatcher(
     {
       db,
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     stopWebhooks();
     stopKeyPurge();
+    stopOfferExpiry();
     await dispatcher.stop();
     await app.close();
     await localPortal?.portal.close();

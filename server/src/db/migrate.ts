@@ -16,6 +16,7 @@ import * as webhooks from './migrations/0012-webhooks.js';
 import * as eventFiling from './migrations/0013-event-filing.js';
 import * as eventDocuments from './migrations/0014-event-documents.js';
 import * as venueInitials from './migrations/0015-venue-initials.js';
+import * as entryGroups from './migrations/0016-entry-groups.js';
 import * as partnerWrites from './migrations/0017-partner-writes.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-event-filing': eventFiling,
   '0014-event-documents': eventDocuments,
   '0015-venue-initials': venueInitials,
+  '0016-entry-groups': entryGroups,
   '0017-partner-writes': partnerWrites,
 };
 

@@ -170,6 +170,8 @@ export interface EventTable {
   pending_change_id: Optional<string>;
   cancel_reason: Optional<string>;
   copied_from: Optional<string>;
+  /** Last moment a citizen may cancel an active entry; null means until registration closes. */
+  cancel_deadline: Optional<Date>;
 }
 
 /** A nullable column that inserts may leave out. */
@@ -216,7 +218,7 @@ export interface RegistrationTable {
   phone_ciphertext: string;
   phone_hash: string;
   phone_masked: string;
-  status: Generated<'active' | 'cancelled'>;
+  status: Generated<RegistrationStatus>;
   idempotency_key: string | null;
   channel: string;
   created_at: CreatedAt;
@@ -224,7 +226,50 @@ export interface RegistrationTable {
   checked_in_by: string | null;
   cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  group_id: string;
+  /** The resident ID number, encrypted, with its keyed hash and masked form; null when not given. */
+  id_ciphertext: Optional<string>;
+  id_hash: Optional<string>;
+  id_masked: Optional<string>;
+  /** Place in the group's waiting list, from one sequence: lower numbers are promoted first. */
+  waiting_seq: ColumnType<
+    string | null,
+    string | number | null | undefined,
+    string | number | null
+  >;
+  /** End of an offered entry's time to accept; set exactly while the status is 'offered'. */
+  offer_expires_at: Optional<Date>;
+  promoted_at: Optional<Date>;
 }
+
+/** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
+export type RegistrationStatus = 'active' | 'waiting' | 'offered' | 'cancelled';
+
+export interface EventGroupTable {
+  id: string;
+  event_id: string;
+  name: string;
+  capacity: number;
+  /** Places held by active and offered entries; the event_groups_places check keeps it in range. */
+  taken: Generated<number>;
+  fee_cents: Generated<number>;
+  gender: Generated<'any' | 'male' | 'female'>;
+  min_age: Optional<number>;
+  max_age: Optional<number>;
+  entry_type: Generated<'individual' | 'team'>;
+  team_min: Optional<number>;
+  team_max: Optional<number>;
+  waiting_list: Generated<WaitingListMode>;
+  offer_hours: Optional<number>;
+  sort_order: Generated<number>;
+  /** Set on the group made at publication of an event without groups; follows its capacity. */
+  is_default: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+/** What happens when a group is full: reject, promote the next in line, or offer them the place. */
+export type WaitingListMode = 'off' | 'auto' | 'offer';
 
 export interface AuditLogTable {
   id: string;
@@ -514,6 +559,7 @@ export interface Database {
   event_changes: EventChangeTable;
   sport_pre_reviews: SportPreReviewTable;
   registrations: RegistrationTable;
+  event_groups: EventGroupTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointTable;
   notification_outbox: NotificationOutboxTable;
@@ -540,6 +586,7 @@ export type EventRow = Selectable<EventTable>;
 export type NewEvent = Insertable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
+export type EventGroupRow = Selectable<EventGroupTable>;
 export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;
 export type EventDocumentRow = Selectable<EventDocumentTable>;

@@ -43,6 +43,7 @@ import {
   getOwnConsoleEvent,
   type Actor,
 } from './event.service.js';
+import { applyEventCapacity } from '../registrations/group.service.js';
 import { NotReviewer } from '../reviews/review.errors.js';
 
 /** Fields fixed once an event is approved, with the level and section that route its review. */
@@ -102,6 +103,9 @@ async function applyChange(
     ...filingColumns(changed),
     pending_change_id: null,
   });
+  if (changed.capacity !== undefined && changed.capacity !== null) {
+    await applyEventCapacity(trx, event.id, changed.capacity);
+  }
   await recordAudit(trx, {
     ...auditActorOf(actor),
     action: 'event.changed',
@@ -325,16 +329,23 @@ export async function cancelEvent(db: Db, actor: Actor, id: string, input: { rea
   await db.transaction().execute(async (trx) => {
     const event = await lockOwn(trx, actor, id);
     if (event.state === 'cancelled') throw new InvalidTransition(event.state, 'cancel');
+    // Waiting and offered entries end too, and every one of them gets the SMS.
     const released = await trx
       .updateTable('registrations')
       .set({
         status: 'cancelled',
         cancelled_at: sql<Date>`now()`,
         cancel_reason: 'event_cancelled',
+        offer_expires_at: null,
       })
       .where('event_id', '=', id)
-      .where('status', '=', 'active')
+      .where('status', 'in', ['active', 'offered', 'waiting'])
       .returning('id')
+      .execute();
+    await trx
+      .updateTable('event_groups')
+      .set({ taken: 0, updated_at: sql<Date>`now()` })
+      .where('event_id', '=', id)
       .execute();
     if (event.pending_change_id !== null) {
       await closeChange(trx, actor, event.pending_change_id, 'withdrawn', null);

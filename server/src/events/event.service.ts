@@ -18,6 +18,7 @@ import type { Database, EventRow, StoredReviewStep } from '../db/schema.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
 import { InvalidCursor, withFieldErrors } from '../http/problem.js';
+import { applyEventCapacity, ensureDefaultGroup } from '../registrations/group.service.js';
 import { preReviewFederations } from '../sports/pre-review.repository.js';
 import { filingOf, toConsoleEvent } from './event.dto.js';
 import {
@@ -389,11 +390,17 @@ export async function submitFiling(trx: Trx, actor: Actor, id: string) {
   });
 }
 
-/** Publishes an approved event so that citizens can find it and register. */
+/**
+ * Publishes an approved event so that citizens can find it and register. An event whose
+ * groups add up to more places than its capacity is rejected with GRP_OVER_EVENT_CAPACITY.
+ */
 export async function publishEvent(db: Db, actor: Actor, id: string) {
   await db.transaction().execute(async (trx) => {
     const event = await lockOwnEvent(trx, actor, id);
     requireTransition(event, 'publish');
+    // Every entry belongs to a group: an event without groups gets the default one.
+    await ensureDefaultGroup(trx, event);
+    if (event.capacity !== null) await applyEventCapacity(trx, id, event.capacity);
     await repository.updateEvent(trx, id, {
       state: 'published',
       published_at: sql<Date>`date_trunc('milliseconds', now())`,

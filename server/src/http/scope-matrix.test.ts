@@ -50,6 +50,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/events': 'public',
   'GET /api/events/:id': 'public',
   'POST /api/events/:id/registrations': 'public',
+  'GET /api/events/:id/groups': 'public',
   'GET /api/tickets/:code': 'public',
   'GET /api/tickets/:code/qr.svg': 'public',
   'POST /api/session': 'public',
@@ -81,6 +82,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/publish': 'scoped-by-event',
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
+  'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
+  'GET /api/console/events/:id/groups': 'scoped-by-event',
+  'PUT /api/console/events/:id/cancel-deadline': 'scoped-by-event',
+  'POST /api/console/events/:id/groups': 'scoped-by-event',
+  'PATCH /api/console/events/:id/groups/:groupId': 'scoped-by-event',
+  'DELETE /api/console/events/:id/groups/:groupId': 'scoped-by-event',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
   'GET /api/console/events/:id/documents': 'scoped-by-event',
   'POST /api/console/events/:id/documents': 'scoped-by-event',
@@ -126,6 +133,9 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'PUT /api/citizen/profile': 'citizen-session',
   'GET /api/citizen/events/:id/chat-groups': 'citizen-session',
   'GET /api/citizen/events/:id/chat-groups/:chatGroupId/image': 'citizen-session',
+  'GET /api/citizen/registrations': 'citizen-session',
+  'POST /api/citizen/events/:id/registrations/:registrationId/cancel': 'citizen-session',
+  'POST /api/citizen/events/:id/registrations/:registrationId/accept': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -449,6 +459,11 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | document-delete | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 204 draft/returned, else 409 EVT_NOT_EDITABLE |
 // | chat-group-upload | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 201 unless cancelled, then 409 DOC_EVENT_CANCELLED |
 // | chat-group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 204 unless cancelled, then 409 DOC_EVENT_CANCELLED |
+// | groups        | 404 EVT_NOT_FOUND     | 200                       | 200                                     |
+// | group-create  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201 before publication; 409 GRP_OVER_EVENT_CAPACITY published (the default group holds every place); 409 GRP_EVENT_CANCELLED cancelled |
+// | group-update, group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 404 GRP_NOT_FOUND (no such group), 409 GRP_EVENT_CANCELLED cancelled |
+// | cancel-deadline | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 GRP_EVENT_CANCELLED |
+// | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -479,6 +494,12 @@ const ACTIONS = [
   'chat-group-upload',
   'chat-group-image',
   'chat-group-delete',
+  'groups',
+  'group-create',
+  'group-update',
+  'group-delete',
+  'registration-cancel',
+  'cancel-deadline',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -493,6 +514,7 @@ const READING: ReadonlySet<Action> = new Set([
   'document-download',
   'chat-groups',
   'chat-group-image',
+  'groups',
 ]);
 
 /**
@@ -518,6 +540,11 @@ const WRITING: ReadonlySet<Action> = new Set([
   'document-delete',
   'chat-group-upload',
   'chat-group-delete',
+  'group-create',
+  'group-update',
+  'group-delete',
+  'registration-cancel',
+  'cancel-deadline',
 ]);
 
 interface Outcome {
@@ -536,6 +563,7 @@ const NO_SESSION: Outcome = { status: 401, code: 'ACC_SESSION_REQUIRED' };
 const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
 const SIGNATURE_MISSING: Outcome = { status: 401, code: 'PTN_SIGNATURE_MISSING' };
 const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' };
+const GROUPS_OF_CANCELLED_EVENT: Outcome = { status: 409, code: 'GRP_EVENT_CANCELLED' };
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -572,6 +600,21 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return state === 'approved' || state === 'published' ? OK : INVALID_TRANSITION;
     case 'change-withdraw':
       return CHANGE_NOT_FOUND;
+    case 'group-create':
+      if (state === 'cancelled') return GROUPS_OF_CANCELLED_EVENT;
+      return state === 'published' ? { status: 409, code: 'GRP_OVER_EVENT_CAPACITY' } : CREATED;
+    case 'group-update':
+    case 'group-delete':
+      return state === 'cancelled'
+        ? GROUPS_OF_CANCELLED_EVENT
+        : { status: 404, code: 'GRP_NOT_FOUND' };
+    case 'cancel-deadline':
+      return state === 'cancelled' ? GROUPS_OF_CANCELLED_EVENT : OK;
+    case 'registration-cancel':
+      if (state === 'published') return OK;
+      // Cancelling the event cancelled its entries.
+      if (state === 'cancelled') return { status: 409, code: 'REG_ALREADY_CANCELLED' };
+      return { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
     default:
       throw new Error(`No owner rule for ${action}`);
   }
@@ -629,6 +672,8 @@ const chatGroupIds = {} as Record<string, string>;
 /** Ids that no document or chat group has, for the route coverage check. */
 const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
+/** A group id that no event has: group updates and deletions answer GRP_NOT_FOUND. */
+const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -758,7 +803,8 @@ async function fingerprint(): Promise<string> {
       (select count(*) from audit_log),
       (select count(*) from notification_outbox),
       (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
-      (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g))
+      (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g),
+      (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g))
       as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
@@ -854,6 +900,32 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         url: `/api/reviews/${eventId}/changes/${ABSENT_CHANGE_ID}/return`,
         payload: { reason: '越权退回' },
       };
+    case 'groups':
+      return { method: 'GET', url: `${base}/groups` };
+    case 'group-create':
+      return { method: 'POST', url: `${base}/groups`, payload: { name: '越权组别', capacity: 1 } };
+    case 'group-update':
+      return {
+        method: 'PATCH',
+        url: `${base}/groups/${ABSENT_GROUP_ID}`,
+        payload: { name: '越权修改组别' },
+      };
+    case 'group-delete':
+      return { method: 'DELETE', url: `${base}/groups/${ABSENT_GROUP_ID}` };
+    case 'cancel-deadline':
+      return {
+        method: 'PUT',
+        url: `${base}/cancel-deadline`,
+        payload: { cancelDeadline: '2020-01-01T00:00:00.000Z' },
+      };
+    case 'registration-cancel': {
+      const registrationId = registrationIds[eventId]?.[1] ?? ABSENT_REGISTRATION_ID;
+      return {
+        method: 'POST',
+        url: `${base}/registrations/${registrationId}/cancel`,
+        payload: { reason: '越权取消报名' },
+      };
+    }
   }
 }
 
@@ -907,7 +979,8 @@ describe('route coverage', () => {
           .replace(ABSENT_CHANGE_ID, ':changeId')
           .replace('/steps/pre_review', '/steps/:step')
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
-          .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId');
+          .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
+          .replace(ABSENT_GROUP_ID, ':groupId');
         return `${options.method} ${path}`;
       }),
     );

@@ -115,6 +115,72 @@ async function composeEventCancelled(
   return { send: { to: notice.phone, text }, sentPayload: payload };
 }
 
+/** Reads what an SMS about one entry of the waiting list needs. */
+async function waitingListNotice(db: Db, cipher: PersonalDataCipher, registrationId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(registrationId)) return undefined;
+  const row = await db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .select([
+      'registrations.status',
+      'registrations.code',
+      'registrations.offer_expires_at',
+      'registrations.cancel_reason',
+      'registrations.phone_ciphertext',
+      'events.name',
+    ])
+    .where('registrations.id', '=', registrationId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, phone: cipher.decrypt(row.phone_ciphertext) };
+}
+
+/**
+ * Builds the composer of one waiting-list SMS. `expected` is the status the entry must still
+ * have when the SMS is sent, so a message that went stale is dropped.
+ */
+function waitingListComposer(
+  expected: 'active' | 'offered' | 'cancelled',
+  text: (notice: NonNullable<Awaited<ReturnType<typeof waitingListNotice>>>) => string,
+): Composer {
+  return async (db, cipher, payload) => {
+    const notice = await waitingListNotice(db, cipher, String(payload.registrationId ?? ''));
+    if (!notice) return { drop: 'registration not found', sentPayload: payload };
+    if (notice.status !== expected) {
+      return { drop: `registration is ${notice.status}, not ${expected}`, sentPayload: payload };
+    }
+    return { send: { to: notice.phone, text: text(notice) }, sentPayload: payload };
+  };
+}
+
+const composePromoted = waitingListComposer(
+  'active',
+  (notice) =>
+    `${SIGNATURE}您在「${notice.name}」的候补已转为正式报名，报名码 ${notice.code}。` +
+    '请凭报名码或二维码到场签到。',
+);
+
+const composeOffered = waitingListComposer('offered', (notice) => {
+  const until =
+    notice.offer_expires_at === null
+      ? ''
+      : `请在${shanghaiTimeFormat.format(new Date(notice.offer_expires_at))}前`;
+  return (
+    `${SIGNATURE}「${notice.name}」有名额空出，您的候补已获得递补资格，` +
+    `${until}在“我的报名”中确认，逾期名额将顺延给下一位。`
+  );
+});
+
+const composeOfferExpired = waitingListComposer(
+  'cancelled',
+  (notice) => `${SIGNATURE}您在「${notice.name}」的递补资格已过期未确认，名额已顺延给下一位候补。`,
+);
+
+const composeCancelledByOrganiser = waitingListComposer('cancelled', (notice) => {
+  const reason = notice.cancel_reason?.replace(/^organiser: /, '') ?? '';
+  return `${SIGNATURE}您在「${notice.name}」的报名已被主办方取消${reason ? `，原因：${reason}` : ''}。`;
+});
+
 /**
  * Composers by outbox kind. The dispatcher claims only these kinds, so rows of other kinds stay
  * pending, untouched, until a composer for them exists.
@@ -124,4 +190,8 @@ export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   'registration.confirmed': composeRegistrationConfirmed,
   'event.changed': composeEventChanged,
   'event.cancelled': composeEventCancelled,
+  'registration.promoted': composePromoted,
+  'registration.offered': composeOffered,
+  'registration.offer_expired': composeOfferExpired,
+  'registration.cancelled': composeCancelledByOrganiser,
 };

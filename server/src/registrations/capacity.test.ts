@@ -110,11 +110,17 @@ function withoutGuard(eventId: string): Attempt {
     const { db } = context;
     const { rows } = await stored(db, eventId);
     if (rows >= CAPACITY) return 'REG_EVENT_FULL';
+    const group = await db
+      .selectFrom('event_groups')
+      .select('id')
+      .where('event_id', '=', eventId)
+      .executeTakeFirstOrThrow();
     await db
       .insertInto('registrations')
       .values({
         id: randomUUID(),
         event_id: eventId,
+        group_id: group.id,
         code: randomCode(),
         name: '并发测试',
         phone_ciphertext: 'v1:unused',

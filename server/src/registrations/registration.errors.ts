@@ -29,3 +29,58 @@ export const RegistrationNotFound = defineError(
   'Registration %s not found in event %s',
   404,
 );
+export const GroupRequired = defineError(
+  'REG_GROUP_REQUIRED',
+  'Event %s has several groups: send the groupId to enter',
+  400,
+);
+export const GroupNotFound = defineError(
+  'REG_GROUP_NOT_FOUND',
+  'Group %s not found in event %s',
+  404,
+);
+export const InvalidIdNumber = defineError(
+  'REG_INVALID_ID_NUMBER',
+  'Resident ID number is invalid',
+  400,
+);
+export const NotEligible = defineError(
+  'REG_NOT_ELIGIBLE',
+  'The entrant does not meet the gender or age rule of group %s',
+  409,
+);
+export const TeamEntryRequired = defineError(
+  'REG_TEAM_ENTRY_REQUIRED',
+  'Group %s takes team entries only',
+  409,
+);
+export const CancelDeadlinePassed = defineError(
+  'REG_CANCEL_DEADLINE_PASSED',
+  'The cancellation deadline of event %s has passed',
+  409,
+);
+export const OfferNotOpen = defineError(
+  'REG_OFFER_NOT_OPEN',
+  'Registration %s has no open offer: it expired, was accepted or was never made',
+  409,
+);
+export const CancelReasonRequired = defineError(
+  'REG_CANCEL_REASON_REQUIRED',
+  'A reason is required to cancel an entry',
+  400,
+);
+export const IdAlreadyRegistered = defineError(
+  'REG_ID_ALREADY_REGISTERED',
+  'This ID number already holds a place in event %s',
+  409,
+);
+export const AlreadyCancelled = defineError(
+  'REG_ALREADY_CANCELLED',
+  'Registration %s is already cancelled',
+  409,
+);
+export const InvalidCancelDeadline = defineError(
+  'REG_INVALID_CANCEL_DEADLINE',
+  'The cancellation deadline must lie before the event starts at %s',
+  400,
+);

@@ -4,39 +4,6 @@ import type { Executor } from '../db/database.js';
 import type { RegistrationTable } from '../db/schema.js';
 import type { Insertable } from 'kysely';
 
-/**
- * Takes one place of a published event whose window is open on the database clock. The
- * conditional update is the capacity guard: it locks the event row, so concurrent
- * registrations for one event queue here, and it matches no row once the event is full.
- */
-export async function takePlace(db: Executor, eventId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('events')
-    .set({ registered_count: sql`registered_count + 1` })
-    .where('id', '=', eventId)
-    .where('state', '=', 'published')
-    .where('registration_opens_at', '<=', sql<Date>`now()`)
-    .where('registration_closes_at', '>', sql<Date>`now()`)
-    .where('registered_count', '<', sql<number>`capacity`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Reads what decides why a place could not be taken, on the database clock. */
-export async function registrationGate(db: Executor, eventId: string) {
-  return db
-    .selectFrom('events')
-    .select([
-      'state',
-      'capacity',
-      'registered_count',
-      sql<boolean>`now() < registration_opens_at`.as('not_open'),
-      sql<boolean>`now() >= registration_closes_at`.as('closed'),
-    ])
-    .where('id', '=', eventId)
-    .executeTakeFirst();
-}
-
 export async function insertRegistration(db: Executor, row: Insertable<RegistrationTable>) {
   return db.insertInto('registrations').values(row).returningAll().executeTakeFirstOrThrow();
 }

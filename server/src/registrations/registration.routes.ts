@@ -12,9 +12,12 @@ import { register } from './registration.service.js';
 
 const CODE_PATTERN = '^[2-9A-HJ-NP-TV-Z]{10}$';
 
+/** Entry statuses: 'active' and 'offered' hold a place, 'waiting' is in the group's queue. */
+export const REGISTRATION_STATUSES = ['active', 'waiting', 'offered', 'cancelled'] as const;
+
 const TicketSchema = Type.Object({
   code: Type.String(),
-  status: StringEnum(['active', 'cancelled'] as const),
+  status: StringEnum(REGISTRATION_STATUSES),
   nameMasked: Type.String(),
   phoneMasked: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -24,6 +27,9 @@ const TicketSchema = Type.Object({
 
 const RegistrationReceipt = Type.Object({
   id: Type.String(),
+  status: StringEnum(REGISTRATION_STATUSES),
+  groupId: Type.String(),
+  queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   code: Type.String(),
   qrUrl: Type.String(),
   eventId: Type.String(),
@@ -40,10 +46,13 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['registrations'],
-        summary: 'Register for a published event with name and mobile number',
+        summary:
+          'Register for a group of a published event; 202 puts the entry on the waiting list',
         description:
           'Send an Idempotency-Key header to make retries safe: the same key returns the first ' +
-          'registration with status 200 instead of 201.',
+          'registration with status 200 instead of 201 or 202. groupId is required when the ' +
+          'event has more than one group. When the group is full and its waiting list is on, ' +
+          "the entry is stored with status 'waiting' and its queuePosition, and the answer is 202.",
         params: EventIdParams,
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
@@ -51,19 +60,31 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object({
           name: Type.String({ maxLength: 60 }),
           phone: Type.String({ maxLength: 40 }),
+          idNumber: Type.Optional(Type.String({ maxLength: 40 })),
+          groupId: Type.Optional(Type.String({ format: 'uuid' })),
         }),
-        response: { 200: RegistrationReceipt, 201: RegistrationReceipt },
+        response: { 200: RegistrationReceipt, 201: RegistrationReceipt, 202: RegistrationReceipt },
       },
     },
     async (request, reply) => {
       const event = await getPublishedEvent(app.db, request.params.id);
-      const { registration, replayed } = await register(app.db, app.cipher, event.id, {
-        ...request.body,
-        idempotencyKey: request.headers['idempotency-key'],
-        channel: 'web',
-      });
-      return reply.status(replayed ? 200 : 201).send({
+      const { registration, replayed, queuePosition } = await register(
+        app.db,
+        app.cipher,
+        event.id,
+        {
+          ...request.body,
+          idempotencyKey: request.headers['idempotency-key'],
+          channel: 'web',
+        },
+      );
+      let status: 200 | 201 | 202 = registration.status === 'waiting' ? 202 : 201;
+      if (replayed) status = 200;
+      return reply.status(status).send({
         id: registration.id,
+        status: registration.status,
+        groupId: registration.group_id,
+        queuePosition,
         code: registration.code,
         qrUrl: `/api/tickets/${registration.code}/qr.svg`,
         eventId: event.id,

@@ -1,19 +1,39 @@
-import { checkMobile, checkPersonName, maskMobile } from '@cityleague/domain';
+import {
+  ageOn,
+  checkEligibility,
+  checkMobile,
+  checkPersonName,
+  checkResidentId,
+  maskMobile,
+  maskResidentId,
+  shanghaiDate,
+  type Entrant,
+  type GroupRule,
+  type ResidentId,
+} from '@cityleague/domain';
 
 import type { Db, Executor } from '../db/database.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import { isUniqueViolation } from '../db/database.js';
-import type { RegistrationRow } from '../db/schema.js';
+import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
 import { withFieldErrors } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { ensureDefaultGroup } from './group.service.js';
+import * as places from './places.repository.js';
 import {
   AlreadyRegistered,
   EventFull,
+  GroupNotFound,
+  GroupRequired,
+  IdAlreadyRegistered,
   IdempotencyMismatch,
+  InvalidIdNumber,
   InvalidName,
   InvalidPhone,
+  NotEligible,
+  TeamEntryRequired,
   WindowClosed,
   WindowNotOpen,
 } from './registration.errors.js';
@@ -22,6 +42,10 @@ import * as repository from './registration.repository.js';
 export interface RegistrationInput {
   name: string;
   phone: string;
+  /** Resident ID number; identifies the person and gives gender and age for group rules. */
+  idNumber?: string;
+  /** Required when the event has more than one group. */
+  groupId?: string;
   idempotencyKey?: string;
   channel: 'web' | 'console';
 }
@@ -31,9 +55,17 @@ export interface RegistrationResult {
   eventName: string;
   /** True when an earlier request with the same Idempotency-Key created the registration. */
   replayed: boolean;
+  /** 1-based place in the group's waiting list while the entry is waiting, else null. */
+  queuePosition: number | null;
 }
 
-function checkInput(input: RegistrationInput): { name: string; phone: string } {
+interface CheckedInput {
+  name: string;
+  phone: string;
+  id: ResidentId | undefined;
+}
+
+function checkInput(input: RegistrationInput): CheckedInput {
   const checked = checkPersonName(input.name);
   if (!checked.ok) {
     throw withFieldErrors(new InvalidName(), [
@@ -51,40 +83,116 @@ function checkInput(input: RegistrationInput): { name: string; phone: string } {
       { field: 'phone', code: phone.reason, message: 'is not a valid mainland mobile number' },
     ]);
   }
-  return { name, phone: phone.value };
+  let id: ResidentId | undefined;
+  if (input.idNumber !== undefined && input.idNumber.trim() !== '') {
+    const checkedId = checkResidentId(input.idNumber);
+    if (!checkedId.ok) {
+      throw withFieldErrors(new InvalidIdNumber(), [
+        {
+          field: 'idNumber',
+          code: checkedId.reason,
+          message: 'is not a valid 18-character resident ID number',
+        },
+      ]);
+    }
+    id = checkedId.value;
+  }
+  return { name, phone: phone.value, id };
 }
 
-/** Returns the error that explains why no place could be taken, read from the event's current row. */
-async function rejection(db: Executor, eventId: string): Promise<Error> {
-  const gate = await repository.registrationGate(db, eventId);
-  if (!gate || gate.state !== 'published') return new EventNotFound(eventId);
-  if (gate.not_open) return new WindowNotOpen(eventId);
-  if (gate.closed) return new WindowClosed(eventId);
-  return new EventFull(eventId);
+/** The person of a request as stored: the keys that identify them and the group asked for. */
+interface RequestIdentity {
+  name: string;
+  phoneHash: string;
+  idHash: string | null;
+  groupId: string | undefined;
 }
 
 /**
  * Returns the registration an earlier request with this Idempotency-Key created, after
- * checking that the request is the same: same normalised name and mobile number.
+ * checking that the request is the same: same normalised name, mobile number, ID number and,
+ * when the request names one, group.
  */
 async function replay(
   db: Db,
   eventId: string,
   key: string,
-  person: { name: string; phoneHash: string },
+  person: RequestIdentity,
 ): Promise<RegistrationRow | undefined> {
   const existing = await repository.findByIdempotencyKey(db, eventId, key);
   if (!existing) return undefined;
-  if (existing.phone_hash !== person.phoneHash || existing.name !== person.name) {
+  if (
+    existing.phone_hash !== person.phoneHash ||
+    existing.name !== person.name ||
+    existing.id_hash !== person.idHash ||
+    (person.groupId !== undefined && existing.group_id !== person.groupId)
+  ) {
     throw new IdempotencyMismatch();
   }
   return existing;
 }
 
+/** Picks the group of a request: the one named, or the event's only group. */
+function chooseGroup(eventId: string, groups: EventGroupRow[], groupId: string | undefined) {
+  if (groupId === undefined) {
+    const [only, ...others] = groups;
+    if (!only || others.length > 0) throw new GroupRequired(eventId);
+    return only;
+  }
+  const group = groups.find((candidate) => candidate.id === groupId);
+  if (!group) throw new GroupNotFound(groupId, eventId);
+  return group;
+}
+
 /**
- * Registers a person for a published event. The place is taken and the entry written in one
- * transaction, so a full event, a closed window or a second entry for the same mobile number
- * writes nothing. A repeated Idempotency-Key returns the first registration.
+ * Checks the group's gender and age rule with the domain rules. Gender and birth date come
+ * from the ID number, and the age is taken on the event's start date in Asia/Shanghai, so an
+ * entrant without an ID number cannot enter a group that has a rule.
+ */
+function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined, startsAt: Date) {
+  const rule: GroupRule = {
+    gender: group.gender,
+    ...(group.min_age === null ? {} : { minAge: group.min_age }),
+    ...(group.max_age === null ? {} : { maxAge: group.max_age }),
+  };
+  const entrant: Entrant = {
+    name: '',
+    phone: '',
+    ...(id
+      ? {
+          idNumber: id.id,
+          birthDate: id.birthDate,
+          gender: id.sex,
+          age: ageOn(id.birthDate, shanghaiDate(startsAt)),
+        }
+      : {}),
+  };
+  const problems = checkEligibility(rule, entrant);
+  if (problems.length === 0) return;
+  throw withFieldErrors(
+    new NotEligible(group.id),
+    problems.map((problem) => ({
+      field: problem === 'gender' ? 'gender' : 'age',
+      code: problem,
+      message: ELIGIBILITY_MESSAGES[problem],
+    })),
+  );
+}
+
+const ELIGIBILITY_MESSAGES = {
+  gender: "does not match the group's gender rule, or no ID number was given",
+  age_unknown: 'is unknown: give an ID number to enter a group with an age range',
+  too_young: "is below the group's minimum age on the event's start date",
+  too_old: "is above the group's maximum age on the event's start date",
+} as const;
+
+/**
+ * Registers a person for a published event. In one transaction that holds the event's lock it
+ * checks the window on the database clock, takes a place of the group with a conditional
+ * update and inserts the entry. A full group puts the entry on the waiting list when the
+ * organiser enabled one (status 'waiting'), else nothing is written. A second live entry for
+ * the same person (ID number, or mobile number without one) is rejected by a unique index. A
+ * repeated Idempotency-Key returns the first registration.
  */
 export async function register(
   db: Db,
@@ -92,52 +200,81 @@ export async function register(
   eventId: string,
   input: RegistrationInput,
 ): Promise<Omit<RegistrationResult, 'eventName'>> {
-  const { name, phone } = checkInput(input);
-  const phoneHash = cipher.hash(phone);
+  const { name, phone, id: residentId } = checkInput(input);
+  const identity: RequestIdentity = {
+    name,
+    phoneHash: cipher.hash(phone),
+    idHash: residentId ? cipher.hash(residentId.id) : null,
+    groupId: input.groupId,
+  };
   const key = input.idempotencyKey;
+  const replayed = async () => {
+    const earlier = key ? await replay(db, eventId, key, identity) : undefined;
+    if (!earlier) return undefined;
+    const queuePosition = await places.queuePosition(db, earlier.id);
+    return { registration: earlier, replayed: true, queuePosition };
+  };
 
-  if (key) {
-    const earlier = await replay(db, eventId, key, { name, phoneHash });
-    if (earlier) return { registration: earlier, replayed: true };
-  }
+  const earlier = await replayed();
+  if (earlier) return earlier;
 
   const id = uuidv7();
   try {
-    const registration = await db.transaction().execute(async (trx) => {
-      if (!(await repository.takePlace(trx, eventId))) throw await rejection(trx, eventId);
-      const row = {
+    return await db.transaction().execute(async (trx) => {
+      const event = await places.lockEventForEntries(trx, eventId);
+      if (!event || event.state !== 'published' || event.starts_at === null) {
+        throw new EventNotFound(eventId);
+      }
+      if (event.not_open) throw new WindowNotOpen(eventId);
+      if (event.closed) throw new WindowClosed(eventId);
+      const groups = await ensureDefaultGroup(trx, event);
+      const group = chooseGroup(eventId, groups, input.groupId);
+      if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
+      checkGroupRule(group, residentId, new Date(event.starts_at));
+
+      const placed = await places.takePlaces(trx, group.id);
+      if (!placed && group.waiting_list === 'off') throw new EventFull(eventId);
+      const inserted = await repository.insertRegistration(trx, {
         id,
         event_id: eventId,
+        group_id: group.id,
         code: randomCode(),
         name,
         phone_ciphertext: cipher.encrypt(phone),
-        phone_hash: phoneHash,
+        phone_hash: identity.phoneHash,
         phone_masked: maskMobile(phone),
+        id_ciphertext: residentId ? cipher.encrypt(residentId.id) : null,
+        id_hash: identity.idHash,
+        id_masked: residentId ? maskResidentId(residentId.id) : null,
+        status: placed ? 'active' : 'waiting',
+        waiting_seq: placed ? null : await places.nextWaitingSeq(trx),
         idempotency_key: key ?? null,
         channel: input.channel,
-      };
-      const inserted = await repository.insertRegistration(trx, row);
-      await repository.insertNotification(trx, {
-        id: uuidv7(),
-        kind: 'registration.confirmed',
-        eventId,
-        registrationId: id,
-        payload: { registrationId: id, eventId },
       });
+      if (placed) {
+        await repository.insertNotification(trx, {
+          id: uuidv7(),
+          kind: 'registration.confirmed',
+          eventId,
+          registrationId: id,
+          payload: { registrationId: id, eventId },
+        });
+      }
       await emitWebhookEvent(trx, {
         action: 'registration.created',
         resourceType: 'registration',
         resourceId: id,
         eventId,
       });
-      return inserted;
+      const queuePosition = placed ? null : await places.queuePosition(trx, id);
+      return { registration: inserted, replayed: false, queuePosition };
     });
-    return { registration, replayed: false };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    if (key) {
-      const earlier = await replay(db, eventId, key, { name, phoneHash });
-      if (earlier) return { registration: earlier, replayed: true };
+    const again = await replayed();
+    if (again) return again;
+    if (isUniqueViolation(error, 'registrations_one_per_id')) {
+      throw new IdAlreadyRegistered(eventId);
     }
     throw new AlreadyRegistered(eventId);
   }
@@ -148,7 +285,7 @@ export interface ConfirmationSms {
   phone: string;
   eventName: string;
   code: string;
-  status: 'active' | 'cancelled';
+  status: RegistrationStatus;
 }
 
 /** Loads and decrypts what the confirmation SMS of a registration needs; undefined when absent. */

@@ -98,6 +98,9 @@ describe('POST /api/events/:id/registrations', () => {
     const body = response.json();
     expect(body).toEqual({
       id: expect.any(String),
+      status: 'active',
+      groupId: expect.any(String),
+      queuePosition: null,
       code: expect.stringMatching(CODE),
       qrUrl: `/api/tickets/${body.code}/qr.svg`,
       eventId,

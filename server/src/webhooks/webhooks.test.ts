@@ -574,6 +574,12 @@ describe('changes that announce themselves', () => {
       .set({ organisation_id: partner.organisationId, registered_count: sql`capacity` })
       .where('id', '=', eventId)
       .execute();
+    // The group's counter decides; registered_count follows the sum of the groups.
+    await ctx.db
+      .updateTable('event_groups')
+      .set({ taken: sql`capacity` })
+      .where('event_id', '=', eventId)
+      .execute();
     const response = await ctx.app.inject({
       method: 'POST',
       url: `/api/events/${eventId}/registrations`,

@@ -1,0 +1,172 @@
+import { auditActorOf } from '../audit/audit-context.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { phoneHashOfCitizen } from '../citizens/citizen.service.js';
+import type { Db, Trx } from '../db/database.js';
+import type { RegistrationRow } from '../db/schema.js';
+import { EventNotFound, EventNotOwned } from '../events/event.errors.js';
+import { getVisibleEvent, type Actor } from '../events/event.service.js';
+import { uuidv7 } from '../shared/ids.js';
+import * as places from './places.repository.js';
+import {
+  AlreadyCancelled,
+  CancelDeadlinePassed,
+  CancelReasonRequired,
+  OfferNotOpen,
+  RegistrationNotFound,
+} from './registration.errors.js';
+import * as repository from './registration.repository.js';
+import { promoteWaiting } from './waiting-list.service.js';
+
+/** SMS kind sent to an entrant whose entry the organiser cancelled. */
+export const CANCELLED_BY_ORGANISER_SMS = 'registration.cancelled';
+
+/** Outcome of a cancellation: the entry as it is now and whether this call released a place. */
+export interface CancellationResult {
+  registration: RegistrationRow;
+  released: boolean;
+}
+
+/**
+ * Cancels an entry under its event's lock. The status change is conditional on the status
+ * read, so of two cancellations of one entry only the first changes it and releases its
+ * place, and the second gets REG_ALREADY_CANCELLED. A released place goes to the group's
+ * waiting list in the same transaction.
+ */
+async function cancelLocked(
+  trx: Trx,
+  entry: RegistrationRow,
+  reason: string,
+): Promise<CancellationResult> {
+  if (entry.status === 'cancelled') throw new AlreadyCancelled(entry.id);
+  const changed = await places.changeStatus(trx, entry.id, entry.status, {
+    status: 'cancelled',
+    cancelReason: reason,
+  });
+  if (!changed) throw new AlreadyCancelled(entry.id);
+  const heldPlace = entry.status === 'active' || entry.status === 'offered';
+  if (heldPlace) {
+    await places.releasePlaces(trx, entry.group_id);
+    await promoteWaiting(trx, entry.group_id);
+  }
+  return { registration: changed, released: heldPlace };
+}
+
+/** Loads an entry of the event made with the citizen's mobile number, or throws not found. */
+async function ownEntry(trx: Trx, phoneHash: string, eventId: string, registrationId: string) {
+  const entry = await repository.findInEvent(trx, eventId, registrationId);
+  if (!entry || entry.phone_hash !== phoneHash) {
+    throw new RegistrationNotFound(registrationId, eventId);
+  }
+  return entry;
+}
+
+/**
+ * Cancels a citizen's own entry, one made with the citizen's mobile number. An active entry
+ * may be cancelled until the event's cancellation deadline (or, without one, until
+ * registration closes) on the database clock. A waiting or offered entry may always leave.
+ */
+export async function cancelByCitizen(
+  db: Db,
+  citizenId: string,
+  eventId: string,
+  registrationId: string,
+): Promise<CancellationResult> {
+  const phoneHash = await phoneHashOfCitizen(db, citizenId);
+  return db.transaction().execute(async (trx) => {
+    const event = await places.lockEventForEntries(trx, eventId);
+    if (!event) throw new EventNotFound(eventId);
+    const entry = await ownEntry(trx, phoneHash, eventId, registrationId);
+    if (entry.status === 'active' && event.cancel_deadline_passed) {
+      throw new CancelDeadlinePassed(eventId);
+    }
+    return cancelLocked(trx, entry, 'citizen');
+  });
+}
+
+/**
+ * Cancels any entry of an event of the actor's organisation, at any time, with a reason. The
+ * cancellation is audited and the entrant gets one SMS.
+ */
+export async function cancelByOrganiser(
+  db: Db,
+  actor: Actor,
+  eventId: string,
+  registrationId: string,
+  input: { reason: string },
+): Promise<CancellationResult> {
+  const reason = input.reason.trim();
+  if (reason === '') throw new CancelReasonRequired();
+  const event = await getVisibleEvent(db, actor.user, eventId);
+  if (event.organisation_id !== actor.user.organisationId) throw new EventNotOwned(eventId);
+  return db.transaction().execute(async (trx) => {
+    await places.lockEventForEntries(trx, eventId);
+    const entry = await repository.findInEvent(trx, eventId, registrationId);
+    if (!entry) throw new RegistrationNotFound(registrationId, eventId);
+    const result = await cancelLocked(trx, entry, `organiser: ${reason}`);
+    await recordAudit(trx, {
+      ...auditActorOf(actor),
+      action: 'registration.cancelled',
+      entityType: 'registration',
+      entityId: registrationId,
+      detail: { eventId, reason, fromStatus: entry.status, released: result.released },
+    });
+    await places.queueEntrySms(trx, CANCELLED_BY_ORGANISER_SMS, entry);
+    return result;
+  });
+}
+
+/** Accepts the place offered to a citizen's waiting entry while the offer is open. */
+export async function acceptOffer(
+  db: Db,
+  citizenId: string,
+  eventId: string,
+  registrationId: string,
+): Promise<RegistrationRow> {
+  const phoneHash = await phoneHashOfCitizen(db, citizenId);
+  return db.transaction().execute(async (trx) => {
+    const event = await places.lockEventForEntries(trx, eventId);
+    if (!event) throw new EventNotFound(eventId);
+    await ownEntry(trx, phoneHash, eventId, registrationId);
+    const accepted = await places.acceptOpenOffer(trx, registrationId);
+    if (!accepted) throw new OfferNotOpen(registrationId);
+    await repository.insertNotification(trx, {
+      id: uuidv7(),
+      kind: 'registration.confirmed',
+      eventId,
+      registrationId,
+      payload: { registrationId, eventId },
+    });
+    return accepted;
+  });
+}
+
+/** Maximum number of entries `listCitizenEntries` returns. */
+const CITIZEN_ENTRY_LIMIT = 100;
+
+/**
+ * Lists a citizen's own entries, newest first: each with its event, group, status, place in
+ * the waiting list and open offer. The registration code is returned only while the entry has
+ * a place.
+ */
+export async function listCitizenEntries(db: Db, citizenId: string) {
+  const phoneHash = await phoneHashOfCitizen(db, citizenId);
+  const rows = await places.entriesOfPhone(db, phoneHash, CITIZEN_ENTRY_LIMIT);
+  const items = [];
+  for (const row of rows) {
+    const holdsPlace = row.status === 'active' || row.status === 'offered';
+    items.push({
+      id: row.id,
+      eventId: row.event_id,
+      eventName: row.event_name,
+      startsAt: row.starts_at ? new Date(row.starts_at).toISOString() : null,
+      groupId: row.group_id,
+      groupName: row.group_name,
+      status: row.status,
+      code: holdsPlace ? row.code : null,
+      queuePosition: row.status === 'waiting' ? await places.queuePosition(db, row.id) : null,
+      offerExpiresAt: row.offer_expires_at ? new Date(row.offer_expires_at).toISOString() : null,
+      createdAt: new Date(row.created_at).toISOString(),
+    });
+  }
+  return items;
+}

@@ -1,0 +1,105 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+import { citizenId, requireCitizen } from '../citizens/authenticate-citizen.js';
+import { acceptOffer, cancelByCitizen, listCitizenEntries } from './cancellation.service.js';
+import { REGISTRATION_STATUSES } from './registration.routes.js';
+import { StringEnum } from '../http/schemas.js';
+
+const EntryParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  registrationId: Type.String({ format: 'uuid' }),
+});
+
+const EntryState = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  released: Type.Boolean(),
+});
+
+/**
+ * A signed-in citizen's actions on an own entry, one made with the citizen's mobile number.
+ * Other entries get 404 REG_REGISTRATION_NOT_FOUND.
+ */
+export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', requireCitizen);
+
+  app.get(
+    '/api/citizen/registrations',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: "The citizen's own entries, newest first, with queue places and open offers",
+        description:
+          'At most 100 entries. code is null unless the entry holds a place (active or ' +
+          'offered); queuePosition is set while the entry waits.',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                eventId: Type.String(),
+                eventName: Type.String(),
+                startsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                groupId: Type.String(),
+                groupName: Type.String(),
+                status: StringEnum(REGISTRATION_STATUSES),
+                code: Type.Union([Type.String(), Type.Null()]),
+                queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+                offerExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                createdAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await listCitizenEntries(app.db, citizenId(request)) }),
+  );
+
+  app.post(
+    '/api/citizen/events/:id/registrations/:registrationId/cancel',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Cancel an own entry; an active one only until the cancellation deadline',
+        description:
+          "The deadline is the event's cancel_deadline, or the close of registration without " +
+          'one, on the database clock (409 REG_CANCEL_DEADLINE_PASSED after it). A waiting or ' +
+          'offered entry may always leave. A cancelled entry answers 409 REG_ALREADY_CANCELLED.',
+        params: EntryParams,
+        response: { 200: EntryState },
+      },
+    },
+    async (request) => {
+      const { registration, released } = await cancelByCitizen(
+        app.db,
+        citizenId(request),
+        request.params.id,
+        request.params.registrationId,
+      );
+      return { id: registration.id, status: registration.status, released };
+    },
+  );
+
+  app.post(
+    '/api/citizen/events/:id/registrations/:registrationId/accept',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Accept the place offered to an own waiting entry before the offer expires',
+        params: EntryParams,
+        response: { 200: EntryState },
+      },
+    },
+    async (request) => {
+      const registration = await acceptOffer(
+        app.db,
+        citizenId(request),
+        request.params.id,
+        request.params.registrationId,
+      );
+      return { id: registration.id, status: registration.status, released: false };
+    },
+  );
+};

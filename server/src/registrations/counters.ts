@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+
+export interface CounterDrift {
+  kind: 'group' | 'event';
+  id: string;
+  eventId: string;
+  counter: number;
+  /** What the counter should be: entries holding a place, or the sum of the groups' counters. */
+  expected: number;
+}
+
+/**
+ * Compares every counter with what it counts and returns the mismatches, none when the
+ * counters are consistent: each group's `taken` with its active and offered entries, and each
+ * event's `registered_count` with the sum of its groups' `taken` (zero for an event without
+ * groups). `eventId` limits the check to one event. docs/architecture.md shows the same query
+ * for psql.
+ */
+export async function checkCounters(db: Executor, eventId?: string): Promise<CounterDrift[]> {
+  const only = eventId ?? null;
+  const result = await sql<{
+    kind: 'group' | 'event';
+    id: string;
+    event_id: string;
+    counter: number;
+    expected: number;
+  }>`
+    select * from (
+      select 'group' as kind, g.id, g.event_id, g.taken as counter,
+        (select count(*)::int from registrations r
+          where r.group_id = g.id and r.status in ('active', 'offered')) as expected
+      from event_groups g
+      where ${only}::uuid is null or g.event_id = ${only}::uuid
+      union all
+      select 'event', e.id, e.id, e.registered_count,
+        coalesce((select sum(g.taken)::int from event_groups g where g.event_id = e.id), 0)
+      from events e
+      where ${only}::uuid is null or e.id = ${only}::uuid
+    ) drift
+    where counter <> expected
+    order by kind, id`.execute(db);
+  return result.rows.map((row) => ({
+    kind: row.kind,
+    id: row.id,
+    eventId: row.event_id,
+    counter: row.counter,
+    expected: row.expected,
+  }));
+}

@@ -1,0 +1,75 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { EventGroupTable } from '../db/schema.js';
+
+/** Name of the group every event without groups gets at publication. */
+export const DEFAULT_GROUP_NAME = '默认组';
+
+export async function listGroups(db: Executor, eventId: string) {
+  return db
+    .selectFrom('event_groups')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('sort_order')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findGroup(db: Executor, eventId: string, groupId: string) {
+  return db
+    .selectFrom('event_groups')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+}
+
+export async function insertGroup(db: Executor, row: Insertable<EventGroupTable>) {
+  return db.insertInto('event_groups').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Updates a group unless the new capacity is below the places already taken; returns
+ * undefined then, and the row is unchanged.
+ */
+export async function updateGroup(
+  db: Executor,
+  groupId: string,
+  patch: Updateable<EventGroupTable>,
+) {
+  let query = db
+    .updateTable('event_groups')
+    .set({ ...patch, updated_at: sql<Date>`now()` })
+    .where('id', '=', groupId);
+  if (patch.capacity !== undefined) query = query.where('taken', '<=', Number(patch.capacity));
+  return query.returningAll().executeTakeFirst();
+}
+
+export async function deleteGroup(db: Executor, groupId: string): Promise<void> {
+  await db.deleteFrom('event_groups').where('id', '=', groupId).execute();
+}
+
+export async function countEntries(db: Executor, groupId: string): Promise<number> {
+  const row = await db
+    .selectFrom('registrations')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/** Sums the capacities of an event's groups, leaving out one group when named. */
+export async function capacityOfOtherGroups(
+  db: Executor,
+  eventId: string,
+  exceptGroupId?: string,
+): Promise<number> {
+  let query = db
+    .selectFrom('event_groups')
+    .select(sql<number>`coalesce(sum(capacity), 0)::int`.as('total'))
+    .where('event_id', '=', eventId);
+  if (exceptGroupId) query = query.where('id', '<>', exceptGroupId);
+  const row = await query.executeTakeFirstOrThrow();
+  return row.total;
+}

@@ -1,0 +1,206 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { RegistrationStatus } from '../db/schema.js';
+
+/**
+ * Locks an event's row for a change to its entries and reads what gates registration on the
+ * database clock. Every transaction that changes an entry's status or a group's counter locks
+ * the event's row first, here or with the `for update` of the console's event and group
+ * changes. So they all lock rows in one order (event, group, entry) and cannot deadlock.
+ */
+export async function lockEventForEntries(db: Executor, eventId: string) {
+  return db
+    .selectFrom('events')
+    .select([
+      'id',
+      'name',
+      'state',
+      'starts_at',
+      'capacity',
+      'registered_count',
+      sql<boolean>`now() < registration_opens_at`.as('not_open'),
+      sql<boolean>`now() >= registration_closes_at`.as('closed'),
+      sql<boolean>`now() >= coalesce(cancel_deadline, registration_closes_at)`.as(
+        'cancel_deadline_passed',
+      ),
+    ])
+    .where('id', '=', eventId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * Takes `count` places of a group and adds them to the event's registered_count, in one
+ * statement. The conditional update is the capacity guard: it matches no row when the group
+ * has fewer free places, and then neither counter changes. Returns whether the places were
+ * taken.
+ */
+export async function takePlaces(db: Executor, groupId: string, count = 1): Promise<boolean> {
+  const result = await sql<{ id: string }>`
+    with taken as (
+      update event_groups set taken = taken + ${count}, updated_at = now()
+      where id = ${groupId} and taken + ${count} <= capacity
+      returning event_id
+    )
+    update events set registered_count = registered_count + ${count}
+    from taken where events.id = taken.event_id
+    returning events.id`.execute(db);
+  return result.rows.length === 1;
+}
+
+/** Gives `count` places of a group back and subtracts them from the event's registered_count. */
+export async function releasePlaces(db: Executor, groupId: string, count = 1): Promise<void> {
+  const result = await sql<{ id: string }>`
+    with released as (
+      update event_groups set taken = taken - ${count}, updated_at = now()
+      where id = ${groupId}
+      returning event_id
+    )
+    update events set registered_count = registered_count - ${count}
+    from released where events.id = released.event_id
+    returning events.id`.execute(db);
+  if (result.rows.length !== 1) throw new Error(`Group ${groupId} not found`);
+}
+
+/**
+ * Changes an entry's status only when it still has the status the caller read. Returns the
+ * row when it changed, so a second cancellation of one entry finds nothing to change and
+ * releases nothing.
+ */
+export async function changeStatus(
+  db: Executor,
+  registrationId: string,
+  from: RegistrationStatus,
+  to: {
+    status: RegistrationStatus;
+    cancelReason?: string;
+    offerHours?: number;
+  },
+) {
+  return db
+    .updateTable('registrations')
+    .set({
+      status: to.status,
+      cancelled_at: to.status === 'cancelled' ? sql<Date>`now()` : null,
+      cancel_reason: to.status === 'cancelled' ? (to.cancelReason ?? null) : null,
+      offer_expires_at:
+        to.status === 'offered'
+          ? sql<Date>`now() + make_interval(hours => ${to.offerHours ?? 0})`
+          : null,
+      ...(from === 'waiting' && to.status !== 'cancelled' ? { promoted_at: sql<Date>`now()` } : {}),
+    })
+    .where('id', '=', registrationId)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Finds the first entry of a group's waiting list, by sequence number. */
+export async function nextWaiting(db: Executor, groupId: string) {
+  return db
+    .selectFrom('registrations')
+    .select(['id', 'event_id', 'group_id'])
+    .where('group_id', '=', groupId)
+    .where('status', '=', 'waiting')
+    .orderBy('waiting_seq')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Returns the 1-based place of a waiting entry in its group's queue. */
+export async function queuePosition(db: Executor, registrationId: string): Promise<number | null> {
+  const row = await sql<{ position: number }>`
+    select count(*)::int as position
+    from registrations mine
+    join registrations ahead on ahead.group_id = mine.group_id
+      and ahead.status = 'waiting' and ahead.waiting_seq <= mine.waiting_seq
+    where mine.id = ${registrationId} and mine.status = 'waiting'
+    group by mine.id`.execute(db);
+  return row.rows[0]?.position ?? null;
+}
+
+/** Draws the next number of the waiting-list sequence, which orders every queue. */
+export async function nextWaitingSeq(db: Executor): Promise<string> {
+  const row = await sql<{
+    seq: string;
+  }>`select nextval('registrations_waiting_seq')::text as seq`.execute(db);
+  const seq = row.rows[0]?.seq;
+  if (seq === undefined) throw new Error('registrations_waiting_seq returned no value');
+  return seq;
+}
+
+/** Lists the events that have offers past their deadline on the database clock. */
+export async function eventsWithExpiredOffers(db: Executor, limit: number) {
+  const rows = await db
+    .selectFrom('registrations')
+    .select('event_id')
+    .distinct()
+    .where('status', '=', 'offered')
+    .where('offer_expires_at', '<=', sql<Date>`now()`)
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.event_id);
+}
+
+/** Lists an event's offers past their deadline; the caller holds the event's lock. */
+export async function expiredOffers(db: Executor, eventId: string) {
+  return db
+    .selectFrom('registrations')
+    .select(['id', 'group_id'])
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'offered')
+    .where('offer_expires_at', '<=', sql<Date>`now()`)
+    .orderBy('offer_expires_at')
+    .execute();
+}
+
+/** Queues one SMS about an entry, at most once per dedup key. */
+export async function queueEntrySms(
+  db: Executor,
+  kind: string,
+  entry: { id: string; event_id: string },
+): Promise<void> {
+  await sql`
+    insert into notification_outbox (id, kind, event_id, registration_id, payload, dedup_key)
+    values (gen_random_uuid(), ${kind}, ${entry.event_id}, ${entry.id},
+      jsonb_build_object('registrationId', ${entry.id}::text, 'eventId', ${entry.event_id}::text),
+      ${`${kind}:${entry.id}`})
+    on conflict (dedup_key) where dedup_key is not null do nothing`.execute(db);
+}
+
+/** Makes an offered entry active while its offer is open on the database clock. */
+export async function acceptOpenOffer(db: Executor, registrationId: string) {
+  return db
+    .updateTable('registrations')
+    .set({ status: 'active', offer_expires_at: null })
+    .where('id', '=', registrationId)
+    .where('status', '=', 'offered')
+    .where('offer_expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Lists the entries made with a mobile number, newest first, with their event and group. */
+export async function entriesOfPhone(db: Executor, phoneHash: string, limit: number) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .innerJoin('event_groups', 'event_groups.id', 'registrations.group_id')
+    .select([
+      'registrations.id',
+      'registrations.event_id',
+      'registrations.group_id',
+      'registrations.status',
+      'registrations.code',
+      'registrations.offer_expires_at',
+      'registrations.created_at',
+      'events.name as event_name',
+      'events.starts_at',
+      'event_groups.name as group_name',
+    ])
+    .where('registrations.phone_hash', '=', phoneHash)
+    .orderBy('registrations.id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,102 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { Db, Trx } from '../db/database.js';
+import * as places from './places.repository.js';
+
+/** SMS kinds of the waiting list, each queued at most once per entry. */
+export const WAITING_LIST_SMS = {
+  promoted: 'registration.promoted',
+  offered: 'registration.offered',
+  offerExpired: 'registration.offer_expired',
+} as const;
+
+/**
+ * Moves waiting entries of a group into its free places, first come first served by sequence
+ * number. In 'auto' mode (and for entries left waiting after the list was switched off) an
+ * entry becomes active; in 'offer' mode it is offered the place, which it holds until the offer
+ * expires. Each promotion takes its place with the same conditional update as a registration
+ * and queues one SMS. The caller holds the event's lock. Returns the number promoted.
+ */
+export async function promoteWaiting(trx: Trx, groupId: string): Promise<number> {
+  const group = await trx
+    .selectFrom('event_groups')
+    .select(['waiting_list', 'offer_hours'])
+    .where('id', '=', groupId)
+    .executeTakeFirstOrThrow();
+  let promoted = 0;
+  for (;;) {
+    const next = await places.nextWaiting(trx, groupId);
+    if (!next) break;
+    if (!(await places.takePlaces(trx, groupId))) break;
+    const offer = group.waiting_list === 'offer' && group.offer_hours !== null;
+    const changed = await places.changeStatus(trx, next.id, 'waiting', {
+      status: offer ? 'offered' : 'active',
+      offerHours: group.offer_hours ?? undefined,
+    });
+    // The event's lock keeps the entry waiting between the read and this update.
+    if (!changed) throw new Error(`Waiting entry ${next.id} changed under the event lock`);
+    await places.queueEntrySms(
+      trx,
+      offer ? WAITING_LIST_SMS.offered : WAITING_LIST_SMS.promoted,
+      changed,
+    );
+    promoted += 1;
+  }
+  return promoted;
+}
+
+const EXPIRY_EVENTS_PER_ROUND = 50;
+
+/**
+ * Cancels every offer whose deadline has passed on the database clock, gives its place to
+ * the next waiting entry and queues one SMS per expired offer. Each event is handled in its
+ * own transaction under the event's lock, so an offer accepted at the same moment is either
+ * accepted or expired, never both. Returns the number of offers expired.
+ */
+export async function expireOffers(db: Db): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const eventIds = await places.eventsWithExpiredOffers(db, EXPIRY_EVENTS_PER_ROUND);
+    for (const eventId of eventIds) {
+      expired += await db.transaction().execute(async (trx) => {
+        await places.lockEventForEntries(trx, eventId);
+        const offers = await places.expiredOffers(trx, eventId);
+        const groups = new Set<string>();
+        let count = 0;
+        for (const offer of offers) {
+          const changed = await places.changeStatus(trx, offer.id, 'offered', {
+            status: 'cancelled',
+            cancelReason: 'offer_expired',
+          });
+          if (!changed) continue;
+          await places.releasePlaces(trx, offer.group_id);
+          await places.queueEntrySms(trx, WAITING_LIST_SMS.offerExpired, changed);
+          groups.add(offer.group_id);
+          count += 1;
+        }
+        for (const groupId of groups) await promoteWaiting(trx, groupId);
+        return count;
+      });
+    }
+    if (eventIds.length < EXPIRY_EVENTS_PER_ROUND) return expired;
+  }
+}
+
+/** Runs `expireOffers` every `intervalMs` until the returned function is called. */
+export function startOfferExpiry(db: Db, log: FastifyBaseLogger, intervalMs = 60_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    expireOffers(db)
+      .then((count) => {
+        if (count > 0) log.info({ expired: count }, 'waiting-list offers expired');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'offer expiry round failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
