@@ -1,6 +1,7 @@
 // A street clerk files community games on a phone with the short filing form. The draft saves
 // itself once it has a name, a level and a section. A submit with a field left empty marks
-// that field, and the filing goes to review once the field is filled in.
+// that field, and the filing goes to review once the field is filled in. The community sports
+// association approves the games, and the clerk publishes them with the default form.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,5 +130,31 @@ test('street clerk files community games on a phone', async () => {
   const startsAtShanghai = new Date(Date.parse(event.startsAt) + SHANGHAI_OFFSET);
   assert.equal(startsAtShanghai.toISOString().slice(0, 16).replace('T', ' '), startsAt);
   assert.ok(Date.parse(event.registrationOpensAt) <= Date.now());
+
+  // The community sports association reviews community games: it approves them.
+  const reviewer = await platform.browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const association = await reviewer.newPage();
+  await association.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(association, 'association', PASSWORD);
+  await association.goto(`${platform.baseUrl}/console/reviews`);
+  const queued = association.getByRole('row').filter({ hasText: EVENT_NAME });
+  await queued.getByRole('link', { name: EVENT_NAME }).click();
+  await association.getByRole('button', { name: /^通\s*过$/ }).click();
+  await association
+    .locator('.ant-popover:visible')
+    .getByRole('button', { name: '确认通过' })
+    .click();
+  await association.getByText(`已通过「${EVENT_NAME}」`).waitFor();
+  await reviewer.close();
+
+  // Back on the phone, the clerk publishes the games with the default registration form.
+  await page.reload();
+  await page.getByRole('button', { name: '使用默认报名表发布' }).click();
+  await page.locator('.ant-popover:visible').getByRole('button', { name: '确认发布' }).click();
+  await page.getByTestId('event-details').getByText('已发布', { exact: true }).waitFor();
+  await screenshot(page, 'community-04-published');
+  const published = await page.request.get(`${platform.baseUrl}/api/events/${eventId}`);
+  assert.equal(published.status(), 200);
+  assert.equal((await published.json()).registrationStatus, 'open');
   await context.close();
 });

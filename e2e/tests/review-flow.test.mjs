@@ -1,11 +1,12 @@
 // Review and change of a city event in a real browser. The operator requires the basketball
-// federation's pre-review for 3x3 basketball. A contractor files and submits an event, the
+// federation's pre-review for 3x3 basketball. A contractor files an event, uploads its safety
+// plan and submits it, the
 // organising committee returns it with a reason, the contractor edits and resubmits, and the
 // committee records the pre-review and approves. The contractor publishes with the default
 // registration form, then moves the event to another venue, which the committee approves from
 // its queue after reading the change field by field.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -17,6 +18,12 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const EVENT_NAME = `端到端测试 审核与变更 三人篮球赛 ${Date.now() % 100000}`;
 const FEDERATION = '上海市篮球协会';
+/** A one-page PDF: the server checks that the content starts as a PDF does. */
+const SAFETY_PLAN_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n' +
+    '2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+  'latin1',
+);
 const FIRST_VENUE = '徐汇区 端到端测试体育馆';
 const NEW_VENUE = '徐汇区 徐家汇体育公园 3 号场';
 const RETURN_REASON = '竞赛规程未写明分组办法，请补充。';
@@ -36,7 +43,10 @@ after(async () => {
 });
 
 async function consolePage(username) {
-  const context = await platform.browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const context = await platform.browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/console/`);
   await signInToConsole(page, username, PASSWORD);
@@ -160,6 +170,13 @@ async function reviewAndChange() {
   const event = await apiCall(contractor, 'POST', '/api/console/events', filing(contract.id, now));
   const detailUrl = `${platform.baseUrl}/console/events/${event.id}`;
   await contractor.goto(detailUrl);
+
+  // The filing carries its safety plan as a document, uploaded on the event's page.
+  const documents = contractor.getByTestId('event-documents');
+  const planPath = join(artifacts, '审核流程 安全预案.pdf');
+  writeFileSync(planPath, SAFETY_PLAN_PDF);
+  await documents.locator('input[type=file]').setInputFiles(planPath);
+  await documents.getByRole('link', { name: '审核流程 安全预案.pdf', exact: true }).waitFor();
   await confirm(contractor, contractor.getByRole('button', { name: '提交审核' }), '确认提交');
   await contractor.getByText('已提交审核').waitFor();
 
@@ -175,6 +192,15 @@ async function reviewAndChange() {
     .waitFor();
   const approve = committee.getByRole('button', { name: /^通\s*过$/ });
   assert.ok(await approve.isDisabled(), 'approve waits for the pre-review');
+  // The reviewer reads the filing's documents.
+  const [download] = await Promise.all([
+    committee.waitForEvent('download'),
+    committee
+      .getByTestId('event-documents')
+      .getByRole('link', { name: '下载 审核流程 安全预案.pdf' })
+      .click(),
+  ]);
+  assert.deepEqual(readFileSync(await download.path()), SAFETY_PLAN_PDF);
   await committee.getByRole('button', { name: /^退\s*回$/ }).click();
   await committee.getByLabel('退回原因').fill(RETURN_REASON);
   await committee.getByRole('button', { name: '确认退回' }).click();
