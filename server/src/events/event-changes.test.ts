@@ -13,6 +13,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { deliverOutbox } from '../citizens/citizen-test-support.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -309,6 +310,21 @@ describe('cancellation', () => {
       payload: { name: '取消后报名', phone: '13900139999' },
     });
     expect(registration.statusCode).toBeGreaterThanOrEqual(400);
+  });
+
+  it('sends the reason once, without a doubled full stop', async () => {
+    const event = await publishWithEntries(1);
+    await postOk(ctx.app, cookieOf('ch.contractor'), `/api/console/events/${event.id}/cancel`, {
+      reason: '场地临时封闭维修。',
+    });
+    await deliverOutbox(ctx.app);
+    const texts = await ctx.db
+      .selectFrom('dev_sms_messages')
+      .select('text')
+      .where('text', 'like', '%场地临时封闭维修%')
+      .execute();
+    expect(texts).toHaveLength(1);
+    expect(texts[0]?.text).toContain('原因：场地临时封闭维修。您的报名已自动撤销。');
   });
 
   it('cancels once when two requests race, releasing each place once', async () => {

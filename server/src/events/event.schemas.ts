@@ -68,6 +68,13 @@ export const EventInputSchema = Type.Object(
 export type EventInput = Static<typeof EventInputSchema>;
 
 /**
+ * A null that clears a detail. It is written as `const` rather than a null type, and comes first
+ * in each union, because the validator coerces 0, false and '' to null for a null type and null
+ * to '' or 0 for the other types: a capacity of 0 would clear the capacity instead of failing.
+ */
+const Clear = Type.Unsafe<null>({ const: null });
+
+/**
  * A change to a filing. A null clears a detail of a draft or returned filing; submit then
  * lists it as missing.
  */
@@ -79,7 +86,7 @@ export const EventPatchSchema = Type.Object(
     ...Object.fromEntries(
       Object.entries(filingFields).map(([key, schema]) => [
         key,
-        Type.Optional(Type.Union([schema, Type.Null()])),
+        Type.Optional(Type.Union([Clear, schema])),
       ]),
     ),
   } as {
@@ -88,9 +95,7 @@ export const EventPatchSchema = Type.Object(
     section: ReturnType<typeof Type.Optional<typeof required.section>>;
   } & {
     [K in keyof typeof filingFields]: ReturnType<
-      typeof Type.Optional<
-        ReturnType<typeof Type.Union<[(typeof filingFields)[K], ReturnType<typeof Type.Null>]>>
-      >
+      typeof Type.Optional<ReturnType<typeof Type.Union<[(typeof filingFields)[K], typeof Clear]>>>
     >;
   },
   { additionalProperties: false },

@@ -303,6 +303,26 @@ describe('POST /api/console/events', () => {
     expect(after.json().state).toBe('draft');
   });
 
+  it.each([
+    ['capacity', 0],
+    ['expectedParticipants', 0],
+    ['venue', ''],
+  ])('rejects %s %j in a change rather than clearing it', async (field, value) => {
+    const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
+    const response = await user('ev.contractor')({
+      method: 'PATCH',
+      url: `/api/console/events/${event.id}`,
+      payload: { [field]: value },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]?.field).toBe(field);
+    const after = await user('ev.contractor')({
+      method: 'GET',
+      url: `/api/console/events/${event.id}`,
+    });
+    expect(after.json()[field]).toBe(event[field]);
+  });
+
   it('clears a detail of a draft with null, but not one a returned filing must keep', async () => {
     const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
     const cleared = await user('ev.contractor')({

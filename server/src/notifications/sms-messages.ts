@@ -110,7 +110,11 @@ async function composeEventCancelled(
 ): Promise<Composed> {
   const notice = await entryNotice(db, cipher, payload);
   if (!notice) return { drop: 'registration not found', sentPayload: payload };
-  const reason = notice.cancel_reason === null ? '' : `，原因：${notice.cancel_reason}`;
+  // The reason is the organiser's sentence, which may end in its own full stop.
+  const reason =
+    notice.cancel_reason === null
+      ? ''
+      : `，原因：${notice.cancel_reason.replace(/[。.！!]+$/u, '')}`;
   const text = `${SIGNATURE}很抱歉，您报名的「${notice.name}」已取消${reason}。您的报名已自动撤销。`;
   return { send: { to: notice.phone, text }, sentPayload: payload };
 }

@@ -2,6 +2,7 @@ import {
   FILING_FIELD_LABELS,
   REVIEW_STEP_LABELS,
   REVIEWED_CHANGE_FIELDS,
+  sportName,
   type FilingField,
 } from '@cityleague/domain';
 import { formatTime } from './time';
@@ -70,6 +71,7 @@ export function formatFilingValue(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return EMPTY_VALUE;
   if (Array.isArray(value)) return value.length === 0 ? EMPTY_VALUE : value.join('、');
   if (TIME_FIELDS.has(field) && typeof value === 'string') return formatTime(value);
+  if (field === 'sport' && typeof value === 'string') return sportName(value) ?? value;
   if (field === 'feeCents' && typeof value === 'number') {
     return value === 0 ? '免费' : `${(value / 100).toFixed(2)} 元`;
   }

@@ -138,7 +138,9 @@ function groups(event: ConsoleEvent, districts: readonly Division[] | undefined)
         {
           key: 'reviewer',
           label: '审核单位',
-          children: reviewerName(event, districts) ?? '无需审核（提交即通过）',
+          children:
+            reviewerName(event, districts) ??
+            (event.divisionCode === null ? '填写举办地区后确定' : '无需审核（提交即通过）'),
         },
         { key: 'createdAt', label: '创建时间', children: formatTime(event.createdAt) },
         { key: 'updatedAt', label: '最近修改', children: formatTime(event.updatedAt) },

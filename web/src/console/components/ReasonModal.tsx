@@ -1,5 +1,5 @@
 import { Form, Input, Modal } from 'antd';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 /** The server's limit for reasons of returns, cancellations and changes. */
 export const REASON_MAX_LENGTH = 500;
@@ -32,9 +32,22 @@ export function ReasonModal(props: ReasonModalProps) {
   const [form] = Form.useForm<{ text: string }>();
   const maxLength = props.maxLength ?? REASON_MAX_LENGTH;
 
+  // A second click while the first is validated or sent must not submit the text again.
+  const busy = useRef(false);
+  useEffect(() => {
+    if (!props.pending) busy.current = false;
+  }, [props.pending]);
+
   async function handleOk() {
-    const { text } = await form.validateFields();
-    props.onSubmit(text.trim());
+    if (busy.current || props.pending) return;
+    busy.current = true;
+    try {
+      const { text } = await form.validateFields();
+      props.onSubmit(text.trim());
+    } catch (error) {
+      busy.current = false;
+      throw error;
+    }
   }
 
   return (
