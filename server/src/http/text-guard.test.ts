@@ -51,6 +51,28 @@ describe('text guard', () => {
     });
   });
 
+  it.each([
+    ['a right-to-left override', '\\u202e'],
+    ['a left-to-right embedding', '\\u202a'],
+    ['a first-strong isolate', '\\u2068'],
+  ])('rejects %s in a name', async (_label, control) => {
+    const body = `{"username":"赛事${control}名称","password":"x"}`;
+    const problem = expectProblem(await postJson('/api/session', body), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field: '/body/username',
+      code: 'direction_control',
+      message: 'contains a text-direction control character (U+202A to U+202E, U+2066 to U+2069)',
+    });
+  });
+
+  it('accepts emoji and the zero-width joiner they use', async () => {
+    const response = await postJson(
+      '/api/session',
+      '{"username":"跑者\\ud83c\\udfc3\\u200d\\u2640","password":"x"}',
+    );
+    expect(response.json().code).not.toBe('VALIDATION_FAILED');
+  });
+
   it('rejects a NUL in the query string and in a path parameter', async () => {
     const query = await ctx.app.inject({ method: 'GET', url: '/api/divisions?parent=%00' });
     expect(expectProblem(query, 400, 'VALIDATION_FAILED').errors?.[0]?.field).toBe('/query/parent');

@@ -4,6 +4,9 @@ import { ValidationFailed, withFieldErrors, type FieldError } from './problem.js
 
 // Half of a UTF-16 surrogate pair without its other half.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Text-direction embeddings, overrides and isolates, which can make a name display as
+// something other than what it contains.
+const DIRECTION_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 const MAX_DEPTH = 20;
 
 function collect(value: unknown, path: string, errors: FieldError[], depth: number): void {
@@ -14,6 +17,12 @@ function collect(value: unknown, path: string, errors: FieldError[], depth: numb
         field: path,
         code: 'invalid_character',
         message: 'contains a NUL character or invalid Unicode',
+      });
+    } else if (DIRECTION_CONTROL.test(value)) {
+      errors.push({
+        field: path,
+        code: 'direction_control',
+        message: 'contains a text-direction control character (U+202A to U+202E, U+2066 to U+2069)',
       });
     }
     return;
@@ -33,7 +42,8 @@ function collect(value: unknown, path: string, errors: FieldError[], depth: numb
 /**
  * Rejects a request whose body, query string or path parameters contain a NUL character or a
  * lone surrogate with VALIDATION_FAILED. PostgreSQL can store neither in text or JSON, so they
- * would otherwise fail deep in a query as a server error.
+ * would otherwise fail deep in a query as a server error. Text-direction controls are rejected
+ * too, so that a name shows what it contains.
  */
 export function installTextGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
