@@ -264,6 +264,8 @@ export interface AuditEntry {
   id: string;
   at: string;
   actor: { id: string; username: string; displayName: string } | null;
+  /** The partner platform that acted through the open API; `actor` is then null. */
+  partner: { id: string; name: string } | null;
   organisation: { id: string; name: string } | null;
   ip: string | null;
   userAgent: string | null;

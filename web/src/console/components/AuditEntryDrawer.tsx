@@ -1,5 +1,6 @@
 import { auditActionLabel, auditEntityTypeLabel, AUDIT_OUTCOMES } from '@cityleague/domain';
 import { Descriptions, Drawer, Grid, Table, Typography } from 'antd';
+import { actorName } from '../audit-text';
 import { formatTime } from '../time';
 import type { AuditEntry } from '../types';
 
@@ -75,9 +76,7 @@ export function AuditEntryDrawer(props: { entry: AuditEntry | undefined; onClose
               <Typography.Text type="secondary"> {entry.action}</Typography.Text>
             </Descriptions.Item>
             <Descriptions.Item label="结果">{AUDIT_OUTCOMES[entry.outcome]}</Descriptions.Item>
-            <Descriptions.Item label="用户">
-              {entry.actor ? `${entry.actor.displayName}（${entry.actor.username}）` : '未登录'}
-            </Descriptions.Item>
+            <Descriptions.Item label="用户">{actorName(entry)}</Descriptions.Item>
             <Descriptions.Item label="单位">{entry.organisation?.name ?? '-'}</Descriptions.Item>
             <Descriptions.Item label="IP 地址">{entry.ip ?? '-'}</Descriptions.Item>
             <Descriptions.Item label="浏览器">{entry.userAgent ?? '-'}</Descriptions.Item>

@@ -27,6 +27,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { ApiError, type Problem } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
+import { actorName } from '../audit-text';
 import { AuditEntryDrawer } from '../components/AuditEntryDrawer';
 import { PageTitle } from '../components/PageTitle';
 import { auditExportPath, fetchAuditEntries } from '../endpoints';
@@ -79,11 +80,6 @@ function OutcomeTag(props: { outcome: AuditEntry['outcome'] }) {
   ) : (
     <Tag color="error">{AUDIT_OUTCOMES.failure}</Tag>
   );
-}
-
-function actorName(entry: AuditEntry): string {
-  if (!entry.actor) return '未登录';
-  return `${entry.actor.displayName}（${entry.actor.username}）`;
 }
 
 const columns: TableColumnsType<AuditEntry> = [
