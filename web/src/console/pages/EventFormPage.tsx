@@ -49,6 +49,7 @@ export function EventFormPage() {
 
 function EventFormLoader({ eventId }: { eventId: string | undefined }) {
   const navigate = useNavigate();
+  const me = useMe();
   const event = useQuery({
     queryKey: queryKeys.consoleEvent(eventId ?? ''),
     queryFn: () => fetchConsoleEvent(eventId ?? ''),
@@ -60,17 +61,29 @@ function EventFormLoader({ eventId }: { eventId: string | undefined }) {
   if (event.isError) {
     return <EventLoadError error={event.error} onRetry={() => void event.refetch()} />;
   }
+  const viewEvent = (
+    <Button type="primary" onClick={() => navigate(`/events/${eventId}`)}>
+      查看赛事
+    </Button>
+  );
+  // Only the filing organisation edits an event, whatever its state, so this check comes first.
+  if (event.data.organisationId !== me.user.organisation.id) {
+    return (
+      <Result
+        status="403"
+        title="不能修改其他单位的赛事"
+        subTitle="该赛事由其他单位填报，只有填报单位可以修改。"
+        extra={viewEvent}
+      />
+    );
+  }
   if (!isEditable(event.data.state)) {
     return (
       <Result
         status="warning"
         title="当前状态不能修改"
         subTitle={ERROR_MESSAGES.EVT_NOT_EDITABLE}
-        extra={
-          <Button type="primary" onClick={() => navigate(`/events/${eventId}`)}>
-            查看赛事
-          </Button>
-        }
+        extra={viewEvent}
       />
     );
   }
