@@ -115,6 +115,21 @@ test('street generates and downloads the poster of its event', async () => {
   await download.saveAs(file);
   assert.deepEqual(pngSize(readFileSync(file)), { width: 1080, height: 1920 });
 
+  // A long title is cut for the file name before a bracket that the cut would leave open.
+  await page
+    .getByLabel('赛事名称')
+    .fill(
+      '2027年徐汇区第三届社区三人篮球挑战赛暨青少年阳光体育嘉年华总决赛（徐家汇体育公园主场馆东区篮球场）',
+    );
+  const [longDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /下载海报/ }).click(),
+  ]);
+  assert.equal(
+    longDownload.suggestedFilename(),
+    '2027年徐汇区第三届社区三人篮球挑战赛暨青少年阳光体育嘉年华总决赛-主KV.png',
+  );
+
   // A blank title blocks the download and shows the reason under the field.
   await page.getByLabel('赛事名称').fill('   ');
   await page.getByRole('button', { name: /下载海报/ }).click();

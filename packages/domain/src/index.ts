@@ -10,3 +10,4 @@ export * from './spreadsheet.js';
 export * from './audit-actions.js';
 export * from './documents.js';
 export * from './links.js';
+export * from './file-names.js';

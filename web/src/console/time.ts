@@ -31,3 +31,9 @@ export function isoToPickerValue(iso: string | null | undefined): Dayjs | undefi
 export function pickerValueToIso(value: Dayjs): string {
   return dayjs.tz(value.format('YYYY-MM-DDTHH:mm:ss'), BUSINESS_TIME_ZONE).toISOString();
 }
+
+/** Tells whether a picker value falls on a day before today in Shanghai, for `disabledDate`. */
+export function isBeforeTodayInShanghai(value: Dayjs): boolean {
+  const today = dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
+  return value.format('YYYY-MM-DD') < today;
+}

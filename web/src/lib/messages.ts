@@ -125,8 +125,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   DOC_TOO_MANY_PARTS: '一次只能上传一个文件',
   DOC_TOO_LARGE: '文件超过大小上限，请压缩或拆分后重新上传',
   DOC_EMPTY: '文件内容为空，请检查后重新上传',
-  DOC_TYPE_NOT_ALLOWED:
-    '文件类型不支持：赛事材料须为 PDF、Word（.doc、.docx）或 JPG、PNG、WebP 图片，群二维码须为图片',
+  DOC_TYPE_NOT_ALLOWED: '文件类型不支持，请换用允许的文件格式后重新上传',
   DOC_NOT_FOUND: '该材料不存在或已删除',
   DOC_LIMIT_REACHED: '每个赛事最多上传 20 份材料，请先删除不需要的材料',
   DOC_CHAT_GROUP_NOT_FOUND: '该群二维码不存在或已删除',

@@ -15,6 +15,7 @@ import {
   Upload,
 } from 'antd';
 import { useState } from 'react';
+import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import {
   deleteChatGroup,
@@ -26,6 +27,14 @@ import {
 import { useInvalidateEvent } from './ReviewActions';
 
 const ACCEPTED_IMAGES = '.jpg,.jpeg,.png,.webp';
+
+/** Returns the message for a failed upload, naming the image types a group code may have. */
+function uploadErrorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'DOC_TYPE_NOT_ALLOWED') {
+    return '文件类型不支持：群二维码须为 JPG、PNG 或 WebP 图片';
+  }
+  return consoleErrorMessage(error);
+}
 
 /**
  * Shows an event's chat-group QR codes, which citizens see once they have registered, and
@@ -54,7 +63,7 @@ export function ChatGroupCodes(props: { eventId: string }) {
       setLabel('');
       await refresh();
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => message.error(uploadErrorMessage(error)),
   });
   const remove = useMutation({
     mutationFn: (chatGroupId: string) => deleteChatGroup(eventId, chatGroupId),

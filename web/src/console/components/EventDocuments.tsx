@@ -7,6 +7,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, List, Popconfirm, Select, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
+import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import {
   deleteDocument,
@@ -20,6 +21,14 @@ import { formatTime } from '../time';
 import { useInvalidateEvent } from './ReviewActions';
 
 const ACCEPTED_TYPES = '.pdf,.doc,.docx,.jpg,.jpeg,.png,.webp';
+
+/** Returns the message for a failed upload, naming the file types this panel accepts. */
+function uploadErrorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'DOC_TYPE_NOT_ALLOWED') {
+    return '文件类型不支持：赛事材料须为 PDF、Word（.doc、.docx）或 JPG、PNG、WebP 图片';
+  }
+  return consoleErrorMessage(error);
+}
 
 const CATEGORY_OPTIONS = DOCUMENT_CATEGORIES.map((category) => ({
   value: category,
@@ -52,7 +61,7 @@ export function EventDocuments(props: { eventId: string }) {
       message.success(`已上传 ${document.fileName}`);
       await refresh();
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => message.error(uploadErrorMessage(error)),
   });
   const remove = useMutation({
     mutationFn: (documentId: string) => deleteDocument(eventId, documentId),

@@ -9,7 +9,7 @@ import {
 import { Button, Col, Form, Input, InputNumber, Select, type FormRule } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { ReactNode } from 'react';
-import { pickerValueToIso } from '../time';
+import { isBeforeTodayInShanghai, pickerValueToIso } from '../time';
 import type { VenueSuggestion } from '../types';
 import { DateTimePicker } from './DateTimePicker';
 import { FIELD_ERROR_MESSAGES } from './field-errors';
@@ -189,15 +189,24 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
       return {
         widget: <Input maxLength={LIMITS.address} placeholder="例如：上海市徐汇区漕溪北路 1 号" />,
       };
+    // Past days cannot be picked for times that must lie ahead. Registration may have opened
+    // before today, so its opening time stays free.
     case 'startsAt':
-      return { widget: <DateTimePicker />, rules: [startsInFuture] };
+      return {
+        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
+        rules: [startsInFuture],
+      };
     case 'endsAt':
-      return { widget: <DateTimePicker />, rules: [endsAfterStart], dependencies: ['startsAt'] };
+      return {
+        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
+        rules: [endsAfterStart],
+        dependencies: ['startsAt'],
+      };
     case 'registrationOpensAt':
       return { widget: <DateTimePicker /> };
     case 'registrationClosesAt':
       return {
-        widget: <DateTimePicker />,
+        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
         rules: [closesInWindow],
         dependencies: ['registrationOpensAt', 'startsAt'],
       };

@@ -34,7 +34,7 @@ import { MissingFieldsAlert } from '../filing/MissingFieldsAlert';
 import { useFilingAutosave } from '../filing/use-filing-autosave';
 import '../filing/filing.css';
 import { queryKeys, useDivision, useMe } from '../queries';
-import { isoToPickerValue } from '../time';
+import { isoToPickerValue, pickerValueToIso } from '../time';
 import type { ConsoleEvent, ConsoleEventDetail, Contract, Me, VenueSuggestion } from '../types';
 
 /** Renders the filing form: /events/new starts a filing, /events/:id/edit continues a draft or a returned filing. */
@@ -49,6 +49,7 @@ export function EventFormPage() {
 
 function EventFormLoader({ eventId }: { eventId: string | undefined }) {
   const navigate = useNavigate();
+  const me = useMe();
   const event = useQuery({
     queryKey: queryKeys.consoleEvent(eventId ?? ''),
     queryFn: () => fetchConsoleEvent(eventId ?? ''),
@@ -60,17 +61,29 @@ function EventFormLoader({ eventId }: { eventId: string | undefined }) {
   if (event.isError) {
     return <EventLoadError error={event.error} onRetry={() => void event.refetch()} />;
   }
+  const viewEvent = (
+    <Button type="primary" onClick={() => navigate(`/events/${eventId}`)}>
+      查看赛事
+    </Button>
+  );
+  // Only the filing organisation edits an event, whatever its state, so this check comes first.
+  if (event.data.organisationId !== me.user.organisation.id) {
+    return (
+      <Result
+        status="403"
+        title="不能修改其他单位的赛事"
+        subTitle="该赛事由其他单位填报，只有填报单位可以修改。"
+        extra={viewEvent}
+      />
+    );
+  }
   if (!isEditable(event.data.state)) {
     return (
       <Result
         status="warning"
         title="当前状态不能修改"
         subTitle={ERROR_MESSAGES.EVT_NOT_EDITABLE}
-        extra={
-          <Button type="primary" onClick={() => navigate(`/events/${eventId}`)}>
-            查看赛事
-          </Button>
-        }
+        extra={viewEvent}
       />
     );
   }
@@ -91,6 +104,13 @@ function useFilingArea(me: Me): { districtCode?: string; streetCode?: string } {
   }
   return {};
 }
+
+const SCHEDULE_FIELDS: FormFieldName[] = [
+  'startsAt',
+  'endsAt',
+  'registrationOpensAt',
+  'registrationClosesAt',
+];
 
 /** Returns the picker value of the current minute, for a registration that opens now. */
 function nowPickerValue() {
@@ -151,7 +171,9 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
       setState(saved.state);
     },
     onRejected: (rejected) => {
-      form.setFields(formMarksOf(rejected, form.getFieldsValue(true)));
+      const marks = formMarksOf(rejected, form.getFieldsValue(true));
+      form.setFields(marks);
+      unfoldSectionsOf(marks.map((mark) => mark.name));
     },
   });
   const { schedule, flush } = autosave;
@@ -214,7 +236,11 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
     if (!form.getFieldValue('registrationOpensAt')) patch.registrationOpensAt = nowPickerValue();
     const closesAt = form.getFieldValue('registrationClosesAt') as FilingFormValues['startsAt'];
     const followsStart = !closesAt || (before !== undefined && closesAt.isSame(before));
-    if (startsAt && followsStart && !closesAt?.isSame(startsAt)) {
+    // A start in the past is marked on its own field. Copying it would also mark the closing
+    // time as before the opening, in a section the short form keeps folded.
+    const startIsPast =
+      startsAt !== undefined && Date.parse(pickerValueToIso(startsAt)) <= Date.now();
+    if (startsAt && followsStart && !startIsPast && !closesAt?.isSame(startsAt)) {
       patch.registrationClosesAt = startsAt;
     }
     if (Object.keys(patch).length > 0) fill(patch);
@@ -307,12 +333,26 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
   function showSubmitErrors(error: unknown) {
     const rejected = rejectedFieldsOf(error);
     const marks = formMarksOf(rejected, form.getFieldsValue(true));
+    const marked = new Set(marks.map((mark) => mark.name));
+    // The server lists every time that breaks a rule, so a time it does not list is fine now.
+    if (error instanceof ApiError && error.code === 'EVT_INVALID_SCHEDULE') {
+      const cleared = SCHEDULE_FIELDS.filter((field) => !marked.has(field));
+      form.setFields(cleared.map((name) => ({ name, errors: [] })));
+    }
     form.setFields(marks);
     if (error instanceof ApiError && error.code === 'EVT_INCOMPLETE') setMissing(rejected.missing);
-    const marked = new Set(marks.map((mark) => mark.name));
+    unfoldSectionsOf([...marked]);
     const first = fieldOrderOf(kind).find((field) => marked.has(field));
     if (first) goToField(first);
     message.error(consoleErrorMessage(error));
+  }
+
+  /** Unfolds every folded section that contains one of the fields, so that its marks show. */
+  function unfoldSectionsOf(fields: FormFieldName[]) {
+    const keys = sectionsOf(kind)
+      .filter((spec) => spec.folded && spec.fields.some((field) => fields.includes(field)))
+      .map((spec) => spec.key);
+    if (keys.length > 0) setOpenFolds((open) => [...new Set([...open, ...keys])]);
   }
 
   function goToFirstError() {

@@ -4,6 +4,7 @@ import {
   MinusCircleOutlined,
   PlusOutlined,
 } from '@ant-design/icons';
+import { fileNameTitle } from '@cityleague/domain';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Result, Skeleton, Spin, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
@@ -117,10 +118,9 @@ function TemplateOption(props: {
   );
 }
 
-/** Builds a file name for the download from the title, without characters file systems reject. */
+/** Builds a file name for the download from the title, shortened outside any bracket. */
 function fileNameOf(title: string): string {
-  const safe = title.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40);
-  return `${safe}-主KV.png`;
+  return `${fileNameTitle(title)}-主KV.png`;
 }
 
 function PosterEditor(props: { event: ConsoleEventDetail }) {

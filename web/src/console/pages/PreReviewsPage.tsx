@@ -162,7 +162,10 @@ export function PreReviewsPage() {
           render: (_: unknown, item) => (
             <>
               <div className="console-compact-name">{item.sportName}</div>
-              <Typography.Text type="secondary" className="console-compact-meta">
+              <Typography.Text
+                type="secondary"
+                className="console-compact-meta console-break-anywhere"
+              >
                 {item.federation}
               </Typography.Text>
             </>
@@ -171,13 +174,21 @@ export function PreReviewsPage() {
         { title: '操作', key: 'actions', width: 136, render: (_: unknown, item) => actions(item) },
       ]
     : [
-        { title: '运动项目', dataIndex: 'sportName', key: 'sport', width: 160 },
-        { title: '预审协会', dataIndex: 'federation', key: 'federation' },
+        // A federation name may be one long run without spaces, so its column wraps anywhere
+        // and the other columns keep a minimum width instead of being squeezed by it.
+        { title: '运动项目', dataIndex: 'sportName', key: 'sport', width: 160, minWidth: 120 },
+        {
+          title: '预审协会',
+          dataIndex: 'federation',
+          key: 'federation',
+          className: 'console-break-anywhere',
+        },
         {
           title: '设置时间',
           dataIndex: 'updatedAt',
           key: 'updatedAt',
           width: 170,
+          minWidth: 150,
           render: (at: string) => formatTime(at),
         },
         {
@@ -185,9 +196,16 @@ export function PreReviewsPage() {
           dataIndex: 'updatedByName',
           key: 'updatedBy',
           width: 140,
+          minWidth: 100,
           render: (name: string | null) => name ?? '-',
         },
-        { title: '操作', key: 'actions', width: 150, render: (_: unknown, item) => actions(item) },
+        {
+          title: '操作',
+          key: 'actions',
+          width: 150,
+          minWidth: 150,
+          render: (_: unknown, item) => actions(item),
+        },
       ];
 
   return (
