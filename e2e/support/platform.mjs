@@ -162,3 +162,21 @@ export async function signInToConsole(page, username, password) {
     await left;
   }
 }
+
+/**
+ * Clicks a button that opens a confirmation popover, then the popover's button, and waits for
+ * `done` to show. A click that lands while the popover is still zooming in is sometimes lost,
+ * leaving the popover open; the popover's button is then clicked once more.
+ */
+export async function confirmInPopover(page, button, okText, done) {
+  await button.click();
+  const popover = page.locator('.ant-popover:visible');
+  await popover.getByRole('button', { name: okText }).click();
+  try {
+    await done.waitFor({ timeout: 5000 });
+  } catch (error) {
+    if (!(await popover.isVisible())) throw error;
+    await popover.getByRole('button', { name: okText }).click();
+    await done.waitFor();
+  }
+}

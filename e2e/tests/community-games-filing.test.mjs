@@ -7,7 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+import {
+  artifacts,
+  confirmInPopover,
+  signInToConsole,
+  startPlatform,
+} from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const EVENT_NAME = `端到端测试 社区跳绳比赛 ${Date.now() % 100000}`;
@@ -139,19 +144,22 @@ test('street clerk files community games on a phone', async () => {
   await association.goto(`${platform.baseUrl}/console/reviews`);
   const queued = association.getByRole('row').filter({ hasText: EVENT_NAME });
   await queued.getByRole('link', { name: EVENT_NAME }).click();
-  await association.getByRole('button', { name: /^通\s*过$/ }).click();
-  await association
-    .locator('.ant-popover:visible')
-    .getByRole('button', { name: '确认通过' })
-    .click();
-  await association.getByText(`已通过「${EVENT_NAME}」`).waitFor();
+  await confirmInPopover(
+    association,
+    association.getByRole('button', { name: /^通\s*过$/ }),
+    '确认通过',
+    association.getByText(`已通过「${EVENT_NAME}」`),
+  );
   await reviewer.close();
 
   // Back on the phone, the clerk publishes the games with the default registration form.
   await page.reload();
-  await page.getByRole('button', { name: '使用默认报名表发布' }).click();
-  await page.locator('.ant-popover:visible').getByRole('button', { name: '确认发布' }).click();
-  await page.getByTestId('event-details').getByText('已发布', { exact: true }).waitFor();
+  await confirmInPopover(
+    page,
+    page.getByRole('button', { name: '使用默认报名表发布' }),
+    '确认发布',
+    page.getByTestId('event-details').getByText('已发布', { exact: true }),
+  );
   await screenshot(page, 'community-04-published');
   const published = await page.request.get(`${platform.baseUrl}/api/events/${eventId}`);
   assert.equal(published.status(), 200);
