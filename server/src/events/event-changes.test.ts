@@ -133,6 +133,15 @@ describe('changes after approval', () => {
     expect(requested.json().actions).toContain('withdraw_change');
     expect((await eventRow(event.id)).venue).toBe(event.venue);
 
+    const listed = await user('ch.contractor')({
+      method: 'GET',
+      url: '/api/console/events?limit=100',
+    });
+    const item = listed
+      .json<{ items: { id: string; pendingChange: { id: string } | null }[] }>()
+      .items.find((entry) => entry.id === event.id);
+    expect(item?.pendingChange?.id).toBe(pending.id);
+
     const again = await change('ch.contractor', event.id, { description: '再改一次' });
     expectProblem(again, 409, 'EVT_CHANGE_PENDING');
 

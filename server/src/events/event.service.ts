@@ -487,5 +487,14 @@ export async function listConsoleEvents(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ id: last.id }) : null;
-  return { items: page.map((row) => toConsoleEvent(row, user)), nextCursor };
+  const changeIds = page.flatMap((row) => (row.pending_change_id ? [row.pending_change_id] : []));
+  const changes =
+    changeIds.length === 0
+      ? []
+      : await db.selectFrom('event_changes').selectAll().where('id', 'in', changeIds).execute();
+  const changeById = new Map(changes.map((change) => [change.id, change]));
+  const items = page.map((row) =>
+    toConsoleEvent(row, user, changeById.get(row.pending_change_id ?? '') ?? null),
+  );
+  return { items, nextCursor };
 }
