@@ -165,8 +165,8 @@ export async function signInToConsole(page, username, password) {
 
 /**
  * Clicks a button that opens a confirmation popover, then the popover's button, and waits for
- * `done` to show. A click that lands while the popover is still zooming in is sometimes lost,
- * leaving the popover open; the popover's button is then clicked once more.
+ * `done` to show. A click that lands while the popover is still zooming in is sometimes lost.
+ * When the popover stays open, its button is clicked once more.
  */
 export async function confirmInPopover(page, button, okText, done) {
   await button.click();

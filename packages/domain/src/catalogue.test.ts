@@ -23,7 +23,7 @@ describe('requiresTotp', () => {
 });
 
 describe('sports catalogue', () => {
-  it('gives every sport a unique code, a Chinese name, a category and pinyin initials', () => {
+  it('describes every sport completely', () => {
     const codes = new Set(SPORTS.map((sport) => sport.code));
     expect(codes.size).toBe(SPORTS.length);
     for (const sport of SPORTS) {
@@ -34,7 +34,7 @@ describe('sports catalogue', () => {
     }
   });
 
-  it('has at least one sport in every category, and the X-sports the league runs', () => {
+  it('fills every category', () => {
     for (const category of SPORT_CATEGORIES) {
       expect(
         SPORTS.some((sport) => sport.category === category),

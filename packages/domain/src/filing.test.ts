@@ -27,7 +27,7 @@ describe('missingFilingFields', () => {
     expect(requiredFilingFields('full')).toHaveLength(20);
   });
 
-  it('asks the short form only for name, sport, place, time, places, window, host and rules', () => {
+  it('keeps the short form short', () => {
     expect(missingFilingFields('short', {})).toEqual([
       'name',
       'sport',

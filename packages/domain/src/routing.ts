@@ -160,7 +160,7 @@ export type PermittedEventAction = (typeof PERMITTED_EVENT_ACTIONS)[number];
 
 /**
  * Lists what a console user may do with an event it can see. The owning organisation edits
- * and submits drafts and returned filings, publishes approved events, asks to change approved
+ * and submits drafts and returned filings, publishes approved events, requests changes to approved
  * ones (or withdraws its pending change), cancels any event not yet cancelled, copies any of
  * its events into a new draft, reads the entries of a published or cancelled event and checks
  * entrants in while the event is published. The reviewer that the stored route names approves or returns

@@ -217,8 +217,8 @@ const DEMO_RULES =
   '比赛设团体与个人名次，成绩当场公布。';
 
 /**
- * Completes a demo filing with the rest of its form: the short form of community games asks
- * for the host and the rules, the full form also for the organiser, cover and contact.
+ * Completes a demo filing with the rest of its form: the short form of community games requires
+ * the host and the rules, and the full form also the organiser, cover and contact.
  */
 function filingDetails(input: DemoFiling, organiser: string): EventInput {
   const host = input.level === 'city' ? '上海市体育局' : `${input.venue.split(' ')[0]}体育主管部门`;

@@ -153,12 +153,7 @@ export async function deleteChatGroup(
     });
     return row;
   });
-  try {
-    await store.remove(deleted.event_id, deleted.id);
-    return { fileError: undefined };
-  } catch (error) {
-    return { fileError: error };
-  }
+  return store.removeCommitted(deleted.event_id, deleted.id);
 }
 
 /** Returns a chat group of an event the console user may see. */

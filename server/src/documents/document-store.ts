@@ -111,6 +111,19 @@ export class DocumentStore {
     }
   }
 
+  /**
+   * Removes the file of a row already deleted and committed. Returns the removal's error, if
+   * any, for the caller to log, because the deletion itself has succeeded.
+   */
+  async removeCommitted(eventId: string, fileId: string): Promise<{ fileError: unknown }> {
+    try {
+      await this.remove(eventId, fileId);
+      return { fileError: undefined };
+    } catch (error) {
+      return { fileError: error };
+    }
+  }
+
   /** Opens a stored file for reading; returns undefined when it is missing. */
   async open(eventId: string, fileId: string): Promise<FileHandle | undefined> {
     try {

@@ -168,12 +168,7 @@ export async function deleteDocument(
     });
     return row;
   });
-  try {
-    await store.remove(deleted.event_id, deleted.id);
-    return { fileError: undefined };
-  } catch (error) {
-    return { fileError: error };
-  }
+  return store.removeCommitted(deleted.event_id, deleted.id);
 }
 
 /** Returns a document of an event the user may see, or throws EVT_NOT_FOUND or DOC_NOT_FOUND. */

@@ -41,6 +41,7 @@ import {
   filingChanges,
   filingColumns,
   getOwnConsoleEvent,
+  tidy,
   type Actor,
 } from './event.service.js';
 import { applyEventCapacity } from '../registrations/group.service.js';
@@ -146,7 +147,7 @@ export async function requestChange(
     if (event.pending_change_id !== null) throw new ChangePending(id);
 
     const before = filingOf(event);
-    const after: Filing = tidyPatch(before, input.patch);
+    const after = tidy({ ...before, ...(input.patch as Partial<Filing>) });
     const cleared = clearedFiledDetails(after);
     if (cleared.length > 0) throw withFieldErrors(new FilingIncomplete(), cleared);
     const changes = filingChanges(before, after);
@@ -203,19 +204,6 @@ export async function requestChange(
     });
   });
   return getOwnConsoleEvent(db, actor, id);
-}
-
-function tidyPatch(before: Filing, patch: EventPatch): Filing {
-  const after = { ...before } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    if (typeof value === 'string') after[key] = value.trim() === '' ? null : value.trim();
-    else if (Array.isArray(value)) {
-      const items = value.map((item: string) => item.trim()).filter((item) => item !== '');
-      after[key] = items.length === 0 ? null : items;
-    } else after[key] = value;
-  }
-  return after as Filing;
 }
 
 function pick(filing: Filing, fields: string[]) {

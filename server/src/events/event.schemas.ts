@@ -68,9 +68,9 @@ export const EventInputSchema = Type.Object(
 export type EventInput = Static<typeof EventInputSchema>;
 
 /**
- * A null that clears a detail. It is written as `const` rather than a null type, and comes first
- * in each union, because the validator coerces 0, false and '' to null for a null type and null
- * to '' or 0 for the other types: a capacity of 0 would clear the capacity instead of failing.
+ * A null that clears a detail. The validator coerces 0, false and '' to null for a null type, and
+ * null to '' or 0 for the other types. So the null is a `const`, first in each union, and a
+ * capacity of 0 fails instead of clearing the capacity.
  */
 const Clear = Type.Unsafe<null>({ const: null });
 
@@ -213,7 +213,7 @@ export const ConsoleEventSchema = Type.Object({
     description: 'The filing form: full for city and district events, short for community games',
   }),
   missingFields: Type.Array(Type.String(), {
-    description: 'Required details the filing still lacks; submit refuses until it is empty',
+    description: 'Required details the filing still lacks; submit is rejected until it is empty',
   }),
   reviewSteps: Type.Array(ReviewStepSchema),
   pendingChange: Type.Union([ChangeRequestSchema, Type.Null()]),

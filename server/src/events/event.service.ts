@@ -113,7 +113,7 @@ export const FILING_COLUMNS = {
 type FilingKey = keyof Filing;
 
 /** Trims text details; a detail of spaces alone counts as not given. */
-function tidy(filing: Filing): Filing {
+export function tidy(filing: Filing): Filing {
   const result = { ...filing } as Record<FilingKey, unknown>;
   for (const key of Object.keys(result) as FilingKey[]) {
     const value = result[key];

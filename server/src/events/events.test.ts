@@ -323,7 +323,7 @@ describe('POST /api/console/events', () => {
     expect(after.json()[field]).toBe(event[field]);
   });
 
-  it('clears a detail of a draft with null, but not one a returned filing must keep', async () => {
+  it('clears a draft detail with null', async () => {
     const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
     const cleared = await user('ev.contractor')({
       method: 'PATCH',

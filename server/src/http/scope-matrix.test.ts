@@ -460,7 +460,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | chat-group-upload | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 201 unless cancelled, then 409 DOC_EVENT_CANCELLED |
 // | chat-group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED         | 204 unless cancelled, then 409 DOC_EVENT_CANCELLED |
 // | groups        | 404 EVT_NOT_FOUND     | 200                       | 200                                     |
-// | group-create  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201 before publication; 409 GRP_OVER_EVENT_CAPACITY published (the default group holds every place); 409 GRP_EVENT_CANCELLED cancelled |
+// | group-create  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201 before publication; 409 GRP_OVER_EVENT_CAPACITY published (the default group has every place); 409 GRP_EVENT_CANCELLED cancelled |
 // | group-update, group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 404 GRP_NOT_FOUND (no such group), 409 GRP_EVENT_CANCELLED cancelled |
 // | cancel-deadline | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 GRP_EVENT_CANCELLED |
 // | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
@@ -503,7 +503,7 @@ const ACTIONS = [
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** A change request id that no event has: the change routes answer EVT_CHANGE_NOT_FOUND. */
+/** A change request id that no event has, for which the change routes return EVT_CHANGE_NOT_FOUND. */
 const ABSENT_CHANGE_ID = '00000000-0000-7000-8000-00000000c4a9';
 
 /** Actions that every account seeing the event may take, the owner's included. */
@@ -672,7 +672,7 @@ const chatGroupIds = {} as Record<string, string>;
 /** Ids that no document or chat group has, for the route coverage check. */
 const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
-/** A group id that no event has: group updates and deletions answer GRP_NOT_FOUND. */
+/** A group id that no event has, for which group updates and deletions return GRP_NOT_FOUND. */
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
