@@ -70,6 +70,7 @@ export const AUDIT_ACTIONS = {
   'personal_data.reveal': '查看个人信息明文',
   'export.preset_workbook': '导出预置账号表',
   'export.registrations': '导出报名名单',
+  'registrations.imported': '导入线下报名',
   'audit.exported': '导出审计日志',
   'audit.archived': '归档审计日志',
 } as const;

@@ -1,4 +1,9 @@
-import { auditActionLabel, auditEntityTypeLabel, AUDIT_OUTCOMES } from '@cityleague/domain';
+import {
+  auditActionLabel,
+  auditEntityTypeLabel,
+  AUDIT_OUTCOMES,
+  shanghaiDateTime,
+} from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
 import type { Db } from '../db/database.js';
@@ -120,11 +125,6 @@ const COLUMNS = [
   { header: '哈希', width: 66 },
 ];
 
-/** Formats a time in the business time zone (UTC+8) as yyyy-mm-dd hh:mm:ss. */
-function shanghaiTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 async function buildWorkbook(rows: AuditRow[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('审计日志');
@@ -134,7 +134,7 @@ async function buildWorkbook(rows: AuditRow[]): Promise<Buffer> {
   for (const row of rows) {
     sheet.addRow([
       Number(row.seq),
-      shanghaiTime(new Date(row.at)),
+      shanghaiDateTime(new Date(row.at)),
       auditActionLabel(row.action),
       row.action,
       AUDIT_OUTCOMES[row.outcome] ?? row.outcome,

@@ -11,6 +11,10 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { minimalPng, multipart } from '../documents/document-test-support.js';
+import { entryTemplate } from '../registrations/entry-workbook.js';
+
+/** The import template with its example row, for dry runs of an offline entries import. */
+const IMPORT_WORKBOOK = (await entryTemplate()).toString('base64');
 
 /*
  * Data-scope matrix: every console route that takes an event or a division is called by every
@@ -83,6 +87,9 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations/export': 'scoped-by-event',
+  'POST /api/console/events/:id/registration-imports': 'scoped-by-event',
+  'GET /api/console/registration-imports/template': 'own-session',
   'GET /api/console/events/:id/groups': 'scoped-by-event',
   'PUT /api/console/events/:id/cancel-deadline': 'scoped-by-event',
   'POST /api/console/events/:id/groups': 'scoped-by-event',
@@ -464,6 +471,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | group-update, group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 404 GRP_NOT_FOUND (no such group), 409 GRP_EVENT_CANCELLED cancelled |
 // | cancel-deadline | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 GRP_EVENT_CANCELLED |
 // | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
+// | export        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | import-check  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 404 EVT_NOT_FOUND   |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +509,8 @@ const ACTIONS = [
   'group-delete',
   'registration-cancel',
   'cancel-deadline',
+  'export',
+  'import-check',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -545,6 +556,7 @@ const WRITING: ReadonlySet<Action> = new Set([
   'group-delete',
   'registration-cancel',
   'cancel-deadline',
+  'export',
 ]);
 
 interface Outcome {
@@ -579,7 +591,10 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return notCancelled ? { status: 204 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
     case 'detail':
     case 'registrations':
+    case 'export':
       return OK;
+    case 'import-check':
+      return state === 'published' ? OK : NOT_FOUND;
     case 'patch':
       return editable ? OK : { status: 409, code: 'EVT_NOT_EDITABLE' };
     case 'submit':
@@ -824,6 +839,14 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       return { method: 'POST', url: `${base}/publish` };
     case 'registrations':
       return { method: 'GET', url: `${base}/registrations?limit=100` };
+    case 'export':
+      return { method: 'GET', url: `${base}/registrations/export?format=csv` };
+    case 'import-check':
+      return {
+        method: 'POST',
+        url: `${base}/registration-imports`,
+        payload: { fileName: '线下报名.xlsx', content: IMPORT_WORKBOOK, dryRun: true },
+      };
     case 'reveal': {
       const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
       return {

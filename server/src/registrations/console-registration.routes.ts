@@ -6,6 +6,45 @@ import { userAgentOf } from '../audit/audit-context.js';
 import { StringEnum } from '../http/schemas.js';
 import { cancelByOrganiser } from './cancellation.service.js';
 import { REVEALABLE_FIELDS, revealRegistrationField } from './console-registration.service.js';
+import { exportEntries } from './entry-export.service.js';
+import {
+  commitEntryImport,
+  dryRunEntryImport,
+  MAX_ENTRY_WORKBOOK_BYTES,
+} from './entry-import.service.js';
+import { entryTemplate } from './entry-workbook.js';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+// Base64 is 4/3 of the bytes; the rest leaves room for the file name and the JSON around it.
+const IMPORT_BODY_LIMIT = Math.ceil((MAX_ENTRY_WORKBOOK_BYTES * 4) / 3) + 64 * 1024;
+
+const RowErrorSchema = Type.Object({
+  row: Type.Integer({ description: 'Excel row number; 1 is the header row' }),
+  column: Type.String({ description: 'Header of the column' }),
+  code: Type.String(),
+  reason: Type.String({ description: 'What is wrong, in Chinese' }),
+});
+
+const ImportReportSchema = Type.Object({
+  mode: StringEnum(['dry_run', 'committed'] as const),
+  rows: Type.Integer({ description: 'Data rows read' }),
+  valid: Type.Integer({ description: 'Rows that would be or were imported' }),
+  errors: Type.Array(RowErrorSchema),
+  groups: Type.Array(
+    Type.Object({
+      groupId: Type.String(),
+      name: Type.String(),
+      requested: Type.Integer(),
+      free: Type.Integer({ description: 'Free places before the import' }),
+    }),
+  ),
+  created: Type.Integer(),
+});
+
+/** An ASCII file name for a download, with the Chinese name in filename*. */
+function downloadDisposition(name: string, extension: string): string {
+  return `attachment; filename="registrations.${extension}"; filename*=UTF-8''${encodeURIComponent(`${name}.${extension}`)}`;
+}
 
 /** Console routes on single registrations of an event, for its organiser. */
 export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -77,6 +116,105 @@ export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
         request.body,
       );
       return { id: registration.id, status: registration.status, released };
+    },
+  );
+
+  app.get(
+    '/api/console/events/:id/registrations/export',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "Export every entry of the organiser's event as .xlsx or CSV, audited",
+        description:
+          'One row per person with group, status, channel and times. Mobile and ID numbers ' +
+          'are masked unless unmasked=true. CSV is UTF-8 with a byte order mark, and cells ' +
+          'that could start a formula are neutralised. Every export writes an ' +
+          'export.registrations audit entry.',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        querystring: Type.Object({
+          format: Type.Optional(StringEnum(['xlsx', 'csv'] as const)),
+          unmasked: Type.Optional(Type.Boolean()),
+        }),
+        produces: [XLSX_TYPE, 'text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const format = request.query.format ?? 'xlsx';
+      const { eventName, body } = await exportEntries(
+        app.db,
+        app.cipher,
+        { user: principal(request), ip: request.ip },
+        request.params.id,
+        { format, unmasked: request.query.unmasked ?? false },
+      );
+      return reply
+        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+        .header('content-disposition', downloadDisposition(`${eventName}-报名名单`, format))
+        .header('cache-control', 'no-store')
+        .send(body);
+    },
+  );
+
+  app.get(
+    '/api/console/registration-imports/template',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'The workbook template for importing entries taken offline',
+        produces: [XLSX_TYPE],
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .header('content-type', XLSX_TYPE)
+        .header('content-disposition', downloadDisposition('线下报名导入模板', 'xlsx'))
+        .send(await entryTemplate()),
+  );
+
+  app.post(
+    '/api/console/events/:id/registration-imports',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['console'],
+        summary: 'Check (dry run) or import, all or nothing, a workbook of entries taken offline',
+        description:
+          'With dryRun=true nothing is written: the answer lists the row errors and, per ' +
+          'group, the places asked for against those free. Without it the import checks ' +
+          'everything again under the event lock and either creates every entry or none: ' +
+          'REG_IMPORT_HAS_ERRORS (422, with the row errors), REG_IMPORT_OVER_CAPACITY or ' +
+          'REG_IMPORT_CONFLICT (409).',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          {
+            fileName: Type.String({ minLength: 1, maxLength: 200 }),
+            content: Type.String({
+              minLength: 4,
+              pattern: '^[A-Za-z0-9+/]*={0,2}$',
+              description: 'The .xlsx file in base64',
+            }),
+            dryRun: Type.Boolean(),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ImportReportSchema, 201: ImportReportSchema },
+      },
+    },
+    async (request, reply) => {
+      const { fileName, content, dryRun } = request.body;
+      const bytes = Buffer.from(content, 'base64');
+      const user = principal(request);
+      if (dryRun) {
+        return dryRunEntryImport(app.db, app.cipher, user, request.params.id, bytes);
+      }
+      const report = await commitEntryImport(
+        app.db,
+        app.cipher,
+        { user, ip: request.ip },
+        request.params.id,
+        { fileName, content: bytes },
+      );
+      return reply.status(201).send(report);
     },
   );
 };

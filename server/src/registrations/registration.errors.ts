@@ -84,3 +84,38 @@ export const InvalidCancelDeadline = defineError(
   'The cancellation deadline must lie before the event starts at %s',
   400,
 );
+export const EntryExportTooLarge = defineError(
+  'REG_EXPORT_TOO_LARGE',
+  'The event has more than %s entries, more than one export holds',
+  422,
+);
+export const EntryImportUnreadable = defineError(
+  'REG_IMPORT_UNREADABLE',
+  'The file is not a readable .xlsx workbook: save it as Excel Workbook (.xlsx) and upload again',
+  400,
+);
+export const EntryImportTooLarge = defineError(
+  'REG_IMPORT_TOO_LARGE',
+  'The workbook is %s bytes, more than the limit of %s bytes',
+  413,
+);
+export const EntryImportTooManyRows = defineError(
+  'REG_IMPORT_TOO_MANY_ROWS',
+  'The workbook has %s data rows, more than the limit of %s: split it into several files',
+  400,
+);
+export const EntryImportHasErrors = defineError(
+  'REG_IMPORT_HAS_ERRORS',
+  'The workbook has %s row errors: nothing was imported',
+  422,
+);
+export const EntryImportOverCapacity = defineError(
+  'REG_IMPORT_OVER_CAPACITY',
+  'Group %s needs %s places and has %s free: nothing was imported',
+  409,
+);
+export const EntryImportConflict = defineError(
+  'REG_IMPORT_CONFLICT',
+  'A person in the workbook registered while it was imported: nothing was imported, check the file again',
+  409,
+);

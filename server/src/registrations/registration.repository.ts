@@ -105,3 +105,42 @@ export async function findForConfirmation(db: Executor, registrationId: string) 
     .where('registrations.id', '=', registrationId)
     .executeTakeFirst();
 }
+
+/** Every entry of an event with its group's name, in registration order, for an export. */
+export async function listForExport(db: Executor, eventId: string, limit: number) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('event_groups', 'event_groups.id', 'registrations.group_id')
+    .selectAll('registrations')
+    .select('event_groups.name as group_name')
+    .where('registrations.event_id', '=', eventId)
+    .orderBy('registrations.id')
+    .limit(limit + 1)
+    .execute();
+}
+
+/**
+ * The live entries of an event held by any of these people: by ID number hash, or by mobile
+ * number hash for entries without an ID number, as the unique indexes judge a person.
+ */
+export async function findLiveByPeople(
+  db: Executor,
+  eventId: string,
+  people: { idHashes: string[]; phoneHashes: string[] },
+) {
+  if (people.idHashes.length === 0 && people.phoneHashes.length === 0) return [];
+  return db
+    .selectFrom('registrations')
+    .select(['id', 'id_hash', 'phone_hash'])
+    .where('event_id', '=', eventId)
+    .where('status', '<>', 'cancelled')
+    .where((eb) =>
+      eb.or([
+        ...(people.idHashes.length > 0 ? [eb('id_hash', 'in', people.idHashes)] : []),
+        ...(people.phoneHashes.length > 0
+          ? [eb.and([eb('id_hash', 'is', null), eb('phone_hash', 'in', people.phoneHashes)])]
+          : []),
+      ]),
+    )
+    .execute();
+}

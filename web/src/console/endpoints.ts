@@ -8,6 +8,7 @@ import type {
   Contract,
   ContractFilter,
   ContractImport,
+  EntryImportReport,
   ConsoleEventDetail,
   Dashboard,
   Division,
@@ -160,6 +161,26 @@ export const fetchOwnContracts = () => api<{ items: Contract[] }>('/api/console/
 
 export const fetchContracts = (filter: ContractFilter, cursor: string | null) =>
   api<Page<Contract>>(`/api/console/contracts${query({ ...filter, cursor })}`);
+
+/** Path of an event's entries export, which the browser downloads with the session cookie. */
+export const entryExportPath = (eventId: string, format: 'xlsx' | 'csv', unmasked = false) =>
+  `/api/console/events/${encodeURIComponent(eventId)}/registrations/export${query({
+    format,
+    unmasked: unmasked ? 'true' : undefined,
+  })}`;
+
+/** Path of the template workbook for importing entries taken offline. */
+export const ENTRY_IMPORT_TEMPLATE_PATH = '/api/console/registration-imports/template';
+
+/** Checks (dry run) or imports, all or nothing, a workbook of entries taken offline. */
+export const importEntries = (
+  eventId: string,
+  upload: { fileName: string; content: string; dryRun: boolean },
+) =>
+  api<EntryImportReport>(
+    `/api/console/events/${encodeURIComponent(eventId)}/registration-imports`,
+    { method: 'POST', body: upload },
+  );
 
 /** Path of the template workbook, which the browser downloads with the session cookie. */
 export const CONTRACT_TEMPLATE_PATH = '/api/console/contracts/template.xlsx';

@@ -211,7 +211,7 @@ export interface Registration {
   code: string;
   name: string;
   phoneMasked: string;
-  status: 'active' | 'cancelled';
+  status: 'active' | 'waiting' | 'offered' | 'cancelled';
   createdAt: string;
   checkedInAt: string | null;
 }
@@ -344,4 +344,22 @@ export interface ContractFilter {
   level?: string;
   sport?: string;
   q?: string;
+}
+
+/** One problem of an uploaded workbook: Excel row, column header, stable code, Chinese reason. */
+export interface WorkbookRowError {
+  row: number;
+  column: string;
+  code: string;
+  reason: string;
+}
+
+/** The outcome of checking or importing a workbook of entries taken offline. */
+export interface EntryImportReport {
+  mode: 'dry_run' | 'committed';
+  rows: number;
+  valid: number;
+  errors: WorkbookRowError[];
+  groups: { groupId: string; name: string; requested: number; free: number }[];
+  created: number;
 }

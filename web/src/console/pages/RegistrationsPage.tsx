@@ -13,9 +13,10 @@ import {
   Tag,
   type TableColumnsType,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
+import { EntrySpreadsheets } from '../components/EntrySpreadsheets';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
@@ -76,6 +77,13 @@ function PhoneCell(props: { eventId: string; registration: Registration }) {
   );
 }
 
+const STATUS_TAGS: Record<Registration['status'], ReactNode> = {
+  active: <Tag color="blue">有效</Tag>,
+  waiting: <Tag color="gold">候补中</Tag>,
+  offered: <Tag color="orange">候补待确认</Tag>,
+  cancelled: <Tag>已取消</Tag>,
+};
+
 const registrationColumns = (eventId: string): TableColumnsType<Registration> => [
   {
     title: '报名码',
@@ -103,8 +111,7 @@ const registrationColumns = (eventId: string): TableColumnsType<Registration> =>
     dataIndex: 'status',
     key: 'status',
     width: 100,
-    render: (status: Registration['status']) =>
-      status === 'active' ? <Tag color="blue">有效</Tag> : <Tag>已取消</Tag>,
+    render: (status: Registration['status']) => STATUS_TAGS[status],
   },
   {
     title: '签到时间',
@@ -206,6 +213,7 @@ export function RegistrationsPage() {
           </Card>
         </Col>
       </Row>
+      <EntrySpreadsheets eventId={id} canImport={event.data?.state === 'published'} />
       <Card>
         <Table<Registration>
           rowKey="id"

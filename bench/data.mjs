@@ -1,0 +1,307 @@
+// Fills a PostgreSQL database with a city-scale league on Shanghai's real divisions: citizens,
+// organisers, events over several seasons in every district and street, their groups, and
+// registrations with check-ins. Everything is fake. Sizes are parameters, so small runs are
+// quick; the defaults are the full size of the performance targets.
+//
+// Usage: DATABASE_URL=postgres://... npm run bench:data -- [--citizens 1000000]
+//          [--events 500000] [--registrations 5000000] [--seasons 3]
+//
+// The database must be empty or freshly migrated. Personal data is encrypted with DATA_KEY
+// (base64 of 32 bytes); without it a key is made and written to bench/results/data-key, which
+// the benchmark reads, because the server refuses a key other than the one the data was
+// written with.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { SPORTS, maskMobile } from '@cityleague/domain';
+import pg from 'pg';
+
+import { openDatabase } from '../server/dist/db/database.js';
+import { PersonalDataCipher, singleKeyRing } from '../server/dist/shared/personal-data.js';
+import { prepareDatabase } from '../server/dist/startup.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const results = join(root, 'bench', 'results');
+
+const { values: options } = parseArgs({
+  options: {
+    citizens: { type: 'string', default: '1000000' },
+    events: { type: 'string', default: '500000' },
+    registrations: { type: 'string', default: '5000000' },
+    seasons: { type: 'string', default: '3' },
+  },
+});
+const sizes = {
+  citizens: Number(options.citizens),
+  events: Number(options.events),
+  registrations: Number(options.registrations),
+  seasons: Number(options.seasons),
+};
+for (const [name, value] of Object.entries(sizes)) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive integer`);
+}
+if (sizes.registrations > sizes.events * Math.min(sizes.citizens, 20_000)) {
+  throw new Error('--registrations is too large for the events and citizens asked for');
+}
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('Set DATABASE_URL to the PostgreSQL database to fill');
+
+/** The data key: DATA_KEY, else the one an earlier run wrote, else a new one written down. */
+function dataKey() {
+  if (process.env.DATA_KEY) return process.env.DATA_KEY;
+  const file = join(results, 'data-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+const keyRing = singleKeyRing(Buffer.from(dataKey(), 'base64'));
+const cipher = new PersonalDataCipher(keyRing);
+const started = Date.now();
+const step = (label) => console.log(`${((Date.now() - started) / 1000).toFixed(1)} s  ${label}`);
+
+// Migrations, the division tree and the demo accounts (the benchmark signs in with them).
+const db = await openDatabase({ url, poolSize: 2 });
+await prepareDatabase(db, {
+  seedDemo: 'accounts',
+  dataKeys: keyRing,
+  env: 'development',
+});
+await db.destroy();
+step('schema, divisions and demo accounts ready');
+
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const query = (text, values) => client.query(text, values);
+
+const existing = await query(`select count(*)::int as n from events`);
+if (existing.rows[0].n > 0) {
+  throw new Error('The database already has events: fill a fresh database');
+}
+
+await query('set synchronous_commit = off');
+const sports = SPORTS.map((sport) => sport.code);
+
+// Organisations: a contractor per 250 events (at least 40), spread over the districts, and
+// one organisation per street for the community games.
+await query(
+  `insert into organisations (id, name, credit_code, division_code)
+   select gen_random_uuid(), '压测赛事公司' || n, null, d.code
+   from generate_series(1, $1::int) n
+   join lateral (
+     select code from divisions where level = 'district'
+     order by code offset (n % (select count(*) from divisions where level = 'district')) limit 1
+   ) d on true`,
+  [Math.max(40, Math.ceil(sizes.events / 250))],
+);
+await query(
+  `insert into organisations (id, name, credit_code, division_code)
+   select gen_random_uuid(), name || '（压测）', null, code from divisions where level = 'street'`,
+);
+const passwordHash = (await query(`select password_hash from users where username = 'contractor'`))
+  .rows[0].password_hash;
+await query(
+  `insert into users (id, username, password_hash, display_name, account_type, organisation_id,
+     division_code)
+   select gen_random_uuid(), 'bench.' || row_number() over (order by o.id), $1, '压测账号',
+     case when d.level = 'street' then 'street' else 'contractor' end, o.id, o.division_code
+   from organisations o join divisions d on d.code = o.division_code
+   where o.name like '%压测%'`,
+  [passwordHash],
+);
+step('organisations and their users');
+
+// Events: 5 % city level, 55 % district level, 40 % street level (community games). Seasons
+// run back from now, so most events have ended (held) and the last season is still open.
+await query(
+  `create temporary table bench_streets as
+   select row_number() over (order by code) - 1 as i, code, district_code from divisions
+   where level = 'street'`,
+);
+await query(
+  `create temporary table bench_contractors as
+   select row_number() over (order by o.id) - 1 as i, o.id as organisation_id, u.id as user_id
+   from organisations o join users u on u.organisation_id = o.id
+   where o.name like '压测赛事公司%'`,
+);
+await query(
+  `create temporary table bench_street_organisers as
+   select o.division_code, o.id as organisation_id, u.id as user_id
+   from organisations o join users u on u.organisation_id = o.id
+   join divisions d on d.code = o.division_code
+   where o.name like '%（压测）' and d.level = 'street'`,
+);
+const streets = (await query('select count(*)::int as n from bench_streets')).rows[0].n;
+const contractors = (await query('select count(*)::int as n from bench_contractors')).rows[0].n;
+await query(
+  `insert into events (id, organisation_id, created_by, name, level, section, sport,
+     division_code, district_code, venue, starts_at, ends_at, capacity, registration_opens_at,
+     registration_closes_at, registered_count, state, reviewer_type, submitted_at, approved_at,
+     published_at, cancelled_at, created_at, updated_at, address, host, organiser,
+     expected_participants, fee_cents, rules, safety_plan, medical_cover, insurance,
+     contact_name, contact_phone, description)
+   select gen_random_uuid(),
+     coalesce(so.organisation_id, c.organisation_id), coalesce(so.user_id, c.user_id),
+     '压测' || ($3::jsonb ->> sp.code) || '赛 第' || e.n || '场',
+     e.level, e.section, sp.code,
+     case e.level when 'street' then s.code when 'city' then '3101' else s.district_code end,
+     s.district_code,
+     '压测场馆' || (e.n % 997), e.starts_at, e.starts_at + interval '4 hours',
+     e.capacity, e.starts_at - interval '30 days', e.starts_at - interval '2 days', 0,
+     case when (e.n * 17) % 50 = 0 then 'cancelled' when (e.n * 19) % 97 = 0 then 'submitted'
+       else 'published' end,
+     case e.level when 'street' then 'community_association' when 'city' then 'committee'
+       else 'district_bureau' end,
+     e.starts_at - interval '45 days', e.starts_at - interval '40 days',
+     e.starts_at - interval '35 days',
+     case when (e.n * 17) % 50 = 0 then e.starts_at - interval '5 days' end,
+     e.starts_at - interval '50 days', e.starts_at - interval '35 days',
+     '上海市压测路' || (e.n % 500) || '号', '压测主办单位', '压测承办单位',
+     e.capacity, case when e.n % 3 = 0 then 5000 else 0 end,
+     '按竞赛规程执行', '压测安全预案', '压测医疗保障', '压测保险', '压测联系人', '13800138000',
+     '压测数据，仅用于性能测试'
+   from (
+     select n,
+       case when (n * 7) % 20 = 0 then 'city' when (n * 7) % 5 < 3 then 'district'
+         else 'street' end as level,
+       case when (n * 7) % 20 <> 0 and (n * 7) % 5 >= 3 then 'community_games'
+         else (array['league_event', 'brand_event', 'series', 'fitness_test'])[1 + (n * 13) % 4]
+       end as section,
+       now() + interval '30 days' - make_interval(days => ((n * 104729) % ($4::int * 365))::int)
+         + make_interval(hours => (8 + n % 10)::int) as starts_at,
+       (20 + (n * 13) % 400)::int as capacity
+     from generate_series(0::bigint, $1::bigint - 1) n
+   ) e
+   join bench_streets s on s.i = (e.n * 7919) % $5::int
+   join bench_contractors c on c.i = e.n % $6::int
+   left join bench_street_organisers so on e.level = 'street' and so.division_code = s.code
+   cross join lateral (
+     select ($2::text[])[1 + (e.n * 31) % array_length($2::text[], 1)] as code
+   ) sp`,
+  [
+    sizes.events,
+    sports,
+    JSON.stringify(Object.fromEntries(SPORTS.map((sport) => [sport.code, sport.name]))),
+    sizes.seasons,
+    streets,
+    contractors,
+  ],
+);
+step(`${sizes.events} events`);
+
+await query(
+  `insert into event_groups (id, event_id, name, capacity, fee_cents, is_default)
+   select gen_random_uuid(), id, '默认组', capacity, coalesce(fee_cents, 0), true from events
+   where state <> 'submitted'`,
+);
+step('one group per event');
+
+// Citizens: distinct fake mobile numbers 139xxxxxxxx and 138xxxxxxxx, encrypted in batches.
+const batch = 20_000;
+for (let from = 0; from < sizes.citizens; from += batch) {
+  const count = Math.min(batch, sizes.citizens - from);
+  const ciphertexts = [];
+  const hashes = [];
+  const masks = [];
+  for (let i = from; i < from + count; i += 1) {
+    const phone = `13${8 + Math.floor(i / 100_000_000)}${String(i % 100_000_000).padStart(8, '0')}`;
+    ciphertexts.push(cipher.encrypt(phone));
+    hashes.push(cipher.hash(phone));
+    masks.push(maskMobile(phone));
+  }
+  await query(
+    `insert into citizens (id, phone_ciphertext, phone_hash, phone_masked, updated_at)
+     select gen_random_uuid(), c, h, m, now()
+     from unnest($1::text[], $2::text[], $3::text[]) as t(c, h, m)`,
+    [ciphertexts, hashes, masks],
+  );
+}
+await query(
+  `create temporary table bench_citizens as
+   select row_number() over (order by id) - 1 as i, phone_ciphertext, phone_hash, phone_masked
+   from citizens`,
+);
+await query('create index on bench_citizens (i)');
+await query('analyze bench_citizens');
+step(`${sizes.citizens} citizens`);
+
+// Registrations: each group gets a share of the total in proportion to its capacity, capped at
+// its capacity; the k-th entry of event e is citizen (e * 104729 + k) mod citizens, so no one
+// enters one event twice. Past events have most entries checked in; a few entries are cancelled.
+await query(
+  `create temporary table bench_groups as
+   select row_number() over (order by g.id) - 1 as gi, g.id as group_id, g.event_id, g.capacity,
+     e.starts_at, e.state, e.registration_opens_at
+   from event_groups g join events e on e.id = g.event_id`,
+);
+await query('create index on bench_groups (gi)');
+await query('analyze bench_groups');
+const capacitySum = (await query('select sum(capacity)::bigint as s from bench_groups')).rows[0].s;
+const fill = Math.min(1, sizes.registrations / Number(capacitySum));
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** SQL for a ticket code: B and nine letters of the code alphabet spelling `number` in base 30. */
+function codeExpression(number) {
+  const letters = Array.from({ length: 9 }, (_, place) => {
+    const weight = 30 ** (8 - place);
+    return `substr('${CODE_ALPHABET}', 1 + ((${number}) / ${weight})::int % 30, 1)`;
+  });
+  return `'B' || ${letters.join(' || ')}`;
+}
+const groups = (await query('select count(*)::int as n from bench_groups')).rows[0].n;
+const groupBatch = 20_000;
+for (let from = 0; from < groups; from += groupBatch) {
+  await query(
+    `insert into registrations (id, event_id, group_id, code, name, phone_ciphertext, phone_hash,
+       phone_masked, status, channel, created_at, checked_in_at, cancelled_at, cancel_reason)
+     select gen_random_uuid(), g.event_id, g.group_id, ${codeExpression('(g.gi * 1000 + k)')},
+       '压测报名人', c.phone_ciphertext, c.phone_hash, c.phone_masked,
+       case when g.state = 'cancelled' or k % 40 = 39 then 'cancelled' else 'active' end,
+       case when k % 10 = 0 then 'console' when k % 7 = 0 then 'import' else 'web' end,
+       g.registration_opens_at + make_interval(secs => k * 17),
+       case when g.state = 'published' and g.starts_at < now() and k % 40 <> 39 and k % 6 <> 0
+         then g.starts_at - interval '20 minutes' + make_interval(secs => k % 3600) end,
+       case when g.state = 'cancelled' or k % 40 = 39 then g.starts_at - interval '3 days' end,
+       case when g.state = 'cancelled' then 'organiser: 赛事取消'
+         when k % 40 = 39 then '个人原因' end
+     from bench_groups g
+     cross join lateral generate_series(0, least(g.capacity, floor(g.capacity * $2::float8)::int) - 1) k
+     join bench_citizens c on c.i = (g.gi * 104729 + k) % $3
+     where g.gi >= $1 and g.gi < $1 + ${groupBatch}`,
+    [from, fill, sizes.citizens],
+  );
+}
+step('registrations');
+
+await query(
+  `update event_groups g set taken = t.n
+   from (select group_id, count(*)::int as n from registrations where status = 'active'
+         group by group_id) t
+   where t.group_id = g.id`,
+);
+await query(
+  `update events e set registered_count = t.n
+   from (select event_id, sum(taken)::int as n from event_groups group by event_id) t
+   where t.event_id = e.id`,
+);
+await query('analyze');
+const totals = (
+  await query(
+    `select (select count(*) from citizens)::int as citizens,
+       (select count(*) from events)::int as events,
+       (select count(*) from registrations)::int as registrations,
+       (select count(*) from registrations where checked_in_at is not null)::int as check_ins`,
+  )
+).rows[0];
+step(
+  `counters set; ${totals.citizens} citizens, ${totals.events} events, ` +
+    `${totals.registrations} registrations, ${totals.check_ins} check-ins`,
+);
+await client.end();

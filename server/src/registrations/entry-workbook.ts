@@ -1,0 +1,129 @@
+import {
+  ENTRY_IMPORT_COLUMNS,
+  type EntryRowError,
+  type RawEntryRow,
+  type SheetCell,
+} from '@cityleague/domain';
+import ExcelJS from 'exceljs';
+
+/** Name of the template's sheet; an import reads the first sheet, whatever its name. */
+export const ENTRY_SHEET_NAME = '线下报名';
+
+const TEMPLATE_EXAMPLE = ['测试报名人', '13800138000', '', '2012-03-09', ''];
+
+/**
+ * Returns the value of a cell as the sheet stored it: text stays text (leading zeros kept), numbers
+ * stay numbers, dates stay dates. Rich text and links give their text, formulas their result,
+ * error values nothing.
+ */
+export function sheetCell(value: ExcelJS.CellValue): SheetCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return value;
+  }
+  if (value instanceof Date) return value;
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = (value as ExcelJS.CellFormulaValue).result;
+    return result === undefined ? null : sheetCell(result as ExcelJS.CellValue);
+  }
+  if ('text' in value) return String(value.text);
+  return null;
+}
+
+function headerText(value: ExcelJS.CellValue): string {
+  const cell = sheetCell(value);
+  return typeof cell === 'string' ? cell.trim() : '';
+}
+
+/** The data rows with their Excel row numbers, or the problems of the header row. */
+export type EntryWorkbookRows =
+  | { ok: true; rows: { row: number; values: RawEntryRow }[] }
+  | { ok: false; errors: EntryRowError[] };
+
+/**
+ * Loads an .xlsx workbook and reads the first sheet. Row 1 has the headers, found by their
+ * text in any order; optional columns may be absent. Rows whose cells are all blank are
+ * skipped. Throws when the bytes are not a workbook.
+ */
+export async function readEntryWorkbook(bytes: Buffer): Promise<EntryWorkbookRows> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  const headers = new Map<string, number>();
+  sheet?.getRow(1).eachCell((cell, column) => {
+    const text = headerText(cell.value);
+    if (text !== '' && !headers.has(text)) headers.set(text, column);
+  });
+  const missing = ENTRY_IMPORT_COLUMNS.filter(
+    (column) => column.required && !headers.has(column.header),
+  );
+  if (!sheet || missing.length > 0) {
+    const absent = sheet ? missing : ENTRY_IMPORT_COLUMNS.filter((column) => column.required);
+    return {
+      ok: false,
+      errors: absent.map((column) => ({
+        row: 1,
+        column: column.header,
+        code: 'missing_column',
+        reason: `缺少“${column.header}”列，请使用导入模板`,
+      })),
+    };
+  }
+
+  const rows: { row: number; values: RawEntryRow }[] = [];
+  for (let number = 2; number <= sheet.rowCount; number++) {
+    const excelRow = sheet.getRow(number);
+    const values = {} as RawEntryRow;
+    for (const column of ENTRY_IMPORT_COLUMNS) {
+      const index = headers.get(column.header);
+      values[column.key] = index === undefined ? null : sheetCell(excelRow.getCell(index).value);
+    }
+    const blank = Object.values(values).every(
+      (value) => value === null || (typeof value === 'string' && value.trim() === ''),
+    );
+    if (!blank) rows.push({ row: number, values });
+  }
+  return { ok: true, rows };
+}
+
+/** A column of a written workbook: its header and width in characters (a Chinese character is about two). */
+export interface SheetColumn {
+  header: string;
+  width: number;
+}
+
+/**
+ * Writes one sheet with a bold, frozen header row and these rows of text. Every column is
+ * formatted as text, so that ID and mobile numbers keep every digit when the file is edited
+ * and imported again.
+ */
+export async function writeTextWorkbook(
+  sheetName: string,
+  columns: readonly SheetColumn[],
+  rows: readonly (readonly string[])[],
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'cityleague';
+  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((column) => ({
+    header: column.header,
+    width: column.width,
+    style: { numFmt: '@' },
+  }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow([...row]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Builds the import template: the header row and one example row of fake data. */
+export function entryTemplate(): Promise<Buffer> {
+  return writeTextWorkbook(
+    ENTRY_SHEET_NAME,
+    ENTRY_IMPORT_COLUMNS.map((column) => ({
+      header: column.header,
+      width: column.key === 'idNumber' ? 24 : 16,
+    })),
+    [TEMPLATE_EXAMPLE],
+  );
+}
