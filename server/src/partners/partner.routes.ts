@@ -12,19 +12,21 @@ import {
   EventPatchSchema,
   PublicEventSchema,
 } from '../events/event.schemas.js';
-import { partnerActor } from '../events/event.service.js';
+import { partnerActor, publishEvent } from '../events/event.service.js';
 import { StringEnum } from '../http/schemas.js';
 import { installPartnerAuthentication, PartnerRateLimiter, requireScope } from './partner-auth.js';
 import {
   cancelPartnerEvent,
   changePartnerEvent,
   filePartnerEvent,
+  getPartnerFiling,
 } from './partner-event.service.js';
 import {
   releaseUnsettledClaim,
   requireIdempotencyKey,
   settleIdempotencyClaim,
 } from './partner-idempotency.js';
+import { addPartnerRegistrationRoutes } from './partner-registration.routes.js';
 import * as partners from './partner.service.js';
 import { listEventChanges } from './partner-sync.service.js';
 
@@ -241,6 +243,8 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actorOfPartner = (request: FastifyRequest) =>
     partnerActor(request.partner!, request.ip, userAgentOf(request));
 
+  addPartnerRegistrationRoutes(app);
+
   app.get(
     '/api/partner/v1/events',
     {
@@ -351,6 +355,29 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       changePartnerEvent(app.db, actorOfPartner(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/partner/v1/events/:id/publish',
+    {
+      preHandler: writeGuard,
+      schema: {
+        tags: ['partner API'],
+        summary: "Publish one of the partner's approved events",
+        description:
+          'Opens the event to citizens and to entries pushed by the partners that host its ' +
+          'registration. An event that is not approved is EVT_INVALID_TRANSITION.' +
+          WRITE_ERRORS,
+        security: [{ partnerSignature: [] }],
+        headers: IdempotencyHeaders,
+        params: EventIdParams,
+        response: { 200: PartnerFilingSchema },
+      },
+    },
+    async (request) => {
+      await publishEvent(app.db, actorOfPartner(request), request.params.id);
+      return getPartnerFiling(app.db, actorOfPartner(request), request.params.id);
+    },
   );
 
   app.post(

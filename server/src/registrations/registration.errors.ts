@@ -84,3 +84,8 @@ export const InvalidCancelDeadline = defineError(
   'The cancellation deadline must lie before the event starts at %s',
   400,
 );
+export const RegisteredThroughOtherChannel = defineError(
+  'REG_REGISTERED_ELSEWHERE',
+  'This ID number already has a live entry for event %s through %s; the attempt was recorded as a cross-channel duplicate',
+  409,
+);
