@@ -332,3 +332,30 @@ describe('regulator view', () => {
     expectProblem(district, 403, 'ACC_ROLE_FORBIDDEN');
   });
 });
+
+describe('partner OpenAPI', () => {
+  it('documents every partner operation with errors and examples', async () => {
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    }>();
+    const operations = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/api/partner/v1/'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    expect(operations.length).toBeGreaterThanOrEqual(11);
+    const problems: string[] = [];
+    for (const { path, method, op } of operations) {
+      const name = `${method.toUpperCase()} ${path}`;
+      if (!/[A-Z]{3,}_[A-Z_]+/.test(String(op.description ?? ''))) problems.push(`${name}: no error code`);
+      if (JSON.stringify(op.security) !== JSON.stringify([{ partnerSignature: [] }])) {
+        problems.push(`${name}: no partnerSignature`);
+      }
+      const body = (
+        op.requestBody as { content?: Record<string, { example?: unknown; examples?: unknown }> } | undefined
+      )?.content?.['application/json'];
+      if (body && body.example === undefined && body.examples === undefined) {
+        problems.push(`${name}: body without example`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -105,7 +105,15 @@ const StatementSchema = Type.Object(
       { maxItems: 50000 },
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        eventIds: ['01938f6e-1111-7c3d-8e4f-5a6b7c8d9e0f'],
+        registrations: [{ id: '01938f6e-7a2b-7c3d-8e4f-5a6b7c8d9e0f', status: 'active' }],
+      },
+    ],
+  },
 );
 
 const DifferencesSchema = Type.Object({
@@ -343,7 +351,8 @@ export function addPartnerRegistrationRoutes(app: FastifyInstance) {
         description:
           'Lists the partner’s events created on the day and the entries of its events ' +
           'created on the day (Asia/Shanghai), with their current status, for the partner ' +
-          'to compare with its own records.',
+          'to compare with its own records. A day that is not a date is VALIDATION_FAILED; ' +
+          'without registrations:read the partner gets PTN_SCOPE_MISSING.',
         security: [{ partnerSignature: [] }],
         params: Type.Object({ day: Day }),
         response: { 200: LeagueDaySchema },

@@ -255,7 +255,9 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Returns published events and the partner’s own filings in the order they last ' +
           'changed. Follow nextCursor until hasMore is false, store it, and pass it in the ' +
-          'next poll to receive only what changed since. A changed event comes again.',
+          'next poll to receive only what changed since. A changed event comes again. A ' +
+          'malformed cursor is INVALID_CURSOR; without events:read the partner gets ' +
+          'PTN_SCOPE_MISSING.',
         security: [{ partnerSignature: [] }],
         querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -305,7 +307,17 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Boolean({ description: 'false files a draft; true (default) also submits' }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              {
+                name: '2027 徐汇三人篮球联赛',
+                level: 'city',
+                section: 'league_event',
+                submit: false,
+              },
+            ],
+          },
         ),
         response: { 201: PartnerFilingSchema },
       },
@@ -348,7 +360,13 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Boolean({ description: 'Submit a draft or returned filing after the change' }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              { patch: { sport: 'basketball_3x3', divisionCode: '310104' }, submit: true },
+              { patch: { venue: '徐汇区 新体育馆' }, reason: '原场馆检修' },
+            ],
+          },
         ),
         response: { 200: PartnerFilingSchema },
       },
@@ -394,7 +412,7 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: EventIdParams,
         body: Type.Object(
           { reason: Type.String({ maxLength: 500 }) },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ reason: '场馆不可用，赛事取消' }] },
         ),
         response: { 200: PartnerFilingSchema },
       },
