@@ -88,7 +88,9 @@ async function runSync(stateFile = 'partner-sync-state.json') {
     .then((text) => JSON.parse(text))
     .catch(() => ({}));
   const cursor = await syncEvents(config, state.cursor, (event) => {
-    process.stdout.write(`${JSON.stringify({ id: event.id, name: event.name, state: event.state })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ id: event.id, name: event.name, state: event.state })}\n`,
+    );
   });
   await writeFile(stateFile, JSON.stringify({ cursor }));
 }

@@ -615,11 +615,7 @@ export interface PartnerReconciliationTable {
   partner_id: string;
   day: string;
   event_ids: string[];
-  registrations: ColumnType<
-    { id: string; status: string }[],
-    string,
-    string
-  >;
+  registrations: ColumnType<{ id: string; status: string }[], string, string>;
   received_at: CreatedAt;
 }
 

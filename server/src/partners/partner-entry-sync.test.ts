@@ -31,10 +31,26 @@ const ALL_SCOPES = ['events:read', 'events:write', 'registrations:read', 'regist
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  await createAccount(ctx.db, { username: 'ps.operator', accountType: 'operator', divisionCode: '3101' });
-  await createAccount(ctx.db, { username: 'ps.committee', accountType: 'committee', divisionCode: '3101' });
-  await createAccount(ctx.db, { username: 'ps.bureau', accountType: 'sports_bureau', divisionCode: '3101' });
-  await createAccount(ctx.db, { username: 'ps.district', accountType: 'district_bureau', divisionCode: '310104' });
+  await createAccount(ctx.db, {
+    username: 'ps.operator',
+    accountType: 'operator',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'ps.committee',
+    accountType: 'committee',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'ps.bureau',
+    accountType: 'sports_bureau',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'ps.district',
+    accountType: 'district_bureau',
+    divisionCode: '310104',
+  });
   operator = await signIn(ctx.app, 'ps.operator');
   committee = await signIn(ctx.app, 'ps.committee');
 
@@ -148,7 +164,11 @@ describe('entry sync cursor', () => {
     let written!: () => void;
     const writing = new Promise<void>((resolve) => (written = resolve));
     const slow = ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('registrations').set({ name: '慢写选手' }).where('id', '=', first).execute();
+      await trx
+        .updateTable('registrations')
+        .set({ name: '慢写选手' })
+        .where('id', '=', first)
+        .execute();
       written();
       await held;
     });
@@ -189,12 +209,20 @@ describe('entry sync cursor', () => {
 describe('entry webhooks', () => {
   it('delivers created, cancelled and results, signed', async () => {
     const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES, '回调平台');
-    const created = await as(ctx.app, operator)({
+    const created = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/operator/partners/${owner.id}/webhooks`,
       payload: {
         url: `${receiverUrl}/owner`,
-        actions: ['registration.created', 'registration.cancelled', 'check_in.recorded', 'results.published'],
+        actions: [
+          'registration.created',
+          'registration.cancelled',
+          'check_in.recorded',
+          'results.published',
+        ],
       },
     });
     expect(created.statusCode, created.body).toBe(201);
@@ -216,7 +244,12 @@ describe('entry webhooks', () => {
       .map((hit) => {
         const timestamp = String(hit.headers['x-cl-timestamp']);
         expect(hit.headers['x-cl-signature']).toBe(signWebhook(secret, timestamp, hit.body));
-        return JSON.parse(hit.body) as { action: string; resource: { type: string; id: string }; sequence: number; eventId: string };
+        return JSON.parse(hit.body) as {
+          action: string;
+          resource: { type: string; id: string };
+          sequence: number;
+          eventId: string;
+        };
       });
     expect(bodies.map((body) => [body.action, body.resource.type, body.sequence]).sort()).toEqual(
       [
@@ -230,15 +263,26 @@ describe('entry webhooks', () => {
 
   it('reaches the hosting partner for the entries it pushed', async () => {
     const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES, '主办回调平台');
-    const host = await createTestPartner(ctx.app, operator, ['registrations:read', 'registrations:write'], '代收回调平台');
-    const endpoint = await as(ctx.app, operator)({
+    const host = await createTestPartner(
+      ctx.app,
+      operator,
+      ['registrations:read', 'registrations:write'],
+      '代收回调平台',
+    );
+    const endpoint = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'POST',
       url: `/api/operator/partners/${host.id}/webhooks`,
       payload: { url: `${receiverUrl}/host`, actions: ['registration.created'] },
     });
     expect(endpoint.statusCode, endpoint.body).toBe(201);
     const eventId = await publishPartnerEvent(ctx.app, owner, committee);
-    const granted = await as(ctx.app, operator)({
+    const granted = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'PUT',
       url: `/api/operator/partners/${host.id}/hosted-events/${eventId}`,
     });
@@ -290,7 +334,10 @@ describe('reconciliation', () => {
       statusMismatches: [{ id: kept, league: 'active', partner: 'cancelled' }],
     });
 
-    const console = await as(ctx.app, operator)({
+    const console = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'GET',
       url: `/api/operator/partners/${partner.id}/reconciliation/${day}`,
     });
@@ -315,17 +362,32 @@ describe('regulator view', () => {
     await push(partner, eventId);
 
     for (const username of ['ps.operator', 'ps.committee', 'ps.bureau']) {
-      const response = await as(ctx.app, await signIn(ctx.app, username))({
+      const response = await as(
+        ctx.app,
+        await signIn(ctx.app, username),
+      )({
         method: 'GET',
         url: '/api/oversight/partners',
       });
       expect(response.statusCode, `${username}: ${response.body}`).toBe(200);
       const row = response
-        .json<{ items: { id: string; events: { published: number }; registrations: { live: number; pushed: number } }[] }>()
+        .json<{
+          items: {
+            id: string;
+            events: { published: number };
+            registrations: { live: number; pushed: number };
+          }[];
+        }>()
         .items.find((item) => item.id === partner.id);
-      expect(row).toMatchObject({ events: { published: 1 }, registrations: { live: 1, pushed: 1 } });
+      expect(row).toMatchObject({
+        events: { published: 1 },
+        registrations: { live: 1, pushed: 1 },
+      });
     }
-    const district = await as(ctx.app, await signIn(ctx.app, 'ps.district'))({
+    const district = await as(
+      ctx.app,
+      await signIn(ctx.app, 'ps.district'),
+    )({
       method: 'GET',
       url: '/api/oversight/partners',
     });
@@ -340,17 +402,21 @@ describe('partner OpenAPI', () => {
     }>();
     const operations = Object.entries(spec.paths)
       .filter(([path]) => path.startsWith('/api/partner/v1/'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+      );
     expect(operations.length).toBeGreaterThanOrEqual(11);
     const problems: string[] = [];
     for (const { path, method, op } of operations) {
       const name = `${method.toUpperCase()} ${path}`;
-      if (!/[A-Z]{3,}_[A-Z_]+/.test(String(op.description ?? ''))) problems.push(`${name}: no error code`);
+      if (!/[A-Z]{3,}_[A-Z_]+/.test(String(op.description ?? '')))
+        problems.push(`${name}: no error code`);
       if (JSON.stringify(op.security) !== JSON.stringify([{ partnerSignature: [] }])) {
         problems.push(`${name}: no partnerSignature`);
       }
       const body = (
-        op.requestBody as { content?: Record<string, { example?: unknown; examples?: unknown }> } | undefined
+        op.requestBody as
+          { content?: Record<string, { example?: unknown; examples?: unknown }> } | undefined
       )?.content?.['application/json'];
       if (body && body.example === undefined && body.examples === undefined) {
         problems.push(`${name}: body without example`);

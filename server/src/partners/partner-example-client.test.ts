@@ -10,13 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { deliverDue } from '../webhooks/webhook.delivery.js';
-import {
-  as,
-  createAccount,
-  createTestContext,
-  signIn,
-  type TestContext,
-} from '../test/harness.js';
+import { as, createAccount, createTestContext, signIn, type TestContext } from '../test/harness.js';
 import { createTestPartner, publishPartnerEvent, type TestPartner } from '../test/partners.js';
 
 const CLIENT = fileURLToPath(new URL('../../../examples/partner-client.mjs', import.meta.url));
@@ -42,11 +36,24 @@ let folder: string;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  await createAccount(ctx.db, { username: 'ex.operator', accountType: 'operator', divisionCode: '3101' });
-  await createAccount(ctx.db, { username: 'ex.committee', accountType: 'committee', divisionCode: '3101' });
+  await createAccount(ctx.db, {
+    username: 'ex.operator',
+    accountType: 'operator',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'ex.committee',
+    accountType: 'committee',
+    divisionCode: '3101',
+  });
   operator = await signIn(ctx.app, 'ex.operator');
   committee = await signIn(ctx.app, 'ex.committee');
-  partner = await createTestPartner(ctx.app, operator, ['events:read', 'events:write', 'registrations:read'], '示例平台');
+  partner = await createTestPartner(
+    ctx.app,
+    operator,
+    ['events:read', 'events:write', 'registrations:read'],
+    '示例平台',
+  );
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
   folder = await mkdtemp(join(tmpdir(), 'partner-client-'));
@@ -59,7 +66,12 @@ afterAll(async () => {
 
 async function syncWithExample(stateFile: string): Promise<{ id: string; name: string }[]> {
   const { stdout } = await run(process.execPath, [CLIENT, 'sync', stateFile], {
-    env: { ...process.env, CL_BASE_URL: baseUrl, CL_KEY_ID: partner.keyId, CL_SECRET: partner.secret },
+    env: {
+      ...process.env,
+      CL_BASE_URL: baseUrl,
+      CL_KEY_ID: partner.keyId,
+      CL_SECRET: partner.secret,
+    },
   });
   return stdout
     .split('\n')
@@ -105,7 +117,10 @@ describe('example partner client', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const port = (receiver.address() as AddressInfo).port;
     try {
-      const added = await as(ctx.app, operator)({
+      const added = await as(
+        ctx.app,
+        operator,
+      )({
         method: 'POST',
         url: `/api/operator/partners/${partner.id}/webhooks`,
         payload: { url: `http://127.0.0.1:${port}/hooks`, actions: ['event.approved'] },
@@ -119,10 +134,14 @@ describe('example partner client', () => {
       expect(bodies).toHaveLength(1);
       const hit = bodies[0]!;
       expect(verifyWebhook(secret, hit.headers, hit.body, 300, now.getTime())).toBe(true);
-      expect(verifyWebhook('another-secret', hit.headers, hit.body, 300, now.getTime())).toBe(false);
+      expect(verifyWebhook('another-secret', hit.headers, hit.body, 300, now.getTime())).toBe(
+        false,
+      );
       expect(verifyWebhook(secret, hit.headers, `${hit.body} `, 300, now.getTime())).toBe(false);
       // A delivery replayed ten minutes later is outside the tolerance.
-      expect(verifyWebhook(secret, hit.headers, hit.body, 300, now.getTime() + 600_000)).toBe(false);
+      expect(verifyWebhook(secret, hit.headers, hit.body, 300, now.getTime() + 600_000)).toBe(
+        false,
+      );
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }

@@ -24,10 +24,7 @@ import {
   register,
   type RegistrationResult,
 } from '../registrations/registration.service.js';
-import {
-  emitRegistrationWebhook,
-  promoteWaiting,
-} from '../registrations/waiting-list.service.js';
+import { emitRegistrationWebhook, promoteWaiting } from '../registrations/waiting-list.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import type { PartnerPrincipal } from './partner-auth.js';
 import { PartnerNotFound } from './partner.errors.js';
@@ -298,7 +295,10 @@ export async function setHostedEvent(
           .where('partner_id', '=', partnerId)
           .where('event_id', '=', eventId)
           .executeTakeFirst();
-    const count = 'numInsertedOrUpdatedRows' in changed ? changed.numInsertedOrUpdatedRows : changed.numDeletedRows;
+    const count =
+      'numInsertedOrUpdatedRows' in changed
+        ? changed.numInsertedOrUpdatedRows
+        : changed.numDeletedRows;
     if (Number(count ?? 0) === 0) return;
     await recordAudit(trx, {
       actorUserId: actor.userId,

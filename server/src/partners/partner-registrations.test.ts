@@ -30,8 +30,16 @@ const ENTRY_SCOPES = ['registrations:read', 'registrations:write'];
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  await createAccount(ctx.db, { username: 'pr.operator', accountType: 'operator', divisionCode: '3101' });
-  await createAccount(ctx.db, { username: 'pr.committee', accountType: 'committee', divisionCode: '3101' });
+  await createAccount(ctx.db, {
+    username: 'pr.operator',
+    accountType: 'operator',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'pr.committee',
+    accountType: 'committee',
+    divisionCode: '3101',
+  });
   operator = await signIn(ctx.app, 'pr.operator');
   committee = await signIn(ctx.app, 'pr.committee');
 });
@@ -54,11 +62,18 @@ function push(partner: TestPartner, eventId: string, body: Record<string, unknow
 }
 
 function webRegister(eventId: string, body: Record<string, unknown>) {
-  return ctx.app.inject({ method: 'POST', url: `/api/events/${eventId}/registrations`, payload: body });
+  return ctx.app.inject({
+    method: 'POST',
+    url: `/api/events/${eventId}/registrations`,
+    payload: body,
+  });
 }
 
 async function grantHosting(partner: TestPartner, eventId: string) {
-  const response = await as(ctx.app, operator)({
+  const response = await as(
+    ctx.app,
+    operator,
+  )({
     method: 'PUT',
     url: `/api/operator/partners/${partner.id}/hosted-events/${eventId}`,
   });
@@ -127,9 +142,17 @@ describe('partner entries', () => {
   it('rejects bad input with field errors', async () => {
     const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
     const eventId = await publishPartnerEvent(ctx.app, owner, committee);
-    expectProblem(await push(owner, eventId, { name: '测试选手', phone: '12345' }), 400, 'REG_INVALID_PHONE');
     expectProblem(
-      await push(owner, eventId, { name: '测试选手', phone: nextPhone(), idNumber: '310104199001011234' }),
+      await push(owner, eventId, { name: '测试选手', phone: '12345' }),
+      400,
+      'REG_INVALID_PHONE',
+    );
+    expectProblem(
+      await push(owner, eventId, {
+        name: '测试选手',
+        phone: nextPhone(),
+        idNumber: '310104199001011234',
+      }),
       400,
       'REG_INVALID_ID_NUMBER',
     );
@@ -144,7 +167,11 @@ describe('partner entries', () => {
       .select('id')
       .where('event_id', '=', eventId)
       .executeTakeFirstOrThrow();
-    await ctx.db.updateTable('event_groups').set({ waiting_list: 'auto' }).where('id', '=', group.id).execute();
+    await ctx.db
+      .updateTable('event_groups')
+      .set({ waiting_list: 'auto' })
+      .where('id', '=', group.id)
+      .execute();
 
     const first = await push(owner, eventId, { name: '第一选手', phone: nextPhone() });
     const second = await push(owner, eventId, { name: '第二选手', phone: nextPhone() });
@@ -222,7 +249,11 @@ describe('partner entries', () => {
       body: { reason: '无权取消' },
     });
     expectProblem(response, 404, 'REG_REGISTRATION_NOT_FOUND');
-    const row = await ctx.db.selectFrom('registrations').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await ctx.db
+      .selectFrom('registrations')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('active');
   });
 });
@@ -237,19 +268,31 @@ describe('cross-channel duplicates', () => {
 
     const web = await webRegister(eventId, { name: '重复选手', phone: nextPhone(), idNumber });
     expect(web.statusCode, web.body).toBe(201);
-    const viaPartner = await push(host, eventId, { name: '重复选手', phone: nextPhone(), idNumber });
+    const viaPartner = await push(host, eventId, {
+      name: '重复选手',
+      phone: nextPhone(),
+      idNumber,
+    });
     expectProblem(viaPartner, 409, 'REG_REGISTERED_ELSEWHERE');
     const viaOwner = await push(owner, eventId, { name: '重复选手', phone: nextPhone(), idNumber });
     expectProblem(viaOwner, 409, 'REG_REGISTERED_ELSEWHERE');
     expect(await liveCounts(eventId)).toEqual({ counter: 1, active: 1 });
 
-    const report = await as(ctx.app, operator)({
+    const report = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'GET',
       url: `/api/operator/partners/${host.id}/duplicates`,
     });
     expect(report.statusCode, report.body).toBe(200);
     const items = report.json<{
-      items: { eventId: string; personRef: string; attempted: { channel: string; partnerName: string | null }; existing: { channel: string; registrationId: string } }[];
+      items: {
+        eventId: string;
+        personRef: string;
+        attempted: { channel: string; partnerName: string | null };
+        existing: { channel: string; registrationId: string };
+      }[];
     }>().items;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
@@ -259,7 +302,10 @@ describe('cross-channel duplicates', () => {
     });
     expect(report.body).not.toContain(idNumber);
 
-    const ownerReport = await as(ctx.app, operator)({
+    const ownerReport = await as(
+      ctx.app,
+      operator,
+    )({
       method: 'GET',
       url: `/api/operator/partners/${owner.id}/duplicates`,
     });
@@ -272,7 +318,9 @@ describe('cross-channel duplicates', () => {
     const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
     const eventId = await publishPartnerEvent(ctx.app, owner, committee);
     const idNumber = residentId('1991-02-03', 'female', 42);
-    expect((await push(owner, eventId, { name: '同一选手', phone: nextPhone(), idNumber })).statusCode).toBe(201);
+    expect(
+      (await push(owner, eventId, { name: '同一选手', phone: nextPhone(), idNumber })).statusCode,
+    ).toBe(201);
     const repeat = await push(owner, eventId, { name: '同一选手', phone: nextPhone(), idNumber });
     expectProblem(repeat, 409, 'REG_ID_ALREADY_REGISTERED');
     const recorded = await ctx.db

@@ -4,7 +4,11 @@ import { Type } from 'typebox';
 import { principal, requireAccountType } from '../accounts/authenticate.js';
 import { listHostedEvents, setHostedEvent } from './partner-registration.service.js';
 import { ReconciliationSchema } from './partner-registration.routes.js';
-import { listDuplicates, oversightSummary, reconciliationReport } from './partner-reports.service.js';
+import {
+  listDuplicates,
+  oversightSummary,
+  reconciliationReport,
+} from './partner-reports.service.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const PartnerParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -99,7 +103,13 @@ export const partnerReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await setHostedEvent(app.db, request.params.id, request.params.eventId, true, actorOf(request));
+      await setHostedEvent(
+        app.db,
+        request.params.id,
+        request.params.eventId,
+        true,
+        actorOf(request),
+      );
       return reply.status(204).send(null);
     },
   );
@@ -115,7 +125,13 @@ export const partnerReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await setHostedEvent(app.db, request.params.id, request.params.eventId, false, actorOf(request));
+      await setHostedEvent(
+        app.db,
+        request.params.id,
+        request.params.eventId,
+        false,
+        actorOf(request),
+      );
       return reply.status(204).send(null);
     },
   );

@@ -40,7 +40,10 @@ export async function listDuplicates(db: Executor, partnerId: string, limit: num
       'existing.name as existing_partner',
     ])
     .where((eb) =>
-      eb.or([eb('d.attempted_partner_id', '=', partnerId), eb('d.existing_partner_id', '=', partnerId)]),
+      eb.or([
+        eb('d.attempted_partner_id', '=', partnerId),
+        eb('d.existing_partner_id', '=', partnerId),
+      ]),
     )
     .orderBy('d.at', 'desc')
     .orderBy('d.id', 'desc')
@@ -114,7 +117,9 @@ export function compareDay(
 ) {
   const theirEvents = new Set(statement?.eventIds ?? []);
   const ourEvents = new Set(league.events.map((event) => event.id));
-  const theirEntries = new Map((statement?.registrations ?? []).map((entry) => [entry.id, entry.status]));
+  const theirEntries = new Map(
+    (statement?.registrations ?? []).map((entry) => [entry.id, entry.status]),
+  );
   const ourEntries = new Map(league.registrations.map((entry) => [entry.id, entry.status]));
   return {
     eventsMissingAtPartner: [...ourEvents].filter((id) => !theirEvents.has(id)),

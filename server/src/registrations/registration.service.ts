@@ -294,7 +294,9 @@ export async function register(
 
 /** Names a channel for an error message without naming the partner: `partner`, `web`, `console`. */
 function describeChannel(channel: EntryChannel): string {
-  return channel.channel === 'partner' ? 'another partner platform' : `the league's ${channel.channel}`;
+  return channel.channel === 'partner'
+    ? 'another partner platform'
+    : `the league's ${channel.channel}`;
 }
 
 /** Recipient and content of the confirmation SMS of one registration. */

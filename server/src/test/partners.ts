@@ -106,7 +106,10 @@ export async function publishPartnerEvent(
   });
   expect(filed.statusCode, filed.body).toBe(201);
   const id = filed.json<{ id: string }>().id;
-  const approved = await as(app, committeeCookie)({ method: 'POST', url: `/api/reviews/${id}/approve` });
+  const approved = await as(
+    app,
+    committeeCookie,
+  )({ method: 'POST', url: `/api/reviews/${id}/approve` });
   expect(approved.statusCode, approved.body).toBe(200);
   const published = await signedRequest(app, partner, {
     method: 'POST',

@@ -75,7 +75,8 @@ export async function emitWebhookEvent(trx: Executor, input: WebhookEventInput):
         .where((where) => {
           const own = where('partners.organisation_id', '=', owner.organisation_id);
           if (entry) {
-            const pusher = pushedBy === null ? own : where.or([own, where('partners.id', '=', pushedBy)]);
+            const pusher =
+              pushedBy === null ? own : where.or([own, where('partners.id', '=', pushedBy)]);
             return where.and([pusher, sql<boolean>`'registrations:read' = any(partners.scopes)`]);
           }
           const readsEvents = sql<boolean>`'events:read' = any(partners.scopes)`;

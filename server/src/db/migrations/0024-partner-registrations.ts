@@ -18,9 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table registrations add constraint registrations_partner_channel
       check ((partner_id is not null) = (channel = 'partner'))`.execute(db);
   await sql`
-    alter table registrations add column updated_at timestamptz not null default now()`.execute(
-    db,
-  );
+    alter table registrations add column updated_at timestamptz not null default now()`.execute(db);
   await sql`update registrations set updated_at = coalesce(cancelled_at, created_at)`.execute(db);
   await sql`
     alter table registrations add column change_txid xid8 not null default pg_current_xact_id()`.execute(

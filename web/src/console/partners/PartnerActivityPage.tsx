@@ -54,7 +54,8 @@ function attemptOutcome(attempt: DeliveryAttempt) {
 
 /** Lists every attempt of one delivery: time, outcome, duration and the response excerpt. */
 function AttemptLog({ delivery }: { delivery: WebhookDelivery }) {
-  if (delivery.log.length === 0) return <Typography.Text type="secondary">尚未投递</Typography.Text>;
+  if (delivery.log.length === 0)
+    return <Typography.Text type="secondary">尚未投递</Typography.Text>;
   return (
     <Table<DeliveryAttempt>
       size="small"
@@ -217,7 +218,9 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
 }
 
 function channelText(channel: string, partnerName: string | null) {
-  return partnerName ? `${CHANNEL_LABELS[channel] ?? channel}：${partnerName}` : CHANNEL_LABELS[channel] ?? channel;
+  return partnerName
+    ? `${CHANNEL_LABELS[channel] ?? channel}：${partnerName}`
+    : (CHANNEL_LABELS[channel] ?? channel);
 }
 
 /** Lists the cross-channel duplicate entries that concern the partner. */
@@ -283,7 +286,9 @@ function IdList({ ids, empty }: { ids: string[]; empty: string }) {
 
 /** Shows the reconciliation report of the partner and one day. */
 function Reconciliation({ partnerId }: { partnerId: string }) {
-  const [day, setDay] = useState<Dayjs>(() => dayjs(dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD')));
+  const [day, setDay] = useState<Dayjs>(() =>
+    dayjs(dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD')),
+  );
   const dayText = day.format('YYYY-MM-DD');
   const report = useQuery({
     queryKey: ['partner-reconciliation', partnerId, dayText],
@@ -326,10 +331,19 @@ function Reconciliation({ partnerId }: { partnerId: string }) {
               }
             />
           )}
-          <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 16 }}>
+          <Descriptions
+            bordered
+            size="small"
+            column={{ xs: 1, md: 2 }}
+            style={{ marginBottom: 16 }}
+          >
             <Descriptions.Item label="联赛赛事数">{data.league.events.length}</Descriptions.Item>
-            <Descriptions.Item label="平台赛事数">{data.partner?.eventIds.length ?? '-'}</Descriptions.Item>
-            <Descriptions.Item label="联赛报名数">{data.league.registrations.length}</Descriptions.Item>
+            <Descriptions.Item label="平台赛事数">
+              {data.partner?.eventIds.length ?? '-'}
+            </Descriptions.Item>
+            <Descriptions.Item label="联赛报名数">
+              {data.league.registrations.length}
+            </Descriptions.Item>
             <Descriptions.Item label="平台报名数">
               {data.partner?.registrations.length ?? '-'}
             </Descriptions.Item>
@@ -355,7 +369,8 @@ function Reconciliation({ partnerId }: { partnerId: string }) {
                   <Space direction="vertical" size={0}>
                     {differences.statusMismatches.map((m) => (
                       <span key={m.id}>
-                        <Typography.Text code>{m.id}</Typography.Text> 联赛 {m.league}，平台 {m.partner}
+                        <Typography.Text code>{m.id}</Typography.Text> 联赛 {m.league}，平台{' '}
+                        {m.partner}
                       </span>
                     ))}
                   </Space>
@@ -463,9 +478,21 @@ export function PartnerActivityPage() {
         ) : (
           <Tabs
             items={[
-              { key: 'deliveries', label: '回调投递日志', children: <DeliveryLog partnerId={id} /> },
-              { key: 'reconciliation', label: '每日对账', children: <Reconciliation partnerId={id} /> },
-              { key: 'duplicates', label: '跨渠道重复报名', children: <Duplicates partnerId={id} /> },
+              {
+                key: 'deliveries',
+                label: '回调投递日志',
+                children: <DeliveryLog partnerId={id} />,
+              },
+              {
+                key: 'reconciliation',
+                label: '每日对账',
+                children: <Reconciliation partnerId={id} />,
+              },
+              {
+                key: 'duplicates',
+                label: '跨渠道重复报名',
+                children: <Duplicates partnerId={id} />,
+              },
               { key: 'hosted', label: '代收报名赛事', children: <HostedEvents partnerId={id} /> },
             ]}
           />

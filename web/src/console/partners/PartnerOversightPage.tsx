@@ -107,7 +107,8 @@ export function PartnerOversightPage() {
       <PageTitle title="合作平台监管" />
       <Card>
         <Typography.Paragraph type="secondary">
-          各合作平台的赛事、报名、回调推送和跨渠道重复报名情况。数据实时统计，回调与失败按最近 24 小时计。
+          各合作平台的赛事、报名、回调推送和跨渠道重复报名情况。数据实时统计，回调与失败按最近 24
+          小时计。
         </Typography.Paragraph>
         {oversight.isError && (
           <Alert type="error" showIcon title={consoleErrorMessage(oversight.error)} />
