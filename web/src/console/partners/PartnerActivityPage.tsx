@@ -7,6 +7,7 @@ import {
   DatePicker,
   Descriptions,
   Empty,
+  Grid,
   Input,
   Popconfirm,
   Select,
@@ -39,6 +40,13 @@ import {
   type HostedEvent,
   type WebhookDelivery,
 } from './api';
+
+const ENTRY_STATUS_LABELS: Record<string, string> = {
+  active: '有效',
+  waiting: '候补',
+  offered: '候补待确认',
+  cancelled: '已取消',
+};
 
 const DELIVERY_STATUS: Record<WebhookDelivery['status'], { text: string; colour: string }> = {
   pending: { text: '待重试', colour: 'orange' },
@@ -89,6 +97,7 @@ function AttemptLog({ delivery }: { delivery: WebhookDelivery }) {
 
 /** Shows a partner's endpoints and every delivery with its attempts and a redeliver button. */
 function DeliveryLog({ partnerId }: { partnerId: string }) {
+  const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [endpointId, setEndpointId] = useState<string>();
@@ -110,16 +119,23 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
   });
 
   const columns: TableColumnsType<WebhookDelivery> = [
-    { title: '产生时间', dataIndex: 'createdAt', width: 150, render: formatTime },
+    {
+      title: '产生时间',
+      dataIndex: 'createdAt',
+      width: 150,
+      responsive: ['sm'],
+      render: formatTime,
+    },
     {
       title: '事件',
       key: 'action',
-      width: 170,
+      width: 150,
       render: (_: unknown, d) => (
         <Space direction="vertical" size={0}>
           <span>{WEBHOOK_ACTION_LABELS[d.webhook.action] ?? d.webhook.action}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             序号 {d.webhook.sequence}
+            {screens.sm ? '' : ` · ${DELIVERY_STATUS[d.status].text}`}
           </Typography.Text>
         </Space>
       ),
@@ -128,21 +144,24 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
       title: '状态',
       key: 'status',
       width: 100,
+      responsive: ['sm'],
       render: (_: unknown, d) => (
         <Tag color={DELIVERY_STATUS[d.status].colour}>{DELIVERY_STATUS[d.status].text}</Tag>
       ),
     },
-    { title: '尝试次数', dataIndex: 'attempts', width: 90, align: 'right' },
+    { title: '尝试次数', dataIndex: 'attempts', width: 90, align: 'right', responsive: ['md'] },
     {
       title: '下次尝试',
       dataIndex: 'nextAttemptAt',
       width: 150,
+      responsive: ['md'],
       render: (at: string | null) => formatTime(at),
     },
     {
       title: '回调地址',
       key: 'url',
       width: 240,
+      responsive: ['lg'],
       render: (_: unknown, d) => (
         <Typography.Text ellipsis={{ tooltip: d.endpoint.url }} style={{ maxWidth: 220 }}>
           {d.endpoint.url}
@@ -153,7 +172,6 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
       title: '操作',
       key: 'actions',
       width: 110,
-      fixed: 'right',
       render: (_: unknown, d) => (
         <Popconfirm
           title="重新推送这条回调？"
@@ -209,7 +227,7 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
         dataSource={deliveries.data?.items ?? []}
         loading={deliveries.isPending}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 1010 }}
+        scroll={{ x: 'max-content' }}
         expandable={{ expandedRowRender: (delivery) => <AttemptLog delivery={delivery} /> }}
         locale={{ emptyText: '还没有推送记录' }}
       />
@@ -286,6 +304,7 @@ function IdList({ ids, empty }: { ids: string[]; empty: string }) {
 
 /** Shows the reconciliation report of the partner and one day. */
 function Reconciliation({ partnerId }: { partnerId: string }) {
+  const screens = Grid.useBreakpoint();
   const [day, setDay] = useState<Dayjs>(() =>
     dayjs(dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD')),
   );
@@ -349,7 +368,12 @@ function Reconciliation({ partnerId }: { partnerId: string }) {
             </Descriptions.Item>
           </Descriptions>
           {differences && data.partner && (
-            <Descriptions bordered size="small" column={1}>
+            <Descriptions
+              bordered
+              size="small"
+              column={1}
+              layout={screens.md ? 'horizontal' : 'vertical'}
+            >
               <Descriptions.Item label="平台缺少的赛事">
                 <IdList ids={differences.eventsMissingAtPartner} empty="无" />
               </Descriptions.Item>

@@ -32,7 +32,7 @@ export function PartnerOversightPage() {
       ),
     },
     {
-      title: '赛事（已发布/全部）',
+      title: '已发布/全部赛事',
       key: 'events',
       width: 150,
       align: 'right',
@@ -69,9 +69,9 @@ export function PartnerOversightPage() {
       render: (_: unknown, row) => row.webhooks.delivered24h,
     },
     {
-      title: '24 小时失败尝试',
+      title: '24 小时失败',
       key: 'failed',
-      width: 130,
+      width: 120,
       align: 'right',
       render: (_: unknown, row) => row.webhooks.failedAttempts24h,
     },
@@ -119,7 +119,7 @@ export function PartnerOversightPage() {
           dataSource={oversight.data?.items ?? []}
           loading={oversight.isPending}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
-          scroll={{ x: 1360 }}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: '还没有接入的合作平台' }}
         />
       </Card>
