@@ -7,7 +7,7 @@
 // `sync` pages through GET /api/partner/v1/events with cursors, prints one JSON line per
 // event and stores the last cursor in the state file (default: partner-sync-state.json), so
 // the next run fetches only what changed. `webhooks` listens on 127.0.0.1 and prints each
-// webhook whose signature is valid; it answers 401 to any other.
+// webhook whose signature is valid. It responds with 401 to any other.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

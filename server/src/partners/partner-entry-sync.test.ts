@@ -334,15 +334,15 @@ describe('reconciliation', () => {
       statusMismatches: [{ id: kept, league: 'active', partner: 'cancelled' }],
     });
 
-    const console = await as(
+    const consoleReport = await as(
       ctx.app,
       operator,
     )({
       method: 'GET',
       url: `/api/operator/partners/${partner.id}/reconciliation/${day}`,
     });
-    expect(console.statusCode, console.body).toBe(200);
-    expect(console.json<{ differences: unknown }>().differences).toEqual(report.differences);
+    expect(consoleReport.statusCode, consoleReport.body).toBe(200);
+    expect(consoleReport.json<{ differences: unknown }>().differences).toEqual(report.differences);
   });
 
   it('rejects a day that is not a date', async () => {

@@ -213,8 +213,9 @@ async function moveToGroup(
 }
 
 /**
- * Cancels an entry of the partner's event, at any time, with a reason: under the event's
- * lock, releasing its place to the waiting list, audited, with the entrant told by SMS.
+ * Cancels an entry of the partner's event at any time, with a reason. Under the event's lock
+ * it frees the place for the waiting list, records an audit entry and queues an SMS to the
+ * entrant.
  */
 export async function cancelRegistration(
   db: Db,

@@ -51,7 +51,7 @@ afterAll(async () => {
 const entriesOf = (eventId: string) => `/api/partner/v1/events/${eventId}/registrations`;
 
 let phoneSerial = 0;
-/** A fake mobile number, new on every call. */
+/** Returns a fake mobile number, new on every call. */
 function nextPhone(): string {
   phoneSerial += 1;
   return `139${String(10_000_000 + phoneSerial).slice(-8)}`;

@@ -181,9 +181,9 @@ export async function reconciliationReport(db: Executor, partnerId: string, day:
 }
 
 /**
- * Summarises every partner for the regulator: its events, the entries of its events and the
- * entries it pushed, its webhook endpoints and the deliveries and failed attempts of the last
- * 24 hours, and its cross-channel duplicates of the last 7 days.
+ * Summarises every partner for the regulator. Each row counts the partner's events, the
+ * entries of its events and the entries it pushed, and its webhook endpoints. It also counts
+ * the last 24 hours' deliveries and failed attempts and the last 7 days' duplicates.
  */
 export async function oversightSummary(db: Executor) {
   const { rows } = await sql<{
