@@ -393,8 +393,10 @@ function Reconciliation({ partnerId }: { partnerId: string }) {
                   <Space direction="vertical" size={0}>
                     {differences.statusMismatches.map((m) => (
                       <span key={m.id}>
-                        <Typography.Text code>{m.id}</Typography.Text> 联赛 {m.league}，平台{' '}
-                        {m.partner}
+                        <Typography.Text code>{m.id}</Typography.Text>
+                        {` 联赛${ENTRY_STATUS_LABELS[m.league] ?? m.league}，平台${
+                          ENTRY_STATUS_LABELS[m.partner] ?? m.partner
+                        }`}
                       </span>
                     ))}
                   </Space>
