@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Db, Executor, Trx } from '../db/database.js';
+import type { WebhookAction } from '../webhooks/webhook.catalogue.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import * as places from './places.repository.js';
 
@@ -17,7 +18,7 @@ export const WAITING_LIST_SMS = {
  */
 export async function emitRegistrationWebhook(
   trx: Executor,
-  action: 'registration.created' | 'registration.changed' | 'registration.cancelled',
+  action: Extract<WebhookAction, `registration.${string}`>,
   entry: { id: string; event_id: string },
 ): Promise<void> {
   await emitWebhookEvent(trx, {
