@@ -30,6 +30,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
+import { partnerOversightRoutes, partnerReportRoutes } from './partners/partner-reports.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
 import { posterRoutes } from './posters/poster.routes.js';
@@ -174,6 +175,8 @@ export async function buildApp(
   await app.register(preReviewRoutes);
   await app.register(partnerApiRoutes);
   await app.register(webhookRoutes);
+  await app.register(partnerReportRoutes);
+  await app.register(partnerOversightRoutes);
   await app.register(citizenRoutes);
   await app.register(consoleDocumentRoutes);
   await app.register(citizenChatGroupRoutes);

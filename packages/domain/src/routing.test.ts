@@ -276,8 +276,8 @@ describe('isReviewer', () => {
 
 describe('menusFor', () => {
   const EXPECTED_MENUS: Record<AccountType, MenuKey[]> = {
-    sports_bureau: ['dashboard', 'events'],
-    committee: ['dashboard', 'events', 'reviews'],
+    sports_bureau: ['dashboard', 'events', 'partner_oversight'],
+    committee: ['dashboard', 'events', 'reviews', 'partner_oversight'],
     district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
@@ -298,11 +298,19 @@ describe('menusFor', () => {
       'partners',
       'pre_reviews',
       'audit',
+      'partner_oversight',
     ]);
   });
 
   it('keeps accounts, audit and the business menus on separate account types', () => {
-    const business = new Set<MenuKey>(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
+    const business = new Set<MenuKey>([
+      'dashboard',
+      'events',
+      'filing',
+      'reviews',
+      'check_in',
+      'partner_oversight',
+    ]);
     const platform = new Set<MenuKey>(['accounts', 'contracts', 'partners', 'pre_reviews']);
     for (const accountType of ACCOUNT_TYPES) {
       const menus = menusFor(accountType);

@@ -119,6 +119,7 @@ export const MENU_KEYS = [
   'partners',
   'pre_reviews',
   'audit',
+  'partner_oversight',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -138,6 +139,10 @@ export function menusFor(accountType: AccountType): MenuKey[] {
   if (files) menus.push('filing');
   if (REVIEWER_TYPES.includes(accountType)) menus.push('reviews');
   if (files) menus.push('check_in');
+  // The city's regulators watch every partner platform; the operator does so from its registry.
+  if (accountType === 'sports_bureau' || accountType === 'committee') {
+    menus.push('partner_oversight');
+  }
   return menus;
 }
 

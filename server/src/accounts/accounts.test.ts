@@ -22,7 +22,7 @@ const ACCOUNTS = [
     accountType: 'sports_bureau',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events'],
+    menus: ['dashboard', 'events', 'partner_oversight'],
     filing: [],
   },
   {
@@ -30,7 +30,7 @@ const ACCOUNTS = [
     accountType: 'committee',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events', 'reviews'],
+    menus: ['dashboard', 'events', 'reviews', 'partner_oversight'],
     filing: [],
   },
   {

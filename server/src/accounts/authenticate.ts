@@ -44,15 +44,15 @@ export async function requireSession(request: FastifyRequest, _reply: FastifyRep
 }
 
 /**
- * Builds the onRequest hook of a route that one account type alone may use, such as the
- * operator's account management or the security officer's audit viewer.
+ * Builds the onRequest hook of a route that only the listed account types may use, such as
+ * the operator's account management or the security officer's audit viewer.
  */
-export function requireAccountType(accountType: AccountType) {
+export function requireAccountType(...accountTypes: AccountType[]) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
     const principal = await loadPrincipal(request);
     if (principal.pendingStep) throw new SecondFactorRequired();
     if (principal.mustChangePassword) throw new PasswordChangeRequired();
-    if (principal.accountType !== accountType) throw new RoleForbidden();
+    if (!(accountTypes as string[]).includes(principal.accountType)) throw new RoleForbidden();
   };
 }
 

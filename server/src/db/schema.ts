@@ -240,6 +240,11 @@ export interface RegistrationTable {
   /** End of an offered entry's time to accept; set exactly while the status is 'offered'. */
   offer_expires_at: Optional<Date>;
   promoted_at: Optional<Date>;
+  /** The partner that pushed the entry; set exactly when the channel is 'partner'. */
+  partner_id: Optional<string>;
+  updated_at: Generated<Date>;
+  /** Id of the last transaction that wrote the row, the position of partner sync. */
+  change_txid: Generated<string>;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -580,6 +585,38 @@ export interface Database {
   event_documents: EventDocumentTable;
   event_chat_groups: EventChatGroupTable;
   partner_idempotency_keys: PartnerIdempotencyKeyTable;
+  registration_duplicates: RegistrationDuplicateTable;
+  partner_hosted_events: PartnerHostedEventTable;
+  partner_reconciliations: PartnerReconciliationTable;
+}
+
+/** An event of another organisation for which a partner may push entries. */
+export interface PartnerHostedEventTable {
+  partner_id: string;
+  event_id: string;
+  created_at: CreatedAt;
+}
+
+/** An entry rejected because the same person already had a live entry through another channel. */
+export interface RegistrationDuplicateTable {
+  id: string;
+  event_id: string;
+  id_hash: string;
+  attempted_channel: string;
+  attempted_partner_id: string | null;
+  existing_registration_id: string;
+  existing_channel: string;
+  existing_partner_id: string | null;
+  at: CreatedAt;
+}
+
+/** The event ids and entry statuses a partner reported for one day (Asia/Shanghai). */
+export interface PartnerReconciliationTable {
+  partner_id: string;
+  day: string;
+  event_ids: string[];
+  registrations: ColumnType<{ id: string; status: string }[], string, string>;
+  received_at: CreatedAt;
 }
 
 export type EventRow = Selectable<EventTable>;

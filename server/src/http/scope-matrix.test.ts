@@ -33,6 +33,7 @@ const IMPORT_WORKBOOK = (await entryTemplate()).toString('base64');
  * `scoped-by-event` and `scoped-by-division`: business accounts, within their data scope.
  * `operator` and `security-officer`: that platform role alone.
  * `partner-signed`: partner platforms by signed request, never a session.
+ * `oversight`: the operator and the city's sports bureau and committee, the regulator's view.
  * `citizen-session`: a citizen signed in with an SMS code (the `csid` cookie); no console
  * account has one, so every console caller gets 401 CIT_SESSION_REQUIRED.
  */
@@ -45,7 +46,8 @@ type RouteClass =
   | 'scoped-by-division'
   | 'operator'
   | 'security-officer'
-  | 'partner-signed';
+  | 'partner-signed'
+  | 'oversight';
 
 const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/sports': 'public',
@@ -133,6 +135,19 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/partner/v1/events': 'partner-signed',
   'PATCH /api/partner/v1/events/:id': 'partner-signed',
   'POST /api/partner/v1/events/:id/cancel': 'partner-signed',
+  'GET /api/partner/v1/registrations': 'partner-signed',
+  'POST /api/partner/v1/events/:id/registrations': 'partner-signed',
+  'PATCH /api/partner/v1/events/:id/registrations/:registrationId': 'partner-signed',
+  'POST /api/partner/v1/events/:id/registrations/:registrationId/cancel': 'partner-signed',
+  'GET /api/partner/v1/reconciliation/:day': 'partner-signed',
+  'POST /api/partner/v1/reconciliation/:day': 'partner-signed',
+  'GET /api/operator/partners/:id/duplicates': 'operator',
+  'GET /api/operator/partners/:id/hosted-events': 'operator',
+  'PUT /api/operator/partners/:id/hosted-events/:eventId': 'operator',
+  'DELETE /api/operator/partners/:id/hosted-events/:eventId': 'operator',
+  'POST /api/partner/v1/events/:id/publish': 'partner-signed',
+  'GET /api/operator/partners/:id/reconciliation/:day': 'operator',
+  'GET /api/oversight/partners': 'oversight',
   'POST /api/citizen/sms-codes': 'public',
   'POST /api/citizen/session': 'public',
   'DELETE /api/citizen/session': 'public',
@@ -240,6 +255,8 @@ function admits(kind: RouteClass, caller: Caller): boolean {
       return caller === 'operator';
     case 'security-officer':
       return caller === 'security';
+    case 'oversight':
+      return caller === 'operator' || caller === 'bureau' || caller === 'committee';
     default:
       return !isPlatform(caller);
   }

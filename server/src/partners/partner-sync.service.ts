@@ -2,6 +2,7 @@ import type { EventState } from '@cityleague/domain';
 import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
+import type { RegistrationStatus } from '../db/schema.js';
 import { toPublicEvent } from '../events/event.dto.js';
 import { eventViewQuery } from '../events/event.repository.js';
 import { InvalidCursor } from '../http/problem.js';
@@ -106,5 +107,138 @@ export function toPartnerEvent(event: Parameters<typeof toPublicEvent>[0]) {
     state: event.state as EventState,
     organisationId: event.organisation_id,
     updatedAt: new Date(event.updated_at).toISOString(),
+  };
+}
+
+/** An entry as a partner syncs it: the hosting partner's view of an entry of its own event. */
+export interface PartnerRegistration {
+  id: string;
+  eventId: string;
+  groupId: string;
+  status: RegistrationStatus;
+  /** The registration code; null unless the entry holds a place. */
+  code: string | null;
+  name: string;
+  phoneMasked: string;
+  idMasked: string | null;
+  channel: 'web' | 'console' | 'partner';
+  /** Whether this partner pushed the entry. */
+  pushedByYou: boolean;
+  checkedInAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+}
+
+function registrationQuery(db: Executor, partner: PartnerPrincipal) {
+  return db
+    .selectFrom('registrations')
+    .innerJoin('events', 'events.id', 'registrations.event_id')
+    .select([
+      'registrations.id',
+      'registrations.event_id',
+      'registrations.group_id',
+      'registrations.status',
+      'registrations.code',
+      'registrations.name',
+      'registrations.phone_masked',
+      'registrations.id_masked',
+      'registrations.channel',
+      'registrations.partner_id',
+      'registrations.checked_in_at',
+      'registrations.created_at',
+      'registrations.updated_at',
+      'registrations.cancelled_at',
+      sql<string>`registrations.change_txid::text`.as('txid'),
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('events.organisation_id', '=', partner.organisationId),
+        eb('registrations.partner_id', '=', partner.id),
+      ]),
+    );
+}
+
+type RegistrationSyncRow = Awaited<
+  ReturnType<ReturnType<typeof registrationQuery>['executeTakeFirstOrThrow']>
+>;
+
+function toPartnerRegistration(
+  row: RegistrationSyncRow,
+  partner: PartnerPrincipal,
+): PartnerRegistration {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    groupId: row.group_id,
+    status: row.status,
+    code: row.status === 'active' || row.status === 'offered' ? row.code : null,
+    name: row.name,
+    phoneMasked: row.phone_masked,
+    idMasked: row.id_masked,
+    channel: row.channel as PartnerRegistration['channel'],
+    pushedByYou: row.partner_id === partner.id,
+    checkedInAt: row.checked_in_at ? new Date(row.checked_in_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    cancelledAt: row.cancelled_at ? new Date(row.cancelled_at).toISOString() : null,
+  };
+}
+
+/** Loads one entry of the partner organisation's events as sync shows it; undefined if absent. */
+export async function findPartnerRegistration(
+  db: Executor,
+  partner: PartnerPrincipal,
+  eventId: string,
+  registrationId: string,
+): Promise<PartnerRegistration | undefined> {
+  const row = await registrationQuery(db, partner)
+    .where('registrations.event_id', '=', eventId)
+    .where('registrations.id', '=', registrationId)
+    .executeTakeFirst();
+  return row ? toPartnerRegistration(row, partner) : undefined;
+}
+
+/**
+ * Lists the entries of the partner organisation's events, and the entries the partner pushed
+ * to events it hosts, in change order, with the same
+ * cursor rules as `listEventChanges`: the position is the last writing transaction and the id,
+ * and a page stops before the oldest transaction still running, so a partner that follows
+ * `nextCursor` misses no entry and receives an unchanged entry once. `eventId` limits the list
+ * to one event.
+ */
+export async function listRegistrationChanges(
+  db: Executor,
+  partner: PartnerPrincipal,
+  options: { cursor?: string; modifiedSince?: string; eventId?: string; limit: number },
+): Promise<SyncPage<PartnerRegistration>> {
+  const position = readCursor(options.cursor);
+  let query = registrationQuery(db, partner).where(
+    sql<boolean>`registrations.change_txid < pg_snapshot_xmin(pg_current_snapshot())`,
+  );
+  if (options.eventId !== undefined) {
+    query = query.where('registrations.event_id', '=', options.eventId);
+  }
+  if (position) {
+    query = query.where(
+      sql<boolean>`(registrations.change_txid, registrations.id) > (${position.txid}::xid8, ${position.id}::uuid)`,
+    );
+  } else if (options.modifiedSince !== undefined) {
+    query = query.where('registrations.updated_at', '>=', new Date(options.modifiedSince));
+  }
+  const rows = await query
+    .orderBy(sql`registrations.change_txid`)
+    .orderBy('registrations.id')
+    .limit(options.limit + 1)
+    .execute();
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  const nextCursor = last
+    ? encodeCursor({ txid: last.txid, id: last.id })
+    : (options.cursor ?? encodeCursor(await startPosition(db)));
+  return {
+    items: page.map((row) => toPartnerRegistration(row, partner)),
+    nextCursor,
+    hasMore: rows.length > options.limit,
   };
 }

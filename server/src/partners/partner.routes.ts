@@ -12,19 +12,21 @@ import {
   EventPatchSchema,
   PublicEventSchema,
 } from '../events/event.schemas.js';
-import { partnerActor } from '../events/event.service.js';
+import { partnerActor, publishEvent } from '../events/event.service.js';
 import { StringEnum } from '../http/schemas.js';
 import { installPartnerAuthentication, PartnerRateLimiter, requireScope } from './partner-auth.js';
 import {
   cancelPartnerEvent,
   changePartnerEvent,
   filePartnerEvent,
+  getPartnerFiling,
 } from './partner-event.service.js';
 import {
   releaseUnsettledClaim,
   requireIdempotencyKey,
   settleIdempotencyClaim,
 } from './partner-idempotency.js';
+import { addPartnerRegistrationRoutes } from './partner-registration.routes.js';
 import * as partners from './partner.service.js';
 import { listEventChanges } from './partner-sync.service.js';
 
@@ -241,6 +243,8 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actorOfPartner = (request: FastifyRequest) =>
     partnerActor(request.partner!, request.ip, userAgentOf(request));
 
+  addPartnerRegistrationRoutes(app);
+
   app.get(
     '/api/partner/v1/events',
     {
@@ -251,7 +255,9 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Returns published events and the partner’s own filings in the order they last ' +
           'changed. Follow nextCursor until hasMore is false, store it, and pass it in the ' +
-          'next poll to receive only what changed since. A changed event comes again.',
+          'next poll to receive only what changed since. A changed event comes again. A ' +
+          'malformed cursor is INVALID_CURSOR; without events:read the partner gets ' +
+          'PTN_SCOPE_MISSING.',
         security: [{ partnerSignature: [] }],
         querystring: Type.Object({
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -301,7 +307,17 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Boolean({ description: 'false files a draft; true (default) also submits' }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              {
+                name: '2027 徐汇三人篮球联赛',
+                level: 'city',
+                section: 'league_event',
+                submit: false,
+              },
+            ],
+          },
         ),
         response: { 201: PartnerFilingSchema },
       },
@@ -344,13 +360,42 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Boolean({ description: 'Submit a draft or returned filing after the change' }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [
+              { patch: { sport: 'basketball_3x3', divisionCode: '310104' }, submit: true },
+              { patch: { venue: '徐汇区 新体育馆' }, reason: '原场馆检修' },
+            ],
+          },
         ),
         response: { 200: PartnerFilingSchema },
       },
     },
     async (request) =>
       changePartnerEvent(app.db, actorOfPartner(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/partner/v1/events/:id/publish',
+    {
+      preHandler: writeGuard,
+      schema: {
+        tags: ['partner API'],
+        summary: "Publish one of the partner's approved events",
+        description:
+          'Opens the event to citizens and to entries pushed by the partners that host its ' +
+          'registration. An event that is not approved is EVT_INVALID_TRANSITION.' +
+          WRITE_ERRORS,
+        security: [{ partnerSignature: [] }],
+        headers: IdempotencyHeaders,
+        params: EventIdParams,
+        response: { 200: PartnerFilingSchema },
+      },
+    },
+    async (request) => {
+      await publishEvent(app.db, actorOfPartner(request), request.params.id);
+      return getPartnerFiling(app.db, actorOfPartner(request), request.params.id);
+    },
   );
 
   app.post(
@@ -367,7 +412,7 @@ export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: EventIdParams,
         body: Type.Object(
           { reason: Type.String({ maxLength: 500 }) },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ reason: '场馆不可用，赛事取消' }] },
         ),
         response: { 200: PartnerFilingSchema },
       },

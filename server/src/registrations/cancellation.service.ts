@@ -15,7 +15,7 @@ import {
   RegistrationNotFound,
 } from './registration.errors.js';
 import * as repository from './registration.repository.js';
-import { promoteWaiting } from './waiting-list.service.js';
+import { emitRegistrationWebhook, promoteWaiting } from './waiting-list.service.js';
 
 /** SMS kind sent to an entrant whose entry the organiser cancelled. */
 export const CANCELLED_BY_ORGANISER_SMS = 'registration.cancelled';
@@ -32,7 +32,7 @@ export interface CancellationResult {
  * place, and the second gets REG_ALREADY_CANCELLED. A released place goes to the group's
  * waiting list in the same transaction.
  */
-async function cancelLocked(
+export async function cancelLocked(
   trx: Trx,
   entry: RegistrationRow,
   reason: string,
@@ -43,6 +43,7 @@ async function cancelLocked(
     cancelReason: reason,
   });
   if (!changed) throw new AlreadyCancelled(entry.id);
+  await emitRegistrationWebhook(trx, 'registration.cancelled', changed);
   const heldPlace = entry.status === 'active' || entry.status === 'offered';
   if (heldPlace) {
     await places.releasePlaces(trx, entry.group_id);
@@ -129,6 +130,7 @@ export async function acceptOffer(
     await ownEntry(trx, phoneHash, eventId, registrationId);
     const accepted = await places.acceptOpenOffer(trx, registrationId);
     if (!accepted) throw new OfferNotOpen(registrationId);
+    await emitRegistrationWebhook(trx, 'registration.changed', accepted);
     await repository.insertNotification(trx, {
       id: uuidv7(),
       kind: 'registration.confirmed',

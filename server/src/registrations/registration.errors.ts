@@ -119,3 +119,8 @@ export const EntryImportConflict = defineError(
   'A person in the workbook registered while it was imported: nothing was imported, check the file again',
   409,
 );
+export const RegisteredThroughOtherChannel = defineError(
+  'REG_REGISTERED_ELSEWHERE',
+  'This ID number already has a live entry for event %s through %s; the attempt was recorded as a cross-channel duplicate',
+  409,
+);

@@ -21,6 +21,7 @@ import { withFieldErrors } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { ensureDefaultGroup } from './group.service.js';
+import { recordCrossChannelDuplicate, type EntryChannel } from './duplicates.repository.js';
 import * as places from './places.repository.js';
 import {
   AlreadyRegistered,
@@ -33,6 +34,7 @@ import {
   InvalidName,
   InvalidPhone,
   NotEligible,
+  RegisteredThroughOtherChannel,
   TeamEntryRequired,
   WindowClosed,
   WindowNotOpen,
@@ -47,7 +49,9 @@ export interface RegistrationInput {
   /** Required when the event has more than one group. */
   groupId?: string;
   idempotencyKey?: string;
-  channel: 'web' | 'console';
+  channel: 'web' | 'console' | 'partner';
+  /** The partner that pushes the entry; required with the 'partner' channel. */
+  partnerId?: string;
 }
 
 export interface RegistrationResult {
@@ -65,7 +69,9 @@ interface CheckedInput {
   id: ResidentId | undefined;
 }
 
-function checkInput(input: RegistrationInput): CheckedInput {
+export function checkInput(
+  input: Pick<RegistrationInput, 'name' | 'phone' | 'idNumber'>,
+): CheckedInput {
   const checked = checkPersonName(input.name);
   if (!checked.ok) {
     throw withFieldErrors(new InvalidName(), [
@@ -149,7 +155,7 @@ function chooseGroup(eventId: string, groups: EventGroupRow[], groupId: string |
  * from the ID number, and the age is taken on the event's start date in Asia/Shanghai, so an
  * entrant without an ID number cannot enter a group that has a rule.
  */
-function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined, startsAt: Date) {
+export function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined, startsAt: Date) {
   const rule: GroupRule = {
     gender: group.gender,
     ...(group.min_age === null ? {} : { minAge: group.min_age }),
@@ -250,6 +256,7 @@ export async function register(
         waiting_seq: placed ? null : await places.nextWaitingSeq(trx),
         idempotency_key: key ?? null,
         channel: input.channel,
+        partner_id: input.partnerId ?? null,
       });
       if (placed) {
         await repository.insertNotification(trx, {
@@ -274,10 +281,22 @@ export async function register(
     const again = await replayed();
     if (again) return again;
     if (isUniqueViolation(error, 'registrations_one_per_id')) {
+      const other = await recordCrossChannelDuplicate(db, eventId, identity.idHash!, {
+        channel: input.channel,
+        partnerId: input.partnerId ?? null,
+      });
+      if (other) throw new RegisteredThroughOtherChannel(eventId, describeChannel(other));
       throw new IdAlreadyRegistered(eventId);
     }
     throw new AlreadyRegistered(eventId);
   }
+}
+
+/** Names a channel for an error message without naming the partner: `partner`, `web`, `console`. */
+function describeChannel(channel: EntryChannel): string {
+  return channel.channel === 'partner'
+    ? 'another partner platform'
+    : `the league's ${channel.channel}`;
 }
 
 /** Recipient and content of the confirmation SMS of one registration. */

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 
-import type { Db, Trx } from '../db/database.js';
+import type { Db, Executor, Trx } from '../db/database.js';
+import type { WebhookAction } from '../webhooks/webhook.catalogue.js';
+import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import * as places from './places.repository.js';
 
 /** SMS kinds of the waiting list, each queued at most once per entry. */
@@ -11,11 +13,28 @@ export const WAITING_LIST_SMS = {
 } as const;
 
 /**
+ * Records a webhook event about an entry in the caller's transaction, so partners hear of
+ * every status change (promotion, offer, cancellation) that commits with it.
+ */
+export async function emitRegistrationWebhook(
+  trx: Executor,
+  action: Extract<WebhookAction, `registration.${string}`>,
+  entry: { id: string; event_id: string },
+): Promise<void> {
+  await emitWebhookEvent(trx, {
+    action,
+    resourceType: 'registration',
+    resourceId: entry.id,
+    eventId: entry.event_id,
+  });
+}
+
+/**
  * Moves waiting entries of a group into its free places, first come first served by sequence
  * number. In 'auto' mode (and for entries left waiting after the list was switched off) an
  * entry becomes active; in 'offer' mode it is offered the place, which it holds until the offer
  * expires. Each promotion takes its place with the same conditional update as a registration
- * and queues one SMS. The caller holds the event's lock. Returns the number promoted.
+ * and queues one SMS and one webhook event. The caller holds the event's lock. Returns the number promoted.
  */
 export async function promoteWaiting(trx: Trx, groupId: string): Promise<number> {
   const group = await trx
@@ -35,6 +54,7 @@ export async function promoteWaiting(trx: Trx, groupId: string): Promise<number>
     });
     // The event's lock keeps the entry waiting between the read and this update.
     if (!changed) throw new Error(`Waiting entry ${next.id} changed under the event lock`);
+    await emitRegistrationWebhook(trx, 'registration.changed', changed);
     await places.queueEntrySms(
       trx,
       offer ? WAITING_LIST_SMS.offered : WAITING_LIST_SMS.promoted,
@@ -69,6 +89,7 @@ export async function expireOffers(db: Db): Promise<number> {
             cancelReason: 'offer_expired',
           });
           if (!changed) continue;
+          await emitRegistrationWebhook(trx, 'registration.cancelled', changed);
           await places.releasePlaces(trx, offer.group_id);
           await places.queueEntrySms(trx, WAITING_LIST_SMS.offerExpired, changed);
           groups.add(offer.group_id);

@@ -12,9 +12,9 @@ export const WEBHOOK_ACTIONS = [
 export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
 
 /**
- * Tells whether an action concerns entries. Only the partner that owns the event receives
- * those, and only with the `registrations:read` scope. Other actions go to every partner that
- * may read events.
+ * Tells whether an action concerns entries. Only the partner that owns the event and the
+ * partner that pushed the entry receive those, and only with the `registrations:read` scope.
+ * Other actions go to every partner that may read events.
  */
 export function isEntryAction(action: WebhookAction): boolean {
   return action.startsWith('registration.') || action === 'check_in.recorded';

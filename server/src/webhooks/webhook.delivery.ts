@@ -99,6 +99,7 @@ export async function deliverDue(
         'webhook_events.resource_type',
         'webhook_events.resource_id',
         'webhook_events.sequence',
+        'webhook_events.event_id',
         'webhook_events.occurred_at',
       ])
       .where('webhook_deliveries.status', '=', 'pending')
@@ -129,6 +130,7 @@ export async function deliverDue(
       id: delivery.webhook_event_id,
       action: delivery.action,
       resource: { type: delivery.resource_type, id: delivery.resource_id },
+      eventId: delivery.event_id,
       sequence: delivery.sequence,
       occurredAt: new Date(delivery.occurred_at).toISOString(),
     });

@@ -6,7 +6,7 @@ import { isEntryAction, type WebhookAction } from './webhook.catalogue.js';
 
 export interface WebhookEventInput {
   action: WebhookAction;
-  resourceType: 'event' | 'registration';
+  resourceType: 'event' | 'registration' | 'results';
   resourceId: string;
   /** The league event that the resource is or belongs to. */
   eventId: string;
@@ -15,7 +15,8 @@ export interface WebhookEventInput {
 /**
  * Records a webhook event in the caller's transaction, numbered within its resource. It also
  * queues one delivery per active endpoint that subscribes to the action and whose partner may
- * see it. Entry actions reach only the partner that owns the event, with `registrations:read`.
+ * see it. Entry actions reach the partner that owns the event and the partner that pushed the
+ * entry, with `registrations:read`.
  * Event actions reach the owning partner, and every partner with `events:read` once the event
  * is published. Returns the webhook event id.
  */
@@ -46,6 +47,16 @@ export async function emitWebhookEvent(trx: Executor, input: WebhookEventInput):
     .execute();
 
   const entry = isEntryAction(input.action);
+  const pushedBy =
+    input.resourceType === 'registration'
+      ? ((
+          await trx
+            .selectFrom('registrations')
+            .select('partner_id')
+            .where('id', '=', input.resourceId)
+            .executeTakeFirst()
+        )?.partner_id ?? null)
+      : null;
   await trx
     .insertInto('webhook_deliveries')
     .columns(['id', 'webhook_event_id', 'endpoint_id'])
@@ -63,12 +74,30 @@ export async function emitWebhookEvent(trx: Executor, input: WebhookEventInput):
         .where(sql<boolean>`${input.action} = any(webhook_endpoints.actions)`)
         .where((where) => {
           const own = where('partners.organisation_id', '=', owner.organisation_id);
-          if (entry)
-            return where.and([own, sql<boolean>`'registrations:read' = any(partners.scopes)`]);
+          if (entry) {
+            const pusher =
+              pushedBy === null ? own : where.or([own, where('partners.id', '=', pushedBy)]);
+            return where.and([pusher, sql<boolean>`'registrations:read' = any(partners.scopes)`]);
+          }
           const readsEvents = sql<boolean>`'events:read' = any(partners.scopes)`;
           return owner.published_at === null ? own : where.or([own, readsEvents]);
         }),
     )
     .execute();
   return id;
+}
+
+/**
+ * Records `results.published` for an event's results in the caller's transaction, the one that
+ * publishes them. The resource is the event's results (type `results`, id the event id), so
+ * each publication or correction gets the next sequence number. Every partner that may read
+ * the event receives it. Returns the webhook event id.
+ */
+export async function emitResultsPublished(trx: Executor, eventId: string): Promise<string> {
+  return emitWebhookEvent(trx, {
+    action: 'results.published',
+    resourceType: 'results',
+    resourceId: eventId,
+    eventId,
+  });
 }

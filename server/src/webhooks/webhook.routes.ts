@@ -128,12 +128,20 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: PartnerParams,
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          endpointId: Type.Optional(
+            Type.String({ format: 'uuid', description: 'Only the deliveries to this endpoint' }),
+          ),
         }),
         response: { 200: Type.Object({ items: Type.Array(DeliverySchema) }) },
       },
     },
     async (request) => ({
-      items: await webhooks.listDeliveries(app.db, request.params.id, request.query.limit ?? 50),
+      items: await webhooks.listDeliveries(
+        app.db,
+        request.params.id,
+        request.query.limit ?? 50,
+        request.query.endpointId,
+      ),
     }),
   );
 

@@ -155,10 +155,18 @@ export async function updateEndpoint(
   });
 }
 
-/** Lists a partner's latest deliveries with their attempts, newest first. */
-export async function listDeliveries(db: Executor, partnerId: string, limit: number) {
+/**
+ * Lists a partner's latest deliveries with their attempts, newest first; `endpointId` limits
+ * the list to one of the partner's endpoints.
+ */
+export async function listDeliveries(
+  db: Executor,
+  partnerId: string,
+  limit: number,
+  endpointId?: string,
+) {
   await assertPartner(db, partnerId);
-  const deliveries = await db
+  let query = db
     .selectFrom('webhook_deliveries')
     .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
     .innerJoin('webhook_events', 'webhook_events.id', 'webhook_deliveries.webhook_event_id')
@@ -176,7 +184,9 @@ export async function listDeliveries(db: Executor, partnerId: string, limit: num
       'webhook_events.resource_id',
       'webhook_events.sequence',
     ])
-    .where('webhook_endpoints.partner_id', '=', partnerId)
+    .where('webhook_endpoints.partner_id', '=', partnerId);
+  if (endpointId !== undefined) query = query.where('webhook_endpoints.id', '=', endpointId);
+  const deliveries = await query
     .orderBy('webhook_deliveries.created_at', 'desc')
     .orderBy('webhook_deliveries.id', 'desc')
     .limit(limit)

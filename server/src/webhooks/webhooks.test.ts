@@ -176,6 +176,7 @@ describe('delivery', () => {
       id: webhookId,
       action: 'event.approved',
       resource: { type: 'event', id: eventId },
+      eventId,
       // Approval and publication were 1 and 2.
       sequence: 3,
       occurredAt: expect.any(String),

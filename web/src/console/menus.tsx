@@ -5,6 +5,7 @@ import {
   FileProtectOutlined,
   SolutionOutlined,
   FormOutlined,
+  MonitorOutlined,
   SafetyCertificateOutlined,
   ScanOutlined,
   TeamOutlined,
@@ -25,6 +26,7 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   partners: '/partners',
   pre_reviews: '/pre-reviews',
   audit: '/audit',
+  partner_oversight: '/partner-oversight',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -38,6 +40,7 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   partners: <ApiOutlined />,
   pre_reviews: <SolutionOutlined />,
   audit: <SafetyCertificateOutlined />,
+  partner_oversight: <MonitorOutlined />,
 };
 
 /**
@@ -66,6 +69,8 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '协会预审';
     case 'audit':
       return '审计日志';
+    case 'partner_oversight':
+      return '合作平台监管';
   }
 }
 
@@ -107,6 +112,7 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/accounts')) return 'accounts';
   if (pathname.startsWith('/contracts')) return 'contracts';
   if (pathname.startsWith('/partners')) return 'partners';
+  if (pathname.startsWith('/partner-oversight')) return 'partner_oversight';
   if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
   return undefined;

@@ -42,6 +42,16 @@ const ChangePasswordPage = lazy(() =>
 const PartnersPage = lazy(() =>
   import('./partners/PartnersPage').then((module) => ({ default: module.PartnersPage })),
 );
+const PartnerActivityPage = lazy(() =>
+  import('./partners/PartnerActivityPage').then((module) => ({
+    default: module.PartnerActivityPage,
+  })),
+);
+const PartnerOversightPage = lazy(() =>
+  import('./partners/PartnerOversightPage').then((module) => ({
+    default: module.PartnerOversightPage,
+  })),
+);
 const RegisterPage = lazy(() =>
   import('./pages/RegisterPage').then((module) => ({ default: module.RegisterPage })),
 );
@@ -168,6 +178,22 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['partners']}>
                 <PartnersPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'partners/:id',
+            element: (
+              <RequireMenu menus={['partners']}>
+                <PartnerActivityPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'partner-oversight',
+            element: (
+              <RequireMenu menus={['partner_oversight', 'partners']}>
+                <PartnerOversightPage />
               </RequireMenu>
             ),
           },

@@ -98,6 +98,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REG_IMPORT_CONFLICT: '导入期间有人在线报名，未导入任何报名；请重新检查文件',
   REG_REGISTRATION_NOT_FOUND: '该报名记录不存在或不属于本赛事',
   REG_ID_ALREADY_REGISTERED: '该身份证号已报名本赛事',
+  REG_REGISTERED_ELSEWHERE:
+    '该身份证号已通过其他渠道报名本赛事，本次报名未受理并已记录为跨渠道重复报名',
   REG_GROUP_REQUIRED: '请选择报名组别',
   REG_GROUP_NOT_FOUND: '该组别不存在',
   REG_INVALID_ID_NUMBER: '身份证号码格式不正确',

@@ -24,6 +24,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
@@ -325,6 +326,7 @@ function PartnerDrawer(props: {
       title={partner?.name}
       size="large"
       destroyOnHidden
+      extra={partner && <Link to={`/partners/${partner.id}`}>回调日志与对账</Link>}
     >
       {partner && (
         <>
@@ -476,9 +478,12 @@ export function PartnersPage() {
       <PageTitle
         title="合作平台"
         extra={
-          <Button type="primary" onClick={() => setCreating(true)}>
-            新增合作平台
-          </Button>
+          <Space>
+            <Link to="/partner-oversight">监管总览</Link>
+            <Button type="primary" onClick={() => setCreating(true)}>
+              新增合作平台
+            </Button>
+          </Space>
         }
       />
       <Card>

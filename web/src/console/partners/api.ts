@@ -77,3 +77,142 @@ export const revokeCredential = (id: string, keyId: string) =>
   api<Partner>(`${partnerPath(id)}/credentials/${encodeURIComponent(keyId)}`, {
     method: 'DELETE',
   });
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  actions: string[];
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  status: 'pending' | 'delivered' | 'abandoned';
+  attempts: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  endpoint: { id: string; url: string };
+  webhook: {
+    id: string;
+    action: string;
+    resourceType: string;
+    resourceId: string;
+    sequence: number;
+  };
+  log: DeliveryAttempt[];
+}
+
+export interface DuplicateAttempt {
+  id: string;
+  at: string;
+  eventId: string;
+  eventName: string;
+  personRef: string;
+  attempted: { channel: string; partnerName: string | null };
+  existing: { registrationId: string; channel: string; partnerName: string | null };
+}
+
+export interface ReconciliationReport {
+  day: string;
+  league: {
+    events: { id: string; name: string; state: string }[];
+    registrations: { id: string; eventId: string; status: string; channel: string }[];
+  };
+  partner: {
+    eventIds: string[];
+    registrations: { id: string; status: string }[];
+    receivedAt: string;
+  } | null;
+  differences: {
+    eventsMissingAtPartner: string[];
+    eventsMissingHere: string[];
+    registrationsMissingAtPartner: string[];
+    registrationsMissingHere: string[];
+    statusMismatches: { id: string; league: string; partner: string }[];
+  };
+}
+
+export interface HostedEvent {
+  eventId: string;
+  name: string;
+  state: string;
+  since: string;
+}
+
+export interface PartnerOversight {
+  id: string;
+  name: string;
+  status: string;
+  events: { total: number; published: number };
+  registrations: { live: number; pushed: number };
+  webhooks: {
+    endpointsActive: number;
+    endpointsDisabled: number;
+    delivered24h: number;
+    pending: number;
+    abandoned24h: number;
+    failedAttempts24h: number;
+    lastDeliveredAt: string | null;
+  };
+  duplicates7d: number;
+}
+
+export const fetchPartner = (id: string) => api<Partner>(partnerPath(id));
+
+export const fetchEndpoints = (id: string) =>
+  api<{ items: WebhookEndpoint[] }>(`${partnerPath(id)}/webhooks`);
+
+export const fetchDeliveries = (id: string, endpointId?: string) =>
+  api<{ items: WebhookDelivery[] }>(
+    `${partnerPath(id)}/webhook-deliveries?limit=100${
+      endpointId ? `&endpointId=${encodeURIComponent(endpointId)}` : ''
+    }`,
+  );
+
+export const redeliver = (id: string, deliveryId: string) =>
+  api<null>(`${partnerPath(id)}/webhook-deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {
+    method: 'POST',
+  });
+
+export const fetchDuplicates = (id: string) =>
+  api<{ items: DuplicateAttempt[] }>(`${partnerPath(id)}/duplicates`);
+
+export const fetchReconciliation = (id: string, day: string) =>
+  api<ReconciliationReport>(`${partnerPath(id)}/reconciliation/${encodeURIComponent(day)}`);
+
+export const fetchHostedEvents = (id: string) =>
+  api<{ items: HostedEvent[] }>(`${partnerPath(id)}/hosted-events`);
+
+export const setHostedEvent = (id: string, eventId: string, hosted: boolean) =>
+  api<null>(`${partnerPath(id)}/hosted-events/${encodeURIComponent(eventId)}`, {
+    method: hosted ? 'PUT' : 'DELETE',
+  });
+
+export const fetchOversight = () => api<{ items: PartnerOversight[] }>('/api/oversight/partners');
+
+export const WEBHOOK_ACTION_LABELS: Record<string, string> = {
+  'event.approved': '赛事通过审核',
+  'event.changed': '赛事变更',
+  'event.cancelled': '赛事取消',
+  'registration.created': '新增报名',
+  'registration.changed': '报名变更',
+  'registration.cancelled': '报名取消',
+  'check_in.recorded': '现场签到',
+  'results.published': '成绩发布',
+};
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  web: '联赛报名页',
+  console: '联赛后台',
+  partner: '合作平台',
+};
