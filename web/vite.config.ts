@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { serviceWorkerPlugin } from './pwa/service-worker-plugin';
+import { gzipPlugin, serviceWorkerPlugin } from './pwa/service-worker-plugin';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -13,6 +13,7 @@ export default defineConfig({
     react(),
     // `app` is the citizens' app's input below.
     serviceWorkerPlugin(resolve(root, 'pwa/service-worker.js'), 'app'),
+    gzipPlugin(resolve(root, 'dist')),
   ],
   build: {
     outDir: 'dist',

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { OutputBundle } from 'rolldown';
 import type { Plugin } from 'vite';
 
@@ -44,6 +46,27 @@ export function serviceWorkerPlugin(templatePath: string, entryName: string): Pl
         .replace("'__PRECACHE_FILES__'", JSON.stringify(precache))
         .replace('__CACHE_VERSION__', version);
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
+const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+
+/**
+ * Writes a gzip copy (level 9) beside each text file of the build, which the server sends to
+ * browsers that accept gzip. Scripts shrink to about a third, which matters most on slow
+ * mobile networks.
+ */
+export function gzipPlugin(outDir: string): Plugin {
+  return {
+    name: 'gzip-copies',
+    apply: 'build',
+    writeBundle(_options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!COMPRESSIBLE.test(fileName)) continue;
+        const path = join(outDir, fileName);
+        writeFileSync(`${path}.gz`, gzipSync(readFileSync(path), { level: 9 }));
+      }
     },
   };
 }

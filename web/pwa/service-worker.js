@@ -8,7 +8,7 @@ const APP_CACHE = `cityleague-app-${VERSION}`;
 // Ticket data and the citizen's registration list, kept so that tickets open offline.
 const DATA_CACHE = 'cityleague-data';
 
-/** API reads answered from the network while online and from the cache when offline. */
+/** API reads served from the network while online and from the cache when offline. */
 const CACHED_API = [/^\/api\/tickets\/[^/]+$/, /^\/api\/citizen\/registrations$/];
 
 self.addEventListener('install', (event) => {
@@ -35,7 +35,7 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-/** Answers from the network and refreshes the cache; falls back to the cache offline. */
+/** Fetches from the network and refreshes the cache, or reads the cache when offline. */
 async function networkFirst(request, cacheName, fallbackUrl) {
   const cache = await caches.open(cacheName);
   try {

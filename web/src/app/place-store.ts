@@ -1,7 +1,7 @@
 import { nearestDistrict } from '@cityleague/domain';
 import { useCallback, useEffect, useState } from 'react';
 
-/** Where recommendations look: near the phone's position, or in the citizen's own district. */
+/** Scope of recommendations: the phone's position, or the citizen's own district. */
 export type PlaceMode = 'near' | 'mine';
 
 /** The place choice remembered on this device; an empty code stands for the whole city. */

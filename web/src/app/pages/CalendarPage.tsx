@@ -30,7 +30,7 @@ function monthGrid(month: string): (string | null)[] {
   return cells;
 }
 
-/** A month calendar with the number of events each day; tapping a day lists its events. */
+/** Shows a month with the number of events each day; tapping a day lists its events. */
 export function CalendarPage() {
   useDocumentTitle('赛事日历');
   const [params, setParams] = useSearchParams();
@@ -175,12 +175,19 @@ function DayCell({
       <button
         type="button"
         className={classes.filter(Boolean).join(' ')}
-        aria-label={label}
         aria-pressed={selected}
         onClick={onChoose}
       >
-        <span className="calendar-date">{Number(day.slice(8))}</span>
-        {count > 0 && <span className="calendar-count">{count}场</span>}
+        {/* Screen readers read the full date and count instead of the short visible text. */}
+        <span className="calendar-date" aria-hidden="true">
+          {Number(day.slice(8))}
+        </span>
+        {count > 0 && (
+          <span className="calendar-count" aria-hidden="true">
+            {count}场
+          </span>
+        )}
+        <span className="visually-hidden">{label}</span>
       </button>
     </span>
   );

@@ -125,11 +125,16 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
               )}
             </Fact>
           </dl>
-          <ProgressBar
-            className="places-progress"
-            percent={percentTaken}
+          {/* antd-mobile's bar is a plain div, so the role and label sit on a wrapper. */}
+          <div
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(percentTaken)}
             aria-label={`已报名 ${event.registeredCount} 人，共 ${event.capacity} 个名额`}
-          />
+          >
+            <ProgressBar className="places-progress" percent={percentTaken} />
+          </div>
         </section>
 
         <GroupsPanel eventId={event.id} />
@@ -211,16 +216,19 @@ export function bottomHint(event: PublicEvent): string {
 }
 
 /**
- * Draws the event's key visual from its name, sport and date, in the section's colour.
+ * Draws a banner with the event's section, sport, date and district, in the section's colour.
  * NOTE: the generated poster (主KV) is only served to the console so far, so the app draws
  * this banner instead.
  */
 function Poster({ event }: { event: PublicEvent }) {
   return (
-    <div className={`poster poster-${event.section}`} role="img" aria-label={`${event.name} 海报`}>
-      <span className="poster-sport">{event.sportName}</span>
-      <span className="poster-name">{event.name}</span>
-      <span className="poster-date">{formatRange(event.startsAt, event.endsAt)}</span>
+    // The name is the page heading right below, so the banner shows the sport and date instead.
+    <div className={`poster poster-${event.section}`} aria-hidden="true">
+      <span className="poster-sport">{SECTION_LABELS[event.section]}</span>
+      <span className="poster-name">{event.sportName}</span>
+      <span className="poster-date">
+        {formatRange(event.startsAt, event.endsAt)} · {event.districtName}
+      </span>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../use-document-title';
 import { EventList } from './HomePage';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const FEE_LABELS = { free: '免费', paid: '收费' } as const;
 const CODE = /^[0-9]+$/;
 
 /** Reads the search and its filters from the address, so that back, reload and links keep them. */
@@ -77,7 +78,7 @@ export function SearchPage() {
     filter.from !== shanghaiDate() || filter.to
       ? `${shortDay(filter.from)}–${shortDay(filter.to)}`
       : '';
-  const feeText = filter.fee === 'free' ? '免费' : filter.fee === 'paid' ? '收费' : '';
+  const feeText = filter.fee ? FEE_LABELS[filter.fee] : '';
 
   return (
     <div className="page">
