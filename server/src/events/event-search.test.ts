@@ -366,7 +366,7 @@ describe('events_search index', () => {
       select gen_random_uuid(), organisation_id, created_by, '填充赛事' || n, 'tcss' || n, level,
         section, 'go', division_code, district_code, venue, starts_at, ends_at, capacity,
         registration_opens_at, registration_closes_at, state, published_at, now()
-      from events, generate_series(1, 3000) as n
+      from events, generate_series(1, 2000) as n
       where events.id = ${ids.basketball}`.execute(ctx.db);
     await sql`analyze events`.execute(ctx.db);
 
@@ -378,5 +378,6 @@ describe('events_search index', () => {
     const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('events_search');
     expect(await search('篮球')).toEqual(idsOf('basketball'));
-  });
+    // PGlite computes the grams of 2,000 rows slowly on a busy machine.
+  }, 180_000);
 });
