@@ -7,6 +7,8 @@ import { useDistricts, useSports } from '../queries';
 
 /** Most sports a citizen may pick; the server rejects more. */
 const FAVOURITE_SPORTS_MAX = 10;
+/** Sports shown before the citizen asks for the whole catalogue, besides those chosen. */
+const FIRST_SPORTS = 12;
 
 /** Lets a signed-in citizen choose favourite sports and a district for recommendations. */
 export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
@@ -16,6 +18,11 @@ export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
   const [chosenSports, setChosenSports] = useState(profile.favouriteSports);
   const [district, setDistrict] = useState(profile.districtCode ?? '');
   const [saving, setSaving] = useState(false);
+  const [showAll, setShowAll] = useState(false);
+  const catalogue = sports.data ?? [];
+  const shown = showAll
+    ? catalogue
+    : catalogue.filter((sport, index) => index < FIRST_SPORTS || chosenSports.includes(sport.code));
 
   const save = async () => {
     setSaving(true);
@@ -45,7 +52,7 @@ export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
         columns={3}
         multiple
         value={chosenSports}
-        options={(sports.data ?? []).map((sport) => ({
+        options={shown.map((sport) => ({
           label: sport.name,
           value: sport.code,
           disabled:
@@ -53,6 +60,16 @@ export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
         }))}
         onChange={setChosenSports}
       />
+      {!showAll && catalogue.length > shown.length && (
+        <Button
+          className="preferences-more"
+          fill="none"
+          color="primary"
+          onClick={() => setShowAll(true)}
+        >
+          展开全部 {catalogue.length} 个项目
+        </Button>
+      )}
       <h2 className="panel-title preferences-district" id="my-district">
         我的区
       </h2>
