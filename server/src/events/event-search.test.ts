@@ -109,7 +109,8 @@ beforeAll(async () => {
     ...schedule(10),
   });
   ids.draft = draft.id;
-});
+  // Publishing seven events through the API takes over a minute on PGlite on a busy machine.
+}, 180_000);
 
 afterAll(async () => {
   await ctx.close();
