@@ -2,13 +2,19 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { gzipPlugin, serviceWorkerPlugin } from './pwa/service-worker-plugin';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Two pages in one build: the citizens' app at / and the admin console at /console/. The
 // console loads each page as a chunk of its own (see src/console/router.tsx).
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // `app` is the citizens' app's input below.
+    serviceWorkerPlugin(resolve(root, 'pwa/service-worker.js'), 'app'),
+    gzipPlugin(resolve(root, 'dist')),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -180,3 +180,16 @@ export async function confirmInPopover(page, button, okText, done) {
     await done.waitFor();
   }
 }
+
+/** Polls the development SMS log until a sign-in code for the number arrives, and returns it. */
+export async function waitForSmsCode(page, baseUrl, phone) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await page.request.get(`${baseUrl}/api/dev/sms?phone=${phone}`);
+    const text = (await response.json()).items[0]?.text ?? '';
+    const code = /验证码为 (\d{6})/.exec(text)?.[1];
+    if (code) return code;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('no sign-in code arrived within 30 s');
+}

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, startPlatform } from '../support/platform.mjs';
+import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mjs';
 
 const PHONE = '13800138300';
 // A fake ID number born 1990-03-07, male, with its MOD 11-2 check character.
@@ -23,19 +23,6 @@ after(async () => {
   await platform?.stop();
 });
 
-/** Polls the development SMS log until a sign-in code for the number arrives. */
-async function waitForCode(page) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await page.request.get(`${platform.baseUrl}/api/dev/sms?phone=${PHONE}`);
-    const text = (await response.json()).items[0]?.text ?? '';
-    const code = /验证码为 (\d{6})/.exec(text)?.[1];
-    if (code) return code;
-    await page.waitForTimeout(500);
-  }
-  throw new Error('no sign-in code arrived within 30 s');
-}
-
 test('citizen signs in by SMS, saves the profile and signs out', async () => {
   const context = await platform.browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -49,7 +36,7 @@ test('citizen signs in by SMS, saves the profile and signs out', async () => {
   await page.getByPlaceholder('请输入11位手机号码').fill(PHONE);
   await page.getByRole('button', { name: '获取验证码' }).click();
   await page.getByRole('button', { name: /秒后重发/ }).waitFor();
-  const code = await waitForCode(page);
+  const code = await waitForSmsCode(page, platform.baseUrl, PHONE);
 
   await page.getByPlaceholder('6位数字').fill(code);
   await page.getByRole('button', { name: '登录', exact: true }).click();

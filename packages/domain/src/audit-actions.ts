@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   'citizen.signed_in': '市民登录',
   'citizen.signed_out': '市民退出登录',
   'citizen.profile_updated': '市民修改个人资料',
+  'citizen.preferences_updated': '市民修改兴趣项目和常去区域',
   'portal.login_failed': '一网通办登录失败',
   'portal.signed_in': '一网通办登录',
   'portal.linked': '关联一网通办身份',

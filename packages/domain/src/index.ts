@@ -12,3 +12,4 @@ export * from './documents.js';
 export * from './links.js';
 export * from './file-names.js';
 export * from './entry-rows.js';
+export * from './locate.js';

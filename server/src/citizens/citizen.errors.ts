@@ -35,3 +35,8 @@ export const IdConsentRequired = defineError(
   'Storing an ID number needs the citizen consent: send idConsent true',
   400,
 );
+export const InvalidPreferences = defineError(
+  'CIT_INVALID_PREFERENCES',
+  'The favourite sports or district are invalid: see errors for each field',
+  400,
+);

@@ -36,6 +36,8 @@ export async function findCitizen(db: Executor, id: string) {
       'id_consent_at',
       'gender',
       sql<string | null>`birth_date::text`.as('birth_date'),
+      'favourite_sports',
+      'district_code',
       'updated_at',
     ])
     .where('id', '=', id)

@@ -22,6 +22,12 @@ const ProfileSchema = Type.Object({
   idConsentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   gender: Type.Union([StringEnum(GENDERS), Type.Null()]),
   birthDate: Type.Union([Type.String({ description: 'YYYY-MM-DD' }), Type.Null()]),
+  favouriteSports: Type.Array(Type.String(), {
+    description: 'Sport codes chosen for recommendations, in the order chosen',
+  }),
+  districtCode: Type.Union([Type.String(), Type.Null()], {
+    description: 'District chosen for recommendations; null for the whole city',
+  }),
 });
 
 const PhoneSchema = Type.String({
@@ -161,6 +167,33 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       citizens.updateProfile(app.db, app.cipher, citizenId(request), {
+        ...request.body,
+        ip: request.ip ?? null,
+      }),
+  );
+
+  app.put(
+    '/api/citizen/preferences',
+    {
+      onRequest: requireCitizen,
+      schema: {
+        tags: ['citizens'],
+        summary: 'Replace the sports and district the citizen chose for recommendations',
+        description:
+          'favouriteSports lists at most 10 distinct catalogue sport codes; districtCode is a ' +
+          'district code or null. Invalid values get 400 CIT_INVALID_PREFERENCES with field errors.',
+        body: Type.Object(
+          {
+            favouriteSports: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 40 }),
+            districtCode: Type.Union([Type.Null(), Type.String({ pattern: '^[0-9]{6}$' })]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ProfileSchema },
+      },
+    },
+    async (request) =>
+      citizens.updatePreferences(app.db, app.cipher, citizenId(request), {
         ...request.body,
         ip: request.ip ?? null,
       }),

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import {
   checkPersonName,
+  sportName,
   checkResidentId,
   maskMobile,
   maskName,
@@ -12,6 +13,7 @@ import { sql } from 'kysely';
 
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
+import { findDivision } from '../divisions/division.service.js';
 import { throwIfFieldErrors, withFieldErrors, type FieldError } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
@@ -19,6 +21,7 @@ import {
   CitizenInvalidName,
   CitizenSessionRequired,
   IdConsentRequired,
+  InvalidPreferences,
   InvalidIdNumber,
   InvalidSmsCode,
 } from './citizen.errors.js';
@@ -145,6 +148,10 @@ export interface CitizenProfile {
   idConsentAt: string | null;
   gender: Gender | null;
   birthDate: string | null;
+  /** Sport codes chosen for recommendations. */
+  favouriteSports: string[];
+  /** District chosen for recommendations, or null for the whole city. */
+  districtCode: string | null;
 }
 
 /** Loads the profile of a signed-in citizen. */
@@ -164,6 +171,8 @@ export async function profileOf(
     idConsentAt: row.id_consent_at ? new Date(row.id_consent_at).toISOString() : null,
     gender: row.gender,
     birthDate: row.birth_date,
+    favouriteSports: row.favourite_sports,
+    districtCode: row.district_code,
   };
 }
 
@@ -325,6 +334,73 @@ export async function updateProfile(
       entityType: 'citizen',
       entityId: citizenId,
       detail: { idNumber: idNumberChange(identity.idNumber) },
+    });
+  });
+  return profileOf(db, cipher, citizenId);
+}
+
+/** Most favourite sports a citizen may choose; more would recommend nearly everything. */
+export const FAVOURITE_SPORTS_MAX = 10;
+
+/**
+ * Replaces the sports and district a signed-in citizen chose for recommendations. Unknown
+ * sports, repeated sports and a code that is not a district are rejected with field errors.
+ */
+export async function updatePreferences(
+  db: Db,
+  cipher: PersonalDataCipher,
+  citizenId: string,
+  input: { favouriteSports: string[]; districtCode: string | null; ip: string | null },
+): Promise<CitizenProfile> {
+  const errors: FieldError[] = [];
+  input.favouriteSports.forEach((code, index) => {
+    if (sportName(code) === undefined) {
+      errors.push({
+        field: `favouriteSports/${index}`,
+        code: 'unknown',
+        message: `${code} is not a sport in the catalogue`,
+      });
+    } else if (input.favouriteSports.indexOf(code) !== index) {
+      errors.push({
+        field: `favouriteSports/${index}`,
+        code: 'repeated',
+        message: `${code} is listed twice`,
+      });
+    }
+  });
+  if (input.favouriteSports.length > FAVOURITE_SPORTS_MAX) {
+    errors.push({
+      field: 'favouriteSports',
+      code: 'too_many',
+      message: `must list at most ${FAVOURITE_SPORTS_MAX} sports`,
+    });
+  }
+  if (input.districtCode !== null) {
+    const district = await findDivision(db, input.districtCode);
+    if (!district || district.level !== 'district') {
+      errors.push({
+        field: 'districtCode',
+        code: 'unknown',
+        message: `${input.districtCode} is not a district of the city`,
+      });
+    }
+  }
+  if (errors.length > 0) throw withFieldErrors(new InvalidPreferences(), errors);
+
+  await db.transaction().execute(async (trx) => {
+    const current = await repository.findCitizen(trx, citizenId);
+    if (!current) throw new CitizenSessionRequired();
+    await repository.updateCitizen(trx, citizenId, {
+      favourite_sports: input.favouriteSports,
+      district_code: input.districtCode,
+    });
+    await recordAudit(trx, {
+      actorUserId: null,
+      actorIp: input.ip,
+      action: 'citizen.preferences_updated',
+      entityType: 'citizen',
+      entityId: citizenId,
+      detail: { favouriteSports: input.favouriteSports, districtCode: input.districtCode },
     });
   });
   return profileOf(db, cipher, citizenId);

@@ -123,6 +123,8 @@ export interface EventTable {
   /** The partner platform that filed the event through the open API. */
   created_by_partner_id: Optional<string>;
   name: string;
+  /** Pinyin initials of the name (三人篮球赛: srlqs), written with it, for the public search. */
+  name_initials: Optional<string>;
   level: string;
   section: string;
   // A draft may lack any of these; the events_filed_complete check requires them once filed.
@@ -346,6 +348,10 @@ export interface CitizenTable {
   gender: 'male' | 'female' | null;
   /** Calendar date; read it as `birth_date::text` (YYYY-MM-DD) to avoid time zone shifts. */
   birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Sport codes the citizen chose for recommendations, in the order chosen. */
+  favourite_sports: ColumnType<string[], string[] | undefined, string[]>;
+  /** District the citizen chose or was located in, for recommendations. */
+  district_code: Optional<string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

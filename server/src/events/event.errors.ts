@@ -93,3 +93,8 @@ export const ReasonRequired = defineError(
   'A reason is required for this action',
   400,
 );
+export const InvalidDateRange = defineError(
+  'EVT_INVALID_DATE_RANGE',
+  'The date range from %s to %s is invalid: send real YYYY-MM-DD dates, from not after to',
+  400,
+);

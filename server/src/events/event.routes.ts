@@ -16,7 +16,31 @@ import {
 import * as changes from './event.changes.js';
 import * as events from './event.service.js';
 import * as publicEvents from './public-event.service.js';
+import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
 import { StringEnum } from '../http/schemas.js';
+
+const DAY = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
+
+/** Filters shared by the public list and calendar. */
+const PublicEventFilterQuery = {
+  q: Type.Optional(Type.String({ maxLength: SEARCH_TEXT_MAX_LENGTH })),
+  section: Type.Optional(StringEnum(SECTIONS)),
+  district: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+  street: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
+  sports: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9_]+(,[a-z0-9_]+){0,19}$',
+      description: 'Comma-separated sport codes, at most 20',
+    }),
+  ),
+  from: Type.Optional(DAY),
+  to: Type.Optional(DAY),
+  fee: Type.Optional(StringEnum(['free', 'paid'] as const)),
+  maxFeeCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  open: Type.Optional(
+    Type.Boolean({ description: 'true lists only events taking registrations now' }),
+  ),
+};
 
 const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
@@ -57,16 +81,46 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['events'],
-        summary: 'Published events, newest first, by district and section',
+        summary: 'Published events: search, filters and recommendations, a page at a time',
+        description:
+          'q matches any part of the name, venue or address, their pinyin initials (lqs for ' +
+          '篮球赛), and the names or initials of the sport, district and street; every word ' +
+          'must match. Dates are Shanghai calendar days; an event passes when it covers any ' +
+          'day from `from` to `to`. sort=starts lists the soonest start first.',
         querystring: Type.Object({
-          district: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
-          section: Type.Optional(StringEnum(SECTIONS)),
+          ...PublicEventFilterQuery,
+          sort: Type.Optional(StringEnum(['published', 'starts'] as const)),
           ...PageQuery,
         }),
         response: { 200: page(PublicEventSchema) },
       },
     },
     async (request) => publicEvents.listPublishedEvents(app.db, request.query),
+  );
+
+  app.get(
+    '/api/events/calendar',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Published events per Shanghai day of a month, with the list filters',
+        description: 'An event counts on every day it covers. Days without events are left out.',
+        querystring: Type.Object({
+          month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+          ...PublicEventFilterQuery,
+        }),
+        response: {
+          200: Type.Object({
+            month: Type.String(),
+            days: Type.Array(Type.Object({ date: Type.String(), count: Type.Integer() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { month, ...query } = request.query;
+      return publicEvents.countEventsByDay(app.db, month, query);
+    },
   );
 
   app.get(

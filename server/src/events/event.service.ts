@@ -32,7 +32,7 @@ import { checkFiling, clearedFiledDetails } from './event.filing.js';
 import * as repository from './event.repository.js';
 import type { EventInput, EventPatch, Filing } from './event.schemas.js';
 import { canSeeEvent, visibleTo } from './event.scope.js';
-import { venueInitials } from './venue-initials.js';
+import { pinyinInitials, venueInitials } from './venue-initials.js';
 
 /** The user acting on an event and their IP address, for permission checks and the audit log. */
 export interface Actor {
@@ -135,14 +135,17 @@ function filingOfInput(input: EventInput): Filing {
 }
 
 /**
- * Maps filing details to the columns that store them. A venue is written with its pinyin
- * initials, which venue suggestions search.
+ * Maps filing details to the columns that store them. A name and a venue are written with their
+ * pinyin initials, which the public search and venue suggestions match typed initials against.
  */
 export function filingColumns(filing: Partial<Filing>): UpdateObject<Database, 'events'> {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filing)) {
     const column = FILING_COLUMNS[key as FilingKey];
     set[column] = key === 'coOrganisers' ? JSON.stringify(value ?? []) : value;
+  }
+  if (filing.name !== undefined) {
+    set.name_initials = filing.name === null ? null : pinyinInitials(filing.name);
   }
   if (filing.venue !== undefined) {
     set.venue_initials = filing.venue === null ? null : venueInitials(filing.venue);

@@ -1,58 +1,167 @@
+import { sportName } from '@cityleague/domain';
+
 import type { Db } from '../db/database.js';
 import { DivisionUnknownInInput } from '../divisions/division.errors.js';
 import { findDivision } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { toPublicEvent } from './event.dto.js';
-import { EventNotFound } from './event.errors.js';
+import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
+import { parseSearchText } from './event-search.js';
 import * as repository from './event.repository.js';
+import {
+  findEventDays,
+  publicEventConditions,
+  type PublicEventFilter,
+} from './public-event.repository.js';
 
-const PUBLIC_CURSOR = ['publishedAt', 'id'] as const;
+/** Query of the public event list and calendar, as the routes receive it. */
+export interface PublicEventQuery {
+  q?: string;
+  section?: string;
+  district?: string;
+  street?: string;
+  /** Comma-separated sport codes; an event of any of them passes. */
+  sports?: string;
+  from?: string;
+  to?: string;
+  fee?: 'free' | 'paid';
+  maxFeeCents?: number;
+  open?: boolean;
+}
 
-/** Lists published events for the public, newest published first, by district and section. */
-export async function listPublishedEvents(
-  db: Db,
-  filter: { district?: string; section?: string; cursor?: string; limit?: number },
-) {
-  const limit = filter.limit ?? 20;
-  if (filter.district) {
-    const district = await findDivision(db, filter.district);
+/** Orders of the public list: newest published first, or soonest start first. */
+export type PublicEventSort = 'published' | 'starts';
+
+const CURSOR_KEYS = { published: ['publishedAt', 'id'], starts: ['startsAt', 'id'] } as const;
+
+/**
+ * Checks a public query and resolves its search text. Unknown sports, districts and streets
+ * are rejected rather than ignored, so a stale link does not silently list the whole city.
+ */
+async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEventFilter> {
+  const sports = (query.sports ?? '').split(',').filter((code) => code !== '');
+  for (const code of sports) if (sportName(code) === undefined) throw new UnknownSport(code);
+  if (query.district) {
+    const district = await findDivision(db, query.district);
     if (!district || district.level !== 'district') {
-      throw new DivisionUnknownInInput(filter.district);
+      throw new DivisionUnknownInInput(query.district);
     }
   }
-
-  let query = repository
-    .eventViewQuery(db)
-    .where('events.state', '=', 'published')
-    .orderBy('events.published_at', 'desc')
-    .orderBy('events.id', 'desc')
-    .limit(limit + 1);
-  if (filter.district) query = query.where('events.district_code', '=', filter.district);
-  if (filter.section) query = query.where('events.section', '=', filter.section);
-  if (filter.cursor) {
-    const position = decodeCursor(filter.cursor, PUBLIC_CURSOR);
-    const publishedAt = position ? new Date(position.publishedAt) : undefined;
-    if (!position || !publishedAt || Number.isNaN(publishedAt.getTime())) {
-      throw new InvalidCursor();
+  if (query.street) {
+    const street = await findDivision(db, query.street);
+    const outside = query.district !== undefined && street?.district_code !== query.district;
+    if (!street || street.level !== 'street' || outside) {
+      throw new DivisionUnknownInInput(query.street);
     }
-    // published_at is stored at millisecond precision, so the cursor's value compares exactly.
-    query = query.where((eb) =>
+  }
+  const reversed = query.from !== undefined && query.to !== undefined && query.from > query.to;
+  if (reversed || !isRealDate(query.from) || !isRealDate(query.to)) {
+    throw new InvalidDateRange(query.from ?? '', query.to ?? '');
+  }
+  return {
+    terms: parseSearchText(query.q ?? ''),
+    section: query.section,
+    district: query.district,
+    street: query.street,
+    sports: [...new Set(sports)],
+    from: query.from,
+    to: query.to,
+    fee: query.fee,
+    maxFeeCents: query.maxFeeCents,
+    open: query.open,
+  };
+}
+
+/**
+ * Lists published events that pass the filters and contain every word of the search text,
+ * newest published first or soonest start first, a page at a time.
+ */
+export async function listPublishedEvents(
+  db: Db,
+  query: PublicEventQuery & { sort?: PublicEventSort; cursor?: string; limit?: number },
+) {
+  const limit = query.limit ?? 20;
+  const sort = query.sort ?? 'published';
+  const filter = await resolveFilter(db, query);
+  const column = sort === 'published' ? 'events.published_at' : 'events.starts_at';
+  const direction = sort === 'published' ? 'desc' : 'asc';
+
+  let select = repository
+    .eventViewQuery(db)
+    .where(publicEventConditions(filter))
+    .orderBy(column, direction)
+    .orderBy('events.id', direction)
+    .limit(limit + 1);
+  if (query.cursor) {
+    const position = decodeCursor(query.cursor, CURSOR_KEYS[sort]);
+    const value = position ? new Date(Object.values(position)[0] as string) : undefined;
+    if (!position || !value || Number.isNaN(value.getTime())) throw new InvalidCursor();
+    // Timestamps are stored at millisecond precision, so the cursor's value compares exactly.
+    const beyond = direction === 'desc' ? '<' : '>';
+    select = select.where((eb) =>
       eb.or([
-        eb('events.published_at', '<', publishedAt),
-        eb.and([eb('events.published_at', '=', publishedAt), eb('events.id', '<', position.id)]),
+        eb(column, beyond, value),
+        eb.and([eb(column, '=', value), eb('events.id', beyond, position.id)]),
       ]),
     );
   }
 
-  const rows = await query.execute();
+  const rows = await select.execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last?.published_at
-      ? encodeCursor({ publishedAt: new Date(last.published_at).toISOString(), id: last.id })
-      : null;
+  let nextCursor: string | null = null;
+  if (rows.length > limit && last) {
+    nextCursor =
+      sort === 'published'
+        ? encodeCursor({ publishedAt: new Date(last.published_at!).toISOString(), id: last.id })
+        : encodeCursor({ startsAt: new Date(last.starts_at!).toISOString(), id: last.id });
+  }
   return { items: page.map(toPublicEvent), nextCursor };
+}
+
+/**
+ * Counts the published events passing the filters on each Shanghai day of a month (YYYY-MM).
+ * An event counts on every day from its start to its end, so a day's count equals the length
+ * of the list filtered to that day. Days without events are left out.
+ */
+export async function countEventsByDay(db: Db, month: string, query: PublicEventQuery) {
+  const filter = await resolveFilter(db, query);
+  const first = `${month}-01`;
+  const last = lastDayOfMonth(month);
+  const spans = await findEventDays(db, { ...filter, from: first, to: last });
+
+  const counts = new Map<string, number>();
+  for (const span of spans) {
+    let day = span.first_day < first ? first : span.first_day;
+    const end = span.last_day > last ? last : span.last_day;
+    while (day <= end) {
+      counts.set(day, (counts.get(day) ?? 0) + 1);
+      day = nextDay(day);
+    }
+  }
+  const days = [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, count]) => ({ date, count }));
+  return { month, days };
+}
+
+/** Tells whether an optional YYYY-MM-DD value names a day of the calendar (2026-02-30 does not). */
+function isRealDate(day: string | undefined): boolean {
+  if (day === undefined) return true;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+function lastDayOfMonth(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, monthNumber, 0)).toISOString().slice(0, 10);
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
 }
 
 /** Returns one published event, or EVT_NOT_FOUND for anything unpublished. */

@@ -17,6 +17,8 @@ export async function installWeb(app: FastifyInstance, webDir: string | undefine
     await app.register(fastifyStatic, {
       root: webDir,
       index: 'index.html',
+      // The web build writes a .gz copy of each text file; browsers that accept gzip get it.
+      preCompressed: true,
       // Vite names built assets by content hash, so they never change under one name.
       setHeaders: (response, filePath) => {
         const immutable = filePath.includes(`${sep}assets${sep}`);

@@ -13,6 +13,10 @@ export interface CitizenProfile {
   idConsentAt: string | null;
   gender: Gender | null;
   birthDate: string | null;
+  /** Sport codes chosen for recommendations. */
+  favouriteSports: string[];
+  /** District chosen for recommendations, or null for the whole city. */
+  districtCode: string | null;
 }
 
 /** Body of PUT /api/citizen/profile: idNumber absent keeps the stored one, null removes it. */
@@ -45,6 +49,31 @@ export function signOut() {
 
 export function saveProfile(input: ProfileInput) {
   return api<CitizenProfile>('/api/citizen/profile', { method: 'PUT', body: input });
+}
+
+/** Stores the sports and district the citizen chose for recommendations. */
+export function savePreferences(input: { favouriteSports: string[]; districtCode: string | null }) {
+  return api<CitizenProfile>('/api/citizen/preferences', { method: 'PUT', body: input });
+}
+
+/** A registration of the signed-in citizen, as GET /api/citizen/registrations lists it. */
+export interface CitizenEntry {
+  id: string;
+  eventId: string;
+  eventName: string;
+  startsAt: string | null;
+  groupId: string;
+  groupName: string;
+  status: string;
+  code: string | null;
+  queuePosition: number | null;
+  offerExpiresAt: string | null;
+  createdAt: string;
+}
+
+export async function fetchCitizenEntries(): Promise<CitizenEntry[]> {
+  const body = await api<{ items: CitizenEntry[] }>('/api/citizen/registrations');
+  return body.items;
 }
 
 /** Loads the signed-in citizen; resolves to null when no citizen is signed in on this device. */

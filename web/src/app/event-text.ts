@@ -45,3 +45,20 @@ export function placesLeftText(event: PublicEvent): string {
       return event.placesLeft > 0 ? `剩余 ${event.placesLeft} 个名额` : '名额已满';
   }
 }
+
+/** Returns a fee in fen as text: 免费 for none, otherwise yuan, e.g. "50 元". */
+export function feeText(feeCents: number | null | undefined): string {
+  if (!feeCents) return '免费';
+  const yuan = feeCents / 100;
+  return `${Number.isInteger(yuan) ? yuan : yuan.toFixed(2)} 元`;
+}
+
+/**
+ * Returns a map search link for the event's address. The app only links to the map site and
+ * loads nothing from it; the site searches the text in Shanghai.
+ */
+export function mapSearchUrl(event: PublicEvent & { address?: string | null }): string {
+  const address = event.address?.trim() || `${event.districtName}${venueText(event)}`;
+  const query = address.startsWith('上海') ? address : `上海市${address}`;
+  return `https://uri.amap.com/search?keyword=${encodeURIComponent(query)}&city=310000`;
+}

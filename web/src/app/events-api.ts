@@ -1,9 +1,21 @@
 import { api } from '../lib/api';
 import type { Section } from '@cityleague/domain';
 
-import type { Division, PublicEvent } from '../lib/types';
+import type { Division, PublicEvent, Sport } from '../lib/types';
 
-export type { Division, PublicEvent } from '../lib/types';
+export type { Division, PublicEvent, Sport } from '../lib/types';
+
+/** The public event with the filing details that the detail page shows. */
+export interface PublicEventDetail extends PublicEvent {
+  address: string | null;
+  host: string | null;
+  organiser: string | null;
+  coOrganisers: string[];
+  /** Entry fee in fen; null or 0 for a free event. */
+  feeCents: number | null;
+  rules: string | null;
+  description: string | null;
+}
 
 /** One page of the public event list; `nextCursor` is null on the last page. */
 export interface EventPage {
@@ -11,10 +23,42 @@ export interface EventPage {
   nextCursor: string | null;
 }
 
-/** Filters of the public event list; an empty string means no filter. */
+/** Filters of the public event list; an empty string or false means no filter. */
 export interface EventFilter {
   section: Section | '';
   district: string;
+  /** Search text; every word must match. */
+  q?: string;
+  street?: string;
+  /** Sport codes; an event of any of them passes. */
+  sports?: string[];
+  /** Shanghai calendar days, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  fee?: 'free' | 'paid' | '';
+  open?: boolean;
+  sort?: 'published' | 'starts';
+}
+
+/** Events per Shanghai day of a month, as GET /api/events/calendar returns them. */
+export interface EventCalendar {
+  month: string;
+  days: { date: string; count: number }[];
+}
+
+/** A group of a published event with its places left. */
+export interface EventGroup {
+  id: string;
+  name: string;
+  capacity: number;
+  placesLeft: number;
+  feeCents: number;
+  gender: string;
+  minAge: number | null;
+  maxAge: number | null;
+  entryType: string;
+  teamMin: number | null;
+  teamMax: number | null;
 }
 
 /** The body of a successful POST /api/events/:id/registrations. */
@@ -45,16 +89,51 @@ export function fetchDistricts(): Promise<Division[]> {
   return api<Division[]>('/api/divisions?level=district');
 }
 
-export function fetchEventPage(filter: EventFilter, cursor: string | null): Promise<EventPage> {
-  const params = new URLSearchParams({ limit: String(EVENT_PAGE_SIZE) });
+export function fetchStreets(districtCode: string): Promise<Division[]> {
+  const params = new URLSearchParams({ parent: districtCode });
+  return api<Division[]>(`/api/divisions?${params.toString()}`);
+}
+
+export function fetchSports(): Promise<Sport[]> {
+  return api<Sport[]>('/api/sports');
+}
+
+/** Writes the filter as query parameters, leaving out what is not set. */
+export function filterParams(filter: EventFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.q?.trim()) params.set('q', filter.q.trim());
   if (filter.section) params.set('section', filter.section);
   if (filter.district) params.set('district', filter.district);
+  if (filter.street) params.set('street', filter.street);
+  if (filter.sports && filter.sports.length > 0) params.set('sports', filter.sports.join(','));
+  if (filter.from) params.set('from', filter.from);
+  if (filter.to) params.set('to', filter.to);
+  if (filter.fee) params.set('fee', filter.fee);
+  if (filter.open) params.set('open', 'true');
+  if (filter.sort && filter.sort !== 'published') params.set('sort', filter.sort);
+  return params;
+}
+
+export function fetchEventPage(filter: EventFilter, cursor: string | null): Promise<EventPage> {
+  const params = filterParams(filter);
+  params.set('limit', String(EVENT_PAGE_SIZE));
   if (cursor) params.set('cursor', cursor);
   return api<EventPage>(`/api/events?${params.toString()}`);
 }
 
-export function fetchEvent(id: string): Promise<PublicEvent> {
-  return api<PublicEvent>(`/api/events/${encodeURIComponent(id)}`);
+export function fetchCalendar(month: string, filter: EventFilter): Promise<EventCalendar> {
+  const params = filterParams({ ...filter, from: undefined, to: undefined, sort: undefined });
+  params.set('month', month);
+  return api<EventCalendar>(`/api/events/calendar?${params.toString()}`);
+}
+
+export function fetchEvent(id: string): Promise<PublicEventDetail> {
+  return api<PublicEventDetail>(`/api/events/${encodeURIComponent(id)}`);
+}
+
+export async function fetchGroups(id: string): Promise<EventGroup[]> {
+  const body = await api<{ items: EventGroup[] }>(`/api/events/${encodeURIComponent(id)}/groups`);
+  return body.items;
 }
 
 export function fetchTicket(code: string): Promise<Ticket> {

@@ -60,3 +60,9 @@ export function formatRange(startIso: string, endIso: string, now: Date = new Da
   if (sameDay) return `${formatDateTime(startIso, now)}–${end.hour}:${end.minute}`;
   return `${formatDateTime(startIso, now)} 至 ${formatDateTime(endIso, now)}`;
 }
+
+/** Returns a Shanghai calendar day as YYYY-MM-DD, today unless another instant is given. */
+export function shanghaiDate(date: Date = new Date()): string {
+  const parts = shanghaiParts(date);
+  return `${parts.year}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}`;
+}

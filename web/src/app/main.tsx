@@ -42,3 +42,13 @@ createRoot(container).render(
     </ConfigProvider>
   </StrictMode>,
 );
+
+// The service worker caches the app and the tickets it shows, so that a ticket opens without
+// a network. Development builds skip it, because Vite serves changing files.
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // NOTE: without a service worker the app works online only; nothing else depends on it.
+    });
+  });
+}

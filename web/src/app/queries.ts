@@ -1,9 +1,13 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api';
 import {
+  fetchCalendar,
   fetchDistricts,
   fetchEvent,
   fetchEventPage,
+  fetchGroups,
+  fetchSports,
+  fetchStreets,
   fetchTicket,
   type EventFilter,
 } from './events-api';
@@ -11,9 +15,13 @@ import {
 /** Query keys; every key under `events` changes when a registration succeeds. */
 export const queryKeys = {
   districts: ['divisions', 'district'] as const,
+  streets: (district: string) => ['divisions', 'street', district] as const,
+  sports: ['sports'] as const,
   events: ['events'] as const,
   eventList: (filter: EventFilter) => ['events', 'list', filter] as const,
+  calendar: (month: string, filter: EventFilter) => ['events', 'calendar', month, filter] as const,
   event: (id: string) => ['events', 'detail', id] as const,
+  groups: (id: string) => ['events', 'groups', id] as const,
   ticket: (code: string) => ['events', 'ticket', code] as const,
 };
 
@@ -31,12 +39,34 @@ export function useDistricts() {
   });
 }
 
-export function useEventList(filter: EventFilter) {
+export function useStreets(district: string) {
+  return useQuery({
+    queryKey: queryKeys.streets(district),
+    queryFn: () => fetchStreets(district),
+    staleTime: Infinity,
+    enabled: district !== '',
+  });
+}
+
+export function useSports() {
+  return useQuery({ queryKey: queryKeys.sports, queryFn: fetchSports, staleTime: Infinity });
+}
+
+export function useEventList(filter: EventFilter, enabled = true) {
   return useInfiniteQuery({
     queryKey: queryKeys.eventList(filter),
     queryFn: ({ pageParam }) => fetchEventPage(filter, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor,
+    enabled,
+  });
+}
+
+export function useCalendar(month: string, filter: EventFilter) {
+  return useQuery({
+    queryKey: queryKeys.calendar(month, filter),
+    queryFn: () => fetchCalendar(month, filter),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -45,6 +75,10 @@ export function useEvent(id: string) {
     queryKey: queryKeys.event(id),
     queryFn: () => fetchEvent(id),
   });
+}
+
+export function useGroups(id: string) {
+  return useQuery({ queryKey: queryKeys.groups(id), queryFn: () => fetchGroups(id) });
 }
 
 export function useTicket(code: string) {

@@ -1,12 +1,5 @@
 import { createBrowserRouter, Outlet, ScrollRestoration } from 'react-router-dom';
-import { EventDetailPage } from './pages/EventDetailPage';
 import { HomePage } from './pages/HomePage';
-import { MyTicketsPage } from './pages/MyTicketsPage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { ProfilePage } from './pages/ProfilePage';
-import { RegisterPage } from './pages/RegisterPage';
-import { SignInPage } from './pages/SignInPage';
-import { TicketPage } from './pages/TicketPage';
 
 /** Renders the phone-width column that contains every page, centred on wide screens. */
 function AppShell() {
@@ -18,18 +11,50 @@ function AppShell() {
   );
 }
 
+// The home page is in the first script; every other page loads as a chunk of its own, so the
+// first screen downloads only what it shows.
 export const router = createBrowserRouter([
   {
     element: <AppShell />,
     children: [
       { path: '/', element: <HomePage /> },
-      { path: '/events/:id', element: <EventDetailPage /> },
-      { path: '/events/:id/register', element: <RegisterPage /> },
-      { path: '/tickets', element: <MyTicketsPage /> },
-      { path: '/tickets/:code', element: <TicketPage /> },
-      { path: '/login', element: <SignInPage /> },
-      { path: '/me', element: <ProfilePage /> },
-      { path: '*', element: <NotFoundPage /> },
+      {
+        path: '/search',
+        lazy: () => import('./pages/SearchPage').then((m) => ({ Component: m.SearchPage })),
+      },
+      {
+        path: '/calendar',
+        lazy: () => import('./pages/CalendarPage').then((m) => ({ Component: m.CalendarPage })),
+      },
+      {
+        path: '/events/:id',
+        lazy: () =>
+          import('./pages/EventDetailPage').then((m) => ({ Component: m.EventDetailPage })),
+      },
+      {
+        path: '/events/:id/register',
+        lazy: () => import('./pages/RegisterPage').then((m) => ({ Component: m.RegisterPage })),
+      },
+      {
+        path: '/tickets',
+        lazy: () => import('./pages/MyTicketsPage').then((m) => ({ Component: m.MyTicketsPage })),
+      },
+      {
+        path: '/tickets/:code',
+        lazy: () => import('./pages/TicketPage').then((m) => ({ Component: m.TicketPage })),
+      },
+      {
+        path: '/login',
+        lazy: () => import('./pages/SignInPage').then((m) => ({ Component: m.SignInPage })),
+      },
+      {
+        path: '/me',
+        lazy: () => import('./pages/ProfilePage').then((m) => ({ Component: m.ProfilePage })),
+      },
+      {
+        path: '*',
+        lazy: () => import('./pages/NotFoundPage').then((m) => ({ Component: m.NotFoundPage })),
+      },
     ],
   },
 ]);

@@ -1,4 +1,5 @@
-import type { Registration } from './events-api';
+import { addressLine } from './event-text';
+import type { Registration, Ticket } from './events-api';
 
 /**
  * A ticket remembered on this device. It contains no personal data beyond the masked phone,
@@ -10,6 +11,13 @@ export interface StoredTicket {
   eventName: string;
   phoneMasked: string;
   createdAt: string;
+  /** Details copied once the ticket loaded online, so that it shows in full offline. */
+  startsAt?: string;
+  endsAt?: string;
+  place?: string;
+  nameMasked?: string;
+  status?: Ticket['status'];
+  checkedInAt?: string | null;
 }
 
 const STORAGE_KEY = 'cityleague.tickets';
@@ -52,6 +60,31 @@ export function rememberTicket(registration: Registration): void {
   };
   const others = loadTickets().filter((stored) => stored.code !== ticket.code);
   writeTickets([ticket, ...others].slice(0, MAX_TICKETS));
+}
+
+/**
+ * Stores what a loaded ticket shows, so that it opens without a network later. A ticket not
+ * remembered yet is added, because the citizen may have registered on another device.
+ */
+export function rememberTicketDetails(ticket: Ticket): void {
+  const stored: StoredTicket = {
+    code: ticket.code,
+    eventId: ticket.event.id,
+    eventName: ticket.event.name,
+    phoneMasked: ticket.phoneMasked,
+    createdAt: ticket.createdAt,
+    startsAt: ticket.event.startsAt,
+    endsAt: ticket.event.endsAt,
+    place: addressLine(ticket.event),
+    nameMasked: ticket.nameMasked,
+    status: ticket.status,
+    checkedInAt: ticket.checkedInAt,
+  };
+  const tickets = loadTickets();
+  const index = tickets.findIndex((known) => known.code === ticket.code);
+  if (index >= 0) tickets[index] = stored;
+  else tickets.unshift(stored);
+  writeTickets(tickets.slice(0, MAX_TICKETS));
 }
 
 export function forgetTickets(): void {

@@ -1,15 +1,17 @@
 import { EVENT_LEVEL_LABELS, SECTION_LABELS, type RegistrationStatus } from '@cityleague/domain';
-import { Button, ErrorBlock, ProgressBar, Skeleton } from 'antd-mobile';
-import type { ReactNode } from 'react';
+import { Button, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
+import { useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, isNotFound } from '../../lib/messages';
-import { addressLine, placesLeftText } from '../event-text';
+import { addressLine, feeText, mapSearchUrl, placesLeftText } from '../event-text';
+import { QrCode } from '../components/QrCode';
+import { SAFETY_NOTICE } from '../registration-rules';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
-import type { PublicEvent } from '../events-api';
+import type { PublicEvent, PublicEventDetail } from '../events-api';
 import { formatDateTime, formatRange } from '../format';
-import { useEvent } from '../queries';
+import { useEvent, useGroups } from '../queries';
 import { useDocumentTitle } from '../use-document-title';
 
 /** Text of the disabled button when registration is not possible. */
@@ -52,7 +54,7 @@ export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: ()
   return <QueryError error={error} onRetry={onRetry} />;
 }
 
-function EventDetail({ event }: { event: PublicEvent }) {
+function EventDetail({ event }: { event: PublicEventDetail }) {
   const navigate = useNavigate();
   const status = event.registrationStatus;
   const percentTaken =
@@ -61,6 +63,7 @@ function EventDetail({ event }: { event: PublicEvent }) {
   return (
     <>
       <main className="page-body">
+        <Poster event={event} />
         <section className="detail-hero">
           <div className="event-card-badges">
             <span className="badge badge-sport">{event.sportName}</span>
@@ -84,11 +87,24 @@ function EventDetail({ event }: { event: PublicEvent }) {
           </h2>
           <dl className="facts">
             <Fact label="比赛时间">{formatRange(event.startsAt, event.endsAt)}</Fact>
-            <Fact label="比赛地点">{addressLine(event)}</Fact>
+            <Fact label="比赛地点">
+              {addressLine(event)}
+              {event.address && <span className="fact-extra">{event.address}</span>}
+              <a
+                className="map-link"
+                href={mapSearchUrl(event)}
+                target="_blank"
+                rel="noopener noreferrer"
+              >
+                在地图中查看
+              </a>
+            </Fact>
             <Fact label="运动项目">{event.sportName}</Fact>
             <Fact label="赛事板块">{SECTION_LABELS[event.section]}</Fact>
             <Fact label="赛事级别">{EVENT_LEVEL_LABELS[event.level]}</Fact>
-            <Fact label="主办单位">{event.organiserName}</Fact>
+            <Fact label="主办单位">{event.host ?? event.organiserName}</Fact>
+            {event.organiser && <Fact label="承办单位">{event.organiser}</Fact>}
+            <Fact label="报名费用">{feeText(event.feeCents)}</Fact>
           </dl>
         </section>
 
@@ -109,12 +125,46 @@ function EventDetail({ event }: { event: PublicEvent }) {
               )}
             </Fact>
           </dl>
-          <ProgressBar
-            className="places-progress"
-            percent={percentTaken}
+          {/* antd-mobile's bar is a plain div, so the role and label sit on a wrapper. */}
+          <div
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(percentTaken)}
             aria-label={`已报名 ${event.registeredCount} 人，共 ${event.capacity} 个名额`}
-          />
+          >
+            <ProgressBar className="places-progress" percent={percentTaken} />
+          </div>
         </section>
+
+        <GroupsPanel eventId={event.id} />
+
+        {event.description && (
+          <section className="panel" aria-labelledby="event-description-title">
+            <h2 className="panel-title" id="event-description-title">
+              赛事介绍
+            </h2>
+            <p className="long-text">{event.description}</p>
+          </section>
+        )}
+
+        {event.rules && (
+          <section className="panel" aria-labelledby="event-rules-title">
+            <h2 className="panel-title" id="event-rules-title">
+              竞赛规程
+            </h2>
+            <p className="long-text">{event.rules}</p>
+          </section>
+        )}
+
+        <section className="panel" aria-labelledby="event-safety-title">
+          <h2 className="panel-title" id="event-safety-title">
+            安全须知
+          </h2>
+          <p className="long-text">{SAFETY_NOTICE}。报名时需阅读并同意。</p>
+        </section>
+
+        <SharePanel event={event} />
       </main>
 
       <footer className="bottom-bar">
@@ -163,6 +213,127 @@ export function bottomHint(event: PublicEvent): string {
     case 'full':
       return '名额已报满，欢迎关注其他赛事';
   }
+}
+
+/**
+ * Draws a banner with the event's section, sport, date and district, in the section's colour.
+ * NOTE: the generated poster (主KV) is only served to the console so far, so the app draws
+ * this banner instead.
+ */
+function Poster({ event }: { event: PublicEvent }) {
+  return (
+    // The name is the page heading right below, so the banner shows the sport and date instead.
+    <div className={`poster poster-${event.section}`} aria-hidden="true">
+      <span className="poster-sport">{SECTION_LABELS[event.section]}</span>
+      <span className="poster-name">{event.sportName}</span>
+      <span className="poster-date">
+        {formatRange(event.startsAt, event.endsAt)} · {event.districtName}
+      </span>
+    </div>
+  );
+}
+
+const GENDER_TEXT: Record<string, string> = { male: '限男性', female: '限女性' };
+
+/** Describes a group's entry rules in one line, e.g. "个人 · 18–60 岁 · 限女性". */
+function groupRules(group: {
+  entryType: string;
+  minAge: number | null;
+  maxAge: number | null;
+  gender: string;
+  teamMin: number | null;
+  teamMax: number | null;
+}): string {
+  const parts: string[] = [];
+  if (group.entryType === 'team') {
+    const size =
+      group.teamMin !== null && group.teamMax !== null
+        ? `${group.teamMin}–${group.teamMax} 人/队`
+        : '';
+    parts.push(size ? `团体 ${size}` : '团体');
+  } else {
+    parts.push('个人');
+  }
+  if (group.minAge !== null && group.maxAge !== null)
+    parts.push(`${group.minAge}–${group.maxAge} 岁`);
+  else if (group.minAge !== null) parts.push(`${group.minAge} 岁以上`);
+  else if (group.maxAge !== null) parts.push(`${group.maxAge} 岁以下`);
+  if (GENDER_TEXT[group.gender]) parts.push(GENDER_TEXT[group.gender]!);
+  return parts.join(' · ');
+}
+
+function GroupsPanel({ eventId }: { eventId: string }) {
+  const groups = useGroups(eventId);
+  if (!groups.isSuccess || groups.data.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="event-groups-title">
+      <h2 className="panel-title" id="event-groups-title">
+        组别与名额
+      </h2>
+      <ul className="group-list">
+        {groups.data.map((group) => (
+          <li key={group.id} className="group-item">
+            <div className="group-main">
+              <span className="group-name">{group.name}</span>
+              <span className="group-rules">
+                {groupRules(group)} · {feeText(group.feeCents)}
+              </span>
+            </div>
+            <span className={group.placesLeft > 0 ? 'group-places' : 'group-places none'}>
+              {group.placesLeft > 0 ? `剩余 ${group.placesLeft}` : '已满'}
+              <span className="group-capacity"> / {group.capacity}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Shows the event's link with a copy or share button and its QR code. */
+function SharePanel({ event }: { event: PublicEvent }) {
+  const link = `${window.location.origin}/events/${event.id}`;
+  const [showQr, setShowQr] = useState(false);
+
+  const share = async () => {
+    if (navigator.share) {
+      try {
+        await navigator.share({ title: event.name, url: link });
+        return;
+      } catch {
+        // The citizen closed the share sheet; copying below still helps.
+      }
+    }
+    try {
+      await navigator.clipboard.writeText(link);
+      Toast.show({ content: '链接已复制' });
+    } catch {
+      Toast.show({ content: '请长按链接复制' });
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="event-share-title">
+      <h2 className="panel-title" id="event-share-title">
+        分享赛事
+      </h2>
+      <p className="share-link">{link}</p>
+      <div className="share-actions">
+        <Button size="middle" color="primary" fill="outline" onClick={() => void share()}>
+          分享链接
+        </Button>
+        <Button size="middle" fill="outline" onClick={() => setShowQr((shown) => !shown)}>
+          {showQr ? '收起二维码' : '赛事二维码'}
+        </Button>
+      </div>
+      {showQr && (
+        <div className="share-qr">
+          <QrCode text={link} label={`${event.name} 的赛事二维码`} size={200} />
+          <p className="ticket-hint">扫码打开赛事页面</p>
+        </div>
+      )}
+    </section>
+  );
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -1,16 +1,90 @@
-import { Button, Dialog, ErrorBlock } from 'antd-mobile';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Dialog, ErrorBlock, Tabs } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
-import { forgetTickets, loadTickets } from '../ticket-store';
+import { forgetTickets, loadTickets, type StoredTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
 
-/** Lists the tickets remembered on this device, newest first. */
+/** One line of "my registrations", from this device, the citizen's account, or both. */
+interface TicketRow {
+  key: string;
+  code: string | null;
+  eventName: string;
+  startsAt: string | null;
+  status: string;
+  detail: string;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  active: '已报名',
+  waiting: '候补中',
+  offered: '候补转正待确认',
+  cancelled: '已取消',
+};
+
+function rowOfStored(ticket: StoredTicket): TicketRow {
+  return {
+    key: ticket.code,
+    code: ticket.code,
+    eventName: ticket.eventName,
+    startsAt: ticket.startsAt ?? null,
+    status: ticket.status ?? 'active',
+    detail: `${ticket.phoneMasked} · ${formatDateTime(ticket.createdAt)} 报名`,
+  };
+}
+
+function rowOfEntry(entry: CitizenEntry): TicketRow {
+  const queue = entry.queuePosition ? ` · 候补第 ${entry.queuePosition} 位` : '';
+  return {
+    key: entry.code ?? entry.id,
+    code: entry.code,
+    eventName: entry.eventName,
+    startsAt: entry.startsAt,
+    status: entry.status,
+    detail: `${entry.groupName}${queue} · ${formatDateTime(entry.createdAt)} 报名`,
+  };
+}
+
+/**
+ * Merges the account's entries with the tickets remembered on this device; the account's
+ * copy wins for a ticket in both. Device tickets keep the list working without a network.
+ */
+function mergeRows(entries: CitizenEntry[] | undefined, stored: StoredTicket[]): TicketRow[] {
+  const rows = new Map<string, TicketRow>();
+  for (const ticket of stored) rows.set(ticket.code, rowOfStored(ticket));
+  for (const entry of entries ?? []) {
+    const row = rowOfEntry(entry);
+    const known = rows.get(row.key);
+    rows.set(row.key, { ...row, startsAt: row.startsAt ?? known?.startsAt ?? null });
+  }
+  return [...rows.values()];
+}
+
+/** Lists the citizen's registrations, upcoming and past, with links to their tickets. */
 export function MyTicketsPage() {
   useDocumentTitle('我的报名');
   const navigate = useNavigate();
-  const [tickets, setTickets] = useState(loadTickets);
+  const citizen = useCitizen();
+  const signedIn = Boolean(citizen.data);
+  const entries = useQuery({
+    queryKey: ['citizen', 'registrations'],
+    queryFn: fetchCitizenEntries,
+    enabled: signedIn,
+  });
+  const [stored, setStored] = useState(loadTickets);
+  const [tab, setTab] = useState('upcoming');
+
+  const now = new Date().toISOString();
+  const rows = mergeRows(entries.data, stored);
+  const upcoming = rows
+    .filter((row) => row.startsAt === null || row.startsAt >= now)
+    .sort((a, b) => (a.startsAt ?? '9').localeCompare(b.startsAt ?? '9'));
+  const past = rows
+    .filter((row) => row.startsAt !== null && row.startsAt < now)
+    .sort((a, b) => (b.startsAt ?? '').localeCompare(a.startsAt ?? ''));
 
   const clear = async () => {
     const confirmed = await Dialog.confirm({
@@ -21,18 +95,28 @@ export function MyTicketsPage() {
     });
     if (!confirmed) return;
     forgetTickets();
-    setTickets([]);
+    setStored([]);
   };
 
   return (
     <div className="page">
       <PageNavBar title="我的报名" />
       <main className="page-body">
-        {tickets.length === 0 ? (
+        {!signedIn && citizen.isSuccess && (
+          <p className="page-note">
+            <Link to="/login?next=/tickets">登录</Link>后可查看在其他设备上的报名
+          </p>
+        )}
+        {entries.isError && (
+          <p className="page-note" role="status">
+            无法加载账号中的报名，以下为本机保存的记录
+          </p>
+        )}
+        {rows.length === 0 ? (
           <ErrorBlock
             status="empty"
             title="还没有报名记录"
-            description="在本机报名成功后，报名码会保存在这里"
+            description="报名成功后，报名凭证会保存在这里"
           >
             <Button color="primary" size="large" onClick={() => navigate('/')}>
               去看看赛事
@@ -40,26 +124,55 @@ export function MyTicketsPage() {
           </ErrorBlock>
         ) : (
           <>
-            <p className="page-note">以下是在本机报名的最近 {tickets.length} 条记录</p>
-            <ul className="ticket-list" aria-label="报名记录">
-              {tickets.map((ticket) => (
-                <li key={ticket.code}>
-                  <Link to={`/tickets/${encodeURIComponent(ticket.code)}`} className="ticket-item">
-                    <span className="ticket-item-event">{ticket.eventName}</span>
-                    <span className="ticket-item-code">报名码 {ticket.code}</span>
-                    <span className="ticket-item-meta">
-                      {ticket.phoneMasked} · {formatDateTime(ticket.createdAt)} 报名
-                    </span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            <Button className="clear-tickets" fill="none" onClick={() => void clear()}>
-              清除本机记录
-            </Button>
+            <Tabs activeKey={tab} onChange={setTab} className="ticket-tabs">
+              <Tabs.Tab key="upcoming" title={`即将开始（${upcoming.length}）`} />
+              <Tabs.Tab key="past" title={`已结束（${past.length}）`} />
+            </Tabs>
+            <TicketRows rows={tab === 'upcoming' ? upcoming : past} />
+            {stored.length > 0 && (
+              <Button className="clear-tickets" fill="none" onClick={() => void clear()}>
+                清除本机记录
+              </Button>
+            )}
           </>
         )}
       </main>
     </div>
+  );
+}
+
+function TicketRows({ rows }: { rows: TicketRow[] }) {
+  if (rows.length === 0) return <p className="page-note">暂无记录</p>;
+  return (
+    <ul className="ticket-list" aria-label="报名记录">
+      {rows.map((row) => {
+        const body = (
+          <>
+            <span className="ticket-item-head">
+              <span className="ticket-item-event">{row.eventName}</span>
+              <span className={`ticket-status status-${row.status}`}>
+                {STATUS_TEXT[row.status] ?? row.status}
+              </span>
+            </span>
+            {row.startsAt && (
+              <span className="ticket-item-time">比赛时间 {formatDateTime(row.startsAt)}</span>
+            )}
+            {row.code && <span className="ticket-item-code">报名码 {row.code}</span>}
+            <span className="ticket-item-meta">{row.detail}</span>
+          </>
+        );
+        return (
+          <li key={row.key}>
+            {row.code ? (
+              <Link to={`/tickets/${encodeURIComponent(row.code)}`} className="ticket-item">
+                {body}
+              </Link>
+            ) : (
+              <div className="ticket-item">{body}</div>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -16,6 +16,7 @@ import {
   type ProfileInput,
 } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
+import { PreferencesPanel } from '../components/PreferencesPanel';
 import { QueryError } from '../components/QueryError';
 import { NAME_MAX_LENGTH, nameProblem, normaliseName } from '../registration-rules';
 import { useDocumentTitle } from '../use-document-title';
@@ -83,6 +84,8 @@ function ProfileContent({ profile }: { profile: CitizenProfile }) {
     try {
       await signOut();
       queryClient.setQueryData(citizenKey, null);
+      // The offline copy of the account's registration list leaves with the account.
+      if ('caches' in window) await window.caches.delete('cityleague-data');
     } catch (error) {
       Toast.show({ content: errorMessage(error) });
     }
@@ -106,6 +109,7 @@ function ProfileContent({ profile }: { profile: CitizenProfile }) {
           </Link>
         </List.Item>
       </List>
+      <PreferencesPanel profile={profile} />
       <ProfileForm profile={profile} />
       <Button className="sign-out" block size="large" shape="rounded" onClick={() => void leave()}>
         退出登录

@@ -1,14 +1,15 @@
 import { Button, ErrorBlock, Result, Skeleton } from 'antd-mobile';
-import { useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { addressLine } from '../event-text';
-import { ticketQrUrl, type PublicEvent, type Ticket } from '../events-api';
+import { QrCode } from '../components/QrCode';
+import type { PublicEvent, Ticket } from '../events-api';
 import { formatDateTime, formatRange } from '../format';
 import { useTicket } from '../queries';
-import { findTicket } from '../ticket-store';
+import { findTicket, rememberTicketDetails, type StoredTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
 import type { TicketLocationState } from './RegisterPage';
 
@@ -29,6 +30,10 @@ interface TicketView {
   phoneMasked: string;
   createdAt: string;
   event?: PublicEvent;
+  /** Time and place remembered on this device, shown when `event` has not loaded. */
+  startsAt?: string;
+  endsAt?: string;
+  place?: string;
   nameMasked?: string;
   status?: Ticket['status'];
   checkedInAt?: string | null;
@@ -62,12 +67,16 @@ export function TicketPage() {
 
   const state = isTicketState(location.state) ? location.state.registration : undefined;
   const fresh = state?.code === code ? state : undefined;
-  const known: TicketView | undefined = fresh ?? findTicket(code);
-  const qrUrl = fresh?.qrUrl || ticketQrUrl(code);
+  const stored: StoredTicket | undefined = findTicket(code);
+  const known: TicketView | undefined = fresh ? { ...stored, ...fresh } : stored;
+
+  useEffect(() => {
+    if (ticket.data) rememberTicketDetails(ticket.data);
+  }, [ticket.data]);
 
   let content: ReactNode;
   if (ticket.isSuccess) {
-    content = <TicketCard view={viewOfTicket(ticket.data)} fresh={Boolean(fresh)} qrUrl={qrUrl} />;
+    content = <TicketCard view={viewOfTicket(ticket.data)} fresh={Boolean(fresh)} />;
   } else if (ticket.isError && isNotFound(ticket.error, ['REG_TICKET_NOT_FOUND'])) {
     content = <TicketNotFound code={code} />;
   } else if (known) {
@@ -75,13 +84,13 @@ export function TicketPage() {
       <>
         {ticket.isError && (
           <div className="form-alert" role="alert">
-            报名状态加载失败，以下为报名时的信息。
+            {navigator.onLine ? '报名状态加载失败' : '当前无网络'}，以下为本机保存的报名信息。
             <Button size="small" fill="none" onClick={() => void ticket.refetch()}>
               重新加载
             </Button>
           </div>
         )}
-        <TicketCard view={known} fresh={Boolean(fresh)} qrUrl={qrUrl} />
+        <TicketCard view={known} fresh={Boolean(fresh)} />
       </>
     );
   } else if (ticket.isError) {
@@ -137,7 +146,7 @@ function ticketTitle(view: TicketView, fresh: boolean): string {
   return view.checkedInAt ? '已签到' : '已报名';
 }
 
-function TicketCard({ view, fresh, qrUrl }: { view: TicketView; fresh: boolean; qrUrl: string }) {
+function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
   const cancelled = view.status === 'cancelled';
   return (
     <section className="panel ticket">
@@ -152,12 +161,19 @@ function TicketCard({ view, fresh, qrUrl }: { view: TicketView; fresh: boolean; 
         </p>
       )}
       <dl className="facts ticket-facts">
-        {view.event && (
+        {view.event ? (
           <>
             <TicketFact label="比赛时间">
               {formatRange(view.event.startsAt, view.event.endsAt)}
             </TicketFact>
             <TicketFact label="比赛地点">{addressLine(view.event)}</TicketFact>
+          </>
+        ) : (
+          <>
+            {view.startsAt && view.endsAt && (
+              <TicketFact label="比赛时间">{formatRange(view.startsAt, view.endsAt)}</TicketFact>
+            )}
+            {view.place && <TicketFact label="比赛地点">{view.place}</TicketFact>}
           </>
         )}
         {view.nameMasked && <TicketFact label="报名人">{view.nameMasked}</TicketFact>}
@@ -171,7 +187,7 @@ function TicketCard({ view, fresh, qrUrl }: { view: TicketView; fresh: boolean; 
       {cancelled ? (
         <p className="ticket-hint ticket-hint-cancelled">此报名已取消，不能用于签到</p>
       ) : (
-        <TicketQr code={view.code} url={qrUrl} checkedIn={Boolean(view.checkedInAt)} />
+        <TicketQr code={view.code} checkedIn={Boolean(view.checkedInAt)} />
       )}
     </section>
   );
@@ -196,30 +212,15 @@ function TicketNotFound({ code }: { code: string }) {
   );
 }
 
-/** Shows the QR image, or a note when it cannot load (an unknown code, or no network). */
-function TicketQr({ code, url, checkedIn }: { code: string; url: string; checkedIn: boolean }) {
-  const [failed, setFailed] = useState(false);
-  if (failed) {
-    return (
-      <div className="ticket-qr ticket-qr-failed" role="img" aria-label="二维码加载失败">
-        二维码加载失败
-        <br />
-        签到时可出示报名码
-      </div>
-    );
-  }
+/** Shows the check-in QR code, drawn on the phone so that it shows without a network. */
+function TicketQr({ code, checkedIn }: { code: string; checkedIn: boolean }) {
   return (
     <>
-      <img
-        className="ticket-qr"
-        src={url}
-        alt={`报名码 ${code} 的签到二维码`}
-        width={240}
-        height={240}
-        onError={() => setFailed(true)}
-      />
+      <div className="ticket-qr">
+        <QrCode text={code} label={`报名码 ${code} 的签到二维码`} />
+      </div>
       <p className="ticket-hint">
-        {checkedIn ? '已完成签到，无需再次出示' : '签到时请出示此二维码'}
+        {checkedIn ? '已完成签到，无需再次出示' : '签到时请出示此二维码，无网络时也可打开'}
       </p>
     </>
   );

@@ -1,0 +1,217 @@
+// Browser tests of the citizens' app on a phone. They cover search by a partial Chinese word
+// and by pinyin initials, the district filter, the month calendar, and SMS sign-in with
+// favourite sports. They also open a ticket offline, run axe on every page, enlarge the text
+// and load the home page on slow 3G.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const PHONE = '13800138400';
+const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+let platform;
+let events;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  // The demo league publishes events in several districts, sections and months.
+  platform = await startPlatform({ env: { SEED_DEMO: 'true' } });
+  const response = await fetch(`${platform.baseUrl}/api/events?limit=100`);
+  events = (await response.json()).items;
+  assert.ok(events.length >= 5, 'the demo league published fewer than 5 events');
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+async function phoneContext(options = {}) {
+  // axe is injected as an inline script, which the app's content security policy blocks.
+  return platform.browser.newContext({ ...PHONE_VIEWPORT, bypassCSP: true, ...options });
+}
+
+/** Runs axe on the page and returns the serious and critical violations, one line each. */
+async function seriousViolations(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(() => globalThis.axe.run(document));
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Returns the names on the event cards that the page lists. */
+async function cardNames(page) {
+  await page.locator('.event-card-name').first().waitFor();
+  return page.locator('.event-card-name').allInnerTexts();
+}
+
+test('search finds a partial Chinese word and pinyin initials', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(platform.baseUrl);
+  await page.getByRole('searchbox', { name: '搜索赛事' }).fill('篮球');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await page.waitForURL(/\/search\?q=/);
+  const byWord = await cardNames(page);
+  assert.ok(byWord.length > 0);
+  for (const name of byWord) assert.match(name, /篮球/);
+
+  await page.getByRole('searchbox', { name: '搜索赛事' }).fill('lqs');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
+  await page.waitForURL(/q=lqs/);
+  await page.getByText('三人篮球赛').first().waitFor();
+  const byInitials = await cardNames(page);
+  assert.ok(byInitials.some((name) => name.includes('三人篮球赛')));
+  for (const name of byInitials) assert.doesNotMatch(name, /游泳|龙舟/);
+  await page.screenshot({ path: join(artifacts, 'citizen-search.png'), fullPage: true });
+  await context.close();
+});
+
+test('search filters by district', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search`);
+  await page.getByRole('button', { name: /区域/ }).click();
+  await page
+    .getByRole('dialog', { name: '选择区域' })
+    .getByText('浦东新区', { exact: true })
+    .click();
+  await page.getByRole('button', { name: '完成' }).click();
+  await page.waitForURL(/district=310115/);
+  await page.locator('.event-card').first().waitFor();
+  const places = await page.locator('.event-card-facts dd').allInnerTexts();
+  const addresses = places.filter((text) => text.includes(' · '));
+  assert.ok(addresses.length > 0);
+  for (const address of addresses) assert.match(address, /^浦东新区/);
+  await context.close();
+});
+
+test('calendar counts events per day and lists a day', async () => {
+  const event = events.find((item) => item.registrationStatus === 'open') ?? events[0];
+  const day = new Date(Date.parse(event.startsAt) + 8 * 3600_000).toISOString().slice(0, 10);
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/calendar?month=${day.slice(0, 7)}`);
+  const label = `${Number(day.slice(5, 7))}月${Number(day.slice(8))}日，`;
+  const cell = page.getByRole('button', { name: new RegExp(`^${label}\\d+ 场赛事`) });
+  await cell.click();
+  await page
+    .getByRole('heading', { name: `${Number(day.slice(5, 7))}月${Number(day.slice(8))}日的赛事` })
+    .waitFor();
+  const names = await cardNames(page);
+  assert.ok(names.includes(event.name), `${event.name} is not listed on ${day}`);
+  const count = Number(/(\d+) 场赛事/.exec(await cell.textContent())[1]);
+  assert.equal(names.length, count);
+  await context.close();
+});
+
+test('citizen signs in, picks favourite sports and sees a ticket offline', async () => {
+  const openEvent = events.find((item) => item.registrationStatus === 'open');
+  assert.ok(openEvent, 'the demo league has no event open for registration');
+  const registered = await fetch(`${platform.baseUrl}/api/events/${openEvent.id}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': 'citizen-app-e2e-1' },
+    body: JSON.stringify({ name: '测试市民', phone: PHONE }),
+  });
+  assert.ok([200, 201].includes(registered.status), await registered.clone().text());
+  const { code } = await registered.json();
+
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/tickets`);
+  await page.getByRole('link', { name: '登录' }).click();
+  await page.getByPlaceholder('请输入11位手机号码').fill(PHONE);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByPlaceholder('6位数字').fill(await waitForSmsCode(page, platform.baseUrl, PHONE));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(/\/tickets$/);
+  await page.getByText(`报名码 ${code}`).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on my registrations');
+
+  // The account's registration appears, and its ticket loads once online.
+  await page.getByText(`报名码 ${code}`).click();
+  await page.waitForURL(new RegExp(`/tickets/${code}$`));
+  await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on the ticket page');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.onLine), false);
+  // The page's own requests fail, so what it shows came from the service worker's caches.
+  await assert.rejects(page.evaluate(() => fetch('/api/events?limit=1')));
+  await page.getByText(openEvent.name).first().waitFor();
+  await page.screenshot({ path: join(artifacts, 'citizen-ticket-offline.png'), fullPage: true });
+  await context.setOffline(false);
+
+  await page.goto(`${platform.baseUrl}/me`);
+  await page.getByRole('heading', { name: '喜欢的运动项目' }).waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on the profile page');
+  await page.locator('.preferences').getByText('三人篮球', { exact: true }).click();
+  await page.getByRole('button', { name: '保存偏好' }).click();
+  await page.getByText('已保存').waitFor();
+  await page.goto(platform.baseUrl);
+  await page.getByText('喜欢的项目').waitFor();
+  const recommended = await page.getByRole('list', { name: '推荐赛事' }).innerText();
+  assert.match(recommended, /篮球/);
+  await context.close();
+});
+
+test('every citizens page passes axe and fits large text', async () => {
+  const detail = events[0];
+  const pages = [
+    '/',
+    '/search?q=%E7%AF%AE%E7%90%83',
+    `/calendar?month=${detail.startsAt.slice(0, 7)}&day=${detail.startsAt.slice(0, 10)}`,
+    `/events/${detail.id}`,
+    '/login',
+    '/tickets',
+    '/no-such-page',
+  ];
+  const context = await phoneContext();
+  const page = await context.newPage();
+  for (const path of pages) {
+    await page.goto(platform.baseUrl + path);
+    await page.locator('.page').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(await seriousViolations(page), [], `axe on ${path}`);
+
+    // Twice the default root font size, as a large font setting gives.
+    await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px at 200% text`);
+  }
+  await context.close();
+});
+
+test('home page shows events on slow 3G', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  // Chrome DevTools' "Slow 3G" preset: 2 s round trip, about 400 kbit/s each way.
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 2000,
+    downloadThroughput: 50_000,
+    uploadThroughput: 50_000,
+  });
+  const started = Date.now();
+  await page.goto(platform.baseUrl, { timeout: 120_000 });
+  await page.locator('.event-card').first().waitFor({ timeout: 120_000 });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`slow 3G: first event card after ${seconds.toFixed(1)} s`);
+  assert.ok(seconds < 60, `the home page took ${seconds} s on slow 3G`);
+  await context.close();
+});

@@ -1,0 +1,384 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  createAccount,
+  createTestContext,
+  expectProblem,
+  fileEvent,
+  publishNewEvent,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+import { parseSearchText, searchGrams } from './event-search.js';
+
+let ctx: TestContext;
+let contractor: string;
+let committee: string;
+const ids: Record<string, string> = {};
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/** Returns the Shanghai calendar day (YYYY-MM-DD) of an instant. */
+function shanghaiDay(instant: number): string {
+  return new Date(instant + 8 * HOUR).toISOString().slice(0, 10);
+}
+
+// Starts at 10:00 Shanghai time (02:00 UTC) on the day that is `days` from today.
+function startOn(days: number): number {
+  const day = shanghaiDay(Date.now() + days * DAY);
+  return Date.parse(`${day}T02:00:00Z`);
+}
+
+/** Filing overrides for an event starting `days` from now, lasting `hours`. */
+function schedule(days: number, hours = 4) {
+  const starts = startOn(days);
+  return {
+    startsAt: new Date(starts).toISOString(),
+    endsAt: new Date(starts + hours * HOUR).toISOString(),
+    registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+    registrationClosesAt: new Date(starts - DAY).toISOString(),
+  };
+}
+
+// Addresses without a district name, so that a district search matches by division only.
+const NEUTRAL = { address: '测试路 1 号', venue: '综合体育馆' };
+
+const EVENTS = {
+  basketball: { name: '3v3篮球赛', sport: 'basketball_3x3', divisionCode: '310105', ...NEUTRAL },
+  xuhuiRun: { name: '滨江健康跑', sport: 'running', divisionCode: '310104', ...NEUTRAL },
+  xujiahuiGames: {
+    name: '社区趣味运动会',
+    sport: 'rope_skipping',
+    divisionCode: '310104014',
+    ...NEUTRAL,
+  },
+  paidSwim: {
+    name: '市民游泳赛',
+    sport: 'swimming',
+    divisionCode: '310115',
+    feeCents: 5000,
+    ...NEUTRAL,
+  },
+  dearSwim: {
+    name: '公开水域游泳挑战',
+    sport: 'swimming',
+    divisionCode: '310115',
+    feeCents: 20000,
+    ...NEUTRAL,
+  },
+  percent: { name: '100%乒乓球', sport: 'table_tennis', divisionCode: '310106', ...NEUTRAL },
+} as const;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await createAccount(ctx.db, {
+    username: 'sr.contractor',
+    accountType: 'contractor',
+    divisionCode: '3101',
+    organisation: '搜索测试承办单位',
+  });
+  await createAccount(ctx.db, {
+    username: 'sr.committee',
+    accountType: 'committee',
+    divisionCode: '3101',
+    organisation: '搜索测试组委会',
+  });
+  contractor = await signIn(ctx.app, 'sr.contractor');
+  committee = await signIn(ctx.app, 'sr.committee');
+
+  const days: Record<keyof typeof EVENTS, number> = {
+    basketball: 10,
+    xuhuiRun: 11,
+    xujiahuiGames: 12,
+    paidSwim: 13,
+    dearSwim: 14,
+    percent: 15,
+  };
+  for (const [key, spec] of Object.entries(EVENTS) as [keyof typeof EVENTS, object][]) {
+    const event = await publishNewEvent(ctx.app, contractor, committee, {
+      ...spec,
+      ...schedule(days[key], key === 'xuhuiRun' ? 50 : 4),
+    });
+    ids[key] = event.id;
+  }
+  // A draft that would match every search below unless drafts were excluded.
+  const draft = await fileEvent(ctx.app, contractor, {
+    name: '徐汇3v3篮球赛 游泳',
+    ...schedule(10),
+  });
+  ids.draft = draft.id;
+  // Publishing seven events through the API takes over a minute on PGlite on a busy machine.
+}, 180_000);
+
+afterAll(async () => {
+  await ctx.close();
+});
+
+async function list(query: string): Promise<string[]> {
+  const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().items.map((item: { id: string }) => item.id);
+}
+
+async function search(text: string): Promise<string[]> {
+  return (await list(`q=${encodeURIComponent(text)}&limit=100`)).sort();
+}
+
+const idsOf = (...keys: string[]) => keys.map((key) => ids[key]!).sort();
+
+describe('search text', () => {
+  it('splits words into grams for the index', () => {
+    expect(searchGrams('篮')).toEqual(['篮']);
+    expect(searchGrams('篮球赛')).toEqual(['篮球', '球赛']);
+    expect(searchGrams('lql')).toEqual(['lq', 'ql']);
+  });
+
+  it('resolves sports, districts and streets by name and initials', () => {
+    const [xuhui] = parseSearchText('徐汇');
+    expect(xuhui?.districts).toEqual(['310104']);
+    const [initials] = parseSearchText('XHQ');
+    expect(initials?.text).toBe('xhq');
+    expect(initials?.districts).toContain('310104');
+    const [street] = parseSearchText('徐家汇');
+    expect(street?.streets).toEqual(['310104014']);
+    const [sport] = parseSearchText('篮球');
+    expect(sport?.sports).toEqual(expect.arrayContaining(['basketball', 'basketball_3x3']));
+  });
+
+  it('normalises full-width input and separators', () => {
+    const terms = parseSearchText('ＬＱ，篮球  篮球');
+    expect(terms.map((term) => term.text)).toEqual(['lq', '篮球']);
+  });
+});
+
+describe('GET /api/events search', () => {
+  it('finds a partial Chinese word in the name', async () => {
+    expect(await search('篮球')).toEqual(idsOf('basketball'));
+    expect(await search('篮')).toEqual(idsOf('basketball'));
+  });
+
+  it('finds events by district name without it in the text', async () => {
+    expect(await search('徐汇')).toEqual(idsOf('xuhuiRun', 'xujiahuiGames'));
+  });
+
+  it('finds events by street name', async () => {
+    expect(await search('徐家汇')).toEqual(idsOf('xujiahuiGames'));
+  });
+
+  it('finds events by pinyin initials of name and district', async () => {
+    expect(await search('lqs')).toEqual(idsOf('basketball'));
+    expect(await search('LQS')).toEqual(idsOf('basketball'));
+    expect(await search('xhq')).toEqual(idsOf('xuhuiRun', 'xujiahuiGames'));
+  });
+
+  it('finds events by sport name', async () => {
+    expect(await search('游泳')).toEqual(idsOf('paidSwim', 'dearSwim'));
+  });
+
+  it('requires every word to match', async () => {
+    expect(await search('徐汇 跑')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('篮球 浦东')).toEqual([]);
+  });
+
+  it('matches LIKE wildcards literally', async () => {
+    expect(await search('%')).toEqual(idsOf('percent'));
+    expect(await search('_')).toEqual([]);
+  });
+
+  it('never returns unpublished events', async () => {
+    for (const text of ['徐汇', '篮球', '3v3', '游泳']) {
+      expect(await search(text)).not.toContain(ids.draft);
+    }
+  });
+
+  it('returns nothing for an unmatched word', async () => {
+    expect(await search('冰壶')).toEqual([]);
+  });
+
+  it('keeps the initials in step with a renamed draft', async () => {
+    const draft = await fileEvent(ctx.app, contractor, { name: '定向越野赛', ...schedule(20) });
+    const before = await ctx.db
+      .selectFrom('events')
+      .select('name_initials')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
+    expect(before.name_initials).toBe('dxyys');
+    const response = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/console/events/${draft.id}`,
+      headers: { cookie: contractor },
+      payload: { name: '龙舟赛' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const after = await ctx.db
+      .selectFrom('events')
+      .select('name_initials')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
+    expect(after.name_initials).toBe('lzs');
+  });
+});
+
+describe('GET /api/events filters', () => {
+  it('filters by sports, district and street', async () => {
+    expect((await list('sports=swimming,running&limit=100')).sort()).toEqual(
+      idsOf('xuhuiRun', 'paidSwim', 'dearSwim'),
+    );
+    expect((await list('district=310104&limit=100')).sort()).toEqual(
+      idsOf('xuhuiRun', 'xujiahuiGames'),
+    );
+    expect(await list('district=310104&street=310104014')).toEqual(idsOf('xujiahuiGames'));
+  });
+
+  it('rejects a street outside the district', async () => {
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/events?district=310105&street=310104014',
+    });
+    expectProblem(response, 400, 'DIV_UNKNOWN');
+  });
+
+  it('rejects an unknown sport', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/events?sports=curling' });
+    expectProblem(response, 400, 'EVT_UNKNOWN_SPORT');
+  });
+
+  it('filters by fee', async () => {
+    const free = await list('fee=free&limit=100');
+    expect(free).toContain(ids.basketball);
+    expect(free).not.toContain(ids.paidSwim);
+    expect((await list('fee=paid&limit=100')).sort()).toEqual(idsOf('paidSwim', 'dearSwim'));
+    const cheap = await list('maxFeeCents=5000&limit=100');
+    expect(cheap).toContain(ids.paidSwim);
+    expect(cheap).toContain(ids.basketball);
+    expect(cheap).not.toContain(ids.dearSwim);
+  });
+
+  it('filters by Shanghai date range, multi-day events on each day', async () => {
+    const day = (offset: number) => shanghaiDay(startOn(offset));
+    expect(await list(`from=${day(10)}&to=${day(10)}`)).toEqual([ids.basketball]);
+    // The run starts on day 11 and lasts 50 hours, so it covers day 13.
+    expect((await list(`from=${day(13)}&to=${day(13)}`)).sort()).toEqual(
+      idsOf('xuhuiRun', 'paidSwim'),
+    );
+    expect(await list(`from=${day(30)}`)).toEqual([]);
+  });
+
+  it('rejects reversed and impossible dates', async () => {
+    for (const query of ['from=2026-05-02&to=2026-05-01', 'from=2026-02-30']) {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
+      expectProblem(response, 400, 'EVT_INVALID_DATE_RANGE');
+    }
+  });
+
+  it('lists only events open for registration', async () => {
+    await ctx.db
+      .updateTable('events')
+      .set({ registration_closes_at: new Date(Date.now() - 1000) })
+      .where('id', '=', ids.percent!)
+      .execute();
+    const open = await list('open=true&limit=100');
+    expect(open).not.toContain(ids.percent);
+    expect(open).toContain(ids.basketball);
+    expect(await list('limit=100')).toContain(ids.percent);
+  });
+
+  it('pages by start time without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/events?sort=starts&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await ctx.app.inject({ method: 'GET', url });
+      expect(response.statusCode, response.body).toBe(200);
+      const page = response.json();
+      seen.push(...page.items.map((item: { id: string }) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(
+      ['basketball', 'xuhuiRun', 'xujiahuiGames', 'paidSwim', 'dearSwim', 'percent'].map(
+        (key) => ids[key],
+      ),
+    );
+  });
+
+  it('rejects a cursor of the other order', async () => {
+    const first = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=1' });
+    const cursor = first.json().nextCursor;
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events?sort=starts&cursor=${cursor}`,
+    });
+    expectProblem(response, 400, 'INVALID_CURSOR');
+  });
+});
+
+describe('GET /api/events/calendar', () => {
+  it('counts events on every day they cover', async () => {
+    const month = shanghaiDay(startOn(11)).slice(0, 7);
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/calendar?month=${month}&district=310104`,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const counts = Object.fromEntries(
+      response.json().days.map((day: { date: string; count: number }) => [day.date, day.count]),
+    );
+    const expected: Record<string, number> = {};
+    for (const offset of [11, 12, 13]) {
+      const day = shanghaiDay(startOn(offset));
+      if (day.startsWith(month)) expected[day] = (expected[day] ?? 0) + 1;
+    }
+    const gamesDay = shanghaiDay(startOn(12));
+    if (gamesDay.startsWith(month)) expected[gamesDay] = (expected[gamesDay] ?? 0) + 1;
+    expect(counts).toEqual(expected);
+  });
+
+  it('matches the list for each day', async () => {
+    const month = shanghaiDay(startOn(10)).slice(0, 7);
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/calendar?month=${month}&q=${encodeURIComponent('游泳')}`,
+    });
+    for (const day of response.json().days as { date: string; count: number }[]) {
+      const listed = await list(`q=${encodeURIComponent('游泳')}&from=${day.date}&to=${day.date}`);
+      expect(listed.length).toBe(day.count);
+    }
+  });
+
+  it('rejects a malformed month', async () => {
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/events/calendar?month=2026-13',
+    });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('events_search index', () => {
+  it('serves a search over many events', async () => {
+    // Copies of one published event under another name and sport, so that the planner
+    // prefers the index.
+    await sql`
+      insert into events (id, organisation_id, created_by, name, name_initials, level, section,
+        sport, division_code, district_code, venue, starts_at, ends_at, capacity,
+        registration_opens_at, registration_closes_at, state, published_at, updated_at)
+      select gen_random_uuid(), organisation_id, created_by, '填充赛事' || n, 'tcss' || n, level,
+        section, 'go', division_code, district_code, venue, starts_at, ends_at, capacity,
+        registration_opens_at, registration_closes_at, state, published_at, now()
+      from events, generate_series(1, 2000) as n
+      where events.id = ${ids.basketball}`.execute(ctx.db);
+    await sql`analyze events`.execute(ctx.db);
+
+    const plan = await sql<{ 'QUERY PLAN': string }>`
+      explain select id from events
+      where state = 'published'
+        and search_grams(event_search_document(name, name_initials, venue, venue_initials,
+          address)) @> array['篮球']::text[]`.execute(ctx.db);
+    const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('events_search');
+    expect(await search('篮球')).toEqual(idsOf('basketball'));
+    // PGlite computes the grams of 2,000 rows slowly on a busy machine.
+  }, 180_000);
+});

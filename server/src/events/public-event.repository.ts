@@ -1,0 +1,112 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { SearchTerm } from './event-search.js';
+
+/** Filters of the public event list and calendar, already checked by the service. */
+export interface PublicEventFilter {
+  terms: SearchTerm[];
+  section?: string;
+  district?: string;
+  street?: string;
+  sports: string[];
+  /** First Shanghai calendar day (YYYY-MM-DD) the event must reach. */
+  from?: string;
+  /** Last Shanghai calendar day (YYYY-MM-DD) the event may start on. */
+  to?: string;
+  fee?: 'free' | 'paid';
+  maxFeeCents?: number;
+  /** Only events taking registrations now, on the database clock, with places left. */
+  open?: boolean;
+}
+
+type EventsBuilder = ExpressionBuilder<Database, 'events'>;
+
+/** Start of a Shanghai calendar day as an instant. */
+const dayStart = (day: string) => sql<Date>`(${day}::date)::timestamp at time zone 'Asia/Shanghai'`;
+const dayEnd = (day: string) =>
+  sql<Date>`(${day}::date + 1)::timestamp at time zone 'Asia/Shanghai'`;
+
+/** The search document as the events_search index computes it; keep the two identical. */
+const searchDocument = sql<string>`event_search_document(events.name, events.name_initials,
+  events.venue, events.venue_initials, events.address)`;
+
+/** Escapes the LIKE wildcards of a search word, so that it matches literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * Matches one search word: through the gram index on the event's own text, or through the
+ * sports, districts and streets whose names contain the word.
+ */
+function termMatches(eb: EventsBuilder, term: SearchTerm): Expression<SqlBool> {
+  const grams = sql`array[${sql.join(term.grams)}]::text[]`;
+  const alternatives: Expression<SqlBool>[] = [
+    sql<SqlBool>`(search_grams(${searchDocument}) @> ${grams}
+      and ${searchDocument} like ${`%${escapeLike(term.text)}%`})`,
+  ];
+  if (term.sports.length > 0) alternatives.push(eb('events.sport', 'in', term.sports));
+  if (term.districts.length > 0) {
+    alternatives.push(eb('events.district_code', 'in', term.districts));
+  }
+  if (term.streets.length > 0) alternatives.push(eb('events.division_code', 'in', term.streets));
+  return eb.or(alternatives);
+}
+
+/** Builds the where-clause of published events that pass every filter. */
+export function publicEventConditions(filter: PublicEventFilter) {
+  return (eb: EventsBuilder): Expression<SqlBool> => {
+    const conditions: Expression<SqlBool>[] = [eb('events.state', '=', 'published')];
+    for (const term of filter.terms) conditions.push(termMatches(eb, term));
+    if (filter.section) conditions.push(eb('events.section', '=', filter.section));
+    if (filter.district) conditions.push(eb('events.district_code', '=', filter.district));
+    if (filter.street) conditions.push(eb('events.division_code', '=', filter.street));
+    if (filter.sports.length > 0) conditions.push(eb('events.sport', 'in', filter.sports));
+    if (filter.from) conditions.push(eb('events.ends_at', '>', dayStart(filter.from)));
+    if (filter.to) conditions.push(eb('events.starts_at', '<', dayEnd(filter.to)));
+    if (filter.fee === 'free') {
+      conditions.push(eb.or([eb('events.fee_cents', 'is', null), eb('events.fee_cents', '=', 0)]));
+    }
+    if (filter.fee === 'paid') conditions.push(eb('events.fee_cents', '>', 0));
+    if (filter.maxFeeCents !== undefined) {
+      conditions.push(
+        eb.or([
+          eb('events.fee_cents', 'is', null),
+          eb('events.fee_cents', '<=', filter.maxFeeCents),
+        ]),
+      );
+    }
+    if (filter.open) {
+      conditions.push(
+        sql<SqlBool>`(events.registration_opens_at <= now()
+          and events.registration_closes_at > now()
+          and events.registered_count < events.capacity)`,
+      );
+    }
+    return eb.and(conditions);
+  };
+}
+
+/**
+ * Returns the first and last Shanghai day of each published event that passes the filter and
+ * covers part of the days from `from` to `to`.
+ */
+export async function findEventDays(
+  db: Executor,
+  filter: PublicEventFilter & { from: string; to: string },
+): Promise<{ first_day: string; last_day: string }[]> {
+  return db
+    .selectFrom('events')
+    .where(publicEventConditions(filter))
+    .select([
+      sql<string>`to_char(events.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`.as(
+        'first_day',
+      ),
+      // An event that ends at midnight does not reach the next day.
+      sql<string>`to_char((events.ends_at - interval '1 microsecond') at time zone 'Asia/Shanghai',
+        'YYYY-MM-DD')`.as('last_day'),
+    ])
+    .execute();
+}

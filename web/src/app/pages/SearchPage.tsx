@@ -1,0 +1,292 @@
+import { SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
+import { Button, Checkbox, Popup, Selector } from 'antd-mobile';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PageNavBar } from '../components/PageNavBar';
+import type { EventFilter } from '../events-api';
+import { useDistricts, useSports, useStreets } from '../queries';
+import { shanghaiDate } from '../format';
+import { useDocumentTitle } from '../use-document-title';
+import { EventList } from './HomePage';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const FEE_LABELS = { free: '免费', paid: '收费' } as const;
+const CODE = /^[0-9]+$/;
+
+/** Reads the search and its filters from the address, so that back, reload and links keep them. */
+function filterOf(params: URLSearchParams): EventFilter {
+  const section = params.get('section');
+  const day = (name: string) => (DAY.test(params.get(name) ?? '') ? params.get(name)! : '');
+  const fee = params.get('fee');
+  return {
+    q: params.get('q') ?? '',
+    section: (SECTIONS as readonly string[]).includes(section ?? '') ? (section as Section) : '',
+    district: CODE.test(params.get('district') ?? '') ? params.get('district')! : '',
+    street: CODE.test(params.get('street') ?? '') ? params.get('street')! : '',
+    sports: (params.get('sports') ?? '').split(',').filter((code) => /^[a-z0-9_]+$/.test(code)),
+    // Without a start date the search lists what is still to come, soonest first.
+    from: day('from') || shanghaiDate(),
+    to: day('to'),
+    fee: fee === 'free' || fee === 'paid' ? fee : '',
+    open: params.get('open') === 'true',
+    sort: 'starts',
+  };
+}
+
+function paramsOf(filter: EventFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  const set = (name: string, value: string | undefined) => value && params.set(name, value);
+  set('q', filter.q?.trim());
+  set('section', filter.section);
+  set('district', filter.district);
+  set('street', filter.street);
+  set('sports', filter.sports?.join(','));
+  if (filter.from !== shanghaiDate()) set('from', filter.from);
+  set('to', filter.to);
+  set('fee', filter.fee);
+  if (filter.open) params.set('open', 'true');
+  return params;
+}
+
+type Sheet = 'section' | 'sport' | 'place' | 'date' | 'fee' | null;
+
+/** Search with filters by section, sport, district and street, dates, fee and open registration. */
+export function SearchPage() {
+  useDocumentTitle('搜索赛事');
+  const [params, setParams] = useSearchParams();
+  const filter = filterOf(params);
+  const [sheet, setSheet] = useState<Sheet>(null);
+  const sports = useSports();
+  const districts = useDistricts();
+
+  const apply = (next: Partial<EventFilter>) => {
+    setParams(paramsOf({ ...filter, ...next }), { replace: true });
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const text = new FormData(event.currentTarget).get('q');
+    apply({ q: typeof text === 'string' ? text : '' });
+    (document.activeElement as HTMLElement | null)?.blur();
+  };
+
+  const sportNames = (filter.sports ?? [])
+    .map((code) => sports.data?.find((sport) => sport.code === code)?.name ?? code)
+    .join('、');
+  const districtName = districts.data?.find((d) => d.code === filter.district)?.name;
+  const dateText =
+    filter.from !== shanghaiDate() || filter.to
+      ? `${shortDay(filter.from)}–${shortDay(filter.to)}`
+      : '';
+  const feeText = filter.fee ? FEE_LABELS[filter.fee] : '';
+
+  return (
+    <div className="page">
+      <PageNavBar title="搜索赛事" />
+      <form className="search-bar" role="search" onSubmit={submit}>
+        <input
+          key={filter.q}
+          name="q"
+          type="search"
+          className="search-input"
+          defaultValue={filter.q}
+          placeholder="赛事名称、项目、区或街镇，支持拼音首字母"
+          aria-label="搜索赛事"
+          enterKeyHint="search"
+        />
+        <button type="submit" className="search-button">
+          搜索
+        </button>
+      </form>
+      <div className="filter-chips" role="group" aria-label="筛选条件">
+        <Chip
+          label={filter.section ? SECTION_LABELS[filter.section] : '板块'}
+          active={!!filter.section}
+          onClick={() => setSheet('section')}
+        />
+        <Chip
+          label={sportNames || '项目'}
+          active={!!sportNames}
+          onClick={() => setSheet('sport')}
+        />
+        <Chip
+          label={districtName ?? '区域'}
+          active={!!districtName}
+          onClick={() => setSheet('place')}
+        />
+        <Chip label={dateText || '日期'} active={!!dateText} onClick={() => setSheet('date')} />
+        <Chip label={feeText || '费用'} active={!!feeText} onClick={() => setSheet('fee')} />
+        <label className={filter.open ? 'chip active' : 'chip'}>
+          <Checkbox
+            checked={filter.open}
+            onChange={(open) => apply({ open })}
+            style={{ '--icon-size': '18px', '--font-size': '15px' }}
+          >
+            可报名
+          </Checkbox>
+        </label>
+      </div>
+
+      <main className="page-body">
+        <EventList filter={filter} />
+      </main>
+
+      <FilterSheet title="选择板块" open={sheet === 'section'} onClose={() => setSheet(null)}>
+        <Selector
+          columns={2}
+          value={filter.section ? [filter.section] : []}
+          options={SECTIONS.map((section) => ({ label: SECTION_LABELS[section], value: section }))}
+          onChange={(values) => apply({ section: (values[0] as Section | undefined) ?? '' })}
+        />
+      </FilterSheet>
+      <FilterSheet
+        title="选择运动项目（可多选）"
+        open={sheet === 'sport'}
+        onClose={() => setSheet(null)}
+      >
+        <Selector
+          columns={3}
+          multiple
+          value={filter.sports ?? []}
+          options={(sports.data ?? []).map((sport) => ({ label: sport.name, value: sport.code }))}
+          onChange={(values) => apply({ sports: values })}
+        />
+      </FilterSheet>
+      <FilterSheet title="选择区域" open={sheet === 'place'} onClose={() => setSheet(null)}>
+        <PlaceFilter filter={filter} onChange={apply} />
+      </FilterSheet>
+      <FilterSheet title="选择日期" open={sheet === 'date'} onClose={() => setSheet(null)}>
+        <DateFilter filter={filter} onChange={apply} />
+      </FilterSheet>
+      <FilterSheet title="选择费用" open={sheet === 'fee'} onClose={() => setSheet(null)}>
+        <Selector
+          columns={2}
+          value={filter.fee ? [filter.fee] : []}
+          options={[
+            { label: '免费', value: 'free' },
+            { label: '收费', value: 'paid' },
+          ]}
+          onChange={(values) => apply({ fee: (values[0] as 'free' | 'paid' | undefined) ?? '' })}
+        />
+      </FilterSheet>
+    </div>
+  );
+}
+
+function shortDay(day: string | undefined): string {
+  if (!day) return '';
+  const [, month, date] = day.split('-');
+  return `${Number(month)}月${Number(date)}日`;
+}
+
+function Chip({ label, active, onClick }: { label: string; active: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className={active ? 'chip active' : 'chip'}
+      aria-haspopup="dialog"
+      onClick={onClick}
+    >
+      {label}
+      <span aria-hidden="true"> ▾</span>
+    </button>
+  );
+}
+
+function FilterSheet({
+  title,
+  open,
+  onClose,
+  children,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Popup visible={open} onMaskClick={onClose} onClose={onClose} bodyClassName="sheet">
+      <div role="dialog" aria-modal="true" aria-label={title}>
+        <div className="sheet-head">
+          <span className="sheet-title">{title}</span>
+          <button type="button" className="sheet-close" onClick={onClose}>
+            完成
+          </button>
+        </div>
+        <div className="sheet-body">{children}</div>
+      </div>
+    </Popup>
+  );
+}
+
+function PlaceFilter({
+  filter,
+  onChange,
+}: {
+  filter: EventFilter;
+  onChange: (next: Partial<EventFilter>) => void;
+}) {
+  const districts = useDistricts();
+  const streets = useStreets(filter.district);
+  return (
+    <>
+      <Selector
+        columns={3}
+        value={[filter.district]}
+        options={[
+          { label: '全市', value: '' },
+          ...(districts.data ?? []).map((d) => ({ label: d.name, value: d.code })),
+        ]}
+        onChange={(values) => onChange({ district: values[0] ?? '', street: '' })}
+      />
+      {filter.district && (streets.data ?? []).length > 0 && (
+        <>
+          <p className="sheet-subtitle">街镇</p>
+          <Selector
+            columns={2}
+            value={[filter.street ?? '']}
+            options={[
+              { label: '全区', value: '' },
+              ...(streets.data ?? []).map((s) => ({ label: s.name, value: s.code })),
+            ]}
+            onChange={(values) => onChange({ street: values[0] ?? '' })}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function DateFilter({
+  filter,
+  onChange,
+}: {
+  filter: EventFilter;
+  onChange: (next: Partial<EventFilter>) => void;
+}) {
+  return (
+    <div className="date-filter">
+      <label className="date-field">
+        开始日期
+        <input
+          type="date"
+          value={filter.from ?? ''}
+          max={filter.to || undefined}
+          onChange={(event) => onChange({ from: event.target.value })}
+        />
+      </label>
+      <label className="date-field">
+        结束日期
+        <input
+          type="date"
+          value={filter.to ?? ''}
+          min={filter.from || undefined}
+          onChange={(event) => onChange({ to: event.target.value })}
+        />
+      </label>
+      <Button fill="outline" onClick={() => onChange({ from: '', to: '' })}>
+        从今天起
+      </Button>
+    </div>
+  );
+}
