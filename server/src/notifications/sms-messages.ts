@@ -194,7 +194,9 @@ async function composeResultsPublished(
 ): Promise<Composed> {
   const notice = await resultNoticeOf(db, cipher, String(payload.registrationId ?? ''));
   if (!notice) return { drop: 'result not found', sentPayload: payload };
-  const certificate = notice.certificate ? '电子证书可在“我的报名”中下载。' : '详情请在“我的报名”中查看。';
+  const certificate = notice.certificate
+    ? '电子证书可在“我的报名”中下载。'
+    : '详情请在“我的报名”中查看。';
   const text = `${SIGNATURE}「${notice.eventName}」成绩已发布，您的成绩：${notice.result}。${certificate}`;
   return { send: { to: notice.phone, text }, sentPayload: payload };
 }

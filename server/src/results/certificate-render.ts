@@ -140,7 +140,7 @@ export function certificateSvg(design: CertificateDesign, content: CertificateCo
       : '',
     `<text x="160" y="${CERTIFICATE_HEIGHT - 180}" font-family="${POSTER_FONT_FAMILY}" font-size="32" fill="#333333">${escapeXml(content.date)}</text>`,
     qrPath(content.verificationUrl, qrX, qrY, qrSize),
-    `<text x="${qrX + qrSize / 2}" y="${qrY + qrSize + 36}" font-family="${POSTER_FONT_FAMILY}" font-size="22" fill="#555555" text-anchor="middle">验证码 ${escapeXml(content.code)}</text>`,
+    `<text x="${qrX + qrSize}" y="${qrY + qrSize + 40}" font-family="${POSTER_FONT_FAMILY}" font-size="26" fill="#444444" text-anchor="end" letter-spacing="1">扫码或凭验证码 ${escapeXml(content.code)} 验证</text>`,
   ];
   return svgDocument(CERTIFICATE_WIDTH, CERTIFICATE_HEIGHT, body.join(''));
 }

@@ -76,7 +76,11 @@ export async function designOf(db: Db, eventId: string): Promise<CertificateDesi
 export async function getDesign(db: Db, actor: ResultActor, eventId: string) {
   await ownedEvent(db, actor.user, eventId);
   const design = await designOf(db, eventId);
-  return { layout: design.layout, colour: design.colour, hasBackground: design.background !== null };
+  return {
+    layout: design.layout,
+    colour: design.colour,
+    hasBackground: design.background !== null,
+  };
 }
 
 /**

@@ -80,7 +80,12 @@ async function lookupOf(
 }
 
 /** Reads and checks every row; a second row for the same entry is an error. */
-async function checkWorkbook(db: Executor, cipher: PersonalDataCipher, eventId: string, bytes: Buffer) {
+async function checkWorkbook(
+  db: Executor,
+  cipher: PersonalDataCipher,
+  eventId: string,
+  bytes: Buffer,
+) {
   let read;
   try {
     read = await readResultWorkbook(bytes);

@@ -14,8 +14,7 @@ const MILLISECONDS_PER_DAY = 86_400_000;
 
 /** The workbook's data rows with their Excel row numbers, or the header problems. */
 export type ResultWorkbookRows =
-  | { ok: true; rows: { row: number; values: RawResultRow }[] }
-  | { ok: false; errors: RowError[] };
+  { ok: true; rows: { row: number; values: RawResultRow }[] } | { ok: false; errors: RowError[] };
 
 /**
  * Builds a result workbook with the header row and these data rows, each a list of cell texts

@@ -11,11 +11,7 @@ export const ResultEntryNotFound = defineError(
   404,
 );
 export const ResultNotFound = defineError('RES_RESULT_NOT_FOUND', 'Entry %s has no result', 404);
-export const ResultInvalid = defineError(
-  'RES_RESULT_INVALID',
-  'The result is invalid: %s',
-  400,
-);
+export const ResultInvalid = defineError('RES_RESULT_INVALID', 'The result is invalid: %s', 400);
 export const ResultFileUnreadable = defineError(
   'RES_FILE_UNREADABLE',
   'The file is not a readable .xlsx workbook: save it as Excel Workbook (.xlsx) and upload again',

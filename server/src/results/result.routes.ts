@@ -1,9 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  certificateVerificationPath,
-  MAX_RANK,
-  RESULT_STATUSES,
-} from '@cityleague/domain';
+import { certificateVerificationPath, MAX_RANK, RESULT_STATUSES } from '@cityleague/domain';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 

@@ -124,7 +124,10 @@ function commit(eventId: string, importId: string) {
 }
 
 function publish(eventId: string) {
-  return as(ctx.app, organiser)({
+  return as(
+    ctx.app,
+    organiser,
+  )({
     method: 'POST',
     url: `/api/console/events/${eventId}/results/publish`,
   });
@@ -268,14 +271,19 @@ describe('result import dry run', () => {
     const { eventId, men } = await eventWithEntrants(1);
     const ExcelJS = (await import('exceljs')).default;
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await writeResultWorkbook([
-      row({ code: men[0]!.code, group: '男子组', rank: '1' }),
-    ])) as unknown as ArrayBuffer);
+    await book.xlsx.load(
+      (await writeResultWorkbook([
+        row({ code: men[0]!.code, group: '男子组', rank: '1' }),
+      ])) as unknown as ArrayBuffer,
+    );
     const cell = book.worksheets[0]!.getCell('F2');
     cell.value = (3723.5 / 86400) as number;
     cell.numFmt = 'hh:mm:ss.000';
     const content = Buffer.from(await book.xlsx.writeBuffer()).toString('base64');
-    const response = await as(ctx.app, organiser)({
+    const response = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'POST',
       url: `/api/console/events/${eventId}/result-imports`,
       payload: { fileName: 'x.xlsx', content },
@@ -387,7 +395,12 @@ describe('console result entry', () => {
     });
     expectProblem(badTime, 400, 'RES_RESULT_INVALID');
 
-    const dnf = await putResult(eventId, id, { status: 'dnf', rank: null, time: null, score: null });
+    const dnf = await putResult(eventId, id, {
+      status: 'dnf',
+      rank: null,
+      time: null,
+      score: null,
+    });
     expect(dnf.json<{ result: { text: string } }>().result.text).toBe('未完赛');
     const audits = await ctx.db
       .selectFrom('audit_log')
@@ -588,7 +601,11 @@ describe('public results', () => {
     expect(seen).toEqual(all);
     // Rank 1 of both groups first (ties in registration order), then rank 2, DNF and DSQ.
     expect(seen.slice(3)).toEqual(['第2名 · 00:41:00.000', '未完赛', '取消成绩']);
-    expect(seen.slice(0, 3).sort()).toEqual(['第1名 · 00:40:00.000', '第1名 · 98分', '第1名 · 98分']);
+    expect(seen.slice(0, 3).sort()).toEqual([
+      '第1名 · 00:40:00.000',
+      '第1名 · 98分',
+      '第1名 · 98分',
+    ]);
   });
 
   it('rejects a forged cursor', async () => {
@@ -652,7 +669,10 @@ describe('certificates', () => {
 
   it('confirms a certificate by code with the five facts only', async () => {
     const { code } = (await certificateOf(finisher.id))!;
-    const lower = code.toLowerCase().replace(/(.{4})/g, '$1-').replace(/-$/, '');
+    const lower = code
+      .toLowerCase()
+      .replace(/(.{4})/g, '$1-')
+      .replace(/-$/, '');
     const response = await ctx.app.inject({ method: 'GET', url: `/api/certificates/${lower}` });
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json<Verified & Record<string, unknown>>();
@@ -697,8 +717,9 @@ describe('certificates', () => {
       headers: { cookie: citizen },
     });
     expect(response.statusCode, response.body).toBe(200);
-    const items = response.json<{ items: { eventId: string; certificateCode: string; text: string }[] }>()
-      .items;
+    const items = response.json<{
+      items: { eventId: string; certificateCode: string; text: string }[];
+    }>().items;
     const own = items.find((item) => item.eventId === eventId);
     expect(own?.text).toBe('第3名 · 01:02:03.456');
     expect(own?.certificateCode).toBe((await certificateOf(finisher.id))!.code);
@@ -756,7 +777,10 @@ describe('certificate design', () => {
     expect(initial.json()).toEqual({ layout: 'classic', colour: 'red', hasBackground: false });
 
     const background = minimalPng().toString('base64');
-    const saved = await as(ctx.app, organiser)({
+    const saved = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'PUT',
       url,
       payload: { layout: 'modern', colour: 'blue', background },
@@ -764,28 +788,44 @@ describe('certificate design', () => {
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json()).toEqual({ layout: 'modern', colour: 'blue', hasBackground: true });
 
-    const kept = await as(ctx.app, organiser)({
+    const kept = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'PUT',
       url,
       payload: { layout: 'simple', colour: 'gold' },
     });
     expect(kept.json()).toEqual({ layout: 'simple', colour: 'gold', hasBackground: true });
 
-    const bad = await as(ctx.app, organiser)({
+    const bad = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'PUT',
       url,
-      payload: { layout: 'simple', colour: 'gold', background: Buffer.from('text').toString('base64') },
+      payload: {
+        layout: 'simple',
+        colour: 'gold',
+        background: Buffer.from('text').toString('base64'),
+      },
     });
     expectProblem(bad, 400, 'CRT_BACKGROUND_INVALID');
 
-    const removed = await as(ctx.app, organiser)({
+    const removed = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'PUT',
       url,
       payload: { layout: 'simple', colour: 'gold', background: null },
     });
     expect(removed.json()).toEqual({ layout: 'simple', colour: 'gold', hasBackground: false });
 
-    const preview = await as(ctx.app, organiser)({
+    const preview = await as(
+      ctx.app,
+      organiser,
+    )({
       method: 'GET',
       url: `/api/console/events/${eventId}/certificate-preview.png`,
     });

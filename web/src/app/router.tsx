@@ -1,10 +1,12 @@
 import { createBrowserRouter, Outlet, ScrollRestoration } from 'react-router-dom';
+import { CertificatePage } from './pages/CertificatePage';
 import { EventDetailPage } from './pages/EventDetailPage';
 import { HomePage } from './pages/HomePage';
 import { MyTicketsPage } from './pages/MyTicketsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RegisterPage } from './pages/RegisterPage';
+import { ResultsPage } from './pages/ResultsPage';
 import { SignInPage } from './pages/SignInPage';
 import { TicketPage } from './pages/TicketPage';
 
@@ -25,6 +27,9 @@ export const router = createBrowserRouter([
       { path: '/', element: <HomePage /> },
       { path: '/events/:id', element: <EventDetailPage /> },
       { path: '/events/:id/register', element: <RegisterPage /> },
+      { path: '/events/:id/results', element: <ResultsPage /> },
+      { path: '/certificates', element: <CertificatePage /> },
+      { path: '/certificates/:code', element: <CertificatePage /> },
       { path: '/tickets', element: <MyTicketsPage /> },
       { path: '/tickets/:code', element: <TicketPage /> },
       { path: '/login', element: <SignInPage /> },

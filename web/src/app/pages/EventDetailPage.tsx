@@ -1,7 +1,12 @@
-import { EVENT_LEVEL_LABELS, SECTION_LABELS, type RegistrationStatus } from '@cityleague/domain';
+import {
+  EVENT_LEVEL_LABELS,
+  publicResultsPath,
+  SECTION_LABELS,
+  type RegistrationStatus,
+} from '@cityleague/domain';
 import { Button, ErrorBlock, ProgressBar, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, isNotFound } from '../../lib/messages';
 import { addressLine, placesLeftText } from '../event-text';
 import { PageNavBar } from '../components/PageNavBar';
@@ -115,6 +120,10 @@ function EventDetail({ event }: { event: PublicEvent }) {
             aria-label={`已报名 ${event.registeredCount} 人，共 ${event.capacity} 个名额`}
           />
         </section>
+        <Link className="panel panel-link" to={publicResultsPath(event.id)}>
+          成绩查询
+          <span aria-hidden="true">›</span>
+        </Link>
       </main>
 
       <footer className="bottom-bar">

@@ -1,6 +1,7 @@
 import { Button, Dialog, ErrorBlock } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { MyResults } from '../components/MyResults';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
 import { forgetTickets, loadTickets } from '../ticket-store';
@@ -28,6 +29,7 @@ export function MyTicketsPage() {
     <div className="page">
       <PageNavBar title="我的报名" />
       <main className="page-body">
+        <MyResults />
         {tickets.length === 0 ? (
           <ErrorBlock
             status="empty"
