@@ -90,7 +90,7 @@ async function publishedEvent(context) {
   return { id: event.id, groups };
 }
 
-test('organiser imports and publishes results; a phone looks them up and verifies a certificate', async () => {
+test('results import, lookup and certificate check', async () => {
   const consoleContext = await platform.browser.newContext({
     viewport: { width: 1366, height: 900 },
   });

@@ -39,7 +39,7 @@ export const DEFAULT_DESIGN: CertificateDesign = {
   background: null,
 };
 
-/** What a certificate states. */
+/** Text and link drawn on a certificate. */
 export interface CertificateContent {
   name: string;
   eventName: string;

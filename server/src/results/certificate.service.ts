@@ -105,6 +105,9 @@ export async function setDesign(
   } else if (input.background === null) {
     background = null;
   }
+  let backgroundChange = 'kept';
+  if (background === null) backgroundChange = 'removed';
+  else if (background) backgroundChange = background.type;
   await db.transaction().execute(async (trx) => {
     const values = {
       layout: input.layout,
@@ -127,11 +130,7 @@ export async function setDesign(
       action: 'certificate.design_set',
       entityType: 'event',
       entityId: eventId,
-      detail: {
-        layout: input.layout,
-        colour: input.colour,
-        background: background === undefined ? 'kept' : background ? background.type : 'removed',
-      },
+      detail: { layout: input.layout, colour: input.colour, background: backgroundChange },
     });
   });
   return getDesign(db, actor, eventId);

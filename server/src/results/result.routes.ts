@@ -457,7 +457,7 @@ export const publicResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-/** A signed-in citizen's own results and certificate files. */
+/** Registers the routes of a signed-in citizen's own results and certificate files. */
 export const citizenResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireCitizen);
 

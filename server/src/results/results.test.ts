@@ -90,7 +90,7 @@ async function eventWithEntrants(perGroup: number) {
   return { eventId, men, women };
 }
 
-/** A workbook row: code, name, phone, group, rank, time, score, status. */
+/** Builds a workbook row: code, name, phone, group, rank, time, score, status. */
 function row(values: Partial<Record<string, string>>): string[] {
   return [
     values.code ?? '',
@@ -475,7 +475,7 @@ describe('result publication', () => {
       .execute();
     expect(audits).toHaveLength(1);
 
-    // A result entered after publication gets its own notice, and nobody a second one.
+    // A result entered after publication queues its own notice, and no entrant gets a second one.
     await putResult(eventId, women[1]!.id, {
       status: 'finished',
       rank: 2,

@@ -14,7 +14,7 @@ function normaliseCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
 
-/** A form to type a certificate's code, for a certificate on paper. */
+/** Renders a form that takes a certificate's code, typed from a certificate on paper. */
 function CodeForm({ initial }: { initial?: string }) {
   const navigate = useNavigate();
   return (
@@ -52,7 +52,7 @@ function CodeForm({ initial }: { initial?: string }) {
   );
 }
 
-/** Confirms a certificate by its code, or asks for a code when the path has none. */
+/** Confirms a certificate by its code, or shows the code form when the path has none. */
 export function CertificatePage() {
   const { code = '' } = useParams();
   useDocumentTitle('证书验证');

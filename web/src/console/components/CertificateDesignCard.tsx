@@ -24,7 +24,7 @@ import {
   type CertificateColour,
   type CertificateLayout,
 } from '../results';
-import { readAsBase64 } from './ResultImportCard';
+import { readAsBase64 } from '../read-file';
 
 /** Largest background image the server accepts. */
 const MAX_BACKGROUND_BYTES = 2 * 1024 * 1024;

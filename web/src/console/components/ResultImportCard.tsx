@@ -2,6 +2,7 @@ import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
+import { readAsBase64 } from '../read-file';
 import {
   commitResultImport,
   dryRunResultImport,
@@ -19,16 +20,6 @@ const ROW_STATUS: Record<ResultImport['rows'][number]['status'], { label: string
     changed: { label: '更新', color: 'orange' },
     unchanged: { label: '无变化', color: 'default' },
   };
-
-/** Reads a file as base64, without the data URL prefix. */
-export function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** Uploads a result workbook for a dry run, shows its row report, then commits it on request. */
 export function ResultImportCard(props: { eventId: string; onCommitted: () => void }) {

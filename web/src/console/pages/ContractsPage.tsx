@@ -26,6 +26,7 @@ import {
   fetchContracts,
 } from '../endpoints';
 import { queryKeys, useSports } from '../queries';
+import { readAsBase64 } from '../read-file';
 import type { Contract, ContractFilter, ContractImport } from '../types';
 
 /** Largest workbook the server accepts; checked here too so a big file fails at once. */
@@ -34,16 +35,6 @@ const MAX_WORKBOOK_BYTES = 2 * 1024 * 1024;
 /** Returns the current year in Asia/Shanghai, which the contract year defaults to. */
 function shanghaiYear(): number {
   return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-}
-
-/** Reads a file as base64, without the data URL prefix. */
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
-    reader.readAsDataURL(file);
-  });
 }
 
 /** Renders the workbook upload: a dry run first, then the operator confirms it. */

@@ -32,7 +32,7 @@ import { formatTime } from '../time';
 const STATUS_COLOURS = { finished: 'green', dnf: 'orange', dsq: 'red' } as const;
 
 /**
- * The organiser's results page of one event: import from Excel with a dry run, entry and
+ * Renders the organiser's results page of one event: import from Excel with a dry run, entry and
  * correction per entrant, publication, and the certificate design.
  */
 export function ResultsPage() {
