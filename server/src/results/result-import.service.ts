@@ -149,10 +149,16 @@ export async function dryRunResultImport(
   }
   const checked = await checkWorkbook(db, cipher, eventId, upload.content);
   const groups = new Map((await repository.groupsOf(db, eventId)).map((g) => [g.id, g.name]));
+  const stored = new Map(
+    (await repository.resultsOfEvent(db, eventId)).map((result) => [
+      result.registration_id,
+      result,
+    ]),
+  );
   const outcomes: RowOutcome[] = [];
   for (const row of checked.checked) {
     const entry = checked.entries?.get(row.registrationId);
-    const existing = await repository.findResult(db, row.registrationId);
+    const existing = stored.get(row.registrationId);
     const text = describeResult(figuresOf(row));
     let status: RowOutcome['status'] = 'new';
     if (existing) {
@@ -213,8 +219,11 @@ export async function commitResultImport(
       throw new ResultImportHasErrors(importId, record.invalid_count);
     }
     const rows = record.rows as CheckedResultRow[];
+    const active = new Map(
+      (await repository.activeEntries(trx, eventId)).map((entry) => [entry.id, entry]),
+    );
     for (const row of rows) {
-      const entry = await repository.findActiveEntry(trx, eventId, row.registrationId);
+      const entry = active.get(row.registrationId);
       if (!entry || entry.group_id !== row.groupId) {
         throw new ResultImportStale(row.registrationId, importId);
       }

@@ -51,25 +51,17 @@ export async function findActiveEntry(db: Executor, eventId: string, registratio
     .executeTakeFirst();
 }
 
-/** Counts which of these entries are still active entries of the event. */
-export async function countActiveEntries(db: Executor, eventId: string, ids: string[]) {
-  if (ids.length === 0) return 0;
-  const row = await db
-    .selectFrom('registrations')
-    .select(sql<number>`count(*)::int`.as('count'))
-    .where('event_id', '=', eventId)
-    .where('status', '=', 'active')
-    .where('id', 'in', ids)
-    .executeTakeFirstOrThrow();
-  return row.count;
-}
-
 export async function findResult(db: Executor, registrationId: string) {
   return db
     .selectFrom('event_results')
     .selectAll()
     .where('registration_id', '=', registrationId)
     .executeTakeFirst();
+}
+
+/** Lists every result of an event. */
+export async function resultsOfEvent(db: Executor, eventId: string) {
+  return db.selectFrom('event_results').selectAll().where('event_id', '=', eventId).execute();
 }
 
 /** Inserts or replaces the result of an entry. */
