@@ -145,13 +145,17 @@ export function certificateSvg(design: CertificateDesign, content: CertificateCo
   return svgDocument(CERTIFICATE_WIDTH, CERTIFICATE_HEIGHT, body.join(''));
 }
 
-/** Renders a certificate to PNG with resvg and the Noto Sans SC fonts of the posters. */
+/**
+ * Renders a certificate to PNG with resvg and the Noto Sans SC fonts of the posters, at
+ * `width` px (the full 1600 unless a smaller preview is wanted).
+ */
 export async function renderCertificatePng(
   design: CertificateDesign,
   content: CertificateContent,
+  width = CERTIFICATE_WIDTH,
 ): Promise<Buffer> {
   const image = await renderAsync(certificateSvg(design, content), {
-    fitTo: { mode: 'width', value: CERTIFICATE_WIDTH },
+    fitTo: { mode: 'width', value: width },
     font: {
       fontFiles: posterFontFiles(),
       loadSystemFonts: false,

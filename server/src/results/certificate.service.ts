@@ -21,6 +21,9 @@ import {
   type CertificateLayout,
 } from './certificate-render.js';
 
+/** Width of the console's preview in px, half the certificate's; enough for a page column. */
+const PREVIEW_WIDTH = 800;
+
 /** Largest background image accepted, in bytes. */
 export const MAX_BACKGROUND_BYTES = 2 * 1024 * 1024;
 
@@ -156,7 +159,7 @@ export async function renderPreview(
     verificationUrl: verificationUrl(code),
   };
   const design = await designOf(db, eventId);
-  return withRenderingSlot(() => renderCertificatePng(design, content));
+  return withRenderingSlot(() => renderCertificatePng(design, content, PREVIEW_WIDTH));
 }
 
 /** Normalises a typed code: upper case, without spaces or hyphens. */
