@@ -38,6 +38,11 @@ import { citizenRegistrationRoutes } from './registrations/citizen-registration.
 import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { consoleGroupRoutes, publicGroupRoutes } from './registrations/group.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
+import {
+  citizenResultRoutes,
+  consoleResultRoutes,
+  publicResultRoutes,
+} from './results/result.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
@@ -180,6 +185,9 @@ export async function buildApp(
   await app.register(citizenRoutes);
   await app.register(consoleDocumentRoutes);
   await app.register(citizenChatGroupRoutes);
+  await app.register(consoleResultRoutes);
+  await app.register(publicResultRoutes);
+  await app.register(citizenResultRoutes);
   if (config.env !== 'production') await app.register(devSmsRoutes);
   await app.register(auditRoutes);
   await app.register(ownContractRoutes);

@@ -13,3 +13,4 @@ export * from './links.js';
 export * from './file-names.js';
 export * from './entry-rows.js';
 export * from './locate.js';
+export * from './results.js';

@@ -50,7 +50,7 @@ export async function writeContractWorkbook(rows: string[][]): Promise<Buffer> {
 }
 
 /** Returns the text of a cell, whatever Excel stored: text, number, rich text, link or formula. */
-function cellText(value: ExcelJS.CellValue): string {
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -1,4 +1,4 @@
-import type { DocumentCategory } from '@cityleague/domain';
+import type { DocumentCategory, ResultStatus } from '@cityleague/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -594,6 +594,11 @@ export interface Database {
   registration_duplicates: RegistrationDuplicateTable;
   partner_hosted_events: PartnerHostedEventTable;
   partner_reconciliations: PartnerReconciliationTable;
+  event_results: EventResultTable;
+  result_imports: ResultImportTable;
+  result_publications: ResultPublicationTable;
+  certificate_designs: CertificateDesignTable;
+  certificates: CertificateTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */
@@ -623,6 +628,65 @@ export interface PartnerReconciliationTable {
   event_ids: string[];
   registrations: ColumnType<{ id: string; status: string }[], string, string>;
   received_at: CreatedAt;
+}
+
+/** An entrant's result; a finisher has a rank, and a result has a time or a score, not both. */
+export interface EventResultTable {
+  id: string;
+  event_id: string;
+  registration_id: string;
+  group_id: string;
+  status: ResultStatus;
+  rank: number | null;
+  time_ms: number | null;
+  /** numeric(13, 3), read as a decimal string. */
+  score: string | null;
+  updated_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ResultImportTable {
+  id: string;
+  event_id: string;
+  file_name: string;
+  sha256: string;
+  status: 'dry_run' | 'committed';
+  row_count: number;
+  valid_count: number;
+  invalid_count: number;
+  report: ColumnType<unknown, string, string>;
+  rows: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  committed_by: string | null;
+  committed_at: Timestamp | null;
+}
+
+export interface ResultPublicationTable {
+  event_id: string;
+  published_by: string;
+  published_at: CreatedAt;
+}
+
+export interface CertificateDesignTable {
+  event_id: string;
+  layout: string;
+  colour: string;
+  background: Buffer | null;
+  background_type: string | null;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface CertificateTable {
+  id: string;
+  /** Twelve characters of base32 without 0, 1, I and O (60 random bits); the verification key. */
+  code: string;
+  event_id: string;
+  registration_id: string;
+  issued_at: CreatedAt;
+  revoked_at: Timestamp | null;
 }
 
 export type EventRow = Selectable<EventTable>;

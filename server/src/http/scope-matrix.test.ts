@@ -60,6 +60,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/events/:id/groups': 'public',
   'GET /api/tickets/:code': 'public',
   'GET /api/tickets/:code/qr.svg': 'public',
+  'GET /api/events/:id/results': 'public',
+  'GET /api/certificates/:code': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
   // The portal routes need no session: the log-in cookie, then the registration cookie that
@@ -99,6 +101,17 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'PATCH /api/console/events/:id/groups/:groupId': 'scoped-by-event',
   'DELETE /api/console/events/:id/groups/:groupId': 'scoped-by-event',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
+  'GET /api/console/events/:id/results': 'scoped-by-event',
+  'PUT /api/console/events/:id/results/:registrationId': 'scoped-by-event',
+  'DELETE /api/console/events/:id/results/:registrationId': 'scoped-by-event',
+  'POST /api/console/events/:id/results/publish': 'scoped-by-event',
+  'GET /api/console/events/:id/results/template.xlsx': 'scoped-by-event',
+  'POST /api/console/events/:id/result-imports': 'scoped-by-event',
+  'GET /api/console/events/:id/result-imports/:importId': 'scoped-by-event',
+  'POST /api/console/events/:id/result-imports/:importId/commit': 'scoped-by-event',
+  'GET /api/console/events/:id/certificate-design': 'scoped-by-event',
+  'PUT /api/console/events/:id/certificate-design': 'scoped-by-event',
+  'GET /api/console/events/:id/certificate-preview.png': 'scoped-by-event',
   'GET /api/console/events/:id/documents': 'scoped-by-event',
   'POST /api/console/events/:id/documents': 'scoped-by-event',
   'GET /api/console/events/:id/documents/:documentId': 'scoped-by-event',
@@ -160,6 +173,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/citizen/registrations': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/cancel': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/accept': 'citizen-session',
+  'GET /api/citizen/results': 'citizen-session',
+  'GET /api/citizen/certificates/:code/:file': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -530,6 +545,17 @@ const ACTIONS = [
   'cancel-deadline',
   'export',
   'import-check',
+  'results',
+  'result-put',
+  'result-delete',
+  'results-publish',
+  'results-template',
+  'result-import',
+  'result-import-get',
+  'result-import-commit',
+  'certificate-design',
+  'certificate-design-put',
+  'certificate-preview',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -576,6 +602,12 @@ const WRITING: ReadonlySet<Action> = new Set([
   'registration-cancel',
   'cancel-deadline',
   'export',
+  'result-put',
+  'result-delete',
+  'results-publish',
+  'result-import',
+  'result-import-commit',
+  'certificate-design-put',
 ]);
 
 interface Outcome {
@@ -595,6 +627,34 @@ const ROLE_FORBIDDEN: Outcome = { status: 403, code: 'ACC_ROLE_FORBIDDEN' };
 const SIGNATURE_MISSING: Outcome = { status: 401, code: 'PTN_SIGNATURE_MISSING' };
 const NO_CITIZEN_SESSION: Outcome = { status: 401, code: 'CIT_SESSION_REQUIRED' };
 const GROUPS_OF_CANCELLED_EVENT: Outcome = { status: 409, code: 'GRP_EVENT_CANCELLED' };
+const RESULTS_NOT_OPEN: Outcome = { status: 409, code: 'RES_EVENT_NOT_PUBLISHED' };
+const IMPORT_NOT_FOUND: Outcome = { status: 404, code: 'RES_IMPORT_NOT_FOUND' };
+
+/** Outcomes of the result and certificate routes for the event's owner. */
+function ownerResultOutcome(action: Action, state: State): Outcome {
+  const published = state === 'published';
+  switch (action) {
+    case 'results':
+    case 'results-template':
+    case 'certificate-design':
+    case 'certificate-preview':
+      return OK;
+    case 'result-import-get':
+    case 'result-import-commit':
+      return IMPORT_NOT_FOUND;
+    case 'result-put':
+    case 'certificate-design-put':
+      return published ? OK : RESULTS_NOT_OPEN;
+    case 'result-delete':
+      return published ? { status: 404, code: 'RES_RESULT_NOT_FOUND' } : RESULTS_NOT_OPEN;
+    case 'results-publish':
+      return published ? { status: 409, code: 'RES_NOTHING_TO_PUBLISH' } : RESULTS_NOT_OPEN;
+    case 'result-import':
+      return published ? { status: 400, code: 'RES_FILE_UNREADABLE' } : RESULTS_NOT_OPEN;
+    default:
+      throw new Error(`No owner rule for ${action}`);
+  }
+}
 
 function ownerOutcome(action: Action, state: State): Outcome {
   const editable = state === 'draft' || state === 'returned';
@@ -650,7 +710,7 @@ function ownerOutcome(action: Action, state: State): Outcome {
       if (state === 'cancelled') return { status: 409, code: 'REG_ALREADY_CANCELLED' };
       return { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
     default:
-      throw new Error(`No owner rule for ${action}`);
+      return ownerResultOutcome(action, state);
   }
 }
 
@@ -708,6 +768,8 @@ const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** A group id that no event has, for which group updates and deletions return GRP_NOT_FOUND. */
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
+/** A result import id that no event has. */
+const ABSENT_IMPORT_ID = '00000000-0000-7000-8000-00000000e5c0';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -838,7 +900,13 @@ async function fingerprint(): Promise<string> {
       (select count(*) from notification_outbox),
       (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
       (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g),
-      (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g))
+      (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g),
+      (select md5(coalesce(string_agg(r::text, '|' order by r.id), '')) from event_results r),
+      (select count(*) from result_imports),
+      (select count(*) from result_publications),
+      (select md5(coalesce(string_agg(d.event_id::text || d.layout || d.colour, '|'), ''))
+        from certificate_designs d),
+      (select count(*) from certificates))
       as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
@@ -968,6 +1036,52 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         payload: { reason: '越权取消报名' },
       };
     }
+    default:
+      return resultRequestFor(action, eventId);
+  }
+}
+
+/** Builds the request of a result or certificate action on an event. */
+function resultRequestFor(action: Action, eventId: string): InjectOptions {
+  const base = `/api/console/events/${eventId}`;
+  const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+  switch (action) {
+    case 'results':
+      return { method: 'GET', url: `${base}/results` };
+    case 'result-put':
+      return {
+        method: 'PUT',
+        url: `${base}/results/${registrationId}`,
+        payload: { status: 'finished', rank: 1, time: '00:30:00', score: null },
+      };
+    case 'result-delete':
+      return { method: 'DELETE', url: `${base}/results/${registrationId}` };
+    case 'results-publish':
+      return { method: 'POST', url: `${base}/results/publish` };
+    case 'results-template':
+      return { method: 'GET', url: `${base}/results/template.xlsx` };
+    case 'result-import':
+      return {
+        method: 'POST',
+        url: `${base}/result-imports`,
+        payload: { fileName: '越权导入.xlsx', content: 'AAAAAAAA' },
+      };
+    case 'result-import-get':
+      return { method: 'GET', url: `${base}/result-imports/${ABSENT_IMPORT_ID}` };
+    case 'result-import-commit':
+      return { method: 'POST', url: `${base}/result-imports/${ABSENT_IMPORT_ID}/commit` };
+    case 'certificate-design':
+      return { method: 'GET', url: `${base}/certificate-design` };
+    case 'certificate-design-put':
+      return {
+        method: 'PUT',
+        url: `${base}/certificate-design`,
+        payload: { layout: 'modern', colour: 'blue' },
+      };
+    case 'certificate-preview':
+      return { method: 'GET', url: `${base}/certificate-preview.png` };
+    default:
+      throw new Error(`No request for ${action}`);
   }
 }
 
@@ -1022,7 +1136,8 @@ describe('route coverage', () => {
           .replace('/steps/pre_review', '/steps/:step')
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
           .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
-          .replace(ABSENT_GROUP_ID, ':groupId');
+          .replace(ABSENT_GROUP_ID, ':groupId')
+          .replace(ABSENT_IMPORT_ID, ':importId');
         return `${options.method} ${path}`;
       }),
     );
@@ -1079,6 +1194,8 @@ describe('scoped-by-event routes', () => {
         const expected = expectedOutcome(caller, key, action);
         // Writing successes change the event, so they run on copies in a later test.
         if (expected.status < 300 && WRITING.has(action)) continue;
+        // A preview renders a PNG for seconds; results.test.ts proves the owner's success.
+        if (expected.status < 300 && action === 'certificate-preview') continue;
         const label = `${action} ${key} as ${caller}`;
 
         const before = WRITING.has(action) ? await fingerprint() : '';

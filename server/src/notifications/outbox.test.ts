@@ -158,7 +158,7 @@ describe('outbox dispatcher', () => {
       .insertInto('notification_outbox')
       .values({
         id,
-        kind: 'results.published',
+        kind: 'test.unknown_kind',
         event_id: null,
         registration_id: null,
         payload: '{}',

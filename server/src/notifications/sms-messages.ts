@@ -5,6 +5,7 @@ import {
 } from '../citizens/sms-code.service.js';
 import type { Db } from '../db/database.js';
 import { confirmationSmsOf } from '../registrations/registration.service.js';
+import { resultNoticeOf } from '../results/result.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import type { SmsMessage } from './sms-provider.js';
 
@@ -185,6 +186,21 @@ const composeCancelledByOrganiser = waitingListComposer('cancelled', (notice) =>
   return `${SIGNATURE}您在「${notice.name}」的报名已被主办方取消${reason ? `，原因：${reason}` : ''}。`;
 });
 
+/** Tells an entrant that the event's results are out, with the entrant's own result. */
+async function composeResultsPublished(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const notice = await resultNoticeOf(db, cipher, String(payload.registrationId ?? ''));
+  if (!notice) return { drop: 'result not found', sentPayload: payload };
+  const certificate = notice.certificate
+    ? '电子证书可在“我的报名”中下载。'
+    : '详情请在“我的报名”中查看。';
+  const text = `${SIGNATURE}「${notice.eventName}」成绩已发布，您的成绩：${notice.result}。${certificate}`;
+  return { send: { to: notice.phone, text }, sentPayload: payload };
+}
+
 /**
  * Composers by outbox kind. The dispatcher claims only these kinds, so rows of other kinds stay
  * pending, untouched, until a composer for them exists.
@@ -198,4 +214,5 @@ export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   'registration.offered': composeOffered,
   'registration.offer_expired': composeOfferExpired,
   'registration.cancelled': composeCancelledByOrganiser,
+  'results.published': composeResultsPublished,
 };

@@ -55,6 +55,20 @@ export const router = createBrowserRouter([
         path: '*',
         lazy: () => import('./pages/NotFoundPage').then((m) => ({ Component: m.NotFoundPage })),
       },
+      {
+        path: '/events/:id/results',
+        lazy: () => import('./pages/ResultsPage').then((m) => ({ Component: m.ResultsPage })),
+      },
+      {
+        path: '/certificates',
+        lazy: () =>
+          import('./pages/CertificatePage').then((m) => ({ Component: m.CertificatePage })),
+      },
+      {
+        path: '/certificates/:code',
+        lazy: () =>
+          import('./pages/CertificatePage').then((m) => ({ Component: m.CertificatePage })),
+      },
     ],
   },
 ]);

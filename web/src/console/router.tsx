@@ -69,6 +69,9 @@ const PosterPage = lazy(() =>
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
+const ResultsPage = lazy(() =>
+  import('./pages/ResultsPage').then((module) => ({ default: module.ResultsPage })),
+);
 const ReviewQueuePage = lazy(() =>
   import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
 );
@@ -146,6 +149,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['events']}>
                 <RegistrationsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'events/:id/results',
+            element: (
+              <RequireMenu menus={['events']}>
+                <ResultsPage />
               </RequireMenu>
             ),
           },

@@ -1,7 +1,12 @@
-import { EVENT_LEVEL_LABELS, SECTION_LABELS, type RegistrationStatus } from '@cityleague/domain';
+import {
+  EVENT_LEVEL_LABELS,
+  publicResultsPath,
+  SECTION_LABELS,
+  type RegistrationStatus,
+} from '@cityleague/domain';
 import { Button, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
 import { useState, type ReactNode } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, isNotFound } from '../../lib/messages';
 import { addressLine, feeText, mapSearchUrl, placesLeftText } from '../event-text';
 import { QrCode } from '../components/QrCode';
@@ -165,6 +170,11 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
         </section>
 
         <SharePanel event={event} />
+
+        <Link className="panel panel-link" to={publicResultsPath(event.id)}>
+          成绩查询
+          <span aria-hidden="true">›</span>
+        </Link>
       </main>
 
       <footer className="bottom-bar">

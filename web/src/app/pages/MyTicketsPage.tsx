@@ -3,6 +3,7 @@ import { Button, Dialog, ErrorBlock, Tabs } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
+import { MyResults } from '../components/MyResults';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
 import { forgetTickets, loadTickets, type StoredTicket } from '../ticket-store';
@@ -112,6 +113,7 @@ export function MyTicketsPage() {
             无法加载账号中的报名，以下为本机保存的记录
           </p>
         )}
+        <MyResults />
         {rows.length === 0 ? (
           <ErrorBlock
             status="empty"

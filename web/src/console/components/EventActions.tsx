@@ -91,6 +91,9 @@ export function EventActions({ event }: { event: ConsoleEvent }) {
       {may('registrations') && (
         <Button onClick={() => navigate(`/events/${id}/registrations`)}>报名名单</Button>
       )}
+      {may('registrations') && (
+        <Button onClick={() => navigate(`/events/${id}/results`)}>成绩与证书</Button>
+      )}
       {event.organisationId === me.user.organisation.id && (
         <Button onClick={() => navigate(`/events/${id}/poster`)}>主KV海报</Button>
       )}
