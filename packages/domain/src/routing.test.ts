@@ -282,7 +282,7 @@ describe('menusFor', () => {
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts', 'partners', 'pre_reviews'],
+    operator: ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox'],
     security_officer: ['audit'],
   };
 
@@ -298,6 +298,7 @@ describe('menusFor', () => {
       'partners',
       'pre_reviews',
       'audit',
+      'outbox',
     ]);
   });
 

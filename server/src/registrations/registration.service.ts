@@ -47,7 +47,10 @@ export interface RegistrationInput {
   /** Required when the event has more than one group. */
   groupId?: string;
   idempotencyKey?: string;
-  channel: 'web' | 'console';
+  /** Where the entry came from; dashboards count online against on-site entries by it. */
+  channel: 'web' | 'console' | 'on_site';
+  /** Runs in the entry's transaction after the insert; on-site registration checks in here. */
+  afterInsert?: (trx: Executor, registration: RegistrationRow) => Promise<void>;
 }
 
 export interface RegistrationResult {
@@ -226,7 +229,8 @@ export async function register(
         throw new EventNotFound(eventId);
       }
       if (event.not_open) throw new WindowNotOpen(eventId);
-      if (event.closed) throw new WindowClosed(eventId);
+      // On-site registration runs on the event's day, after the online window has closed.
+      if (event.closed && input.channel !== 'on_site') throw new WindowClosed(eventId);
       const groups = await ensureDefaultGroup(trx, event);
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
@@ -266,6 +270,7 @@ export async function register(
         resourceId: id,
         eventId,
       });
+      await input.afterInsert?.(trx, inserted);
       const queuePosition = placed ? null : await places.queuePosition(trx, id);
       return { registration: inserted, replayed: false, queuePosition };
     });
