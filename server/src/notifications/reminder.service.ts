@@ -15,7 +15,7 @@ export const REMINDER_KIND = 'event.reminder';
  * Returns the number of reminders queued by this run.
  */
 export async function queueReminders(db: Executor): Promise<number> {
-  const result = await sql`
+  const result = await sql<{ id: string }>`
     with tomorrow as (
       select (date_trunc('day', now() at time zone 'Asia/Shanghai') + interval '1 day')
         at time zone 'Asia/Shanghai' as starts,
@@ -33,8 +33,9 @@ export async function queueReminders(db: Executor): Promise<number> {
     ) day
     join registrations r on r.event_id = e.id and r.status = 'active'
     where e.state = 'published'
-    on conflict (dedup_key) where dedup_key is not null do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+    on conflict (dedup_key) where dedup_key is not null do nothing
+    returning id`.execute(db);
+  return result.rows.length;
 }
 
 /** Runs `queueReminders` every `intervalMs` until the returned function is called. */
