@@ -3,6 +3,7 @@ import { EventDetailPage } from './pages/EventDetailPage';
 import { HomePage } from './pages/HomePage';
 import { MyTicketsPage } from './pages/MyTicketsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OnSitePage } from './pages/OnSitePage';
 import { ProfilePage } from './pages/ProfilePage';
 import { RegisterPage } from './pages/RegisterPage';
 import { SignInPage } from './pages/SignInPage';
@@ -25,6 +26,7 @@ export const router = createBrowserRouter([
       { path: '/', element: <HomePage /> },
       { path: '/events/:id', element: <EventDetailPage /> },
       { path: '/events/:id/register', element: <RegisterPage /> },
+      { path: '/events/:id/on-site', element: <OnSitePage /> },
       { path: '/tickets', element: <MyTicketsPage /> },
       { path: '/tickets/:code', element: <TicketPage /> },
       { path: '/login', element: <SignInPage /> },

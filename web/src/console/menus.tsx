@@ -5,6 +5,7 @@ import {
   FileProtectOutlined,
   SolutionOutlined,
   FormOutlined,
+  MessageOutlined,
   SafetyCertificateOutlined,
   ScanOutlined,
   TeamOutlined,
@@ -25,6 +26,7 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   partners: '/partners',
   pre_reviews: '/pre-reviews',
   audit: '/audit',
+  outbox: '/outbox',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -38,6 +40,7 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   partners: <ApiOutlined />,
   pre_reviews: <SolutionOutlined />,
   audit: <SafetyCertificateOutlined />,
+  outbox: <MessageOutlined />,
 };
 
 /**
@@ -66,6 +69,8 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '协会预审';
     case 'audit':
       return '审计日志';
+    case 'outbox':
+      return '短信发送';
   }
 }
 
@@ -109,5 +114,6 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/partners')) return 'partners';
   if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
+  if (pathname.startsWith('/outbox')) return 'outbox';
   return undefined;
 }

@@ -59,6 +59,9 @@ const PosterPage = lazy(() =>
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
+const OutboxPage = lazy(() =>
+  import('./pages/OutboxPage').then((module) => ({ default: module.OutboxPage })),
+);
 const ReviewQueuePage = lazy(() =>
   import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
 );
@@ -208,6 +211,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['accounts']}>
                 <RegistrationRequestsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'outbox',
+            element: (
+              <RequireMenu menus={['outbox']}>
+                <OutboxPage />
               </RequireMenu>
             ),
           },
