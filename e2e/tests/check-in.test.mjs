@@ -1,5 +1,5 @@
 // Check-in on a phone: an organiser names the gate, checks people in by typed codes (no
-// camera), sees a repeat scan's time and gate, keeps scanning while the browser is offline and
+// camera), reads a repeat scan's time and gate, keeps scanning while the browser is offline and
 // syncs the scans after reconnecting. The live figures count every check-in.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

@@ -37,14 +37,14 @@ export interface ScanRequest {
   scannedAt?: string;
 }
 
-/** Where and when an entry's check-in in force happened. */
+/** Time, gate and device of the check-in in force for an entry. */
 export interface CheckInPlace {
   at: Date;
   gate: string;
   deviceId: string;
 }
 
-/** What one scan did, as stored; a resent scan returns the same outcome with `replayed`. */
+/** Outcome of one scan as stored. A resent scan returns the same outcome with `replayed`. */
 export interface ScanResult {
   nonce: string;
   outcome: ScanOutcome;
@@ -58,7 +58,7 @@ export interface ScanResult {
   conflict: boolean;
 }
 
-/** Who scans: an organiser's user, or nobody for an on-site registration by the citizen. */
+/** Actor of a scan: an organiser's user, or no user when a citizen registers on site. */
 export interface ScanActor {
   user: Principal | null;
   ip: string;

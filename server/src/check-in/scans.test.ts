@@ -298,7 +298,7 @@ describe('two gates at once', () => {
   });
 
   /**
-   * The same read-decide-write as applyScan, with or without the registration's row lock. On
+   * Runs the read-decide-write of applyScan, with or without the registration's row lock. On
    * PostgreSQL, without the lock several transactions read "not checked in" and each records a
    * first check-in; with it exactly one does. PGlite runs transactions one at a time, so the
    * control only bites with DATABASE_URL.

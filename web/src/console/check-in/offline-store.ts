@@ -100,7 +100,7 @@ async function sha256Base64Url(text: string): Promise<string> {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** What an offline scan did on this device, before the server has seen it. */
+/** Outcome of an offline scan on this device, before the server has seen it. */
 export type OfflineOutcome =
   | { kind: 'checked_in'; ticket: OfflineTicket }
   | { kind: 'repeat'; ticket: OfflineTicket }

@@ -18,7 +18,7 @@ import {
   type InputRef,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
@@ -42,7 +42,7 @@ import type { CheckInPlace, ConsoleEvent } from '../types';
 const MAX_EVENT_PAGES = 10;
 const RECENT_LIMIT = 10;
 
-/** What one scan did, as the page shows it. */
+/** Outcome of one scan as the page shows it. */
 interface Outcome {
   kind: 'checked_in' | 'repeat' | 'rejected';
   /** Full name online, masked name offline. */
@@ -72,6 +72,18 @@ export function describeCheckIn(place: { at: string; gate: string }): string {
   const today = dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
   const time = at.format('YYYY-MM-DD') === today ? at.format('HH:mm') : at.format('M月D日 HH:mm');
   return `已于 ${time} 由 ${place.gate || '未命名入口'} 签到`;
+}
+
+function networkTitle(online: boolean, pending: number): string {
+  if (!online) return `离线签到中，${pending} 条待同步`;
+  if (pending > 0) return `在线，${pending} 条离线签到待同步`;
+  return '在线签到';
+}
+
+function codePlaceholder(hasEvent: boolean, hasGate: boolean): string {
+  if (!hasEvent) return '请先选择赛事';
+  if (!hasGate) return '请先填写本机入口';
+  return '请输入报名码';
 }
 
 function rejectionText(code: string | undefined): string {
@@ -203,35 +215,28 @@ export function CheckInPage() {
     setRecent((previous) => [next, ...previous].slice(0, RECENT_LIMIT));
   }
 
-  const scanWhileOffline = useCallback(
-    async (targetEventId: string, text: string, nonce: string) => {
-      const result = await scanOffline(targetEventId, text, {
-        nonce,
-        gate: device.gate,
-        scannedAt: new Date().toISOString(),
-      });
-      sync.refreshPending();
-      if (result.kind === 'no_list') {
-        message.error('离线名单未下载，联网后点击“下载离线名单”');
-        return;
-      }
-      const ticket = 'ticket' in result ? result.ticket : undefined;
-      const place = ticket?.checkedInAt
-        ? { at: ticket.checkedInAt, gate: ticket.gate ?? '' }
-        : null;
-      record({
-        kind: result.kind,
-        name: ticket?.nameMasked ?? null,
-        code: text.trim().toUpperCase(),
-        place,
-        error: result.kind === 'rejected' ? result.code : undefined,
-        offline: true,
-      });
-    },
-    // record and message are stable for the page's lifetime.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [device.gate, sync.refreshPending],
-  );
+  async function scanWhileOffline(targetEventId: string, text: string, nonce: string) {
+    const result = await scanOffline(targetEventId, text, {
+      nonce,
+      gate: device.gate,
+      scannedAt: new Date().toISOString(),
+    });
+    sync.refreshPending();
+    if (result.kind === 'no_list') {
+      message.error('离线名单未下载，联网后点击“下载离线名单”');
+      return;
+    }
+    const ticket = 'ticket' in result ? result.ticket : undefined;
+    const place = ticket?.checkedInAt ? { at: ticket.checkedInAt, gate: ticket.gate ?? '' } : null;
+    record({
+      kind: result.kind,
+      name: ticket?.nameMasked ?? null,
+      code: text.trim().toUpperCase(),
+      place,
+      error: result.kind === 'rejected' ? result.code : undefined,
+      offline: true,
+    });
+  }
 
   async function submit(text: string) {
     const trimmed = text.trim();
@@ -338,17 +343,11 @@ export function CheckInPage() {
               </Form.Item>
               {eventId && (
                 <Alert
-                  type={sync.online ? (sync.pending > 0 ? 'warning' : 'success') : 'warning'}
+                  type={sync.online && sync.pending === 0 ? 'success' : 'warning'}
                   showIcon
                   data-testid="check-in-network"
                   style={{ marginBottom: 16 }}
-                  title={
-                    sync.online
-                      ? sync.pending > 0
-                        ? `在线，${sync.pending} 条离线签到待同步`
-                        : '在线签到'
-                      : `离线签到中，${sync.pending} 条待同步`
-                  }
+                  title={networkTitle(sync.online, sync.pending)}
                   description={
                     <Space orientation="vertical" size={8}>
                       <span>
@@ -390,9 +389,7 @@ export function CheckInPage() {
                     value={code}
                     disabled={!ready}
                     autoComplete="off"
-                    placeholder={
-                      !eventId ? '请先选择赛事' : !device.gate ? '请先填写本机入口' : '请输入报名码'
-                    }
+                    placeholder={codePlaceholder(Boolean(eventId), Boolean(device.gate))}
                     onChange={(e) => setCode(e.target.value)}
                     onPressEnter={(e) => {
                       e.preventDefault();

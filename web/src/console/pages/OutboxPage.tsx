@@ -27,7 +27,7 @@ const STATE_LABELS: Record<OutboxState, string> = {
 };
 
 /**
- * The operator's view of SMS that have not gone out: waiting, failing and retried with
+ * Shows the operator the SMS that have not gone out: waiting, failing and retried with
  * backoff, or abandoned. An abandoned message can be sent again once the cause is fixed.
  */
 export function OutboxPage() {
