@@ -82,7 +82,7 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
         nextCursor:
           rows.length > limit && last
-            ? encodeCursor({ createdAt: iso(last.created_at), id: last.id })
+            ? encodeCursor({ createdAt: last.position, id: last.id })
             : null,
         counts: await repository.countUnsent(app.db),
       };

@@ -105,6 +105,8 @@ export async function listUnsent(
       'o.abandoned_at',
       'o.event_id',
       'e.name as event_name',
+      // The cursor keeps the microseconds, which an ISO string of a JavaScript Date drops.
+      sql<string>`o.created_at::text`.as('position'),
     ])
     .where(stateCondition(state))
     .orderBy('o.created_at', 'desc')
