@@ -167,6 +167,8 @@ test('organiser files, committee approves, citizen registers, organiser checks i
 
   // The organiser checks the citizen in by the ticket's code; a second scan changes nothing.
   await organiser.goto(`${platform.baseUrl}/console/check-in?event=${eventId}`);
+  await organiser.getByLabel('本机入口名称').fill('1号入口');
+  await organiser.getByRole('button', { name: /保\s*存/ }).click();
   const codeInput = organiser.getByLabel('报名码');
   await codeInput.fill(code.toLowerCase());
   await codeInput.press('Enter');

@@ -12,6 +12,8 @@ import { installCsrfProtection } from './accounts/csrf.js';
 import { operatorAccountRoutes } from './accounts/operator-accounts.routes.js';
 import { totpRoutes } from './accounts/totp.routes.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
+import { onSiteRoutes } from './check-in/on-site.routes.js';
+import { outboxAdminRoutes } from './notifications/outbox-admin.routes.js';
 import { citizenRoutes } from './citizens/citizen.routes.js';
 import type { Config } from './config.js';
 import { contractOperatorRoutes, ownContractRoutes } from './contracts/contract.routes.js';
@@ -47,12 +49,14 @@ import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
+import { TicketSigner } from './check-in/ticket-token.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     config: Config;
     cipher: PersonalDataCipher;
+    tickets: TicketSigner;
   }
 }
 
@@ -90,6 +94,7 @@ export async function buildApp(
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('cipher', new PersonalDataCipher(config.dataKeys));
+  app.decorate('tickets', new TicketSigner(config.dataKeys));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -170,6 +175,8 @@ export async function buildApp(
   await app.register(venueRoutes);
   await app.register(reviewRoutes);
   await app.register(checkInRoutes);
+  await app.register(onSiteRoutes);
+  await app.register(outboxAdminRoutes);
   await app.register(consoleRegistrationRoutes);
   await app.register(consoleGroupRoutes);
   await app.register(publicGroupRoutes);

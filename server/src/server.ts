@@ -14,6 +14,7 @@ import { startDevelopmentPortal, type DevelopmentPortal } from './portal/develop
 import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
 import { startOfferExpiry } from './registrations/waiting-list.service.js';
+import { startReminderJob } from './notifications/reminder.service.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
   const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
   const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));
+  const stopReminders = startReminderJob(db, app.log.child({ component: 'reminders' }));
   const dispatcher = startOutboxDispatcher(
     {
       db,
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     stopWebhooks();
     stopKeyPurge();
     stopOfferExpiry();
+    stopReminders();
     await dispatcher.stop();
     await app.close();
     await localPortal?.portal.close();

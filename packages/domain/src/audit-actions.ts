@@ -65,6 +65,8 @@ export const AUDIT_ACTIONS = {
   'chat_group.uploaded': '上传群二维码',
   'chat_group.deleted': '删除群二维码',
   'registration.checked_in': '现场签到',
+  'registration.check_in_corrected': '签到时间更正（离线签到同步）',
+  'notification.retried': '重新发送通知',
   'registration.cancelled': '主办方取消报名',
   'registration.changed': '合作平台修改报名',
   'event_group.created': '新增报名组别',
@@ -104,6 +106,7 @@ export const AUDIT_ENTITY_TYPES = {
   portal_registration: '单位注册申请',
   config: '系统配置',
   sport: '运动项目',
+  notification: '短信通知',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

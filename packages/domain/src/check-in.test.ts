@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { mergeScans, type Scan } from './check-in.js';
+import { mergeScans, parseTicketInput, ticketHashInput, type Scan } from './check-in.js';
 
 function scan(code: string, device: string, time: string, nonce: string): Scan {
   return { code, device, scannedAt: `2026-05-01T${time}+08:00`, nonce };
@@ -52,5 +52,40 @@ describe('mergeScans', () => {
 
   it('returns nothing for no scans', () => {
     expect(mergeScans([])).toEqual({ checkIns: [], conflicts: [] });
+  });
+});
+
+describe('parseTicketInput', () => {
+  it('reads a signed ticket', () => {
+    expect(parseTicketInput('CL1:ABCD234567:0123456789ABCDEF0123')).toEqual({
+      kind: 'signed',
+      code: 'ABCD234567',
+      signature: '0123456789ABCDEF0123',
+    });
+  });
+
+  it('normalises a typed code', () => {
+    expect(parseTicketInput(' abcd 2345\n67 ')).toEqual({ kind: 'code', code: 'ABCD234567' });
+    expect(parseTicketInput('ＡＢＣＤ２３４５６７')).toEqual({ kind: 'code', code: 'ABCD234567' });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too short', 'ABCD23456'],
+    ['letter O', 'ABCD23456O'],
+    ['digit 1', 'ABCD234561'],
+    ['short signature', 'CL1:ABCD234567:0123456789ABCDEF012'],
+    ['signature not hex', 'CL1:ABCD234567:0123456789ABCDEF012G'],
+    ['unknown version', 'CL2:ABCD234567:0123456789ABCDEF0123'],
+    ['a web address', 'https://example.test/ABCD234567'],
+  ])('rejects %s', (_name, text) => {
+    expect(parseTicketInput(text)).toEqual({ kind: 'invalid' });
+  });
+});
+
+describe('ticketHashInput', () => {
+  it('differs by event', () => {
+    expect(ticketHashInput('e1', 'ABCD234567')).not.toBe(ticketHashInput('e2', 'ABCD234567'));
+    expect(ticketHashInput('e1', 'ABCD234567')).toBe('cityleague-ticket:e1:ABCD234567');
   });
 });

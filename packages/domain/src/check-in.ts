@@ -1,3 +1,5 @@
+import { toHalfWidth } from './identifiers.js';
+
 /** One scan of a ticket, as a check-in device recorded it, possibly while offline. */
 export interface Scan {
   /** Ticket code that was scanned. */
@@ -62,4 +64,38 @@ export function mergeScans(scans: readonly Scan[]): MergedScans {
   checkIns.sort(compareScans);
   conflicts.sort((a, b) => compareScans(a.first, b.first));
   return { checkIns, conflicts };
+}
+
+/** Version tag at the start of the text in a ticket's QR code: `CL1:<code>:<signature>`. */
+export const TICKET_PREFIX = 'CL1';
+
+/** Registration codes: 10 characters of an alphabet without 0, 1, I, L, O and U. */
+const REGISTRATION_CODE = /^[2-9A-HJ-NP-TV-Z]{10}$/;
+const SIGNED_TICKET = /^CL1:([2-9A-HJ-NP-TV-Z]{10}):([0-9A-F]{20})$/;
+
+/** What a check-in device read: a registration code, with the ticket's signature when scanned. */
+export type TicketInput =
+  | { kind: 'signed'; code: string; signature: string }
+  | { kind: 'code'; code: string }
+  | { kind: 'invalid' };
+
+/**
+ * Parses the text of a scanned QR code or a typed registration code. Spaces, case and
+ * full-width characters are normalised. Text that starts with the ticket prefix but is not a
+ * well-formed signed ticket, and text that is neither, is `invalid`.
+ */
+export function parseTicketInput(text: string): TicketInput {
+  const normalised = toHalfWidth(text).replace(/\s+/g, '').toUpperCase();
+  const signed = SIGNED_TICKET.exec(normalised);
+  if (signed) return { kind: 'signed', code: signed[1] ?? '', signature: signed[2] ?? '' };
+  if (REGISTRATION_CODE.test(normalised)) return { kind: 'code', code: normalised };
+  return { kind: 'invalid' };
+}
+
+/**
+ * Returns the text whose SHA-256 identifies a ticket in an event's offline list. The event id
+ * is part of it, so one list's hashes say nothing about another event's tickets.
+ */
+export function ticketHashInput(eventId: string, code: string): string {
+  return `cityleague-ticket:${eventId}:${code}`;
 }

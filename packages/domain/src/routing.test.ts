@@ -282,7 +282,7 @@ describe('menusFor', () => {
     contractor: ['dashboard', 'events', 'filing', 'check_in'],
     community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
     street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts', 'partners', 'pre_reviews'],
+    operator: ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox'],
     security_officer: ['audit'],
   };
 
@@ -299,6 +299,7 @@ describe('menusFor', () => {
       'pre_reviews',
       'audit',
       'partner_oversight',
+      'outbox',
     ]);
   });
 

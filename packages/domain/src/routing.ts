@@ -120,6 +120,7 @@ export const MENU_KEYS = [
   'pre_reviews',
   'audit',
   'partner_oversight',
+  'outbox',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -131,7 +132,9 @@ const REVIEWER_TYPES: readonly AccountType[] = [
 
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
-  if (accountType === 'operator') return ['accounts', 'contracts', 'partners', 'pre_reviews'];
+  if (accountType === 'operator') {
+    return ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox'];
+  }
   if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;

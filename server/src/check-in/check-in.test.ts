@@ -123,7 +123,10 @@ describe('POST /api/console/events/:id/check-ins', () => {
         createdAt: expect.any(String),
         checkedInAt: expect.any(String),
       },
+      outcome: 'checked_in',
       alreadyCheckedIn: false,
+      replayed: false,
+      checkIn: { at: body.registration.checkedInAt, gate: '未命名入口', deviceId: 'console' },
     });
 
     const row = await checkedInAt(receipt.id);
@@ -134,7 +137,7 @@ describe('POST /api/console/events/:id/check-ins', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]?.action).toBe('registration.checked_in');
     expect(audit[0]?.actor_user_id).toBe(contractorUserId);
-    expect(audit[0]?.detail).toEqual({ eventId });
+    expect(audit[0]?.detail).toEqual({ eventId, gate: '未命名入口', mode: 'online' });
   });
 
   it('reports a second scan', async () => {
@@ -160,7 +163,10 @@ describe('POST /api/console/events/:id/check-ins', () => {
     const elsewhere = await eventWithEntries(1);
     const receipt = elsewhere.receipts[0] as Receipt;
     const response = await checkIn(contractor, eventId, receipt.code);
-    expectProblem(response, 404, 'CHK_CODE_NOT_FOUND');
+    const problem = expectProblem(response, 409, 'CHK_TICKET_OTHER_EVENT');
+    expect(problem.detail).toBe(
+      `Ticket ${receipt.code} belongs to another event, not to event ${eventId}`,
+    );
     expect((await checkedInAt(receipt.id)).checked_in_at).toBeNull();
   });
 

@@ -21,6 +21,7 @@ import * as partnerWrites from './migrations/0017-partner-writes.js';
 import * as partnerRegistrations from './migrations/0024-partner-registrations.js';
 import * as eventSearch from './migrations/0025-event-search.js';
 import * as results from './migrations/0026-results.js';
+import * as checkInScans from './migrations/0020-check-in-scans.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -45,6 +46,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024-partner-registrations': partnerRegistrations,
   '0025-event-search': eventSearch,
   '0026-results': results,
+  '0020-check-in-scans': checkInScans,
 };
 
 const provider: MigrationProvider = {

@@ -247,6 +247,36 @@ export interface RegistrationTable {
   updated_at: Generated<Date>;
   /** Id of the last transaction that wrote the row, the position of partner sync. */
   change_txid: Generated<string>;
+  /** Gate of the scan that checked the entry in, and that scan; null until checked in. */
+  checked_in_gate: Optional<string>;
+  check_in_scan_id: Optional<string>;
+}
+
+/** How a scan reached the server: scanned online, synced from an offline device, or on-site registration. */
+export type ScanMode = 'online' | 'offline' | 'on_site';
+/** What a scan did: checked the entry in, found it checked in, lost to an earlier scan, or was rejected. */
+export type ScanOutcome = 'checked_in' | 'repeat' | 'superseded' | 'rejected';
+
+export interface CheckInScanTable {
+  id: string;
+  event_id: string;
+  registration_id: string | null;
+  /** Registration code as scanned or typed, normalised. */
+  code: string;
+  /** Random value chosen by the device; unique per event, so a resent scan is recognised. */
+  nonce: string;
+  device_id: string;
+  gate: string;
+  mode: ScanMode;
+  /** Time of the scan: the database clock online, the device's clock for offline scans. */
+  scanned_at: ColumnType<Date, Date | string, Date | string>;
+  received_at: CreatedAt;
+  scanned_by: string | null;
+  outcome: ScanOutcome;
+  /** Error code of a rejected scan, such as CHK_ENTRY_CANCELLED; null otherwise. */
+  rejection: string | null;
+  /** Set on both scans when two devices scanned one ticket and an offline scan was involved. */
+  conflict: Generated<boolean>;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -570,6 +600,7 @@ export interface Database {
   event_changes: EventChangeTable;
   sport_pre_reviews: SportPreReviewTable;
   registrations: RegistrationTable;
+  check_in_scans: CheckInScanTable;
   event_groups: EventGroupTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointTable;
@@ -693,6 +724,7 @@ export type EventRow = Selectable<EventTable>;
 export type NewEvent = Insertable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
+export type CheckInScanRow = Selectable<CheckInScanTable>;
 export type EventGroupRow = Selectable<EventGroupTable>;
 export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;

@@ -62,6 +62,9 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/tickets/:code/qr.svg': 'public',
   'GET /api/events/:id/results': 'public',
   'GET /api/certificates/:code': 'public',
+  // The signed link authorises on-site registration, as the ticket code authorises its page.
+  'GET /api/events/:id/on-site': 'public',
+  'POST /api/events/:id/on-site-registrations': 'public',
   'POST /api/session': 'public',
   'DELETE /api/session': 'public',
   // The portal routes need no session: the log-in cookie, then the registration cookie that
@@ -112,6 +115,10 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/certificate-design': 'scoped-by-event',
   'PUT /api/console/events/:id/certificate-design': 'scoped-by-event',
   'GET /api/console/events/:id/certificate-preview.png': 'scoped-by-event',
+  'POST /api/console/events/:id/check-ins/batch': 'scoped-by-event',
+  'GET /api/console/events/:id/check-in-list': 'scoped-by-event',
+  'GET /api/console/events/:id/check-in-stats': 'scoped-by-event',
+  'GET /api/console/events/:id/on-site-link': 'scoped-by-event',
   'GET /api/console/events/:id/documents': 'scoped-by-event',
   'POST /api/console/events/:id/documents': 'scoped-by-event',
   'GET /api/console/events/:id/documents/:documentId': 'scoped-by-event',
@@ -131,6 +138,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/changes': 'scoped-by-event',
   'POST /api/console/events/:id/changes/:changeId/withdraw': 'scoped-by-event',
   'GET /api/operator/pre-reviews': 'operator',
+  'GET /api/operator/outbox': 'operator',
+  'POST /api/operator/outbox/:id/retry': 'operator',
   'PUT /api/operator/pre-reviews/:sport': 'operator',
   'DELETE /api/operator/pre-reviews/:sport': 'operator',
   'GET /api/dashboard': 'scoped-by-division',
@@ -487,6 +496,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
 // | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
+// | check-in-batch | as check-in                                                                      |
+// | check-in-list, check-in-stats, on-site-link | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 200        |
 // | cancel        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 EVT_INVALID_TRANSITION |
 // | copy          | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 201                                     |
 // | change        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved/published, else 409 EVT_INVALID_TRANSITION |
@@ -520,6 +531,10 @@ const ACTIONS = [
   'registrations',
   'reveal',
   'check-in',
+  'check-in-batch',
+  'check-in-list',
+  'check-in-stats',
+  'on-site-link',
   'approve',
   'return',
   'step',
@@ -590,6 +605,7 @@ const WRITING: ReadonlySet<Action> = new Set([
   'submit',
   'publish',
   'check-in',
+  'check-in-batch',
   'approve',
   'return',
   'document-upload',
@@ -671,6 +687,9 @@ function ownerOutcome(action: Action, state: State): Outcome {
     case 'detail':
     case 'registrations':
     case 'export':
+    case 'check-in-list':
+    case 'check-in-stats':
+    case 'on-site-link':
       return OK;
     case 'import-check':
       return state === 'published' ? OK : NOT_FOUND;
@@ -681,6 +700,7 @@ function ownerOutcome(action: Action, state: State): Outcome {
     case 'publish':
       return state === 'approved' ? OK : { status: 409, code: 'EVT_INVALID_TRANSITION' };
     case 'check-in':
+    case 'check-in-batch':
       return state === 'published' ? OK : { status: 409, code: 'CHK_EVENT_NOT_PUBLISHED' };
     case 'reveal':
       return state === 'published' || state === 'cancelled'
@@ -898,6 +918,7 @@ async function fingerprint(): Promise<string> {
       (select count(*) from contract_imports),
       (select count(*) from audit_log),
       (select count(*) from notification_outbox),
+      (select count(*) from check_in_scans),
       (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
       (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g),
       (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g),
@@ -948,6 +969,28 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         url: `${base}/check-ins`,
         payload: { code: openCodes[eventId]?.[0] ?? '2345678923' },
       };
+    case 'check-in-batch':
+      return {
+        method: 'POST',
+        url: `${base}/check-ins/batch`,
+        payload: {
+          deviceId: 'scope-matrix',
+          scans: [
+            {
+              code: openCodes[eventId]?.[0] ?? '2345678923',
+              nonce: `nonce-${Math.random().toString(36).slice(2)}`,
+              gate: '1号入口',
+              scannedAt: new Date().toISOString(),
+            },
+          ],
+        },
+      };
+    case 'check-in-list':
+      return { method: 'GET', url: `${base}/check-in-list` };
+    case 'check-in-stats':
+      return { method: 'GET', url: `${base}/check-in-stats` };
+    case 'on-site-link':
+      return { method: 'GET', url: `${base}/on-site-link` };
     case 'documents':
       return { method: 'GET', url: `${base}/documents` };
     case 'document-upload': {

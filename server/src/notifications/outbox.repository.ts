@@ -73,3 +73,77 @@ export async function markAbandoned(
     .where('id', '=', id)
     .execute();
 }
+
+/** Delivery states the operator filters by: never tried, failed and retrying, given up. */
+export type OutboxState = 'waiting' | 'retrying' | 'abandoned';
+
+function stateCondition(state: OutboxState) {
+  if (state === 'abandoned') return sql<boolean>`o.sent_at is null and o.abandoned_at is not null`;
+  const attempted = state === 'retrying' ? sql`o.attempts > 0` : sql`o.attempts = 0`;
+  return sql<boolean>`o.sent_at is null and o.abandoned_at is null and ${attempted}`;
+}
+
+/**
+ * Lists unsent outbox rows in one state, newest first, after the cursor position. The payload
+ * is never read: it may hold an encrypted number or code.
+ */
+export async function listUnsent(
+  db: Executor,
+  state: OutboxState,
+  page: { after?: { createdAt: string; id: string }; limit: number },
+) {
+  let query = db
+    .selectFrom('notification_outbox as o')
+    .leftJoin('events as e', 'e.id', 'o.event_id')
+    .select([
+      'o.id',
+      'o.kind',
+      'o.created_at',
+      'o.attempts',
+      'o.next_attempt_at',
+      'o.last_error',
+      'o.abandoned_at',
+      'o.event_id',
+      'e.name as event_name',
+      // The cursor keeps the microseconds, which an ISO string of a JavaScript Date drops.
+      sql<string>`o.created_at::text`.as('position'),
+    ])
+    .where(stateCondition(state))
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(page.limit + 1);
+  if (page.after) {
+    const { createdAt, id } = page.after;
+    query = query.where(
+      sql<boolean>`(o.created_at, o.id) < (${createdAt}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  return query.execute();
+}
+
+/** Counts unsent rows per state. */
+export async function countUnsent(db: Executor) {
+  const { rows } = await sql<{ waiting: number; retrying: number; abandoned: number }>`
+    select
+      count(*) filter (where abandoned_at is null and attempts = 0)::int as waiting,
+      count(*) filter (where abandoned_at is null and attempts > 0)::int as retrying,
+      count(*) filter (where abandoned_at is not null)::int as abandoned
+    from notification_outbox where sent_at is null`.execute(db);
+  return rows[0] ?? { waiting: 0, retrying: 0, abandoned: 0 };
+}
+
+/**
+ * Makes an abandoned row due now with a fresh count of attempts. Rows still retrying are left
+ * alone, because one of them may be leased by a dispatcher that is sending it. Returns
+ * undefined when the row is not abandoned.
+ */
+export async function retryNow(db: Executor, id: string) {
+  return db
+    .updateTable('notification_outbox')
+    .set({ abandoned_at: null, attempts: 0, next_attempt_at: sql`now()` })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where('abandoned_at', 'is not', null)
+    .returning(['id', 'kind'])
+    .executeTakeFirst();
+}

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { confirmationSmsOf } from '../registrations/registration.service.js';
 import { resultNoticeOf } from '../results/result.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { REMINDER_KIND } from './reminder.service.js';
 import type { SmsMessage } from './sms-provider.js';
 
 const SIGNATURE = '【城市业余联赛】';
@@ -72,8 +73,10 @@ async function entryNotice(db: Db, cipher: PersonalDataCipher, payload: Record<s
     .innerJoin('events', 'events.id', 'registrations.event_id')
     .select([
       'registrations.status',
+      'registrations.code',
       'registrations.phone_ciphertext',
       'events.name',
+      'events.state',
       'events.starts_at',
       'events.venue',
       'events.cancel_reason',
@@ -201,6 +204,36 @@ async function composeResultsPublished(
   return { send: { to: notice.phone, text }, sentPayload: payload };
 }
 
+const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+
+/**
+ * Reminds an entrant of tomorrow's event, with the ticket code. The reminder is dropped when
+ * the entry is no longer active, or the event was cancelled or moved off the date it was
+ * queued for, because a moved event gets its own reminder for the new date.
+ */
+async function composeReminder(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const notice = await entryNotice(db, cipher, payload);
+  if (!notice) return { drop: 'registration not found', sentPayload: payload };
+  if (notice.status !== 'active') {
+    return { drop: `registration is ${notice.status}, not active`, sentPayload: payload };
+  }
+  if (notice.state !== 'published' || notice.starts_at === null) {
+    return { drop: `event is ${notice.state}`, sentPayload: payload };
+  }
+  const startsAt = new Date(notice.starts_at);
+  if (shanghaiDay.format(startsAt) !== payload.eventDate) {
+    return { drop: 'event moved to another date', sentPayload: payload };
+  }
+  const text =
+    `${SIGNATURE}提醒：您报名的「${notice.name}」将于${shanghaiTimeFormat.format(startsAt)}` +
+    `在${notice.venue ?? ''}举行，请凭报名码 ${notice.code} 或二维码按时签到。`;
+  return { send: { to: notice.phone, text }, sentPayload: payload };
+}
+
 /**
  * Composers by outbox kind. The dispatcher claims only these kinds, so rows of other kinds stay
  * pending, untouched, until a composer for them exists.
@@ -215,4 +248,5 @@ export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   'registration.offer_expired': composeOfferExpired,
   'registration.cancelled': composeCancelledByOrganiser,
   'results.published': composeResultsPublished,
+  [REMINDER_KIND]: composeReminder,
 };

@@ -132,14 +132,18 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['registrations'],
-        summary: 'QR code image of a registration code, scanned at check-in',
+        summary: 'QR code image of a ticket, scanned at check-in',
+        description:
+          'The code holds CL1:<registration code>:<signature>, an HMAC over the event and the ' +
+          'code, so a check-in device can tell a ticket this platform issued from typed text.',
         params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
       },
     },
     async (request, reply) => {
       const registration = await findByCode(app.db, request.params.code);
       if (!registration) throw new TicketNotFound(request.params.code);
-      const svg = await QRCode.toString(registration.code, {
+      const ticket = app.tickets.ticket(registration.event_id, registration.code);
+      const svg = await QRCode.toString(ticket, {
         type: 'svg',
         errorCorrectionLevel: 'M',
         margin: 2,

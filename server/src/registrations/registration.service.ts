@@ -49,9 +49,12 @@ export interface RegistrationInput {
   /** Required when the event has more than one group. */
   groupId?: string;
   idempotencyKey?: string;
-  channel: 'web' | 'console' | 'partner';
+  /** Where the entry came from; dashboards count online against on-site entries by it. */
+  channel: 'web' | 'console' | 'partner' | 'on_site';
   /** The partner that pushes the entry; required with the 'partner' channel. */
   partnerId?: string;
+  /** Runs in the entry's transaction after the insert; on-site registration checks in here. */
+  afterInsert?: (trx: Executor, registration: RegistrationRow) => Promise<void>;
 }
 
 export interface RegistrationResult {
@@ -232,7 +235,8 @@ export async function register(
         throw new EventNotFound(eventId);
       }
       if (event.not_open) throw new WindowNotOpen(eventId);
-      if (event.closed) throw new WindowClosed(eventId);
+      // On-site registration runs on the event's day, after the online window has closed.
+      if (event.closed && input.channel !== 'on_site') throw new WindowClosed(eventId);
       const groups = await ensureDefaultGroup(trx, event);
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
@@ -273,6 +277,7 @@ export async function register(
         resourceId: id,
         eventId,
       });
+      await input.afterInsert?.(trx, inserted);
       const queuePosition = placed ? null : await places.queuePosition(trx, id);
       return { registration: inserted, replayed: false, queuePosition };
     });

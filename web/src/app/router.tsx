@@ -69,6 +69,10 @@ export const router = createBrowserRouter([
         lazy: () =>
           import('./pages/CertificatePage').then((m) => ({ Component: m.CertificatePage })),
       },
+      {
+        path: '/events/:id/on-site',
+        lazy: () => import('./pages/OnSitePage').then((m) => ({ Component: m.OnSitePage })),
+      },
     ],
   },
 ]);

@@ -3,7 +3,13 @@ import { api } from '../lib/api';
 import type {
   AuditEntry,
   AuditFilter,
+  BatchScanResult,
   CheckInResult,
+  CheckInStats,
+  OfflineScan,
+  OfflineTicketList,
+  OutboxPage,
+  OutboxState,
   ConsoleEvent,
   Contract,
   ContractFilter,
@@ -139,8 +145,33 @@ export const revealRegistrationPhone = (eventId: string, registrationId: string)
     { method: 'POST', body: { field: 'phone' } },
   );
 
-export const checkIn = (eventId: string, code: string) =>
-  api<CheckInResult>(`${eventPath(eventId)}/check-ins`, { method: 'POST', body: { code } });
+export const checkIn = (
+  eventId: string,
+  scan: { code: string; nonce: string; deviceId: string; gate: string },
+) => api<CheckInResult>(`${eventPath(eventId)}/check-ins`, { method: 'POST', body: scan });
+
+export const syncCheckIns = (eventId: string, deviceId: string, scans: OfflineScan[]) =>
+  api<{ results: BatchScanResult[]; conflicts: number }>(`${eventPath(eventId)}/check-ins/batch`, {
+    method: 'POST',
+    body: { deviceId, scans },
+  });
+
+export const fetchOfflineTicketList = (eventId: string) =>
+  api<OfflineTicketList>(`${eventPath(eventId)}/check-in-list`);
+
+export const fetchCheckInStats = (eventId: string) =>
+  api<CheckInStats>(`${eventPath(eventId)}/check-in-stats`);
+
+export const fetchOnSiteLink = (eventId: string) =>
+  api<{ url: string; qrSvg: string }>(`${eventPath(eventId)}/on-site-link`);
+
+export const fetchOutbox = (state: OutboxState, cursor: string | null) =>
+  api<OutboxPage>(`/api/operator/outbox${query({ state, cursor, limit: '50' })}`);
+
+export const retryOutboxMessage = (id: string) =>
+  api<{ id: string; kind: string }>(`/api/operator/outbox/${encodeURIComponent(id)}/retry`, {
+    method: 'POST',
+  });
 
 export const fetchDashboard = (division: string | undefined) =>
   api<Dashboard>(`/api/dashboard${query({ division })}`);

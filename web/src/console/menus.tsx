@@ -6,6 +6,7 @@ import {
   SolutionOutlined,
   FormOutlined,
   MonitorOutlined,
+  MessageOutlined,
   SafetyCertificateOutlined,
   ScanOutlined,
   TeamOutlined,
@@ -27,6 +28,7 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   pre_reviews: '/pre-reviews',
   audit: '/audit',
   partner_oversight: '/partner-oversight',
+  outbox: '/outbox',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -41,6 +43,7 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   pre_reviews: <SolutionOutlined />,
   audit: <SafetyCertificateOutlined />,
   partner_oversight: <MonitorOutlined />,
+  outbox: <MessageOutlined />,
 };
 
 /**
@@ -71,6 +74,8 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '审计日志';
     case 'partner_oversight':
       return '合作平台监管';
+    case 'outbox':
+      return '短信发送';
   }
 }
 
@@ -115,5 +120,6 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/partner-oversight')) return 'partner_oversight';
   if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
+  if (pathname.startsWith('/outbox')) return 'outbox';
   return undefined;
 }

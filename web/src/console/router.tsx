@@ -72,6 +72,9 @@ const RegistrationsPage = lazy(() =>
 const ResultsPage = lazy(() =>
   import('./pages/ResultsPage').then((module) => ({ default: module.ResultsPage })),
 );
+const OutboxPage = lazy(() =>
+  import('./pages/OutboxPage').then((module) => ({ default: module.OutboxPage })),
+);
 const ReviewQueuePage = lazy(() =>
   import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
 );
@@ -245,6 +248,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['accounts']}>
                 <RegistrationRequestsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'outbox',
+            element: (
+              <RequireMenu menus={['outbox']}>
+                <OutboxPage />
               </RequireMenu>
             ),
           },

@@ -221,9 +221,85 @@ export interface RegistrationPage extends Page<Registration> {
   checkedIn: number;
 }
 
+/** Where and when an entry's check-in in force happened. */
+export interface CheckInPlace {
+  at: string;
+  gate: string;
+  deviceId: string;
+}
+
 export interface CheckInResult {
+  outcome: 'checked_in' | 'repeat' | 'superseded';
   registration: Registration;
   alreadyCheckedIn: boolean;
+  replayed: boolean;
+  checkIn: CheckInPlace | null;
+}
+
+/** One scan an offline device stored, as the batch endpoint takes it. */
+export interface OfflineScan {
+  code: string;
+  nonce: string;
+  gate: string;
+  scannedAt: string;
+}
+
+export interface BatchScanResult {
+  nonce: string;
+  outcome: 'checked_in' | 'repeat' | 'superseded' | 'rejected';
+  replayed: boolean;
+  error: string | null;
+  conflict: boolean;
+  code: string | null;
+  name: string | null;
+  checkIn: CheckInPlace | null;
+}
+
+export interface OfflineTicket {
+  hash: string;
+  nameMasked: string;
+  groupId: string;
+  status: string;
+  checkedInAt: string | null;
+  gate: string | null;
+}
+
+export interface OfflineTicketList {
+  eventId: string;
+  eventName: string;
+  generatedAt: string;
+  groups: { id: string; name: string }[];
+  tickets: OfflineTicket[];
+}
+
+export interface CheckInStats {
+  total: number;
+  checkedIn: number;
+  rate: number;
+  onSite: number;
+  rejectedScans: number;
+  conflicts: number;
+  lastScanAt: string | null;
+  byGroup: { groupId: string; name: string; total: number; checkedIn: number; rate: number }[];
+  byGate: { gate: string; checkedIn: number }[];
+}
+
+export type OutboxState = 'waiting' | 'retrying' | 'abandoned';
+
+export interface OutboxItem {
+  id: string;
+  kind: string;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  abandonedAt: string | null;
+  eventId: string | null;
+  eventName: string | null;
+}
+
+export interface OutboxPage extends Page<OutboxItem> {
+  counts: Record<OutboxState, number>;
 }
 
 export type EventCounts = Record<EventState, number> & { total: number };

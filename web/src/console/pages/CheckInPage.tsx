@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, ExclamationCircleFilled } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -10,30 +10,49 @@ import {
   Form,
   Input,
   List,
+  Modal,
   Row,
   Select,
   Space,
   Tag,
   type InputRef,
 } from 'antd';
+import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
+import { CameraScanner } from '../check-in/CameraScanner';
+import { CheckInStatsCard } from '../check-in/CheckInStatsCard';
+import { useCheckInSync } from '../check-in/use-check-in-sync';
+import {
+  loadDevice,
+  randomId,
+  saveGate,
+  scanOffline,
+  type DeviceSettings,
+} from '../check-in/offline-store';
 import { PageTitle } from '../components/PageTitle';
-import { checkIn, fetchConsoleEvents } from '../endpoints';
+import { checkIn, fetchConsoleEvents, fetchOnSiteLink } from '../endpoints';
 import { queryKeys } from '../queries';
-import { formatTime } from '../time';
-import type { ConsoleEvent, Registration } from '../types';
+import { BUSINESS_TIME_ZONE, formatTime } from '../time';
+import type { CheckInPlace, ConsoleEvent } from '../types';
 
 // Published events are few per organiser; stop after this many pages to bound the requests.
 const MAX_EVENT_PAGES = 10;
 const RECENT_LIMIT = 10;
 
-type Outcome =
-  | { kind: 'checked_in'; registration: Registration }
-  | { kind: 'already'; registration: Registration }
-  | { kind: 'not_found'; code: string };
+/** Outcome of one scan as the page shows it. */
+interface Outcome {
+  kind: 'checked_in' | 'repeat' | 'rejected';
+  /** Full name online, masked name offline. */
+  name: string | null;
+  code: string;
+  place: { at: string; gate: string } | null;
+  /** Catalogue code of a rejection. */
+  error?: string;
+  offline: boolean;
+}
 
 async function fetchAllPublishedEvents(): Promise<ConsoleEvent[]> {
   const events: ConsoleEvent[] = [];
@@ -47,70 +66,123 @@ async function fetchAllPublishedEvents(): Promise<ConsoleEvent[]> {
   return events;
 }
 
-/** Normalises a typed or pasted registration code: no spaces, upper case. */
-function normaliseCode(input: string): string {
-  return input.replace(/\s+/g, '').toUpperCase();
+/** Returns "已于 09:14 由 2号入口 签到" for a check-in; the date is added when it is not today. */
+export function describeCheckIn(place: { at: string; gate: string }): string {
+  const at = dayjs(place.at).tz(BUSINESS_TIME_ZONE);
+  const today = dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
+  const time = at.format('YYYY-MM-DD') === today ? at.format('HH:mm') : at.format('M月D日 HH:mm');
+  return `已于 ${time} 由 ${place.gate || '未命名入口'} 签到`;
+}
+
+function networkTitle(online: boolean, pending: number): string {
+  if (!online) return `离线签到中，${pending} 条待同步`;
+  if (pending > 0) return `在线，${pending} 条离线签到待同步`;
+  return '在线签到';
+}
+
+function codePlaceholder(hasEvent: boolean, hasGate: boolean): string {
+  if (!hasEvent) return '请先选择赛事';
+  if (!hasGate) return '请先填写本机入口';
+  return '请输入报名码';
+}
+
+function rejectionText(code: string | undefined): string {
+  return (code && ERROR_MESSAGES[code]) || '签到失败';
 }
 
 function OutcomeCard({ outcome }: { outcome: Outcome }) {
-  if (outcome.kind === 'not_found') {
-    return (
-      <Card
-        className="console-check-in-result"
-        style={{ background: '#fff2f0', borderColor: '#ffccc7' }}
-        data-testid="check-in-result"
-        role="alert"
-      >
-        <CloseCircleFilled style={{ color: '#ff4d4f' }} />
-        <div className="console-check-in-verdict" style={{ color: '#cf1322', marginTop: 12 }}>
-          {ERROR_MESSAGES.CHK_CODE_NOT_FOUND}
-        </div>
-        <div className="console-code" style={{ marginTop: 8 }}>
-          {outcome.code}
-        </div>
-      </Card>
-    );
-  }
+  const styles = {
+    checked_in: { background: '#f6ffed', borderColor: '#b7eb8f', color: '#389e0d' },
+    repeat: { background: '#fff7e6', borderColor: '#ffd591', color: '#d46b08' },
+    rejected: { background: '#fff2f0', borderColor: '#ffccc7', color: '#cf1322' },
+  }[outcome.kind];
+  const icon = {
+    checked_in: <CheckCircleFilled style={{ color: '#52c41a' }} />,
+    repeat: <ExclamationCircleFilled style={{ color: '#fa8c16' }} />,
+    rejected: <CloseCircleFilled style={{ color: '#ff4d4f' }} />,
+  }[outcome.kind];
+  const verdict = {
+    checked_in: outcome.offline ? '签到成功（离线）' : '签到成功',
+    repeat: '已签到',
+    rejected: rejectionText(outcome.error),
+  }[outcome.kind];
 
-  const already = outcome.kind === 'already';
-  const { registration } = outcome;
   return (
     <Card
       className="console-check-in-result"
-      style={
-        already
-          ? { background: '#fff7e6', borderColor: '#ffd591' }
-          : { background: '#f6ffed', borderColor: '#b7eb8f' }
-      }
+      style={{ background: styles.background, borderColor: styles.borderColor }}
       data-testid="check-in-result"
-      role="status"
+      role={outcome.kind === 'rejected' ? 'alert' : 'status'}
     >
-      {already ? (
-        <ExclamationCircleFilled style={{ color: '#fa8c16' }} />
-      ) : (
-        <CheckCircleFilled style={{ color: '#52c41a' }} />
-      )}
-      <div className="console-check-in-name">{registration.name}</div>
-      <div className="console-check-in-verdict" style={{ color: already ? '#d46b08' : '#389e0d' }}>
-        {already ? '已签到' : '签到成功'}
+      {icon}
+      {outcome.name && <div className="console-check-in-name">{outcome.name}</div>}
+      <div className="console-check-in-verdict" style={{ color: styles.color }}>
+        {verdict}
       </div>
       <Space orientation="vertical" size={2} style={{ marginTop: 8 }}>
-        <span>
-          报名码 <span className="console-code">{registration.code}</span> · 手机{' '}
-          {registration.phoneMasked}
-        </span>
-        {already && <span>签到时间 {formatTime(registration.checkedInAt)}</span>}
+        {outcome.kind === 'repeat' && outcome.place && (
+          <span data-testid="check-in-repeat">{describeCheckIn(outcome.place)}</span>
+        )}
+        <span className="console-code">{outcome.code}</span>
+        {outcome.offline && outcome.kind !== 'rejected' && <span>联网后将自动同步到服务器</span>}
       </Space>
     </Card>
   );
 }
 
-/** On-site check-in: pick a published event, then type, paste or scan codes one after another. */
+function placeOf(checkIn: CheckInPlace | null) {
+  return checkIn ? { at: checkIn.at, gate: checkIn.gate } : null;
+}
+
+/** Shows the event's on-site registration QR code for printing or a second screen. */
+function OnSiteButton({ eventId }: { eventId: string }) {
+  const [open, setOpen] = useState(false);
+  const link = useQuery({
+    queryKey: ['on-site-link', eventId],
+    queryFn: () => fetchOnSiteLink(eventId),
+    enabled: open,
+    staleTime: Infinity,
+  });
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>现场报名二维码</Button>
+      <Modal
+        title="现场报名二维码"
+        open={open}
+        onCancel={() => setOpen(false)}
+        footer={<Button onClick={() => window.print()}>打印</Button>}
+      >
+        <p>比赛当天，未报名的市民扫描此码即可现场报名，报名成功即完成签到。名额已满时不能报名。</p>
+        {link.isError && <Alert type="error" showIcon title={consoleErrorMessage(link.error)} />}
+        {link.data && (
+          <div style={{ textAlign: 'center' }}>
+            <img
+              alt="现场报名二维码"
+              width={240}
+              height={240}
+              src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(link.data.qrSvg)}`}
+            />
+            <Input readOnly value={link.data.url} style={{ marginTop: 8 }} />
+          </div>
+        )}
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * On-site check-in on a phone or a desk: pick a published event, name this device's gate, then
+ * scan tickets with the camera or type codes. Without a network the page checks tickets
+ * against the downloaded list and syncs the scans when the network returns.
+ */
 export function CheckInPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
+  const [device, setDevice] = useState<DeviceSettings>(loadDevice);
+  const [gateDraft, setGateDraft] = useState(device.gate);
   const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [recent, setRecent] = useState<Outcome[]>([]);
   const inputRef = useRef<InputRef>(null);
@@ -123,54 +195,99 @@ export function CheckInPage() {
     value: event.id,
     label: `${event.name}（${formatTime(event.startsAt)}）`,
   }));
-
   const requestedId = searchParams.get('event');
   const eventId =
-    requestedId && events.data?.some((event) => event.id === requestedId)
+    requestedId && (events.data?.some((event) => event.id === requestedId) || events.isError)
       ? requestedId
       : events.data?.length === 1
         ? events.data[0]?.id
         : undefined;
 
+  const sync = useCheckInSync(eventId, device.deviceId);
+
   const focusInput = () => window.setTimeout(() => inputRef.current?.focus(), 0);
   useEffect(() => {
-    if (eventId) focusInput();
-  }, [eventId]);
+    if (eventId && device.gate) focusInput();
+  }, [eventId, device.gate]);
 
   function record(next: Outcome) {
     setOutcome(next);
     setRecent((previous) => [next, ...previous].slice(0, RECENT_LIMIT));
   }
 
-  const submit = useMutation({
-    mutationFn: (input: { eventId: string; code: string }) => checkIn(input.eventId, input.code),
-    onSuccess: (result, input) => {
-      record({
-        kind: result.alreadyCheckedIn ? 'already' : 'checked_in',
-        registration: result.registration,
+  async function scanWhileOffline(targetEventId: string, text: string, nonce: string) {
+    const result = await scanOffline(targetEventId, text, {
+      nonce,
+      gate: device.gate,
+      scannedAt: new Date().toISOString(),
+    });
+    sync.refreshPending();
+    if (result.kind === 'no_list') {
+      message.error('离线名单未下载，联网后点击“下载离线名单”');
+      return;
+    }
+    const ticket = 'ticket' in result ? result.ticket : undefined;
+    const place = ticket?.checkedInAt ? { at: ticket.checkedInAt, gate: ticket.gate ?? '' } : null;
+    record({
+      kind: result.kind,
+      name: ticket?.nameMasked ?? null,
+      code: text.trim().toUpperCase(),
+      place,
+      error: result.kind === 'rejected' ? result.code : undefined,
+      offline: true,
+    });
+  }
+
+  async function submit(text: string) {
+    const trimmed = text.trim();
+    if (!eventId || !trimmed || !device.gate || busy) return;
+    const nonce = randomId();
+    setBusy(true);
+    try {
+      if (!sync.online) {
+        await scanWhileOffline(eventId, trimmed, nonce);
+        return;
+      }
+      const result = await checkIn(eventId, {
+        code: trimmed,
+        nonce,
+        deviceId: device.deviceId,
+        gate: device.gate,
       });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.registrations(input.eventId) });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
-    },
-    onError: (error, input) => {
-      if (error instanceof ApiError && error.code === 'CHK_CODE_NOT_FOUND') {
-        record({ kind: 'not_found', code: input.code });
+      record({
+        kind: result.outcome === 'checked_in' ? 'checked_in' : 'repeat',
+        name: result.registration.name,
+        code: result.registration.code,
+        place: placeOf(result.checkIn),
+        offline: false,
+      });
+      void queryClient.invalidateQueries({ queryKey: ['check-in-stats', eventId] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.registrations(eventId) });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) {
+        // The request never reached the server: keep the scan on this device instead.
+        await scanWhileOffline(eventId, trimmed, nonce);
+      } else if (error instanceof ApiError && error.code.startsWith('CHK_')) {
+        record({
+          kind: 'rejected',
+          name: null,
+          code: trimmed,
+          place: null,
+          error: error.code,
+          offline: false,
+        });
       } else {
         setOutcome(null);
         message.error(consoleErrorMessage(error));
       }
-    },
-    onSettled: () => {
+    } finally {
+      setBusy(false);
       setCode('');
       focusInput();
-    },
-  });
-
-  function handleSubmit() {
-    const normalised = normaliseCode(code);
-    if (!eventId || !normalised || submit.isPending) return;
-    submit.mutate({ eventId, code: normalised });
+    }
   }
+
+  const ready = Boolean(eventId && device.gate);
 
   return (
     <>
@@ -203,9 +320,66 @@ export function CheckInPage() {
                 />
               </Form.Item>
               <Form.Item
+                label="本机入口名称"
+                htmlFor="check-in-gate"
+                extra="每台签到设备填写所在入口，重复签到时会提示首次签到的入口。"
+              >
+                <Space.Compact style={{ width: '100%' }}>
+                  <Input
+                    id="check-in-gate"
+                    value={gateDraft}
+                    maxLength={20}
+                    placeholder="如：2号入口"
+                    onChange={(e) => setGateDraft(e.target.value)}
+                    onPressEnter={() => gateDraft.trim() && setDevice(saveGate(gateDraft.trim()))}
+                  />
+                  <Button
+                    disabled={!gateDraft.trim() || gateDraft.trim() === device.gate}
+                    onClick={() => setDevice(saveGate(gateDraft.trim()))}
+                  >
+                    保存
+                  </Button>
+                </Space.Compact>
+              </Form.Item>
+              {eventId && (
+                <Alert
+                  type={sync.online && sync.pending === 0 ? 'success' : 'warning'}
+                  showIcon
+                  data-testid="check-in-network"
+                  style={{ marginBottom: 16 }}
+                  title={networkTitle(sync.online, sync.pending)}
+                  description={
+                    <Space orientation="vertical" size={8}>
+                      <span>
+                        {sync.list
+                          ? `离线名单 ${sync.list.tickets.length} 人，下载于 ${formatTime(sync.list.generatedAt)}`
+                          : '尚未下载离线名单，断网后将无法核验'}
+                      </span>
+                      <Space wrap>
+                        <Button
+                          size="small"
+                          onClick={() => void sync.download()}
+                          disabled={!sync.online}
+                        >
+                          下载离线名单
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => void sync.syncNow()}
+                          disabled={!sync.online || sync.pending === 0}
+                          loading={sync.syncing}
+                        >
+                          立即同步
+                        </Button>
+                      </Space>
+                    </Space>
+                  }
+                />
+              )}
+              <Form.Item
                 label="报名码"
                 htmlFor="check-in-code"
-                extra="输入或粘贴报名码后按回车，扫码枪扫描后会自动回车。"
+                extra="扫描报名凭证二维码，或输入报名码后按回车；扫码枪扫描后会自动回车。"
               >
                 <Space.Compact style={{ width: '100%' }}>
                   <Input
@@ -213,63 +387,87 @@ export function CheckInPage() {
                     ref={inputRef}
                     size="large"
                     value={code}
-                    disabled={!eventId}
+                    disabled={!ready}
                     autoComplete="off"
-                    placeholder={eventId ? '请输入报名码' : '请先选择赛事'}
+                    placeholder={codePlaceholder(Boolean(eventId), Boolean(device.gate))}
                     onChange={(e) => setCode(e.target.value)}
                     onPressEnter={(e) => {
                       e.preventDefault();
-                      handleSubmit();
+                      void submit(code);
                     }}
                   />
                   <Button
                     type="primary"
                     size="large"
-                    onClick={handleSubmit}
-                    disabled={!eventId || !code.trim()}
-                    loading={submit.isPending}
+                    onClick={() => void submit(code)}
+                    disabled={!ready || !code.trim()}
+                    loading={busy}
                   >
                     签到
                   </Button>
                 </Space.Compact>
               </Form.Item>
+              {ready && <CameraScanner onScan={(text) => void submit(text)} />}
             </Form>
-            {outcome && <OutcomeCard outcome={outcome} />}
-          </Card>
-        </Col>
-        <Col xs={24} lg={10}>
-          <Card title="本次签到记录">
-            {recent.length === 0 ? (
-              <Empty description="还没有签到" image={Empty.PRESENTED_IMAGE_SIMPLE} />
-            ) : (
-              <List
-                size="small"
-                dataSource={recent}
-                renderItem={(item) => (
-                  <List.Item>
-                    {item.kind === 'not_found' ? (
-                      <>
-                        <span className="console-code">{item.code}</span>
-                        <Tag color="error">报名码无效</Tag>
-                      </>
-                    ) : (
-                      <>
-                        <span>
-                          {item.registration.name}{' '}
-                          <span className="console-code">{item.registration.code}</span>
-                        </span>
-                        {item.kind === 'already' ? (
-                          <Tag color="warning">已签到</Tag>
-                        ) : (
-                          <Tag color="success">签到成功</Tag>
-                        )}
-                      </>
-                    )}
-                  </List.Item>
-                )}
+            {outcome && (
+              <div style={{ marginTop: 16 }}>
+                <OutcomeCard outcome={outcome} />
+              </div>
+            )}
+            {sync.report && (
+              <Alert
+                style={{ marginTop: 16 }}
+                type={sync.report.conflicts.length > 0 ? 'warning' : 'info'}
+                showIcon
+                data-testid="check-in-sync-report"
+                title={`已同步 ${sync.report.synced} 条离线签到${
+                  sync.report.conflicts.length > 0
+                    ? `，${sync.report.conflicts.length} 条与其他设备冲突，以最早扫码为准`
+                    : ''
+                }${sync.report.rejected > 0 ? `，${sync.report.rejected} 条被拒绝` : ''}`}
+                description={
+                  sync.report.conflicts.length > 0 && (
+                    <ul style={{ margin: 0, paddingLeft: 18 }}>
+                      {sync.report.conflicts.map((conflict) => (
+                        <li key={conflict.nonce}>
+                          {conflict.name ?? conflict.code}：
+                          {conflict.checkIn ? describeCheckIn(conflict.checkIn) : '已签到'}
+                        </li>
+                      ))}
+                    </ul>
+                  )
+                }
               />
             )}
           </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {eventId && <CheckInStatsCard eventId={eventId} pending={sync.pending} />}
+            {eventId && <OnSiteButton eventId={eventId} />}
+            <Card title="本机签到记录">
+              {recent.length === 0 ? (
+                <Empty description="还没有签到" image={Empty.PRESENTED_IMAGE_SIMPLE} />
+              ) : (
+                <List
+                  size="small"
+                  dataSource={recent}
+                  renderItem={(item) => (
+                    <List.Item>
+                      <span>
+                        {item.name ?? ''} <span className="console-code">{item.code}</span>
+                      </span>
+                      {item.kind === 'checked_in' && (
+                        <Tag color="success">{item.offline ? '离线签到' : '签到成功'}</Tag>
+                      )}
+                      {item.kind === 'repeat' && <Tag color="warning">已签到</Tag>}
+                      {item.kind === 'rejected' && <Tag color="error">拒绝</Tag>}
+                    </List.Item>
+                  )}
+                />
+              )}
+            </Card>
+          </Space>
         </Col>
       </Row>
     </>

@@ -1,0 +1,126 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+import { principal, requireAccountType } from '../accounts/authenticate.js';
+import { auditActorOf, userAgentOf } from '../audit/audit-context.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { InvalidCursor } from '../http/problem.js';
+import { StringEnum } from '../http/schemas.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { NotificationNotAbandoned, NotificationNotFound } from './notification.errors.js';
+import * as repository from './outbox.repository.js';
+import { OUTBOX_MAX_ATTEMPTS } from './outbox.service.js';
+
+const STATES = ['waiting', 'retrying', 'abandoned'] as const;
+
+const OutboxItem = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.String({ format: 'date-time' }),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  abandonedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  eventId: Type.Union([Type.String(), Type.Null()]),
+  eventName: Type.Union([Type.String(), Type.Null()]),
+});
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/**
+ * The operator's view of the notification outbox: unsent messages by state with their last
+ * error, and a retry of abandoned ones. Payloads, which may hold encrypted numbers, never leave.
+ */
+export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', requireAccountType('operator'));
+
+  app.get(
+    '/api/operator/outbox',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Unsent SMS notifications by state, newest first',
+        description:
+          `waiting: not tried yet; retrying: failed and due again with backoff (abandoned ` +
+          `after ${OUTBOX_MAX_ATTEMPTS} attempts); abandoned: given up or gone stale.`,
+        querystring: Type.Object({
+          state: StringEnum(STATES),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(OutboxItem),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            counts: Type.Object({
+              waiting: Type.Integer(),
+              retrying: Type.Integer(),
+              abandoned: Type.Integer(),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { state, cursor, limit = 20 } = request.query;
+      const after = cursor ? decodeCursor(cursor, ['createdAt', 'id'] as const) : undefined;
+      if (cursor && !after) throw new InvalidCursor();
+      const rows = await repository.listUnsent(app.db, state, { after, limit });
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((row) => ({
+          id: row.id,
+          kind: row.kind,
+          createdAt: iso(row.created_at),
+          attempts: row.attempts,
+          nextAttemptAt: iso(row.next_attempt_at),
+          lastError: row.last_error,
+          abandonedAt: row.abandoned_at ? iso(row.abandoned_at) : null,
+          eventId: row.event_id,
+          eventName: row.event_name,
+        })),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ createdAt: last.position, id: last.id })
+            : null,
+        counts: await repository.countUnsent(app.db),
+      };
+    },
+  );
+
+  app.post(
+    '/api/operator/outbox/:id/retry',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Send an abandoned notification again, with a fresh count of attempts',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: Type.Object({ id: Type.String(), kind: Type.String() }) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const actor = { user: principal(request), ip: request.ip, userAgent: userAgentOf(request) };
+      return app.db.transaction().execute(async (trx) => {
+        const retried = await repository.retryNow(trx, id);
+        if (!retried) {
+          const exists = await trx
+            .selectFrom('notification_outbox')
+            .select('id')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          throw exists ? new NotificationNotAbandoned(id) : new NotificationNotFound(id);
+        }
+        await recordAudit(trx, {
+          ...auditActorOf(actor),
+          action: 'notification.retried',
+          entityType: 'notification',
+          entityId: id,
+          detail: { kind: retried.kind },
+        });
+        return retried;
+      });
+    },
+  );
+};

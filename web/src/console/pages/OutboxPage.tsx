@@ -1,0 +1,133 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Table, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { consoleErrorMessage } from '../../lib/messages';
+import { PageTitle } from '../components/PageTitle';
+import { fetchOutbox, retryOutboxMessage } from '../endpoints';
+import { formatTime } from '../time';
+import type { OutboxItem, OutboxState } from '../types';
+
+/** Chinese names of the outbox kinds that the dispatcher sends. */
+const KIND_LABELS: Record<string, string> = {
+  'citizen.sms_code': '登录验证码',
+  'registration.confirmed': '报名成功',
+  'event.changed': '赛事变更',
+  'event.cancelled': '赛事取消',
+  'registration.promoted': '候补转正',
+  'registration.offered': '候补递补',
+  'registration.offer_expired': '递补过期',
+  'registration.cancelled': '主办方取消报名',
+  'event.reminder': '赛前提醒',
+};
+
+const STATE_LABELS: Record<OutboxState, string> = {
+  waiting: '待发送',
+  retrying: '失败重试中',
+  abandoned: '已放弃',
+};
+
+/**
+ * Shows the operator the SMS that have not gone out: waiting, failing and retried with
+ * backoff, or abandoned. An abandoned message can be sent again once the cause is fixed.
+ */
+export function OutboxPage() {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<OutboxState>('retrying');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const cursor = cursors.at(-1) ?? null;
+
+  const page = useQuery({
+    queryKey: ['outbox', state, cursor],
+    queryFn: () => fetchOutbox(state, cursor),
+    refetchInterval: 30_000,
+  });
+  const retry = useMutation({
+    mutationFn: retryOutboxMessage,
+    onSuccess: () => {
+      message.success('已重新加入发送队列');
+      void queryClient.invalidateQueries({ queryKey: ['outbox'] });
+    },
+    onError: (error) => message.error(consoleErrorMessage(error)),
+  });
+  const counts = page.data?.counts;
+
+  return (
+    <>
+      <PageTitle title="短信发送" />
+      <Card>
+        <Typography.Paragraph type="secondary">
+          发送失败的短信按 30 秒起、逐次加倍（最长 1 小时）的间隔自动重试，8
+          次仍失败后放弃。修复短信网关等原因后，可将已放弃的短信重新发送。
+        </Typography.Paragraph>
+        <Tabs
+          activeKey={state}
+          onChange={(key) => {
+            setState(key as OutboxState);
+            setCursors([null]);
+          }}
+          items={(Object.keys(STATE_LABELS) as OutboxState[]).map((key) => ({
+            key,
+            label: `${STATE_LABELS[key]}${counts ? `（${counts[key]}）` : ''}`,
+          }))}
+        />
+        {page.isError && <Alert type="error" showIcon title={consoleErrorMessage(page.error)} />}
+        <Table<OutboxItem>
+          rowKey="id"
+          loading={page.isPending}
+          dataSource={page.data?.items ?? []}
+          pagination={false}
+          scroll={{ x: 900 }}
+          locale={{ emptyText: '没有此状态的短信' }}
+          columns={[
+            {
+              title: '类型',
+              dataIndex: 'kind',
+              render: (kind: string) => KIND_LABELS[kind] ?? kind,
+            },
+            { title: '赛事', dataIndex: 'eventName', render: (name: string | null) => name ?? '-' },
+            { title: '创建时间', dataIndex: 'createdAt', render: formatTime },
+            { title: '尝试次数', dataIndex: 'attempts', width: 90 },
+            {
+              title: state === 'abandoned' ? '放弃时间' : '下次尝试',
+              render: (_, item) => formatTime(item.abandonedAt ?? item.nextAttemptAt),
+            },
+            {
+              title: '最近错误',
+              dataIndex: 'lastError',
+              render: (error: string | null) => error ?? '-',
+            },
+            {
+              title: '操作',
+              width: 110,
+              render: (_, item) =>
+                item.abandonedAt ? (
+                  <Button
+                    size="small"
+                    loading={retry.isPending && retry.variables === item.id}
+                    onClick={() => retry.mutate(item.id)}
+                  >
+                    重新发送
+                  </Button>
+                ) : null,
+            },
+          ]}
+        />
+        <div style={{ marginTop: 12, display: 'flex', gap: 8, justifyContent: 'flex-end' }}>
+          <Button
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors((list) => list.slice(0, -1))}
+          >
+            上一页
+          </Button>
+          <Button
+            disabled={!page.data?.nextCursor}
+            onClick={() => setCursors((list) => [...list, page.data?.nextCursor ?? null])}
+          >
+            下一页
+          </Button>
+        </div>
+      </Card>
+    </>
+  );
+}
