@@ -11,3 +11,4 @@ export * from './audit-actions.js';
 export * from './documents.js';
 export * from './links.js';
 export * from './file-names.js';
+export * from './form-templates.js';
