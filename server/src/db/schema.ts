@@ -1,4 +1,4 @@
-import type { DocumentCategory } from '@cityleague/domain';
+import type { DocumentCategory, RegistrationForm } from '@cityleague/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -240,6 +240,60 @@ export interface RegistrationTable {
   /** End of an offered entry's time to accept; set exactly while the status is 'offered'. */
   offer_expires_at: Optional<Date>;
   promoted_at: Optional<Date>;
+  /** Normalised answers to the form's shown custom fields, by field key. */
+  answers: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Version of the event's form the answers were given under; null for the default form. */
+  form_version: Optional<number>;
+  /** Version of the safety notice the entrant accepted, with the time; null without a notice. */
+  safety_notice_version: Optional<number>;
+  safety_accepted_at: Optional<Date>;
+  /** When the entrant consented to giving the ID number; set whenever one is stored. */
+  id_consent_at: Optional<Date>;
+  /** A guardian's consent for an entrant under 14: all four set, or none. */
+  guardian_name: Optional<string>;
+  guardian_phone_ciphertext: Optional<string>;
+  guardian_phone_masked: Optional<string>;
+  guardian_consent_at: Optional<Date>;
+}
+
+export interface EventRegistrationFormTable {
+  event_id: string;
+  definition: ColumnType<RegistrationForm, string, string>;
+  version: number;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface EventSafetyNoticeTable {
+  event_id: string;
+  version: number;
+  body: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface FormTemplateTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  definition: ColumnType<RegistrationForm, string, string>;
+  safety_notice: Optional<string>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A file uploaded as the answer to a file field; unclaimed until an entry names it. */
+export interface RegistrationAttachmentTable {
+  id: string;
+  event_id: string;
+  registration_id: Optional<string>;
+  field_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: CreatedAt;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -580,6 +634,10 @@ export interface Database {
   event_documents: EventDocumentTable;
   event_chat_groups: EventChatGroupTable;
   partner_idempotency_keys: PartnerIdempotencyKeyTable;
+  event_registration_forms: EventRegistrationFormTable;
+  event_safety_notices: EventSafetyNoticeTable;
+  form_templates: FormTemplateTable;
+  registration_attachments: RegistrationAttachmentTable;
 }
 
 export type EventRow = Selectable<EventTable>;
