@@ -59,7 +59,6 @@ export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: ()
 }
 
 function EventDetail({ event }: { event: PublicEvent }) {
-  const navigate = useNavigate();
   const status = event.registrationStatus;
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
