@@ -56,6 +56,11 @@ const RegistrationRequestsPage = lazy(() =>
 const PosterPage = lazy(() =>
   import('./pages/PosterPage').then((module) => ({ default: module.PosterPage })),
 );
+const RegistrationFormPage = lazy(() =>
+  import('./pages/RegistrationFormPage').then((module) => ({
+    default: module.RegistrationFormPage,
+  })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -136,6 +141,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['events']}>
                 <RegistrationsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'events/:id/form',
+            element: (
+              <RequireMenu menus={['events']}>
+                <RegistrationFormPage />
               </RequireMenu>
             ),
           },
