@@ -134,7 +134,7 @@ async function publishWithForm(
 }
 
 let phoneSerial = 0;
-/** A fresh, valid mobile number for each entrant, recorded as personal data. */
+/** Returns a fresh, valid mobile number for each entrant, recorded as personal data. */
 function nextPhone(): string {
   phoneSerial += 1;
   const phone = `1370000${String(phoneSerial).padStart(4, '0')}`;

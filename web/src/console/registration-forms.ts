@@ -85,7 +85,7 @@ export function changeFieldType(field: FormField, type: FieldType): FormField {
   return {
     ...rest,
     type,
-    ...(choice ? { options: field.options ?? [{ value: '选项1', label: '选项1' }] } : {}),
+    ...(choice ? { options: field.options ?? [] } : {}),
   };
 }
 

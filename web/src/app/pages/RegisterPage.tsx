@@ -395,7 +395,7 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
             key={field.key}
             name={['answers', field.key]}
             label={field.label}
-            help={field.help}
+            description={field.help}
             required={field.required}
             validateTrigger={triggerFor(`answers,${field.key}`)}
             rules={[
@@ -459,7 +459,7 @@ function IdNumberItems(props: {
         name="idNumber"
         label="身份证号"
         required={props.required}
-        help={props.required ? '用于核对年龄和身份' : '选填，用于核对年龄和身份'}
+        description={props.required ? '用于核对年龄和身份' : '选填，用于核对年龄和身份'}
         validateTrigger={props.triggerFor('idNumber')}
         rules={[
           {

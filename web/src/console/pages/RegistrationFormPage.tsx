@@ -41,7 +41,7 @@ function problemLines(error: unknown, fields: FormField[]): string[] {
   });
 }
 
-/** The form builder of an event's registration form, its safety notice and templates. */
+/** Renders the builder of an event's registration form, its safety notice and templates. */
 export function RegistrationFormPage() {
   const { id = '' } = useParams();
   const { message } = App.useApp();
