@@ -628,7 +628,8 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return state === 'cancelled' ? GROUPS_OF_CANCELLED_EVENT : OK;
     case 'registration-form-save':
     case 'registration-form-apply':
-      // The unchanged default form passes the form's lock; a cancelled event takes no change.
+      // The unchanged default form passes the form's lock, and the new notice is a write. A
+      // cancelled event takes no change.
       return state === 'cancelled' ? { status: 409, code: 'EVT_NOT_EDITABLE' } : OK;
     case 'registration-cancel':
       if (state === 'published') return OK;
@@ -824,7 +825,9 @@ async function fingerprint(): Promise<string> {
       (select count(*) from notification_outbox),
       (select md5(coalesce(string_agg(d.id::text, '|' order by d.id), '')) from event_documents d),
       (select md5(coalesce(string_agg(g.id::text, '|' order by g.id), '')) from event_chat_groups g),
-      (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g))
+      (select md5(coalesce(string_agg(g::text, '|' order by g.id), '')) from event_groups g),
+      (select count(*) from event_safety_notices),
+      (select count(*) from event_registration_forms))
       as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
@@ -944,7 +947,7 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       return {
         method: 'PUT',
         url: `${base}/registration-form`,
-        payload: { form: { idNumber: 'optional', fields: [] } },
+        payload: { form: { idNumber: 'optional', fields: [] }, safetyNotice: '越权修改的安全提示' },
       };
     case 'registration-form-apply':
       return {
