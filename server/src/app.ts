@@ -37,6 +37,8 @@ import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
 import { posterRoutes } from './posters/poster.routes.js';
 import { citizenRegistrationRoutes } from './registrations/citizen-registration.routes.js';
+import { attachmentRoutes } from './forms/attachment.routes.js';
+import { consoleFormRoutes, publicFormRoutes } from './forms/form.routes.js';
 import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { consoleGroupRoutes, publicGroupRoutes } from './registrations/group.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
@@ -181,6 +183,9 @@ export async function buildApp(
   await app.register(consoleGroupRoutes);
   await app.register(publicGroupRoutes);
   await app.register(citizenRegistrationRoutes);
+  await app.register(consoleFormRoutes);
+  await app.register(publicFormRoutes);
+  await app.register(attachmentRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);

@@ -73,6 +73,9 @@ export const AUDIT_ACTIONS = {
   'event_group.updated': '修改报名组别',
   'event_group.deleted': '删除报名组别',
   'event.cancel_deadline_set': '设置取消报名截止时间',
+  'registration_form.updated': '修改报名表单',
+  'form_template.saved': '保存报名表单模板',
+  'form_template.deleted': '删除报名表单模板',
   'personal_data.reveal': '查看个人信息明文',
   'result.updated': '录入或修改成绩',
   'result.deleted': '删除成绩',
@@ -107,6 +110,7 @@ export const AUDIT_ENTITY_TYPES = {
   config: '系统配置',
   sport: '运动项目',
   notification: '短信通知',
+  form_template: '报名表单模板',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

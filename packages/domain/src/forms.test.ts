@@ -7,6 +7,7 @@ import {
   checkEntrant,
   checkFormDefinition,
   isIsoDate,
+  shownFieldKeys,
   type Entrant,
   type FormField,
   type RegistrationForm,
@@ -400,5 +401,127 @@ describe('checkEligibility', () => {
     [{ gender: 'male' }, { name: '测试用户', phone: '13800138000' }, ['gender']],
   ] as const)('group %j and entrant %j: %j', (group, entrant, problems) => {
     expect(checkEligibility(group, entrant)).toEqual(problems);
+  });
+});
+
+describe('checkAnswers by field type', () => {
+  it.each([
+    [{ key: 't', label: '文本', type: 'text', required: true }, '  队长  ', '队长'],
+    [{ key: 'n', label: '数字', type: 'number', required: true }, '－3'.replace('－', '-'), -3],
+    [{ key: 'n', label: '数字', type: 'number', required: true }, 12.5, 12.5],
+    [{ key: 'd', label: '日期', type: 'date', required: true }, '２０２４-02-29', '2024-02-29'],
+    [
+      {
+        key: 'c',
+        label: '单选',
+        type: 'single_choice',
+        required: true,
+        options: [{ value: 'a', label: 'A' }],
+      },
+      'a',
+      'a',
+    ],
+    [
+      {
+        key: 'm',
+        label: '多选',
+        type: 'multiple_choice',
+        required: true,
+        options: [
+          { value: 'a', label: 'A' },
+          { value: 'b', label: 'B' },
+        ],
+      },
+      ['b', 'a'],
+      ['b', 'a'],
+    ],
+    [
+      { key: 'f', label: '附件', type: 'file', required: true },
+      '0190f2c4-3b1e-7cc1-9a7e-6d1f0b8e2a11',
+      '0190f2c4-3b1e-7cc1-9a7e-6d1f0b8e2a11',
+    ],
+  ] as [FormField, unknown, unknown][])('accepts %#: %j', (field, answer, stored) => {
+    expect(checkAnswers([field], { [field.key]: answer })).toEqual({
+      ok: true,
+      values: { [field.key]: stored },
+    });
+  });
+
+  it('shows a field conditioned on a number answer', () => {
+    const fields: FormField[] = [
+      { key: 'laps', label: '圈数', type: 'number', required: true },
+      {
+        key: 'pace',
+        label: '配速',
+        type: 'text',
+        required: true,
+        showWhen: { field: 'laps', equals: 10 },
+      },
+    ];
+    expect(checkAnswers(fields, { laps: '１０' })).toEqual({
+      ok: false,
+      errors: [{ field: 'pace', problem: 'required' }],
+    });
+    expect(checkAnswers(fields, { laps: 9, pace: '5分' })).toEqual({
+      ok: true,
+      values: { laps: 9 },
+    });
+  });
+
+  it('shows an age-conditioned field from a minimum age', () => {
+    const field: FormField = {
+      key: 'medical',
+      label: '体检证明',
+      type: 'file',
+      required: true,
+      showWhen: { age: { min: 60 } },
+    };
+    expect(checkAnswers([field], {}, 59)).toEqual({ ok: true, values: {} });
+    expect(checkAnswers([field], {}, 60)).toEqual({
+      ok: false,
+      errors: [{ field: 'medical', problem: 'required' }],
+    });
+  });
+});
+
+describe('checkFormDefinition limits', () => {
+  it('rejects long labels, long help and blank options', () => {
+    const form: RegistrationForm = {
+      idNumber: 'optional',
+      fields: [
+        { key: 'a', label: '长'.repeat(51), type: 'text', required: false, help: '帮'.repeat(201) },
+        {
+          key: 'b',
+          label: '选项',
+          type: 'single_choice',
+          required: false,
+          options: [{ value: 'x', label: ' ' }],
+        },
+      ],
+    };
+    expect(checkFormDefinition(form)).toEqual([
+      { path: 'fields.0.label', problem: 'too_long' },
+      { path: 'fields.0.help', problem: 'too_long' },
+      { path: 'fields.1.options', problem: 'empty_label' },
+    ]);
+  });
+});
+
+describe('shownFieldKeys', () => {
+  it('follows answers and age as checkAnswers does', () => {
+    const fields = [SIZE, HAS_CLUB, CLUB, GUARDIAN, EVENTS, RELAY_TEAM];
+    expect([...shownFieldKeys(fields, { has_club: 'yes', events: ['relay'] }, 16)]).toEqual([
+      'shirt_size',
+      'has_club',
+      'club',
+      'guardian_name',
+      'events',
+      'relay_team',
+    ]);
+    expect([...shownFieldKeys(fields, { has_club: 'no', events: ['marathon'] }, 30)]).toEqual([
+      'shirt_size',
+      'has_club',
+      'events',
+    ]);
   });
 });

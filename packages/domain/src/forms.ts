@@ -67,6 +67,8 @@ export interface RegistrationForm {
 export const MAX_FORM_FIELDS = 40;
 export const MAX_TEXT_LENGTH = 500;
 export const MAX_CHOICE_OPTIONS = 50;
+export const MAX_LABEL_LENGTH = 50;
+export const MAX_HELP_LENGTH = 200;
 const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 const FILE_REFERENCE = /^[A-Za-z0-9_-]{8,64}$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -79,6 +81,7 @@ export interface FormDefinitionProblem {
     | 'invalid_key'
     | 'duplicate_key'
     | 'empty_label'
+    | 'too_long'
     | 'missing_options'
     | 'duplicate_option'
     | 'too_many_options'
@@ -151,6 +154,12 @@ export function checkFormDefinition(form: RegistrationForm): FormDefinitionProbl
       problems.push({ path: `${path}.key`, problem: 'duplicate_key' });
     }
     if (field.label.trim() === '') problems.push({ path: `${path}.label`, problem: 'empty_label' });
+    else if (Array.from(field.label).length > MAX_LABEL_LENGTH) {
+      problems.push({ path: `${path}.label`, problem: 'too_long' });
+    }
+    if (field.help !== undefined && Array.from(field.help).length > MAX_HELP_LENGTH) {
+      problems.push({ path: `${path}.help`, problem: 'too_long' });
+    }
 
     if (isChoice(field.type)) {
       const values = (field.options ?? []).map((option) => option.value);
@@ -162,6 +171,10 @@ export function checkFormDefinition(form: RegistrationForm): FormDefinitionProbl
       if (new Set(values).size !== values.length) {
         problems.push({ path: `${path}.options`, problem: 'duplicate_option' });
       }
+      const blank = (field.options ?? []).some(
+        (option) => option.value.trim() === '' || option.label.trim() === '',
+      );
+      if (blank) problems.push({ path: `${path}.options`, problem: 'empty_label' });
     } else if (field.options !== undefined) {
       problems.push({ path: `${path}.options`, problem: 'options_not_allowed' });
     }
@@ -295,6 +308,28 @@ function conditionHolds(
   if (answer === undefined) return false;
   if ('includes' in condition) return Array.isArray(answer) && answer.includes(condition.includes);
   return String(answer) === String(condition.equals);
+}
+
+/**
+ * Returns the keys of the fields shown for these answers, by the rule `checkAnswers` applies:
+ * a condition sees the valid answers of earlier shown fields and the entrant's age.
+ */
+export function shownFieldKeys(
+  fields: readonly FormField[],
+  answers: Record<string, unknown>,
+  age?: number,
+): Set<string> {
+  const values: Record<string, AnswerValue> = {};
+  const shown = new Set<string>();
+  for (const field of fields) {
+    if (!conditionHolds(field.showWhen, values, age)) continue;
+    shown.add(field.key);
+    const raw = answers[field.key];
+    if (isEmpty(raw)) continue;
+    const checked = checkAnswer(field, raw);
+    if (checked.ok) values[field.key] = checked.value;
+  }
+  return shown;
 }
 
 /** Outcome of checking a set of answers: the normalised answers of shown fields, or every error. */

@@ -14,3 +14,4 @@ export * from './file-names.js';
 export * from './entry-rows.js';
 export * from './locate.js';
 export * from './results.js';
+export * from './form-templates.js';

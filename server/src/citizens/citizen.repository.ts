@@ -29,6 +29,7 @@ export async function findCitizen(db: Executor, id: string) {
     .select([
       'id',
       'phone_masked',
+      'phone_ciphertext',
       'real_name_ciphertext',
       'real_name_masked',
       'id_number_ciphertext',

@@ -176,6 +176,33 @@ export async function profileOf(
   };
 }
 
+/** The decrypted identity of a citizen, for registering with one click; never sent out. */
+export interface RegistrationIdentity {
+  phone: string;
+  realName: string | null;
+  /** The ID number, only when the citizen gave it with consent. */
+  idNumber: string | null;
+  birthDate: string | null;
+}
+
+/** Loads and decrypts what a one-click registration fills the form with. */
+export async function registrationIdentityOf(
+  db: Db,
+  cipher: PersonalDataCipher,
+  citizenId: string,
+): Promise<RegistrationIdentity> {
+  const row = await repository.findCitizen(db, citizenId);
+  if (!row) throw new CitizenSessionRequired();
+  const consented = row.id_consent_at !== null && row.id_number_ciphertext !== null;
+  return {
+    phone: cipher.decrypt(row.phone_ciphertext),
+    realName: row.real_name_ciphertext ? cipher.decrypt(row.real_name_ciphertext) : null,
+    idNumber:
+      consented && row.id_number_ciphertext ? cipher.decrypt(row.id_number_ciphertext) : null,
+    birthDate: row.birth_date,
+  };
+}
+
 /**
  * Profile input. `idNumber` absent keeps the stored ID number, null removes it, and a string
  * replaces it, which needs `idConsent: true`. Gender and birth date follow from an ID number,

@@ -1,4 +1,4 @@
-import type { DocumentCategory, ResultStatus } from '@cityleague/domain';
+import type { DocumentCategory, RegistrationForm, ResultStatus } from '@cityleague/domain';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -250,6 +250,20 @@ export interface RegistrationTable {
   /** Gate of the scan that checked the entry in, and that scan; null until checked in. */
   checked_in_gate: Optional<string>;
   check_in_scan_id: Optional<string>;
+  /** Normalised answers to the form's shown custom fields, by field key. */
+  answers: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Version of the event's form the answers were given under; null for the default form. */
+  form_version: Optional<number>;
+  /** Version of the safety notice the entrant accepted, with the time; null without a notice. */
+  safety_notice_version: Optional<number>;
+  safety_accepted_at: Optional<Date>;
+  /** When the entrant consented to giving the ID number; set whenever one is stored. */
+  id_consent_at: Optional<Date>;
+  /** A guardian's consent for an entrant under 14: all four set, or none. */
+  guardian_name: Optional<string>;
+  guardian_phone_ciphertext: Optional<string>;
+  guardian_phone_masked: Optional<string>;
+  guardian_consent_at: Optional<Date>;
 }
 
 /** How a scan reached the server: scanned online, synced from an offline device, or on-site registration. */
@@ -277,6 +291,46 @@ export interface CheckInScanTable {
   rejection: string | null;
   /** Set on both scans when two devices scanned one ticket and an offline scan was involved. */
   conflict: Generated<boolean>;
+}
+
+export interface EventRegistrationFormTable {
+  event_id: string;
+  definition: ColumnType<RegistrationForm, string, string>;
+  version: number;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface EventSafetyNoticeTable {
+  event_id: string;
+  version: number;
+  body: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface FormTemplateTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  definition: ColumnType<RegistrationForm, string, string>;
+  safety_notice: Optional<string>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A file uploaded as the answer to a file field; unclaimed until an entry names it. */
+export interface RegistrationAttachmentTable {
+  id: string;
+  event_id: string;
+  registration_id: Optional<string>;
+  field_key: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: CreatedAt;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -630,6 +684,10 @@ export interface Database {
   result_publications: ResultPublicationTable;
   certificate_designs: CertificateDesignTable;
   certificates: CertificateTable;
+  event_registration_forms: EventRegistrationFormTable;
+  event_safety_notices: EventSafetyNoticeTable;
+  form_templates: FormTemplateTable;
+  registration_attachments: RegistrationAttachmentTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */

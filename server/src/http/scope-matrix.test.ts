@@ -58,6 +58,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/events/calendar': 'public',
   'POST /api/events/:id/registrations': 'public',
   'GET /api/events/:id/groups': 'public',
+  'GET /api/events/:id/registration-form': 'public',
+  'POST /api/events/:id/registration-attachments': 'public',
   'GET /api/tickets/:code': 'public',
   'GET /api/tickets/:code/qr.svg': 'public',
   'GET /api/events/:id/results': 'public',
@@ -103,6 +105,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/groups': 'scoped-by-event',
   'PATCH /api/console/events/:id/groups/:groupId': 'scoped-by-event',
   'DELETE /api/console/events/:id/groups/:groupId': 'scoped-by-event',
+  'GET /api/console/events/:id/registration-form': 'scoped-by-event',
+  'PUT /api/console/events/:id/registration-form': 'scoped-by-event',
+  'POST /api/console/events/:id/registration-form/apply-template': 'scoped-by-event',
+  'GET /api/console/form-templates': 'own-session',
+  'POST /api/console/form-templates': 'own-session',
+  'DELETE /api/console/form-templates/:templateId': 'own-session',
   'POST /api/console/events/:id/check-ins': 'scoped-by-event',
   'GET /api/console/events/:id/results': 'scoped-by-event',
   'PUT /api/console/events/:id/results/:registrationId': 'scoped-by-event',
@@ -184,6 +192,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/citizen/events/:id/registrations/:registrationId/accept': 'citizen-session',
   'GET /api/citizen/results': 'citizen-session',
   'GET /api/citizen/certificates/:code/:file': 'citizen-session',
+  'GET /api/citizen/events/:id/one-click': 'citizen-session',
+  'POST /api/citizen/events/:id/one-click-registrations': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -571,6 +581,9 @@ const ACTIONS = [
   'certificate-design',
   'certificate-design-put',
   'certificate-preview',
+  'registration-form',
+  'registration-form-save',
+  'registration-form-apply',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -586,6 +599,7 @@ const READING: ReadonlySet<Action> = new Set([
   'chat-groups',
   'chat-group-image',
   'groups',
+  'registration-form',
 ]);
 
 /**
@@ -624,6 +638,8 @@ const WRITING: ReadonlySet<Action> = new Set([
   'result-import',
   'result-import-commit',
   'certificate-design-put',
+  'registration-form-save',
+  'registration-form-apply',
 ]);
 
 interface Outcome {
@@ -724,6 +740,11 @@ function ownerOutcome(action: Action, state: State): Outcome {
         : { status: 404, code: 'GRP_NOT_FOUND' };
     case 'cancel-deadline':
       return state === 'cancelled' ? GROUPS_OF_CANCELLED_EVENT : OK;
+    case 'registration-form-save':
+    case 'registration-form-apply':
+      // The unchanged default form passes the form's lock, and the new notice is a write. A
+      // cancelled event takes no change.
+      return state === 'cancelled' ? { status: 409, code: 'EVT_NOT_EDITABLE' } : OK;
     case 'registration-cancel':
       if (state === 'published') return OK;
       // Cancelling the event cancelled its entries.
@@ -928,6 +949,8 @@ async function fingerprint(): Promise<string> {
       (select md5(coalesce(string_agg(d.event_id::text || d.layout || d.colour, '|'), ''))
         from certificate_designs d),
       (select count(*) from certificates))
+      (select count(*) from event_safety_notices),
+      (select count(*) from event_registration_forms))
       as print`.execute(ctx.db);
   return rows[0]?.print ?? '';
 }
@@ -1070,6 +1093,20 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         method: 'PUT',
         url: `${base}/cancel-deadline`,
         payload: { cancelDeadline: '2020-01-01T00:00:00.000Z' },
+      };
+    case 'registration-form':
+      return { method: 'GET', url: `${base}/registration-form` };
+    case 'registration-form-save':
+      return {
+        method: 'PUT',
+        url: `${base}/registration-form`,
+        payload: { form: { idNumber: 'optional', fields: [] }, safetyNotice: '越权修改的安全提示' },
+      };
+    case 'registration-form-apply':
+      return {
+        method: 'POST',
+        url: `${base}/registration-form/apply-template`,
+        payload: { templateId: 'builtin:default' },
       };
     case 'registration-cancel': {
       const registrationId = registrationIds[eventId]?.[1] ?? ABSENT_REGISTRATION_ID;

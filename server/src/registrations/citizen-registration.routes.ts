@@ -3,8 +3,16 @@ import { Type } from 'typebox';
 
 import { citizenId, requireCitizen } from '../citizens/authenticate-citizen.js';
 import { acceptOffer, cancelByCitizen, listCitizenEntries } from './cancellation.service.js';
-import { REGISTRATION_STATUSES } from './registration.routes.js';
-import { StringEnum } from '../http/schemas.js';
+import {
+  receiptStatus,
+  REGISTRATION_STATUSES,
+  RegistrationReceipt,
+  toReceipt,
+} from './registration.routes.js';
+import { Nullable, StringEnum } from '../http/schemas.js';
+import { getPublishedEvent } from '../events/public-event.service.js';
+import { oneClickStatus, registerWithOneClick } from './one-click.service.js';
+import { ONE_CLICK_PROBLEMS } from '@cityleague/domain';
 
 const EntryParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -100,6 +108,65 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
         request.params.registrationId,
       );
       return { id: registration.id, status: registration.status, released: false };
+    },
+  );
+
+  app.get(
+    '/api/citizen/events/:id/one-click',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: "Whether the citizen's profile fills the event's form for a one-click entry",
+        description:
+          'problems lists what is missing: real_name_missing, id_number_missing (the form ' +
+          'requires an ID number given with consent), guardian_consent_needed (under 14 on the ' +
+          'start date) and form_fields_required (a required custom field is shown).',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: {
+          200: Type.Object({
+            available: Type.Boolean(),
+            problems: Type.Array(StringEnum(ONE_CLICK_PROBLEMS)),
+            safetyNotice: Nullable(Type.Object({ version: Type.Integer(), body: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const event = await getPublishedEvent(app.db, request.params.id);
+      return oneClickStatus(app.db, app.cipher, citizenId(request), event.id);
+    },
+  );
+
+  app.post(
+    '/api/citizen/events/:id/one-click-registrations',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: "Register with the profile's real name, mobile number and consented ID number",
+        description:
+          'Answers 409 REG_ONE_CLICK_UNAVAILABLE when GET …/one-click lists problems. Otherwise ' +
+          'it behaves as POST /api/events/:id/registrations, Idempotency-Key included.',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
+        }),
+        body: Type.Object(
+          {
+            safetyNoticeVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+            groupId: Type.Optional(Type.String({ format: 'uuid' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: RegistrationReceipt, 201: RegistrationReceipt, 202: RegistrationReceipt },
+      },
+    },
+    async (request, reply) => {
+      const event = await getPublishedEvent(app.db, request.params.id);
+      const result = await registerWithOneClick(app.db, app.cipher, citizenId(request), event.id, {
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.status(receiptStatus(result)).send(toReceipt(result, event));
     },
   );
 };

@@ -425,6 +425,7 @@ describe('eligibility', () => {
       name: '张三',
       phone: '13800138001',
       idNumber: MAN,
+      idConsent: true,
       groupId,
     });
     const problem = expectProblem(man, 409, 'REG_NOT_ELIGIBLE');
@@ -436,6 +437,7 @@ describe('eligibility', () => {
       name: '李四',
       phone: '13800138002',
       idNumber: WOMAN,
+      idConsent: true,
       groupId,
     });
     expect(woman.statusCode, woman.body).toBe(201);
@@ -449,6 +451,7 @@ describe('eligibility', () => {
       name: '张三',
       phone: '13800138001',
       idNumber: MAN,
+      idConsent: true,
     });
     expect(response.statusCode, response.body).toBe(201);
     const row = await ctx.db
@@ -497,6 +500,7 @@ describe('eligibility', () => {
       name: '李四',
       phone: '13800138002',
       idNumber: leapling,
+      idConsent: true,
       groupId: groupIds[0],
     });
     expect(response.statusCode, response.body).toBe(status);
@@ -526,17 +530,13 @@ describe('one entry per person', () => {
     recordPersonalData(ctx, child1, child2);
     const event = await publishNewEvent(ctx.app, organiser, reviewer);
     const phone = '13800138009';
-    expect((await register(event.id, { name: '张小一', phone, idNumber: child1 })).statusCode).toBe(
-      201,
-    );
-    expect((await register(event.id, { name: '张小二', phone, idNumber: child2 })).statusCode).toBe(
-      201,
-    );
-    const again = await register(event.id, {
-      name: '张小一',
-      phone: '13900139000',
-      idNumber: child1,
-    });
+    // Both children are under 14, so their parent consents as guardian.
+    const guardian = { name: '张大', phone, consent: true };
+    const first = { name: '张小一', phone, idNumber: child1, idConsent: true, guardian };
+    expect((await register(event.id, first)).statusCode).toBe(201);
+    const second = { name: '张小二', phone, idNumber: child2, idConsent: true, guardian };
+    expect((await register(event.id, second)).statusCode).toBe(201);
+    const again = await register(event.id, { ...first, phone: '13900139000' });
     expectProblem(again, 409, 'REG_ID_ALREADY_REGISTERED');
     expect(await statusCounts(ctx.db, event.id)).toEqual({ active: 2 });
     expect(await checkCounters(ctx.db, event.id)).toEqual([]);

@@ -166,6 +166,7 @@ describe('entry races', () => {
           name: '重复者',
           phone: phone(800 + n),
           idNumber,
+          idConsent: true,
           groupId: groupIds[0],
         }),
       ),

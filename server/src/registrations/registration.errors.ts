@@ -124,3 +124,33 @@ export const RegisteredThroughOtherChannel = defineError(
   'This ID number already has a live entry for event %s through %s; the attempt was recorded as a cross-channel duplicate',
   409,
 );
+export const IdConsentRequired = defineError(
+  'REG_ID_CONSENT_REQUIRED',
+  'An ID number is stored only with consent: send idConsent: true with it',
+  400,
+);
+export const SafetyNoticeRequired = defineError(
+  'REG_SAFETY_NOTICE_REQUIRED',
+  'Accept the safety notice: send safetyNoticeVersion %s',
+  400,
+);
+export const SafetyNoticeOutdated = defineError(
+  'REG_SAFETY_NOTICE_OUTDATED',
+  'Safety notice version %s was accepted, but the current version is %s: read and accept it again',
+  409,
+);
+export const GuardianConsentRequired = defineError(
+  'REG_GUARDIAN_CONSENT_REQUIRED',
+  "The entrant is under 14 on the event's start date: send the guardian's name, mobile number and consent",
+  400,
+);
+export const FormChanged = defineError(
+  'REG_FORM_CHANGED',
+  'The registration form of event %s changed while the entry was checked: load it and try again',
+  409,
+);
+export const OneClickUnavailable = defineError(
+  'REG_ONE_CLICK_UNAVAILABLE',
+  'The profile does not fill the registration form of event %s: register with the form',
+  409,
+);

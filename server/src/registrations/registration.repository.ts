@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
-import type { RegistrationTable } from '../db/schema.js';
-import type { Insertable } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { InsertObject } from 'kysely';
 
-export async function insertRegistration(db: Executor, row: Insertable<RegistrationTable>) {
+export async function insertRegistration(
+  db: Executor,
+  row: InsertObject<Database, 'registrations'>,
+) {
   return db.insertInto('registrations').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -143,4 +146,15 @@ export async function findLiveByPeople(
       ]),
     )
     .execute();
+}
+
+/** Reads a published event's start; undefined when the event is not published or has none. */
+export async function findEventStart(db: Executor, eventId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('events')
+    .select('starts_at')
+    .where('id', '=', eventId)
+    .where('state', '=', 'published')
+    .executeTakeFirst();
+  return row?.starts_at ? new Date(row.starts_at) : undefined;
 }

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 
 import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
 import { getPublishedEvent, getTicketEvent } from '../events/public-event.service.js';
+import type { RegistrationRow } from '../db/schema.js';
 import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
 import { findByCode } from './registration.repository.js';
@@ -25,7 +26,31 @@ const TicketSchema = Type.Object({
   event: PublicEventSchema,
 });
 
-const RegistrationReceipt = Type.Object({
+/** Body of a registration through any channel that sends the form's answers. */
+export const RegistrationBody = Type.Object({
+  name: Type.String({ maxLength: 60 }),
+  phone: Type.String({ maxLength: 40 }),
+  idNumber: Type.Optional(Type.String({ maxLength: 40 })),
+  idConsent: Type.Optional(Type.Boolean()),
+  birthDate: Type.Optional(Type.String({ maxLength: 20 })),
+  groupId: Type.Optional(Type.String({ format: 'uuid' })),
+  answers: Type.Optional(
+    Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { maxProperties: 41 }),
+  ),
+  safetyNoticeVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  guardian: Type.Optional(
+    Type.Object(
+      {
+        name: Type.String({ maxLength: 60 }),
+        phone: Type.String({ maxLength: 40 }),
+        consent: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+});
+
+export const RegistrationReceipt = Type.Object({
   id: Type.String(),
   status: StringEnum(REGISTRATION_STATUSES),
   groupId: Type.String(),
@@ -38,6 +63,33 @@ const RegistrationReceipt = Type.Object({
   phoneMasked: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+/** The answer's status: 200 for a replay, 202 for a waiting entry, else 201. */
+export function receiptStatus(result: { registration: RegistrationRow; replayed: boolean }) {
+  if (result.replayed) return 200;
+  return result.registration.status === 'waiting' ? 202 : 201;
+}
+
+/** Builds the receipt of a registration for its event. */
+export function toReceipt(
+  result: { registration: RegistrationRow; queuePosition: number | null },
+  event: { id: string; name: string },
+) {
+  const { registration } = result;
+  return {
+    id: registration.id,
+    status: registration.status,
+    groupId: registration.group_id,
+    queuePosition: result.queuePosition,
+    code: registration.code,
+    qrUrl: `/api/tickets/${registration.code}/qr.svg`,
+    eventId: event.id,
+    eventName: event.name,
+    name: registration.name,
+    phoneMasked: registration.phone_masked,
+    createdAt: new Date(registration.created_at).toISOString(),
+  };
+}
 
 /** Public registration and tickets: what a citizen does without a console account. */
 export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -52,17 +104,15 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Send an Idempotency-Key header to make retries safe: the same key returns the first ' +
           'registration with status 200 instead of 201 or 202. groupId is required when the ' +
           'event has more than one group. When the group is full and its waiting list is on, ' +
-          "the entry is stored with status 'waiting' and its queuePosition, and the answer is 202.",
+          "the entry is stored with status 'waiting' and its queuePosition, and the answer is 202. " +
+          'answers holds the custom fields of GET /api/events/:id/registration-form by key; an ' +
+          'idNumber needs idConsent: true, an event with a safety notice needs its current ' +
+          "safetyNoticeVersion, and an entrant under 14 on the start date a guardian's consent.",
         params: EventIdParams,
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
         }),
-        body: Type.Object({
-          name: Type.String({ maxLength: 60 }),
-          phone: Type.String({ maxLength: 40 }),
-          idNumber: Type.Optional(Type.String({ maxLength: 40 })),
-          groupId: Type.Optional(Type.String({ format: 'uuid' })),
-        }),
+        body: RegistrationBody,
         response: { 200: RegistrationReceipt, 201: RegistrationReceipt, 202: RegistrationReceipt },
       },
     },
@@ -78,21 +128,9 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           channel: 'web',
         },
       );
-      let status: 200 | 201 | 202 = registration.status === 'waiting' ? 202 : 201;
-      if (replayed) status = 200;
-      return reply.status(status).send({
-        id: registration.id,
-        status: registration.status,
-        groupId: registration.group_id,
-        queuePosition,
-        code: registration.code,
-        qrUrl: `/api/tickets/${registration.code}/qr.svg`,
-        eventId: event.id,
-        eventName: event.name,
-        name: registration.name,
-        phoneMasked: registration.phone_masked,
-        createdAt: new Date(registration.created_at).toISOString(),
-      });
+      return reply
+        .status(receiptStatus({ registration, replayed }))
+        .send(toReceipt({ registration, queuePosition }, event));
     },
   );
 

@@ -12,20 +12,25 @@ import {
   type ResidentId,
 } from '@cityleague/domain';
 
+import { sql } from 'kysely';
+
 import type { Db, Executor } from '../db/database.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
-import { withFieldErrors } from '../http/problem.js';
+import { throwIfFieldErrors, withFieldErrors } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { loadRegistrationForm, type EventRegistrationForm } from '../forms/form.service.js';
+import { claimAttachments } from '../forms/form.repository.js';
 import { ensureDefaultGroup } from './group.service.js';
 import { recordCrossChannelDuplicate, type EntryChannel } from './duplicates.repository.js';
 import * as places from './places.repository.js';
 import {
   AlreadyRegistered,
   EventFull,
+  FormChanged,
   GroupNotFound,
   GroupRequired,
   IdAlreadyRegistered,
@@ -40,10 +45,13 @@ import {
   WindowNotOpen,
 } from './registration.errors.js';
 import * as repository from './registration.repository.js';
+import {
+  validateRegistrationAnswers,
+  type RegistrationAnswersInput,
+  type ValidatedRegistration,
+} from './registration-answers.js';
 
-export interface RegistrationInput {
-  name: string;
-  phone: string;
+export interface RegistrationInput extends RegistrationAnswersInput {
   /** Resident ID number; identifies the person and gives gender and age for group rules. */
   idNumber?: string;
   /** Required when the event has more than one group. */
@@ -209,7 +217,18 @@ export async function register(
   eventId: string,
   input: RegistrationInput,
 ): Promise<Omit<RegistrationResult, 'eventName'>> {
-  const { name, phone, id: residentId } = checkInput(input);
+  const checked = checkInput(input);
+  const startsAt = await repository.findEventStart(db, eventId);
+  if (!startsAt) throw new EventNotFound(eventId);
+  const form = await loadRegistrationForm(db, eventId);
+  const validated = validateRegistrationAnswers(
+    form,
+    { ...input, name: checked.name, phone: checked.phone },
+    startsAt,
+  );
+  const { name, phone } = checked;
+  // A form that hides the ID number drops one sent anyway, so it is neither stored nor used.
+  const residentId = validated.entrant.idNumber === undefined ? undefined : checked.id;
   const identity: RequestIdentity = {
     name,
     phoneHash: cipher.hash(phone),
@@ -237,6 +256,7 @@ export async function register(
       if (event.not_open) throw new WindowNotOpen(eventId);
       // On-site registration runs on the event's day, after the online window has closed.
       if (event.closed && input.channel !== 'on_site') throw new WindowClosed(eventId);
+      await requireSameForm(trx, eventId, form);
       const groups = await ensureDefaultGroup(trx, event);
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
@@ -261,7 +281,9 @@ export async function register(
         idempotency_key: key ?? null,
         channel: input.channel,
         partner_id: input.partnerId ?? null,
+        ...answerColumns(cipher, validated, residentId !== undefined),
       });
+      await claimFiles(trx, eventId, id, validated);
       if (placed) {
         await repository.insertNotification(trx, {
           id: uuidv7(),
@@ -302,6 +324,61 @@ function describeChannel(channel: EntryChannel): string {
   return channel.channel === 'partner'
     ? 'another partner platform'
     : `the league's ${channel.channel}`;
+}
+
+/**
+ * Throws REG_FORM_CHANGED when the form or the notice changed after the answers were checked.
+ * The form's save locks the event's row, so under the entry's lock the versions are final.
+ */
+async function requireSameForm(trx: Executor, eventId: string, checked: EventRegistrationForm) {
+  const current = await loadRegistrationForm(trx, eventId);
+  if (
+    current.version !== checked.version ||
+    current.safetyNotice?.version !== checked.safetyNotice?.version
+  ) {
+    throw new FormChanged(eventId);
+  }
+}
+
+/** The entry's columns for its answers and consents, all recorded at the database's time. */
+function answerColumns(
+  cipher: PersonalDataCipher,
+  validated: ValidatedRegistration,
+  withId: boolean,
+) {
+  const now = sql<Date>`now()`;
+  const guardian = validated.guardian;
+  return {
+    answers: JSON.stringify(validated.answers),
+    form_version: validated.formVersion === 0 ? null : validated.formVersion,
+    safety_notice_version: validated.safetyNoticeVersion,
+    safety_accepted_at: validated.safetyNoticeVersion === null ? null : now,
+    id_consent_at: withId ? now : null,
+    guardian_name: guardian?.name ?? null,
+    guardian_phone_ciphertext: guardian ? cipher.encrypt(guardian.phone) : null,
+    guardian_phone_masked: guardian ? maskMobile(guardian.phone) : null,
+    guardian_consent_at: guardian ? now : null,
+  };
+}
+
+/** Claims the entry's uploaded files; a file that is unknown or already claimed is invalid. */
+async function claimFiles(
+  trx: Executor,
+  eventId: string,
+  registrationId: string,
+  validated: ValidatedRegistration,
+) {
+  if (validated.files.length === 0) return;
+  const claimed = new Set(await claimAttachments(trx, eventId, registrationId, validated.files));
+  throwIfFieldErrors(
+    validated.files
+      .filter((file) => !claimed.has(file.id))
+      .map((file) => ({
+        field: `answers.${file.fieldKey}`,
+        code: 'unknown_file',
+        message: 'names no unused file uploaded for this field of the event',
+      })),
+  );
 }
 
 /** Recipient and content of the confirmation SMS of one registration. */

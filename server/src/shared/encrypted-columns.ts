@@ -25,6 +25,7 @@ function encrypted<T extends keyof Database & string>(
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   encrypted('registrations', 'phone_ciphertext'),
   encrypted('registrations', 'id_ciphertext'),
+  encrypted('registrations', 'guardian_phone_ciphertext'),
   encrypted('citizens', 'phone_ciphertext'),
   encrypted('citizens', 'real_name_ciphertext'),
   encrypted('citizens', 'id_number_ciphertext'),

@@ -66,6 +66,11 @@ const RegistrationRequestsPage = lazy(() =>
 const PosterPage = lazy(() =>
   import('./pages/PosterPage').then((module) => ({ default: module.PosterPage })),
 );
+const RegistrationFormPage = lazy(() =>
+  import('./pages/RegistrationFormPage').then((module) => ({
+    default: module.RegistrationFormPage,
+  })),
+);
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
@@ -160,6 +165,14 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['events']}>
                 <ResultsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'events/:id/form',
+            element: (
+              <RequireMenu menus={['events']}>
+                <RegistrationFormPage />
               </RequireMenu>
             ),
           },

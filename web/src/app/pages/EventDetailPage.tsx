@@ -4,13 +4,17 @@ import {
   SECTION_LABELS,
   type RegistrationStatus,
 } from '@cityleague/domain';
-import { Button, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ERROR_MESSAGES, isNotFound } from '../../lib/messages';
+import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
+import { useCitizen } from '../citizen-api';
 import { addressLine, feeText, mapSearchUrl, placesLeftText } from '../event-text';
 import { QrCode } from '../components/QrCode';
+import { newIdempotencyKey } from '../idempotency-key';
+import { registerWithOneClick, useOneClick } from '../registration-form-api';
 import { SAFETY_NOTICE } from '../registration-rules';
+import { rememberTicket } from '../ticket-store';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
@@ -180,15 +184,7 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
       <footer className="bottom-bar">
         <p className="bottom-bar-hint">{bottomHint(event)}</p>
         {status === 'open' ? (
-          <Button
-            block
-            color="primary"
-            size="large"
-            shape="rounded"
-            onClick={() => navigate(`/events/${event.id}/register`)}
-          >
-            立即报名
-          </Button>
+          <RegisterButtons event={event} />
         ) : (
           <Button block size="large" shape="rounded" disabled>
             {CLOSED_BUTTON_TEXT[status]}
@@ -196,6 +192,75 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
         )}
       </footer>
     </>
+  );
+}
+
+/**
+ * The registration buttons: one-click registration when the signed-in citizen's profile fills
+ * the event's form, and the form itself.
+ */
+function RegisterButtons({ event }: { event: PublicEvent }) {
+  const navigate = useNavigate();
+  const citizen = useCitizen();
+  const oneClick = useOneClick(event.id, Boolean(citizen.data));
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [sending, setSending] = useState(false);
+  const openForm = () => navigate(`/events/${event.id}/register`);
+
+  const confirmOneClick = async () => {
+    const notice = oneClick.data?.safetyNotice ?? null;
+    const accepted = await Dialog.confirm({
+      title: '一键报名',
+      content: (
+        <div className="one-click-confirm">
+          <p>
+            将使用您个人资料中的姓名、手机号码{citizen.data?.idNumberMasked ? '和身份证号' : ''}
+            报名。
+          </p>
+          <p className="one-click-notice">{notice?.body ?? SAFETY_NOTICE}</p>
+        </div>
+      ),
+      confirmText: '同意并报名',
+      cancelText: '取消',
+    });
+    if (!accepted) return;
+    setSending(true);
+    try {
+      const registration = await registerWithOneClick(event.id, notice?.version, idempotencyKey);
+      rememberTicket(registration);
+      navigate(`/tickets/${encodeURIComponent(registration.code)}`, {
+        state: { registration },
+      });
+    } catch (error) {
+      Toast.show({ content: errorMessage(error) });
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (!oneClick.data?.available) {
+    return (
+      <Button block color="primary" size="large" shape="rounded" onClick={openForm}>
+        立即报名
+      </Button>
+    );
+  }
+  return (
+    <div className="register-buttons">
+      <Button
+        block
+        color="primary"
+        size="large"
+        shape="rounded"
+        loading={sending}
+        onClick={() => void confirmOneClick()}
+      >
+        一键报名
+      </Button>
+      <Button block size="large" shape="rounded" fill="outline" onClick={openForm}>
+        填写报名表
+      </Button>
+    </div>
   );
 }
 

@@ -1,3 +1,11 @@
+import {
+  ageOn,
+  checkAnswers,
+  checkResidentId,
+  needsGuardianConsent,
+  shanghaiDate,
+  shownFieldKeys,
+} from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
 import { useRef, useState } from 'react';
@@ -7,7 +15,15 @@ import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
 import { addressLine } from '../event-text';
-import { createRegistration, type PublicEvent, type Registration } from '../events-api';
+import { type PublicEvent, type Registration } from '../events-api';
+import {
+  answerProblemText,
+  submitRegistration,
+  useEventForm,
+  type EventForm,
+  type RegistrationPayload,
+} from '../registration-form-api';
+import { FormFieldInput } from '../components/FormFieldInput';
 import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
@@ -26,6 +42,10 @@ import { bottomHint, CLOSED_BUTTON_TEXT, EventLoadError } from './EventDetailPag
 interface RegistrationFormValues {
   name: string;
   phone: string;
+  idNumber?: string;
+  idConsent?: boolean;
+  answers?: Record<string, unknown>;
+  guardian?: { name?: string; phone?: string; consent?: boolean };
   accepted: boolean;
 }
 
@@ -69,7 +89,7 @@ export function RegisterPage() {
         <main className="page-body">
           <EventSummary event={event.data} />
           {event.data.registrationStatus === 'open' ? (
-            <RegistrationForm event={event.data} />
+            <LoadedRegistrationForm event={event.data} />
           ) : (
             <RegistrationUnavailable event={event.data} />
           )}
@@ -77,6 +97,22 @@ export function RegisterPage() {
       )}
     </div>
   );
+}
+
+/** Loads the event's form, then shows it. */
+function LoadedRegistrationForm({ event }: { event: PublicEvent }) {
+  const eventForm = useEventForm(event.id);
+  if (eventForm.isPending) {
+    return (
+      <section className="panel" aria-busy="true" aria-label="正在加载报名表">
+        <Skeleton.Paragraph lineCount={4} animated />
+      </section>
+    );
+  }
+  if (eventForm.isError) {
+    return <EventLoadError error={eventForm.error} onRetry={() => void eventForm.refetch()} />;
+  }
+  return <RegistrationForm event={event} eventForm={eventForm.data} />;
 }
 
 function EventSummary({ event }: { event: PublicEvent }) {
@@ -122,13 +158,26 @@ function RegistrationUnavailable({ event }: { event: PublicEvent }) {
   );
 }
 
-/** Maps a field path of a validation error ("name", "/body/phone") to a form field. */
-function toFieldName(path: string): FieldName | undefined {
-  const last = path.split(/[./]/).pop();
-  return last === 'name' || last === 'phone' ? last : undefined;
+type FieldPath = string | [string, string];
+
+/** Maps a field of a server error ("answers.club", "/body/phone") to the form's field name. */
+function toFieldPath(path: string): FieldPath | undefined {
+  const parts = path.replace(/^\/?body\//, '').split(/[./]/);
+  const [head, tail] = parts;
+  if ((head === 'answers' || head === 'guardian') && tail) return [head, tail];
+  if (head === 'name' || head === 'phone' || head === 'idNumber') return head;
+  return undefined;
 }
 
-function RegistrationForm({ event }: { event: PublicEvent }) {
+/** The entrant's age on the event's start date, from a valid ID number; undefined otherwise. */
+function ageFromIdNumber(idNumber: unknown, startsAt: string | null): number | undefined {
+  if (typeof idNumber !== 'string' || !startsAt) return undefined;
+  const checked = checkResidentId(idNumber);
+  if (!checked.ok) return undefined;
+  return ageOn(checked.value.birthDate, shanghaiDate(new Date(startsAt)));
+}
+
+function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm: EventForm }) {
   const [form] = Form.useForm<RegistrationFormValues>();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -140,11 +189,29 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
   const [formError, setFormError] = useState<string>();
   const [alreadyRegistered, setAlreadyRegistered] = useState(false);
   const [invalidFields, setInvalidFields] = useState<ReadonlySet<string>>(new Set());
+  const [values, setValues] = useState<Partial<RegistrationFormValues>>({});
+
+  const { fields, idNumber: idRule } = eventForm.form;
+  const age = ageFromIdNumber(values.idNumber, event.startsAt);
+  const shown = shownFieldKeys(fields, values.answers ?? {}, age);
+  const guardianNeeded = needsGuardianConsent(age);
+  const notice = eventForm.safetyNotice;
 
   const mutation = useMutation({
-    mutationFn: (input: { name: string; phone: string }) =>
-      createRegistration(event.id, input, idempotencyKey),
+    mutationFn: (payload: RegistrationPayload) =>
+      submitRegistration(event.id, payload, idempotencyKey),
   });
+
+  const fieldByKey = new Map(fields.map((field) => [field.key, field]));
+  const messageFor = (path: FieldPath, code: string): string => {
+    if (Array.isArray(path) && path[0] === 'answers') {
+      const field = fieldByKey.get(path[1]);
+      if (field) return answerProblemText(field, code);
+    }
+    if (Array.isArray(path)) return GUARDIAN_MESSAGES[path[1]] ?? '请检查此项';
+    if (path === 'idNumber') return code === 'required' ? '请填写身份证号' : '身份证号码格式不正确';
+    return ERROR_MESSAGES[code] ?? FIELD_FALLBACK_MESSAGES[path as FieldName] ?? '请检查此项';
+  };
 
   const showServerError = (error: unknown) => {
     if (!(error instanceof ApiError)) {
@@ -162,11 +229,19 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
       form.setFields([{ name: 'name', errors: [NAME_RULE_TEXT] }]);
       return;
     }
+    if (error.code === 'REG_ID_CONSENT_REQUIRED') {
+      form.setFields([{ name: 'idConsent', errors: [errorMessage(error)] }]);
+      return;
+    }
+    if (error.code.startsWith('REG_SAFETY_NOTICE')) {
+      form.setFields([{ name: 'accepted', errors: [errorMessage(error)] }]);
+      void queryClient.invalidateQueries({ queryKey: ['events', event.id, 'registration-form'] });
+      return;
+    }
     const fieldErrors = (error.problem.errors ?? []).flatMap((fieldError) => {
-      const name = toFieldName(fieldError.field);
-      if (!name) return [];
-      const message = ERROR_MESSAGES[fieldError.code] ?? FIELD_FALLBACK_MESSAGES[name];
-      return [{ name, errors: [message] }];
+      const path = toFieldPath(fieldError.field);
+      if (!path) return [];
+      return [{ name: path, errors: [messageFor(path, fieldError.code)] }];
     });
     if (fieldErrors.length > 0) {
       form.setFields(fieldErrors);
@@ -178,18 +253,35 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
     }
   };
 
-  const submit = async (values: RegistrationFormValues) => {
+  const submit = async (submitted: RegistrationFormValues) => {
     if (sending.current) return;
-    const phone = checkPhone(values.phone);
+    const phone = checkPhone(submitted.phone);
     if (!('phone' in phone)) return;
+    const answers = Object.fromEntries(
+      Object.entries(submitted.answers ?? {}).filter(([key]) => shown.has(key)),
+    );
+    const idNumber = idRule === 'hidden' ? '' : (submitted.idNumber ?? '').trim();
+    const payload: RegistrationPayload = {
+      name: normaliseName(submitted.name),
+      phone: phone.phone,
+      answers,
+      ...(idNumber ? { idNumber, idConsent: submitted.idConsent === true } : {}),
+      ...(notice ? { safetyNoticeVersion: notice.version } : {}),
+      ...(guardianNeeded && submitted.guardian
+        ? {
+            guardian: {
+              name: normaliseName(submitted.guardian.name ?? ''),
+              phone: submitted.guardian.phone ?? '',
+              consent: submitted.guardian.consent === true,
+            },
+          }
+        : {}),
+    };
     sending.current = true;
     setFormError(undefined);
     setAlreadyRegistered(false);
     try {
-      const registration = await mutation.mutateAsync({
-        name: normaliseName(values.name),
-        phone: phone.phone,
-      });
+      const registration = await mutation.mutateAsync(payload);
       rememberTicket(registration);
       void queryClient.invalidateQueries({ queryKey: queryKeys.events });
       const state: TicketLocationState = { registration };
@@ -212,6 +304,7 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
       className="register-form"
       requiredMarkStyle="asterisk"
       onFinish={submit}
+      onValuesChange={(_, all) => setValues(all)}
       onFieldsChange={(_, allFields) => {
         const names = allFields
           .filter((field) => (field.errors ?? []).length > 0)
@@ -291,7 +384,40 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
           clearable
         />
       </Form.Item>
-      <Form.Header>安全须知</Form.Header>
+      {idRule !== 'hidden' && (
+        <IdNumberItems required={idRule === 'required'} triggerFor={triggerFor} values={values} />
+      )}
+      {fields.some((field) => shown.has(field.key)) && <Form.Header>报名信息</Form.Header>}
+      {fields
+        .filter((field) => shown.has(field.key))
+        .map((field) => (
+          <Form.Item
+            key={field.key}
+            name={['answers', field.key]}
+            label={field.label}
+            description={field.help}
+            required={field.required}
+            validateTrigger={triggerFor(`answers,${field.key}`)}
+            rules={[
+              {
+                validator: async (_, value: unknown) => {
+                  const result = checkAnswers([{ ...field, showWhen: undefined }], {
+                    [field.key]: value,
+                  });
+                  const [problem] = result.ok ? [] : result.errors;
+                  if (problem) throw new Error(answerProblemText(field, problem.problem));
+                },
+              },
+            ]}
+          >
+            <FormFieldInput eventId={event.id} field={field} />
+          </Form.Item>
+        ))}
+      {guardianNeeded && (
+        <GuardianItems consentAge={eventForm.guardianConsentAge} triggerFor={triggerFor} />
+      )}
+      <Form.Header>安全和保险提示</Form.Header>
+      {notice && <p className="safety-notice-body">{notice.body}</p>}
       <Form.Item
         name="accepted"
         valuePropName="checked"
@@ -299,13 +425,136 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
         rules={[
           {
             validator: async (_, value: boolean | undefined) => {
-              if (!value) throw new Error('请阅读并勾选同意安全须知');
+              if (!value) throw new Error('请阅读并勾选同意安全和保险提示');
             },
           },
         ]}
       >
-        <Checkbox className="safety-checkbox">我已阅读并同意：{SAFETY_NOTICE}</Checkbox>
+        <Checkbox className="safety-checkbox">
+          {notice ? '我已阅读并同意以上安全和保险提示' : `我已阅读并同意：${SAFETY_NOTICE}`}
+        </Checkbox>
       </Form.Item>
     </Form>
+  );
+}
+
+const GUARDIAN_MESSAGES: Record<string, string> = {
+  name: '请填写监护人真实姓名',
+  phone: '请填写监护人的11位手机号码',
+  consent: '须由监护人勾选同意',
+};
+
+type TriggerFor = (name: string) => 'onChange' | 'onBlur';
+
+/** The ID number with its consent checkbox, which the number needs before it is sent. */
+function IdNumberItems(props: {
+  required: boolean;
+  triggerFor: TriggerFor;
+  values: Partial<RegistrationFormValues>;
+}) {
+  const given = typeof props.values.idNumber === 'string' && props.values.idNumber.trim() !== '';
+  return (
+    <>
+      <Form.Item
+        name="idNumber"
+        label="身份证号"
+        required={props.required}
+        description={props.required ? '用于核对年龄和身份' : '选填，用于核对年龄和身份'}
+        validateTrigger={props.triggerFor('idNumber')}
+        rules={[
+          {
+            validator: async (_, value: string | undefined) => {
+              const text = (value ?? '').trim();
+              if (text === '') {
+                if (props.required) throw new Error('请填写身份证号');
+                return;
+              }
+              if (!checkResidentId(text).ok) throw new Error('身份证号码格式不正确');
+            },
+          },
+        ]}
+      >
+        <Input placeholder="18位居民身份证号" maxLength={24} clearable />
+      </Form.Item>
+      {(given || props.required) && (
+        <Form.Item
+          name="idConsent"
+          valuePropName="checked"
+          validateTrigger={props.triggerFor('idConsent')}
+          rules={[
+            {
+              validator: async (_, value: boolean | undefined) => {
+                if (!value && given) throw new Error('提供身份证号须勾选同意');
+              },
+            },
+          ]}
+        >
+          <Checkbox>我同意提供身份证号，仅用于本次赛事的报名核验和保险</Checkbox>
+        </Form.Item>
+      )}
+    </>
+  );
+}
+
+/** The guardian's name, mobile number and consent, asked for entrants under 14. */
+function GuardianItems({ consentAge, triggerFor }: { consentAge: number; triggerFor: TriggerFor }) {
+  return (
+    <>
+      <Form.Header>监护人同意</Form.Header>
+      <p className="form-hint guardian-hint">
+        报名人在比赛当天未满 {consentAge} 周岁，须由监护人填写并同意
+      </p>
+      <Form.Item
+        name={['guardian', 'name']}
+        label="监护人姓名"
+        required
+        validateTrigger={triggerFor('guardian,name')}
+        rules={[
+          {
+            validator: async (_, value: string | undefined) => {
+              const problem = nameProblem(value ?? '');
+              if (problem) throw new Error(problem.replace('姓名', '监护人姓名'));
+            },
+          },
+        ]}
+      >
+        <Input placeholder="请输入监护人真实姓名" maxLength={NAME_MAX_LENGTH} clearable />
+      </Form.Item>
+      <Form.Item
+        name={['guardian', 'phone']}
+        label="监护人手机号码"
+        required
+        validateTrigger={triggerFor('guardian,phone')}
+        rules={[
+          {
+            validator: async (_, value: string | undefined) => {
+              const result = checkPhone(value ?? '');
+              if ('problem' in result) throw new Error(result.problem);
+            },
+          },
+        ]}
+      >
+        <Input
+          type="tel"
+          inputMode="tel"
+          placeholder="请输入11位手机号码"
+          maxLength={20}
+          clearable
+        />
+      </Form.Item>
+      <Form.Item
+        name={['guardian', 'consent']}
+        valuePropName="checked"
+        rules={[
+          {
+            validator: async (_, value: boolean | undefined) => {
+              if (!value) throw new Error('须由监护人勾选同意');
+            },
+          },
+        ]}
+      >
+        <Checkbox>我是报名人的监护人，同意其参加本次赛事</Checkbox>
+      </Form.Item>
+    </>
   );
 }

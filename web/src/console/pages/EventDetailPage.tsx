@@ -11,6 +11,7 @@ import { EventShareCard } from '../components/EventShareCard';
 import { EventTimeline } from '../components/EventTimeline';
 import { PageTitle } from '../components/PageTitle';
 import { PendingChangePanel } from '../components/PendingChangePanel';
+import { RegistrationFormCard } from '../components/RegistrationFormCard';
 import { ReviewStepsPanel } from '../components/ReviewStepsPanel';
 import { fetchConsoleEvent } from '../endpoints';
 import { queryKeys, useMe } from '../queries';
@@ -108,6 +109,7 @@ export function EventDetailPage() {
         <Col xs={24} xl={8}>
           <div className="console-stack">
             {shareable && <EventShareCard event={event} />}
+            {event.state !== 'cancelled' && <RegistrationFormCard eventId={id} />}
             <ChatGroupCodes eventId={id} />
             <EventTimeline entries={event.timeline} />
           </div>
