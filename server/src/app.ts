@@ -37,6 +37,7 @@ import { citizenRegistrationRoutes } from './registrations/citizen-registration.
 import { consoleRegistrationRoutes } from './registrations/console-registration.routes.js';
 import { consoleGroupRoutes, publicGroupRoutes } from './registrations/group.routes.js';
 import { registrationRoutes } from './registrations/registration.routes.js';
+import { citizenTeamRoutes, consoleTeamRoutes } from './registrations/team.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
@@ -168,6 +169,8 @@ export async function buildApp(
   await app.register(consoleGroupRoutes);
   await app.register(publicGroupRoutes);
   await app.register(citizenRegistrationRoutes);
+  await app.register(citizenTeamRoutes);
+  await app.register(consoleTeamRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);

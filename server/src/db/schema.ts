@@ -240,6 +240,33 @@ export interface RegistrationTable {
   /** End of an offered entry's time to accept; set exactly while the status is 'offered'. */
   offer_expires_at: Optional<Date>;
   promoted_at: Optional<Date>;
+  /** The team this entry is a member of; null for an individual entry. */
+  team_id: Optional<string>;
+}
+
+/** Status of a team; its live members have the same status. */
+export type TeamStatus = 'active' | 'waiting' | 'cancelled';
+
+export interface TeamTable {
+  id: string;
+  event_id: string;
+  group_id: string;
+  name: string;
+  /** The signed-in citizen who registered the team and may change or cancel it. */
+  captain_citizen_id: string;
+  status: TeamStatus;
+  /** Place in the group's waiting list; the members carry the same number. */
+  waiting_seq: ColumnType<
+    string | null,
+    string | number | null | undefined,
+    string | number | null
+  >;
+  idempotency_key: Optional<string>;
+  cancel_reason: Optional<string>;
+  cancelled_at: Optional<Date>;
+  promoted_at: Optional<Date>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -560,6 +587,7 @@ export interface Database {
   sport_pre_reviews: SportPreReviewTable;
   registrations: RegistrationTable;
   event_groups: EventGroupTable;
+  teams: TeamTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointTable;
   notification_outbox: NotificationOutboxTable;
@@ -587,6 +615,7 @@ export type NewEvent = Insertable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
 export type EventGroupRow = Selectable<EventGroupTable>;
+export type TeamRow = Selectable<TeamTable>;
 export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;
 export type EventDocumentRow = Selectable<EventDocumentTable>;
