@@ -169,7 +169,10 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             members: Type.Array(
               Type.Union([
-                Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+                Type.Object(
+                  { id: Type.String({ format: 'uuid' }) },
+                  { additionalProperties: false },
+                ),
                 NewMember,
               ]),
               { minItems: 1, maxItems: MAX_MEMBERS_IN_REQUEST },
@@ -233,8 +236,7 @@ export const consoleTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) =>
-      listEventTeams(app.db, principal(request), request.params.id, request.query),
+    async (request) => listEventTeams(app.db, principal(request), request.params.id, request.query),
   );
 
   app.post(

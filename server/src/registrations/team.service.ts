@@ -123,7 +123,9 @@ async function replayTeam(
   // NOTE: after the captain changed the members, the first request no longer matches them, so
   // a late retry of it gets REG_IDEMPOTENCY_MISMATCH instead of the team.
   const members = await teams.membersOfTeams(db, [team.id]);
-  const stored = members.map((row) => personKeyOf({ idHash: row.id_hash, phoneHash: row.phone_hash }));
+  const stored = members.map((row) =>
+    personKeyOf({ idHash: row.id_hash, phoneHash: row.phone_hash }),
+  );
   const same =
     team.name === request.name &&
     [...stored].sort().join() === [...request.personKeys].sort().join();
@@ -342,8 +344,8 @@ export async function cancelTeamByCaptain(
     if (team.status === 'active' && event.cancel_deadline_passed) {
       throw new CancelDeadlinePassed(eventId);
     }
-    const { members: _members, ...result } = await cancelTeamLocked(trx, team, 'captain');
-    return result;
+    const result = await cancelTeamLocked(trx, team, 'captain');
+    return { team: result.team, released: result.released };
   });
 }
 
