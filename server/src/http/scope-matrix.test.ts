@@ -83,6 +83,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
+  'GET /api/console/events/:id/teams': 'scoped-by-event',
+  'POST /api/console/events/:id/teams/:teamId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/groups': 'scoped-by-event',
   'PUT /api/console/events/:id/cancel-deadline': 'scoped-by-event',
   'POST /api/console/events/:id/groups': 'scoped-by-event',
@@ -136,6 +138,11 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/citizen/registrations': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/cancel': 'citizen-session',
   'POST /api/citizen/events/:id/registrations/:registrationId/accept': 'citizen-session',
+  'POST /api/citizen/events/:id/teams': 'citizen-session',
+  'GET /api/citizen/teams': 'citizen-session',
+  'GET /api/citizen/events/:id/teams/:teamId': 'citizen-session',
+  'PUT /api/citizen/events/:id/teams/:teamId/members': 'citizen-session',
+  'POST /api/citizen/events/:id/teams/:teamId/cancel': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -464,6 +471,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | group-update, group-delete | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 404 GRP_NOT_FOUND (no such group), 409 GRP_EVENT_CANCELLED cancelled |
 // | cancel-deadline | 404 EVT_NOT_FOUND   | 403 EVT_NOT_OWNED         | 200 unless cancelled, then 409 GRP_EVENT_CANCELLED |
 // | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
+// | teams         | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | team-cancel   | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 404 TEAM_NOT_FOUND (no team has the id) |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +509,8 @@ const ACTIONS = [
   'group-delete',
   'registration-cancel',
   'cancel-deadline',
+  'teams',
+  'team-cancel',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -579,7 +590,10 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return notCancelled ? { status: 204 } : { status: 409, code: 'DOC_EVENT_CANCELLED' };
     case 'detail':
     case 'registrations':
+    case 'teams':
       return OK;
+    case 'team-cancel':
+      return { status: 404, code: 'TEAM_NOT_FOUND' };
     case 'patch':
       return editable ? OK : { status: 409, code: 'EVT_NOT_EDITABLE' };
     case 'submit':
@@ -674,6 +688,8 @@ const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** A group id that no event has, for which group updates and deletions return GRP_NOT_FOUND. */
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
+/** A team id that no event has, for which team cancellations return TEAM_NOT_FOUND. */
+const ABSENT_TEAM_ID = '00000000-0000-7000-8000-000000007ea0';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -912,6 +928,14 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       };
     case 'group-delete':
       return { method: 'DELETE', url: `${base}/groups/${ABSENT_GROUP_ID}` };
+    case 'teams':
+      return { method: 'GET', url: `${base}/teams` };
+    case 'team-cancel':
+      return {
+        method: 'POST',
+        url: `${base}/teams/${ABSENT_TEAM_ID}/cancel`,
+        payload: { reason: '越权取消团队' },
+      };
     case 'cancel-deadline':
       return {
         method: 'PUT',
@@ -980,7 +1004,8 @@ describe('route coverage', () => {
           .replace('/steps/pre_review', '/steps/:step')
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
           .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
-          .replace(ABSENT_GROUP_ID, ':groupId');
+          .replace(ABSENT_GROUP_ID, ':groupId')
+          .replace(ABSENT_TEAM_ID, ':teamId');
         return `${options.method} ${path}`;
       }),
     );

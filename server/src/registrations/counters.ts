@@ -8,8 +8,8 @@ export interface CounterDrift {
   eventId: string;
   counter: number;
   /**
-   * What the counter should be: entries holding a place (team members included), the sum of the
-   * groups' counters, or a team's live members.
+   * Expected value of the counter: entries holding a place (team members included), the sum of
+   * the groups' counters, or a team's live members.
    */
   expected: number;
 }
@@ -18,9 +18,9 @@ export interface CounterDrift {
  * Compares every counter with what it counts and returns the mismatches, none when the
  * counters are consistent: each group's `taken` with its active and offered entries, and each
  * event's `registered_count` with the sum of its groups' `taken` (zero for an event without
- * groups). For a team, the counter is its live members that have the team's status and the
- * expected value all its live members, so a member out of step with its team, or a live member
- * of a cancelled team, shows up. `eventId` limits the check to one event. docs/architecture.md shows the same query
+ * groups). For a team, the counter is the number of live members that have the team's status,
+ * and the expected value is the number of all its live members. So a member out of step with
+ * its team, or a live member of a cancelled team, shows up. `eventId` limits the check to one event. docs/architecture.md shows the same query
  * for psql.
  */
 export async function checkCounters(db: Executor, eventId?: string): Promise<CounterDrift[]> {

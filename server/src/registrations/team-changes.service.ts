@@ -24,7 +24,7 @@ import { promoteWaiting } from './waiting-list.service.js';
 /** One entry of a team's new member list: a current member by id, or a person to add. */
 export type MemberChange = { id: string } | MemberInput;
 
-/** What a change of members did: the members as they are now and the places moved. */
+/** Outcome of a change of members: the members as they are now and the places moved. */
 export interface MemberChangeResult {
   members: RegistrationRow[];
   added: number;

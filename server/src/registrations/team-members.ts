@@ -191,9 +191,9 @@ export async function rejectRegisteredPersons(
   exceptTeamId?: string,
 ): Promise<void> {
   const live = await teams.livePersonsAmong(trx, eventId, members, exceptTeamId);
-  const taken = new Set(live.map(personKeyOf));
+  const registered = new Set(live.map(personKeyOf));
   const errors = members
-    .filter((member) => taken.has(personKeyOf(member)))
+    .filter((member) => registered.has(personKeyOf(member)))
     .map((member) => ({
       field: `members.${member.index}.${member.idHash ? 'idNumber' : 'phone'}`,
       code: 'already_registered',

@@ -54,6 +54,7 @@ const CaptainTeamSchema = Type.Object({
   teamMin: Type.Integer(),
   teamMax: Type.Integer(),
   placesLeft: Type.Integer(),
+  idNumberRequired: Type.Boolean({ description: "Whether the group's rule needs ID numbers" }),
   membersChangeable: Type.Boolean(),
   cancellable: Type.Boolean(),
 });
@@ -78,7 +79,7 @@ const TeamCancellationSchema = Type.Object({
   released: Type.Integer({ description: 'Places this call released' }),
 });
 
-/** A signed-in citizen's team entries, as the team's captain. */
+/** Registers, shows, changes and cancels a signed-in citizen's teams, as their captain. */
 export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireCitizen);
 
@@ -216,7 +217,7 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-/** The organiser's view of an event's teams and the cancellation of a team. */
+/** Lists an event's teams for its organiser and cancels a team. */
 export const consoleTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireSession);
 

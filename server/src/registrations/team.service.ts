@@ -35,6 +35,7 @@ import {
   checkMembersForGroup,
   checkTeamName,
   checkTeamSize,
+  idNumberRuleOf,
   insertMembers,
   personKeyOf,
   rejectDuplicates,
@@ -52,7 +53,7 @@ export interface TeamInput {
   idempotencyKey?: string;
 }
 
-/** A team member as the captain and the organiser see them, with personal data masked. */
+/** Converts a member's entry to what the captain and the organiser see, personal data masked. */
 export function toMemberDto(row: RegistrationRow) {
   const holdsPlace = row.status === 'active' || row.status === 'offered';
   return {
@@ -66,7 +67,7 @@ export function toMemberDto(row: RegistrationRow) {
   };
 }
 
-/** A team with its live members, in the order they joined. */
+/** Converts a team and its members, in the order they joined, to the API's shape. */
 export function toTeamDto(
   team: TeamRow,
   members: RegistrationRow[],
@@ -136,10 +137,10 @@ async function replayTeam(
 
 /**
  * Registers a team for a team group of a published event, with the signed-in citizen as its
- * captain. In one transaction under the event's lock it checks the window, the team size, each
- * member's identifiers and the group's rule, rejects members who already hold a live entry in
- * the event, and takes one place per member with a single conditional update: the team gets
- * all its places or none. A team that does not fit goes to the waiting list when the group has
+ * captain. One transaction under the event's lock checks the window, the team size, each
+ * member's identifiers and the group's rule, and rejects members who already hold a live entry
+ * in the event. It then takes one place per member with a single conditional update, so the
+ * team gets all its places or none. A team that does not fit goes to the waiting list when the group has
  * one (every member 'waiting' under one sequence number), else nothing is written and the
  * request gets REG_EVENT_FULL. A repeated Idempotency-Key returns the first team.
  */
@@ -271,7 +272,7 @@ export async function getCaptainTeam(db: Db, captainId: string, eventId: string,
   if (!deadlines) throw new EventNotFound(eventId);
   const group = await db
     .selectFrom('event_groups')
-    .select(['name', 'team_min', 'team_max', 'capacity', 'taken'])
+    .selectAll()
     .where('id', '=', team.group_id)
     .executeTakeFirstOrThrow();
   const members = await teams.membersOfTeams(db, [team.id]);
@@ -285,6 +286,7 @@ export async function getCaptainTeam(db: Db, captainId: string, eventId: string,
     teamMin: group.team_min ?? 1,
     teamMax: group.team_max ?? group.team_min ?? 1,
     placesLeft: group.capacity - group.taken,
+    idNumberRequired: idNumberRuleOf(group) === 'required',
     membersChangeable: live && !deadlines.closed,
     cancellable: team.status === 'waiting' || (live && !deadlines.cancel_deadline_passed),
   };
@@ -328,7 +330,7 @@ async function cancelTeamLocked(
 
 /**
  * Cancels the captain's team. An active team may be cancelled until the event's cancellation
- * deadline (or, without one, until registration closes) on the database clock; a waiting team
+ * deadline (or, without one, until registration closes) on the database clock. A waiting team
  * may always leave.
  */
 export async function cancelTeamByCaptain(

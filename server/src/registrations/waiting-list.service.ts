@@ -17,7 +17,7 @@ export const WAITING_LIST_SMS = {
  * entry becomes active; in 'offer' mode it is offered the place, which it holds until the offer
  * expires. Each promotion takes its place with the same conditional update as a registration
  * and queues one SMS. A waiting team at the head of the queue is promoted whole, with one
- * conditional update for all its members, or not at all: while it does not fit, the entries
+ * conditional update for all its members, or not at all. While it does not fit, the entries
  * behind it wait too, so the queue keeps its order. The caller holds the event's lock. Returns
  * the number of entries promoted.
  */

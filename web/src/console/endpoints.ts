@@ -17,6 +17,7 @@ import type {
   Page,
   RegistrationPage,
   Sport,
+  Team,
   ManagedAccount,
   TotpEnrolment,
   VenueSuggestion,
@@ -136,6 +137,15 @@ export const revealRegistrationPhone = (eventId: string, registrationId: string)
   api<{ field: 'phone'; value: string }>(
     `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}/reveal`,
     { method: 'POST', body: { field: 'phone' } },
+  );
+
+export const fetchTeams = (eventId: string, cursor: string | null) =>
+  api<Page<Team>>(`${eventPath(eventId)}/teams${query({ cursor, limit: '50' })}`);
+
+export const cancelTeam = (eventId: string, teamId: string, reason: string) =>
+  api<{ id: string; status: string; released: number }>(
+    `${eventPath(eventId)}/teams/${encodeURIComponent(teamId)}/cancel`,
+    { method: 'POST', body: { reason } },
   );
 
 export const checkIn = (eventId: string, code: string) =>

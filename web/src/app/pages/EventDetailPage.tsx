@@ -7,9 +7,11 @@ import { addressLine, placesLeftText } from '../event-text';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
+import { TeamGroupsPanel } from '../components/TeamGroupsPanel';
 import type { PublicEvent } from '../events-api';
 import { formatDateTime, formatRange } from '../format';
 import { useEvent } from '../queries';
+import { useEventGroups } from '../teams-api';
 import { useDocumentTitle } from '../use-document-title';
 
 /** Text of the disabled button when registration is not possible. */
@@ -54,7 +56,12 @@ export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: ()
 
 function EventDetail({ event }: { event: PublicEvent }) {
   const navigate = useNavigate();
+  const groups = useEventGroups(event.id);
   const status = event.registrationStatus;
+  // An event whose groups all take teams has no individual registration to offer.
+  const onlyTeams =
+    (groups.data ?? []).length > 0 &&
+    (groups.data ?? []).every((group) => group.entryType === 'team');
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
@@ -115,6 +122,8 @@ function EventDetail({ event }: { event: PublicEvent }) {
             aria-label={`已报名 ${event.registeredCount} 人，共 ${event.capacity} 个名额`}
           />
         </section>
+
+        <TeamGroupsPanel eventId={event.id} groups={groups.data ?? []} open={status === 'open'} />
       </main>
 
       <footer className="bottom-bar">
@@ -125,9 +134,9 @@ function EventDetail({ event }: { event: PublicEvent }) {
             color="primary"
             size="large"
             shape="rounded"
-            onClick={() => navigate(`/events/${event.id}/register`)}
+            onClick={() => navigate(`/events/${event.id}/${onlyTeams ? 'team' : 'register'}`)}
           >
-            立即报名
+            {onlyTeams ? '组队报名' : '立即报名'}
           </Button>
         ) : (
           <Button block size="large" shape="rounded" disabled>

@@ -54,6 +54,9 @@ export function MyTicketsPage() {
                 </li>
               ))}
             </ul>
+            <Link className="team-login-link" to="/teams">
+              我作为队长报名的队伍
+            </Link>
             <Button className="clear-tickets" fill="none" onClick={() => void clear()}>
               清除本机记录
             </Button>

@@ -19,6 +19,7 @@ import { consoleErrorMessage } from '../../lib/messages';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
+import { TeamsCard } from '../components/TeamsCard';
 import { fetchConsoleEvent, fetchRegistrations, revealRegistrationPhone } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys } from '../queries';
@@ -227,6 +228,7 @@ export function RegistrationsPage() {
           </div>
         )}
       </Card>
+      <TeamsCard eventId={id} />
     </>
   );
 }
