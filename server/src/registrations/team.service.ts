@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+
 import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Principal } from '../accounts/account.repository.js';
@@ -389,6 +391,26 @@ export async function cancelTeamByOrganiser(
     }
     return result;
   });
+}
+
+/**
+ * Marks every live team of an event cancelled, as part of cancelling the event. The caller
+ * holds the event's lock and cancels the member entries and resets the counters itself.
+ */
+export async function cancelTeamsOfCancelledEvent(trx: Trx, eventId: string): Promise<number> {
+  const result = await trx
+    .updateTable('teams')
+    .set({
+      status: 'cancelled',
+      cancelled_at: sql<Date>`now()`,
+      cancel_reason: 'event_cancelled',
+      waiting_seq: null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('event_id', '=', eventId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Lists an event's teams with their members for its organiser, in registration order. */

@@ -633,6 +633,34 @@ describe('team cancellation', () => {
   });
 });
 
+describe('event cancellation', () => {
+  it('cancels the teams with their members', async () => {
+    const { eventId, groupId } = await teamEvent(5, 'auto');
+    const active = await registered(eventId, await captainSession(), people(4));
+    const waiting = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '等候队',
+      members: people(2),
+    });
+    expect(waiting.statusCode, waiting.body).toBe(202);
+
+    const response = await as(
+      ctx.app,
+      organiser,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/cancel`,
+      payload: { reason: '场地检修' },
+    });
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(await teamStatus(ctx.db, active.id)).toBe('cancelled');
+    expect(await teamStatus(ctx.db, waiting.json<TeamBody>().id)).toBe('cancelled');
+    expect(await memberStatuses(ctx.db, active.id)).toEqual({ cancelled: 4 });
+    expect(await countersOf(ctx.db, eventId, groupId)).toMatchObject({ taken: 0 });
+    expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+  });
+});
+
 describe('console team list', () => {
   it('shows masked members to the organiser only', async () => {
     const { eventId } = await teamEvent(10);
