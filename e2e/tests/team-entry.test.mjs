@@ -123,6 +123,7 @@ test('captain registers a team of 3 and replaces a member', async () => {
   await page.goto(`${platform.baseUrl}/events/${eventId}`);
   await page.getByRole('heading', { name: '团体报名' }).waitFor();
   await page.getByText('每队 3-4 人').waitFor();
+  await page.screenshot({ path: join(artifacts, 'team-event-390.png'), fullPage: true });
   await page.getByRole('button', { name: '组队报名' }).first().click();
   await page.getByRole('link', { name: '登录后组队报名' }).click();
   await page.getByPlaceholder('请输入11位手机号码').fill(CAPTAIN_PHONE);
@@ -133,12 +134,12 @@ test('captain registers a team of 3 and replaces a member', async () => {
   await page.waitForURL(new RegExp(`/events/${eventId}/team`));
 
   // The form starts with the group's minimum of three members.
-  await page.getByLabel('队名').fill('徐汇飞鹰队');
+  await page.getByRole('textbox', { name: '队名' }).fill('徐汇飞鹰队');
   for (const [index, member] of MEMBERS.entries()) {
-    await page.getByLabel(`队员 ${index + 1}姓名`).fill(member.name);
-    await page.getByLabel(`队员 ${index + 1}手机号码`).fill(member.phone);
+    await page.getByRole('textbox', { name: `队员 ${index + 1}姓名` }).fill(member.name);
+    await page.getByRole('textbox', { name: `队员 ${index + 1}手机号码` }).fill(member.phone);
   }
-  assert.equal(await page.getByLabel('队员 4姓名').count(), 0);
+  assert.equal(await page.getByRole('textbox', { name: '队员 4姓名' }).count(), 0);
   await page.getByText('全体队员已阅读并同意').click();
   await assertNoSidewaysScroll(page);
   await page.screenshot({ path: join(artifacts, 'team-register-390.png'), fullPage: true });
@@ -158,22 +159,24 @@ test('captain registers a team of 3 and replaces a member', async () => {
   // The captain replaces the second member.
   const second = page.locator('.team-member').filter({ hasText: MEMBERS[1].name });
   await second.getByRole('button', { name: '更换' }).click();
-  await page.getByLabel('新队员姓名').fill(REPLACEMENT.name);
-  await page.getByLabel('新队员手机号码').fill(REPLACEMENT.phone);
+  await page.getByRole('textbox', { name: '新队员姓名' }).fill(REPLACEMENT.name);
+  await page.getByRole('textbox', { name: '新队员手机号码' }).fill(REPLACEMENT.phone);
   await page.screenshot({ path: join(artifacts, 'team-replace-390.png') });
   await page.getByRole('button', { name: '确认' }).click();
   await page.locator('.team-member').filter({ hasText: REPLACEMENT.name }).waitFor();
   assert.equal(await page.locator('.team-member').filter({ hasText: MEMBERS[1].name }).count(), 0);
   assert.equal(await page.locator('.team-member').count(), 3);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'team-captain-1366.png'), fullPage: true });
 
   // The organiser's registrations page lists the team with its current members.
   await streetPage.goto(`${platform.baseUrl}/console/events/${eventId}/registrations`);
-  await streetPage.getByText('徐汇飞鹰队').waitFor();
-  await streetPage.getByRole('cell', { name: REPLACEMENT.name }).waitFor();
-  assert.equal(
-    await streetPage.getByRole('cell', { name: MEMBERS[1].name, exact: true }).count(),
-    0,
-  );
+  // Member entries also appear in the list of all entries above, the replaced one as cancelled.
+  const teams = streetPage.locator('.console-teams');
+  await teams.getByText('徐汇飞鹰队').waitFor();
+  await teams.getByRole('cell', { name: REPLACEMENT.name, exact: true }).waitFor();
+  assert.equal(await teams.getByRole('cell', { name: MEMBERS[1].name, exact: true }).count(), 0);
+  assert.equal(await teams.getByRole('cell', { name: MEMBERS[0].name, exact: true }).count(), 1);
   await streetPage.screenshot({ path: join(artifacts, 'team-console-1366.png'), fullPage: true });
 
   await context.close();

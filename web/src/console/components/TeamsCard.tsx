@@ -106,7 +106,7 @@ export function TeamsCard({ eventId }: { eventId: string }) {
   ];
 
   return (
-    <Card title="团队报名" style={{ marginTop: 16 }}>
+    <Card title="团队报名" className="console-teams" style={{ marginTop: 16 }}>
       <Table<Team>
         rowKey="id"
         columns={columns}
@@ -115,7 +115,10 @@ export function TeamsCard({ eventId }: { eventId: string }) {
         pagination={false}
         scroll={{ x: 720 }}
         expandable={{
-          defaultExpandAllRows: true,
+          // Members are always shown: the rows load after mount, when defaultExpandAllRows
+          // no longer applies.
+          expandedRowKeys: rows.map((team) => team.id),
+          showExpandColumn: false,
           expandedRowRender: (team) => (
             <Table<TeamMember>
               rowKey="id"
