@@ -47,6 +47,7 @@ import {
   consoleResultRoutes,
   publicResultRoutes,
 } from './results/result.routes.js';
+import { citizenTeamRoutes, consoleTeamRoutes } from './registrations/team.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
@@ -186,6 +187,8 @@ export async function buildApp(
   await app.register(consoleFormRoutes);
   await app.register(publicFormRoutes);
   await app.register(attachmentRoutes);
+  await app.register(citizenTeamRoutes);
+  await app.register(consoleTeamRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
   await app.register(partnerRegistryRoutes);

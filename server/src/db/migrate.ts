@@ -23,6 +23,7 @@ import * as eventSearch from './migrations/0025-event-search.js';
 import * as results from './migrations/0026-results.js';
 import * as checkInScans from './migrations/0020-check-in-scans.js';
 import * as registrationForms from './migrations/0018-registration-forms.js';
+import * as teamEntries from './migrations/0019-team-entries.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0026-results': results,
   '0020-check-in-scans': checkInScans,
   '0018-registration-forms': registrationForms,
+  '0019-team-entries': teamEntries,
 };
 
 const provider: MigrationProvider = {

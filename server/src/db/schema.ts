@@ -264,6 +264,8 @@ export interface RegistrationTable {
   guardian_phone_ciphertext: Optional<string>;
   guardian_phone_masked: Optional<string>;
   guardian_consent_at: Optional<Date>;
+  /** The team this entry is a member of; null for an individual entry. */
+  team_id: Optional<string>;
 }
 
 /** How a scan reached the server: scanned online, synced from an offline device, or on-site registration. */
@@ -331,6 +333,31 @@ export interface RegistrationAttachmentTable {
   size_bytes: number;
   sha256: string;
   created_at: CreatedAt;
+}
+
+/** Status of a team; its live members have the same status. */
+export type TeamStatus = 'active' | 'waiting' | 'cancelled';
+
+export interface TeamTable {
+  id: string;
+  event_id: string;
+  group_id: string;
+  name: string;
+  /** The signed-in citizen who registered the team and may change or cancel it. */
+  captain_citizen_id: string;
+  status: TeamStatus;
+  /** Place in the group's waiting list; the members carry the same number. */
+  waiting_seq: ColumnType<
+    string | null,
+    string | number | null | undefined,
+    string | number | null
+  >;
+  idempotency_key: Optional<string>;
+  cancel_reason: Optional<string>;
+  cancelled_at: Optional<Date>;
+  promoted_at: Optional<Date>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** Status of an entry: 'active' and 'offered' hold a place of the group, 'waiting' does not. */
@@ -656,6 +683,7 @@ export interface Database {
   registrations: RegistrationTable;
   check_in_scans: CheckInScanTable;
   event_groups: EventGroupTable;
+  teams: TeamTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointTable;
   notification_outbox: NotificationOutboxTable;
@@ -784,6 +812,7 @@ export type UserRow = Selectable<UserTable>;
 export type RegistrationRow = Selectable<RegistrationTable>;
 export type CheckInScanRow = Selectable<CheckInScanTable>;
 export type EventGroupRow = Selectable<EventGroupTable>;
+export type TeamRow = Selectable<TeamTable>;
 export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;
 export type EventDocumentRow = Selectable<EventDocumentTable>;

@@ -45,6 +45,7 @@ import {
   type Actor,
 } from './event.service.js';
 import { applyEventCapacity } from '../registrations/group.service.js';
+import { cancelTeamsOfCancelledEvent } from '../registrations/team.service.js';
 import { NotReviewer } from '../reviews/review.errors.js';
 
 /** Fields fixed once an event is approved, with the level and section that route its review. */
@@ -335,6 +336,7 @@ export async function cancelEvent(db: Db, actor: Actor, id: string, input: { rea
       .set({ taken: 0, updated_at: sql<Date>`now()` })
       .where('event_id', '=', id)
       .execute();
+    await cancelTeamsOfCancelledEvent(trx, id);
     if (event.pending_change_id !== null) {
       await closeChange(trx, actor, event.pending_change_id, 'withdrawn', null);
     }

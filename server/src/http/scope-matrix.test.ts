@@ -100,6 +100,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations/export': 'scoped-by-event',
   'POST /api/console/events/:id/registration-imports': 'scoped-by-event',
   'GET /api/console/registration-imports/template': 'own-session',
+  'GET /api/console/events/:id/teams': 'scoped-by-event',
+  'POST /api/console/events/:id/teams/:teamId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/groups': 'scoped-by-event',
   'PUT /api/console/events/:id/cancel-deadline': 'scoped-by-event',
   'POST /api/console/events/:id/groups': 'scoped-by-event',
@@ -194,6 +196,11 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/citizen/certificates/:code/:file': 'citizen-session',
   'GET /api/citizen/events/:id/one-click': 'citizen-session',
   'POST /api/citizen/events/:id/one-click-registrations': 'citizen-session',
+  'POST /api/citizen/events/:id/teams': 'citizen-session',
+  'GET /api/citizen/teams': 'citizen-session',
+  'GET /api/citizen/events/:id/teams/:teamId': 'citizen-session',
+  'PUT /api/citizen/events/:id/teams/:teamId/members': 'citizen-session',
+  'POST /api/citizen/events/:id/teams/:teamId/cancel': 'citizen-session',
   'GET /api/dev/sms': 'public',
   'GET /api/audit/entries': 'security-officer',
   'GET /api/audit/export': 'security-officer',
@@ -528,6 +535,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | registration-cancel | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED      | 200 published, 409 REG_ALREADY_CANCELLED cancelled, else 404 REG_REGISTRATION_NOT_FOUND |
 // | export        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
 // | import-check  | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 404 EVT_NOT_FOUND   |
+// | teams         | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | team-cancel   | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 404 TEAM_NOT_FOUND (no team has the id) |
 //
 // A caller with no session gets 401 ACC_SESSION_REQUIRED from every one of them.
 // ---------------------------------------------------------------------------------------------
@@ -584,6 +593,8 @@ const ACTIONS = [
   'registration-form',
   'registration-form-save',
   'registration-form-apply',
+  'teams',
+  'team-cancel',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -709,6 +720,10 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return OK;
     case 'import-check':
       return state === 'published' ? OK : NOT_FOUND;
+    case 'teams':
+      return OK;
+    case 'team-cancel':
+      return { status: 404, code: 'TEAM_NOT_FOUND' };
     case 'patch':
       return editable ? OK : { status: 409, code: 'EVT_NOT_EDITABLE' };
     case 'submit':
@@ -811,6 +826,8 @@ const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
 /** A result import id that no event has. */
 const ABSENT_IMPORT_ID = '00000000-0000-7000-8000-00000000e5c0';
+/** A team id that no event has, for which team cancellations return TEAM_NOT_FOUND. */
+const ABSENT_TEAM_ID = '00000000-0000-7000-8000-000000007ea0';
 /** Names, phone numbers and masked phone numbers of every registrant. */
 const personalData: string[] = [];
 let registrantCount = 0;
@@ -1088,6 +1105,14 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       };
     case 'group-delete':
       return { method: 'DELETE', url: `${base}/groups/${ABSENT_GROUP_ID}` };
+    case 'teams':
+      return { method: 'GET', url: `${base}/teams` };
+    case 'team-cancel':
+      return {
+        method: 'POST',
+        url: `${base}/teams/${ABSENT_TEAM_ID}/cancel`,
+        payload: { reason: '越权取消团队' },
+      };
     case 'cancel-deadline':
       return {
         method: 'PUT',
@@ -1217,7 +1242,8 @@ describe('route coverage', () => {
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
           .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
           .replace(ABSENT_GROUP_ID, ':groupId')
-          .replace(ABSENT_IMPORT_ID, ':importId');
+          .replace(ABSENT_IMPORT_ID, ':importId')
+          .replace(ABSENT_TEAM_ID, ':teamId');
         return `${options.method} ${path}`;
       }),
     );

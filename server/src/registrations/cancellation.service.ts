@@ -15,6 +15,7 @@ import {
   RegistrationNotFound,
 } from './registration.errors.js';
 import * as repository from './registration.repository.js';
+import { EntryOfTeam } from './team.errors.js';
 import { emitRegistrationWebhook, promoteWaiting } from './waiting-list.service.js';
 
 /** SMS kind sent to an entrant whose entry the organiser cancelled. */
@@ -30,7 +31,7 @@ export interface CancellationResult {
  * Cancels an entry under its event's lock. The status change is conditional on the status
  * read, so of two cancellations of one entry only the first changes it and releases its
  * place, and the second gets REG_ALREADY_CANCELLED. A released place goes to the group's
- * waiting list in the same transaction.
+ * waiting list in the same transaction. A team member's entry changes only with its team.
  */
 export async function cancelLocked(
   trx: Trx,
@@ -38,6 +39,7 @@ export async function cancelLocked(
   reason: string,
 ): Promise<CancellationResult> {
   if (entry.status === 'cancelled') throw new AlreadyCancelled(entry.id);
+  if (entry.team_id !== null) throw new EntryOfTeam(entry.id);
   const changed = await places.changeStatus(trx, entry.id, entry.status, {
     status: 'cancelled',
     cancelReason: reason,

@@ -114,6 +114,9 @@ function checkRule(input: Required<Omit<GroupInput, 'sortOrder' | 'feeCents'>>):
     if (input.teamMin === null || input.teamMax === null) {
       problem('teamMin', 'teamMin and teamMax are required for team entries');
     } else if (input.teamMin > input.teamMax) problem('teamMin', 'must not be above teamMax');
+    if (input.waitingList === 'offer') {
+      problem('waitingList', "must be 'off' or 'auto' for team entries: a team is promoted whole");
+    }
   } else if (input.teamMin !== null || input.teamMax !== null) {
     problem('teamMin', 'is only allowed for team entries');
   }

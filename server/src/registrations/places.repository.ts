@@ -96,11 +96,14 @@ export async function changeStatus(
     .executeTakeFirst();
 }
 
-/** Finds the first entry of a group's waiting list, by sequence number. */
+/**
+ * Finds the first entry of a group's waiting list, by sequence number. The members of a waiting
+ * team share one number, and team_id names their team.
+ */
 export async function nextWaiting(db: Executor, groupId: string) {
   return db
     .selectFrom('registrations')
-    .select(['id', 'event_id', 'group_id'])
+    .select(['id', 'event_id', 'group_id', 'team_id'])
     .where('group_id', '=', groupId)
     .where('status', '=', 'waiting')
     .orderBy('waiting_seq')
@@ -108,10 +111,13 @@ export async function nextWaiting(db: Executor, groupId: string) {
     .executeTakeFirst();
 }
 
-/** Returns the 1-based place of a waiting entry in its group's queue. */
+/**
+ * Returns the 1-based place of a waiting entry in its group's queue. A waiting team counts as
+ * one place in the queue, whatever its size.
+ */
 export async function queuePosition(db: Executor, registrationId: string): Promise<number | null> {
   const row = await sql<{ position: number }>`
-    select count(*)::int as position
+    select count(distinct coalesce(ahead.team_id, ahead.id))::int as position
     from registrations mine
     join registrations ahead on ahead.group_id = mine.group_id
       and ahead.status = 'waiting' and ahead.waiting_seq <= mine.waiting_seq

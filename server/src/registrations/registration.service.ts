@@ -19,7 +19,7 @@ import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import { isUniqueViolation } from '../db/database.js';
 import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
-import { throwIfFieldErrors, withFieldErrors } from '../http/problem.js';
+import { throwIfFieldErrors, withFieldErrors, type FieldError } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { loadRegistrationForm, type EventRegistrationForm } from '../forms/form.service.js';
@@ -150,7 +150,7 @@ async function replay(
 }
 
 /** Picks the group of a request: the one named, or the event's only group. */
-function chooseGroup(eventId: string, groups: EventGroupRow[], groupId: string | undefined) {
+export function chooseGroup(eventId: string, groups: EventGroupRow[], groupId: string | undefined) {
   if (groupId === undefined) {
     const [only, ...others] = groups;
     if (!only || others.length > 0) throw new GroupRequired(eventId);
@@ -162,11 +162,18 @@ function chooseGroup(eventId: string, groups: EventGroupRow[], groupId: string |
 }
 
 /**
- * Checks the group's gender and age rule with the domain rules. Gender and birth date come
- * from the ID number, and the age is taken on the event's start date in Asia/Shanghai, so an
- * entrant without an ID number cannot enter a group that has a rule.
+ * Checks the group's gender and age rule with the domain rules and returns the problems as field
+ * errors, none when the entrant is eligible. Gender and birth date come from the ID number, and
+ * the age is taken on the event's start date in Asia/Shanghai, so an entrant without an ID
+ * number cannot enter a group that has a rule. `fieldPrefix` names the entrant in a list, as
+ * in `members.2.`.
  */
-export function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined, startsAt: Date) {
+export function eligibilityErrors(
+  group: EventGroupRow,
+  id: ResidentId | undefined,
+  startsAt: Date,
+  fieldPrefix = '',
+): FieldError[] {
   const rule: GroupRule = {
     gender: group.gender,
     ...(group.min_age === null ? {} : { minAge: group.min_age }),
@@ -184,16 +191,16 @@ export function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined,
         }
       : {}),
   };
-  const problems = checkEligibility(rule, entrant);
-  if (problems.length === 0) return;
-  throw withFieldErrors(
-    new NotEligible(group.id),
-    problems.map((problem) => ({
-      field: problem === 'gender' ? 'gender' : 'age',
-      code: problem,
-      message: ELIGIBILITY_MESSAGES[problem],
-    })),
-  );
+  return checkEligibility(rule, entrant).map((problem) => ({
+    field: `${fieldPrefix}${problem === 'gender' ? 'gender' : 'age'}`,
+    code: problem,
+    message: ELIGIBILITY_MESSAGES[problem],
+  }));
+}
+
+export function checkGroupRule(group: EventGroupRow, id: ResidentId | undefined, startsAt: Date) {
+  const errors = eligibilityErrors(group, id, startsAt);
+  if (errors.length > 0) throw withFieldErrors(new NotEligible(group.id), errors);
 }
 
 const ELIGIBILITY_MESSAGES = {

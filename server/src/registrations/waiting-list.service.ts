@@ -4,6 +4,7 @@ import type { Db, Executor, Trx } from '../db/database.js';
 import type { WebhookAction } from '../webhooks/webhook.catalogue.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import * as places from './places.repository.js';
+import * as teams from './team.repository.js';
 
 /** SMS kinds of the waiting list, each queued at most once per entry. */
 export const WAITING_LIST_SMS = {
@@ -34,7 +35,10 @@ export async function emitRegistrationWebhook(
  * number. In 'auto' mode (and for entries left waiting after the list was switched off) an
  * entry becomes active; in 'offer' mode it is offered the place, which it holds until the offer
  * expires. Each promotion takes its place with the same conditional update as a registration
- * and queues one SMS and one webhook event. The caller holds the event's lock. Returns the number promoted.
+ * and queues one SMS and one webhook event. A waiting team at the head of the queue is promoted whole, with one
+ * conditional update for all its members, or not at all. While it does not fit, the entries
+ * behind it wait too, so the queue keeps its order. The caller holds the event's lock. Returns
+ * the number of entries promoted.
  */
 export async function promoteWaiting(trx: Trx, groupId: string): Promise<number> {
   const group = await trx
@@ -46,6 +50,12 @@ export async function promoteWaiting(trx: Trx, groupId: string): Promise<number>
   for (;;) {
     const next = await places.nextWaiting(trx, groupId);
     if (!next) break;
+    if (next.team_id !== null) {
+      const members = await promoteWaitingTeam(trx, groupId, next.team_id);
+      if (members === 0) break;
+      promoted += members;
+      continue;
+    }
     if (!(await places.takePlaces(trx, groupId))) break;
     const offer = group.waiting_list === 'offer' && group.offer_hours !== null;
     const changed = await places.changeStatus(trx, next.id, 'waiting', {
@@ -63,6 +73,30 @@ export async function promoteWaiting(trx: Trx, groupId: string): Promise<number>
     promoted += 1;
   }
   return promoted;
+}
+
+/**
+ * Makes a waiting team and all its waiting members active when the group has a place for each
+ * of them, and queues one SMS per member. Returns the number of members promoted, 0 when the
+ * team does not fit. Teams are always made active: an offer to a whole team is not supported.
+ */
+async function promoteWaitingTeam(trx: Trx, groupId: string, teamId: string): Promise<number> {
+  const waiting = await trx
+    .selectFrom('registrations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('team_id', '=', teamId)
+    .where('status', '=', 'waiting')
+    .executeTakeFirstOrThrow();
+  const size = Number(waiting.count);
+  if (!(await places.takePlaces(trx, groupId, size))) return 0;
+  const team = await teams.changeTeamStatus(trx, teamId, 'waiting', { status: 'active' });
+  if (!team) throw new Error(`Waiting team ${teamId} changed under the event lock`);
+  const members = await teams.changeMembersStatus(trx, teamId, 'waiting', { status: 'active' });
+  if (members.length !== size) throw new Error(`Members of team ${teamId} changed under the lock`);
+  for (const member of members) {
+    await places.queueEntrySms(trx, WAITING_LIST_SMS.promoted, member);
+  }
+  return size;
 }
 
 const EXPIRY_EVENTS_PER_ROUND = 50;

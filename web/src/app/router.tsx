@@ -73,6 +73,19 @@ export const router = createBrowserRouter([
         path: '/events/:id/on-site',
         lazy: () => import('./pages/OnSitePage').then((m) => ({ Component: m.OnSitePage })),
       },
+      {
+        path: '/events/:id/team',
+        lazy: () =>
+          import('./pages/TeamRegisterPage').then((m) => ({ Component: m.TeamRegisterPage })),
+      },
+      {
+        path: '/events/:id/teams/:teamId',
+        lazy: () => import('./pages/TeamPage').then((m) => ({ Component: m.TeamPage })),
+      },
+      {
+        path: '/teams',
+        lazy: () => import('./pages/MyTeamsPage').then((m) => ({ Component: m.MyTeamsPage })),
+      },
     ],
   },
 ]);

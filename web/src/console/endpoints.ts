@@ -24,6 +24,7 @@ import type {
   Page,
   RegistrationPage,
   Sport,
+  Team,
   ManagedAccount,
   TotpEnrolment,
   VenueSuggestion,
@@ -172,6 +173,15 @@ export const retryOutboxMessage = (id: string) =>
   api<{ id: string; kind: string }>(`/api/operator/outbox/${encodeURIComponent(id)}/retry`, {
     method: 'POST',
   });
+
+export const fetchTeams = (eventId: string, cursor: string | null) =>
+  api<Page<Team>>(`${eventPath(eventId)}/teams${query({ cursor, limit: '50' })}`);
+
+export const cancelTeam = (eventId: string, teamId: string, reason: string) =>
+  api<{ id: string; status: string; released: number }>(
+    `${eventPath(eventId)}/teams/${encodeURIComponent(teamId)}/cancel`,
+    { method: 'POST', body: { reason } },
+  );
 
 export const fetchDashboard = (division: string | undefined) =>
   api<Dashboard>(`/api/dashboard${query({ division })}`);

@@ -20,6 +20,7 @@ export const queryKeys = {
   consoleEvent: (id: string) => ['console-event', id] as const,
   reviews: ['reviews'] as const,
   registrations: (eventId: string) => ['registrations', eventId] as const,
+  teams: (eventId: string) => ['registrations', eventId, 'teams'] as const,
   dashboard: ['dashboard'] as const,
   auditEntries: ['audit-entries'] as const,
   contracts: ['contracts'] as const,

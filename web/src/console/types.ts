@@ -228,6 +228,31 @@ export interface CheckInPlace {
   deviceId: string;
 }
 
+/** A team member as the organiser sees them, personal data masked. */
+export interface TeamMember {
+  id: string;
+  name: string;
+  phoneMasked: string;
+  idMasked: string | null;
+  status: 'active' | 'waiting' | 'offered' | 'cancelled';
+  code: string | null;
+  checkedInAt: string | null;
+}
+
+/** A team entry with its members, as GET /api/console/events/:id/teams returns it. */
+export interface Team {
+  id: string;
+  groupId: string;
+  groupName: string | null;
+  name: string;
+  status: 'active' | 'waiting' | 'cancelled';
+  size: number;
+  queuePosition: number | null;
+  createdAt: string;
+  cancelledAt: string | null;
+  members: TeamMember[];
+}
+
 export interface CheckInResult {
   outcome: 'checked_in' | 'repeat' | 'superseded';
   registration: Registration;

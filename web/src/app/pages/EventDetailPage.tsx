@@ -18,9 +18,11 @@ import { rememberTicket } from '../ticket-store';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
+import { TeamGroupsPanel } from '../components/TeamGroupsPanel';
 import type { PublicEvent, PublicEventDetail } from '../events-api';
 import { formatDateTime, formatRange } from '../format';
 import { useEvent, useGroups } from '../queries';
+import { useEventGroups } from '../teams-api';
 import { useDocumentTitle } from '../use-document-title';
 
 /** Text of the disabled button when registration is not possible. */
@@ -65,7 +67,12 @@ export function EventLoadError({ error, onRetry }: { error: unknown; onRetry: ()
 
 function EventDetail({ event }: { event: PublicEventDetail }) {
   const navigate = useNavigate();
+  const groups = useEventGroups(event.id);
   const status = event.registrationStatus;
+  // An event whose groups all take teams has no individual registration to offer.
+  const onlyTeams =
+    (groups.data ?? []).length > 0 &&
+    (groups.data ?? []).every((group) => group.entryType === 'team');
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
@@ -147,6 +154,7 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
         </section>
 
         <GroupsPanel eventId={event.id} />
+        <TeamGroupsPanel eventId={event.id} groups={groups.data ?? []} open={status === 'open'} />
 
         {event.description && (
           <section className="panel" aria-labelledby="event-description-title">
@@ -184,7 +192,19 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
       <footer className="bottom-bar">
         <p className="bottom-bar-hint">{bottomHint(event)}</p>
         {status === 'open' ? (
-          <RegisterButtons event={event} />
+          onlyTeams ? (
+            <Button
+              block
+              color="primary"
+              size="large"
+              shape="rounded"
+              onClick={() => navigate(`/events/${event.id}/team`)}
+            >
+              组队报名
+            </Button>
+          ) : (
+            <RegisterButtons event={event} />
+          )
         ) : (
           <Button block size="large" shape="rounded" disabled>
             {CLOSED_BUTTON_TEXT[status]}

@@ -131,6 +131,9 @@ export function MyTicketsPage() {
               <Tabs.Tab key="past" title={`已结束（${past.length}）`} />
             </Tabs>
             <TicketRows rows={tab === 'upcoming' ? upcoming : past} />
+            <Link className="team-login-link" to="/teams">
+              我作为队长报名的队伍
+            </Link>
             {stored.length > 0 && (
               <Button className="clear-tickets" fill="none" onClick={() => void clear()}>
                 清除本机记录

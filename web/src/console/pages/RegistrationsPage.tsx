@@ -20,6 +20,7 @@ import { EntrySpreadsheets } from '../components/EntrySpreadsheets';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
+import { TeamsCard } from '../components/TeamsCard';
 import { fetchConsoleEvent, fetchRegistrations, revealRegistrationPhone } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys } from '../queries';
@@ -235,6 +236,7 @@ export function RegistrationsPage() {
           </div>
         )}
       </Card>
+      <TeamsCard eventId={id} />
     </>
   );
 }

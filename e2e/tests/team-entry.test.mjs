@@ -1,0 +1,184 @@
+// A captain registers a team of three on a phone for a street's community games with a team
+// group, sees the team with its members and replaces one member before registration closes.
+// The organiser's console lists the team with its members.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+
+const PASSWORD = 'Demo@2026';
+const HOUR = 3600_000;
+const CAPTAIN_PHONE = '13800138400';
+// Fake members; their numbers only need to be valid mainland mobile numbers.
+const MEMBERS = [
+  { name: '王小明', phone: '13800138401' },
+  { name: '李小红', phone: '13800138402' },
+  { name: '赵小刚', phone: '13800138403' },
+];
+const REPLACEMENT = { name: '陈小军', phone: '13800138404' };
+
+let platform;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatform();
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+/** Calls the API as the console user that `page` is signed in as, and checks the status. */
+async function apiCall(page, method, path, data, expected) {
+  const response = await page.request.fetch(`${platform.baseUrl}${path}`, {
+    method,
+    headers: { origin: platform.baseUrl },
+    ...(data ? { data } : {}),
+  });
+  assert.equal(response.status(), expected, await response.text());
+  return response.json();
+}
+
+/** Files, approves and publishes community games with one team group of 3 to 4 members. */
+async function publishTeamEvent(browser) {
+  const street = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await street.newPage();
+  await page.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(page, 'street.xujiahui', PASSWORD);
+  const me = await (await page.request.get(`${platform.baseUrl}/api/me`)).json();
+  const now = Date.now();
+  const event = await apiCall(
+    page,
+    'POST',
+    '/api/console/events',
+    {
+      name: '徐家汇街道社区三人篮球赛',
+      sport: 'basketball_3x3',
+      level: 'street',
+      section: 'community_games',
+      divisionCode: me.user.divisionCode,
+      venue: '徐家汇体育公园',
+      startsAt: new Date(now + 72 * HOUR).toISOString(),
+      endsAt: new Date(now + 76 * HOUR).toISOString(),
+      capacity: 40,
+      registrationOpensAt: new Date(now - HOUR).toISOString(),
+      registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
+      host: '徐家汇街道办事处',
+      rules: '每队 3 至 4 人，单败淘汰。',
+    },
+    201,
+  );
+  await apiCall(
+    page,
+    'POST',
+    `/api/console/events/${event.id}/groups`,
+    { name: '三人篮球组', capacity: 40, entryType: 'team', teamMin: 3, teamMax: 4 },
+    201,
+  );
+  await apiCall(page, 'POST', `/api/console/events/${event.id}/submit`, undefined, 200);
+
+  const association = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const reviewer = await association.newPage();
+  await reviewer.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(reviewer, 'association', PASSWORD);
+  await apiCall(reviewer, 'POST', `/api/reviews/${event.id}/approve`, undefined, 200);
+  await association.close();
+
+  await apiCall(page, 'POST', `/api/console/events/${event.id}/publish`, undefined, 200);
+  return { eventId: event.id, street, streetPage: page };
+}
+
+/** Polls the development SMS log until a sign-in code for the number arrives. */
+async function waitForCode(page, phone) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const response = await page.request.get(`${platform.baseUrl}/api/dev/sms?phone=${phone}`);
+    const text = (await response.json()).items[0]?.text ?? '';
+    const code = /验证码为 (\d{6})/.exec(text)?.[1];
+    if (code) return code;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('no sign-in code arrived within 30 s');
+}
+
+async function assertNoSidewaysScroll(page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.equal(overflow, 0, 'the page scrolls sideways');
+}
+
+test('captain registers a team of 3 and replaces a member', async () => {
+  const { eventId, street, streetPage } = await publishTeamEvent(platform.browser);
+  const context = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+
+  // The event page lists the team group and leads to team registration, which asks to sign in.
+  await page.goto(`${platform.baseUrl}/events/${eventId}`);
+  await page.getByRole('heading', { name: '团体报名' }).waitFor();
+  await page.getByText('每队 3-4 人').waitFor();
+  await page.screenshot({ path: join(artifacts, 'team-event-390.png'), fullPage: true });
+  await page.getByRole('button', { name: '组队报名' }).first().click();
+  await page.getByRole('link', { name: '登录后组队报名' }).click();
+  await page.getByPlaceholder('请输入11位手机号码').fill(CAPTAIN_PHONE);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByRole('button', { name: /秒后重发/ }).waitFor();
+  await page.getByPlaceholder('6位数字').fill(await waitForCode(page, CAPTAIN_PHONE));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(new RegExp(`/events/${eventId}/team`));
+
+  // The form starts with the group's minimum of three members.
+  await page.getByRole('textbox', { name: '队名' }).fill('徐汇飞鹰队');
+  for (const [index, member] of MEMBERS.entries()) {
+    await page.getByRole('textbox', { name: `队员 ${index + 1}姓名` }).fill(member.name);
+    await page.getByRole('textbox', { name: `队员 ${index + 1}手机号码` }).fill(member.phone);
+  }
+  assert.equal(await page.getByRole('textbox', { name: '队员 4姓名' }).count(), 0);
+  await page.getByText('全体队员已阅读并同意').click();
+  await assertNoSidewaysScroll(page);
+  await page.screenshot({ path: join(artifacts, 'team-register-390.png'), fullPage: true });
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+
+  // The captain's view shows the team with its three members.
+  await page.waitForURL(new RegExp(`/events/${eventId}/teams/[0-9a-f-]{36}$`));
+  await page.getByRole('heading', { name: '徐汇飞鹰队' }).waitFor();
+  await page.getByText('报名成功').waitFor();
+  for (const member of MEMBERS) await page.getByText(member.name).waitFor();
+  await page.getByText('138****8401').waitFor();
+  const body = await page.locator('body').innerText();
+  assert.ok(!body.includes(MEMBERS[0].phone), 'the page shows a mobile number unmasked');
+  await assertNoSidewaysScroll(page);
+  await page.screenshot({ path: join(artifacts, 'team-captain-390.png'), fullPage: true });
+
+  // The captain replaces the second member.
+  const second = page.locator('.team-member').filter({ hasText: MEMBERS[1].name });
+  await second.getByRole('button', { name: '更换' }).click();
+  await page.getByRole('textbox', { name: '新队员姓名' }).fill(REPLACEMENT.name);
+  await page.getByRole('textbox', { name: '新队员手机号码' }).fill(REPLACEMENT.phone);
+  await page.screenshot({ path: join(artifacts, 'team-replace-390.png') });
+  await page.getByRole('button', { name: '确认' }).click();
+  await page.locator('.team-member').filter({ hasText: REPLACEMENT.name }).waitFor();
+  assert.equal(await page.locator('.team-member').filter({ hasText: MEMBERS[1].name }).count(), 0);
+  assert.equal(await page.locator('.team-member').count(), 3);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'team-captain-1366.png'), fullPage: true });
+
+  // The organiser's registrations page lists the team with its current members.
+  await streetPage.goto(`${platform.baseUrl}/console/events/${eventId}/registrations`);
+  // Member entries also appear in the list of all entries above, the replaced one as cancelled.
+  const teams = streetPage.locator('.console-teams');
+  await teams.getByText('徐汇飞鹰队').waitFor();
+  await teams.getByRole('cell', { name: REPLACEMENT.name, exact: true }).waitFor();
+  assert.equal(await teams.getByRole('cell', { name: MEMBERS[1].name, exact: true }).count(), 0);
+  assert.equal(await teams.getByRole('cell', { name: MEMBERS[0].name, exact: true }).count(), 1);
+  await streetPage.screenshot({ path: join(artifacts, 'team-console-1366.png'), fullPage: true });
+
+  await context.close();
+  await street.close();
+});

@@ -1,0 +1,239 @@
+import {
+  checkMobile,
+  checkPersonName,
+  checkResidentId,
+  maskMobile,
+  maskResidentId,
+  type IdNumberRule,
+  type ResidentId,
+} from '@cityleague/domain';
+
+import type { Executor } from '../db/database.js';
+import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/schema.js';
+import { withFieldErrors, type FieldError } from '../http/problem.js';
+import { randomCode, uuidv7 } from '../shared/ids.js';
+import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { NotEligible } from './registration.errors.js';
+import { eligibilityErrors } from './registration.service.js';
+import {
+  DuplicateMember,
+  InvalidMember,
+  InvalidTeamName,
+  MemberAlreadyRegistered,
+  TeamSizeOutOfRange,
+} from './team.errors.js';
+import * as teams from './team.repository.js';
+
+/** A team member as the captain enters them. */
+export interface MemberInput {
+  name: string;
+  phone: string;
+  idNumber?: string;
+}
+
+/** A member whose fields passed the identifier rules, with the keyed hashes that identify them. */
+export interface CheckedMember {
+  name: string;
+  phone: string;
+  id: ResidentId | undefined;
+  phoneHash: string;
+  idHash: string | null;
+  /** Position in the request's member list, for field errors. */
+  index: number;
+}
+
+export const TEAM_NAME_MAX_LENGTH = 30;
+
+/** Returns a team name trimmed with runs of spaces collapsed, or throws TEAM_INVALID_NAME. */
+export function checkTeamName(input: string): string {
+  const name = input.normalize('NFC').trim().replace(/\s+/g, ' ');
+  const length = Array.from(name).length;
+  if (length < 1 || length > TEAM_NAME_MAX_LENGTH) {
+    throw withFieldErrors(new InvalidTeamName(), [
+      { field: 'name', code: 'length', message: 'must be 1 to 30 characters' },
+    ]);
+  }
+  return name;
+}
+
+/** Returns the key under which the one-live-entry-per-person rule identifies a member. */
+export function personKeyOf(person: { idHash: string | null; phoneHash: string }): string {
+  return person.idHash ? `id:${person.idHash}` : `phone:${person.phoneHash}`;
+}
+
+/**
+ * Checks and normalises the members' names, mobile numbers and ID numbers with the domain rules
+ * and lists every problem at once, each at `members.<index>.<field>`.
+ */
+export function checkMembers(
+  inputs: { member: MemberInput; index: number }[],
+  cipher: PersonalDataCipher,
+): CheckedMember[] {
+  const errors: FieldError[] = [];
+  const checked: CheckedMember[] = [];
+  for (const { member, index } of inputs) {
+    const at = `members.${index}.`;
+    const name = checkPersonName(member.name);
+    if (!name.ok) {
+      errors.push({
+        field: `${at}name`,
+        code: name.reason,
+        message: 'must be 2 to 30 Chinese characters or letters, with at least one letter',
+      });
+    }
+    const phone = checkMobile(member.phone);
+    if (!phone.ok) {
+      errors.push({
+        field: `${at}phone`,
+        code: phone.reason,
+        message: 'is not a valid mainland mobile number',
+      });
+    }
+    let id: ResidentId | undefined;
+    if (member.idNumber !== undefined && member.idNumber.trim() !== '') {
+      const checkedId = checkResidentId(member.idNumber);
+      if (checkedId.ok) id = checkedId.value;
+      else {
+        errors.push({
+          field: `${at}idNumber`,
+          code: checkedId.reason,
+          message: 'is not a valid 18-character resident ID number',
+        });
+      }
+    }
+    if (name.ok && phone.ok) {
+      checked.push({
+        name: name.value,
+        phone: phone.value,
+        id,
+        phoneHash: cipher.hash(phone.value),
+        idHash: id ? cipher.hash(id.id) : null,
+        index,
+      });
+    }
+  }
+  if (errors.length > 0) throw withFieldErrors(new InvalidMember(), errors);
+  return checked;
+}
+
+/** Rejects a list in which one person (by ID number, else mobile number) appears twice. */
+export function rejectDuplicates(members: { key: string; field: string }[]): void {
+  const seen = new Map<string, string>();
+  const errors: FieldError[] = [];
+  for (const member of members) {
+    const first = seen.get(member.key);
+    if (first === undefined) seen.set(member.key, member.field);
+    else {
+      errors.push({
+        field: member.field,
+        code: 'duplicate',
+        message: `is the same person as ${first}`,
+      });
+    }
+  }
+  if (errors.length > 0) throw withFieldErrors(new DuplicateMember(), errors);
+}
+
+/** Rejects a team size outside the group's team_min to team_max. */
+export function checkTeamSize(group: EventGroupRow, size: number): void {
+  const min = group.team_min ?? 1;
+  const max = group.team_max ?? min;
+  if (size < min || size > max) {
+    throw withFieldErrors(new TeamSizeOutOfRange(size, `${min} to ${max}`), [
+      { field: 'members', code: 'size', message: `must list ${min} to ${max} members` },
+    ]);
+  }
+}
+
+/**
+ * Returns the rule for members' ID numbers in a group: required when the group has a gender or
+ * age rule, because those are read from the ID number, else optional.
+ */
+// TODO: apply the ID number rule of the event's registration form once events store one.
+export function idNumberRuleOf(group: EventGroupRow): IdNumberRule {
+  const hasRule = group.gender !== 'any' || group.min_age !== null || group.max_age !== null;
+  return hasRule ? 'required' : 'optional';
+}
+
+/**
+ * Checks new members against the group: an ID number where the group's rule requires one, then
+ * the gender and age rule on the event's start date. Lists every problem at once.
+ */
+export function checkMembersForGroup(
+  group: EventGroupRow,
+  members: CheckedMember[],
+  startsAt: Date,
+): void {
+  const rule = idNumberRuleOf(group);
+  const missingIds: FieldError[] = members
+    .filter((member) => rule === 'required' && member.id === undefined)
+    .map((member) => ({
+      field: `members.${member.index}.idNumber`,
+      code: 'required',
+      message: "is required by the group's gender or age rule",
+    }));
+  if (missingIds.length > 0) throw withFieldErrors(new InvalidMember(), missingIds);
+  const problems = members.flatMap((member) =>
+    eligibilityErrors(group, member.id, startsAt, `members.${member.index}.`),
+  );
+  if (problems.length > 0) throw withFieldErrors(new NotEligible(group.id), problems);
+}
+
+/**
+ * Rejects members who already hold a live entry in the event, individual or in another team,
+ * naming each of them. The caller holds the event's lock, so no entry can appear between this
+ * check and the insert; the unique indexes stay the last guard.
+ */
+export async function rejectRegisteredPersons(
+  trx: Executor,
+  eventId: string,
+  members: CheckedMember[],
+  exceptTeamId?: string,
+): Promise<void> {
+  const live = await teams.livePersonsAmong(trx, eventId, members, exceptTeamId);
+  const registered = new Set(live.map(personKeyOf));
+  const errors = members
+    .filter((member) => registered.has(personKeyOf(member)))
+    .map((member) => ({
+      field: `members.${member.index}.${member.idHash ? 'idNumber' : 'phone'}`,
+      code: 'already_registered',
+      message: 'already holds an entry in this event',
+    }));
+  if (errors.length > 0) throw withFieldErrors(new MemberAlreadyRegistered(eventId), errors);
+}
+
+/** Inserts members of a team as entries with the team's status and waiting-list number. */
+export async function insertMembers(
+  trx: Executor,
+  cipher: PersonalDataCipher,
+  team: { id: string; event_id: string; group_id: string; waiting_seq: string | null },
+  members: CheckedMember[],
+  status: RegistrationStatus,
+): Promise<RegistrationRow[]> {
+  const rows: RegistrationRow[] = [];
+  for (const member of members) {
+    const row = await trx
+      .insertInto('registrations')
+      .values({
+        id: uuidv7(),
+        event_id: team.event_id,
+        group_id: team.group_id,
+        team_id: team.id,
+        code: randomCode(),
+        name: member.name,
+        phone_ciphertext: cipher.encrypt(member.phone),
+        phone_hash: member.phoneHash,
+        phone_masked: maskMobile(member.phone),
+        id_ciphertext: member.id ? cipher.encrypt(member.id.id) : null,
+        id_hash: member.idHash,
+        id_masked: member.id ? maskResidentId(member.id.id) : null,
+        status,
+        waiting_seq: status === 'waiting' ? team.waiting_seq : null,
+        channel: 'web',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    rows.push(row);
+  }
+  return rows;
+}
