@@ -39,6 +39,8 @@ import { consoleGroupRoutes, publicGroupRoutes } from './registrations/group.rou
 import { registrationRoutes } from './registrations/registration.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
+import { reportRoutes } from './reports/report.routes.js';
+import { alertRoutes, operatorAlertRoutes } from './alerts/alert.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 
@@ -170,6 +172,9 @@ export async function buildApp(
   await app.register(citizenRegistrationRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
+  await app.register(reportRoutes);
+  await app.register(alertRoutes);
+  await app.register(operatorAlertRoutes);
   await app.register(partnerRegistryRoutes);
   await app.register(preReviewRoutes);
   await app.register(partnerApiRoutes);

@@ -11,3 +11,5 @@ export * from './audit-actions.js';
 export * from './documents.js';
 export * from './links.js';
 export * from './file-names.js';
+export * from './reports.js';
+export * from './alerts.js';

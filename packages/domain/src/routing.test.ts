@@ -276,13 +276,13 @@ describe('isReviewer', () => {
 
 describe('menusFor', () => {
   const EXPECTED_MENUS: Record<AccountType, MenuKey[]> = {
-    sports_bureau: ['dashboard', 'events'],
-    committee: ['dashboard', 'events', 'reviews'],
-    district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
-    contractor: ['dashboard', 'events', 'filing', 'check_in'],
-    community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
-    street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts', 'partners', 'pre_reviews'],
+    sports_bureau: ['dashboard', 'events', 'reports', 'alerts'],
+    committee: ['dashboard', 'events', 'reviews', 'reports', 'alerts'],
+    district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports', 'alerts'],
+    contractor: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
+    community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports'],
+    street: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
+    operator: ['accounts', 'contracts', 'partners', 'pre_reviews', 'alerts', 'alert_rules'],
     security_officer: ['audit'],
   };
 
@@ -298,12 +298,28 @@ describe('menusFor', () => {
       'partners',
       'pre_reviews',
       'audit',
+      'reports',
+      'alerts',
+      'alert_rules',
     ]);
   });
 
   it('keeps accounts, audit and the business menus on separate account types', () => {
-    const business = new Set<MenuKey>(['dashboard', 'events', 'filing', 'reviews', 'check_in']);
-    const platform = new Set<MenuKey>(['accounts', 'contracts', 'partners', 'pre_reviews']);
+    const business = new Set<MenuKey>([
+      'dashboard',
+      'events',
+      'filing',
+      'reviews',
+      'check_in',
+      'reports',
+    ]);
+    const platform = new Set<MenuKey>([
+      'accounts',
+      'contracts',
+      'partners',
+      'pre_reviews',
+      'alert_rules',
+    ]);
     for (const accountType of ACCOUNT_TYPES) {
       const menus = menusFor(accountType);
       const duties = [

@@ -119,6 +119,9 @@ export const MENU_KEYS = [
   'partners',
   'pre_reviews',
   'audit',
+  'reports',
+  'alerts',
+  'alert_rules',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -128,9 +131,18 @@ const REVIEWER_TYPES: readonly AccountType[] = [
   'community_association',
 ];
 
+/** Business account types that read the anomaly alerts of their division. */
+export const ALERT_READER_TYPES: readonly AccountType[] = [
+  'sports_bureau',
+  'committee',
+  'district_bureau',
+];
+
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
-  if (accountType === 'operator') return ['accounts', 'contracts', 'partners', 'pre_reviews'];
+  if (accountType === 'operator') {
+    return ['accounts', 'contracts', 'partners', 'pre_reviews', 'alerts', 'alert_rules'];
+  }
   if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
   const files = FILING[accountType].length > 0;
@@ -138,6 +150,8 @@ export function menusFor(accountType: AccountType): MenuKey[] {
   if (files) menus.push('filing');
   if (REVIEWER_TYPES.includes(accountType)) menus.push('reviews');
   if (files) menus.push('check_in');
+  menus.push('reports');
+  if (ALERT_READER_TYPES.includes(accountType)) menus.push('alerts');
   return menus;
 }
 

@@ -18,6 +18,8 @@ import * as eventDocuments from './migrations/0014-event-documents.js';
 import * as venueInitials from './migrations/0015-venue-initials.js';
 import * as entryGroups from './migrations/0016-entry-groups.js';
 import * as partnerWrites from './migrations/0017-partner-writes.js';
+import * as reportJobs from './migrations/0022-report-jobs.js';
+import * as anomalyAlerts from './migrations/0023-anomaly-alerts.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -39,6 +41,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-venue-initials': venueInitials,
   '0016-entry-groups': entryGroups,
   '0017-partner-writes': partnerWrites,
+  '0022-report-jobs': reportJobs,
+  '0023-anomaly-alerts': anomalyAlerts,
 };
 
 const provider: MigrationProvider = {
