@@ -117,7 +117,7 @@ function alertHandlingRoutes(
           tags: [tag],
           summary: 'Resolve a new or acknowledged alert, with an optional note',
           params: IdParams,
-          body: Type.Optional(ResolveBody),
+          body: ResolveBody,
           response: { 200: AlertSchema },
         },
       },
@@ -127,7 +127,7 @@ function alertHandlingRoutes(
           principal(request),
           request.params.id,
           'resolve',
-          request.body?.note?.trim() || null,
+          request.body.note?.trim() || null,
           auditContext(request),
         ),
     );
