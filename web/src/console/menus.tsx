@@ -1,7 +1,10 @@
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
+  ControlOutlined,
+  FileTextOutlined,
   FileProtectOutlined,
   SolutionOutlined,
   FormOutlined,
@@ -25,6 +28,9 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   partners: '/partners',
   pre_reviews: '/pre-reviews',
   audit: '/audit',
+  reports: '/reports',
+  alerts: '/alerts',
+  alert_rules: '/alert-rules',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -38,6 +44,9 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   partners: <ApiOutlined />,
   pre_reviews: <SolutionOutlined />,
   audit: <SafetyCertificateOutlined />,
+  reports: <FileTextOutlined />,
+  alerts: <AlertOutlined />,
+  alert_rules: <ControlOutlined />,
 };
 
 /**
@@ -66,6 +75,12 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '协会预审';
     case 'audit':
       return '审计日志';
+    case 'reports':
+      return '统计报表';
+    case 'alerts':
+      return '异常预警';
+    case 'alert_rules':
+      return '预警规则';
   }
 }
 
@@ -109,5 +124,8 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/partners')) return 'partners';
   if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
+  if (pathname.startsWith('/reports')) return 'reports';
+  if (pathname.startsWith('/alerts')) return 'alerts';
+  if (pathname.startsWith('/alert-rules')) return 'alert_rules';
   return undefined;
 }

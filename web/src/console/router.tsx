@@ -59,6 +59,15 @@ const PosterPage = lazy(() =>
 const RegistrationsPage = lazy(() =>
   import('./pages/RegistrationsPage').then((module) => ({ default: module.RegistrationsPage })),
 );
+const ReportsPage = lazy(() =>
+  import('./pages/ReportsPage').then((module) => ({ default: module.ReportsPage })),
+);
+const AlertsPage = lazy(() =>
+  import('./pages/AlertsPage').then((module) => ({ default: module.AlertsPage })),
+);
+const AlertRulesPage = lazy(() =>
+  import('./pages/AlertRulesPage').then((module) => ({ default: module.AlertRulesPage })),
+);
 const ReviewQueuePage = lazy(() =>
   import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
 );
@@ -184,6 +193,30 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['audit']}>
                 <AuditLogPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'reports',
+            element: (
+              <RequireMenu menus={['reports']}>
+                <ReportsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'alerts',
+            element: (
+              <RequireMenu menus={['alerts']}>
+                <AlertsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'alert-rules',
+            element: (
+              <RequireMenu menus={['alert_rules']}>
+                <AlertRulesPage />
               </RequireMenu>
             ),
           },
