@@ -198,36 +198,39 @@ export function AlertsPage() {
   );
 
   const columns: TableColumnsType<AlertItem> = [
-    { title: '预警规则', dataIndex: 'ruleLabel', key: 'rule', width: 160 },
     {
-      title: '对象',
-      key: 'subject',
-      width: 200,
-      render: (_, alert) => <SubjectCell alert={alert} linkEvents={!operator} />,
+      title: '预警',
+      key: 'rule',
+      width: 180,
+      render: (_, alert) => (
+        <Space direction="vertical" size={0}>
+          <Typography.Text strong>{alert.ruleLabel}</Typography.Text>
+          <SubjectCell alert={alert} linkEvents={!operator} />
+        </Space>
+      ),
     },
+    { title: '详情', key: 'detail', render: (_, alert) => alertDetailText(alert) },
     {
-      title: '详情',
-      key: 'detail',
-      render: (_, alert) => alertDetailText(alert),
-    },
-    {
-      title: '区域',
-      key: 'district',
-      width: 100,
-      render: (_, alert) => alert.district?.name ?? '全市',
-    },
-    {
-      title: '发现时间',
-      key: 'firstSeenAt',
+      title: '区域与发现时间',
+      key: 'seen',
       width: 150,
-      render: (_, alert) => formatTime(alert.firstSeenAt),
+      render: (_, alert) => (
+        <Space direction="vertical" size={0}>
+          <span>{alert.district?.name ?? '全市'}</span>
+          <Typography.Text type="secondary">{formatTime(alert.firstSeenAt)}</Typography.Text>
+        </Space>
+      ),
     },
-    { title: '状态', key: 'status', width: 150, render: (_, alert) => statusTag(alert) },
     {
-      title: '处理记录',
-      key: 'handled',
-      width: 200,
-      render: (_, alert) => <HandledCell alert={alert} />,
+      title: '状态与处理记录',
+      key: 'status',
+      width: 240,
+      render: (_, alert) => (
+        <Space direction="vertical" size={4}>
+          {statusTag(alert)}
+          <HandledCell alert={alert} />
+        </Space>
+      ),
     },
     { title: '操作', key: 'actions', width: 130, render: (_, alert) => actions(alert) },
   ];
