@@ -12,7 +12,7 @@ export interface ChartDatum {
 export const CHART_WIDTH = 960;
 export const CHART_HEIGHT = 400;
 
-const MARGIN = { top: 48, right: 24, bottom: 88, left: 72 };
+const MARGIN = { top: 68, right: 24, bottom: 88, left: 72 };
 const BAR_COLOUR = '#1677ff';
 const LINE_COLOUR = '#13a8a8';
 const AXIS_COLOUR = '#8c8c8c';
