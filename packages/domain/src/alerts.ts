@@ -24,7 +24,7 @@ export interface AlertRuleDefinition {
   code: AlertRuleCode;
   label: string;
   description: string;
-  /** Who reads and handles the rule's alerts: the league's administrators or the operator. */
+  /** Readers of the rule's alerts: the league's administrators or the operator. */
   audience: 'administrators' | 'operator';
   parameters: readonly AlertParameter[];
 }

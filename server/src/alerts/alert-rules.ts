@@ -21,7 +21,7 @@ type Evaluator = (db: Executor, parameters: Parameters) => Promise<AlertCandidat
  * Registrations in the last `windowHours` grouped by `groupColumn`, compared with the same
  * group's usual rate: its registrations in the `baselineDays` before the window, divided by the
  * number of windows in that span. A group fires with at least `minCount` registrations in the
- * window and more than `factor` times its usual rate; a group without history has a usual rate
+ * window and more than `factor` times its usual rate. A group without history has a usual rate
  * of 0, so `minCount` alone decides for it.
  */
 async function registrationSpikes(

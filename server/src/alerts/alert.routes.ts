@@ -159,7 +159,7 @@ const RuleSchema = Type.Object({
   ),
 });
 
-/** The operator's alerts (SMS, sign-in), the rule settings and an evaluation on demand. */
+/** Registers the operator's alerts (SMS, sign-in), the rule settings and an evaluation on demand. */
 export const operatorAlertRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(alertHandlingRoutes('/api/operator/alerts', requireOperator, 'operations'));
 

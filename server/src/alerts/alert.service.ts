@@ -109,7 +109,7 @@ export async function updateRule(
   return (await listRules(db)).find((rule) => rule.code === ruleCode)!;
 }
 
-/** Returns who is told of a new alert: the rule's audience, within the alert's district. */
+/** Returns the users to notify of a new alert: the rule's audience, within the alert's district. */
 async function recipientsOf(db: Executor, code: AlertRuleCode, districtCode: string | null) {
   if (ALERT_RULES[code].audience === 'operator') {
     return repository.findRecipients(db, ['operator']);
@@ -152,10 +152,13 @@ export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
   return { opened, refreshed };
 }
 
-/** Runs `evaluateAlerts` every `intervalMs` until the returned function is called. */
+/**
+ * Runs `evaluateAlerts` once at start and then every `intervalMs` until the returned function
+ * is called.
+ */
 export function startAlertEvaluation(db: Db, log: FastifyBaseLogger, intervalMs: number) {
   let running = false;
-  const timer = setInterval(() => {
+  const round = () => {
     if (running) return;
     running = true;
     evaluateAlerts(db, log)
@@ -163,9 +166,15 @@ export function startAlertEvaluation(db: Db, log: FastifyBaseLogger, intervalMs:
       .finally(() => {
         running = false;
       });
-  }, intervalMs);
+  };
+  const first = setTimeout(round, 0);
+  first.unref();
+  const timer = setInterval(round, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
 
 function alertView(alert: NonNullable<Awaited<ReturnType<typeof repository.findAlert>>>) {

@@ -625,7 +625,7 @@ describe('deduplication and readers', () => {
     ]);
   });
 
-  it('resolves a new alert directly and opens a new one when the rule fires again', async () => {
+  it('reopens after a new alert is resolved', async () => {
     await evaluateAlerts(ctx.db);
     const rows = await alertsOf(eventId);
     expect(rows.map((row) => row.status).sort()).toEqual(['new', 'resolved']);

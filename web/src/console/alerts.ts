@@ -36,7 +36,7 @@ export interface AlertRuleSetting {
   }[];
 }
 
-/** The alert routes of the reader: the operator's own, or the administrators'. */
+/** Returns the prefix of the reader's alert routes: the operator's own, or the administrators'. */
 export function alertsPath(operator: boolean): string {
   return operator ? '/api/operator/alerts' : '/api/alerts';
 }

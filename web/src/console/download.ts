@@ -14,7 +14,7 @@ function fileNameOf(disposition: string, fallback: string): string {
 }
 
 /**
- * Downloads a file from a GET endpoint and saves it under the name the server gives; throws
+ * Downloads a file from a GET endpoint and saves it under the name the server gives. Throws
  * ApiError with the problem's code when the server rejects the request.
  */
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {

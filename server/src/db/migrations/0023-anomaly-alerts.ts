@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Adds the anomaly alert model: `alert_rules` (each rule's switch and parameters; the server
  * inserts a missing rule with its defaults), `alerts` (at most one open alert per rule and subject, kept by a partial unique
- * index) and `alert_notifications` (the console notice of an alert for each user it concerns).
+ * index) and `alert_notifications` (the console notice of an alert for each user it concerns),
+ * with indexes on the times of registrations, sign-in failures and outbox rows for the rules.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -55,9 +56,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create index alert_notifications_unread on alert_notifications (user_id)
       where read_at is null`.execute(db);
+
+  // The rules read recent rows by time.
+  await sql`create index registrations_created on registrations (created_at)`.execute(db);
+  await sql`create index sign_in_failures_at on sign_in_failures (at)`.execute(db);
+  await sql`create index notification_outbox_created on notification_outbox (created_at)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop index notification_outbox_created`.execute(db);
+  await sql`drop index sign_in_failures_at`.execute(db);
+  await sql`drop index registrations_created`.execute(db);
   await sql`drop table alert_notifications`.execute(db);
   await sql`drop table alerts`.execute(db);
   await sql`drop table alert_rules`.execute(db);
