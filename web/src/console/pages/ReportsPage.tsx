@@ -5,7 +5,7 @@ import {
   REPORT_STATUS_LABELS,
   type ReportKind,
 } from '@cityleague/domain';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -223,12 +223,24 @@ const columns: TableColumnsType<Report> = [
  */
 export function ReportsPage() {
   const compact = Grid.useBreakpoint().md === false;
-  const reports = useQuery({
+  const reports = useInfiniteQuery({
     queryKey: reportsKey,
-    queryFn: () => fetchReports(null),
-    refetchInterval: (query) => ((query.state.data?.items ?? []).some(isPending) ? POLL_MS : false),
+    queryFn: ({ pageParam }) => fetchReports(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    refetchInterval: (query) =>
+      (query.state.data?.pages ?? []).some((page) => page.items.some(isPending)) ? POLL_MS : false,
   });
-  const items = reports.data?.items ?? [];
+  const items = reports.data?.pages.flatMap((page) => page.items) ?? [];
+  const more = reports.hasNextPage ? (
+    <Button
+      className="console-report-more"
+      loading={reports.isFetchingNextPage}
+      onClick={() => void reports.fetchNextPage()}
+    >
+      加载更多
+    </Button>
+  ) : null;
 
   return (
     <>
@@ -271,6 +283,7 @@ export function ReportsPage() {
             onRow={(report) => ({ 'data-report-id': report.id }) as object}
           />
         )}
+        {more}
       </Card>
     </>
   );
