@@ -50,6 +50,8 @@ import {
 import { citizenTeamRoutes, consoleTeamRoutes } from './registrations/team.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { reviewRoutes } from './reviews/review.routes.js';
+import { reportRoutes } from './reports/report.routes.js';
+import { alertRoutes, operatorAlertRoutes } from './alerts/alert.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
 import { TicketSigner } from './check-in/ticket-token.js';
@@ -191,6 +193,9 @@ export async function buildApp(
   await app.register(consoleTeamRoutes);
   await app.register(posterRoutes);
   await app.register(dashboardRoutes);
+  await app.register(reportRoutes);
+  await app.register(alertRoutes);
+  await app.register(operatorAlertRoutes);
   await app.register(partnerRegistryRoutes);
   await app.register(preReviewRoutes);
   await app.register(partnerApiRoutes);

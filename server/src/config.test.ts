@@ -111,6 +111,8 @@ describe('loadConfig', () => {
       SMS_HTTP_URL: 'https://sms.example.test/send',
       SMS_HTTP_TOKEN: 'gateway-token',
       OUTBOX_POLL_SECONDS: '10',
+      REPORT_POLL_SECONDS: '5',
+      ALERT_EVALUATION_SECONDS: '600',
     });
     expect(config).toEqual({
       env: 'production',
@@ -129,6 +131,8 @@ describe('loadConfig', () => {
       smsHttpUrl: 'https://sms.example.test/send',
       smsHttpToken: 'gateway-token',
       outboxPollSeconds: 10,
+      reportPollSeconds: 5,
+      alertEvaluationSeconds: 600,
       portal: undefined,
       developmentPortal: false,
       documentsDir: join(dataDir, 'documents'),
@@ -154,6 +158,8 @@ describe('loadConfig', () => {
       smsHttpUrl: undefined,
       smsHttpToken: undefined,
       outboxPollSeconds: 2,
+      reportPollSeconds: 2,
+      alertEvaluationSeconds: 300,
     });
   });
 

@@ -37,6 +37,10 @@ export interface Config {
   readonly smsHttpToken: string | undefined;
   /** Seconds between two polls of the notification outbox. */
   readonly outboxPollSeconds: number;
+  /** Seconds between two polls for queued report jobs. */
+  readonly reportPollSeconds: number;
+  /** Seconds between two evaluations of the anomaly alert rules. */
+  readonly alertEvaluationSeconds: number;
   /** Government portal log-in for self-registration; undefined turns it off. */
   readonly portal: PortalConfig | undefined;
   /** Whether to start a local stand-in for the portal, in development without OIDC_*. */
@@ -274,6 +278,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     [1, 300],
     problems,
   );
+  const reportPollSeconds = parseInteger(
+    environment.REPORT_POLL_SECONDS,
+    'REPORT_POLL_SECONDS',
+    2,
+    [1, 300],
+    problems,
+  );
+  const alertEvaluationSeconds = parseInteger(
+    environment.ALERT_EVALUATION_SECONDS,
+    'ALERT_EVALUATION_SECONDS',
+    300,
+    [10, 86_400],
+    problems,
+  );
   const documentsDir = resolve(environment.DOCUMENTS_DIR || join(dataDir, 'documents'));
   const documentMaxBytes = parseInteger(
     environment.DOCUMENT_MAX_BYTES,
@@ -301,6 +319,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     webDir,
     ...sms,
     outboxPollSeconds,
+    reportPollSeconds,
+    alertEvaluationSeconds,
     portal,
     developmentPortal,
     documentsDir,

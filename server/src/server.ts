@@ -16,6 +16,9 @@ import { prepareDatabase } from './startup.js';
 import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startReminderJob } from './notifications/reminder.service.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
+import { reportFilesOf } from './reports/report.routes.js';
+import { startReportWorker } from './reports/report.service.js';
+import { startAlertEvaluation } from './alerts/alert.service.js';
 
 const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../web/dist');
 
@@ -112,6 +115,17 @@ async function main(): Promise<void> {
   const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
   const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));
   const stopReminders = startReminderJob(db, app.log.child({ component: 'reminders' }));
+  const reportWorker = startReportWorker(
+    db,
+    reportFilesOf(config.documentsDir),
+    app.log.child({ component: 'reports' }),
+    config.reportPollSeconds * 1000,
+  );
+  const stopAlerts = startAlertEvaluation(
+    db,
+    app.log.child({ component: 'alerts' }),
+    config.alertEvaluationSeconds * 1000,
+  );
   const dispatcher = startOutboxDispatcher(
     {
       db,
@@ -127,6 +141,8 @@ async function main(): Promise<void> {
     stopKeyPurge();
     stopOfferExpiry();
     stopReminders();
+    reportWorker.stop();
+    stopAlerts();
     await dispatcher.stop();
     await app.close();
     await localPortal?.portal.close();

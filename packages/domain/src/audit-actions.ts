@@ -88,6 +88,11 @@ export const AUDIT_ACTIONS = {
   'registrations.imported': '导入线下报名',
   'audit.exported': '导出审计日志',
   'audit.archived': '归档审计日志',
+  'report.requested': '申请生成报表',
+  'report.downloaded': '下载报表',
+  'alert_rule.updated': '修改预警规则',
+  'alert.acknowledged': '确认预警',
+  'alert.resolved': '处理预警',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -113,6 +118,9 @@ export const AUDIT_ENTITY_TYPES = {
   sport: '运动项目',
   notification: '短信通知',
   form_template: '报名表单模板',
+  report: '报表',
+  alert_rule: '预警规则',
+  alert: '异常预警',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

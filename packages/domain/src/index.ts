@@ -15,3 +15,5 @@ export * from './entry-rows.js';
 export * from './locate.js';
 export * from './results.js';
 export * from './form-templates.js';
+export * from './reports.js';
+export * from './alerts.js';

@@ -276,13 +276,21 @@ describe('isReviewer', () => {
 
 describe('menusFor', () => {
   const EXPECTED_MENUS: Record<AccountType, MenuKey[]> = {
-    sports_bureau: ['dashboard', 'events', 'partner_oversight'],
-    committee: ['dashboard', 'events', 'reviews', 'partner_oversight'],
-    district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
-    contractor: ['dashboard', 'events', 'filing', 'check_in'],
-    community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
-    street: ['dashboard', 'events', 'filing', 'check_in'],
-    operator: ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox'],
+    sports_bureau: ['dashboard', 'events', 'partner_oversight', 'reports', 'alerts'],
+    committee: ['dashboard', 'events', 'reviews', 'partner_oversight', 'reports', 'alerts'],
+    district_bureau: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports', 'alerts'],
+    contractor: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
+    community_association: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports'],
+    street: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
+    operator: [
+      'accounts',
+      'contracts',
+      'partners',
+      'pre_reviews',
+      'outbox',
+      'alerts',
+      'alert_rules',
+    ],
     security_officer: ['audit'],
   };
 
@@ -300,6 +308,9 @@ describe('menusFor', () => {
       'audit',
       'partner_oversight',
       'outbox',
+      'reports',
+      'alerts',
+      'alert_rules',
     ]);
   });
 
@@ -311,8 +322,15 @@ describe('menusFor', () => {
       'reviews',
       'check_in',
       'partner_oversight',
+      'reports',
     ]);
-    const platform = new Set<MenuKey>(['accounts', 'contracts', 'partners', 'pre_reviews']);
+    const platform = new Set<MenuKey>([
+      'accounts',
+      'contracts',
+      'partners',
+      'pre_reviews',
+      'alert_rules',
+    ]);
     for (const accountType of ACCOUNT_TYPES) {
       const menus = menusFor(accountType);
       const duties = [

@@ -121,6 +121,9 @@ export const MENU_KEYS = [
   'audit',
   'partner_oversight',
   'outbox',
+  'reports',
+  'alerts',
+  'alert_rules',
 ] as const;
 export type MenuKey = (typeof MENU_KEYS)[number];
 
@@ -130,10 +133,17 @@ const REVIEWER_TYPES: readonly AccountType[] = [
   'community_association',
 ];
 
+/** Business account types that read the anomaly alerts of their division. */
+export const ALERT_READER_TYPES: readonly AccountType[] = [
+  'sports_bureau',
+  'committee',
+  'district_bureau',
+];
+
 /** Returns the console menus shown to an account type. */
 export function menusFor(accountType: AccountType): MenuKey[] {
   if (accountType === 'operator') {
-    return ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox'];
+    return ['accounts', 'contracts', 'partners', 'pre_reviews', 'outbox', 'alerts', 'alert_rules'];
   }
   if (accountType === 'security_officer') return ['audit'];
   const menus: MenuKey[] = ['dashboard'];
@@ -146,6 +156,8 @@ export function menusFor(accountType: AccountType): MenuKey[] {
   if (accountType === 'sports_bureau' || accountType === 'committee') {
     menus.push('partner_oversight');
   }
+  menus.push('reports');
+  if (ALERT_READER_TYPES.includes(accountType)) menus.push('alerts');
   return menus;
 }
 

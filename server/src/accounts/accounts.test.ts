@@ -22,7 +22,7 @@ const ACCOUNTS = [
     accountType: 'sports_bureau',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events', 'partner_oversight'],
+    menus: ['dashboard', 'events', 'partner_oversight', 'reports', 'alerts'],
     filing: [],
   },
   {
@@ -30,7 +30,7 @@ const ACCOUNTS = [
     accountType: 'committee',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events', 'reviews', 'partner_oversight'],
+    menus: ['dashboard', 'events', 'reviews', 'partner_oversight', 'reports', 'alerts'],
     filing: [],
   },
   {
@@ -38,7 +38,7 @@ const ACCOUNTS = [
     accountType: 'district_bureau',
     divisionCode: '310104',
     divisionName: '徐汇区',
-    menus: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
+    menus: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports', 'alerts'],
     filing: [{ level: 'district', section: 'brand_event' }],
   },
   {
@@ -46,7 +46,7 @@ const ACCOUNTS = [
     accountType: 'contractor',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events', 'filing', 'check_in'],
+    menus: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
     filing: ['city', 'district'].flatMap((level) =>
       ['league_event', 'brand_event', 'series', 'x_sport', 'fitness_test', 'online_event'].map(
         (section) => ({ level, section }),
@@ -58,7 +58,7 @@ const ACCOUNTS = [
     accountType: 'community_association',
     divisionCode: '3101',
     divisionName: '上海市',
-    menus: ['dashboard', 'events', 'filing', 'reviews', 'check_in'],
+    menus: ['dashboard', 'events', 'filing', 'reviews', 'check_in', 'reports'],
     filing: [
       'league_event',
       'brand_event',
@@ -73,7 +73,7 @@ const ACCOUNTS = [
     accountType: 'street',
     divisionCode: '310104014',
     divisionName: '徐家汇街道',
-    menus: ['dashboard', 'events', 'filing', 'check_in'],
+    menus: ['dashboard', 'events', 'filing', 'check_in', 'reports'],
     filing: [
       { level: 'district', section: 'brand_event' },
       { level: 'street', section: 'community_games' },

@@ -21,14 +21,17 @@ function emptyFigures(): Figures {
   return { events, registrations: 0, checkIns: 0 };
 }
 
-/** Selects the child division, one level below `scope`, that an event counts under. */
-function childColumn(scope: DivisionRow) {
+/**
+ * Selects the child division, one level below `scope`, that an event counts under. The query
+ * must join the event's division as `d`.
+ */
+export function childColumn(scope: DivisionRow) {
   if (scope.level === 'city') return sql<string>`events.district_code`;
   if (scope.level === 'district') return sql<string>`d.street_code`;
   return sql<string>`case when d.level = 'community' then d.code end`;
 }
 
-function scopeFilter(scope: DivisionRow) {
+export function scopeFilter(scope: DivisionRow) {
   if (scope.level === 'city') return sql<SqlBool>`true`;
   if (scope.level === 'district') return sql<SqlBool>`events.district_code = ${scope.code}`;
   if (scope.level === 'street') return sql<SqlBool>`d.street_code = ${scope.code}`;
@@ -36,13 +39,14 @@ function scopeFilter(scope: DivisionRow) {
 }
 
 // Organisers whose dashboard counts their own events, not everything in their division.
-const ORGANISATION_BASIS = ['contractor', 'community_association'];
+export const ORGANISATION_BASIS = ['contractor', 'community_association'];
 
 /**
  * Restricts the counted events. Administrators and streets count every filed event held in
- * their division, plus their own drafts; organisers count the events they may see.
+ * their division, plus their own drafts; organisers count the events they may see. Reports
+ * count with the same rule, so their totals equal the dashboard's.
  */
-function countedEvents(user: Principal) {
+export function countedEvents(user: Principal) {
   if (ORGANISATION_BASIS.includes(user.accountType)) return visibleTo(user);
   return (eb: ExpressionBuilder<Database, 'events'>) =>
     eb.or([

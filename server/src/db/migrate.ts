@@ -24,6 +24,8 @@ import * as results from './migrations/0026-results.js';
 import * as checkInScans from './migrations/0020-check-in-scans.js';
 import * as registrationForms from './migrations/0018-registration-forms.js';
 import * as teamEntries from './migrations/0019-team-entries.js';
+import * as reportJobs from './migrations/0022-report-jobs.js';
+import * as anomalyAlerts from './migrations/0023-anomaly-alerts.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -51,6 +53,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020-check-in-scans': checkInScans,
   '0018-registration-forms': registrationForms,
   '0019-team-entries': teamEntries,
+  '0022-report-jobs': reportJobs,
+  '0023-anomaly-alerts': anomalyAlerts,
 };
 
 const provider: MigrationProvider = {

@@ -667,6 +667,70 @@ export interface PartnerIdempotencyKeyTable {
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A requested report: the background job and, once done, its stored .xlsx and PDF files. */
+export interface ReportJobTable {
+  id: string;
+  kind: 'monthly' | 'quarterly' | 'annual';
+  /** The period as requested: 2026-03, 2026-Q1 or 2026. */
+  period: string;
+  division_code: string;
+  requested_by: string;
+  organisation_id: string;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  progress: Generated<number>;
+  error: Optional<string>;
+  xlsx_bytes: Optional<number>;
+  xlsx_sha256: Optional<string>;
+  pdf_bytes: Optional<number>;
+  pdf_sha256: Optional<string>;
+  attempts: Generated<number>;
+  /** While running: when the worker's claim lapses and another worker may take the job over. */
+  lease_until: Optional<Date>;
+  created_at: CreatedAt;
+  started_at: Optional<Date>;
+  finished_at: Optional<Date>;
+}
+
+/** An alert rule's switch and parameters, set by the operator. */
+export interface AlertRuleTable {
+  code: string;
+  enabled: Generated<boolean>;
+  parameters: ColumnType<Record<string, number>, string, string>;
+  updated_by: Optional<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** An anomaly alert; the partial index alerts_one_open keeps one open alert per rule and subject. */
+export interface AlertTable {
+  id: string;
+  rule: string;
+  subject_type: 'event' | 'partner' | 'person' | 'outbox' | 'ip';
+  /** The event or partner id, the person's keyed hash, the IP address, or 'sms'. */
+  subject_id: string;
+  subject_label: string;
+  event_id: Optional<string>;
+  /** The district the alert concerns, deciding which district bureau reads it; null city-wide. */
+  district_code: Optional<string>;
+  /** The figures that made the rule fire, as last evaluated. */
+  detail: ColumnType<Record<string, unknown>, string, string>;
+  status: Generated<'new' | 'acknowledged' | 'resolved'>;
+  first_seen_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  acknowledged_by: Optional<string>;
+  acknowledged_at: Optional<Date>;
+  resolved_by: Optional<string>;
+  resolved_at: Optional<Date>;
+  resolution_note: Optional<string>;
+}
+
+/** The console notice of an alert to one user. */
+export interface AlertNotificationTable {
+  alert_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  read_at: Optional<Date>;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -716,6 +780,10 @@ export interface Database {
   event_safety_notices: EventSafetyNoticeTable;
   form_templates: FormTemplateTable;
   registration_attachments: RegistrationAttachmentTable;
+  report_jobs: ReportJobTable;
+  alert_rules: AlertRuleTable;
+  alerts: AlertTable;
+  alert_notifications: AlertNotificationTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */
@@ -817,3 +885,5 @@ export type DivisionRow = Selectable<DivisionTable>;
 export type ContractRow = Selectable<ContractTable>;
 export type EventDocumentRow = Selectable<EventDocumentTable>;
 export type EventChatGroupRow = Selectable<EventChatGroupTable>;
+export type ReportJobRow = Selectable<ReportJobTable>;
+export type AlertRow = Selectable<AlertTable>;

@@ -1,7 +1,10 @@
 import {
+  AlertOutlined,
   ApiOutlined,
   AuditOutlined,
   BarChartOutlined,
+  ControlOutlined,
+  FileTextOutlined,
   FileProtectOutlined,
   SolutionOutlined,
   FormOutlined,
@@ -29,6 +32,9 @@ export const MENU_PATHS: Record<MenuKey, string> = {
   audit: '/audit',
   partner_oversight: '/partner-oversight',
   outbox: '/outbox',
+  reports: '/reports',
+  alerts: '/alerts',
+  alert_rules: '/alert-rules',
 };
 
 const MENU_ICONS: Record<MenuKey, ReactNode> = {
@@ -44,6 +50,9 @@ const MENU_ICONS: Record<MenuKey, ReactNode> = {
   audit: <SafetyCertificateOutlined />,
   partner_oversight: <MonitorOutlined />,
   outbox: <MessageOutlined />,
+  reports: <FileTextOutlined />,
+  alerts: <AlertOutlined />,
+  alert_rules: <ControlOutlined />,
 };
 
 /**
@@ -76,6 +85,12 @@ export function menuLabel(key: MenuKey, me: Me): string {
       return '合作平台监管';
     case 'outbox':
       return '短信发送';
+    case 'reports':
+      return '统计报表';
+    case 'alerts':
+      return '异常预警';
+    case 'alert_rules':
+      return '预警规则';
   }
 }
 
@@ -121,5 +136,8 @@ export function menuKeyOfPath(pathname: string): MenuKey | undefined {
   if (pathname.startsWith('/pre-reviews')) return 'pre_reviews';
   if (pathname.startsWith('/audit')) return 'audit';
   if (pathname.startsWith('/outbox')) return 'outbox';
+  if (pathname.startsWith('/reports')) return 'reports';
+  if (pathname.startsWith('/alerts')) return 'alerts';
+  if (pathname.startsWith('/alert-rules')) return 'alert_rules';
   return undefined;
 }

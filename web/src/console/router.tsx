@@ -80,6 +80,15 @@ const ResultsPage = lazy(() =>
 const OutboxPage = lazy(() =>
   import('./pages/OutboxPage').then((module) => ({ default: module.OutboxPage })),
 );
+const ReportsPage = lazy(() =>
+  import('./pages/ReportsPage').then((module) => ({ default: module.ReportsPage })),
+);
+const AlertsPage = lazy(() =>
+  import('./pages/AlertsPage').then((module) => ({ default: module.AlertsPage })),
+);
+const AlertRulesPage = lazy(() =>
+  import('./pages/AlertRulesPage').then((module) => ({ default: module.AlertRulesPage })),
+);
 const ReviewQueuePage = lazy(() =>
   import('./pages/ReviewQueuePage').then((module) => ({ default: module.ReviewQueuePage })),
 );
@@ -237,6 +246,30 @@ export function createConsoleRouter() {
             element: (
               <RequireMenu menus={['audit']}>
                 <AuditLogPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'reports',
+            element: (
+              <RequireMenu menus={['reports']}>
+                <ReportsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'alerts',
+            element: (
+              <RequireMenu menus={['alerts']}>
+                <AlertsPage />
+              </RequireMenu>
+            ),
+          },
+          {
+            path: 'alert-rules',
+            element: (
+              <RequireMenu menus={['alert_rules']}>
+                <AlertRulesPage />
               </RequireMenu>
             ),
           },

@@ -25,7 +25,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { ApiError, type Problem } from '../../lib/api';
+import { downloadFile } from '../download';
 import { consoleErrorMessage } from '../../lib/messages';
 import { actorName } from '../audit-text';
 import { AuditEntryDrawer } from '../components/AuditEntryDrawer';
@@ -145,25 +145,8 @@ const compactColumns: TableColumnsType<AuditEntry> = [
 ];
 
 /** Downloads the Excel export of the filtered entries; throws ApiError when it is rejected. */
-async function downloadExport(filter: AuditFilter): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(auditExportPath(filter), { credentials: 'same-origin' });
-  } catch {
-    throw new ApiError({ status: 0, code: 'NETWORK_ERROR' });
-  }
-  if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
-    throw new ApiError({ ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' });
-  }
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'audit-log.xlsx';
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
+function downloadExport(filter: AuditFilter): Promise<void> {
+  return downloadFile(auditExportPath(filter), 'audit-log.xlsx');
 }
 
 /**

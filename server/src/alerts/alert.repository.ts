@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { AlertRow } from '../db/schema.js';
+import type { AlertCandidate } from './alert-rules.js';
+
+export async function listRuleRows(db: Executor) {
+  return db.selectFrom('alert_rules').selectAll().execute();
+}
+
+/** Inserts the rules that have no row yet, with their default parameters. */
+export async function insertMissingRules(
+  db: Executor,
+  rules: { code: string; parameters: Record<string, number> }[],
+) {
+  if (rules.length === 0) return;
+  await db
+    .insertInto('alert_rules')
+    .values(rules.map((rule) => ({ code: rule.code, parameters: JSON.stringify(rule.parameters) })))
+    .onConflict((conflict) => conflict.column('code').doNothing())
+    .execute();
+}
+
+export async function findRuleForUpdate(db: Executor, code: string) {
+  return db
+    .selectFrom('alert_rules')
+    .selectAll()
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateRule(
+  db: Executor,
+  code: string,
+  change: { enabled: boolean; parameters: Record<string, number>; updatedBy: string },
+) {
+  await db
+    .updateTable('alert_rules')
+    .set({
+      enabled: change.enabled,
+      parameters: JSON.stringify(change.parameters),
+      updated_by: change.updatedBy,
+      updated_at: sql`now()`,
+    })
+    .where('code', '=', code)
+    .execute();
+}
+
+/**
+ * Records a firing rule: inserts a new alert, or refreshes the open alert of the same rule and
+ * subject (the partial unique index alerts_one_open). Returns the alert's id and whether it is
+ * new. `xmax = 0` holds only for a row this statement inserted.
+ */
+export async function upsertAlert(
+  db: Executor,
+  id: string,
+  rule: string,
+  candidate: AlertCandidate,
+): Promise<{ id: string; inserted: boolean }> {
+  const { rows } = await sql<{ id: string; inserted: boolean }>`
+    insert into alerts
+      (id, rule, subject_type, subject_id, subject_label, event_id, district_code, detail)
+    values (${id}, ${rule}, ${candidate.subjectType}, ${candidate.subjectId},
+      ${candidate.subjectLabel}, ${candidate.eventId}, ${candidate.districtCode},
+      ${JSON.stringify(candidate.detail)}::jsonb)
+    on conflict (rule, subject_type, subject_id) where status <> 'resolved'
+    do update set last_seen_at = now(), detail = excluded.detail,
+      subject_label = excluded.subject_label
+    returning id, (xmax = 0) as inserted`.execute(db);
+  return rows[0]!;
+}
+
+/** Adds the console notice of an alert for each user, once per user. */
+export async function insertNotifications(db: Executor, alertId: string, userIds: string[]) {
+  if (userIds.length === 0) return;
+  await db
+    .insertInto('alert_notifications')
+    .values(userIds.map((userId) => ({ alert_id: alertId, user_id: userId })))
+    .onConflict((conflict) => conflict.columns(['alert_id', 'user_id']).doNothing())
+    .execute();
+}
+
+/** Lists the ids of enabled users of the given account types, optionally in one division. */
+export async function findRecipients(
+  db: Executor,
+  accountTypes: string[],
+  divisionCode?: string,
+): Promise<string[]> {
+  let query = db
+    .selectFrom('users')
+    .select('id')
+    .where('account_type', 'in', accountTypes)
+    .where('disabled_at', 'is', null);
+  if (divisionCode) query = query.where('division_code', '=', divisionCode);
+  return (await query.execute()).map((row) => row.id);
+}
+
+/** Which alerts a reader sees: rules of an audience, optionally one district's alerts only. */
+export interface AlertFilter {
+  rules: string[];
+  districtCode?: string;
+  status?: AlertRow['status'];
+  rule?: string;
+}
+
+function alertsWithNames(db: Executor) {
+  return db
+    .selectFrom('alerts')
+    .leftJoin('users as ack', 'ack.id', 'alerts.acknowledged_by')
+    .leftJoin('users as res', 'res.id', 'alerts.resolved_by')
+    .leftJoin('divisions as d', 'd.code', 'alerts.district_code')
+    .selectAll('alerts')
+    .select([
+      'ack.display_name as acknowledged_by_name',
+      'res.display_name as resolved_by_name',
+      'd.name as district_name',
+    ]);
+}
+
+export type AlertView = Awaited<ReturnType<typeof findAlert>> & object;
+
+export async function findAlert(db: Executor, id: string) {
+  return alertsWithNames(db).where('alerts.id', '=', id).executeTakeFirst();
+}
+
+/** Lists alerts newest first, after the cursor's position, with the reader's unread marks. */
+export async function listAlerts(
+  db: Executor,
+  filter: AlertFilter,
+  userId: string,
+  limit: number,
+  after?: { firstSeenAt: string; id: string },
+) {
+  let query = alertsWithNames(db)
+    .leftJoin('alert_notifications as n', (join) =>
+      join.onRef('n.alert_id', '=', 'alerts.id').on('n.user_id', '=', userId),
+    )
+    .select(sql<boolean>`n.user_id is not null and n.read_at is null`.as('unread'))
+    .where('alerts.rule', 'in', filter.rules)
+    .orderBy('alerts.first_seen_at', 'desc')
+    .orderBy('alerts.id', 'desc')
+    .limit(limit);
+  if (filter.districtCode) query = query.where('alerts.district_code', '=', filter.districtCode);
+  if (filter.status) query = query.where('alerts.status', '=', filter.status);
+  if (filter.rule) query = query.where('alerts.rule', '=', filter.rule);
+  if (after) {
+    query = query.where(
+      sql<boolean>`(alerts.first_seen_at, alerts.id) < (${after.firstSeenAt}::timestamptz, ${after.id}::uuid)`,
+    );
+  }
+  return query.execute();
+}
+
+export async function countUnread(db: Executor, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('alert_notifications')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+export async function markNotificationsRead(db: Executor, userId: string): Promise<number> {
+  const result = await db
+    .updateTable('alert_notifications')
+    .set({ read_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Moves an alert from one of `from` to `to`; returns undefined when its status was another. */
+export async function transitionAlert(
+  db: Executor,
+  id: string,
+  from: AlertRow['status'][],
+  change:
+    | { to: 'acknowledged'; userId: string }
+    | { to: 'resolved'; userId: string; note: string | null },
+) {
+  const set =
+    change.to === 'acknowledged'
+      ? { status: change.to, acknowledged_by: change.userId, acknowledged_at: sql<Date>`now()` }
+      : {
+          status: change.to,
+          resolved_by: change.userId,
+          resolved_at: sql<Date>`now()`,
+          resolution_note: change.note,
+        };
+  return db
+    .updateTable('alerts')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returning('id')
+    .executeTakeFirst();
+}

@@ -1,0 +1,297 @@
+import {
+  ALERT_READER_TYPES,
+  ALERT_RULE_CODES,
+  ALERT_RULES,
+  checkAlertParameters,
+  defaultAlertParameters,
+  nextAlertStatus,
+  type AccountType,
+  type AlertRuleCode,
+  type AlertStatus,
+} from '@cityleague/domain';
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { Principal } from '../accounts/account.repository.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import type { AuditActor } from '../audit/audit-context.js';
+import type { Db, Executor } from '../db/database.js';
+import { InvalidCursor, throwIfFieldErrors } from '../http/problem.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { uuidv7 } from '../shared/ids.js';
+import { ALERT_EVALUATORS } from './alert-rules.js';
+import { AlertInvalidTransition, AlertNotFound, AlertRuleNotFound } from './alert.errors.js';
+import * as repository from './alert.repository.js';
+
+const PAGE_SIZE = 50;
+const CITY_ADMINISTRATORS = ['sports_bureau', 'committee'];
+
+function rulesOf(audience: 'administrators' | 'operator'): AlertRuleCode[] {
+  return ALERT_RULE_CODES.filter((code) => ALERT_RULES[code].audience === audience);
+}
+
+/**
+ * Returns which alerts a user reads: the operator reads the platform rules' alerts (SMS,
+ * sign-in), the city administrators every league alert, a district bureau its district's
+ * league alerts. Any other account reads none.
+ */
+function readerFilter(user: Principal): repository.AlertFilter | undefined {
+  if (user.accountType === 'operator') return { rules: rulesOf('operator') };
+  if (!ALERT_READER_TYPES.includes(user.accountType as AccountType)) return undefined;
+  if (user.accountType === 'district_bureau') {
+    return { rules: rulesOf('administrators'), districtCode: user.divisionCode };
+  }
+  return { rules: rulesOf('administrators') };
+}
+
+/** Reads the rules with their stored settings, inserting missing ones with the defaults. */
+async function storedRules(db: Executor) {
+  let rows = await repository.listRuleRows(db);
+  const missing = ALERT_RULE_CODES.filter((code) => !rows.some((row) => row.code === code));
+  if (missing.length > 0) {
+    await repository.insertMissingRules(
+      db,
+      missing.map((code) => ({ code, parameters: defaultAlertParameters(code) })),
+    );
+    rows = await repository.listRuleRows(db);
+  }
+  return rows;
+}
+
+/** Lists every rule with its definition, switch and parameters, for the operator's page. */
+export async function listRules(db: Db) {
+  const rows = await storedRules(db);
+  return ALERT_RULE_CODES.map((code) => {
+    const row = rows.find((candidate) => candidate.code === code)!;
+    return {
+      ...ALERT_RULES[code],
+      parameters: ALERT_RULES[code].parameters.map((parameter) => ({
+        ...parameter,
+        value: row.parameters[parameter.key] ?? parameter.default,
+      })),
+      enabled: row.enabled,
+      updatedAt: row.updated_at.toISOString(),
+    };
+  });
+}
+
+/** Changes a rule's switch and parameters, audited with the values before and after. */
+export async function updateRule(
+  db: Db,
+  user: Principal,
+  code: string,
+  input: { enabled: boolean; parameters: Record<string, number> },
+  actor: AuditActor,
+) {
+  if (!(ALERT_RULE_CODES as readonly string[]).includes(code)) throw new AlertRuleNotFound(code);
+  const ruleCode = code as AlertRuleCode;
+  throwIfFieldErrors(
+    checkAlertParameters(ruleCode, input.parameters).map((problem) => ({
+      field: `parameters.${problem.key}`,
+      code: 'invalid_parameter',
+      message: problem.message,
+    })),
+  );
+  await storedRules(db);
+  await db.transaction().execute(async (trx) => {
+    const before = (await repository.findRuleForUpdate(trx, ruleCode))!;
+    await repository.updateRule(trx, ruleCode, { ...input, updatedBy: user.id });
+    await recordAudit(trx, {
+      ...actor,
+      action: 'alert_rule.updated',
+      entityType: 'alert_rule',
+      entityId: ruleCode,
+      changes: {
+        enabled: { before: before.enabled, after: input.enabled },
+        parameters: { before: before.parameters, after: input.parameters },
+      },
+    });
+  });
+  return (await listRules(db)).find((rule) => rule.code === ruleCode)!;
+}
+
+/** Returns the users to notify of a new alert: the rule's audience, within the alert's district. */
+async function recipientsOf(db: Executor, code: AlertRuleCode, districtCode: string | null) {
+  if (ALERT_RULES[code].audience === 'operator') {
+    return repository.findRecipients(db, ['operator']);
+  }
+  const city = await repository.findRecipients(db, CITY_ADMINISTRATORS);
+  const district = districtCode
+    ? await repository.findRecipients(db, ['district_bureau'], districtCode)
+    : [];
+  return [...city, ...district];
+}
+
+/**
+ * Evaluates every enabled rule once. Each firing subject either opens a new alert, with a
+ * console notice for each user of the rule's audience, or refreshes the open alert of the same
+ * rule and subject. Returns the number of alerts opened and refreshed.
+ */
+export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
+  const rules = await storedRules(db);
+  let opened = 0;
+  let refreshed = 0;
+  for (const code of ALERT_RULE_CODES) {
+    const rule = rules.find((row) => row.code === code);
+    if (!rule?.enabled) continue;
+    const parameters = { ...defaultAlertParameters(code), ...rule.parameters };
+    const candidates = await ALERT_EVALUATORS[code](db, parameters);
+    for (const candidate of candidates) {
+      await db.transaction().execute(async (trx) => {
+        const alert = await repository.upsertAlert(trx, uuidv7(), code, candidate);
+        if (!alert.inserted) {
+          refreshed += 1;
+          return;
+        }
+        opened += 1;
+        const recipients = await recipientsOf(trx, code, candidate.districtCode);
+        await repository.insertNotifications(trx, alert.id, recipients);
+        log?.info({ alertId: alert.id, rule: code }, 'alert opened');
+      });
+    }
+  }
+  return { opened, refreshed };
+}
+
+/**
+ * Runs `evaluateAlerts` once at start and then every `intervalMs` until the returned function
+ * is called.
+ */
+export function startAlertEvaluation(db: Db, log: FastifyBaseLogger, intervalMs: number) {
+  let running = false;
+  const round = () => {
+    if (running) return;
+    running = true;
+    evaluateAlerts(db, log)
+      .catch((error: unknown) => log.error({ err: error }, 'alert evaluation failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const first = setTimeout(round, 0);
+  first.unref();
+  const timer = setInterval(round, intervalMs);
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
+
+function alertView(alert: NonNullable<Awaited<ReturnType<typeof repository.findAlert>>>) {
+  const rule = ALERT_RULES[alert.rule as AlertRuleCode];
+  return {
+    id: alert.id,
+    rule: alert.rule,
+    ruleLabel: rule?.label ?? alert.rule,
+    subject: { type: alert.subject_type, id: alert.subject_id, label: alert.subject_label },
+    eventId: alert.event_id,
+    district: alert.district_code
+      ? { code: alert.district_code, name: alert.district_name ?? alert.district_code }
+      : null,
+    detail: alert.detail,
+    status: alert.status,
+    firstSeenAt: alert.first_seen_at.toISOString(),
+    lastSeenAt: alert.last_seen_at.toISOString(),
+    acknowledged: alert.acknowledged_at
+      ? { by: alert.acknowledged_by_name ?? '', at: alert.acknowledged_at.toISOString() }
+      : null,
+    resolved: alert.resolved_at
+      ? {
+          by: alert.resolved_by_name ?? '',
+          at: alert.resolved_at.toISOString(),
+          note: alert.resolution_note,
+        }
+      : null,
+  };
+}
+
+/** Lists the alerts the user reads, newest first, with the user's unread count. */
+export async function listAlerts(
+  db: Db,
+  user: Principal,
+  query: { status?: AlertStatus; rule?: string; cursor?: string },
+) {
+  const after = query.cursor
+    ? decodeCursor(query.cursor, ['firstSeenAt', 'id'] as const)
+    : undefined;
+  if (query.cursor && !after) throw new InvalidCursor();
+  const filter = readerFilter(user);
+  if (!filter) return { items: [], nextCursor: null, unread: 0 };
+  const rows = await repository.listAlerts(
+    db,
+    { ...filter, status: query.status, rule: query.rule },
+    user.id,
+    PAGE_SIZE + 1,
+    after,
+  );
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({ ...alertView(row), unread: row.unread })),
+    nextCursor:
+      rows.length > PAGE_SIZE && last
+        ? encodeCursor({ firstSeenAt: last.first_seen_at.toISOString(), id: last.id })
+        : null,
+    unread: await repository.countUnread(db, user.id),
+  };
+}
+
+/** Marks the user's alert notices read; returns how many were unread. */
+export async function markAlertsRead(db: Db, user: Principal) {
+  return { marked: await repository.markNotificationsRead(db, user.id) };
+}
+
+/** Loads an alert the user reads, or ALR_NOT_FOUND. */
+async function readableAlert(db: Executor, user: Principal, id: string) {
+  const alert = await repository.findAlert(db, id);
+  const filter = readerFilter(user);
+  const readable =
+    alert &&
+    filter &&
+    filter.rules.includes(alert.rule as AlertRuleCode) &&
+    (!filter.districtCode || alert.district_code === filter.districtCode);
+  if (!readable) throw new AlertNotFound(id);
+  return alert;
+}
+
+/**
+ * Acknowledges or resolves an alert that the user reads. A new alert may be acknowledged or
+ * resolved, an acknowledged one only resolved; anything else is ALR_INVALID_TRANSITION. The
+ * change is a conditional update on the status, so of two concurrent changes one wins.
+ */
+export async function changeAlertStatus(
+  db: Db,
+  user: Principal,
+  id: string,
+  action: 'acknowledge' | 'resolve',
+  note: string | null,
+  actor: AuditActor,
+) {
+  await readableAlert(db, user, id);
+  await db.transaction().execute(async (trx) => {
+    const from = (['new', 'acknowledged'] as const).filter(
+      (status) => nextAlertStatus(status, action) !== undefined,
+    );
+    const changed = await repository.transitionAlert(
+      trx,
+      id,
+      [...from],
+      action === 'acknowledge'
+        ? { to: 'acknowledged', userId: user.id }
+        : { to: 'resolved', userId: user.id, note },
+    );
+    if (!changed) {
+      const current = await repository.findAlert(trx, id);
+      const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
+      throw new AlertInvalidTransition(id, current?.status ?? 'unknown', verb);
+    }
+    await recordAudit(trx, {
+      ...actor,
+      action: action === 'acknowledge' ? 'alert.acknowledged' : 'alert.resolved',
+      entityType: 'alert',
+      entityId: id,
+      detail: note ? { note } : {},
+    });
+  });
+  return alertView((await repository.findAlert(db, id))!);
+}

@@ -1,0 +1,149 @@
+import PDFDocument from 'pdfkit';
+
+import { posterFontFiles } from '../posters/poster.service.js';
+import {
+  barChartSvg,
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  lineChartSvg,
+  renderChartPng,
+  type ChartDatum,
+} from './report-charts.js';
+import type { LabelledRow, ReportContent } from './report-content.js';
+import { SUMMARY_FIGURES } from './report-workbook.js';
+
+// A4 in PostScript points, with 48-point margins.
+const MARGIN = 48;
+const PAGE_WIDTH = 595.28;
+const CONTENT_WIDTH = PAGE_WIDTH - MARGIN * 2;
+const TOP_ROWS = 10;
+
+const REGULAR = 'regular';
+const BOLD = 'bold';
+
+function chartData(rows: LabelledRow[], value: (row: LabelledRow) => number): ChartDatum[] {
+  return rows.slice(0, TOP_ROWS).map((row) => ({ label: row.label, value: value(row) }));
+}
+
+/** Draws a simple table: a bold header row, then rows, moving to a new page when full. */
+function table(doc: PDFKit.PDFDocument, headers: string[], rows: (string | number)[][]) {
+  const first = CONTENT_WIDTH * 0.4;
+  const other = (CONTENT_WIDTH - first) / Math.max(1, headers.length - 1);
+  const widths = headers.map((_, index) => (index === 0 ? first : other));
+  const drawRow = (cells: (string | number)[], font: string) => {
+    if (doc.y > doc.page.height - MARGIN - 20) doc.addPage();
+    const y = doc.y;
+    let x = MARGIN;
+    doc.font(font).fontSize(9);
+    cells.forEach((cell, index) => {
+      const width = widths[index] ?? other;
+      doc.text(String(cell), x + 2, y, {
+        width: width - 4,
+        align: index === 0 ? 'left' : 'right',
+        lineBreak: false,
+        ellipsis: true,
+      });
+      x += width;
+    });
+    doc
+      .moveTo(MARGIN, y + 14)
+      .lineTo(MARGIN + CONTENT_WIDTH, y + 14)
+      .strokeColor('#e8e8e8')
+      .stroke();
+    doc.x = MARGIN;
+    doc.y = y + 18;
+  };
+  drawRow(headers, BOLD);
+  for (const row of rows) drawRow(row, REGULAR);
+  doc.moveDown(0.5);
+}
+
+function heading(doc: PDFKit.PDFDocument, text: string) {
+  if (doc.y > doc.page.height - MARGIN - 120) doc.addPage();
+  doc.moveDown(0.5).font(BOLD).fontSize(13).fillColor('#262626').text(text, MARGIN);
+  doc.moveDown(0.3);
+}
+
+function chart(doc: PDFKit.PDFDocument, png: Buffer) {
+  const height = (CONTENT_WIDTH * CHART_HEIGHT) / CHART_WIDTH;
+  if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
+  doc.image(png, MARGIN, doc.y, { width: CONTENT_WIDTH });
+  doc.y += height + 8;
+}
+
+function breakdown(doc: PDFKit.PDFDocument, title: string, first: string, rows: LabelledRow[]) {
+  heading(doc, title);
+  table(
+    doc,
+    [first, '填报赛事', '已举办', '报名人次', '参与人数', '签到人次', '签到率%'],
+    rows
+      .slice(0, TOP_ROWS * 2)
+      .map((row) => [
+        row.label,
+        row.filed,
+        row.held,
+        row.registrations,
+        row.participants,
+        row.checkIns,
+        row.checkInRate,
+      ]),
+  );
+}
+
+/** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
+function renderCharts(content: ReportContent): Promise<Buffer[]> {
+  const registrations = (row: LabelledRow) => row.registrations;
+  const svgs = [
+    barChartSvg('各板块报名人次', chartData(content.bySection, registrations)),
+    barChartSvg('报名人次前十的项目', chartData(content.bySport, registrations)),
+  ];
+  if (content.byMonth.length > 0) {
+    svgs.unshift(lineChartSvg('各月报名人次', chartData(content.byMonth, registrations)));
+  }
+  return Promise.all(svgs.map(renderChartPng));
+}
+
+/**
+ * Builds the report's PDF: the summary figures, charts rendered from SVG with resvg, and the
+ * breakdown tables, in Noto Sans SC (pdfkit embeds only the glyphs used).
+ */
+export async function writeReportPdf(content: ReportContent): Promise<Buffer> {
+  const [regularFont, boldFont] = posterFontFiles();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: content.title, Creator: 'cityleague' },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.registerFont(REGULAR, regularFont!);
+  doc.registerFont(BOLD, boldFont!);
+
+  doc.font(BOLD).fontSize(18).fillColor('#262626').text(content.title, { align: 'center' });
+  doc.moveDown(0.5).font(REGULAR).fontSize(10).fillColor('#595959');
+  doc.text(`范围：${content.scopeName}，统计口径：${content.basisLabel}`, { align: 'center' });
+  doc.text(`统计期间：${content.period.label}（按赛事开始时间）`, { align: 'center' });
+  doc.fillColor('#262626');
+
+  heading(doc, '总体情况');
+  table(
+    doc,
+    ['指标', '数值'],
+    SUMMARY_FIGURES.map(([label, value]) => [label, value(content.total)]),
+  );
+
+  for (const png of await renderCharts(content)) chart(doc, png);
+
+  breakdown(doc, '按板块', '板块', content.bySection);
+  breakdown(doc, '按项目', '项目', content.bySport);
+  breakdown(doc, '按办赛主体（前二十）', '办赛主体', content.byOrganisation);
+  breakdown(doc, '按区域', '区域', content.byChild);
+  if (content.byMonth.length > 0) breakdown(doc, '按月', '月份', content.byMonth);
+
+  doc.end();
+  return finished;
+}

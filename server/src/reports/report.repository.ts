@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+import type { ReportJobRow } from '../db/schema.js';
+
+/** How long a worker holds a running job before another worker may take it over. */
+const LEASE_MINUTES = 10;
+
+export async function insertReportJob(
+  db: Executor,
+  job: {
+    id: string;
+    kind: ReportJobRow['kind'];
+    period: string;
+    divisionCode: string;
+    requestedBy: string;
+    organisationId: string;
+  },
+): Promise<ReportJobRow> {
+  return db
+    .insertInto('report_jobs')
+    .values({
+      id: job.id,
+      kind: job.kind,
+      period: job.period,
+      division_code: job.divisionCode,
+      requested_by: job.requestedBy,
+      organisation_id: job.organisationId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A report job with the names a listing shows. */
+export type ReportJobView = ReportJobRow & { division_name: string; requested_by_name: string };
+
+function jobsWithNames(db: Executor) {
+  return db
+    .selectFrom('report_jobs')
+    .innerJoin('divisions', 'divisions.code', 'report_jobs.division_code')
+    .innerJoin('users', 'users.id', 'report_jobs.requested_by')
+    .selectAll('report_jobs')
+    .select(['divisions.name as division_name', 'users.display_name as requested_by_name']);
+}
+
+export async function findReportJob(db: Executor, id: string): Promise<ReportJobView | undefined> {
+  return jobsWithNames(db).where('report_jobs.id', '=', id).executeTakeFirst();
+}
+
+/** Lists an organisation's reports, newest first, after the cursor's position. */
+export async function listReportJobs(
+  db: Executor,
+  organisationId: string,
+  limit: number,
+  after?: { createdAt: string; id: string },
+): Promise<ReportJobView[]> {
+  let query = jobsWithNames(db)
+    .where('report_jobs.organisation_id', '=', organisationId)
+    .orderBy('report_jobs.created_at', 'desc')
+    .orderBy('report_jobs.id', 'desc')
+    .limit(limit);
+  if (after) {
+    query = query.where(
+      sql<boolean>`(report_jobs.created_at, report_jobs.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`,
+    );
+  }
+  return query.execute();
+}
+
+/**
+ * Claims the oldest queued job, or a running one whose lease lapsed (its worker died), and
+ * marks it running under a new lease. `skip locked` lets several workers claim at once.
+ */
+export async function claimReportJob(db: Executor): Promise<ReportJobRow | undefined> {
+  const { rows } = await sql<ReportJobRow>`
+    update report_jobs
+    set status = 'running', progress = 0, attempts = attempts + 1, started_at = now(),
+        lease_until = now() + make_interval(mins => ${LEASE_MINUTES})
+    where id = (
+      select id from report_jobs
+      where status = 'queued' or (status = 'running' and lease_until < now())
+      order by created_at, id
+      limit 1
+      for update skip locked
+    )
+    returning *`.execute(db);
+  return rows[0];
+}
+
+export async function setReportProgress(db: Executor, id: string, progress: number) {
+  await db
+    .updateTable('report_jobs')
+    .set({ progress, lease_until: sql`now() + make_interval(mins => ${LEASE_MINUTES})` })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+export async function completeReportJob(
+  db: Executor,
+  id: string,
+  files: { xlsxBytes: number; xlsxSha256: string; pdfBytes: number; pdfSha256: string },
+) {
+  await db
+    .updateTable('report_jobs')
+    .set({
+      status: 'done',
+      progress: 100,
+      finished_at: sql`now()`,
+      lease_until: null,
+      xlsx_bytes: files.xlsxBytes,
+      xlsx_sha256: files.xlsxSha256,
+      pdf_bytes: files.pdfBytes,
+      pdf_sha256: files.pdfSha256,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function failReportJob(db: Executor, id: string, error: string) {
+  await db
+    .updateTable('report_jobs')
+    .set({ status: 'failed', finished_at: sql`now()`, lease_until: null, error })
+    .where('id', '=', id)
+    .execute();
+}
