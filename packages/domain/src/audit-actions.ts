@@ -70,6 +70,7 @@ export const AUDIT_ACTIONS = {
   'personal_data.reveal': '查看个人信息明文',
   'export.preset_workbook': '导出预置账号表',
   'export.registrations': '导出报名名单',
+  'export.dashboard': '导出看板数据',
   'audit.exported': '导出审计日志',
   'audit.archived': '归档审计日志',
 } as const;
@@ -94,6 +95,7 @@ export const AUDIT_ENTITY_TYPES = {
   portal_registration: '单位注册申请',
   config: '系统配置',
   sport: '运动项目',
+  division: '行政区划',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

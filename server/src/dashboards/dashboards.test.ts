@@ -147,10 +147,12 @@ function counts(partial: Partial<Record<string, number>>): Record<string, number
     returned: 0,
     approved: 0,
     published: 0,
+    held: 0,
     cancelled: 0,
     ...partial,
   };
-  return { ...all, total: Object.values(all).reduce((sum, n) => sum + n, 0) };
+  const total = Object.values(all).reduce((sum, n) => sum + n, 0);
+  return { ...all, filed: total - all.draft, total };
 }
 
 async function dashboard(username: string, division?: string): Promise<DashboardBody> {

@@ -18,6 +18,7 @@ import * as eventDocuments from './migrations/0014-event-documents.js';
 import * as venueInitials from './migrations/0015-venue-initials.js';
 import * as entryGroups from './migrations/0016-entry-groups.js';
 import * as partnerWrites from './migrations/0017-partner-writes.js';
+import * as dashboardSummaries from './migrations/0021-dashboard-summaries.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -39,6 +40,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-venue-initials': venueInitials,
   '0016-entry-groups': entryGroups,
   '0017-partner-writes': partnerWrites,
+  '0021-dashboard-summaries': dashboardSummaries,
 };
 
 const provider: MigrationProvider = {
