@@ -134,7 +134,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sport: Type.Optional(Type.String({ maxLength: 40 })),
           level: Type.Optional(Type.String({ maxLength: 20 })),
           organisationId: Type.Optional(Type.String({ format: 'uuid' })),
-          child: Type.Optional(Type.String({ pattern: '^[0-9]{6,12}$' })),
+          child: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
           cursor: Type.Optional(Type.String({ maxLength: 300 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
