@@ -10,6 +10,9 @@ import type {
   ContractImport,
   ConsoleEventDetail,
   Dashboard,
+  DashboardDrill,
+  DashboardEvent,
+  DashboardPeriod,
   Division,
   EventInput,
   EventPatch,
@@ -141,8 +144,38 @@ export const revealRegistrationPhone = (eventId: string, registrationId: string)
 export const checkIn = (eventId: string, code: string) =>
   api<CheckInResult>(`${eventPath(eventId)}/check-ins`, { method: 'POST', body: { code } });
 
-export const fetchDashboard = (division: string | undefined) =>
-  api<Dashboard>(`/api/dashboard${query({ division })}`);
+/** Query parameters of a dashboard: its division and period, as strings. */
+function dashboardParams(division: string | undefined, period: DashboardPeriod) {
+  return {
+    division,
+    year: period.year?.toString(),
+    quarter: period.quarter?.toString(),
+    month: period.month?.toString(),
+  };
+}
+
+export const fetchDashboard = (division: string | undefined, period: DashboardPeriod = {}) =>
+  api<Dashboard>(`/api/dashboard${query(dashboardParams(division, period))}`);
+
+/** Path of a figure set's workbook, which the browser downloads with the session cookie. */
+export const dashboardExportPath = (
+  division: string | undefined,
+  period: DashboardPeriod,
+  figureSet: string,
+) => `/api/dashboard/export${query({ ...dashboardParams(division, period), figureSet })}`;
+
+export const fetchDashboardEvents = (
+  division: string | undefined,
+  period: DashboardPeriod,
+  drill: DashboardDrill,
+  cursor: string | null,
+) => {
+  const { year, month, ...filters } = drill;
+  const scoped = month ? { year: year ?? period.year, month } : period;
+  return api<Page<DashboardEvent>>(
+    `/api/dashboard/events${query({ ...dashboardParams(division, scoped), ...filters, cursor })}`,
+  );
+};
 
 const auditQuery = (filter: AuditFilter, cursor?: string | null) =>
   query({ ...filter, cursor, limit: cursor === undefined ? undefined : '50' });
