@@ -182,13 +182,14 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
         map: SHANGHAI_MAP,
         roam: false,
         // Chongming's island makes the map tall; this keeps the urban districts large enough.
-        layoutCenter: ['56%', '52%'],
-        layoutSize: '118%',
+        layoutCenter: ['56%', '50%'],
+        layoutSize: '100%',
         // Below the city the map centres on the scope's district and zooms in on it.
         ...(data.scope.level === 'city'
           ? {}
           : { center: DISTRICT_CENTRES.get(data.scope.code.slice(0, 6)), zoom: 3 }),
-        label: { show: true, fontSize: 10, color: dark ? '#f0f5ff' : '#262626' },
+        // The areas are light in both modes (the visual map colours them), so labels stay dark.
+        label: { show: true, fontSize: 10, color: '#262626' },
         itemStyle: { areaColor: dark ? '#1d2b45' : '#f5f5f5', borderColor: '#8c8c8c' },
         emphasis: { label: { show: true }, itemStyle: { areaColor: '#ffd666' } },
         data: values,

@@ -409,6 +409,7 @@ function RankingTables(props: {
               ...figureColumns<Dashboard['ranking'][number]>(
                 (row) => ({ child: row.key }),
                 onDrill,
+                true,
               ),
             ]}
           />
