@@ -86,6 +86,7 @@ export const AUDIT_ACTIONS = {
   'export.preset_workbook': '导出预置账号表',
   'export.registrations': '导出报名名单',
   'registrations.imported': '导入线下报名',
+  'export.dashboard': '导出看板数据',
   'audit.exported': '导出审计日志',
   'audit.archived': '归档审计日志',
   'report.requested': '申请生成报表',
@@ -121,6 +122,7 @@ export const AUDIT_ENTITY_TYPES = {
   report: '报表',
   alert_rule: '预警规则',
   alert: '异常预警',
+  division: '行政区划',
 } as const;
 
 export const AUDIT_OUTCOMES = { success: '成功', failure: '失败' } as const;

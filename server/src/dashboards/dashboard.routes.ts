@@ -2,30 +2,63 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
+import { auditContext } from '../audit/audit-context.js';
 import { StringEnum } from '../http/schemas.js';
-import { dashboard } from './dashboard.service.js';
+import { drillEvents } from './dashboard-drill.service.js';
+import { FIGURE_SETS } from './dashboard.export.js';
+import { EVENT_STAGES } from './dashboard.repository.js';
+import { dashboard, exportDashboardFigures } from './dashboard.service.js';
 
-const Counts = Type.Object({
+const EventCounts = Type.Object({
   draft: Type.Integer(),
   submitted: Type.Integer(),
   returned: Type.Integer(),
   approved: Type.Integer(),
-  published: Type.Integer(),
+  published: Type.Integer({ description: 'Published events that have not ended' }),
+  held: Type.Integer({ description: 'Published events that have ended' }),
   cancelled: Type.Integer(),
+  filed: Type.Integer({ description: 'Every event but drafts' }),
   total: Type.Integer(),
 });
 
-const Figures = {
-  events: Counts,
-  registrations: Type.Integer(),
+const Channels = Type.Object({
+  online: Type.Integer(),
+  onSite: Type.Integer(),
+  partner: Type.Integer(),
+});
+
+const FigureFields = {
+  events: EventCounts,
+  registrations: Type.Integer({ description: 'Active entries' }),
+  cancellations: Type.Integer({ description: 'Cancelled entries' }),
   checkIns: Type.Integer(),
+  participants: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'People with at least one active entry; null where no participant set covers the row ' +
+      '(communities, sports, levels, organisers, an organiser below the city, all time)',
+  }),
+  channels: Channels,
 };
+const Figures = Type.Object(FigureFields);
+
+const Row = Type.Object({ key: Type.String(), name: Type.String(), ...FigureFields });
 
 const DivisionRef = {
   code: Type.String(),
   name: Type.String(),
   level: Type.String(),
 };
+
+const PeriodQuery = {
+  division: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+  quarter: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+  month: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
+};
+
+const PERIOD_DESCRIPTION =
+  'Events count in the month they start (Asia/Shanghai); without a year every event counts. ' +
+  'A quarter or month needs a year (DSH_INVALID_PERIOD otherwise).';
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -34,10 +67,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireSession,
       schema: {
         tags: ['dashboards'],
-        summary: 'Event, registration and check-in counts for a division and its children',
-        querystring: Type.Object({
-          division: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
-        }),
+        summary: 'Dashboard figures of a division of the viewer scope for a period',
+        description: PERIOD_DESCRIPTION,
+        querystring: Type.Object(PeriodQuery),
         response: {
           200: Type.Object({
             scope: Type.Object(DivisionRef),
@@ -50,17 +82,113 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Object({ id: Type.String(), name: Type.String() }),
               Type.Null(),
             ]),
-            ...Figures,
-            unassigned: Type.Object(Figures, {
+            period: Type.Object({
+              year: Type.Union([Type.Integer(), Type.Null()]),
+              quarter: Type.Union([Type.Integer(), Type.Null()]),
+              month: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+            ...FigureFields,
+            lastYear: Type.Union([Figures, Type.Null()]),
+            months: Type.Array(
+              Type.Object({ month: Type.String(), thisYear: Figures, lastYear: Figures }),
+            ),
+            sections: Type.Array(Row),
+            sports: Type.Array(Row),
+            levels: Type.Array(Row),
+            organisers: Type.Array(Row),
+            ranking: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                name: Type.String(),
+                parentName: Type.Union([Type.String(), Type.Null()]),
+                ...FigureFields,
+              }),
+            ),
+            unassigned: Type.Object(FigureFields, {
               description:
                 'Events held in the scope as a whole, in no child division (a district-level ' +
                 'event with no street chosen, say); children plus unassigned add up to the total',
             }),
-            children: Type.Array(Type.Object({ ...DivisionRef, ...Figures })),
+            children: Type.Array(
+              Type.Object({ key: Type.String(), ...DivisionRef, ...FigureFields }),
+            ),
           }),
         },
       },
     },
-    async (request) => dashboard(app.db, principal(request), request.query.division),
+    async (request) => dashboard(app.db, principal(request), request.query),
+  );
+
+  app.get(
+    '/api/dashboard/events',
+    {
+      onRequest: requireSession,
+      schema: {
+        tags: ['dashboards'],
+        summary: 'Events behind a dashboard figure, with their entry counters',
+        description: PERIOD_DESCRIPTION,
+        querystring: Type.Object({
+          ...PeriodQuery,
+          stage: Type.Optional(StringEnum([...EVENT_STAGES, 'filed'] as const)),
+          section: Type.Optional(Type.String({ maxLength: 40 })),
+          sport: Type.Optional(Type.String({ maxLength: 40 })),
+          level: Type.Optional(Type.String({ maxLength: 20 })),
+          organisationId: Type.Optional(Type.String({ format: 'uuid' })),
+          child: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
+          cursor: Type.Optional(Type.String({ maxLength: 300 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                name: Type.String(),
+                state: Type.String(),
+                stage: Type.String(),
+                level: Type.String(),
+                section: Type.String(),
+                sport: Type.Union([Type.String(), Type.Null()]),
+                divisionName: Type.Union([Type.String(), Type.Null()]),
+                organisationName: Type.String(),
+                startsAt: Type.Union([Type.String(), Type.Null()]),
+                registrations: Type.Integer(),
+                cancellations: Type.Integer(),
+                checkIns: Type.Integer(),
+                channels: Channels,
+              }),
+            ),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => drillEvents(app.db, principal(request), request.query),
+  );
+
+  app.get(
+    '/api/dashboard/export',
+    {
+      onRequest: requireSession,
+      schema: {
+        tags: ['dashboards'],
+        summary: 'Excel workbook of one dashboard figure set; the export is audited',
+        description: PERIOD_DESCRIPTION,
+        querystring: Type.Object({ ...PeriodQuery, figureSet: StringEnum(FIGURE_SETS) }),
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
+    },
+    async (request, reply) => {
+      const { workbook, fileName } = await exportDashboardFigures(
+        app.db,
+        principal(request),
+        auditContext(request),
+        request.query,
+      );
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(workbook);
+    },
   );
 };

@@ -1,135 +1,496 @@
-import { EVENT_STATES, type EventState } from '@cityleague/domain';
-import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
+import {
+  EVENT_LEVEL_LABELS,
+  SECTION_LABELS,
+  sportName,
+  type EventLevel,
+  type Section,
+} from '@cityleague/domain';
 
 import { OutOfScope } from '../accounts/account.errors.js';
 import type { Principal } from '../accounts/account.repository.js';
-import type { Db } from '../db/database.js';
-import type { Database, DivisionRow } from '../db/schema.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import type { AuditActor } from '../audit/audit-context.js';
+import type { Db, Executor } from '../db/database.js';
+import type { DivisionRow } from '../db/schema.js';
 import { getDivision, isWithin, listDivisions } from '../divisions/division.service.js';
-import { visibleTo } from '../events/event.scope.js';
+import {
+  countDistinctParticipants,
+  countParticipants,
+  divisionNames,
+  organisationNames,
+  sumFacts,
+  type FactBasis,
+  type FactFilter,
+  type FactSums,
+  type GroupKey,
+} from './dashboard.repository.js';
+import { InvalidPeriod } from './dashboard.errors.js';
+import { buildFigureWorkbook, sheetNameOf, type FigureSet } from './dashboard.export.js';
 
-type StateCounts = Record<EventState | 'total', number>;
+/** Whose events a dashboard counts, and within which division. */
+export interface DashboardScope {
+  division: DivisionRow;
+  /** division: every filed event in the division; organisation: the viewer's organisation's. */
+  basis: 'division' | 'organisation';
+  organisation: { id: string; name: string } | null;
+  facts: FactBasis;
+}
 
-interface Figures {
-  events: StateCounts;
+/** A calendar year, optionally narrowed to a quarter or a month; no year means all time. */
+export interface DashboardPeriod {
+  year?: number;
+  quarter?: number;
+  month?: number;
+}
+
+export interface EventCounts {
+  draft: number;
+  submitted: number;
+  returned: number;
+  approved: number;
+  /** Published events that have not ended yet. */
+  published: number;
+  /** Published events that have ended. */
+  held: number;
+  cancelled: number;
+  /** Every event but drafts. */
+  filed: number;
+  total: number;
+}
+
+export interface Figures {
+  events: EventCounts;
+  /** Active entries. */
   registrations: number;
+  cancellations: number;
   checkIns: number;
+  /** People with at least one active entry; null where no participant set covers the row. */
+  participants: number | null;
+  channels: { online: number; onSite: number; partner: number };
 }
 
-function emptyFigures(): Figures {
-  const events = Object.fromEntries([...EVENT_STATES, 'total'].map((s) => [s, 0])) as StateCounts;
-  return { events, registrations: 0, checkIns: 0 };
+export interface BreakdownRow extends Figures {
+  key: string;
+  name: string;
 }
 
-/**
- * Selects the child division, one level below `scope`, that an event counts under. The query
- * must join the event's division as `d`.
- */
-export function childColumn(scope: DivisionRow) {
-  if (scope.level === 'city') return sql<string>`events.district_code`;
-  if (scope.level === 'district') return sql<string>`d.street_code`;
-  return sql<string>`case when d.level = 'community' then d.code end`;
+export interface MonthRow {
+  month: string;
+  thisYear: Figures;
+  lastYear: Figures;
 }
 
-export function scopeFilter(scope: DivisionRow) {
-  if (scope.level === 'city') return sql<SqlBool>`true`;
-  if (scope.level === 'district') return sql<SqlBool>`events.district_code = ${scope.code}`;
-  if (scope.level === 'street') return sql<SqlBool>`d.street_code = ${scope.code}`;
-  return sql<SqlBool>`d.code = ${scope.code}`;
+export interface DashboardFigures extends Figures {
+  period: { year: number | null; quarter: number | null; month: number | null };
+  lastYear: Figures | null;
+  months: MonthRow[];
+  sections: BreakdownRow[];
+  sports: BreakdownRow[];
+  levels: BreakdownRow[];
+  /** Organisers by active entries, most first, at most RANKING_SIZE. */
+  organisers: BreakdownRow[];
+  /** Streets (or a street's communities) by active entries, most first, at most RANKING_SIZE. */
+  ranking: (BreakdownRow & { parentName: string | null })[];
+  /** Every division one level below the scope, in code order; `code` repeats `key`. */
+  children: (BreakdownRow & { code: string; level: DivisionRow['level'] })[];
+  /** Events held in the scope as a whole, in no child division. */
+  unassigned: Figures;
 }
+
+export const RANKING_SIZE = 20;
 
 // Organisers whose dashboard counts their own events, not everything in their division.
 export const ORGANISATION_BASIS = ['contractor', 'community_association'];
 
+const CHILD_GROUP: Record<DivisionRow['level'], GroupKey | null> = {
+  city: 'district',
+  district: 'street',
+  street: 'community',
+  community: null,
+};
+
+const RANKED_GROUP: Record<DivisionRow['level'], GroupKey | null> = {
+  city: 'street',
+  district: 'street',
+  street: 'community',
+  community: null,
+};
+
 /**
- * Restricts the counted events. Administrators and streets count every filed event held in
- * their division, plus their own drafts; organisers count the events they may see. Reports
- * count with the same rule, so their totals equal the dashboard's.
+ * Resolves the division a viewer asks for into a dashboard scope, within the viewer's own
+ * division. Raises ACC_OUT_OF_SCOPE for a division outside it and DIV_NOT_FOUND for an
+ * unknown one.
  */
-export function countedEvents(user: Principal) {
-  if (ORGANISATION_BASIS.includes(user.accountType)) return visibleTo(user);
-  return (eb: ExpressionBuilder<Database, 'events'>) =>
-    eb.or([
-      eb('events.organisation_id', '=', user.organisationId),
-      eb('events.state', '!=', 'draft'),
-    ]);
+export async function resolveDashboardScope(
+  db: Executor,
+  user: Principal,
+  divisionCode?: string,
+): Promise<DashboardScope> {
+  const home = await getDivision(db, user.divisionCode);
+  const division = divisionCode ? await getDivision(db, divisionCode) : home;
+  if (!isWithin(division, home)) throw new OutOfScope(division.code);
+  if (!ORGANISATION_BASIS.includes(user.accountType)) {
+    return {
+      division,
+      basis: 'division',
+      organisation: null,
+      facts: { kind: 'division', organisationId: user.organisationId },
+    };
+  }
+  return {
+    division,
+    basis: 'organisation',
+    organisation: { id: user.organisationId, name: user.organisationName },
+    facts: {
+      kind: user.accountType === 'community_association' ? 'community_association' : 'organisation',
+      organisationId: user.organisationId,
+    },
+  };
 }
 
 /**
- * Counts events by state, registrations and check-ins for a division and each division one
- * level below it. `basis` states whether the figures cover the division or only the
- * viewer's organisation.
+ * Lists the months (YYYY-MM) of a period, or null for all time. Raises DSH_INVALID_PERIOD for a
+ * quarter or month without a year, or for both a quarter and a month.
  */
-export async function dashboard(db: Db, user: Principal, divisionCode?: string) {
-  const home = await getDivision(db, user.divisionCode);
-  const scope = divisionCode ? await getDivision(db, divisionCode) : home;
-  if (!isWithin(scope, home)) throw new OutOfScope(scope.code);
-  const byOrganisation = ORGANISATION_BASIS.includes(user.accountType);
-
-  const base = db
-    .selectFrom('events')
-    .innerJoin('divisions as d', 'd.code', 'events.division_code')
-    .where(countedEvents(user))
-    .where(scopeFilter(scope));
-
-  const eventRows = await base
-    .select([
-      childColumn(scope).as('child'),
-      'events.state',
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .groupBy([sql`1`, 'events.state'])
-    .execute();
-
-  const registrationRows = await base
-    .innerJoin('registrations as r', 'r.event_id', 'events.id')
-    .select([
-      childColumn(scope).as('child'),
-      sql<number>`count(*) filter (where r.status = 'active')::int`.as('registrations'),
-      sql<number>`count(r.checked_in_at)::int`.as('check_ins'),
-    ])
-    .groupBy(sql`1`)
-    .execute();
-
-  const total = emptyFigures();
-  const unassigned = emptyFigures();
-  const byChild = new Map<string, Figures>();
-  const figuresOf = (child: string | null) => {
-    if (child === null) return unassigned;
-    const figures = byChild.get(child) ?? emptyFigures();
-    byChild.set(child, figures);
-    return figures;
-  };
-
-  for (const row of eventRows) {
-    const state = row.state as EventState;
-    for (const figures of [total, figuresOf(row.child)]) {
-      if (!figures) continue;
-      figures.events[state] += row.count;
-      figures.events.total += row.count;
-    }
+export function periodMonths(period: DashboardPeriod): string[] | null {
+  const narrowed = period.quarter !== undefined || period.month !== undefined;
+  if ((narrowed && period.year === undefined) || (period.quarter && period.month)) {
+    throw new InvalidPeriod();
   }
-  for (const row of registrationRows) {
-    for (const figures of [total, figuresOf(row.child)]) {
-      if (!figures) continue;
-      figures.registrations += row.registrations;
-      figures.checkIns += row.check_ins;
-    }
-  }
+  if (period.year === undefined) return null;
+  let months = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  if (period.month !== undefined) months = [period.month];
+  else if (period.quarter !== undefined)
+    months = months.slice((period.quarter - 1) * 3, period.quarter * 3);
+  return months.map((m) => `${period.year}-${String(m).padStart(2, '0')}`);
+}
 
-  const children =
-    scope.level === 'community' ? [] : await listDivisions(db, { parent: scope.code });
+/** Returns the participant-set periods of a list of months: the year when it is all of it. */
+function participantPeriods(months: string[] | null): string[] | null {
+  if (!months) return null;
+  return months.length === 12 ? [months[0]!.slice(0, 4)] : months;
+}
+
+function lastYearOf(months: string[]): string[] {
+  return months.map((m) => `${Number(m.slice(0, 4)) - 1}${m.slice(4)}`);
+}
+
+function filterOf(scope: DashboardScope, months: string[] | null): FactFilter {
   return {
-    scope: { code: scope.code, name: scope.name, level: scope.level },
-    basis: byOrganisation ? ('organisation' as const) : ('division' as const),
-    organisation: byOrganisation ? { id: user.organisationId, name: user.organisationName } : null,
-    ...total,
-    unassigned,
-    children: children.map((child) => ({
+    division: { level: scope.division.level, code: scope.division.code },
+    basis: scope.facts,
+    months: months ? { from: months[0]!, to: months.at(-1)! } : null,
+  };
+}
+
+function emptySums(): FactSums {
+  return {
+    key: null,
+    draft: 0,
+    submitted: 0,
+    returned: 0,
+    approved: 0,
+    published: 0,
+    held: 0,
+    cancelled: 0,
+    registrations: 0,
+    cancellations: 0,
+    check_ins: 0,
+    online: 0,
+    on_site: 0,
+    partner: 0,
+  };
+}
+
+function figuresOf(sums: FactSums | undefined, participants: number | null): Figures {
+  const s = sums ?? emptySums();
+  const total =
+    s.draft + s.submitted + s.returned + s.approved + s.published + s.held + s.cancelled;
+  return {
+    events: {
+      draft: s.draft,
+      submitted: s.submitted,
+      returned: s.returned,
+      approved: s.approved,
+      published: s.published,
+      held: s.held,
+      cancelled: s.cancelled,
+      filed: total - s.draft,
+      total,
+    },
+    registrations: s.registrations,
+    cancellations: s.cancellations,
+    checkIns: s.check_ins,
+    participants,
+    channels: { online: s.online, onSite: s.on_site, partner: s.partner },
+  };
+}
+
+/**
+ * Participant-set scopes that together hold the people of a scope's events, or null when no
+ * set matches: a community, or an organiser's events below the city.
+ */
+function participantScopes(scope: DashboardScope): string[] | null {
+  if (scope.basis === 'division') {
+    return scope.division.level === 'community' ? null : [scope.division.code];
+  }
+  if (scope.division.level !== 'city') return null;
+  const own = `org:${scope.facts.organisationId}`;
+  return scope.facts.kind === 'community_association' ? [own, 'section:community_games'] : [own];
+}
+
+/** Reads unique participants: one counter when a single set covers the figure, else a union. */
+class ParticipantReader {
+  private readonly single: { scope: string; period: string }[] = [];
+  private readonly unions: Promise<void>[] = [];
+  private counts = new Map<string, number>();
+
+  constructor(private readonly db: Executor) {}
+
+  /** Notes a single-set figure for the batch read; returns its later lookup. */
+  plan(scopes: string[] | null, periods: string[] | null): () => number | null {
+    if (!scopes || !periods) return () => null;
+    if (scopes.length === 1 && periods.length === 1) {
+      const key = { scope: scopes[0]!, period: periods[0]! };
+      this.single.push(key);
+      return () => this.counts.get(`${key.scope}|${key.period}`) ?? 0;
+    }
+    let value = 0;
+    this.unions.push(
+      countDistinctParticipants(this.db, scopes, periods).then((n) => {
+        value = n;
+      }),
+    );
+    return () => value;
+  }
+
+  async read(): Promise<void> {
+    const scopes = [...new Set(this.single.map((k) => k.scope))];
+    const periods = [...new Set(this.single.map((k) => k.period))];
+    this.counts = await countParticipants(this.db, scopes, periods);
+    await Promise.all(this.unions);
+  }
+}
+
+function keyed(rows: FactSums[]): Map<string | null, FactSums> {
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
+function byRegistrations(a: FactSums, b: FactSums): number {
+  return (
+    b.registrations - a.registrations ||
+    b.check_ins - a.check_ins ||
+    String(a.key).localeCompare(String(b.key))
+  );
+}
+
+function sectionName(key: string): string {
+  return SECTION_LABELS[key as Section] ?? key;
+}
+
+function levelName(key: string): string {
+  return EVENT_LEVEL_LABELS[key as EventLevel] ?? key;
+}
+
+/**
+ * Computes every figure of a dashboard from the summary tables: totals, last year's totals,
+ * the months, breakdowns by section, sport, level, organiser and child division, and the
+ * ranking of streets. Reports reuse it for any scope a viewer may see.
+ */
+export async function dashboardFigures(
+  db: Executor,
+  scope: DashboardScope,
+  period: DashboardPeriod,
+): Promise<DashboardFigures> {
+  const months = periodMonths(period);
+  const previousMonths = months ? lastYearOf(months) : null;
+  const filter = filterOf(scope, months);
+  const childGroup = CHILD_GROUP[scope.division.level];
+  const rankedGroup = RANKED_GROUP[scope.division.level];
+
+  const [total, previous, monthRows, sections, sports, levels, organisers, children, ranked] =
+    await Promise.all([
+      sumFacts(db, filter, 'total'),
+      previousMonths ? sumFacts(db, filterOf(scope, previousMonths), 'total') : Promise.resolve([]),
+      months
+        ? sumFacts(db, filterOf(scope, [previousMonths![0]!, months.at(-1)!]), 'month')
+        : Promise.resolve([]),
+      sumFacts(db, filter, 'section'),
+      sumFacts(db, filter, 'sport'),
+      sumFacts(db, filter, 'level'),
+      sumFacts(db, filter, 'organisation'),
+      childGroup ? sumFacts(db, filter, childGroup) : Promise.resolve([]),
+      rankedGroup ? sumFacts(db, filter, rankedGroup) : Promise.resolve([]),
+    ]);
+
+  const reader = new ParticipantReader(db);
+  const ownSets = participantScopes(scope);
+  const yearPeriods = participantPeriods(months);
+  const totalParticipants = reader.plan(ownSets, yearPeriods);
+  const previousParticipants = reader.plan(ownSets, participantPeriods(previousMonths));
+  const divisionSets = scope.basis === 'division';
+  const monthParticipants = new Map<string, () => number | null>();
+  for (const month of [...(months ?? []), ...(previousMonths ?? [])]) {
+    monthParticipants.set(month, reader.plan(ownSets, [month]));
+  }
+  const sectionParticipants = new Map<string, () => number | null>();
+  for (const row of sections) {
+    const sets = divisionSets && scope.division.level === 'city' ? [`section:${row.key}`] : null;
+    sectionParticipants.set(String(row.key), reader.plan(sets, yearPeriods));
+  }
+
+  const childDivisions =
+    childGroup === null ? [] : await listDivisions(db, { parent: scope.division.code });
+  const childSets = divisionSets && childGroup !== 'community';
+  const childParticipants = new Map<string, () => number | null>();
+  for (const child of childDivisions) {
+    childParticipants.set(child.code, reader.plan(childSets ? [child.code] : null, yearPeriods));
+  }
+  const topRanked = ranked
+    .filter((row) => row.key !== null)
+    .sort(byRegistrations)
+    .slice(0, RANKING_SIZE);
+  const rankedParticipants = new Map<string, () => number | null>();
+  for (const row of topRanked) {
+    const sets = divisionSets && rankedGroup === 'street' ? [String(row.key)] : null;
+    rankedParticipants.set(String(row.key), reader.plan(sets, yearPeriods));
+  }
+  await reader.read();
+
+  const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
+  const [organisationNamesById, rankedNames] = await Promise.all([
+    organisationNames(
+      db,
+      topOrganisers.map((row) => String(row.key)),
+    ),
+    divisionNames(
+      db,
+      topRanked.map((row) => String(row.key)),
+    ),
+  ]);
+  const parentNames = await divisionNames(
+    db,
+    [...rankedNames.values()].map((d) => d.parentCode).filter((c): c is string => c !== null),
+  );
+
+  const monthSums = keyed(monthRows);
+  const childSums = keyed(children);
+  const breakdown = (
+    rows: FactSums[],
+    name: (key: string) => string,
+    participants?: Map<string, () => number | null>,
+  ) =>
+    rows
+      .filter((row) => row.key !== null)
+      .sort(byRegistrations)
+      .map((row) => ({
+        key: String(row.key),
+        name: name(String(row.key)),
+        ...figuresOf(row, participants?.get(String(row.key))?.() ?? null),
+      }));
+
+  return {
+    period: {
+      year: period.year ?? null,
+      quarter: period.quarter ?? null,
+      month: period.month ?? null,
+    },
+    ...figuresOf(total[0], totalParticipants()),
+    lastYear: previousMonths ? figuresOf(previous[0], previousParticipants()) : null,
+    months: (months ?? []).map((month, index) => ({
+      month,
+      thisYear: figuresOf(monthSums.get(month), monthParticipants.get(month)?.() ?? null),
+      lastYear: figuresOf(
+        monthSums.get(previousMonths![index]!),
+        monthParticipants.get(previousMonths![index]!)?.() ?? null,
+      ),
+    })),
+    sections: breakdown(sections, sectionName, sectionParticipants),
+    sports: breakdown(sports, (key) => sportName(key) ?? key),
+    levels: breakdown(levels, levelName),
+    organisers: topOrganisers.map((row) => ({
+      key: String(row.key),
+      name: organisationNamesById.get(String(row.key)) ?? String(row.key),
+      ...figuresOf(row, null),
+    })),
+    ranking: topRanked.map((row) => {
+      const division = rankedNames.get(String(row.key));
+      return {
+        key: String(row.key),
+        name: division?.name ?? String(row.key),
+        parentName: division?.parentCode
+          ? (parentNames.get(division.parentCode)?.name ?? null)
+          : null,
+        ...figuresOf(row, rankedParticipants.get(String(row.key))?.() ?? null),
+      };
+    }),
+    children: childDivisions.map((child) => ({
+      key: child.code,
       code: child.code,
       name: child.name,
       level: child.level,
-      ...(byChild.get(child.code) ?? emptyFigures()),
+      ...figuresOf(childSums.get(child.code), childParticipants.get(child.code)?.() ?? null),
     })),
+    unassigned: figuresOf(childGroup ? childSums.get(null) : undefined, null),
   };
+}
+
+/** Builds the dashboard of a viewer for a division of their scope and a period. */
+export async function dashboard(
+  db: Executor,
+  user: Principal,
+  query: DashboardPeriod & { division?: string },
+) {
+  const scope = await resolveDashboardScope(db, user, query.division);
+  const figures = await dashboardFigures(db, scope, query);
+  return {
+    scope: { code: scope.division.code, name: scope.division.name, level: scope.division.level },
+    basis: scope.basis,
+    organisation: scope.organisation,
+    ...figures,
+  };
+}
+
+/**
+ * Builds the .xlsx workbook of one figure set of a viewer's dashboard and audits the export,
+ * naming the division, the period and the figure set.
+ */
+export async function exportDashboardFigures(
+  db: Db,
+  user: Principal,
+  actor: AuditActor,
+  query: DashboardPeriod & { division?: string; figureSet: FigureSet },
+) {
+  const scope = await resolveDashboardScope(db, user, query.division);
+  const figures = await dashboardFigures(db, scope, query);
+  const periodName = periodLabel(query);
+  const title = `${scope.organisation ? `${scope.organisation.name} · ` : ''}${scope.division.name} · ${periodName} · ${sheetNameOf(query.figureSet)}`;
+  const workbook = await buildFigureWorkbook(figures, query.figureSet, title);
+  await db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      ...actor,
+      action: 'export.dashboard',
+      entityType: 'division',
+      entityId: scope.division.code,
+      detail: {
+        figureSet: query.figureSet,
+        year: query.year ?? null,
+        quarter: query.quarter ?? null,
+        month: query.month ?? null,
+      },
+    });
+  });
+  const periodPart = [query.year, query.quarter && `Q${query.quarter}`, query.month]
+    .filter(Boolean)
+    .join('-');
+  const fileName = `dashboard-${scope.division.code}-${periodPart || 'all'}-${query.figureSet}.xlsx`;
+  return { workbook, fileName };
+}
+
+/** Returns a period in Chinese words, such as 2026年第2季度, for titles. */
+export function periodLabel(period: DashboardPeriod): string {
+  if (period.year === undefined) return '全部时间';
+  if (period.month !== undefined) return `${period.year}年${period.month}月`;
+  if (period.quarter !== undefined) return `${period.year}年第${period.quarter}季度`;
+  return `${period.year}年`;
 }

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -11,6 +12,8 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { expectDashboardMatches, loadWorld } from '../test/dashboard-oracle.js';
+import { checkDashboardSummaries } from './dashboard-summaries.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -147,10 +150,12 @@ function counts(partial: Partial<Record<string, number>>): Record<string, number
     returned: 0,
     approved: 0,
     published: 0,
+    held: 0,
     cancelled: 0,
     ...partial,
   };
-  return { ...all, total: Object.values(all).reduce((sum, n) => sum + n, 0) };
+  const total = Object.values(all).reduce((sum, n) => sum + n, 0);
+  return { ...all, filed: total - all.draft, total };
 }
 
 async function dashboard(username: string, division?: string): Promise<DashboardBody> {
@@ -405,5 +410,190 @@ describe('dashboard basis', () => {
     expect(fromCity.events.published).toBe(own.events.published);
     expect(fromCity.registrations).toBe(own.registrations);
     expect(fromCity.checkIns).toBe(own.checkIns);
+  });
+});
+
+describe('dashboard summaries through the services', () => {
+  const CITY = { level: 'city', code: '3101' };
+
+  async function expectCityMatches() {
+    const world = await loadWorld(ctx.db);
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    for (const query of [{}, { year }]) {
+      const url = `/api/dashboard?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
+      const response = await as(ctx.app, cookieOf('db.bureau'))({ method: 'GET', url });
+      expect(response.statusCode, response.body).toBe(200);
+      const viewer = { accountType: 'sports_bureau', organisationId: '' };
+      expectDashboardMatches(world, response.json(), { division: CITY, viewer }, query);
+    }
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }
+
+  it('follow registrations, cancellations, check-ins and event changes', async () => {
+    await expectCityMatches();
+    const before = await dashboard('db.bureau');
+    const event = await publishNewEvent(
+      ctx.app,
+      cookieOf('db.contractor'),
+      cookieOf('db.committee'),
+      {
+        divisionCode: '310115005',
+      },
+    );
+    const codes: { id: string; code: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/events/${event.id}/registrations`,
+        payload: { name: '测试市民', phone: `1390014${String(9000 + i)}` },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      codes.push(response.json());
+    }
+    await postOk(ctx.app, cookieOf('db.contractor'), `/api/console/events/${event.id}/check-ins`, {
+      code: codes[0]!.code,
+    });
+    await postOk(
+      ctx.app,
+      cookieOf('db.contractor'),
+      `/api/console/events/${event.id}/registrations/${codes[1]!.id}/cancel`,
+      { reason: '本人申请取消' },
+    );
+    const after = await dashboard('db.bureau');
+    expect(after.registrations).toBe(before.registrations + 3);
+    expect(after.checkIns).toBe(before.checkIns + 1);
+    expect(after.events.published).toBe(before.events.published + 1);
+    await expectCityMatches();
+
+    await postOk(ctx.app, cookieOf('db.contractor'), `/api/console/events/${event.id}/cancel`, {
+      reason: '场地维修',
+    });
+    const cancelled = await dashboard('db.bureau');
+    expect(cancelled.events.cancelled).toBe(before.events.cancelled + 1);
+    expect(cancelled.events.published).toBe(before.events.published);
+    await expectCityMatches();
+  });
+});
+
+describe('GET /api/dashboard/export', () => {
+  async function download(username: string, query: string) {
+    const response = await as(
+      ctx.app,
+      cookieOf(username),
+    )({ method: 'GET', url: `/api/dashboard/export?${query}` });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    return { response, workbook };
+  }
+
+  it('exports the child divisions with the figures on screen', async () => {
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const { response, workbook } = await download('db.bureau', `figureSet=children&year=${year}`);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="dashboard-3101-${year}-children.xlsx"`,
+    );
+    const sheet = workbook.getWorksheet('下级区域');
+    expect(sheet).toBeDefined();
+    expect(sheet!.getRow(1).getCell(1).value).toBe(`上海市 · ${year}年 · 下级区域`);
+    const headers = (sheet!.getRow(2).values as unknown[]).slice(1);
+    expect(headers.slice(0, 3)).toEqual(['代码', '名称', '赛事填报']);
+    const column = (name: string) => headers.indexOf(name) + 1;
+
+    const body = await dashboard('db.bureau');
+    const onScreen = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: `/api/dashboard?year=${year}` });
+    const figures = onScreen.json<
+      DashboardBody & { children: (Figures & { participants: number })[] }
+    >();
+    expect(sheet!.rowCount).toBe(2 + figures.children.length);
+    const xuhui = figures.children.find((c) => c.code === '310104')!;
+    const row = sheet!
+      .getRows(3, figures.children.length)!
+      .find((r) => r.getCell(1).value === '310104')!;
+    expect(row.getCell(2).value).toBe('徐汇区');
+    expect(row.getCell(column('报名人次')).value).toBe(xuhui.registrations);
+    expect(row.getCell(column('签到人次')).value).toBe(xuhui.checkIns);
+    expect(row.getCell(column('参与人数')).value).toBe(xuhui.participants);
+    expect(row.getCell(column('已发布')).value).toBe(xuhui.events.published);
+    expect(body.scope.code).toBe('3101');
+  });
+
+  it('audits the export', async () => {
+    await download('db.xuhui', 'figureSet=summary&year=2026&quarter=4');
+    const entry = await ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'entity_type', 'entity_id', 'detail'])
+      .where('action', '=', 'export.dashboard')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry).toEqual({
+      action: 'export.dashboard',
+      entity_type: 'division',
+      entity_id: '310104',
+      detail: { figureSet: 'summary', year: 2026, quarter: 4, month: null },
+    });
+  });
+
+  it('rejects an unknown figure set', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: '/api/dashboard/export?figureSet=people' });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]?.field).toBe('figureSet');
+  });
+});
+
+describe('dashboard periods', () => {
+  it.each([['quarter=2'], ['month=3'], ['year=2026&quarter=1&month=2']])(
+    'rejects %s',
+    async (query) => {
+      const response = await as(
+        ctx.app,
+        cookieOf('db.bureau'),
+      )({ method: 'GET', url: `/api/dashboard?${query}` });
+      expectProblem(response, 400, 'DSH_INVALID_PERIOD');
+    },
+  );
+
+  it('rejects a month outside 1 to 12', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: '/api/dashboard?year=2026&month=13' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+  });
+
+  it('rejects a malformed drill cursor', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: '/api/dashboard/events?cursor=bm90LWpzb24' });
+    expectProblem(response, 400, 'INVALID_CURSOR');
+  });
+
+  it('gives last year and twelve months for a year', async () => {
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: `/api/dashboard?year=${year}` });
+    const body = response.json();
+    expect(body.period).toEqual({ year, quarter: null, month: null });
+    expect(body.months.map((m: { month: string }) => m.month)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`),
+    );
+    expect(body.lastYear.registrations).toBe(0);
+    expect(body.participants).toBeGreaterThan(0);
   });
 });

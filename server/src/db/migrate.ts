@@ -18,14 +18,15 @@ import * as eventDocuments from './migrations/0014-event-documents.js';
 import * as venueInitials from './migrations/0015-venue-initials.js';
 import * as entryGroups from './migrations/0016-entry-groups.js';
 import * as partnerWrites from './migrations/0017-partner-writes.js';
+import * as registrationForms from './migrations/0018-registration-forms.js';
+import * as teamEntries from './migrations/0019-team-entries.js';
+import * as checkInScans from './migrations/0020-check-in-scans.js';
+import * as dashboardSummaries from './migrations/0021-dashboard-summaries.js';
+import * as reportJobs from './migrations/0022-report-jobs.js';
+import * as anomalyAlerts from './migrations/0023-anomaly-alerts.js';
 import * as partnerRegistrations from './migrations/0024-partner-registrations.js';
 import * as eventSearch from './migrations/0025-event-search.js';
 import * as results from './migrations/0026-results.js';
-import * as checkInScans from './migrations/0020-check-in-scans.js';
-import * as registrationForms from './migrations/0018-registration-forms.js';
-import * as teamEntries from './migrations/0019-team-entries.js';
-import * as reportJobs from './migrations/0022-report-jobs.js';
-import * as anomalyAlerts from './migrations/0023-anomaly-alerts.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -47,14 +48,15 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-venue-initials': venueInitials,
   '0016-entry-groups': entryGroups,
   '0017-partner-writes': partnerWrites,
+  '0018-registration-forms': registrationForms,
+  '0019-team-entries': teamEntries,
+  '0020-check-in-scans': checkInScans,
+  '0021-dashboard-summaries': dashboardSummaries,
+  '0022-report-jobs': reportJobs,
+  '0023-anomaly-alerts': anomalyAlerts,
   '0024-partner-registrations': partnerRegistrations,
   '0025-event-search': eventSearch,
   '0026-results': results,
-  '0020-check-in-scans': checkInScans,
-  '0018-registration-forms': registrationForms,
-  '0019-team-entries': teamEntries,
-  '0022-report-jobs': reportJobs,
-  '0023-anomaly-alerts': anomalyAlerts,
 };
 
 const provider: MigrationProvider = {

@@ -731,6 +731,48 @@ export interface AlertNotificationTable {
   read_at: Optional<Date>;
 }
 
+/** An event's dashboard dimensions and entry counters, kept by triggers (migration 0021). */
+export interface DashboardEventFactTable {
+  event_id: string;
+  organisation_id: string;
+  state: string;
+  level: string;
+  section: string;
+  sport: string | null;
+  district_code: string | null;
+  street_code: string | null;
+  community_code: string | null;
+  /** YYYY-MM of the event's start in Asia/Shanghai; null while it has no schedule. */
+  month: string | null;
+  ends_at: Date | null;
+  /** Active entries. */
+  registrations: number;
+  cancellations: number;
+  check_ins: number;
+  /** Active entries by channel class. */
+  online: number;
+  on_site: number;
+  partner: number;
+}
+
+/** A person with active entries in a dashboard scope and period, by the mobile number's hash. */
+export interface DashboardParticipantTable {
+  /** City, district or street code, `org:<organisation id>` or `section:<section>`. */
+  scope: string;
+  /** YYYY or YYYY-MM. */
+  period: string;
+  person_hash: string;
+  entries: number;
+}
+
+/** The number of people per scope and period, in shards that a read adds up. */
+export interface DashboardParticipantCountTable {
+  scope: string;
+  period: string;
+  shard: number;
+  participants: number;
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -784,6 +826,9 @@ export interface Database {
   alert_rules: AlertRuleTable;
   alerts: AlertTable;
   alert_notifications: AlertNotificationTable;
+  dashboard_event_facts: DashboardEventFactTable;
+  dashboard_participants: DashboardParticipantTable;
+  dashboard_participant_counts: DashboardParticipantCountTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */

@@ -171,6 +171,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/operator/alerts/evaluate': 'operator',
   'GET /api/operator/alert-rules': 'operator',
   'PUT /api/operator/alert-rules/:code': 'operator',
+  'GET /api/dashboard/events': 'scoped-by-division',
+  'GET /api/dashboard/export': 'scoped-by-division',
   'GET /api/operator/partners': 'operator',
   'POST /api/operator/partners': 'operator',
   'GET /api/operator/partners/:id': 'operator',
@@ -1266,6 +1268,8 @@ describe('route coverage', () => {
       }),
     );
     covered.add('GET /api/dashboard');
+    covered.add('GET /api/dashboard/events');
+    covered.add('GET /api/dashboard/export');
     const scoped = Object.entries(ROUTE_CLASSES)
       .filter(([, kind]) => kind === 'scoped-by-event' || kind === 'scoped-by-division')
       .map(([key]) => key);
@@ -1420,8 +1424,15 @@ describe('console lists', () => {
 describe('dashboard', () => {
   it.each(CALLERS)('division scope of %s', async (caller) => {
     const mismatches: string[] = [];
-    for (const division of [undefined, ...DASHBOARD_DIVISIONS]) {
-      const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+    const urls = [undefined, ...DASHBOARD_DIVISIONS].flatMap((division) => {
+      const query = division ? `division=${division}` : '';
+      return [
+        `/api/dashboard?${query}`,
+        `/api/dashboard/events?${query}`,
+        `/api/dashboard/export?figureSet=children&${query}`,
+      ].map((url) => ({ division, url }));
+    });
+    for (const { division, url } of urls) {
       const response = await call(caller, { method: 'GET', url });
       const label = `${url} as ${caller}`;
       const actual = describeOutcome(actualOutcome(response));
@@ -1437,7 +1448,7 @@ describe('dashboard', () => {
         mismatches.push(`${label}: expected ${expected}, got ${actual}`);
         continue;
       }
-      if (!allowed) continue;
+      if (!allowed || !url.startsWith('/api/dashboard?')) continue;
 
       // Other organisations' drafts are never counted: the draft figure is the caller's own.
       const body = response.json<{ events: { draft: number } }>();

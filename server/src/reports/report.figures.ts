@@ -8,7 +8,7 @@ import {
 import { sql, type RawBuilder } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
-import { childColumn, countedEvents, scopeFilter } from '../dashboards/dashboard.service.js';
+import { childColumn, countedEvents, scopeFilter } from './report-scope.js';
 import type { Executor } from '../db/database.js';
 import type { DivisionRow } from '../db/schema.js';
 

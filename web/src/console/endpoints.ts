@@ -17,6 +17,9 @@ import type {
   EntryImportReport,
   ConsoleEventDetail,
   Dashboard,
+  DashboardDrill,
+  DashboardEvent,
+  DashboardPeriod,
   Division,
   EventInput,
   EventPatch,
@@ -183,8 +186,38 @@ export const cancelTeam = (eventId: string, teamId: string, reason: string) =>
     { method: 'POST', body: { reason } },
   );
 
-export const fetchDashboard = (division: string | undefined) =>
-  api<Dashboard>(`/api/dashboard${query({ division })}`);
+/** Query parameters of a dashboard: its division and period, as strings. */
+function dashboardParams(division: string | undefined, period: DashboardPeriod) {
+  return {
+    division,
+    year: period.year?.toString(),
+    quarter: period.quarter?.toString(),
+    month: period.month?.toString(),
+  };
+}
+
+export const fetchDashboard = (division: string | undefined, period: DashboardPeriod = {}) =>
+  api<Dashboard>(`/api/dashboard${query(dashboardParams(division, period))}`);
+
+/** Path of a figure set's workbook, which the browser downloads with the session cookie. */
+export const dashboardExportPath = (
+  division: string | undefined,
+  period: DashboardPeriod,
+  figureSet: string,
+) => `/api/dashboard/export${query({ ...dashboardParams(division, period), figureSet })}`;
+
+export const fetchDashboardEvents = (
+  division: string | undefined,
+  period: DashboardPeriod,
+  drill: DashboardDrill,
+  cursor: string | null,
+) => {
+  const { year, month, ...filters } = drill;
+  const scoped = month ? { year: year ?? period.year, month } : period;
+  return api<Page<DashboardEvent>>(
+    `/api/dashboard/events${query({ ...dashboardParams(division, scoped), ...filters, cursor })}`,
+  );
+};
 
 const auditQuery = (filter: AuditFilter, cursor?: string | null) =>
   query({ ...filter, cursor, limit: cursor === undefined ? undefined : '50' });

@@ -327,15 +327,28 @@ export interface OutboxPage extends Page<OutboxItem> {
   counts: Record<OutboxState, number>;
 }
 
-export type EventCounts = Record<EventState, number> & { total: number };
+/** Event counts by dashboard stage: a published event that has ended counts as held. */
+export type EventCounts = Record<EventState | 'held' | 'filed' | 'total', number>;
 
-export interface DashboardNode {
-  code: string;
-  name: string;
-  level: Division['level'];
+/** Figures of one dashboard cell: events by stage, entries, check-ins, people and channels. */
+export interface DashboardFigures {
   events: EventCounts;
   registrations: number;
+  cancellations: number;
   checkIns: number;
+  /** People with at least one active entry; null where the server keeps no set for the row. */
+  participants: number | null;
+  channels: { online: number; onSite: number; partner: number };
+}
+
+export interface DashboardRow extends DashboardFigures {
+  key: string;
+  name: string;
+}
+
+export interface DashboardNode extends DashboardRow {
+  code: string;
+  level: Division['level'];
   /** Set on the row of events held in the scope as a whole, which has no division to open. */
   unassigned?: true;
 }
@@ -346,17 +359,58 @@ export interface DashboardNode {
  */
 export type DashboardBasis = 'division' | 'organisation';
 
-export interface Dashboard {
+export interface DashboardPeriod {
+  year?: number;
+  quarter?: number;
+  month?: number;
+}
+
+export interface Dashboard extends DashboardFigures {
   scope: { code: string; name: string; level: Division['level'] };
   basis: DashboardBasis;
   /** The organisation whose events are counted when `basis` is 'organisation'. */
   organisation: { id: string; name: string } | null;
-  events: EventCounts;
-  registrations: number;
-  checkIns: number;
+  period: { year: number | null; quarter: number | null; month: number | null };
+  lastYear: DashboardFigures | null;
+  months: { month: string; thisYear: DashboardFigures; lastYear: DashboardFigures }[];
+  sections: DashboardRow[];
+  sports: DashboardRow[];
+  levels: DashboardRow[];
+  organisers: DashboardRow[];
+  ranking: (DashboardRow & { parentName: string | null })[];
   /** Events held in the scope as a whole, in no child division. */
-  unassigned: { events: EventCounts; registrations: number; checkIns: number };
+  unassigned: DashboardFigures;
   children: DashboardNode[];
+}
+
+/** Narrower selections of the events behind a dashboard figure. */
+export interface DashboardDrill {
+  stage?: EventState | 'held' | 'filed';
+  section?: string;
+  sport?: string;
+  level?: string;
+  organisationId?: string;
+  child?: string;
+  /** Replaces the page's period, for a month of the trend chart. */
+  month?: number;
+  year?: number;
+}
+
+export interface DashboardEvent {
+  id: string;
+  name: string;
+  state: EventState;
+  stage: string;
+  level: string;
+  section: string;
+  sport: string | null;
+  divisionName: string | null;
+  organisationName: string;
+  startsAt: string | null;
+  registrations: number;
+  cancellations: number;
+  checkIns: number;
+  channels: { online: number; onSite: number; partner: number };
 }
 
 /** One audit log entry as GET /api/audit/entries returns it. */

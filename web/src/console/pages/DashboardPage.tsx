@@ -1,33 +1,42 @@
-import { EVENT_STATE_LABELS, EVENT_STATES, type EventState } from '@cityleague/domain';
-import { useQuery } from '@tanstack/react-query';
+import { EVENT_STATE_LABELS } from '@cityleague/domain';
+import { DownloadOutlined, FullscreenExitOutlined, FullscreenOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Alert,
+  App,
   Breadcrumb,
+  Button,
   Card,
   Col,
   Row,
+  Select,
   Skeleton,
-  Statistic,
+  Space,
   Table,
   Typography,
   type TableColumnsType,
 } from 'antd';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
-import { fetchDashboard, fetchDivision } from '../endpoints';
+import { DashboardEventsDrawer } from '../dashboard/DashboardEventsDrawer';
+import { downloadFile } from '../dashboard/download';
+import { dashboardExportPath, fetchDashboard, fetchDivision } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys, useMe } from '../queries';
-import type { Dashboard, DashboardNode, Division } from '../types';
+import type {
+  Dashboard,
+  DashboardDrill,
+  DashboardFigures,
+  DashboardNode,
+  DashboardPeriod,
+  DashboardRow,
+  Division,
+} from '../types';
 
-const STATE_CARDS: EventState[] = [
-  'submitted',
-  'returned',
-  'approved',
-  'published',
-  'draft',
-  'cancelled',
-];
+// ECharts and the map data load only when the charts render, after the figures.
+const DashboardCharts = lazy(() => import('../dashboard/DashboardCharts'));
 
 const CHILDREN_PAGE_SIZE = 20;
 
@@ -36,6 +45,23 @@ const MAX_TRAIL_LENGTH = 4;
 
 /** Levels whose divisions have their own dashboard one level further down. */
 const DRILLABLE_LEVELS: readonly Division['level'][] = ['city', 'district', 'street'];
+
+type Stage = keyof DashboardFigures['events'];
+
+const STAGE_CARDS: { stage: Stage; title: string }[] = [
+  { stage: 'filed', title: '填报赛事' },
+  { stage: 'submitted', title: '审核中' },
+  { stage: 'returned', title: EVENT_STATE_LABELS.returned },
+  { stage: 'approved', title: '已通过待发布' },
+  { stage: 'published', title: '已发布' },
+  { stage: 'held', title: '已举办' },
+  { stage: 'cancelled', title: EVENT_STATE_LABELS.cancelled },
+];
+
+/** The current year in Asia/Shanghai (UTC+8). */
+function shanghaiYear(): number {
+  return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+}
 
 /**
  * Loads the divisions between the account's own scope (exclusive) and `code` (inclusive),
@@ -65,11 +91,10 @@ const UNASSIGNED_NAMES: Partial<Record<DashboardNode['level'], string>> = {
 function withUnassignedRow(data: Dashboard | undefined): DashboardNode[] {
   if (!data) return [];
   const { unassigned, scope } = data;
-  if (!unassigned || (unassigned.events.total === 0 && unassigned.registrations === 0)) {
-    return data.children;
-  }
+  if (unassigned.events.total === 0 && unassigned.registrations === 0) return data.children;
   const row: DashboardNode = {
     ...unassigned,
+    key: `${scope.code}-unassigned`,
     code: `${scope.code}-unassigned`,
     name: UNASSIGNED_NAMES[scope.level] ?? '未指定下级区域',
     level: scope.level,
@@ -78,66 +103,11 @@ function withUnassignedRow(data: Dashboard | undefined): DashboardNode[] {
   return [row, ...data.children];
 }
 
-function childrenTitle(children: DashboardNode[]): string {
-  const level = children[0]?.level;
-  if (level === 'district') return '各区数据';
-  if (level === 'street') return '各街镇数据';
-  if (level === 'community') return '各居委会数据';
-  return '下级区域数据';
+function childrenTitle(level: Division['level']): string {
+  if (level === 'city') return '各区数据';
+  if (level === 'district') return '各街镇数据';
+  return '各居委会数据';
 }
-
-/** Renders a count, greyed out when it is zero so that the other counts stand out. */
-function renderCount(count: number) {
-  return count === 0 ? <span className="console-zero">0</span> : count;
-}
-
-// One column per state, so that every row's states add up to its total.
-const stateColumns: TableColumnsType<DashboardNode> = EVENT_STATES.map((state) => ({
-  title: EVENT_STATE_LABELS[state],
-  key: state,
-  align: 'right',
-  width: 76,
-  sorter: (a: DashboardNode, b: DashboardNode) => a.events[state] - b.events[state],
-  render: (_: unknown, node: DashboardNode) => renderCount(node.events[state]),
-}));
-
-const childColumns: TableColumnsType<DashboardNode> = [
-  { title: '区域', dataIndex: 'name', key: 'name', width: 130, fixed: 'start' },
-  {
-    title: '赛事总数',
-    key: 'total',
-    align: 'right',
-    width: 96,
-    sorter: (a, b) => a.events.total - b.events.total,
-    render: (_: unknown, node) => renderCount(node.events.total),
-  },
-  ...stateColumns,
-  {
-    title: '报名人次',
-    dataIndex: 'registrations',
-    key: 'registrations',
-    align: 'right',
-    width: 96,
-    sorter: (a, b) => a.registrations - b.registrations,
-    render: renderCount,
-  },
-  {
-    title: '签到人次',
-    dataIndex: 'checkIns',
-    key: 'checkIns',
-    align: 'right',
-    width: 96,
-    sorter: (a, b) => a.checkIns - b.checkIns,
-    render: renderCount,
-  },
-  {
-    title: '签到率',
-    key: 'rate',
-    align: 'right',
-    width: 80,
-    render: (_: unknown, node) => formatRate(node.checkIns, node.registrations),
-  },
-];
 
 /**
  * Returns the page title, which names whose figures they are: the division's, or only the
@@ -151,32 +121,139 @@ function dashboardTitle(data: Dashboard | undefined): string {
   return `数据看板 · ${data.scope.name}`;
 }
 
-function SummaryCards({ data }: { data: Dashboard }) {
-  const eventFigures = [
-    { key: 'total', title: '赛事总数', value: data.events.total },
-    ...STATE_CARDS.map((state) => ({
-      key: state,
-      title: EVENT_STATE_LABELS[state],
-      value: data.events[state],
-    })),
-  ];
+/** Renders a count that opens the events behind it; zero is greyed out and opens nothing. */
+function DrillCount({ value, onClick }: { value: number | null; onClick: () => void }) {
+  if (value === null) return <span className="console-zero">-</span>;
+  if (value === 0) return <span className="console-zero">0</span>;
+  return (
+    <Button
+      type="link"
+      className="dashboard-count"
+      onClick={(event) => {
+        event.stopPropagation();
+        onClick();
+      }}
+    >
+      {value.toLocaleString('zh-CN')}
+    </Button>
+  );
+}
+
+/** Says how a figure compares with the same period last year. */
+function YearOnYear({ now, before }: { now: number | null; before: number | null | undefined }) {
+  if (now === null || before === null || before === undefined) return null;
+  if (before === 0) return <span className="dashboard-yoy">去年同期 0</span>;
+  const change = ((now - before) / before) * 100;
+  const sign = change > 0 ? '+' : '';
+  const tone = change > 0 ? 'dashboard-yoy-up' : change < 0 ? 'dashboard-yoy-down' : '';
+  return (
+    <span className={`dashboard-yoy ${tone}`}>
+      同比 {sign}
+      {change.toFixed(1)}%
+    </span>
+  );
+}
+
+function Figure(props: {
+  title: string;
+  value: number | null;
+  before?: number | null;
+  onClick: () => void;
+  testId?: string;
+}) {
+  return (
+    <div className="dashboard-figure" data-testid={props.testId}>
+      <div className="dashboard-figure-title">{props.title}</div>
+      <div className="dashboard-figure-value">
+        <DrillCount value={props.value} onClick={props.onClick} />
+      </div>
+      <YearOnYear now={props.value} before={props.before} />
+    </div>
+  );
+}
+
+function SummaryCards(props: {
+  data: Dashboard;
+  onDrill: (title: string, drill: DashboardDrill) => void;
+}) {
+  const { data, onDrill } = props;
+  const last = data.lastYear;
+  const all = () => onDrill('全部赛事', { stage: 'filed' });
   return (
     <Row gutter={[16, 16]}>
-      <Col xs={24} xl={15}>
-        <Card title="赛事" style={{ height: '100%' }}>
-          <div className="console-figures">
-            {eventFigures.map((figure) => (
-              <Statistic key={figure.key} title={figure.title} value={figure.value} />
+      <Col xs={24} xl={13}>
+        <Card title="赛事" size="small" style={{ height: '100%' }}>
+          <div className="dashboard-figures">
+            {STAGE_CARDS.map(({ stage, title }) => (
+              <Figure
+                key={stage}
+                title={title}
+                value={data.events[stage]}
+                before={last?.events[stage]}
+                testId={`figure-${stage}`}
+                onClick={() =>
+                  onDrill(`${title}的赛事`, {
+                    stage: stage as DashboardDrill['stage'],
+                  })
+                }
+              />
             ))}
           </div>
         </Card>
       </Col>
-      <Col xs={24} xl={9}>
-        <Card title="报名与签到" style={{ height: '100%' }}>
-          <div className="console-figures">
-            <Statistic title="报名人次" value={data.registrations} />
-            <Statistic title="签到人次" value={data.checkIns} />
-            <Statistic title="签到率" value={formatRate(data.checkIns, data.registrations)} />
+      <Col xs={24} xl={11}>
+        <Card title="报名与签到" size="small" style={{ height: '100%' }}>
+          <div className="dashboard-figures">
+            <Figure
+              title="报名人次"
+              value={data.registrations}
+              before={last?.registrations}
+              testId="figure-registrations"
+              onClick={all}
+            />
+            <Figure
+              title="参与人数"
+              value={data.participants}
+              before={last?.participants}
+              testId="figure-participants"
+              onClick={all}
+            />
+            <Figure title="签到人次" value={data.checkIns} before={last?.checkIns} onClick={all} />
+            <div className="dashboard-figure">
+              <div className="dashboard-figure-title">签到率</div>
+              <div className="dashboard-figure-value">
+                {formatRate(data.checkIns, data.registrations)}
+              </div>
+              {last && (
+                <span className="dashboard-yoy">
+                  去年 {formatRate(last.checkIns, last.registrations)}
+                </span>
+              )}
+            </div>
+            <Figure
+              title="线上报名"
+              value={data.channels.online}
+              before={last?.channels.online}
+              onClick={all}
+            />
+            <Figure
+              title="现场报名"
+              value={data.channels.onSite}
+              before={last?.channels.onSite}
+              onClick={all}
+            />
+            <Figure
+              title="合作平台报名"
+              value={data.channels.partner}
+              before={last?.channels.partner}
+              onClick={all}
+            />
+            <Figure
+              title="取消报名"
+              value={data.cancellations}
+              before={last?.cancellations}
+              onClick={all}
+            />
           </div>
         </Card>
       </Col>
@@ -184,16 +261,234 @@ function SummaryCards({ data }: { data: Dashboard }) {
   );
 }
 
-/** Counts for the account's scope, with a table of the divisions one level down. */
+function figureColumns<T extends DashboardRow>(
+  drillOf: (row: T) => DashboardDrill | null,
+  open: (title: string, drill: DashboardDrill) => void,
+  compact = false,
+): TableColumnsType<T> {
+  const count = (title: string, pick: (row: T) => number | null, stage?: Stage) => ({
+    title,
+    key: title,
+    align: 'right' as const,
+    width: 88,
+    sorter: (a: T, b: T) => (pick(a) ?? 0) - (pick(b) ?? 0),
+    render: (_: unknown, row: T) => {
+      const drill = drillOf(row);
+      if (!drill) return pick(row) ?? '-';
+      return (
+        <DrillCount
+          value={pick(row)}
+          onClick={() =>
+            open(`${row.name} · ${title}`, {
+              ...drill,
+              stage: (stage ?? 'filed') as DashboardDrill['stage'],
+            })
+          }
+        />
+      );
+    },
+  });
+  const stages = compact
+    ? []
+    : [
+        count('审核中', (r) => r.events.submitted, 'submitted'),
+        count('已发布', (r) => r.events.published, 'published'),
+        count('已举办', (r) => r.events.held, 'held'),
+        count('已取消', (r) => r.events.cancelled, 'cancelled'),
+      ];
+  return [
+    count('填报赛事', (r) => r.events.filed, 'filed'),
+    ...stages,
+    count('报名人次', (r) => r.registrations),
+    count('参与人数', (r) => r.participants),
+    count('签到人次', (r) => r.checkIns),
+    {
+      title: '签到率',
+      key: 'rate',
+      align: 'right',
+      width: 80,
+      render: (_: unknown, row: T) => formatRate(row.checkIns, row.registrations),
+    },
+  ];
+}
+
+function ExportButton(props: {
+  division: string | undefined;
+  period: DashboardPeriod;
+  figureSet: string;
+  label: string;
+}) {
+  const { message } = App.useApp();
+  return (
+    <Button
+      size="small"
+      icon={<DownloadOutlined />}
+      aria-label={`${props.label} 导出数据`}
+      onClick={() =>
+        downloadFile(
+          dashboardExportPath(props.division, props.period, props.figureSet),
+          `${props.label}.xlsx`,
+        ).catch((error: unknown) => message.error(consoleErrorMessage(error)))
+      }
+    >
+      导出
+    </Button>
+  );
+}
+
+function RankingTables(props: {
+  data: Dashboard;
+  division: string | undefined;
+  period: DashboardPeriod;
+  onDrill: (title: string, drill: DashboardDrill) => void;
+}) {
+  const { data, division, period, onDrill } = props;
+  const rankingTitle = data.scope.level === 'street' ? '居委会排名' : '街镇排名';
+  const rank: TableColumnsType<DashboardRow> = [
+    { title: '排名', key: 'rank', width: 56, render: (_: unknown, __, index) => index + 1 },
+  ];
+  return (
+    <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+      <Col xs={24} xl={12}>
+        <Card
+          title="办赛主体排名"
+          size="small"
+          data-testid="ranking-organisers"
+          extra={
+            <ExportButton
+              division={division}
+              period={period}
+              figureSet="organisers"
+              label="办赛主体排名"
+            />
+          }
+        >
+          <Table<DashboardRow>
+            rowKey="key"
+            size="small"
+            pagination={false}
+            scroll={{ x: 640 }}
+            dataSource={data.organisers}
+            columns={[
+              ...rank,
+              { title: '办赛主体', dataIndex: 'name', key: 'name', width: 180 },
+              ...figureColumns<DashboardRow>((row) => ({ organisationId: row.key }), onDrill, true),
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
+        <Card
+          title={rankingTitle}
+          size="small"
+          data-testid="ranking-streets"
+          extra={
+            <ExportButton
+              division={division}
+              period={period}
+              figureSet="ranking"
+              label={rankingTitle}
+            />
+          }
+        >
+          <Table<Dashboard['ranking'][number]>
+            rowKey="key"
+            size="small"
+            pagination={false}
+            scroll={{ x: 640 }}
+            dataSource={data.ranking}
+            columns={[
+              ...(rank as TableColumnsType<Dashboard['ranking'][number]>),
+              {
+                title: '名称',
+                key: 'name',
+                width: 180,
+                render: (_: unknown, row) =>
+                  row.parentName ? `${row.parentName} ${row.name}` : row.name,
+              },
+              ...figureColumns<Dashboard['ranking'][number]>(
+                (row) => ({ child: row.key }),
+                onDrill,
+                true,
+              ),
+            ]}
+          />
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+function PeriodPicker(props: {
+  period: DashboardPeriod;
+  onChange: (period: DashboardPeriod) => void;
+}) {
+  const current = shanghaiYear();
+  const years = [current + 1, current, current - 1, current - 2];
+  const part = props.period.month
+    ? `m${props.period.month}`
+    : props.period.quarter
+      ? `q${props.period.quarter}`
+      : 'year';
+  return (
+    <Space wrap>
+      <Select
+        aria-label="年份"
+        value={props.period.year}
+        style={{ width: 100 }}
+        options={years.map((y) => ({ value: y, label: `${y}年` }))}
+        onChange={(year: number) => props.onChange({ ...props.period, year })}
+      />
+      <Select
+        aria-label="期间"
+        value={part}
+        style={{ width: 110 }}
+        options={[
+          { value: 'year', label: '全年' },
+          ...[1, 2, 3, 4].map((q) => ({ value: `q${q}`, label: `第${q}季度` })),
+          ...Array.from({ length: 12 }, (_, i) => ({ value: `m${i + 1}`, label: `${i + 1}月` })),
+        ]}
+        onChange={(value: string) => {
+          const year = props.period.year;
+          if (value === 'year') props.onChange({ year });
+          else if (value.startsWith('q')) props.onChange({ year, quarter: Number(value.slice(1)) });
+          else props.onChange({ year, month: Number(value.slice(1)) });
+        }}
+      />
+    </Space>
+  );
+}
+
+function periodFromParams(params: URLSearchParams): DashboardPeriod {
+  const number = (name: string) => {
+    const value = Number(params.get(name));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const year = number('year') ?? shanghaiYear();
+  const month = number('month');
+  const quarter = month ? undefined : number('quarter');
+  return { year, quarter, month };
+}
+
+/**
+ * Shows the figures of the account's scope, or of a division below it, for a year, quarter or
+ * month: event stages, entries, people and check-ins with last year's, the charts (lazily
+ * loaded), rankings, and the divisions one level down. Every count opens the events behind it.
+ */
 export function DashboardPage() {
   const me = useMe();
   const [searchParams, setSearchParams] = useSearchParams();
   const division = searchParams.get('division') ?? undefined;
+  const period = periodFromParams(searchParams);
   const rootCode = me.user.divisionCode;
+  const [drill, setDrill] = useState<{ title: string; drill: DashboardDrill } | null>(null);
+  const [bigScreen, setBigScreen] = useState(false);
+  const screen = useRef<HTMLDivElement>(null);
 
   const dashboard = useQuery({
-    queryKey: [...queryKeys.dashboard, division ?? 'own'],
-    queryFn: () => fetchDashboard(division),
+    queryKey: [...queryKeys.dashboard, division ?? 'own', period],
+    queryFn: () => fetchDashboard(division, period),
+    placeholderData: keepPreviousData,
   });
   const scope = dashboard.data?.scope;
   const trail = useQuery({
@@ -203,12 +498,50 @@ export function DashboardPage() {
     staleTime: Infinity,
   });
 
+  useEffect(() => {
+    const onChange = () => {
+      if (!document.fullscreenElement) setBigScreen(false);
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+
+  const toggleBigScreen = () => {
+    if (bigScreen) {
+      setBigScreen(false);
+      if (document.fullscreenElement) void document.exitFullscreen();
+      return;
+    }
+    setBigScreen(true);
+    // Browsers may refuse full screen (an iframe, a test browser); the page still fills the window.
+    screen.current?.requestFullscreen?.().catch(() => undefined);
+  };
+
+  const setParams = (next: { division?: string; period?: DashboardPeriod }) => {
+    const params: Record<string, string> = {};
+    const nextDivision = next.division ?? division;
+    const nextPeriod = next.period ?? period;
+    if (nextDivision) params.division = nextDivision;
+    if (nextPeriod.year) params.year = String(nextPeriod.year);
+    if (nextPeriod.quarter) params.quarter = String(nextPeriod.quarter);
+    if (nextPeriod.month) params.month = String(nextPeriod.month);
+    setSearchParams(params);
+  };
+  const periodQuery = (code?: string) => {
+    const params = new URLSearchParams();
+    if (code) params.set('division', code);
+    if (period.year) params.set('year', String(period.year));
+    if (period.quarter) params.set('quarter', String(period.quarter));
+    if (period.month) params.set('month', String(period.month));
+    return `/dashboard?${params}`;
+  };
+
   const isRoot = !division || division === rootCode;
   const trailItems = isRoot ? [] : (trail.data ?? []);
   const breadcrumb = [
     {
       key: rootCode,
-      title: isRoot ? me.user.divisionName : <Link to="/dashboard">{me.user.divisionName}</Link>,
+      title: isRoot ? me.user.divisionName : <Link to={periodQuery()}>{me.user.divisionName}</Link>,
     },
     ...trailItems.map((item, index) => ({
       key: item.code,
@@ -216,17 +549,101 @@ export function DashboardPage() {
         index === trailItems.length - 1 ? (
           item.name
         ) : (
-          <Link to={`/dashboard?division=${item.code}`}>{item.name}</Link>
+          <Link to={periodQuery(item.code)}>{item.name}</Link>
         ),
     })),
   ];
 
-  const children = withUnassignedRow(dashboard.data);
-  const byOrganisation = dashboard.data?.basis === 'organisation';
+  const data = dashboard.data;
+  const children = withUnassignedRow(data);
+  const byOrganisation = data?.basis === 'organisation';
+  const openDrill = (title: string, next: DashboardDrill) => setDrill({ title, drill: next });
+  const openDivision = (code: string) => setParams({ division: code });
+
+  const childColumns: TableColumnsType<DashboardNode> = [
+    { title: '区域', dataIndex: 'name', key: 'name', width: 150, fixed: 'start' },
+    ...figureColumns<DashboardNode>(
+      (node) => (node.unassigned ? null : { child: node.code }),
+      openDrill,
+    ),
+  ];
+
+  let body: ReactNode = null;
+  if (data) {
+    body = (
+      <>
+        <SummaryCards data={data} onDrill={openDrill} />
+        <Suspense fallback={<Skeleton active style={{ marginTop: 16 }} />}>
+          <DashboardCharts
+            data={data}
+            division={division}
+            period={period}
+            dark={bigScreen}
+            onDrill={openDrill}
+            onOpenDivision={openDivision}
+          />
+        </Suspense>
+        <RankingTables data={data} division={division} period={period} onDrill={openDrill} />
+        {children.length > 0 && (
+          <Card
+            title={childrenTitle(data.scope.level)}
+            size="small"
+            style={{ marginTop: 16 }}
+            data-testid="dashboard-children"
+            extra={
+              <Space>
+                {DRILLABLE_LEVELS.includes(children[children.length - 1]!.level) && (
+                  <Typography.Text type="secondary">点击区域名称所在行查看下一级</Typography.Text>
+                )}
+                <ExportButton
+                  division={division}
+                  period={period}
+                  figureSet="children"
+                  label={childrenTitle(data.scope.level)}
+                />
+              </Space>
+            }
+          >
+            <Table<DashboardNode>
+              rowKey="code"
+              columns={childColumns}
+              dataSource={children}
+              pagination={children.length > CHILDREN_PAGE_SIZE && { pageSize: CHILDREN_PAGE_SIZE }}
+              size="small"
+              scroll={{ x: 960 }}
+              rowClassName={(node) =>
+                !node.unassigned && DRILLABLE_LEVELS.includes(node.level)
+                  ? 'console-clickable-row'
+                  : ''
+              }
+              onRow={(node) => ({
+                onClick: () => {
+                  if (!node.unassigned && DRILLABLE_LEVELS.includes(node.level)) {
+                    openDivision(node.code);
+                  }
+                },
+              })}
+            />
+          </Card>
+        )}
+      </>
+    );
+  }
 
   return (
-    <>
-      <PageTitle title={dashboardTitle(dashboard.data)} />
+    <div ref={screen} className={bigScreen ? 'dashboard-big-screen' : undefined}>
+      <div className="dashboard-toolbar">
+        <PageTitle title={dashboardTitle(data)} />
+        <Space wrap>
+          <PeriodPicker period={period} onChange={(next) => setParams({ period: next })} />
+          <Button
+            icon={bigScreen ? <FullscreenExitOutlined /> : <FullscreenOutlined />}
+            onClick={toggleBigScreen}
+          >
+            {bigScreen ? '退出大屏' : '大屏'}
+          </Button>
+        </Space>
+      </div>
       {byOrganisation && scope && (
         <Typography.Paragraph type="secondary" data-testid="dashboard-basis">
           {me.user.accountType === 'community_association'
@@ -245,45 +662,15 @@ export function DashboardPage() {
         />
       )}
       {dashboard.isPending && <Skeleton active />}
-      {dashboard.data && (
-        <>
-          <SummaryCards data={dashboard.data} />
-          {children.length > 0 && (
-            <Card
-              title={childrenTitle(children)}
-              style={{ marginTop: 16 }}
-              extra={
-                children.some((node) => DRILLABLE_LEVELS.includes(node.level))
-                  ? '点击行查看下一级'
-                  : undefined
-              }
-            >
-              <Table<DashboardNode>
-                rowKey="code"
-                columns={childColumns}
-                dataSource={children}
-                pagination={
-                  children.length > CHILDREN_PAGE_SIZE && { pageSize: CHILDREN_PAGE_SIZE }
-                }
-                size="middle"
-                scroll={{ x: 960 }}
-                rowClassName={(node) =>
-                  !node.unassigned && DRILLABLE_LEVELS.includes(node.level)
-                    ? 'console-clickable-row'
-                    : ''
-                }
-                onRow={(node) => ({
-                  onClick: () => {
-                    if (!node.unassigned && DRILLABLE_LEVELS.includes(node.level)) {
-                      setSearchParams({ division: node.code });
-                    }
-                  },
-                })}
-              />
-            </Card>
-          )}
-        </>
-      )}
-    </>
+      {body}
+      <DashboardEventsDrawer
+        open={drill !== null}
+        title={drill?.title ?? ''}
+        division={division}
+        period={period}
+        drill={drill?.drill ?? {}}
+        onClose={() => setDrill(null)}
+      />
+    </div>
   );
 }

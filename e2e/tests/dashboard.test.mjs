@@ -1,0 +1,161 @@
+// The dashboard in a real browser over the demo league. The sports bureau opens the city's
+// dashboard with its charts and district map, drills down to Xuhui district and to Xujiahui
+// street, opens the events behind a number, exports the monthly trend's data and checks the
+// workbook against the API, then switches to the big-screen mode.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import ExcelJS from 'exceljs';
+
+import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+
+const PASSWORD = 'Demo@2026';
+const YEAR = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+
+let platform;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatform({ env: { SEED_DEMO: 'true' } });
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+async function consolePage(username, viewport = { width: 1366, height: 900 }) {
+  const context = await platform.browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(page, username, PASSWORD);
+  return page;
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the charts have drawn: each chart container holds a canvas. */
+async function waitForCharts(page) {
+  for (const id of ['trend-chart', 'district-map', 'section-chart', 'sport-chart']) {
+    await page.getByTestId(id).locator('canvas').first().waitFor();
+  }
+  // ECharts animates the first draw for about a second.
+  await page.waitForTimeout(1200);
+}
+
+async function apiJson(page, path) {
+  return page.evaluate(async (url) => {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    return { status: response.status, body: await response.json() };
+  }, path);
+}
+
+test('city user drills down to a street and exports a chart', async () => {
+  const page = await consolePage('bureau');
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await waitForCharts(page);
+  const city = await apiJson(page, `/api/dashboard?year=${YEAR}`);
+  assert.equal(city.status, 200);
+  const registrations = page.getByTestId('figure-registrations');
+  assert.match(
+    await registrations.innerText(),
+    new RegExp(city.body.registrations.toLocaleString('zh-CN')),
+  );
+  await screenshot(page, 'dashboard-city-1366');
+
+  // City to district, from the table of districts.
+  const districts = page.getByTestId('dashboard-children');
+  await districts
+    .getByRole('row', { name: /徐汇区/ })
+    .getByRole('cell')
+    .first()
+    .click();
+  await page.getByRole('heading', { name: '数据看板 · 徐汇区' }).waitFor();
+  await waitForCharts(page);
+  const xuhui = await apiJson(page, `/api/dashboard?division=310104&year=${YEAR}`);
+  const xuhuiRow = city.body.children.find((c) => c.code === '310104');
+  assert.equal(xuhui.body.registrations, xuhuiRow.registrations);
+  await screenshot(page, 'dashboard-district-1366');
+
+  // District to street.
+  const streets = page.getByTestId('dashboard-children');
+  await streets
+    .getByRole('row', { name: /徐家汇街道/ })
+    .getByRole('cell')
+    .first()
+    .click();
+  await page.getByRole('heading', { name: '数据看板 · 徐家汇街道' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: '徐汇区' }).waitFor();
+  await waitForCharts(page);
+  const street = await apiJson(page, `/api/dashboard?division=310104014&year=${YEAR}`);
+  assert.equal(street.status, 200);
+  await screenshot(page, 'dashboard-street-1366');
+
+  // A number opens the events behind it.
+  await page.getByTestId('figure-filed').getByRole('button').click();
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByText('填报赛事的赛事').waitFor();
+  const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), street.body.events.filed);
+  await screenshot(page, 'dashboard-drill-1366');
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'hidden' });
+
+  // Export the monthly trend's data and read the workbook.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: '月度趋势（本年与去年） 导出数据' }).click();
+  const download = await downloading;
+  assert.equal(download.suggestedFilename(), `dashboard-310104014-${YEAR}-months.xlsx`);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await download.path());
+  const sheet = workbook.getWorksheet('月度趋势');
+  assert.ok(sheet, 'the workbook has the 月度趋势 sheet');
+  assert.equal(sheet.getRow(1).getCell(1).value, `徐家汇街道 · ${YEAR}年 · 月度趋势`);
+  const headers = sheet.getRow(2).values.slice(1);
+  const column = headers.indexOf('报名人次') + 1;
+  let total = 0;
+  for (let row = 3; row <= sheet.rowCount; row++)
+    total += Number(sheet.getRow(row).getCell(column).value);
+  assert.equal(sheet.rowCount, 2 + 12);
+  assert.equal(total, street.body.registrations);
+
+  // The chart also saves as an image.
+  const imaging = page.waitForEvent('download');
+  await page.getByRole('button', { name: '月度趋势（本年与去年） 导出图片' }).click();
+  assert.equal((await imaging).suggestedFilename(), '月度趋势.png');
+
+  // Back to the city through the breadcrumb, then the big screen.
+  await page.getByRole('navigation').getByRole('link', { name: '上海市' }).click();
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await page.getByRole('button', { name: '大屏' }).click();
+  await waitForCharts(page);
+  await page.screenshot({ path: join(artifacts, 'dashboard-big-screen-1366.png') });
+  await page.getByRole('button', { name: '退出大屏' }).click();
+  await page.context().close();
+});
+
+test('district bureau sees its district on a phone', async () => {
+  const page = await consolePage('xuhui.bureau', { width: 390, height: 844 });
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await page.getByRole('heading', { name: '数据看板 · 徐汇区' }).waitFor();
+  await waitForCharts(page);
+  await screenshot(page, 'dashboard-district-390');
+  const other = await apiJson(page, '/api/dashboard?division=310115');
+  assert.equal(other.status, 403);
+  assert.equal(other.body.code, 'ACC_OUT_OF_SCOPE');
+  await page.context().close();
+});
+
+test('city dashboard on a phone', async () => {
+  const page = await consolePage('committee', { width: 390, height: 844 });
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await waitForCharts(page);
+  await screenshot(page, 'dashboard-city-390');
+  await page.context().close();
+});

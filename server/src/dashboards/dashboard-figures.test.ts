@@ -1,0 +1,496 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { uuidv7 } from '../shared/ids.js';
+import {
+  expectDashboardMatches,
+  loadWorld,
+  type DashboardQuery,
+  type OracleScope,
+} from '../test/dashboard-oracle.js';
+import {
+  as,
+  createAccount,
+  createTestContext,
+  expectProblem,
+  FILING_DETAILS,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+import { checkDashboardSummaries, rebuildDashboardSummaries } from './dashboard-summaries.js';
+
+// Random events and entries written straight into the tables, so that the triggers, not the
+// services, are what keeps the summaries. A fixed seed makes every run write the same data.
+const SEED = 20261205;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/** mulberry32: a small seeded generator of floats in [0, 1). */
+function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const random = seededRandom(SEED);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const chance = (p: number) => random() < p;
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+const viewers: Record<string, OracleScope['viewer']> = {};
+
+const ACCOUNTS = [
+  { username: 'rf.bureau', accountType: 'sports_bureau', divisionCode: '3101' },
+  { username: 'rf.xuhui', accountType: 'district_bureau', divisionCode: '310104' },
+  { username: 'rf.pudong', accountType: 'district_bureau', divisionCode: '310115' },
+  { username: 'rf.street', accountType: 'street', divisionCode: '310104014' },
+  { username: 'rf.contractor', accountType: 'contractor', divisionCode: '3101' },
+  { username: 'rf.other', accountType: 'contractor', divisionCode: '3101' },
+  { username: 'rf.association', accountType: 'community_association', divisionCode: '3101' },
+];
+
+const SECTIONS = ['league_event', 'brand_event', 'series', 'x_sport', 'community_games'];
+const SPORTS = ['basketball_3x3', 'running', 'football', 'table_tennis', 'badminton'];
+const STATES = [
+  'draft',
+  'submitted',
+  'returned',
+  'approved',
+  'published',
+  'published',
+  'cancelled',
+];
+const CHANNELS = ['web', 'web', 'web', 'on_site', 'partner', 'console'];
+// Districts the data concentrates in, so that their streets and communities get several events.
+const BUSY_DISTRICTS = ['310104', '310115', '310101'];
+
+let organisationIds: string[] = [];
+let userIds: string[] = [];
+let shanghaiYear = 0;
+
+/** A start time between 700 days ago and 40 days ahead, never within a day of now. */
+function randomStart(): Date {
+  const now = Date.now();
+  if (chance(0.15)) return new Date(now + (2 + random() * 38) * DAY);
+  return new Date(now - (2 + random() * 698) * DAY);
+}
+
+async function randomDivision() {
+  const district = chance(0.8)
+    ? pick(BUSY_DISTRICTS)
+    : pick(['310105', '310106', '310107', '310110', '310112', '310151']);
+  const level = pick(['district', 'street', 'street', 'community']);
+  if (level === 'district') return { division: district, district };
+  const streets = await ctx.db
+    .selectFrom('divisions')
+    .select('code')
+    .where('parent_code', '=', district)
+    .orderBy('code')
+    .limit(3)
+    .execute();
+  // The street account's own street gets events too.
+  const street = pick([
+    ...streets.map((s) => s.code),
+    ...(district === '310104' ? ['310104014'] : []),
+  ]);
+  if (level === 'street') return { division: street, district };
+  const communities = await ctx.db
+    .selectFrom('divisions')
+    .select('code')
+    .where('parent_code', '=', street)
+    .orderBy('code')
+    .limit(3)
+    .execute();
+  return { division: communities.length > 0 ? pick(communities).code : street, district };
+}
+
+async function insertEvent(index: number) {
+  const organisation = Math.floor(random() * organisationIds.length);
+  const { division, district } = await randomDivision();
+  const startsAt = randomStart();
+  const id = uuidv7();
+  const section = pick(SECTIONS);
+  const state = pick(STATES);
+  await ctx.db
+    .insertInto('events')
+    .values({
+      id,
+      organisation_id: organisationIds[organisation]!,
+      created_by: userIds[organisation]!,
+      name: `随机赛事 ${index}`,
+      level: pick(['city', 'district', 'street', 'community']),
+      section,
+      sport: pick(SPORTS),
+      division_code: division,
+      district_code: district,
+      venue: '测试场馆',
+      starts_at: startsAt,
+      ends_at: new Date(startsAt.getTime() + 4 * HOUR),
+      capacity: 500,
+      registration_opens_at: new Date(startsAt.getTime() - 20 * DAY),
+      registration_closes_at: new Date(startsAt.getTime() - DAY),
+      state,
+      address: FILING_DETAILS.address,
+      host: FILING_DETAILS.host,
+      organiser: FILING_DETAILS.organiser,
+      expected_participants: 10,
+      fee_cents: 0,
+      rules: FILING_DETAILS.rules,
+      safety_plan: FILING_DETAILS.safetyPlan,
+      medical_cover: FILING_DETAILS.medicalCover,
+      insurance: FILING_DETAILS.insurance,
+      contact_name: FILING_DETAILS.contactName,
+      contact_phone: FILING_DETAILS.contactPhone,
+      updated_at: new Date(),
+    })
+    .execute();
+  return { id, state };
+}
+
+let entryCounter = 0;
+
+async function insertEntries(eventId: string) {
+  const groupId = uuidv7();
+  await ctx.db
+    .insertInto('event_groups')
+    .values({ id: groupId, event_id: eventId, name: '默认组', capacity: 500, is_default: true })
+    .execute();
+  const people = new Set<number>();
+  const count = Math.floor(random() * 14);
+  for (let i = 0; i < count; i++) people.add(Math.floor(random() * 120));
+  for (const person of people) {
+    entryCounter += 1;
+    const status = pick([
+      'active',
+      'active',
+      'active',
+      'active',
+      'cancelled',
+      'waiting',
+      'offered',
+    ]);
+    await ctx.db
+      .insertInto('registrations')
+      .values({
+        id: uuidv7(),
+        event_id: eventId,
+        code: `RF${String(entryCounter).padStart(8, '0')}`,
+        name: '随机报名',
+        phone_ciphertext: 'v1:placeholder',
+        phone_hash: `person-${person}`,
+        phone_masked: '139****0000',
+        status,
+        channel: pick(CHANNELS),
+        group_id: groupId,
+        waiting_seq: status === 'waiting' ? entryCounter : null,
+        offer_expires_at: status === 'offered' ? new Date(Date.now() + DAY) : null,
+        checked_in_at: status === 'active' && chance(0.5) ? new Date() : null,
+        cancelled_at: status === 'cancelled' ? new Date() : null,
+      })
+      .execute();
+  }
+}
+
+async function getDashboard(username: string, query: DashboardQuery) {
+  const params = new URLSearchParams(
+    Object.entries(query).map(([key, value]) => [key, String(value)]),
+  );
+  const response = await as(
+    ctx.app,
+    cookies[username]!,
+  )({ method: 'GET', url: `/api/dashboard?${params}` });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+/** The scopes each viewer is compared in: own root plus the divisions a city user drills to. */
+function scopesToCompare(): [string, OracleScope['division']][] {
+  return [
+    ['rf.bureau', { level: 'city', code: '3101' }],
+    ...BUSY_DISTRICTS.map((code): [string, OracleScope['division']] => [
+      'rf.bureau',
+      { level: 'district', code },
+    ]),
+    ['rf.bureau', { level: 'district', code: '310151' }],
+    ['rf.bureau', { level: 'street', code: '310104014' }],
+    ['rf.xuhui', { level: 'district', code: '310104' }],
+    ['rf.pudong', { level: 'district', code: '310115' }],
+    ['rf.street', { level: 'street', code: '310104014' }],
+    ['rf.contractor', { level: 'city', code: '3101' }],
+    ['rf.contractor', { level: 'district', code: '310104' }],
+    ['rf.association', { level: 'city', code: '3101' }],
+  ];
+}
+
+function periods(): DashboardQuery[] {
+  return [
+    { year: shanghaiYear },
+    { year: shanghaiYear - 1 },
+    { year: shanghaiYear, quarter: 2 },
+    { year: shanghaiYear - 1, month: 11 },
+    {},
+  ];
+}
+
+async function compareEveryScope() {
+  const world = await loadWorld(ctx.db);
+  let compared = 0;
+  for (const [username, division] of scopesToCompare()) {
+    for (const period of periods()) {
+      const query = { ...period, division: division.code };
+      const body = await getDashboard(username, query);
+      expectDashboardMatches(world, body, { division, viewer: viewers[username]! }, query);
+      compared += 1;
+    }
+  }
+  return compared;
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  for (const account of ACCOUNTS) {
+    const { organisationId, userId } = await createAccount(ctx.db, account);
+    cookies[account.username] = await signIn(ctx.app, account.username);
+    viewers[account.username] = { accountType: account.accountType, organisationId };
+    organisationIds.push(organisationId);
+    userIds.push(userId);
+  }
+  organisationIds = organisationIds.slice(1);
+  userIds = userIds.slice(1);
+  shanghaiYear = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
+
+  for (let i = 0; i < 160; i++) {
+    const { id, state } = await insertEvent(i);
+    // Drafts never hold entries: registration opens only on publication.
+    if (state !== 'draft') await insertEntries(id);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await ctx.close();
+});
+
+describe('dashboard figures over random data', () => {
+  it('match direct counts in every scope', async () => {
+    const compared = await compareEveryScope();
+    expect(compared).toBe(scopesToCompare().length * periods().length);
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 300_000);
+
+  it('stay equal to direct counts after changes', async () => {
+    const entries = await ctx.db
+      .selectFrom('registrations')
+      .select(['id', 'status', 'checked_in_at'])
+      .orderBy('id')
+      .execute();
+    for (const entry of entries) {
+      const roll = random();
+      if (entry.status === 'active' && roll < 0.15) {
+        await ctx.db
+          .updateTable('registrations')
+          .set({ status: 'cancelled', cancelled_at: new Date(), checked_in_at: null })
+          .where('id', '=', entry.id)
+          .execute();
+      } else if (entry.status === 'active' && !entry.checked_in_at && roll < 0.35) {
+        await ctx.db
+          .updateTable('registrations')
+          .set({ checked_in_at: new Date() })
+          .where('id', '=', entry.id)
+          .execute();
+      } else if (entry.status === 'waiting' && roll < 0.5) {
+        await ctx.db
+          .updateTable('registrations')
+          .set({ status: 'active', waiting_seq: null, channel: 'on_site' })
+          .where('id', '=', entry.id)
+          .execute();
+      } else if (roll > 0.985) {
+        await ctx.db.deleteFrom('registrations').where('id', '=', entry.id).execute();
+      }
+    }
+
+    const events = await ctx.db
+      .selectFrom('events')
+      .select(['id', 'state', 'starts_at'])
+      .orderBy('id')
+      .execute();
+    const next: Record<string, string> = {
+      draft: 'submitted',
+      submitted: 'approved',
+      returned: 'submitted',
+      approved: 'published',
+      published: 'cancelled',
+    };
+    for (const event of events) {
+      const roll = random();
+      if (roll < 0.3 && next[event.state]) {
+        await ctx.db
+          .updateTable('events')
+          .set({ state: next[event.state]! })
+          .where('id', '=', event.id)
+          .execute();
+      } else if (roll < 0.4 && event.starts_at) {
+        // A change of date that moves the event (and its people) to another month.
+        await sql`update events set starts_at = starts_at - interval '40 days',
+          ends_at = ends_at - interval '40 days',
+          registration_opens_at = registration_opens_at - interval '40 days',
+          registration_closes_at = registration_closes_at - interval '40 days'
+          where id = ${event.id}`.execute(ctx.db);
+      } else if (roll < 0.47) {
+        const { division, district } = await randomDivision();
+        await ctx.db
+          .updateTable('events')
+          .set({ division_code: division, district_code: district })
+          .where('id', '=', event.id)
+          .execute();
+      } else if (roll < 0.5) {
+        await ctx.db
+          .updateTable('events')
+          .set({ organisation_id: pick(organisationIds), section: pick(SECTIONS) })
+          .where('id', '=', event.id)
+          .execute();
+      }
+    }
+
+    await compareEveryScope();
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 300_000);
+
+  it('check finds a corrupted summary and rebuild repairs it', async () => {
+    const fact = await ctx.db
+      .selectFrom('dashboard_event_facts')
+      .select('event_id')
+      .where('registrations', '>', 0)
+      .orderBy('event_id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .updateTable('dashboard_event_facts')
+      .set((eb) => ({ registrations: eb('registrations', '+', 1) }))
+      .where('event_id', '=', fact.event_id)
+      .execute();
+    const person = await ctx.db
+      .selectFrom('dashboard_participants')
+      .select('person_hash')
+      .where('scope', '=', '3101')
+      .where('period', '=', String(shanghaiYear))
+      .orderBy('person_hash')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .deleteFrom('dashboard_participants')
+      .where('scope', '=', '3101')
+      .where('period', '=', String(shanghaiYear))
+      .where('person_hash', '=', person.person_hash)
+      .execute();
+
+    // Each changed row shows twice: as stored and as recounted.
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 2,
+      participants: 1,
+      participantCounts: 0,
+    });
+    const world = await loadWorld(ctx.db);
+    const body = await getDashboard('rf.bureau', {});
+    expect(() =>
+      expectDashboardMatches(
+        world,
+        body,
+        { division: { level: 'city', code: '3101' }, viewer: viewers['rf.bureau']! },
+        {},
+      ),
+    ).toThrow(/registrations/);
+
+    await rebuildDashboardSummaries(ctx.db);
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+    await compareEveryScope();
+  }, 300_000);
+});
+
+describe('dashboard scope', () => {
+  const otherDistricts = ['310115', '310101', '310105', '3101', '310115005', '310101002'];
+
+  it.each(otherDistricts)('rejects a Xuhui bureau asking for %s', async (division) => {
+    for (const url of [
+      `/api/dashboard?division=${division}`,
+      `/api/dashboard/events?division=${division}`,
+      `/api/dashboard/export?division=${division}&figureSet=summary`,
+      `/api/dashboard/events?child=${division}`,
+    ]) {
+      const response = await as(ctx.app, cookies['rf.xuhui']!)({ method: 'GET', url });
+      expectProblem(response, 403, 'ACC_OUT_OF_SCOPE');
+    }
+  });
+
+  it("never returns another district's figures to a district bureau", async () => {
+    const body = await getDashboard('rf.xuhui', { year: shanghaiYear });
+    const xuhuiStreets = new Set(
+      (
+        await ctx.db
+          .selectFrom('divisions')
+          .select('code')
+          .where('district_code', '=', '310104')
+          .execute()
+      ).map((d) => d.code),
+    );
+    expect(body.scope.code).toBe('310104');
+    for (const row of [...body.children, ...body.ranking]) {
+      expect(xuhuiStreets.has(row.key), row.key).toBe(true);
+    }
+    const world = await loadWorld(ctx.db);
+    const drilled = await as(
+      ctx.app,
+      cookies['rf.xuhui']!,
+    )({ method: 'GET', url: `/api/dashboard/events?limit=200` });
+    expect(drilled.statusCode).toBe(200);
+    const ids = drilled.json<{ items: { id: string }[] }>().items.map((i) => i.id);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      expect(world.events.find((e) => e.id === id)?.district).toBe('310104');
+    }
+    // The same bureau's totals equal the city's row for Xuhui, not the city's totals.
+    const city = await getDashboard('rf.bureau', { year: shanghaiYear });
+    const xuhuiRow = city.children.find((c: { code: string }) => c.code === '310104');
+    expect(body.registrations).toBe(xuhuiRow.registrations);
+    expect(body.participants).toBe(xuhuiRow.participants);
+    expect(body.registrations).toBeLessThan(city.registrations);
+  });
+
+  it('drill list adds up to the figure it opens', async () => {
+    const body = await getDashboard('rf.bureau', { year: shanghaiYear, division: '310115' });
+    let cursor: string | null = null;
+    let registrations = 0;
+    let events = 0;
+    do {
+      const url: string =
+        `/api/dashboard/events?division=310115&year=${shanghaiYear}&stage=filed&limit=7` +
+        (cursor ? `&cursor=${cursor}` : '');
+      const response = await as(ctx.app, cookies['rf.bureau']!)({ method: 'GET', url });
+      expect(response.statusCode, response.body).toBe(200);
+      const page = response.json<{
+        items: { registrations: number }[];
+        nextCursor: string | null;
+      }>();
+      events += page.items.length;
+      registrations += page.items.reduce((sum, item) => sum + item.registrations, 0);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(events).toBe(body.events.filed);
+    expect(registrations).toBe(body.registrations);
+  });
+});

@@ -1,0 +1,275 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+
+import type { Executor } from '../db/database.js';
+
+/** Events whose figures a viewer may count: the `basis` half of a dashboard scope. */
+export type FactBasis =
+  | { kind: 'division'; organisationId: string }
+  | { kind: 'organisation'; organisationId: string }
+  | { kind: 'community_association'; organisationId: string };
+
+export interface FactFilter {
+  /** The division whose events count: city, district, street or community. */
+  division: { level: string; code: string };
+  basis: FactBasis;
+  /** First and last month (YYYY-MM), inclusive; null counts every event, unscheduled drafts too. */
+  months: { from: string; to: string } | null;
+}
+
+/** Narrower selections for the list of events behind a figure. */
+export interface FactDrill {
+  stage?: EventStage | 'filed';
+  section?: string;
+  sport?: string;
+  level?: string;
+  organisationId?: string;
+  /** A district, street or community code below the filter's division. */
+  divisionCode?: string;
+  month?: string;
+}
+
+export const EVENT_STAGES = [
+  'draft',
+  'submitted',
+  'returned',
+  'approved',
+  'published',
+  'held',
+  'cancelled',
+] as const;
+export type EventStage = (typeof EVENT_STAGES)[number];
+
+/** The dashboard stage of an event: a published event that has ended counts as held. */
+const stageExpression = sql<EventStage>`case
+  when f.state = 'published' and f.ends_at <= now() then 'held'
+  else f.state end`;
+
+function divisionCondition(division: FactFilter['division']): RawBuilder<SqlBool> {
+  switch (division.level) {
+    case 'city':
+      return sql<SqlBool>`true`;
+    case 'district':
+      return sql<SqlBool>`f.district_code = ${division.code}`;
+    case 'street':
+      return sql<SqlBool>`f.street_code = ${division.code}`;
+    default:
+      return sql<SqlBool>`f.community_code = ${division.code}`;
+  }
+}
+
+/** Builds the SQL form of the basis: whose events a viewer counts (see canSeeEvent). */
+function basisCondition(basis: FactBasis): RawBuilder<SqlBool> {
+  const own = sql<SqlBool>`f.organisation_id = ${basis.organisationId}`;
+  if (basis.kind === 'organisation') return own;
+  if (basis.kind === 'community_association') {
+    return sql<SqlBool>`(${own} or (f.state <> 'draft' and f.section = 'community_games'))`;
+  }
+  return sql<SqlBool>`(${own} or f.state <> 'draft')`;
+}
+
+function drillConditions(drill: FactDrill): RawBuilder<SqlBool>[] {
+  const conditions: RawBuilder<SqlBool>[] = [];
+  if (drill.stage === 'filed') conditions.push(sql`f.state <> 'draft'`);
+  else if (drill.stage) conditions.push(sql`${stageExpression} = ${drill.stage}`);
+  if (drill.section) conditions.push(sql`f.section = ${drill.section}`);
+  if (drill.sport) conditions.push(sql`f.sport = ${drill.sport}`);
+  if (drill.level) conditions.push(sql`f.level = ${drill.level}`);
+  if (drill.organisationId) conditions.push(sql`f.organisation_id = ${drill.organisationId}`);
+  if (drill.month) conditions.push(sql`f.month = ${drill.month}`);
+  if (drill.divisionCode) {
+    conditions.push(
+      sql`${drill.divisionCode} in (f.district_code, f.street_code, f.community_code)`,
+    );
+  }
+  return conditions;
+}
+
+function selectFacts(db: Executor, filter: FactFilter, drill: FactDrill = {}) {
+  return db.selectFrom('dashboard_event_facts as f').where((eb) => {
+    const conditions = [
+      divisionCondition(filter.division),
+      basisCondition(filter.basis),
+      ...drillConditions(drill),
+    ];
+    if (filter.months) {
+      conditions.push(sql<SqlBool>`f.month between ${filter.months.from} and ${filter.months.to}`);
+    }
+    return eb.and(conditions);
+  });
+}
+
+/** Event counts per stage and entry counters, summed over the events of one group. */
+export interface FactSums {
+  key: string | null;
+  draft: number;
+  submitted: number;
+  returned: number;
+  approved: number;
+  published: number;
+  held: number;
+  cancelled: number;
+  registrations: number;
+  cancellations: number;
+  check_ins: number;
+  online: number;
+  on_site: number;
+  partner: number;
+}
+
+/** The expression a breakdown groups the events by. */
+export type GroupKey =
+  | 'total'
+  | 'month'
+  | 'section'
+  | 'sport'
+  | 'level'
+  | 'organisation'
+  | 'district'
+  | 'street'
+  | 'community';
+
+const GROUP_EXPRESSIONS: Record<GroupKey, RawBuilder<string | null>> = {
+  total: sql`null::text`,
+  month: sql`f.month`,
+  section: sql`f.section`,
+  sport: sql`f.sport`,
+  level: sql`f.level`,
+  organisation: sql`f.organisation_id::text`,
+  district: sql`f.district_code`,
+  street: sql`f.street_code`,
+  community: sql`f.community_code`,
+};
+
+/** Sums the facts of the filter's events, grouped by one key. */
+export async function sumFacts(
+  db: Executor,
+  filter: FactFilter,
+  group: GroupKey,
+): Promise<FactSums[]> {
+  const stage = (name: EventStage) =>
+    sql<number>`(count(*) filter (where ${stageExpression} = ${name}))::int`.as(name);
+  const total = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
+  return selectFacts(db, filter)
+    .select([
+      GROUP_EXPRESSIONS[group].as('key'),
+      ...EVENT_STAGES.map(stage),
+      total('f.registrations').as('registrations'),
+      total('f.cancellations').as('cancellations'),
+      total('f.check_ins').as('check_ins'),
+      total('f.online').as('online'),
+      total('f.on_site').as('on_site'),
+      total('f.partner').as('partner'),
+    ])
+    .groupBy(sql`1`)
+    .execute() as Promise<FactSums[]>;
+}
+
+/** Lists the events behind a figure with their counters, latest start first, after a position. */
+export async function listFactEvents(
+  db: Executor,
+  filter: FactFilter,
+  drill: FactDrill,
+  page: { after: { startsAt: string | null; id: string } | null; limit: number },
+) {
+  let query = selectFacts(db, filter, drill)
+    .innerJoin('events as e', 'e.id', 'f.event_id')
+    .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+    .leftJoin('divisions as d', 'd.code', 'e.division_code')
+    .select([
+      'e.id',
+      'e.name',
+      'f.state',
+      stageExpression.as('stage'),
+      'f.level',
+      'f.section',
+      'f.sport',
+      'f.district_code',
+      'd.name as division_name',
+      'o.name as organisation_name',
+      sql<string | null>`to_char(e.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as(
+        'starts_at',
+      ),
+      'f.registrations',
+      'f.cancellations',
+      'f.check_ins',
+      'f.online',
+      'f.on_site',
+      'f.partner',
+    ])
+    .orderBy(sql`e.starts_at desc nulls last`)
+    .orderBy('e.id', 'desc')
+    .limit(page.limit + 1);
+  if (page.after) {
+    const { startsAt, id } = page.after;
+    query = query.where(
+      startsAt === null
+        ? sql<SqlBool>`e.starts_at is null and e.id < ${id}`
+        : sql<SqlBool>`(e.starts_at < ${startsAt}::timestamptz
+            or (e.starts_at = ${startsAt}::timestamptz and e.id < ${id})
+            or e.starts_at is null)`,
+    );
+  }
+  return query.execute();
+}
+
+/** Returns the number of people per scope and period from the sharded counters. */
+export async function countParticipants(
+  db: Executor,
+  scopes: string[],
+  periods: string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (scopes.length === 0 || periods.length === 0) return counts;
+  const rows = await db
+    .selectFrom('dashboard_participant_counts')
+    .select(['scope', 'period', sql<number>`sum(participants)::int`.as('participants')])
+    .where('scope', 'in', scopes)
+    .where('period', 'in', periods)
+    .groupBy(['scope', 'period'])
+    .execute();
+  for (const row of rows) counts.set(`${row.scope}|${row.period}`, row.participants);
+  return counts;
+}
+
+/** Counts the distinct people of several scopes or periods together, from the sets. */
+export async function countDistinctParticipants(
+  db: Executor,
+  scopes: string[],
+  periods: string[],
+): Promise<number> {
+  if (scopes.length === 0 || periods.length === 0) return 0;
+  const row = await db
+    .selectFrom('dashboard_participants')
+    .select(sql<number>`count(distinct person_hash)::int`.as('participants'))
+    .where('scope', 'in', scopes)
+    .where('period', 'in', periods)
+    .executeTakeFirstOrThrow();
+  return row.participants;
+}
+
+/** Names of organisations by id. */
+export async function organisationNames(db: Executor, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>();
+  const rows = await db
+    .selectFrom('organisations')
+    .select(['id', 'name'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+/** Names and parents of divisions by code. */
+export async function divisionNames(db: Executor, codes: string[]) {
+  if (codes.length === 0) return new Map<string, { name: string; parentCode: string | null }>();
+  const rows = await db
+    .selectFrom('divisions')
+    .select(['code', 'name', 'parent_code'])
+    .where('code', 'in', codes)
+    .execute();
+  return new Map(rows.map((row) => [row.code, { name: row.name, parentCode: row.parent_code }]));
+}
+
+/** Recomputes every summary row from the events and registrations (dashboard_rebuild). */
+export async function rebuildSummaries(db: Executor): Promise<void> {
+  await sql`select dashboard_rebuild()`.execute(db);
+}

@@ -1,0 +1,298 @@
+import { DownloadOutlined, PictureOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Row, Space, Tooltip } from 'antd';
+import { useMemo, useRef, type ReactNode, type RefObject } from 'react';
+import { consoleErrorMessage } from '../../lib/messages';
+import { dashboardExportPath } from '../endpoints';
+import type { Dashboard, DashboardDrill, DashboardPeriod } from '../types';
+import { downloadFile, saveUrl } from './download';
+import { EChart, SHANGHAI_MAP, type EChartHandle, type EChartsOption } from './EChart';
+import shanghaiDistricts from './shanghai-districts.json';
+
+export interface DashboardChartsProps {
+  data: Dashboard;
+  division: string | undefined;
+  period: DashboardPeriod;
+  dark: boolean;
+  onDrill: (title: string, drill: DashboardDrill) => void;
+  onOpenDivision: (code: string) => void;
+}
+
+const SPORT_BARS = 10;
+
+// District names and label points by code from the map file; 崇明区 has no id there.
+const DISTRICT_NAMES = new Map<string, string>(
+  shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.name]),
+);
+const DISTRICT_CENTRES = new Map<string, number[] | undefined>(
+  shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.cp]),
+);
+
+interface ChartCardProps {
+  title: string;
+  figureSet: string;
+  fileName: string;
+  division: string | undefined;
+  period: DashboardPeriod;
+  dark: boolean;
+  children: (ref: RefObject<EChartHandle>) => ReactNode;
+}
+
+/** A card around one chart, with buttons to save the chart as an image and its data as .xlsx. */
+function ChartCard({
+  title,
+  figureSet,
+  fileName,
+  division,
+  period,
+  dark,
+  children,
+}: ChartCardProps) {
+  const { message } = App.useApp();
+  const chart = useRef<EChartHandle>(null);
+  const saveImage = () => {
+    const url = chart.current?.toDataUrl();
+    if (url) saveUrl(url, `${fileName}.png`);
+  };
+  const saveData = () => {
+    downloadFile(dashboardExportPath(division, period, figureSet), `${fileName}.xlsx`).catch(
+      (error: unknown) => message.error(consoleErrorMessage(error)),
+    );
+  };
+  return (
+    <Card
+      title={title}
+      size="small"
+      className={dark ? 'dashboard-card-dark' : undefined}
+      data-testid={`chart-${figureSet}`}
+      extra={
+        <Space size={4}>
+          <Tooltip title="导出图片">
+            <Button
+              size="small"
+              type="text"
+              icon={<PictureOutlined />}
+              aria-label={`${title} 导出图片`}
+              onClick={saveImage}
+            />
+          </Tooltip>
+          <Tooltip title="导出数据（Excel）">
+            <Button
+              size="small"
+              type="text"
+              icon={<DownloadOutlined />}
+              aria-label={`${title} 导出数据`}
+              onClick={saveData}
+            />
+          </Tooltip>
+        </Space>
+      }
+    >
+      {children(chart)}
+    </Card>
+  );
+}
+
+function trendOption(data: Dashboard): EChartsOption {
+  const thisYear = data.period.year ?? '';
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: data.months.map((m) => `${Number(m.month.slice(5))}月`) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        name: `${thisYear}年报名人次`,
+        type: 'line',
+        smooth: true,
+        data: data.months.map((m) => m.thisYear.registrations),
+      },
+      {
+        name: `${thisYear}年签到人次`,
+        type: 'line',
+        smooth: true,
+        data: data.months.map((m) => m.thisYear.checkIns),
+      },
+      {
+        name: `${Number(thisYear) - 1}年报名人次`,
+        type: 'line',
+        smooth: true,
+        lineStyle: { type: 'dashed' },
+        data: data.months.map((m) => m.lastYear.registrations),
+      },
+    ],
+  };
+}
+
+function barOption(
+  rows: { name: string; registrations: number; checkIns: number }[],
+): EChartsOption {
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name) },
+    series: [
+      { name: '报名人次', type: 'bar', data: rows.map((r) => r.registrations) },
+      { name: '签到人次', type: 'bar', data: rows.map((r) => r.checkIns) },
+    ],
+  };
+}
+
+/** Map values: the child districts at city level, else the scope's own district alone. */
+function mapData(data: Dashboard) {
+  const value = (f: { participants: number | null; registrations: number }) =>
+    f.participants ?? f.registrations;
+  if (data.scope.level === 'city') {
+    return data.children.map((c) => ({ name: c.name, value: value(c), code: c.code }));
+  }
+  const code = data.scope.code.slice(0, 6);
+  return [{ name: DISTRICT_NAMES.get(code) ?? data.scope.name, value: value(data), code }];
+}
+
+function mapOption(data: Dashboard, dark: boolean): EChartsOption {
+  const values = mapData(data);
+  const max = Math.max(1, ...values.map((v) => v.value));
+  const byPeople = values.length > 0 && data.participants !== null;
+  return {
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { name: string; value: number }) =>
+        Number.isFinite(p.value)
+          ? `${p.name}<br/>${byPeople ? '参与人数' : '报名人次'}：${p.value}`
+          : p.name,
+    },
+    visualMap: {
+      min: 0,
+      max,
+      left: 4,
+      bottom: 4,
+      itemHeight: 90,
+      itemWidth: 12,
+      text: ['高', '低'],
+      calculable: true,
+      inRange: { color: ['#e6f4ff', '#69b1ff', '#0958d9'] },
+      textStyle: { color: dark ? '#d6e4ff' : '#595959' },
+    },
+    series: [
+      {
+        name: byPeople ? '参与人数' : '报名人次',
+        type: 'map',
+        map: SHANGHAI_MAP,
+        roam: false,
+        // Chongming's island makes the map tall; this keeps the urban districts large enough.
+        layoutCenter: ['56%', '50%'],
+        layoutSize: '100%',
+        // Below the city the map centres on the scope's district and zooms in on it.
+        ...(data.scope.level === 'city'
+          ? {}
+          : { center: DISTRICT_CENTRES.get(data.scope.code.slice(0, 6)), zoom: 3 }),
+        // The areas are light in both modes (the visual map colours them), so labels stay dark.
+        label: { show: true, fontSize: 10, color: '#262626' },
+        itemStyle: { areaColor: dark ? '#1d2b45' : '#f5f5f5', borderColor: '#8c8c8c' },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: '#ffd666' } },
+        data: values,
+      },
+    ],
+  };
+}
+
+/** The dashboard's charts: monthly trend, sections, sports and the district map. */
+export default function DashboardCharts(props: DashboardChartsProps) {
+  const { data, division, period, dark, onDrill, onOpenDivision } = props;
+  const trend = useMemo(() => trendOption(data), [data]);
+  const sections = useMemo(() => barOption(data.sections), [data]);
+  const sports = useMemo(() => barOption(data.sports.slice(0, SPORT_BARS)), [data]);
+  const map = useMemo(() => mapOption(data, dark), [data, dark]);
+  const card = { division, period, dark };
+
+  return (
+    <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+      {data.months.length > 0 && (
+        <Col xs={24} xl={14}>
+          <ChartCard
+            title="月度趋势（本年与去年）"
+            figureSet="months"
+            fileName="月度趋势"
+            {...card}
+          >
+            {(ref) => (
+              <EChart
+                ref={ref}
+                option={trend}
+                height={300}
+                dark={dark}
+                testId="trend-chart"
+                onClick={({ dataIndex }) => {
+                  const row = data.months[dataIndex];
+                  if (!row) return;
+                  onDrill(`${row.month} 的赛事`, {
+                    year: Number(row.month.slice(0, 4)),
+                    month: Number(row.month.slice(5)),
+                  });
+                }}
+              />
+            )}
+          </ChartCard>
+        </Col>
+      )}
+      <Col xs={24} xl={data.months.length > 0 ? 10 : 24}>
+        <ChartCard title="参与分布地图" figureSet="children" fileName="区域分布" {...card}>
+          {(ref) => (
+            <EChart
+              ref={ref}
+              option={map}
+              height={300}
+              dark={dark}
+              testId="district-map"
+              onClick={({ name }) => {
+                const hit = mapData(data).find((v) => v.name === name);
+                if (hit && data.scope.level === 'city') onOpenDivision(hit.code);
+              }}
+            />
+          )}
+        </ChartCard>
+      </Col>
+      <Col xs={24} xl={12}>
+        <ChartCard title="按板块" figureSet="sections" fileName="按板块" {...card}>
+          {(ref) => (
+            <EChart
+              ref={ref}
+              option={sections}
+              height={Math.max(180, 40 + data.sections.length * 34)}
+              dark={dark}
+              testId="section-chart"
+              onClick={({ dataIndex }) => {
+                const row = data.sections[dataIndex];
+                if (row) onDrill(`${row.name}的赛事`, { section: row.key });
+              }}
+            />
+          )}
+        </ChartCard>
+      </Col>
+      <Col xs={24} xl={12}>
+        <ChartCard
+          title={`按项目（前 ${SPORT_BARS} 项）`}
+          figureSet="sports"
+          fileName="按项目"
+          {...card}
+        >
+          {(ref) => (
+            <EChart
+              ref={ref}
+              option={sports}
+              height={Math.max(180, 40 + Math.min(SPORT_BARS, data.sports.length) * 34)}
+              dark={dark}
+              testId="sport-chart"
+              onClick={({ dataIndex }) => {
+                const row = data.sports[dataIndex];
+                if (row) onDrill(`${row.name}的赛事`, { sport: row.key });
+              }}
+            />
+          )}
+        </ChartCard>
+      </Col>
+    </Row>
+  );
+}

@@ -1,0 +1,93 @@
+import { BarChart, LineChart, MapChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import shanghaiDistricts from './shanghai-districts.json';
+
+// Only the chart types and components the dashboard draws are bundled, in this lazily loaded
+// module, so the console's first screen does not carry ECharts.
+echarts.use([
+  BarChart,
+  LineChart,
+  MapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
+
+/**
+ * Shanghai's 16 districts as GeoJSON, copied unchanged from echarts 4.9.0
+ * (map/json/province/shanghai.json, Apache-2.0). Features are matched by their `name`
+ * (黄浦区, 徐汇区, ...), because the file gives 崇明区 no id.
+ */
+export const SHANGHAI_MAP = 'shanghai';
+echarts.registerMap(SHANGHAI_MAP, shanghaiDistricts as never);
+
+export type EChartsOption = echarts.EChartsCoreOption;
+
+export interface EChartHandle {
+  /** Returns the chart as a PNG data URL on a white background. */
+  toDataUrl(): string | undefined;
+}
+
+export interface EChartProps {
+  option: EChartsOption;
+  height: number;
+  onClick?: (params: {
+    name: string;
+    dataIndex: number;
+    seriesIndex?: number;
+    data?: unknown;
+  }) => void;
+  /** Draws on a dark background, for the big-screen mode. */
+  dark?: boolean;
+  testId?: string;
+}
+
+/** Renders one ECharts instance that follows its container's width. */
+export const EChart = forwardRef<EChartHandle, EChartProps>(function EChart(
+  { option, height, onClick, dark, testId },
+  ref,
+) {
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const clickHandler = useRef(onClick);
+  clickHandler.current = onClick;
+
+  useEffect(() => {
+    if (!container.current) return undefined;
+    const instance = echarts.init(container.current, dark ? 'dark' : undefined);
+    chart.current = instance;
+    instance.on('click', (params) => clickHandler.current?.(params as never));
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(container.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [dark]);
+
+  useEffect(() => {
+    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
+  }, [option, dark]);
+
+  useImperativeHandle(ref, () => ({
+    toDataUrl: () =>
+      chart.current?.getDataURL({
+        type: 'png',
+        pixelRatio: 2,
+        backgroundColor: dark ? '#0b1a33' : '#ffffff',
+      }),
+  }));
+
+  return <div ref={container} style={{ width: '100%', height }} data-testid={testId} />;
+});
