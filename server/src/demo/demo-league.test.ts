@@ -202,6 +202,24 @@ describe('seedDemoLeague', () => {
     }
   });
 
+  it('registers the demo partner platforms, each with one credential', async () => {
+    const partners = await ctx.db
+      .selectFrom('partners')
+      .select(['id', 'name', 'scopes', 'status'])
+      .orderBy('name')
+      .execute();
+    expect(partners).toHaveLength(5);
+    expect(partners.every((partner) => partner.status === 'active')).toBe(true);
+    expect(
+      partners.filter((partner) => partner.scopes.includes('registrations:write')),
+    ).toHaveLength(3);
+    const credentials = await ctx.db
+      .selectFrom('partner_credentials')
+      .select('partner_id')
+      .execute();
+    expect(new Set(credentials.map((credential) => credential.partner_id)).size).toBe(5);
+  });
+
   it('fills the review queues', async () => {
     const queues: Record<string, number> = {
       committee: 3,

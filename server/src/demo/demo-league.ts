@@ -20,6 +20,7 @@ import * as changes from '../events/event.changes.js';
 import type { EventInput, EventPatch } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
 import { register } from '../registrations/registration.service.js';
+import { createPartner, type PartnerScope } from '../partners/partner.service.js';
 import * as reviews from '../reviews/review.service.js';
 import { upsertPreReview } from '../sports/pre-review.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
@@ -116,6 +117,44 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     divisionCode: '3101',
   },
 ];
+
+/** Invented partner platforms; their credentials are random, and the operator rotates one to use it. */
+const DEMO_PARTNERS: { name: string; scopes: PartnerScope[]; rateLimitPerMinute: number }[] = [
+  {
+    name: '示例跑步报名平台',
+    scopes: ['events:read', 'events:write', 'registrations:read', 'registrations:write'],
+    rateLimitPerMinute: 600,
+  },
+  {
+    name: '示例球类赛事平台',
+    scopes: ['events:read', 'events:write', 'registrations:read', 'registrations:write'],
+    rateLimitPerMinute: 300,
+  },
+  { name: '示例社区健身平台', scopes: ['events:read', 'events:write'], rateLimitPerMinute: 120 },
+  { name: '示例区级体育政务系统', scopes: ['events:read'], rateLimitPerMinute: 60 },
+  {
+    name: '示例青少年赛事平台',
+    scopes: ['events:read', 'registrations:read', 'registrations:write'],
+    rateLimitPerMinute: 300,
+  },
+];
+
+/** Registers the demo partner platforms in the operator's registry. */
+async function seedDemoPartners(db: Db, cipher: PersonalDataCipher, operatorId: string) {
+  for (const [index, partner] of DEMO_PARTNERS.entries()) {
+    await createPartner(
+      db,
+      cipher,
+      {
+        ...partner,
+        creditCode: demoCreditCode(900 + index),
+        contactName: '示例联系人',
+        contactPhone: `1380013${String(9000 + index)}`,
+      },
+      { userId: operatorId, ip: null },
+    );
+  }
+}
 
 /** Builds an invented but well-formed unified social credit code for demo organisation n. */
 function demoCreditCode(n: number): string {
@@ -643,6 +682,7 @@ export async function seedDemoLeague(
   for (const preReview of DEMO_PRE_REVIEWS) {
     await upsertPreReview(db, { ...preReview, updatedBy: operator.id });
   }
+  await seedDemoPartners(db, cipher, operator.id);
   const demos = demoEvents();
   const contractIds = await importDemoContracts(db, cipher, users, demos);
   let offset = 0;
