@@ -32,15 +32,17 @@ export function requestCode(app: FastifyInstance, phone: string, remoteAddress =
   });
 }
 
-/** Reads the newest code that the development provider recorded for a number. */
+/** Reads the newest sign-in code that the development provider recorded for a number. */
 export async function latestCode(app: FastifyInstance, phone: string): Promise<string> {
   const response = await app.inject({
     method: 'GET',
     url: `/api/dev/sms?phone=${encodeURIComponent(phone)}`,
   });
   if (response.statusCode !== 200) throw new Error(`GET /api/dev/sms: ${response.body}`);
-  const text = response.json<{ items: { text: string }[] }>().items[0]?.text ?? '';
-  const code = /验证码为 (\d{6})/.exec(text)?.[1];
+  // Other messages to the number, such as a results notice sent by the outbox meanwhile, may
+  // be newer than the code; the newest sign-in code is the one to use.
+  const texts = response.json<{ items: { text: string }[] }>().items.map((item) => item.text);
+  const code = texts.map((text) => /验证码为 (\d{6})/.exec(text)?.[1]).find(Boolean);
   if (!code) throw new Error('no sign-in code recorded for the number');
   return code;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createPartner } from '../partners/partner.service.js';
 import { uuidv7 } from '../shared/ids.js';
 import {
   expectDashboardMatches,
@@ -73,6 +74,8 @@ const BUSY_DISTRICTS = ['310104', '310115', '310101'];
 let organisationIds: string[] = [];
 let userIds: string[] = [];
 let shanghaiYear = 0;
+/** The partner platform that partner-channel entries come from. */
+let partnerId = '';
 
 /** A start time between 700 days ago and 40 days ahead, never within a day of now. */
 function randomStart(): Date {
@@ -186,7 +189,7 @@ async function insertEntries(eventId: string) {
         phone_hash: `person-${person}`,
         phone_masked: '139****0000',
         status,
-        channel: pick(CHANNELS),
+        ...channelColumns(pick(CHANNELS)),
         group_id: groupId,
         waiting_seq: status === 'waiting' ? entryCounter : null,
         offer_expires_at: status === 'offered' ? new Date(Date.now() + DAY) : null,
@@ -195,6 +198,11 @@ async function insertEntries(eventId: string) {
       })
       .execute();
   }
+}
+
+/** An entry's channel, with the partner that pushed it when the channel is 'partner'. */
+function channelColumns(channel: string) {
+  return { channel, partner_id: channel === 'partner' ? partnerId : null };
 }
 
 async function getDashboard(username: string, query: DashboardQuery) {
@@ -264,6 +272,20 @@ beforeAll(async () => {
   organisationIds = organisationIds.slice(1);
   userIds = userIds.slice(1);
   shanghaiYear = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
+  const { partner } = await createPartner(
+    ctx.db,
+    ctx.app.cipher,
+    {
+      name: '测试合作平台',
+      creditCode: '91310000MA1FL8TQ49',
+      contactName: '测试联系人',
+      contactPhone: '13800138000',
+      scopes: ['registrations:write'],
+      rateLimitPerMinute: 60,
+    },
+    { userId: userIds[0]!, ip: null },
+  );
+  partnerId = partner.id;
 
   for (let i = 0; i < 160; i++) {
     const { id, state } = await insertEvent(i);
@@ -310,7 +332,7 @@ describe('dashboard figures over random data', () => {
       } else if (entry.status === 'waiting' && roll < 0.5) {
         await ctx.db
           .updateTable('registrations')
-          .set({ status: 'active', waiting_seq: null, channel: 'on_site' })
+          .set({ status: 'active', waiting_seq: null, channel: 'on_site', partner_id: null })
           .where('id', '=', entry.id)
           .execute();
       } else if (roll > 0.985) {

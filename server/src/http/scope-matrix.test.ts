@@ -985,7 +985,7 @@ async function fingerprint(): Promise<string> {
       (select count(*) from result_publications),
       (select md5(coalesce(string_agg(d.event_id::text || d.layout || d.colour, '|'), ''))
         from certificate_designs d),
-      (select count(*) from certificates))
+      (select count(*) from certificates),
       (select count(*) from event_safety_notices),
       (select count(*) from event_registration_forms))
       as print`.execute(ctx.db);

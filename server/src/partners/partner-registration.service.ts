@@ -90,7 +90,14 @@ export async function pushRegistration(
   input: PartnerEntryInput,
 ): Promise<Omit<RegistrationResult, 'eventName'>> {
   await requireHostedEvent(db, partner, eventId);
-  return register(db, cipher, eventId, { ...input, channel: 'partner', partnerId: partner.id });
+  // The hosting partner collects the entrant's consent to an ID number on its own form, as the
+  // partner guide requires; an ID number it pushes carries that consent.
+  return register(db, cipher, eventId, {
+    ...input,
+    idConsent: input.idNumber !== undefined,
+    channel: 'partner',
+    partnerId: partner.id,
+  });
 }
 
 export interface PartnerEntryChange {

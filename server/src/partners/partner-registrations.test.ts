@@ -266,7 +266,12 @@ describe('cross-channel duplicates', () => {
     await grantHosting(host, eventId);
     const idNumber = residentId('1990-01-01', 'male', 41);
 
-    const web = await webRegister(eventId, { name: '重复选手', phone: nextPhone(), idNumber });
+    const web = await webRegister(eventId, {
+      name: '重复选手',
+      phone: nextPhone(),
+      idNumber,
+      idConsent: true,
+    });
     expect(web.statusCode, web.body).toBe(201);
     const viaPartner = await push(host, eventId, {
       name: '重复选手',

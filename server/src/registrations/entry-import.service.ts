@@ -10,6 +10,8 @@ import {
   type EntryRowError,
 } from '@cityleague/domain';
 
+import { sql } from 'kysely';
+
 import type { Principal } from '../accounts/account.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { isUniqueViolation, type Db, type Executor } from '../db/database.js';
@@ -319,6 +321,8 @@ export async function commitEntryImport(
           id_ciphertext: entry.row.id ? cipher.encrypt(entry.row.id.id) : null,
           id_hash: entry.idHash,
           id_masked: entry.row.id ? maskResidentId(entry.row.id.id) : null,
+          // The paper form that the desk collected holds the entrant's consent to the ID number.
+          id_consent_at: entry.row.id ? sql<Date>`now()` : null,
           status: 'active',
           channel: IMPORT_CHANNEL,
         });

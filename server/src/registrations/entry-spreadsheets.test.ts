@@ -131,6 +131,7 @@ describe('offline entries import', () => {
           name: '线上甲',
           phone: phone(1),
           idNumber: taken,
+          idConsent: true,
           groupId: groupIds[1],
         })
       ).statusCode,
@@ -349,7 +350,14 @@ describe('entries export', () => {
     ]));
     recordPersonalData(ctx, idNumber, phone(70), phone(71));
     expect(
-      (await registerOnline(eventId, { name: '导出甲', phone: phone(70), idNumber })).statusCode,
+      (
+        await registerOnline(eventId, {
+          name: '导出甲',
+          phone: phone(70),
+          idNumber,
+          idConsent: true,
+        })
+      ).statusCode,
     ).toBe(201);
     const second = await registerOnline(eventId, { name: '导出乙', phone: phone(71) });
     expect(second.statusCode).toBe(201);

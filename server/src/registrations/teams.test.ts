@@ -217,7 +217,13 @@ describe('team registration', () => {
     const individual = await ctx.app.inject({
       method: 'POST',
       url: `/api/events/${eventId}/registrations`,
-      payload: { name: '个人者', phone: nextPhone(), idNumber, groupId: groupIds[0] },
+      payload: {
+        name: '个人者',
+        phone: nextPhone(),
+        idNumber,
+        idConsent: true,
+        groupId: groupIds[0],
+      },
     });
     expect(individual.statusCode, individual.body).toBe(201);
 
