@@ -62,6 +62,9 @@ export interface EventGroup {
 }
 
 /** The body of a successful POST /api/events/:id/registrations. */
+/** An entry's status: holding a place, on the waiting list, offered a freed place, or cancelled. */
+export type EntryStatus = 'active' | 'waiting' | 'offered' | 'cancelled';
+
 export interface Registration {
   code: string;
   qrUrl: string;
@@ -70,12 +73,16 @@ export interface Registration {
   name: string;
   phoneMasked: string;
   createdAt: string;
+  /** 'waiting' when the group was full and the entry joined its waiting list. */
+  status?: EntryStatus;
+  /** 1-based place in the waiting list while the entry waits, else null. */
+  queuePosition?: number | null;
 }
 
 /** A registration as GET /api/tickets/:code returns it to anyone who has the code. */
 export interface Ticket {
   code: string;
-  status: 'active' | 'cancelled';
+  status: EntryStatus;
   nameMasked: string;
   phoneMasked: string;
   createdAt: string;

@@ -37,6 +37,7 @@ interface TicketView {
   nameMasked?: string;
   status?: Ticket['status'];
   checkedInAt?: string | null;
+  queuePosition?: number | null;
 }
 
 function viewOfTicket(ticket: Ticket): TicketView {
@@ -139,22 +140,34 @@ export function TicketPage() {
   );
 }
 
-/** Returns the ticket's headline; right after registering it is 报名成功 whatever loaded. */
+/**
+ * Returns the ticket's headline. Right after registering it is 报名成功, unless the entry only
+ * joined the waiting list: a waiting entrant must never read that they have a place.
+ */
 function ticketTitle(view: TicketView, fresh: boolean): string {
   if (view.status === 'cancelled') return '报名已取消';
+  if (view.status === 'waiting') return '已进入候补名单';
+  if (view.status === 'offered') return '候补名额待确认';
   if (fresh) return '报名成功';
   return view.checkedInAt ? '已签到' : '已报名';
 }
 
 function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
   const cancelled = view.status === 'cancelled';
+  const waiting = view.status === 'waiting' || view.status === 'offered';
   return (
     <section className="panel ticket">
       <Result
-        status={cancelled ? 'warning' : 'success'}
+        status={cancelled ? 'warning' : waiting ? 'waiting' : 'success'}
         title={ticketTitle(view, fresh)}
         description={view.eventName}
       />
+      {view.status === 'waiting' && (
+        <p className="page-note" role="status">
+          {view.queuePosition ? `当前候补第 ${view.queuePosition} 位，` : ''}
+          有名额空出时将按顺序自动递补，并以短信通知。
+        </p>
+      )}
       {view.checkedInAt && (
         <p className="ticket-checked-in" role="status">
           已于 {formatDateTime(view.checkedInAt)} 签到

@@ -1,0 +1,150 @@
+// A citizen registers on a phone for a full group and joins its waiting list; the ticket says
+// so and never that a place is held. When the organiser cancels the entry holding the place,
+// the waiting entry moves up at once, and the ticket and the SMS say it has a place.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+
+const PASSWORD = 'Demo@2026';
+const HOUR = 3600_000;
+const FIRST = { name: '先到测试者', phone: '13800138501' };
+const WAITING = { name: '候补测试者', phone: '13800138502' };
+
+let platform;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatform();
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+/** Calls the API as the console user that `page` is signed in as, and checks the status. */
+async function apiCall(page, method, path, data, expected) {
+  const response = await page.request.fetch(`${platform.baseUrl}${path}`, {
+    method,
+    headers: { origin: platform.baseUrl },
+    ...(data ? { data } : {}),
+  });
+  assert.equal(response.status(), expected, await response.text());
+  return response.json();
+}
+
+/** Files, approves and publishes community games with one group of one place and a waiting list. */
+async function publishFullEvent(browser) {
+  const street = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await street.newPage();
+  await page.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(page, 'street.xujiahui', PASSWORD);
+  const me = await (await page.request.get(`${platform.baseUrl}/api/me`)).json();
+  const now = Date.now();
+  const event = await apiCall(
+    page,
+    'POST',
+    '/api/console/events',
+    {
+      name: '徐家汇街道社区乒乓球赛',
+      sport: 'table_tennis',
+      level: 'street',
+      section: 'community_games',
+      divisionCode: me.user.divisionCode,
+      venue: '徐家汇社区活动中心',
+      startsAt: new Date(now + 72 * HOUR).toISOString(),
+      endsAt: new Date(now + 76 * HOUR).toISOString(),
+      capacity: 10,
+      registrationOpensAt: new Date(now - HOUR).toISOString(),
+      registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
+      host: '徐家汇街道办事处',
+      rules: '单打淘汰赛。',
+    },
+    201,
+  );
+  await apiCall(
+    page,
+    'POST',
+    `/api/console/events/${event.id}/groups`,
+    { name: '单打组', capacity: 1, waitingList: 'auto' },
+    201,
+  );
+  await apiCall(page, 'POST', `/api/console/events/${event.id}/submit`, undefined, 200);
+  const association = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const reviewer = await association.newPage();
+  await reviewer.goto(`${platform.baseUrl}/console/`);
+  await signInToConsole(reviewer, 'association', PASSWORD);
+  await apiCall(reviewer, 'POST', `/api/reviews/${event.id}/approve`, undefined, 200);
+  await association.close();
+  await apiCall(page, 'POST', `/api/console/events/${event.id}/publish`, undefined, 200);
+  return { eventId: event.id, street, streetPage: page };
+}
+
+/** Reads the texts of the development SMS log for a number, newest first. */
+async function smsTexts(page, phone) {
+  const response = await page.request.get(`${platform.baseUrl}/api/dev/sms?phone=${phone}`);
+  return (await response.json()).items.map((item) => item.text);
+}
+
+test('a waiting entry moves up when the place holder is cancelled', async () => {
+  const { eventId, street, streetPage } = await publishFullEvent(platform.browser);
+
+  // The only place goes to the first entrant.
+  const first = await fetch(`${platform.baseUrl}/api/events/${eventId}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(FIRST),
+  });
+  assert.equal(first.status, 201, await first.clone().text());
+  const firstId = (await first.json()).id;
+
+  const context = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/events/${eventId}/register`);
+  await page.getByPlaceholder('请输入真实姓名').fill(WAITING.name);
+  await page.getByPlaceholder('请输入11位手机号码').fill(WAITING.phone);
+  await page.getByText(/^我已阅读并同意/).first().click();
+  await page.getByRole('button', { name: '提交报名' }).click();
+  await page.waitForURL(/\/tickets\//);
+
+  // The ticket says the entry waits, with its place in the queue, and never 报名成功.
+  await page.getByText('已进入候补名单').waitFor();
+  await page.getByText('当前候补第 1 位').waitFor();
+  assert.equal(await page.getByText('报名成功').count(), 0, 'a waiting entry reads 报名成功');
+  await page.screenshot({ path: join(artifacts, 'waiting-ticket-390.png'), fullPage: true });
+
+  // The organiser cancels the first entry; the waiting entry takes the place in that step.
+  await apiCall(
+    streetPage,
+    'POST',
+    `/api/console/events/${eventId}/registrations/${firstId}/cancel`,
+    { reason: '本人无法参赛' },
+    200,
+  );
+  await page.reload();
+  await page.getByText(/^(已报名|报名成功)$/).waitFor();
+  assert.equal(await page.getByText('已进入候补名单').count(), 0);
+  await page.screenshot({ path: join(artifacts, 'waiting-promoted-390.png'), fullPage: true });
+
+  // The promoted entrant is told by SMS, once the outbox has sent it.
+  const deadline = Date.now() + 30_000;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await smsTexts(page, WAITING.phone);
+    if (texts.some((text) => text.includes('候补已转为正式报名'))) break;
+    await page.waitForTimeout(500);
+  }
+  assert.ok(
+    texts.some((text) => text.includes('候补已转为正式报名')),
+    `no promotion SMS: ${JSON.stringify(texts)}`,
+  );
+
+  await context.close();
+  await street.close();
+});
