@@ -1,6 +1,6 @@
 // A citizen registers on a phone for a full group and joins its waiting list; the ticket says
 // so and never that a place is held. When the organiser cancels the entry holding the place,
-// the waiting entry moves up at once, and the ticket and the SMS say it has a place.
+// the waiting entry moves up at once, and the ticket and the SMS show that it has a place.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,11 +109,14 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   await page.goto(`${platform.baseUrl}/events/${eventId}/register`);
   await page.getByPlaceholder('请输入真实姓名').fill(WAITING.name);
   await page.getByPlaceholder('请输入11位手机号码').fill(WAITING.phone);
-  await page.getByText(/^我已阅读并同意/).first().click();
+  await page
+    .getByText(/^我已阅读并同意/)
+    .first()
+    .click();
   await page.getByRole('button', { name: '提交报名' }).click();
   await page.waitForURL(/\/tickets\//);
 
-  // The ticket says the entry waits, with its place in the queue, and never 报名成功.
+  // The ticket shows that the entry waits, with its place in the queue, and never 报名成功.
   await page.getByText('已进入候补名单').waitFor();
   await page.getByText('当前候补第 1 位').waitFor();
   assert.equal(await page.getByText('报名成功').count(), 0, 'a waiting entry reads 报名成功');
@@ -132,7 +135,7 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   assert.equal(await page.getByText('已进入候补名单').count(), 0);
   await page.screenshot({ path: join(artifacts, 'waiting-promoted-390.png'), fullPage: true });
 
-  // The promoted entrant is told by SMS, once the outbox has sent it.
+  // The promoted entrant gets an SMS, once the outbox has sent it.
   const deadline = Date.now() + 30_000;
   let texts = [];
   while (Date.now() < deadline) {
