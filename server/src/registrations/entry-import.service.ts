@@ -192,9 +192,7 @@ async function planImport(
     phoneHashes: candidates.flatMap((entry) => (entry.idHash ? [] : [entry.phoneHash])),
   });
   const liveIds = new Set(live.flatMap((entry) => (entry.id_hash ? [entry.id_hash] : [])));
-  const livePhones = new Set(
-    live.filter((entry) => !entry.id_hash).map((entry) => entry.phone_hash),
-  );
+  const livePhones = new Set(live.map((entry) => entry.phone_hash));
   const planned: PlannedEntry[] = [];
   for (const entry of candidates) {
     const registered = entry.idHash ? liveIds.has(entry.idHash) : livePhones.has(entry.phoneHash);

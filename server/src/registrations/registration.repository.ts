@@ -41,6 +41,17 @@ export async function findActiveByPhoneHash(db: Executor, eventId: string, phone
     .executeTakeFirst();
 }
 
+/** Finds a live entry (not cancelled) of the event made with this mobile number's hash. */
+export async function findLiveByPhoneHash(db: Executor, eventId: string, phoneHash: string) {
+  return db
+    .selectFrom('registrations')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('phone_hash', '=', phoneHash)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
 export async function findByCode(db: Executor, code: string) {
   return db
     .selectFrom('registrations')
@@ -123,8 +134,8 @@ export async function listForExport(db: Executor, eventId: string, limit: number
 }
 
 /**
- * The live entries of an event held by any of these people: by ID number hash, or by mobile
- * number hash for entries without an ID number, as the unique indexes judge a person.
+ * Returns the live entries of an event held by any of these people: by ID number hash, or by
+ * mobile number hash, which an entrant without an ID number may share with no live entry.
  */
 export async function findLiveByPeople(
   db: Executor,
@@ -140,9 +151,7 @@ export async function findLiveByPeople(
     .where((eb) =>
       eb.or([
         ...(people.idHashes.length > 0 ? [eb('id_hash', 'in', people.idHashes)] : []),
-        ...(people.phoneHashes.length > 0
-          ? [eb.and([eb('id_hash', 'is', null), eb('phone_hash', 'in', people.phoneHashes)])]
-          : []),
+        ...(people.phoneHashes.length > 0 ? [eb('phone_hash', 'in', people.phoneHashes)] : []),
       ]),
     )
     .execute();

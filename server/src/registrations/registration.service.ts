@@ -210,6 +210,14 @@ const ELIGIBILITY_MESSAGES = {
   too_old: "is above the group's maximum age on the event's start date",
 } as const;
 
+/** Raised inside the entry's transaction when the mobile number already holds a live entry. */
+class SamePhoneRegistered extends Error {
+  constructor(eventId: string) {
+    super(`This mobile number already holds a live entry in event ${eventId}`);
+    this.name = 'SamePhoneRegistered';
+  }
+}
+
 /**
  * Registers a person for a published event. In one transaction that holds the event's lock it
  * checks the window on the database clock, takes a place of the group with a conditional
@@ -268,6 +276,15 @@ export async function register(
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
       checkGroupRule(group, residentId, new Date(event.starts_at));
+      // Without an ID number the mobile number is the person, so it may hold no other live
+      // entry, not even one made with an ID number. The unique index covers only entries
+      // without one; under the event's lock this read sees every entry committed before.
+      if (
+        identity.idHash === null &&
+        (await repository.findLiveByPhoneHash(trx, eventId, identity.phoneHash))
+      ) {
+        throw new SamePhoneRegistered(eventId);
+      }
 
       const placed = await places.takePlaces(trx, group.id);
       if (!placed && group.waiting_list === 'off') throw new EventFull(eventId);
@@ -311,6 +328,11 @@ export async function register(
       return { registration: inserted, replayed: false, queuePosition };
     });
   } catch (error) {
+    if (error instanceof SamePhoneRegistered) {
+      const again = await replayed();
+      if (again) return again;
+      throw new AlreadyRegistered(eventId);
+    }
     if (!isUniqueViolation(error)) throw error;
     const again = await replayed();
     if (again) return again;

@@ -8,9 +8,11 @@ import {
   fileEvent,
   postOk,
   publishNewEvent,
+  recordPersonalData,
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { residentId } from '../test/entries.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -396,6 +398,48 @@ describe('POST /api/events/:id/registrations', () => {
       expect(row.sent_at).toBeNull();
       expect(row.attempts).toBe(0);
     }
+  });
+});
+
+describe('one live entry per person', () => {
+  // Found by a trial user: the phone index covers only entries without an ID number, so the
+  // same phone without an ID number got a second place after an entry with one.
+  it('refuses an entry without an ID number on a phone that holds an entry with one', async () => {
+    const eventId = await publishedEvent();
+    const phone = '13900007101';
+    const idNumber = residentId('1990-05-05', 'male', 3);
+    recordPersonalData(ctx, phone, idNumber);
+    const withId = await register(eventId, { name: '测试丁', phone, idNumber, idConsent: true });
+    expect(withId.statusCode, withId.body).toBe(201);
+
+    expectProblem(
+      await register(eventId, { name: '测试丁', phone }),
+      409,
+      'REG_ALREADY_REGISTERED',
+    );
+
+    // A child entered from the parent's phone with the child's own ID number is another person.
+    const child = residentId('2010-06-06', 'female', 4);
+    recordPersonalData(ctx, child);
+    const second = await register(eventId, {
+      name: '测试小丁',
+      phone,
+      idNumber: child,
+      idConsent: true,
+    });
+    expect(second.statusCode, second.body).toBe(201);
+    expect((await rowsOf(eventId)).filter((row) => row.status === 'active')).toHaveLength(2);
+  });
+
+  it('replays a repeated key instead of refusing the phone', async () => {
+    const eventId = await publishedEvent();
+    const payload = { name: '测试戊', phone: '13900007102' };
+    const headers = { 'idempotency-key': 'same-phone-replay-0001' };
+    const first = await register(eventId, payload, headers);
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await register(eventId, payload, headers);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
   });
 });
 
