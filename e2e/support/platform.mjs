@@ -186,8 +186,10 @@ export async function waitForSmsCode(page, baseUrl, phone) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const response = await page.request.get(`${baseUrl}/api/dev/sms?phone=${phone}`);
-    const text = (await response.json()).items[0]?.text ?? '';
-    const code = /验证码为 (\d{6})/.exec(text)?.[1];
+    // A newer message to the number, such as a confirmation the outbox sent meanwhile, may
+    // come before the code in the log.
+    const texts = (await response.json()).items.map((item) => item.text);
+    const code = texts.map((text) => /验证码为 (\d{6})/.exec(text)?.[1]).find(Boolean);
     if (code) return code;
     await page.waitForTimeout(500);
   }
