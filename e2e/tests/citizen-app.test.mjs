@@ -58,6 +58,8 @@ test('search finds a partial Chinese word and pinyin initials', async () => {
   await page.getByRole('searchbox', { name: '搜索赛事' }).fill('篮球');
   await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.waitForURL(/\/search\?q=/);
+  // The home page's cards may still show while the search page loads; wait for a result.
+  await page.locator('.event-card-name', { hasText: '篮球' }).first().waitFor();
   const byWord = await cardNames(page);
   assert.ok(byWord.length > 0);
   for (const name of byWord) assert.match(name, /篮球/);
