@@ -1,4 +1,5 @@
 // Starts the built server on a free port with a fresh database, and Chromium beside it.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -119,6 +120,9 @@ export async function startPlatform(options = {}) {
 }
 
 /** The TOTP secret that the demo seed gives bureau, committee, operator and security. */
+/** The password of every demo account. */
+export const DEMO_PASSWORD = 'Demo@2026';
+
 export const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 
 // The last time step used per account and secret: the server rejects, for each user, a code of
@@ -194,4 +198,78 @@ export async function waitForSmsCode(page, baseUrl, phone) {
     await page.waitForTimeout(500);
   }
   throw new Error('no sign-in code arrived within 30 s');
+}
+
+/** Calls the API as the console user that `page` is signed in as, and checks the status. */
+export async function consoleCall(page, baseUrl, method, path, data, expected) {
+  const response = await page.request.fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { origin: baseUrl },
+    ...(data ? { data } : {}),
+  });
+  assert.equal(response.status(), expected, await response.text());
+  return response.json();
+}
+
+/**
+ * Files community games of 徐家汇街道 as its street clerk with these groups, has the community
+ * sports association approve them, and publishes them. Registration is open from an hour ago
+ * for two days, and the event starts in three days. Returns the event id and the clerk's
+ * browser context and page, still signed in.
+ */
+export async function publishStreetEvent(browser, baseUrl, filing, groups) {
+  const street = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await street.newPage();
+  await page.goto(`${baseUrl}/console/`);
+  await signInToConsole(page, 'street.xujiahui', DEMO_PASSWORD);
+  const me = await (await page.request.get(`${baseUrl}/api/me`)).json();
+
+  const hour = 3600_000;
+  const now = Date.now();
+  const event = await consoleCall(
+    page,
+    baseUrl,
+    'POST',
+    '/api/console/events',
+    {
+      level: 'street',
+      section: 'community_games',
+      divisionCode: me.user.divisionCode,
+      startsAt: new Date(now + 72 * hour).toISOString(),
+      endsAt: new Date(now + 76 * hour).toISOString(),
+      registrationOpensAt: new Date(now - hour).toISOString(),
+      registrationClosesAt: new Date(now + 48 * hour).toISOString(),
+      host: '徐家汇街道办事处',
+      ...filing,
+    },
+    201,
+  );
+  for (const group of groups) {
+    await consoleCall(page, baseUrl, 'POST', `/api/console/events/${event.id}/groups`, group, 201);
+  }
+  await consoleCall(
+    page,
+    baseUrl,
+    'POST',
+    `/api/console/events/${event.id}/submit`,
+    undefined,
+    200,
+  );
+
+  const association = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const reviewer = await association.newPage();
+  await reviewer.goto(`${baseUrl}/console/`);
+  await signInToConsole(reviewer, 'association', DEMO_PASSWORD);
+  await consoleCall(reviewer, baseUrl, 'POST', `/api/reviews/${event.id}/approve`, undefined, 200);
+  await association.close();
+
+  await consoleCall(
+    page,
+    baseUrl,
+    'POST',
+    `/api/console/events/${event.id}/publish`,
+    undefined,
+    200,
+  );
+  return { eventId: event.id, street, streetPage: page };
 }

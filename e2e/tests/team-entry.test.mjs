@@ -1,15 +1,18 @@
 // A captain registers a team of three on a phone for a street's community games with a team
-// group, sees the team with its members and replaces one member before registration closes.
+// group, opens the team with its members and replaces one member before registration closes.
 // The organiser's console lists the team with its members.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+import {
+  artifacts,
+  publishStreetEvent,
+  startPlatform,
+  waitForSmsCode,
+} from '../support/platform.mjs';
 
-const PASSWORD = 'Demo@2026';
-const HOUR = 3600_000;
 const CAPTAIN_PHONE = '13800138400';
 // Fake members; their numbers only need to be valid mainland mobile numbers.
 const MEMBERS = [
@@ -30,79 +33,20 @@ after(async () => {
   await platform?.stop();
 });
 
-/** Calls the API as the console user that `page` is signed in as, and checks the status. */
-async function apiCall(page, method, path, data, expected) {
-  const response = await page.request.fetch(`${platform.baseUrl}${path}`, {
-    method,
-    headers: { origin: platform.baseUrl },
-    ...(data ? { data } : {}),
-  });
-  assert.equal(response.status(), expected, await response.text());
-  return response.json();
-}
-
-/** Files, approves and publishes community games with one team group of 3 to 4 members. */
-async function publishTeamEvent(browser) {
-  const street = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await street.newPage();
-  await page.goto(`${platform.baseUrl}/console/`);
-  await signInToConsole(page, 'street.xujiahui', PASSWORD);
-  const me = await (await page.request.get(`${platform.baseUrl}/api/me`)).json();
-  const now = Date.now();
-  const event = await apiCall(
-    page,
-    'POST',
-    '/api/console/events',
+/** Publishes community games with one team group of 3 to 4 members. */
+function publishTeamEvent() {
+  return publishStreetEvent(
+    platform.browser,
+    platform.baseUrl,
     {
       name: '徐家汇街道社区三人篮球赛',
       sport: 'basketball_3x3',
-      level: 'street',
-      section: 'community_games',
-      divisionCode: me.user.divisionCode,
       venue: '徐家汇体育公园',
-      startsAt: new Date(now + 72 * HOUR).toISOString(),
-      endsAt: new Date(now + 76 * HOUR).toISOString(),
       capacity: 40,
-      registrationOpensAt: new Date(now - HOUR).toISOString(),
-      registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
-      host: '徐家汇街道办事处',
       rules: '每队 3 至 4 人，单败淘汰。',
     },
-    201,
+    [{ name: '三人篮球组', capacity: 40, entryType: 'team', teamMin: 3, teamMax: 4 }],
   );
-  await apiCall(
-    page,
-    'POST',
-    `/api/console/events/${event.id}/groups`,
-    { name: '三人篮球组', capacity: 40, entryType: 'team', teamMin: 3, teamMax: 4 },
-    201,
-  );
-  await apiCall(page, 'POST', `/api/console/events/${event.id}/submit`, undefined, 200);
-
-  const association = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const reviewer = await association.newPage();
-  await reviewer.goto(`${platform.baseUrl}/console/`);
-  await signInToConsole(reviewer, 'association', PASSWORD);
-  await apiCall(reviewer, 'POST', `/api/reviews/${event.id}/approve`, undefined, 200);
-  await association.close();
-
-  await apiCall(page, 'POST', `/api/console/events/${event.id}/publish`, undefined, 200);
-  return { eventId: event.id, street, streetPage: page };
-}
-
-/** Polls the development SMS log until a sign-in code for the number arrives. */
-async function waitForCode(page, phone) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const response = await page.request.get(`${platform.baseUrl}/api/dev/sms?phone=${phone}`);
-    // A newer message to the number, such as a confirmation the outbox sent meanwhile, may
-    // come before the code in the log.
-    const texts = (await response.json()).items.map((item) => item.text);
-    const code = texts.map((text) => /验证码为 (\d{6})/.exec(text)?.[1]).find(Boolean);
-    if (code) return code;
-    await page.waitForTimeout(500);
-  }
-  throw new Error('no sign-in code arrived within 30 s');
 }
 
 async function assertNoSidewaysScroll(page) {
@@ -113,7 +57,7 @@ async function assertNoSidewaysScroll(page) {
 }
 
 test('captain registers a team of 3 and replaces a member', async () => {
-  const { eventId, street, streetPage } = await publishTeamEvent(platform.browser);
+  const { eventId, street, streetPage } = await publishTeamEvent();
   const context = await platform.browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
@@ -121,7 +65,7 @@ test('captain registers a team of 3 and replaces a member', async () => {
   });
   const page = await context.newPage();
 
-  // The event page lists the team group and leads to team registration, which asks to sign in.
+  // The event page lists the team group and leads to team registration, which requires sign-in.
   await page.goto(`${platform.baseUrl}/events/${eventId}`);
   await page.getByRole('heading', { name: '团体报名' }).waitFor();
   await page.getByText('每队 3-4 人').waitFor();
@@ -131,7 +75,9 @@ test('captain registers a team of 3 and replaces a member', async () => {
   await page.getByPlaceholder('请输入11位手机号码').fill(CAPTAIN_PHONE);
   await page.getByRole('button', { name: '获取验证码' }).click();
   await page.getByRole('button', { name: /秒后重发/ }).waitFor();
-  await page.getByPlaceholder('6位数字').fill(await waitForCode(page, CAPTAIN_PHONE));
+  await page
+    .getByPlaceholder('6位数字')
+    .fill(await waitForSmsCode(page, platform.baseUrl, CAPTAIN_PHONE));
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.waitForURL(new RegExp(`/events/${eventId}/team`));
 

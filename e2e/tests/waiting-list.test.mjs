@@ -6,10 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+import { artifacts, consoleCall, publishStreetEvent, startPlatform } from '../support/platform.mjs';
 
-const PASSWORD = 'Demo@2026';
-const HOUR = 3600_000;
 const FIRST = { name: '先到测试者', phone: '13800138501' };
 const WAITING = { name: '候补测试者', phone: '13800138502' };
 
@@ -24,62 +22,20 @@ after(async () => {
   await platform?.stop();
 });
 
-/** Calls the API as the console user that `page` is signed in as, and checks the status. */
-async function apiCall(page, method, path, data, expected) {
-  const response = await page.request.fetch(`${platform.baseUrl}${path}`, {
-    method,
-    headers: { origin: platform.baseUrl },
-    ...(data ? { data } : {}),
-  });
-  assert.equal(response.status(), expected, await response.text());
-  return response.json();
-}
-
-/** Files, approves and publishes community games with one group of one place and a waiting list. */
-async function publishFullEvent(browser) {
-  const street = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await street.newPage();
-  await page.goto(`${platform.baseUrl}/console/`);
-  await signInToConsole(page, 'street.xujiahui', PASSWORD);
-  const me = await (await page.request.get(`${platform.baseUrl}/api/me`)).json();
-  const now = Date.now();
-  const event = await apiCall(
-    page,
-    'POST',
-    '/api/console/events',
+/** Publishes community games with one group of one place and a waiting list. */
+function publishFullEvent() {
+  return publishStreetEvent(
+    platform.browser,
+    platform.baseUrl,
     {
       name: '徐家汇街道社区乒乓球赛',
       sport: 'table_tennis',
-      level: 'street',
-      section: 'community_games',
-      divisionCode: me.user.divisionCode,
       venue: '徐家汇社区活动中心',
-      startsAt: new Date(now + 72 * HOUR).toISOString(),
-      endsAt: new Date(now + 76 * HOUR).toISOString(),
       capacity: 10,
-      registrationOpensAt: new Date(now - HOUR).toISOString(),
-      registrationClosesAt: new Date(now + 48 * HOUR).toISOString(),
-      host: '徐家汇街道办事处',
       rules: '单打淘汰赛。',
     },
-    201,
+    [{ name: '单打组', capacity: 1, waitingList: 'auto' }],
   );
-  await apiCall(
-    page,
-    'POST',
-    `/api/console/events/${event.id}/groups`,
-    { name: '单打组', capacity: 1, waitingList: 'auto' },
-    201,
-  );
-  await apiCall(page, 'POST', `/api/console/events/${event.id}/submit`, undefined, 200);
-  const association = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const reviewer = await association.newPage();
-  await reviewer.goto(`${platform.baseUrl}/console/`);
-  await signInToConsole(reviewer, 'association', PASSWORD);
-  await apiCall(reviewer, 'POST', `/api/reviews/${event.id}/approve`, undefined, 200);
-  await association.close();
-  await apiCall(page, 'POST', `/api/console/events/${event.id}/publish`, undefined, 200);
-  return { eventId: event.id, street, streetPage: page };
 }
 
 /** Reads the texts of the development SMS log for a number, newest first. */
@@ -89,7 +45,7 @@ async function smsTexts(page, phone) {
 }
 
 test('a waiting entry moves up when the place holder is cancelled', async () => {
-  const { eventId, street, streetPage } = await publishFullEvent(platform.browser);
+  const { eventId, street, streetPage } = await publishFullEvent();
 
   // The only place goes to the first entrant.
   const first = await fetch(`${platform.baseUrl}/api/events/${eventId}/registrations`, {
@@ -123,8 +79,9 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   await page.screenshot({ path: join(artifacts, 'waiting-ticket-390.png'), fullPage: true });
 
   // The organiser cancels the first entry; the waiting entry takes the place in that step.
-  await apiCall(
+  await consoleCall(
     streetPage,
+    platform.baseUrl,
     'POST',
     `/api/console/events/${eventId}/registrations/${firstId}/cancel`,
     { reason: '本人无法参赛' },

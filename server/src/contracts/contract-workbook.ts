@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 
+import { cellText } from '../shared/sheet-cells.js';
 import { CONTRACT_COLUMNS, type RawContractRow, type RowError } from './contract-rows.js';
 
 /** Name of the sheet of the template workbook; an import reads the first sheet, whatever its name. */
@@ -47,21 +48,6 @@ export async function writeContractWorkbook(rows: string[][]): Promise<Buffer> {
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-/** Returns the text of a cell, whatever Excel stored: text, number, rich text, link or formula. */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('formula' in value || 'sharedFormula' in value) {
-    const result = (value as ExcelJS.CellFormulaValue).result;
-    return result === undefined ? '' : cellText(result as ExcelJS.CellValue);
-  }
-  if ('text' in value) return String(value.text);
-  return '';
 }
 
 /**

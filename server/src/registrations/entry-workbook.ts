@@ -1,35 +1,12 @@
-import {
-  ENTRY_IMPORT_COLUMNS,
-  type EntryRowError,
-  type RawEntryRow,
-  type SheetCell,
-} from '@cityleague/domain';
+import { ENTRY_IMPORT_COLUMNS, type EntryRowError, type RawEntryRow } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
+
+import { sheetCell } from '../shared/sheet-cells.js';
 
 /** Name of the template's sheet; an import reads the first sheet, whatever its name. */
 export const ENTRY_SHEET_NAME = '线下报名';
 
 const TEMPLATE_EXAMPLE = ['测试报名人', '13800138000', '', '2012-03-09', ''];
-
-/**
- * Returns the value of a cell as the sheet stored it: text stays text (leading zeros kept), numbers
- * stay numbers, dates stay dates. Rich text and links give their text, formulas their result,
- * error values nothing.
- */
-export function sheetCell(value: ExcelJS.CellValue): SheetCell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-    return value;
-  }
-  if (value instanceof Date) return value;
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
-  if ('formula' in value || 'sharedFormula' in value) {
-    const result = (value as ExcelJS.CellFormulaValue).result;
-    return result === undefined ? null : sheetCell(result as ExcelJS.CellValue);
-  }
-  if ('text' in value) return String(value.text);
-  return null;
-}
 
 function headerText(value: ExcelJS.CellValue): string {
   const cell = sheetCell(value);

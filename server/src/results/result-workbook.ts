@@ -1,7 +1,7 @@
 import { formatResultTime } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
-import { cellText } from '../contracts/contract-workbook.js';
+import { cellText } from '../shared/sheet-cells.js';
 import { RESULT_COLUMNS, type RawResultRow, type RowError } from './result-rows.js';
 
 /** Name of the sheet of the template workbook; an import reads the first sheet, whatever its name. */

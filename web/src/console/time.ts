@@ -37,3 +37,8 @@ export function isBeforeTodayInShanghai(value: Dayjs): boolean {
   const today = dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
   return value.format('YYYY-MM-DD') < today;
 }
+
+/** Returns the current year in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiYear(): number {
+  return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+}

@@ -27,12 +27,8 @@ import {
 } from '../endpoints';
 import { MAX_WORKBOOK_BYTES, readAsBase64 } from '../files';
 import { queryKeys, useSports } from '../queries';
+import { shanghaiYear } from '../time';
 import type { Contract, ContractFilter, ContractImport } from '../types';
-
-/** Returns the current year in Asia/Shanghai, which the contract year defaults to. */
-function shanghaiYear(): number {
-  return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-}
 
 /** Renders the workbook upload: a dry run first, then the operator confirms it. */
 function ContractImportCard() {

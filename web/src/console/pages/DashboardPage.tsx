@@ -25,6 +25,7 @@ import { downloadFile } from '../dashboard/download';
 import { dashboardExportPath, fetchDashboard, fetchDivision } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys, useMe } from '../queries';
+import { shanghaiYear } from '../time';
 import type {
   Dashboard,
   DashboardDrill,
@@ -57,11 +58,6 @@ const STAGE_CARDS: { stage: Stage; title: string }[] = [
   { stage: 'held', title: '已举办' },
   { stage: 'cancelled', title: EVENT_STATE_LABELS.cancelled },
 ];
-
-/** The current year in Asia/Shanghai (UTC+8). */
-function shanghaiYear(): number {
-  return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
-}
 
 /**
  * Loads the divisions between the account's own scope (exclusive) and `code` (inclusive),
@@ -145,7 +141,9 @@ function YearOnYear({ now, before }: { now: number | null; before: number | null
   if (before === 0) return <span className="dashboard-yoy">去年同期 0</span>;
   const change = ((now - before) / before) * 100;
   const sign = change > 0 ? '+' : '';
-  const tone = change > 0 ? 'dashboard-yoy-up' : change < 0 ? 'dashboard-yoy-down' : '';
+  let tone = '';
+  if (change > 0) tone = 'dashboard-yoy-up';
+  if (change < 0) tone = 'dashboard-yoy-down';
   return (
     <span className={`dashboard-yoy ${tone}`}>
       同比 {sign}
