@@ -122,9 +122,16 @@ test('contractor signs up through the portal and files under its own contract', 
   // The filing form offers the contracts of this organisation's credit code and no others.
   await filing.click();
   await page.getByLabel('中标合同', { exact: true }).click();
-  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-  await options.first().waitFor();
-  const offered = await options.allTextContents();
+  // The options can re-render while they are read, so they are read in one step in the page,
+  // once the own contract is among them.
+  const offeredHandle = await page.waitForFunction((own) => {
+    const options = document.querySelectorAll(
+      '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option',
+    );
+    const texts = [...options].map((option) => option.textContent ?? '');
+    return texts.some((text) => text.includes(own)) ? texts : null;
+  }, OWN_CONTRACT);
+  const offered = await offeredHandle.jsonValue();
   assert.ok(
     offered.some((text) => text.includes(OWN_CONTRACT)),
     offered.join(' | '),
