@@ -7,9 +7,10 @@
 //          [--events 500000] [--registrations 5000000] [--seasons 3]
 //
 // The database must be empty or freshly migrated. Personal data is encrypted with DATA_KEY
-// (base64 of 32 bytes); without it a key is made and written to bench/results/data-key, which
-// the benchmark reads, because the server refuses a key other than the one the data was
-// written with.
+// (base64 of 32 bytes). Without it a key is made and written to bench/results/data-key. A
+// server must start with that key as DATA_KEY, because it rejects a key other than the one the
+// data was written with.
+// NOTE: bench/run.mjs still makes its own database and key, so it does not use this data yet.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,7 +52,7 @@ if (sizes.registrations > sizes.events * Math.min(sizes.citizens, 20_000)) {
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('Set DATABASE_URL to the PostgreSQL database to fill');
 
-/** The data key: DATA_KEY, else the one an earlier run wrote, else a new one written down. */
+/** Returns the data key: DATA_KEY, else the one an earlier run wrote, else a new one, saved. */
 function dataKey() {
   if (process.env.DATA_KEY) return process.env.DATA_KEY;
   const file = join(results, 'data-key');
@@ -233,8 +234,8 @@ await query('analyze bench_citizens');
 step(`${sizes.citizens} citizens`);
 
 // Registrations: each group gets a share of the total in proportion to its capacity, capped at
-// its capacity; the k-th entry of event e is citizen (e * 104729 + k) mod citizens, so no one
-// enters one event twice. Past events have most entries checked in; a few entries are cancelled.
+// its capacity. The k-th entry of group g is citizen (g * 104729 + k) mod citizens, so no one
+// enters one group twice. Past events have most entries checked in, and a few are cancelled.
 await query(
   `create temporary table bench_groups as
    select row_number() over (order by g.id) - 1 as gi, g.id as group_id, g.event_id, g.capacity,

@@ -37,7 +37,7 @@ async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-/** Waits until the charts have drawn: each chart container holds a canvas. */
+/** Waits until the charts have drawn, when each chart container contains a canvas. */
 async function waitForCharts(page) {
   for (const id of ['trend-chart', 'district-map', 'section-chart', 'sport-chart']) {
     await page.getByTestId(id).locator('canvas').first().waitFor();

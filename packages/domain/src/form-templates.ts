@@ -71,16 +71,16 @@ export function needsGuardianConsent(age: number | undefined): boolean {
   return age !== undefined && age < GUARDIAN_CONSENT_AGE;
 }
 
-/** What a signed-in citizen's profile holds, as far as a registration form needs it. */
+/** Profile facts of a signed-in citizen that a registration form needs. */
 export interface ProfileForForm {
   hasRealName: boolean;
-  /** True when the profile holds an ID number given with consent. */
+  /** True when the profile has an ID number given with consent. */
   hasIdNumber: boolean;
   /** Age on the event's start date, from the profile's birth date; undefined when unknown. */
   age?: number;
 }
 
-/** Why a citizen cannot register with one click; an empty list means one click suffices. */
+/** Reasons a citizen cannot register with one click; none means one click suffices. */
 export const ONE_CLICK_PROBLEMS = [
   'real_name_missing',
   'id_number_missing',

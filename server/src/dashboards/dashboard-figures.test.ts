@@ -77,7 +77,7 @@ let shanghaiYear = 0;
 /** The partner platform that partner-channel entries come from. */
 let partnerId = '';
 
-/** A start time between 700 days ago and 40 days ahead, never within a day of now. */
+/** Picks a start time between 700 days ago and 40 days ahead, never within a day of now. */
 function randomStart(): Date {
   const now = Date.now();
   if (chance(0.15)) return new Date(now + (2 + random() * 38) * DAY);
@@ -200,7 +200,7 @@ async function insertEntries(eventId: string) {
   }
 }
 
-/** An entry's channel, with the partner that pushed it when the channel is 'partner'. */
+/** Returns an entry's channel, with the partner that pushed it when the channel is 'partner'. */
 function channelColumns(channel: string) {
   return { channel, partner_id: channel === 'partner' ? partnerId : null };
 }
@@ -217,7 +217,7 @@ async function getDashboard(username: string, query: DashboardQuery) {
   return response.json();
 }
 
-/** The scopes each viewer is compared in: own root plus the divisions a city user drills to. */
+/** Lists the scopes to compare per viewer: its own root plus the divisions a city user opens. */
 function scopesToCompare(): [string, OracleScope['division']][] {
   return [
     ['rf.bureau', { level: 'city', code: '3101' }],

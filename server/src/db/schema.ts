@@ -268,9 +268,9 @@ export interface RegistrationTable {
   team_id: Optional<string>;
 }
 
-/** How a scan reached the server: scanned online, synced from an offline device, or on-site registration. */
+/** Mode of a scan: scanned online, synced from an offline device, or on-site registration. */
 export type ScanMode = 'online' | 'offline' | 'on_site';
-/** What a scan did: checked the entry in, found it checked in, lost to an earlier scan, or was rejected. */
+/** Outcome of a scan: checked in, already checked in, lost to an earlier scan, or rejected. */
 export type ScanOutcome = 'checked_in' | 'repeat' | 'superseded' | 'rejected';
 
 export interface CheckInScanTable {

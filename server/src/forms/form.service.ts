@@ -28,7 +28,7 @@ export interface EventRegistrationForm {
   safetyNotice: SafetyNotice | null;
 }
 
-/** Why the form of an event cannot change now; null when it can. */
+/** Reason the form of an event cannot change now, or null when it can. */
 export type FormLockReason = 'cancelled' | 'registration_opened' | 'has_entries' | null;
 
 // States in which the organiser prepares the event; a published event only until registration
@@ -107,13 +107,20 @@ const FORM_PROBLEM_MESSAGES = {
   condition_not_applicable: "cannot test that field's type this way",
 } as const;
 
+/** Orders object keys by their UTF-16 code units, as a plain string comparison does. */
+function compareKeys(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 /** Serialises a value with object keys sorted, because jsonb does not keep the key order. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -117,20 +117,20 @@ async function entriesOf(eventId: string) {
 }
 
 describe('offline entries import', () => {
-  it('reports every row problem on a dry run and writes nothing', async () => {
+  it('dry run reports every row problem', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '少年组', capacity: 10, minAge: 8, maxAge: 17 },
       { name: '成人组', capacity: 10 },
       { name: '团体组', capacity: 10, entryType: 'team', teamMin: 2, teamMax: 5 },
     ]);
-    const taken = residentId('1990-05-01', 'female', 1);
-    recordPersonalData(ctx, taken, phone(1));
+    const registeredIdNumber = residentId('1990-05-01', 'female', 1);
+    recordPersonalData(ctx, registeredIdNumber, phone(1));
     expect(
       (
         await registerOnline(eventId, {
           name: '线上甲',
           phone: phone(1),
-          idNumber: taken,
+          idNumber: registeredIdNumber,
           idConsent: true,
           groupId: groupIds[1],
         })
@@ -144,7 +144,7 @@ describe('offline entries import', () => {
       ['线下丙', phone(12), Number(residentId('1991-01-01', 'male', 3)), null, '成人组'],
       ['线下丁', phone(13), null, null, '成人组'],
       ['线下戊', phone(14), good, null, '少年组'],
-      ['线下己', phone(15), taken, null, '成人组'],
+      ['线下己', phone(15), registeredIdNumber, null, '成人组'],
       ['线下庚', phone(16), null, null, '老年组'],
       ['线下辛', phone(17), null, null, null],
       ['线下壬', phone(18), null, null, '团体组'],
@@ -186,7 +186,7 @@ describe('offline entries import', () => {
     expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 1 });
   });
 
-  it('imports every row or none, keeps identifiers exact and counts them against capacity', async () => {
+  it('commits every row or none', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '少年组', capacity: 3, minAge: 8, maxAge: 17 },
     ]);
@@ -227,12 +227,12 @@ describe('offline entries import', () => {
     ]);
     const dry = await importFile(eventId, over, true);
     expect(dry.json().groups).toEqual([{ groupId, name: '少年组', requested: 2, free: 1 }]);
-    const refused = expectProblem(
+    const rejected = expectProblem(
       await importFile(eventId, over, false),
       409,
       'REG_IMPORT_OVER_CAPACITY',
     );
-    expect(refused.detail).toContain('少年组');
+    expect(rejected.detail).toContain('少年组');
     expect(await countersOf(ctx.db, eventId, groupId)).toEqual({
       taken: 2,
       capacity: 3,
@@ -252,7 +252,7 @@ describe('offline entries import', () => {
     ]);
   });
 
-  it('refuses files that are not workbooks, lack a column, or belong to someone else', async () => {
+  it('rejects unreadable and foreign files', async () => {
     const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '公开组', capacity: 5 },
     ]);
@@ -282,7 +282,7 @@ describe('offline entries import', () => {
   // that the import won counted 1 place for its 3 entries, so 4 online entries got in. That
   // failed 2 runs of 2. The database decides which side wins a round, so the race runs
   // several rounds.
-  it('keeps capacity when an import races online registrations for the last places', async () => {
+  it('keeps capacity racing online entries', async () => {
     const winners: string[] = [];
     for (let round = 0; round < 4; round += 1) {
       const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
@@ -320,7 +320,7 @@ describe('offline entries import', () => {
     expect(winners).toHaveLength(4);
   });
 
-  it('serves the template, whose example row passes a dry run', async () => {
+  it('serves a template that passes', async () => {
     const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '公开组', capacity: 5 },
     ]);
@@ -378,7 +378,7 @@ describe('entries export', () => {
       .execute();
   });
 
-  it('exports masked identifiers by default, and audits the export', async () => {
+  it('masks identifiers and audits export', async () => {
     const response = await exportEntries(eventId, 'format=xlsx');
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toContain('spreadsheetml');
@@ -419,7 +419,7 @@ describe('entries export', () => {
     });
   });
 
-  it('shows full identifiers when asked, and says so in the audit log', async () => {
+  it('shows full identifiers on request', async () => {
     const rows = await readSheet(
       (await exportEntries(eventId, 'format=xlsx&unmasked=true')).rawPayload,
     );
@@ -433,7 +433,7 @@ describe('entries export', () => {
     });
   });
 
-  it('writes CSV with a byte order mark and neutralised formulas', async () => {
+  it('writes CSV with neutralised formulas', async () => {
     const response = await exportEntries(eventId, 'format=csv');
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     const text = response.body;
@@ -442,7 +442,7 @@ describe('entries export', () => {
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(3);
   });
 
-  it('hides the event from other organisations and refuses bad formats', async () => {
+  it('hides event and rejects bad format', async () => {
     expectProblem(await exportEntries(eventId, 'format=xlsx', stranger), 404, 'EVT_NOT_FOUND');
     expectProblem(await exportEntries(eventId, 'format=pdf'), 400, 'VALIDATION_FAILED');
   });

@@ -95,12 +95,13 @@ function checkGuardian(input: RegistrationAnswersInput['guardian']) {
 }
 
 /**
- * Checks a registration against the event's form with the domain rules the app also runs: the
- * entrant (name, mobile, the ID number by the form's rule), the custom answers with their
- * conditions on other answers and on the age at the event's start date, the ID number consent,
- * the safety notice's current version and, under 14, the guardian's consent. Throws
- * VALIDATION_FAILED with one error per field (`answers.<key>` for custom fields), or the
- * consent's own code. Every registration channel calls it before storing an entry.
+ * Checks a registration against the event's form with the same domain rules as the app. It
+ * checks the entrant (name, mobile, and the ID number by the form's rule) and the custom answers
+ * with their conditions on other answers and on the age at the event's start date. It also
+ * checks the ID number consent, the safety notice's current version and, under 14, the
+ * guardian's consent. Throws VALIDATION_FAILED with one error per field (`answers.<key>` for
+ * custom fields), or the consent's own code. Every registration channel calls it before storing
+ * an entry.
  */
 export function validateRegistrationAnswers(
   loaded: EventRegistrationForm,

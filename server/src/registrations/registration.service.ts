@@ -57,7 +57,7 @@ export interface RegistrationInput extends RegistrationAnswersInput {
   /** Required when the event has more than one group. */
   groupId?: string;
   idempotencyKey?: string;
-  /** Where the entry came from; dashboards count online against on-site entries by it. */
+  /** Channel the entry came through; dashboards count online against on-site entries by it. */
   channel: 'web' | 'console' | 'partner' | 'on_site';
   /** The partner that pushes the entry; required with the 'partner' channel. */
   partnerId?: string;
@@ -210,7 +210,7 @@ const ELIGIBILITY_MESSAGES = {
   too_old: "is above the group's maximum age on the event's start date",
 } as const;
 
-/** Raised inside the entry's transaction when the mobile number already holds a live entry. */
+/** Error raised inside the entry's transaction when the mobile number already has a live entry. */
 class SamePhoneRegistered extends Error {
   constructor(eventId: string) {
     super(`This mobile number already holds a live entry in event ${eventId}`);
@@ -276,9 +276,9 @@ export async function register(
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
       checkGroupRule(group, residentId, new Date(event.starts_at));
-      // Without an ID number the mobile number is the person, so it may hold no other live
-      // entry, not even one made with an ID number. The unique index covers only entries
-      // without one; under the event's lock this read sees every entry committed before.
+      // Without an ID number the mobile number identifies the person, so it may have no other
+      // live entry, not even one made with an ID number. The unique index covers only entries
+      // without one. Under the event's lock this read finds every entry committed before.
       if (
         identity.idHash === null &&
         (await repository.findLiveByPhoneHash(trx, eventId, identity.phoneHash))
@@ -369,7 +369,7 @@ async function requireSameForm(trx: Executor, eventId: string, checked: EventReg
   }
 }
 
-/** The entry's columns for its answers and consents, all recorded at the database's time. */
+/** Builds the entry's columns for its answers and consents, stamped with the database's time. */
 function answerColumns(
   cipher: PersonalDataCipher,
   validated: ValidatedRegistration,

@@ -27,7 +27,7 @@ import * as repository from './report.repository.js';
 
 const PAGE_SIZE = 20;
 
-/** A report as the archive lists it. */
+/** Shapes a report job as the archive lists it. */
 export function reportView(job: repository.ReportJobView) {
   const period = parseReportPeriod(job.kind, job.period);
   return {
@@ -88,7 +88,7 @@ export async function requestReport(
 
 /**
  * Loads a report that the user may see: one requested by the user's organisation for a
- * division within the user's scope. Anything else is RPT_NOT_FOUND, so an answer never tells
+ * division within the user's scope. Anything else is RPT_NOT_FOUND, so a response never reveals
  * that another district's report exists.
  */
 async function visibleReport(db: Db, user: Principal, id: string) {

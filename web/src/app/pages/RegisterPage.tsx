@@ -169,7 +169,7 @@ function toFieldPath(path: string): FieldPath | undefined {
   return undefined;
 }
 
-/** The entrant's age on the event's start date, from a valid ID number; undefined otherwise. */
+/** Returns the entrant's age on the event's start date from a valid ID number, else undefined. */
 function ageFromIdNumber(idNumber: unknown, startsAt: string | null): number | undefined {
   if (typeof idNumber !== 'string' || !startsAt) return undefined;
   const checked = checkResidentId(idNumber);
@@ -446,7 +446,7 @@ const GUARDIAN_MESSAGES: Record<string, string> = {
 
 type TriggerFor = (name: string) => 'onChange' | 'onBlur';
 
-/** The ID number with its consent checkbox, which the number needs before it is sent. */
+/** Renders the ID number field with the consent checkbox that the number needs to be sent. */
 function IdNumberItems(props: {
   required: boolean;
   triggerFor: TriggerFor;
@@ -496,7 +496,7 @@ function IdNumberItems(props: {
   );
 }
 
-/** The guardian's name, mobile number and consent, asked for entrants under 14. */
+/** Renders the guardian's name, mobile number and consent, required for entrants under 14. */
 function GuardianItems({ consentAge, triggerFor }: { consentAge: number; triggerFor: TriggerFor }) {
   return (
     <>

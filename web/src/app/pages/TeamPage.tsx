@@ -33,7 +33,7 @@ const STATUS_COLORS: Record<CaptainTeam['status'], string> = {
   cancelled: 'default',
 };
 
-/** The captain's view of a team: its members, member replacement and cancellation. */
+/** Renders the captain's view of a team: its members, member replacement and cancellation. */
 export function TeamPage() {
   const { id = '', teamId = '' } = useParams();
   const citizen = useCitizen();

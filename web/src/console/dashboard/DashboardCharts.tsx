@@ -37,7 +37,7 @@ interface ChartCardProps {
   children: (ref: RefObject<EChartHandle>) => ReactNode;
 }
 
-/** A card around one chart, with buttons to save the chart as an image and its data as .xlsx. */
+/** Renders one chart in a card, with buttons to save it as an image and its data as .xlsx. */
 function ChartCard({
   title,
   figureSet,
@@ -198,7 +198,7 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
   };
 }
 
-/** The dashboard's charts: monthly trend, sections, sports and the district map. */
+/** Renders the dashboard's charts: monthly trend, sections, sports and the district map. */
 export default function DashboardCharts(props: DashboardChartsProps) {
   const { data, division, period, dark, onDrill, onOpenDivision } = props;
   const trend = useMemo(() => trendOption(data), [data]);
