@@ -72,9 +72,12 @@ export async function setCheckIn(
     .executeTakeFirstOrThrow();
 }
 
-/** Returns the database clock, which times online scans. */
+/**
+ * Returns the database clock, which times online scans. It is the time of the call, not of the
+ * transaction's start, so a scan that waited for a ticket's lock is timed after the wait.
+ */
 export async function databaseNow(db: Executor): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
   return new Date(rows[0]?.now ?? Date.now());
 }
 

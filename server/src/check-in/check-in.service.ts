@@ -185,10 +185,12 @@ async function applyScan(
   const earlier = await repository.findScanByNonce(trx, context.eventId, request.nonce);
   if (earlier) return replayScan(trx, earlier);
 
+  const resolved = await resolveTicket(trx, context, request.text);
+  // The clock is read after the ticket's lock, so a scan that waited is timed after the wait.
   const now = await repository.databaseNow(trx);
   const scannedAt = context.mode === 'offline' ? offlineScanTime(request.scannedAt, now) : now;
   const ticket: ResolvedTicket = scannedAt
-    ? await resolveTicket(trx, context, request.text)
+    ? resolved
     : {
         code: request.text.slice(0, 40),
         registration: undefined,
@@ -400,13 +402,13 @@ function mergeOrder(scans: readonly Omit<ScanRequest, 'deviceId'>[], deviceId: s
 
 /**
  * Checks in an entry created by on-site registration, in the transaction that created it. The
- * citizen's own phone is the device, and the gate is 现场报名.
+ * citizen's own phone is the device, and the gate is 现场报名. Returns the checked-in entry.
  */
 export async function checkInOnSite(
   trx: Executor,
   actor: { ip: string },
   registration: RegistrationRow,
-): Promise<void> {
+): Promise<RegistrationRow> {
   const context: ScanContext = {
     eventId: registration.event_id,
     signer: undefined,
@@ -422,6 +424,7 @@ export async function checkInOnSite(
   if (result.outcome !== 'checked_in') {
     throw new Error(`On-site check-in of ${registration.id} ended ${result.outcome}`);
   }
+  return result.registration ?? registration;
 }
 
 /** Gate name of check-ins made by on-site registration. */

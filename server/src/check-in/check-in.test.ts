@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -310,4 +311,44 @@ describe('check-in under concurrency', () => {
       .execute();
     expect(audits).toHaveLength(1);
   });
+
+  // PGlite runs one transaction at a time, so only PostgreSQL can hold a scan at the lock.
+  it.runIf(process.env.DATABASE_URL)('times a waiting scan after the lock', async () => {
+    const { eventId, receipts } = await eventWithEntries(1);
+    const code = receipts[0]?.code ?? '';
+    let waiting: ReturnType<typeof checkIn> | undefined;
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .selectFrom('registrations')
+        .select('id')
+        .where('code', '=', code)
+        .forUpdate()
+        .execute();
+      // This scan's transaction starts now and waits for the lock held above.
+      waiting = checkIn(contractor, eventId, code);
+      await untilAScanWaitsForALock();
+      // Another gate's check-in lands while the scan waits, timed after the scan's start.
+      await trx
+        .updateTable('registrations')
+        .set({ checked_in_at: sql<Date>`clock_timestamp()`, checked_in_gate: '东门' })
+        .where('code', '=', code)
+        .execute();
+    });
+    const response = await waiting;
+    expect(response?.statusCode).toBe(200);
+    expect(response?.json().alreadyCheckedIn).toBe(true);
+    expect(response?.json().checkIn.gate).toBe('东门');
+  });
 });
+
+/** Waits until a session of this database waits for a row lock. */
+async function untilAScanWaitsForALock() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(ctx.db);
+    if ((rows[0]?.waiting ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('No scan waited for the lock');
+}

@@ -40,7 +40,7 @@ export async function registerOnSite(
     channel: 'on_site',
     afterInsert: async (trx, registration) => {
       if (registration.status !== 'active') throw new EventFull(eventId);
-      await checkInOnSite(trx, request, registration);
+      return checkInOnSite(trx, request, registration);
     },
   });
 }

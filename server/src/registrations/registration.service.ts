@@ -61,8 +61,11 @@ export interface RegistrationInput extends RegistrationAnswersInput {
   channel: 'web' | 'console' | 'partner' | 'on_site';
   /** The partner that pushes the entry; required with the 'partner' channel. */
   partnerId?: string;
-  /** Runs in the entry's transaction after the insert; on-site registration checks in here. */
-  afterInsert?: (trx: Executor, registration: RegistrationRow) => Promise<void>;
+  /**
+   * Runs in the entry's transaction after the insert, and may return the entry as it changed it.
+   * On-site registration checks in here.
+   */
+  afterInsert?: (trx: Executor, registration: RegistrationRow) => Promise<RegistrationRow>;
 }
 
 export interface RegistrationResult {
@@ -323,9 +326,9 @@ export async function register(
         resourceId: id,
         eventId,
       });
-      await input.afterInsert?.(trx, inserted);
+      const registration = input.afterInsert ? await input.afterInsert(trx, inserted) : inserted;
       const queuePosition = placed ? null : await places.queuePosition(trx, id);
-      return { registration: inserted, replayed: false, queuePosition };
+      return { registration, replayed: false, queuePosition };
     });
   } catch (error) {
     if (error instanceof SamePhoneRegistered) {
