@@ -223,7 +223,7 @@ export async function buildApp(
 
 /**
  * Builds the shared rate limiter: Redis-backed when REDIS_URL is set (start-up fails when the
- * server does not answer in time), else in memory. The Redis client closes with the app.
+ * server does not respond in time), else in memory. The Redis client closes with the app.
  */
 async function rateLimiterOf(app: FastifyInstance, config: Config): Promise<RateLimiter> {
   if (config.redisUrl === undefined) return new MemoryRateLimiter();
