@@ -24,7 +24,7 @@ function escapeLike(text: string): string {
 
 /**
  * Finds approved and published events of other organisations whose name contains `text`,
- * within the viewer's division (a city account sees every district), for the operator to
+ * within the viewer's division (a city account searches every district), for the operator to
  * choose which events a partner hosts registration for. Without text it returns the events
  * that start last. The partner's own events are left out: it may push entries for them
  * without a grant.
