@@ -18,6 +18,20 @@ export interface HostableEvent {
   hosted: boolean;
 }
 
+/**
+ * Tells whether a partner of `partnerOrganisationId` may be granted hosting for the event: it
+ * takes entries and belongs to another organisation.
+ */
+export function isHostable(
+  event: { state: string; organisation_id: string },
+  partnerOrganisationId: string,
+): boolean {
+  return (
+    (HOSTABLE_STATES as readonly string[]).includes(event.state) &&
+    event.organisation_id !== partnerOrganisationId
+  );
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -556,6 +556,33 @@ describe('hostable event search', () => {
     expect(wildcard.json()).toEqual({ items: [] });
   });
 
+  it('grants hosting only for hostable events', async () => {
+    const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    const eventId = await publishPartnerEvent(ctx.app, owner, committee);
+    const hosting = (partnerId: string, method: 'PUT' | 'DELETE') =>
+      as(
+        ctx.app,
+        operator,
+      )({ method, url: `/api/operator/partners/${partnerId}/hosted-events/${eventId}` });
+
+    expectProblem(await hosting(owner.id, 'PUT'), 409, 'PTN_EVENT_NOT_HOSTABLE');
+    expect((await hosting(host.id, 'PUT')).statusCode).toBe(204);
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', eventId)
+      .execute();
+    expect((await hosting(host.id, 'DELETE')).statusCode).toBe(204);
+    expectProblem(await hosting(host.id, 'PUT'), 409, 'PTN_EVENT_NOT_HOSTABLE');
+    const rows = await ctx.db
+      .selectFrom('partner_hosted_events')
+      .select('partner_id')
+      .where('event_id', '=', eventId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it('rejects bad input and other account types', async () => {
     const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
     expectProblem(await search(host.id, `q=${'赛'.repeat(51)}`), 400, 'VALIDATION_FAILED');
