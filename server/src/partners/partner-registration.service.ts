@@ -293,7 +293,7 @@ export async function setHostedEvent(
       .where('id', '=', eventId)
       .executeTakeFirst();
     if (!event) throw new EventNotFound(eventId);
-    // Revoking stays possible in any state, so a grant never outlives a cancellation.
+    // Revoking works in any state, so the operator can still remove a grant after a cancellation.
     if (hosted && !isHostable(event, partner.organisation_id)) throw new EventNotHostable(eventId);
     const changed = hosted
       ? await trx
