@@ -54,6 +54,8 @@ import { reportRoutes } from './reports/report.routes.js';
 import { alertRoutes, operatorAlertRoutes } from './alerts/alert.routes.js';
 import { preReviewRoutes } from './sports/pre-review.routes.js';
 import { PersonalDataCipher } from './shared/personal-data.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './shared/rate-limiter.js';
+import { connectRedis, waitForRedis } from './shared/redis.js';
 import { TicketSigner } from './check-in/ticket-token.js';
 
 declare module 'fastify' {
@@ -62,6 +64,8 @@ declare module 'fastify' {
     config: Config;
     cipher: PersonalDataCipher;
     tickets: TicketSigner;
+    /** One-minute request counters, in Redis when REDIS_URL is set so instances share them. */
+    rateLimiter: RateLimiter;
   }
 }
 
@@ -100,6 +104,7 @@ export async function buildApp(
   app.decorate('config', config);
   app.decorate('cipher', new PersonalDataCipher(config.dataKeys));
   app.decorate('tickets', new TicketSigner(config.dataKeys));
+  app.decorate('rateLimiter', await rateLimiterOf(app, config));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -214,4 +219,26 @@ export async function buildApp(
   await app.register(contractOperatorRoutes);
   await installWeb(app, config.webDir);
   return app;
+}
+
+/**
+ * Builds the shared rate limiter: Redis-backed when REDIS_URL is set (start-up fails when the
+ * server does not respond in time), else in memory. The Redis client closes with the app.
+ */
+async function rateLimiterOf(app: FastifyInstance, config: Config): Promise<RateLimiter> {
+  if (config.redisUrl === undefined) return new MemoryRateLimiter();
+  const redis = connectRedis(config.redisUrl, app.log);
+  app.addHook('onClose', async () => {
+    redis.disconnect();
+  });
+  try {
+    await waitForRedis(redis);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return new RedisRateLimiter(redis, {
+    prefix: `${config.redisKeyPrefix}rate:`,
+    log: app.log.child({ component: 'rate-limit' }),
+  });
 }

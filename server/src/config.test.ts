@@ -90,6 +90,12 @@ describe('loadConfig', () => {
       'postgres:/missing-slash',
       'DATABASE_URL must start with postgres:// or postgresql://',
     ],
+    ['REDIS_URL', 'http://127.0.0.1:6379', 'REDIS_URL must start with redis:// or rediss://'],
+    [
+      'REDIS_KEY_PREFIX',
+      'league prefix',
+      'REDIS_KEY_PREFIX may hold only letters, digits, _ : . - (at most 64), got "league prefix"',
+    ],
   ])('rejects %s=%s', (name, value, problem) => {
     expect(problemsOf({ DATA_KEY: KEY_BASE64, [name]: value })).toEqual([problem]);
   });
@@ -100,6 +106,8 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       PORT: '8080',
       DATABASE_URL: 'postgresql://league@127.0.0.1:5432/league',
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      REDIS_KEY_PREFIX: 'league-a:',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       DATA_KEY: KEY_BASE64,
@@ -119,6 +127,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       databaseUrl: 'postgresql://league@127.0.0.1:5432/league',
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      redisKeyPrefix: 'league-a:',
       dataDir,
       logLevel: 'warn',
       dataKeys: { activeKeyId: 'k0', hashKeyId: 'k0', keys: new Map([['k0', KEY]]) },
@@ -148,6 +158,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       databaseUrl: undefined,
+      redisUrl: undefined,
+      redisKeyPrefix: 'cityleague:',
       logLevel: 'info',
       sessionHours: 12,
       sessionIdleMinutes: 15,

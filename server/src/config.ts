@@ -15,6 +15,10 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  /** Redis for state shared between API instances (rate limits); undefined keeps it in memory. */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key this deployment writes, so deployments can share one server. */
+  readonly redisKeyPrefix: string;
   readonly dataDir: string;
   readonly logLevel: string;
   /** 32-byte master keys for personal data encryption and keyed hashes, by key id. */
@@ -261,6 +265,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
 
+  const redisUrl = environment.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+  const redisKeyPrefix = environment.REDIS_KEY_PREFIX || 'cityleague:';
+  if (!/^[\w:.-]{1,64}$/.test(redisKeyPrefix)) {
+    problems.push(
+      `REDIS_KEY_PREFIX may hold only letters, digits, _ : . - (at most 64), got "${redisKeyPrefix}"`,
+    );
+  }
+
   const dataDir = resolve(environment.DATA_DIR || 'data');
   const dataKeys = parseDataKeys(environment, problems);
   if (!environment.DATA_KEY && !environment.DATA_KEYS && env === 'production') {
@@ -309,6 +324,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host,
     port,
     databaseUrl,
+    redisUrl,
+    redisKeyPrefix,
     dataDir,
     logLevel,
     dataKeys: dataKeys ?? singleKeyRing(developmentKey(dataDir)),

@@ -15,7 +15,7 @@ import type { Db, Executor, Trx } from '../db/database.js';
 import type { EventRow } from '../db/schema.js';
 import { withFieldErrors, type FieldError } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
-import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
+import { emitEntryWebhookEvents, emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import { filingOf, storedRoute } from './event.dto.js';
 import {
   CapacityBelowEntries,
@@ -311,7 +311,8 @@ export async function decideChange(
 
 /**
  * Cancels an event with a reason. The same transaction releases every active entry, queues one
- * SMS per entrant, closes a pending change and notifies partners.
+ * SMS per entrant, closes a pending change and notifies partners: `event.cancelled` once the
+ * event was approved, and `registration.cancelled` for each entry it ends.
  */
 export async function cancelEvent(db: Db, actor: Actor, id: string, input: { reason: string }) {
   const reason = requireReason(input.reason);
@@ -372,6 +373,12 @@ export async function cancelEvent(db: Db, actor: Actor, id: string, input: { rea
         eventId: id,
       });
     }
+    await emitEntryWebhookEvents(
+      trx,
+      'registration.cancelled',
+      id,
+      released.map((row) => row.id),
+    );
   });
   return getOwnConsoleEvent(db, actor, id);
 }

@@ -195,6 +195,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/partner/v1/reconciliation/:day': 'partner-signed',
   'POST /api/partner/v1/reconciliation/:day': 'partner-signed',
   'GET /api/operator/partners/:id/duplicates': 'operator',
+  'GET /api/operator/partners/:id/hostable-events': 'operator',
   'GET /api/operator/partners/:id/hosted-events': 'operator',
   'PUT /api/operator/partners/:id/hosted-events/:eventId': 'operator',
   'DELETE /api/operator/partners/:id/hosted-events/:eventId': 'operator',

@@ -39,29 +39,6 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/**
- * Counts requests per partner in fixed one-minute windows.
- * NOTE: the counts live in this process, so with several instances each enforces the limit
- * on its own share of the traffic.
- */
-export class PartnerRateLimiter {
-  private window = 0;
-  private counts = new Map<string, number>();
-
-  /** Counts one request; returns the seconds to wait when the partner is over its limit. */
-  take(partnerId: string, limitPerMinute: number, now = Date.now()): number | undefined {
-    const window = Math.floor(now / 60_000);
-    if (window !== this.window) {
-      this.window = window;
-      this.counts.clear();
-    }
-    const count = (this.counts.get(partnerId) ?? 0) + 1;
-    this.counts.set(partnerId, count);
-    if (count <= limitPerMinute) return undefined;
-    return Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
-  }
-}
-
 const PRUNE_INTERVAL_MS = 60_000;
 
 /**
@@ -69,7 +46,7 @@ const PRUNE_INTERVAL_MS = 60_000;
  * parser that keeps the raw body for the signature, and a preValidation hook that checks the
  * key, the timestamp window, the signature, the nonce and the rate limit.
  */
-export function installPartnerAuthentication(app: FastifyInstance, limiter: PartnerRateLimiter) {
+export function installPartnerAuthentication(app: FastifyInstance) {
   let lastPrune = 0;
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -120,7 +97,10 @@ export function installPartnerAuthentication(app: FastifyInstance, limiter: Part
       await repository.pruneNonces(db, 2 * SIGNATURE_WINDOW_SECONDS);
     }
     if (credential.status !== 'active') throw new PartnerSuspended();
-    const wait = limiter.take(credential.partner_id, credential.rate_limit_per_minute);
+    const wait = await request.server.rateLimiter.take(
+      `partner:${credential.partner_id}`,
+      credential.rate_limit_per_minute,
+    );
     if (wait !== undefined) {
       reply.header('retry-after', String(wait));
       throw new RateLimited();

@@ -27,7 +27,8 @@ import {
 import { emitRegistrationWebhook, promoteWaiting } from '../registrations/waiting-list.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import type { PartnerPrincipal } from './partner-auth.js';
-import { PartnerNotFound } from './partner.errors.js';
+import { isHostable } from './hostable-events.service.js';
+import { EventNotHostable, PartnerNotFound } from './partner.errors.js';
 
 /**
  * Checks that the partner hosts registration for the event: the event belongs to the
@@ -282,16 +283,18 @@ export async function setHostedEvent(
   await db.transaction().execute(async (trx) => {
     const partner = await trx
       .selectFrom('partners')
-      .select('id')
+      .select(['id', 'organisation_id'])
       .where('id', '=', partnerId)
       .executeTakeFirst();
     if (!partner) throw new PartnerNotFound(partnerId);
     const event = await trx
       .selectFrom('events')
-      .select('id')
+      .select(['id', 'state', 'organisation_id'])
       .where('id', '=', eventId)
       .executeTakeFirst();
     if (!event) throw new EventNotFound(eventId);
+    // Revoking works in any state, so the operator can still remove a grant after a cancellation.
+    if (hosted && !isHostable(event, partner.organisation_id)) throw new EventNotHostable(eventId);
     const changed = hosted
       ? await trx
           .insertInto('partner_hosted_events')

@@ -501,3 +501,97 @@ describe('race for the last places', () => {
     expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(active - TAKEN_BEFORE);
   });
 });
+
+describe('hostable event search', () => {
+  const search = (partnerId: string, query: string) =>
+    as(
+      ctx.app,
+      operator,
+    )({ method: 'GET', url: `/api/operator/partners/${partnerId}/hostable-events?${query}` });
+
+  it('finds live events of other organisations by name', async () => {
+    const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    const name = `代收检索赛${randomCode(6)}`;
+    const eventId = await publishPartnerEvent(ctx.app, owner, committee, { name });
+    const part = encodeURIComponent(name.slice(3));
+
+    const found = await search(host.id, `q=${part}`);
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json()).toEqual({
+      items: [
+        {
+          eventId,
+          name,
+          state: 'published',
+          startsAt: expect.any(String),
+          organisationName: expect.any(String),
+          divisionName: expect.any(String),
+          hosted: false,
+        },
+      ],
+    });
+
+    await grantHosting(host, eventId);
+    const granted = await search(host.id, `q=${part}`);
+    expect(granted.json<{ items: { hosted: boolean }[] }>().items.map((i) => i.hosted)).toEqual([
+      true,
+    ]);
+    // The owner pushes entries for its own events without a grant, so they are not offered.
+    expect((await search(owner.id, `q=${part}`)).json()).toEqual({ items: [] });
+  });
+
+  it('leaves out cancelled events and matches wildcards literally', async () => {
+    const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    const name = `代收取消赛${randomCode(6)}`;
+    const eventId = await publishPartnerEvent(ctx.app, owner, committee, { name });
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', eventId)
+      .execute();
+    expect((await search(host.id, `q=${encodeURIComponent(name)}`)).json()).toEqual({ items: [] });
+    const wildcard = await search(host.id, `q=${encodeURIComponent('%_')}`);
+    expect(wildcard.json()).toEqual({ items: [] });
+  });
+
+  it('grants hosting only for hostable events', async () => {
+    const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    const eventId = await publishPartnerEvent(ctx.app, owner, committee);
+    const hosting = (partnerId: string, method: 'PUT' | 'DELETE') =>
+      as(
+        ctx.app,
+        operator,
+      )({ method, url: `/api/operator/partners/${partnerId}/hosted-events/${eventId}` });
+
+    expectProblem(await hosting(owner.id, 'PUT'), 409, 'PTN_EVENT_NOT_HOSTABLE');
+    expect((await hosting(host.id, 'PUT')).statusCode).toBe(204);
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', eventId)
+      .execute();
+    expect((await hosting(host.id, 'DELETE')).statusCode).toBe(204);
+    expectProblem(await hosting(host.id, 'PUT'), 409, 'PTN_EVENT_NOT_HOSTABLE');
+    const rows = await ctx.db
+      .selectFrom('partner_hosted_events')
+      .select('partner_id')
+      .where('event_id', '=', eventId)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('rejects bad input and other account types', async () => {
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    expectProblem(await search(host.id, `q=${'赛'.repeat(51)}`), 400, 'VALIDATION_FAILED');
+    expectProblem(await search(host.id, 'limit=0'), 400, 'VALIDATION_FAILED');
+    expectProblem(await search(randomUUID(), 'q=赛'), 404, 'PTN_NOT_FOUND');
+    const byCommittee = await as(
+      ctx.app,
+      committee,
+    )({ method: 'GET', url: `/api/operator/partners/${host.id}/hostable-events` });
+    expect(byCommittee.statusCode).toBe(403);
+  });
+});

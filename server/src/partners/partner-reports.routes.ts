@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { principal, requireAccountType } from '../accounts/authenticate.js';
+import { SEARCH_TEXT_MAX_LENGTH } from '../events/event-search.js';
+import { searchHostableEvents } from './hostable-events.service.js';
 import { listHostedEvents, setHostedEvent } from './partner-registration.service.js';
 import { ReconciliationSchema } from './partner-registration.routes.js';
 import {
@@ -90,6 +92,45 @@ export const partnerReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ items: await listHostedEvents(app.db, request.params.id) }),
+  );
+
+  app.get(
+    '/api/operator/partners/:id/hostable-events',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Search the events for which the operator may let the partner push entries',
+        description:
+          "Approved and published events of other organisations within the viewer's division, " +
+          'whose name contains q (all of them without q), latest start first.',
+        params: PartnerParams,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: SEARCH_TEXT_MAX_LENGTH })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                eventId: Type.String(),
+                name: Type.String(),
+                state: Type.String(),
+                startsAt: Nullable(Timestamp),
+                organisationName: Type.String(),
+                divisionName: Type.String(),
+                hosted: Type.Boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: await searchHostableEvents(app.db, principal(request), request.params.id, {
+        text: request.query.q,
+        limit: request.query.limit ?? 20,
+      }),
+    }),
   );
 
   app.put(

@@ -52,3 +52,8 @@ export const IdempotencyInProgress = defineError(
   'A request with Idempotency-Key %s is still in progress: retry after the Retry-After seconds',
   409,
 );
+export const EventNotHostable = defineError(
+  'PTN_EVENT_NOT_HOSTABLE',
+  'Event %s cannot be hosted by this partner: choose an approved or published event of another organisation',
+  409,
+);

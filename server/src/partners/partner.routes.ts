@@ -14,7 +14,7 @@ import {
 } from '../events/event.schemas.js';
 import { partnerActor, publishEvent } from '../events/event.service.js';
 import { StringEnum } from '../http/schemas.js';
-import { installPartnerAuthentication, PartnerRateLimiter, requireScope } from './partner-auth.js';
+import { installPartnerAuthentication, requireScope } from './partner-auth.js';
 import {
   cancelPartnerEvent,
   changePartnerEvent,
@@ -232,7 +232,7 @@ const WRITE_ERRORS =
 
 /** Serves the open API for partner platforms, authenticated by signed requests. */
 export const partnerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  installPartnerAuthentication(app, new PartnerRateLimiter());
+  installPartnerAuthentication(app);
   app.addHook('onSend', async (request, reply, payload) => {
     await settleIdempotencyClaim(request, reply, payload);
     return payload;

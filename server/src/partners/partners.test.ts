@@ -353,6 +353,19 @@ describe('signed requests', () => {
     expect(Number(rejected!.headers['retry-after'])).toBeLessThanOrEqual(60);
   });
 
+  it.skipIf(!process.env.REDIS_URL)('shares the rate limit between two instances', async () => {
+    // A second app on the same database and Redis prefix stands for a second API process.
+    const other = await ctx.buildApp();
+    const { credential: limited } = await createPartner({ rateLimitPerMinute: 4 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const app = i % 2 === 0 ? ctx.app : other;
+      statuses.push((await signed(app, limited, { url: EVENTS })).statusCode);
+    }
+    // Each process alone saw three requests, under the limit; together they saw six.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
   it('keeps the old credential through the overlap and ends it on revocation', async () => {
     const { partner, credential: old } = await createPartner();
     const rotate = await as(

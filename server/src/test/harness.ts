@@ -95,6 +95,18 @@ async function freshDatabase(): Promise<{ db: Db; drop: () => Promise<void> }> {
 }
 
 /**
+ * Points the app at REDIS_URL when the run has one (CI does), under a key prefix of this test
+ * context alone. Its counters all expire within a minute, so nothing needs removing.
+ */
+function redisEnvironment(): NodeJS.ProcessEnv {
+  if (!process.env.REDIS_URL) return {};
+  return {
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: `cityleague-test:${randomBytes(6).toString('hex')}:`,
+  };
+}
+
+/**
  * Builds the app on a fresh database, as every integration test file does. The app logs at
  * debug into a file of the capture folder (and to standard output when LOG_LEVEL is set), and
  * `close()` fails when that log contains personal data that the file's requests carried.
@@ -107,6 +119,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     : mkdtempSync(join(tmpdir(), 'cityleague-documents-'));
   const config = loadConfig({
     ...(documentsDir ? { DOCUMENTS_DIR: documentsDir } : {}),
+    ...redisEnvironment(),
     ...options.environment,
     NODE_ENV: 'test',
     DATA_KEY: randomBytes(32).toString('base64'),

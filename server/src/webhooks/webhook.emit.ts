@@ -101,3 +101,53 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
     eventId,
   });
 }
+
+/**
+ * Records one entry webhook event per registration of one league event in the caller's
+ * transaction, each numbered within its registration, with the same recipients as
+ * `emitWebhookEvent`: the partner that owns the event and the partner that pushed the entry,
+ * each with `registrations:read`. Three statements serve any number of entries, so cancelling
+ * a large event stays one short transaction. Returns the number of webhook events recorded.
+ */
+export async function emitEntryWebhookEvents(
+  trx: Executor,
+  action: Extract<WebhookAction, `registration.${string}`>,
+  eventId: string,
+  registrationIds: readonly string[],
+): Promise<number> {
+  if (registrationIds.length === 0) return 0;
+  const entryIds = [...registrationIds].sort();
+  const webhookIds = entryIds.map(() => uuidv7());
+  // The same per-resource locks as emitWebhookEvent, taken in id order, so two bulk emitters
+  // wait for each other instead of deadlocking.
+  await sql`
+    select pg_advisory_xact_lock(hashtextextended('registration:' || entry_id::text, 0))
+    from (select unnest(${entryIds}::uuid[]) as entry_id order by 1) as ordered`.execute(trx);
+  const owner = await trx
+    .selectFrom('events')
+    .select('organisation_id')
+    .where('id', '=', eventId)
+    .executeTakeFirstOrThrow();
+  await sql`
+    insert into webhook_events
+      (id, action, resource_type, resource_id, event_id, organisation_id, sequence)
+    select pair.webhook_id, ${action}, 'registration', pair.entry_id, ${eventId}::uuid,
+      ${owner.organisation_id}::uuid,
+      (select coalesce(max(w.sequence), 0) + 1 from webhook_events w
+       where w.resource_type = 'registration' and w.resource_id = pair.entry_id)
+    from unnest(${webhookIds}::uuid[], ${entryIds}::uuid[]) as pair(webhook_id, entry_id)`.execute(
+    trx,
+  );
+  await sql`
+    insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
+    select gen_random_uuid(), pair.webhook_id, endpoint.id
+    from unnest(${webhookIds}::uuid[], ${entryIds}::uuid[]) as pair(webhook_id, entry_id)
+    join registrations entry on entry.id = pair.entry_id
+    join webhook_endpoints endpoint
+      on endpoint.status = 'active' and ${action} = any(endpoint.actions)
+    join partners partner on partner.id = endpoint.partner_id and partner.status = 'active'
+    where 'registrations:read' = any(partner.scopes)
+      and (partner.organisation_id = ${owner.organisation_id}::uuid
+        or partner.id = entry.partner_id)`.execute(trx);
+  return entryIds.length;
+}

@@ -566,6 +566,102 @@ describe('changes that announce themselves', () => {
     expect(readerActions.map((row) => row.action)).toEqual(['event.changed']);
   });
 
+  it('sends registration.cancelled for each entry an event cancellation ends', async () => {
+    const eventId = await publishEvent('回调取消赛事');
+    const { organisation_id: ownerOrganisation } = await ctx.db
+      .selectFrom('events')
+      .select('organisation_id')
+      .where('id', '=', eventId)
+      .executeTakeFirstOrThrow();
+    // The owner is a partner of the bureau's own organisation, and the pusher pushed one entry.
+    // The bystander reads events and entries but has no tie to these entries.
+    const owner = await createPartner(['events:read', 'registrations:read']);
+    await ctx.db
+      .updateTable('partners')
+      .set({ organisation_id: ownerOrganisation })
+      .where('id', '=', owner.id)
+      .execute();
+    const pusher = await createPartner(['registrations:read']);
+    const bystander = await createPartner(['events:read', 'registrations:read']);
+    const actions: WebhookAction[] = ['event.cancelled', 'registration.cancelled'];
+    const ownerHook = await addEndpoint(owner.id, '/cancel-owner', actions);
+    await addEndpoint(pusher.id, '/cancel-pusher', actions);
+    await addEndpoint(bystander.id, '/cancel-bystander', actions);
+
+    const entryIds: string[] = [];
+    for (const phone of ['13800138161', '13800138162', '13800138163']) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/events/${eventId}/registrations`,
+        payload: { name: '测试用户', phone },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      entryIds.push(response.json<{ id: string }>().id);
+    }
+    const [first, pushed, alreadyCancelled] = entryIds as [string, string, string];
+    await ctx.db
+      .updateTable('registrations')
+      .set({ channel: 'partner', partner_id: pusher.id })
+      .where('id', '=', pushed)
+      .execute();
+    await ctx.db
+      .updateTable('registrations')
+      .set({ status: 'cancelled', cancelled_at: new Date(), cancel_reason: 'citizen' })
+      .where('id', '=', alreadyCancelled)
+      .execute();
+
+    const cancelled = await as(
+      ctx.app,
+      bureau,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/cancel`,
+      payload: { reason: '场馆检修' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await deliverDue(ctx.db, ctx.app.cipher)).toBe(5);
+
+    const payloadsOf = (path: string) =>
+      received
+        .filter((hit) => hit.path === path)
+        .map((hit) => JSON.parse(hit.body) as { action: string; resource: { id: string } });
+    const entryPayload = (id: string) => ({
+      id: expect.any(String),
+      action: 'registration.cancelled',
+      resource: { type: 'registration', id },
+      eventId,
+      // registration.created was 1.
+      sequence: 2,
+      occurredAt: expect.any(String),
+    });
+    const ownerPayloads = payloadsOf('/cancel-owner');
+    const ownerEntries = ownerPayloads
+      .filter((payload) => payload.action === 'registration.cancelled')
+      .sort((a, b) => (a.resource.id < b.resource.id ? -1 : 1));
+    expect(ownerPayloads.filter((payload) => payload.action === 'event.cancelled')).toHaveLength(1);
+    expect(ownerEntries).toEqual([first, pushed].sort().map(entryPayload));
+    expect(payloadsOf('/cancel-pusher')).toEqual([entryPayload(pushed)]);
+    const bystanderPayloads = payloadsOf('/cancel-bystander');
+    expect(bystanderPayloads.map((payload) => payload.action)).toEqual(['event.cancelled']);
+
+    const ownerHit = received.find((hit) => hit.path === '/cancel-owner')!;
+    const timestamp = String(ownerHit.headers['x-cl-timestamp']);
+    expect(ownerHit.headers['x-cl-signature']).toBe(
+      signWebhook(ownerHook.secret, timestamp, ownerHit.body),
+    );
+
+    const sequences = await ctx.db
+      .selectFrom('webhook_events')
+      .select(['resource_id', 'sequence'])
+      .where('action', '=', 'registration.cancelled')
+      .where('event_id', '=', eventId)
+      .orderBy('resource_id')
+      .execute();
+    expect(sequences).toEqual(
+      [first, pushed].sort().map((id) => ({ resource_id: id, sequence: 2 })),
+    );
+  });
+
   it('queues nothing when a registration is rejected', async () => {
     const partner = await createPartner(['events:read', 'registrations:read']);
     const hook = await addEndpoint(partner.id, '/flow-full', ['registration.created']);

@@ -33,6 +33,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
     '写入请求须带幂等键（Idempotency-Key），由 1 至 64 个可见 ASCII 字符组成',
   PTN_IDEMPOTENCY_MISMATCH: '该幂等键 24 小时内已用于另一个请求，请为新的写入换用新键',
   PTN_IDEMPOTENCY_IN_PROGRESS: '使用该幂等键的请求仍在处理中，请稍后重试',
+  PTN_EVENT_NOT_HOSTABLE: '只能为其他机构已通过审核或已发布的赛事开通代收报名',
   WHK_ENDPOINT_NOT_FOUND: '回调地址不存在',
   WHK_DELIVERY_NOT_FOUND: '回调推送记录不存在',
   WHK_INVALID_URL: '回调地址无效：须为完整的 http(s) 地址，不含账号密码；正式环境须使用 https',

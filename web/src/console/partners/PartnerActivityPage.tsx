@@ -8,18 +8,20 @@ import {
   Descriptions,
   Empty,
   Grid,
-  Input,
+  List,
   Popconfirm,
   Select,
   Space,
+  Spin,
   Table,
   Tabs,
   Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
+import { EVENT_STATE_LABELS, type EventState } from '@cityleague/domain';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
@@ -33,10 +35,12 @@ import {
   fetchPartner,
   fetchReconciliation,
   redeliver,
+  searchHostableEvents,
   setHostedEvent,
   WEBHOOK_ACTION_LABELS,
   type DeliveryAttempt,
   type DuplicateAttempt,
+  type HostableEvent,
   type HostedEvent,
   type WebhookDelivery,
 } from './api';
@@ -54,8 +58,18 @@ const DELIVERY_STATUS: Record<WebhookDelivery['status'], { text: string; colour:
   abandoned: { text: '已放弃', colour: 'red' },
 };
 
+/** Chinese text of the delivery errors that the server records without an HTTP status. */
+function attemptErrorText(error: string | null): string {
+  if (error === null || error === 'connection failed') return '连接失败';
+  const timeout = /^timed out after (\d+) ms$/.exec(error);
+  if (timeout) return `超时（${Number(timeout[1]) / 1000} 秒）`;
+  return error;
+}
+
 function attemptOutcome(attempt: DeliveryAttempt) {
-  if (attempt.statusCode === null) return <Tag color="red">{attempt.error ?? '连接失败'}</Tag>;
+  if (attempt.statusCode === null) {
+    return <Tag color="red">{attemptErrorText(attempt.error)}</Tag>;
+  }
   const ok = attempt.statusCode >= 200 && attempt.statusCode < 300;
   return <Tag color={ok ? 'green' : 'red'}>HTTP {attempt.statusCode}</Tag>;
 }
@@ -95,6 +109,77 @@ function AttemptLog({ delivery }: { delivery: WebhookDelivery }) {
   );
 }
 
+/** Lists the attempts of one delivery as lines, for narrow screens. */
+function AttemptLines({ delivery }: { delivery: WebhookDelivery }) {
+  if (delivery.log.length === 0)
+    return <Typography.Text type="secondary">尚未投递</Typography.Text>;
+  return (
+    <Space direction="vertical" size={8} style={{ width: '100%' }}>
+      {delivery.log.map((attempt) => (
+        <div key={attempt.at}>
+          <Space size={4} wrap>
+            {attemptOutcome(attempt)}
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {formatTime(attempt.at)} · {attempt.durationMs} 毫秒
+            </Typography.Text>
+          </Space>
+          <Typography.Paragraph
+            code
+            type="secondary"
+            ellipsis={{ rows: 2 }}
+            style={{ margin: '4px 0 0', fontSize: 12, wordBreak: 'break-all' }}
+          >
+            {attempt.responseExcerpt || '（空）'}
+          </Typography.Paragraph>
+        </div>
+      ))}
+    </Space>
+  );
+}
+
+/** Shows one delivery as a card with its redeliver button in view, for narrow screens. */
+function DeliveryCard({ delivery, action }: { delivery: WebhookDelivery; action: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const status = DELIVERY_STATUS[delivery.status];
+  return (
+    <Card size="small" style={{ marginBottom: 12 }} data-testid="delivery-card">
+      <div style={{ display: 'flex', alignItems: 'flex-start', gap: 8 }}>
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <Space size={4} wrap>
+            <Typography.Text strong>
+              {WEBHOOK_ACTION_LABELS[delivery.webhook.action] ?? delivery.webhook.action}
+            </Typography.Text>
+            <Tag color={status.colour}>{status.text}</Tag>
+          </Space>
+          <div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              序号 {delivery.webhook.sequence} · 产生于 {formatTime(delivery.createdAt)}
+            </Typography.Text>
+          </div>
+        </div>
+        {action}
+      </div>
+      <Descriptions size="small" column={1} style={{ marginTop: 8 }}>
+        <Descriptions.Item label="尝试次数">{delivery.attempts}</Descriptions.Item>
+        <Descriptions.Item label="下次尝试">{formatTime(delivery.nextAttemptAt)}</Descriptions.Item>
+        <Descriptions.Item label="回调地址">
+          <Typography.Text style={{ wordBreak: 'break-all' }}>
+            {delivery.endpoint.url}
+          </Typography.Text>
+        </Descriptions.Item>
+      </Descriptions>
+      <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpen(!open)}>
+        {open ? '收起投递记录' : `查看投递记录（${delivery.log.length}）`}
+      </Button>
+      {open && (
+        <div style={{ marginTop: 8 }}>
+          <AttemptLines delivery={delivery} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
 /** Shows a partner's endpoints and every delivery with its attempts and a redeliver button. */
 function DeliveryLog({ partnerId }: { partnerId: string }) {
   const screens = Grid.useBreakpoint();
@@ -118,6 +203,20 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
     onError: (error) => message.error(consoleErrorMessage(error)),
   });
 
+  const resendButton = (delivery: WebhookDelivery) => (
+    <Popconfirm
+      title="重新推送这条回调？"
+      description="将立即重新投递，并重新开始重试计划。"
+      okText="推送"
+      cancelText="取消"
+      onConfirm={() => resend.mutateAsync(delivery.id).catch(() => undefined)}
+    >
+      <Button size="small" loading={resend.isPending && resend.variables === delivery.id}>
+        重新推送
+      </Button>
+    </Popconfirm>
+  );
+
   const columns: TableColumnsType<WebhookDelivery> = [
     {
       title: '产生时间',
@@ -135,7 +234,6 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
           <span>{WEBHOOK_ACTION_LABELS[d.webhook.action] ?? d.webhook.action}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             序号 {d.webhook.sequence}
-            {screens.sm ? '' : ` · ${DELIVERY_STATUS[d.status].text}`}
           </Typography.Text>
         </Space>
       ),
@@ -172,19 +270,8 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
       title: '操作',
       key: 'actions',
       width: 110,
-      render: (_: unknown, d) => (
-        <Popconfirm
-          title="重新推送这条回调？"
-          description="将立即重新投递，并重新开始重试计划。"
-          okText="推送"
-          cancelText="取消"
-          onConfirm={() => resend.mutateAsync(d.id).catch(() => undefined)}
-        >
-          <Button size="small" loading={resend.isPending && resend.variables === d.id}>
-            重新推送
-          </Button>
-        </Popconfirm>
-      ),
+      fixed: 'right',
+      render: (_: unknown, d) => resendButton(d),
     },
   ];
 
@@ -220,17 +307,29 @@ function DeliveryLog({ partnerId }: { partnerId: string }) {
       {deliveries.isError && (
         <Alert type="error" showIcon title={consoleErrorMessage(deliveries.error)} />
       )}
-      <Table<WebhookDelivery>
-        rowKey="id"
-        size="middle"
-        columns={columns}
-        dataSource={deliveries.data?.items ?? []}
-        loading={deliveries.isPending}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
-        expandable={{ expandedRowRender: (delivery) => <AttemptLog delivery={delivery} /> }}
-        locale={{ emptyText: '还没有推送记录' }}
-      />
+      {screens.md ? (
+        <Table<WebhookDelivery>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={deliveries.data?.items ?? []}
+          loading={deliveries.isPending}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
+          expandable={{ expandedRowRender: (delivery) => <AttemptLog delivery={delivery} /> }}
+          locale={{ emptyText: '还没有推送记录' }}
+        />
+      ) : (
+        <List<WebhookDelivery>
+          dataSource={deliveries.data?.items ?? []}
+          loading={deliveries.isPending}
+          pagination={{ pageSize: 20, hideOnSinglePage: true, size: 'small' }}
+          locale={{ emptyText: '还没有推送记录' }}
+          renderItem={(delivery) => (
+            <DeliveryCard key={delivery.id} delivery={delivery} action={resendButton(delivery)} />
+          )}
+        />
+      )}
     </>
   );
 }
@@ -410,13 +509,94 @@ function Reconciliation({ partnerId }: { partnerId: string }) {
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Maximum length of a search text, as the server accepts it. */
+const SEARCH_TEXT_MAX_LENGTH = 50;
+const SEARCH_DELAY_MS = 300;
+
+/** Returns `value` once it has stayed unchanged for `delayMs`. */
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+function hostableLabel(event: HostableEvent) {
+  const day = event.startsAt ? formatTime(event.startsAt).slice(0, 10) : '日期待定';
+  return (
+    <Space direction="vertical" size={0} style={{ width: '100%', whiteSpace: 'normal' }}>
+      <span>
+        {event.name}
+        {event.hosted && (
+          <Tag color="green" style={{ marginLeft: 8 }}>
+            已代收
+          </Tag>
+        )}
+      </span>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {`${event.organisationName} · ${event.divisionName} · ${day} · ${
+          EVENT_STATE_LABELS[event.state as EventState] ?? event.state
+        }`}
+      </Typography.Text>
+    </Space>
+  );
+}
+
+/** Searches the events of other organisations by name and picks one to host. */
+function HostableEventPicker({
+  partnerId,
+  value,
+  onChange,
+}: {
+  partnerId: string;
+  value: string | undefined;
+  onChange: (eventId: string | undefined) => void;
+}) {
+  const [text, setText] = useState('');
+  const searchText = useDebounced(text.trim(), SEARCH_DELAY_MS);
+  const found = useQuery({
+    queryKey: ['partner-hostable', partnerId, searchText],
+    queryFn: () => searchHostableEvents(partnerId, searchText),
+  });
+  const options = (found.data?.items ?? []).map((event) => ({
+    value: event.eventId,
+    label: event.name,
+    disabled: event.hosted,
+    event,
+  }));
+  let notFound: ReactNode = searchText ? '没有名称包含该文字的已通过或已发布赛事' : '暂无可选赛事';
+  if (found.isPending || text.trim() !== searchText) notFound = <Spin size="small" />;
+  if (found.isError) {
+    notFound = <Typography.Text type="danger">{consoleErrorMessage(found.error)}</Typography.Text>;
+  }
+  return (
+    <Select
+      showSearch
+      allowClear
+      aria-label="选择赛事"
+      placeholder="输入赛事名称搜索"
+      style={{ flex: 1, minWidth: 0 }}
+      value={value}
+      onChange={(eventId?: string) => onChange(eventId)}
+      searchValue={text}
+      onSearch={(input) => setText(input.slice(0, SEARCH_TEXT_MAX_LENGTH))}
+      filterOption={false}
+      notFoundContent={notFound}
+      options={options}
+      optionRender={(option) => hostableLabel(option.data.event)}
+      popupMatchSelectWidth
+    />
+  );
+}
 
 /** Lists the other organisations' events the partner may push entries for, with add and remove. */
 function HostedEvents({ partnerId }: { partnerId: string }) {
+  const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [eventId, setEventId] = useState('');
+  const [eventId, setEventId] = useState<string>();
   const hosted = useQuery({
     queryKey: ['partner-hosted', partnerId],
     queryFn: () => fetchHostedEvents(partnerId),
@@ -426,43 +606,47 @@ function HostedEvents({ partnerId }: { partnerId: string }) {
       setHostedEvent(partnerId, input.eventId, input.hosted),
     onSuccess: (_, input) => {
       message.success(input.hosted ? '已允许代收报名' : '已取消代收报名');
-      if (input.hosted) setEventId('');
-      return queryClient.invalidateQueries({ queryKey: ['partner-hosted', partnerId] });
+      if (input.hosted) setEventId(undefined);
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['partner-hosted', partnerId] }),
+        queryClient.invalidateQueries({ queryKey: ['partner-hostable', partnerId] }),
+      ]);
     },
     onError: (error) => message.error(consoleErrorMessage(error)),
   });
-  const valid = UUID.test(eventId.trim());
   return (
     <>
       <Typography.Paragraph type="secondary">
-        合作平台可为本机构的赛事报送报名；其他机构的赛事需在此逐项允许。取消后，已报送的报名仍然有效。
+        合作平台可为本机构的赛事报送报名；其他机构已通过审核或已发布的赛事需在此逐项允许。取消后，已报送的报名仍然有效。
       </Typography.Paragraph>
-      <Space.Compact style={{ width: '100%', maxWidth: 520, marginBottom: 16 }}>
-        <Input
-          placeholder="赛事编号"
-          value={eventId}
-          status={eventId !== '' && !valid ? 'error' : undefined}
-          onChange={(event) => setEventId(event.target.value)}
-        />
+      <Space.Compact style={{ display: 'flex', width: '100%', maxWidth: 640, marginBottom: 16 }}>
+        <HostableEventPicker partnerId={partnerId} value={eventId} onChange={setEventId} />
         <Button
           type="primary"
-          disabled={!valid}
+          disabled={eventId === undefined}
           loading={change.isPending}
-          onClick={() => change.mutate({ eventId: eventId.trim(), hosted: true })}
+          onClick={() => eventId && change.mutate({ eventId, hosted: true })}
         >
           允许代收
         </Button>
       </Space.Compact>
+      {hosted.isError && <Alert type="error" showIcon title={consoleErrorMessage(hosted.error)} />}
       <Table<HostedEvent>
         rowKey="eventId"
         dataSource={hosted.data?.items ?? []}
         loading={hosted.isPending}
         pagination={false}
-        scroll={{ x: 600 }}
+        scroll={screens.sm ? { x: 600 } : undefined}
         locale={{ emptyText: '没有代收报名的其他机构赛事' }}
         columns={[
           { title: '赛事', dataIndex: 'name', width: 240 },
-          { title: '允许时间', dataIndex: 'since', width: 150, render: formatTime },
+          {
+            title: '允许时间',
+            dataIndex: 'since',
+            width: 150,
+            responsive: ['sm'],
+            render: formatTime,
+          },
           {
             title: '操作',
             key: 'actions',

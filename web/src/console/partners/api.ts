@@ -149,6 +149,17 @@ export interface HostedEvent {
   since: string;
 }
 
+/** An approved or published event of another organisation that a partner may host. */
+export interface HostableEvent {
+  eventId: string;
+  name: string;
+  state: string;
+  startsAt: string | null;
+  organisationName: string;
+  divisionName: string;
+  hosted: boolean;
+}
+
 export interface PartnerOversight {
   id: string;
   name: string;
@@ -192,6 +203,11 @@ export const fetchReconciliation = (id: string, day: string) =>
 
 export const fetchHostedEvents = (id: string) =>
   api<{ items: HostedEvent[] }>(`${partnerPath(id)}/hosted-events`);
+
+export const searchHostableEvents = (id: string, text: string) =>
+  api<{ items: HostableEvent[] }>(
+    `${partnerPath(id)}/hostable-events?limit=20${text ? `&q=${encodeURIComponent(text)}` : ''}`,
+  );
 
 export const setHostedEvent = (id: string, eventId: string, hosted: boolean) =>
   api<null>(`${partnerPath(id)}/hosted-events/${encodeURIComponent(eventId)}`, {
