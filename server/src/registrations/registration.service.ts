@@ -374,7 +374,11 @@ function describeChannel(channel: EntryChannel): string {
  * Throws REG_FORM_CHANGED when the form or the notice changed after the answers were checked.
  * The form's save locks the event's row, so under the entry's lock the versions are final.
  */
-async function requireSameForm(trx: Executor, eventId: string, checked: EventRegistrationForm) {
+export async function requireSameForm(
+  trx: Executor,
+  eventId: string,
+  checked: EventRegistrationForm,
+) {
   const current = await loadRegistrationForm(trx, eventId);
   if (
     current.version !== checked.version ||
