@@ -1,3 +1,5 @@
+import { RESIDENT_ID_PROBLEM_MESSAGES } from '@cityleague/domain';
+
 import { ApiError } from './api';
 
 /** Chinese messages shown for the server's error codes. */
@@ -236,6 +238,16 @@ export const CONSOLE_ERROR_MESSAGES: Record<string, string> = {
 };
 
 /** Returns the Chinese message for an error thrown by `api()` or anything else. */
+/**
+ * Chinese message for a field error on an ID number, by the field error's code (the domain
+ * validator's reason), so the server's rejection reads like the form's own check.
+ */
+export function idNumberMessage(code: string): string {
+  const known: Record<string, string> = RESIDENT_ID_PROBLEM_MESSAGES;
+  if (code === 'required') return RESIDENT_ID_PROBLEM_MESSAGES.empty;
+  return known[code] ?? ERROR_MESSAGES.REG_INVALID_ID_NUMBER ?? '身份证号码格式不正确';
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     return ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;
