@@ -155,6 +155,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CHK_ONSITE_CLOSED: '现场报名仅在比赛当天开放，比赛结束后关闭',
   NTF_NOT_FOUND: '该通知不存在',
   NTF_NOT_ABANDONED: '该通知已发送或仍在自动重试，无需手动重发',
+  NTF_NOT_RETRYABLE: '该短信因报名或赛事已变化而未发送，重新发送没有意义',
   CIT_INVALID_PHONE: '请输入正确的11位手机号码',
   CIT_SMS_CODE_LIMIT: '验证码获取次数过多，请稍后再试',
   CIT_INVALID_SMS_CODE: '验证码不正确或已失效，请核对或重新获取',
