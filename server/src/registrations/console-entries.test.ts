@@ -224,3 +224,26 @@ describe('POST /api/console/events/:id/registrations', () => {
     expect(response.statusCode).toBe(401);
   });
 });
+
+describe('entry export with answers', () => {
+  it('adds a column per custom field', async () => {
+    const eventId = await publishedEvent();
+    const added = await addEntry(organiser, eventId, {
+      ...person(9),
+      answers: { nickname: '飞毛腿', best_minutes: 45, has_club: 'yes', club: '滨江跑团' },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const response = await as(
+      ctx.app,
+      organiser,
+    )({ method: 'GET', url: `/api/console/events/${eventId}/registrations/export?format=csv` });
+    expect(response.statusCode, response.body).toBe(200);
+    const [header, row] = response.body
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean)
+      .map((line) => line.split(','));
+    expect(header?.slice(-4)).toEqual(['昵称', '最好成绩', '是否有俱乐部', '俱乐部名称']);
+    expect(row?.slice(-4)).toEqual(['飞毛腿', '45', '是', '滨江跑团']);
+  });
+});
