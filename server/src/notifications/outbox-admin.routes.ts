@@ -26,7 +26,7 @@ const ABANDON_REASONS = [
   'send_failed',
 ] as const satisfies readonly AbandonReason[];
 
-/** The reason and retryability of a row, or none while it is not abandoned. */
+/** Returns the reason and retryability of a row, or none while it is not abandoned. */
 function abandonmentOf(row: { abandoned_at: Date | string | null; last_error: string | null }) {
   if (!row.abandoned_at) return { abandonReason: null, retryable: false };
   const { reason, retryable } = abandonReasonOf(row.last_error);

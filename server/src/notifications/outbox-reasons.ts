@@ -1,4 +1,4 @@
-/** Why an outbox notification was given up, as the operator's page shows it. */
+/** Cause for which an outbox notification was given up, as the operator's page shows it. */
 export type AbandonReason =
   | 'registration_cancelled'
   | 'registration_not_found'
@@ -24,7 +24,7 @@ const DROPPED: [RegExp, AbandonReason][] = [
 ];
 
 /**
- * Classifies an abandoned notification by its stored last_error and tells whether an operator
+ * Classifies an abandoned notification by its stored last_error and returns whether an operator
  * may send it again.
  */
 // NOTE: the drop reasons are matched as text, so a new wording in sms-messages.ts or

@@ -319,7 +319,7 @@ export interface OutboxItem {
   nextAttemptAt: string;
   lastError: string | null;
   abandonedAt: string | null;
-  /** Why an abandoned message was given up; null while it is not abandoned. */
+  /** Cause for which an abandoned message was given up; null while it is not abandoned. */
   abandonReason: OutboxAbandonReason | null;
   /** Whether an operator may send it again. */
   retryable: boolean;

@@ -201,7 +201,7 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       {cancelled ? (
         <p className="ticket-hint ticket-hint-cancelled">此报名已取消，不能用于签到</p>
       ) : waiting ? (
-        // A waiting entry holds no place, so it gets no check-in code until it is promoted.
+        // A waiting entry has no place, so it gets no check-in code until it is promoted.
         <p className="ticket-hint">
           {view.status === 'offered'
             ? '确认候补名额后显示签到二维码'
