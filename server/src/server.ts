@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { requiresTotp } from '@cityleague/domain';
@@ -14,6 +14,9 @@ import { startDevelopmentPortal, type DevelopmentPortal } from './portal/develop
 import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
 import { startOfferExpiry } from './registrations/waiting-list.service.js';
+import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
+import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
+import { DocumentStore } from './documents/document-store.js';
 import { startReminderJob } from './notifications/reminder.service.js';
 import { startWebhookWorker } from './webhooks/webhook.delivery.js';
 import { reportFilesOf } from './reports/report.routes.js';
@@ -115,6 +118,11 @@ async function main(): Promise<void> {
   const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
   const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));
   const stopReminders = startReminderJob(db, app.log.child({ component: 'reminders' }));
+  const stopAttachmentCleanup = startAttachmentCleanup(
+    db,
+    new DocumentStore(join(config.documentsDir, ATTACHMENTS_FOLDER)),
+    app.log.child({ component: 'attachments' }),
+  );
   const reportWorker = startReportWorker(
     db,
     reportFilesOf(config.documentsDir),
@@ -141,6 +149,7 @@ async function main(): Promise<void> {
     stopKeyPurge();
     stopOfferExpiry();
     stopReminders();
+    stopAttachmentCleanup();
     reportWorker.stop();
     stopAlerts();
     await dispatcher.stop();

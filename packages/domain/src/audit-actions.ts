@@ -67,6 +67,7 @@ export const AUDIT_ACTIONS = {
   'registration.checked_in': '现场签到',
   'registration.check_in_corrected': '签到时间更正（离线签到同步）',
   'notification.retried': '重新发送通知',
+  'registration.added': '主办方代为报名',
   'registration.cancelled': '主办方取消报名',
   'registration.changed': '合作平台修改报名',
   'team.cancelled': '主办方取消团队报名',

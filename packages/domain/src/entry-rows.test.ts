@@ -8,7 +8,7 @@ import {
   sheetCellText,
   type RawEntryRow,
 } from './entry-rows.js';
-import { residentIdCheckCharacter } from './identifiers.js';
+import { residentIdCheckCharacter, residentIdProblem } from './identifiers.js';
 
 const TODAY = new Date('2026-12-05T04:00:00Z');
 
@@ -127,6 +127,17 @@ describe('checkEntryRow', () => {
         expect.objectContaining({ row: 4, column: '身份证号码', code: 'id_stored_as_number' }),
       ],
     });
+  });
+
+  it('words a wrong check character as the forms do', () => {
+    const valid = fakeId('1990-01-01');
+    const wrong = valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
+    const result = checkEntryRow(3, row({ idNumber: wrong }), TODAY);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((error) => error.code)).toEqual(['id_check_character']);
+    expect(result.errors[0]?.reason).toBe('身份证号码校验位不正确，请核对后重新填写');
+    expect(result.errors[0]?.reason).toBe(residentIdProblem(wrong, TODAY));
   });
 
   it('keeps leading zeros of text cells', () => {

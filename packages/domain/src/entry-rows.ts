@@ -3,6 +3,7 @@ import {
   checkPersonName,
   checkResidentId,
   isRealDate,
+  RESIDENT_ID_PROBLEM_MESSAGES,
   shanghaiDate,
   toHalfWidth,
   type ResidentId,
@@ -120,15 +121,6 @@ const PHONE_REASONS: Record<string, string> = {
   prefix: '不是有效的中国大陆手机号码',
 };
 
-const ID_REASONS: Record<string, string> = {
-  length: '身份证号码应为 18 位',
-  character: '身份证号码含有不允许的字符',
-  birth_date: '身份证号码中的出生日期无效',
-  region: '身份证号码的地区码无效',
-  check_character: '身份证号码的校验位不符，请核对',
-  prefix: '身份证号码无效',
-};
-
 /**
  * Checks one data row of an offline entries workbook. Name and mobile number are required and
  * normalised as on the web form. An ID number stored as an Excel number cannot be trusted: a
@@ -167,7 +159,7 @@ export function checkEntryRow(
     if (text !== '') {
       const checked = checkResidentId(text, today);
       if (checked.ok) id = checked.value;
-      else fail('idNumber', `id_${checked.reason}`, ID_REASONS[checked.reason] ?? '身份证号码无效');
+      else fail('idNumber', `id_${checked.reason}`, RESIDENT_ID_PROBLEM_MESSAGES[checked.reason]);
     }
   }
 

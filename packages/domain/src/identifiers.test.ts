@@ -8,7 +8,9 @@ import {
   maskName,
   checkPersonName,
   maskResidentId,
+  RESIDENT_ID_PROBLEM_MESSAGES,
   residentIdCheckCharacter,
+  residentIdProblem,
   toHalfWidth,
 } from './identifiers.js';
 
@@ -364,6 +366,36 @@ describe('checkResidentId', () => {
       reason: 'birth_date',
       position: 7,
     });
+  });
+});
+
+describe('residentIdProblem', () => {
+  const today = new Date('2026-12-05T04:00:00Z');
+  const first17 = '31010419900101123';
+  const valid = first17 + residentIdCheckCharacter(first17);
+
+  it('returns nothing for a valid number', () => {
+    expect(residentIdProblem(valid, today)).toBeUndefined();
+  });
+
+  it('names each problem in Chinese', () => {
+    const wrongCheck = first17 + (valid[17] === '0' ? '1' : '0');
+    const cases: [string, string][] = [
+      ['', '请填写身份证号码'],
+      ['3101041990', '身份证号码应为 18 位'],
+      ['31010419900101A23X', '身份证号码只能包含数字，最后一位可以是 X'],
+      ['010104199001011230', '身份证号码的地区码不正确'],
+      ['310104199002301230', '身份证号码中的出生日期不正确'],
+      [wrongCheck, '身份证号码校验位不正确，请核对后重新填写'],
+    ];
+    for (const [input, message] of cases)
+      expect(residentIdProblem(input, today), input).toBe(message);
+  });
+
+  it('has a message for every reason', () => {
+    for (const message of Object.values(RESIDENT_ID_PROBLEM_MESSAGES)) {
+      expect(message).toMatch(/身份证号码/);
+    }
   });
 });
 

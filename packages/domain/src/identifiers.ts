@@ -161,6 +161,27 @@ export function checkResidentId(input: string, today: Date = new Date()): CheckR
   return { ok: true, value: { id, birthDate, sex } };
 }
 
+/**
+ * Chinese message for each way a resident ID number can be invalid. Every form that takes an ID
+ * number (registration, team members, the citizen's profile, the offline entries workbook)
+ * shows these, so one mistake reads the same everywhere.
+ */
+export const RESIDENT_ID_PROBLEM_MESSAGES: Record<IdentifierProblem, string> = {
+  empty: '请填写身份证号码',
+  length: '身份证号码应为 18 位',
+  character: '身份证号码只能包含数字，最后一位可以是 X',
+  prefix: '身份证号码无效',
+  region: '身份证号码的地区码不正确',
+  birth_date: '身份证号码中的出生日期不正确',
+  check_character: '身份证号码校验位不正确，请核对后重新填写',
+};
+
+/** Returns the Chinese message for an invalid resident ID number, or undefined when it is valid. */
+export function residentIdProblem(input: string, today: Date = new Date()): string | undefined {
+  const checked = checkResidentId(input, today);
+  return checked.ok ? undefined : RESIDENT_ID_PROBLEM_MESSAGES[checked.reason];
+}
+
 /** Masks a resident ID number for display: 3101**********123X. */
 export function maskResidentId(id: string): string {
   if (id.length !== 18) return '*'.repeat(id.length);

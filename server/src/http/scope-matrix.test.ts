@@ -95,6 +95,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/console/events/:id/submit': 'scoped-by-event',
   'POST /api/console/events/:id/publish': 'scoped-by-event',
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
+  'POST /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/registrations/export': 'scoped-by-event',
@@ -532,6 +533,7 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | submit        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 draft/returned, else 409 EVT_INVALID_TRANSITION |
 // | publish       | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 approved, else 409 EVT_INVALID_TRANSITION |
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
+// | entry-add     | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 400 REG_INVALID_NAME (the body's name is empty) |
 // | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
 // | check-in-batch | as check-in                                                                      |
@@ -569,6 +571,7 @@ const ACTIONS = [
   'submit',
   'publish',
   'registrations',
+  'entry-add',
   'reveal',
   'check-in',
   'check-in-batch',
@@ -648,6 +651,7 @@ const WRITING: ReadonlySet<Action> = new Set([
   'change-return',
   'patch',
   'reveal',
+  'entry-add',
   'submit',
   'publish',
   'check-in',
@@ -741,6 +745,9 @@ function ownerOutcome(action: Action, state: State): Outcome {
       return OK;
     case 'import-check':
       return state === 'published' ? OK : NOT_FOUND;
+    case 'entry-add':
+      // The request's name is invalid, so the owner's request is checked and nothing is written.
+      return { status: 400, code: 'REG_INVALID_NAME' };
     case 'teams':
       return OK;
     case 'team-cancel':
@@ -1008,6 +1015,12 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       return { method: 'POST', url: `${base}/publish` };
     case 'registrations':
       return { method: 'GET', url: `${base}/registrations?limit=100` };
+    case 'entry-add':
+      return {
+        method: 'POST',
+        url: `${base}/registrations`,
+        payload: { name: '', phone: '13800138000' },
+      };
     case 'export':
       return { method: 'GET', url: `${base}/registrations/export?format=csv` };
     case 'import-check':

@@ -7,11 +7,31 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { InvalidCursor } from '../http/problem.js';
 import { StringEnum } from '../http/schemas.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import { NotificationNotAbandoned, NotificationNotFound } from './notification.errors.js';
+import {
+  NotificationNotAbandoned,
+  NotificationNotFound,
+  NotificationNotRetryable,
+} from './notification.errors.js';
+import { abandonReasonOf, type AbandonReason } from './outbox-reasons.js';
 import * as repository from './outbox.repository.js';
 import { OUTBOX_MAX_ATTEMPTS } from './outbox.service.js';
 
 const STATES = ['waiting', 'retrying', 'abandoned'] as const;
+const ABANDON_REASONS = [
+  'registration_cancelled',
+  'registration_not_found',
+  'registration_status_changed',
+  'event_changed',
+  'code_expired',
+  'send_failed',
+] as const satisfies readonly AbandonReason[];
+
+/** Returns the reason and retryability of a row, or none while it is not abandoned. */
+function abandonmentOf(row: { abandoned_at: Date | string | null; last_error: string | null }) {
+  if (!row.abandoned_at) return { abandonReason: null, retryable: false };
+  const { reason, retryable } = abandonReasonOf(row.last_error);
+  return { abandonReason: reason, retryable };
+}
 
 const OutboxItem = Type.Object({
   id: Type.String(),
@@ -21,6 +41,12 @@ const OutboxItem = Type.Object({
   nextAttemptAt: Type.String({ format: 'date-time' }),
   lastError: Type.Union([Type.String(), Type.Null()]),
   abandonedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  abandonReason: Type.Union([StringEnum(ABANDON_REASONS), Type.Null()], {
+    description: 'Why an abandoned notification was given up; null while it is not abandoned',
+  }),
+  retryable: Type.Boolean({
+    description: 'Whether POST /api/operator/outbox/:id/retry may send it again',
+  }),
   eventId: Type.Union([Type.String(), Type.Null()]),
   eventName: Type.Union([Type.String(), Type.Null()]),
 });
@@ -77,6 +103,7 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           nextAttemptAt: iso(row.next_attempt_at),
           lastError: row.last_error,
           abandonedAt: row.abandoned_at ? iso(row.abandoned_at) : null,
+          ...abandonmentOf(row),
           eventId: row.event_id,
           eventName: row.event_name,
         })),
@@ -103,6 +130,14 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       const actor = { user: principal(request), ip: request.ip, userAgent: userAgentOf(request) };
       return app.db.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom('notification_outbox')
+          .select(['abandoned_at', 'last_error'])
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (current?.abandoned_at && !abandonReasonOf(current.last_error).retryable) {
+          throw new NotificationNotRetryable(id);
+        }
         const retried = await repository.retryNow(trx, id);
         if (!retried) {
           const exists = await trx

@@ -236,6 +236,7 @@ describe('operator outbox page', () => {
     expect(await dispatch(provider)).toEqual({ sent: 0, failed: 0, abandoned: 2 });
     const abandoned = (await list('abandoned')).json();
     expect(abandoned.counts).toEqual({ waiting: 0, retrying: 0, abandoned: 2 });
+    expect(abandoned.items[0]).toMatchObject({ abandonReason: 'send_failed', retryable: true });
     const id = abandoned.items[0].id as string;
 
     const retried = await as(
@@ -264,6 +265,31 @@ describe('operator outbox page', () => {
       url: `/api/operator/outbox/${id}/retry`,
     });
     expectProblem(again, 409, 'NTF_NOT_ABANDONED');
+  });
+
+  it('offers no resend for a dropped message', async () => {
+    const { eventId } = await eventWithEntrants(1, 1);
+    await queueReminders(ctx.db);
+    await moveTo(eventId, 3);
+    expect(await dispatch(new RecordingProvider())).toMatchObject({ abandoned: 1 });
+
+    const items = (await list('abandoned')).json<{
+      items: { id: string; eventId: string; abandonReason: string; retryable: boolean }[];
+    }>().items;
+    const dropped = items.find((item) => item.eventId === eventId);
+    expect(dropped).toMatchObject({ abandonReason: 'event_changed', retryable: false });
+
+    const retried = await as(
+      ctx.app,
+      operator,
+    )({ method: 'POST', url: `/api/operator/outbox/${dropped!.id}/retry` });
+    expectProblem(retried, 409, 'NTF_NOT_RETRYABLE');
+    const [row] = await ctx.db
+      .selectFrom('notification_outbox')
+      .select(['abandoned_at', 'attempts'])
+      .where('id', '=', dropped!.id)
+      .execute();
+    expect(row?.abandoned_at).not.toBeNull();
   });
 
   it('pages with a cursor', async () => {

@@ -5,7 +5,11 @@ import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
 import { StringEnum } from '../http/schemas.js';
 import { cancelByOrganiser } from './cancellation.service.js';
-import { REVEALABLE_FIELDS, revealRegistrationField } from './console-registration.service.js';
+import {
+  addEntryByOrganiser,
+  REVEALABLE_FIELDS,
+  revealRegistrationField,
+} from './console-registration.service.js';
 import { exportEntries } from './entry-export.service.js';
 import {
   commitEntryImport,
@@ -13,6 +17,12 @@ import {
   MAX_ENTRY_WORKBOOK_BYTES,
 } from './entry-import.service.js';
 import { entryTemplate } from './entry-workbook.js';
+import {
+  receiptStatus,
+  RegistrationBody,
+  RegistrationReceipt,
+  toReceipt,
+} from './registration.routes.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 // Base64 is 4/3 of the bytes; the rest leaves room for the file name and the JSON around it.
@@ -49,6 +59,39 @@ function downloadDisposition(name: string, extension: string): string {
 /** Console routes on single registrations of an event, for its organiser. */
 export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireSession);
+
+  app.post(
+    '/api/console/events/:id/registrations',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "Add one entry to the organiser's event, checked like a public registration",
+        description:
+          'For people who register at the desk or by telephone. The body and every check are ' +
+          "those of POST /api/events/:id/registrations: the form's custom answers, the ID " +
+          'number rule and consents, the window, capacity and the waiting list. The entry is ' +
+          "stored with channel 'console', and a registration.added audit entry is written. " +
+          'An Idempotency-Key header makes retries safe as on the public route.',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
+        }),
+        body: RegistrationBody,
+        response: { 200: RegistrationReceipt, 201: RegistrationReceipt, 202: RegistrationReceipt },
+      },
+    },
+    async (request, reply) => {
+      const actor = { user: principal(request), ip: request.ip };
+      const { event, ...result } = await addEntryByOrganiser(
+        app.db,
+        app.cipher,
+        actor,
+        request.params.id,
+        { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
+      );
+      return reply.status(receiptStatus(result)).send(toReceipt(result, event));
+    },
+  );
 
   app.post(
     '/api/console/events/:id/registrations/:registrationId/reveal',

@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { RegistrationNotFound } from './registration.errors.js';
 import * as repository from './registration.repository.js';
+import { register, type RegistrationInput } from './registration.service.js';
 
 /** Fields of a registration that its event's organiser may reveal unmasked. */
 export const REVEALABLE_FIELDS = ['phone'] as const;
@@ -96,4 +97,45 @@ export async function revealRegistrationField(
     });
     return value;
   });
+}
+
+/** Body of an entry an organiser adds: the public route's body without the channel. */
+export type OrganiserEntryInput = Omit<
+  RegistrationInput,
+  'channel' | 'partnerId' | 'afterInsert' | 'idempotencyKey'
+>;
+
+/**
+ * Adds one entry to the organiser's own event, as when a person registers at the organiser's
+ * desk or by telephone. The entry goes through `register` with channel 'console', so the
+ * window, capacity, same-person rules and the form's answers (required fields, types,
+ * conditions, the ID number rule, consents) are checked exactly as on the public route. A
+ * `registration.added` audit entry is written in the entry's transaction.
+ */
+export async function addEntryByOrganiser(
+  db: Db,
+  cipher: PersonalDataCipher,
+  actor: { user: Principal; ip: string },
+  eventId: string,
+  input: OrganiserEntryInput & { idempotencyKey?: string },
+) {
+  const event = await getVisibleEvent(db, actor.user, eventId);
+  if (event.organisation_id !== actor.user.organisationId) throw new EventNotOwned(eventId);
+
+  const result = await register(db, cipher, eventId, {
+    ...input,
+    channel: 'console',
+    afterInsert: async (trx, registration) => {
+      await recordAudit(trx, {
+        actorUserId: actor.user.id,
+        actorIp: actor.ip,
+        action: 'registration.added',
+        entityType: 'registration',
+        entityId: registration.id,
+        detail: { eventId, status: registration.status },
+      });
+      return registration;
+    },
+  });
+  return { ...result, event: { id: event.id, name: event.name } };
 }

@@ -1,4 +1,4 @@
-import { shanghaiDateTime, toCsv } from '@cityleague/domain';
+import { shanghaiDateTime, toCsv, type FormField } from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
+import { loadRegistrationForm } from '../forms/form.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { writeTextWorkbook, type SheetColumn } from './entry-workbook.js';
 import { EntryExportTooLarge } from './registration.errors.js';
@@ -71,9 +72,24 @@ function cellsOf(row: ExportRow, cipher: PersonalDataCipher, unmasked: boolean):
 }
 
 /**
+ * Writes one answer to a custom field as the organiser reads it: a choice by its label, several
+ * choices joined by 、, a file as 已上传 (the file itself is downloaded in the console).
+ */
+export function answerText(field: FormField, value: unknown): string {
+  if (value === undefined || value === null || value === '') return '';
+  const label = (choice: unknown) =>
+    field.options?.find((option) => option.value === choice)?.label ?? String(choice);
+  if (field.type === 'file') return '已上传';
+  if (field.type === 'single_choice') return label(value);
+  if (field.type === 'multiple_choice' && Array.isArray(value)) return value.map(label).join('、');
+  return String(value);
+}
+
+/**
  * Exports every entry of the organiser's event, one row per person, as .xlsx or as CSV (UTF-8
  * with a byte order mark, every cell that could start a formula neutralised). Mobile and ID
- * numbers are masked unless `unmasked` is asked for. Each export writes an
+ * numbers are masked unless `unmasked` is asked for. Each custom field of the event's form
+ * follows as a column headed by its label. Each export writes an
  * `export.registrations` audit entry with the format, the row count and whether identifiers
  * were shown, never the values.
  */
@@ -89,11 +105,19 @@ export async function exportEntries(
 
   const rows = await repository.listForExport(db, eventId, ENTRY_EXPORT_MAX_ROWS);
   if (rows.length > ENTRY_EXPORT_MAX_ROWS) throw new EntryExportTooLarge(ENTRY_EXPORT_MAX_ROWS);
-  const cells = rows.map((row) => cellsOf(row, cipher, options.unmasked));
+  const { fields } = (await loadRegistrationForm(db, eventId)).form;
+  const columns: SheetColumn[] = [
+    ...COLUMNS,
+    ...fields.map((field) => ({ header: field.label, width: 20 })),
+  ];
+  const cells = rows.map((row) => [
+    ...cellsOf(row, cipher, options.unmasked),
+    ...fields.map((field) => answerText(field, row.answers[field.key])),
+  ]);
   const body =
     options.format === 'csv'
-      ? Buffer.from(toCsv([COLUMNS.map((column) => column.header), ...cells]), 'utf8')
-      : await writeTextWorkbook('报名名单', COLUMNS, cells);
+      ? Buffer.from(toCsv([columns.map((column) => column.header), ...cells]), 'utf8')
+      : await writeTextWorkbook('报名名单', columns, cells);
 
   await recordAudit(db, {
     actorUserId: actor.user.id,

@@ -52,6 +52,22 @@ export async function findLiveByPhoneHash(db: Executor, eventId: string, phoneHa
     .executeTakeFirst();
 }
 
+/** Finds a live entry of the event made with this mobile number's hash and no ID number. */
+export async function findLiveWithoutIdByPhoneHash(
+  db: Executor,
+  eventId: string,
+  phoneHash: string,
+) {
+  return db
+    .selectFrom('registrations')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('phone_hash', '=', phoneHash)
+    .where('id_hash', 'is', null)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
 export async function findByCode(db: Executor, code: string) {
   return db
     .selectFrom('registrations')

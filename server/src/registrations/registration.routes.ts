@@ -8,6 +8,7 @@ import { getPublishedEvent, getTicketEvent } from '../events/public-event.servic
 import type { RegistrationRow } from '../db/schema.js';
 import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
+import * as places from './places.repository.js';
 import { findByCode } from './registration.repository.js';
 import { register } from './registration.service.js';
 
@@ -23,6 +24,9 @@ const TicketSchema = Type.Object({
   phoneMasked: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   checkedInAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description: "1-based place in the group's waiting list while the entry waits, else null",
+  }),
   event: PublicEventSchema,
 });
 
@@ -160,6 +164,10 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         checkedInAt: registration.checked_in_at
           ? new Date(registration.checked_in_at).toISOString()
           : null,
+        queuePosition:
+          registration.status === 'waiting'
+            ? await places.queuePosition(app.db, registration.id)
+            : null,
         event,
       };
     },

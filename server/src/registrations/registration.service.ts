@@ -222,6 +222,26 @@ class SamePhoneRegistered extends Error {
 }
 
 /**
+ * Throws SamePhoneRegistered when the same-phone rule forbids the entry. Without an ID number
+ * the mobile number identifies the person, so it may have no other live entry, not even one
+ * made with an ID number. An entry with an ID number may share a mobile number with other
+ * entries that have ID numbers, but not with a live entry without one. The unique index covers
+ * only two entries without ID numbers, so the caller must hold the event's lock: then this read
+ * finds every entry committed before.
+ */
+export async function rejectPhoneInUse(
+  trx: Executor,
+  eventId: string,
+  person: { phoneHash: string; idHash: string | null },
+): Promise<void> {
+  const taken =
+    person.idHash === null
+      ? await repository.findLiveByPhoneHash(trx, eventId, person.phoneHash)
+      : await repository.findLiveWithoutIdByPhoneHash(trx, eventId, person.phoneHash);
+  if (taken) throw new SamePhoneRegistered(eventId);
+}
+
+/**
  * Registers a person for a published event. In one transaction that holds the event's lock it
  * checks the window on the database clock, takes a place of the group with a conditional
  * update and inserts the entry. A full group puts the entry on the waiting list when the
@@ -279,15 +299,7 @@ export async function register(
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
       checkGroupRule(group, residentId, new Date(event.starts_at));
-      // Without an ID number the mobile number identifies the person, so it may have no other
-      // live entry, not even one made with an ID number. The unique index covers only entries
-      // without one. Under the event's lock this read finds every entry committed before.
-      if (
-        identity.idHash === null &&
-        (await repository.findLiveByPhoneHash(trx, eventId, identity.phoneHash))
-      ) {
-        throw new SamePhoneRegistered(eventId);
-      }
+      await rejectPhoneInUse(trx, eventId, identity);
 
       const placed = await places.takePlaces(trx, group.id);
       if (!placed && group.waiting_list === 'off') throw new EventFull(eventId);
@@ -362,7 +374,11 @@ function describeChannel(channel: EntryChannel): string {
  * Throws REG_FORM_CHANGED when the form or the notice changed after the answers were checked.
  * The form's save locks the event's row, so under the entry's lock the versions are final.
  */
-async function requireSameForm(trx: Executor, eventId: string, checked: EventRegistrationForm) {
+export async function requireSameForm(
+  trx: Executor,
+  eventId: string,
+  checked: EventRegistrationForm,
+) {
   const current = await loadRegistrationForm(trx, eventId);
   if (
     current.version !== checked.version ||

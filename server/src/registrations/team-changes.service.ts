@@ -1,6 +1,9 @@
+import type { IdNumberRule } from '@cityleague/domain';
+
 import type { Db } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
+import { loadRegistrationForm } from '../forms/form.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { findGroup } from './group.repository.js';
 import * as places from './places.repository.js';
@@ -14,6 +17,7 @@ import {
   personKeyOf,
   rejectDuplicates,
   rejectRegisteredPersons,
+  rejectSharedPhones,
   type CheckedMember,
   type MemberInput,
 } from './team-members.js';
@@ -51,12 +55,13 @@ function planMembers(
   current: RegistrationRow[],
   changes: MemberChange[],
   cipher: PersonalDataCipher,
+  formIdRule: IdNumberRule,
 ): MemberPlan {
   const byId = new Map(current.map((row) => [row.id, row]));
   const byPerson = new Map(
     current.map((row) => [personKeyOf({ idHash: row.id_hash, phoneHash: row.phone_hash }), row]),
   );
-  const listed: { key: string; field: string }[] = [];
+  const listed: { key: string; field: string; phoneHash: string; idHash: string | null }[] = [];
   const kept = new Set<string>();
   const newPeople: { member: MemberInput; index: number }[] = [];
   changes.forEach((change, index) => {
@@ -67,18 +72,21 @@ function planMembers(
       listed.push({
         key: personKeyOf({ idHash: row.id_hash, phoneHash: row.phone_hash }),
         field: `members.${index}`,
+        phoneHash: row.phone_hash,
+        idHash: row.id_hash,
       });
     } else newPeople.push({ member: change, index });
   });
   const added: CheckedMember[] = [];
-  for (const member of checkMembers(newPeople, cipher)) {
+  for (const member of checkMembers(newPeople, cipher, formIdRule)) {
     const key = personKeyOf(member);
-    listed.push({ key, field: `members.${member.index}` });
+    listed.push({ key, field: `members.${member.index}`, ...member });
     const existing = byPerson.get(key);
     if (existing) kept.add(existing.id);
     else added.push(member);
   }
   rejectDuplicates(listed);
+  rejectSharedPhones(listed);
   const removed = current.filter((row) => !kept.has(row.id));
   return { kept, added, removed };
 }
@@ -109,11 +117,13 @@ export async function changeMembers(
     if (!group) throw new EventNotFound(eventId);
 
     const current = await teams.liveMembers(trx, teamId);
-    const plan = planMembers(teamId, current, changes, cipher);
+    // The event's lock also covers the form, whose save locks the event's row.
+    const formIdRule = (await loadRegistrationForm(trx, eventId)).form.idNumber;
+    const plan = planMembers(teamId, current, changes, cipher, formIdRule);
     checkTeamSize(group, plan.kept.size + plan.added.length);
     const unchanged = { members: current, added: 0, removed: 0, placesChange: 0, promoted: 0 };
     if (plan.added.length === 0 && plan.removed.length === 0) return unchanged;
-    checkMembersForGroup(group, plan.added, new Date(event.starts_at));
+    checkMembersForGroup(group, plan.added, new Date(event.starts_at), formIdRule);
     await rejectRegisteredPersons(trx, eventId, plan.added, teamId);
 
     const removed = await teams.cancelMembers(

@@ -63,11 +63,14 @@ export function personKeyOf(person: { idHash: string | null; phoneHash: string }
 
 /**
  * Checks and normalises the members' names, mobile numbers and ID numbers with the domain rules
- * and lists every problem at once, each at `members.<index>.<field>`.
+ * and lists every problem at once, each at `members.<index>.<field>`. When the event's form
+ * hides the ID number (`formIdRule` 'hidden'), an ID number sent anyway is dropped, as for an
+ * individual entry, so it is neither stored nor used.
  */
 export function checkMembers(
   inputs: { member: MemberInput; index: number }[],
   cipher: PersonalDataCipher,
+  formIdRule: IdNumberRule = 'optional',
 ): CheckedMember[] {
   const errors: FieldError[] = [];
   const checked: CheckedMember[] = [];
@@ -90,7 +93,7 @@ export function checkMembers(
       });
     }
     let id: ResidentId | undefined;
-    if (member.idNumber !== undefined && member.idNumber.trim() !== '') {
+    if (formIdRule !== 'hidden' && member.idNumber !== undefined && member.idNumber.trim() !== '') {
       const checkedId = checkResidentId(member.idNumber);
       if (checkedId.ok) id = checkedId.value;
       else {
@@ -146,31 +149,38 @@ export function checkTeamSize(group: EventGroupRow, size: number): void {
 }
 
 /**
- * Returns the rule for members' ID numbers in a group: required when the group has a gender or
- * age rule, because those are read from the ID number, else optional.
+ * Returns the rule for members' ID numbers in a group: the rule of the event's registration
+ * form, raised from optional to required when the group has a gender or age rule, because
+ * those are read from the ID number. A hidden ID number stays hidden, and then members cannot
+ * pass such a group rule, as with individual entries.
  */
-// TODO: apply the ID number rule of the event's registration form once events store one.
-export function idNumberRuleOf(group: EventGroupRow): IdNumberRule {
+export function idNumberRuleOf(group: EventGroupRow, formIdRule: IdNumberRule): IdNumberRule {
+  if (formIdRule !== 'optional') return formIdRule;
   const hasRule = group.gender !== 'any' || group.min_age !== null || group.max_age !== null;
   return hasRule ? 'required' : 'optional';
 }
 
 /**
- * Checks new members against the group: an ID number where the group's rule requires one, then
- * the gender and age rule on the event's start date. Lists every problem at once.
+ * Checks new members against the group: an ID number where the form or the group's rule
+ * requires one, then the gender and age rule on the event's start date. Lists every problem at
+ * once.
  */
 export function checkMembersForGroup(
   group: EventGroupRow,
   members: CheckedMember[],
   startsAt: Date,
+  formIdRule: IdNumberRule,
 ): void {
-  const rule = idNumberRuleOf(group);
+  const rule = idNumberRuleOf(group, formIdRule);
   const missingIds: FieldError[] = members
     .filter((member) => rule === 'required' && member.id === undefined)
     .map((member) => ({
       field: `members.${member.index}.idNumber`,
       code: 'required',
-      message: "is required by the group's gender or age rule",
+      message:
+        formIdRule === 'required'
+          ? "is required by the event's registration form"
+          : "is required by the group's gender or age rule",
     }));
   if (missingIds.length > 0) throw withFieldErrors(new InvalidMember(), missingIds);
   const problems = members.flatMap((member) =>
@@ -179,10 +189,20 @@ export function checkMembersForGroup(
   if (problems.length > 0) throw withFieldErrors(new NotEligible(group.id), problems);
 }
 
+/** Tells whether a live entry takes this person's place under the one-entry rules. */
+function blocks(entry: teams.PersonKey, member: teams.PersonKey): boolean {
+  if (member.idHash !== null && entry.idHash === member.idHash) return true;
+  if (entry.phoneHash !== member.phoneHash) return false;
+  // The same-phone rule: a mobile number used without an ID number identifies one person.
+  return member.idHash === null || entry.idHash === null;
+}
+
 /**
  * Rejects members who already hold a live entry in the event, individual or in another team,
- * naming each of them. The caller holds the event's lock, so no entry can appear between this
- * check and the insert; the unique indexes stay the last guard.
+ * naming each of them. A member is registered when a live entry has their ID number, or shares
+ * their mobile number while one of the two has no ID number (the same-phone rule). The caller
+ * holds the event's lock, so no entry can appear between this check and the insert; the unique
+ * indexes stay the last guard.
  */
 export async function rejectRegisteredPersons(
   trx: Executor,
@@ -191,15 +211,40 @@ export async function rejectRegisteredPersons(
   exceptTeamId?: string,
 ): Promise<void> {
   const live = await teams.livePersonsAmong(trx, eventId, members, exceptTeamId);
-  const registered = new Set(live.map(personKeyOf));
   const errors = members
-    .filter((member) => registered.has(personKeyOf(member)))
-    .map((member) => ({
-      field: `members.${member.index}.${member.idHash ? 'idNumber' : 'phone'}`,
+    .map((member) => ({ member, entry: live.find((entry) => blocks(entry, member)) }))
+    .filter(({ entry }) => entry !== undefined)
+    .map(({ member, entry }) => ({
+      field: `members.${member.index}.${member.idHash && entry?.idHash === member.idHash ? 'idNumber' : 'phone'}`,
       code: 'already_registered',
       message: 'already holds an entry in this event',
     }));
   if (errors.length > 0) throw withFieldErrors(new MemberAlreadyRegistered(eventId), errors);
+}
+
+/**
+ * Rejects a member list in which a member without an ID number shares a mobile number with
+ * another member, because without an ID number the mobile number identifies the person.
+ * `field` names each member in the request, as in `members.2`.
+ */
+export function rejectSharedPhones(
+  members: { phoneHash: string; idHash: string | null; field: string }[],
+): void {
+  const errors: FieldError[] = [];
+  members.forEach((member, position) => {
+    if (member.idHash !== null) return;
+    const other = members.find(
+      (candidate, index) => index !== position && candidate.phoneHash === member.phoneHash,
+    );
+    if (other) {
+      errors.push({
+        field: `${member.field}.phone`,
+        code: 'same_phone',
+        message: `is also the mobile number of ${other.field}; a member without an ID number needs a mobile number of their own`,
+      });
+    }
+  });
+  if (errors.length > 0) throw withFieldErrors(new DuplicateMember(), errors);
 }
 
 /** Inserts members of a team as entries with the team's status and waiting-list number. */

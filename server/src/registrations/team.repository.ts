@@ -87,10 +87,10 @@ export interface PersonKey {
 }
 
 /**
- * Returns the keys of the people who already hold a live entry in the event, with the same
- * rule as the unique indexes registrations_one_per_id and registrations_one_per_phone: by ID
- * number when one is given, else by mobile number among entries without one. Members of
- * `exceptTeamId` are left out.
+ * Returns the keys of the live entries of the event that may conflict with these people: those
+ * with one of their ID numbers, and those with one of their mobile numbers, with or without an
+ * ID number. The caller decides which of them block whom. Members of `exceptTeamId` are left
+ * out.
  */
 export async function livePersonsAmong(
   db: Executor,
@@ -99,7 +99,7 @@ export async function livePersonsAmong(
   exceptTeamId?: string,
 ): Promise<PersonKey[]> {
   const idHashes = persons.flatMap((person) => (person.idHash ? [person.idHash] : []));
-  const phoneHashes = persons.flatMap((person) => (person.idHash ? [] : [person.phoneHash]));
+  const phoneHashes = persons.map((person) => person.phoneHash);
   if (idHashes.length + phoneHashes.length === 0) return [];
   let query = db
     .selectFrom('registrations')
@@ -109,9 +109,7 @@ export async function livePersonsAmong(
     .where((eb) =>
       eb.or([
         ...(idHashes.length > 0 ? [eb('id_hash', 'in', idHashes)] : []),
-        ...(phoneHashes.length > 0
-          ? [eb.and([eb('id_hash', 'is', null), eb('phone_hash', 'in', phoneHashes)])]
-          : []),
+        ...(phoneHashes.length > 0 ? [eb('phone_hash', 'in', phoneHashes)] : []),
       ]),
     );
   if (exceptTeamId) {

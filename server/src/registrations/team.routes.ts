@@ -54,7 +54,12 @@ const CaptainTeamSchema = Type.Object({
   teamMin: Type.Integer(),
   teamMax: Type.Integer(),
   placesLeft: Type.Integer(),
-  idNumberRequired: Type.Boolean({ description: "Whether the group's rule needs ID numbers" }),
+  idNumberRequired: Type.Boolean({
+    description: "Whether the event's form or the group's gender or age rule needs ID numbers",
+  }),
+  idNumberHidden: Type.Boolean({
+    description: "Whether the event's form hides the ID number, so members are sent without one",
+  }),
   membersChangeable: Type.Boolean(),
   cancellable: Type.Boolean(),
 });

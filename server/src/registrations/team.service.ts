@@ -6,6 +6,7 @@ import type { Principal } from '../accounts/account.repository.js';
 import { isUniqueViolation, type Db, type Executor, type Trx } from '../db/database.js';
 import type { RegistrationRow, TeamRow } from '../db/schema.js';
 import { EventNotFound, EventNotOwned } from '../events/event.errors.js';
+import { loadRegistrationForm } from '../forms/form.service.js';
 import { getVisibleEvent, type Actor } from '../events/event.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -24,7 +25,7 @@ import {
   WindowNotOpen,
 } from './registration.errors.js';
 import * as registrations from './registration.repository.js';
-import { chooseGroup } from './registration.service.js';
+import { chooseGroup, requireSameForm } from './registration.service.js';
 import {
   IndividualGroup,
   MemberAlreadyRegistered,
@@ -42,6 +43,7 @@ import {
   personKeyOf,
   rejectDuplicates,
   rejectRegisteredPersons,
+  rejectSharedPhones,
   type MemberInput,
 } from './team-members.js';
 import * as teams from './team.repository.js';
@@ -154,11 +156,16 @@ export async function registerTeam(
   input: TeamInput,
 ): Promise<TeamRegistrationResult> {
   const name = checkTeamName(input.name);
+  const form = await loadRegistrationForm(db, eventId);
+  const formIdRule = form.form.idNumber;
   const members = checkMembers(
     input.members.map((member, index) => ({ member, index })),
     cipher,
+    formIdRule,
   );
-  rejectDuplicates(members.map((m) => ({ key: personKeyOf(m), field: `members.${m.index}` })));
+  const listed = members.map((m) => ({ ...m, key: personKeyOf(m), field: `members.${m.index}` }));
+  rejectDuplicates(listed);
+  rejectSharedPhones(listed);
   const request = { name, personKeys: members.map(personKeyOf) };
   const key = input.idempotencyKey;
 
@@ -179,7 +186,8 @@ export async function registerTeam(
       const group = chooseGroup(eventId, groups, input.groupId);
       if (group.entry_type !== 'team') throw new IndividualGroup(group.id);
       checkTeamSize(group, members.length);
-      checkMembersForGroup(group, members, new Date(event.starts_at));
+      await requireSameForm(trx, eventId, form);
+      checkMembersForGroup(group, members, new Date(event.starts_at), formIdRule);
       if (await teams.isTeamNameTaken(trx, eventId, name)) throw new TeamNameTaken(eventId, name);
       await rejectRegisteredPersons(trx, eventId, members);
 
@@ -278,6 +286,7 @@ export async function getCaptainTeam(db: Db, captainId: string, eventId: string,
     .where('id', '=', team.group_id)
     .executeTakeFirstOrThrow();
   const members = await teams.membersOfTeams(db, [team.id]);
+  const { form } = await loadRegistrationForm(db, eventId);
   const live = team.status !== 'cancelled';
   return {
     ...toTeamDto(team, members, {
@@ -288,7 +297,8 @@ export async function getCaptainTeam(db: Db, captainId: string, eventId: string,
     teamMin: group.team_min ?? 1,
     teamMax: group.team_max ?? group.team_min ?? 1,
     placesLeft: group.capacity - group.taken,
-    idNumberRequired: idNumberRuleOf(group) === 'required',
+    idNumberRequired: idNumberRuleOf(group, form.idNumber) === 'required',
+    idNumberHidden: form.idNumber === 'hidden',
     membersChangeable: live && !deadlines.closed,
     cancellable: team.status === 'waiting' || (live && !deadlines.cancel_deadline_passed),
   };

@@ -8,6 +8,8 @@ import {
   createAccount,
   createTestContext,
   expectProblem,
+  fileEvent,
+  postOk,
   signIn,
   type TestContext,
 } from '../test/harness.js';
@@ -703,5 +705,200 @@ describe('team counters', () => {
       counter: 1,
       expected: 2,
     });
+  });
+});
+
+/** Publishes an event with one team group of 2 to 4 members and the given ID number rule. */
+async function teamEventWithForm(idNumber: 'required' | 'optional' | 'hidden') {
+  const event = await fileEvent(ctx.app, organiser, { capacity: 100 });
+  const group = await as(
+    ctx.app,
+    organiser,
+  )({
+    method: 'POST',
+    url: `/api/console/events/${event.id}/groups`,
+    payload: { name: '表单组', capacity: 20, entryType: 'team', teamMin: 2, teamMax: 4 },
+  });
+  expect(group.statusCode, group.body).toBe(201);
+  const form = await as(
+    ctx.app,
+    organiser,
+  )({
+    method: 'PUT',
+    url: `/api/console/events/${event.id}/registration-form`,
+    payload: { form: { idNumber, fields: [] }, safetyNotice: null },
+  });
+  expect(form.statusCode, form.body).toBe(200);
+  await postOk(ctx.app, organiser, `/api/console/events/${event.id}/submit`);
+  await postOk(ctx.app, reviewer, `/api/reviews/${event.id}/approve`);
+  await postOk(ctx.app, organiser, `/api/console/events/${event.id}/publish`);
+  return event.id;
+}
+
+function fieldCodes(problem: { errors?: { field: string; code: string }[] }) {
+  return problem.errors?.map((error) => [error.field, error.code]);
+}
+
+describe('team members and the form', () => {
+  it('requires ID numbers when the form does', async () => {
+    const eventId = await teamEventWithForm('required');
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '证件队',
+      members: [
+        { name: '张三', phone: nextPhone(), idNumber: residentId('1990-01-01', 'male', 61) },
+        { name: '李四', phone: nextPhone() },
+      ],
+    });
+    const problem = expectProblem(response, 400, 'TEAM_INVALID_MEMBER');
+    expect(fieldCodes(problem)).toEqual([['members.1.idNumber', 'required']]);
+    expect(problem.errors?.[0]?.message).toContain('registration form');
+  });
+
+  it('requires ID numbers of new members too', async () => {
+    const eventId = await teamEventWithForm('required');
+    const captain = await captainSession();
+    const team = await registered(eventId, captain, [
+      { name: '张三', phone: nextPhone(), idNumber: residentId('1990-01-01', 'male', 62) },
+      { name: '李四', phone: nextPhone(), idNumber: residentId('1990-01-01', 'female', 63) },
+    ]);
+    const response = await putMembers(ctx.app, captain, eventId, team.id, [
+      { id: team.members[0]!.id },
+      { name: '王五', phone: nextPhone() },
+    ]);
+    const problem = expectProblem(response, 400, 'TEAM_INVALID_MEMBER');
+    expect(fieldCodes(problem)).toEqual([['members.1.idNumber', 'required']]);
+    expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2 });
+  });
+
+  it('drops ID numbers the form hides', async () => {
+    const eventId = await teamEventWithForm('hidden');
+    const team = await registered(eventId, await captainSession(), [
+      { name: '张三', phone: nextPhone(), idNumber: residentId('1990-01-01', 'male', 64) },
+      { name: '李四', phone: nextPhone(), idNumber: residentId('1990-01-01', 'female', 65) },
+    ]);
+    const rows = await ctx.db
+      .selectFrom('registrations')
+      .select(['id_hash', 'id_ciphertext', 'id_masked'])
+      .where('team_id', '=', team.id)
+      .execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.id_hash === null)).toBe(true);
+    expect(rows.every((row) => row.id_ciphertext === null && row.id_masked === null)).toBe(true);
+  });
+
+  it('tells the app when the form needs or hides ID numbers', async () => {
+    for (const [rule, required, hidden] of [
+      ['required', true, false],
+      ['optional', false, false],
+      ['hidden', false, true],
+    ] as const) {
+      const eventId = await teamEventWithForm(rule);
+      const captain = await captainSession();
+      const team = await registered(eventId, captain, [
+        { name: '张三', phone: nextPhone(), idNumber: residentId('1991-02-03', 'male', 73) },
+        { name: '李四', phone: nextPhone(), idNumber: residentId('1991-02-03', 'female', 74) },
+      ]);
+      const response = await ctx.app.inject({
+        method: 'GET',
+        url: `/api/citizen/events/${eventId}/teams/${team.id}`,
+        headers: { cookie: captain },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json<{ idNumberRequired: boolean; idNumberHidden: boolean }>();
+      expect(body.idNumberRequired, rule).toBe(required);
+      expect(body.idNumberHidden, rule).toBe(hidden);
+    }
+  });
+});
+
+describe('team members and the same-phone rule', () => {
+  it('rejects a phone without ID already held in the event', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const shared = nextPhone();
+    await registered(eventId, await captainSession(), [
+      { name: '张三', phone: shared, idNumber: residentId('1990-01-01', 'male', 66) },
+      { name: '李四', phone: nextPhone() },
+    ]);
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '同号队',
+      members: [
+        { name: '王五', phone: nextPhone() },
+        { name: '赵六', phone: shared },
+      ],
+    });
+    const problem = expectProblem(response, 409, 'TEAM_MEMBER_ALREADY_REGISTERED');
+    expect(fieldCodes(problem)).toEqual([['members.1.phone', 'already_registered']]);
+  });
+
+  it('rejects an ID member on a phone used without ID', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const shared = nextPhone();
+    await registered(eventId, await captainSession(), [
+      { name: '张三', phone: shared },
+      { name: '李四', phone: nextPhone() },
+    ]);
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '持证队',
+      members: [
+        { name: '王五', phone: nextPhone() },
+        { name: '赵六', phone: shared, idNumber: residentId('1990-01-01', 'female', 67) },
+      ],
+    });
+    const problem = expectProblem(response, 409, 'TEAM_MEMBER_ALREADY_REGISTERED');
+    expect(fieldCodes(problem)).toEqual([['members.1.phone', 'already_registered']]);
+  });
+
+  it('rejects two members sharing a phone without ID', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const shared = nextPhone();
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '共号队',
+      members: [
+        { name: '张三', phone: shared, idNumber: residentId('1990-01-01', 'male', 68) },
+        { name: '李四', phone: shared },
+      ],
+    });
+    const problem = expectProblem(response, 400, 'TEAM_DUPLICATE_MEMBER');
+    expect(fieldCodes(problem)).toEqual([['members.1.phone', 'same_phone']]);
+  });
+
+  it('accepts two members with ID numbers sharing a phone', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const shared = nextPhone();
+    const team = await registered(eventId, await captainSession(), [
+      { name: '张三', phone: shared, idNumber: residentId('1990-01-01', 'male', 69) },
+      { name: '李四', phone: shared, idNumber: residentId('1990-01-01', 'female', 70) },
+    ]);
+    expect(team.members).toHaveLength(2);
+  });
+
+  it('applies the rule to a replacement member', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const shared = nextPhone();
+    await registered(eventId, await captainSession(), [
+      { name: '张三', phone: shared },
+      { name: '李四', phone: nextPhone() },
+    ]);
+    const captain = await captainSession();
+    const own = nextPhone();
+    const team = await registered(eventId, captain, [
+      { name: '孙七', phone: own, idNumber: residentId('1990-01-01', 'female', 72) },
+      { name: '周八', phone: nextPhone() },
+    ]);
+    const response = await putMembers(ctx.app, captain, eventId, team.id, [
+      { id: team.members[0]!.id },
+      { name: '王五', phone: shared, idNumber: residentId('1990-01-01', 'male', 71) },
+    ]);
+    const problem = expectProblem(response, 409, 'TEAM_MEMBER_ALREADY_REGISTERED');
+    expect(fieldCodes(problem)).toEqual([['members.1.phone', 'already_registered']]);
+
+    const inTeam = await putMembers(ctx.app, captain, eventId, team.id, [
+      { id: team.members[0]!.id },
+      { id: team.members[1]!.id },
+      { name: '王五', phone: own },
+    ]);
+    const sameTeam = expectProblem(inTeam, 400, 'TEAM_DUPLICATE_MEMBER');
+    expect(fieldCodes(sameTeam)).toEqual([['members.2.phone', 'same_phone']]);
+    expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2 });
   });
 });

@@ -126,6 +126,29 @@ describe('waiting list', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
+  it('shows the queue place on the ticket', async () => {
+    const { eventId } = await groupEvent(1, 'auto');
+    const holderPhone = nextPhone();
+    const cookie = await citizenSession(holderPhone);
+    const holder = (await register(eventId, holderPhone)).json();
+    const first = (await register(eventId, nextPhone())).json();
+    const second = (await register(eventId, nextPhone())).json();
+    const ticket = async (code: string) => {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/tickets/${code}` });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ status: string; queuePosition: number | null }>();
+    };
+
+    expect(await ticket(holder.code)).toMatchObject({ status: 'active', queuePosition: null });
+    expect(await ticket(first.code)).toMatchObject({ status: 'waiting', queuePosition: 1 });
+    expect(await ticket(second.code)).toMatchObject({ status: 'waiting', queuePosition: 2 });
+
+    const cancelled = await citizenCancel(cookie, eventId, holder.id);
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await ticket(first.code)).toMatchObject({ status: 'active', queuePosition: null });
+    expect(await ticket(second.code)).toMatchObject({ status: 'waiting', queuePosition: 1 });
+  });
+
   it('promotes the first in line on cancellation', async () => {
     const { eventId, groupId } = await groupEvent(1, 'auto');
     const holderPhone = nextPhone();

@@ -87,6 +87,8 @@ export interface Ticket {
   phoneMasked: string;
   createdAt: string;
   checkedInAt: string | null;
+  /** 1-based place in the waiting list while the entry waits, else null. */
+  queuePosition: number | null;
   event: PublicEvent;
 }
 

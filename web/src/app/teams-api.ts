@@ -48,6 +48,8 @@ export interface CaptainTeam extends Team {
   teamMax: number;
   placesLeft: number;
   idNumberRequired: boolean;
+  /** True when the event's form hides the ID number. */
+  idNumberHidden: boolean;
   membersChangeable: boolean;
   cancellable: boolean;
 }

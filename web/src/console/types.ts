@@ -319,9 +319,21 @@ export interface OutboxItem {
   nextAttemptAt: string;
   lastError: string | null;
   abandonedAt: string | null;
+  /** Cause for which an abandoned message was given up; null while it is not abandoned. */
+  abandonReason: OutboxAbandonReason | null;
+  /** Whether an operator may send it again. */
+  retryable: boolean;
   eventId: string | null;
   eventName: string | null;
 }
+
+export type OutboxAbandonReason =
+  | 'registration_cancelled'
+  | 'registration_not_found'
+  | 'registration_status_changed'
+  | 'event_changed'
+  | 'code_expired'
+  | 'send_failed';
 
 export interface OutboxPage extends Page<OutboxItem> {
   counts: Record<OutboxState, number>;

@@ -1,3 +1,5 @@
+import { RESIDENT_ID_PROBLEM_MESSAGES } from '@cityleague/domain';
+
 import { ApiError } from './api';
 
 /** Chinese messages shown for the server's error codes. */
@@ -154,6 +156,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CHK_ONSITE_CLOSED: '现场报名仅在比赛当天开放，比赛结束后关闭',
   NTF_NOT_FOUND: '该通知不存在',
   NTF_NOT_ABANDONED: '该通知已发送或仍在自动重试，无需手动重发',
+  NTF_NOT_RETRYABLE: '该短信因报名或赛事已变化而未发送，重新发送没有意义',
   CIT_INVALID_PHONE: '请输入正确的11位手机号码',
   CIT_SMS_CODE_LIMIT: '验证码获取次数过多，请稍后再试',
   CIT_INVALID_SMS_CODE: '验证码不正确或已失效，请核对或重新获取',
@@ -237,6 +240,16 @@ export const CONSOLE_ERROR_MESSAGES: Record<string, string> = {
 };
 
 /** Returns the Chinese message for an error thrown by `api()` or anything else. */
+/**
+ * Chinese message for a field error on an ID number, by the field error's code (the domain
+ * validator's reason), so the server's rejection reads like the form's own check.
+ */
+export function idNumberMessage(code: string): string {
+  const known: Record<string, string> = RESIDENT_ID_PROBLEM_MESSAGES;
+  if (code === 'required') return RESIDENT_ID_PROBLEM_MESSAGES.empty;
+  return known[code] ?? ERROR_MESSAGES.REG_INVALID_ID_NUMBER ?? '身份证号码格式不正确';
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     return ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;

@@ -1,4 +1,4 @@
-import { checkResidentId } from '@cityleague/domain';
+import { residentIdProblem } from '@cityleague/domain';
 import { Input } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { checkPhone, NAME_MAX_LENGTH, nameProblem } from '../registration-rules';
@@ -24,7 +24,10 @@ export function memberProblems(member: MemberDraft, idRequired: boolean): Member
   const id = member.idNumber.trim();
   if (id === '') {
     if (idRequired) errors.idNumber = '该组别有性别或年龄要求，请填写身份证号码';
-  } else if (!checkResidentId(id).ok) errors.idNumber = '身份证号码格式不正确';
+  } else {
+    const problem = residentIdProblem(id);
+    if (problem) errors.idNumber = problem;
+  }
   return errors;
 }
 
@@ -45,6 +48,7 @@ export function MemberFields({
   value,
   errors,
   idRequired,
+  idHidden = false,
   onChange,
   action,
 }: {
@@ -52,6 +56,8 @@ export function MemberFields({
   value: MemberDraft;
   errors: MemberErrors;
   idRequired: boolean;
+  /** True when the event's form hides the ID number; the field is then left out. */
+  idHidden?: boolean;
   onChange: (value: MemberDraft) => void;
   action?: ReactNode;
 }) {
@@ -103,19 +109,20 @@ export function MemberFields({
           clearable
         />,
       )}
-      {field(
-        'idNumber',
-        idRequired ? '身份证号码' : '身份证号码（选填）',
-        idRequired,
-        <Input
-          value={value.idNumber}
-          onChange={(idNumber) => onChange({ ...value, idNumber })}
-          placeholder="18位身份证号码"
-          maxLength={20}
-          aria-label={`${label}身份证号码`}
-          clearable
-        />,
-      )}
+      {!idHidden &&
+        field(
+          'idNumber',
+          idRequired ? '身份证号码' : '身份证号码（选填）',
+          idRequired,
+          <Input
+            value={value.idNumber}
+            onChange={(idNumber) => onChange({ ...value, idNumber })}
+            placeholder="18位身份证号码"
+            maxLength={20}
+            aria-label={`${label}身份证号码`}
+            clearable
+          />,
+        )}
     </fieldset>
   );
 }

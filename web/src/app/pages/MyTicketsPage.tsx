@@ -38,7 +38,7 @@ function rowOfStored(ticket: StoredTicket): TicketRow {
 }
 
 function rowOfEntry(entry: CitizenEntry): TicketRow {
-  const queue = entry.queuePosition ? ` · 候补第 ${entry.queuePosition} 位` : '';
+  const queue = entry.queuePosition ? ` · 排队第 ${entry.queuePosition} 位` : '';
   return {
     key: entry.code ?? entry.id,
     code: entry.code,

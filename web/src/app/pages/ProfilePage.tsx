@@ -1,4 +1,9 @@
-import { checkResidentId, maskResidentId, toHalfWidth } from '@cityleague/domain';
+import {
+  checkResidentId,
+  maskResidentId,
+  residentIdProblem,
+  toHalfWidth,
+} from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Dialog, Form, Input, List, Radio, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
@@ -31,14 +36,6 @@ interface ProfileValues {
 
 /** Fate of a stored ID number on save: kept, replaced by a typed one, or removed. */
 type IdAction = 'keep' | 'replace' | 'remove';
-
-const ID_PROBLEMS: Record<string, string> = {
-  length: '身份证号码应为 18 位',
-  character: '身份证号码只能包含数字，最后一位可以是 X',
-  region: '身份证号码的地区码不正确',
-  birth_date: '身份证号码中的出生日期不正确',
-  check_character: '身份证号码校验位不正确，请核对后重新填写',
-};
 
 /** Reads gender and birth date from a typed ID number, or undefined while it is invalid. */
 function identityOf(idNumber: string | undefined) {
@@ -246,8 +243,8 @@ function ProfileForm({ profile }: { profile: CitizenProfile }) {
               {
                 validator: async (_, value: string | undefined) => {
                   if (!value || value.trim() === '') return;
-                  const checked = checkResidentId(value);
-                  if (!checked.ok) throw new Error(ID_PROBLEMS[checked.reason] ?? '身份证号码有误');
+                  const problem = residentIdProblem(value);
+                  if (problem) throw new Error(problem);
                 },
               },
             ]}

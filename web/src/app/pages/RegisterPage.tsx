@@ -2,6 +2,8 @@ import {
   ageOn,
   checkAnswers,
   checkResidentId,
+  RESIDENT_ID_PROBLEM_MESSAGES,
+  residentIdProblem,
   needsGuardianConsent,
   shanghaiDate,
   shownFieldKeys,
@@ -11,7 +13,7 @@ import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
+import { ERROR_MESSAGES, errorMessage, idNumberMessage } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
 import { addressLine } from '../event-text';
@@ -209,7 +211,7 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
       if (field) return answerProblemText(field, code);
     }
     if (Array.isArray(path)) return GUARDIAN_MESSAGES[path[1]] ?? '请检查此项';
-    if (path === 'idNumber') return code === 'required' ? '请填写身份证号' : '身份证号码格式不正确';
+    if (path === 'idNumber') return idNumberMessage(code);
     return ERROR_MESSAGES[code] ?? FIELD_FALLBACK_MESSAGES[path as FieldName] ?? '请检查此项';
   };
 
@@ -466,10 +468,11 @@ function IdNumberItems(props: {
             validator: async (_, value: string | undefined) => {
               const text = (value ?? '').trim();
               if (text === '') {
-                if (props.required) throw new Error('请填写身份证号');
+                if (props.required) throw new Error(RESIDENT_ID_PROBLEM_MESSAGES.empty);
                 return;
               }
-              if (!checkResidentId(text).ok) throw new Error('身份证号码格式不正确');
+              const problem = residentIdProblem(text);
+              if (problem) throw new Error(problem);
             },
           },
         ]}

@@ -308,6 +308,7 @@ function MemberEditor({
         value={draft}
         errors={errors}
         idRequired={idRequired}
+        idHidden={team.idNumberHidden}
         onChange={setDraft}
       />
       {formError && (

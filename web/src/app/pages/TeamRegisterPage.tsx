@@ -17,6 +17,7 @@ import { PageNavBar } from '../components/PageNavBar';
 import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
+import { useEventForm } from '../registration-form-api';
 import { SAFETY_NOTICE } from '../registration-rules';
 import {
   createTeam,
@@ -118,7 +119,9 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
   const group = groups.find((candidate) => candidate.id === groupId) ?? initialGroup;
   const min = group.teamMin ?? 1;
   const max = group.teamMax ?? min;
-  const idRequired = groupNeedsIdNumber(group);
+  const formIdRule = useEventForm(eventId).data?.form.idNumber ?? 'optional';
+  const idHidden = formIdRule === 'hidden';
+  const idRequired = !idHidden && (formIdRule === 'required' || groupNeedsIdNumber(group));
 
   const [teamName, setTeamName] = useState('');
   const [members, setMembers] = useState<MemberDraft[]>(() =>
@@ -272,6 +275,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
             value={member}
             errors={memberErrors[index] ?? {}}
             idRequired={idRequired}
+            idHidden={idHidden}
             onChange={(value) =>
               setMembers((current) => current.map((old, at) => (at === index ? value : old)))
             }

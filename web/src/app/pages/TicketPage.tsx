@@ -51,6 +51,7 @@ function viewOfTicket(ticket: Ticket): TicketView {
     nameMasked: ticket.nameMasked,
     status: ticket.status,
     checkedInAt: ticket.checkedInAt,
+    queuePosition: ticket.queuePosition,
   };
 }
 
@@ -164,7 +165,7 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       />
       {view.status === 'waiting' && (
         <p className="page-note" role="status">
-          {view.queuePosition ? `当前候补第 ${view.queuePosition} 位，` : ''}
+          {view.queuePosition ? <strong>排队第 {view.queuePosition} 位。</strong> : null}
           有名额空出时将按顺序自动递补，并以短信通知。
         </p>
       )}
@@ -199,6 +200,13 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       </div>
       {cancelled ? (
         <p className="ticket-hint ticket-hint-cancelled">此报名已取消，不能用于签到</p>
+      ) : waiting ? (
+        // A waiting entry has no place, so it gets no check-in code until it is promoted.
+        <p className="ticket-hint">
+          {view.status === 'offered'
+            ? '确认候补名额后显示签到二维码'
+            : '候补中的报名暂不能签到，递补成功后将显示签到二维码'}
+        </p>
       ) : (
         <TicketQr code={view.code} checkedIn={Boolean(view.checkedInAt)} />
       )}

@@ -5,7 +5,7 @@ import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { fetchOutbox, retryOutboxMessage } from '../endpoints';
 import { formatTime } from '../time';
-import type { OutboxItem, OutboxState } from '../types';
+import type { OutboxAbandonReason, OutboxItem, OutboxState } from '../types';
 
 /** Chinese names of the outbox kinds that the dispatcher sends. */
 const KIND_LABELS: Record<string, string> = {
@@ -19,6 +19,27 @@ const KIND_LABELS: Record<string, string> = {
   'registration.cancelled': '主办方取消报名',
   'event.reminder': '赛前提醒',
 };
+
+/** Chinese reasons for an abandoned message; the gateway's own error follows a failed send. */
+const ABANDON_REASON_LABELS: Record<OutboxAbandonReason, string> = {
+  registration_cancelled: '报名已取消，无需发送',
+  registration_not_found: '报名记录已不存在，无需发送',
+  registration_status_changed: '报名状态已变化，无需发送',
+  event_changed: '赛事已取消或改期，无需发送',
+  code_expired: '验证码已过期或已使用，无需发送',
+  send_failed: '多次发送失败',
+};
+
+/** Describes why a message has not gone out, in Chinese where the cause is known. */
+function reasonText(item: OutboxItem): string {
+  if (item.abandonReason && item.abandonReason !== 'send_failed') {
+    return ABANDON_REASON_LABELS[item.abandonReason];
+  }
+  if (!item.lastError) return '-';
+  const prefix =
+    item.abandonReason === 'send_failed' ? `${ABANDON_REASON_LABELS.send_failed}：` : '发送失败：';
+  return `${prefix}${item.lastError}`;
+}
 
 const STATE_LABELS: Record<OutboxState, string> = {
   waiting: '待发送',
@@ -58,7 +79,7 @@ export function OutboxPage() {
       <Card>
         <Typography.Paragraph type="secondary">
           发送失败的短信按 30 秒起、逐次加倍（最长 1 小时）的间隔自动重试，8
-          次仍失败后放弃。修复短信网关等原因后，可将已放弃的短信重新发送。
+          次仍失败后放弃。修复短信网关等原因后，可将发送失败的短信重新发送；因报名取消、赛事改期等原因不再需要的短信不会发送，也不能重新发送。
         </Typography.Paragraph>
         <Tabs
           activeKey={state}
@@ -93,15 +114,15 @@ export function OutboxPage() {
               render: (_, item) => formatTime(item.abandonedAt ?? item.nextAttemptAt),
             },
             {
-              title: '最近错误',
-              dataIndex: 'lastError',
-              render: (error: string | null) => error ?? '-',
+              title: state === 'abandoned' ? '未发送原因' : '最近错误',
+              key: 'reason',
+              render: (_, item) => reasonText(item),
             },
             {
               title: '操作',
               width: 110,
               render: (_, item) =>
-                item.abandonedAt ? (
+                item.abandonedAt && item.retryable ? (
                   <Button
                     size="small"
                     loading={retry.isPending && retry.variables === item.id}

@@ -5,6 +5,8 @@ import {
   Button,
   Card,
   Col,
+  Grid,
+  List,
   Popconfirm,
   Row,
   Space,
@@ -125,12 +127,49 @@ const registrationColumns = (eventId: string): TableColumnsType<Registration> =>
 ];
 
 /**
+ * Shows each entry as a card on a phone, where the table's six columns would scroll sideways:
+ * name and status first, then the code, the mobile number with its reveal button and the times.
+ */
+function RegistrationCards(props: { eventId: string; rows: Registration[]; loading: boolean }) {
+  return (
+    <List<Registration>
+      className="registration-cards"
+      loading={props.loading}
+      dataSource={props.rows}
+      locale={{ emptyText: '暂无报名' }}
+      renderItem={(registration) => (
+        <List.Item key={registration.id}>
+          <div style={{ width: '100%' }}>
+            <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+              <strong>{registration.name}</strong>
+              {STATUS_TAGS[registration.status]}
+            </Space>
+            <div className="console-code">{registration.code}</div>
+            <PhoneCell eventId={props.eventId} registration={registration} />
+            <Space size={8} wrap style={{ color: 'rgba(0, 0, 0, 0.45)' }}>
+              <span>报名 {formatTime(registration.createdAt)}</span>
+              {registration.checkedInAt ? (
+                <Tag color="success">签到 {formatTime(registration.checkedInAt)}</Tag>
+              ) : (
+                <Tag>未签到</Tag>
+              )}
+            </Space>
+          </div>
+        </List.Item>
+      )}
+    />
+  );
+}
+
+/**
  * Lists who registered for one event, with check-in progress. When the list cannot load
  * (an unknown event, or another organisation's), the page shows only why.
  */
 export function RegistrationsPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const narrow = screens.md === false;
   const event = useQuery({
     queryKey: queryKeys.consoleEvent(id),
     queryFn: () => fetchConsoleEvent(id),
@@ -216,15 +255,19 @@ export function RegistrationsPage() {
       </Row>
       <EntrySpreadsheets eventId={id} canImport={event.data?.state === 'published'} />
       <Card>
-        <Table<Registration>
-          rowKey="id"
-          columns={registrationColumns(id)}
-          dataSource={rows}
-          loading={registrations.isPending}
-          pagination={false}
-          scroll={{ x: 800 }}
-          locale={{ emptyText: '暂无报名' }}
-        />
+        {narrow ? (
+          <RegistrationCards eventId={id} rows={rows} loading={registrations.isPending} />
+        ) : (
+          <Table<Registration>
+            rowKey="id"
+            columns={registrationColumns(id)}
+            dataSource={rows}
+            loading={registrations.isPending}
+            pagination={false}
+            scroll={{ x: 800 }}
+            locale={{ emptyText: '暂无报名' }}
+          />
+        )}
         {registrations.hasNextPage && (
           <div style={{ textAlign: 'center', marginTop: 16 }}>
             <Button
