@@ -145,7 +145,7 @@ describe('seedDemoLeague', () => {
     const past = await ctx.db
       .selectFrom('events')
       .innerJoin('result_publications', 'result_publications.event_id', 'events.id')
-      .select(['events.id', 'events.name', 'events.ends_at'])
+      .select(['events.id', 'events.name', 'events.ends_at', 'result_publications.published_at'])
       .orderBy('events.name')
       .execute();
     expect(past.map((event) => event.name)).toEqual([
@@ -154,6 +154,19 @@ describe('seedDemoLeague', () => {
     ]);
     for (const event of past) {
       expect(new Date(event.ends_at!).getTime(), event.name).toBeLessThan(Date.now());
+      // The results were published days ago, not at seeding time.
+      expect(new Date(event.published_at).getTime(), event.name).toBeLessThan(
+        Date.now() - 20 * 24 * 3600_000,
+      );
+      const late = await ctx.db
+        .selectFrom('registrations')
+        .select('id')
+        .where('event_id', '=', event.id)
+        .where((eb) =>
+          eb.or([eb('created_at', '>', event.ends_at!), eb('checked_in_at', '>', event.ends_at!)]),
+        )
+        .execute();
+      expect(late, event.name).toEqual([]);
     }
 
     const [run] = past.filter((event) => event.name === '徐汇区市民10公里路跑');

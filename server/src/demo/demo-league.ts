@@ -230,8 +230,9 @@ interface DemoEvent {
   /** The reason the organiser cancels the published event, after its registrations. */
   cancelReason?: string;
   /**
-   * Days by which the event is moved into the past once its entrants checked in; its results
-   * are then entered for the checked-in entrants (the last one DNF) and published.
+   * Days by which the event is moved into the past, with its entries, check-ins and results.
+   * Before the move, results are entered for the checked-in entrants (the last one DNF) and
+   * published.
    */
   heldDaysAgo?: number;
 }
@@ -702,8 +703,8 @@ async function seedEvent(
     });
   }
   if (demo.heldDaysAgo !== undefined) {
-    await holdInThePast(db, event.id, demo.heldDaysAgo);
     await publishDemoResults(db, { ...actor, userAgent: null }, event.id, checkedIn);
+    await moveIntoThePast(db, event.id, demo.heldDaysAgo);
   }
   if (demo.change) await changes.requestChange(db, actor, event.id, demo.change);
   if (demo.cancelReason)
@@ -711,21 +712,33 @@ async function seedEvent(
 }
 
 /**
- * Moves a published event's dates back by `days`, as if it had taken place. Filing rejects a
- * start in the past, so the demo files past events ahead and moves them afterwards.
+ * Moves a published event and everything recorded about it back by `days`, as if it had taken
+ * place: its dates and publication, its entries and check-ins, and its results, publication
+ * and certificates. Filing rejects a start in the past, so the demo files past events ahead
+ * and moves them afterwards.
  */
-async function holdInThePast(db: Db, eventId: string, days: number) {
+async function moveIntoThePast(db: Db, eventId: string, days: number) {
   const shift = sql`make_interval(days => ${days})`;
-  await db
-    .updateTable('events')
-    .set({
-      starts_at: sql`starts_at - ${shift}`,
-      ends_at: sql`ends_at - ${shift}`,
-      registration_opens_at: sql`registration_opens_at - ${shift}`,
-      registration_closes_at: sql`registration_closes_at - ${shift}`,
-    })
-    .where('id', '=', eventId)
-    .execute();
+  const statements = [
+    sql`update events set starts_at = starts_at - ${shift}, ends_at = ends_at - ${shift},
+      registration_opens_at = registration_opens_at - ${shift},
+      registration_closes_at = registration_closes_at - ${shift},
+      published_at = published_at - ${shift}
+      where id = ${eventId}`,
+    sql`update registrations set created_at = created_at - ${shift},
+      checked_in_at = checked_in_at - ${shift}
+      where event_id = ${eventId}`,
+    sql`update check_in_scans set scanned_at = scanned_at - ${shift},
+      received_at = received_at - ${shift}
+      where event_id = ${eventId}`,
+    sql`update event_results set created_at = created_at - ${shift},
+      updated_at = updated_at - ${shift}
+      where event_id = ${eventId}`,
+    sql`update result_publications set published_at = published_at - ${shift}
+      where event_id = ${eventId}`,
+    sql`update certificates set issued_at = issued_at - ${shift} where event_id = ${eventId}`,
+  ];
+  for (const statement of statements) await statement.execute(db);
 }
 
 /**
