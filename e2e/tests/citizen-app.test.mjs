@@ -234,7 +234,7 @@ test('signed-in citizen registers with one tap and sees the ticket', async () =>
   assert.deepEqual(await seriousViolations(page), [], 'axe on the one-click ticket');
   await page.screenshot({ path: join(artifacts, 'citizen-one-click-ticket.png'), fullPage: true });
 
-  // The server holds the entry under the citizen's number.
+  // The server stores the entry under the citizen's number.
   const own = await pageFetch(page, 'GET', '/api/citizen/registrations');
   assert.equal(own.status, 200);
   const entry = own.body.items.find((item) => item.code === code);

@@ -9,7 +9,7 @@ const APP_CACHE = `cityleague-app-${VERSION}`;
 const DATA_CACHE = 'cityleague-data';
 
 /**
- * Header set on an API answer served from DATA_CACHE because the network failed, so the page
+ * Header set on an API response served from DATA_CACHE because the network failed, so the page
  * can say that it shows a saved copy. Keep it equal to OFFLINE_COPY_HEADER in src/lib/api.ts.
  */
 const OFFLINE_COPY_HEADER = 'x-offline-copy';
@@ -43,7 +43,7 @@ self.addEventListener('activate', (event) => {
 
 /**
  * Fetches from the network and refreshes the cache, or reads the cache when offline. With
- * `markCopy`, an answer from the cache carries OFFLINE_COPY_HEADER.
+ * `markCopy`, a response from the cache carries OFFLINE_COPY_HEADER.
  */
 async function networkFirst(request, cacheName, { fallbackUrl, markCopy = false } = {}) {
   const cache = await caches.open(cacheName);

@@ -713,9 +713,9 @@ async function seedEvent(
 
 /**
  * Moves a published event and everything recorded about it back by `days`, as if it had taken
- * place: its dates and publication, its entries and check-ins, and its results, publication
- * and certificates. Filing rejects a start in the past, so the demo files past events ahead
- * and moves them afterwards.
+ * place: its dates, publication, entries and check-ins. Its results, their publication and the
+ * certificates move to just after its end. Filing rejects a start in the past, so the demo
+ * files past events ahead and moves them afterwards.
  */
 async function moveIntoThePast(db: Db, eventId: string, days: number) {
   const shift = sql`make_interval(days => ${days})`;
@@ -731,12 +731,17 @@ async function moveIntoThePast(db: Db, eventId: string, days: number) {
     sql`update check_in_scans set scanned_at = scanned_at - ${shift},
       received_at = received_at - ${shift}
       where event_id = ${eventId}`,
-    sql`update event_results set created_at = created_at - ${shift},
-      updated_at = updated_at - ${shift}
+    // Results follow the event's end, because they were entered before the event started.
+    sql`update event_results set created_at = ends.at + interval '2 hours',
+      updated_at = ends.at + interval '2 hours'
+      from (select ends_at as at from events where id = ${eventId}) as ends
       where event_id = ${eventId}`,
-    sql`update result_publications set published_at = published_at - ${shift}
+    sql`update result_publications set published_at = ends.at + interval '1 day'
+      from (select ends_at as at from events where id = ${eventId}) as ends
       where event_id = ${eventId}`,
-    sql`update certificates set issued_at = issued_at - ${shift} where event_id = ${eventId}`,
+    sql`update certificates set issued_at = ends.at + interval '1 day'
+      from (select ends_at as at from events where id = ${eventId}) as ends
+      where event_id = ${eventId}`,
   ];
   for (const statement of statements) await statement.execute(db);
 }

@@ -15,7 +15,7 @@ export interface SearchTerm {
   grams: string[];
   /**
    * Full pinyin of a word with Latin letters (篮qiu gives lanqiu), matched at a syllable start
-   * of the name's and venue's pinyin; null for a word of Chinese characters only.
+   * of the name's and venue's pinyin. It is null for a word of Chinese characters only.
    */
   pinyin: string | null;
   /** The pieces of `pinyin` that the events_pinyin_search index looks up; empty without it. */
@@ -90,10 +90,10 @@ export function searchGrams(word: string): string[] {
 
 /**
  * Splits a search text into words, each matched on its own: 徐汇 篮球 finds basketball events
- * in Xuhui, and so does xuhui lan qiu. A word matches an event whose name, venue or address
- * contains it, whose name or venue initials contain it (lqs for 篮球赛), whose name or venue
- * has a syllable where the word's full pinyin starts (lanq and 篮qiu for 篮球赛), or whose
- * sport, district or street matches it in one of these ways.
+ * in Xuhui, and so does xuhui lan qiu. A word matches an event when its name, venue or
+ * address contains the word, or its name or venue initials do (lqs for 篮球赛). It also
+ * matches when the word's full pinyin starts at a syllable of the name or venue (lanq and
+ * 篮qiu for 篮球赛), or when the event's sport, district or street matches in one of these ways.
  */
 export function parseSearchText(text: string): SearchTerm[] {
   const words = text

@@ -232,7 +232,7 @@ function certificateFingerprint(
 
 /**
  * Returns a certificate of the signed-in citizen as PNG or PDF with its fingerprint, which
- * serves as the ETag. The file is rendered once and stored in certificate_files; a request
+ * serves as the ETag. The file is rendered once and stored in certificate_files. A request
  * renders it again only when the name, result, event, design or verification address has
  * changed since. A certificate of an entry made with another mobile number gets
  * CRT_NOT_FOUND, as an unknown code does.

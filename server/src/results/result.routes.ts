@@ -523,8 +523,8 @@ export const citizenResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
         format,
         verificationUrlOf(request),
       );
-      // The file is private to the citizen's session, so only the browser may keep it, and it
-      // asks again with If-None-Match each time: a changed result must show at once.
+      // The file is private to the citizen's session, so only the browser may keep it. The
+      // browser revalidates with If-None-Match each time, so a changed result shows at once.
       const etag = `"${file.fingerprint}"`;
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (ifNoneMatchIncludes(request.headers['if-none-match'], etag)) {

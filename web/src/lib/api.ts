@@ -27,7 +27,7 @@ export class ApiError extends Error {
 const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
- * Header that the citizens' service worker adds to an API answer it serves from its cache
+ * Header that the citizens' service worker adds to an API response it serves from its cache
  * because the network failed. Keep it equal to the name in pwa/service-worker.js.
  */
 export const OFFLINE_COPY_HEADER = 'x-offline-copy';
@@ -46,8 +46,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 }
 
 /**
- * Sends a JSON request like `api`, and also tells whether the answer is the service worker's
- * saved copy, served while offline.
+ * Sends a JSON request like `api`, and also returns whether the response is the service
+ * worker's saved copy, served while offline.
  */
 export async function apiWithSource<T>(
   path: string,

@@ -73,6 +73,8 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
   const onlyTeams =
     (groups.data ?? []).length > 0 &&
     (groups.data ?? []).every((group) => group.entryType === 'team');
+  // The phone's clock only picks the bottom bar's text; the server decides registration.
+  const ended = Date.parse(event.endsAt) < Date.now();
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
@@ -190,8 +192,20 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
       </main>
 
       <footer className="bottom-bar">
-        <p className="bottom-bar-hint">{bottomHint(event)}</p>
-        {status === 'open' ? (
+        <p className="bottom-bar-hint">
+          {ended ? `比赛已于 ${formatDateTime(event.endsAt)} 结束` : bottomHint(event)}
+        </p>
+        {ended ? (
+          <Button
+            block
+            color="primary"
+            size="large"
+            shape="rounded"
+            onClick={() => navigate(publicResultsPath(event.id))}
+          >
+            查看成绩
+          </Button>
+        ) : status === 'open' ? (
           onlyTeams ? (
             <Button
               block
@@ -315,7 +329,7 @@ const POSTER_WIDTHS = [360, 720, 1080];
 
 /**
  * Shows the event's poster (主KV), which the server draws from the event's details. The poster
- * keeps 9:16 inside a frame at most about half a phone screen high; the browser picks the width
+ * keeps 9:16 inside a frame at most about half a phone screen high. The browser picks the width
  * for its pixel density and keeps the PNG for ten minutes. A poster that fails to load, such as
  * one whose name the poster font cannot draw, gives way to the banner.
  */

@@ -1,6 +1,6 @@
-import { Button, CapsuleTabs, ErrorBlock, SearchBar, Skeleton } from 'antd-mobile';
+import { Button, CapsuleTabs, ErrorBlock, Skeleton } from 'antd-mobile';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
@@ -129,23 +129,30 @@ function EntrantLookup({
   onSearch: (text: string) => void;
 }) {
   const [text, setText] = useState(lookup ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSearch(text);
+  };
   return (
-    <section className="results-lookup" aria-label="按姓名或报名码查询">
-      <div className="results-lookup-row">
-        <SearchBar
-          className="results-lookup-input"
+    <section className="results-lookup">
+      <form className="results-lookup-row" role="search" onSubmit={submit}>
+        <input
+          className="search-input results-lookup-input"
+          type="search"
+          enterKeyHint="search"
           placeholder="输入完整姓名或报名码"
+          aria-label="按完整姓名或报名码查询成绩"
           value={text}
           maxLength={50}
-          onChange={setText}
-          onSearch={onSearch}
-          onClear={() => onSearch('')}
-          aria-label="姓名或报名码"
+          onChange={(event) => {
+            setText(event.target.value);
+            if (event.target.value === '') onSearch('');
+          }}
         />
-        <Button size="small" color="primary" onClick={() => onSearch(text)}>
+        <button type="submit" className="search-button">
           查询
-        </Button>
-      </div>
+        </button>
+      </form>
       {lookup !== null && <p className="results-lookup-note">正在显示“{lookup}”的成绩</p>}
     </section>
   );
