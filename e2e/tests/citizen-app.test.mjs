@@ -1,7 +1,7 @@
 // Browser tests of the citizens' app on a phone. They cover search by a partial Chinese word
 // and by pinyin initials, the district filter, the month calendar, and SMS sign-in with
-// favourite sports. They also open a ticket offline, run axe on every page, enlarge the text
-// and load the home page on slow 3G.
+// favourite sports, and one-click registration. They also open a ticket offline, run axe on
+// every page, enlarge the text and load the home page on slow 3G.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +13,8 @@ import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mj
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const PHONE = '13800138400';
+const ONE_CLICK_PHONE = '13800138401';
+const OFFLINE_NOTICE = '当前离线，显示的是已保存的电子票';
 const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 let platform;
@@ -43,6 +45,31 @@ async function seriousViolations(page) {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Signs a citizen in with the SMS code from the development outbox, starting at /login. */
+async function signInBySms(page, phone) {
+  await page.goto(`${platform.baseUrl}/login`);
+  await page.getByPlaceholder('请输入11位手机号码').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByPlaceholder('6位数字').fill(await waitForSmsCode(page, platform.baseUrl, phone));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Sends a same-origin JSON request from the page, with the citizen's session cookie. */
+async function pageFetch(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const response = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    [method, path, body],
+  );
 }
 
 /** Returns the names on the event cards that the page lists. */
@@ -145,10 +172,15 @@ test('citizen signs in, picks favourite sports and sees a ticket offline', async
   await page.reload();
   await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
 
+  assert.equal(await page.getByText(OFFLINE_NOTICE).count(), 0, 'notice shown while online');
+
   await context.setOffline(true);
   await page.reload();
   await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
   assert.equal(await page.evaluate(() => navigator.onLine), false);
+  const notice = page.getByRole('status').filter({ hasText: OFFLINE_NOTICE });
+  await notice.waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on the offline ticket page');
   // The page's own requests fail, so what it shows came from the service worker's caches.
   await assert.rejects(page.evaluate(() => fetch('/api/events?limit=1')));
   await page.getByText(openEvent.name).first().waitFor();
@@ -168,13 +200,62 @@ test('citizen signs in, picks favourite sports and sees a ticket offline', async
   await context.close();
 });
 
+test('signed-in citizen registers with one tap and sees the ticket', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await signInBySms(page, ONE_CLICK_PHONE);
+  const profile = await pageFetch(page, 'PUT', '/api/citizen/profile', { realName: '一键测试' });
+  assert.equal(profile.status, 200, JSON.stringify(profile.body));
+
+  // The first open event whose form the profile's name and number fill.
+  let event;
+  for (const candidate of events.filter((item) => item.registrationStatus === 'open')) {
+    const status = await pageFetch(page, 'GET', `/api/citizen/events/${candidate.id}/one-click`);
+    assert.equal(status.status, 200, JSON.stringify(status.body));
+    if (status.body.available) {
+      event = candidate;
+      break;
+    }
+  }
+  assert.ok(event, 'no open demo event takes a one-click entry from a name-only profile');
+
+  await page.goto(`${platform.baseUrl}/events/${event.id}`);
+  await page.getByRole('heading', { name: event.name, level: 1 }).waitFor();
+  await page.getByRole('button', { name: '一键报名' }).tap();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('将使用您个人资料中的姓名、手机号码').waitFor();
+  await dialog.getByRole('button', { name: '同意并报名' }).tap();
+
+  await page.waitForURL(/\/tickets\/[2-9A-HJ-NP-TV-Z]{10}$/);
+  const code = new URL(page.url()).pathname.split('/').pop();
+  await page.getByRole('img', { name: `报名码 ${code} 的签到二维码` }).waitFor();
+  await page.getByText(event.name).first().waitFor();
+  await page.getByText('一***').first().waitFor();
+  assert.deepEqual(await seriousViolations(page), [], 'axe on the one-click ticket');
+  await page.screenshot({ path: join(artifacts, 'citizen-one-click-ticket.png'), fullPage: true });
+
+  // The server stores the entry under the citizen's number.
+  const own = await pageFetch(page, 'GET', '/api/citizen/registrations');
+  assert.equal(own.status, 200);
+  const entry = own.body.items.find((item) => item.code === code);
+  assert.ok(entry, `registration ${code} is not among the citizen's entries`);
+  assert.equal(entry.eventId, event.id);
+  await context.close();
+});
+
 test('every citizens page passes axe and fits large text', async () => {
   const detail = events[0];
+  // The demo league publishes the results of this past event.
+  const past = events.find((item) => item.name === '徐汇区市民10公里路跑');
+  assert.ok(past, 'the demo league has no past event with results');
   const pages = [
     '/',
     '/search?q=%E7%AF%AE%E7%90%83',
     `/calendar?month=${detail.startsAt.slice(0, 7)}&day=${detail.startsAt.slice(0, 10)}`,
     `/events/${detail.id}`,
+    `/events/${past.id}`,
+    `/events/${past.id}/results`,
+    '/certificates',
     '/login',
     '/tickets',
     '/no-such-page',

@@ -181,6 +181,24 @@ test('results import, lookup and certificate check', async () => {
   await page.locator('.result-row').first().getByText('顾**').waitFor();
   assert.equal(await page.locator('.result-row').count(), 1);
 
+  // Lookup by full name, in all groups: one line, the name still masked.
+  await page.locator('.adm-capsule-tabs-tab', { hasText: '全部' }).click();
+  await page.locator('.result-row').nth(3).waitFor();
+  const lookup = page.getByPlaceholder('输入完整姓名或报名码');
+  await lookup.fill(ENTRANTS[1][0]);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await page.getByText(`正在显示“${ENTRANTS[1][0]}”的成绩`).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.result-row').length === 1);
+  const found = await page.locator('.result-list').innerText();
+  assert.match(found, /00:39:58\.031/);
+  assert.ok(!found.includes(ENTRANTS[1][0]), 'the lookup shows the full name');
+  await page.screenshot({ path: join(artifacts, 'results-lookup-phone.png'), fullPage: true });
+  // Part of a name finds nothing, so surnames cannot be listed.
+  await lookup.fill(Array.from(ENTRANTS[1][0]).slice(0, 2).join(''));
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await page.getByText('没有找到成绩').waitFor();
+  assert.equal(await page.locator('.result-row').count(), 0);
+
   // Verification by code: a lower-case code typed with hyphens works, an unknown one does not.
   await page.goto(`${platform.baseUrl}/certificates`);
   const typed = certificateCode.toLowerCase().replace(/(.{4})(?=.)/g, '$1-');

@@ -35,6 +35,7 @@ import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.rout
 import { partnerOversightRoutes, partnerReportRoutes } from './partners/partner-reports.routes.js';
 import { devSmsRoutes } from './notifications/dev-sms.routes.js';
 import { portalRoutes } from './portal/portal.routes.js';
+import { publicPosterRoutes } from './posters/event-poster.routes.js';
 import { posterRoutes } from './posters/poster.routes.js';
 import { citizenRegistrationRoutes } from './registrations/citizen-registration.routes.js';
 import { attachmentRoutes } from './forms/attachment.routes.js';
@@ -197,6 +198,7 @@ export async function buildApp(
   await app.register(citizenTeamRoutes);
   await app.register(consoleTeamRoutes);
   await app.register(posterRoutes);
+  await app.register(publicPosterRoutes);
   await app.register(dashboardRoutes);
   await app.register(reportRoutes);
   await app.register(alertRoutes);

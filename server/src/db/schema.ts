@@ -125,6 +125,9 @@ export interface EventTable {
   name: string;
   /** Pinyin initials of the name (三人篮球赛: srlqs), written with it, for the public search. */
   name_initials: Optional<string>;
+  /** Full pinyin of the name and venue from each syllable on, for search (see pinyin-search.ts). */
+  name_pinyin: Optional<string>;
+  venue_pinyin: Optional<string>;
   level: string;
   section: string;
   // A draft may lack any of these; the events_filed_complete check requires them once filed.
@@ -818,6 +821,7 @@ export interface Database {
   result_publications: ResultPublicationTable;
   certificate_designs: CertificateDesignTable;
   certificates: CertificateTable;
+  certificate_files: CertificateFileTable;
   event_registration_forms: EventRegistrationFormTable;
   event_safety_notices: EventSafetyNoticeTable;
   form_templates: FormTemplateTable;
@@ -917,6 +921,16 @@ export interface CertificateTable {
   registration_id: string;
   issued_at: CreatedAt;
   revoked_at: Timestamp | null;
+}
+
+/** A rendered certificate file, kept until what it shows changes. */
+export interface CertificateFileTable {
+  certificate_id: string;
+  format: 'png' | 'pdf';
+  /** SHA-256 (hex) of the content, design and format the file was rendered from. */
+  fingerprint: string;
+  bytes: Buffer;
+  rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type EventRow = Selectable<EventTable>;

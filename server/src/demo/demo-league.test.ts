@@ -86,7 +86,7 @@ describe('seedDemoLeague', () => {
       submitted: 6,
       returned: 1,
       approved: 1,
-      published: 7,
+      published: 9,
       cancelled: 1,
     });
   });
@@ -99,8 +99,8 @@ describe('seedDemoLeague', () => {
         (eb) => eb.fn.count<number>('checked_in_at').as('checkIns'),
       ])
       .executeTakeFirstOrThrow();
-    expect(Number(totals.registrations)).toBe(58);
-    expect(Number(totals.checkIns)).toBe(11);
+    expect(Number(totals.registrations)).toBe(78);
+    expect(Number(totals.checkIns)).toBe(29);
 
     const events = await ctx.db
       .selectFrom('events')
@@ -136,9 +136,61 @@ describe('seedDemoLeague', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=100' });
     expect(response.statusCode).toBe(200);
     const items: { name: string; registrationStatus: string }[] = response.json().items;
-    expect(items).toHaveLength(7);
+    expect(items).toHaveLength(9);
     const statuses = new Set(items.map((item) => item.registrationStatus));
     expect([...statuses].sort()).toEqual(['closed', 'full', 'not_open', 'open']);
+  });
+
+  it('publishes results with certificates for past events', async () => {
+    const past = await ctx.db
+      .selectFrom('events')
+      .innerJoin('result_publications', 'result_publications.event_id', 'events.id')
+      .select(['events.id', 'events.name', 'events.ends_at', 'result_publications.published_at'])
+      .orderBy('events.name')
+      .execute();
+    expect(past.map((event) => event.name)).toEqual([
+      '市民体育锻炼达标赛（长宁赛区）',
+      '徐汇区市民10公里路跑',
+    ]);
+    for (const event of past) {
+      expect(new Date(event.ends_at!).getTime(), event.name).toBeLessThan(Date.now());
+      // The results were published the day after the event, not at seeding time.
+      expect(new Date(event.published_at).getTime(), event.name).toBe(
+        new Date(event.ends_at!).getTime() + 24 * 3600_000,
+      );
+      const late = await ctx.db
+        .selectFrom('registrations')
+        .select('id')
+        .where('event_id', '=', event.id)
+        .where((eb) =>
+          eb.or([eb('created_at', '>', event.ends_at!), eb('checked_in_at', '>', event.ends_at!)]),
+        )
+        .execute();
+      expect(late, event.name).toEqual([]);
+    }
+
+    const [run] = past.filter((event) => event.name === '徐汇区市民10公里路跑');
+    const response = await ctx.app.inject({ method: 'GET', url: `/api/events/${run!.id}/results` });
+    expect(response.statusCode, response.body).toBe(200);
+    const items: { text: string; nameMasked: string }[] = response.json().items;
+    expect(items).toHaveLength(10);
+    expect(items[0]?.text).toBe('第1名 · 00:40:13.000');
+    expect(items.at(-1)?.text).toBe('未完赛');
+    expect(response.body).not.toMatch(/1390000\d{4}/);
+
+    const certificates = await ctx.db
+      .selectFrom('certificates')
+      .select('code')
+      .where('event_id', '=', run!.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(certificates).toHaveLength(9);
+    const verified = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/certificates/${certificates[0]!.code}`,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json().eventName).toBe('徐汇区市民10公里路跑');
   });
 
   it('files contractor events under contracts', async () => {
@@ -283,12 +335,12 @@ describe('seedDemoLeague', () => {
       returned: 1,
       approved: 1,
       cancelled: 1,
-      filed: 16,
-      total: 16,
+      filed: 18,
+      total: 18,
     });
-    expect(published + held).toBe(7);
-    expect(body.registrations).toBe(55);
-    expect(body.checkIns).toBe(11);
+    expect(published + held).toBe(9);
+    expect(body.registrations).toBe(75);
+    expect(body.checkIns).toBe(29);
   });
 
   it('does nothing the second time', async () => {
@@ -299,7 +351,7 @@ describe('seedDemoLeague', () => {
       audit: await count('audit_log'),
     };
     expect(before.users).toBe(DEMO_ACCOUNTS.length);
-    expect(before.events).toBe(17);
+    expect(before.events).toBe(19);
 
     expect(await seedDemoLeague(ctx.db, ctx.app.cipher)).toBe(false);
 

@@ -21,8 +21,10 @@ import type { EventInput, EventPatch } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
 import { register } from '../registrations/registration.service.js';
 import { createPartner, type PartnerScope } from '../partners/partner.service.js';
+import * as results from '../results/result.service.js';
 import * as reviews from '../reviews/review.service.js';
 import { upsertPreReview } from '../sports/pre-review.repository.js';
+import { sql } from 'kysely';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { demoPerson } from './demo-people.js';
 
@@ -227,6 +229,12 @@ interface DemoEvent {
   change?: { patch: EventPatch; reason: string };
   /** The reason the organiser cancels the published event, after its registrations. */
   cancelReason?: string;
+  /**
+   * Days by which the event is moved into the past, with its entries, check-ins and results.
+   * Before the move, results are entered for the checked-in entrants (the last one DNF) and
+   * published.
+   */
+  heldDaysAgo?: number;
 }
 
 /** Sports whose filings the demo operator sends to their national federation first. */
@@ -544,6 +552,41 @@ function demoEvents(): DemoEvent[] {
         ...schedule(70, 30, 65),
       },
     },
+    {
+      filer: 'xuhui.bureau',
+      step: 'published',
+      registrations: 12,
+      checkIns: 10,
+      heldDaysAgo: 30,
+      input: {
+        name: '徐汇区市民10公里路跑',
+        sport: 'running',
+        level: 'district',
+        section: 'brand_event',
+        divisionCode: '310104',
+        venue: '徐汇滨江 西岸艺术中心 起点',
+        capacity: 500,
+        ...schedule(4, -2, 3),
+      },
+    },
+    {
+      filer: 'association',
+      reviewer: 'committee',
+      step: 'published',
+      registrations: 8,
+      checkIns: 8,
+      heldDaysAgo: 45,
+      input: {
+        name: '市民体育锻炼达标赛（长宁赛区）',
+        sport: 'fitness',
+        level: 'city',
+        section: 'fitness_test',
+        divisionCode: '310105',
+        venue: '长宁区 天山体育活动中心',
+        capacity: 200,
+        ...schedule(3, -2, 2),
+      },
+    },
   ];
 }
 
@@ -644,13 +687,14 @@ async function seedEvent(
   await events.publishEvent(db, actor, event.id);
 
   const count = demo.registrations ?? 0;
-  const codes: string[] = [];
+  const entries: { id: string; code: string }[] = [];
   for (let i = 0; i < count; i++) {
     const person = demoPerson(personOffset + i);
     const { registration } = await register(db, cipher, event.id, { ...person, channel: 'web' });
-    codes.push(registration.code);
+    entries.push({ id: registration.id, code: registration.code });
   }
-  for (const code of codes.slice(0, demo.checkIns ?? 0)) {
+  const checkedIn = entries.slice(0, demo.checkIns ?? 0);
+  for (const { code } of checkedIn) {
     // Typed codes carry no signature, so the demo needs no ticket signer.
     await scanOnline(db, undefined, actor, event.id, {
       text: code,
@@ -658,9 +702,73 @@ async function seedEvent(
       gate: '1号入口',
     });
   }
+  if (demo.heldDaysAgo !== undefined) {
+    await publishDemoResults(db, { ...actor, userAgent: null }, event.id, checkedIn);
+    await moveIntoThePast(db, event.id, demo.heldDaysAgo);
+  }
   if (demo.change) await changes.requestChange(db, actor, event.id, demo.change);
   if (demo.cancelReason)
     await changes.cancelEvent(db, actor, event.id, { reason: demo.cancelReason });
+}
+
+/**
+ * Moves a published event and everything recorded about it back by `days`, as if it had taken
+ * place: its dates, publication, entries and check-ins. Its results, their publication and the
+ * certificates move to just after its end. Filing rejects a start in the past, so the demo
+ * files past events ahead and moves them afterwards.
+ */
+async function moveIntoThePast(db: Db, eventId: string, days: number) {
+  const shift = sql`make_interval(days => ${days})`;
+  const statements = [
+    sql`update events set starts_at = starts_at - ${shift}, ends_at = ends_at - ${shift},
+      registration_opens_at = registration_opens_at - ${shift},
+      registration_closes_at = registration_closes_at - ${shift},
+      published_at = published_at - ${shift}
+      where id = ${eventId}`,
+    sql`update registrations set created_at = created_at - ${shift},
+      checked_in_at = checked_in_at - ${shift}
+      where event_id = ${eventId}`,
+    sql`update check_in_scans set scanned_at = scanned_at - ${shift},
+      received_at = received_at - ${shift}
+      where event_id = ${eventId}`,
+    // Results follow the event's end, because they were entered before the event started.
+    sql`update event_results set created_at = ends.at + interval '2 hours',
+      updated_at = ends.at + interval '2 hours'
+      from (select ends_at as at from events where id = ${eventId}) as ends
+      where event_id = ${eventId}`,
+    sql`update result_publications set published_at = ends.at + interval '1 day'
+      from (select ends_at as at from events where id = ${eventId}) as ends
+      where event_id = ${eventId}`,
+    sql`update certificates set issued_at = ends.at + interval '1 day'
+      from (select ends_at as at from events where id = ${eventId}) as ends
+      where event_id = ${eventId}`,
+  ];
+  for (const statement of statements) await statement.execute(db);
+}
+
+/**
+ * Enters results for checked-in entrants, ranked in check-in order with times a little over
+ * 40 minutes apart by 47 s each, the last one DNF, and publishes them, which issues the
+ * finishers' certificates.
+ */
+async function publishDemoResults(
+  db: Db,
+  actor: results.ResultActor,
+  eventId: string,
+  entries: { id: string }[],
+) {
+  for (const [index, entry] of entries.entries()) {
+    const last = index === entries.length - 1;
+    const seconds = 40 * 60 + 13 + index * 47;
+    const time = `00:${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+    await results.saveResult(db, actor, eventId, entry.id, {
+      status: last ? 'dnf' : 'finished',
+      rank: last ? null : index + 1,
+      time: last ? null : time,
+      score: null,
+    });
+  }
+  await results.publishResults(db, actor, eventId);
 }
 
 /**

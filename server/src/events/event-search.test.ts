@@ -11,6 +11,7 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { parseSearchText, searchGrams } from './event-search.js';
+import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -147,6 +148,32 @@ describe('search text', () => {
     expect(sport?.sports).toEqual(expect.arrayContaining(['basketball', 'basketball_3x3']));
   });
 
+  it('resolves sports, districts and streets by full pinyin', () => {
+    const [xuhui] = parseSearchText('xuhui');
+    expect(xuhui?.districts).toEqual(['310104']);
+    expect(xuhui?.pinyin).toBe('xuhui');
+    const [street] = parseSearchText('xujiahui');
+    expect(street?.streets).toEqual(['310104014']);
+    const [sport] = parseSearchText('LanQiu');
+    expect(sport?.sports).toEqual(expect.arrayContaining(['basketball', 'basketball_3x3']));
+    const [midSyllable] = parseSearchText('anqiu');
+    expect(midSyllable?.sports).toEqual([]);
+  });
+
+  it('stores pinyin from each syllable on', () => {
+    expect(pinyinSearchText('篮球赛')).toBe(' lanqiusai qiusai sai');
+    expect(pinyinSearchText('3v3篮球')).toBe(' 3v3lanqiu lanqiu qiu');
+    expect(pinyinSearchText('——')).toBeNull();
+  });
+
+  it('turns mixed words into full pinyin', () => {
+    expect(typedPinyin('lanqiu')).toBe('lanqiu');
+    expect(typedPinyin('篮qiu')).toBe('lanqiu');
+    expect(typedPinyin('lan球')).toBe('lanqiu');
+    expect(typedPinyin('篮球')).toBeNull();
+    expect(typedPinyin('100%')).toBeNull();
+  });
+
   it('normalises full-width input and separators', () => {
     const terms = parseSearchText('ＬＱ，篮球  篮球');
     expect(terms.map((term) => term.text)).toEqual(['lq', '篮球']);
@@ -171,6 +198,46 @@ describe('GET /api/events search', () => {
     expect(await search('lqs')).toEqual(idsOf('basketball'));
     expect(await search('LQS')).toEqual(idsOf('basketball'));
     expect(await search('xhq')).toEqual(idsOf('xuhuiRun', 'xujiahuiGames'));
+  });
+
+  it('finds events by full pinyin of the name', async () => {
+    expect(await search('lanqiu')).toEqual(idsOf('basketball'));
+    expect(await search('LANQIUSAI')).toEqual(idsOf('basketball'));
+    expect(await search('binjiang')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('quweiyundong')).toEqual(idsOf('xujiahuiGames'));
+  });
+
+  it('finds events by pinyin split into syllables', async () => {
+    expect(await search('lan qiu')).toEqual(idsOf('basketball'));
+    expect(await search('bin jiang jian kang')).toEqual(idsOf('xuhuiRun'));
+  });
+
+  it('finds events by district full pinyin', async () => {
+    expect(await search('xuhui')).toEqual(idsOf('xuhuiRun', 'xujiahuiGames'));
+    expect(await search('xujiahui')).toEqual(idsOf('xujiahuiGames'));
+    expect(await search('xuhui pao')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('xuhui lanqiu')).toEqual([]);
+  });
+
+  it('finds events by pinyin prefixes at a syllable', async () => {
+    expect(await search('lanq')).toEqual(idsOf('basketball'));
+    expect(await search('binji')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('xuh')).toEqual(idsOf('xuhuiRun', 'xujiahuiGames'));
+    // A word that starts inside a syllable is not pinyin of anything here.
+    expect(await search('anqiu')).toEqual([]);
+    expect(await search('injiang')).toEqual([]);
+  });
+
+  it('finds events by mixed Chinese and pinyin', async () => {
+    expect(await search('篮qiu')).toEqual(idsOf('basketball'));
+    expect(await search('滨jiang')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('徐汇 jiankang')).toEqual(idsOf('xuhuiRun'));
+  });
+
+  it('finds events by full pinyin of the venue', async () => {
+    expect(await search('zonghetiyu')).toEqual(
+      idsOf('basketball', 'xuhuiRun', 'xujiahuiGames', 'paidSwim', 'dearSwim', 'percent'),
+    );
   });
 
   it('finds events by sport name', async () => {
@@ -205,6 +272,12 @@ describe('GET /api/events search', () => {
       .where('id', '=', draft.id)
       .executeTakeFirstOrThrow();
     expect(before.name_initials).toBe('dxyys');
+    const pinyinBefore = await ctx.db
+      .selectFrom('events')
+      .select('name_pinyin')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
+    expect(pinyinBefore.name_pinyin).toBe(' dingxiangyueyesai xiangyueyesai yueyesai yesai sai');
     const response = await ctx.app.inject({
       method: 'PATCH',
       url: `/api/console/events/${draft.id}`,
@@ -218,6 +291,12 @@ describe('GET /api/events search', () => {
       .where('id', '=', draft.id)
       .executeTakeFirstOrThrow();
     expect(after.name_initials).toBe('lzs');
+    const pinyinAfter = await ctx.db
+      .selectFrom('events')
+      .select('name_pinyin')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
+    expect(pinyinAfter.name_pinyin).toBe(' longzhousai zhousai sai');
   });
 });
 
@@ -361,10 +440,11 @@ describe('events_search index', () => {
     // Copies of one published event under another name and sport, so that the planner
     // prefers the index.
     await sql`
-      insert into events (id, organisation_id, created_by, name, name_initials, level, section,
-        sport, division_code, district_code, venue, starts_at, ends_at, capacity,
+      insert into events (id, organisation_id, created_by, name, name_initials, name_pinyin,
+        level, section, sport, division_code, district_code, venue, starts_at, ends_at, capacity,
         registration_opens_at, registration_closes_at, state, published_at, updated_at)
-      select gen_random_uuid(), organisation_id, created_by, '填充赛事' || n, 'tcss' || n, level,
+      select gen_random_uuid(), organisation_id, created_by, '填充赛事' || n, 'tcss' || n,
+        ' tianchongsaishi' || n || ' chongsaishi' || n || ' saishi' || n || ' shi' || n, level,
         section, 'go', division_code, district_code, venue, starts_at, ends_at, capacity,
         registration_opens_at, registration_closes_at, state, published_at, now()
       from events, generate_series(1, 2000) as n
@@ -379,6 +459,15 @@ describe('events_search index', () => {
     const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('events_search');
     expect(await search('篮球')).toEqual(idsOf('basketball'));
+
+    const pinyinPlan = await sql<{ 'QUERY PLAN': string }>`
+      explain select id from events
+      where state = 'published'
+        and search_grams(event_pinyin_document(name_pinyin, venue_pinyin))
+          @> array['la', 'an', 'nq', 'qi', 'iu']::text[]`.execute(ctx.db);
+    const pinyinText = pinyinPlan.rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(pinyinText).toContain('events_pinyin_search');
+    expect(await search('lanqiu')).toEqual(idsOf('basketball'));
     // PGlite computes the grams of 2,000 rows slowly on a busy machine.
   }, 180_000);
 });

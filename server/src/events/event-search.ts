@@ -1,6 +1,7 @@
 import { SPORTS } from '@cityleague/domain';
 
 import { shanghaiDivisions } from '../divisions/division.service.js';
+import { pinyinSuffixes, typedPinyin } from './pinyin-search.js';
 import { pinyinInitials } from './venue-initials.js';
 
 /** Maximum length of a search text; longer input is a typing accident, not a query. */
@@ -12,11 +13,18 @@ export interface SearchTerm {
   text: string;
   /** The word's one- or two-character pieces, which the events_search index looks up. */
   grams: string[];
-  /** Sports whose name or pinyin initials contain the word. */
+  /**
+   * Full pinyin of a word with Latin letters (篮qiu gives lanqiu), matched at a syllable start
+   * of the name's and venue's pinyin. It is null for a word of Chinese characters only.
+   */
+  pinyin: string | null;
+  /** The pieces of `pinyin` that the events_pinyin_search index looks up; empty without it. */
+  pinyinGrams: string[];
+  /** Sports whose name, pinyin initials or full pinyin match the word. */
   sports: string[];
-  /** Districts whose name or pinyin initials contain the word. */
+  /** Districts whose name, pinyin initials or full pinyin match the word. */
   districts: string[];
-  /** Streets and towns whose name or pinyin initials contain the word. */
+  /** Streets and towns whose name, pinyin initials or full pinyin match the word. */
   streets: string[];
 }
 
@@ -25,11 +33,33 @@ interface NamedPlace {
   level: 'district' | 'street';
   name: string;
   initials: string;
+  /** Full pinyin from each syllable to the end: xuhuiqu, huiqu, qu for 徐汇区. */
+  pinyinSuffixes: string[];
+}
+
+interface NamedSport {
+  code: string;
+  name: string;
+  initials: string;
+  pinyinSuffixes: string[];
+}
+
+let sports: NamedSport[] | undefined;
+
+/** Sports of the catalogue with their full pinyin, computed once per process. */
+function namedSports(): NamedSport[] {
+  sports ??= SPORTS.map((sport) => ({
+    code: sport.code,
+    name: sport.name,
+    initials: sport.initials,
+    pinyinSuffixes: pinyinSuffixes(sport.name),
+  }));
+  return sports;
 }
 
 let places: NamedPlace[] | undefined;
 
-/** Districts and streets of the city with their pinyin initials, computed once per process. */
+/** Districts and streets of the city with their pinyin, computed once per process. */
 function namedPlaces(): NamedPlace[] {
   places ??= shanghaiDivisions()
     .filter((division) => division.level === 'district' || division.level === 'street')
@@ -38,6 +68,7 @@ function namedPlaces(): NamedPlace[] {
       level: division.level as 'district' | 'street',
       name: division.name,
       initials: pinyinInitials(division.name),
+      pinyinSuffixes: pinyinSuffixes(division.name),
     }));
   return places;
 }
@@ -59,9 +90,10 @@ export function searchGrams(word: string): string[] {
 
 /**
  * Splits a search text into words, each matched on its own: 徐汇 篮球 finds basketball events
- * in Xuhui. A word matches an event whose name, venue or address contains it, whose name or
- * venue initials contain it (lqs for 篮球赛), or whose sport, district or street name or
- * initials contain it.
+ * in Xuhui, and so does xuhui lan qiu. A word matches an event when its name, venue or
+ * address contains the word, or its name or venue initials do (lqs for 篮球赛). It also
+ * matches when the word's full pinyin starts at a syllable of the name or venue (lanq and
+ * 篮qiu for 篮球赛), or when the event's sport, district or street matches in one of these ways.
  */
 export function parseSearchText(text: string): SearchTerm[] {
   const words = text
@@ -70,15 +102,20 @@ export function parseSearchText(text: string): SearchTerm[] {
     .split(/[\s,，、]+/u)
     .filter((word) => word !== '');
   return [...new Set(words)].map((word) => {
-    const matches = (name: string, initials: string) =>
-      name.toLowerCase().includes(word) || initials.includes(word);
-    const matchedPlaces = namedPlaces().filter((place) => matches(place.name, place.initials));
+    const pinyin = typedPinyin(word);
+    const matches = (named: NamedSport | NamedPlace) =>
+      named.name.toLowerCase().includes(word) ||
+      named.initials.includes(word) ||
+      (pinyin !== null && named.pinyinSuffixes.some((suffix) => suffix.startsWith(pinyin)));
+    const matchedPlaces = namedPlaces().filter(matches);
     return {
       text: word,
       grams: searchGrams(word),
-      sports: SPORTS.filter((sport) => matches(sport.name, sport.initials)).map(
-        (sport) => sport.code,
-      ),
+      pinyin,
+      pinyinGrams: pinyin === null ? [] : searchGrams(pinyin),
+      sports: namedSports()
+        .filter(matches)
+        .map((sport) => sport.code),
       districts: matchedPlaces.filter((p) => p.level === 'district').map((p) => p.code),
       streets: matchedPlaces.filter((p) => p.level === 'street').map((p) => p.code),
     };

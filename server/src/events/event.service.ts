@@ -32,6 +32,7 @@ import { checkFiling, clearedFiledDetails } from './event.filing.js';
 import * as repository from './event.repository.js';
 import type { EventInput, EventPatch, Filing } from './event.schemas.js';
 import { canSeeEvent, visibleTo } from './event.scope.js';
+import { pinyinSearchText } from './pinyin-search.js';
 import { pinyinInitials, venueInitials } from './venue-initials.js';
 
 /** The user acting on an event and their IP address, for permission checks and the audit log. */
@@ -136,7 +137,8 @@ function filingOfInput(input: EventInput): Filing {
 
 /**
  * Maps filing details to the columns that store them. A name and a venue are written with their
- * pinyin initials, which the public search and venue suggestions match typed initials against.
+ * pinyin initials and full pinyin, which the public search and venue suggestions match typed
+ * pinyin against.
  */
 export function filingColumns(filing: Partial<Filing>): UpdateObject<Database, 'events'> {
   const set: Record<string, unknown> = {};
@@ -146,9 +148,11 @@ export function filingColumns(filing: Partial<Filing>): UpdateObject<Database, '
   }
   if (filing.name !== undefined) {
     set.name_initials = filing.name === null ? null : pinyinInitials(filing.name);
+    set.name_pinyin = filing.name === null ? null : pinyinSearchText(filing.name);
   }
   if (filing.venue !== undefined) {
     set.venue_initials = filing.venue === null ? null : venueInitials(filing.venue);
+    set.venue_pinyin = filing.venue === null ? null : pinyinSearchText(filing.venue);
   }
   return set as UpdateObject<Database, 'events'>;
 }

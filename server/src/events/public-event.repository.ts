@@ -32,14 +32,17 @@ const dayEnd = (day: string) =>
 const searchDocument = sql<string>`event_search_document(events.name, events.name_initials,
   events.venue, events.venue_initials, events.address)`;
 
+/** The full-pinyin document as the events_pinyin_search index computes it; keep them identical. */
+const pinyinDocument = sql<string>`event_pinyin_document(events.name_pinyin, events.venue_pinyin)`;
+
 /** Escapes the LIKE wildcards of a search word, so that it matches literally. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /**
- * Matches one search word: through the gram index on the event's own text, or through the
- * sports, districts and streets whose names contain the word.
+ * Matches one search word: through the gram indexes on the event's own text and its full
+ * pinyin, or through the sports, districts and streets that the word matches.
  */
 function termMatches(eb: EventsBuilder, term: SearchTerm): Expression<SqlBool> {
   const grams = sql`array[${sql.join(term.grams)}]::text[]`;
@@ -47,6 +50,14 @@ function termMatches(eb: EventsBuilder, term: SearchTerm): Expression<SqlBool> {
     sql<SqlBool>`(search_grams(${searchDocument}) @> ${grams}
       and ${searchDocument} like ${`%${escapeLike(term.text)}%`})`,
   ];
+  if (term.pinyin !== null) {
+    // Each suffix in the pinyin document follows a space, so the word must start a syllable.
+    const pinyinGrams = sql`array[${sql.join(term.pinyinGrams)}]::text[]`;
+    alternatives.push(
+      sql<SqlBool>`(search_grams(${pinyinDocument}) @> ${pinyinGrams}
+        and ${pinyinDocument} like ${`% ${escapeLike(term.pinyin)}%`})`,
+    );
+  }
   if (term.sports.length > 0) alternatives.push(eb('events.sport', 'in', term.sports));
   if (term.districts.length > 0) {
     alternatives.push(eb('events.district_code', 'in', term.districts));

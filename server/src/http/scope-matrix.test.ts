@@ -55,6 +55,7 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/divisions/:code': 'public',
   'GET /api/events': 'public',
   'GET /api/events/:id': 'public',
+  'GET /api/events/:id/poster.png': 'public',
   'GET /api/events/calendar': 'public',
   'POST /api/events/:id/registrations': 'public',
   'GET /api/events/:id/groups': 'public',

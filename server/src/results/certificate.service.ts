@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { describeResult } from '@cityleague/domain';
 
 import { recordAudit } from '../audit/audit.repository.js';
@@ -192,8 +194,48 @@ export async function verifyCertificate(db: Db, code: string) {
 }
 
 /**
- * Renders a certificate of the signed-in citizen as PNG or PDF. A certificate of an entry made
- * with another mobile number gets CRT_NOT_FOUND, as an unknown code does.
+ * Version of the certificate drawing. Raise it when certificate-render.ts changes what it
+ * draws, so that files stored by the previous version are rendered again.
+ */
+const CERTIFICATE_DRAWING_VERSION = 1;
+
+let renderCount = 0;
+
+/** Number of certificate files rendered by this process, stored files excluded. */
+export function certificateRenderCount(): number {
+  return renderCount;
+}
+
+/** Returns the SHA-256 (hex) of everything a certificate file is drawn from. */
+function certificateFingerprint(
+  content: CertificateContent,
+  design: CertificateDesign,
+  format: 'png' | 'pdf',
+): string {
+  const background = design.background
+    ? createHash('sha256').update(design.background.bytes).digest('hex')
+    : null;
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        CERTIFICATE_DRAWING_VERSION,
+        format,
+        content,
+        design.layout,
+        design.colour,
+        design.background?.type ?? null,
+        background,
+      ]),
+    )
+    .digest('hex');
+}
+
+/**
+ * Returns a certificate of the signed-in citizen as PNG or PDF with its fingerprint, which
+ * serves as the ETag. The file is rendered once and stored in certificate_files. A request
+ * renders it again only when the name, result, event, design or verification address has
+ * changed since. A certificate of an entry made with another mobile number gets
+ * CRT_NOT_FOUND, as an unknown code does.
  */
 export async function renderOwnCertificate(
   db: Db,
@@ -201,7 +243,7 @@ export async function renderOwnCertificate(
   code: string,
   format: 'png' | 'pdf',
   verificationUrl: (code: string) => string,
-) {
+): Promise<{ bytes: Buffer; fingerprint: string }> {
   const phoneHash = await phoneHashOfCitizen(db, citizenId);
   const row = await repository.findValidCertificate(db, normaliseCode(code));
   if (!row || row.phone_hash !== phoneHash) throw new CertificateNotFound(code);
@@ -217,7 +259,15 @@ export async function renderOwnCertificate(
     verificationUrl: verificationUrl(row.code),
   };
   const design = await designOf(db, row.event_id);
+  const fingerprint = certificateFingerprint(content, design, format);
+
+  const stored = await repository.findCertificateFile(db, row.id, format);
+  if (stored?.fingerprint === fingerprint) return { bytes: stored.bytes, fingerprint };
+
+  renderCount += 1;
   const png = await withRenderingSlot(() => renderCertificatePng(design, content));
-  if (format === 'png') return png;
-  return certificatePdf(png, `${verified.eventName} 完赛证书`);
+  const bytes =
+    format === 'png' ? png : await certificatePdf(png, `${verified.eventName} 完赛证书`);
+  await repository.saveCertificateFile(db, { certificateId: row.id, format, fingerprint, bytes });
+  return { bytes, fingerprint };
 }

@@ -152,10 +152,13 @@ const STATUS_ORDER = sql<number>`case event_results.status when 'finished' then 
  * Lists the results of an event's active entries, finishers by rank, then DNF, then DSQ, with
  * ties in registration order. Pages after `after`, a key of the previous page's last row.
  */
+/** An exact full name or registration code that a public result lookup keeps. */
+export type EntrantLookup = { name: string; code?: undefined } | { code: string; name?: undefined };
+
 export async function listPublicResults(
   db: Executor,
   eventId: string,
-  page: { groupId?: string; after?: PublicResultKey; limit: number },
+  page: { groupId?: string; after?: PublicResultKey; limit: number; entrant?: EntrantLookup },
 ) {
   let query = db
     .selectFrom('event_results')
@@ -178,6 +181,8 @@ export async function listPublicResults(
     .orderBy('event_results.registration_id')
     .limit(page.limit + 1);
   if (page.groupId) query = query.where('event_results.group_id', '=', page.groupId);
+  if (page.entrant?.code) query = query.where('registrations.code', '=', page.entrant.code);
+  if (page.entrant?.name) query = query.where('registrations.name', '=', page.entrant.name);
   if (page.after) {
     const { order, rank, id } = page.after;
     query = query.where(
@@ -349,6 +354,7 @@ export async function findValidCertificate(db: Executor, code: string) {
     .innerJoin('events', 'events.id', 'certificates.event_id')
     .innerJoin('event_groups', 'event_groups.id', 'event_results.group_id')
     .select([
+      'certificates.id',
       'certificates.code',
       'certificates.event_id',
       'certificates.issued_at',
@@ -367,6 +373,37 @@ export async function findValidCertificate(db: Executor, code: string) {
     .where('certificates.revoked_at', 'is', null)
     .where('registrations.status', '=', 'active')
     .executeTakeFirst();
+}
+
+/** Returns a certificate's stored file of one format with its fingerprint, if any. */
+export async function findCertificateFile(
+  db: Executor,
+  certificateId: string,
+  format: 'png' | 'pdf',
+) {
+  return db
+    .selectFrom('certificate_files')
+    .select(['fingerprint', 'bytes'])
+    .where('certificate_id', '=', certificateId)
+    .where('format', '=', format)
+    .executeTakeFirst();
+}
+
+/** Stores a certificate's rendered file, replacing the one rendered from older content. */
+export async function saveCertificateFile(
+  db: Executor,
+  file: { certificateId: string; format: 'png' | 'pdf'; fingerprint: string; bytes: Buffer },
+) {
+  const values = {
+    fingerprint: file.fingerprint,
+    bytes: file.bytes,
+    rendered_at: sql<Date>`now()`,
+  };
+  await db
+    .insertInto('certificate_files')
+    .values({ certificate_id: file.certificateId, format: file.format, ...values })
+    .onConflict((conflict) => conflict.columns(['certificate_id', 'format']).doUpdateSet(values))
+    .execute();
 }
 
 export async function insertImport(db: Executor, row: Insertable<ResultImportTable>) {

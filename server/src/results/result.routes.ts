@@ -394,10 +394,21 @@ export const publicResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A published event's published results, by group, with names masked",
         description:
           'Finishers by rank, then DNF, then DSQ. Names keep their first character only; no ' +
-          'phone or ID number is ever returned. 404 RES_NOT_PUBLISHED before publication.',
+          'phone, ID number or registration code is ever returned. q looks up one entrant by ' +
+          'exact full name or registration code. 404 RES_NOT_PUBLISHED before publication.',
         params: EventParams,
         querystring: Type.Object({
           groupId: Type.Optional(Type.String({ format: 'uuid' })),
+          q: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 50,
+              pattern: '\\S',
+              description:
+                "An entrant's exact full name or registration code; keeps only their results, " +
+                'still with the name masked',
+            }),
+          ),
           cursor: Type.Optional(Type.String({ maxLength: 300 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
@@ -505,19 +516,34 @@ export const citizenResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const format = request.params.file === 'certificate.pdf' ? 'pdf' : 'png';
-      const bytes = await certificates.renderOwnCertificate(
+      const file = await certificates.renderOwnCertificate(
         app.db,
         citizenId(request),
         request.params.code,
         format,
         verificationUrlOf(request),
       );
+      // The file is private to the citizen's session, so only the browser may keep it. The
+      // browser revalidates with If-None-Match each time, so a changed result shows at once.
+      const etag = `"${file.fingerprint}"`;
+      reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      if (ifNoneMatchIncludes(request.headers['if-none-match'], etag)) {
+        return reply.code(304).send();
+      }
       const filename = encodeURIComponent(`完赛证书.${format}`);
       return reply
         .type(format === 'pdf' ? 'application/pdf' : 'image/png')
         .header('content-disposition', `attachment; filename*=UTF-8''${filename}`)
-        .header('cache-control', 'private, no-store')
-        .send(bytes);
+        .send(file.bytes);
     },
   );
 };
+
+/** Tells whether an If-None-Match header lists an entity tag, or is `*`. */
+function ifNoneMatchIncludes(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}

@@ -285,10 +285,23 @@ const PUBLIC_CURSOR = ['order', 'rank', 'id'] as const;
  * Lists the published results of a published event for anyone: finishers by rank, then DNF and
  * DSQ. Names are masked (first character kept) and nothing else about the entrant is shown.
  */
+const REGISTRATION_CODE = /^[2-9A-HJ-NP-TV-Z]{10}$/;
+
+/**
+ * Reads a typed lookup: a registration code (case ignored) or else a full name, both without
+ * spaces. Only an exact name matches, so that the lookup never lists the entrants whose names
+ * start with some characters.
+ */
+function entrantLookup(text: string): repository.EntrantLookup {
+  const typed = text.normalize('NFKC').replace(/\s+/g, '');
+  const code = typed.toUpperCase();
+  return REGISTRATION_CODE.test(code) ? { code } : { name: typed };
+}
+
 export async function listPublicResults(
   db: Db,
   eventId: string,
-  page: { groupId?: string; cursor?: string; limit?: number },
+  page: { groupId?: string; cursor?: string; limit?: number; q?: string },
 ) {
   const event = await getPublishedEvent(db, eventId);
   const publication = await repository.findPublication(db, eventId);
@@ -307,6 +320,7 @@ export async function listPublicResults(
     groupId: page.groupId,
     after,
     limit,
+    entrant: page.q === undefined ? undefined : entrantLookup(page.q),
   });
   const items = rows.slice(0, limit);
   const last = items.at(-1);

@@ -12,6 +12,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { certificateRenderCount } from './certificate.service.js';
 import { writeResultWorkbook } from './result-workbook.js';
 
 let ctx: TestContext;
@@ -608,6 +609,48 @@ describe('public results', () => {
     ]);
   });
 
+  async function lookUp(q: string) {
+    return ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${eventId}/results?q=${encodeURIComponent(q)}`,
+    });
+  }
+
+  it("looks up one entrant's result by full name", async () => {
+    const target = entrants[1]!;
+    const response = await lookUp(` ${target.name} `);
+    expect(response.statusCode, response.body).toBe(200);
+    const items = response.json<{ items: { nameMasked: string; text: string }[] }>().items;
+    expect(items.map((item) => item.text)).toEqual(['第1名 · 00:40:00.000']);
+    const [first, ...rest] = Array.from(target.name);
+    expect(items[0]?.nameMasked).toBe(`${first}${'*'.repeat(rest.length)}`);
+    expect(response.body).not.toContain(target.name);
+    expect(response.body).not.toContain(target.code);
+  });
+
+  it("looks up one entrant's result by registration code", async () => {
+    const target = entrants[3]!;
+    const response = await lookUp(target.code.toLowerCase());
+    expect(response.statusCode, response.body).toBe(200);
+    const items = response.json<{ items: { groupName: string; text: string }[] }>().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ groupName: '女子组', text: '第1名 · 98分' });
+    expect(response.body).not.toContain(target.code);
+  });
+
+  it('finds nothing by part of a name', async () => {
+    const target = entrants[0]!;
+    const partial = Array.from(target.name).slice(0, 2).join('');
+    const response = await lookUp(partial);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<{ items: unknown[] }>().items).toEqual([]);
+  });
+
+  it('rejects a blank or overlong lookup', async () => {
+    expectProblem(await lookUp('   '), 400, 'VALIDATION_FAILED');
+    expectProblem(await lookUp('张'.repeat(51)), 400, 'VALIDATION_FAILED');
+  });
+
   it('rejects a forged cursor', async () => {
     const response = await ctx.app.inject({
       method: 'GET',
@@ -755,6 +798,69 @@ describe('certificates', () => {
     expect(pdf).toMatch(/\/MediaBox \[ 0 0 841\.89 595\.28 \]/);
     expect(pdf.match(/\/Type \/Page\b/g)).toHaveLength(1);
     expect(pdf).toContain('/Subtype /Image');
+  });
+
+  async function storedFiles(code: string) {
+    return ctx.db
+      .selectFrom('certificate_files')
+      .innerJoin('certificates', 'certificates.id', 'certificate_files.certificate_id')
+      .select(['certificate_files.format', 'certificate_files.fingerprint'])
+      .where('certificates.code', '=', code)
+      .orderBy('certificate_files.format')
+      .execute();
+  }
+
+  it('renders a certificate file once and revalidates it', async () => {
+    const { code } = (await certificateOf(finisher.id))!;
+    const url = `/api/citizen/certificates/${code}/certificate.png`;
+    const first = await ctx.app.inject({ method: 'GET', url, headers: { cookie: citizen } });
+    expect(first.statusCode).toBe(200);
+    const rendered = certificateRenderCount();
+
+    const second = await ctx.app.inject({ method: 'GET', url, headers: { cookie: citizen } });
+    expect(second.statusCode).toBe(200);
+    expect(certificateRenderCount()).toBe(rendered);
+    expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+    expect(second.headers.etag).toMatch(/^"[0-9a-f]{64}"$/);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.headers['cache-control']).toBe('private, no-cache');
+
+    const revalidated = await ctx.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: citizen, 'if-none-match': String(first.headers.etag) },
+    });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.rawPayload.length).toBe(0);
+    expect(certificateRenderCount()).toBe(rendered);
+    expect((await storedFiles(code)).map((file) => file.format)).toEqual(['pdf', 'png']);
+  });
+
+  it('renders a certificate again after its result changes', async () => {
+    const { code } = (await certificateOf(finisher.id))!;
+    const url = `/api/citizen/certificates/${code}/certificate.png`;
+    const before = await ctx.app.inject({ method: 'GET', url, headers: { cookie: citizen } });
+    const rendered = certificateRenderCount();
+    const [, storedBefore] = await storedFiles(code);
+
+    await putResult(eventId, finisher.id, {
+      status: 'finished',
+      rank: 2,
+      time: '01:01:00',
+      score: null,
+    });
+    const after = await ctx.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: citizen, 'if-none-match': String(before.headers.etag) },
+    });
+    expect(after.statusCode).toBe(200);
+    expect(certificateRenderCount()).toBe(rendered + 1);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect(after.rawPayload.equals(before.rawPayload)).toBe(false);
+    const [, storedAfter] = await storedFiles(code);
+    expect(storedAfter?.fingerprint).not.toBe(storedBefore?.fingerprint);
+    expect(`"${storedAfter?.fingerprint}"`).toBe(after.headers.etag);
   });
 
   it("refuses another citizen's certificate", async () => {

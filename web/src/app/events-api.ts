@@ -1,4 +1,4 @@
-import { api } from '../lib/api';
+import { api, apiWithSource } from '../lib/api';
 import type { Section } from '@cityleague/domain';
 
 import type { Division, PublicEvent, Sport } from '../lib/types';
@@ -145,8 +145,14 @@ export async function fetchGroups(id: string): Promise<EventGroup[]> {
   return body.items;
 }
 
-export function fetchTicket(code: string): Promise<Ticket> {
-  return api<Ticket>(`/api/tickets/${encodeURIComponent(code)}`);
+/** A ticket as loaded, marked when it is the copy the service worker saved for offline use. */
+export type LoadedTicket = Ticket & { offlineCopy: boolean };
+
+export async function fetchTicket(code: string): Promise<LoadedTicket> {
+  const { body, offlineCopy } = await apiWithSource<Ticket>(
+    `/api/tickets/${encodeURIComponent(code)}`,
+  );
+  return { ...body, offlineCopy };
 }
 
 /**

@@ -45,9 +45,19 @@ export interface OwnResult {
   publishedAt: string;
 }
 
-export function fetchPublicResults(eventId: string, groupId: string | null, cursor: string | null) {
+/**
+ * Fetches a page of an event's public results, of one group or all. `lookup` is an entrant's
+ * exact full name or registration code, which keeps only that entrant's lines.
+ */
+export function fetchPublicResults(
+  eventId: string,
+  groupId: string | null,
+  cursor: string | null,
+  lookup: string | null = null,
+) {
   const params = new URLSearchParams({ limit: '50' });
   if (groupId) params.set('groupId', groupId);
+  if (lookup) params.set('q', lookup);
   if (cursor) params.set('cursor', cursor);
   return api<PublicResultPage>(
     `/api/events/${encodeURIComponent(eventId)}/results?${params.toString()}`,

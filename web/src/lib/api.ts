@@ -26,17 +26,33 @@ export class ApiError extends Error {
 /** Time after which a request is abandoned and reported as a network error. */
 const REQUEST_TIMEOUT_MS = 20_000;
 
+/**
+ * Header that the citizens' service worker adds to an API response it serves from its cache
+ * because the network failed. Keep it equal to the name in pwa/service-worker.js.
+ */
+export const OFFLINE_COPY_HEADER = 'x-offline-copy';
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Lets the request outlive the page, for a save sent as the tab closes. */
+  keepalive?: boolean;
+}
+
 /** Sends a JSON request to the API and returns the parsed body, or throws ApiError. */
-export async function api<T>(
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await apiWithSource<T>(path, options)).body;
+}
+
+/**
+ * Sends a JSON request like `api`, and also returns whether the response is the service
+ * worker's saved copy, served while offline.
+ */
+export async function apiWithSource<T>(
   path: string,
-  options: {
-    method?: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    /** Lets the request outlive the page, for a save sent as the tab closes. */
-    keepalive?: boolean;
-  } = {},
-): Promise<T> {
+  options: RequestOptions = {},
+): Promise<{ body: T; offlineCopy: boolean }> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
 
@@ -55,12 +71,13 @@ export async function api<T>(
     throw new ApiError({ status: 0, code: 'NETWORK_ERROR' });
   }
 
-  if (response.status === 204) return undefined as T;
+  const offlineCopy = response.headers.get(OFFLINE_COPY_HEADER) === '1';
+  if (response.status === 204) return { body: undefined as T, offlineCopy };
   const text = await response.text();
   const body: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const problem = (body ?? {}) as Partial<Problem>;
     throw new ApiError({ ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' });
   }
-  return body as T;
+  return { body: body as T, offlineCopy };
 }

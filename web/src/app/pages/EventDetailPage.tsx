@@ -73,6 +73,8 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
   const onlyTeams =
     (groups.data ?? []).length > 0 &&
     (groups.data ?? []).every((group) => group.entryType === 'team');
+  // The phone's clock only picks the bottom bar's text; the server decides registration.
+  const ended = Date.parse(event.endsAt) < Date.now();
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
@@ -190,8 +192,20 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
       </main>
 
       <footer className="bottom-bar">
-        <p className="bottom-bar-hint">{bottomHint(event)}</p>
-        {status === 'open' ? (
+        <p className="bottom-bar-hint">
+          {ended ? `比赛已于 ${formatDateTime(event.endsAt)} 结束` : bottomHint(event)}
+        </p>
+        {ended ? (
+          <Button
+            block
+            color="primary"
+            size="large"
+            shape="rounded"
+            onClick={() => navigate(publicResultsPath(event.id))}
+          >
+            查看成绩
+          </Button>
+        ) : status === 'open' ? (
           onlyTeams ? (
             <Button
               block
@@ -310,12 +324,40 @@ export function bottomHint(event: PublicEvent): string {
   }
 }
 
+/** Widths in px at which the server renders event posters, for the image's srcset. */
+const POSTER_WIDTHS = [360, 720, 1080];
+
 /**
- * Draws a banner with the event's section, sport, date and district, in the section's colour.
- * NOTE: the generated poster (主KV) is only served to the console so far, so the app draws
- * this banner instead.
+ * Shows the event's poster (主KV), which the server draws from the event's details. The poster
+ * keeps 9:16 inside a frame at most about half a phone screen high. The browser picks the width
+ * for its pixel density and keeps the PNG for ten minutes. A poster that fails to load, such as
+ * one whose name the poster font cannot draw, gives way to the banner.
  */
 function Poster({ event }: { event: PublicEvent }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) return <Banner event={event} />;
+  const source = (width: number) =>
+    `/api/events/${encodeURIComponent(event.id)}/poster.png?width=${width}`;
+  return (
+    <div className={`poster-frame poster-${event.section}`}>
+      <img
+        className="poster-image"
+        src={source(720)}
+        srcSet={POSTER_WIDTHS.map((width) => `${source(width)} ${width}w`).join(', ')}
+        sizes="min(31.5vh, 270px)"
+        width={720}
+        height={1280}
+        loading="lazy"
+        decoding="async"
+        alt={`${event.name}海报：${formatRange(event.startsAt, event.endsAt)}，${event.venue}`}
+        onError={() => setFailed(true)}
+      />
+    </div>
+  );
+}
+
+/** Draws a banner with the event's section, sport, date and district, in the section's colour. */
+function Banner({ event }: { event: PublicEvent }) {
   return (
     // The name is the page heading right below, so the banner shows the sport and date instead.
     <div className={`poster poster-${event.section}`} aria-hidden="true">

@@ -1,6 +1,6 @@
 import { Button, CapsuleTabs, ErrorBlock, Skeleton } from 'antd-mobile';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
@@ -16,12 +16,15 @@ const ALL_GROUPS = 'all';
 export function ResultsPage() {
   const { id = '' } = useParams();
   const [group, setGroup] = useState(ALL_GROUPS);
+  const [lookup, setLookup] = useState<string | null>(null);
   const groupId = group === ALL_GROUPS ? null : group;
   const results = useInfiniteQuery({
-    queryKey: ['events', 'results', id, groupId],
-    queryFn: ({ pageParam }) => fetchPublicResults(id, groupId, pageParam),
+    queryKey: ['events', 'results', id, groupId, lookup],
+    queryFn: ({ pageParam }) => fetchPublicResults(id, groupId, pageParam, lookup),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
+    // Keeps the page, lookup box included, on screen while another group or lookup loads.
+    placeholderData: keepPreviousData,
     retry: shouldRetry,
   });
   const first = results.data?.pages[0];
@@ -67,15 +70,27 @@ export function ResultsPage() {
                 成绩发布于 {formatDateTime(first.publishedAt)} · 姓名已隐去部分
               </p>
             </section>
+            <EntrantLookup
+              lookup={lookup}
+              onSearch={(text) => setLookup(text.trim() === '' ? null : text.trim())}
+            />
             <CapsuleTabs activeKey={group} onChange={setGroup} className="results-tabs">
               <CapsuleTabs.Tab title="全部" key={ALL_GROUPS} />
               {first.groups.map((item) => (
                 <CapsuleTabs.Tab title={`${item.name} ${item.count}`} key={item.id} />
               ))}
             </CapsuleTabs>
-            {items.length === 0 ? (
+            {items.length === 0 && lookup !== null && (
+              <ErrorBlock
+                status="empty"
+                title="没有找到成绩"
+                description="请输入完整姓名或报名码，并确认所选组别"
+              />
+            )}
+            {items.length === 0 && lookup === null && (
               <ErrorBlock status="empty" title="该组别暂无成绩" description="" />
-            ) : (
+            )}
+            {items.length > 0 && (
               <ol className="result-list" aria-label="成绩列表">
                 {items.map((item, index) => (
                   <ResultRow key={`${index}-${item.nameMasked}`} item={item} />
@@ -99,6 +114,47 @@ export function ResultsPage() {
         )}
       </main>
     </div>
+  );
+}
+
+/**
+ * Looks up one entrant by exact full name or registration code. The server matches only the
+ * whole name, and the lines it returns keep the name masked.
+ */
+function EntrantLookup({
+  lookup,
+  onSearch,
+}: {
+  lookup: string | null;
+  onSearch: (text: string) => void;
+}) {
+  const [text, setText] = useState(lookup ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSearch(text);
+  };
+  return (
+    <section className="results-lookup">
+      <form className="results-lookup-row" role="search" onSubmit={submit}>
+        <input
+          className="search-input results-lookup-input"
+          type="search"
+          enterKeyHint="search"
+          placeholder="输入完整姓名或报名码"
+          aria-label="按完整姓名或报名码查询成绩"
+          value={text}
+          maxLength={50}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (event.target.value === '') onSearch('');
+          }}
+        />
+        <button type="submit" className="search-button">
+          查询
+        </button>
+      </form>
+      {lookup !== null && <p className="results-lookup-note">正在显示“{lookup}”的成绩</p>}
+    </section>
   );
 }
 

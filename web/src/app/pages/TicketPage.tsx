@@ -78,20 +78,28 @@ export function TicketPage() {
 
   let content: ReactNode;
   if (ticket.isSuccess) {
-    content = <TicketCard view={viewOfTicket(ticket.data)} fresh={Boolean(fresh)} />;
+    content = (
+      <>
+        {ticket.data.offlineCopy && <OfflineNotice onRetry={() => void ticket.refetch()} />}
+        <TicketCard view={viewOfTicket(ticket.data)} fresh={Boolean(fresh)} />
+      </>
+    );
   } else if (ticket.isError && isNotFound(ticket.error, ['REG_TICKET_NOT_FOUND'])) {
     content = <TicketNotFound code={code} />;
   } else if (known) {
     content = (
       <>
-        {ticket.isError && (
-          <div className="form-alert" role="alert">
-            {navigator.onLine ? '报名状态加载失败' : '当前无网络'}，以下为本机保存的报名信息。
-            <Button size="small" fill="none" onClick={() => void ticket.refetch()}>
-              重新加载
-            </Button>
-          </div>
-        )}
+        {ticket.isError &&
+          (navigator.onLine ? (
+            <div className="form-alert" role="alert">
+              报名状态加载失败，以下为本机保存的报名信息。
+              <Button size="small" fill="none" onClick={() => void ticket.refetch()}>
+                重新加载
+              </Button>
+            </div>
+          ) : (
+            <OfflineNotice onRetry={() => void ticket.refetch()} />
+          ))}
         <TicketCard view={known} fresh={Boolean(fresh)} />
       </>
     );
@@ -219,6 +227,22 @@ function TicketFact({ label, children }: { label: string; children: ReactNode })
     <div className="fact">
       <dt>{label}</dt>
       <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * Says that the ticket is a copy saved on this phone, shown because there is no network. The
+ * QR code still checks in, but the status may be older than the server's.
+ */
+function OfflineNotice({ onRetry }: { onRetry: () => void }) {
+  return (
+    <div className="offline-notice" role="status">
+      <strong>当前离线，显示的是已保存的电子票</strong>
+      <span>签到二维码仍可使用，报名状态可能不是最新。</span>
+      <Button size="small" fill="outline" onClick={onRetry}>
+        联网后刷新
+      </Button>
     </div>
   );
 }
