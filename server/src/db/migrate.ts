@@ -27,6 +27,7 @@ import * as anomalyAlerts from './migrations/0023-anomaly-alerts.js';
 import * as partnerRegistrations from './migrations/0024-partner-registrations.js';
 import * as eventSearch from './migrations/0025-event-search.js';
 import * as results from './migrations/0026-results.js';
+import * as dashboardBreakdownsAndAlertSms from './migrations/0031-dashboard-breakdowns-and-alert-sms.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024-partner-registrations': partnerRegistrations,
   '0025-event-search': eventSearch,
   '0026-results': results,
+  '0031-dashboard-breakdowns-and-alert-sms': dashboardBreakdownsAndAlertSms,
 };
 
 const provider: MigrationProvider = {
