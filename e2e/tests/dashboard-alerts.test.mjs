@@ -1,6 +1,7 @@
 // The unread alert badge in the console. The operator lowers the registration spike rule so
-// that it fires on the demo league's fresh entries and runs the rules. An official then sees the unread count on the
-// header bell and the 异常预警 menu item, and opening the alerts page clears both.
+// that it fires on the demo league's fresh entries and runs the rules. The header bell and the
+// 异常预警 menu item of an official then show the unread count, and opening the alerts page
+// clears both.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
