@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   'account.enabled': '启用账号',
   'account.password_reset': '重置账号密码',
   'account.unlocked': '解除账号锁定',
+  'account.phone_changed': '修改预警短信手机号',
   'session.totp_verified': '两步验证通过',
   'totp.enrolled': '开启两步验证',
   'totp.enrolment_failed': '两步验证绑定失败',

@@ -4,9 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 
 import { userAgentOf } from '../audit/audit-context.js';
+import { auditContext } from '../audit/audit-context.js';
+import { getAlertPhone, setAlertPhone } from './account-phone.service.js';
 import * as accounts from './account.service.js';
 import {
   principal,
+  requireAccountType,
   requireAnySession,
   requireSessionAllowingPasswordChange,
   SESSION_COOKIE,
@@ -112,6 +115,52 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => accounts.describeMe(principal(request)),
+  );
+
+  // Every account type may keep a number, the operator's included, once sign-in is complete.
+  const requireCompleteSession = requireAccountType(...ACCOUNT_TYPES);
+  const AlertPhone = Type.Object({
+    phoneMasked: Type.Union([Type.String(), Type.Null()], {
+      description: 'The masked mobile number that alert SMS go to; null when none is set',
+    }),
+  });
+
+  app.get(
+    '/api/me/phone',
+    {
+      onRequest: requireCompleteSession,
+      schema: {
+        tags: ['accounts'],
+        summary: 'The masked mobile number that your alert SMS go to',
+        response: { 200: AlertPhone },
+      },
+    },
+    async (request) => getAlertPhone(app.db, principal(request)),
+  );
+
+  app.put(
+    '/api/me/phone',
+    {
+      onRequest: requireCompleteSession,
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Set or, with null or an empty string, remove the mobile number that your alert SMS go to',
+        body: Type.Object(
+          { phone: Type.Union([Type.Null(), Type.String({ maxLength: 32 })]) },
+          { additionalProperties: false },
+        ),
+        response: { 200: AlertPhone },
+      },
+    },
+    async (request) =>
+      setAlertPhone(
+        app.db,
+        app.cipher,
+        principal(request),
+        request.body.phone,
+        auditContext(request),
+      ),
   );
 
   app.post(

@@ -81,6 +81,19 @@ export async function insertNotifications(db: Executor, alertId: string, userIds
     .execute();
 }
 
+/** Lists the users among `userIds` with a mobile number on file for alert SMS. */
+export async function findUsersWithPhone(db: Executor, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', userIds)
+    .where('phone_ciphertext', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Lists the ids of enabled users of the given account types, optionally in one division. */
 export async function findRecipients(
   db: Executor,
@@ -170,6 +183,28 @@ export async function markNotificationsRead(db: Executor, userId: string): Promi
     .where('read_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Marks every unread notice of one alert read, for all of its recipients. */
+export async function markAlertNotificationsRead(db: Executor, alertId: string): Promise<number> {
+  const result = await db
+    .updateTable('alert_notifications')
+    .set({ read_at: sql`now()` })
+    .where('alert_id', '=', alertId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Reads what the SMS of an alert to one official needs: the alert and the user's phone. */
+export async function findAlertSms(db: Executor, alertId: string, userId: string) {
+  const alert = await alertsWithNames(db).where('alerts.id', '=', alertId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['phone_ciphertext', 'disabled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return { alert, user };
 }
 
 /** Moves an alert from one of `from` to `to`; returns undefined when its status was another. */

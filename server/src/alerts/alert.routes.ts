@@ -74,6 +74,19 @@ function alertHandlingRoutes(
       async (request) => alerts.listAlerts(app.db, principal(request), request.query),
     );
 
+    app.get(
+      `${prefix}/notifications/unread`,
+      {
+        onRequest,
+        schema: {
+          tags: [tag],
+          summary: 'The number of your alert notices not yet read',
+          response: { 200: Type.Object({ unread: Type.Integer() }) },
+        },
+      },
+      async (request) => alerts.countUnreadAlerts(app.db, principal(request)),
+    );
+
     app.post(
       `${prefix}/notifications/read`,
       {

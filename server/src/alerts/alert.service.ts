@@ -17,8 +17,10 @@ import type { AuditActor } from '../audit/audit-context.js';
 import type { Db, Executor } from '../db/database.js';
 import { InvalidCursor, throwIfFieldErrors } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { enqueue } from '../notifications/outbox.repository.js';
+import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { uuidv7 } from '../shared/ids.js';
-import { ALERT_EVALUATORS } from './alert-rules.js';
+import { ALERT_EVALUATORS, type AlertCandidate } from './alert-rules.js';
 import { AlertInvalidTransition, AlertNotFound, AlertRuleNotFound } from './alert.errors.js';
 import * as repository from './alert.repository.js';
 
@@ -109,21 +111,67 @@ export async function updateRule(
   return (await listRules(db)).find((rule) => rule.code === ruleCode)!;
 }
 
-/** Returns the users to notify of a new alert: the rule's audience, within the alert's district. */
+export const ALERT_SMS_KIND = 'alert.opened';
+
+/**
+ * Returns the users to notify of a new alert. The operator's rules go to the operators. A
+ * district's alert goes to that district's bureau, and a city-wide alert to the city
+ * administrators, who also get a district's alert when the district has no enabled bureau user.
+ */
 async function recipientsOf(db: Executor, code: AlertRuleCode, districtCode: string | null) {
   if (ALERT_RULES[code].audience === 'operator') {
     return repository.findRecipients(db, ['operator']);
   }
-  const city = await repository.findRecipients(db, CITY_ADMINISTRATORS);
-  const district = districtCode
-    ? await repository.findRecipients(db, ['district_bureau'], districtCode)
-    : [];
-  return [...city, ...district];
+  if (districtCode) {
+    const district = await repository.findRecipients(db, ['district_bureau'], districtCode);
+    if (district.length > 0) return district;
+  }
+  return repository.findRecipients(db, CITY_ADMINISTRATORS);
+}
+
+/**
+ * Notifies the recipients of a new alert in the transaction that opens it: a console notice for
+ * each, and an SMS through the outbox for each with a mobile number on file. The outbox row's
+ * dedup key names the alert and the user, so an alert sends one SMS per user.
+ */
+async function notifyRecipients(trx: Executor, alertId: string, recipients: string[]) {
+  await repository.insertNotifications(trx, alertId, recipients);
+  const withPhone = await repository.findUsersWithPhone(trx, recipients);
+  await enqueue(
+    trx,
+    withPhone.map((userId) => ({
+      id: uuidv7(),
+      kind: ALERT_SMS_KIND,
+      payload: { alertId, userId },
+      dedupKey: `${ALERT_SMS_KIND}:${alertId}:${userId}`,
+    })),
+  );
+}
+
+/**
+ * Records one firing subject of a rule in one transaction: opens a new alert and notifies its
+ * recipients, or refreshes the open alert of the same rule and subject. Returns true when it
+ * opened one.
+ */
+export async function recordAlert(
+  db: Db,
+  code: AlertRuleCode,
+  candidate: AlertCandidate,
+  log?: FastifyBaseLogger,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const alert = await repository.upsertAlert(trx, uuidv7(), code, candidate);
+    if (!alert.inserted) return false;
+    const recipients = await recipientsOf(trx, code, candidate.districtCode);
+    await notifyRecipients(trx, alert.id, recipients);
+    log?.info({ alertId: alert.id, rule: code, recipients: recipients.length }, 'alert opened');
+    return true;
+  });
 }
 
 /**
  * Evaluates every enabled rule once. Each firing subject either opens a new alert, with a
- * console notice for each user of the rule's audience, or refreshes the open alert of the same
+ * console notice and an SMS for each of its recipients, or refreshes the open alert of the same
  * rule and subject. Returns the number of alerts opened and refreshed.
  */
 export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
@@ -136,17 +184,8 @@ export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
     const parameters = { ...defaultAlertParameters(code), ...rule.parameters };
     const candidates = await ALERT_EVALUATORS[code](db, parameters);
     for (const candidate of candidates) {
-      await db.transaction().execute(async (trx) => {
-        const alert = await repository.upsertAlert(trx, uuidv7(), code, candidate);
-        if (!alert.inserted) {
-          refreshed += 1;
-          return;
-        }
-        opened += 1;
-        const recipients = await recipientsOf(trx, code, candidate.districtCode);
-        await repository.insertNotifications(trx, alert.id, recipients);
-        log?.info({ alertId: alert.id, rule: code }, 'alert opened');
-      });
+      if (await recordAlert(db, code, candidate, log)) opened += 1;
+      else refreshed += 1;
     }
   }
   return { opened, refreshed };
@@ -236,6 +275,11 @@ export async function listAlerts(
   };
 }
 
+/** Returns the number of the user's alert notices not yet read, for the console's badge. */
+export async function countUnreadAlerts(db: Db, user: Principal) {
+  return { unread: await repository.countUnread(db, user.id) };
+}
+
 /** Marks the user's alert notices read; returns how many were unread. */
 export async function markAlertsRead(db: Db, user: Principal) {
   return { marked: await repository.markNotificationsRead(db, user.id) };
@@ -255,8 +299,9 @@ async function readableAlert(db: Executor, user: Principal, id: string) {
 }
 
 /**
- * Acknowledges or resolves an alert that the user reads. A new alert may be acknowledged or
- * resolved, an acknowledged one only resolved; anything else is ALR_INVALID_TRANSITION. The
+ * Acknowledges or resolves an alert that the user reads, which marks its notices read for every
+ * recipient. A new alert may be acknowledged or resolved, an acknowledged one only resolved;
+ * anything else is ALR_INVALID_TRANSITION. The
  * change is a conditional update on the status, so of two concurrent changes one wins.
  */
 export async function changeAlertStatus(
@@ -285,6 +330,8 @@ export async function changeAlertStatus(
       const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
       throw new AlertInvalidTransition(id, current?.status ?? 'unknown', verb);
     }
+    // A handled alert needs nobody's attention any more, so its notices stop counting as unread.
+    await repository.markAlertNotificationsRead(trx, id);
     await recordAudit(trx, {
       ...actor,
       action: action === 'acknowledge' ? 'alert.acknowledged' : 'alert.resolved',
@@ -294,4 +341,31 @@ export async function changeAlertStatus(
     });
   });
   return alertView((await repository.findAlert(db, id))!);
+}
+
+/**
+ * Composes the SMS of a new alert to one official. The row is dropped when the alert was
+ * resolved before sending, or the user was disabled or removed the number. The text names the
+ * rule, the district and the subject, except a person's or an IP address's.
+ */
+export async function composeAlertSms(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<{ to: string; text: string } | { drop: string }> {
+  const alertId = String(payload.alertId ?? '');
+  const userId = String(payload.userId ?? '');
+  const uuid = /^[0-9a-f-]{36}$/i;
+  if (!uuid.test(alertId) || !uuid.test(userId)) return { drop: 'invalid payload' };
+  const { alert, user } = await repository.findAlertSms(db, alertId, userId);
+  if (!alert) return { drop: 'alert not found' };
+  if (alert.status === 'resolved') return { drop: 'alert resolved before sending' };
+  if (!user?.phone_ciphertext || user.disabled_at) return { drop: 'no phone for the user' };
+  const rule = ALERT_RULES[alert.rule as AlertRuleCode];
+  const place = alert.district_name ?? '全市';
+  const subject = ['person', 'ip'].includes(alert.subject_type) ? '' : `：${alert.subject_label}`;
+  return {
+    to: cipher.decrypt(user.phone_ciphertext),
+    text: `异常预警（${place}）${rule?.label ?? alert.rule}${subject}。请登录管理后台查看并处理。`,
+  };
 }

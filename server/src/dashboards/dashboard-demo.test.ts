@@ -50,7 +50,10 @@ const VIEWS: [string, string | undefined][] = [
   ['xuhui.bureau', undefined],
   ['pudong.bureau', undefined],
   ['contractor', undefined],
+  ['contractor', '310104'],
   ['association', undefined],
+  ['association', '310104'],
+  ['street.xujiahui', undefined],
 ];
 
 describe('dashboard over the demo league', () => {

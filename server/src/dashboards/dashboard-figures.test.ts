@@ -230,9 +230,12 @@ function scopesToCompare(): [string, OracleScope['division']][] {
     ['rf.xuhui', { level: 'district', code: '310104' }],
     ['rf.pudong', { level: 'district', code: '310115' }],
     ['rf.street', { level: 'street', code: '310104014' }],
+    ['rf.street', { level: 'community', code: '310104014001' }],
     ['rf.contractor', { level: 'city', code: '3101' }],
     ['rf.contractor', { level: 'district', code: '310104' }],
+    ['rf.contractor', { level: 'street', code: '310104014' }],
     ['rf.association', { level: 'city', code: '3101' }],
+    ['rf.association', { level: 'district', code: '310115' }],
   ];
 }
 

@@ -226,17 +226,36 @@ function figuresOf(sums: FactSums | undefined, participants: number | null): Fig
   };
 }
 
+/** Names the participant set of a division's events, or of one breakdown of them. */
+function setName(divisionCode: string, breakdown?: string): string {
+  return breakdown === undefined ? divisionCode : `${divisionCode}|${breakdown}`;
+}
+
 /**
- * Participant-set scopes that together hold the people of a scope's events, or null when no
- * set matches: a community, or an organiser's events below the city.
+ * Lists the participant sets whose union contains the people of a scope's events in a division.
+ * That is the division's own set, or for an organiser the set of its own events there. The
+ * community sports association adds the set of the division's community games.
  */
-function participantScopes(scope: DashboardScope): string[] | null {
-  if (scope.basis === 'division') {
-    return scope.division.level === 'community' ? null : [scope.division.code];
+function participantScopes(scope: DashboardScope, divisionCode: string): string[] {
+  if (scope.basis === 'division') return [divisionCode];
+  const own = setName(divisionCode, `org:${scope.facts.organisationId}`);
+  return scope.facts.kind === 'community_association'
+    ? [own, setName(divisionCode, 'section:community_games')]
+    : [own];
+}
+
+/**
+ * Returns the participant set of one breakdown row (`section:league_event`, `org:<id>`), or
+ * null when none holds exactly the row's people.
+ */
+function breakdownSets(scope: DashboardScope, breakdown: string): string[] | null {
+  if (scope.basis === 'division') return [setName(scope.division.code, breakdown)];
+  // NOTE: an organiser's sets cover its own events per division, not per section, sport or
+  // level of them, so only its own row of the organiser breakdown has a set.
+  if (breakdown === `org:${scope.facts.organisationId}`) {
+    return [setName(scope.division.code, breakdown)];
   }
-  if (scope.division.level !== 'city') return null;
-  const own = `org:${scope.facts.organisationId}`;
-  return scope.facts.kind === 'community_association' ? [own, 'section:community_games'] : [own];
+  return null;
 }
 
 /** Reads unique participants: one counter when a single set covers the figure, else a union. */
@@ -270,6 +289,20 @@ class ParticipantReader {
     this.counts = await countParticipants(this.db, scopes, periods);
     await Promise.all(this.unions);
   }
+}
+
+/** Plans the participant figure of each keyed row. Rows without a key get none. */
+function planRows(
+  reader: ParticipantReader,
+  rows: { key: string | null }[],
+  setsOf: (key: string) => string[] | null,
+  periods: string[] | null,
+): Map<string, () => number | null> {
+  const planned = new Map<string, () => number | null>();
+  for (const row of rows) {
+    if (row.key !== null) planned.set(row.key, reader.plan(setsOf(row.key), periods));
+  }
+  return planned;
 }
 
 function keyed(rows: FactSums[]): Map<string | null, FactSums> {
@@ -324,40 +357,42 @@ export async function dashboardFigures(
     ]);
 
   const reader = new ParticipantReader(db);
-  const ownSets = participantScopes(scope);
+  const ownSets = participantScopes(scope, scope.division.code);
   const yearPeriods = participantPeriods(months);
   const totalParticipants = reader.plan(ownSets, yearPeriods);
   const previousParticipants = reader.plan(ownSets, participantPeriods(previousMonths));
-  const divisionSets = scope.basis === 'division';
   const monthParticipants = new Map<string, () => number | null>();
   for (const month of [...(months ?? []), ...(previousMonths ?? [])]) {
     monthParticipants.set(month, reader.plan(ownSets, [month]));
   }
-  const sectionParticipants = new Map<string, () => number | null>();
-  for (const row of sections) {
-    const sets = divisionSets && scope.division.level === 'city' ? [`section:${row.key}`] : null;
-    sectionParticipants.set(String(row.key), reader.plan(sets, yearPeriods));
-  }
+  const planBreakdown = (rows: FactSums[], dimension: string) =>
+    planRows(reader, rows, (key) => breakdownSets(scope, `${dimension}:${key}`), yearPeriods);
+  const sectionParticipants = planBreakdown(sections, 'section');
+  const sportParticipants = planBreakdown(sports, 'sport');
+  const levelParticipants = planBreakdown(levels, 'level');
+  const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
+  const organiserParticipants = planBreakdown(topOrganisers, 'org');
 
   const childDivisions =
     childGroup === null ? [] : await listDivisions(db, { parent: scope.division.code });
-  const childSets = divisionSets && childGroup !== 'community';
-  const childParticipants = new Map<string, () => number | null>();
-  for (const child of childDivisions) {
-    childParticipants.set(child.code, reader.plan(childSets ? [child.code] : null, yearPeriods));
-  }
+  const childParticipants = planRows(
+    reader,
+    childDivisions.map((child) => ({ key: child.code })),
+    (key) => participantScopes(scope, key),
+    yearPeriods,
+  );
   const topRanked = ranked
     .filter((row) => row.key !== null)
     .sort(byRegistrations)
     .slice(0, RANKING_SIZE);
-  const rankedParticipants = new Map<string, () => number | null>();
-  for (const row of topRanked) {
-    const sets = divisionSets && rankedGroup === 'street' ? [String(row.key)] : null;
-    rankedParticipants.set(String(row.key), reader.plan(sets, yearPeriods));
-  }
+  const rankedParticipants = planRows(
+    reader,
+    topRanked,
+    (key) => participantScopes(scope, key),
+    yearPeriods,
+  );
   await reader.read();
 
-  const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
   const [organisationNamesById, rankedNames] = await Promise.all([
     organisationNames(
       db,
@@ -406,12 +441,12 @@ export async function dashboardFigures(
       ),
     })),
     sections: breakdown(sections, sectionName, sectionParticipants),
-    sports: breakdown(sports, (key) => sportName(key) ?? key),
-    levels: breakdown(levels, levelName),
+    sports: breakdown(sports, (key) => sportName(key) ?? key, sportParticipants),
+    levels: breakdown(levels, levelName, levelParticipants),
     organisers: topOrganisers.map((row) => ({
       key: String(row.key),
       name: organisationNamesById.get(String(row.key)) ?? String(row.key),
-      ...figuresOf(row, null),
+      ...figuresOf(row, organiserParticipants.get(String(row.key))?.() ?? null),
     })),
     ranking: topRanked.map((row) => {
       const division = rankedNames.get(String(row.key));

@@ -44,6 +44,10 @@ export interface UserTable {
   disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Subject (`sub`) of the government portal identity linked to the account; null if none. */
   portal_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The official's mobile number for alert SMS, encrypted; null when none is on file. */
+  phone_ciphertext: ColumnType<string | null, string | null | undefined, string | null>;
+  phone_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  phone_masked: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {
@@ -760,7 +764,10 @@ export interface DashboardEventFactTable {
 
 /** A person with active entries in a dashboard scope and period, by the mobile number's hash. */
 export interface DashboardParticipantTable {
-  /** City, district or street code, `org:<organisation id>` or `section:<section>`. */
+  /**
+   * A division code, or a division code and one breakdown: `<code>|section:<section>`,
+   * `<code>|sport:<sport>`, `<code>|level:<level>` or `<code>|org:<organisation id>`.
+   */
   scope: string;
   /** YYYY or YYYY-MM. */
   period: string;

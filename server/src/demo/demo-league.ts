@@ -1,6 +1,7 @@
 import {
   creditCodeCheckCharacter,
   EVENT_LEVEL_LABELS,
+  maskMobile,
   requiresTotp,
   SECTION_LABELS,
   filingFormOf,
@@ -185,6 +186,15 @@ function schedule(startInDays: number, opensInDays: number, closesInDays: number
   };
 }
 
+/** Invented mobile numbers of the demo officials, so that alerts send SMS in the demo. */
+const DEMO_ALERT_PHONES: Record<string, string> = {
+  bureau: '13900009001',
+  committee: '13900009002',
+  'xuhui.bureau': '13900009003',
+  'pudong.bureau': '13900009004',
+  operator: '13900009005',
+};
+
 async function createAccounts(
   db: Db,
   cipher: PersonalDataCipher,
@@ -203,6 +213,18 @@ async function createAccounts(
       // Demo accounts share a published password, so a forced change would only get in the way.
       mustChangePassword: false,
     });
+    const alertPhone = DEMO_ALERT_PHONES[account.username];
+    if (alertPhone) {
+      await db
+        .updateTable('users')
+        .set({
+          phone_ciphertext: cipher.encrypt(alertPhone),
+          phone_hash: cipher.hash(alertPhone),
+          phone_masked: maskMobile(alertPhone),
+        })
+        .where('id', '=', userId)
+        .execute();
+    }
     if (enrolDemoTotp && requiresTotp(account.accountType)) {
       await db
         .updateTable('users')

@@ -87,6 +87,9 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'POST /api/me/totp/enrolment': 'any-session',
   'POST /api/me/totp': 'any-session',
   'DELETE /api/me/totp': 'any-session',
+  // The alert phone is the signed-in user's own; alerts/alert-notifications.test.ts covers it.
+  'GET /api/me/phone': 'any-session',
+  'PUT /api/me/phone': 'any-session',
   'GET /api/console/events': 'own-session',
   'POST /api/console/events': 'own-session',
   'GET /api/reviews': 'own-session',
@@ -163,10 +166,12 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/reports/:id/download': 'own-session',
   // Alerts are read by the administrators of their district; alerts/alerts.test.ts proves it.
   'GET /api/alerts': 'own-session',
+  'GET /api/alerts/notifications/unread': 'own-session',
   'POST /api/alerts/notifications/read': 'own-session',
   'POST /api/alerts/:id/acknowledge': 'own-session',
   'POST /api/alerts/:id/resolve': 'own-session',
   'GET /api/operator/alerts': 'operator',
+  'GET /api/operator/alerts/notifications/unread': 'operator',
   'POST /api/operator/alerts/notifications/read': 'operator',
   'POST /api/operator/alerts/:id/acknowledge': 'operator',
   'POST /api/operator/alerts/:id/resolve': 'operator',

@@ -39,6 +39,33 @@ export async function claimDue(
   return rows;
 }
 
+/**
+ * Queues notifications in the caller's transaction. A row whose `dedupKey` is already queued
+ * is skipped, so a notification that must reach a person once is queued once.
+ */
+export async function enqueue(
+  db: Executor,
+  rows: { id: string; kind: string; payload: Record<string, unknown>; dedupKey: string }[],
+) {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('notification_outbox')
+    .values(
+      rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        event_id: null,
+        registration_id: null,
+        payload: JSON.stringify(row.payload),
+        dedup_key: row.dedupKey,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.column('dedup_key').where('dedup_key', 'is not', null).doNothing(),
+    )
+    .execute();
+}
+
 /** Marks a row sent and replaces its payload, which drops secrets such as a sign-in code. */
 export async function markSent(db: Executor, id: string, payload: Record<string, unknown>) {
   await db

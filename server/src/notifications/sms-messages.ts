@@ -1,3 +1,4 @@
+import { ALERT_SMS_KIND, composeAlertSms } from '../alerts/alert.service.js';
 import {
   SMS_CODE_KIND,
   SMS_CODE_VALID_MINUTES,
@@ -234,6 +235,16 @@ async function composeReminder(
   return { send: { to: notice.phone, text }, sentPayload: payload };
 }
 
+async function composeAlertOpened(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const composed = await composeAlertSms(db, cipher, payload);
+  if ('drop' in composed) return { drop: composed.drop, sentPayload: payload };
+  return { send: { to: composed.to, text: SIGNATURE + composed.text }, sentPayload: payload };
+}
+
 /**
  * Composers by outbox kind. The dispatcher claims only these kinds, so rows of other kinds stay
  * pending, untouched, until a composer for them exists.
@@ -249,4 +260,5 @@ export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   'registration.cancelled': composeCancelledByOrganiser,
   'results.published': composeResultsPublished,
   [REMINDER_KIND]: composeReminder,
+  [ALERT_SMS_KIND]: composeAlertOpened,
 };

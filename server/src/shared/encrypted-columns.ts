@@ -32,6 +32,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   encrypted('contracts', 'contact_phone_ciphertext'),
   encrypted('users', 'totp_secret'),
   encrypted('users', 'totp_pending_secret'),
+  encrypted('users', 'phone_ciphertext'),
   encrypted('partners', 'contact_phone_ciphertext'),
   encrypted('partner_credentials', 'secret_ciphertext', 'key_id'),
   encrypted('webhook_endpoints', 'secret_ciphertext'),

@@ -315,8 +315,11 @@ export function expectDashboardMatches(
   const label = `${scope.viewer.accountType} ${scope.division.code} ${JSON.stringify(query)}`;
   expect(body.scope.code).toBe(scope.division.code);
   const byDivision = body.basis === 'division';
-  const participants =
-    byDivision && scope.division.level !== 'community' && months ? 'required' : 'optional';
+  // Every division and every breakdown of it keeps a participant set per year and month, so
+  // any dashboard of a calendar period must give participants. An organiser's breakdowns by
+  // section, sport and level, and the unassigned row, have no set of their own.
+  const participants = months ? 'required' : 'optional';
+  const breakdownParticipants = months && byDivision ? 'required' : 'optional';
   const events = eventsOf(world, scope, months);
   expectFigures(body, figuresOf(world, events), `${label} total`, participants);
 
@@ -350,26 +353,26 @@ export function expectDashboardMatches(
     expect(body.months).toEqual([]);
   }
 
-  const cityParticipants =
-    byDivision && scope.division.level === 'city' && months ? 'required' : 'optional';
   expectRows(
     world,
     body.sections,
     groupFigures(world, events, (e) => e.section),
     `${label} sections`,
-    cityParticipants,
+    breakdownParticipants,
   );
   expectRows(
     world,
     body.sports,
     groupFigures(world, events, (e) => e.sport),
     `${label} sports`,
+    breakdownParticipants,
   );
   expectRows(
     world,
     body.levels,
     groupFigures(world, events, (e) => e.level),
     `${label} levels`,
+    breakdownParticipants,
   );
 
   const organisers = [...groupFigures(world, events, (e) => e.organisationId)] as [
@@ -382,10 +385,12 @@ export function expectDashboardMatches(
     `${label} organiser ranking`,
   ).toEqual(organisers.slice(0, 20).map(([key]) => key));
   for (const row of body.organisers) {
+    const own = row.key === scope.viewer.organisationId;
     expectFigures(
       row,
       organisers.find(([key]) => key === row.key)![1],
       `${label} organiser ${row.key}`,
+      own ? participants : breakdownParticipants,
     );
   }
 
@@ -402,20 +407,23 @@ export function expectDashboardMatches(
     `${label} ranking`,
   ).toEqual(ranked.slice(0, 20).map(([key]) => key));
   for (const row of body.ranking) {
-    expectFigures(row, ranked.find(([key]) => key === row.key)![1], `${label} ranked ${row.key}`);
+    expectFigures(
+      row,
+      ranked.find(([key]) => key === row.key)![1],
+      `${label} ranked ${row.key}`,
+      participants,
+    );
   }
 
   const childKey = CHILD_KEY[scope.division.level];
   const children = childKey ? groupFigures(world, events, childKey) : new Map();
   const empty = figuresOf(world, []);
-  const childParticipants =
-    byDivision && months && scope.division.level !== 'street' ? 'required' : 'optional';
   for (const child of body.children) {
     expectFigures(
       child,
       children.get(child.code) ?? empty,
       `${label} child ${child.code}`,
-      childParticipants,
+      participants,
     );
   }
   const listed = new Set(body.children.map((c) => c.code));

@@ -1,5 +1,7 @@
 import type { AlertRuleCode, AlertStatus } from '@cityleague/domain';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api';
+import type { Me } from './types';
 
 /** An anomaly alert as the console lists it. */
 export interface AlertItem {
@@ -45,6 +47,12 @@ export const fetchAlerts = (operator: boolean, status: AlertStatus | undefined) 
   api<{ items: AlertItem[]; nextCursor: string | null; unread: number }>(
     alertsPath(operator) + (status ? `?status=${status}` : ''),
   );
+
+/** Query key of the unread alert count. It starts with 'alerts', so refreshing alerts refreshes it. */
+export const UNREAD_ALERTS_KEY = ['alerts', 'unread'] as const;
+
+export const fetchUnreadAlerts = (operator: boolean) =>
+  api<{ unread: number }>(`${alertsPath(operator)}/notifications/unread`);
 
 export const markAlertsRead = (operator: boolean) =>
   api<{ marked: number }>(`${alertsPath(operator)}/notifications/read`, { method: 'POST' });
@@ -103,4 +111,21 @@ export function alertDetailText(alert: Pick<AlertItem, 'rule' | 'detail'>): stri
     default:
       return JSON.stringify(d);
   }
+}
+
+const UNREAD_POLL_MS = 60_000;
+
+/**
+ * Returns the signed-in user's unread alert count for the header and the menu, polled every
+ * minute. Accounts without the 异常预警 menu get 0.
+ */
+export function useUnreadAlerts(me: Me): number {
+  const enabled = me.menus.includes('alerts') && !me.mustChangePassword;
+  const unread = useQuery({
+    queryKey: UNREAD_ALERTS_KEY,
+    queryFn: () => fetchUnreadAlerts(me.user.accountType === 'operator'),
+    enabled,
+    refetchInterval: UNREAD_POLL_MS,
+  });
+  return enabled ? (unread.data?.unread ?? 0) : 0;
 }

@@ -16,6 +16,7 @@ import {
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import type { MenuKey } from '@cityleague/domain';
+import { Badge } from 'antd';
 import type { ReactNode } from 'react';
 import type { Me } from './types';
 
@@ -94,8 +95,22 @@ export function menuLabel(key: MenuKey, me: Me): string {
   }
 }
 
-export function menuItems(me: Me) {
-  return me.menus.map((key) => ({ key, icon: MENU_ICONS[key], label: menuLabel(key, me) }));
+/** Builds the side menu items. The 异常预警 item shows the unread alert count. */
+export function menuItems(me: Me, unreadAlerts = 0) {
+  return me.menus.map((key) => {
+    const label = menuLabel(key, me);
+    if (key !== 'alerts' || unreadAlerts === 0) return { key, icon: MENU_ICONS[key], label };
+    return {
+      key,
+      icon: MENU_ICONS[key],
+      label: (
+        <span className="console-menu-badged">
+          {label}
+          <Badge count={unreadAlerts} size="small" aria-label={`${unreadAlerts} 条未读预警`} />
+        </span>
+      ),
+    };
+  });
 }
 
 /** Returns the path of the first menu, where the console opens after sign-in. */

@@ -1,10 +1,11 @@
-import { LogoutOutlined, MenuOutlined, SafetyOutlined } from '@ant-design/icons';
+import { BellOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined } from '@ant-design/icons';
 import { ACCOUNT_TYPE_LABELS, type MenuKey } from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
+import { Badge, Button, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
+import { useUnreadAlerts } from '../alerts';
 import { PageLoading } from '../components/PageLoading';
 import { signOut } from '../endpoints';
 import {
@@ -59,6 +60,7 @@ function ConsoleFrame({ me }: { me: Me }) {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const navigate = useNavigate();
   const location = useLocation();
+  const unreadAlerts = useUnreadAlerts(me);
 
   // The sign-in page shows the missing second factor step; the server rejects the rest.
   if (me.pendingStep) return <Navigate to={LOGIN_PATH} replace />;
@@ -77,7 +79,7 @@ function ConsoleFrame({ me }: { me: Me }) {
       theme="dark"
       mode="inline"
       selectedKeys={selected ? [selected] : []}
-      items={me.mustChangePassword ? [] : menuItems(me)}
+      items={me.mustChangePassword ? [] : menuItems(me, unreadAlerts)}
       onClick={({ key }) => {
         setDrawerOpen(false);
         navigate(MENU_PATHS[key as MenuKey]);
@@ -107,7 +109,12 @@ function ConsoleFrame({ me }: { me: Me }) {
         </Drawer>
       )}
       <Layout>
-        <ConsoleHeader me={me} wide={wide} onOpenMenu={() => setDrawerOpen(true)} />
+        <ConsoleHeader
+          me={me}
+          wide={wide}
+          unreadAlerts={unreadAlerts}
+          onOpenMenu={() => setDrawerOpen(true)}
+        />
         <Content className="console-content">
           <Suspense fallback={<PageLoading />}>
             <Outlet />
@@ -118,8 +125,13 @@ function ConsoleFrame({ me }: { me: Me }) {
   );
 }
 
-function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void }) {
-  const { me, wide } = props;
+function ConsoleHeader(props: {
+  me: Me;
+  wide: boolean;
+  unreadAlerts: number;
+  onOpenMenu: () => void;
+}) {
+  const { me, wide, unreadAlerts } = props;
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = useState(false);
@@ -138,12 +150,14 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
   return (
     <Header className="console-header">
       {!wide && (
-        <Button
-          type="text"
-          icon={<MenuOutlined />}
-          aria-label="打开菜单"
-          onClick={props.onOpenMenu}
-        />
+        <Badge dot={unreadAlerts > 0} offset={[-6, 6]}>
+          <Button
+            type="text"
+            icon={<MenuOutlined />}
+            aria-label="打开菜单"
+            onClick={props.onOpenMenu}
+          />
+        </Badge>
       )}
       <div className="console-header-account" data-testid="account-summary">
         {/* Plain spans rather than Typography, whose editing and copying code would otherwise
@@ -155,6 +169,17 @@ function ConsoleHeader(props: { me: Me; wide: boolean; onOpenMenu: () => void })
         {wide && <span className="console-header-secondary">{me.user.divisionName}</span>}
         {wide && <span className="console-header-secondary">{me.user.displayName}</span>}
       </div>
+      {me.menus.includes('alerts') && !me.mustChangePassword && (
+        <Badge count={unreadAlerts} size="small" offset={[-4, 4]}>
+          <Button
+            type="text"
+            icon={<BellOutlined />}
+            onClick={() => navigate(MENU_PATHS.alerts)}
+            aria-label={unreadAlerts > 0 ? `异常预警，${unreadAlerts} 条未读` : '异常预警'}
+            data-testid="header-alerts"
+          />
+        </Badge>
+      )}
       <Button
         icon={<SafetyOutlined />}
         onClick={() => navigate(me.mustChangePassword ? PASSWORD_PATH : SECURITY_PATH)}

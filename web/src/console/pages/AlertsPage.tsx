@@ -27,6 +27,7 @@ import {
   evaluateAlertsNow,
   fetchAlerts,
   markAlertsRead,
+  UNREAD_ALERTS_KEY,
   resolveAlert,
   type AlertItem,
 } from '../alerts';
@@ -168,8 +169,11 @@ export function AlertsPage() {
   const unread = alerts.data?.unread ?? 0;
 
   useEffect(() => {
-    if (unread > 0) void markAlertsRead(operator).catch(() => undefined);
-  }, [operator, unread]);
+    if (unread === 0) return;
+    markAlertsRead(operator)
+      .then(() => queryClient.invalidateQueries({ queryKey: UNREAD_ALERTS_KEY }))
+      .catch(() => undefined);
+  }, [operator, unread, queryClient]);
 
   const actions = (alert: AlertItem) => (
     <Space size="small" wrap>

@@ -259,17 +259,29 @@ function SummaryCards(props: {
   );
 }
 
+/**
+ * Builds the count columns of a figure table. `compact` is for the ranking cards, which share a
+ * row at desktop width. It leaves out the stage columns and the sorters, because a ranking has
+ * its own order. It also narrows the columns and hides 填报赛事 and 参与人数 on a phone, so the
+ * check-in columns stay in view.
+ */
 function figureColumns<T extends DashboardRow>(
   drillOf: (row: T) => DashboardDrill | null,
   open: (title: string, drill: DashboardDrill) => void,
   compact = false,
 ): TableColumnsType<T> {
-  const count = (title: string, pick: (row: T) => number | null, stage?: Stage) => ({
+  const count = (
+    title: string,
+    pick: (row: T) => number | null,
+    stage?: Stage,
+    phone = true,
+  ): TableColumnsType<T>[number] => ({
     title,
     key: title,
     align: 'right' as const,
-    width: 88,
-    sorter: (a: T, b: T) => (pick(a) ?? 0) - (pick(b) ?? 0),
+    width: compact ? 72 : 88,
+    ...(compact ? {} : { sorter: (a: T, b: T) => (pick(a) ?? 0) - (pick(b) ?? 0) }),
+    ...(phone ? {} : { responsive: ['sm' as const] }),
     render: (_: unknown, row: T) => {
       const drill = drillOf(row);
       if (!drill) return pick(row) ?? '-';
@@ -295,16 +307,16 @@ function figureColumns<T extends DashboardRow>(
         count('已取消', (r) => r.events.cancelled, 'cancelled'),
       ];
   return [
-    count('填报赛事', (r) => r.events.filed, 'filed'),
+    count('填报赛事', (r) => r.events.filed, 'filed', !compact),
     ...stages,
     count('报名人次', (r) => r.registrations),
-    count('参与人数', (r) => r.participants),
+    count('参与人数', (r) => r.participants, undefined, !compact),
     count('签到人次', (r) => r.checkIns),
     {
       title: '签到率',
       key: 'rate',
       align: 'right',
-      width: 80,
+      width: compact ? 64 : 80,
       render: (_: unknown, row: T) => formatRate(row.checkIns, row.registrations),
     },
   ];
@@ -343,7 +355,7 @@ function RankingTables(props: {
   const { data, division, period, onDrill } = props;
   const rankingTitle = data.scope.level === 'street' ? '居委会排名' : '街镇排名';
   const rank: TableColumnsType<DashboardRow> = [
-    { title: '排名', key: 'rank', width: 56, render: (_: unknown, __, index) => index + 1 },
+    { title: '排名', key: 'rank', width: 48, render: (_: unknown, __, index) => index + 1 },
   ];
   return (
     <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
@@ -365,11 +377,11 @@ function RankingTables(props: {
             rowKey="key"
             size="small"
             pagination={false}
-            scroll={{ x: 640 }}
+            tableLayout="fixed"
             dataSource={data.organisers}
             columns={[
               ...rank,
-              { title: '办赛主体', dataIndex: 'name', key: 'name', width: 180 },
+              { title: '办赛主体', dataIndex: 'name', key: 'name' },
               ...figureColumns<DashboardRow>((row) => ({ organisationId: row.key }), onDrill, true),
             ]}
           />
@@ -393,14 +405,13 @@ function RankingTables(props: {
             rowKey="key"
             size="small"
             pagination={false}
-            scroll={{ x: 640 }}
+            tableLayout="fixed"
             dataSource={data.ranking}
             columns={[
               ...(rank as TableColumnsType<Dashboard['ranking'][number]>),
               {
                 title: '名称',
                 key: 'name',
-                width: 180,
                 render: (_: unknown, row) =>
                   row.parentName ? `${row.parentName} ${row.name}` : row.name,
               },

@@ -1,5 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Tag, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
+import { api, ApiError } from '../../lib/api';
+import { consoleErrorMessage } from '../../lib/messages';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { PageTitle } from '../components/PageTitle';
@@ -9,8 +11,85 @@ import { PASSWORD_PATH } from '../menus';
 import { queryKeys, useMe } from '../queries';
 import type { Me } from '../types';
 
+const ALERT_PHONE_KEY = ['me', 'phone'] as const;
+
+/** Shows the masked number that the account's alert SMS go to, and sets or removes it. */
+function AlertPhoneCard() {
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ phone: string }>();
+  const phone = useQuery({
+    queryKey: ALERT_PHONE_KEY,
+    queryFn: () => api<{ phoneMasked: string | null }>('/api/me/phone'),
+  });
+  const save = useMutation({
+    mutationFn: (value: string | null) =>
+      api<{ phoneMasked: string | null }>('/api/me/phone', {
+        method: 'PUT',
+        body: { phone: value },
+      }),
+    onSuccess: (result) => {
+      queryClient.setQueryData(ALERT_PHONE_KEY, result);
+      form.resetFields();
+      void message.success(result.phoneMasked ? '预警短信手机号已保存' : '预警短信手机号已删除');
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') {
+        form.setFields([{ name: 'phone', errors: ['请输入有效的 11 位大陆手机号'] }]);
+        return;
+      }
+      void message.error(consoleErrorMessage(error));
+    },
+  });
+  const current = phone.data?.phoneMasked ?? null;
+  return (
+    <Card title="预警短信" className="console-security-card" style={{ marginTop: 16 }}>
+      <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
+        <Descriptions.Item label="接收手机号">
+          {phone.isPending ? '…' : (current ?? <Tag>未设置</Tag>)}
+        </Descriptions.Item>
+      </Descriptions>
+      <Typography.Paragraph type="secondary">
+        本账号负责范围内出现异常预警时，平台向该手机号发送一条短信提醒，每条预警只发送一次。
+      </Typography.Paragraph>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(values) => save.mutate(values.phone.trim())}
+        requiredMark={false}
+      >
+        <Form.Item
+          name="phone"
+          label={current ? '更换手机号' : '手机号'}
+          rules={[{ required: true, whitespace: true, message: '请输入手机号' }]}
+        >
+          <Input inputMode="tel" autoComplete="tel" maxLength={20} placeholder="11 位手机号" />
+        </Form.Item>
+        <Space wrap>
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={save.isPending && save.variables !== null}
+          >
+            保存
+          </Button>
+          {current && (
+            <Button
+              danger
+              onClick={() => save.mutate(null)}
+              loading={save.isPending && save.variables === null}
+            >
+              删除手机号
+            </Button>
+          )}
+        </Space>
+      </Form>
+    </Card>
+  );
+}
+
 /**
- * 账号安全: the password and two-factor sign-in of the signed-in account. Accounts whose type
+ * 账号安全: the password, two-factor sign-in and alert SMS number of the signed-in account. Accounts whose type
  * does not require TOTP may set it up and remove it here; the others only see its state.
  */
 export function SecurityPage() {
@@ -78,6 +157,7 @@ export function SecurityPage() {
       <Card title="登录密码" className="console-security-card" style={{ marginTop: 16 }}>
         <Button onClick={() => navigate(PASSWORD_PATH)}>修改密码</Button>
       </Card>
+      {me.menus.includes('alerts') && <AlertPhoneCard />}
     </>
   );
 }
