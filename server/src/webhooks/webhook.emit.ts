@@ -101,3 +101,40 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
     eventId,
   });
 }
+
+/**
+ * Records `registration.created` for entries that the caller's transaction has just inserted
+ * and that no partner pushed, with the deliveries emitWebhookEvent would queue for each, in two
+ * statements for the whole list. Each entry is new and not yet committed, so no other
+ * transaction can emit for it: its sequence is 1 and the per-resource advisory lock of
+ * emitWebhookEvent is not needed.
+ */
+export async function emitEntriesCreated(
+  trx: Executor,
+  eventId: string,
+  registrationIds: string[],
+): Promise<void> {
+  if (registrationIds.length === 0) return;
+  const action: WebhookAction = 'registration.created';
+  const webhookIds = registrationIds.map(() => uuidv7());
+  await sql`
+    insert into webhook_events
+      (id, action, resource_type, resource_id, event_id, organisation_id, sequence)
+    select created.id, ${action}, 'registration', created.resource_id, events.id,
+      events.organisation_id, 1
+    from unnest(${webhookIds}::uuid[], ${registrationIds}::uuid[]) as created (id, resource_id)
+    cross join events
+    where events.id = ${eventId}`.execute(trx);
+  await sql`
+    insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
+    select gen_random_uuid(), created.id, webhook_endpoints.id
+    from unnest(${webhookIds}::uuid[]) as created (id)
+    cross join webhook_endpoints
+    join partners on partners.id = webhook_endpoints.partner_id
+    join events on events.id = ${eventId}
+    where webhook_endpoints.status = 'active'
+      and partners.status = 'active'
+      and ${action} = any(webhook_endpoints.actions)
+      and partners.organisation_id = events.organisation_id
+      and 'registrations:read' = any(partners.scopes)`.execute(trx);
+}
