@@ -49,7 +49,7 @@ function webInput(n: number, extra: Partial<RegistrationInput> = {}): Registrati
   return { name: '批量报名', phone: phone(n), channel: 'web', ...extra };
 }
 
-/** Outcome of a call: the HTTP status it answers with, and the problem code of an error. */
+/** Outcome of a call: the HTTP status of its response, and the problem code of an error. */
 async function outcomeOf(call: Promise<{ replayed: boolean; registration: { status: string } }>) {
   try {
     const result = await call;
@@ -57,7 +57,7 @@ async function outcomeOf(call: Promise<{ replayed: boolean; registration: { stat
     return result.registration.status === 'waiting' ? '202' : '201';
   } catch (error) {
     const problem = error as { statusCode?: number; code?: string };
-    // An error without an HTTP status, such as a database error, answers 500.
+    // An error without an HTTP status, such as a database error, becomes a 500 response.
     return `${problem.statusCode ?? 'no status'} ${problem.code}`;
   }
 }

@@ -31,10 +31,10 @@ import { validateRegistrationAnswers } from './registration-answers.js';
 
 /*
  * Registration batching for a flash crowd. Every web registration for one event waits in that
- * event's queue in this process, and one drain per event stores what has queued up, at most
- * MAX_BATCH entries, in one transaction: one event lock, one form and group read, one duplicate
- * lookup, one conditional counter update per group, and multi-row inserts. Nothing waits for a
- * timer, so a lone request starts its own batch at once.
+ * event's queue in this process. One drain per event stores what has queued up, at most
+ * MAX_BATCH requests, in one transaction. That transaction takes one event lock, reads the form
+ * and groups once, looks up duplicates once, updates each group's counter once and inserts with
+ * multi-row statements. Nothing waits for a timer, so a lone request starts its own batch.
  *
  * The database decides every outcome, as on the one-by-one path of `register`: the batch holds
  * the same event lock as every other entry writer, takePlaces stays the capacity guard and the
@@ -47,7 +47,7 @@ import { validateRegistrationAnswers } from './registration-answers.js';
 /** Maximum number of requests one batch transaction handles. */
 export const MAX_BATCH = 250;
 
-/** Logger of the drain's unexpected errors; the Fastify logger fits. */
+/** Logger for the drain's unexpected errors, such as the Fastify logger. */
 export interface BatchLogger {
   warn(details: object, message: string): void;
 }
@@ -142,7 +142,7 @@ async function drain(
 }
 
 /**
- * Stores a batch and answers each caller. When the batch's transaction fails, nothing of it is
+ * Stores a batch and settles each caller's promise. When the batch's transaction fails, nothing of it is
  * stored, and every request is retried alone in queue order, so one bad request cannot fail
  * the others.
  */
@@ -208,8 +208,8 @@ async function registerAlone(
 
 /**
  * Decides and stores the outcome of every request of the batch in one transaction, in the
- * order `register` checks: event published, input, answers, Idempotency-Key, window, group and
- * its rules, same person, places. Returns one outcome per request, in batch order.
+ * order `register` checks: event published, input, form answers, Idempotency-Key, window, group
+ * and its rules, same person, places. Returns one outcome per request, in batch order.
  */
 async function storeBatch(
   trx: Trx,
@@ -228,7 +228,7 @@ async function storeBatch(
   }
   const startsAt = new Date(event.starts_at);
   // Read under the event's lock, which the form's save also takes, so the answers are checked
-  // against the current form and REG_FORM_CHANGED cannot happen on this path.
+  // against the current form and REG_FORM_CHANGED cannot occur on this path.
   const form = await loadRegistrationForm(trx, eventId);
 
   const candidates: { index: number; columns: Omit<Accepted, 'index' | 'group'> }[] = [];
@@ -375,7 +375,7 @@ async function storeBatch(
 }
 
 /**
- * Drops the requests of a person who already holds a live entry of the event, or who comes
+ * Drops the requests of a person who already has a live entry in the event, or who comes
  * earlier in the batch, as the unique indexes and the same-phone rule of `register` would
  * reject them. Those requests keep the one-by-one outcome. A person is an ID number when one
  * was given. Without one the mobile number is the person, and it may share no live entry at
@@ -449,10 +449,9 @@ async function nextWaitingSeqs(trx: Trx, count: number): Promise<string[]> {
   const result = await sql<{ seq: string }>`
     select nextval('registrations_waiting_seq')::text as seq
     from generate_series(1, ${count}::int)`.execute(trx);
-  return result.rows
-    .map((row) => BigInt(row.seq))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(String);
+  const seqs = result.rows.map((row) => BigInt(row.seq));
+  seqs.sort((a, b) => Number(a - b));
+  return seqs.map(String);
 }
 
 /** Returns the 1-based queue place of each waiting entry, counted as places.queuePosition does. */
