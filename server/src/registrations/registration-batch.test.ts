@@ -284,12 +284,16 @@ describe('registration batches', () => {
     await sql`
       create function batch_test_reject() returns trigger language plpgsql as $$
       begin
-        if new.name = '坏批次' then raise exception 'rejected by the test trigger'; end if;
+        if new.name = '坏批次' then
+          raise exception 'rejected by the test trigger' using detail = new.name;
+        end if;
         return new;
       end $$`.execute(ctx.db);
     await sql`
       create trigger batch_test_reject before insert on registrations
       for each row execute function batch_test_reject()`.execute(ctx.db);
+    const warnings: Record<string, unknown>[] = [];
+    const log = { warn: (details: object) => warnings.push(details as Record<string, unknown>) };
     try {
       const calls = Array.from({ length: 40 }, (_, n) =>
         outcomeOf(
@@ -298,6 +302,7 @@ describe('registration batches', () => {
             ctx.app.cipher,
             eventId,
             n === 20 ? { ...webInput(6000 + n), name: '坏批次' } : webInput(6000 + n),
+            log,
           ),
         ),
       );
@@ -305,6 +310,10 @@ describe('registration batches', () => {
 
       expect(outcomes[20]).toBe('no status P0001');
       expect(tally(outcomes)).toEqual({ '201': 39, 'no status P0001': 1 });
+      // The first call's batch stored its entry, and the batch of the other 39 failed once.
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ eventId, requests: 39, err: { code: 'P0001' } });
+      expect(JSON.stringify(warnings)).not.toContain('坏批次');
     } finally {
       await sql`drop trigger batch_test_reject on registrations`.execute(ctx.db);
       await sql`drop function batch_test_reject()`.execute(ctx.db);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../db/database.js';
 import type { EventGroupRow, RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
+import { loggableError } from '../http/problem.js';
 import { loadRegistrationForm } from '../forms/form.service.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
@@ -158,7 +159,7 @@ async function settleBatch(
     stored = await db.transaction().execute((trx) => storeBatch(trx, cipher, eventId, batch));
   } catch (error) {
     log?.warn(
-      { err: error, eventId, requests: batch.length },
+      { err: loggableError(error), eventId, requests: batch.length },
       'Registration batch failed; retrying its requests one by one',
     );
     for (const item of batch) {
