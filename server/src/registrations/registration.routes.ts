@@ -4,13 +4,13 @@ import { maskName } from '@cityleague/domain';
 import { Type } from 'typebox';
 
 import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
-import { getPublishedEvent, getTicketEvent } from '../events/public-event.service.js';
+import { getTicketEvent } from '../events/public-event.service.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
 import * as places from './places.repository.js';
 import { findByCode } from './registration.repository.js';
-import { register } from './registration.service.js';
+import { registerInBatch } from './registration-batch.js';
 
 const CODE_PATTERN = '^[2-9A-HJ-NP-TV-Z]{10}$';
 
@@ -121,20 +121,22 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const event = await getPublishedEvent(app.db, request.params.id);
-      const { registration, replayed, queuePosition } = await register(
+      // The batch reads the event under its lock and answers 404 unless it is published.
+      const eventId = request.params.id;
+      const { registration, replayed, queuePosition, eventName } = await registerInBatch(
         app.db,
         app.cipher,
-        event.id,
+        eventId,
         {
           ...request.body,
           idempotencyKey: request.headers['idempotency-key'],
           channel: 'web',
         },
+        app.log,
       );
       return reply
         .status(receiptStatus({ registration, replayed }))
-        .send(toReceipt({ registration, queuePosition }, event));
+        .send(toReceipt({ registration, queuePosition }, { id: eventId, name: eventName }));
     },
   );
 

@@ -77,7 +77,7 @@ export interface RegistrationResult {
   queuePosition: number | null;
 }
 
-interface CheckedInput {
+export interface CheckedInput {
   name: string;
   phone: string;
   id: ResidentId | undefined;
@@ -389,7 +389,7 @@ export async function requireSameForm(
 }
 
 /** Builds the entry's columns for its answers and consents, stamped with the database's time. */
-function answerColumns(
+export function answerColumns(
   cipher: PersonalDataCipher,
   validated: ValidatedRegistration,
   withId: boolean,
