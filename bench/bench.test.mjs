@@ -13,6 +13,7 @@ describe('parseBenchOptions', () => {
     assert.equal(options.crowd, 1000);
     assert.equal(options.places, 5000);
     assert.equal(options.attempts, 20000);
+    assert.equal(options.crowdSeconds, 60);
     assert.equal(options.scale, 1);
     assert.equal(options.only, 'all');
     assert.equal(options.fresh, false);

@@ -19,6 +19,7 @@ const DEFAULTS = {
   crowd: '1000',
   places: '5000',
   attempts: '20000',
+  crowdSeconds: '60',
   scale: '1',
   port: '3900',
   only: 'all',
@@ -32,6 +33,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --crowd N              concurrent clients of the flash crowd (default ${DEFAULTS.crowd})
   --places N             places of the flash crowd's event (default ${DEFAULTS.places})
   --attempts N           registration attempts of the flash crowd (default ${DEFAULTS.attempts})
+  --crowd-seconds N      time after which the flash crowd stops, sent or not (default ${DEFAULTS.crowdSeconds})
   --scale N              multiplies the data sizes of the 1x and 10x data sets (default ${DEFAULTS.scale})
   --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
   --only PART            ${PARTS.join(', ')} (default all)
@@ -72,6 +74,7 @@ export function parseBenchOptions(args) {
         crowd: { type: 'string', default: DEFAULTS.crowd },
         places: { type: 'string', default: DEFAULTS.places },
         attempts: { type: 'string', default: DEFAULTS.attempts },
+        'crowd-seconds': { type: 'string', default: DEFAULTS.crowdSeconds },
         scale: { type: 'string', default: DEFAULTS.scale },
         port: { type: 'string', default: DEFAULTS.port },
         only: { type: 'string', default: DEFAULTS.only },
@@ -94,6 +97,7 @@ export function parseBenchOptions(args) {
     crowd: positiveInteger(values.crowd, 'crowd'),
     places: positiveInteger(values.places, 'places'),
     attempts: positiveInteger(values.attempts, 'attempts'),
+    crowdSeconds: positiveInteger(values['crowd-seconds'], 'crowd-seconds'),
     scale: positiveInteger(values.scale, 'scale'),
     port,
     only: values.only,

@@ -121,10 +121,15 @@ function load(baseUrl, scenario, autocannonOptions) {
     duration: options.duration,
     ...autocannonOptions,
   };
+  const { maxSeconds } = settings;
+  delete settings.maxSeconds;
   // autocannon rejects a duration beside a request count, so a counted run drops it.
   if (settings.amount) delete settings.duration;
+  let stopTimer;
+  let instance;
   const figures = new Promise((resolve, reject) => {
-    autocannon(settings, (error, result) => {
+    instance = autocannon(settings, (error, result) => {
+      clearTimeout(stopTimer);
       if (error) return reject(error);
       console.log(
         `${scenario}: ${Math.round(result.requests.average)} requests/s, ` +
@@ -145,6 +150,8 @@ function load(baseUrl, scenario, autocannonOptions) {
       });
     });
   });
+  // A counted run on a slow server would take too long, so it ends after maxSeconds anyway.
+  if (maxSeconds) stopTimer = setTimeout(() => instance.stop(), maxSeconds * 1000);
   return figures.then(async (row) => ({ ...row, drainSeconds: await drain(baseUrl) }));
 }
 
@@ -215,7 +222,7 @@ async function steadyRegistrations(baseUrl, dataSet, label) {
 
 /**
  * The flash crowd: `options.crowd` clients send `options.attempts` registrations, each a new
- * person, for one event of `options.places` places. Registrations/s counts accepted entries
+ * person, for one event of `options.places` places, and stop after `options.crowdSeconds`. Registrations/s counts accepted entries
  * from the start until the last one was accepted.
  */
 async function flashCrowd(baseUrl, dataSet, label) {
@@ -230,6 +237,7 @@ async function flashCrowd(baseUrl, dataSet, label) {
   const row = await load(baseUrl, `flash crowd, one event (${label})`, {
     connections: options.crowd,
     amount: options.attempts,
+    maxSeconds: options.crowdSeconds,
     requests: registrationRequests([eventId], () => {
       accepted += 1;
       lastAccepted = Date.now();

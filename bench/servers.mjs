@@ -55,11 +55,14 @@ export async function startServer({ port, databaseUrl, dataKey, redisUrl }) {
 
 /**
  * Starts an HTTP proxy on `port` that sends each request to the next of `upstreamPorts` in
- * turn over kept-alive connections. Returns a function that closes it.
+ * turn over kept-alive connections. A request whose upstream fails gets 502, which the
+ * scenarios count as a server error. Returns a function that closes the proxy.
  */
 export async function startRoundRobinProxy(port, upstreamPorts) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   let next = 0;
+  // Failed requests by upstream and error; the first of each is logged, the rest counted.
+  const failures = new Map();
   const server = http.createServer((request, response) => {
     const upstreamPort = upstreamPorts[next];
     next = (next + 1) % upstreamPorts.length;
@@ -78,7 +81,10 @@ export async function startRoundRobinProxy(port, upstreamPorts) {
       },
     );
     upstream.once('error', (error) => {
-      console.error(`Proxy request to port ${upstreamPort} failed: ${error.message}`);
+      const key = `port ${upstreamPort}: ${error.message}`;
+      const count = (failures.get(key) ?? 0) + 1;
+      failures.set(key, count);
+      if (count === 1) console.error(`Proxy request failed, answered 502 (${key})`);
       if (!response.headersSent) response.writeHead(502);
       response.end();
     });
@@ -86,6 +92,9 @@ export async function startRoundRobinProxy(port, upstreamPorts) {
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return async () => {
+    for (const [key, count] of failures) {
+      console.error(`Proxy requests failed and answered 502: ${count} (${key})`);
+    }
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     agent.destroy();
