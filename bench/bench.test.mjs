@@ -15,16 +15,24 @@ describe('parseBenchOptions', () => {
     assert.equal(options.attempts, 20000);
     assert.equal(options.crowdSeconds, 60);
     assert.equal(options.scale, 1);
-    assert.equal(options.only, 'all');
+    assert.deepEqual(options.only, ['all']);
     assert.equal(options.fresh, false);
   });
 
   it('reads numbers and parts', () => {
-    const options = parseBenchOptions(['--duration', '12', '--scale', '25', '--only', 'growth']);
+    const options = parseBenchOptions([
+      '--duration',
+      '12',
+      '--scale',
+      '25',
+      '--only',
+      'growth,reads',
+    ]);
     assert.equal(options.duration, 12);
     assert.equal(options.scale, 25);
     assert.equal(runsPart(options, 'growth'), true);
-    assert.equal(runsPart(options, 'reads'), false);
+    assert.equal(runsPart(options, 'reads'), true);
+    assert.equal(runsPart(options, 'scale-out'), false);
   });
 
   it('rejects bad values', () => {
@@ -32,7 +40,7 @@ describe('parseBenchOptions', () => {
       [['--duration', '0'], /--duration must be a positive integer, got "0"/],
       [['--scale', '1.5'], /--scale must be a positive integer/],
       [['--connections', 'many'], /--connections must be a positive integer/],
-      [['--only', 'writes'], /--only must be one of/],
+      [['--only', 'reads,writes'], /--only takes parts of .*, got "writes"/],
       [['--port', '65534'], /--port must be at most 65532/],
       [['--places', '100', '--attempts', '99'], /--attempts \(99\) must be at least --places/],
       [['--unknown'], /Unknown option '--unknown'/],

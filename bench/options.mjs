@@ -2,9 +2,8 @@
 import { parseArgs } from 'node:util';
 
 /**
- * Data sizes at scale 1. The 10x data set multiplies each by 10, and --scale multiplies both,
- * so `--scale 25` gives the full city size (250,000 citizens, 50,000 events and 1,000,000
- * registrations at 1x; ten times that at 10x).
+ * Data sizes at scale 1. The 10x data set multiplies each by 10, and --scale multiplies both.
+ * With `--scale 25` the 10x set has 500,000 events, the city size of bench/data.mjs's defaults.
  */
 export const BASE_SIZES = Object.freeze({
   citizens: 10_000,
@@ -36,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --crowd-seconds N      time after which the flash crowd stops, sent or not (default ${DEFAULTS.crowdSeconds})
   --scale N              multiplies the data sizes of the 1x and 10x data sets (default ${DEFAULTS.scale})
   --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
-  --only PART            ${PARTS.join(', ')} (default all)
+  --only PARTS           comma-separated parts: ${PARTS.join(', ')} (default all)
   --fresh                regenerate the data sets even when they match the sizes
 DATABASE_URL names any database of the PostgreSQL server to use (default
 postgres://postgres@127.0.0.1:5432/postgres); the run creates its own databases there.`;
@@ -86,8 +85,11 @@ export function parseBenchOptions(args) {
     throw new OptionError(error.message);
   }
   const values = parsed.values;
-  if (!PARTS.includes(values.only)) {
-    throw new OptionError(`--only must be one of ${PARTS.join(', ')}, got "${values.only}"`);
+  const only = values.only.split(',');
+  for (const part of only) {
+    if (!PARTS.includes(part)) {
+      throw new OptionError(`--only takes parts of ${PARTS.join(', ')}, got "${part}"`);
+    }
   }
   const port = positiveInteger(values.port, 'port');
   if (port + 3 > 65535) throw new OptionError(`--port must be at most 65532, got "${port}"`);
@@ -100,7 +102,7 @@ export function parseBenchOptions(args) {
     crowdSeconds: positiveInteger(values['crowd-seconds'], 'crowd-seconds'),
     scale: positiveInteger(values.scale, 'scale'),
     port,
-    only: values.only,
+    only,
     fresh: values.fresh,
     help: values.help,
   };
@@ -113,7 +115,7 @@ export function parseBenchOptions(args) {
   return options;
 }
 
-/** Whether the part of the run named `part` is selected by --only. */
+/** Returns whether --only selects the part of the run named `part`. */
 export function runsPart(options, part) {
-  return options.only === 'all' || options.only === part;
+  return options.only.includes('all') || options.only.includes(part);
 }

@@ -1,9 +1,9 @@
 // Load benchmark of a production build on PostgreSQL, with its baselines measured in the same
 // run: a Fastify route without database work (/healthz) and pgbench simple-update on the same
-// PostgreSQL. It drives the public listing and search, event detail, registrations (a flash
-// crowd on one hot event and steady registrations across many events), a citizen's own
-// entries, check-in scans and the dashboards against generated data at 1x and 10x, then runs
-// two instances behind a round-robin proxy. Every figure is printed absolute and as a ratio to
+// PostgreSQL. It drives the public listing and search, event detail, a citizen's own entries,
+// check-in scans and the dashboards against generated data at 1x and 10x. Registrations run as
+// a flash crowd on one hot event and as steady registrations across many events. Last, two
+// instances run behind a round-robin proxy. Every figure is printed absolute and as a ratio to
 // its baseline, the targets as PASS or FAIL, and the stored entries are checked afterwards.
 //
 // Usage: npm run bench -- --help. docs/performance.md describes the scenarios and figures.
@@ -39,7 +39,7 @@ const XUHUI = '310104';
 const STEADY_EVENTS = 200;
 const STEADY_CAPACITY = 10_000;
 const CITIZEN_SESSIONS = 200;
-// Dashboards serve officials, not the public, so ten of them at once is already a busy morning.
+// Dashboards serve officials, not the public, so the run uses ten concurrent viewers.
 const DASHBOARD_CONNECTIONS = 10;
 const PGBENCH_CLIENTS = 20;
 
@@ -90,7 +90,7 @@ async function signIn(baseUrl, username) {
 }
 
 /**
- * Waits until /readyz, which queries the database, answers within 250 ms, so requests still
+ * Waits until /readyz, which queries the database, responds within 250 ms, so requests still
  * queued for the pool after a scenario do not slow the next one. Returns the seconds waited,
  * at most 60.
  */
@@ -182,7 +182,7 @@ function registrationRequests(eventIds, onAccepted) {
   ];
 }
 
-/** The listing, search and detail scenarios; `label` names the data set. */
+/** Runs the listing, search and detail scenarios; `label` names the data set. */
 async function readScenarios(baseUrl, label, detailEventId) {
   const searches = [
     ['listing, newest first', '/api/events'],
@@ -206,7 +206,7 @@ async function readScenarios(baseUrl, label, detailEventId) {
   return rows;
 }
 
-/** Steady registrations: `options.connections` clients across many new events. */
+/** Runs steady registrations: `options.connections` clients across many new events. */
 async function steadyRegistrations(baseUrl, dataSet, label) {
   const eventIds = await insertOpenEvents(dataSet.url, {
     count: STEADY_EVENTS,
@@ -221,7 +221,7 @@ async function steadyRegistrations(baseUrl, dataSet, label) {
 }
 
 /**
- * The flash crowd: `options.crowd` clients send `options.attempts` registrations, each a new
+ * Runs the flash crowd: `options.crowd` clients send `options.attempts` registrations, each a new
  * person, for one event of `options.places` places, and stop after `options.crowdSeconds`. Registrations/s counts accepted entries
  * from the start until the last one was accepted.
  */
@@ -313,7 +313,7 @@ async function signedInScenarios(baseUrl, dataSet, label) {
   return { rows, detailEventId: scan.eventId };
 }
 
-/** One data set on one server: baseline, reads and the registration scenarios. */
+/** Measures one data set on one server: baseline, reads and the registration scenarios. */
 async function measureOneInstance(dataSet, label, report) {
   const port = options.port;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -366,7 +366,7 @@ async function measureOneInstance(dataSet, label, report) {
   }
 }
 
-/** Listing and the flash crowd through the proxy, first to one instance, then to two. */
+/** Measures the listing and the flash crowd through the proxy to one instance, then to two. */
 async function measureScaleOut(dataSet, report) {
   const [first, second, proxyPort] = [options.port + 1, options.port + 2, options.port + 3];
   const servers = [];

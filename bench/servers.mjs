@@ -84,7 +84,7 @@ export async function startRoundRobinProxy(port, upstreamPorts) {
       const key = `port ${upstreamPort}: ${error.message}`;
       const count = (failures.get(key) ?? 0) + 1;
       failures.set(key, count);
-      if (count === 1) console.error(`Proxy request failed, answered 502 (${key})`);
+      if (count === 1) console.error(`Proxy request failed, returned 502 (${key})`);
       if (!response.headersSent) response.writeHead(502);
       response.end();
     });
@@ -93,7 +93,7 @@ export async function startRoundRobinProxy(port, upstreamPorts) {
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return async () => {
     for (const [key, count] of failures) {
-      console.error(`Proxy requests failed and answered 502: ${count} (${key})`);
+      console.error(`Proxy requests failed and returned 502: ${count} (${key})`);
     }
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

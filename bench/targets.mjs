@@ -15,7 +15,7 @@ function check(target, value, limit, pass) {
 }
 
 /**
- * Evaluates the targets. `figures` holds:
+ * Evaluates the targets. `figures` contains:
  * - pgbenchTps: transactions/s of pgbench simple-update;
  * - flashCrowd: { registrationsPerSecond, p99Ms, serverErrors, verification } or undefined;
  * - steady: { p99Ms, serverErrors, verification } at the steady connection count, or undefined;
