@@ -109,6 +109,15 @@ describe('evaluateTargets', () => {
     assert.equal(rows[1].value, 3.1);
   });
 
+  it('fails a scenario without completed requests', () => {
+    const rows = evaluateTargets({
+      reads: [{ scenario: 'search', p99Ms: null }],
+      growth: [{ scenario: 'search', p99At1x: 10, p99At10x: null }],
+    });
+    assert.equal(rows[0].pass, false);
+    assert.equal(rows[1].pass, false);
+  });
+
   it('checks reads and dashboards against their limits', () => {
     const rows = evaluateTargets({
       reads: [{ scenario: 'listing', p99Ms: 51 }],

@@ -141,8 +141,9 @@ function load(baseUrl, scenario, autocannonOptions) {
         seconds: (Date.now() - started) / 1000,
         requests: result.requests.total,
         requestsPerSecond: Math.round(result.requests.average),
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
+        // autocannon reports 0 ms when no request completed, which must not pass a target.
+        p50Ms: result.requests.total > 0 ? result.latency.p50 : null,
+        p99Ms: result.requests.total > 0 ? result.latency.p99 : null,
         ok: result['2xx'],
         clientErrors: result['4xx'],
         serverErrors: result['5xx'],

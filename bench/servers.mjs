@@ -35,9 +35,13 @@ export async function startServer({ port, databaseUrl, dataKey, redisUrl }) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // A server closes only when its queued requests are done, which after a flash crowd can take
+  // minutes, so it is killed 20 s after SIGTERM. Open transactions then roll back.
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
     await exited;
+    clearTimeout(kill);
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 180_000;
