@@ -165,6 +165,24 @@ export async function verifyEntries(url, eventIds) {
 }
 
 /**
+ * Returns the active entries of an event per second, from its first entry to its last, on the
+ * database clock. Unlike the client's count of 201 answers, this includes entries whose
+ * request the client had given up on (timed out) before the server committed them.
+ */
+export async function entriesPerSecond(url, eventId) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query(
+      `select count(*)::int as entries,
+         extract(epoch from max(created_at) - min(created_at))::float8 as seconds
+       from registrations where event_id = $1 and status = 'active'`,
+      [eventId],
+    );
+    const { entries, seconds } = rows[0];
+    return entries > 1 && seconds > 0 ? Math.round((entries - 1) / seconds) : 0;
+  });
+}
+
+/**
  * Opens a session for each of `count` citizens with entries, as the SMS sign-in would, and
  * returns their cookies. The rows are written directly because a production build has no
  * development SMS outbox to read the codes from.
