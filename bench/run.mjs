@@ -404,16 +404,25 @@ async function measureScaleOut(dataSet, report) {
   }
 }
 
+/** Adds each row's ratio to its baseline: /healthz of the same data set, or pgbench. */
 function withRatios(report) {
-  const healthz =
-    report.scenarios.find((row) => row.scenario.startsWith('baseline /healthz (1x')) ??
-    report.scenarios.find((row) => row.scenario.startsWith('baseline /healthz'));
-  const pgbench = report.pgbench?.tps;
+  const healthz = new Map();
   for (const row of report.scenarios) {
-    const base = row.baseline === 'pgbench' ? pgbench : healthz?.requestsPerSecond;
+    if (row.scenario.startsWith('baseline /healthz')) healthz.set(dataSetOf(row), row);
+  }
+  for (const row of report.scenarios) {
+    const base =
+      row.baseline === 'pgbench'
+        ? report.pgbench?.tps
+        : healthz.get(dataSetOf(row))?.requestsPerSecond;
     const rate = row.registrationsPerSecond ?? row.requestsPerSecond;
     row.ratioToBaseline = base ? Number((rate / base).toFixed(3)) : null;
   }
+}
+
+/** Returns the data set a scenario ran on: the 1x or 10x at the start of its parentheses. */
+function dataSetOf(row) {
+  return /\((\d+x)/.exec(row.scenario)?.[1];
 }
 
 function targetFigures(report) {
