@@ -1,240 +1,584 @@
-// Load benchmark of a production build: a no-database baseline route, the public listing and
-// detail, and a flash crowd registering for one event. Prints each figure and its ratio to the
-// baseline, then checks that the flash crowd neither overbooked nor duplicated an entry.
+// Load benchmark of a production build on PostgreSQL, with its baselines measured in the same
+// run: a Fastify route without database work (/healthz) and pgbench simple-update on the same
+// PostgreSQL. It drives the public listing and search, event detail, a citizen's own entries,
+// check-in scans and the dashboards against generated data at 1x and 10x. Registrations run as
+// a flash crowd on one hot event and as steady registrations across many events. Last, two
+// instances run behind a round-robin proxy. Every figure is printed absolute and as a ratio to
+// its baseline, the targets as PASS or FAIL, and the stored entries are checked afterwards.
 //
-// Usage: DATABASE_URL=postgres://... node bench/run.mjs [--duration 10] [--connections 100]
-// Without DATABASE_URL the server runs on PGlite in a temporary folder.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Usage: npm run bench -- --help. docs/performance.md describes the scenarios and figures.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { generate } from 'otplib';
+
+import {
+  ensureDataSet,
+  entriesPerSecond,
+  insertOpenEvents,
+  openCitizenSessions,
+  pgbenchBaseline,
+  scanTargets,
+  streetAccount,
+  transactionCount,
+  verifyEntries,
+} from './database.mjs';
+import { OptionError, USAGE, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
+import { startRoundRobinProxy, startServer } from './servers.mjs';
+import { evaluateTargets, verificationProblems } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: options } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '100' },
-    places: { type: 'string', default: '5000' },
-    port: { type: 'string', default: '3900' },
-  },
-});
-const duration = Number(options.duration);
-const connections = Number(options.connections);
-const places = Number(options.places);
-const baseUrl = `http://127.0.0.1:${options.port}`;
 const PASSWORD = 'Demo@2026';
+// The demo accounts of a generated data set are made in development mode, so the accounts that
+// need two-factor sign-in share this published demo secret (server/src/demo/demo-league.ts).
+const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
+const CITY = '3101';
+const XUHUI = '310104';
+const STEADY_EVENTS = 200;
+const STEADY_CAPACITY = 10_000;
+const CITIZEN_SESSIONS = 200;
+// Dashboards serve officials, not the public, so the run uses ten concurrent viewers.
+const DASHBOARD_CONNECTIONS = 10;
+const PGBENCH_CLIENTS = 20;
 
-async function freshDatabase() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cityleague-bench-'));
-  const url = process.env.DATABASE_URL;
-  if (!url) return { env: { DATA_DIR: dataDir }, label: 'PGlite', drop: async () => {} };
-  const name = `cityleague_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: target.toString() },
-    label: 'PostgreSQL',
-    url: target.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-      rmSync(dataDir, { recursive: true });
-    },
-  };
+let options;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof OptionError)) throw error;
+  console.error(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const runId = Date.now().toString(36);
+let phoneCounter = 0;
+
+/** Returns a mobile number that no other request of this run has used. */
+function nextPhone() {
+  phoneCounter += 1;
+  return `136${String(phoneCounter).padStart(8, '0')}`;
 }
 
-async function startServer(env) {
-  const child = spawn(process.execPath, [join(root, 'server', 'dist', 'server.js')], {
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'production',
-      DATA_KEY: randomBytes(32).toString('base64'),
-      SEED_DEMO: 'true',
-      PORT: options.port,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIR: '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) return child;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  child.kill();
-  throw new Error('Server did not become ready in 180 s');
-}
-
-async function signIn(username) {
+async function signIn(baseUrl, username) {
   const response = await fetch(`${baseUrl}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD }),
   });
-  if (!response.ok) throw new Error(`Sign-in of ${username} failed: ${response.status}`);
-  return response.headers.get('set-cookie').split(';')[0];
-}
-
-async function call(cookie, method, path, body) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+  if (!response.ok) {
+    throw new Error(`Sign-in of ${username} failed: ${response.status} ${await response.text()}`);
+  }
+  const cookie = response.headers.get('set-cookie').split(';')[0];
+  const me = await response.json();
+  if (!me.pendingStep) return cookie;
+  const second = await fetch(`${baseUrl}/api/session/totp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ code: await generate({ secret: DEMO_TOTP_SECRET }) }),
   });
-  if (!response.ok) throw new Error(`${method} ${path} failed: ${await response.text()}`);
-  return response.json();
+  if (!second.ok) {
+    throw new Error(`One-time code of ${username} failed: ${second.status} ${await second.text()}`);
+  }
+  return second.headers.get('set-cookie').split(';')[0];
 }
 
-/** Files, approves and publishes an event whose registration is open now. */
-async function hotEvent() {
-  const organiser = await signIn('contractor');
-  const committee = await signIn('committee');
-  const hour = 3600_000;
-  const now = Date.now();
-  const event = await call(organiser, 'POST', '/api/console/events', {
-    name: '压力测试 热门赛事',
-    sport: 'marathon',
-    level: 'city',
-    section: 'league_event',
-    divisionCode: '310115',
-    venue: '浦东新区 世纪大道',
-    capacity: places,
-    startsAt: new Date(now + 72 * hour).toISOString(),
-    endsAt: new Date(now + 78 * hour).toISOString(),
-    registrationOpensAt: new Date(now - hour).toISOString(),
-    registrationClosesAt: new Date(now + 48 * hour).toISOString(),
+/**
+ * Waits until /readyz, which queries the database, responds within 250 ms, so requests still
+ * queued for the pool after a scenario do not slow the next one. Returns the seconds waited,
+ * at most 60.
+ */
+async function drain(baseUrl) {
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
+    const sent = Date.now();
+    try {
+      const response = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
+      if (response.ok && Date.now() - sent < 250) break;
+    } catch {
+      // Timed out while the server works through its backlog; ask again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * Runs autocannon against `baseUrl` and returns the scenario's figures. Status classes are
+ * counted separately so expected rejections (409 of a full event) are not server errors.
+ */
+function load(baseUrl, scenario, autocannonOptions) {
+  const started = Date.now();
+  const settings = {
+    url: baseUrl,
+    connections: options.connections,
+    duration: options.duration,
+    ...autocannonOptions,
+  };
+  const { maxSeconds } = settings;
+  delete settings.maxSeconds;
+  // autocannon rejects a duration beside a request count, so a counted run drops it.
+  if (settings.amount) delete settings.duration;
+  let stopTimer;
+  let instance;
+  const figures = new Promise((resolve, reject) => {
+    instance = autocannon(settings, (error, result) => {
+      clearTimeout(stopTimer);
+      if (error) return reject(error);
+      console.log(
+        `${scenario}: ${Math.round(result.requests.average)} requests/s, ` +
+          `p99 ${result.latency.p99} ms, 5xx ${result['5xx']}`,
+      );
+      resolve({
+        scenario,
+        connections: result.connections,
+        seconds: (Date.now() - started) / 1000,
+        requests: result.requests.total,
+        requestsPerSecond: Math.round(result.requests.average),
+        // autocannon reports 0 ms when no request completed, which must not pass a target.
+        p50Ms: result.requests.total > 0 ? result.latency.p50 : null,
+        p99Ms: result.requests.total > 0 ? result.latency.p99 : null,
+        ok: result['2xx'],
+        clientErrors: result['4xx'],
+        serverErrors: result['5xx'],
+        socketErrors: result.errors + result.timeouts,
+      });
+    });
   });
-  await call(organiser, 'POST', `/api/console/events/${event.id}/submit`);
-  await call(committee, 'POST', `/api/reviews/${event.id}/approve`);
-  await call(organiser, 'POST', `/api/console/events/${event.id}/publish`);
-  return event.id;
+  // A counted run on a slow server would take too long, so it ends after maxSeconds anyway.
+  if (maxSeconds) stopTimer = setTimeout(() => instance.stop(), maxSeconds * 1000);
+  return figures.then(async (row) => ({ ...row, drainSeconds: await drain(baseUrl) }));
 }
 
-function load(title, requestOptions) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url: baseUrl, connections, duration, ...requestOptions }, (error, result) =>
-      error ? reject(error) : resolve({ title, result }),
+function get(path, headers = {}) {
+  return { path, headers };
+}
+
+/** Requests that each register a new person for the next of `eventIds`, round robin. */
+function registrationRequests(eventIds, onAccepted) {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        const eventId = eventIds[next % eventIds.length];
+        next += 1;
+        return {
+          ...request,
+          path: `/api/events/${eventId}/registrations`,
+          body: JSON.stringify({ name: '压测用户', phone: nextPhone() }),
+        };
+      },
+      onResponse: (status) => {
+        if (status === 201) onAccepted();
+      },
+    },
+  ];
+}
+
+/** Runs the listing, search and detail scenarios; `label` names the data set. */
+async function readScenarios(baseUrl, label, detailEventId) {
+  const searches = [
+    ['listing, newest first', '/api/events'],
+    ['search 篮球', `/api/events?q=${encodeURIComponent('篮球')}`],
+    ['search 徐汇', `/api/events?q=${encodeURIComponent('徐汇')}`],
+    ['search pinyin lq', '/api/events?q=lq'],
+    [
+      'search 篮球 + district, section, free',
+      `/api/events?q=${encodeURIComponent('篮球')}&district=${XUHUI}&section=league_event&fee=free`,
+    ],
+  ];
+  const rows = [];
+  for (const [name, path] of searches) {
+    rows.push(await load(baseUrl, `${name} (${label})`, { requests: [get(path)] }));
+  }
+  rows.push(
+    await load(baseUrl, `event detail (${label})`, {
+      requests: [get(`/api/events/${detailEventId}`)],
+    }),
+  );
+  return rows;
+}
+
+/** Runs steady registrations: `options.connections` clients across many new events. */
+async function steadyRegistrations(baseUrl, dataSet, label) {
+  const eventIds = await insertOpenEvents(dataSet.url, {
+    count: STEADY_EVENTS,
+    capacity: STEADY_CAPACITY,
+    name: `压测 平稳报名 ${runId}`,
+  });
+  const row = await load(baseUrl, `steady registrations, ${STEADY_EVENTS} events (${label})`, {
+    requests: registrationRequests(eventIds, () => {}),
+  });
+  row.verification = await verifyEntries(dataSet.url, eventIds);
+  return row;
+}
+
+/**
+ * Runs the flash crowd: `options.crowd` clients send `options.attempts` registrations, each a
+ * new person, for one event of `options.places` places, and stop after `options.crowdSeconds`.
+ * Registrations/s is measured on the stored entries, from the first to the last.
+ */
+async function flashCrowd(baseUrl, dataSet, label) {
+  const [eventId] = await insertOpenEvents(dataSet.url, {
+    count: 1,
+    capacity: options.places,
+    name: `压测 热门赛事 ${runId}`,
+  });
+  const started = Date.now();
+  let accepted = 0;
+  let lastAccepted = started;
+  const row = await load(baseUrl, `flash crowd, one event (${label})`, {
+    connections: options.crowd,
+    amount: options.attempts,
+    maxSeconds: options.crowdSeconds,
+    requests: registrationRequests([eventId], () => {
+      accepted += 1;
+      lastAccepted = Date.now();
+    }),
+  });
+  row.accepted = accepted;
+  row.acceptedPerSecondSeenByClients = Math.round(
+    accepted / Math.max(0.001, (lastAccepted - started) / 1000),
+  );
+  row.registrationsPerSecond = await entriesPerSecond(dataSet.url, eventId);
+  row.verification = await verifyEntries(dataSet.url, [eventId]);
+  return row;
+}
+
+async function signedInScenarios(baseUrl, dataSet, label) {
+  const rows = [];
+  const cookies = await openCitizenSessions(dataSet.url, CITIZEN_SESSIONS);
+  let nextCitizen = 0;
+  rows.push(
+    await load(baseUrl, `my registrations, ${cookies.length} citizens (${label})`, {
+      requests: [
+        {
+          path: '/api/citizen/registrations',
+          setupRequest: (request) => {
+            const cookie = cookies[nextCitizen % cookies.length];
+            nextCitizen += 1;
+            return { ...request, headers: { ...request.headers, cookie } };
+          },
+        },
+      ],
+    }),
+  );
+
+  const scan = await scanTargets(dataSet.url);
+  const contractor = await signIn(baseUrl, scan.username);
+  let nextScan = 0;
+  rows.push(
+    await load(baseUrl, `check-in scans, one event (${label})`, {
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: contractor },
+          setupRequest: (request) => {
+            const code = scan.codes[nextScan % scan.codes.length];
+            nextScan += 1;
+            const nonce = `bench-${runId}-${nextScan}`;
+            return {
+              ...request,
+              path: `/api/console/events/${scan.eventId}/check-ins`,
+              body: JSON.stringify({ code, nonce, deviceId: 'bench', gate: '压测入口' }),
+            };
+          },
+        },
+      ],
+    }),
+  );
+
+  const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+  const street = await streetAccount(dataSet.url);
+  const viewers = [
+    ['city', 'bureau', CITY],
+    ['district 徐汇', 'xuhui.bureau', XUHUI],
+    ['street', street.username, street.street],
+  ];
+  for (const [level, username, division] of viewers) {
+    const cookie = await signIn(baseUrl, username);
+    rows.push(
+      await load(baseUrl, `dashboard ${level}, year ${year} (${label})`, {
+        connections: DASHBOARD_CONNECTIONS,
+        requests: [get(`/api/dashboard?division=${division}&year=${year}`, { cookie })],
+      }),
     );
-  });
+  }
+  return { rows, detailEventId: scan.eventId };
 }
 
-function summary({ title, result }, baseline) {
-  const rps = result.requests.average;
+/** Measures one data set on one server: baseline, reads and the registration scenarios. */
+async function measureOneInstance(dataSet, label, report) {
+  const port = options.port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await startServer({
+    port,
+    databaseUrl: dataSet.url,
+    dataKey: dataSet.dataKey,
+    redisUrl,
+  });
+  try {
+    await load(baseUrl, 'warm-up', { requests: [get('/healthz')] });
+    const before = await transactionCount(dataSet.url);
+    const baseline = await load(baseUrl, `baseline /healthz, no database (${label})`, {
+      requests: [get('/healthz')],
+    });
+    baseline.databaseTransactions = (await transactionCount(dataSet.url)) - before;
+    report.scenarios.push({ ...baseline, baseline: 'healthz' });
+    const healthz = baseline.requestsPerSecond;
+
+    let detailEventId;
+    if (['reads', 'registrations', 'growth'].some((part) => runsPart(options, part))) {
+      const signedIn = await signedInScenarios(baseUrl, dataSet, label);
+      detailEventId = signedIn.detailEventId;
+      for (const row of signedIn.rows) {
+        const writes = row.scenario.startsWith('check-in');
+        report.scenarios.push({ ...row, baseline: writes ? 'pgbench' : 'healthz' });
+      }
+    }
+    if (runsPart(options, 'reads') || runsPart(options, 'growth')) {
+      detailEventId ??= (await scanTargets(dataSet.url)).eventId;
+      for (const row of await readScenarios(baseUrl, label, detailEventId)) {
+        report.scenarios.push({ ...row, baseline: 'healthz' });
+      }
+    }
+    if (runsPart(options, 'registrations') || runsPart(options, 'growth')) {
+      report.scenarios.push({
+        ...(await steadyRegistrations(baseUrl, dataSet, label)),
+        baseline: 'pgbench',
+      });
+    }
+    if (label === '1x' && runsPart(options, 'registrations')) {
+      report.scenarios.push({
+        ...(await flashCrowd(baseUrl, dataSet, label)),
+        baseline: 'pgbench',
+      });
+    }
+    return healthz;
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Measures the listing and the flash crowd through the proxy to one instance, then to two.
+ * Each phase starts its own servers and stops them afterwards, so a queue left by the first
+ * phase's flash crowd does not load the second.
+ */
+async function measureScaleOut(dataSet, report) {
+  const proxyPort = options.port + 3;
+  for (const count of [1, 2]) {
+    const ports = [options.port + 1, options.port + 2].slice(0, count);
+    const label = `${count} instance${count > 1 ? 's' : ''} behind the proxy`;
+    const servers = [];
+    let closeProxy;
+    try {
+      for (const port of ports) {
+        servers.push(
+          await startServer({ port, databaseUrl: dataSet.url, dataKey: dataSet.dataKey, redisUrl }),
+        );
+      }
+      closeProxy = await startRoundRobinProxy(proxyPort, ports);
+      const baseUrl = `http://127.0.0.1:${proxyPort}`;
+      await load(baseUrl, 'warm-up', { requests: [get('/api/events')] });
+      report.scenarios.push({
+        ...(await load(baseUrl, `listing, newest first (1x, ${label})`, {
+          requests: [get('/api/events')],
+        })),
+        baseline: 'healthz',
+      });
+      report.scenarios.push({
+        ...(await flashCrowd(baseUrl, dataSet, `1x, ${label}`)),
+        baseline: 'pgbench',
+      });
+    } finally {
+      await closeProxy?.();
+      for (const server of servers) await server.stop();
+    }
+  }
+}
+
+/** Adds each row's ratio to its baseline: /healthz of the same data set, or pgbench. */
+function withRatios(report) {
+  const healthz = new Map();
+  for (const row of report.scenarios) {
+    if (row.scenario.startsWith('baseline /healthz')) healthz.set(dataSetOf(row), row);
+  }
+  for (const row of report.scenarios) {
+    const base =
+      row.baseline === 'pgbench'
+        ? report.pgbench?.tps
+        : healthz.get(dataSetOf(row))?.requestsPerSecond;
+    const rate = row.registrationsPerSecond ?? row.requestsPerSecond;
+    row.ratioToBaseline = base ? Number((rate / base).toFixed(3)) : null;
+  }
+}
+
+/** Returns the data set a scenario ran on: the 1x or 10x at the start of its parentheses. */
+function dataSetOf(row) {
+  return /\((\d+x)/.exec(row.scenario)?.[1];
+}
+
+function targetFigures(report) {
+  const find = (prefix) => report.scenarios.find((row) => row.scenario.startsWith(prefix));
+  const flash = find('flash crowd, one event (1x)');
+  const steady = report.scenarios.find(
+    (row) => row.scenario.startsWith('steady') && row.scenario.endsWith('(1x)'),
+  );
+  const largest = report.scenarios.some((row) => row.scenario.endsWith('(10x)')) ? '(10x)' : '(1x)';
+  const reads = report.scenarios
+    .filter(
+      (row) =>
+        (row.scenario.startsWith('listing') || row.scenario.startsWith('search')) &&
+        row.scenario.endsWith(largest),
+    )
+    .map((row) => ({ scenario: row.scenario, p99Ms: row.p99Ms }));
+  const dashboards = report.scenarios
+    .filter((row) => row.scenario.startsWith('dashboard'))
+    .map((row) => ({ scenario: row.scenario, p99Ms: row.p99Ms }));
+  const growth = [];
+  for (const row of report.scenarios.filter((item) => item.scenario.endsWith('(1x)'))) {
+    const name = row.scenario.slice(0, -' (1x)'.length);
+    const big = report.scenarios.find((item) => item.scenario === `${name} (10x)`);
+    if (big) growth.push({ scenario: name, p99At1x: row.p99Ms, p99At10x: big.p99Ms });
+  }
   return {
-    scenario: title,
-    requestsPerSecond: Math.round(rps),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    ratioToBaseline: baseline ? Number((rps / baseline).toFixed(3)) : 1,
+    pgbenchTps: report.pgbench?.tps,
+    flashCrowd: flash && {
+      registrationsPerSecond: flash.registrationsPerSecond,
+      p99Ms: flash.p99Ms,
+      serverErrors: flash.serverErrors,
+      verification: flash.verification,
+    },
+    steady: steady && {
+      p99Ms: steady.p99Ms,
+      serverErrors: steady.serverErrors,
+      verification: steady.verification,
+    },
+    reads,
+    dashboards,
+    growth,
   };
 }
 
-/** Reads the counter and the entries in one statement, once in-flight requests have finished. */
-async function verifyFlashCrowd(database, eventId) {
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  if (!database.url) {
-    const event = await (await fetch(`${baseUrl}/api/events/${eventId}`)).json();
-    return { registeredCount: event.registeredCount, capacity: event.capacity };
-  }
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const { rows } = await client.query(
-    `select e.registered_count as "registeredCount", e.capacity,
-            count(r.id)::int as entries, count(distinct r.phone_hash)::int as people
-     from events e left join registrations r on r.event_id = e.id and r.status = 'active'
-     where e.id = $1 group by e.id`,
-    [eventId],
-  );
-  await client.end();
-  return rows[0];
+function markdownTable(headers, rows) {
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function renderMarkdown(report) {
+  const scenarioRows = report.scenarios.map((row) => [
+    row.scenario,
+    row.connections,
+    row.requests,
+    row.registrationsPerSecond ?? row.requestsPerSecond,
+    row.p50Ms,
+    row.p99Ms,
+    row.ok,
+    row.clientErrors,
+    row.serverErrors + row.socketErrors,
+    `${row.ratioToBaseline ?? '-'} of ${row.baseline}`,
+  ]);
+  const targetRows = report.targets.map((row) => [
+    row.target,
+    row.value,
+    row.limit,
+    row.pass ? 'PASS' : 'FAIL',
+  ]);
+  return [
+    `pgbench simple-update: ${report.pgbench ? `${Math.round(report.pgbench.tps)} tps, ${report.pgbench.latencyAverageMs} ms average at ${report.pgbench.clients} clients` : 'not run'}`,
+    '',
+    markdownTable(
+      [
+        'scenario',
+        'conn.',
+        'requests',
+        'per second',
+        'p50 ms',
+        'p99 ms',
+        '2xx',
+        '4xx',
+        '5xx + socket',
+        'ratio',
+      ],
+      scenarioRows,
+    ),
+    '',
+    markdownTable(['target', 'value', 'limit', 'result'], targetRows),
+  ].join('\n');
 }
 
 async function main() {
-  const database = await freshDatabase();
-  const server = await startServer(database.env);
-  try {
-    const eventId = await hotEvent();
-    const results = [];
-    // The first run warms the server up; its figures are discarded.
-    await load('warm-up', { path: '/healthz' });
-    const baseline = await load('baseline GET /healthz (no database)', { path: '/healthz' });
-    results.push(baseline);
-    results.push(await load('GET /api/events (public listing)', { path: '/api/events' }));
-    results.push(
-      await load('GET /api/events?district&section', {
-        path: '/api/events?district=310104&section=league_event',
-      }),
-    );
-    results.push(await load('GET /api/events/:id (detail)', { path: `/api/events/${eventId}` }));
-    let attempt = 0;
-    results.push(
-      await load('POST registration (flash crowd, one event)', {
-        requests: [
-          {
-            method: 'POST',
-            path: `/api/events/${eventId}/registrations`,
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => {
-              attempt += 1;
-              const phone = `139${String(attempt).padStart(8, '0')}`;
-              return { ...request, body: JSON.stringify({ name: '压测用户', phone }) };
-            },
-          },
-        ],
-      }),
-    );
+  const report = {
+    at: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
+    },
+    options,
+    dataSets: {},
+    pgbench: undefined,
+    scenarios: [],
+  };
+  const small = await ensureDataSet(
+    adminUrl,
+    'cityleague_benchdata_1x',
+    scaledSizes(options.scale),
+    options,
+  );
+  report.dataSets['1x'] = { sizes: small.sizes, reused: small.reused };
 
-    const baselineRps = baseline.result.requests.average;
-    const table = results.map((entry) => summary(entry, baselineRps));
-    const flashCrowd = await verifyFlashCrowd(database, eventId);
-    const report = {
-      at: new Date().toISOString(),
-      database: database.label,
-      connections,
-      durationSeconds: duration,
-      places,
-      table,
-      flashCrowd,
-    };
-    console.table(table);
-    console.log('Flash crowd check:', flashCrowd);
-    mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-    const file = join(root, 'bench', 'results', `run-${Date.now()}.json`);
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`Report written to ${file}`);
+  if (runsPart(options, 'baseline') || runsPart(options, 'registrations')) {
+    report.pgbench = await pgbenchBaseline(adminUrl, {
+      clients: PGBENCH_CLIENTS,
+      duration: options.duration,
+    });
+  }
+  await measureOneInstance(small, '1x', report);
+  if (runsPart(options, 'growth')) {
+    const big = await ensureDataSet(
+      adminUrl,
+      'cityleague_benchdata_10x',
+      scaledSizes(options.scale * 10),
+      options,
+    );
+    report.dataSets['10x'] = { sizes: big.sizes, reused: big.reused };
+    await measureOneInstance(big, '10x', report);
+  }
+  if (runsPart(options, 'scale-out')) await measureScaleOut(small, report);
 
-    const overbooked = flashCrowd.registeredCount > flashCrowd.capacity;
-    const mismatch =
-      flashCrowd.entries !== undefined && flashCrowd.entries !== flashCrowd.registeredCount;
-    const duplicates = flashCrowd.people !== undefined && flashCrowd.people !== flashCrowd.entries;
-    if (overbooked || mismatch || duplicates) {
-      console.error('FAIL: the flash crowd overbooked, duplicated or miscounted entries');
-      process.exitCode = 1;
-    }
-  } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    await database.drop();
+  withRatios(report);
+  report.targets = evaluateTargets(targetFigures(report));
+  report.machine.loadAverageAtEnd = loadavg().map((value) => Number(value.toFixed(2)));
+  const markdown = renderMarkdown(report);
+  console.log(`\n${markdown}\n`);
+
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const file = join(root, 'bench', 'results', `run-${runId}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(file.replace(/\.json$/, '.md'), `${markdown}\n`);
+  console.log(`Report written to ${file} and .md beside it`);
+
+  const broken = report.scenarios.filter(
+    (row) => row.verification && verificationProblems(row.verification).length > 0,
+  );
+  if (broken.length > 0) {
+    console.error(
+      `FAIL: stored entries are wrong after ${broken.map((row) => row.scenario).join(', ')}`,
+    );
+    process.exitCode = 1;
   }
 }
 

@@ -1,0 +1,139 @@
+// Checks of the benchmark's option parsing and target evaluation; no server or database.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
+import { evaluateTargets, verificationProblems } from './targets.mjs';
+
+describe('parseBenchOptions', () => {
+  it('returns the defaults', () => {
+    const options = parseBenchOptions([]);
+    assert.equal(options.duration, 5);
+    assert.equal(options.connections, 100);
+    assert.equal(options.crowd, 1000);
+    assert.equal(options.places, 5000);
+    assert.equal(options.attempts, 20000);
+    assert.equal(options.crowdSeconds, 60);
+    assert.equal(options.scale, 1);
+    assert.deepEqual(options.only, ['all']);
+    assert.equal(options.fresh, false);
+  });
+
+  it('reads numbers and parts', () => {
+    const options = parseBenchOptions([
+      '--duration',
+      '12',
+      '--scale',
+      '25',
+      '--only',
+      'growth,reads',
+    ]);
+    assert.equal(options.duration, 12);
+    assert.equal(options.scale, 25);
+    assert.equal(runsPart(options, 'growth'), true);
+    assert.equal(runsPart(options, 'reads'), true);
+    assert.equal(runsPart(options, 'scale-out'), false);
+  });
+
+  it('rejects bad values', () => {
+    const cases = [
+      [['--duration', '0'], /--duration must be a positive integer, got "0"/],
+      [['--scale', '1.5'], /--scale must be a positive integer/],
+      [['--connections', 'many'], /--connections must be a positive integer/],
+      [['--only', 'reads,writes'], /--only takes parts of .*, got "writes"/],
+      [['--port', '65534'], /--port must be at most 65532/],
+      [['--places', '100', '--attempts', '99'], /--attempts \(99\) must be at least --places/],
+      [['--unknown'], /Unknown option '--unknown'/],
+    ];
+    for (const [args, message] of cases) {
+      assert.throws(() => parseBenchOptions(args), OptionError, args.join(' '));
+      assert.throws(() => parseBenchOptions(args), message, args.join(' '));
+    }
+  });
+
+  it('scales every size but the seasons', () => {
+    assert.deepEqual(scaledSizes(10), {
+      citizens: 100_000,
+      events: 20_000,
+      registrations: 400_000,
+      seasons: 3,
+    });
+  });
+});
+
+describe('evaluateTargets', () => {
+  const clean = { overbooked: 0, duplicates: 0, counterMismatches: 0 };
+
+  it('passes a flash crowd at the limits', () => {
+    const rows = evaluateTargets({
+      pgbenchTps: 1000,
+      flashCrowd: {
+        registrationsPerSecond: 750,
+        p99Ms: 150,
+        serverErrors: 0,
+        verification: clean,
+      },
+    });
+    assert.deepEqual(
+      rows.map((row) => row.pass),
+      [true, true, true, true],
+    );
+  });
+
+  it('fails a slow flash crowd that overbooked', () => {
+    const rows = evaluateTargets({
+      pgbenchTps: 1000,
+      flashCrowd: {
+        registrationsPerSecond: 749,
+        p99Ms: 151,
+        serverErrors: 2,
+        verification: { overbooked: 1, duplicates: 0, counterMismatches: 0 },
+      },
+    });
+    assert.deepEqual(
+      rows.map((row) => row.pass),
+      [false, false, false, false],
+    );
+    assert.equal(rows[1].value, '1 events overbooked');
+  });
+
+  it('compares p99 growth from 1x to 10x', () => {
+    const rows = evaluateTargets({
+      growth: [
+        { scenario: 'search', p99At1x: 10, p99At10x: 30 },
+        { scenario: 'listing', p99At1x: 10, p99At10x: 31 },
+      ],
+    });
+    assert.equal(rows[0].pass, true);
+    assert.equal(rows[1].pass, false);
+    assert.equal(rows[1].value, 3.1);
+  });
+
+  it('fails a scenario without completed requests', () => {
+    const rows = evaluateTargets({
+      reads: [{ scenario: 'search', p99Ms: null }],
+      growth: [{ scenario: 'search', p99At1x: 10, p99At10x: null }],
+    });
+    assert.equal(rows[0].pass, false);
+    assert.equal(rows[1].pass, false);
+  });
+
+  it('checks reads and dashboards against their limits', () => {
+    const rows = evaluateTargets({
+      reads: [{ scenario: 'listing', p99Ms: 51 }],
+      dashboards: [{ scenario: 'dashboard city', p99Ms: 200 }],
+    });
+    assert.equal(rows[0].pass, false);
+    assert.equal(rows[1].pass, true);
+  });
+});
+
+describe('verificationProblems', () => {
+  it('lists each problem', () => {
+    assert.deepEqual(verificationProblems(undefined), ['not verified']);
+    assert.deepEqual(verificationProblems({ overbooked: 0, duplicates: 3, counterMismatches: 2 }), [
+      '3 duplicate entries',
+      '2 counters differ from the entries',
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+// Command-line options of bench/run.mjs and the data sizes they select.
+import { parseArgs } from 'node:util';
+
+/**
+ * Data sizes at scale 1. The 10x data set multiplies each by 10, and --scale multiplies both.
+ * With `--scale 25` the 10x set has 500,000 events, the city size of bench/data.mjs's defaults.
+ */
+export const BASE_SIZES = Object.freeze({
+  citizens: 10_000,
+  events: 2_000,
+  registrations: 40_000,
+  seasons: 3,
+});
+
+const DEFAULTS = {
+  duration: '5',
+  connections: '100',
+  crowd: '1000',
+  places: '5000',
+  attempts: '20000',
+  crowdSeconds: '60',
+  scale: '1',
+  port: '3900',
+  only: 'all',
+};
+
+const PARTS = ['all', 'baseline', 'reads', 'registrations', 'growth', 'scale-out'];
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --duration SECONDS     length of each timed scenario (default ${DEFAULTS.duration})
+  --connections N        concurrent clients of the steady scenarios (default ${DEFAULTS.connections})
+  --crowd N              concurrent clients of the flash crowd (default ${DEFAULTS.crowd})
+  --places N             places of the flash crowd's event (default ${DEFAULTS.places})
+  --attempts N           registration attempts of the flash crowd (default ${DEFAULTS.attempts})
+  --crowd-seconds N      time after which the flash crowd stops, sent or not (default ${DEFAULTS.crowdSeconds})
+  --scale N              multiplies the data sizes of the 1x and 10x data sets (default ${DEFAULTS.scale})
+  --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
+  --only PARTS           comma-separated parts: ${PARTS.join(', ')} (default all)
+  --fresh                regenerate the data sets even when they match the sizes
+DATABASE_URL names any database of the PostgreSQL server to use (default
+postgres://postgres@127.0.0.1:5432/postgres); the run creates its own databases there.`;
+
+/** Raised for an invalid command line; its message names the option and the accepted values. */
+export class OptionError extends Error {}
+
+function positiveInteger(raw, name) {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OptionError(`--${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Multiplies every size but the seasons by `factor`. */
+export function scaledSizes(factor) {
+  return {
+    citizens: BASE_SIZES.citizens * factor,
+    events: BASE_SIZES.events * factor,
+    registrations: BASE_SIZES.registrations * factor,
+    seasons: BASE_SIZES.seasons,
+  };
+}
+
+/** Parses and checks the command line; throws OptionError on a bad or unknown option. */
+export function parseBenchOptions(args) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        duration: { type: 'string', default: DEFAULTS.duration },
+        connections: { type: 'string', default: DEFAULTS.connections },
+        crowd: { type: 'string', default: DEFAULTS.crowd },
+        places: { type: 'string', default: DEFAULTS.places },
+        attempts: { type: 'string', default: DEFAULTS.attempts },
+        'crowd-seconds': { type: 'string', default: DEFAULTS.crowdSeconds },
+        scale: { type: 'string', default: DEFAULTS.scale },
+        port: { type: 'string', default: DEFAULTS.port },
+        only: { type: 'string', default: DEFAULTS.only },
+        fresh: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new OptionError(error.message);
+  }
+  const values = parsed.values;
+  const only = values.only.split(',');
+  for (const part of only) {
+    if (!PARTS.includes(part)) {
+      throw new OptionError(`--only takes parts of ${PARTS.join(', ')}, got "${part}"`);
+    }
+  }
+  const port = positiveInteger(values.port, 'port');
+  if (port + 3 > 65535) throw new OptionError(`--port must be at most 65532, got "${port}"`);
+  const options = {
+    duration: positiveInteger(values.duration, 'duration'),
+    connections: positiveInteger(values.connections, 'connections'),
+    crowd: positiveInteger(values.crowd, 'crowd'),
+    places: positiveInteger(values.places, 'places'),
+    attempts: positiveInteger(values.attempts, 'attempts'),
+    crowdSeconds: positiveInteger(values['crowd-seconds'], 'crowd-seconds'),
+    scale: positiveInteger(values.scale, 'scale'),
+    port,
+    only,
+    fresh: values.fresh,
+    help: values.help,
+  };
+  if (options.attempts < options.places) {
+    throw new OptionError(
+      `--attempts (${options.attempts}) must be at least --places (${options.places}), ` +
+        'so the flash crowd can fill its event',
+    );
+  }
+  return options;
+}
+
+/** Returns whether --only selects the part of the run named `part`. */
+export function runsPart(options, part) {
+  return options.only.includes('all') || options.only.includes(part);
+}
