@@ -468,6 +468,19 @@ describe('events_search index', () => {
     const pinyinText = pinyinPlan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(pinyinText).toContain('events_pinyin_search');
     expect(await search('lanqiu')).toEqual(idsOf('basketball'));
+
+    // A word that names a sport matches by the gram index or by sport, and only an index on
+    // each alternative of the `or` keeps the planner from reading every event.
+    const sportPlan = await sql<{ 'QUERY PLAN': string }>`
+      explain select id from events
+      where state = 'published'
+        and (search_grams(event_search_document(name, name_initials, venue, venue_initials,
+          address)) @> array['篮球']::text[] or sport in ('basketball', 'basketball_3x3'))`.execute(
+      ctx.db,
+    );
+    const sportText = sportPlan.rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(sportText).toContain('events_published_sport');
+    expect(sportText).not.toContain('Seq Scan');
     // PGlite computes the grams of 2,000 rows slowly on a busy machine.
   }, 180_000);
 });
