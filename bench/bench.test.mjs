@@ -66,7 +66,7 @@ describe('evaluateTargets', () => {
 
   it('passes a flash crowd at the limits', () => {
     const rows = evaluateTargets({
-      pgbenchTps: 1000,
+      healthzRps: 1000,
       flashCrowd: {
         registrationsPerSecond: 750,
         p99Ms: 150,
@@ -82,7 +82,7 @@ describe('evaluateTargets', () => {
 
   it('fails a slow flash crowd that overbooked', () => {
     const rows = evaluateTargets({
-      pgbenchTps: 1000,
+      healthzRps: 1000,
       flashCrowd: {
         registrationsPerSecond: 749,
         p99Ms: 151,

@@ -451,8 +451,11 @@ function targetFigures(report) {
     const big = report.scenarios.find((item) => item.scenario === `${name} (10x)`);
     if (big) growth.push({ scenario: name, p99At1x: row.p99Ms, p99At10x: big.p99Ms });
   }
+  const healthz = report.scenarios.find(
+    (row) => row.scenario.startsWith('baseline /healthz') && dataSetOf(row) === '1x',
+  );
   return {
-    pgbenchTps: report.pgbench?.tps,
+    healthzRps: healthz?.requestsPerSecond,
     flashCrowd: flash && {
       registrationsPerSecond: flash.registrationsPerSecond,
       p99Ms: flash.p99Ms,
