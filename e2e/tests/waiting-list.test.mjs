@@ -74,8 +74,16 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
 
   // The ticket shows that the entry waits, with its place in the queue, and never 报名成功.
   await page.getByText('已进入候补名单').waitFor();
-  await page.getByText('当前候补第 1 位').waitFor();
+  await page.getByText('排队第 1 位').waitFor();
   assert.equal(await page.getByText('报名成功').count(), 0, 'a waiting entry reads 报名成功');
+  assert.equal(
+    await page.getByRole('img', { name: /签到二维码/ }).count(),
+    0,
+    'a waiting entry shows a check-in QR code',
+  );
+  // The place in the queue comes from the server, so it stays after a reload.
+  await page.reload();
+  await page.getByText('排队第 1 位').waitFor();
   await page.screenshot({ path: join(artifacts, 'waiting-ticket-390.png'), fullPage: true });
 
   // The organiser cancels the first entry; the waiting entry takes the place in that step.
