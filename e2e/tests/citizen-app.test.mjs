@@ -72,10 +72,20 @@ async function pageFetch(page, method, path, body) {
   );
 }
 
-/** Returns the names on the event cards that the page lists. */
-async function cardNames(page) {
+/**
+ * Returns the names on the event cards that the page lists, once there are some and every one
+ * passes `settled`: while a search page loads, the previous page's cards may still show or be
+ * replaced. After 10 s it returns what is listed, for the caller's asserts to report.
+ */
+async function cardNames(page, settled = () => true) {
   await page.locator('.event-card-name').first().waitFor();
-  return page.locator('.event-card-name').allInnerTexts();
+  const deadline = Date.now() + 10_000;
+  let names = await page.locator('.event-card-name').allInnerTexts();
+  while (Date.now() < deadline && !(names.length > 0 && names.every(settled))) {
+    await page.waitForTimeout(200);
+    names = await page.locator('.event-card-name').allInnerTexts();
+  }
+  return names;
 }
 
 test('search finds a partial Chinese word and pinyin initials', async () => {
@@ -87,7 +97,7 @@ test('search finds a partial Chinese word and pinyin initials', async () => {
   await page.waitForURL(/\/search\?q=/);
   // The home page's cards may still show while the search page loads; wait for a result.
   await page.locator('.event-card-name', { hasText: '篮球' }).first().waitFor();
-  const byWord = await cardNames(page);
+  const byWord = await cardNames(page, (name) => name.includes('篮球'));
   assert.ok(byWord.length > 0);
   for (const name of byWord) assert.match(name, /篮球/);
 
