@@ -69,7 +69,7 @@ describe('dashboard over the demo league', () => {
     const organisationId = me.json<{ user: { organisation: { id: string } } }>().user.organisation
       .id;
     const code = division ?? account.divisionCode;
-    const level = code.length === 4 ? 'city' : code.length === 6 ? 'district' : 'street';
+    const level = divisionLevel(code);
     for (const period of [
       {},
       { year },
@@ -100,3 +100,10 @@ describe('dashboard over the demo league', () => {
     });
   });
 });
+
+/** Returns the division level of a code by its length: 4 digits city, 6 district, else street. */
+function divisionLevel(code: string): 'city' | 'district' | 'street' {
+  if (code.length === 4) return 'city';
+  if (code.length === 6) return 'district';
+  return 'street';
+}

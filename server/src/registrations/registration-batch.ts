@@ -381,7 +381,7 @@ async function storeBatch(
  * earlier in the batch, as the unique indexes and the same-phone rule of `register` would
  * reject them. Those requests keep the one-by-one outcome. A person is an ID number when one
  * was given. Without one the mobile number is the person, and it may share no live entry at
- * all. Under the event's lock the lookup sees every entry committed before.
+ * all. Under the event's lock the lookup finds every entry committed before.
  */
 async function withoutSamePerson(
   trx: Trx,

@@ -68,7 +68,7 @@ export const RegistrationReceipt = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-/** The answer's status: 200 for a replay, 202 for a waiting entry, else 201. */
+/** Status of the response: 200 for a replay, 202 for a waiting entry, else 201. */
 export function receiptStatus(result: { registration: RegistrationRow; replayed: boolean }) {
   if (result.replayed) return 200;
   return result.registration.status === 'waiting' ? 202 : 201;
@@ -121,7 +121,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      // The batch reads the event under its lock and answers 404 unless it is published.
+      // The batch reads the event under its lock and raises 404 unless it is published.
       const eventId = request.params.id;
       const { registration, replayed, queuePosition, eventName } = await registerInBatch(
         app.db,
