@@ -144,6 +144,9 @@ test('street clerk files community games on a phone', async () => {
   await association.goto(`${platform.baseUrl}/console/reviews`);
   const queued = association.getByRole('row').filter({ hasText: EVENT_NAME });
   await queued.getByRole('link', { name: EVENT_NAME }).click();
+  // The queue's rows have their own 通过 buttons, so the detail page must be showing first.
+  await association.waitForURL(new RegExp(`/console/events/${eventId}$`));
+  await association.locator('.ant-descriptions').getByText('待审核', { exact: true }).waitFor();
   await confirmInPopover(
     association,
     association.getByRole('button', { name: /^通\s*过$/ }),
