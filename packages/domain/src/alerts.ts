@@ -49,7 +49,7 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     code: 'partner_registration_spike',
     label: '合作平台报名激增',
     description:
-      '统计时段内一个合作平台所报赛事的报名数不少于最少报名数，且超过其此前基准天数内同等时段平均报名数的指定倍数',
+      '统计时段内一个合作平台通过开放接口推送的报名数不少于最少报名数，且超过其此前基准天数内同等时段平均报名数的指定倍数',
     audience: 'administrators',
     parameters: SPIKE_PARAMETERS,
   },

@@ -27,7 +27,7 @@ type Evaluator = (db: Executor, parameters: Parameters) => Promise<AlertCandidat
 async function registrationSpikes(
   db: Executor,
   parameters: Parameters,
-  groupColumn: 'e.id' | 'e.created_by_partner_id',
+  groupColumn: 'e.id' | 'r.partner_id',
 ) {
   const { windowHours, baselineDays, factor, minCount } = parameters as Record<string, number>;
   const group = sql.raw(groupColumn);
@@ -86,10 +86,11 @@ const eventSpike: Evaluator = async (db, parameters) => {
   });
 };
 
-// NOTE: registrations carry no partner column yet, so a partner's registrations are those of
-// the events it filed through the open API, whose registration it hosts.
+// A partner's registrations are the entries it pushed through the open API, on its own events
+// or on others' events whose registration it hosts. Entries made in the web app on a partner's
+// event are not the partner's.
 const partnerSpike: Evaluator = async (db, parameters) => {
-  const spikes = await registrationSpikes(db, parameters, 'e.created_by_partner_id');
+  const spikes = await registrationSpikes(db, parameters, 'r.partner_id');
   if (spikes.length === 0) return [];
   const partners = await db
     .selectFrom('partners')

@@ -14,6 +14,12 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import {
+  createTestPartner,
+  publishPartnerEvent,
+  signedRequest,
+  type TestPartner,
+} from '../test/partners.js';
 import { evaluateAlerts } from './alert.service.js';
 
 let ctx: TestContext;
@@ -57,6 +63,18 @@ async function register(eventId: string, phones: string[]): Promise<string[]> {
     codes.push(response.json().code);
   }
   return codes;
+}
+
+/** Pushes one entry per phone through the partner API. */
+async function pushEntries(partner: TestPartner, eventId: string, phones: string[]) {
+  for (const phone of phones) {
+    const response = await signedRequest(ctx.app, partner, {
+      method: 'POST',
+      url: `/api/partner/v1/events/${eventId}/registrations`,
+      body: { name: '测试市民', phone },
+    });
+    if (response.statusCode !== 201) throw new Error(response.body);
+  }
 }
 
 function phones(count: number): string[] {
@@ -281,54 +299,46 @@ describe('event registration spike', () => {
 });
 
 describe('partner registration spike', () => {
-  it("fires for a partner's events above the threshold", async () => {
+  it('counts the entries a partner pushed', async () => {
     await onlyRule('partner_registration_spike', {
       windowHours: 1,
       baselineDays: 7,
       factor: 3,
       minCount: 6,
     });
-    const { organisationId } = await createAccount(ctx.db, {
-      username: 'al.partner-org',
-      accountType: 'contractor',
-      divisionCode: '3101',
+    const partner = await createTestPartner(ctx.app, cookieOf('al.operator'), [
+      'events:write',
+      'registrations:write',
+    ]);
+    const own = await publishPartnerEvent(ctx.app, partner, cookieOf('al.committee'), {
+      capacity: 20,
+      expectedParticipants: 20,
     });
-    const partnerId = uuidv7();
-    await ctx.db
-      .insertInto('partners')
-      .values({
-        id: partnerId,
-        name: '测试合作平台',
-        organisation_id: organisationId,
-        contact_name: '测试联系人',
-        contact_phone_ciphertext: 'v1:placeholder',
-        contact_phone_hash: '0'.repeat(64),
-        contact_phone_masked: '138****8000',
-        scopes: ['events:write'],
-        rate_limit_per_minute: 60,
-      })
-      .execute();
-    const first = await publish();
-    const second = await publish();
-    await ctx.db
-      .updateTable('events')
-      .set({ created_by: null, created_by_partner_id: partnerId })
-      .where('id', 'in', [first.id, second.id])
-      .execute();
-    await register(first.id, phones(3));
-    await register(second.id, phones(2));
+    const hosted = await publish();
+    const granted = await as(
+      ctx.app,
+      cookieOf('al.operator'),
+    )({
+      method: 'PUT',
+      url: `/api/operator/partners/${partner.id}/hosted-events/${hosted.id}`,
+    });
+    expect(granted.statusCode, granted.body).toBe(204);
 
+    // Entries made in the web app on the partner's own event are not the partner's.
+    await register(own, phones(6));
+    await pushEntries(partner, own, phones(3));
+    await pushEntries(partner, hosted.id, phones(2));
     await evaluateAlerts(ctx.db);
     expect(await openAlerts('partner_registration_spike')).toEqual([]);
 
-    await register(second.id, phones(1));
+    await pushEntries(partner, hosted.id, phones(1));
     await evaluateAlerts(ctx.db);
     const alerts = await openAlerts('partner_registration_spike');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
       subject_type: 'partner',
-      subject_id: partnerId,
-      subject_label: '测试合作平台',
+      subject_id: partner.id,
+      subject_label: partner.name,
     });
     expect(alerts[0]!.detail).toMatchObject({ registrations: 6 });
   });
