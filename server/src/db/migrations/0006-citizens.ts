@@ -40,7 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index citizen_sessions_citizen on citizen_sessions (citizen_id)`.execute(db);
 
-  // NOTE: rows stay after they expire; nothing purges them yet.
+  // Expired rows are deleted by the purge job in shared/expired-rows.service.ts.
   await sql`
     create table sms_codes (
       id uuid primary key,
