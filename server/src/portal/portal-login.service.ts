@@ -54,8 +54,8 @@ function newToken(): string {
  * cookie token for LOGIN_MINUTES and returns the token and the portal's authorization URL.
  */
 export async function startLogin(db: Db, client: PortalClient) {
-  // NOTE: nothing limits how often one address starts log-ins. Each start stores a row for
-  // LOGIN_MINUTES, and the next start deletes the expired ones.
+  // Each start stores a row for LOGIN_MINUTES, and the next start deletes the expired ones. The
+  // route limits how many starts one client address makes per minute.
   const checks = PortalClient.newChecks();
   const url = await client.authorizationUrl(checks);
   const token = newToken();

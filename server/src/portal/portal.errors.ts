@@ -10,6 +10,11 @@ export const PortalUnavailable = defineError(
   'The government portal cannot be reached: try again later',
   503,
 );
+export const PortalStartLimited = defineError(
+  'PORTAL_START_LIMITED',
+  'Too many portal log-ins were started from this address: wait a minute and try again',
+  429,
+);
 export const PortalLoginExpired = defineError(
   'PORTAL_LOGIN_EXPIRED',
   'The portal log-in is missing or expired: start again from the sign-in page',

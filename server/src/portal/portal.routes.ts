@@ -7,7 +7,7 @@ import { describeMe } from '../accounts/account.service.js';
 import { requireAccountType, principal } from '../accounts/authenticate.js';
 import { StringEnum } from '../http/schemas.js';
 import { PortalClient } from './portal.client.js';
-import { PortalDisabled } from './portal.errors.js';
+import { PortalDisabled, PortalStartLimited } from './portal.errors.js';
 import {
   completeLogin,
   LOGIN_COOKIE,
@@ -28,6 +28,8 @@ import { approveRequest, listRequests, rejectRequest } from './portal-requests.s
 /** Console page that continues a registration or shows a callback error (`?error=CODE`). */
 export const REGISTER_PAGE = '/console/register';
 const CONSOLE_HOME = '/console/';
+/** Portal log-ins one client address may start per minute. */
+export const PORTAL_STARTS_PER_MINUTE = 30;
 
 const RegistrationSchema = Type.Object({
   id: Type.String(),
@@ -104,8 +106,20 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Redirect to the government portal to sign in or register an organisation',
       },
     },
-    async (_request, reply) => {
-      const { token, url } = await startLogin(app.db, requireClient());
+    async (request, reply) => {
+      const client = requireClient();
+      // Each start stores a log-in row, so one address may start only so many per minute. The
+      // browser is navigating, so it is sent to the console page that shows the reason.
+      const wait = await app.rateLimiter.take(
+        `portal-start:${request.ip}`,
+        PORTAL_STARTS_PER_MINUTE,
+      );
+      if (wait !== undefined) {
+        request.log.warn({ waitSeconds: wait }, 'portal log-in starts over the limit');
+        reply.header('retry-after', String(wait));
+        return reply.redirect(`${REGISTER_PAGE}?error=${new PortalStartLimited().code}`, 303);
+      }
+      const { token, url } = await startLogin(app.db, client);
       reply.setCookie(LOGIN_COOKIE, token, cookieOptions(app, '/api/portal', LOGIN_MINUTES));
       return reply.redirect(url.href, 302);
     },

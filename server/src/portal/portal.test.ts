@@ -20,6 +20,7 @@ import {
   type PortalProvider,
   type PortalReturn,
 } from '../test/portal-flow.js';
+import { PORTAL_STARTS_PER_MINUTE } from './portal.routes.js';
 
 let ctx: TestContext;
 let portal: PortalProvider;
@@ -114,6 +115,27 @@ async function pendingRequest(code: string) {
 }
 
 describe('portal log-in', () => {
+  it('limits the log-ins one address starts', async () => {
+    const from = (remoteAddress: string) =>
+      ctx.app.inject({ method: 'GET', url: '/api/portal/start', remoteAddress });
+    // Without Redis the windows are whole minutes of the clock, so the starts must not cross
+    // one. Redis opens a key's window at its first request.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await new Promise((done) => setTimeout(done, 60_500 - intoMinute));
+    for (let i = 0; i < PORTAL_STARTS_PER_MINUTE; i += 1) {
+      const started = await from('203.0.113.7');
+      expect(started.statusCode).toBe(302);
+    }
+    const limited = await from('203.0.113.7');
+    expect(limited.statusCode).toBe(303);
+    expect(limited.headers.location).toBe('/console/register?error=PORTAL_START_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.cookies.find((cookie) => cookie.name === 'portal_login')).toBeUndefined();
+
+    const other = await from('203.0.113.8');
+    expect(other.statusCode).toBe(302);
+  });
+
   it('redirects to the portal with state, nonce and an S256 challenge', async () => {
     const start = await ctx.app.inject({ method: 'GET', url: '/api/portal/start' });
     expect(start.statusCode).toBe(302);

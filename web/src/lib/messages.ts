@@ -213,6 +213,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PORTAL_DISABLED: '平台未开通一网通办登录，请使用账号密码登录',
   PORTAL_UNAVAILABLE: '一网通办暂时无法访问，请稍后再试',
   PORTAL_LOGIN_EXPIRED: '一网通办登录已超时，请重新登录',
+  PORTAL_START_LIMITED: '一网通办登录发起过于频繁，请 1 分钟后再试',
   PORTAL_STATE_MISMATCH: '登录校验未通过，请重新通过一网通办登录',
   PORTAL_LOGIN_DENIED: '一网通办未完成授权，请重新登录',
   PORTAL_LOGIN_FAILED: '一网通办登录校验失败，请重新登录',
