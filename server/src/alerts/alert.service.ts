@@ -20,6 +20,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { enqueue } from '../notifications/outbox.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { uuidv7 } from '../shared/ids.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import { ALERT_EVALUATORS, type AlertCandidate } from './alert-rules.js';
 import { AlertInvalidTransition, AlertNotFound, AlertRuleNotFound } from './alert.errors.js';
 import * as repository from './alert.repository.js';
@@ -196,24 +197,14 @@ export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
  * is called.
  */
 export function startAlertEvaluation(db: Db, log: FastifyBaseLogger, intervalMs: number) {
-  let running = false;
-  const round = () => {
-    if (running) return;
-    running = true;
-    evaluateAlerts(db, log)
-      .catch((error: unknown) => log.error({ err: error }, 'alert evaluation failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(round, 0);
-  first.unref();
-  const timer = setInterval(round, intervalMs);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'alert evaluation failed',
+    runAtStart: true,
+    round: () => evaluateAlerts(db, log),
+  });
+  return job.stop;
 }
 
 function alertView(alert: NonNullable<Awaited<ReturnType<typeof repository.findAlert>>>) {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 
 import type { Db } from '../db/database.js';
 import type { DocumentStore } from '../documents/document-store.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 
 /** Age in hours after which an upload that no registration claimed is deleted. */
 export const UNCLAIMED_ATTACHMENT_MAX_AGE_HOURS = 24;
@@ -61,19 +62,14 @@ export function startAttachmentCleanup(
   log: FastifyBaseLogger,
   intervalMs = 60 * 60_000,
 ): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    deleteUnclaimedAttachments(db, store, log)
-      .then((count) => {
-        if (count > 0) log.info({ deleted: count }, 'unclaimed attachments deleted');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'attachment cleanup round failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'attachment cleanup round failed',
+    round: async () => {
+      const count = await deleteUnclaimedAttachments(db, store, log);
+      if (count > 0) log.info({ deleted: count }, 'unclaimed attachments deleted');
+    },
+  });
+  return job.stop;
 }

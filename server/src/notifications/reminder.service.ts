@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 
 import type { Db, Executor } from '../db/database.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 
 /** Outbox kind of the reminder SMS sent the day before an event. */
 export const REMINDER_KIND = 'event.reminder';
@@ -40,21 +41,15 @@ export async function queueReminders(db: Executor): Promise<number> {
 
 /** Runs `queueReminders` every `intervalMs` until the returned function is called. */
 export function startReminderJob(db: Db, log: FastifyBaseLogger, intervalMs = 15 * 60_000) {
-  let running = false;
-  const run = () => {
-    if (running) return;
-    running = true;
-    queueReminders(db)
-      .then((count) => {
-        if (count > 0) log.info({ queued: count }, 'event reminders queued');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'event reminder round failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  run();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'event reminder round failed',
+    runAtStart: true,
+    round: async () => {
+      const count = await queueReminders(db);
+      if (count > 0) log.info({ queued: count }, 'event reminders queued');
+    },
+  });
+  return job.stop;
 }

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 
 import type { Db, Executor } from '../db/database.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import {
   IdempotencyInProgress,
   IdempotencyKeyRequired,
@@ -217,15 +218,14 @@ export function startIdempotencyKeyPurge(
   log: FastifyBaseLogger,
   intervalMs = 15 * 60_000,
 ): () => void {
-  const timer = setInterval(() => {
-    purgeExpiredIdempotencyKeys(db)
-      .then((count) => {
-        if (count > 0) log.info({ count }, 'purged expired partner idempotency keys');
-      })
-      .catch((error: unknown) =>
-        log.error({ err: error }, 'purging partner idempotency keys failed'),
-      );
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'purging partner idempotency keys failed',
+    round: async () => {
+      const count = await purgeExpiredIdempotencyKeys(db);
+      if (count > 0) log.info({ count }, 'purged expired partner idempotency keys');
+    },
+  });
+  return job.stop;
 }

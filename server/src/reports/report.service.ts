@@ -18,6 +18,7 @@ import { getDivision, isWithin } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import { gatherReportContent } from './report-content.js';
 import type { ReportFiles, ReportFormat } from './report-files.js';
 import { writeReportPdf } from './report-pdf.js';
@@ -225,17 +226,10 @@ export function startReportWorker(
   log: FastifyBaseLogger,
   intervalMs = 5_000,
 ) {
-  let running = false;
-  const round = () => {
-    if (running) return;
-    running = true;
-    runReportJobs(db, files, log)
-      .catch((error: unknown) => log.error({ err: error }, 'report round failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const timer = setInterval(round, intervalMs);
-  timer.unref();
-  return { wake: round, stop: () => clearInterval(timer) };
+  return startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'report round failed',
+    round: () => runReportJobs(db, files, log),
+  });
 }

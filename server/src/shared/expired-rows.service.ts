@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 
 import type { Db } from '../db/database.js';
+import { startPeriodicJob } from './periodic-job.js';
 
 /** Most rows deleted in one statement, so a large backlog does not hold long locks. */
 const PURGE_BATCH = 1000;
@@ -69,21 +70,16 @@ export function startExpiredRowPurge(
   log: FastifyBaseLogger,
   intervalMs = 60 * 60_000,
 ): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    purgeExpiredRows(db)
-      .then((deleted) => {
-        if (Object.values(deleted).some((count) => count > 0)) {
-          log.info({ deleted }, 'expired rows purged');
-        }
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'expired row purge failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'expired row purge failed',
+    round: async () => {
+      const deleted = await purgeExpiredRows(db);
+      if (Object.values(deleted).some((count) => count > 0)) {
+        log.info({ deleted }, 'expired rows purged');
+      }
+    },
+  });
+  return job.stop;
 }
