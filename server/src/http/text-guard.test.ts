@@ -86,6 +86,30 @@ describe('text guard', () => {
   });
 });
 
+describe('number guard', () => {
+  it.each([
+    ['/api/events?limit=Infinity', '/query/limit'],
+    ['/api/events?limit=1e309', '/query/limit'],
+    ['/api/events?maxFeeCents=-Infinity', '/query/maxFeeCents'],
+  ])('rejects %s', async (url, field) => {
+    const problem = expectProblem(
+      await ctx.app.inject({ method: 'GET', url }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(problem.errors).toContainEqual({
+      field,
+      code: 'not_finite',
+      message: 'must be a finite number',
+    });
+  });
+
+  it('accepts Infinity as search text', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/events?q=Infinity' });
+    expect(response.statusCode, response.body).toBe(200);
+  });
+});
+
 describe('router errors', () => {
   it('answers an overlong path segment with problem details', async () => {
     const response = await ctx.app.inject({
