@@ -252,6 +252,23 @@ test('signed-in citizen registers with one tap and sees the ticket', async () =>
   const entry = own.body.items.find((item) => item.code === code);
   assert.ok(entry, `registration ${code} is not among the citizen's entries`);
   assert.equal(entry.eventId, event.id);
+
+  // The citizen cancels the entry from 我的报名 and the ticket then says so.
+  await page.goto(`${platform.baseUrl}/tickets`);
+  const row = page.getByRole('listitem').filter({ hasText: code });
+  await row.getByText('已报名').waitFor();
+  await page.screenshot({ path: join(artifacts, 'citizen-my-entries-cancel.png'), fullPage: true });
+  await row.getByRole('button', { name: '取消报名' }).tap();
+  const confirm = page.getByRole('dialog');
+  await confirm.getByText('取消后名额将让给候补人员').waitFor();
+  await confirm.getByRole('button', { name: '取消报名' }).tap();
+  await page.getByText('已取消报名').waitFor();
+  await row.getByText('已取消').waitFor();
+  assert.equal(await row.getByRole('button', { name: '取消报名' }).count(), 0);
+  const after = await pageFetch(page, 'GET', '/api/citizen/registrations');
+  assert.equal(after.body.items.find((item) => item.code === code)?.status, 'cancelled');
+  await page.goto(`${platform.baseUrl}/tickets/${code}`);
+  await page.getByText('此报名已取消，不能用于签到').waitFor();
   await context.close();
 });
 

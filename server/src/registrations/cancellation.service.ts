@@ -149,15 +149,14 @@ const CITIZEN_ENTRY_LIMIT = 100;
 
 /**
  * Lists a citizen's own entries, newest first: each with its event, group, status, place in
- * the waiting list and open offer. The registration code is returned only while the entry has
- * a place.
+ * the waiting list and open offer. The registration code is the one on the entry's ticket page,
+ * which shows a waiting or cancelled entry as such.
  */
 export async function listCitizenEntries(db: Db, citizenId: string) {
   const phoneHash = await phoneHashOfCitizen(db, citizenId);
   const rows = await places.entriesOfPhone(db, phoneHash, CITIZEN_ENTRY_LIMIT);
   const items = [];
   for (const row of rows) {
-    const holdsPlace = row.status === 'active' || row.status === 'offered';
     items.push({
       id: row.id,
       eventId: row.event_id,
@@ -166,7 +165,7 @@ export async function listCitizenEntries(db: Db, citizenId: string) {
       groupId: row.group_id,
       groupName: row.group_name,
       status: row.status,
-      code: holdsPlace ? row.code : null,
+      code: row.code,
       queuePosition: row.status === 'waiting' ? await places.queuePosition(db, row.id) : null,
       offerExpiresAt: row.offer_expires_at ? new Date(row.offer_expires_at).toISOString() : null,
       createdAt: new Date(row.created_at).toISOString(),

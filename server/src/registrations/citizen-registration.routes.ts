@@ -39,8 +39,8 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
         tags: ['citizens'],
         summary: "The citizen's own entries, newest first, with queue places and open offers",
         description:
-          'At most 100 entries. code is null unless the entry holds a place (active or ' +
-          'offered); queuePosition is set while the entry waits.',
+          "At most 100 entries. code opens the entry's ticket, which shows a waiting or " +
+          'cancelled entry as such; queuePosition is set while the entry waits.',
         response: {
           200: Type.Object({
             items: Type.Array(

@@ -236,7 +236,7 @@ describe('own entries', () => {
         groupId,
         groupName: '候补组',
         status: 'waiting',
-        code: null,
+        code: mine.code,
         queuePosition: 2,
         offerExpiresAt: null,
       }),
@@ -253,7 +253,9 @@ describe('own entries', () => {
 
     await organiserCancel(eventId, holder.id);
     const cancelled = (await list(holderCookie)).json().items;
-    expect(cancelled).toEqual([expect.objectContaining({ status: 'cancelled', code: null })]);
+    expect(cancelled).toEqual([
+      expect.objectContaining({ status: 'cancelled', code: holder.code }),
+    ]);
     // The first in line now holds the offer, so this entry moves up.
     expect((await list(cookie)).json().items[0].queuePosition).toBe(1);
   });

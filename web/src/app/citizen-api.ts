@@ -76,6 +76,22 @@ export async function fetchCitizenEntries(): Promise<CitizenEntry[]> {
   return body.items;
 }
 
+/** Cancels one of the citizen's own entries; the server enforces the cancellation deadline. */
+export function cancelOwnEntry(entry: Pick<CitizenEntry, 'id' | 'eventId'>): Promise<unknown> {
+  return api(
+    `/api/citizen/events/${encodeURIComponent(entry.eventId)}/registrations/${encodeURIComponent(entry.id)}/cancel`,
+    { method: 'POST' },
+  );
+}
+
+/** Accepts the place offered to one of the citizen's waiting entries. */
+export function acceptOwnOffer(entry: Pick<CitizenEntry, 'id' | 'eventId'>): Promise<unknown> {
+  return api(
+    `/api/citizen/events/${encodeURIComponent(entry.eventId)}/registrations/${encodeURIComponent(entry.id)}/accept`,
+    { method: 'POST' },
+  );
+}
+
 /** Loads the signed-in citizen; resolves to null when no citizen is signed in on this device. */
 async function fetchCitizen(): Promise<CitizenProfile | null> {
   try {

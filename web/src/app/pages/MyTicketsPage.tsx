@@ -3,6 +3,7 @@ import { Button, Dialog, ErrorBlock, Tabs } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
+import { EntryActions } from '../components/EntryActions';
 import { MyResults } from '../components/MyResults';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
@@ -17,6 +18,8 @@ interface TicketRow {
   startsAt: string | null;
   status: string;
   detail: string;
+  /** The account's entry behind the row, which the citizen may cancel; absent for device copies. */
+  entry?: CitizenEntry;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -46,6 +49,7 @@ function rowOfEntry(entry: CitizenEntry): TicketRow {
     startsAt: entry.startsAt,
     status: entry.status,
     detail: `${entry.groupName}${queue} · ${formatDateTime(entry.createdAt)} 报名`,
+    entry,
   };
 }
 
@@ -175,6 +179,7 @@ function TicketRows({ rows }: { rows: TicketRow[] }) {
             ) : (
               <div className="ticket-item">{body}</div>
             )}
+            {row.entry && <EntryActions entry={row.entry} />}
           </li>
         );
       })}

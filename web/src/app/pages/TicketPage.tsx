@@ -1,7 +1,10 @@
 import { Button, ErrorBlock, Result, Skeleton } from 'antd-mobile';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/messages';
+import { fetchCitizenEntries, useCitizen } from '../citizen-api';
+import { EntryActions } from '../components/EntryActions';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { addressLine } from '../event-text';
@@ -66,6 +69,13 @@ export function TicketPage() {
   const navigate = useNavigate();
   useDocumentTitle('报名凭证');
   const ticket = useTicket(code);
+  const citizen = useCitizen();
+  const entries = useQuery({
+    queryKey: ['citizen', 'registrations'],
+    queryFn: fetchCitizenEntries,
+    enabled: Boolean(citizen.data),
+  });
+  const ownEntry = entries.data?.find((entry) => entry.code === code);
 
   const state = isTicketState(location.state) ? location.state.registration : undefined;
   const fresh = state?.code === code ? state : undefined;
@@ -119,6 +129,7 @@ export function TicketPage() {
       <PageNavBar title="报名凭证" />
       <main className="page-body">
         {content}
+        {ownEntry && <EntryActions entry={ownEntry} standalone />}
         <div className="ticket-actions">
           {(ticket.data ?? known) && (
             <Button
