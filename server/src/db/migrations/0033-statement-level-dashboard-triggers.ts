@@ -18,9 +18,11 @@ import { sql, type Kysely } from 'kysely';
  * Every change adds to the stored value under the row lock (`x = x + excluded.x`), so
  * concurrent statements lose no counts.
  *
- * The row-level trigger on events stays: it runs once per changed event, not on the entry
- * path. `dashboard_registration_changed()` stays as well, unused, so that `down` can restore its
- * trigger.
+ * The trigger on events stays row-level, because it runs once per changed event, but it moves
+ * an event's people with the same set-based function: it sums the old and the new scopes of
+ * the event's active entries, so a set that both contain is not touched, and it locks rows in
+ * the same order as the registration triggers. `dashboard_registration_changed()` and
+ * `dashboard_count_person()` stay, unused, so that `down` can restore the triggers of 0021.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // One entry's contribution to the summaries: sign 1 for a row as it is now, -1 for a row as
@@ -82,6 +84,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       return null;
     end
     $$`.execute(db);
+
+  await replaceEventChanged(db);
 
   await sql`drop trigger dashboard_registrations_sync on registrations`.execute(db);
   // PostgreSQL takes transition tables only on triggers of a single event, and on an update
@@ -255,7 +259,63 @@ async function createApplyEntryChanges(db: Kysely<unknown>): Promise<void> {
     $$`.execute(db);
 }
 
-/** Restores the row-level registration trigger of 0021. */
+/**
+ * Replaces dashboard_event_changed() of 0021: when an event's scopes or month change, its
+ * people's entries leave the old set rows and join the new ones as one sum per set row.
+ */
+async function replaceEventChanged(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create or replace function dashboard_event_changed() returns trigger language plpgsql as $$
+    declare
+      old_fact dashboard_event_facts;
+      new_fact dashboard_event_facts;
+    begin
+      new_fact := dashboard_fact_of(new);
+      select * into old_fact from dashboard_event_facts where event_id = new.id for update;
+      if not found then
+        insert into dashboard_event_facts values (new_fact.*);
+        return null;
+      end if;
+      update dashboard_event_facts set
+        organisation_id = new_fact.organisation_id, state = new_fact.state,
+        level = new_fact.level, section = new_fact.section, sport = new_fact.sport,
+        district_code = new_fact.district_code, street_code = new_fact.street_code,
+        community_code = new_fact.community_code, month = new_fact.month,
+        ends_at = new_fact.ends_at
+      where event_id = new.id;
+      if dashboard_scopes(old_fact) is distinct from dashboard_scopes(new_fact)
+        or old_fact.month is distinct from new_fact.month then
+        perform dashboard_apply_participant_deltas(array(
+          with set_rows as (
+            select s.scope, p.period, -1 as sign
+            from unnest(dashboard_scopes(old_fact)) as s (scope)
+            cross join unnest(array[left(old_fact.month, 4), old_fact.month]) as p (period)
+            where old_fact.month is not null
+            union all
+            select s.scope, p.period, 1 as sign
+            from unnest(dashboard_scopes(new_fact)) as s (scope)
+            cross join unnest(array[left(new_fact.month, 4), new_fact.month]) as p (period)
+            where new_fact.month is not null
+          ),
+          moved_rows as (
+            select scope, period, sum(sign)::integer as sign
+            from set_rows
+            group by scope, period
+            having sum(sign) <> 0
+          )
+          select row(m.scope, m.period, r.phone_hash, sum(m.sign)::integer)::dashboard_participant_delta
+          from registrations r
+          cross join moved_rows m
+          where r.event_id = new.id and r.status = 'active'
+          group by m.scope, m.period, r.phone_hash
+        ));
+      end if;
+      return null;
+    end
+    $$`.execute(db);
+}
+
+/** Restores the registration trigger and the event function of 0021. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger if exists dashboard_registrations_deleted on registrations`.execute(db);
   await sql`drop trigger if exists dashboard_registrations_updated on registrations`.execute(db);
@@ -270,6 +330,39 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   );
   await sql`drop type if exists dashboard_participant_delta`.execute(db);
   await sql`drop type if exists dashboard_entry_change`.execute(db);
+  await sql`
+    create or replace function dashboard_event_changed() returns trigger language plpgsql as $$
+    declare
+      old_fact dashboard_event_facts;
+      new_fact dashboard_event_facts;
+      person text;
+    begin
+      new_fact := dashboard_fact_of(new);
+      select * into old_fact from dashboard_event_facts where event_id = new.id for update;
+      if not found then
+        insert into dashboard_event_facts values (new_fact.*);
+        return null;
+      end if;
+      update dashboard_event_facts set
+        organisation_id = new_fact.organisation_id, state = new_fact.state,
+        level = new_fact.level, section = new_fact.section, sport = new_fact.sport,
+        district_code = new_fact.district_code, street_code = new_fact.street_code,
+        community_code = new_fact.community_code, month = new_fact.month,
+        ends_at = new_fact.ends_at
+      where event_id = new.id;
+      if dashboard_scopes(old_fact) is distinct from dashboard_scopes(new_fact)
+        or old_fact.month is distinct from new_fact.month then
+        for person in
+          select phone_hash from registrations
+          where event_id = new.id and status = 'active' order by phone_hash
+        loop
+          perform dashboard_count_person(old_fact, person, -1);
+          perform dashboard_count_person(new_fact, person, 1);
+        end loop;
+      end if;
+      return null;
+    end
+    $$`.execute(db);
   await sql`
     create trigger dashboard_registrations_sync
     after insert or delete or update of event_id, status, checked_in_at, channel, phone_hash
