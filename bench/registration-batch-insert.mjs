@@ -4,7 +4,9 @@
 // Usage: node bench/registration-batch-insert.mjs (after `npm run build`), with DATABASE_URL
 // naming an empty database that this script may fill. It writes ENTRIES background entries
 // over EVENTS events with the triggers off and rebuilds the summaries, so that the participant
-// sets are not empty. Then it publishes BATCHES events, each in a community of a different
+// sets are not empty. An event and person pair that repeats is written once, so ENTRIES above
+// the least common multiple of EVENTS and PEOPLE adds nothing. A database that already holds
+// entries is reused as it is. Then it publishes BATCHES events, each in a community of a different
 // street, and registers 251 new people for each: the first call runs alone and the other 250
 // form one batch (see registration-batch.ts). Every entry is active, so each one reaches all
 // 20 participant sets of a community event (4 division levels times the division itself,
@@ -22,7 +24,7 @@ import { MAX_BATCH, registerInBatch } from '../server/dist/registrations/registr
 import { PersonalDataCipher } from '../server/dist/shared/personal-data.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 2_000);
-const ENTRIES = Number(process.env.ENTRIES ?? 50_000);
+const ENTRIES = Number(process.env.ENTRIES ?? 30_000);
 const PEOPLE = Number(process.env.PEOPLE ?? 30_000);
 const BATCHES = Number(process.env.BATCHES ?? 8);
 const url = process.env.DATABASE_URL;
