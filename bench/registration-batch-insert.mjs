@@ -5,7 +5,7 @@
 // naming an empty database that this script may fill. It writes ENTRIES background entries
 // over EVENTS events with the triggers off and rebuilds the summaries, so that the participant
 // sets are not empty. An event and person pair that repeats is written once, so ENTRIES above
-// the least common multiple of EVENTS and PEOPLE adds nothing. A database that already holds
+// the least common multiple of EVENTS and PEOPLE adds nothing. A database that already contains
 // entries is reused as it is. Then it publishes BATCHES events, each in a community of a different
 // street, and registers 251 new people for each: the first call runs alone and the other 250
 // form one batch (see registration-batch.ts). Every entry is active, so each one reaches all
