@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { uuidv7 } from '../shared/ids.js';
@@ -10,11 +11,17 @@ import {
 import { countParticipants } from './dashboard.repository.js';
 import { checkDashboardSummaries } from './dashboard-summaries.js';
 
-// Three people enter eight events at once. The events share most participant sets (city,
-// district, section, level, organisation), so the transactions update the same set and counter
-// rows. On PostgreSQL they run in parallel. On PGlite they run one after another.
-// NOTE: no control run removes the row locks, so this shows exact counts without deadlocks
-// under parallel writes, not that the test would catch a lost update.
+// People enter eight events at once, one entry per transaction and then several entries per
+// statement. The events share most participant sets (city, district, section, level,
+// organisation), so the transactions update the same set and counter rows. On PostgreSQL they
+// run in parallel. On PGlite they run one after another.
+//
+// Negative control, by hand on PostgreSQL: in dashboard_apply_participant_deltas (migration
+// 0033), compute the upserted value from a read before the insert (`coalesce((select entries
+// from dashboard_participants q where <same key>), 0) + delta`) and set `entries =
+// excluded.entries` on conflict. Both tests then fail: a transaction that waited on another's
+// insert overwrites its count, so the person's entries come out short and the person counts
+// as new twice.
 const EVENTS = 8;
 const STREETS = ['310104003', '310104004', '310104011', '310104012'];
 const SPORTS = ['running', 'football'];
@@ -78,29 +85,42 @@ afterAll(async () => {
   await ctx.close();
 });
 
-async function enter(eventId: string, person: string, index: number) {
+async function entryRow(eventId: string, person: string, index: number) {
   const group = await ctx.db
     .selectFrom('event_groups')
     .select('id')
     .where('event_id', '=', eventId)
     .executeTakeFirstOrThrow();
-  await ctx.db.transaction().execute((trx) =>
-    trx
-      .insertInto('registrations')
-      .values({
-        id: uuidv7(),
-        event_id: eventId,
-        code: `DC${person.slice(-2)}${String(index).padStart(6, '0')}`,
-        name: '并发报名',
-        phone_ciphertext: 'v1:placeholder',
-        phone_hash: person,
-        phone_masked: '139****0000',
-        status: 'active',
-        channel: 'web',
-        group_id: group.id,
-      })
-      .execute(),
-  );
+  return {
+    id: uuidv7(),
+    event_id: eventId,
+    code: `DC${person.slice(-2)}${String(index).padStart(6, '0')}`,
+    name: '并发报名',
+    phone_ciphertext: 'v1:placeholder',
+    phone_hash: person,
+    phone_masked: '139****0000',
+    status: 'active' as const,
+    channel: 'web',
+    group_id: group.id,
+  };
+}
+
+async function enter(eventId: string, person: string, index: number) {
+  const row = await entryRow(eventId, person, index);
+  await ctx.db
+    .transaction()
+    .execute((trx) => trx.insertInto('registrations').values(row).execute());
+}
+
+/** Counts which of `people` have an active entry in a division's events, from the entries. */
+async function directCount(division: string, people: string[]) {
+  const row = await sql<{ participants: number }>`
+    select count(distinct r.phone_hash)::int as participants
+    from registrations r
+    join dashboard_event_facts f on f.event_id = r.event_id
+    where r.status = 'active' and r.phone_hash = any(${people})
+      and ${division} in ('3101', f.district_code, f.street_code)`.execute(ctx.db);
+  return row.rows[0]!.participants;
 }
 
 describe('participant sets under concurrency', () => {
@@ -119,6 +139,65 @@ describe('participant sets under concurrency', () => {
     expect(counts.get(`310104|sport:running|${year}`)).toBe(people.length);
     expect(counts.get(`310104|level:district|${year}`)).toBe(people.length);
     expect(counts.get(`310104003|${year}`)).toBe(people.length);
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 120_000);
+
+  // Each transaction writes one multi-row statement over all eight events, in its own row
+  // order, so the statement-level trigger of every transaction updates the same set rows. With
+  // the row-level trigger of 0021 in place of 0033's, which locked rows in the statement's row
+  // order, this test failed with "deadlock detected" on PostgreSQL.
+  it('count parallel multi-row statements', async () => {
+    const people = ['person-d4', 'person-e5', 'person-f6', 'person-g7'];
+    const statements = await Promise.all(
+      people.map(async (_, offset) => {
+        const rows = await Promise.all(
+          eventIds.map((eventId, index) =>
+            entryRow(eventId, people[(index + offset) % people.length]!, 100 + index),
+          ),
+        );
+        return offset % 2 === 0 ? rows : rows.reverse();
+      }),
+    );
+    await Promise.all(
+      statements.map((rows) =>
+        ctx.db
+          .transaction()
+          .execute((trx) => trx.insertInto('registrations').values(rows).execute()),
+      ),
+    );
+    const scopes = ['3101', '310104', '310104|sport:running', '310104003', '310104004'];
+    let counts = await countParticipants(ctx.db, scopes, [String(year)]);
+    expect(counts.get(`3101|${year}`)).toBe(7);
+    expect(counts.get(`310104|sport:running|${year}`)).toBe(7);
+
+    // Then each person's transaction cancels, in one statement, the entries in the even events
+    // and checks in the others.
+    const evenEvents = eventIds.filter((_, index) => index % 2 === 0);
+    const oddEvents = eventIds.filter((_, index) => index % 2 === 1);
+    await Promise.all(
+      people.map((person) =>
+        ctx.db.transaction().execute(async (trx) => {
+          await sql`
+            update registrations set
+              status = case when event_id = any(${evenEvents}::uuid[]) then 'cancelled'
+                else status end,
+              cancelled_at = case when event_id = any(${evenEvents}::uuid[]) then now() end,
+              checked_in_at = case when event_id = any(${oddEvents}::uuid[]) then now() end
+            where phone_hash = ${person} and status = 'active'`.execute(trx);
+        }),
+      ),
+    );
+    counts = await countParticipants(ctx.db, scopes, [String(year)]);
+    for (const division of ['3101', '310104', '310104003', '310104004']) {
+      const expected = await directCount(division, people);
+      // The three people of the first test still have entries in every event.
+      const stored = counts.get(`${division}|${year}`) ?? 0;
+      expect(stored - 3, division).toBe(expected);
+    }
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 0,
       participants: 0,

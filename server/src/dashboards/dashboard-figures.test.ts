@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createPartner } from '../partners/partner.service.js';
@@ -386,6 +386,149 @@ describe('dashboard figures over random data', () => {
       }
     }
 
+    await compareEveryScope();
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 300_000);
+
+  // The summary triggers run once per statement: each of these statements changes entries of
+  // many events, divisions and sections at once, with one person in several of its events.
+  it('match after multi-row statements', async () => {
+    const events = await ctx.db
+      .selectFrom('events as e')
+      .innerJoin('event_groups as g', 'g.event_id', 'e.id')
+      .innerJoin('dashboard_event_facts as f', 'f.event_id', 'e.id')
+      .select(['e.id', 'g.id as group_id', 'f.district_code', 'f.section'])
+      .where('e.state', '<>', 'draft')
+      .orderBy('e.id')
+      .execute();
+    const live = await ctx.db
+      .selectFrom('registrations')
+      .select(['event_id', 'phone_hash'])
+      .where('status', '<>', 'cancelled')
+      .execute();
+    const liveKeys = new Set(live.map((row) => `${row.event_id}|${row.phone_hash}`));
+    // Claims a person's live entry in an event, as registrations_one_per_phone allows one.
+    const claimLiveEntry = (eventId: string, phoneHash: string) => {
+      const key = `${eventId}|${phoneHash}`;
+      if (liveKeys.has(key)) return false;
+      liveKeys.add(key);
+      return true;
+    };
+
+    // One insert of up to 300 entries (a second live entry of a person in an event is left out):
+    // 45 new people and 15 earlier ones, each in several events.
+    const rows = [];
+    for (let i = 0; i < 300; i++) {
+      const event = events[(i * 7) % events.length]!;
+      const person = i % 60 < 45 ? `multi-${i % 60}` : `person-${i % 60}`;
+      const status = pick(['active', 'active', 'active', 'cancelled', 'waiting']);
+      if (status !== 'cancelled' && !claimLiveEntry(event.id, person)) continue;
+      entryCounter += 1;
+      rows.push({
+        id: uuidv7(),
+        event_id: event.id,
+        code: `RF${String(entryCounter).padStart(8, '0')}`,
+        name: '随机报名',
+        phone_ciphertext: 'v1:placeholder',
+        phone_hash: person,
+        phone_masked: '139****0000',
+        status,
+        ...channelColumns(pick(CHANNELS)),
+        group_id: event.group_id,
+        waiting_seq: status === 'waiting' ? entryCounter : null,
+        checked_in_at: status === 'active' && chance(0.4) ? new Date() : null,
+        cancelled_at: status === 'cancelled' ? new Date() : null,
+      });
+    }
+    const touched = new Set(rows.map((row) => row.event_id));
+    const touchedEvents = events.filter((event) => touched.has(event.id));
+    expect(rows.length).toBeGreaterThan(250);
+    expect(new Set(touchedEvents.map((event) => event.district_code)).size).toBeGreaterThan(3);
+    expect(new Set(touchedEvents.map((event) => event.section)).size).toBe(SECTIONS.length);
+    await ctx.db.insertInto('registrations').values(rows).execute();
+    await compareEveryScope();
+
+    // One update that cancels, confirms, checks in, moves entries to another event, changes
+    // the channel and changes the person.
+    const entries = await ctx.db
+      .selectFrom('registrations')
+      .select(['id', 'event_id', 'phone_hash', 'status', 'checked_in_at', 'channel'])
+      .where('status', 'in', ['active', 'waiting'])
+      .orderBy('id')
+      .execute();
+    const changes: RawBuilder<unknown>[] = [];
+    const kinds = new Map<string, number>();
+    for (const entry of entries) {
+      const roll = random();
+      let change: {
+        status: string;
+        eventId: string;
+        groupId: string | null;
+        phoneHash: string;
+        channel: string;
+        checkedIn: boolean;
+        kind: string;
+      } | null = null;
+      const same = {
+        status: entry.status,
+        eventId: entry.event_id,
+        groupId: null,
+        phoneHash: entry.phone_hash,
+        channel: entry.channel,
+        checkedIn: entry.checked_in_at !== null,
+      };
+      if (entry.status === 'waiting' && roll < 0.6) {
+        change = { ...same, status: 'active', kind: 'confirm' };
+      } else if (entry.status === 'active' && roll < 0.1) {
+        change = { ...same, status: 'cancelled', checkedIn: false, kind: 'cancel' };
+      } else if (entry.status === 'active' && !same.checkedIn && roll < 0.25) {
+        change = { ...same, checkedIn: true, kind: 'check in' };
+      } else if (entry.status === 'active' && roll < 0.32) {
+        const target = events[Math.floor(random() * events.length)]!;
+        if (target.id !== entry.event_id && claimLiveEntry(target.id, entry.phone_hash)) {
+          change = { ...same, eventId: target.id, groupId: target.group_id, kind: 'move' };
+        }
+      } else if (entry.status === 'active' && entry.channel !== 'partner' && roll < 0.37) {
+        change = { ...same, channel: 'on_site', kind: 'channel' };
+      } else if (roll < 0.42) {
+        const person = `renamed-${Math.floor(random() * 30)}`;
+        if (claimLiveEntry(entry.event_id, person))
+          change = { ...same, phoneHash: person, kind: 'person' };
+      }
+      if (!change) continue;
+      kinds.set(change.kind, (kinds.get(change.kind) ?? 0) + 1);
+      changes.push(
+        sql`(${entry.id}::uuid, ${change.status}, ${change.eventId}::uuid, ${change.groupId}::uuid,
+          ${change.phoneHash}, ${change.channel}, ${change.checkedIn}::boolean)`,
+      );
+    }
+    for (const kind of ['confirm', 'cancel', 'check in', 'move', 'channel', 'person']) {
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(3);
+    }
+    await sql`
+      update registrations r set
+        status = v.status,
+        event_id = v.event_id,
+        group_id = coalesce(v.group_id, r.group_id),
+        phone_hash = v.phone_hash,
+        channel = v.channel,
+        checked_in_at = case when v.checked_in then coalesce(r.checked_in_at, now()) end,
+        cancelled_at = case when v.status = 'cancelled' then now() end,
+        waiting_seq = case when v.status = 'waiting' then r.waiting_seq end
+      from (values ${sql.join(changes)})
+        as v (id, status, event_id, group_id, phone_hash, channel, checked_in)
+      where r.id = v.id`.execute(ctx.db);
+    await compareEveryScope();
+
+    // One delete of entries of every status across the events.
+    const doomed = await ctx.db.selectFrom('registrations').select('id').orderBy('id').execute();
+    const deleted = doomed.filter(() => chance(0.1)).map((row) => row.id);
+    expect(deleted.length).toBeGreaterThan(50);
+    await ctx.db.deleteFrom('registrations').where('id', 'in', deleted).execute();
     await compareEveryScope();
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 0,
