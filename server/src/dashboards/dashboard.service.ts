@@ -373,6 +373,11 @@ export async function dashboardFigures(
   const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
   const organiserParticipants = planBreakdown(topOrganisers, 'org');
 
+  // The events of the division that name no child division have a set of their own.
+  const unassignedParticipants =
+    childGroup !== null && scope.basis === 'division'
+      ? reader.plan([setName(scope.division.code, 'unassigned')], yearPeriods)
+      : () => null;
   const childDivisions =
     childGroup === null ? [] : await listDivisions(db, { parent: scope.division.code });
   const childParticipants = planRows(
@@ -466,7 +471,7 @@ export async function dashboardFigures(
       level: child.level,
       ...figuresOf(childSums.get(child.code), childParticipants.get(child.code)?.() ?? null),
     })),
-    unassigned: figuresOf(childGroup ? childSums.get(null) : undefined, null),
+    unassigned: figuresOf(childGroup ? childSums.get(null) : undefined, unassignedParticipants()),
   };
 }
 
