@@ -338,7 +338,17 @@ await query(
 // The triggers go back on for the server, and the summaries are counted once from the tables.
 await query('alter table events enable trigger user');
 await query('alter table registrations enable trigger user');
+// The rebuild inserts every participant-set row in one statement. Building the primary key
+// afterwards, with memory for the sort, was about 1.6 times as fast as keeping it during the
+// insert (900,000 set rows on a loaded 2-core machine).
+await query(`set maintenance_work_mem = '1GB'`);
+await query(`set work_mem = '256MB'`);
+await query('alter table dashboard_participants drop constraint dashboard_participants_pkey');
 await query('select dashboard_rebuild()');
+await query(
+  `alter table dashboard_participants add constraint dashboard_participants_pkey
+   primary key (scope, period, person_hash)`,
+);
 step('dashboard summaries rebuilt');
 
 await query('analyze');

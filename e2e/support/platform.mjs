@@ -131,16 +131,17 @@ const lastSteps = new Map();
 
 /**
  * Returns a one-time code of the secret that the server has not accepted from this account
- * yet, waiting for the next 30-second step when this run already used the current one for it.
- * Accounts that share the demo secret do not wait for each other.
+ * yet. The server also accepts the code of the next 30-second step, so a second sign-in within
+ * one step uses that code, and only a third one waits for the next step. Accounts that share
+ * the demo secret do not wait for each other.
  */
 export async function freshTotpCode(secret = DEMO_TOTP_SECRET, account = '') {
   const key = `${account}:${secret}`;
-  let step = Math.floor(Date.now() / 30_000);
   const last = lastSteps.get(key) ?? -1;
-  if (step <= last) {
-    await new Promise((resolve) => setTimeout(resolve, (last + 1) * 30_000 - Date.now() + 50));
-    step = last + 1;
+  const step = Math.max(Math.floor(Date.now() / 30_000), last + 1);
+  const startOfPreviousStep = (step - 1) * 30_000;
+  if (Date.now() < startOfPreviousStep) {
+    await new Promise((resolve) => setTimeout(resolve, startOfPreviousStep - Date.now() + 50));
   }
   lastSteps.set(key, step);
   return generate({ secret, epoch: step * 30 });
