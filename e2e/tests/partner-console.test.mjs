@@ -106,7 +106,7 @@ test('the operator picks a hosted event by name', async () => {
     const picker = page.getByRole('combobox', { name: '选择赛事' });
     await picker.click();
     await picker.fill('没有这个名字');
-    await page.getByText('没有名称包含该文字的已通过或已发布赛事').waitFor();
+    await page.getByText('没有符合搜索的已通过或已发布赛事').waitFor();
 
     await picker.fill('趣味接力');
     const option = page.locator('.ant-select-item-option').filter({ hasText: EVENT_NAME });
