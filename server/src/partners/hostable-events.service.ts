@@ -37,12 +37,12 @@ export function isHostable(
 
 /**
  * Finds approved and published events of other organisations that match every word of `text`
- * the way the public event search does: part of the name, venue or address, pinyin initials
- * (lqs), full pinyin from a syllable start (lanqiu), or the event's sport, district or street.
- * The search stays within the viewer's division (a city account searches every district), for
- * the operator to choose which events a partner hosts registration for. Without text it
- * returns the events that start last. The partner's own events are left out: it may push
- * entries for them without a grant.
+ * as the public event search does. A word matches part of the name, venue or address, pinyin
+ * initials (lqs), full pinyin from a syllable start (lanqiu), or the event's sport, district or
+ * street. The search stays within the viewer's division (a city account searches every
+ * district), for the operator to choose which events a partner hosts registration for. Without
+ * text it returns the events that start last. The partner's own events are left out: it may
+ * push entries for them without a grant.
  */
 export async function searchHostableEvents(
   db: Executor,
