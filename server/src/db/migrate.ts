@@ -30,6 +30,7 @@ import * as results from './migrations/0026-results.js';
 import * as pinyinSearchAndCertificateFiles from './migrations/0030-pinyin-search-and-certificate-files.js';
 import * as dashboardBreakdownsAndAlertSms from './migrations/0031-dashboard-breakdowns-and-alert-sms.js';
 import * as lookupIndexes from './migrations/0032-lookup-indexes.js';
+import * as eventPosterFiles from './migrations/0035-event-poster-files.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0030-pinyin-search-and-certificate-files': pinyinSearchAndCertificateFiles,
   '0031-dashboard-breakdowns-and-alert-sms': dashboardBreakdownsAndAlertSms,
   '0032-lookup-indexes': lookupIndexes,
+  '0035-event-poster-files': eventPosterFiles,
 };
 
 const provider: MigrationProvider = {
