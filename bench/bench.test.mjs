@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DATA_SET_VERSION, matchesDataSet } from './database.mjs';
 import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
 import { LISTING_AND_SEARCH_SCENARIOS } from './read-scenarios.mjs';
 import { LIMITS, evaluateTargets, verificationProblems } from './targets.mjs';
@@ -167,5 +168,24 @@ describe('listing and search scenarios', () => {
       assert.equal(row.limit, `<= ${LIMITS.listingP99Ms}`);
       assert.equal(row.pass, false);
     }
+  });
+});
+
+describe('matchesDataSet', () => {
+  const sizes = scaledSizes(1);
+
+  it('reuses a data set of this version and sizes', () => {
+    assert.equal(matchesDataSet({ version: DATA_SET_VERSION, sizes }, sizes), true);
+  });
+
+  it('fills again without the search columns', () => {
+    // Data sets written before the version field lack the events' pinyin columns.
+    assert.equal(matchesDataSet({ sizes }, sizes), false);
+    assert.equal(matchesDataSet({ version: DATA_SET_VERSION - 1, sizes }, sizes), false);
+  });
+
+  it('fills again for other sizes', () => {
+    const meta = { version: DATA_SET_VERSION, sizes: scaledSizes(2) };
+    assert.equal(matchesDataSet(meta, sizes), false);
   });
 });
