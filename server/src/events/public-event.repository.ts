@@ -49,31 +49,23 @@ function escapeLike(text: string): string {
 /**
  * Matches one search word: on the event's own text and its full pinyin, or through the
  * sports, districts and streets that the word matches. With `gramIndexes`, the text and pinyin
- * matches first compare the word's grams with the document's, so that a query on published
+ * matches also compare the word's grams with the document's, so that a query on published
  * events only is served by the events_search and events_pinyin_search indexes. Without it,
  * `like` alone matches the same rows, which suits events of other states: the indexes leave
  * them out, and computing their grams row by row would cost more than `like`.
+ *
+ * Every row that the indexes return is checked against the whole condition, where computing
+ * the grams is the costly part. PostgreSQL promises no evaluation order, but PostgreSQL 15
+ * evaluated these operands as written and stopped at the first that decided. So the code
+ * comparisons come first and `like` precedes the grams, which are then computed only for rows
+ * that match. On the benchmark's 1x data (2,000 events) that took `lanqiu` and `xuhui` from
+ * 65 to 85 ms to 1 to 3 ms each in EXPLAIN ANALYZE.
  */
 export function searchTermMatches(
   term: SearchTerm,
   options: { gramIndexes: boolean },
 ): RawBuilder<SqlBool> {
-  const textMatch = sql<SqlBool>`${searchDocument} like ${`%${escapeLike(term.text)}%`}`;
-  const alternatives: RawBuilder<SqlBool>[] = [
-    options.gramIndexes
-      ? sql<SqlBool>`(search_grams(${searchDocument}) @> ${gramArray(term.grams)} and ${textMatch})`
-      : textMatch,
-  ];
-  if (term.pinyin !== null) {
-    // Each suffix in the pinyin document follows a space, so the word must start a syllable.
-    const pinyinMatch = sql<SqlBool>`${pinyinDocument} like ${`% ${escapeLike(term.pinyin)}%`}`;
-    alternatives.push(
-      options.gramIndexes
-        ? sql<SqlBool>`(search_grams(${pinyinDocument}) @> ${gramArray(term.pinyinGrams)}
-          and ${pinyinMatch})`
-        : pinyinMatch,
-    );
-  }
+  const alternatives: RawBuilder<SqlBool>[] = [];
   if (term.sports.length > 0) {
     alternatives.push(sql<SqlBool>`events.sport in (${sql.join(term.sports)})`);
   }
@@ -82,6 +74,22 @@ export function searchTermMatches(
   }
   if (term.streets.length > 0) {
     alternatives.push(sql<SqlBool>`events.division_code in (${sql.join(term.streets)})`);
+  }
+  const textMatch = sql<SqlBool>`${searchDocument} like ${`%${escapeLike(term.text)}%`}`;
+  alternatives.push(
+    options.gramIndexes
+      ? sql<SqlBool>`(${textMatch} and search_grams(${searchDocument}) @> ${gramArray(term.grams)})`
+      : textMatch,
+  );
+  if (term.pinyin !== null) {
+    // Each suffix in the pinyin document follows a space, so the word must start a syllable.
+    const pinyinMatch = sql<SqlBool>`${pinyinDocument} like ${`% ${escapeLike(term.pinyin)}%`}`;
+    alternatives.push(
+      options.gramIndexes
+        ? sql<SqlBool>`(${pinyinMatch}
+          and search_grams(${pinyinDocument}) @> ${gramArray(term.pinyinGrams)})`
+        : pinyinMatch,
+    );
   }
   return sql<SqlBool>`(${sql.join(alternatives, sql` or `)})`;
 }
