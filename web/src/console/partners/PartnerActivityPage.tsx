@@ -576,7 +576,7 @@ function HostableEventPicker({
       showSearch
       allowClear
       aria-label="选择赛事"
-      placeholder="输入赛事名称、场馆、地区或拼音搜索"
+      placeholder="搜索名称、场馆或拼音"
       style={{ flex: 1, minWidth: 0 }}
       value={value}
       onChange={(eventId?: string) => onChange(eventId)}
