@@ -15,6 +15,7 @@ import { DataKeyMismatch } from './shared/data-key-check.js';
 import { prepareDatabase } from './startup.js';
 import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
+import { startEventPosterPrune } from './posters/event-poster-store.js';
 import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
 import { DocumentStore } from './documents/document-store.js';
 import { startReminderJob } from './notifications/reminder.service.js';
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     new DocumentStore(join(config.documentsDir, ATTACHMENTS_FOLDER)),
     app.log.child({ component: 'attachments' }),
   );
+  const stopPosterPrune = startEventPosterPrune(db, app.log.child({ component: 'posters' }));
   const reportWorker = startReportWorker(
     db,
     reportFilesOf(config.documentsDir),
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
     stopOfferExpiry();
     stopReminders();
     stopAttachmentCleanup();
+    stopPosterPrune();
     reportWorker.stop();
     stopAlerts();
     await dispatcher.stop();

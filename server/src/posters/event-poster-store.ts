@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 
 import type { Db, Executor } from '../db/database.js';
@@ -75,4 +76,52 @@ export async function eventPosterPng(
       return bytes;
     }),
   );
+}
+
+/** Days after an event's end for which its stored posters are kept. */
+export const POSTER_RETENTION_DAYS = 30;
+
+/**
+ * Deletes the stored posters of events that are no longer published or that ended more than
+ * POSTER_RETENTION_DAYS ago, so the table keeps only the posters citizens still open. A later
+ * request for a deleted poster of a published event renders and stores it again. Returns the
+ * number of posters deleted.
+ */
+export async function pruneEventPosterFiles(db: Executor): Promise<number> {
+  const result = await db
+    .deleteFrom('event_poster_files')
+    .where('event_id', 'in', (eb) =>
+      eb
+        .selectFrom('events')
+        .select('events.id')
+        .where((where) =>
+          where.or([
+            where('events.state', '<>', 'published'),
+            where(
+              'events.ends_at',
+              '<',
+              sql<Date>`now() - make_interval(days => ${POSTER_RETENTION_DAYS})`,
+            ),
+          ]),
+        ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Runs pruneEventPosterFiles every `intervalMs` (6 hours by default); returns a stop function. */
+export function startEventPosterPrune(
+  db: Db,
+  log: FastifyBaseLogger,
+  intervalMs = 6 * 60 * 60_000,
+): () => void {
+  const timer = setInterval(() => {
+    pruneEventPosterFiles(db)
+      .then((count) => {
+        if (count > 0) log.info({ count }, 'deleted stored posters of past and withdrawn events');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'deleting stored posters failed'));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -11,7 +12,7 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { eventPosterRequest } from './event-poster.js';
-import { eventPosterRenderCount } from './event-poster-store.js';
+import { eventPosterRenderCount, pruneEventPosterFiles } from './event-poster-store.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -193,6 +194,39 @@ describe('GET /api/events/:id/poster.png', () => {
       expect(response.rawPayload.equals(responses[0]!.rawPayload)).toBe(true);
     }
     expect((await storedPosters(event.id)).map((poster) => poster.width)).toEqual([720]);
+  });
+
+  it('prunes posters of past and withdrawn events', async () => {
+    const current = await publishNewEvent(ctx.app, contractor, committee, { name: '近期飞盘赛' });
+    const past = await publishNewEvent(ctx.app, contractor, committee, { name: '往期飞盘赛' });
+    const withdrawn = await publishNewEvent(ctx.app, contractor, committee, { name: '撤回飞盘赛' });
+    for (const event of [current, past, withdrawn]) {
+      expect((await getPoster(event.id, '?width=360')).statusCode).toBe(200);
+    }
+    // The past event ended about 87 days ago, beyond the 30 days its posters are kept.
+    await sql`
+      update events set starts_at = starts_at - interval '90 days',
+        ends_at = ends_at - interval '90 days',
+        registration_opens_at = registration_opens_at - interval '90 days',
+        registration_closes_at = registration_closes_at - interval '90 days'
+      where id = ${past.id}`.execute(ctx.db);
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', withdrawn.id)
+      .execute();
+
+    expect(await pruneEventPosterFiles(ctx.db)).toBe(2);
+    expect(await storedPosters(current.id)).toHaveLength(1);
+    expect(await storedPosters(past.id)).toEqual([]);
+    expect(await storedPosters(withdrawn.id)).toEqual([]);
+    expect(await pruneEventPosterFiles(ctx.db)).toBe(0);
+
+    // A past event's page still shows its poster, rendered and stored again.
+    const rendered = eventPosterRenderCount();
+    expect((await getPoster(past.id, '?width=360')).statusCode).toBe(200);
+    expect(eventPosterRenderCount()).toBe(rendered + 1);
+    expect(await storedPosters(past.id)).toHaveLength(1);
   });
 
   it('rejects a width outside the served sizes', async () => {
