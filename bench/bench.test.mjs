@@ -1,9 +1,11 @@
-// Checks of the benchmark's option parsing and target evaluation; no server or database.
+// Checks of the benchmark's options, read scenarios and target evaluation; no server or database.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DATA_SET_VERSION, matchesDataSet } from './database.mjs';
 import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
-import { evaluateTargets, verificationProblems } from './targets.mjs';
+import { LISTING_AND_SEARCH_SCENARIOS } from './read-scenarios.mjs';
+import { LIMITS, evaluateTargets, verificationProblems } from './targets.mjs';
 
 describe('parseBenchOptions', () => {
   it('returns the defaults', () => {
@@ -135,5 +137,55 @@ describe('verificationProblems', () => {
       '3 duplicate entries',
       '2 counters differ from the entries',
     ]);
+  });
+});
+
+describe('listing and search scenarios', () => {
+  it('include full pinyin of a sport and a district', () => {
+    const paths = new Map(LISTING_AND_SEARCH_SCENARIOS);
+    assert.equal(paths.get('search pinyin lanqiu'), '/api/events?q=lanqiu');
+    assert.equal(paths.get('search pinyin xuhui'), '/api/events?q=xuhui');
+    assert.equal(paths.get('search pinyin lq'), '/api/events?q=lq');
+  });
+
+  it('have unique names that the read target selects', () => {
+    const names = LISTING_AND_SEARCH_SCENARIOS.map(([name]) => name);
+    assert.equal(new Set(names).size, names.length);
+    for (const name of names) assert.match(name, /^(listing|search)/);
+  });
+
+  it('are each judged against the listing limit', () => {
+    const reads = LISTING_AND_SEARCH_SCENARIOS.map(([name]) => ({
+      scenario: `${name} (10x)`,
+      p99Ms: LIMITS.listingP99Ms + 1,
+    }));
+    const rows = evaluateTargets({ reads });
+    assert.deepEqual(
+      rows.map((row) => row.target),
+      reads.map((read) => `${read.scenario} p99 ms`),
+    );
+    for (const row of rows) {
+      assert.equal(row.limit, `<= ${LIMITS.listingP99Ms}`);
+      assert.equal(row.pass, false);
+    }
+  });
+});
+
+describe('matchesDataSet', () => {
+  const sizes = scaledSizes(1);
+
+  it('reuses a data set of this version and sizes', () => {
+    assert.equal(matchesDataSet({ version: DATA_SET_VERSION, sizes }, sizes), true);
+  });
+
+  it('fills again without the search columns', () => {
+    // Data sets written before the version field lack the events' pinyin columns.
+    assert.equal(matchesDataSet({ sizes }, sizes), false);
+    assert.equal(matchesDataSet({ version: DATA_SET_VERSION - 1, sizes }, sizes), false);
+  });
+
+  it('fills again for other sizes', () => {
+    const meta = { version: DATA_SET_VERSION, sizes: scaledSizes(2) };
+    assert.equal(matchesDataSet(meta, sizes), false);
   });
 });

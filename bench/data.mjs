@@ -27,6 +27,8 @@ import { SPORTS, maskMobile } from '@cityleague/domain';
 import pg from 'pg';
 
 import { openDatabase } from '../server/dist/db/database.js';
+import { pinyinSearchText } from '../server/dist/events/pinyin-search.js';
+import { pinyinInitials, venueInitials } from '../server/dist/events/venue-initials.js';
 import { PersonalDataCipher, singleKeyRing } from '../server/dist/shared/personal-data.js';
 import { prepareDatabase } from '../server/dist/startup.js';
 
@@ -206,6 +208,35 @@ await query(
   ],
 );
 step(`${sizes.events} events`);
+
+// The search columns, as the server writes them when an event is filed: pinyin initials (lq)
+// and full pinyin (lanqiu) of the name and venue. Without them the pinyin searches of the
+// benchmark would find events through their sport and district only.
+const SEARCH_BATCH = 2_000;
+let afterId = '00000000-0000-0000-0000-000000000000';
+for (;;) {
+  const { rows } = await query(
+    'select id, name, venue from events where id > $1 order by id limit $2',
+    [afterId, SEARCH_BATCH],
+  );
+  if (rows.length === 0) break;
+  await query(
+    `update events set name_initials = filled.name_initials, name_pinyin = filled.name_pinyin,
+       venue_initials = filled.venue_initials, venue_pinyin = filled.venue_pinyin
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+       as filled (id, name_initials, name_pinyin, venue_initials, venue_pinyin)
+     where events.id = filled.id`,
+    [
+      rows.map((row) => row.id),
+      rows.map((row) => pinyinInitials(row.name)),
+      rows.map((row) => pinyinSearchText(row.name)),
+      rows.map((row) => venueInitials(row.venue)),
+      rows.map((row) => pinyinSearchText(row.venue)),
+    ],
+  );
+  afterId = rows.at(-1).id;
+}
+step('search columns of the events');
 
 await query(
   `insert into event_groups (id, event_id, name, capacity, fee_cents, is_default)

@@ -39,6 +39,18 @@ async function recreateDatabase(adminUrl, name) {
 }
 
 /**
+ * Version of what bench/data.mjs writes. Raise it when the generator changes, so that a run
+ * fills its data sets again instead of reusing ones of the old generator. Version 2 fills the
+ * events' pinyin search columns.
+ */
+export const DATA_SET_VERSION = 2;
+
+/** Returns whether a data set's stored metadata is of this generator version and these sizes. */
+export function matchesDataSet(meta, sizes) {
+  return meta.version === DATA_SET_VERSION && JSON.stringify(meta.sizes) === JSON.stringify(sizes);
+}
+
+/**
  * Returns the data set in database `name` with the given sizes: reuses it when its metadata
  * file (bench/results/<name>.json, holding the sizes and the data key) matches, else drops the
  * database and fills it again with bench/data.mjs. Returns { url, dataKey, sizes, reused }.
@@ -48,8 +60,7 @@ export async function ensureDataSet(adminUrl, name, sizes, { fresh }) {
   const url = databaseUrl(adminUrl, name);
   if (!fresh && existsSync(metaFile)) {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
-    const sameSizes = JSON.stringify(meta.sizes) === JSON.stringify(sizes);
-    const filled = sameSizes && (await hasEvents(url));
+    const filled = matchesDataSet(meta, sizes) && (await hasEvents(url));
     if (filled) return { url, dataKey: meta.dataKey, sizes, reused: true };
   }
   const dataKey = randomBytes(32).toString('base64');
@@ -67,7 +78,9 @@ export async function ensureDataSet(adminUrl, name, sizes, { fresh }) {
     );
   });
   mkdirSync(results, { recursive: true });
-  writeFileSync(metaFile, `${JSON.stringify({ sizes, dataKey })}\n`, { mode: 0o600 });
+  writeFileSync(metaFile, `${JSON.stringify({ version: DATA_SET_VERSION, sizes, dataKey })}\n`, {
+    mode: 0o600,
+  });
   return { url, dataKey, sizes, reused: false };
 }
 

@@ -27,6 +27,7 @@ import {
   verifyEntries,
 } from './database.mjs';
 import { OptionError, USAGE, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
+import { LISTING_AND_SEARCH_SCENARIOS, XUHUI } from './read-scenarios.mjs';
 import { startRoundRobinProxy, startServer } from './servers.mjs';
 import { evaluateTargets, verificationProblems } from './targets.mjs';
 
@@ -36,7 +37,6 @@ const PASSWORD = 'Demo@2026';
 // need two-factor sign-in share this published demo secret (server/src/demo/demo-league.ts).
 const DEMO_TOTP_SECRET = 'CITYLEAGUEDEMOTOTPSECRETSHANGHAI';
 const CITY = '3101';
-const XUHUI = '310104';
 const STEADY_EVENTS = 200;
 const STEADY_CAPACITY = 10_000;
 const CITIZEN_SESSIONS = 200;
@@ -186,18 +186,8 @@ function registrationRequests(eventIds, onAccepted) {
 
 /** Runs the listing, search and detail scenarios; `label` names the data set. */
 async function readScenarios(baseUrl, label, detailEventId) {
-  const searches = [
-    ['listing, newest first', '/api/events'],
-    ['search 篮球', `/api/events?q=${encodeURIComponent('篮球')}`],
-    ['search 徐汇', `/api/events?q=${encodeURIComponent('徐汇')}`],
-    ['search pinyin lq', '/api/events?q=lq'],
-    [
-      'search 篮球 + district, section, free',
-      `/api/events?q=${encodeURIComponent('篮球')}&district=${XUHUI}&section=league_event&fee=free`,
-    ],
-  ];
   const rows = [];
-  for (const [name, path] of searches) {
+  for (const [name, path] of LISTING_AND_SEARCH_SCENARIOS) {
     rows.push(await load(baseUrl, `${name} (${label})`, { requests: [get(path)] }));
   }
   rows.push(

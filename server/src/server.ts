@@ -16,6 +16,7 @@ import { prepareDatabase } from './startup.js';
 import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
 import { startExpiredRowPurge } from './shared/expired-rows.service.js';
+import { startEventPosterPrune } from './posters/event-poster-store.js';
 import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
 import { DocumentStore } from './documents/document-store.js';
 import { startReminderJob } from './notifications/reminder.service.js';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     app.log.child({ component: 'attachments' }),
   );
   const stopExpiredRowPurge = startExpiredRowPurge(db, app.log.child({ component: 'purge' }));
+  const stopPosterPrune = startEventPosterPrune(db, app.log.child({ component: 'posters' }));
   const reportWorker = startReportWorker(
     db,
     reportFilesOf(config.documentsDir),
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     stopReminders();
     stopAttachmentCleanup();
     stopExpiredRowPurge();
+    stopPosterPrune();
     reportWorker.stop();
     stopAlerts();
     await dispatcher.stop();

@@ -31,6 +31,7 @@ import * as pinyinSearchAndCertificateFiles from './migrations/0030-pinyin-searc
 import * as dashboardBreakdownsAndAlertSms from './migrations/0031-dashboard-breakdowns-and-alert-sms.js';
 import * as lookupIndexes from './migrations/0032-lookup-indexes.js';
 import * as statementLevelDashboardTriggers from './migrations/0033-statement-level-dashboard-triggers.js';
+import * as eventPosterFiles from './migrations/0035-event-poster-files.js';
 import * as dashboardUnassignedParticipants from './migrations/0036-dashboard-unassigned-participants.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
@@ -66,6 +67,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0031-dashboard-breakdowns-and-alert-sms': dashboardBreakdownsAndAlertSms,
   '0032-lookup-indexes': lookupIndexes,
   '0033-statement-level-dashboard-triggers': statementLevelDashboardTriggers,
+  '0035-event-poster-files': eventPosterFiles,
   '0036-dashboard-unassigned-participants': dashboardUnassignedParticipants,
 };
 

@@ -829,6 +829,7 @@ export interface Database {
   certificate_designs: CertificateDesignTable;
   certificates: CertificateTable;
   certificate_files: CertificateFileTable;
+  event_poster_files: EventPosterFileTable;
   event_registration_forms: EventRegistrationFormTable;
   event_safety_notices: EventSafetyNoticeTable;
   form_templates: FormTemplateTable;
@@ -931,6 +932,16 @@ export interface CertificateTable {
 }
 
 /** A rendered certificate file, kept until what it shows changes. */
+export interface EventPosterFileTable {
+  event_id: string;
+  /** Width of the PNG in px, one of the widths the public poster is served at. */
+  width: number;
+  /** Hex digits of the poster's ETag: a hash of everything the poster draws. */
+  fingerprint: string;
+  bytes: Buffer;
+  rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface CertificateFileTable {
   certificate_id: string;
   format: 'png' | 'pdf';

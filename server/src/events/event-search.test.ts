@@ -12,6 +12,7 @@ import {
 } from '../test/harness.js';
 import { parseSearchText, searchGrams } from './event-search.js';
 import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
+import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -435,6 +436,43 @@ describe('GET /api/events/calendar', () => {
   });
 });
 
+describe('search condition', () => {
+  function conditionSql(text: string, gramIndexes: boolean): string {
+    const [term] = parseSearchText(text);
+    return ctx.db
+      .selectFrom('events')
+      .select('id')
+      .where(searchTermMatches(term!, { gramIndexes }))
+      .compile().sql;
+  }
+
+  it('compares codes before any text', () => {
+    const sport = conditionSql('lanqiu', true);
+    expect(sport.indexOf('events.sport in')).toBeGreaterThan(-1);
+    expect(sport.indexOf('events.sport in')).toBeLessThan(sport.indexOf(' like '));
+    const district = conditionSql('xuhui', true);
+    expect(district.indexOf('events.district_code in')).toBeGreaterThan(-1);
+    expect(district.indexOf('events.district_code in')).toBeLessThan(district.indexOf(' like '));
+  });
+
+  it('tests like before computing grams', () => {
+    const condition = conditionSql('lanqiu', true);
+    const likes = [...condition.matchAll(/ like /g)].map((match) => match.index);
+    const grams = [...condition.matchAll(/search_grams\(/g)].map((match) => match.index);
+    expect(likes).toHaveLength(2);
+    expect(grams).toHaveLength(2);
+    expect(likes[0]).toBeLessThan(grams[0]!);
+    expect(grams[0]).toBeLessThan(likes[1]!);
+    expect(likes[1]).toBeLessThan(grams[1]!);
+  });
+
+  it('leaves out the grams without the indexes', () => {
+    const condition = conditionSql('lanqiu', false);
+    expect(condition).not.toContain('search_grams');
+    expect([...condition.matchAll(/ like /g)]).toHaveLength(2);
+  });
+});
+
 describe('events_search index', () => {
   it('serves a search over many events', async () => {
     // Copies of one published event under another name and sport, so that the planner
@@ -481,6 +519,18 @@ describe('events_search index', () => {
     const sportText = sportPlan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(sportText).toContain('events_published_sport');
     expect(sportText).not.toContain('Seq Scan');
+
+    // The condition the search builds, with its cheap operands first, keeps all three indexes.
+    const generatedPlan = await ctx.db
+      .selectFrom('events')
+      .select('id')
+      .where(publicEventConditions({ terms: parseSearchText('lanqiu'), sports: [] }))
+      .explain();
+    const generatedText = generatedPlan.map((row) => String(row['QUERY PLAN'])).join('\n');
+    expect(generatedText).toContain('events_search');
+    expect(generatedText).toContain('events_pinyin_search');
+    expect(generatedText).toContain('events_published_sport');
+    expect(generatedText).not.toContain('Seq Scan');
     // PGlite computes the grams of 2,000 rows slowly on a busy machine.
   }, 180_000);
 });

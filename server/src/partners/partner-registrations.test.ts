@@ -541,6 +541,65 @@ describe('hostable event search', () => {
     expect((await search(owner.id, `q=${part}`)).json()).toEqual({ items: [] });
   });
 
+  it('matches like the public search, approved events included', async () => {
+    const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
+    const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);
+    // 蝴蝶杯 (hudiebei, hdb) and 鹦鹉 (yingwu) appear in no other test's events.
+    const published = await publishPartnerEvent(ctx.app, owner, committee, {
+      name: '蝴蝶杯飞盘邀请赛',
+      divisionCode: '310106',
+      venue: '静安区 鹦鹉体育馆',
+      address: '上海市静安区测试路 2 号',
+    });
+    const approved = await publishPartnerEvent(ctx.app, owner, committee, {
+      name: '蝴蝶杯毽球赛',
+      divisionCode: '310104',
+    });
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'approved' })
+      .where('id', '=', approved)
+      .execute();
+    const cancelled = await publishPartnerEvent(ctx.app, owner, committee, {
+      name: '蝴蝶杯取消赛',
+      divisionCode: '310106',
+    });
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', cancelled)
+      .execute();
+
+    const found = async (text: string, partnerId = host.id) => {
+      const response = await search(partnerId, `limit=50&q=${encodeURIComponent(text)}`);
+      expect(response.statusCode, response.body).toBe(200);
+      const ids = response.json<{ items: { eventId: string }[] }>().items.map((i) => i.eventId);
+      return [published, approved, cancelled].filter((id) => ids.includes(id));
+    };
+    // Chinese part of the name, full pinyin from a syllable start, and initials.
+    expect(await found('蝴蝶杯')).toEqual([published, approved]);
+    expect(await found('飞盘')).toEqual([published]);
+    expect(await found('hudie')).toEqual([published, approved]);
+    expect(await found('HuDie')).toEqual([published, approved]);
+    expect(await found('jianqiu')).toEqual([approved]);
+    expect(await found('diebei')).toEqual([published, approved]);
+    expect(await found('hdb')).toEqual([published, approved]);
+    expect(await found('hdbjq')).toEqual([approved]);
+    // Venue text, venue pinyin and venue initials.
+    expect(await found('鹦鹉')).toEqual([published]);
+    expect(await found('yingwu')).toEqual([published]);
+    expect(await found('ywtyg')).toEqual([published]);
+    // District by name and pinyin, and every word must match.
+    expect(await found('hudie 静安')).toEqual([published]);
+    expect(await found('hudie jingan')).toEqual([published]);
+    expect(await found('hudie xuhui')).toEqual([approved]);
+    expect(await found('蝴蝶杯 没有的词')).toEqual([]);
+    // A syllable is matched only from its start.
+    expect(await found('udie')).toEqual([]);
+    // The owner may push entries for its own events without a grant.
+    expect(await found('hudie', owner.id)).toEqual([]);
+  });
+
   it('leaves out cancelled events and matches wildcards literally', async () => {
     const owner = await createTestPartner(ctx.app, operator, ALL_SCOPES);
     const host = await createTestPartner(ctx.app, operator, ENTRY_SCOPES);

@@ -101,8 +101,10 @@ export const partnerReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partners'],
         summary: 'Search the events for which the operator may let the partner push entries',
         description:
-          "Approved and published events of other organisations within the viewer's division, " +
-          'whose name contains q (all of them without q), latest start first.',
+          "Approved and published events of other organisations within the viewer's division " +
+          'that match every word of q as the public event search does (name, venue or address ' +
+          'text, pinyin initials, full pinyin, sport, district or street; all events without ' +
+          'q), latest start first.',
         params: PartnerParams,
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: SEARCH_TEXT_MAX_LENGTH })),

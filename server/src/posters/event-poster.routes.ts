@@ -3,17 +3,15 @@ import { Type } from 'typebox';
 
 import { getPublishedEvent } from '../events/public-event.service.js';
 import { StringEnum } from '../http/schemas.js';
-import { EVENT_POSTER_WIDTHS, eventPosterRequest, posterEntityTag } from './event-poster.js';
+import { EVENT_POSTER_WIDTHS, eventPosterRequest, posterFingerprint } from './event-poster.js';
+import { eventPosterPng } from './event-poster-store.js';
 import { PosterRenderer } from './poster.service.js';
 
 /** Public route that serves a published event's key-visual poster (主KV) to the citizens' app. */
 export const publicPosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Phone-sized posters take 40 to 200 KB each, so 128 of them fit in the byte limit.
-  const renderer = new PosterRenderer({
-    maxEntries: 128,
-    maxBytes: 24 * 1024 * 1024,
-    maxConcurrent: 2,
-  });
+  // Rendered posters are kept in event_poster_files, shared by every instance, so the renderer
+  // keeps none in memory.
+  const renderer = new PosterRenderer({ maxEntries: 0, maxBytes: 0, maxConcurrent: 2 });
 
   app.get(
     '/api/events/:id/poster.png',
@@ -39,10 +37,11 @@ export const publicPosterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const event = await getPublishedEvent(app.db, request.params.id);
       const poster = eventPosterRequest(event, Number(request.query.width ?? '720'));
-      const etag = posterEntityTag(poster);
+      const fingerprint = posterFingerprint(poster);
+      const etag = `"${fingerprint}"`;
       reply.header('etag', etag).header('cache-control', 'public, max-age=600');
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      const png = await renderer.render(poster);
+      const png = await eventPosterPng(app.db, renderer, event.id, poster, fingerprint);
       return reply.type('image/png').send(png);
     },
   );

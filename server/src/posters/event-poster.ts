@@ -60,8 +60,11 @@ export function eventPosterRequest(event: PosterEvent, width: number): PosterReq
  */
 const POSTER_DRAWING_VERSION = 1;
 
-/** Returns a strong entity tag for a poster request: a hash of everything it draws. */
-export function posterEntityTag(request: PosterRequest): string {
+/**
+ * Returns 32 hex digits that hash everything a poster request draws. The poster route sends
+ * them quoted as a strong ETag and stores them beside the rendered PNG.
+ */
+export function posterFingerprint(request: PosterRequest): string {
   const fields = JSON.stringify([POSTER_DRAWING_VERSION, request]);
-  return `"${createHash('sha256').update(fields).digest('hex').slice(0, 32)}"`;
+  return createHash('sha256').update(fields).digest('hex').slice(0, 32);
 }

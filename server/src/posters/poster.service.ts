@@ -74,7 +74,7 @@ export function posterHeightFor(width: number): number {
 }
 
 export interface PosterRendererOptions {
-  /** Number of PNGs kept. */
+  /** Number of PNGs kept; 0 keeps none, for callers that store the PNGs themselves. */
   maxEntries: number;
   /** Total size of the PNGs kept, in bytes. */
   maxBytes: number;
@@ -109,14 +109,15 @@ function cacheKey(request: PosterRequest): string {
 }
 
 /**
- * Renders posters to PNG with resvg and keeps the most recent ones in a least-recently-used
- * cache keyed by a hash of the normalised request, so that previews and downloads of the same
- * poster are drawn once. Concurrent requests for the same poster share one rendering. resvg
+ * Renders posters to PNG with resvg and, unless `maxEntries` is 0, keeps the most recent ones
+ * in a least-recently-used cache keyed by a hash of the normalised request, so that previews
+ * and downloads of the same poster are drawn once. With the cache, concurrent requests for the
+ * same poster share one rendering. resvg
  * renders on libuv's thread pool, which file access, hashing and password checks share, so at
  * most `maxConcurrent` renderings run at once.
  */
 export class PosterRenderer {
-  readonly #cache: LRUCache<string, Buffer, PosterRequest>;
+  readonly #cache: LRUCache<string, Buffer, PosterRequest> | undefined;
   readonly #maxConcurrent: number;
   readonly #waiting: (() => void)[] = [];
   #running = 0;
@@ -125,12 +126,14 @@ export class PosterRenderer {
 
   constructor(options: PosterRendererOptions) {
     this.#maxConcurrent = options.maxConcurrent;
-    this.#cache = new LRUCache<string, Buffer, PosterRequest>({
-      max: options.maxEntries,
-      maxSize: options.maxBytes,
-      sizeCalculation: (png) => png.length,
-      fetchMethod: (_key, _stale, { context }) => this.#draw(context),
-    });
+    if (options.maxEntries > 0) {
+      this.#cache = new LRUCache<string, Buffer, PosterRequest>({
+        max: options.maxEntries,
+        maxSize: options.maxBytes,
+        sizeCalculation: (png) => png.length,
+        fetchMethod: (_key, _stale, { context }) => this.#draw(context),
+      });
+    }
   }
 
   /** Number of PNGs drawn so far, cache hits excluded. */
@@ -155,6 +158,7 @@ export class PosterRenderer {
     const unsupported = await unsupportedText(normalised);
     if (unsupported.length > 0) throw withFieldErrors(new PosterTextUnsupported(), unsupported);
 
+    if (!this.#cache) return this.#draw(normalised);
     const png = await this.#cache.fetch(cacheKey(normalised), { context: normalised });
     if (!png) throw new Error(`Poster rendering returned nothing for ${request.templateId}`);
     return png;

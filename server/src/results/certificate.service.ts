@@ -232,8 +232,9 @@ function certificateFingerprint(
 
 /**
  * Returns a certificate of the signed-in citizen as PNG or PDF with its fingerprint, which
- * serves as the ETag. The file is rendered once and stored in certificate_files. A request
- * renders it again only when the name, result, event, design or verification address has
+ * serves as the ETag. The file is rendered once and stored in certificate_files, under an
+ * advisory lock so that simultaneous first requests render it once. A request renders it
+ * again only when the name, result, event, design or verification address has
  * changed since. A certificate of an entry made with another mobile number gets
  * CRT_NOT_FOUND, as an unknown code does.
  */
@@ -264,10 +265,26 @@ export async function renderOwnCertificate(
   const stored = await repository.findCertificateFile(db, row.id, format);
   if (stored?.fingerprint === fingerprint) return { bytes: stored.bytes, fingerprint };
 
-  renderCount += 1;
-  const png = await withRenderingSlot(() => renderCertificatePng(design, content));
-  const bytes =
-    format === 'png' ? png : await certificatePdf(png, `${verified.eventName} 完赛证书`);
-  await repository.saveCertificateFile(db, { certificateId: row.id, format, fingerprint, bytes });
-  return { bytes, fingerprint };
+  // Concurrent first requests on any instance queue on this lock, and the later ones find the
+  // file that the first one stored. The slot comes first, so that at most
+  // MAX_CONCURRENT_RENDERINGS transactions keep a connection while a file renders.
+  return withRenderingSlot(() =>
+    db.transaction().execute(async (trx) => {
+      await repository.lockCertificateFile(trx, row.id, format);
+      const current = await repository.findCertificateFile(trx, row.id, format);
+      if (current?.fingerprint === fingerprint) return { bytes: current.bytes, fingerprint };
+
+      renderCount += 1;
+      const png = await renderCertificatePng(design, content);
+      const bytes =
+        format === 'png' ? png : await certificatePdf(png, `${verified.eventName} 完赛证书`);
+      await repository.saveCertificateFile(trx, {
+        certificateId: row.id,
+        format,
+        fingerprint,
+        bytes,
+      });
+      return { bytes, fingerprint };
+    }),
+  );
 }

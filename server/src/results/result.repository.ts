@@ -389,6 +389,19 @@ export async function findCertificateFile(
     .executeTakeFirst();
 }
 
+/**
+ * Takes the transaction-scoped advisory lock of a certificate's file, which the request that
+ * renders the file holds until it has stored it.
+ */
+export async function lockCertificateFile(
+  trx: Executor,
+  certificateId: string,
+  format: 'png' | 'pdf',
+) {
+  const key = `certificate-file:${certificateId}:${format}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
 /** Stores a certificate's rendered file, replacing the one rendered from older content. */
 export async function saveCertificateFile(
   db: Executor,

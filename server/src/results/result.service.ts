@@ -20,7 +20,7 @@ import { InvalidCursor, withFieldErrors, type FieldError } from '../http/problem
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
+import { emitResultsPublished } from '../webhooks/webhook.emit.js';
 import {
   ResultEntryNotFound,
   ResultEventNotPublished,
@@ -253,12 +253,7 @@ export async function publishResults(db: Db, actor: ResultActor, eventId: string
     if (first) {
       await repository.syncCertificates(trx, eventId);
       await repository.queueResultNotices(trx, eventId);
-      await emitWebhookEvent(trx, {
-        action: 'results.published',
-        resourceType: 'event',
-        resourceId: eventId,
-        eventId,
-      });
+      await emitResultsPublished(trx, eventId);
       await recordAudit(trx, {
         actorUserId: actor.user.id,
         actorIp: actor.ip,

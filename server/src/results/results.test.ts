@@ -863,6 +863,34 @@ describe('certificates', () => {
     expect(`"${storedAfter?.fingerprint}"`).toBe(after.headers.etag);
   });
 
+  it.runIf(process.env.DATABASE_URL)('renders once for simultaneous first requests', async () => {
+    const { code } = (await certificateOf(finisher.id))!;
+    await ctx.db
+      .deleteFrom('certificate_files')
+      .where('certificate_id', 'in', (eb) =>
+        eb.selectFrom('certificates').select('id').where('code', '=', code),
+      )
+      .execute();
+    // A second app on the same database acts as a second instance.
+    const other = await ctx.buildApp();
+    const url = `/api/citizen/certificates/${code}/certificate.png`;
+    const rendered = certificateRenderCount();
+
+    const responses = await Promise.all(
+      [ctx.app, other, ctx.app, other].map((app) =>
+        app.inject({ method: 'GET', url, headers: { cookie: citizen } }),
+      ),
+    );
+    for (const response of responses) expect(response.statusCode).toBe(200);
+    expect(certificateRenderCount()).toBe(rendered + 1);
+    const etags = new Set(responses.map((response) => response.headers.etag));
+    expect(etags.size).toBe(1);
+    for (const response of responses.slice(1)) {
+      expect(response.rawPayload.equals(responses[0]!.rawPayload)).toBe(true);
+    }
+    expect((await storedFiles(code)).map((file) => file.format)).toEqual(['png']);
+  });
+
   it("refuses another citizen's certificate", async () => {
     const { code } = (await certificateOf(finisher.id))!;
     const stranger = await signInCitizen(ctx.app, nextPhone(), '198.51.100.78');

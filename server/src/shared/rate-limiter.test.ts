@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+import type { FastifyBaseLogger } from 'fastify';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -129,15 +133,125 @@ describe.skipIf(!redisUrl)('RedisRateLimiter', () => {
     expect(ttl).toBeLessThanOrEqual(MINUTE);
   });
 
-  it('admits requests while Redis is unreachable', async () => {
+  /** Builds a logger that keeps each line the limiter logs, with its level. */
+  function recordingLog() {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const record = (level: string) => (fields: Record<string, unknown>, message: string) => {
+      lines.push({ level, message, fields });
+    };
+    const log = {
+      error: record('error'),
+      info: record('info'),
+      warn: record('warn'),
+    } as unknown as FastifyBaseLogger;
+    return { log, lines };
+  }
+
+  it('limits in process while Redis is unreachable', async () => {
+    // Nothing listens on port 1 of the loopback, so every connection attempt is refused.
     const down = new Redis('redis://127.0.0.1:1', {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
     });
-    const limiter = new RedisRateLimiter(down, { prefix });
-    expect(await limiter.take('partner:g', 1)).toBeUndefined();
-    expect(await limiter.take('partner:g', 1)).toBeUndefined();
+    const clock = { now: START };
+    const { log, lines } = recordingLog();
+    const limiter = new RedisRateLimiter(down, { prefix, log, now: () => clock.now });
+
+    expect(await limiter.take('partner:g', 2)).toBeUndefined();
+    expect(limiter.inOutage).toBe(true);
+    expect(await limiter.take('partner:g', 2)).toBeUndefined();
+    expect(await limiter.take('partner:g', 2)).toBe(45);
+    expect(await limiter.take('partner:h', 2)).toBeUndefined();
+    for (let i = 0; i < 50; i++) {
+      clock.now += 500;
+      await limiter.take('partner:i', 1_000);
+    }
+    // One line when the outage starts, none for the next 25 seconds of failures.
+    expect(lines.filter((line) => line.level === 'error')).toHaveLength(1);
+    expect(lines[0]!.message).toMatch(/counting requests in this process/);
+
+    clock.now += MINUTE;
+    await limiter.take('partner:i', 1_000);
+    const errors = lines.filter((line) => line.level === 'error');
+    expect(errors).toHaveLength(2);
+    expect(errors[1]!.fields.outageMs).toBe(25_000 + MINUTE);
+    // Requests between two retries do not reach Redis, so fewer failures than requests.
+    expect(errors[1]!.fields.failures).toBeGreaterThan(1);
+    expect(errors[1]!.fields.failures).toBeLessThan(50);
     down.disconnect();
+  });
+
+  it('returns to Redis when it answers again', async () => {
+    const client = connect();
+    await client.ping();
+    const clock = { now: START };
+    const { log, lines } = recordingLog();
+    const limiter = new RedisRateLimiter(client, { prefix, log, now: () => clock.now });
+    const peer = new RedisRateLimiter(connect(), { prefix });
+    const counter = () => clients[0]!.get(`${prefix}partner:j`);
+
+    expect(await limiter.take('partner:j', 3)).toBeUndefined();
+    expect(await counter()).toBe('1');
+
+    // Cut the connection: the limiter counts in memory and still rejects over the limit.
+    client.disconnect();
+    expect(await limiter.take('partner:j', 3)).toBeUndefined();
+    expect(limiter.inOutage).toBe(true);
+    expect(await limiter.take('partner:j', 3)).toBeUndefined();
+    expect(await limiter.take('partner:j', 3)).toBeUndefined();
+    expect(await limiter.take('partner:j', 3)).toBe(45);
+    expect(await counter()).toBe('1');
+
+    await client.connect();
+    // Within the retry interval the limiter stays in memory, even with Redis back.
+    clock.now += 1_000;
+    expect(await limiter.take('partner:j', 3)).toBe(44);
+    expect(await counter()).toBe('1');
+
+    clock.now += 1_500;
+    expect(await limiter.take('partner:j', 3)).toBeUndefined();
+    expect(limiter.inOutage).toBe(false);
+    expect(await counter()).toBe('2');
+    // The budget in Redis is shared again with the other instance.
+    expect(await peer.take('partner:j', 3)).toBeUndefined();
+    expect(await limiter.take('partner:j', 3)).toBeGreaterThanOrEqual(59);
+    expect(await counter()).toBe('4');
+
+    const recovered = lines.filter((line) => line.level === 'info');
+    expect(recovered).toHaveLength(1);
+    expect(recovered[0]!.message).toMatch(/answers again/);
+    expect(recovered[0]!.fields.outageMs).toBe(2_500);
+  });
+
+  it('waits for a stalled Redis on one request per retry', async () => {
+    // A server of this test on the loopback that accepts connections and never replies.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const stalled = new Redis(port, '127.0.0.1', {
+      commandTimeout: 200,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 0,
+    });
+    const clock = { now: START };
+    const limiter = new RedisRateLimiter(stalled, { prefix, now: () => clock.now });
+    try {
+      const started = performance.now();
+      expect(await limiter.take('partner:k', 1)).toBeUndefined();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+
+      const quick = performance.now();
+      expect(await limiter.take('partner:k', 1)).toBe(45);
+      for (let i = 0; i < 20; i++) await limiter.take('partner:l', 100);
+      expect(performance.now() - quick).toBeLessThan(150);
+      expect(limiter.inOutage).toBe(true);
+    } finally {
+      stalled.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

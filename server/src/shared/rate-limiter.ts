@@ -49,25 +49,63 @@ end
 return {count, redis.call('PTTL', KEYS[1])}
 `;
 
-const ERROR_LOG_INTERVAL_MS = 60_000;
+/** Maximum interval in ms between two logs of a continuing Redis outage. */
+const OUTAGE_LOG_INTERVAL_MS = 60_000;
+
+/** Milliseconds of an outage between two requests that try Redis; the rest skip it. */
+const RETRY_INTERVAL_MS = 2_000;
+
+export interface RedisRateLimiterOptions {
+  prefix: string;
+  windowMs?: number;
+  log?: FastifyBaseLogger;
+  /** Clock of the outage bookkeeping and of the in-process fallback, for tests. */
+  now?: () => number;
+}
 
 /**
  * Counts requests in Redis, shared by every API instance that uses the same server and key
  * prefix. A window starts with the first request under a key and lasts `windowMs` on the
  * Redis server's clock, so instance clocks do not matter.
  *
- * NOTE: when Redis fails (down, timed out), requests are admitted and the failure is logged
- * at most once a minute: an outage of the limiter store does not take the partner API down.
+ * When a Redis command fails (server down, connection lost, command timed out), the limiter
+ * counts in process memory instead, so each instance still enforces the limit on its own
+ * traffic. During the outage one request every RETRY_INTERVAL_MS tries Redis again while the
+ * rest go straight to memory, so a stalled server delays few requests. The first success
+ * ends the outage. The outage is logged when it starts, at most once a minute while it
+ * lasts, and when it ends.
+ *
+ * NOTE: during an outage a partner may get up to the limit once per instance per window,
+ * and the counts in memory start from zero, so the first window of an outage may admit up to
+ * twice the limit on one instance.
  */
 export class RedisRateLimiter implements RateLimiter {
-  private lastErrorLog = 0;
+  readonly #fallback: MemoryRateLimiter;
+  readonly #now: () => number;
+  #outage: { since: number; retryAt: number; lastLog: number; failures: number } | undefined;
 
   constructor(
     private readonly redis: Redis,
-    private readonly options: { prefix: string; windowMs?: number; log?: FastifyBaseLogger },
-  ) {}
+    private readonly options: RedisRateLimiterOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#fallback = new MemoryRateLimiter(options.windowMs ?? 60_000, this.#now);
+  }
+
+  /** Whether requests are counted in process memory because Redis failed. */
+  get inOutage(): boolean {
+    return this.#outage !== undefined;
+  }
 
   async take(key: string, limit: number): Promise<number | undefined> {
+    const outage = this.#outage;
+    if (outage !== undefined) {
+      const now = this.#now();
+      if (now < outage.retryAt) return this.#fallback.take(key, limit);
+      // This request tries Redis, and the ones arriving before it completes keep to memory.
+      outage.retryAt = now + RETRY_INTERVAL_MS;
+    }
+
     const windowMs = this.options.windowMs ?? 60_000;
     let reply: [number, number];
     try {
@@ -76,21 +114,51 @@ export class RedisRateLimiter implements RateLimiter {
         number,
       ];
     } catch (error) {
-      this.logFailure(error, key);
-      return undefined;
+      this.#recordFailure(error, key);
+      return this.#fallback.take(key, limit);
     }
+    this.#recordSuccess();
     const [count, remainingMs] = reply;
     if (count <= limit) return undefined;
     return secondsToWait(remainingMs > 0 ? remainingMs : windowMs);
   }
 
-  private logFailure(error: unknown, key: string) {
-    const now = Date.now();
-    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
-    this.lastErrorLog = now;
+  #recordFailure(error: unknown, key: string) {
+    const now = this.#now();
+    const outage = this.#outage;
+    if (outage === undefined) {
+      this.#outage = { since: now, retryAt: now + RETRY_INTERVAL_MS, lastLog: now, failures: 1 };
+      this.options.log?.error(
+        { err: error, component: 'rate-limit', key },
+        'rate limit store failed; counting requests in this process until Redis answers',
+      );
+      return;
+    }
+    outage.failures += 1;
+    if (now - outage.lastLog < OUTAGE_LOG_INTERVAL_MS) return;
+    outage.lastLog = now;
     this.options.log?.error(
-      { err: error, component: 'rate-limit', key },
-      'rate limit check failed; request admitted',
+      {
+        err: error,
+        component: 'rate-limit',
+        outageMs: now - outage.since,
+        failures: outage.failures,
+      },
+      'rate limit store still failing; counting requests in this process',
+    );
+  }
+
+  #recordSuccess() {
+    const outage = this.#outage;
+    if (outage === undefined) return;
+    this.#outage = undefined;
+    this.options.log?.info(
+      {
+        component: 'rate-limit',
+        outageMs: this.#now() - outage.since,
+        failures: outage.failures,
+      },
+      'rate limit store answers again; counting requests in Redis',
     );
   }
 }

@@ -14,7 +14,12 @@ import {
   testCreditCode,
   type TestContext,
 } from '../test/harness.js';
-import { MAX_ATTEMPTS, RETRY_DELAYS_MS, type WebhookAction } from './webhook.catalogue.js';
+import {
+  MAX_ATTEMPTS,
+  RETRY_DELAYS_MS,
+  WEBHOOK_ACTIONS,
+  type WebhookAction,
+} from './webhook.catalogue.js';
 import { deliverDue, signWebhook } from './webhook.delivery.js';
 import { emitWebhookEvent } from './webhook.emit.js';
 
@@ -660,6 +665,155 @@ describe('changes that announce themselves', () => {
     expect(sequences).toEqual(
       [first, pushed].sort().map((id) => ({ resource_id: id, sequence: 2 })),
     );
+  });
+
+  it('delivers every action of an event with its sequence', async () => {
+    // The partner belongs to the bureau's organisation, so it owns the bureau's events.
+    const { organisation_id: ownerOrganisation } = await ctx.db
+      .selectFrom('users')
+      .select('organisation_id')
+      .where('username', '=', 'wh.bureau')
+      .executeTakeFirstOrThrow();
+    // An organisation has at most one partner, and another test may have moved one there.
+    const ownerId =
+      (
+        await ctx.db
+          .selectFrom('partners')
+          .select('id')
+          .where('organisation_id', '=', ownerOrganisation)
+          .executeTakeFirst()
+      )?.id ?? (await createPartner([])).id;
+    await ctx.db
+      .updateTable('partners')
+      .set({
+        organisation_id: ownerOrganisation,
+        scopes: ['events:read', 'registrations:read'],
+        status: 'active',
+      })
+      .where('id', '=', ownerId)
+      .execute();
+    const hook = await addEndpoint(ownerId, '/life', [...WEBHOOK_ACTIONS]);
+    // The brand event passes on submit (event.approved, 1) and is published (event.changed, 2).
+    const eventId = await publishEvent('回调全程赛事', true);
+    // Two places and an automatic waiting list, so the third entry waits for a place.
+    await ctx.db
+      .updateTable('event_groups')
+      .set({ capacity: 2, waiting_list: 'auto' })
+      .where('event_id', '=', eventId)
+      .execute();
+    await ctx.db.updateTable('events').set({ capacity: 2 }).where('id', '=', eventId).execute();
+
+    const entries: { id: string; code: string; status: string }[] = [];
+    for (const phone of ['13800138171', '13800138172', '13800138173']) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/events/${eventId}/registrations`,
+        payload: { name: '测试用户', phone },
+      });
+      // A waiting entry is accepted with 202.
+      expect([201, 202], response.body).toContain(response.statusCode);
+      entries.push(response.json<{ id: string; code: string; status: string }>());
+    }
+    const [kept, dropped, waiting] = entries as [
+      (typeof entries)[0],
+      (typeof entries)[0],
+      (typeof entries)[0],
+    ];
+    expect(waiting.status).toBe('waiting');
+    const asBureau = as(ctx.app, bureau);
+
+    // The organiser cancels an entry, and the waiting entry takes its place.
+    const cancelled = await asBureau({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/registrations/${dropped.id}/cancel`,
+      payload: { reason: '重复报名' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const checkedIn = await asBureau({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/check-ins`,
+      payload: { code: kept.code },
+    });
+    expect(checkedIn.statusCode, checkedIn.body).toBe(200);
+    const renamed = await asBureau({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/changes`,
+      payload: { patch: { name: '回调全程赛事（更名）' }, reason: '名称调整' },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const result = await asBureau({
+      method: 'PUT',
+      url: `/api/console/events/${eventId}/results/${kept.id}`,
+      payload: { status: 'finished', rank: 1, time: '00:40:00', score: null },
+    });
+    expect(result.statusCode, result.body).toBe(200);
+    const published = await asBureau({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/results/publish`,
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    const ended = await asBureau({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/cancel`,
+      payload: { reason: '场馆检修' },
+    });
+    expect(ended.statusCode, ended.body).toBe(200);
+
+    const delivered = await deliverDue(ctx.db, ctx.app.cipher);
+    const hits = received.filter((hit) => hit.path === '/life');
+    for (const hit of hits) {
+      const timestamp = String(hit.headers['x-cl-timestamp']);
+      expect(hit.headers['x-cl-signature']).toBe(signWebhook(hook.secret, timestamp, hit.body));
+    }
+    const payloads = hits.map(
+      (hit) =>
+        JSON.parse(hit.body) as {
+          id: string;
+          action: string;
+          resource: { type: string; id: string };
+          eventId: string;
+          sequence: number;
+          occurredAt: string;
+        },
+    );
+    for (const payload of payloads) {
+      expect(payload.eventId).toBe(eventId);
+      expect(hits.find((hit) => hit.body.includes(payload.id))?.headers['x-cl-webhook-id']).toBe(
+        payload.id,
+      );
+      expect(Number.isNaN(Date.parse(payload.occurredAt))).toBe(false);
+    }
+    const resourceName = new Map([
+      [eventId, 'event'],
+      [kept.id, 'kept'],
+      [dropped.id, 'dropped'],
+      [waiting.id, 'waiting'],
+    ]);
+    const summary = payloads
+      .map((payload) => [
+        resourceName.get(payload.resource.id),
+        payload.resource.type,
+        payload.sequence,
+        payload.action,
+      ])
+      .sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+    expect(summary).toEqual([
+      ['dropped', 'registration', 1, 'registration.created'],
+      ['dropped', 'registration', 2, 'registration.cancelled'],
+      ['event', 'event', 1, 'event.approved'],
+      ['event', 'event', 2, 'event.changed'],
+      ['event', 'event', 3, 'event.changed'],
+      ['event', 'event', 4, 'event.cancelled'],
+      // The results resource has the event's id and a sequence of its own.
+      ['event', 'results', 1, 'results.published'],
+      ['kept', 'registration', 1, 'registration.created'],
+      ['kept', 'registration', 2, 'check_in.recorded'],
+      ['kept', 'registration', 3, 'registration.cancelled'],
+      ['waiting', 'registration', 1, 'registration.created'],
+      ['waiting', 'registration', 2, 'registration.changed'],
+      ['waiting', 'registration', 3, 'registration.cancelled'],
+    ]);
+    expect(delivered).toBe(13);
   });
 
   it('queues nothing when a registration is rejected', async () => {

@@ -566,7 +566,7 @@ function HostableEventPicker({
     disabled: event.hosted,
     event,
   }));
-  let notFound: ReactNode = searchText ? '没有名称包含该文字的已通过或已发布赛事' : '暂无可选赛事';
+  let notFound: ReactNode = searchText ? '没有符合搜索的已通过或已发布赛事' : '暂无可选赛事';
   if (found.isPending || text.trim() !== searchText) notFound = <Spin size="small" />;
   if (found.isError) {
     notFound = <Typography.Text type="danger">{consoleErrorMessage(found.error)}</Typography.Text>;
@@ -576,7 +576,7 @@ function HostableEventPicker({
       showSearch
       allowClear
       aria-label="选择赛事"
-      placeholder="输入赛事名称搜索"
+      placeholder="搜索名称、场馆或拼音"
       style={{ flex: 1, minWidth: 0 }}
       value={value}
       onChange={(eventId?: string) => onChange(eventId)}
