@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 
 import type { Db, Executor } from '../db/database.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import type { PosterRenderer, PosterRequest } from './poster.service.js';
 
 /**
@@ -115,13 +116,14 @@ export function startEventPosterPrune(
   log: FastifyBaseLogger,
   intervalMs = 6 * 60 * 60_000,
 ): () => void {
-  const timer = setInterval(() => {
-    pruneEventPosterFiles(db)
-      .then((count) => {
-        if (count > 0) log.info({ count }, 'deleted stored posters of past and withdrawn events');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'deleting stored posters failed'));
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'deleting stored posters failed',
+    round: async () => {
+      const count = await pruneEventPosterFiles(db);
+      if (count > 0) log.info({ count }, 'deleted stored posters of past and withdrawn events');
+    },
+  });
+  return job.stop;
 }
