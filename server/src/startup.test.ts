@@ -38,7 +38,8 @@ async function enrolledUsernames(db: Db) {
   return rows.map((row) => row.username);
 }
 
-describe('prepareDatabase', () => {
+// Each test migrates a new embedded database and loads the whole division tree.
+describe('prepareDatabase', { timeout: 120_000 }, () => {
   it('seeds nothing when SEED_DEMO is off', async () => {
     const { db, seeded } = await prepared('none');
 
