@@ -10,6 +10,7 @@ import {
   postOk,
   publishNewEvent,
   signIn,
+  startEventIn,
   type TestContext,
 } from '../test/harness.js';
 
@@ -69,6 +70,7 @@ async function eventWithEntries(count: number, capacity = 30) {
     if (response.statusCode !== 201) throw new Error(response.body);
     receipts.push(response.json());
   }
+  await startEventIn(ctx.db, event.id, 60);
   return { eventId: event.id as string, receipts };
 }
 

@@ -9,6 +9,7 @@ import {
   postOk,
   signIn,
   type TestContext,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import { minimalPng, multipart } from '../documents/document-test-support.js';
 import { entryTemplate } from '../registrations/entry-workbook.js';
@@ -950,7 +951,9 @@ async function createEvent(specOf: EventSpec, name: string): Promise<string> {
   await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/publish`);
   const first = await register(id);
   const second = await register(id);
-  await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first });
+  await whileCheckInOpen(ctx.db, id, () =>
+    postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first }),
+  );
   openCodes[id] = [second];
   if (target === 'cancelled') {
     await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/cancel`, { reason: '场地维修' });
@@ -1552,7 +1555,11 @@ describe('writing successes', () => {
   it.each(cells)('%s %s as %s succeeds and writes', async (action, key, caller) => {
     const copy = await createEvent(spec(key), `范围测试副本 ${key}`);
     const before = await fingerprint();
-    const response = await call(caller, requestFor(action, copy));
+    const send = () => call(caller, requestFor(action, copy));
+    // A check-in writes only inside the event's check-in window.
+    const response = action.startsWith('check-in')
+      ? await whileCheckInOpen(ctx.db, copy, send)
+      : await send();
     expect(response.statusCode, response.body).toBe(expectedOutcome(caller, key, action).status);
     expect(await fingerprint()).not.toBe(before);
     const row = await ctx.db

@@ -152,6 +152,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CHK_ENTRY_CANCELLED: '该报名已取消，不能签到',
   CHK_ENTRY_NOT_ACTIVE: '该报名仍在候补中，尚未获得名额，不能签到',
   CHK_SCAN_TIME_INVALID: '签到设备时间有误，请校准设备时间后重新同步',
+  CHK_OUTSIDE_WINDOW: '不在签到时间内：签到从比赛开始前 24 小时开放，至比赛结束时截止',
   CHK_ONSITE_LINK_INVALID: '现场报名二维码无效，请重新扫描现场张贴的二维码',
   CHK_ONSITE_CLOSED: '现场报名仅在比赛当天开放，比赛结束后关闭',
   NTF_NOT_FOUND: '该通知不存在',
