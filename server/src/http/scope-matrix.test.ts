@@ -102,6 +102,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations/:registrationId': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations/:registrationId/files/:fileId': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/registrations/export': 'scoped-by-event',
   'POST /api/console/events/:id/registration-imports': 'scoped-by-event',
@@ -542,6 +544,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
 // | entry-add     | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 400 REG_INVALID_NAME (the body's name is empty) |
 // | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
+// | entry-detail  | as reveal                                                                         |
+// | entry-file    | 404 EVT_NOT_FOUND     | 404 REG_FILE_NOT_FOUND    | 404 REG_FILE_NOT_FOUND (no entry has a file) |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
 // | check-in-batch | as check-in                                                                      |
 // | check-in-list, check-in-stats, on-site-link | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 200        |
@@ -573,6 +577,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 
 const ACTIONS = [
   'detail',
+  'entry-detail',
+  'entry-file',
   'share-qr',
   'patch',
   'submit',
@@ -769,6 +775,7 @@ function ownerOutcome(action: Action, state: State): Outcome {
     case 'check-in-batch':
       return state === 'published' ? OK : { status: 409, code: 'CHK_EVENT_NOT_PUBLISHED' };
     case 'reveal':
+    case 'entry-detail':
       return state === 'published' || state === 'cancelled'
         ? OK
         : { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
@@ -820,6 +827,7 @@ function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome
   if (action === 'change-approve' || action === 'change-return') {
     return event.reviewer === caller ? CHANGE_NOT_FOUND : NOT_REVIEWER;
   }
+  if (action === 'entry-file') return { status: 404, code: 'REG_FILE_NOT_FOUND' };
   if (READING.has(action)) return OK;
   return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
 }
@@ -1038,6 +1046,17 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         url: `${base}/registration-imports`,
         payload: { fileName: '线下报名.xlsx', content: IMPORT_WORKBOOK, dryRun: true },
       };
+    case 'entry-detail': {
+      const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+      return { method: 'GET', url: `${base}/registrations/${registrationId}` };
+    }
+    case 'entry-file': {
+      const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+      return {
+        method: 'GET',
+        url: `${base}/registrations/${registrationId}/files/${ABSENT_DOCUMENT_ID}`,
+      };
+    }
     case 'reveal': {
       const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
       return {

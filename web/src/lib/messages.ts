@@ -145,6 +145,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   TEAM_CANCELLED: '该团队报名已取消，不能再修改',
   TEAM_ALREADY_CANCELLED: '该团队报名已取消',
   TEAM_ENTRY_OF_TEAM: '该报名属于团队，请由队长修改队员或取消整个团队',
+  REG_ANSWER_NOT_FOUND: '该报名没有填写此项',
+  REG_FILE_NOT_FOUND: '附件不存在或不属于该报名',
   CHK_CODE_NOT_FOUND: '报名码不存在或不属于本赛事',
   CHK_EVENT_NOT_PUBLISHED: '赛事尚未发布，不能签到',
   CHK_TICKET_INVALID: '无法识别的二维码，请出示本平台的报名凭证或输入报名码',
