@@ -333,7 +333,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
         )}
       </section>
 
-      <section className="panel" aria-label="同意事项">
+      <section className="panel team-consents" aria-label="同意事项">
         <h2 className="panel-title">安全和保险提示</h2>
         {notice && <p className="safety-notice-body">{notice.body}</p>}
         <Checkbox className="safety-checkbox" checked={accepted} onChange={setAccepted}>
