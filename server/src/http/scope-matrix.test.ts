@@ -864,6 +864,8 @@ const documentIds = {} as Record<string, string>;
 const chatGroupIds = {} as Record<string, string>;
 /** Ids that no document or chat group has, for the route coverage check. */
 const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
+/** An id that no file answer has, for the entry-file route. */
+const ABSENT_FILE_ID = '00000000-0000-7000-8000-00000000f11e';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** A group id that no event has, for which group updates and deletions return GRP_NOT_FOUND. */
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
@@ -1054,7 +1056,7 @@ function requestFor(action: Action, eventId: string): InjectOptions {
       const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
       return {
         method: 'GET',
-        url: `${base}/registrations/${registrationId}/files/${ABSENT_DOCUMENT_ID}`,
+        url: `${base}/registrations/${registrationId}/files/${ABSENT_FILE_ID}`,
       };
     }
     case 'reveal': {
@@ -1302,6 +1304,7 @@ describe('route coverage', () => {
           .replace(ABSENT_CHANGE_ID, ':changeId')
           .replace('/steps/pre_review', '/steps/:step')
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
+          .replace(ABSENT_FILE_ID, ':fileId')
           .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
           .replace(ABSENT_GROUP_ID, ':groupId')
           .replace(ABSENT_IMPORT_ID, ':importId')
