@@ -242,7 +242,16 @@ describe('GET /api/console/events/:id/registrations', () => {
     expect(body.items).toHaveLength(12);
     for (const [i, item] of body.items.entries()) {
       expect(Object.keys(item).sort()).toEqual(
-        ['checkedInAt', 'code', 'createdAt', 'id', 'name', 'phoneMasked', 'status'].sort(),
+        [
+          'answers',
+          'checkedInAt',
+          'code',
+          'createdAt',
+          'id',
+          'name',
+          'phoneMasked',
+          'status',
+        ].sort(),
       );
       expect(item.phoneMasked).toBe(`138****${phoneOf(i).slice(-4)}`);
     }

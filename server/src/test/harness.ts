@@ -477,7 +477,7 @@ export async function startEventIn(db: Db, eventId: string, minutes: number): Pr
 async function moveEventStart(db: Db, eventId: string, startsAt: RawBuilder<unknown>) {
   await sql`
     with shift as (
-      select starts_at - ${startsAt} as by from events where id = ${eventId}
+      select starts_at - (${startsAt}) as by from events where id = ${eventId}
     )
     update events set
       starts_at = starts_at - shift.by,
