@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 
 import {
   artifacts,
+  consoleCall,
   publishStreetEvent,
   startPlatform,
   waitForSmsCode,
@@ -129,4 +130,87 @@ test('captain registers a team of 3 and replaces a member', async () => {
 
   await context.close();
   await street.close();
+});
+
+/** Builds a fake resident ID number with a valid check character (GB 11643). */
+function fakeResidentId(first17) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce(
+    (total, digit, index) => total + Number(digit) * weights[index],
+    0,
+  );
+  return first17 + '10X98765432'[sum % 11];
+}
+
+test("team page asks for the event's notice and the ID consent", async () => {
+  const { eventId, streetPage } = await publishStreetEvent(
+    platform.browser,
+    platform.baseUrl,
+    {
+      name: '徐家汇街道社区拔河赛',
+      sport: 'tug_of_war',
+      venue: '徐家汇体育公园',
+      capacity: 40,
+      rules: '每队 2 至 4 人。',
+    },
+    [{ name: '拔河组', capacity: 40, entryType: 'team', teamMin: 2, teamMax: 4 }],
+  );
+  const notice = '参赛队员须身体健康，比赛中听从裁判指挥，主办方已为全体队员投保意外险。';
+  await consoleCall(
+    streetPage,
+    platform.baseUrl,
+    'PUT',
+    `/api/console/events/${eventId}/registration-form`,
+    { form: { idNumber: 'optional', fields: [] }, safetyNotice: notice },
+    200,
+  );
+
+  const context = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  const captainPhone = '13800138410';
+  await page.goto(
+    `${platform.baseUrl}/login?next=${encodeURIComponent(`/events/${eventId}/team`)}`,
+  );
+  await page.getByPlaceholder('请输入11位手机号码').fill(captainPhone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByRole('button', { name: /秒后重发/ }).waitFor();
+  await page
+    .getByPlaceholder('6位数字')
+    .fill(await waitForSmsCode(page, platform.baseUrl, captainPhone));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(new RegExp(`/events/${eventId}/team`));
+
+  await page.getByRole('textbox', { name: '队名' }).fill('徐汇拔河队');
+  const members = [
+    { name: '周小东', phone: '13800138411', idNumber: fakeResidentId('31010419900101001') },
+    { name: '吴小南', phone: '13800138412' },
+  ];
+  for (const [index, member] of members.entries()) {
+    await page.getByRole('textbox', { name: `队员 ${index + 1}姓名` }).fill(member.name);
+    await page.getByRole('textbox', { name: `队员 ${index + 1}手机号码` }).fill(member.phone);
+    if (member.idNumber) {
+      await page
+        .getByRole('textbox', { name: `队员 ${index + 1}身份证号码` })
+        .fill(member.idNumber);
+    }
+  }
+  // The event's own notice is shown, and a member's ID number needs the consent.
+  await page.getByText(notice).waitFor();
+  await page.getByText('全体队员已阅读并同意以上安全和保险提示').click();
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+  await page.getByRole('alert').filter({ hasText: '提供身份证号须勾选同意' }).first().waitFor();
+  await assertNoSidewaysScroll(page);
+  await page.screenshot({ path: join(artifacts, 'team-consent-390.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'team-consent-1440.png'), fullPage: true });
+
+  await page.getByText('填写了身份证号的队员同意提供身份证号').click();
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+  await page.waitForURL(new RegExp(`/events/${eventId}/teams/[0-9a-f-]{36}$`));
+  await page.getByText('报名成功').waitFor();
+  await context.close();
 });

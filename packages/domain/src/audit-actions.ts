@@ -80,6 +80,7 @@ export const AUDIT_ACTIONS = {
   'form_template.saved': '保存报名表单模板',
   'form_template.deleted': '删除报名表单模板',
   'personal_data.reveal': '查看个人信息明文',
+  'registration.file_downloaded': '下载报名附件',
   'result.updated': '录入或修改成绩',
   'result.deleted': '删除成绩',
   'results.imported': '导入成绩',

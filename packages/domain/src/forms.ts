@@ -49,6 +49,11 @@ export interface FormField {
   type: FieldType;
   required: boolean;
   help?: string;
+  /**
+   * True when the answers are personal data: the console masks them as it masks mobile and ID
+   * numbers and shows them in full only on an audited reveal.
+   */
+  sensitive?: boolean;
   options?: ChoiceOption[];
   min?: number;
   max?: number;

@@ -13,6 +13,7 @@ import {
   publishNewEvent,
   signIn,
   type TestContext,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import {
   createTestPartner,
@@ -389,9 +390,11 @@ describe('low check-in rate', () => {
     await onlyRule('low_check_in_rate', { ratePercent: 30, minRegistrations: 4, lookbackDays: 14 });
     const contractor = cookieOf('al.contractor');
     const checkIn = async (eventId: string, codes: string[]) => {
-      for (const code of codes) {
-        await postOk(ctx.app, contractor, `/api/console/events/${eventId}/check-ins`, { code });
-      }
+      await whileCheckInOpen(ctx.db, eventId, async () => {
+        for (const code of codes) {
+          await postOk(ctx.app, contractor, `/api/console/events/${eventId}/check-ins`, { code });
+        }
+      });
     };
     const low = await publish({ name: '签到率低的赛事' });
     await checkIn(low.id, (await register(low.id, phones(4))).slice(0, 1));

@@ -45,3 +45,8 @@ export const OnSiteClosed = defineError(
   'On-site registration for event %s is open from 00:00 of its first day until it ends',
   409,
 );
+export const OutsideCheckInWindow = defineError(
+  'CHK_OUTSIDE_WINDOW',
+  'Check-in for event %s is open from %s until %s, and the scan time is outside that window',
+  409,
+);

@@ -12,6 +12,7 @@ import { StringEnum } from '../http/schemas.js';
 import {
   listEventRegistrations,
   RegistrationItemSchema,
+  RegistrationListItemSchema,
   toRegistrationItem,
 } from '../registrations/console-registration.service.js';
 import { checkInStats, offlineTicketList } from './check-in-stats.service.js';
@@ -75,12 +76,16 @@ export const checkInRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['console'],
-        summary: "An event's registrations, phone numbers masked",
+        summary: "An event's registrations with their answers, personal data masked",
+        description:
+          "Answers to the form's custom fields come as text under their labels. Answers the " +
+          'organiser marked as personal data, and ID-like answers, are masked as the mobile ' +
+          'number is and come in full only from the audited reveal route.',
         params: EventIdParams,
         querystring: Type.Object(PageQuery),
         response: {
           200: Type.Object({
-            items: Type.Array(RegistrationItemSchema),
+            items: Type.Array(RegistrationListItemSchema),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
             total: Type.Integer(),
             checkedIn: Type.Integer(),

@@ -15,6 +15,7 @@ import {
   EntryCancelled,
   EntryNotActive,
   EventNotRunning,
+  OutsideCheckInWindow,
   ScanTimeInvalid,
   TicketInvalid,
   TicketOfOtherEvent,
@@ -24,6 +25,32 @@ import type { TicketSigner } from './ticket-token.js';
 
 /** How far an offline device's clock may run ahead of the database clock. */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * Hours before an event's start from which its check-in is open, so that a desk can hand out
+ * start numbers the day before. Check-in closes at the event's end. The event model has no
+ * per-event setting for this, so the window is the same for every event.
+ */
+export const CHECK_IN_OPENS_HOURS_BEFORE_START = 24;
+
+/** Time range in which scans of an event check people in, both ends included. */
+export interface CheckInWindow {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** Returns the check-in window of an event with a start and end. */
+export function checkInWindowOf(event: { starts_at: Date | string; ends_at: Date | string }) {
+  const startsAt = new Date(event.starts_at).getTime();
+  return {
+    opensAt: new Date(startsAt - CHECK_IN_OPENS_HOURS_BEFORE_START * 3600_000),
+    closesAt: new Date(event.ends_at),
+  };
+}
+
+function insideWindow(window: CheckInWindow, at: Date): boolean {
+  return at >= window.opensAt && at <= window.closesAt;
+}
 
 /** One scan as a device sends it. */
 export interface ScanRequest {
@@ -70,6 +97,8 @@ interface ScanContext {
   signer: Pick<TicketSigner, 'verifyTicket'> | undefined;
   actor: ScanActor;
   mode: ScanMode;
+  /** Window the scan time must fall in; on-site registration checks its own time instead. */
+  window: CheckInWindow | undefined;
 }
 
 function placeOf(registration: RegistrationRow, winner: CheckInScanRow | undefined) {
@@ -123,7 +152,8 @@ type Rejection =
   | 'CHK_TICKET_OTHER_EVENT'
   | 'CHK_ENTRY_CANCELLED'
   | 'CHK_ENTRY_NOT_ACTIVE'
-  | 'CHK_SCAN_TIME_INVALID';
+  | 'CHK_SCAN_TIME_INVALID'
+  | 'CHK_OUTSIDE_WINDOW';
 
 interface ResolvedTicket {
   code: string;
@@ -189,13 +219,22 @@ async function applyScan(
   // The clock is read after the ticket's lock, so a scan that waited is timed after the wait.
   const now = await repository.databaseNow(trx);
   const scannedAt = context.mode === 'offline' ? offlineScanTime(request.scannedAt, now) : now;
-  const ticket: ResolvedTicket = scannedAt
+  let ticket: ResolvedTicket = scannedAt
     ? resolved
     : {
         code: request.text.slice(0, 40),
         registration: undefined,
         rejection: 'CHK_SCAN_TIME_INVALID',
       };
+  // An offline scan is judged by the time the device recorded it, not by the upload time.
+  if (
+    !ticket.rejection &&
+    scannedAt &&
+    context.window &&
+    !insideWindow(context.window, scannedAt)
+  ) {
+    ticket = { ...ticket, rejection: 'CHK_OUTSIDE_WINDOW' };
+  }
   const registration = ticket.registration;
   const base = {
     id: randomUUID(),
@@ -302,35 +341,58 @@ async function recordCheckIn(
   });
 }
 
-/** Loads the event for a check-in device: owned by the caller's organisation and published. */
-async function checkInEvent(db: Db, user: Principal, eventId: string) {
+/**
+ * Loads the event for a check-in device, owned by the caller's organisation and published,
+ * and returns its check-in window. Each scan is checked against the window on its own.
+ */
+async function checkInEvent(db: Db, user: Principal, eventId: string): Promise<CheckInWindow> {
   const event = await getVisibleEvent(db, user, eventId);
   if (event.organisation_id !== user.organisationId) throw new EventNotOwned(eventId);
-  if (event.state !== 'published') throw new EventNotRunning(eventId);
-  // NOTE: check-in has no time window yet; a published event accepts check-ins on any day.
-  return event;
+  if (event.state !== 'published' || event.starts_at === null || event.ends_at === null) {
+    throw new EventNotRunning(eventId);
+  }
+  return checkInWindowOf({ starts_at: event.starts_at, ends_at: event.ends_at });
 }
 
-const REJECTIONS: Record<
-  Rejection,
-  (eventId: string, code: string, status: string, at: string) => Error
-> = {
+interface RejectionDetails {
+  eventId: string;
+  code: string;
+  status: string;
+  /** The scan's time as the device sent it; empty for an online scan. */
+  at: string;
+  window: CheckInWindow | undefined;
+}
+
+const REJECTIONS: Record<Rejection, (details: RejectionDetails) => Error> = {
   CHK_TICKET_INVALID: () => new TicketInvalid(),
-  CHK_CODE_NOT_FOUND: (eventId: string) => new CodeNotFound(eventId),
-  CHK_TICKET_OTHER_EVENT: (eventId: string, code: string) => new TicketOfOtherEvent(code, eventId),
-  CHK_ENTRY_CANCELLED: (_eventId: string, code: string) => new EntryCancelled(code),
-  CHK_ENTRY_NOT_ACTIVE: (_eventId: string, code: string, status: string) =>
-    new EntryNotActive(code, status),
-  CHK_SCAN_TIME_INVALID: (_eventId: string, _code: string, _status: string, at: string) =>
-    new ScanTimeInvalid(at),
+  CHK_CODE_NOT_FOUND: ({ eventId }) => new CodeNotFound(eventId),
+  CHK_TICKET_OTHER_EVENT: ({ eventId, code }) => new TicketOfOtherEvent(code, eventId),
+  CHK_ENTRY_CANCELLED: ({ code }) => new EntryCancelled(code),
+  CHK_ENTRY_NOT_ACTIVE: ({ code, status }) => new EntryNotActive(code, status),
+  CHK_SCAN_TIME_INVALID: ({ at }) => new ScanTimeInvalid(at),
+  CHK_OUTSIDE_WINDOW: ({ eventId, window }) =>
+    new OutsideCheckInWindow(
+      eventId,
+      window?.opensAt.toISOString() ?? 'unknown',
+      window?.closesAt.toISOString() ?? 'unknown',
+    ),
 };
 
 /** Builds the catalogue error of a rejected scan, for the online answer. */
-function rejectionError(eventId: string, result: ScanResult, request: ScanRequest): Error {
+function rejectionError(
+  context: Pick<ScanContext, 'eventId' | 'window'>,
+  result: ScanResult,
+  request: ScanRequest,
+): Error {
   const make = REJECTIONS[result.rejection as Rejection];
   if (!make) return new Error(`Unknown scan rejection ${String(result.rejection)}`);
-  const code = result.registration?.code ?? request.text.slice(0, 40);
-  return make(eventId, code, result.registration?.status ?? '', request.scannedAt ?? '');
+  return make({
+    eventId: context.eventId,
+    code: result.registration?.code ?? request.text.slice(0, 40),
+    status: result.registration?.status ?? '',
+    at: request.scannedAt ?? '',
+    window: context.window,
+  });
 }
 
 /**
@@ -346,11 +408,11 @@ export async function scanOnline(
   eventId: string,
   request: Omit<ScanRequest, 'scannedAt' | 'nonce'> & { nonce?: string },
 ): Promise<ScanResult> {
-  await checkInEvent(db, actor.user, eventId);
+  const window = await checkInEvent(db, actor.user, eventId);
   const scan = { ...request, nonce: request.nonce ?? randomUUID() };
-  const context: ScanContext = { eventId, signer, actor, mode: 'online' };
+  const context: ScanContext = { eventId, signer, actor, mode: 'online', window };
   const result = await db.transaction().execute((trx) => applyScan(trx, context, scan));
-  if (result.outcome === 'rejected') throw rejectionError(eventId, result, scan);
+  if (result.outcome === 'rejected') throw rejectionError(context, result, scan);
   return result;
 }
 
@@ -371,8 +433,8 @@ export async function syncOfflineScans(
   deviceId: string,
   scans: readonly Omit<ScanRequest, 'deviceId'>[],
 ): Promise<ScanResult[]> {
-  await checkInEvent(db, actor.user, eventId);
-  const context: ScanContext = { eventId, signer, actor, mode: 'offline' };
+  const window = await checkInEvent(db, actor.user, eventId);
+  const context: ScanContext = { eventId, signer, actor, mode: 'offline', window };
   const byNonce = new Map<string, ScanResult>();
   const ordered = mergeOrder(scans, deviceId);
   for (const scan of ordered) {
@@ -414,6 +476,7 @@ export async function checkInOnSite(
     signer: undefined,
     actor: { user: null, ip: actor.ip },
     mode: 'on_site',
+    window: undefined,
   };
   const result = await applyScan(trx, context, {
     text: registration.code,

@@ -10,6 +10,7 @@ import {
   postOk,
   publishNewEvent,
   signIn,
+  startEventIn,
   type TestContext,
 } from '../test/harness.js';
 
@@ -69,6 +70,7 @@ async function eventWithEntries(count: number, capacity = 30) {
     if (response.statusCode !== 201) throw new Error(response.body);
     receipts.push(response.json());
   }
+  await startEventIn(ctx.db, event.id, 60);
   return { eventId: event.id as string, receipts };
 }
 
@@ -240,7 +242,16 @@ describe('GET /api/console/events/:id/registrations', () => {
     expect(body.items).toHaveLength(12);
     for (const [i, item] of body.items.entries()) {
       expect(Object.keys(item).sort()).toEqual(
-        ['checkedInAt', 'code', 'createdAt', 'id', 'name', 'phoneMasked', 'status'].sort(),
+        [
+          'answers',
+          'checkedInAt',
+          'code',
+          'createdAt',
+          'id',
+          'name',
+          'phoneMasked',
+          'status',
+        ].sort(),
       );
       expect(item.phoneMasked).toBe(`138****${phoneOf(i).slice(-4)}`);
     }

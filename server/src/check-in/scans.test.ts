@@ -12,6 +12,7 @@ import {
   expectProblem,
   publishNewEvent,
   signIn,
+  startEventIn,
   type TestContext,
 } from '../test/harness.js';
 import { lockRegistrationByCode } from './check-in.repository.js';
@@ -65,6 +66,7 @@ async function eventWith(count: number) {
   const event = await publishNewEvent(ctx.app, organiser, reviewer, { capacity: 50 });
   const receipts: Receipt[] = [];
   for (let i = 0; i < count; i++) receipts.push(await register(event.id));
+  await startEventIn(ctx.db, event.id, 60);
   return { eventId: event.id as string, receipts };
 }
 
@@ -511,6 +513,74 @@ describe('offline sync', () => {
   });
 });
 
+describe('check-in window', () => {
+  // The window runs from CHECK_IN_OPENS_HOURS_BEFORE_START (24) hours before the start to the
+  // end, and test events last 4 hours. Without the window check every scan here checks in.
+  async function checkedIn(registrationId: string) {
+    const row = await ctx.db
+      .selectFrom('registrations')
+      .select('checked_in_at')
+      .where('id', '=', registrationId)
+      .executeTakeFirstOrThrow();
+    return row.checked_in_at !== null;
+  }
+
+  it('rejects online scans before opening', async () => {
+    const { eventId, receipts } = await eventWith(1);
+    await startEventIn(ctx.db, eventId, 24 * 60 + 30);
+    const response = await scan(eventId, { code: receipts[0]!.code, nonce: nonce(), gate: '1' });
+    const problem = expectProblem(response, 409, 'CHK_OUTSIDE_WINDOW');
+    expect(problem.detail).toContain('is open from');
+    expect(await checkedIn(receipts[0]!.id)).toBe(false);
+    const rows = await scansOf(receipts[0]!.id);
+    expect(rows.map((row) => row.rejection)).toEqual(['CHK_OUTSIDE_WINDOW']);
+  });
+
+  it('accepts online scans inside', async () => {
+    const { eventId, receipts } = await eventWith(2);
+    await startEventIn(ctx.db, eventId, 24 * 60 - 30);
+    const early = await scan(eventId, { code: receipts[0]!.code, nonce: nonce(), gate: '1' });
+    expect(early.statusCode, early.body).toBe(200);
+    await startEventIn(ctx.db, eventId, -3 * 60);
+    const running = await scan(eventId, { code: receipts[1]!.code, nonce: nonce(), gate: '1' });
+    expect(running.statusCode, running.body).toBe(200);
+    expect(await checkedIn(receipts[0]!.id)).toBe(true);
+    expect(await checkedIn(receipts[1]!.id)).toBe(true);
+  });
+
+  it('rejects online scans after the end', async () => {
+    const { eventId, receipts } = await eventWith(1);
+    await startEventIn(ctx.db, eventId, -5 * 60);
+    const response = await scan(eventId, { code: receipts[0]!.code, nonce: nonce(), gate: '1' });
+    expectProblem(response, 409, 'CHK_OUTSIDE_WINDOW');
+    expect(await checkedIn(receipts[0]!.id)).toBe(false);
+  });
+
+  it('judges offline scans by scan time', async () => {
+    const { eventId, receipts } = await eventWith(3);
+    // The event started 5 hours ago and ended an hour ago, so its window closed an hour ago.
+    await startEventIn(ctx.db, eventId, -5 * 60);
+    const scans = [
+      { code: receipts[0]!.code, nonce: nonce(), gate: '1', scannedAt: minutesAgo(4 * 60) },
+      { code: receipts[1]!.code, nonce: nonce(), gate: '1', scannedAt: minutesAgo(30) },
+      { code: receipts[2]!.code, nonce: nonce(), gate: '1', scannedAt: minutesAgo(30 * 60) },
+    ];
+    const response = await sync(eventId, 'pad-window', scans);
+    expect(response.statusCode, response.body).toBe(200);
+    const results = response.json<{ results: { outcome: string; error: string | null }[] }>()
+      .results;
+    expect(results.map((result) => result.outcome)).toEqual(['checked_in', 'rejected', 'rejected']);
+    expect(results.map((result) => result.error)).toEqual([
+      null,
+      'CHK_OUTSIDE_WINDOW',
+      'CHK_OUTSIDE_WINDOW',
+    ]);
+    expect(await checkedIn(receipts[0]!.id)).toBe(true);
+    expect(await checkedIn(receipts[1]!.id)).toBe(false);
+    expect(await checkedIn(receipts[2]!.id)).toBe(false);
+  });
+});
+
 describe('offline ticket list and figures', () => {
   it('lists hashes and masked names only', async () => {
     const { eventId, receipts } = await eventWith(2);
@@ -551,6 +621,7 @@ describe('offline ticket list and figures', () => {
     const men = [await register(eventId, { groupId: groupIds[0] })];
     men.push(await register(eventId, { groupId: groupIds[0] }));
     const women = [await register(eventId, { groupId: groupIds[1] })];
+    await startEventIn(ctx.db, eventId, 60);
     await scan(eventId, { code: men[0]!.code, nonce: nonce(), gate: '东门' });
     await scan(eventId, { code: men[1]!.code, nonce: nonce(), gate: '西门' });
     await scan(eventId, { code: men[1]!.code, nonce: nonce(), gate: '东门' });

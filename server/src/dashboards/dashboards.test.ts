@@ -11,6 +11,7 @@ import {
   publishNewEvent,
   signIn,
   type TestContext,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import { expectDashboardMatches, loadWorld } from '../test/dashboard-oracle.js';
 import { checkDashboardSummaries } from './dashboard-summaries.js';
@@ -55,6 +56,7 @@ function cookieOf(username: string): string {
 
 /** Registers `count` people and checks in the first `checkIns` of them. */
 async function fill(eventId: string, filer: string, count: number, checkIns: number) {
+  const codes: string[] = [];
   for (let i = 0; i < count; i++) {
     const response = await ctx.app.inject({
       method: 'POST',
@@ -62,12 +64,13 @@ async function fill(eventId: string, filer: string, count: number, checkIns: num
       payload: { name: '测试市民', phone: `1390013${String(9000 + i)}` },
     });
     if (response.statusCode !== 201) throw new Error(response.body);
-    if (i < checkIns) {
-      await postOk(ctx.app, cookieOf(filer), `/api/console/events/${eventId}/check-ins`, {
-        code: response.json().code,
-      });
-    }
+    if (i < checkIns) codes.push(response.json<{ code: string }>().code);
   }
+  await whileCheckInOpen(ctx.db, eventId, async () => {
+    for (const code of codes) {
+      await postOk(ctx.app, cookieOf(filer), `/api/console/events/${eventId}/check-ins`, { code });
+    }
+  });
 }
 
 beforeAll(async () => {
@@ -454,9 +457,11 @@ describe('dashboard summaries through the services', () => {
       expect(response.statusCode, response.body).toBe(201);
       codes.push(response.json());
     }
-    await postOk(ctx.app, cookieOf('db.contractor'), `/api/console/events/${event.id}/check-ins`, {
-      code: codes[0]!.code,
-    });
+    await whileCheckInOpen(ctx.db, event.id, () =>
+      postOk(ctx.app, cookieOf('db.contractor'), `/api/console/events/${event.id}/check-ins`, {
+        code: codes[0]!.code,
+      }),
+    );
     await postOk(
       ctx.app,
       cookieOf('db.contractor'),

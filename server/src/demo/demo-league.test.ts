@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { CHECK_IN_OPENS_HOURS_BEFORE_START } from '../check-in/check-in.service.js';
 import { as, createTestContext, sessionIdOfCookie, type TestContext } from '../test/harness.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoLeague } from './demo-league.js';
 
@@ -101,6 +103,23 @@ describe('seedDemoLeague', () => {
       .executeTakeFirstOrThrow();
     expect(Number(totals.registrations)).toBe(78);
     expect(Number(totals.checkIns)).toBe(29);
+    const outsideWindow = await ctx.db
+      .selectFrom('registrations')
+      .innerJoin('events', 'events.id', 'registrations.event_id')
+      .select('registrations.id')
+      .where('registrations.checked_in_at', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb(
+            'registrations.checked_in_at',
+            '<',
+            sql<Date>`events.starts_at - make_interval(hours => ${CHECK_IN_OPENS_HOURS_BEFORE_START})`,
+          ),
+          eb('registrations.checked_in_at', '>', eb.ref('events.ends_at')),
+        ]),
+      )
+      .execute();
+    expect(outsideWindow).toEqual([]);
 
     const events = await ctx.db
       .selectFrom('events')

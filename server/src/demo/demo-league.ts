@@ -25,7 +25,7 @@ import { createPartner, type PartnerScope } from '../partners/partner.service.js
 import * as results from '../results/result.service.js';
 import * as reviews from '../reviews/review.service.js';
 import { upsertPreReview } from '../sports/pre-review.repository.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { demoPerson } from './demo-people.js';
 
@@ -319,7 +319,7 @@ function demoEvents(): DemoEvent[] {
       reviewer: 'committee',
       step: 'published',
       registrations: 24,
-      checkIns: 9,
+      checkIns: 11,
       input: {
         name: '2026上海城市业余联赛 三人篮球赛（徐汇站）',
         sport: 'basketball_3x3',
@@ -368,7 +368,6 @@ function demoEvents(): DemoEvent[] {
       reviewer: 'association',
       step: 'published',
       registrations: 6,
-      checkIns: 2,
       input: {
         name: '徐家汇街道社区健康运动会 趣味跳绳',
         sport: 'rope_skipping',
@@ -716,6 +715,10 @@ async function seedEvent(
     entries.push({ id: registration.id, code: registration.code });
   }
   const checkedIn = entries.slice(0, demo.checkIns ?? 0);
+  // Check-in opens 24 hours before the start, and filing needs a start in the future, so an
+  // event with check-ins is moved to be under way before its people check in.
+  if (checkedIn.length > 0)
+    await moveEvent(db, event.id, sql`starts_at - (now() - interval '1 hour')`);
   for (const { code } of checkedIn) {
     // Typed codes carry no signature, so the demo needs no ticket signer.
     await scanOnline(db, undefined, actor, event.id, {
@@ -726,7 +729,7 @@ async function seedEvent(
   }
   if (demo.heldDaysAgo !== undefined) {
     await publishDemoResults(db, { ...actor, userAgent: null }, event.id, checkedIn);
-    await moveIntoThePast(db, event.id, demo.heldDaysAgo);
+    await moveEvent(db, event.id, sql`make_interval(days => ${demo.heldDaysAgo})`);
   }
   if (demo.change) await changes.requestChange(db, actor, event.id, demo.change);
   if (demo.cancelReason)
@@ -734,13 +737,16 @@ async function seedEvent(
 }
 
 /**
- * Moves a published event and everything recorded about it back by `days`, as if it had taken
- * place: its dates, publication, entries and check-ins. Its results, their publication and the
- * certificates move to just after its end. Filing rejects a start in the past, so the demo
- * files past events ahead and moves them afterwards.
+ * Moves a published event and everything recorded about it back by `shift`, an SQL interval
+ * that may read the event's columns, as if it had taken place earlier: its dates, publication,
+ * entries and check-ins. Its results, their publication and the certificates move to just
+ * after its end. Filing rejects a start in the past, so the demo files events ahead and moves
+ * them afterwards.
  */
-async function moveIntoThePast(db: Db, eventId: string, days: number) {
-  const shift = sql`make_interval(days => ${days})`;
+async function moveEvent(db: Db, eventId: string, interval: RawBuilder<unknown>) {
+  const { rows } = await sql<{ shift: string }>`
+    select (${interval})::text as shift from events where id = ${eventId}`.execute(db);
+  const shift = sql`${rows[0]!.shift}::interval`;
   const statements = [
     sql`update events set starts_at = starts_at - ${shift}, ends_at = ends_at - ${shift},
       registration_opens_at = registration_opens_at - ${shift},

@@ -42,6 +42,11 @@ export const FormFieldSchema = Type.Object(
     type: StringEnum(FIELD_TYPES),
     required: Type.Boolean(),
     help: Type.Optional(Type.String({ maxLength: MAX_HELP_LENGTH * 2 })),
+    sensitive: Type.Optional(
+      Type.Boolean({
+        description: 'Personal data: the console masks the answers and reveals them audited',
+      }),
+    ),
     options: Type.Optional(
       Type.Array(
         Type.Object(

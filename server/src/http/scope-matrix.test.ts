@@ -9,6 +9,7 @@ import {
   postOk,
   signIn,
   type TestContext,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import { minimalPng, multipart } from '../documents/document-test-support.js';
 import { entryTemplate } from '../registrations/entry-workbook.js';
@@ -101,6 +102,8 @@ const ROUTE_CLASSES: Record<string, RouteClass> = {
   'GET /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/reveal': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations/:registrationId': 'scoped-by-event',
+  'GET /api/console/events/:id/registrations/:registrationId/files/:fileId': 'scoped-by-event',
   'POST /api/console/events/:id/registrations/:registrationId/cancel': 'scoped-by-event',
   'GET /api/console/events/:id/registrations/export': 'scoped-by-event',
   'POST /api/console/events/:id/registration-imports': 'scoped-by-event',
@@ -541,6 +544,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 // | registrations | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200                                     |
 // | entry-add     | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 400 REG_INVALID_NAME (the body's name is empty) |
 // | reveal        | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 with registrations (published, cancelled), else 404 REG_REGISTRATION_NOT_FOUND |
+// | entry-detail  | as reveal                                                                         |
+// | entry-file    | 404 EVT_NOT_FOUND     | 404 REG_FILE_NOT_FOUND    | 404 REG_FILE_NOT_FOUND (no entry has a file) |
 // | check-in      | 404 EVT_NOT_FOUND     | 403 EVT_NOT_OWNED         | 200 published, else 409 CHK_EVENT_NOT_PUBLISHED |
 // | check-in-batch | as check-in                                                                      |
 // | check-in-list, check-in-stats, on-site-link | 404 EVT_NOT_FOUND | 403 EVT_NOT_OWNED | 200        |
@@ -572,6 +577,8 @@ const spec = (key: EventKey): EventSpec => EVENTS[key];
 
 const ACTIONS = [
   'detail',
+  'entry-detail',
+  'entry-file',
   'share-qr',
   'patch',
   'submit',
@@ -768,6 +775,7 @@ function ownerOutcome(action: Action, state: State): Outcome {
     case 'check-in-batch':
       return state === 'published' ? OK : { status: 409, code: 'CHK_EVENT_NOT_PUBLISHED' };
     case 'reveal':
+    case 'entry-detail':
       return state === 'published' || state === 'cancelled'
         ? OK
         : { status: 404, code: 'REG_REGISTRATION_NOT_FOUND' };
@@ -819,6 +827,7 @@ function expectedOutcome(caller: Caller, key: EventKey, action: Action): Outcome
   if (action === 'change-approve' || action === 'change-return') {
     return event.reviewer === caller ? CHANGE_NOT_FOUND : NOT_REVIEWER;
   }
+  if (action === 'entry-file') return { status: 404, code: 'REG_FILE_NOT_FOUND' };
   if (READING.has(action)) return OK;
   return owner ? ownerOutcome(action, event.state) : NOT_OWNED;
 }
@@ -855,6 +864,8 @@ const documentIds = {} as Record<string, string>;
 const chatGroupIds = {} as Record<string, string>;
 /** Ids that no document or chat group has, for the route coverage check. */
 const ABSENT_DOCUMENT_ID = '00000000-0000-7000-8000-00000000d0c0';
+/** An id that no file answer has, for the entry-file route. */
+const ABSENT_FILE_ID = '00000000-0000-7000-8000-00000000f11e';
 const ABSENT_CHAT_GROUP_ID = '00000000-0000-7000-8000-00000000c600';
 /** A group id that no event has, for which group updates and deletions return GRP_NOT_FOUND. */
 const ABSENT_GROUP_ID = '00000000-0000-7000-8000-00000000a600';
@@ -950,7 +961,9 @@ async function createEvent(specOf: EventSpec, name: string): Promise<string> {
   await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/publish`);
   const first = await register(id);
   const second = await register(id);
-  await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first });
+  await whileCheckInOpen(ctx.db, id, () =>
+    postOk(ctx.app, ownerCookie, `/api/console/events/${id}/check-ins`, { code: first }),
+  );
   openCodes[id] = [second];
   if (target === 'cancelled') {
     await postOk(ctx.app, ownerCookie, `/api/console/events/${id}/cancel`, { reason: '场地维修' });
@@ -1035,6 +1048,17 @@ function requestFor(action: Action, eventId: string): InjectOptions {
         url: `${base}/registration-imports`,
         payload: { fileName: '线下报名.xlsx', content: IMPORT_WORKBOOK, dryRun: true },
       };
+    case 'entry-detail': {
+      const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+      return { method: 'GET', url: `${base}/registrations/${registrationId}` };
+    }
+    case 'entry-file': {
+      const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
+      return {
+        method: 'GET',
+        url: `${base}/registrations/${registrationId}/files/${ABSENT_FILE_ID}`,
+      };
+    }
     case 'reveal': {
       const registrationId = registrationIds[eventId]?.[0] ?? ABSENT_REGISTRATION_ID;
       return {
@@ -1280,6 +1304,7 @@ describe('route coverage', () => {
           .replace(ABSENT_CHANGE_ID, ':changeId')
           .replace('/steps/pre_review', '/steps/:step')
           .replace(ABSENT_DOCUMENT_ID, ':documentId')
+          .replace(ABSENT_FILE_ID, ':fileId')
           .replace(ABSENT_CHAT_GROUP_ID, ':chatGroupId')
           .replace(ABSENT_GROUP_ID, ':groupId')
           .replace(ABSENT_IMPORT_ID, ':importId')
@@ -1552,7 +1577,11 @@ describe('writing successes', () => {
   it.each(cells)('%s %s as %s succeeds and writes', async (action, key, caller) => {
     const copy = await createEvent(spec(key), `范围测试副本 ${key}`);
     const before = await fingerprint();
-    const response = await call(caller, requestFor(action, copy));
+    const send = () => call(caller, requestFor(action, copy));
+    // A check-in writes only inside the event's check-in window.
+    const response = action.startsWith('check-in')
+      ? await whileCheckInOpen(ctx.db, copy, send)
+      : await send();
     expect(response.statusCode, response.body).toBe(expectedOutcome(caller, key, action).status);
     expect(await fingerprint()).not.toBe(before);
     const row = await ctx.db

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
@@ -5,10 +7,17 @@ import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
 import { StringEnum } from '../http/schemas.js';
 import { cancelByOrganiser } from './cancellation.service.js';
+import { DocumentStore } from '../documents/document-store.js';
+import { attachmentDisposition } from '../documents/file-name.js';
+import { ATTACHMENTS_FOLDER } from '../forms/attachment.routes.js';
 import {
   addEntryByOrganiser,
-  REVEALABLE_FIELDS,
+  downloadEntryFile,
+  getEntryDetail,
+  RegistrationDetailSchema,
+  REVEALABLE_FIELD_PATTERN,
   revealRegistrationField,
+  type RevealableField,
 } from './console-registration.service.js';
 import { exportEntries } from './entry-export.service.js';
 import {
@@ -59,6 +68,66 @@ function downloadDisposition(name: string, extension: string): string {
 /** Console routes on single registrations of an event, for its organiser. */
 export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireSession);
+  const attachments = new DocumentStore(join(app.config.documentsDir, ATTACHMENTS_FOLDER));
+
+  app.get(
+    '/api/console/events/:id/registrations/:registrationId',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "One entry of the organiser's event with its answers, personal data masked",
+        description:
+          "Answers to the form's custom fields come as text under their labels: choices by " +
+          'label, dates as 2026年5月1日, several choices joined by 、, and a file answer with ' +
+          'its file for the download route. Answers the organiser marked as personal data, ' +
+          'and ID-like answers, are masked; the reveal route returns them in full, audited.',
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          registrationId: Type.String({ format: 'uuid' }),
+        }),
+        response: { 200: RegistrationDetailSchema },
+      },
+    },
+    async (request) =>
+      getEntryDetail(app.db, principal(request), request.params.id, request.params.registrationId),
+  );
+
+  app.get(
+    '/api/console/events/:id/registrations/:registrationId/files/:fileId',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Download a file answer of an entry, audited',
+        description:
+          "For the event's organiser and officials whose scope covers the event; others get " +
+          '404 EVT_NOT_FOUND. Every download writes a registration.file_downloaded audit ' +
+          "entry. A file that is not this entry's answer is 404 REG_FILE_NOT_FOUND.",
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          registrationId: Type.String({ format: 'uuid' }),
+          fileId: Type.String({ format: 'uuid' }),
+        }),
+        produces: ['application/pdf', 'image/jpeg', 'image/png'],
+      },
+    },
+    async (request, reply) => {
+      const { id: eventId, registrationId, fileId } = request.params;
+      const actor = { user: principal(request), ip: request.ip, userAgent: userAgentOf(request) };
+      const row = await downloadEntryFile(app.db, actor, { eventId, registrationId, fileId });
+      const file = await attachments.open(row.event_id, row.id);
+      if (!file) throw new Error(`Stored file of attachment ${row.id} is missing`);
+      // Served with the type its content was checked to be, never sniffed, and without the
+      // right to run scripts should a browser render it anyway.
+      return reply
+        .type(row.content_type)
+        .header('content-length', String(row.size_bytes))
+        .header('content-disposition', attachmentDisposition(row.file_name))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, no-store')
+        .send(file.createReadStream());
+    },
+  );
 
   app.post(
     '/api/console/events/:id/registrations',
@@ -98,24 +167,25 @@ export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
     {
       schema: {
         tags: ['console'],
-        summary: "Reveal a registrant's full mobile number to the event's organiser, audited",
+        summary: "Reveal a registrant's mobile number or a masked answer in full, audited",
         description:
-          'Only the organisation that owns the event may call it. Every successful call writes ' +
-          'a personal_data.reveal audit entry naming the registration and the field, never the ' +
-          'value. The response must not be cached.',
+          'field is phone or answers.<field key>. Only the organisation that owns the event ' +
+          'may call it. Every successful call writes a personal_data.reveal audit entry naming ' +
+          'the registration and the field, never the value. An entry without that answer is ' +
+          '404 REG_ANSWER_NOT_FOUND. The response must not be cached.',
         params: Type.Object({
           id: Type.String({ format: 'uuid' }),
           registrationId: Type.String({ format: 'uuid' }),
         }),
-        body: Type.Object({ field: StringEnum(REVEALABLE_FIELDS) }),
+        body: Type.Object({ field: Type.String({ pattern: REVEALABLE_FIELD_PATTERN }) }),
         response: {
-          200: Type.Object({ field: StringEnum(REVEALABLE_FIELDS), value: Type.String() }),
+          200: Type.Object({ field: Type.String(), value: Type.String() }),
         },
       },
     },
     async (request, reply) => {
       const actor = { user: principal(request), ip: request.ip };
-      const { field } = request.body;
+      const field = request.body.field as RevealableField;
       const value = await revealRegistrationField(app.db, app.cipher, actor, {
         eventId: request.params.id,
         registrationId: request.params.registrationId,

@@ -1,21 +1,28 @@
 import { Type } from 'typebox';
 
 import type { Principal } from '../accounts/account.repository.js';
+import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
+import { loadRegistrationForm } from '../forms/form.service.js';
 import { InvalidCursor } from '../http/problem.js';
+import { Nullable } from '../http/schemas.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { RegistrationNotFound } from './registration.errors.js';
+import { AnswerNotFound, EntryFileNotFound, RegistrationNotFound } from './registration.errors.js';
+import { answerViews, AnswerViewSchema, claimedFilesOf, fullAnswerText } from './entry-answers.js';
 import * as repository from './registration.repository.js';
 import { register, type RegistrationInput } from './registration.service.js';
 
-/** Fields of a registration that its event's organiser may reveal unmasked. */
-export const REVEALABLE_FIELDS = ['phone'] as const;
-export type RevealableField = (typeof REVEALABLE_FIELDS)[number];
+/**
+ * Fields of a registration that its event's organiser may reveal unmasked: the mobile number,
+ * and a masked answer to a custom field as `answers.<field key>`.
+ */
+export const REVEALABLE_FIELD_PATTERN = '^(phone|answers\\.[a-z][a-z0-9_]{0,39})$';
+export type RevealableField = 'phone' | `answers.${string}`;
 
 export const RegistrationItemSchema = Type.Object({
   id: Type.String(),
@@ -25,6 +32,22 @@ export const RegistrationItemSchema = Type.Object({
   status: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   checkedInAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const RegistrationListItemSchema = Type.Object({
+  ...RegistrationItemSchema.properties,
+  answers: Type.Array(AnswerViewSchema, { description: "Answers to the form's custom fields" }),
+});
+
+export const RegistrationDetailSchema = Type.Object({
+  ...RegistrationListItemSchema.properties,
+  idMasked: Nullable(Type.String()),
+  groupName: Type.String(),
+  channel: Type.String(),
+  guardianName: Nullable(Type.String()),
+  guardianPhoneMasked: Nullable(Type.String()),
+  cancelledAt: Nullable(Type.String({ format: 'date-time' })),
+  cancelReason: Nullable(Type.String()),
 });
 
 export function toRegistrationItem(row: RegistrationRow) {
@@ -39,15 +62,23 @@ export function toRegistrationItem(row: RegistrationRow) {
   };
 }
 
-/** Lists an event's registrations for its organiser, in registration order. */
+async function ownEvent(db: Db, user: Principal, eventId: string) {
+  const event = await getVisibleEvent(db, user, eventId);
+  if (event.organisation_id !== user.organisationId) throw new EventNotOwned(eventId);
+  return event;
+}
+
+/**
+ * Lists an event's registrations for its organiser, in registration order, each with its
+ * answers to the custom fields, masked by the console's rule.
+ */
 export async function listEventRegistrations(
   db: Db,
   user: Principal,
   eventId: string,
   page: { cursor?: string; limit?: number },
 ) {
-  const event = await getVisibleEvent(db, user, eventId);
-  if (event.organisation_id !== user.organisationId) throw new EventNotOwned(eventId);
+  await ownEvent(db, user, eventId);
 
   const limit = page.limit ?? 20;
   let afterId: string | undefined;
@@ -59,12 +90,107 @@ export async function listEventRegistrations(
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const counts = await repository.countForEvent(db, eventId);
+  const { fields } = (await loadRegistrationForm(db, eventId)).form;
+  const files = await claimedFilesOf(
+    db,
+    eventId,
+    items.map((row) => row.id),
+  );
   return {
-    items: items.map(toRegistrationItem),
+    items: items.map((row) => ({
+      ...toRegistrationItem(row),
+      answers: answerViews(
+        fields,
+        row.answers,
+        files.filter((file) => file.registration_id === row.id),
+      ),
+    })),
     nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null,
     total: counts.total,
     checkedIn: counts.checkedIn,
   };
+}
+
+/**
+ * Returns one entry of the organiser's event with its group, channel, masked identifiers and
+ * answers. A registration of another event is REG_REGISTRATION_NOT_FOUND.
+ */
+export async function getEntryDetail(
+  db: Db,
+  user: Principal,
+  eventId: string,
+  registrationId: string,
+) {
+  await ownEvent(db, user, eventId);
+  const row = await repository.findInEvent(db, eventId, registrationId);
+  if (!row) throw new RegistrationNotFound(registrationId, eventId);
+  const group = await db
+    .selectFrom('event_groups')
+    .select('name')
+    .where('id', '=', row.group_id)
+    .executeTakeFirst();
+  const { fields } = (await loadRegistrationForm(db, eventId)).form;
+  const files = await claimedFilesOf(db, eventId, [row.id]);
+  return {
+    ...toRegistrationItem(row),
+    answers: answerViews(fields, row.answers, files),
+    idMasked: row.id_masked,
+    groupName: group?.name ?? '',
+    channel: row.channel,
+    guardianName: row.guardian_name,
+    guardianPhoneMasked: row.guardian_phone_masked,
+    cancelledAt: row.cancelled_at ? new Date(row.cancelled_at).toISOString() : null,
+    cancelReason: row.cancel_reason,
+  };
+}
+
+/**
+ * Returns a file answer of an entry for download, to the event's organiser and to officials
+ * whose scope covers the event, and records the download (`registration.file_downloaded`,
+ * with the field and file ids) in the audit log. Other callers get EVT_NOT_FOUND, and a file
+ * that is not a claimed answer of this entry is REG_FILE_NOT_FOUND.
+ */
+export async function downloadEntryFile(
+  db: Db,
+  actor: { user: Principal; ip: string; userAgent?: string | null },
+  target: { eventId: string; registrationId: string; fileId: string },
+) {
+  const { eventId, registrationId, fileId } = target;
+  await getVisibleEvent(db, actor.user, eventId);
+  const file = await db
+    .selectFrom('registration_attachments')
+    .selectAll()
+    .where('id', '=', fileId)
+    .where('event_id', '=', eventId)
+    .where('registration_id', '=', registrationId)
+    .executeTakeFirst();
+  if (!file) throw new EntryFileNotFound(fileId, registrationId);
+  await recordAudit(db, {
+    ...auditActorOf(actor),
+    action: 'registration.file_downloaded',
+    entityType: 'registration',
+    entityId: registrationId,
+    detail: { eventId, fieldKey: file.field_key, fileId },
+  });
+  return file;
+}
+
+/** Decrypts or reads in full the value of a revealable field of a registration row. */
+async function revealedValue(
+  db: Executor,
+  cipher: PersonalDataCipher,
+  row: RegistrationRow,
+  field: RevealableField,
+): Promise<string> {
+  if (field === 'phone') return cipher.decrypt(row.phone_ciphertext);
+  const key = field.slice('answers.'.length);
+  const value = row.answers[key];
+  const { fields } = (await loadRegistrationForm(db, row.event_id)).form;
+  const formField = fields.find((candidate) => candidate.key === key);
+  if (value === undefined || value === null || value === '' || formField?.type === 'file') {
+    throw new AnswerNotFound(row.id, key);
+  }
+  return formField ? fullAnswerText(formField, value) : String(value);
 }
 
 /**
@@ -86,7 +212,7 @@ export async function revealRegistrationField(
   return db.transaction().execute(async (trx) => {
     const row = await repository.findInEvent(trx, eventId, registrationId);
     if (!row) throw new RegistrationNotFound(registrationId, eventId);
-    const value = cipher.decrypt(row.phone_ciphertext);
+    const value = await revealedValue(trx, cipher, row, field);
     await recordAudit(trx, {
       actorUserId: actor.user.id,
       actorIp: actor.ip,

@@ -125,10 +125,34 @@ function eligibilityErrors(
   });
 }
 
+const PHONE_WITHOUT_ID_REASON =
+  '该手机号码已用于一条未填写身份证号码的报名，同一手机号码不能再报名';
+const PHONE_IN_USE_REASON = '该手机号码已有报名；未填写身份证号码时，一个手机号码只能报名一人';
+
+/**
+ * Returns the same-phone clash of a row with an earlier row of the file, by the rule of
+ * `register`. A row without an ID number may share its mobile number with no earlier row. A
+ * row with an ID number may not share it with an earlier row that has none.
+ */
+function samePhoneRowError(
+  row: CheckedEntryRow,
+  idHash: string | null,
+  phoneHash: string,
+  firstRows: { any: Map<string, number>; withoutId: Map<string, number> },
+): EntryRowError | undefined {
+  const earlier = idHash ? firstRows.withoutId.get(phoneHash) : firstRows.any.get(phoneHash);
+  if (earlier === undefined) return undefined;
+  const reason = idHash
+    ? `与第 ${earlier} 行共用手机号码，而第 ${earlier} 行未填写身份证号码`
+    : `与第 ${earlier} 行共用手机号码；未填写身份证号码时，一个手机号码只能报名一人`;
+  return rowError(row.row, '手机号码', 'same_phone', reason);
+}
+
 /**
  * Reads and checks every row against the event's groups and its live entries: each person
  * (by ID number, else mobile number) may appear once in the file and must not already hold a
- * live entry. Returns the planned entries and the row errors.
+ * live entry. The same-phone rule of `register` applies across rows and against live entries.
+ * Returns the planned entries and the row errors.
  */
 async function planImport(
   db: Executor,
@@ -152,6 +176,7 @@ async function planImport(
   const errors: EntryRowError[] = [];
   const candidates: PlannedEntry[] = [];
   const firstRowOf = new Map<string, number>();
+  const firstRowsByPhone = { any: new Map<string, number>(), withoutId: new Map<string, number>() };
   for (const { row, values } of read.rows) {
     const checked = checkEntryRow(row, values);
     if (!checked.ok) {
@@ -183,28 +208,42 @@ async function planImport(
       );
       continue;
     }
+    const samePhone = samePhoneRowError(checked.value, idHash, phoneHash, firstRowsByPhone);
+    if (samePhone) {
+      errors.push(samePhone);
+      continue;
+    }
     firstRowOf.set(person, row);
+    if (!firstRowsByPhone.any.has(phoneHash)) firstRowsByPhone.any.set(phoneHash, row);
+    if (!idHash) firstRowsByPhone.withoutId.set(phoneHash, row);
     candidates.push({ row: checked.value, group, phoneHash, idHash });
   }
 
   const live = await repository.findLiveByPeople(db, event.id, {
     idHashes: candidates.flatMap((entry) => (entry.idHash ? [entry.idHash] : [])),
-    phoneHashes: candidates.flatMap((entry) => (entry.idHash ? [] : [entry.phoneHash])),
+    phoneHashes: candidates.map((entry) => entry.phoneHash),
   });
   const liveIds = new Set(live.flatMap((entry) => (entry.id_hash ? [entry.id_hash] : [])));
   const livePhones = new Set(live.map((entry) => entry.phone_hash));
+  const livePhonesWithoutId = new Set(
+    live.flatMap((entry) => (entry.id_hash ? [] : [entry.phone_hash])),
+  );
   const planned: PlannedEntry[] = [];
   for (const entry of candidates) {
-    const registered = entry.idHash ? liveIds.has(entry.idHash) : livePhones.has(entry.phoneHash);
-    if (registered) {
+    if (entry.idHash ? liveIds.has(entry.idHash) : livePhones.has(entry.phoneHash)) {
+      const registered = entry.idHash === null && livePhonesWithoutId.has(entry.phoneHash);
       errors.push(
-        rowError(
-          entry.row.row,
-          entry.idHash ? '身份证号码' : '手机号码',
-          'already_registered',
-          '此人已报名本赛事',
-        ),
+        entry.idHash || registered
+          ? rowError(
+              entry.row.row,
+              entry.idHash ? '身份证号码' : '手机号码',
+              'already_registered',
+              '此人已报名本赛事',
+            )
+          : rowError(entry.row.row, '手机号码', 'same_phone', PHONE_IN_USE_REASON),
       );
+    } else if (entry.idHash && livePhonesWithoutId.has(entry.phoneHash)) {
+      errors.push(rowError(entry.row.row, '手机号码', 'same_phone', PHONE_WITHOUT_ID_REASON));
     } else {
       planned.push(entry);
     }

@@ -252,6 +252,78 @@ describe('offline entries import', () => {
     ]);
   });
 
+  // The same-phone rule of online entries: a mobile number used without an ID number is one
+  // person, and two entries with ID numbers may share one. Without the rule in planImport the
+  // dry run reports no same_phone rows.
+  it('applies the same-phone rule', async () => {
+    const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
+      { name: '同号组', capacity: 20 },
+    ]);
+    const onlineId = residentId('1985-07-07', 'male', 11);
+    const ids = [12, 13, 14, 15, 16].map((serial) => residentId('1986-08-08', 'female', serial));
+    recordPersonalData(ctx, onlineId, ...ids, phone(70), phone(71), phone(72), phone(73));
+    expect((await registerOnline(eventId, { name: '线上无证', phone: phone(70) })).statusCode).toBe(
+      201,
+    );
+    const withId = await registerOnline(eventId, {
+      name: '线上有证',
+      phone: phone(71),
+      idNumber: onlineId,
+      idConsent: true,
+    });
+    expect(withId.statusCode).toBe(201);
+
+    const content = await workbook([
+      ['线下甲', phone(70), ids[0], null, null],
+      ['线下乙', phone(71), null, null, null],
+      ['线下丙', phone(72), null, null, null],
+      ['线下丁', phone(72), ids[1], null, null],
+      ['线下戊', phone(73), ids[2], null, null],
+      ['线下己', phone(73), null, null, null],
+      ['线下庚', phone(73), ids[3], null, null],
+    ]);
+    const response = await importFile(eventId, content, true);
+    expect(response.statusCode, response.body).toBe(200);
+    const report = response.json<{ valid: number; errors: { row: number; code: string }[] }>();
+    expect(report.errors.map((error) => `${error.row} ${error.code}`)).toEqual([
+      '2 same_phone',
+      '3 same_phone',
+      '5 same_phone',
+      '7 same_phone',
+    ]);
+    expect(report.valid).toBe(3);
+    expect(report.errors[2]).toMatchObject({
+      column: '手机号码',
+      reason: '与第 4 行共用手机号码，而第 4 行未填写身份证号码',
+    });
+    expect(report.errors[3]).toMatchObject({
+      reason: '与第 6 行共用手机号码；未填写身份证号码时，一个手机号码只能报名一人',
+    });
+    for (const error of report.errors) expect(JSON.stringify(error)).toMatch(/[\u4e00-\u9fff]/);
+
+    const committed = expectProblem(
+      await importFile(eventId, content, false),
+      422,
+      'REG_IMPORT_HAS_ERRORS',
+    );
+    expect(committed.errors?.map((error) => error.field)).toEqual([
+      '2:手机号码',
+      '3:手机号码',
+      '5:手机号码',
+      '7:手机号码',
+    ]);
+    expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 2 });
+
+    // Each clash fixed by dropping one side: the remaining rows import.
+    const fixed = await workbook([
+      ['线下丙', phone(72), null, null, null],
+      ['线下戊', phone(73), ids[2], null, null],
+      ['线下庚', phone(73), ids[3], null, null],
+    ]);
+    expect((await importFile(eventId, fixed, false)).statusCode).toBe(201);
+    expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 5 });
+  });
+
   it('rejects unreadable and foreign files', async () => {
     const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '公开组', capacity: 5 },

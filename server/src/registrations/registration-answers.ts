@@ -95,6 +95,22 @@ function checkGuardian(input: RegistrationAnswersInput['guardian']) {
 }
 
 /**
+ * Throws REG_SAFETY_NOTICE_REQUIRED when the event has a safety notice and no version was
+ * accepted, and REG_SAFETY_NOTICE_OUTDATED when the accepted version is not the current one.
+ */
+export function checkSafetyNoticeAccepted(
+  loaded: Pick<EventRegistrationForm, 'safetyNotice'>,
+  acceptedVersion: number | undefined,
+): void {
+  const notice = loaded.safetyNotice;
+  if (notice === null) return;
+  if (acceptedVersion === undefined) throw new SafetyNoticeRequired(notice.version);
+  if (acceptedVersion !== notice.version) {
+    throw new SafetyNoticeOutdated(acceptedVersion, notice.version);
+  }
+}
+
+/**
  * Checks a registration against the event's form with the same domain rules as the app. It
  * checks the entrant (name, mobile, and the ID number by the form's rule) and the custom answers
  * with their conditions on other answers and on the age at the event's start date. It also
@@ -128,12 +144,7 @@ export function validateRegistrationAnswers(
   if (entrant.idNumber !== undefined && input.idConsent !== true) throw new IdConsentRequired();
 
   const notice = loaded.safetyNotice;
-  if (notice !== null) {
-    if (input.safetyNoticeVersion === undefined) throw new SafetyNoticeRequired(notice.version);
-    if (input.safetyNoticeVersion !== notice.version) {
-      throw new SafetyNoticeOutdated(input.safetyNoticeVersion, notice.version);
-    }
-  }
+  checkSafetyNoticeAccepted(loaded, input.safetyNoticeVersion);
 
   const guardian = needsGuardianConsent(entrant.age) ? checkGuardian(input.guardian) : null;
   const files = loaded.form.fields

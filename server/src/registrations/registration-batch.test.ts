@@ -95,6 +95,38 @@ async function livePeople(db: Db, eventId: string) {
   return row.rows[0]!;
 }
 
+/**
+ * Wraps the database so that its `lostTransaction`-th transaction commits and then rejects with
+ * the error of a connection that dropped during COMMIT. Other transactions run unchanged.
+ */
+function losingCommitOutcome(db: Db, lostTransaction: number) {
+  let started = 0;
+  let lost = 0;
+  const wrapped = new Proxy(db, {
+    get(target, property) {
+      if (property !== 'transaction') {
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return () => {
+        started += 1;
+        const builder = target.transaction();
+        if (started !== lostTransaction) return builder;
+        return {
+          execute: async (callback: Parameters<typeof builder.execute>[0]) => {
+            await builder.execute(callback);
+            lost += 1;
+            throw Object.assign(new Error('Connection terminated unexpectedly'), {
+              code: 'ECONNRESET',
+            });
+          },
+        };
+      };
+    },
+  });
+  return { db: wrapped, lost: () => lost };
+}
+
 describe('registration batches', () => {
   // Negative control: with `taken + n <= capacity` removed from takePlaces and `free` taken as
   // the group's whole capacity in takeGroupPlaces, the event_groups_places check rejects the
@@ -325,6 +357,39 @@ describe('registration batches', () => {
       await sql`drop function batch_test_reject()`.execute(ctx.db);
     }
     expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 39 });
+    expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+  });
+
+  // A commit whose outcome is lost: the batch's transaction commits, but the caller sees the
+  // error a dropped connection gives. Without the lookup of the batch's own entries, the retry
+  // of the first request gets REG_ALREADY_REGISTERED for the entry the batch stored for it.
+  it('recognises entries of a lost commit', async () => {
+    const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
+      { name: '断线组', capacity: 50 },
+    ]);
+    const db = losingCommitOutcome(ctx.db, 2);
+    const warnings: Record<string, unknown>[] = [];
+    const log = { warn: (details: object) => warnings.push(details as Record<string, unknown>) };
+    const registerNow = (input: RegistrationInput) =>
+      registerInBatch(db.db, ctx.app.cipher, eventId, input, log);
+
+    // The first call runs alone in transaction 1, the next four share transaction 2.
+    const calls = [
+      registerNow(webInput(9600)),
+      registerNow(webInput(9601)),
+      registerNow(webInput(9602, { idempotencyKey: 'lost-commit-key-9602' })),
+      registerNow(webInput(9601)),
+      registerNow(webInput(9603)),
+    ];
+    const outcomes = await Promise.all(calls.map(outcomeOf));
+
+    expect(db.lost()).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(outcomes).toEqual(['201', '201', '201', '409 REG_ALREADY_REGISTERED', '201']);
+    const stored = await Promise.all([calls[1]!, calls[2]!]);
+    expect(stored.map((result) => result.replayed)).toEqual([false, false]);
+    expect(stored.map((result) => result.eventName.length > 0)).toEqual([true, true]);
+    expect(await livePeople(ctx.db, eventId)).toEqual({ entries: 4, people: 4 });
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 

@@ -55,6 +55,11 @@ export interface BatchLogger {
 
 interface Pending {
   input: RegistrationInput;
+  /**
+   * Id of the entry the batch inserts for this request. After a batch whose commit outcome was
+   * lost, an entry with this id shows that the batch stored the request.
+   */
+  entryId: string;
   checked: CheckedInput | undefined;
   inputError: unknown;
   phoneHash: string;
@@ -117,7 +122,15 @@ export function registerInBatch(
       queue = { pending: [], draining: false };
       queues.set(eventId, queue);
     }
-    queue.pending.push({ input, checked, inputError, phoneHash, resolve, reject });
+    queue.pending.push({
+      input,
+      entryId: uuidv7(),
+      checked,
+      inputError,
+      phoneHash,
+      resolve,
+      reject,
+    });
     if (!queue.draining) void drain(db, cipher, eventId, queues, queue, log);
   });
 }
@@ -143,9 +156,10 @@ async function drain(
 }
 
 /**
- * Stores a batch and settles each caller's promise. When the batch's transaction fails, nothing of it is
- * stored, and every request is retried alone in queue order, so one bad request cannot fail
- * the others.
+ * Stores a batch and settles each caller's promise. When the batch's transaction fails, every
+ * request is retried alone in queue order, so one bad request cannot fail the others. An error
+ * from COMMIT, such as a dropped connection, leaves the outcome unknown, so a request whose
+ * entry the batch did store gets that entry instead of its retry's REG_ALREADY_REGISTERED.
  */
 async function settleBatch(
   db: Db,
@@ -162,7 +176,22 @@ async function settleBatch(
       { err: loggableError(error), eventId, requests: batch.length },
       'Registration batch failed; retrying its requests one by one',
     );
+    let committed = new Map<string, RegistrationResult>();
+    try {
+      committed = await storedEntries(db, eventId, batch);
+    } catch (lookupError) {
+      // Each retry still decides its request, so a failed lookup only loses the recognition.
+      log?.warn(
+        { err: loggableError(lookupError), eventId, requests: batch.length },
+        'Lookup of the failed batch entries failed; retrying without it',
+      );
+    }
     for (const item of batch) {
+      const own = committed.get(item.entryId);
+      if (own) {
+        item.resolve(own);
+        continue;
+      }
       await registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
     }
     return;
@@ -189,6 +218,42 @@ async function settleBatch(
   for (const item of alone) {
     registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
   }
+}
+
+/**
+ * Finds the entries that a failed batch stored after all, by the ids it gave them, with the
+ * results their requests get. Empty unless the batch committed before its error.
+ */
+async function storedEntries(
+  db: Db,
+  eventId: string,
+  batch: Pending[],
+): Promise<Map<string, RegistrationResult>> {
+  const rows = await db
+    .selectFrom('registrations')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      batch.map((item) => item.entryId),
+    )
+    .execute();
+  const results = new Map<string, RegistrationResult>();
+  if (rows.length === 0) return results;
+  const event = await db
+    .selectFrom('events')
+    .select('name')
+    .where('id', '=', eventId)
+    .executeTakeFirstOrThrow();
+  for (const registration of rows) {
+    results.set(registration.id, {
+      registration,
+      queuePosition: await places.queuePosition(db, registration.id),
+      replayed: false,
+      eventName: event.name,
+    });
+  }
+  return results;
 }
 
 /** Registers through the one-by-one path and adds the event's name. */
@@ -315,7 +380,7 @@ async function storeBatch(
     const { name, phone } = item.checked!;
     const active = statuses.get(entry.index) === 'active';
     return {
-      id: uuidv7(),
+      id: item.entryId,
       event_id: eventId,
       group_id: entry.group.id,
       code: randomCode(),

@@ -154,3 +154,13 @@ export const OneClickUnavailable = defineError(
   'The profile does not fill the registration form of event %s: register with the form',
   409,
 );
+export const AnswerNotFound = defineError(
+  'REG_ANSWER_NOT_FOUND',
+  'Registration %s has no answer to the field %s',
+  404,
+);
+export const EntryFileNotFound = defineError(
+  'REG_FILE_NOT_FOUND',
+  'File %s is not a file answer of registration %s',
+  404,
+);

@@ -139,6 +139,8 @@ export async function changeMembers(
     if (placesChange > 0 && !(await places.takePlaces(trx, group.id, placesChange))) {
       throw new EventFull(eventId);
     }
+    // NOTE: a member change carries no consents, so added members are stored without the
+    // safety notice and ID number consents that team registration records.
     const inserted = await insertMembers(trx, cipher, team, plan.added, team.status);
     for (const row of inserted) await announceNewMember(trx, row);
     let promoted = 0;

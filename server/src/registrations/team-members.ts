@@ -8,6 +8,8 @@ import {
   type ResidentId,
 } from '@cityleague/domain';
 
+import { sql } from 'kysely';
+
 import type { Executor } from '../db/database.js';
 import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/schema.js';
 import { withFieldErrors, type FieldError } from '../http/problem.js';
@@ -247,15 +249,22 @@ export function rejectSharedPhones(
   if (errors.length > 0) throw withFieldErrors(new DuplicateMember(), errors);
 }
 
-/** Inserts members of a team as entries with the team's status and waiting-list number. */
+/**
+ * Inserts members of a team as entries with the team's status and waiting-list number. With
+ * `consents`, each entry records the accepted safety notice version and, for a member with an
+ * ID number, the ID number consent, both stamped with the database's time.
+ */
 export async function insertMembers(
   trx: Executor,
   cipher: PersonalDataCipher,
   team: { id: string; event_id: string; group_id: string; waiting_seq: string | null },
   members: CheckedMember[],
   status: RegistrationStatus,
+  consents?: { safetyNoticeVersion: number | null },
 ): Promise<RegistrationRow[]> {
   const rows: RegistrationRow[] = [];
+  const now = sql<Date>`now()`;
+  const noticeVersion = consents?.safetyNoticeVersion ?? null;
   for (const member of members) {
     const row = await trx
       .insertInto('registrations')
@@ -275,6 +284,9 @@ export async function insertMembers(
         status,
         waiting_seq: status === 'waiting' ? team.waiting_seq : null,
         channel: 'web',
+        safety_notice_version: noticeVersion,
+        safety_accepted_at: noticeVersion === null ? null : now,
+        id_consent_at: consents && member.id ? now : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

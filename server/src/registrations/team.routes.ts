@@ -108,6 +108,19 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
             name: Type.String({ maxLength: 60 }),
             groupId: Type.Optional(Type.String({ format: 'uuid' })),
             members: Type.Array(NewMember, { minItems: 1, maxItems: MAX_MEMBERS_IN_REQUEST }),
+            idConsent: Type.Optional(
+              Type.Boolean({
+                description:
+                  'Must be true when any member has an ID number (REG_ID_CONSENT_REQUIRED)',
+              }),
+            ),
+            safetyNoticeVersion: Type.Optional(
+              Type.Integer({
+                description:
+                  "Version of the event's safety notice the captain accepted for the whole team; " +
+                  'required when the event has one (REG_SAFETY_NOTICE_REQUIRED, REG_SAFETY_NOTICE_OUTDATED)',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

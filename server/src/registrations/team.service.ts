@@ -20,11 +20,13 @@ import {
   CancelDeadlinePassed,
   CancelReasonRequired,
   EventFull,
+  IdConsentRequired,
   IdempotencyMismatch,
   WindowClosed,
   WindowNotOpen,
 } from './registration.errors.js';
 import * as registrations from './registration.repository.js';
+import { checkSafetyNoticeAccepted } from './registration-answers.js';
 import { chooseGroup, requireSameForm } from './registration.service.js';
 import {
   IndividualGroup,
@@ -55,6 +57,10 @@ export interface TeamInput {
   groupId?: string;
   members: MemberInput[];
   idempotencyKey?: string;
+  /** Must be true whenever a member has an ID number. */
+  idConsent?: boolean;
+  /** Version of the safety notice the captain accepted for the team; required when the event has one. */
+  safetyNoticeVersion?: number;
 }
 
 /** Converts a member's entry to what the captain and the organiser see, personal data masked. */
@@ -166,6 +172,11 @@ export async function registerTeam(
   const listed = members.map((m) => ({ ...m, key: personKeyOf(m), field: `members.${m.index}` }));
   rejectDuplicates(listed);
   rejectSharedPhones(listed);
+  if (members.some((member) => member.id !== undefined) && input.idConsent !== true) {
+    throw new IdConsentRequired();
+  }
+  checkSafetyNoticeAccepted(form, input.safetyNoticeVersion);
+  const consents = { safetyNoticeVersion: form.safetyNotice?.version ?? null };
   const request = { name, personKeys: members.map(personKeyOf) };
   const key = input.idempotencyKey;
 
@@ -203,7 +214,7 @@ export async function registerTeam(
         waiting_seq: placed ? null : await places.nextWaitingSeq(trx),
         idempotency_key: key ?? null,
       });
-      const rows = await insertMembers(trx, cipher, team, members, team.status);
+      const rows = await insertMembers(trx, cipher, team, members, team.status, consents);
       for (const row of rows) await announceNewMember(trx, row);
       const queuePosition = await teamQueuePosition(trx, team, rows);
       return { team, members: rows, replayed: false, queuePosition };

@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { signInCitizen } from '../citizens/citizen-test-support.js';
-import { countersOf, outboxKinds, publishWithGroups, residentId } from '../test/entries.js';
+import {
+  countersOf,
+  outboxKinds,
+  publishWithGroups,
+  residentId,
+  statusCounts,
+} from '../test/entries.js';
 import {
   as,
   createAccount,
@@ -10,6 +16,7 @@ import {
   expectProblem,
   fileEvent,
   postOk,
+  recordPersonalData,
   signIn,
   type TestContext,
 } from '../test/harness.js';
@@ -709,7 +716,10 @@ describe('team counters', () => {
 });
 
 /** Publishes an event with one team group of 2 to 4 members and the given ID number rule. */
-async function teamEventWithForm(idNumber: 'required' | 'optional' | 'hidden') {
+async function teamEventWithForm(
+  idNumber: 'required' | 'optional' | 'hidden',
+  safetyNotice: string | null = null,
+) {
   const event = await fileEvent(ctx.app, organiser, { capacity: 100 });
   const group = await as(
     ctx.app,
@@ -726,7 +736,7 @@ async function teamEventWithForm(idNumber: 'required' | 'optional' | 'hidden') {
   )({
     method: 'PUT',
     url: `/api/console/events/${event.id}/registration-form`,
-    payload: { form: { idNumber, fields: [] }, safetyNotice: null },
+    payload: { form: { idNumber, fields: [] }, safetyNotice },
   });
   expect(form.statusCode, form.body).toBe(200);
   await postOk(ctx.app, organiser, `/api/console/events/${event.id}/submit`);
@@ -768,6 +778,66 @@ describe('team members and the form', () => {
     const problem = expectProblem(response, 400, 'TEAM_INVALID_MEMBER');
     expect(fieldCodes(problem)).toEqual([['members.1.idNumber', 'required']]);
     expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2 });
+  });
+
+  // Without the consent checks in registerTeam, the first three requests store the team.
+  it('requires the safety notice and ID consent', async () => {
+    const eventId = await teamEventWithForm('optional', '团体赛测试安全须知');
+    const captain = await captainSession();
+    const idNumber = residentId('1991-02-03', 'male', 66);
+    recordPersonalData(ctx, idNumber);
+    const members = [
+      { name: '张三', phone: nextPhone(), idNumber },
+      { name: '李四', phone: nextPhone() },
+    ];
+
+    const noNotice = await postTeam(ctx.app, captain, eventId, { name: '须知队', members });
+    expectProblem(noNotice, 400, 'REG_SAFETY_NOTICE_REQUIRED');
+    const oldNotice = await postTeam(ctx.app, captain, eventId, {
+      name: '须知队',
+      members,
+      safetyNoticeVersion: 2,
+    });
+    expectProblem(oldNotice, 409, 'REG_SAFETY_NOTICE_OUTDATED');
+    const noIdConsent = await postTeam(ctx.app, captain, eventId, {
+      name: '须知队',
+      members,
+      safetyNoticeVersion: 1,
+      idConsent: false,
+    });
+    expectProblem(noIdConsent, 400, 'REG_ID_CONSENT_REQUIRED');
+    expect(await statusCounts(ctx.db, eventId)).toEqual({});
+
+    const accepted = await postTeam(ctx.app, captain, eventId, {
+      name: '须知队',
+      members,
+      safetyNoticeVersion: 1,
+      idConsent: true,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    const rows = await ctx.db
+      .selectFrom('registrations')
+      .select(['name', 'safety_notice_version', 'safety_accepted_at', 'id_consent_at'])
+      .where('team_id', '=', accepted.json<TeamBody>().id)
+      .orderBy('name')
+      .execute();
+    expect(rows.map((row) => row.safety_notice_version)).toEqual([1, 1]);
+    expect(rows.every((row) => row.safety_accepted_at !== null)).toBe(true);
+    const consentOf = new Map(rows.map((row) => [row.name, row.id_consent_at !== null]));
+    expect(consentOf.get('张三')).toBe(true);
+    expect(consentOf.get('李四')).toBe(false);
+  });
+
+  it('needs no ID consent without ID numbers', async () => {
+    const eventId = await teamEventWithForm('optional');
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: '无证队',
+      members: [
+        { name: '张三', phone: nextPhone() },
+        { name: '李四', phone: nextPhone() },
+      ],
+    });
+    expect(response.statusCode, response.body).toBe(201);
   });
 
   it('drops ID numbers the form hides', async () => {

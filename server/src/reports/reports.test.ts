@@ -11,6 +11,7 @@ import {
   publishNewEvent,
   signIn,
   type TestContext,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import { reportFilesOf } from './report.routes.js';
 import { runReportJobs } from './report.service.js';
@@ -53,6 +54,7 @@ async function fill(
   checkIns: number,
   phones?: string[],
 ) {
+  const codes: string[] = [];
   for (let i = 0; i < count; i++) {
     phoneCounter += 1;
     const phone = phones?.[i] ?? `1390014${String(1000 + phoneCounter)}`;
@@ -62,12 +64,13 @@ async function fill(
       payload: { name: '测试市民', phone },
     });
     if (response.statusCode !== 201) throw new Error(response.body);
-    if (i < checkIns) {
-      await postOk(ctx.app, cookieOf(filer), `/api/console/events/${eventId}/check-ins`, {
-        code: response.json().code,
-      });
-    }
+    if (i < checkIns) codes.push(response.json<{ code: string }>().code);
   }
+  await whileCheckInOpen(ctx.db, eventId, async () => {
+    for (const code of codes) {
+      await postOk(ctx.app, cookieOf(filer), `/api/console/events/${eventId}/check-ins`, { code });
+    }
+  });
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
 
@@ -439,4 +440,50 @@ export async function publishNewEvent(
     await postOk(app, reviewerCookie, `/api/reviews/${event.id}/approve`);
   }
   return postOk(app, filerCookie, `/api/console/events/${event.id}/publish`);
+}
+
+/**
+ * Runs `work` while the event's check-in window is open: the event is moved to start in an
+ * hour and then moved back to its own schedule. Check-ins made meanwhile keep the time they
+ * were made, so they lie before the window of the restored schedule. Tests that only need
+ * check-ins to exist use this, so that their figures keep the event's filed dates.
+ */
+export async function whileCheckInOpen<T>(
+  db: Db,
+  eventId: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { rows } = await sql<{ starts_at: Date }>`
+    select starts_at from events where id = ${eventId}`.execute(db);
+  const startsAt = rows[0]?.starts_at;
+  if (!startsAt) throw new Error(`Event ${eventId} has no start`);
+  await startEventIn(db, eventId, 60);
+  try {
+    return await work();
+  } finally {
+    await moveEventStart(db, eventId, sql`${new Date(startsAt)}::timestamptz`);
+  }
+}
+
+/**
+ * Moves an event's schedule so that it starts `minutes` from now (negative: started already),
+ * keeping every gap between its times. Filing rejects a start in the past, so tests that check
+ * people in file the event ahead and move it afterwards.
+ */
+export async function startEventIn(db: Db, eventId: string, minutes: number): Promise<void> {
+  await moveEventStart(db, eventId, sql`now() + make_interval(mins => ${minutes}::int)`);
+}
+
+async function moveEventStart(db: Db, eventId: string, startsAt: RawBuilder<unknown>) {
+  await sql`
+    with shift as (
+      select starts_at - (${startsAt}) as by from events where id = ${eventId}
+    )
+    update events set
+      starts_at = starts_at - shift.by,
+      ends_at = ends_at - shift.by,
+      registration_opens_at = registration_opens_at - shift.by,
+      registration_closes_at = registration_closes_at - shift.by
+    from shift
+    where id = ${eventId}`.execute(db);
 }

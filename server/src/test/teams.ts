@@ -14,13 +14,21 @@ export function postTeam(
   app: FastifyInstance,
   captain: string,
   eventId: string,
-  body: { name: string; members: TestMember[]; groupId?: string },
+  body: {
+    name: string;
+    members: TestMember[];
+    groupId?: string;
+    idConsent?: boolean;
+    safetyNoticeVersion?: number;
+  },
   idempotencyKey?: string,
 ) {
+  // Members with ID numbers need the consent, which tests give unless they set it themselves.
+  const withId = body.members.some((member) => member.idNumber);
   return app.inject({
     method: 'POST',
     url: `/api/citizen/events/${eventId}/teams`,
-    payload: body,
+    payload: withId && body.idConsent === undefined ? { ...body, idConsent: true } : body,
     headers: { cookie: captain, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
   });
 }

@@ -11,8 +11,9 @@ import {
   expectProblem,
   publishNewEvent,
   signIn,
-  testCreditCode,
   type TestContext,
+  testCreditCode,
+  whileCheckInOpen,
 } from '../test/harness.js';
 import {
   MAX_ATTEMPTS,
@@ -537,14 +538,16 @@ describe('changes that announce themselves', () => {
       payload: { name: '测试用户', phone: '13800138155' },
     });
     expect(registered.statusCode, registered.body).toBe(201);
-    const checkIn = await as(
-      ctx.app,
-      bureau,
-    )({
-      method: 'POST',
-      url: `/api/console/events/${eventId}/check-ins`,
-      payload: { code: registered.json<{ code: string }>().code },
-    });
+    const checkIn = await whileCheckInOpen(ctx.db, eventId, () =>
+      as(
+        ctx.app,
+        bureau,
+      )({
+        method: 'POST',
+        url: `/api/console/events/${eventId}/check-ins`,
+        payload: { code: registered.json<{ code: string }>().code },
+      }),
+    );
     expect(checkIn.statusCode, checkIn.body).toBe(200);
 
     const events = await ctx.db

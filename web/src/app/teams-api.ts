@@ -115,7 +115,15 @@ export function useMyTeams() {
 /** Registers a team; the same idempotency key returns the first team. */
 export function createTeam(
   eventId: string,
-  input: { name: string; groupId: string; members: NewMember[] },
+  input: {
+    name: string;
+    groupId: string;
+    members: NewMember[];
+    /** Must be true when any member has an ID number. */
+    idConsent?: boolean;
+    /** Version of the event's safety notice the captain accepted; required when it has one. */
+    safetyNoticeVersion?: number;
+  },
   idempotencyKey: string,
 ): Promise<Team> {
   return api<Team>(`/api/citizen/events/${encodeURIComponent(eventId)}/teams`, {

@@ -25,6 +25,7 @@ import type {
   EventPatch,
   Me,
   Page,
+  RegistrationDetail,
   RegistrationPage,
   Sport,
   Team,
@@ -143,11 +144,21 @@ export const returnEvent = (id: string, reason: string) =>
 export const fetchRegistrations = (eventId: string, cursor: string | null) =>
   api<RegistrationPage>(`${eventPath(eventId)}/registrations${query({ cursor })}`);
 
-export const revealRegistrationPhone = (eventId: string, registrationId: string) =>
-  api<{ field: 'phone'; value: string }>(
+/** Reveals the mobile number (`phone`) or a masked answer (`answers.<key>`), audited. */
+export const revealRegistrationField = (eventId: string, registrationId: string, field: string) =>
+  api<{ field: string; value: string }>(
     `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}/reveal`,
-    { method: 'POST', body: { field: 'phone' } },
+    { method: 'POST', body: { field } },
   );
+
+export const fetchRegistrationDetail = (eventId: string, registrationId: string) =>
+  api<RegistrationDetail>(
+    `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}`,
+  );
+
+/** Path of the audited download of an entry's file answer. */
+export const entryFilePath = (eventId: string, registrationId: string, fileId: string) =>
+  `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}/files/${encodeURIComponent(fileId)}`;
 
 export const checkIn = (
   eventId: string,

@@ -214,6 +214,30 @@ export interface Registration {
   status: 'active' | 'waiting' | 'offered' | 'cancelled';
   createdAt: string;
   checkedInAt: string | null;
+  /** Answers to the form's custom fields; the entry list and detail carry them. */
+  answers?: EntryAnswer[];
+}
+
+/** One answer to a custom field as the console shows it, masked when `masked` is true. */
+export interface EntryAnswer {
+  key: string;
+  label: string;
+  type: string;
+  text: string;
+  masked: boolean;
+  file: { id: string; fileName: string; contentType: string; sizeBytes: number } | null;
+}
+
+/** One entry with its group, channel and masked identifiers, for the entry detail. */
+export interface RegistrationDetail extends Registration {
+  answers: EntryAnswer[];
+  idMasked: string | null;
+  groupName: string;
+  channel: string;
+  guardianName: string | null;
+  guardianPhoneMasked: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
 }
 
 export interface RegistrationPage extends Page<Registration> {

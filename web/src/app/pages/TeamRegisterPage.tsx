@@ -119,7 +119,9 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
   const group = groups.find((candidate) => candidate.id === groupId) ?? initialGroup;
   const min = group.teamMin ?? 1;
   const max = group.teamMax ?? min;
-  const formIdRule = useEventForm(eventId).data?.form.idNumber ?? 'optional';
+  const eventForm = useEventForm(eventId).data;
+  const formIdRule = eventForm?.form.idNumber ?? 'optional';
+  const notice = eventForm?.safetyNotice ?? null;
   const idHidden = formIdRule === 'hidden';
   const idRequired = !idHidden && (formIdRule === 'required' || groupNeedsIdNumber(group));
 
@@ -130,17 +132,27 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
   const [memberErrors, setMemberErrors] = useState<MemberErrors[]>([]);
   const [nameError, setNameError] = useState<string>();
   const [accepted, setAccepted] = useState(false);
+  const [idConsent, setIdConsent] = useState(false);
+  const [consentError, setConsentError] = useState<{ notice?: string; id?: string }>({});
   const [formError, setFormError] = useState<string>();
   // One key for the life of the form, so that a repeated tap or a retry after a lost response
   // registers one team. A definite rejection gets a new key, because the next try differs.
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const sending = useRef(false);
 
+  const idsGiven = !idHidden && members.some((member) => member.idNumber.trim() !== '');
+
   const mutation = useMutation({
     mutationFn: () =>
       createTeam(
         eventId,
-        { name: teamName.trim(), groupId, members: members.map(memberBody) },
+        {
+          name: teamName.trim(),
+          groupId,
+          members: members.map(memberBody),
+          ...(idsGiven ? { idConsent } : {}),
+          ...(notice ? { safetyNoticeVersion: notice.version } : {}),
+        },
         idempotencyKey,
       ),
   });
@@ -165,6 +177,14 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
     if (!(error instanceof ApiError)) {
       setFormError(errorMessage(error));
       return;
+    }
+    if (error.code === 'REG_ID_CONSENT_REQUIRED') {
+      setConsentError({ id: errorMessage(error) });
+    } else if (error.code.startsWith('REG_SAFETY_NOTICE')) {
+      // The notice changed since the page loaded: show the current one and ask again.
+      setAccepted(false);
+      setConsentError({ notice: errorMessage(error) });
+      void queryClient.invalidateQueries({ queryKey: ['events', eventId, 'registration-form'] });
     }
     const perMember: MemberErrors[] = members.map(() => ({}));
     for (const fieldError of error.problem.errors ?? []) {
@@ -195,8 +215,13 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
       setFormError('请检查标红的项目');
       return;
     }
-    if (!accepted) {
-      setFormError('请阅读并勾选同意安全须知');
+    const consentProblems = {
+      ...(accepted ? {} : { notice: '请阅读并勾选同意安全和保险提示' }),
+      ...(idsGiven && !idConsent ? { id: '提供身份证号须勾选同意' } : {}),
+    };
+    setConsentError(consentProblems);
+    if (consentProblems.notice || consentProblems.id) {
+      setFormError(consentProblems.notice ?? consentProblems.id);
       return;
     }
     sending.current = true;
@@ -308,11 +333,31 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
         )}
       </section>
 
-      <section className="panel">
-        <h2 className="panel-title">安全须知</h2>
+      <section className="panel team-consents" aria-label="同意事项">
+        <h2 className="panel-title">安全和保险提示</h2>
+        {notice && <p className="safety-notice-body">{notice.body}</p>}
         <Checkbox className="safety-checkbox" checked={accepted} onChange={setAccepted}>
-          全体队员已阅读并同意：{SAFETY_NOTICE}
+          {notice
+            ? '全体队员已阅读并同意以上安全和保险提示'
+            : `全体队员已阅读并同意：${SAFETY_NOTICE}`}
         </Checkbox>
+        {consentError.notice && (
+          <span className="member-field-error" role="alert">
+            {consentError.notice}
+          </span>
+        )}
+        {idsGiven && (
+          <>
+            <Checkbox className="safety-checkbox" checked={idConsent} onChange={setIdConsent}>
+              填写了身份证号的队员同意提供身份证号，仅用于本次赛事的报名核验和保险
+            </Checkbox>
+            {consentError.id && (
+              <span className="member-field-error" role="alert">
+                {consentError.id}
+              </span>
+            )}
+          </>
+        )}
       </section>
 
       <div className="register-footer team-footer">

@@ -9,6 +9,7 @@ import {
 import {
   Button,
   Card,
+  Checkbox,
   Col,
   Input,
   InputNumber,
@@ -145,6 +146,20 @@ export function FormFieldEditor(props: Props) {
             }}
           />
         </Col>
+        {field.type !== 'file' && (
+          <Col xs={24}>
+            <Checkbox
+              checked={field.sensitive === true}
+              disabled={disabled}
+              onChange={(event) => {
+                const rest = without(field, 'sensitive');
+                onChange(event.target.checked ? { ...rest, sensitive: true } : rest);
+              }}
+            >
+              属于个人信息：报名名单中脱敏显示，查看完整内容记入审计日志
+            </Checkbox>
+          </Col>
+        )}
         {choice && (
           <Col xs={24}>
             <Typography.Text type="secondary">选项（输入后回车）</Typography.Text>

@@ -1,13 +1,11 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import {
-  App,
   Button,
   Card,
   Col,
   Grid,
   List,
-  Popconfirm,
   Row,
   Space,
   Statistic,
@@ -15,68 +13,30 @@ import {
   Tag,
   type TableColumnsType,
 } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { consoleErrorMessage } from '../../lib/messages';
+import { AnswerLines, EntryDetailDrawer, RevealableValue } from '../components/EntryAnswers';
 import { EntrySpreadsheets } from '../components/EntrySpreadsheets';
 import { EventLoadError } from '../components/EventLoadError';
 import { EventStateTag } from '../components/EventStateTag';
 import { PageTitle } from '../components/PageTitle';
 import { TeamsCard } from '../components/TeamsCard';
-import { fetchConsoleEvent, fetchRegistrations, revealRegistrationPhone } from '../endpoints';
+import { fetchConsoleEvent, fetchRegistrations } from '../endpoints';
 import { formatRate } from '../format';
 import { queryKeys } from '../queries';
 import { formatTime } from '../time';
 import type { Registration } from '../types';
 
-// A revealed number goes back to its masked form after this many milliseconds.
-const REVEAL_MS = 60_000;
-
-/**
- * Renders the masked mobile number with a 查看 button. After a confirmation it fetches the full
- * number, which the server audits, and shows it for a minute. Only this cell keeps it.
- */
+/** Renders the masked mobile number with its audited reveal. */
 function PhoneCell(props: { eventId: string; registration: Registration }) {
-  const { eventId, registration } = props;
-  const { message } = App.useApp();
-  const [phone, setPhone] = useState<string | null>(null);
-  const reveal = useMutation({
-    mutationFn: () => revealRegistrationPhone(eventId, registration.id),
-    onSuccess: (result) => setPhone(result.value),
-    onError: (error) => message.error(consoleErrorMessage(error)),
-  });
-
-  useEffect(() => {
-    if (phone === null) return undefined;
-    const timer = setTimeout(() => setPhone(null), REVEAL_MS);
-    return () => clearTimeout(timer);
-  }, [phone]);
-
-  if (phone !== null) {
-    return (
-      <Space size={4}>
-        <span className="console-code">{phone}</span>
-        <Button type="link" size="small" onClick={() => setPhone(null)}>
-          隐藏
-        </Button>
-      </Space>
-    );
-  }
   return (
-    <Space size={4}>
-      <span>{registration.phoneMasked}</span>
-      <Popconfirm
-        title="查看完整手机号？"
-        description="仅用于联系报名人，查看记录将写入审计日志。"
-        okText="查看"
-        cancelText="取消"
-        onConfirm={() => reveal.mutateAsync().catch(() => undefined)}
-      >
-        <Button type="link" size="small" loading={reveal.isPending}>
-          查看
-        </Button>
-      </Popconfirm>
-    </Space>
+    <RevealableValue
+      eventId={props.eventId}
+      registrationId={props.registration.id}
+      field="phone"
+      masked={props.registration.phoneMasked}
+      title="查看完整手机号？"
+    />
   );
 }
 
@@ -87,7 +47,10 @@ const STATUS_TAGS: Record<Registration['status'], ReactNode> = {
   cancelled: <Tag>已取消</Tag>,
 };
 
-const registrationColumns = (eventId: string): TableColumnsType<Registration> => [
+const registrationColumns = (
+  eventId: string,
+  openDetail: (registrationId: string) => void,
+): TableColumnsType<Registration> => [
   {
     title: '报名码',
     dataIndex: 'code',
@@ -124,13 +87,36 @@ const registrationColumns = (eventId: string): TableColumnsType<Registration> =>
     render: (checkedInAt: string | null) =>
       checkedInAt ? <Tag color="success">{formatTime(checkedInAt)}</Tag> : <Tag>未签到</Tag>,
   },
+  {
+    title: '报名表单',
+    key: 'answers',
+    width: 300,
+    render: (_value, registration) => <AnswerLines eventId={eventId} registration={registration} />,
+  },
+  {
+    title: '操作',
+    key: 'actions',
+    width: 80,
+    fixed: 'right',
+    render: (_value, registration) => (
+      <Button type="link" size="small" onClick={() => openDetail(registration.id)}>
+        详情
+      </Button>
+    ),
+  },
 ];
 
 /**
- * Shows each entry as a card on a phone, where the table's six columns would scroll sideways:
- * name and status first, then the code, the mobile number with its reveal button and the times.
+ * Shows each entry as a card on a phone, where the table's columns would scroll sideways:
+ * name and status first, then the code, the mobile number with its reveal button, the times
+ * and the form's answers.
  */
-function RegistrationCards(props: { eventId: string; rows: Registration[]; loading: boolean }) {
+function RegistrationCards(props: {
+  eventId: string;
+  rows: Registration[];
+  loading: boolean;
+  openDetail: (registrationId: string) => void;
+}) {
   return (
     <List<Registration>
       className="registration-cards"
@@ -142,7 +128,12 @@ function RegistrationCards(props: { eventId: string; rows: Registration[]; loadi
           <div style={{ width: '100%' }}>
             <Space style={{ width: '100%', justifyContent: 'space-between' }}>
               <strong>{registration.name}</strong>
-              {STATUS_TAGS[registration.status]}
+              <Space size={4}>
+                {STATUS_TAGS[registration.status]}
+                <Button type="link" size="small" onClick={() => props.openDetail(registration.id)}>
+                  详情
+                </Button>
+              </Space>
             </Space>
             <div className="console-code">{registration.code}</div>
             <PhoneCell eventId={props.eventId} registration={registration} />
@@ -154,6 +145,7 @@ function RegistrationCards(props: { eventId: string; rows: Registration[]; loadi
                 <Tag>未签到</Tag>
               )}
             </Space>
+            <AnswerLines eventId={props.eventId} registration={registration} />
           </div>
         </List.Item>
       )}
@@ -170,6 +162,7 @@ export function RegistrationsPage() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const narrow = screens.md === false;
+  const [detailId, setDetailId] = useState<string | null>(null);
   const event = useQuery({
     queryKey: queryKeys.consoleEvent(id),
     queryFn: () => fetchConsoleEvent(id),
@@ -256,15 +249,20 @@ export function RegistrationsPage() {
       <EntrySpreadsheets eventId={id} canImport={event.data?.state === 'published'} />
       <Card>
         {narrow ? (
-          <RegistrationCards eventId={id} rows={rows} loading={registrations.isPending} />
+          <RegistrationCards
+            eventId={id}
+            rows={rows}
+            loading={registrations.isPending}
+            openDetail={setDetailId}
+          />
         ) : (
           <Table<Registration>
             rowKey="id"
-            columns={registrationColumns(id)}
+            columns={registrationColumns(id, setDetailId)}
             dataSource={rows}
             loading={registrations.isPending}
             pagination={false}
-            scroll={{ x: 800 }}
+            scroll={{ x: 1180 }}
             locale={{ emptyText: '暂无报名' }}
           />
         )}
@@ -280,6 +278,12 @@ export function RegistrationsPage() {
         )}
       </Card>
       <TeamsCard eventId={id} />
+      <EntryDetailDrawer
+        eventId={id}
+        registrationId={detailId}
+        onClose={() => setDetailId(null)}
+        width={narrow ? '100%' : 560}
+      />
     </>
   );
 }
