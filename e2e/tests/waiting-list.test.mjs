@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, consoleCall, publishStreetEvent, startPlatform } from '../support/platform.mjs';
+import { artifacts, publishStreetEvent, startPlatform } from '../support/platform.mjs';
 
 const FIRST = { name: '先到测试者', phone: '13800138501' };
 const WAITING = { name: '候补测试者', phone: '13800138502' };
@@ -86,15 +86,29 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   await page.getByText('排队第 1 位').waitFor();
   await page.screenshot({ path: join(artifacts, 'waiting-ticket-390.png'), fullPage: true });
 
-  // The organiser cancels the first entry; the waiting entry takes the place in that step.
-  await consoleCall(
-    streetPage,
-    platform.baseUrl,
-    'POST',
-    `/api/console/events/${eventId}/registrations/${firstId}/cancel`,
-    { reason: '本人无法参赛' },
-    200,
-  );
+  // The organiser cancels the first entry in the entry list's detail drawer; the waiting
+  // entry takes the place in that step.
+  await streetPage.goto(`${platform.baseUrl}/console/events/${eventId}/registrations`);
+  const holder = streetPage.getByRole('row').filter({ hasText: FIRST.name });
+  await holder.getByRole('button', { name: '详情' }).click();
+  const drawer = streetPage.locator('.ant-drawer-open');
+  await drawer.getByText(`报名详情：${FIRST.name}`).waitFor();
+  await drawer.getByRole('button', { name: '取消该报名' }).click();
+  const reasonDialog = streetPage.getByRole('dialog', { name: `取消报名：${FIRST.name}` });
+  await reasonDialog.getByRole('button', { name: /确认取消/ }).click();
+  await reasonDialog.getByText('请填写取消原因').waitFor();
+  await reasonDialog.getByLabel('取消原因').fill('本人无法参赛');
+  await reasonDialog.getByRole('button', { name: /确认取消/ }).click();
+  await streetPage.getByText(`已取消「${FIRST.name}」的报名`).waitFor();
+  await drawer.getByText('主办方取消：本人无法参赛').waitFor();
+  assert.equal(await drawer.getByRole('button', { name: '取消该报名' }).count(), 0);
+  await streetPage.screenshot({ path: join(artifacts, 'console-entry-cancelled-1366.png') });
+  const cancelled = await (
+    await streetPage.request.get(
+      `${platform.baseUrl}/api/console/events/${eventId}/registrations/${firstId}`,
+    )
+  ).json();
+  assert.equal(cancelled.status, 'cancelled');
   await page.reload();
   await page.getByText(/^(已报名|报名成功)$/).waitFor();
   assert.equal(await page.getByText('已进入候补名单').count(), 0);

@@ -191,6 +191,13 @@ export const retryOutboxMessage = (id: string) =>
 export const fetchTeams = (eventId: string, cursor: string | null) =>
   api<Page<Team>>(`${eventPath(eventId)}/teams${query({ cursor, limit: '50' })}`);
 
+/** Cancels one entry as the organiser; a place it held goes to the waiting list. */
+export const cancelRegistration = (eventId: string, registrationId: string, reason: string) =>
+  api<{ id: string; status: string; released: boolean }>(
+    `${eventPath(eventId)}/registrations/${encodeURIComponent(registrationId)}/cancel`,
+    { method: 'POST', body: { reason } },
+  );
+
 export const cancelTeam = (eventId: string, teamId: string, reason: string) =>
   api<{ id: string; status: string; released: number }>(
     `${eventPath(eventId)}/teams/${encodeURIComponent(teamId)}/cancel`,

@@ -1,15 +1,36 @@
 import { PaperClipOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Descriptions, Drawer, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
 import { downloadFile } from '../download';
-import { entryFilePath, fetchRegistrationDetail, revealRegistrationField } from '../endpoints';
+import {
+  cancelRegistration,
+  entryFilePath,
+  fetchRegistrationDetail,
+  revealRegistrationField,
+} from '../endpoints';
+import { queryKeys } from '../queries';
+import { ReasonModal } from './ReasonModal';
 import { formatTime } from '../time';
 import type { EntryAnswer, Registration } from '../types';
 
 /** A revealed value goes back to its masked form after this many milliseconds. */
 export const REVEAL_MS = 60_000;
+
+const CANCEL_REASONS: Record<string, string> = {
+  citizen: '本人取消',
+  event_cancelled: '赛事取消',
+  removed_from_team: '移出队伍',
+  offer_expired: '递补名额逾期未确认',
+};
+
+/** Returns the stored reason of a cancellation in words; an organiser's reason follows 主办方取消. */
+export function cancelReasonText(reason: string | null): string {
+  if (reason === null) return '';
+  if (reason.startsWith('organiser: ')) return `主办方取消：${reason.slice('organiser: '.length)}`;
+  return CANCEL_REASONS[reason] ?? reason;
+}
 
 const CHANNEL_LABELS: Record<string, string> = {
   web: '线上报名',
@@ -139,6 +160,53 @@ export function AnswerLines(props: { eventId: string; registration: Registration
   );
 }
 
+/**
+ * Cancels one entry with a reason that the entrant reads in the cancellation SMS. A place the
+ * entry held goes to the next person on the waiting list in the same step.
+ */
+function CancelEntry(props: { eventId: string; registrationId: string; name: string }) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const cancel = useMutation({
+    mutationFn: (reason: string) => cancelRegistration(props.eventId, props.registrationId, reason),
+    onSuccess: () => {
+      message.success(`已取消「${props.name}」的报名`);
+      setOpen(false);
+    },
+    onError: (error) => message.error(consoleErrorMessage(error)),
+    // The list, the counters and this entry change, and a conflict means they changed already.
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.registrations(props.eventId) }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.consoleEvent(props.eventId) }),
+        queryClient.invalidateQueries({
+          queryKey: ['console', 'events', props.eventId, 'registrations', props.registrationId],
+        }),
+      ]),
+  });
+
+  return (
+    <div className="entry-cancel">
+      <Button danger onClick={() => setOpen(true)}>
+        取消该报名
+      </Button>
+      {open && (
+        <ReasonModal
+          title={`取消报名：${props.name}`}
+          label="取消原因"
+          okText="确认取消"
+          danger
+          extra="报名人将在取消短信中看到这段原因。名额将按顺序递补给候补人员。"
+          pending={cancel.isPending}
+          onSubmit={(reason) => cancel.mutate(reason)}
+          onClose={() => setOpen(false)}
+        />
+      )}
+    </div>
+  );
+}
+
 /** Shows one entry in full in a drawer: identity masked, group, channel, times and answers. */
 export function EntryDetailDrawer(props: {
   eventId: string;
@@ -204,10 +272,13 @@ export function EntryDetailDrawer(props: {
             )}
             {entry.cancelledAt && (
               <Descriptions.Item label="取消">
-                {formatTime(entry.cancelledAt)} {entry.cancelReason}
+                {formatTime(entry.cancelledAt)} {cancelReasonText(entry.cancelReason)}
               </Descriptions.Item>
             )}
           </Descriptions>
+          {entry.status !== 'cancelled' && (
+            <CancelEntry eventId={eventId} registrationId={entry.id} name={entry.name} />
+          )}
           <Descriptions column={1} size="small" bordered title="报名表单" style={{ marginTop: 24 }}>
             {entry.answers.length === 0 && (
               <Descriptions.Item label="自定义项">未填写</Descriptions.Item>
