@@ -164,6 +164,29 @@ export async function sumFacts(
     .execute() as Promise<FactSums[]>;
 }
 
+/**
+ * Counts the distinct people (by mobile number hash) with an active entry in the filter's
+ * events, grouped by one key. It reads those events' entries, so it suits an organiser's own
+ * events and not a division's.
+ */
+export async function countPeopleByGroup(
+  db: Executor,
+  filter: FactFilter,
+  group: GroupKey,
+): Promise<Map<string | null, number>> {
+  const rows = await selectFacts(db, filter)
+    .innerJoin('registrations as r', 'r.event_id', 'f.event_id')
+    .where('r.status', '=', 'active')
+    .where('f.month', 'is not', null)
+    .select([
+      GROUP_EXPRESSIONS[group].as('key'),
+      sql<number>`count(distinct r.phone_hash)::int`.as('people'),
+    ])
+    .groupBy(sql`1`)
+    .execute();
+  return new Map(rows.map((row) => [row.key, row.people]));
+}
+
 /** Lists the events behind a figure with their counters, latest start first, after a position. */
 export async function listFactEvents(
   db: Executor,

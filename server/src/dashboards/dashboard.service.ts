@@ -18,6 +18,7 @@ import {
   countParticipants,
   divisionNames,
   organisationNames,
+  countPeopleByGroup,
   sumFacts,
   type FactBasis,
   type FactFilter,
@@ -250,12 +251,36 @@ function participantScopes(scope: DashboardScope, divisionCode: string): string[
  */
 function breakdownSets(scope: DashboardScope, breakdown: string): string[] | null {
   if (scope.basis === 'division') return [setName(scope.division.code, breakdown)];
-  // NOTE: an organiser's sets cover its own events per division, not per section, sport or
-  // level of them, so only its own row of the organiser breakdown has a set.
+  // An organiser's sets cover its own events per division, not per section, sport or level of
+  // them, so only its own row of the organiser breakdown has a set (see ownEntryPeople).
   if (breakdown === `org:${scope.facts.organisationId}`) {
     return [setName(scope.division.code, breakdown)];
   }
   return null;
+}
+
+/**
+ * Counts the unique participants of an organiser's breakdowns by section, sport, level and
+ * child division straight from its events' entries, which no participant set holds. Returns
+ * null for a division's dashboard, for a period without a year (the sets have none either),
+ * and for the community sports association, whose scope holds every community game of the
+ * division and would make this a scan of most of the division's entries.
+ */
+async function ownEntryPeople(
+  db: Executor,
+  scope: DashboardScope,
+  filter: FactFilter,
+  months: string[] | null,
+  childGroup: GroupKey | null,
+) {
+  if (scope.facts.kind !== 'organisation' || months === null) return null;
+  const [section, sport, level, child] = await Promise.all([
+    countPeopleByGroup(db, filter, 'section'),
+    countPeopleByGroup(db, filter, 'sport'),
+    countPeopleByGroup(db, filter, 'level'),
+    childGroup ? countPeopleByGroup(db, filter, childGroup) : Promise.resolve(new Map()),
+  ]);
+  return { section, sport, level, child: child as Map<string | null, number> };
 }
 
 /** Reads unique participants: one counter when a single set covers the figure, else a union. */
@@ -365,19 +390,30 @@ export async function dashboardFigures(
   for (const month of [...(months ?? []), ...(previousMonths ?? [])]) {
     monthParticipants.set(month, reader.plan(ownSets, [month]));
   }
+  const people = await ownEntryPeople(db, scope, filter, months, childGroup);
   const planBreakdown = (rows: FactSums[], dimension: string) =>
     planRows(reader, rows, (key) => breakdownSets(scope, `${dimension}:${key}`), yearPeriods);
-  const sectionParticipants = planBreakdown(sections, 'section');
-  const sportParticipants = planBreakdown(sports, 'sport');
-  const levelParticipants = planBreakdown(levels, 'level');
+  const countedBreakdown = (rows: FactSums[], counts: Map<string | null, number>) =>
+    new Map(rows.map((row) => [String(row.key), () => counts.get(row.key) ?? 0]));
+  const sectionParticipants = people
+    ? countedBreakdown(sections, people.section)
+    : planBreakdown(sections, 'section');
+  const sportParticipants = people
+    ? countedBreakdown(sports, people.sport)
+    : planBreakdown(sports, 'sport');
+  const levelParticipants = people
+    ? countedBreakdown(levels, people.level)
+    : planBreakdown(levels, 'level');
   const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
   const organiserParticipants = planBreakdown(topOrganisers, 'org');
 
   // The events of the division that name no child division have a set of their own.
-  const unassignedParticipants =
-    childGroup !== null && scope.basis === 'division'
-      ? reader.plan([setName(scope.division.code, 'unassigned')], yearPeriods)
-      : () => null;
+  let unassignedParticipants: () => number | null = () => null;
+  if (childGroup !== null && scope.basis === 'division') {
+    unassignedParticipants = reader.plan([setName(scope.division.code, 'unassigned')], yearPeriods);
+  } else if (people) {
+    unassignedParticipants = () => people.child.get(null) ?? 0;
+  }
   const childDivisions =
     childGroup === null ? [] : await listDivisions(db, { parent: scope.division.code });
   const childParticipants = planRows(

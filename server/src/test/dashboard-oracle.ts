@@ -318,9 +318,10 @@ export function expectDashboardMatches(
   // Every division, every breakdown of it and its events without a child division keep a
   // participant set per year and month, so any dashboard of a calendar period must give
   // participants. An organiser's breakdowns by section, sport and level, and its unassigned
-  // row, have no set of their own.
+  // row, are counted from its entries, except for the community sports association's.
   const participants = months ? 'required' : 'optional';
-  const breakdownParticipants = months && byDivision ? 'required' : 'optional';
+  const association = scope.viewer.accountType === 'community_association';
+  const breakdownParticipants = months && (byDivision || !association) ? 'required' : 'optional';
   const events = eventsOf(world, scope, months);
   expectFigures(body, figuresOf(world, events), `${label} total`, participants);
 
