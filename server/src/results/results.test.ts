@@ -602,11 +602,7 @@ describe('public results', () => {
     expect(seen).toEqual(all);
     // Rank 1 of both groups first (ties in registration order), then rank 2, DNF and DSQ.
     expect(seen.slice(3)).toEqual(['第2名 · 00:41:00', '未完赛', '取消成绩']);
-    expect(seen.slice(0, 3).sort()).toEqual([
-      '第1名 · 00:40:00',
-      '第1名 · 98分',
-      '第1名 · 98分',
-    ]);
+    expect(seen.slice(0, 3).sort()).toEqual(['第1名 · 00:40:00', '第1名 · 98分', '第1名 · 98分']);
   });
 
   async function lookUp(q: string) {
