@@ -203,6 +203,9 @@ export const SPORTS = [
 }[];
 export type SportCode = (typeof SPORTS)[number]['code'];
 
+/** Maximum length of an event search text; longer input is a typing accident, not a query. */
+export const SEARCH_TEXT_MAX_LENGTH = 50;
+
 /**
  * Other words that people type for a sport, for the public event search: everyday words
  * (跑步, 骑行), short forms (羽球, 电竞) and names of a variant (半马, 桨板 SUP). The search

@@ -1,11 +1,10 @@
-import { SPORT_SEARCH_ALIASES, SPORTS } from '@cityleague/domain';
+import { SEARCH_TEXT_MAX_LENGTH, SPORT_SEARCH_ALIASES, SPORTS } from '@cityleague/domain';
 
 import { shanghaiDivisions } from '../divisions/division.service.js';
 import { pinyinSuffixes, typedPinyin } from './pinyin-search.js';
 import { pinyinInitials } from './venue-initials.js';
 
-/** Maximum length of a search text; longer input is a typing accident, not a query. */
-export const SEARCH_TEXT_MAX_LENGTH = 50;
+export { SEARCH_TEXT_MAX_LENGTH };
 
 /** One typed word of a search, with the sports and places it also matches. */
 export interface SearchTerm {
