@@ -191,6 +191,9 @@ describe('seedDemoLeague', () => {
     });
     expect(verified.statusCode, verified.body).toBe(200);
     expect(verified.json().eventName).toBe('徐汇区市民10公里路跑');
+    // The certificate shows the time as the result pages do, without a zero fraction.
+    expect(verified.json().result).toMatch(/^第\d+名 · \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/);
+    expect(verified.json().result).not.toMatch(/\.\d*0$/);
   });
 
   it('files contractor events under contracts', async () => {
