@@ -109,6 +109,28 @@ test('search finds a partial Chinese word and pinyin initials', async () => {
   assert.ok(byInitials.some((name) => name.includes('三人篮球赛')));
   for (const name of byInitials) assert.doesNotMatch(name, /游泳|龙舟/);
   await page.screenshot({ path: join(artifacts, 'citizen-search.png'), fullPage: true });
+
+  // A sport's search alias finds its events: 跑步 and paobu find the running events.
+  for (const text of ['跑步', 'paobu']) {
+    await page.getByRole('searchbox', { name: '搜索赛事' }).fill(text);
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+    await page.waitForURL(new RegExp(`q=${encodeURIComponent(text)}`));
+    await page.locator('.event-card-name', { hasText: '健康跑' }).first().waitFor();
+    const byAlias = await cardNames(page, (name) => !name.includes('篮球'));
+    assert.ok(
+      byAlias.some((name) => name.includes('滨江健康跑')),
+      `${text}: ${byAlias}`,
+    );
+    for (const name of byAlias) assert.doesNotMatch(name, /篮球|游泳/, text);
+  }
+
+  // The box takes at most 50 characters, as the API does; a longer text from a link gets
+  // the field's own message instead of "check the red fields".
+  const box = page.getByRole('searchbox', { name: '搜索赛事' });
+  assert.equal(await box.getAttribute('maxlength'), '50');
+  await page.goto(`${platform.baseUrl}/search?q=${encodeURIComponent('跑'.repeat(51))}`);
+  await page.getByText('填写的内容有误：搜索内容最多 50 个字').waitFor();
+  assert.equal(await page.getByText('请检查标红的项目').count(), 0);
   await context.close();
 });
 
@@ -253,6 +275,21 @@ test('signed-in citizen registers with one tap and sees the ticket', async () =>
   assert.ok(entry, `registration ${code} is not among the citizen's entries`);
   assert.equal(entry.eventId, event.id);
 
+  // The event page shows that the citizen has registered, in place of the register buttons.
+  await page.goto(`${platform.baseUrl}/events/${event.id}`);
+  const ticketLink = page.getByRole('link', { name: '查看报名凭证' });
+  await ticketLink.waitFor();
+  assert.equal(await ticketLink.getAttribute('href'), `/tickets/${code}`);
+  await page
+    .locator('.own-entry')
+    .getByText(/^已报名/)
+    .waitFor();
+  assert.equal(await page.getByRole('button', { name: '一键报名' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: '立即报名' }).count(), 0);
+  await page.screenshot({ path: join(artifacts, 'citizen-event-registered.png') });
+  await ticketLink.tap();
+  await page.waitForURL(new RegExp(`/tickets/${code}$`));
+
   // The citizen cancels the entry from 我的报名 and the ticket then says so.
   await page.goto(`${platform.baseUrl}/tickets`);
   const row = page.getByRole('listitem').filter({ hasText: code });
@@ -269,7 +306,87 @@ test('signed-in citizen registers with one tap and sees the ticket', async () =>
   assert.equal(after.body.items.find((item) => item.code === code)?.status, 'cancelled');
   await page.goto(`${platform.baseUrl}/tickets/${code}`);
   await page.getByText('此报名已取消，不能用于签到').waitFor();
+
+  // A cancelled entry is not live, so the event page offers registration again.
+  await page.goto(`${platform.baseUrl}/events/${event.id}`);
+  await page.getByRole('button', { name: '一键报名' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: '查看报名凭证' }).count(), 0);
   await context.close();
+});
+
+/**
+ * Returns the texts among the elements that `selector` matches which the browser wraps onto
+ * more than one line.
+ */
+async function wrappedTexts(page, selector) {
+  return page.locator(selector).evaluateAll((elements) =>
+    elements
+      .filter((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        return tops.size > 1;
+      })
+      .map((element) => element.textContent),
+  );
+}
+
+test('finished race shows check-in and times without milliseconds', async () => {
+  const run = events.find((item) => item.name === '徐汇区市民10公里路跑');
+  assert.ok(run, 'the demo league has no past run');
+  const context = await phoneContext();
+  const page = await context.newPage();
+  // Demo people 58 to 69 entered the run and the first ten of them checked in; 58 won it.
+  await signInBySms(page, '13900000058');
+  await page.goto(`${platform.baseUrl}/tickets`);
+  await page.getByRole('tab', { name: /已结束/ }).click();
+  const row = page.getByRole('listitem').filter({ hasText: run.name });
+  await row.locator('.ticket-status').getByText('已签到', { exact: true }).waitFor();
+  assert.equal(await page.locator('.ticket-list').getByText('已报名').count(), 0);
+  // My results show the winning time without a zero fraction of a second.
+  const results = await page.locator('.page-body').innerText();
+  assert.match(results, /00:40:13(?![.\d])/);
+  assert.doesNotMatch(results, /\d{2}:\d{2}:\d{2}\.000/);
+  await page.screenshot({ path: join(artifacts, 'citizen-past-entries.png'), fullPage: true });
+
+  await page.goto(`${platform.baseUrl}/events/${run.id}/results`);
+  await page.getByText('00:40:13', { exact: false }).first().waitFor();
+  assert.doesNotMatch(await page.locator('.page').innerText(), /\d{2}:\d{2}:\d{2}\.000/);
+
+  // Sport names stay on one line in a third of a 390 and a 360 px wide phone.
+  for (const width of [390, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`${platform.baseUrl}/me`);
+    await page.getByRole('heading', { name: '喜欢的运动项目' }).waitFor();
+    const more = page.getByRole('button', { name: /展开全部/ });
+    if ((await more.count()) > 0) await more.click();
+    await page.locator('.sport-selector').getByText('五人制足球', { exact: true }).waitFor();
+    assert.deepEqual(await wrappedTexts(page, '.sport-selector .adm-selector-item'), [], width);
+  }
+  await context.close();
+
+  // The row of an entrant who did not check in shows 已结束.
+  const absent = await phoneContext();
+  const absentPage = await absent.newPage();
+  await signInBySms(absentPage, '13900000068');
+  await absentPage.goto(`${platform.baseUrl}/tickets`);
+  await absentPage.getByRole('tab', { name: /已结束/ }).click();
+  const absentRow = absentPage.getByRole('listitem').filter({ hasText: run.name });
+  await absentRow.locator('.ticket-status').getByText('已结束', { exact: true }).waitFor();
+  await absent.close();
+});
+
+test('home section names fit on one line', async () => {
+  for (const width of [390, 360]) {
+    const context = await phoneContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(platform.baseUrl);
+    await page.locator('.section-tile-name').first().waitFor();
+    assert.deepEqual(await wrappedTexts(page, '.section-tile-name'), [], `${width} px`);
+    assert.deepEqual(await wrappedTexts(page, '.section-tile-hint'), [], `${width} px`);
+    await page.screenshot({ path: join(artifacts, `citizen-home-${width}.png`) });
+    await context.close();
+  }
 });
 
 test('every citizens page passes axe and fits large text', async () => {

@@ -43,6 +43,22 @@ test('citizen signs in by SMS, saves the profile and signs out', async () => {
   await page.waitForURL(/\/me$/);
   await page.getByText('手机号 138****8300').waitFor();
 
+  // The date picker stops at today, and a future date typed anyway gets the server's field
+  // error on the birth date field itself, which the form alert's 标红 then points at.
+  const birthDate = page.getByLabel('出生日期', { exact: true });
+  const today = await birthDate.getAttribute('max');
+  assert.match(today ?? '', /^\d{4}-\d{2}-\d{2}$/);
+  await page.getByPlaceholder('请输入真实姓名').fill('测试用户');
+  await birthDate.fill('2099-01-01');
+  await page.getByRole('button', { name: '保存资料' }).click();
+  const birthDateItem = page.locator('.adm-form-item').filter({ has: birthDate });
+  await birthDateItem.getByText('须为 1900-01-01 至今天之间的日期').waitFor();
+  await page.screenshot({
+    path: join(artifacts, 'citizen-profile-birth-date.png'),
+    fullPage: true,
+  });
+  await birthDate.fill('');
+
   await page.getByPlaceholder('请输入真实姓名').fill('测试用户');
   await page.getByPlaceholder('填写后可自动计算性别和出生日期').fill(ID_NUMBER.toLowerCase());
   await page.getByText('男 · 1990-03-07').waitFor();
@@ -60,5 +76,33 @@ test('citizen signs in by SMS, saves the profile and signs out', async () => {
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByRole('button', { name: '退出', exact: true }).click();
   await page.waitForURL(/\/login/);
+  await context.close();
+});
+
+test('SMS code limit says how many minutes to wait', async () => {
+  const phone = '13800138301';
+  const context = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  // Five codes an hour per number and per address: use up what is left of them.
+  for (let sent = 0; sent < 6; sent += 1) {
+    const response = await page.request.post(`${platform.baseUrl}/api/citizen/sms-codes`, {
+      data: { phone },
+    });
+    if (response.status() === 429) break;
+    assert.equal(response.status(), 202, await response.text());
+  }
+
+  await page.goto(`${platform.baseUrl}/login`);
+  await page.getByPlaceholder('请输入11位手机号码').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: '验证码获取次数过多' });
+  await alert.waitFor();
+  const minutes = Number(/请 (\d+) 分钟后再试/.exec(await alert.innerText())?.[1]);
+  assert.ok(minutes >= 1 && minutes <= 60, `waits ${minutes} minutes`);
+  await page.screenshot({ path: join(artifacts, 'citizen-sms-limit.png') });
   await context.close();
 });

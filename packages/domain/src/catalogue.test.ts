@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_TYPES,
   SPORTS,
+  SPORT_SEARCH_ALIASES,
   SPORT_CATEGORIES,
   SPORT_CATEGORY_LABELS,
   requiresTotp,
@@ -50,5 +51,17 @@ describe('sports catalogue', () => {
     expect(sportName('basketball_3x3')).toBe('三人篮球');
     expect(sportName('tug_of_war')).toBe('拔河');
     expect(sportName('curling')).toBeUndefined();
+  });
+
+  it('gives search aliases that differ from the names', () => {
+    for (const [code, aliases] of Object.entries(SPORT_SEARCH_ALIASES)) {
+      expect(sportName(code), code).toBeDefined();
+      expect(aliases?.length, code).toBeGreaterThan(0);
+      for (const alias of aliases ?? []) {
+        expect(alias, code).toBe(alias.toLowerCase().trim());
+        expect(sportName(code)?.includes(alias), `${code} ${alias}`).toBe(false);
+      }
+    }
+    expect(SPORT_SEARCH_ALIASES.running).toContain('跑步');
   });
 });

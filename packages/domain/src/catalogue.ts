@@ -203,6 +203,52 @@ export const SPORTS = [
 }[];
 export type SportCode = (typeof SPORTS)[number]['code'];
 
+/** Maximum length of an event search text; longer input is a typing accident, not a query. */
+export const SEARCH_TEXT_MAX_LENGTH = 50;
+
+/**
+ * Other words that people type for a sport, for the public event search: everyday words
+ * (跑步, 骑行), short forms (羽球, 电竞) and names of a variant (半马, 桨板 SUP). The search
+ * matches a typed word against these as it does against the sport's name: contained in the
+ * alias, equal to its pinyin initials, or the start of its full pinyin (paobu).
+ */
+export const SPORT_SEARCH_ALIASES: Readonly<Partial<Record<SportCode, readonly string[]>>> = {
+  basketball_3x3: ['三对三', '3x3'],
+  football: ['踢球'],
+  futsal: ['五人足球', '5人制足球', '室内足球'],
+  badminton: ['羽球'],
+  baseball: ['棒球'],
+  billiards: ['桌球', '斯诺克'],
+  running: ['跑步', '长跑', '夜跑'],
+  marathon: ['跑步', '长跑', '半马', '全马', '半程马拉松'],
+  athletics: ['短跑', '跳远', '跳高'],
+  trail_running: ['跑步', '山地跑'],
+  race_walking: ['徒步', '健走', '走路'],
+  orienteering: ['定向越野', '定向赛'],
+  swimming: ['冬泳', '公开水域'],
+  rowing: ['划船'],
+  canoeing: ['皮艇'],
+  dragon_boat: ['划龙舟', '赛龙舟'],
+  paddle_board: ['sup'],
+  cycling: ['骑行', '单车'],
+  road_cycling: ['骑行', '公路车'],
+  mountain_biking: ['骑行', '山地车'],
+  taichi: ['太极剑'],
+  wushu: ['功夫'],
+  go: ['下棋'],
+  xiangqi: ['下棋', '中国象棋'],
+  chess: ['下棋'],
+  sports_dance: ['国标舞', '拉丁舞', '交谊舞'],
+  aerobics: ['健美操', '广播操'],
+  fitness_test: ['体测', '体质监测'],
+  esports: ['电竞'],
+  roller_skating: ['溜冰', '旱冰'],
+  breaking: ['街舞'],
+  frisbee: ['极限飞盘'],
+  shuttlecock: ['毽子', '踢毽子'],
+  kite: ['放风筝'],
+};
+
 const SPORT_NAMES: ReadonlyMap<string, string> = new Map(SPORTS.map((s) => [s.code, s.name]));
 
 /** Returns the Chinese name of a sport code, or undefined for an unknown code. */

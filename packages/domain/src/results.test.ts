@@ -41,7 +41,11 @@ describe('parseResultTime', () => {
 describe('formatResultTime', () => {
   it.each([
     [3_723_456, '01:02:03.456'],
-    [1000, '00:00:01.000'],
+    [1000, '00:00:01'],
+    [2_413_000, '00:40:13'],
+    [2_413_500, '00:40:13.5'],
+    [2_413_250, '00:40:13.25'],
+    [2_413_031, '00:40:13.031'],
     [MAX_TIME_MS, '99:59:59.999'],
   ])('%d ms is %s', (milliseconds, expected) => {
     expect(formatResultTime(milliseconds)).toBe(expected);
@@ -50,6 +54,11 @@ describe('formatResultTime', () => {
   it('round-trips a parsed time', () => {
     const parsed = parseResultTime('12:34:56.789');
     expect(parsed.ok && formatResultTime(parsed.value)).toBe('12:34:56.789');
+  });
+
+  it('reads back a whole-second time', () => {
+    const parsed = parseResultTime(formatResultTime(2_413_000));
+    expect(parsed.ok && parsed.value).toBe(2_413_000);
   });
 });
 

@@ -45,13 +45,18 @@ export function parseResultTime(text: string): ParseOutcome<number> {
   return { ok: true, value: total };
 }
 
-/** Formats milliseconds as `HH:MM:SS.sss`, the form every screen and certificate shows. */
+/**
+ * Formats milliseconds as `HH:MM:SS` with the fraction of a second only when it is not zero,
+ * without trailing zeros: 00:40:13, 00:40:13.5, 00:40:13.25 and 00:40:13.789. Every screen,
+ * certificate and export shows this form, and `parseResultTime` reads it back.
+ */
 export function formatResultTime(milliseconds: number): string {
   const pad = (value: number, length = 2) => String(value).padStart(length, '0');
   const hours = Math.floor(milliseconds / 3_600_000);
   const minutes = Math.floor((milliseconds % 3_600_000) / 60_000);
   const seconds = Math.floor((milliseconds % 60_000) / 1000);
-  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(milliseconds % 1000, 3)}`;
+  const fraction = pad(milliseconds % 1000, 3).replace(/0+$/, '');
+  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}${fraction ? `.${fraction}` : ''}`;
 }
 
 /** Parses a rank: a whole number from 1 to MAX_RANK, full-width digits accepted. */

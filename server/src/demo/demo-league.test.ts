@@ -193,7 +193,7 @@ describe('seedDemoLeague', () => {
     expect(response.statusCode, response.body).toBe(200);
     const items: { text: string; nameMasked: string }[] = response.json().items;
     expect(items).toHaveLength(10);
-    expect(items[0]?.text).toBe('第1名 · 00:40:13.000');
+    expect(items[0]?.text).toBe('第1名 · 00:40:13');
     expect(items.at(-1)?.text).toBe('未完赛');
     expect(response.body).not.toMatch(/1390000\d{4}/);
 
@@ -210,6 +210,9 @@ describe('seedDemoLeague', () => {
     });
     expect(verified.statusCode, verified.body).toBe(200);
     expect(verified.json().eventName).toBe('徐汇区市民10公里路跑');
+    // The certificate shows the time as the result pages do, without a zero fraction.
+    expect(verified.json().result).toMatch(/^第\d+名 · \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/);
+    expect(verified.json().result).not.toMatch(/\.\d*0$/);
   });
 
   it('files contractor events under contracts', async () => {

@@ -161,6 +161,26 @@ describe('search text', () => {
     expect(midSyllable?.sports).toEqual([]);
   });
 
+  it('resolves sports by search alias', () => {
+    const running = ['marathon', 'running', 'trail_running'];
+    expect(parseSearchText('跑步')[0]?.sports.sort()).toEqual(running);
+    expect(parseSearchText('paobu')[0]?.sports.sort()).toEqual(running);
+    expect(parseSearchText('PaoBu')[0]?.sports.sort()).toEqual(running);
+    expect(parseSearchText('跑bu')[0]?.sports.sort()).toEqual(running);
+    expect(parseSearchText('羽球')[0]?.sports).toEqual(['badminton']);
+    expect(parseSearchText('ymq')[0]?.sports).toEqual(['badminton']);
+    expect(parseSearchText('桌球')[0]?.sports).toEqual(['billiards']);
+    expect(parseSearchText('骑行')[0]?.sports.sort()).toEqual([
+      'cycling',
+      'mountain_biking',
+      'road_cycling',
+    ]);
+    expect(parseSearchText('半马')[0]?.sports).toEqual(['marathon']);
+    expect(parseSearchText('电竞')[0]?.sports).toEqual(['esports']);
+    // An alias's pinyin matches only from its start, as a name's does from a syllable.
+    expect(parseSearchText('aobu')[0]?.sports).toEqual([]);
+  });
+
   it('stores pinyin from each syllable on', () => {
     expect(pinyinSearchText('篮球赛')).toBe(' lanqiusai qiusai sai');
     expect(pinyinSearchText('3v3篮球')).toBe(' 3v3lanqiu lanqiu qiu');
@@ -243,6 +263,14 @@ describe('GET /api/events search', () => {
 
   it('finds events by sport name', async () => {
     expect(await search('游泳')).toEqual(idsOf('paidSwim', 'dearSwim'));
+  });
+
+  it('finds events by sport search alias', async () => {
+    expect(await search('跑步')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('paobu')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('徐汇 跑步')).toEqual(idsOf('xuhuiRun'));
+    expect(await search('冬泳')).toEqual(idsOf('paidSwim', 'dearSwim'));
+    expect(await search('跑步 篮球')).toEqual([]);
   });
 
   it('requires every word to match', async () => {

@@ -1,11 +1,10 @@
-import { SPORTS } from '@cityleague/domain';
+import { SEARCH_TEXT_MAX_LENGTH, SPORT_SEARCH_ALIASES, SPORTS } from '@cityleague/domain';
 
 import { shanghaiDivisions } from '../divisions/division.service.js';
 import { pinyinSuffixes, typedPinyin } from './pinyin-search.js';
 import { pinyinInitials } from './venue-initials.js';
 
-/** Maximum length of a search text; longer input is a typing accident, not a query. */
-export const SEARCH_TEXT_MAX_LENGTH = 50;
+export { SEARCH_TEXT_MAX_LENGTH };
 
 /** One typed word of a search, with the sports and places it also matches. */
 export interface SearchTerm {
@@ -37,11 +36,19 @@ interface NamedPlace {
   pinyinSuffixes: string[];
 }
 
+interface SportAlias {
+  text: string;
+  initials: string;
+  /** Full pinyin of the whole alias; a typed word matches only at its start. */
+  pinyin: string;
+}
+
 interface NamedSport {
   code: string;
   name: string;
   initials: string;
   pinyinSuffixes: string[];
+  aliases: SportAlias[];
 }
 
 let sports: NamedSport[] | undefined;
@@ -53,6 +60,11 @@ function namedSports(): NamedSport[] {
     name: sport.name,
     initials: sport.initials,
     pinyinSuffixes: pinyinSuffixes(sport.name),
+    aliases: (SPORT_SEARCH_ALIASES[sport.code] ?? []).map((alias) => ({
+      text: alias,
+      initials: pinyinInitials(alias),
+      pinyin: pinyinSuffixes(alias)[0] ?? '',
+    })),
   }));
   return sports;
 }
@@ -89,11 +101,26 @@ export function searchGrams(word: string): string[] {
 }
 
 /**
+ * Tells whether a typed word matches one of a sport's search aliases: the alias contains the
+ * word (跑步), the word equals the alias's pinyin initials (pb), or the word's full pinyin
+ * starts the alias's full pinyin (paobu, paob).
+ */
+function matchesAlias(sport: NamedSport, word: string, pinyin: string | null): boolean {
+  return sport.aliases.some(
+    (alias) =>
+      alias.text.includes(word) ||
+      alias.initials === word ||
+      (pinyin !== null && alias.pinyin.startsWith(pinyin)),
+  );
+}
+
+/**
  * Splits a search text into words, each matched on its own: 徐汇 篮球 finds basketball events
  * in Xuhui, and so does xuhui lan qiu. A word matches an event when its name, venue or
  * address contains the word, or its name or venue initials do (lqs for 篮球赛). It also
  * matches when the word's full pinyin starts at a syllable of the name or venue (lanq and
  * 篮qiu for 篮球赛), or when the event's sport, district or street matches in one of these ways.
+ * A sport also matches through its search aliases, so 跑步 and paobu find running events.
  */
 export function parseSearchText(text: string): SearchTerm[] {
   const words = text
@@ -114,7 +141,7 @@ export function parseSearchText(text: string): SearchTerm[] {
       pinyin,
       pinyinGrams: pinyin === null ? [] : searchGrams(pinyin),
       sports: namedSports()
-        .filter(matches)
+        .filter((sport) => matches(sport) || matchesAlias(sport, word, pinyin))
         .map((sport) => sport.code),
       districts: matchedPlaces.filter((p) => p.level === 'district').map((p) => p.code),
       streets: matchedPlaces.filter((p) => p.level === 'street').map((p) => p.code),

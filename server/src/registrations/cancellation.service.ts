@@ -149,7 +149,7 @@ const CITIZEN_ENTRY_LIMIT = 100;
 
 /**
  * Lists a citizen's own entries, newest first: each with its event, group, status, place in
- * the waiting list and open offer. The registration code is the one on the entry's ticket page,
+ * the waiting list, open offer and check-in time. The registration code is the one on the entry's ticket page,
  * which shows a waiting or cancelled entry as such.
  */
 export async function listCitizenEntries(db: Db, citizenId: string) {
@@ -168,6 +168,7 @@ export async function listCitizenEntries(db: Db, citizenId: string) {
       code: row.code,
       queuePosition: row.status === 'waiting' ? await places.queuePosition(db, row.id) : null,
       offerExpiresAt: row.offer_expires_at ? new Date(row.offer_expires_at).toISOString() : null,
+      checkedInAt: row.checked_in_at ? new Date(row.checked_in_at).toISOString() : null,
       createdAt: new Date(row.created_at).toISOString(),
     });
   }

@@ -40,7 +40,8 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
         summary: "The citizen's own entries, newest first, with queue places and open offers",
         description:
           "At most 100 entries. code opens the entry's ticket, which shows a waiting or " +
-          'cancelled entry as such; queuePosition is set while the entry waits.',
+          'cancelled entry as such; queuePosition is set while the entry waits. checkedInAt is ' +
+          'the time of on-site check-in, null before it.',
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -55,6 +56,7 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
                 code: Type.Union([Type.String(), Type.Null()]),
                 queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
                 offerExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                checkedInAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
                 createdAt: Type.String({ format: 'date-time' }),
               }),
             ),

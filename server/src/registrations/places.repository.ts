@@ -200,6 +200,7 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
       'registrations.status',
       'registrations.code',
       'registrations.offer_expires_at',
+      'registrations.checked_in_at',
       'registrations.created_at',
       'events.name as event_name',
       'events.starts_at',

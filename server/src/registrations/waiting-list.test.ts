@@ -248,8 +248,23 @@ describe('own entries', () => {
         status: 'active',
         code: holder.code,
         queuePosition: null,
+        checkedInAt: null,
       }),
     ]);
+
+    const checkedInAt = new Date('2026-05-01T01:30:00.000Z');
+    await ctx.db
+      .updateTable('registrations')
+      .set({ checked_in_at: checkedInAt })
+      .where('id', '=', holder.id)
+      .execute();
+    const checkedIn = (await list(holderCookie)).json().items;
+    expect(checkedIn[0]?.checkedInAt).toBe(checkedInAt.toISOString());
+    await ctx.db
+      .updateTable('registrations')
+      .set({ checked_in_at: null })
+      .where('id', '=', holder.id)
+      .execute();
 
     await organiserCancel(eventId, holder.id);
     const cancelled = (await list(holderCookie)).json().items;

@@ -68,6 +68,8 @@ export interface CitizenEntry {
   code: string | null;
   queuePosition: number | null;
   offerExpiresAt: string | null;
+  /** Time of on-site check-in, null before it. */
+  checkedInAt: string | null;
   createdAt: string;
 }
 

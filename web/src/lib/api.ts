@@ -14,13 +14,28 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problem: Problem;
+  /** Seconds to wait before trying again, from the response's Retry-After header, or null. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfterSeconds: number | null = null) {
     super(problem.detail ?? problem.title ?? problem.code);
     this.status = problem.status;
     this.code = problem.code;
     this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/**
+ * Reads a Retry-After header (RFC 9110): a number of seconds or an HTTP date. Returns the
+ * seconds from now, or null for a missing or unreadable header.
+ */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
+  if (header === null || header.trim() === '') return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** Time after which a request is abandoned and reported as a network error. */
@@ -77,7 +92,10 @@ export async function apiWithSource<T>(
   const body: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     const problem = (body ?? {}) as Partial<Problem>;
-    throw new ApiError({ ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' });
+    throw new ApiError(
+      { ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' },
+      retryAfterSeconds(response.headers.get('retry-after')),
+    );
   }
   return { body: body as T, offlineCopy };
 }

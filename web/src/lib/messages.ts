@@ -1,6 +1,8 @@
 import { RESIDENT_ID_PROBLEM_MESSAGES } from '@cityleague/domain';
 
-import { ApiError } from './api';
+import { ApiError, type Problem } from './api';
+
+type FieldError = NonNullable<Problem['errors']>[number];
 
 /** Chinese messages shown for the server's error codes. */
 export const ERROR_MESSAGES: Record<string, string> = {
@@ -243,7 +245,6 @@ export const CONSOLE_ERROR_MESSAGES: Record<string, string> = {
   EVT_NOT_FOUND: '赛事不存在或无权查看',
 };
 
-/** Returns the Chinese message for an error thrown by `api()` or anything else. */
 /**
  * Chinese message for a field error on an ID number, by the field error's code (the domain
  * validator's reason), so the server's rejection reads like the form's own check.
@@ -254,11 +255,85 @@ export function idNumberMessage(code: string): string {
   return known[code] ?? ERROR_MESSAGES.REG_INVALID_ID_NUMBER ?? '身份证号码格式不正确';
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    return ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;
+/** Chinese names of request fields, for field errors shown apart from a form field. */
+const FIELD_LABELS: Record<string, string> = {
+  q: '搜索内容',
+  realName: '真实姓名',
+  name: '姓名',
+  phone: '手机号码',
+  code: '验证码',
+  idNumber: '身份证号码',
+  gender: '性别',
+  birthDate: '出生日期',
+  from: '开始日期',
+  to: '结束日期',
+};
+
+/** Chinese text of field error codes: the server's own codes and JSON Schema keywords. */
+const FIELD_PROBLEM_MESSAGES: Record<string, string> = {
+  required: '不能为空',
+  maxLength: '内容过长',
+  minLength: '内容过短',
+  pattern: '格式不正确',
+  format: '格式不正确',
+  type: '格式不正确',
+  enum: '不是可选的值',
+  minimum: '数值过小',
+  maximum: '数值过大',
+  birth_date: '须为 1900-01-01 至今天之间的日期',
+  id_number_mismatch: '与身份证号码中的信息不一致',
+};
+
+/**
+ * Returns the Chinese text of one field error without the field's name, for showing on the
+ * form field itself. A length limit is read from the server's English message, which JSON
+ * Schema validation words as "must NOT have more than 50 characters".
+ */
+export function fieldProblemText(fieldError: FieldError): string {
+  const limit = /\d+/.exec(fieldError.message)?.[0];
+  if (fieldError.code === 'maxLength' && limit) return `最多 ${limit} 个字`;
+  if (fieldError.code === 'minLength' && limit) return `至少 ${limit} 个字`;
+  return FIELD_PROBLEM_MESSAGES[fieldError.code] ?? ERROR_MESSAGES[fieldError.code] ?? '填写有误';
+}
+
+/** Returns the Chinese text of one field error with the field's name, for a form-level alert. */
+export function fieldErrorText(fieldError: FieldError): string {
+  const name = fieldError.field.split('.').at(-1) ?? fieldError.field;
+  const label = FIELD_LABELS[name];
+  const problem = fieldProblemText(fieldError);
+  return label ? `${label}${problem}` : `${problem}（${fieldError.field}）`;
+}
+
+/** Returns "请 N 分钟后再试" for a wait in seconds, rounded up to whole minutes. */
+export function retryWaitText(seconds: number): string {
+  return `请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试`;
+}
+
+const RETRY_LATER_TEXT = '请稍后再试';
+
+/**
+ * Returns the Chinese message for an error thrown by `api()` or anything else.
+ *
+ * For VALIDATION_FAILED, `attachedFields` names the field errors that the caller marks on
+ * visible form fields. The message lists every other field error, because "check the red
+ * fields" would point at nothing. A rejection with a Retry-After header says how many minutes
+ * to wait in place of "请稍后再试".
+ */
+export function errorMessage(error: unknown, attachedFields: readonly string[] = []): string {
+  if (!(error instanceof ApiError)) return '操作失败，请稍后再试';
+  const message = ERROR_MESSAGES[error.code] ?? `操作失败（错误代码 ${error.code}）`;
+  if (error.code === 'VALIDATION_FAILED') {
+    const loose = (error.problem.errors ?? []).filter(
+      (fieldError) => !attachedFields.includes(fieldError.field),
+    );
+    if (loose.length > 0) {
+      return `填写的内容有误：${[...new Set(loose.map(fieldErrorText))].join('；')}`;
+    }
   }
-  return '操作失败，请稍后再试';
+  if (error.retryAfterSeconds !== null && message.endsWith(RETRY_LATER_TEXT)) {
+    return message.slice(0, -RETRY_LATER_TEXT.length) + retryWaitText(error.retryAfterSeconds);
+  }
+  return message;
 }
 
 /** Returns the Chinese message for an error in the admin console. */

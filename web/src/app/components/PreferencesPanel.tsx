@@ -49,6 +49,7 @@ export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
         首页会优先推荐这些项目，最多选 {FAVOURITE_SPORTS_MAX} 项（已选 {chosenSports.length} 项）
       </p>
       <Selector
+        className="sport-selector"
         columns={3}
         multiple
         value={chosenSports}

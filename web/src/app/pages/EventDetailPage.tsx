@@ -8,7 +8,8 @@ import { Button, Dialog, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-m
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
-import { useCitizen } from '../citizen-api';
+import { useQuery } from '@tanstack/react-query';
+import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
 import { addressLine, feeText, mapSearchUrl, placesLeftText } from '../event-text';
 import { QrCode } from '../components/QrCode';
 import { newIdempotencyKey } from '../idempotency-key';
@@ -75,6 +76,7 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
     (groups.data ?? []).every((group) => group.entryType === 'team');
   // The phone's clock only picks the bottom bar's text; the server decides registration.
   const ended = Date.parse(event.endsAt) < Date.now();
+  const ownEntry = useOwnLiveEntry(event.id);
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
@@ -205,6 +207,8 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
           >
             查看成绩
           </Button>
+        ) : ownEntry ? (
+          <OwnEntryNotice entry={ownEntry} />
         ) : status === 'open' ? (
           onlyTeams ? (
             <Button
@@ -226,6 +230,47 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
         )}
       </footer>
     </>
+  );
+}
+
+/** Statuses of an entry that has or awaits a place, with the text the event page shows. */
+const LIVE_ENTRY_TEXT: Record<string, string> = {
+  active: '已报名',
+  waiting: '已报名 · 候补中',
+  offered: '已报名 · 候补转正待确认',
+};
+
+/**
+ * Returns the signed-in citizen's live entry (active, waiting or offered) for the event, or
+ * undefined when there is none or nobody is signed in. The list is fetched again on every
+ * visit, so an entry made a moment ago shows at once.
+ */
+function useOwnLiveEntry(eventId: string): CitizenEntry | undefined {
+  const citizen = useCitizen();
+  const entries = useQuery({
+    queryKey: ['citizen', 'registrations'],
+    queryFn: fetchCitizenEntries,
+    enabled: Boolean(citizen.data),
+    staleTime: 0,
+  });
+  if (!citizen.data) return undefined;
+  return entries.data?.find(
+    (entry) => entry.eventId === eventId && entry.status in LIVE_ENTRY_TEXT,
+  );
+}
+
+/** Shows that the citizen has registered, in place of the register buttons, with the ticket link. */
+function OwnEntryNotice({ entry }: { entry: CitizenEntry }) {
+  const ticketPath = entry.code ? `/tickets/${encodeURIComponent(entry.code)}` : '/tickets';
+  return (
+    <div className="own-entry" role="status">
+      <p className="own-entry-status">
+        {LIVE_ENTRY_TEXT[entry.status]}（{entry.groupName}）
+      </p>
+      <Link className="own-entry-link" to={ticketPath}>
+        查看报名凭证
+      </Link>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
+import { SEARCH_TEXT_MAX_LENGTH, SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
 import { Button, ErrorBlock, InfiniteScroll, Skeleton, Tabs, Toast } from 'antd-mobile';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -91,6 +91,7 @@ export function HomePage() {
           <input
             name="q"
             type="search"
+            maxLength={SEARCH_TEXT_MAX_LENGTH}
             className="home-search-input"
             placeholder="搜索赛事、项目或地区"
             aria-label="搜索赛事"

@@ -17,6 +17,8 @@ interface TicketRow {
   eventName: string;
   startsAt: string | null;
   status: string;
+  /** Time of on-site check-in, when the account or the device copy has it. */
+  checkedInAt: string | null;
   detail: string;
   /** The account's entry behind the row, which the citizen may cancel; absent for device copies. */
   entry?: CitizenEntry;
@@ -29,6 +31,24 @@ const STATUS_TEXT: Record<string, string> = {
   cancelled: '已取消',
 };
 
+/**
+ * Returns the status shown for a row. An event that has started shows 已签到 for a checked-in
+ * entry and 已结束 for any other entry that was not cancelled, because 已报名 or 候补中 no
+ * longer means anything once it is under way.
+ */
+function statusText(row: TicketRow, past: boolean): string {
+  if (past && row.checkedInAt) return '已签到';
+  if (past && row.status !== 'cancelled') return '已结束';
+  return STATUS_TEXT[row.status] ?? row.status;
+}
+
+/** Status class of a row, for its colour; see `statusText`. */
+function statusClass(row: TicketRow, past: boolean): string {
+  if (past && row.checkedInAt) return 'status-checked-in';
+  if (past && row.status !== 'cancelled') return 'status-ended';
+  return `status-${row.status}`;
+}
+
 function rowOfStored(ticket: StoredTicket): TicketRow {
   return {
     key: ticket.code,
@@ -36,6 +56,7 @@ function rowOfStored(ticket: StoredTicket): TicketRow {
     eventName: ticket.eventName,
     startsAt: ticket.startsAt ?? null,
     status: ticket.status ?? 'active',
+    checkedInAt: ticket.checkedInAt ?? null,
     detail: `${ticket.phoneMasked} · ${formatDateTime(ticket.createdAt)} 报名`,
   };
 }
@@ -48,6 +69,7 @@ function rowOfEntry(entry: CitizenEntry): TicketRow {
     eventName: entry.eventName,
     startsAt: entry.startsAt,
     status: entry.status,
+    checkedInAt: entry.checkedInAt,
     detail: `${entry.groupName}${queue} · ${formatDateTime(entry.createdAt)} 报名`,
     entry,
   };
@@ -63,7 +85,11 @@ function mergeRows(entries: CitizenEntry[] | undefined, stored: StoredTicket[]):
   for (const entry of entries ?? []) {
     const row = rowOfEntry(entry);
     const known = rows.get(row.key);
-    rows.set(row.key, { ...row, startsAt: row.startsAt ?? known?.startsAt ?? null });
+    rows.set(row.key, {
+      ...row,
+      startsAt: row.startsAt ?? known?.startsAt ?? null,
+      checkedInAt: row.checkedInAt ?? known?.checkedInAt ?? null,
+    });
   }
   return [...rows.values()];
 }
@@ -134,7 +160,7 @@ export function MyTicketsPage() {
               <Tabs.Tab key="upcoming" title={`即将开始（${upcoming.length}）`} />
               <Tabs.Tab key="past" title={`已结束（${past.length}）`} />
             </Tabs>
-            <TicketRows rows={tab === 'upcoming' ? upcoming : past} />
+            <TicketRows rows={tab === 'upcoming' ? upcoming : past} past={tab === 'past'} />
             <Link className="team-login-link" to="/teams">
               我作为队长报名的队伍
             </Link>
@@ -150,7 +176,7 @@ export function MyTicketsPage() {
   );
 }
 
-function TicketRows({ rows }: { rows: TicketRow[] }) {
+function TicketRows({ rows, past }: { rows: TicketRow[]; past: boolean }) {
   if (rows.length === 0) return <p className="page-note">暂无记录</p>;
   return (
     <ul className="ticket-list" aria-label="报名记录">
@@ -159,8 +185,8 @@ function TicketRows({ rows }: { rows: TicketRow[] }) {
           <>
             <span className="ticket-item-head">
               <span className="ticket-item-event">{row.eventName}</span>
-              <span className={`ticket-status status-${row.status}`}>
-                {STATUS_TEXT[row.status] ?? row.status}
+              <span className={`ticket-status ${statusClass(row, past)}`}>
+                {statusText(row, past)}
               </span>
             </span>
             {row.startsAt && (

@@ -6,10 +6,10 @@ import {
 } from '@cityleague/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Dialog, Form, Input, List, Radio, Skeleton, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, Navigate } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { errorMessage } from '../../lib/messages';
+import { errorMessage, fieldProblemText } from '../../lib/messages';
 import {
   citizenKey,
   GENDER_LABELS,
@@ -21,6 +21,7 @@ import {
   type ProfileInput,
 } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
+import { shanghaiDate } from '../format';
 import { PreferencesPanel } from '../components/PreferencesPanel';
 import { QueryError } from '../components/QueryError';
 import { NAME_MAX_LENGTH, nameProblem, normaliseName } from '../registration-rules';
@@ -131,12 +132,35 @@ function ProfileForm({ profile }: { profile: CitizenProfile }) {
       ? { gender: profile.gender, birthDate: profile.birthDate }
       : undefined;
 
+  // The form fields on screen now, by the request field that each one sends.
+  const visibleFields = [
+    'realName',
+    ...(idAction === 'replace' ? ['idNumber', 'idConsent'] : []),
+    ...(derived ? [] : ['gender', 'birthDate']),
+  ];
+
   const showServerError = (error: unknown) => {
     if (!(error instanceof ApiError)) {
       setFormError(errorMessage(error));
       return;
     }
-    if (error.code === 'CIT_INVALID_NAME') {
+    if (error.code === 'VALIDATION_FAILED') {
+      const attached = (error.problem.errors ?? []).filter((fieldError) =>
+        visibleFields.includes(fieldError.field),
+      );
+      form.setFields(
+        attached.map((fieldError) => ({
+          name: fieldError.field,
+          errors: [fieldProblemText(fieldError)],
+        })),
+      );
+      setFormError(
+        errorMessage(
+          error,
+          attached.map((fieldError) => fieldError.field),
+        ),
+      );
+    } else if (error.code === 'CIT_INVALID_NAME') {
       form.setFields([{ name: 'realName', errors: [errorMessage(error)] }]);
     } else if (error.code === 'CIT_INVALID_ID_NUMBER') {
       form.setFields([{ name: 'idNumber', errors: [errorMessage(error)] }]);
@@ -326,10 +350,43 @@ function ProfileForm({ profile }: { profile: CitizenProfile }) {
             </Radio.Group>
           </Form.Item>
           <Form.Item name="birthDate" label="出生日期（选填）">
-            <Input type="date" aria-label="出生日期" />
+            <BirthDateInput />
           </Form.Item>
         </>
       )}
     </Form>
+  );
+}
+
+/**
+ * A native date input whose picker offers 1900-01-01 through today in Shanghai, the range the
+ * server accepts. antd-mobile's Input types `min` and `max` as numbers, so it cannot set them.
+ */
+function BirthDateInput({
+  value,
+  onChange,
+}: {
+  value?: string;
+  onChange?: (value: string) => void;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // The browser's own range check would stop the save with a bubble in the browser's
+    // language. The server checks the range, and its message shows on this field instead.
+    if (input.current?.form) input.current.form.noValidate = true;
+  }, []);
+  return (
+    <div className="adm-input">
+      <input
+        ref={input}
+        type="date"
+        className="adm-input-element"
+        aria-label="出生日期"
+        min="1900-01-01"
+        max={shanghaiDate()}
+        value={value ?? ''}
+        onChange={(event) => onChange?.(event.target.value)}
+      />
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
+import { SEARCH_TEXT_MAX_LENGTH, SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
 import { Button, Checkbox, Popup, Selector } from 'antd-mobile';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -88,6 +88,7 @@ export function SearchPage() {
           key={filter.q}
           name="q"
           type="search"
+          maxLength={SEARCH_TEXT_MAX_LENGTH}
           className="search-input"
           defaultValue={filter.q}
           placeholder="赛事名称、项目、区或街镇，支持拼音首字母"
@@ -145,6 +146,7 @@ export function SearchPage() {
         onClose={() => setSheet(null)}
       >
         <Selector
+          className="sport-selector"
           columns={3}
           multiple
           value={filter.sports ?? []}
