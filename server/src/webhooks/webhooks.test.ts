@@ -732,11 +732,13 @@ describe('changes that announce themselves', () => {
       payload: { reason: '重复报名' },
     });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
-    const checkedIn = await asBureau({
-      method: 'POST',
-      url: `/api/console/events/${eventId}/check-ins`,
-      payload: { code: kept.code },
-    });
+    const checkedIn = await whileCheckInOpen(ctx.db, eventId, () =>
+      asBureau({
+        method: 'POST',
+        url: `/api/console/events/${eventId}/check-ins`,
+        payload: { code: kept.code },
+      }),
+    );
     expect(checkedIn.statusCode, checkedIn.body).toBe(200);
     const renamed = await asBureau({
       method: 'POST',
