@@ -324,7 +324,8 @@ describe('audit archive', () => {
   });
 });
 
-describe('audit chain migration', () => {
+// The test migrates a new embedded database all the way, down and up again.
+describe('audit chain migration', { timeout: 120_000 }, () => {
   it('chains entries written before it', async () => {
     const db = await openDatabase({});
     const migrator = new Migrator({
