@@ -41,7 +41,9 @@ describe('parseResultTime', () => {
 describe('formatResultTime', () => {
   it.each([
     [3_723_456, '01:02:03.456'],
-    [1000, '00:00:01.000'],
+    [1000, '00:00:01'],
+    [2_460_000, '00:41:00'],
+    [1001, '00:00:01.001'],
     [MAX_TIME_MS, '99:59:59.999'],
   ])('%d ms is %s', (milliseconds, expected) => {
     expect(formatResultTime(milliseconds)).toBe(expected);
@@ -50,6 +52,8 @@ describe('formatResultTime', () => {
   it('round-trips a parsed time', () => {
     const parsed = parseResultTime('12:34:56.789');
     expect(parsed.ok && formatResultTime(parsed.value)).toBe('12:34:56.789');
+    const whole = parseResultTime('00:41:00.000');
+    expect(whole.ok && formatResultTime(whole.value)).toBe('00:41:00');
   });
 });
 

@@ -45,13 +45,18 @@ export function parseResultTime(text: string): ParseOutcome<number> {
   return { ok: true, value: total };
 }
 
-/** Formats milliseconds as `HH:MM:SS.sss`, the form every screen and certificate shows. */
+/**
+ * Formats milliseconds as `HH:MM:SS`, or `HH:MM:SS.sss` when the milliseconds are not zero: the
+ * form every screen and certificate shows. parseResultTime reads both forms back.
+ */
 export function formatResultTime(milliseconds: number): string {
   const pad = (value: number, length = 2) => String(value).padStart(length, '0');
   const hours = Math.floor(milliseconds / 3_600_000);
   const minutes = Math.floor((milliseconds % 3_600_000) / 60_000);
   const seconds = Math.floor((milliseconds % 60_000) / 1000);
-  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(milliseconds % 1000, 3)}`;
+  const whole = `${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
+  const fraction = milliseconds % 1000;
+  return fraction === 0 ? whole : `${whole}.${pad(fraction, 3)}`;
 }
 
 /** Parses a rank: a whole number from 1 to MAX_RANK, full-width digits accepted. */
@@ -118,7 +123,7 @@ export function checkResultFigures(figures: ResultFigures): ParseOutcome<ResultF
   return { ok: true, value: figures };
 }
 
-/** Formats a result in Chinese: 第3名 · 01:02:03.456, 第1名 · 95.5分, or 未完赛. */
+/** Formats a result in Chinese: 第3名 · 01:02:03.456, 第2名 · 00:41:00, 第1名 · 95.5分, or 未完赛. */
 export function describeResult(figures: ResultFigures): string {
   if (figures.status !== 'finished') return RESULT_STATUS_LABELS[figures.status];
   const parts = [`第${figures.rank}名`];

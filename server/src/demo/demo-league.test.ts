@@ -174,7 +174,7 @@ describe('seedDemoLeague', () => {
     expect(response.statusCode, response.body).toBe(200);
     const items: { text: string; nameMasked: string }[] = response.json().items;
     expect(items).toHaveLength(10);
-    expect(items[0]?.text).toBe('第1名 · 00:40:13.000');
+    expect(items[0]?.text).toBe('第1名 · 00:40:13');
     expect(items.at(-1)?.text).toBe('未完赛');
     expect(response.body).not.toMatch(/1390000\d{4}/);
 
