@@ -29,6 +29,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady, sendProblem } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { noEmojiKeyword } from './http/schemas.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
@@ -98,7 +99,10 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors: sendProblem,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true },
+      plugins: [noEmojiKeyword],
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', db);
