@@ -106,7 +106,8 @@ export function ResultsPage() {
             <Tag color={STATUS_COLOURS[entry.result.status]}>
               {RESULT_STATUS_LABELS[entry.result.status]}
             </Tag>
-            {entry.result.text}
+            {/* The text of a DNF or DSQ result is the status label that the tag shows. */}
+            {entry.result.status === 'finished' && entry.result.text}
           </Space>
         ) : (
           <Tag>未录入</Tag>
