@@ -15,7 +15,7 @@ const Timestamp = Type.String({ format: 'date-time', examples: ['2026-12-05T01:0
 const NOT_BLANK = '\\S';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NOT_BLANK });
-// Names and addresses that filings, SMS and printed documents show verbatim reject emoji; the
+// Names and addresses that filings, SMS and printed documents show verbatim reject emoji. The
 // long texts (rules, plans, description) accept them.
 const Name = (maxLength: number) => FormalText({ minLength: 1, maxLength, pattern: NOT_BLANK });
 

@@ -2,8 +2,8 @@ import { toHalfWidth } from '@cityleague/domain';
 import type { FormRule } from 'antd';
 
 /**
- * Parses the text of a number input: full-width digits, signs and points become ASCII, so
- * `１２３` is 123. Returns the text unchanged otherwise, which the number rules then report.
+ * Normalises the text of a number input: full-width digits, signs and points become ASCII, so
+ * `１２３` is 123, and separators are removed. Other characters stay, so the rules report them.
  */
 export function parseNumberText(text: string | undefined): string {
   return toHalfWidth(text ?? '')

@@ -30,8 +30,8 @@ echarts.use([
  */
 export const SHANGHAI_MAP = 'shanghai';
 
-// The file's label point of 浦东新区 lies by the Huangpu, among the central districts' names;
-// the map draws the name at the middle of the district's land instead.
+// The file's label point of 浦东新区 lies by the Huangpu, among the central districts' names.
+// The map draws the name at the middle of the district's land instead.
 const PUDONG_LABEL_POINT = [121.7, 31.17];
 
 echarts.registerMap(SHANGHAI_MAP, {

@@ -249,7 +249,7 @@ export function CheckInPage() {
     const trimmed = text.trim();
     if (!eventId || !trimmed || !device.gate || busy) return;
     if (parseTicketInput(trimmed).kind === 'invalid') {
-      // The server would reject it too; the message here says what a valid code looks like.
+      // The server would reject it too, but this message explains what a valid code looks like.
       record({
         kind: 'rejected',
         name: null,
