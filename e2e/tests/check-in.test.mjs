@@ -138,6 +138,14 @@ test('organiser checks people in on a phone, online and offline', async () => {
   await typeCode(page, 'ZZZZZZZZZZ');
   await result.getByText('报名码不存在或不属于本赛事').waitFor();
 
+  // The code field takes no more than the longest ticket text, and a malformed code is
+  // rejected with what a registration code looks like.
+  await page.getByLabel('报名码').fill('A'.repeat(500));
+  assert.equal((await page.getByLabel('报名码').inputValue()).length, 40);
+  await page.getByLabel('报名码').press('Enter');
+  await result.getByText('报名码格式不正确：报名码为 10 位字母和数字，请核对后重新输入').waitFor();
+  assert.equal(await page.getByText('填写的内容有误，请检查标红的项目').count(), 0);
+
   // Offline: the list on the device decides, and the scans wait for the network.
   await context.setOffline(true);
   await network.getByText('离线签到中').waitFor();

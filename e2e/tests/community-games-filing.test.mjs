@@ -73,6 +73,7 @@ test('street clerk files community games on a phone', async () => {
   // enough for the draft to save itself and take its own address.
   const status = page.getByTestId('save-status');
   await status.getByText('填写赛事名称、级别和板块后自动保存草稿').waitFor();
+  assert.equal(await page.title(), '赛事填报 - 城市业余联赛管理平台');
   await page.getByLabel('赛事名称').fill(EVENT_NAME);
   await choose(page, '赛事级别', '街镇级');
   const sectionItem = page.locator('.ant-form-item', { has: page.locator('#event_section') });
@@ -89,10 +90,31 @@ test('street clerk files community games on a phone', async () => {
   await page.getByLabel('运动项目', { exact: true }).click();
   await page.getByLabel('运动项目', { exact: true }).fill('ts');
   await page.locator('.ant-select-dropdown:visible').getByTitle('跳绳', { exact: true }).click();
-  await page.getByLabel('报名名额').fill('60');
+  // A number out of range is reported, not clamped, and full-width digits are read as digits.
+  const capacity = page.getByLabel('报名名额');
+  const capacityItem = page.locator('.ant-form-item', { has: page.locator('#event_capacity') });
+  await capacity.fill('999999999999');
+  await capacity.blur();
+  await capacityItem.getByText('报名名额须为 1 至 1000000 人之间的整数').waitFor();
+  assert.equal(await capacity.inputValue(), '999999999999');
+  await capacity.fill('６０');
+  await capacity.blur();
+  await capacityItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
+  assert.equal(await capacity.inputValue(), '60');
+
+  // A start in the past is reported on the field instead of being cleared.
+  const startItem = page.locator('.ant-form-item', { has: page.locator('#event_startsAt') });
+  await pickTime(page, '开始时间', -1, 9);
+  await startItem.getByText('开始时间须晚于当前时间').waitFor();
   const startsAt = await pickTime(page, '开始时间', 3, 9);
+  await startItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
   await pickTime(page, '结束时间', 3, 11);
   assert.equal(await page.getByLabel('所在街镇', { exact: true }).isVisible(), true);
+  // Emoji are rejected in a place name.
+  const venueItem = page.locator('.ant-form-item', { has: page.locator('#event_venue') });
+  await page.getByLabel('场地', { exact: true }).fill('社区文化活动中心😀');
+  await venueItem.getByText('不能包含表情符号，请使用文字').waitFor();
+  await screenshot(page, 'community-01b-invalid-input');
   await page.getByLabel('场地', { exact: true }).fill('徐家汇街道 社区文化活动中心');
   await page.getByLabel('主办单位').fill('徐家汇街道办事处');
   await status.getByText('已自动保存').waitFor();

@@ -177,3 +177,47 @@ test('the delivery log fits a phone and redelivers', async () => {
   await screenshot(wide, 'partner-deliveries-1440');
   await wide.context().close();
 });
+
+test('the key table and overlap field work on a phone', async () => {
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    const context = await platform.browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/console/`);
+    await signInToConsole(page, 'operator', DEMO_PASSWORD);
+    await page.goto(`${platform.baseUrl}/console/partners`);
+    assert.equal(await page.title(), '合作平台 - 城市业余联赛管理平台');
+    await page.getByRole('cell', { name: '示例赛事报名平台' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByRole('columnheader', { name: '密钥 ID' }).waitFor();
+    const revoke = drawer.getByRole('button', { name: '停用' }).first();
+    // Let the drawer finish sliding in before its layout is measured.
+    await page.waitForTimeout(800);
+    const box = await revoke.boundingBox();
+    assert.ok(box, 'revoke button is not rendered');
+    assert.ok(box.x + box.width <= viewport.width, `revoke button is off screen at ${size}`);
+    const overflow = await drawer
+      .locator('.ant-drawer-body')
+      .evaluate((body) => body.scrollWidth - body.clientWidth);
+    assert.equal(overflow, 0, `the drawer scrolls sideways at ${size}`);
+
+    // The overlap is reported when out of range or empty, never clamped, and full-width
+    // digits are read as digits.
+    const overlap = drawer.getByLabel('旧密钥过渡期');
+    const overlapItem = drawer.locator('.ant-form-item', { has: page.locator('#overlapHours') });
+    await overlap.fill('99999');
+    await overlap.blur();
+    await overlapItem.getByText('旧密钥过渡期须为 0 至 168 小时之间的整数').waitFor();
+    assert.equal(await overlap.inputValue(), '99999');
+    await overlap.fill('');
+    await overlap.blur();
+    await overlapItem.getByText('请填写旧密钥过渡期').waitFor();
+    await overlap.fill('１２');
+    await overlap.blur();
+    await overlapItem.getByText('请填写旧密钥过渡期').waitFor({ state: 'detached' });
+    await overlapItem.getByText(/须为 0 至 168 小时/).waitFor({ state: 'detached' });
+    assert.equal(await overlap.inputValue(), '12');
+    await page.waitForTimeout(300);
+    await screenshot(page, `partner-keys-${size}`);
+    await context.close();
+  }
+});

@@ -107,6 +107,8 @@ test('contractor signs up through the portal and files under its own contract', 
   await page.waitForURL((url) => url.pathname === '/console/register');
   await page.getByText(ORGANISATION).waitFor();
   await page.getByText(CREDIT_CODE).first().waitFor();
+  assert.equal(await page.getByLabel('登录账号').inputValue(), CREDIT_CODE);
+  assert.equal(await page.title(), '单位注册 - 城市业余联赛管理平台');
   await screenshot(page, 'portal-01-register');
   await page.getByLabel('中标单位（注册后立即可用）').check();
   await page.getByLabel('设置密码').fill(PASSWORD);

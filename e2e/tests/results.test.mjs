@@ -142,6 +142,14 @@ test('results import, lookup and certificate check', async () => {
   await consolePage.getByRole('button', { name: '确认导入' }).click();
   await consolePage.getByText('导入完成：新增 4 条，更新 0 条').waitFor();
   await consolePage.getByRole('cell', { name: '完赛 第1名 · 00:39:58.031' }).waitFor();
+  // Whole seconds have no .000, and a DNF reads 未完赛 rather than the English abbreviation.
+  await consolePage.getByRole('cell', { name: '完赛 第1名 · 00:48:30', exact: true }).waitFor();
+  await consolePage
+    .locator('.ant-table-cell .ant-tag')
+    .filter({ hasText: /^未完赛$/ })
+    .waitFor();
+  assert.equal(await consolePage.getByText('DNF', { exact: true }).count(), 0);
+  await consolePage.screenshot({ path: join(artifacts, 'results-console.png'), fullPage: true });
 
   await confirmInPopover(
     consolePage,

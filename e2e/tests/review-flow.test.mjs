@@ -248,6 +248,12 @@ async function reviewAndChange() {
   await pending.getByText(NEW_VENUE).waitFor();
   await screenshot(contractor, 'review-03-change-pending');
 
+  // A second tab has the queue open before the committee approves in the first one.
+  const staleTab = await committee.context().newPage();
+  await staleTab.goto(`${platform.baseUrl}/console/reviews?kind=change`);
+  const staleRow = staleTab.getByRole('row').filter({ hasText: EVENT_NAME });
+  await staleRow.getByTestId('changed-fields').getByText('场地').waitFor();
+
   // The committee opens the change in its queue, reads the venue before and after, approves.
   await committee.goto(`${platform.baseUrl}/console/reviews?kind=change`);
   const changeRow = committee.getByRole('row').filter({ hasText: EVENT_NAME });
@@ -260,6 +266,12 @@ async function reviewAndChange() {
   await confirm(committee, changeRow.getByRole('button', { name: '通过变更' }), '确认通过');
   await committee.getByText(`已通过「${EVENT_NAME}」的变更`).waitFor();
   await changeRow.waitFor({ state: 'detached' });
+
+  // Approving again in the stale tab fails with a conflict, which refreshes that queue.
+  await confirm(staleTab, staleRow.getByRole('button', { name: '通过变更' }), '确认通过');
+  await staleTab.getByText('该变更已处理，不在待审核状态').waitFor();
+  await staleRow.waitFor({ state: 'detached' });
+  await staleTab.close();
 
   // The event now has the new venue, and its timeline records the change.
   await contractor.reload();

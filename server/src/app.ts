@@ -29,6 +29,7 @@ import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady, sendProblem } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { noEmojiKeyword } from './http/schemas.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
@@ -98,7 +99,10 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors: sendProblem,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true },
+      plugins: [noEmojiKeyword],
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('db', db);
@@ -159,6 +163,7 @@ export async function buildApp(
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  installDocsViewport(app);
 
   app.get(
     '/healthz',
@@ -242,5 +247,20 @@ async function rateLimiterOf(app: FastifyInstance, config: Config): Promise<Rate
   return new RedisRateLimiter(redis, {
     prefix: `${config.redisKeyPrefix}rate:`,
     log: app.log.child({ component: 'rate-limit' }),
+  });
+}
+
+const DOCS_PAGES = new Set(['/docs', '/docs/']);
+const VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">';
+
+/**
+ * Adds a viewport meta tag to the Swagger UI page, so phones lay it out at their own width
+ * rather than at 980 px. @fastify/swagger-ui 6 has no option for head elements.
+ */
+function installDocsViewport(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!DOCS_PAGES.has(request.url) || typeof payload !== 'string') return payload;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    return payload.replace('<meta charset="UTF-8">', `<meta charset="UTF-8">\n${VIEWPORT_META}`);
   });
 }

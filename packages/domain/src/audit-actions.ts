@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = {
   'portal.registration_submitted': '提交单位注册',
   'portal.registration_approved': '通过单位注册申请',
   'portal.registration_rejected': '驳回单位注册申请',
+  'portal.account_created': '单位注册开通账号',
   'contracts.import': '导入中标合同',
   'partner.created': '新增合作平台',
   'partner.updated': '修改合作平台设置',

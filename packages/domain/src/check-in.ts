@@ -73,6 +73,12 @@ export const TICKET_PREFIX = 'CL1';
 const REGISTRATION_CODE = /^[2-9A-HJ-NP-TV-Z]{10}$/;
 const SIGNED_TICKET = /^CL1:([2-9A-HJ-NP-TV-Z]{10}):([0-9A-F]{20})$/;
 
+/**
+ * Maximum length of the text a check-in device sends. A signed ticket is 35 characters
+ * (`CL1:` + 10 + `:` + 20); the rest leaves room for spaces typed between characters.
+ */
+export const TICKET_TEXT_MAX_LENGTH = 40;
+
 /** What a check-in device read: a registration code, with the ticket's signature when scanned. */
 export type TicketInput =
   | { kind: 'signed'; code: string; signature: string }

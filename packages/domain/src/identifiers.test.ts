@@ -3,6 +3,7 @@ import {
   checkCreditCode,
   checkMobile,
   checkResidentId,
+  containsEmoji,
   creditCodeCheckCharacter,
   maskMobile,
   maskName,
@@ -27,6 +28,19 @@ function makeRandom(seed: number): () => number {
     return state / 2 ** 32;
   };
 }
+
+describe('containsEmoji', () => {
+  it.each(['😀', '徐汇篮球赛🏀', '1号门❤️', '👨‍👩‍👧 家庭组'])('finds emoji in %j', (text) => {
+    expect(containsEmoji(text)).toBe(true);
+  });
+
+  it.each(['2026 徐汇区三人篮球赛', '漕溪北路 1 号（东门）', 'Gate A-2', '１号入口', '※ 注意'])(
+    'accepts %j',
+    (text) => {
+      expect(containsEmoji(text)).toBe(false);
+    },
+  );
+});
 
 describe('toHalfWidth', () => {
   it.each([

@@ -12,6 +12,18 @@ export function toHalfWidth(input: string): string {
     .replace(/\u3000/g, ' ');
 }
 
+// Unicode's Extended_Pictographic property: emoji and other pictographs, including © and ®.
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+
+/**
+ * Tells whether a text contains a pictographic emoji. Formal names and addresses (an event's
+ * name, venue and address, organisation names, a check-in gate) reject them, because filings,
+ * SMS and printed documents show those verbatim; free text such as a description accepts them.
+ */
+export function containsEmoji(text: string): boolean {
+  return PICTOGRAPH.test(text);
+}
+
 // Mainland mobile number ranges allotted by the Ministry of Industry and Information
 // Technology: 13x, 145-149, 150-153, 155-159, 162, 165-167, 170-178, 18x, 190-193, 195-199.
 const MOBILE_PATTERN = /^1(3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$/;

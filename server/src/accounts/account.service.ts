@@ -429,7 +429,10 @@ export function normaliseCreditCode(input: string): string {
 export interface AccountAudit {
   action: string;
   detail?: Record<string, unknown>;
-  /** The operator who made the account; null for commands and the demo seed. */
+  /**
+   * The operator who made the account, or 'self' when the new account made itself (portal
+   * self-registration); null for commands and the demo seed.
+   */
   actorUserId?: string | null;
   actorIp?: string | null;
 }
@@ -497,7 +500,8 @@ export async function insertAccountWithOrganisation(
     keep: PASSWORD_HISTORY_SIZE,
   });
   await recordAudit(trx, {
-    actorUserId: options.audit?.actorUserId ?? null,
+    actorUserId:
+      options.audit?.actorUserId === 'self' ? userId : (options.audit?.actorUserId ?? null),
     actorIp: options.audit?.actorIp ?? null,
     action: options.audit?.action ?? 'account.created',
     entityType: 'user',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { publicEventPath } from '@cityleague/domain';
+import { publicEventPath, TICKET_TEXT_MAX_LENGTH } from '@cityleague/domain';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
 
@@ -8,7 +8,7 @@ import { userAgentOf } from '../audit/audit-context.js';
 import { EventIdParams, PageQuery } from '../events/event.schemas.js';
 import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
-import { StringEnum } from '../http/schemas.js';
+import { FormalText, StringEnum } from '../http/schemas.js';
 import {
   listEventRegistrations,
   RegistrationItemSchema,
@@ -25,8 +25,8 @@ import {
 
 const Nonce = Type.String({ minLength: 8, maxLength: 64, pattern: '^[\\w:-]+$' });
 const DeviceId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w:-]+$' });
-const Gate = Type.String({ minLength: 1, maxLength: 20 });
-const ScanText = Type.String({ minLength: 1, maxLength: 40 });
+const Gate = FormalText({ minLength: 1, maxLength: 20 });
+const ScanText = Type.String({ minLength: 1, maxLength: TICKET_TEXT_MAX_LENGTH });
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
 
 const CheckInPlaceSchema = Type.Union([

@@ -196,6 +196,29 @@ describe('POST /api/console/events/:id/check-ins', () => {
     expectProblem(response, 409, 'CHK_EVENT_NOT_PUBLISHED');
   });
 
+  it('rejects a gate name with emoji', async () => {
+    const receipt = receipts[2] as Receipt;
+    const response = await as(
+      ctx.app,
+      contractor,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/check-ins`,
+      payload: { code: receipt.code, gate: '东门🚪' },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      { field: 'gate', code: 'noEmoji', message: 'must not contain emoji' },
+    ]);
+    expect((await checkedInAt(receipt.id)).checked_in_at).toBeNull();
+  });
+
+  it('rejects a code longer than a ticket', async () => {
+    const response = await checkIn(contractor, eventId, 'A'.repeat(500));
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]).toMatchObject({ field: 'code', code: 'maxLength' });
+  });
+
   it('rejects an empty code', async () => {
     const response = await checkIn(contractor, eventId, '');
     const problem = expectProblem(response, 400, 'VALIDATION_FAILED');

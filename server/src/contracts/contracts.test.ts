@@ -572,6 +572,8 @@ describe('filing under a contract', () => {
     const response = await file('ct.contractorA', eventInput({ contractId }));
     const problem = expectProblem(response, 400, 'EVT_CONTRACT_MISMATCH');
     expect(problem.errors?.map((e) => e.field)).toEqual(['startsAt']);
+    expect(problem.errors?.[0]?.code).toBe('outside_contract_year');
+    expect(problem.errors?.[0]?.message).toBe(`must be in the contract year ${YEAR - 1}`);
   });
 
   it('rejects a change away from the contract', async () => {

@@ -125,7 +125,12 @@ async function checkContract(
     mismatch('divisionCode', `in district ${contract.district_code}`);
   }
   if (filing.startsAt !== null && shanghaiYear(Date.parse(filing.startsAt)) !== contract.year) {
-    mismatch('startsAt', `in ${contract.year}`);
+    // A code of its own, because the console names the contract year taken from the message.
+    problems.push({
+      field: 'startsAt',
+      code: 'outside_contract_year',
+      message: `must be in the contract year ${contract.year}`,
+    });
   }
   if (problems.length > 0) throw withFieldErrors(new ContractMismatch(contract.id), problems);
 }

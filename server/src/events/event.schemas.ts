@@ -8,28 +8,31 @@ import {
   type RegistrationStatus,
 } from '@cityleague/domain';
 import { Type, type Static } from 'typebox';
-import { StringEnum } from '../http/schemas.js';
+import { FormalText, StringEnum } from '../http/schemas.js';
 
 const Timestamp = Type.String({ format: 'date-time', examples: ['2026-12-05T01:00:00.000Z'] });
 // The service trims names and venues, so a value of spaces alone must be rejected here.
 const NOT_BLANK = '\\S';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: NOT_BLANK });
+// Names and addresses that filings, SMS and printed documents show verbatim reject emoji. The
+// long texts (rules, plans, description) accept them.
+const Name = (maxLength: number) => FormalText({ minLength: 1, maxLength, pattern: NOT_BLANK });
 
 /** Every detail of a filing. Drafts may leave out any of them but name, level and section. */
 const filingFields = {
   sport: Type.String({ minLength: 1, maxLength: 40 }),
   divisionCode: Type.String({ pattern: '^[0-9]{6,12}$' }),
-  venue: Type.String({ minLength: 2, maxLength: 200, pattern: NOT_BLANK }),
-  address: Text(300),
+  venue: FormalText({ minLength: 2, maxLength: 200, pattern: NOT_BLANK }),
+  address: Name(300),
   startsAt: Timestamp,
   endsAt: Timestamp,
   capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   registrationOpensAt: Timestamp,
   registrationClosesAt: Timestamp,
-  host: Text(200),
-  organiser: Text(200),
-  coOrganisers: Type.Array(Text(200), { maxItems: 10 }),
+  host: Name(200),
+  organiser: Name(200),
+  coOrganisers: Type.Array(Name(200), { maxItems: 10 }),
   expectedParticipants: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
   /** The entry fee in fen (hundredths of a yuan); 0 for a free event. */
   feeCents: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
@@ -37,7 +40,7 @@ const filingFields = {
   safetyPlan: Text(20_000),
   medicalCover: Text(5_000),
   insurance: Text(5_000),
-  contactName: Text(50),
+  contactName: Name(50),
   contactPhone: Type.String({ pattern: '^\\+?[0-9][0-9 -]{6,19}$', maxLength: 20 }),
   description: Text(5_000),
   /**
@@ -48,7 +51,7 @@ const filingFields = {
 };
 
 const required = {
-  name: Type.String({ minLength: 2, maxLength: 100, pattern: NOT_BLANK }),
+  name: FormalText({ minLength: 2, maxLength: 100, pattern: NOT_BLANK }),
   level: StringEnum(EVENT_LEVELS),
   section: StringEnum(SECTIONS),
 };

@@ -338,14 +338,43 @@ describe('POST /api/console/events', () => {
   it.each([
     ['capacity', 0, 'minimum'],
     ['capacity', 1.5, 'type'],
+    ['capacity', 999_999_999_999, 'maximum'],
+    ['feeCents', -500, 'minimum'],
+    ['expectedParticipants', '１２３', 'type'],
     ['startsAt', 'tomorrow', 'format'],
     ['level', 'province', 'enum'],
     ['section', 'marathon', 'enum'],
     ['name', 'x', 'minLength'],
+    ['name', '徐汇篮球赛🏀', 'noEmoji'],
+    ['address', '😀', 'noEmoji'],
+    ['venue', '徐家汇体育公园⚽', 'noEmoji'],
+    ['host', '徐汇区体育局👍', 'noEmoji'],
+    ['organiser', '承办单位✨', 'noEmoji'],
+    ['contactName', '张三😀', 'noEmoji'],
   ])('rejects %s %j', async (field, value, code) => {
     const response = await post('ev.contractor', eventInput({ [field]: value }));
     const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(problem.errors?.[0]).toMatchObject({ field, code });
+  });
+
+  it('accepts emoji in the description and rules', async () => {
+    const response = await post(
+      'ev.contractor',
+      eventInput({ description: '欢迎全家参加 🏀🎉', rules: '三人制 🏀，每队 4 人。' }),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().description).toBe('欢迎全家参加 🏀🎉');
+  });
+
+  it('rejects emoji in a changed address', async () => {
+    const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
+    const response = await user('ev.contractor')({
+      method: 'PATCH',
+      url: `/api/console/events/${event.id}`,
+      payload: { address: '😀' },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.map((e) => [e.field, e.code])).toContainEqual(['address', 'noEmoji']);
   });
 
   it('rejects an unknown property', async () => {

@@ -68,6 +68,15 @@ describe('operations endpoints', () => {
     expect(response.body).not.toContain('no-such-route');
   });
 
+  it('serves the API docs page with a viewport', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/docs' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toContain(
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    );
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);

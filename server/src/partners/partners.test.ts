@@ -406,6 +406,23 @@ describe('signed requests', () => {
     });
     expectProblem(await signed(ctx.app, old, { url: EVENTS }), 401, 'PTN_SIGNATURE_INVALID');
   });
+
+  it.each([[99999], [-1], [1.5], ['１２'], ['']])(
+    'rejects an overlap of %j hours',
+    async (overlapHours) => {
+      const { partner } = await createPartner();
+      const response = await as(
+        ctx.app,
+        operator,
+      )({
+        method: 'POST',
+        url: `/api/operator/partners/${partner.id}/credentials`,
+        payload: { overlapHours },
+      });
+      const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(problem.errors?.map((e) => e.field)).toEqual(['overlapHours']);
+    },
+  );
 });
 
 describe('event sync', () => {

@@ -129,10 +129,14 @@ export async function createRegisteredAccount(
   trx: Executor,
   registration: { id: string; subject: string },
   checked: CheckedAccount,
-  action: string,
+  audit: { actorUserId: string; actorIp: string },
 ): Promise<string> {
   const userId = await insertAccountWithOrganisation(trx, checked, {
-    audit: { action, detail: { registrationId: registration.id } },
+    audit: {
+      action: 'portal.account_created',
+      detail: { registrationId: registration.id },
+      ...audit,
+    },
   });
   await repository.linkSubject(trx, userId, registration.subject);
   return userId;
@@ -197,12 +201,10 @@ export async function submitRegistration(
       }
 
       checked = accountOf(chosen, passwordHash);
-      const userId = await createRegisteredAccount(
-        trx,
-        registration,
-        checked,
-        'portal.account_created',
-      );
+      const userId = await createRegisteredAccount(trx, registration, checked, {
+        actorUserId: 'self',
+        actorIp: input.ip,
+      });
       await repository.updateRegistration(trx, registration.id, {
         status: 'completed',
         account_type: input.accountType,

@@ -49,12 +49,10 @@ export async function approveRequest(
     return await db.transaction().execute(async (trx) => {
       const registration = await lockPending(trx, input.id);
       checked = accountOf(registration, registration.password_hash);
-      const userId = await createRegisteredAccount(
-        trx,
-        registration,
-        checked,
-        'portal.account_created',
-      );
+      const userId = await createRegisteredAccount(trx, registration, checked, {
+        actorUserId: input.operatorId,
+        actorIp: input.ip,
+      });
       await repository.updateRegistration(
         trx,
         registration.id,

@@ -297,6 +297,14 @@ describe('contractor registration', () => {
     expect(user.portal_subject).toBe(org.subject);
     expect(user.credit_code).toBe(org.code);
     expect(await auditActions(user.id)).toEqual(['portal.account_created', 'session.created']);
+    const selfCreated = await ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'actor_ip'])
+      .where('entity_id', '=', user.id)
+      .where('action', '=', 'portal.account_created')
+      .executeTakeFirstOrThrow();
+    expect(selfCreated.actor_user_id).toBe(user.id);
+    expect(selfCreated.actor_ip).toBe('127.0.0.1');
 
     // The registration is closed: the cookie no longer continues it.
     const again = await submit(cookie, 'contractor');
@@ -518,6 +526,14 @@ describe('district bureau and association registration', () => {
       'portal.registration_approved',
     ]);
     expect(await auditActions(userId)).toContain('portal.account_created');
+    const approvedAudit = await ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'actor_ip'])
+      .where('entity_id', '=', userId)
+      .where('action', '=', 'portal.account_created')
+      .executeTakeFirstOrThrow();
+    expect(approvedAudit.actor_user_id).not.toBeNull();
+    expect(approvedAudit.actor_ip).toBe('127.0.0.1');
   });
 
   it('rejects a district bureau outside Shanghai', async () => {

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router-dom';
 import { PageLoading, RouteError } from './components/PageLoading';
+import { DocumentTitleOutlet } from './document-title';
 import { ConsoleLayout, HomeRedirect, RequireMenu } from './layout/ConsoleLayout';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -98,217 +99,247 @@ export function createConsoleRouter() {
   return createBrowserRouter(
     [
       {
-        path: '/login',
-        element: (
-          <Suspense fallback={<PageLoading />}>
-            <LoginPage />
-          </Suspense>
-        ),
-        errorElement: <RouteError />,
-      },
-      {
-        path: '/register',
-        element: (
-          <Suspense fallback={<PageLoading />}>
-            <RegisterPage />
-          </Suspense>
-        ),
-        errorElement: <RouteError />,
-      },
-      {
-        path: '/',
-        element: <ConsoleLayout />,
-        errorElement: <RouteError />,
+        element: <DocumentTitleOutlet />,
         children: [
-          { index: true, element: <HomeRedirect /> },
           {
-            path: 'dashboard',
+            path: '/login',
+            handle: { title: '登录' },
             element: (
-              <RequireMenu menus={['dashboard']}>
-                <DashboardPage />
-              </RequireMenu>
+              <Suspense fallback={<PageLoading />}>
+                <LoginPage />
+              </Suspense>
             ),
+            errorElement: <RouteError />,
           },
           {
-            path: 'events',
+            path: '/register',
+            handle: { title: '单位注册' },
             element: (
-              <RequireMenu menus={['events']}>
-                <EventListPage />
-              </RequireMenu>
+              <Suspense fallback={<PageLoading />}>
+                <RegisterPage />
+              </Suspense>
             ),
+            errorElement: <RouteError />,
           },
           {
-            path: 'events/new',
-            element: (
-              <RequireMenu menus={['filing']}>
-                <EventFormPage />
-              </RequireMenu>
-            ),
+            path: '/',
+            element: <ConsoleLayout />,
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <HomeRedirect /> },
+              {
+                path: 'dashboard',
+                handle: { title: '数据看板' },
+                element: (
+                  <RequireMenu menus={['dashboard']}>
+                    <DashboardPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events',
+                handle: { title: '赛事列表' },
+                element: (
+                  <RequireMenu menus={['events']}>
+                    <EventListPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/new',
+                handle: { title: '赛事填报' },
+                element: (
+                  <RequireMenu menus={['filing']}>
+                    <EventFormPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id',
+                handle: { title: '赛事详情' },
+                element: (
+                  <RequireMenu menus={['events', 'reviews']}>
+                    <EventDetailPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id/edit',
+                handle: { title: '修改赛事填报' },
+                element: (
+                  <RequireMenu menus={['filing']}>
+                    <EventFormPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id/registrations',
+                handle: { title: '报名名单' },
+                element: (
+                  <RequireMenu menus={['events']}>
+                    <RegistrationsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id/results',
+                handle: { title: '成绩管理' },
+                element: (
+                  <RequireMenu menus={['events']}>
+                    <ResultsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id/form',
+                handle: { title: '报名表设置' },
+                element: (
+                  <RequireMenu menus={['events']}>
+                    <RegistrationFormPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'events/:id/poster',
+                handle: { title: '赛事海报' },
+                element: (
+                  <RequireMenu menus={['events']}>
+                    <PosterPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'reviews',
+                handle: { title: '审核队列' },
+                element: (
+                  <RequireMenu menus={['reviews']}>
+                    <ReviewQueuePage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'check-in',
+                handle: { title: '现场签到' },
+                element: (
+                  <RequireMenu menus={['check_in']}>
+                    <CheckInPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'partners',
+                handle: { title: '合作平台' },
+                element: (
+                  <RequireMenu menus={['partners']}>
+                    <PartnersPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'partners/:id',
+                handle: { title: '合作平台回调日志与对账' },
+                element: (
+                  <RequireMenu menus={['partners']}>
+                    <PartnerActivityPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'partner-oversight',
+                handle: { title: '合作平台监管' },
+                element: (
+                  <RequireMenu menus={['partner_oversight', 'partners']}>
+                    <PartnerOversightPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'pre-reviews',
+                handle: { title: '协会预审' },
+                element: (
+                  <RequireMenu menus={['pre_reviews']}>
+                    <PreReviewsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'audit',
+                handle: { title: '审计日志' },
+                element: (
+                  <RequireMenu menus={['audit']}>
+                    <AuditLogPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'reports',
+                handle: { title: '统计报表' },
+                element: (
+                  <RequireMenu menus={['reports']}>
+                    <ReportsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'alerts',
+                handle: { title: '异常预警' },
+                element: (
+                  <RequireMenu menus={['alerts']}>
+                    <AlertsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'alert-rules',
+                handle: { title: '预警规则' },
+                element: (
+                  <RequireMenu menus={['alert_rules']}>
+                    <AlertRulesPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'contracts',
+                handle: { title: '中标合同' },
+                element: (
+                  <RequireMenu menus={['contracts']}>
+                    <ContractsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'accounts',
+                handle: { title: '账号管理' },
+                element: (
+                  <RequireMenu menus={['accounts']}>
+                    <AccountsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'accounts/requests',
+                handle: { title: '注册申请' },
+                element: (
+                  <RequireMenu menus={['accounts']}>
+                    <RegistrationRequestsPage />
+                  </RequireMenu>
+                ),
+              },
+              {
+                path: 'outbox',
+                handle: { title: '短信发送' },
+                element: (
+                  <RequireMenu menus={['outbox']}>
+                    <OutboxPage />
+                  </RequireMenu>
+                ),
+              },
+              { path: 'password', handle: { title: '修改密码' }, element: <ChangePasswordPage /> },
+              { path: 'security', handle: { title: '账号安全' }, element: <SecurityPage /> },
+              { path: 'index.html', element: <Navigate to="/" replace /> },
+              { path: '*', handle: { title: '页面不存在' }, element: <NotFoundPage /> },
+            ],
           },
-          {
-            path: 'events/:id',
-            element: (
-              <RequireMenu menus={['events', 'reviews']}>
-                <EventDetailPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'events/:id/edit',
-            element: (
-              <RequireMenu menus={['filing']}>
-                <EventFormPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'events/:id/registrations',
-            element: (
-              <RequireMenu menus={['events']}>
-                <RegistrationsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'events/:id/results',
-            element: (
-              <RequireMenu menus={['events']}>
-                <ResultsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'events/:id/form',
-            element: (
-              <RequireMenu menus={['events']}>
-                <RegistrationFormPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'events/:id/poster',
-            element: (
-              <RequireMenu menus={['events']}>
-                <PosterPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'reviews',
-            element: (
-              <RequireMenu menus={['reviews']}>
-                <ReviewQueuePage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'check-in',
-            element: (
-              <RequireMenu menus={['check_in']}>
-                <CheckInPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'partners',
-            element: (
-              <RequireMenu menus={['partners']}>
-                <PartnersPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'partners/:id',
-            element: (
-              <RequireMenu menus={['partners']}>
-                <PartnerActivityPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'partner-oversight',
-            element: (
-              <RequireMenu menus={['partner_oversight', 'partners']}>
-                <PartnerOversightPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'pre-reviews',
-            element: (
-              <RequireMenu menus={['pre_reviews']}>
-                <PreReviewsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'audit',
-            element: (
-              <RequireMenu menus={['audit']}>
-                <AuditLogPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'reports',
-            element: (
-              <RequireMenu menus={['reports']}>
-                <ReportsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'alerts',
-            element: (
-              <RequireMenu menus={['alerts']}>
-                <AlertsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'alert-rules',
-            element: (
-              <RequireMenu menus={['alert_rules']}>
-                <AlertRulesPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'contracts',
-            element: (
-              <RequireMenu menus={['contracts']}>
-                <ContractsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'accounts',
-            element: (
-              <RequireMenu menus={['accounts']}>
-                <AccountsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'accounts/requests',
-            element: (
-              <RequireMenu menus={['accounts']}>
-                <RegistrationRequestsPage />
-              </RequireMenu>
-            ),
-          },
-          {
-            path: 'outbox',
-            element: (
-              <RequireMenu menus={['outbox']}>
-                <OutboxPage />
-              </RequireMenu>
-            ),
-          },
-          { path: 'password', element: <ChangePasswordPage /> },
-          { path: 'security', element: <SecurityPage /> },
-          { path: 'index.html', element: <Navigate to="/" replace /> },
-          { path: '*', element: <NotFoundPage /> },
         ],
       },
     ],

@@ -9,7 +9,7 @@ import { formatTime } from '../time';
 import type { ChangeRequest, ConsoleEvent } from '../types';
 import { ChangeDiffTable } from './ChangeDiffTable';
 import { ReasonModal } from './ReasonModal';
-import { useInvalidateEvent } from './ReviewActions';
+import { useInvalidateEvent, useReviewErrorHandler } from './ReviewActions';
 
 /** Tells whether approving the change sends every entrant an SMS. */
 function notifiesEntrants(change: ChangeRequest): boolean {
@@ -28,6 +28,7 @@ export function ChangeDecisionActions(props: {
   const { event, change } = props;
   const { message } = App.useApp();
   const invalidateEvent = useInvalidateEvent();
+  const onReviewError = useReviewErrorHandler();
   const [returnOpen, setReturnOpen] = useState(false);
 
   const approve = useMutation({
@@ -36,7 +37,7 @@ export function ChangeDecisionActions(props: {
       message.success(`已通过「${event.name}」的变更`);
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => onReviewError(event.id, error),
   });
   const sendBack = useMutation({
     mutationFn: (reason: string) => returnChange(event.id, change.id, reason),
@@ -45,7 +46,7 @@ export function ChangeDecisionActions(props: {
       setReturnOpen(false);
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => onReviewError(event.id, error, () => setReturnOpen(false)),
   });
 
   const effect = notifiesEntrants(change)

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Popconfirm, Space, Tooltip } from 'antd';
 import { useState } from 'react';
+import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { approveEvent, returnEvent } from '../endpoints';
 import { ReasonModal } from './ReasonModal';
@@ -21,6 +22,23 @@ export function useInvalidateEvent() {
 }
 
 /**
+ * Returns the error handler of a review decision. It shows the error, and after a conflict
+ * (409: another reviewer or tab decided first) it refreshes the queue and the event, so a row
+ * that is no longer pending disappears. `onStale` closes a dialog left open on the stale row.
+ */
+export function useReviewErrorHandler() {
+  const { message } = App.useApp();
+  const invalidateEvent = useInvalidateEvent();
+  return (eventId: string, error: unknown, onStale?: () => void) => {
+    message.error(consoleErrorMessage(error));
+    if (error instanceof ApiError && error.status === 409) {
+      onStale?.();
+      void invalidateEvent(eventId);
+    }
+  };
+}
+
+/**
  * Approve (with a confirmation) and return (with a required reason) buttons for one filing.
  * Approve stays disabled, with the reason on hover, until every review step is recorded.
  */
@@ -28,6 +46,7 @@ export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'mi
   const { event } = props;
   const { message } = App.useApp();
   const invalidateEvent = useInvalidateEvent();
+  const onReviewError = useReviewErrorHandler();
   const [returnOpen, setReturnOpen] = useState(false);
   const stepsNotice = pendingStepsNotice(event);
 
@@ -37,7 +56,7 @@ export function ReviewActions(props: { event: ConsoleEvent; size?: 'small' | 'mi
       message.success(`已通过「${event.name}」`);
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => onReviewError(event.id, error),
   });
 
   return (
@@ -77,6 +96,7 @@ function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
   const { event } = props;
   const { message } = App.useApp();
   const invalidateEvent = useInvalidateEvent();
+  const onReviewError = useReviewErrorHandler();
 
   const sendBack = useMutation({
     mutationFn: (reason: string) => returnEvent(event.id, reason),
@@ -85,7 +105,7 @@ function ReturnEventModal(props: { event: ConsoleEvent; onClose: () => void }) {
       props.onClose();
       await invalidateEvent(event.id);
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => onReviewError(event.id, error, props.onClose),
   });
 
   return (

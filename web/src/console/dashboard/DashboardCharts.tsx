@@ -27,6 +27,17 @@ const DISTRICT_CENTRES = new Map<string, number[] | undefined>(
   shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.cp]),
 );
 
+// Central districts, whose names overlap on the city map at every card width.
+const CENTRAL_DISTRICTS = new Set([
+  '黄浦区',
+  '徐汇区',
+  '长宁区',
+  '静安区',
+  '普陀区',
+  '虹口区',
+  '杨浦区',
+]);
+
 interface ChartCardProps {
   title: string;
   figureSet: string;
@@ -189,9 +200,21 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
           ? {}
           : { center: DISTRICT_CENTRES.get(data.scope.code.slice(0, 6)), zoom: 3 }),
         // The areas are light in both modes (the visual map colours them), so labels stay dark.
-        label: { show: true, fontSize: 10, color: '#262626' },
+        // On the whole city the central districts are too small for their names, which then
+        // show on hover and in the tooltip. labelLayout.hideOverlap did not hide overlapping
+        // map labels in echarts 5.6, so the names are left out here instead.
+        label: {
+          show: true,
+          fontSize: 10,
+          color: '#262626',
+          formatter: (p: { name: string }) =>
+            data.scope.level === 'city' && CENTRAL_DISTRICTS.has(p.name) ? '' : p.name,
+        },
         itemStyle: { areaColor: dark ? '#1d2b45' : '#f5f5f5', borderColor: '#8c8c8c' },
-        emphasis: { label: { show: true }, itemStyle: { areaColor: '#ffd666' } },
+        emphasis: {
+          label: { show: true, formatter: '{b}' },
+          itemStyle: { areaColor: '#ffd666' },
+        },
         data: values,
       },
     ],

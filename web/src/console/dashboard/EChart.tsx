@@ -24,12 +24,24 @@ echarts.use([
 ]);
 
 /**
- * Shanghai's 16 districts as GeoJSON, copied unchanged from echarts 4.9.0
- * (map/json/province/shanghai.json, Apache-2.0). Features are matched by their `name`
+ * Shanghai's 16 districts as GeoJSON, copied from echarts 4.9.0
+ * (map/json/province/shanghai.json, Apache-2.0), with one label point moved below. Features are matched by their `name`
  * (黄浦区, 徐汇区, ...), because the file gives 崇明区 no id.
  */
 export const SHANGHAI_MAP = 'shanghai';
-echarts.registerMap(SHANGHAI_MAP, shanghaiDistricts as never);
+
+// The file's label point of 浦东新区 lies by the Huangpu, among the central districts' names.
+// The map draws the name at the middle of the district's land instead.
+const PUDONG_LABEL_POINT = [121.7, 31.17];
+
+echarts.registerMap(SHANGHAI_MAP, {
+  ...shanghaiDistricts,
+  features: shanghaiDistricts.features.map((feature) =>
+    feature.properties.name === '浦东新区'
+      ? { ...feature, properties: { ...feature.properties, cp: PUDONG_LABEL_POINT } }
+      : feature,
+  ),
+} as never);
 
 export type EChartsOption = echarts.EChartsCoreOption;
 

@@ -12,6 +12,8 @@ import type { ReactNode } from 'react';
 import { isBeforeTodayInShanghai, pickerValueToIso } from '../time';
 import type { VenueSuggestion } from '../types';
 import { DateTimePicker } from './DateTimePicker';
+import { numberRule, parseNumberText } from '../number-rules';
+import { noEmojiRule } from '../text-rules';
 import { FIELD_ERROR_MESSAGES } from './field-errors';
 import { payloadFieldOf, type FormFieldName, type PayloadField } from './filing-values';
 import { PlaceSelect } from './PlaceSelect';
@@ -77,6 +79,13 @@ const startsInFuture: FormRule = {
   },
 };
 
+const endsInFuture: FormRule = {
+  validator: (_, value: Dayjs | undefined) => {
+    if (!value || Date.parse(pickerValueToIso(value)) > Date.now()) return Promise.resolve();
+    return Promise.reject(new Error('结束时间须晚于当前时间'));
+  },
+};
+
 const endsAfterStart: FormRule = ({ getFieldValue }) => ({
   validator: (_, value: Dayjs | undefined) => {
     const startsAt = getFieldValue('startsAt') as Dayjs | undefined;
@@ -125,6 +134,7 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
         rules: [
           { required: true, whitespace: true, message: '请填写赛事名称' },
           { min: 2, message: '赛事名称至少 2 个字' },
+          noEmojiRule,
         ],
       };
     case 'level':
@@ -183,23 +193,25 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
             onPick={ctx.onPickVenue}
           />
         ),
-        rules: [{ min: 2, message: '场地至少 2 个字' }],
+        rules: [{ min: 2, message: '场地至少 2 个字' }, noEmojiRule],
       };
     case 'address':
       return {
         widget: <Input maxLength={LIMITS.address} placeholder="例如：上海市徐汇区漕溪北路 1 号" />,
+        rules: [noEmojiRule],
       };
-    // Past days cannot be picked for times that must lie ahead. Registration may have opened
+    // The start and end keep past days open, because the picker clears a typed disabled day
+    // without a message; startsInFuture reports it instead. Registration may have opened
     // before today, so its opening time stays free.
     case 'startsAt':
       return {
-        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
+        widget: <DateTimePicker />,
         rules: [startsInFuture],
       };
     case 'endsAt':
       return {
-        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
-        rules: [endsAfterStart],
+        widget: <DateTimePicker />,
+        rules: [endsInFuture, endsAfterStart],
         dependencies: ['startsAt'],
       };
     case 'registrationOpensAt':
@@ -214,46 +226,58 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
       return {
         widget: (
           <InputNumber
-            min={1}
-            max={LIMITS.capacity}
-            precision={0}
+            parser={parseNumberText}
             suffix="人"
             style={{ width: '100%' }}
             placeholder="最多可报名人数"
           />
         ),
+        rules: [numberRule({ label: '报名名额', min: 1, max: LIMITS.capacity, unit: '人' })],
       };
     case 'expectedParticipants':
       return {
         widget: (
           <InputNumber
-            min={1}
-            max={LIMITS.expectedParticipants}
-            precision={0}
+            parser={parseNumberText}
             suffix="人"
             style={{ width: '100%' }}
             placeholder="含运动员、观众和工作人员"
           />
         ),
+        rules: [
+          numberRule({
+            label: '预计参与人数',
+            min: 1,
+            max: LIMITS.expectedParticipants,
+            unit: '人',
+          }),
+        ],
       };
     case 'feeYuan':
       return {
         widget: (
           <InputNumber
-            min={0}
-            max={LIMITS.feeYuan}
-            precision={2}
+            parser={parseNumberText}
             step={1}
             prefix="¥"
             style={{ width: '100%' }}
             placeholder="免费赛事填 0"
           />
         ),
+        rules: [
+          numberRule({ label: '报名费', min: 0, max: LIMITS.feeYuan, decimals: 2, unit: '元' }),
+        ],
       };
     case 'host':
-      return { widget: <Input maxLength={LIMITS.organisation} placeholder="主办单位名称" /> };
+      return {
+        widget: <Input maxLength={LIMITS.organisation} placeholder="主办单位名称" />,
+        rules: [noEmojiRule],
+      };
     case 'organiser':
-      return { widget: <Input maxLength={LIMITS.organisation} placeholder="承办单位名称" /> };
+      return {
+        widget: <Input maxLength={LIMITS.organisation} placeholder="承办单位名称" />,
+        rules: [noEmojiRule],
+      };
     case 'coOrganisers':
       return { widget: null, wide: true };
     case 'rules':
@@ -267,7 +291,10 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
     case 'description':
       return { widget: textArea(LIMITS.mediumText, '向市民介绍赛事的亮点（选填）'), wide: true };
     case 'contactName':
-      return { widget: <Input maxLength={LIMITS.contactName} placeholder="联系人姓名" /> };
+      return {
+        widget: <Input maxLength={LIMITS.contactName} placeholder="联系人姓名" />,
+        rules: [noEmojiRule],
+      };
     case 'contactPhone':
       return {
         widget: (
@@ -288,7 +315,7 @@ function CoOrganisersList({ ctx }: { ctx: FilingFieldContext }) {
         <Form.Item label={labelOf('coOrganisers')} extra="可添加多个，每行一个单位，选填">
           {fields.map((field) => (
             <div key={field.key} className="filing-list-row">
-              <Form.Item name={field.name} noStyle>
+              <Form.Item name={field.name} noStyle rules={[noEmojiRule]}>
                 <Input maxLength={LIMITS.organisation} placeholder="协办单位名称" />
               </Form.Item>
               <Button

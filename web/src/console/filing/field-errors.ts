@@ -1,6 +1,7 @@
 import { FILING_FIELD_LABELS, type FilingField } from '@cityleague/domain';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, consoleErrorMessage } from '../../lib/messages';
+import { EMOJI_MESSAGE } from '../text-rules';
 import {
   FORM_FIELDS_OF,
   type FilingFormValues,
@@ -16,12 +17,14 @@ export const FIELD_ERROR_MESSAGES: Record<string, string> = {
   after_open: '报名截止时间须晚于报名开始时间',
   before_start: '报名截止时间不能晚于赛事开始时间',
   contract_mismatch: '与所选中标合同不一致',
+  outside_contract_year: '开始时间须在中标合同年度内',
   minLength: '内容太短',
   maxLength: '内容太长',
   minimum: '数值太小',
   maximum: '数值太大',
   maxItems: '数量太多',
   format: '格式不正确',
+  noEmoji: EMOJI_MESSAGE,
   pattern: '格式不正确',
   type: '格式不正确',
 };
@@ -79,6 +82,11 @@ export function formFieldOf(field: PayloadField, values: FilingFormValues): Form
 function messageOf(fieldError: { field: string; code: string; message: string }): string {
   const field = payloadFieldOfServerName(fieldError.field);
   if (fieldError.code === 'required' && field) return requiredMessage(field);
+  if (fieldError.code === 'outside_contract_year') {
+    // The server writes the year as the message's only four-digit number.
+    const year = /\b(\d{4})\b/.exec(fieldError.message)?.[1];
+    if (year) return `开始时间须在中标合同年度 ${year} 年内`;
+  }
   return FIELD_ERROR_MESSAGES[fieldError.code] ?? ERROR_MESSAGES[fieldError.code] ?? '此项填写有误';
 }
 

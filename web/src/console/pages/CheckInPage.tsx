@@ -17,6 +17,7 @@ import {
   Tag,
   type InputRef,
 } from 'antd';
+import { containsEmoji, parseTicketInput, TICKET_TEXT_MAX_LENGTH } from '@cityleague/domain';
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -33,6 +34,7 @@ import {
   type DeviceSettings,
 } from '../check-in/offline-store';
 import { PageTitle } from '../components/PageTitle';
+import { EMOJI_MESSAGE } from '../text-rules';
 import { checkIn, fetchConsoleEvents, fetchOnSiteLink } from '../endpoints';
 import { queryKeys } from '../queries';
 import { BUSINESS_TIME_ZONE, formatTime } from '../time';
@@ -51,6 +53,8 @@ interface Outcome {
   place: { at: string; gate: string } | null;
   /** Catalogue code of a rejection. */
   error?: string;
+  /** Message of a rejection found on this device, in place of the catalogue's. */
+  message?: string;
   offline: boolean;
 }
 
@@ -86,8 +90,11 @@ function codePlaceholder(hasEvent: boolean, hasGate: boolean): string {
   return '请输入报名码';
 }
 
-function rejectionText(code: string | undefined): string {
-  return (code && ERROR_MESSAGES[code]) || '签到失败';
+// A typed or scanned text that is neither a registration code nor a signed ticket.
+const INVALID_CODE_MESSAGE = '报名码格式不正确：报名码为 10 位字母和数字，请核对后重新输入';
+
+function rejectionText(outcome: Outcome): string {
+  return outcome.message ?? ((outcome.error && ERROR_MESSAGES[outcome.error]) || '签到失败');
 }
 
 function OutcomeCard({ outcome }: { outcome: Outcome }) {
@@ -104,7 +111,7 @@ function OutcomeCard({ outcome }: { outcome: Outcome }) {
   const verdict = {
     checked_in: outcome.offline ? '签到成功（离线）' : '签到成功',
     repeat: '已签到',
-    rejected: rejectionText(outcome.error),
+    rejected: rejectionText(outcome),
   }[outcome.kind];
 
   return (
@@ -241,6 +248,21 @@ export function CheckInPage() {
   async function submit(text: string) {
     const trimmed = text.trim();
     if (!eventId || !trimmed || !device.gate || busy) return;
+    if (parseTicketInput(trimmed).kind === 'invalid') {
+      // The server would reject it too, but this message explains what a valid code looks like.
+      record({
+        kind: 'rejected',
+        name: null,
+        code: trimmed.slice(0, TICKET_TEXT_MAX_LENGTH),
+        place: null,
+        error: 'CHK_TICKET_INVALID',
+        message: INVALID_CODE_MESSAGE,
+        offline: false,
+      });
+      setCode('');
+      focusInput();
+      return;
+    }
     const nonce = randomId();
     setBusy(true);
     try {
@@ -288,6 +310,8 @@ export function CheckInPage() {
   }
 
   const ready = Boolean(eventId && device.gate);
+  const gateHasEmoji = containsEmoji(gateDraft);
+  const canSaveGate = !gateHasEmoji && gateDraft.trim() !== '' && gateDraft.trim() !== device.gate;
 
   return (
     <>
@@ -323,6 +347,8 @@ export function CheckInPage() {
                 label="本机入口名称"
                 htmlFor="check-in-gate"
                 extra="每台签到设备填写所在入口，重复签到时会提示首次签到的入口。"
+                validateStatus={gateHasEmoji ? 'error' : undefined}
+                help={gateHasEmoji ? `入口名称${EMOJI_MESSAGE}` : undefined}
               >
                 <Space.Compact style={{ width: '100%' }}>
                   <Input
@@ -331,10 +357,10 @@ export function CheckInPage() {
                     maxLength={20}
                     placeholder="如：2号入口"
                     onChange={(e) => setGateDraft(e.target.value)}
-                    onPressEnter={() => gateDraft.trim() && setDevice(saveGate(gateDraft.trim()))}
+                    onPressEnter={() => canSaveGate && setDevice(saveGate(gateDraft.trim()))}
                   />
                   <Button
-                    disabled={!gateDraft.trim() || gateDraft.trim() === device.gate}
+                    disabled={!canSaveGate}
                     onClick={() => setDevice(saveGate(gateDraft.trim()))}
                   >
                     保存
@@ -387,6 +413,7 @@ export function CheckInPage() {
                     ref={inputRef}
                     size="large"
                     value={code}
+                    maxLength={TICKET_TEXT_MAX_LENGTH}
                     disabled={!ready}
                     autoComplete="off"
                     placeholder={codePlaceholder(Boolean(eventId), Boolean(device.gate))}

@@ -226,8 +226,13 @@ function NewAccountForm({ registration }: { registration: PortalRegistration }) 
           中标单位只能在其中标合同范围内填报赛事。
         </Typography.Paragraph>
       )}
-      <Form.Item label="登录账号">
-        <Input prefix={<UserOutlined />} value={registration.creditCode} disabled />
+      <Form.Item label="登录账号" htmlFor="register-username">
+        <Input
+          id="register-username"
+          prefix={<UserOutlined />}
+          value={registration.creditCode}
+          disabled
+        />
       </Form.Item>
       <Form.Item
         name="password"

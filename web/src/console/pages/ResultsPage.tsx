@@ -15,6 +15,7 @@ import {
   Tag,
   type TableColumnsType,
 } from 'antd';
+import { RESULT_STATUS_LABELS } from '@cityleague/domain';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { consoleErrorMessage } from '../../lib/messages';
@@ -103,9 +104,10 @@ export function ResultsPage() {
         entry.result ? (
           <Space size={4}>
             <Tag color={STATUS_COLOURS[entry.result.status]}>
-              {entry.result.status === 'finished' ? '完赛' : entry.result.status.toUpperCase()}
+              {RESULT_STATUS_LABELS[entry.result.status]}
             </Tag>
-            {entry.result.text}
+            {/* The text of a DNF or DSQ result is the status label that the tag shows. */}
+            {entry.result.status === 'finished' && entry.result.text}
           </Space>
         ) : (
           <Tag>未录入</Tag>

@@ -10,6 +10,7 @@ import {
   Descriptions,
   Drawer,
   Form,
+  Grid,
   Input,
   InputNumber,
   Modal,
@@ -28,6 +29,7 @@ import { Link } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
+import { numberRule, parseNumberText } from '../number-rules';
 import { formatTime } from '../time';
 import {
   createPartner,
@@ -52,6 +54,26 @@ const CREDIT_CODE_PROBLEMS: Record<string, string> = {
   region: '行政区划码应为数字',
   check_character: '校验位不正确，请核对',
 };
+
+// The server's limits for the request rate and the overlap of a rotated credential.
+const MAX_RATE_LIMIT_PER_MINUTE = 100_000;
+const DEFAULT_OVERLAP_HOURS = 24;
+const MAX_OVERLAP_HOURS = 168;
+
+const rateLimitRule = numberRule({
+  label: '每分钟请求上限',
+  min: 1,
+  max: MAX_RATE_LIMIT_PER_MINUTE,
+  unit: '次',
+  required: true,
+});
+const overlapRule = numberRule({
+  label: '旧密钥过渡期',
+  min: 0,
+  max: MAX_OVERLAP_HOURS,
+  unit: '小时',
+  required: true,
+});
 
 const FIELD_OF_CODE: Record<string, keyof NewPartner> = {
   ORG_INVALID_CREDIT_CODE: 'creditCode',
@@ -102,7 +124,7 @@ function SecretModal(props: { issued: IssuedCredential | null; onClose: () => vo
       />
       <Descriptions column={1} bordered size="small">
         <Descriptions.Item label="平台">{issued?.partner.name}</Descriptions.Item>
-        <Descriptions.Item label="Key ID">
+        <Descriptions.Item label="密钥 ID">
           <Typography.Text copyable code>
             {issued?.credential.keyId}
           </Typography.Text>
@@ -227,12 +249,8 @@ function NewPartnerModal(props: {
             }))}
           />
         </Form.Item>
-        <Form.Item
-          name="rateLimitPerMinute"
-          label="每分钟请求上限"
-          rules={[{ required: true, message: '请填写请求上限' }]}
-        >
-          <InputNumber min={1} max={100000} precision={0} style={{ width: 200 }} />
+        <Form.Item name="rateLimitPerMinute" label="每分钟请求上限" rules={[rateLimitRule]}>
+          <InputNumber parser={parseNumberText} style={{ width: 200 }} />
         </Form.Item>
       </Form>
     </Modal>
@@ -253,7 +271,9 @@ function PartnerDrawer(props: {
 }) {
   const { partner } = props;
   const [form] = Form.useForm<PartnerEdit>();
-  const [overlapHours, setOverlapHours] = useState<number>(24);
+  const screens = Grid.useBreakpoint();
+  const [overlapForm] = Form.useForm<{ overlapHours: number | null }>();
+  const overlapHours = Form.useWatch('overlapHours', overlapForm);
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const refresh = () => queryClient.invalidateQueries({ queryKey: partnerQueryKey });
@@ -267,7 +287,7 @@ function PartnerDrawer(props: {
     onError: (error) => message.error(consoleErrorMessage(error)),
   });
   const rotate = useMutation({
-    mutationFn: () => rotateCredential(partner!.id, overlapHours),
+    mutationFn: (hours: number) => rotateCredential(partner!.id, hours),
     onSuccess: async (issued) => {
       await refresh();
       props.onIssued(issued);
@@ -285,7 +305,7 @@ function PartnerDrawer(props: {
 
   const credentialColumns: TableColumnsType<PartnerCredential> = [
     {
-      title: 'Key ID',
+      title: '密钥 ID',
       dataIndex: 'keyId',
       key: 'keyId',
       render: (id: string) => <code>{id}</code>,
@@ -298,7 +318,14 @@ function PartnerDrawer(props: {
         return <Tag color={state.colour}>{state.text}</Tag>;
       },
     },
-    { title: '生成时间', dataIndex: 'createdAt', key: 'createdAt', render: formatTime },
+    // Phones leave the time out, so 停用 fits on screen without scrolling the table.
+    {
+      title: '生成时间',
+      dataIndex: 'createdAt',
+      key: 'createdAt',
+      render: formatTime,
+      responsive: ['md'],
+    },
     {
       title: '操作',
       key: 'actions',
@@ -324,7 +351,7 @@ function PartnerDrawer(props: {
       open={partner !== undefined}
       onClose={props.onClose}
       title={partner?.name}
-      size="large"
+      size={screens.md === false ? '100%' : 'large'}
       destroyOnHidden
       extra={partner && <Link to={`/partners/${partner.id}`}>回调日志与对账</Link>}
     >
@@ -359,12 +386,8 @@ function PartnerDrawer(props: {
                 }))}
               />
             </Form.Item>
-            <Form.Item
-              name="rateLimitPerMinute"
-              label="每分钟请求上限"
-              rules={[{ required: true }]}
-            >
-              <InputNumber min={1} max={100000} precision={0} style={{ width: 200 }} />
+            <Form.Item name="rateLimitPerMinute" label="每分钟请求上限" rules={[rateLimitRule]}>
+              <InputNumber parser={parseNumberText} style={{ width: 200 }} />
             </Form.Item>
             <Form.Item name="status" label="接入状态">
               <Radio.Group
@@ -387,32 +410,38 @@ function PartnerDrawer(props: {
             columns={credentialColumns}
             dataSource={partner.credentials}
             pagination={false}
-            scroll={{ x: 480 }}
+            scroll={screens.md === false ? undefined : { x: 480 }}
           />
-          <Space wrap style={{ marginTop: 16 }}>
-            <span>旧密钥过渡期</span>
-            <InputNumber
-              min={0}
-              max={168}
-              precision={0}
-              value={overlapHours}
-              onChange={(value) => setOverlapHours(value ?? 0)}
-              suffix="小时"
-            />
-            <Popconfirm
-              title="生成新密钥？"
-              description={
-                overlapHours > 0
-                  ? `现有密钥将在 ${overlapHours} 小时后失效。`
-                  : '现有密钥将立即失效。'
-              }
-              okText="生成"
-              cancelText="取消"
-              onConfirm={() => rotate.mutateAsync().catch(() => undefined)}
-            >
-              <Button loading={rotate.isPending}>轮换密钥</Button>
-            </Popconfirm>
-          </Space>
+          <Form
+            form={overlapForm}
+            layout="inline"
+            initialValues={{ overlapHours: DEFAULT_OVERLAP_HOURS }}
+            style={{ marginTop: 16, rowGap: 8 }}
+          >
+            <Form.Item name="overlapHours" label="旧密钥过渡期" rules={[overlapRule]}>
+              <InputNumber parser={parseNumberText} suffix="小时" style={{ width: 140 }} />
+            </Form.Item>
+            <Form.Item>
+              <Popconfirm
+                title="生成新密钥？"
+                description={
+                  typeof overlapHours === 'number' && overlapHours > 0
+                    ? `现有密钥将在 ${overlapHours} 小时后失效。`
+                    : '现有密钥将立即失效。'
+                }
+                okText="生成"
+                cancelText="取消"
+                onConfirm={() =>
+                  overlapForm
+                    .validateFields()
+                    .then(({ overlapHours: hours }) => rotate.mutateAsync(hours ?? 0))
+                    .catch(() => undefined)
+                }
+              >
+                <Button loading={rotate.isPending}>轮换密钥</Button>
+              </Popconfirm>
+            </Form.Item>
+          </Form>
         </>
       )}
     </Drawer>

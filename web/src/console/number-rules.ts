@@ -1,0 +1,49 @@
+import { toHalfWidth } from '@cityleague/domain';
+import type { FormRule } from 'antd';
+
+/**
+ * Normalises the text of a number input: full-width digits, signs and points become ASCII, so
+ * `１２３` is 123, and separators are removed. Other characters stay, so the rules report them.
+ */
+export function parseNumberText(text: string | undefined): string {
+  return toHalfWidth(text ?? '')
+    .replace(/[,，\s]/g, '')
+    .replace(/。/g, '.');
+}
+
+/** Options of a number rule: the label named in messages, the range and the unit. */
+export interface NumberRuleOptions {
+  label: string;
+  min: number;
+  max: number;
+  /** Decimal places allowed; 0 for whole numbers. */
+  decimals?: number;
+  /** Unit after the maximum in messages, such as 人 or 小时. */
+  unit?: string;
+  required?: boolean;
+}
+
+/**
+ * Returns a form rule that reports a number outside its range or with too many decimal places,
+ * in place of the clamping and rounding that InputNumber does with min, max and precision.
+ */
+export function numberRule(options: NumberRuleOptions): FormRule {
+  const { label, min, max, decimals = 0, unit = '', required = false } = options;
+  const kind = decimals === 0 ? '整数' : `数（最多 ${decimals} 位小数）`;
+  const range = `${label}须为 ${min} 至 ${max} ${unit}之间的${kind}`;
+  return {
+    validator: (_, value: unknown) => {
+      if (value === null || value === undefined || value === '') {
+        return required ? Promise.reject(new Error(`请填写${label}`)) : Promise.resolve();
+      }
+      const number = typeof value === 'number' ? value : Number(parseNumberText(String(value)));
+      const scaled = number * 10 ** decimals;
+      const valid =
+        Number.isFinite(number) &&
+        number >= min &&
+        number <= max &&
+        Math.abs(scaled - Math.round(scaled)) < 1e-6;
+      return valid ? Promise.resolve() : Promise.reject(new Error(range));
+    },
+  };
+}
