@@ -51,6 +51,12 @@ const TeamSchema = Type.Object(TeamFields);
 const CaptainTeamSchema = Type.Object({
   ...TeamFields,
   eventName: Type.String(),
+  eventStartsAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: "The event's start, which sets the age of members for the guardian rule",
+    }),
+  ),
   teamMin: Type.Integer(),
   teamMax: Type.Integer(),
   placesLeft: Type.Integer(),

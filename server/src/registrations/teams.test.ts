@@ -1117,6 +1117,8 @@ describe('team members under 14', () => {
       { ...child, guardian },
     ]);
     expect(replaced.statusCode, replaced.body).toBe(200);
+    // The app reads the start to tell which new members need a guardian.
+    expect(replaced.json<{ eventStartsAt: string }>().eventStartsAt).toBe(startsAt);
     expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2, cancelled: 1 });
     const rows = await guardianRows(team.id);
     expect(rows.map((row) => row.name)).toEqual(['成年丙', '童小三']);
