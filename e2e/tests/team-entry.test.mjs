@@ -214,3 +214,96 @@ test("team page asks for the event's notice and the ID consent", async () => {
   await page.getByText('报名成功').waitFor();
   await context.close();
 });
+
+test('team page asks a guardian for a member under 14', async () => {
+  const { eventId } = await publishStreetEvent(
+    platform.browser,
+    platform.baseUrl,
+    {
+      name: '徐家汇街道少儿跳绳赛',
+      sport: 'rope_skipping',
+      venue: '徐家汇体育公园',
+      capacity: 40,
+      rules: '每队 2 至 4 人。',
+    },
+    [{ name: '亲子组', capacity: 40, entryType: 'team', teamMin: 2, teamMax: 4 }],
+  );
+  const context = await platform.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  const captainPhone = '13800138420';
+  await page.goto(
+    `${platform.baseUrl}/login?next=${encodeURIComponent(`/events/${eventId}/team`)}`,
+  );
+  await page.getByPlaceholder('请输入11位手机号码').fill(captainPhone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByRole('button', { name: /秒后重发/ }).waitFor();
+  await page
+    .getByPlaceholder('6位数字')
+    .fill(await waitForSmsCode(page, platform.baseUrl, captainPhone));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(new RegExp(`/events/${eventId}/team`));
+
+  // A child born ten years before this year is under 14 on any start date of the test event.
+  const childBirth = `${new Date().getFullYear() - 10}0601`;
+  const adult = { name: '孙大伟', phone: '13800138421' };
+  const child = {
+    name: '孙小雨',
+    phone: '13800138422',
+    idNumber: fakeResidentId(`310104${childBirth}002`),
+  };
+  await page.getByRole('textbox', { name: '队名' }).fill('徐汇亲子队');
+  await page.getByRole('textbox', { name: '队员 1姓名' }).fill(adult.name);
+  await page.getByRole('textbox', { name: '队员 1手机号码' }).fill(adult.phone);
+  await page.getByRole('textbox', { name: '队员 2姓名' }).fill(child.name);
+  await page.getByRole('textbox', { name: '队员 2手机号码' }).fill(child.phone);
+  assert.equal(await page.getByRole('textbox', { name: '队员 2监护人姓名' }).count(), 0);
+  await page.getByRole('textbox', { name: '队员 2身份证号码' }).fill(child.idNumber);
+
+  // The child's ID number brings up the guardian's fields for that member only.
+  await page.getByText('该队员在比赛当天未满 14 周岁，须由监护人填写并同意').waitFor();
+  assert.equal(await page.getByRole('textbox', { name: '队员 1监护人姓名' }).count(), 0);
+  await page.getByText('全体队员已阅读并同意').click();
+  await page.getByText('填写了身份证号的队员同意提供身份证号').click();
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+  await page.getByRole('alert').filter({ hasText: '须由监护人勾选同意' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '请填写监护人姓名' }).waitFor();
+  await assertNoSidewaysScroll(page);
+  await page.screenshot({ path: join(artifacts, 'team-guardian-390.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'team-guardian-1440.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+
+  await page.getByRole('textbox', { name: '队员 2监护人姓名' }).fill('孙大海');
+  await page.getByRole('textbox', { name: '队员 2监护人手机号码' }).fill('13800138423');
+  await page.getByText('监护人已同意该队员参加本次赛事').click();
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+  await page.waitForURL(new RegExp(`/events/${eventId}/teams/[0-9a-f-]{36}$`));
+  await page.getByText('报名成功').waitFor();
+  await page.getByText(child.name).waitFor();
+
+  // An added member under 14 needs a guardian too.
+  await page.getByRole('button', { name: '添加队员' }).click();
+  const sibling = {
+    name: '孙小雷',
+    phone: '13800138424',
+    idNumber: fakeResidentId(`310104${childBirth}011`),
+  };
+  await page.getByRole('textbox', { name: '新队员姓名' }).fill(sibling.name);
+  await page.getByRole('textbox', { name: '新队员手机号码' }).fill(sibling.phone);
+  await page.getByRole('textbox', { name: '新队员身份证号码' }).fill(sibling.idNumber);
+  await page.getByRole('textbox', { name: '新队员监护人姓名' }).fill('孙大海');
+  await page.getByRole('textbox', { name: '新队员监护人手机号码' }).fill('13800138423');
+  await page.getByRole('button', { name: '确认' }).click();
+  await page.getByRole('alert').filter({ hasText: '须由监护人勾选同意' }).waitFor();
+  await assertNoSidewaysScroll(page);
+  await page.screenshot({ path: join(artifacts, 'team-add-guardian-390.png') });
+  await page.getByText('监护人已同意该队员参加本次赛事').click();
+  await page.getByRole('button', { name: '确认' }).click();
+  await page.locator('.team-member').filter({ hasText: sibling.name }).waitFor();
+  assert.equal(await page.locator('.team-member').count(), 3);
+  await context.close();
+});

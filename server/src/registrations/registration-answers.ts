@@ -43,7 +43,7 @@ export interface ValidatedRegistration {
   files: { id: string; fieldKey: string }[];
   formVersion: number;
   safetyNoticeVersion: number | null;
-  guardian: { name: string; phone: string } | null;
+  guardian: CheckedGuardian | null;
 }
 
 const ANSWER_MESSAGES: Record<string, string> = {
@@ -67,31 +67,54 @@ function fieldErrorsOf(errors: { field: string; problem: string }[], prefix = ''
   }));
 }
 
-function checkGuardian(input: RegistrationAnswersInput['guardian']) {
+/** A guardian's checked real name and normalised mainland mobile number. */
+export interface CheckedGuardian {
+  name: string;
+  phone: string;
+}
+
+/**
+ * Checks a guardian's real name, mobile number and consent. Returns the normalised guardian, or
+ * one field error per problem at `<fieldPrefix>guardian.<field>`, so that a team can list the
+ * problems of all its members at once. `fieldPrefix` names the entrant in a list, as in
+ * `members.2.`.
+ */
+export function checkGuardianFields(
+  input: RegistrationAnswersInput['guardian'],
+  fieldPrefix = '',
+): { ok: true; guardian: CheckedGuardian } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const name = input ? checkPersonName(input.name) : undefined;
   const phone = input ? checkMobile(input.phone) : undefined;
   if (!name?.ok) {
     errors.push({
-      field: 'guardian.name',
+      field: `${fieldPrefix}guardian.name`,
       code: name?.reason ?? 'required',
       message: "is required: the guardian's real name",
     });
   }
   if (!phone?.ok) {
     errors.push({
-      field: 'guardian.phone',
+      field: `${fieldPrefix}guardian.phone`,
       code: phone?.reason ?? 'required',
       message: "is required: the guardian's mainland mobile number",
     });
   }
   if (input?.consent !== true) {
-    errors.push({ field: 'guardian.consent', code: 'required', message: 'must be true' });
+    errors.push({
+      field: `${fieldPrefix}guardian.consent`,
+      code: 'required',
+      message: 'must be true',
+    });
   }
-  if (errors.length > 0 || !name?.ok || !phone?.ok) {
-    throw withFieldErrors(new GuardianConsentRequired(), errors);
-  }
-  return { name: name.value, phone: phone.value };
+  if (errors.length > 0 || !name?.ok || !phone?.ok) return { ok: false, errors };
+  return { ok: true, guardian: { name: name.value, phone: phone.value } };
+}
+
+function checkGuardian(input: RegistrationAnswersInput['guardian']): CheckedGuardian {
+  const checked = checkGuardianFields(input);
+  if (!checked.ok) throw withFieldErrors(new GuardianConsentRequired(), checked.errors);
+  return checked.guardian;
 }
 
 /**

@@ -30,6 +30,21 @@ const TicketSchema = Type.Object({
   event: PublicEventSchema,
 });
 
+/** Guardian's consent, required for an entrant under 14 on the event's start date. */
+export const GuardianBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 60 }),
+    phone: Type.String({ maxLength: 40 }),
+    consent: Type.Boolean(),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Guardian's real name, mainland mobile number and consent (true); required for an " +
+      "entrant under 14 on the event's start date (REG_GUARDIAN_CONSENT_REQUIRED)",
+  },
+);
+
 /** Body of a registration through any channel that sends the form's answers. */
 export const RegistrationBody = Type.Object({
   name: Type.String({ maxLength: 60 }),
@@ -42,16 +57,7 @@ export const RegistrationBody = Type.Object({
     Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { maxProperties: 41 }),
   ),
   safetyNoticeVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-  guardian: Type.Optional(
-    Type.Object(
-      {
-        name: Type.String({ maxLength: 60 }),
-        phone: Type.String({ maxLength: 40 }),
-        consent: Type.Boolean(),
-      },
-      { additionalProperties: false },
-    ),
-  ),
+  guardian: Type.Optional(GuardianBody),
 });
 
 export const RegistrationReceipt = Type.Object({

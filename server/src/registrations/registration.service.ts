@@ -47,6 +47,7 @@ import {
 import * as repository from './registration.repository.js';
 import {
   validateRegistrationAnswers,
+  type CheckedGuardian,
   type RegistrationAnswersInput,
   type ValidatedRegistration,
 } from './registration-answers.js';
@@ -395,17 +396,26 @@ export function answerColumns(
   withId: boolean,
 ) {
   const now = sql<Date>`now()`;
-  const guardian = validated.guardian;
   return {
     answers: JSON.stringify(validated.answers),
     form_version: validated.formVersion === 0 ? null : validated.formVersion,
     safety_notice_version: validated.safetyNoticeVersion,
     safety_accepted_at: validated.safetyNoticeVersion === null ? null : now,
     id_consent_at: withId ? now : null,
+    ...guardianColumns(cipher, validated.guardian),
+  };
+}
+
+/**
+ * Builds an entry's guardian columns: the name, the mobile number encrypted and masked, and the
+ * consent stamped with the database's time. All four are null for an entrant without a guardian.
+ */
+export function guardianColumns(cipher: PersonalDataCipher, guardian: CheckedGuardian | null) {
+  return {
     guardian_name: guardian?.name ?? null,
     guardian_phone_ciphertext: guardian ? cipher.encrypt(guardian.phone) : null,
     guardian_phone_masked: guardian ? maskMobile(guardian.phone) : null,
-    guardian_consent_at: guardian ? now : null,
+    guardian_consent_at: guardian ? sql<Date>`now()` : null,
   };
 }
 

@@ -10,6 +10,7 @@ import * as places from './places.repository.js';
 import { EventFull, WindowClosed } from './registration.errors.js';
 import { MemberNotFound, TeamCancelled } from './team.errors.js';
 import {
+  checkMemberGuardians,
   checkMembers,
   checkMembersForGroup,
   checkTeamSize,
@@ -94,9 +95,10 @@ function planMembers(
 /**
  * Replaces a team's member list, as its captain may until registration closes: members left
  * out are removed, new people are added, and the size must stay within the group's team_min
- * and team_max. For an active team the difference in places is taken with the conditional
- * counter update (REG_EVENT_FULL when it does not fit, and nothing changes) or released, and
- * released places promote the group's waiting list in the same transaction. A waiting team
+ * and team_max. An added member under 14 on the event's start date needs a guardian's consent.
+ * For an active team the difference in places is taken with the conditional counter update
+ * (REG_EVENT_FULL when it does not fit, and nothing changes) or released, and released places
+ * promote the group's waiting list in the same transaction. A waiting team
  * changes without taking places; its new size counts when it is promoted.
  */
 export async function changeMembers(
@@ -124,6 +126,7 @@ export async function changeMembers(
     const unchanged = { members: current, added: 0, removed: 0, placesChange: 0, promoted: 0 };
     if (plan.added.length === 0 && plan.removed.length === 0) return unchanged;
     checkMembersForGroup(group, plan.added, new Date(event.starts_at), formIdRule);
+    const added = checkMemberGuardians(plan.added, new Date(event.starts_at));
     await rejectRegisteredPersons(trx, eventId, plan.added, teamId);
 
     const removed = await teams.cancelMembers(
@@ -141,7 +144,7 @@ export async function changeMembers(
     }
     // NOTE: a member change carries no consents, so added members are stored without the
     // safety notice and ID number consents that team registration records.
-    const inserted = await insertMembers(trx, cipher, team, plan.added, team.status);
+    const inserted = await insertMembers(trx, cipher, team, added, team.status);
     for (const row of inserted) await announceNewMember(trx, row);
     let promoted = 0;
     if (placesChange < 0) {

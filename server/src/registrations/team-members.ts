@@ -4,6 +4,9 @@ import {
   checkResidentId,
   maskMobile,
   maskResidentId,
+  needsGuardianConsent,
+  shanghaiDate,
+  ageOn,
   type IdNumberRule,
   type ResidentId,
 } from '@cityleague/domain';
@@ -15,8 +18,9 @@ import type { EventGroupRow, RegistrationRow, RegistrationStatus } from '../db/s
 import { withFieldErrors, type FieldError } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { NotEligible } from './registration.errors.js';
-import { eligibilityErrors } from './registration.service.js';
+import { GuardianConsentRequired, NotEligible } from './registration.errors.js';
+import { checkGuardianFields, type CheckedGuardian } from './registration-answers.js';
+import { eligibilityErrors, guardianColumns } from './registration.service.js';
 import {
   DuplicateMember,
   InvalidMember,
@@ -31,6 +35,8 @@ export interface MemberInput {
   name: string;
   phone: string;
   idNumber?: string;
+  /** Required for a member under 14 on the event's start date. */
+  guardian?: { name: string; phone: string; consent: boolean };
 }
 
 /** A member whose fields passed the identifier rules, with the keyed hashes that identify them. */
@@ -42,6 +48,10 @@ export interface CheckedMember {
   idHash: string | null;
   /** Position in the request's member list, for field errors. */
   index: number;
+  /** The guardian as the captain sent it, checked by `checkMemberGuardians`. */
+  guardianInput: MemberInput['guardian'];
+  /** The checked guardian of a member under 14; null until `checkMemberGuardians` ran. */
+  guardian: CheckedGuardian | null;
 }
 
 export const TEAM_NAME_MAX_LENGTH = 30;
@@ -114,6 +124,8 @@ export function checkMembers(
         phoneHash: cipher.hash(phone.value),
         idHash: id ? cipher.hash(id.id) : null,
         index,
+        guardianInput: member.guardian,
+        guardian: null,
       });
     }
   }
@@ -191,6 +203,31 @@ export function checkMembersForGroup(
   if (problems.length > 0) throw withFieldErrors(new NotEligible(group.id), problems);
 }
 
+/**
+ * Checks the guardian of every member who is under 14 on the event's start date, by the birth
+ * date in their ID number, with the same rules as an individual entry. Returns the members with
+ * their checked guardians, or throws REG_GUARDIAN_CONSENT_REQUIRED listing every problem at
+ * `members.<index>.guardian.<field>`. A member without an ID number has no known age and needs
+ * no guardian, as an individual entrant without an ID number or birth date. Members of 14 or
+ * older keep no guardian, even when one was sent.
+ */
+export function checkMemberGuardians(members: CheckedMember[], startsAt: Date): CheckedMember[] {
+  const eventDate = shanghaiDate(startsAt);
+  const errors: FieldError[] = [];
+  const checked = members.map((member) => {
+    const age = member.id ? ageOn(member.id.birthDate, eventDate) : undefined;
+    if (!needsGuardianConsent(age)) return { ...member, guardian: null };
+    const result = checkGuardianFields(member.guardianInput, `members.${member.index}.`);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      return member;
+    }
+    return { ...member, guardian: result.guardian };
+  });
+  if (errors.length > 0) throw withFieldErrors(new GuardianConsentRequired(), errors);
+  return checked;
+}
+
 /** Tells whether a live entry takes this person's place under the one-entry rules. */
 function blocks(entry: teams.PersonKey, member: teams.PersonKey): boolean {
   if (member.idHash !== null && entry.idHash === member.idHash) return true;
@@ -250,9 +287,10 @@ export function rejectSharedPhones(
 }
 
 /**
- * Inserts members of a team as entries with the team's status and waiting-list number. With
- * `consents`, each entry records the accepted safety notice version and, for a member with an
- * ID number, the ID number consent, both stamped with the database's time.
+ * Inserts members of a team as entries with the team's status and waiting-list number. Each
+ * entry stores the member's checked guardian, if any. With `consents`, each entry also records
+ * the accepted safety notice version and, for a member with an ID number, the ID number
+ * consent, both stamped with the database's time.
  */
 export async function insertMembers(
   trx: Executor,
@@ -287,6 +325,7 @@ export async function insertMembers(
         safety_notice_version: noticeVersion,
         safety_accepted_at: noticeVersion === null ? null : now,
         id_consent_at: consents && member.id ? now : null,
+        ...guardianColumns(cipher, member.guardian),
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -238,6 +238,7 @@ export async function eventDeadlines(db: Executor, eventId: string) {
     .select([
       'id',
       'name',
+      'starts_at',
       sql<boolean>`now() >= registration_closes_at`.as('closed'),
       sql<boolean>`now() >= coalesce(cancel_deadline, registration_closes_at)`.as(
         'cancel_deadline_passed',

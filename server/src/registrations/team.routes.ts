@@ -6,7 +6,7 @@ import { userAgentOf } from '../audit/audit-context.js';
 import { citizenId, requireCitizen } from '../citizens/authenticate-citizen.js';
 import { getPublishedEvent } from '../events/public-event.service.js';
 import { Nullable, StringEnum } from '../http/schemas.js';
-import { REGISTRATION_STATUSES } from './registration.routes.js';
+import { GuardianBody, REGISTRATION_STATUSES } from './registration.routes.js';
 import { changeMembers } from './team-changes.service.js';
 import {
   cancelTeamByCaptain,
@@ -51,6 +51,12 @@ const TeamSchema = Type.Object(TeamFields);
 const CaptainTeamSchema = Type.Object({
   ...TeamFields,
   eventName: Type.String(),
+  eventStartsAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: "The event's start, which sets the age of members for the guardian rule",
+    }),
+  ),
   teamMin: Type.Integer(),
   teamMax: Type.Integer(),
   placesLeft: Type.Integer(),
@@ -69,6 +75,7 @@ const NewMember = Type.Object(
     name: Type.String({ maxLength: 60 }),
     phone: Type.String({ maxLength: 40 }),
     idNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    guardian: Type.Optional(GuardianBody),
   },
   { additionalProperties: false },
 );
@@ -97,8 +104,10 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The signed-in citizen becomes the captain. Each member takes one place of the group, ' +
           'and the team gets all its places or none. A team that does not fit waits when the ' +
-          "group's waiting list is on (202), else the answer is 409 REG_EVENT_FULL. The same " +
-          'Idempotency-Key returns the first team with status 200.',
+          "group's waiting list is on (202), else the answer is 409 REG_EVENT_FULL. A member " +
+          "under 14 on the event's start date, by the ID number's birth date, needs a guardian " +
+          '(400 REG_GUARDIAN_CONSENT_REQUIRED with errors at members.<index>.guardian.<field>). ' +
+          'The same Idempotency-Key returns the first team with status 200.',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),
@@ -182,7 +191,10 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "The size must stay within the group's team size (TEAM_SIZE_OUT_OF_RANGE). An active " +
           'team takes a place per added member (409 REG_EVENT_FULL when they do not fit, and ' +
           'nothing changes) and releases one per removed member, which promotes the waiting ' +
-          'list. After registration closes the answer is 409 REG_WINDOW_CLOSED.',
+          'list. A new member under 14 on the start date needs a guardian (400 ' +
+          'REG_GUARDIAN_CONSENT_REQUIRED at members.<index>.guardian.<field>); kept members ' +
+          'keep the guardian stored with them. After registration closes the answer is 409 ' +
+          'REG_WINDOW_CLOSED.',
         params: TeamParams,
         body: Type.Object(
           {

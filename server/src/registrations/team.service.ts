@@ -36,6 +36,7 @@ import {
   TeamNotFound,
 } from './team.errors.js';
 import {
+  checkMemberGuardians,
   checkMembers,
   checkMembersForGroup,
   checkTeamName,
@@ -148,8 +149,8 @@ async function replayTeam(
 /**
  * Registers a team for a team group of a published event, with the signed-in citizen as its
  * captain. One transaction under the event's lock checks the window, the team size, each
- * member's identifiers and the group's rule, and rejects members who already hold a live entry
- * in the event. It then takes one place per member with a single conditional update, so the
+ * member's identifiers, the group's rule and the guardian's consent for members under 14, and
+ * rejects members who already hold a live entry in the event. It then takes one place per member with a single conditional update, so the
  * team gets all its places or none. A team that does not fit goes to the waiting list when the group has
  * one (every member 'waiting' under one sequence number), else nothing is written and the
  * request gets REG_EVENT_FULL. A repeated Idempotency-Key returns the first team.
@@ -199,6 +200,7 @@ export async function registerTeam(
       checkTeamSize(group, members.length);
       await requireSameForm(trx, eventId, form);
       checkMembersForGroup(group, members, new Date(event.starts_at), formIdRule);
+      const admitted = checkMemberGuardians(members, new Date(event.starts_at));
       if (await teams.isTeamNameTaken(trx, eventId, name)) throw new TeamNameTaken(eventId, name);
       await rejectRegisteredPersons(trx, eventId, members);
 
@@ -214,7 +216,7 @@ export async function registerTeam(
         waiting_seq: placed ? null : await places.nextWaitingSeq(trx),
         idempotency_key: key ?? null,
       });
-      const rows = await insertMembers(trx, cipher, team, members, team.status, consents);
+      const rows = await insertMembers(trx, cipher, team, admitted, team.status, consents);
       for (const row of rows) await announceNewMember(trx, row);
       const queuePosition = await teamQueuePosition(trx, team, rows);
       return { team, members: rows, replayed: false, queuePosition };
@@ -305,6 +307,7 @@ export async function getCaptainTeam(db: Db, captainId: string, eventId: string,
       groupName: group.name,
     }),
     eventName: deadlines.name,
+    eventStartsAt: deadlines.starts_at ? new Date(deadlines.starts_at).toISOString() : null,
     teamMin: group.team_min ?? 1,
     teamMax: group.team_max ?? group.team_min ?? 1,
     placesLeft: group.capacity - group.taken,

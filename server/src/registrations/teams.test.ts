@@ -972,3 +972,159 @@ describe('team members and the same-phone rule', () => {
     expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2 });
   });
 });
+
+describe('team members under 14', () => {
+  // The event starts on 10 March 2030 in Shanghai, so a member born on 10 March 2016 is 14 then.
+  const startsAt = '2030-03-10T02:00:00.000Z';
+  const endsAt = '2030-03-10T06:00:00.000Z';
+
+  async function eventOnMarch10() {
+    const { eventId } = await publishWithGroups(
+      ctx.app,
+      organiser,
+      reviewer,
+      [{ name: '少年团体组', capacity: 20, entryType: 'team', teamMin: 2, teamMax: 4 }],
+      { startsAt, endsAt },
+    );
+    return eventId;
+  }
+
+  function member(name: string, birthDate: string, serial: number): TestMember {
+    const idNumber = residentId(birthDate, 'female', serial);
+    recordPersonalData(ctx, idNumber);
+    return { name, phone: nextPhone(), idNumber };
+  }
+
+  function guardianRows(teamId: string) {
+    return ctx.db
+      .selectFrom('registrations')
+      .select([
+        'name',
+        'guardian_name',
+        'guardian_phone_masked',
+        'guardian_phone_ciphertext',
+        'guardian_consent_at',
+      ])
+      .where('team_id', '=', teamId)
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .execute();
+  }
+
+  it('requires a guardian for a member under 14', async () => {
+    const eventId = await eventOnMarch10();
+    const captain = await captainSession();
+    const adult = member('成年甲', '1990-04-01', 70);
+    const child = member('童小一', '2016-03-11', 71);
+
+    const missing = await postTeam(ctx.app, captain, eventId, {
+      name: '少年队',
+      members: [adult, child],
+    });
+    const problem = expectProblem(missing, 400, 'REG_GUARDIAN_CONSENT_REQUIRED');
+    expect(problem.errors?.map((error) => error.field)).toEqual([
+      'members.1.guardian.name',
+      'members.1.guardian.phone',
+      'members.1.guardian.consent',
+    ]);
+
+    const guardianPhone = nextPhone();
+    recordPersonalData(ctx, guardianPhone);
+    const badPhone = await postTeam(ctx.app, captain, eventId, {
+      name: '少年队',
+      members: [adult, { ...child, guardian: { name: '童大', phone: '12345', consent: true } }],
+    });
+    const phoneProblem = expectProblem(badPhone, 400, 'REG_GUARDIAN_CONSENT_REQUIRED');
+    expect(phoneProblem.errors?.map((error) => error.field)).toEqual(['members.1.guardian.phone']);
+    const refused = await postTeam(ctx.app, captain, eventId, {
+      name: '少年队',
+      members: [
+        adult,
+        { ...child, guardian: { name: '童大', phone: guardianPhone, consent: false } },
+      ],
+    });
+    const consentProblem = expectProblem(refused, 400, 'REG_GUARDIAN_CONSENT_REQUIRED');
+    expect(consentProblem.errors?.map((error) => error.field)).toEqual([
+      'members.1.guardian.consent',
+    ]);
+    expect(await statusCounts(ctx.db, eventId)).toEqual({});
+
+    const spaced = `+86 ${guardianPhone.slice(0, 3)} ${guardianPhone.slice(3, 7)} ${guardianPhone.slice(7)}`;
+    const team = await registered(
+      eventId,
+      captain,
+      [adult, { ...child, guardian: { name: '童大', phone: spaced, consent: true } }],
+      '少年队',
+    );
+    const [adultRow, childRow] = await guardianRows(team.id);
+    expect(adultRow?.name).toBe('成年甲');
+    expect(adultRow?.guardian_name).toBeNull();
+    expect(adultRow?.guardian_consent_at).toBeNull();
+    expect(childRow?.name).toBe('童小一');
+    expect(childRow?.guardian_name).toBe('童大');
+    expect(childRow?.guardian_phone_masked).toBe(
+      `${guardianPhone.slice(0, 3)}****${guardianPhone.slice(7)}`,
+    );
+    expect(childRow?.guardian_phone_ciphertext).not.toContain(guardianPhone);
+    expect(childRow?.guardian_consent_at).toBeInstanceOf(Date);
+  });
+
+  it.each([
+    ['2016-03-09', false],
+    ['2016-03-10', false],
+    ['2016-03-11', true],
+  ])('for a member born on %s requires a guardian: %s', async (birthDate, required) => {
+    const eventId = await eventOnMarch10();
+    const members = [member('成年乙', '1990-04-02', 72), member('童小二', birthDate, 73)];
+    const response = await postTeam(ctx.app, await captainSession(), eventId, {
+      name: `生日队${birthDate}`,
+      members,
+    });
+    if (required) {
+      const problem = expectProblem(response, 400, 'REG_GUARDIAN_CONSENT_REQUIRED');
+      expect(problem.errors?.map((error) => error.field)).toContain('members.1.guardian.name');
+      return;
+    }
+    expect(response.statusCode, response.body).toBe(201);
+    const rows = await guardianRows(response.json<TeamBody>().id);
+    expect(rows.map((row) => row.guardian_name)).toEqual([null, null]);
+  });
+
+  it('requires a guardian for an under-14 replacement', async () => {
+    const eventId = await eventOnMarch10();
+    const captain = await captainSession();
+    const team = await registered(eventId, captain, [
+      member('成年丙', '1990-04-03', 74),
+      member('成年丁', '1990-04-04', 75),
+    ]);
+    const [keep] = team.members;
+    const child = member('童小三', '2020-01-01', 76);
+
+    const missing = await putMembers(ctx.app, captain, eventId, team.id, [{ id: keep!.id }, child]);
+    const problem = expectProblem(missing, 400, 'REG_GUARDIAN_CONSENT_REQUIRED');
+    expect(problem.errors?.map((error) => error.field)).toEqual([
+      'members.1.guardian.name',
+      'members.1.guardian.phone',
+      'members.1.guardian.consent',
+    ]);
+    expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2 });
+
+    const guardianPhone = nextPhone();
+    recordPersonalData(ctx, guardianPhone);
+    const guardian = { name: '童二', phone: guardianPhone, consent: true };
+    const replaced = await putMembers(ctx.app, captain, eventId, team.id, [
+      { id: keep!.id },
+      { ...child, guardian },
+    ]);
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    // The app reads the start to tell which new members need a guardian.
+    expect(replaced.json<{ eventStartsAt: string }>().eventStartsAt).toBe(startsAt);
+    expect(await memberStatuses(ctx.db, team.id)).toEqual({ active: 2, cancelled: 1 });
+    const rows = await guardianRows(team.id);
+    expect(rows.map((row) => row.name)).toEqual(['成年丙', '童小三']);
+    expect(rows[1]?.guardian_name).toBe('童二');
+    expect(rows[1]?.guardian_phone_masked).toBe(
+      `${guardianPhone.slice(0, 3)}****${guardianPhone.slice(7)}`,
+    );
+  });
+});

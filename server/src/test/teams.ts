@@ -7,6 +7,7 @@ export interface TestMember {
   name: string;
   phone: string;
   idNumber?: string;
+  guardian?: { name: string; phone: string; consent: boolean };
 }
 
 /** Posts a team registration as the signed-in captain. */

@@ -1,6 +1,11 @@
 import {
+  ageOn,
   checkMobile,
   checkPersonName,
+  checkResidentId,
+  GUARDIAN_CONSENT_AGE,
+  needsGuardianConsent,
+  shanghaiDate,
   PERSON_NAME_MAX_LENGTH,
   PERSON_NAME_MIN_LENGTH,
   type IdentifierProblem,
@@ -55,4 +60,41 @@ export function checkPhone(input: string): { phone: string } | { problem: string
   const result = checkMobile(input);
   if (result.ok) return { phone: result.value };
   return { problem: PHONE_PROBLEMS[result.reason] ?? '手机号码格式不正确' };
+}
+
+/** Returns a person's age on the event's start date from a valid ID number, else undefined. */
+export function ageFromIdNumber(idNumber: unknown, startsAt: string | null): number | undefined {
+  if (typeof idNumber !== 'string' || !startsAt) return undefined;
+  const checked = checkResidentId(idNumber.trim());
+  if (!checked.ok) return undefined;
+  return ageOn(checked.value.birthDate, shanghaiDate(new Date(startsAt)));
+}
+
+/**
+ * Tells whether a person with this ID number is under 14 on the event's start date and so needs
+ * a guardian's consent, by the server's rule. Without a valid ID number the age is unknown and
+ * no guardian is needed.
+ */
+export function guardianNeededFor(idNumber: unknown, startsAt: string | null): boolean {
+  return needsGuardianConsent(ageFromIdNumber(idNumber, startsAt));
+}
+
+/** The error of a guardian's consent box left unticked. */
+export const GUARDIAN_CONSENT_MISSING = '须由监护人勾选同意';
+
+/** Chinese messages for the server's field errors of `guardian.<field>`, by field. */
+export const GUARDIAN_MESSAGES: Record<string, string> = {
+  name: '请填写监护人真实姓名',
+  phone: '请填写监护人的11位手机号码',
+  consent: GUARDIAN_CONSENT_MISSING,
+};
+
+/** Returns the Chinese error for a guardian's real name, or undefined when it is acceptable. */
+export function guardianNameProblem(input: string): string | undefined {
+  return nameProblem(input)?.replace('姓名', '监护人姓名');
+}
+
+/** Returns the hint above the guardian fields; `person` names the entrant, as 报名人. */
+export function guardianHint(person: string, consentAge: number = GUARDIAN_CONSENT_AGE): string {
+  return `${person}在比赛当天未满 ${consentAge} 周岁，须由监护人填写并同意`;
 }

@@ -44,6 +44,8 @@ export interface Team {
 /** A team with what its captain may still do, as GET /api/citizen/events/:id/teams/:teamId returns it. */
 export interface CaptainTeam extends Team {
   eventName: string;
+  /** The event's start, on which a member under 14 needs a guardian. */
+  eventStartsAt: string | null;
   teamMin: number;
   teamMax: number;
   placesLeft: number;
@@ -59,6 +61,8 @@ export interface NewMember {
   name: string;
   phone: string;
   idNumber?: string;
+  /** Required for a member under 14 on the event's start date. */
+  guardian?: { name: string; phone: string; consent: boolean };
 }
 
 export const TEAM_STATUS_LABELS: Record<Team['status'], string> = {

@@ -1,21 +1,54 @@
 import { residentIdProblem } from '@cityleague/domain';
-import { Input } from 'antd-mobile';
+import { Checkbox, Input } from 'antd-mobile';
 import type { ReactNode } from 'react';
-import { checkPhone, NAME_MAX_LENGTH, nameProblem } from '../registration-rules';
+import {
+  checkPhone,
+  GUARDIAN_CONSENT_MISSING,
+  guardianHint,
+  guardianNameProblem,
+  guardianNeededFor,
+  NAME_MAX_LENGTH,
+  nameProblem,
+  normaliseName,
+} from '../registration-rules';
 
-/** One member as typed into the form. */
+/** One member as typed into the form, with the guardian that a member under 14 needs. */
 export interface MemberDraft {
   name: string;
   phone: string;
   idNumber: string;
+  guardianName: string;
+  guardianPhone: string;
+  guardianConsent: boolean;
 }
 
 export type MemberErrors = Partial<Record<keyof MemberDraft, string>>;
 
-export const EMPTY_MEMBER: MemberDraft = { name: '', phone: '', idNumber: '' };
+export const EMPTY_MEMBER: MemberDraft = {
+  name: '',
+  phone: '',
+  idNumber: '',
+  guardianName: '',
+  guardianPhone: '',
+  guardianConsent: false,
+};
 
-/** Checks a member with the rules the server applies; returns the Chinese error per field. */
-export function memberProblems(member: MemberDraft, idRequired: boolean): MemberErrors {
+/** The draft's field for each field of a server error at `members.<index>.guardian.<field>`. */
+export const GUARDIAN_DRAFT_FIELDS: Record<string, keyof MemberDraft> = {
+  name: 'guardianName',
+  phone: 'guardianPhone',
+  consent: 'guardianConsent',
+};
+
+/**
+ * Checks a member with the rules the server applies and returns the Chinese error per field.
+ * `startsAt` is the event's start, on which a member under 14 by the ID number needs a guardian.
+ */
+export function memberProblems(
+  member: MemberDraft,
+  idRequired: boolean,
+  startsAt: string | null,
+): MemberErrors {
   const errors: MemberErrors = {};
   const name = nameProblem(member.name);
   if (name) errors.name = name;
@@ -28,27 +61,52 @@ export function memberProblems(member: MemberDraft, idRequired: boolean): Member
     const problem = residentIdProblem(id);
     if (problem) errors.idNumber = problem;
   }
+  if (guardianNeededFor(member.idNumber, startsAt)) {
+    const guardianName = guardianNameProblem(member.guardianName);
+    if (guardianName) errors.guardianName = guardianName;
+    const guardianPhone = checkPhone(member.guardianPhone);
+    if ('problem' in guardianPhone) errors.guardianPhone = guardianPhone.problem;
+    if (!member.guardianConsent) errors.guardianConsent = GUARDIAN_CONSENT_MISSING;
+  }
   return errors;
 }
 
-/** Returns the member as the API takes it: the phone normalised, an empty ID number left out. */
-export function memberBody(member: MemberDraft) {
+/**
+ * Returns the member as the API takes it: the phone normalised, an empty ID number left out,
+ * and the guardian only for a member under 14 on the event's start date.
+ */
+export function memberBody(member: MemberDraft, startsAt: string | null) {
   const phone = checkPhone(member.phone);
   const idNumber = member.idNumber.trim();
+  const guardianPhone = checkPhone(member.guardianPhone);
+  const guardian = guardianNeededFor(idNumber, startsAt)
+    ? {
+        guardian: {
+          name: normaliseName(member.guardianName),
+          phone: 'phone' in guardianPhone ? guardianPhone.phone : member.guardianPhone.trim(),
+          consent: member.guardianConsent,
+        },
+      }
+    : {};
   return {
     name: member.name.trim(),
     phone: 'phone' in phone ? phone.phone : member.phone.trim(),
     ...(idNumber ? { idNumber } : {}),
+    ...guardian,
   };
 }
 
-/** Name, mobile number and ID number of one team member, each with its error below. */
+/**
+ * Name, mobile number and ID number of one team member, each with its error below. A member
+ * under 14 on the event's start date also gets the guardian's name, mobile number and consent.
+ */
 export function MemberFields({
   label,
   value,
   errors,
   idRequired,
   idHidden = false,
+  startsAt,
   onChange,
   action,
 }: {
@@ -58,6 +116,8 @@ export function MemberFields({
   idRequired: boolean;
   /** True when the event's form hides the ID number; the field is then left out. */
   idHidden?: boolean;
+  /** The event's start, on which the member's age is taken. */
+  startsAt: string | null;
   onChange: (value: MemberDraft) => void;
   action?: ReactNode;
 }) {
@@ -123,6 +183,53 @@ export function MemberFields({
             clearable
           />,
         )}
+      {!idHidden && guardianNeededFor(value.idNumber, startsAt) && (
+        <div className="member-guardian" role="group" aria-label={`${label}监护人同意`}>
+          <p className="member-guardian-hint">{guardianHint('该队员')}</p>
+          {field(
+            'guardianName',
+            '监护人姓名',
+            true,
+            <Input
+              value={value.guardianName}
+              onChange={(guardianName) => onChange({ ...value, guardianName })}
+              placeholder="监护人真实姓名"
+              maxLength={NAME_MAX_LENGTH}
+              aria-label={`${label}监护人姓名`}
+              clearable
+            />,
+          )}
+          {field(
+            'guardianPhone',
+            '监护人手机号码',
+            true,
+            <Input
+              value={value.guardianPhone}
+              onChange={(guardianPhone) => onChange({ ...value, guardianPhone })}
+              type="tel"
+              inputMode="tel"
+              placeholder="11位手机号码"
+              maxLength={20}
+              aria-label={`${label}监护人手机号码`}
+              clearable
+            />,
+          )}
+          <div className={errors.guardianConsent ? 'member-field invalid' : 'member-field'}>
+            <Checkbox
+              className="safety-checkbox"
+              checked={value.guardianConsent}
+              onChange={(guardianConsent) => onChange({ ...value, guardianConsent })}
+            >
+              监护人已同意该队员参加本次赛事
+            </Checkbox>
+            {errors.guardianConsent && (
+              <span className="member-field-error" role="alert">
+                {errors.guardianConsent}
+              </span>
+            )}
+          </div>
+        </div>
+      )}
     </fieldset>
   );
 }

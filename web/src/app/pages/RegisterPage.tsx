@@ -1,11 +1,8 @@
 import {
-  ageOn,
   checkAnswers,
-  checkResidentId,
   RESIDENT_ID_PROBLEM_MESSAGES,
   residentIdProblem,
   needsGuardianConsent,
-  shanghaiDate,
   shownFieldKeys,
 } from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -30,7 +27,12 @@ import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
 import {
+  ageFromIdNumber,
   checkPhone,
+  GUARDIAN_CONSENT_MISSING,
+  GUARDIAN_MESSAGES,
+  guardianHint,
+  guardianNameProblem,
   NAME_MAX_LENGTH,
   NAME_RULE_TEXT,
   nameProblem,
@@ -169,14 +171,6 @@ function toFieldPath(path: string): FieldPath | undefined {
   if ((head === 'answers' || head === 'guardian') && tail) return [head, tail];
   if (head === 'name' || head === 'phone' || head === 'idNumber') return head;
   return undefined;
-}
-
-/** Returns the entrant's age on the event's start date from a valid ID number, else undefined. */
-function ageFromIdNumber(idNumber: unknown, startsAt: string | null): number | undefined {
-  if (typeof idNumber !== 'string' || !startsAt) return undefined;
-  const checked = checkResidentId(idNumber);
-  if (!checked.ok) return undefined;
-  return ageOn(checked.value.birthDate, shanghaiDate(new Date(startsAt)));
 }
 
 function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm: EventForm }) {
@@ -440,12 +434,6 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
   );
 }
 
-const GUARDIAN_MESSAGES: Record<string, string> = {
-  name: '请填写监护人真实姓名',
-  phone: '请填写监护人的11位手机号码',
-  consent: '须由监护人勾选同意',
-};
-
 type TriggerFor = (name: string) => 'onChange' | 'onBlur';
 
 /** Renders the ID number field with the consent checkbox that the number needs to be sent. */
@@ -504,9 +492,7 @@ function GuardianItems({ consentAge, triggerFor }: { consentAge: number; trigger
   return (
     <>
       <Form.Header>监护人同意</Form.Header>
-      <p className="form-hint guardian-hint">
-        报名人在比赛当天未满 {consentAge} 周岁，须由监护人填写并同意
-      </p>
+      <p className="form-hint guardian-hint">{guardianHint('报名人', consentAge)}</p>
       <Form.Item
         name={['guardian', 'name']}
         label="监护人姓名"
@@ -515,8 +501,8 @@ function GuardianItems({ consentAge, triggerFor }: { consentAge: number; trigger
         rules={[
           {
             validator: async (_, value: string | undefined) => {
-              const problem = nameProblem(value ?? '');
-              if (problem) throw new Error(problem.replace('姓名', '监护人姓名'));
+              const problem = guardianNameProblem(value ?? '');
+              if (problem) throw new Error(problem);
             },
           },
         ]}
@@ -551,7 +537,7 @@ function GuardianItems({ consentAge, triggerFor }: { consentAge: number; trigger
         rules={[
           {
             validator: async (_, value: boolean | undefined) => {
-              if (!value) throw new Error('须由监护人勾选同意');
+              if (!value) throw new Error(GUARDIAN_CONSENT_MISSING);
             },
           },
         ]}

@@ -7,6 +7,7 @@ import { errorMessage, isNotFound } from '../../lib/messages';
 import { useCitizen } from '../citizen-api';
 import {
   EMPTY_MEMBER,
+  GUARDIAN_DRAFT_FIELDS,
   MemberFields,
   memberBody,
   memberProblems,
@@ -16,6 +17,7 @@ import {
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { queryKeys } from '../queries';
+import { GUARDIAN_MESSAGES } from '../registration-rules';
 import {
   cancelTeam,
   replaceMembers,
@@ -273,16 +275,21 @@ function MemberEditor({
   const title = 'replace' in editing ? `更换队员：${editing.replace.name}` : '添加队员';
 
   const save = async () => {
-    const problems = memberProblems(draft, idRequired);
+    const problems = memberProblems(draft, idRequired, team.eventStartsAt);
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
     setFormError(undefined);
     try {
-      await onSave(memberBody(draft));
+      await onSave(memberBody(draft, team.eventStartsAt));
     } catch (error) {
       const fieldErrors: MemberErrors = {};
       if (error instanceof ApiError) {
         for (const fieldError of error.problem.errors ?? []) {
+          const guardianField = /\.guardian\.(name|phone|consent)$/.exec(fieldError.field)?.[1];
+          if (guardianField) {
+            fieldErrors[GUARDIAN_DRAFT_FIELDS[guardianField]!] = GUARDIAN_MESSAGES[guardianField];
+            continue;
+          }
           const field = /\.(name|phone|idNumber|age|gender)$/.exec(fieldError.field)?.[1];
           if (field === 'name' || field === 'phone') fieldErrors[field] = errorMessage(error);
           else if (field) fieldErrors.idNumber = errorMessage(error);
@@ -309,6 +316,7 @@ function MemberEditor({
         errors={errors}
         idRequired={idRequired}
         idHidden={team.idNumberHidden}
+        startsAt={team.eventStartsAt}
         onChange={setDraft}
       />
       {formError && (

@@ -7,6 +7,7 @@ import { errorMessage } from '../../lib/messages';
 import { useCitizen } from '../citizen-api';
 import {
   EMPTY_MEMBER,
+  GUARDIAN_DRAFT_FIELDS,
   MemberFields,
   memberBody,
   memberProblems,
@@ -18,7 +19,7 @@ import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
 import { useEventForm } from '../registration-form-api';
-import { SAFETY_NOTICE } from '../registration-rules';
+import { GUARDIAN_MESSAGES, SAFETY_NOTICE } from '../registration-rules';
 import {
   createTeam,
   groupNeedsIdNumber,
@@ -72,7 +73,7 @@ export function TeamRegisterPage() {
               <Link to={`/events/${id}`}>查看赛事详情</Link>
             </section>
           ) : citizen.data ? (
-            <TeamForm eventId={id} groups={teamGroups} />
+            <TeamForm eventId={id} startsAt={event.data.startsAt} groups={teamGroups} />
           ) : (
             <section className="panel" role="status">
               <p className="team-note">组队报名由队长登录后提交，报名后队长可在截止前更换队员。</p>
@@ -93,8 +94,22 @@ function sizeText(group: EventGroup): string {
     : `每队 ${group.teamMin}-${group.teamMax} 人`;
 }
 
-/** Reads `members.<index>.<field>` of a server field error. */
-function memberFieldOf(path: string): { index: number; field: keyof MemberDraft } | undefined {
+/**
+ * Reads `members.<index>.<field>` or `members.<index>.guardian.<field>` of a server field error,
+ * with the Chinese text of a guardian's field.
+ */
+function memberFieldOf(
+  path: string,
+): { index: number; field: keyof MemberDraft; text?: string } | undefined {
+  const guardian = /^members\.(\d+)\.guardian\.(name|phone|consent)$/.exec(path);
+  if (guardian) {
+    const [, index, field] = guardian as unknown as [string, string, string];
+    return {
+      index: Number(index),
+      field: GUARDIAN_DRAFT_FIELDS[field]!,
+      text: GUARDIAN_MESSAGES[field],
+    };
+  }
   const match = /^members\.(\d+)\.(name|phone|idNumber|gender|age)$/.exec(path);
   if (!match) return undefined;
   const field = match[2] === 'gender' || match[2] === 'age' ? 'idNumber' : match[2];
@@ -110,7 +125,15 @@ const SERVER_FIELD_TEXT: Record<string, string> = {
   too_old: '年龄高于该组别要求',
 };
 
-function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }) {
+function TeamForm({
+  eventId,
+  startsAt,
+  groups,
+}: {
+  eventId: string;
+  startsAt: string | null;
+  groups: EventGroup[];
+}) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
@@ -149,7 +172,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
         {
           name: teamName.trim(),
           groupId,
-          members: members.map(memberBody),
+          members: members.map((member) => memberBody(member, startsAt)),
           ...(idsGiven ? { idConsent } : {}),
           ...(notice ? { safetyNoticeVersion: notice.version } : {}),
         },
@@ -195,7 +218,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
       const target = memberFieldOf(fieldError.field);
       if (target && perMember[target.index]) {
         perMember[target.index]![target.field] =
-          SERVER_FIELD_TEXT[fieldError.code] ?? errorMessage(error);
+          target.text ?? SERVER_FIELD_TEXT[fieldError.code] ?? errorMessage(error);
       }
     }
     setMemberErrors(perMember);
@@ -207,7 +230,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
 
   const submit = async () => {
     if (sending.current) return;
-    const problems = members.map((member) => memberProblems(member, idRequired));
+    const problems = members.map((member) => memberProblems(member, idRequired, startsAt));
     const badName = teamName.trim() === '' ? '请填写队名' : undefined;
     setNameError(badName);
     setMemberErrors(problems);
@@ -301,6 +324,7 @@ function TeamForm({ eventId, groups }: { eventId: string; groups: EventGroup[] }
             errors={memberErrors[index] ?? {}}
             idRequired={idRequired}
             idHidden={idHidden}
+            startsAt={startsAt}
             onChange={(value) =>
               setMembers((current) => current.map((old, at) => (at === index ? value : old)))
             }
