@@ -27,4 +27,7 @@ run('npm', ['run', 'build'], join(here, '..'));
 const tests = readdirSync(join(here, 'tests'))
   .filter((name) => name.endsWith('.test.mjs'))
   .map((name) => join('tests', name));
-run(process.execPath, ['--test', '--test-concurrency=1', ...tests], here);
+// Two files at a time: each starts its own server and browser, and much of a browser test is
+// waiting, so two overlap well on two cores. E2E_CONCURRENCY=1 runs them one by one.
+const concurrency = process.env.E2E_CONCURRENCY ?? '2';
+run(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...tests], here);
