@@ -47,7 +47,14 @@ async function pickTime(page, label, daysAhead, hour) {
   const day = new Date(Date.now() + daysAhead * DAY + SHANGHAI_OFFSET).toISOString().slice(0, 10);
   await page.getByLabel(label, { exact: true }).click();
   const panel = page.locator('.ant-picker-dropdown:visible');
-  await panel.locator(`td[title="${day}"]`).click();
+  const cell = panel.locator(`td[title="${day}"]`);
+  // A day of the month before or after may be off the panel, as yesterday is on some 1sts.
+  await panel.locator('table.ant-picker-content').waitFor();
+  if ((await cell.count()) === 0) {
+    const turn = daysAhead < 0 ? '.ant-picker-header-prev-btn' : '.ant-picker-header-next-btn';
+    await panel.locator(turn).click();
+  }
+  await cell.click();
   const columns = panel.locator('.ant-picker-time-panel-column');
   await columns.nth(0).getByText(String(hour).padStart(2, '0'), { exact: true }).click();
   await columns.nth(1).getByText('00', { exact: true }).click();
