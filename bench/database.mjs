@@ -223,7 +223,11 @@ export async function openCitizenSessions(url, count) {
   });
 }
 
-/** Returns a generated event of a benchmark contractor with active entries, and their codes. */
+/**
+ * Returns a generated event of a benchmark contractor with active entries, and their codes.
+ * Check-in is open from 24 hours before an event's start until its end, so the event's times
+ * are first moved together to start in an hour.
+ */
 export async function scanTargets(url) {
   return withClient(url, async (client) => {
     const { rows } = await client.query(
@@ -234,6 +238,15 @@ export async function scanTargets(url) {
        order by e.registered_count desc, e.id limit 1`,
     );
     if (rows.length === 0) throw new Error('The data set has no contractor event with entries');
+    await client.query(
+      `update events set
+         starts_at = starts_at + shift, ends_at = ends_at + shift,
+         registration_opens_at = registration_opens_at + shift,
+         registration_closes_at = registration_closes_at + shift
+       from (select now() + interval '1 hour' - starts_at as shift from events where id = $1) s
+       where id = $1`,
+      [rows[0].id],
+    );
     const codes = await client.query(
       `select code from registrations where event_id = $1 and status = 'active' order by code`,
       [rows[0].id],
