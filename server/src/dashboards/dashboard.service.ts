@@ -263,7 +263,7 @@ function breakdownSets(scope: DashboardScope, breakdown: string): string[] | nul
  * Counts the unique participants of an organiser's breakdowns by section, sport, level and
  * child division straight from its events' entries, which no participant set holds. Returns
  * null for a division's dashboard, for a period without a year (the sets have none either),
- * and for the community sports association, whose scope holds every community game of the
+ * and for the community sports association, whose scope contains every community game of the
  * division and would make this a scan of most of the division's entries.
  */
 async function ownEntryPeople(

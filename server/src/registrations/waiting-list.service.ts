@@ -5,6 +5,7 @@ import type { WebhookAction } from '../webhooks/webhook.catalogue.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
 import * as places from './places.repository.js';
 import * as teams from './team.repository.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 
 /** SMS kinds of the waiting list, each queued at most once per entry. */
 export const WAITING_LIST_SMS = {
@@ -139,19 +140,14 @@ export async function expireOffers(db: Db): Promise<number> {
 
 /** Runs `expireOffers` every `intervalMs` until the returned function is called. */
 export function startOfferExpiry(db: Db, log: FastifyBaseLogger, intervalMs = 60_000): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    expireOffers(db)
-      .then((count) => {
-        if (count > 0) log.info({ expired: count }, 'waiting-list offers expired');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'offer expiry round failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'offer expiry round failed',
+    round: async () => {
+      const count = await expireOffers(db);
+      if (count > 0) log.info({ expired: count }, 'waiting-list offers expired');
+    },
+  });
+  return job.stop;
 }

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from './webhook.catalogue.js';
 
 /** Time a partner's endpoint has to respond to a delivery. */
@@ -222,16 +223,11 @@ export function startWebhookWorker(
   log: FastifyBaseLogger,
   intervalMs = 5_000,
 ): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    deliverDue(db, cipher, { log })
-      .catch((error: unknown) => log.error({ err: error }, 'webhook delivery round failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'webhook delivery round failed',
+    round: () => deliverDue(db, cipher, { log }),
+  });
+  return job.stop;
 }
