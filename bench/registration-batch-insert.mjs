@@ -40,6 +40,8 @@ const db = new Kysely({
   log(event) {
     if (event.level !== 'query') return;
     const text = event.query.sql;
+    if (process.env.QUERY_LOG)
+      console.log(Math.round(event.queryDurationMillis), text.slice(0, 90).replace(/\s+/g, ' '));
     if (text.startsWith('insert into "registrations"') && event.query.parameters.length > 100) {
       insertDurations.push(event.queryDurationMillis);
     }

@@ -9,19 +9,22 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { countParticipants } from './dashboard.repository.js';
-import { checkDashboardSummaries } from './dashboard-summaries.js';
+import { applyParticipantChanges, checkDashboardSummaries } from './dashboard-summaries.js';
 
 // People enter eight events at once, one entry per transaction and then several entries per
 // statement. The events share most participant sets (city, district, section, level,
-// organisation), so the transactions update the same set and counter rows. On PostgreSQL they
-// run in parallel. On PGlite they run one after another.
+// organisation), so the transactions queue changes of the same set and counter rows, while
+// several appliers take the queue at the same time. On PostgreSQL they run in parallel. On
+// PGlite they run one after another.
 //
-// Negative control, by hand on PostgreSQL: in dashboard_apply_participant_deltas (migration
-// 0033), compute the upserted value from a read before the insert (`coalesce((select entries
-// from dashboard_participants q where <same key>), 0) + delta`) and set `entries =
-// excluded.entries` on conflict. Both tests then fail: a transaction that waited on another's
-// insert overwrites its count, so the person's entries come out short and the person counts
-// as new twice.
+// Before the queue of migration 0038, writers updated the set rows in parallel, and a
+// read-then-write upsert in dashboard_apply_participant_deltas made both tests fail. Now one
+// applier at a time writes them, under an advisory lock, while the writers only queue.
+//
+// Negative controls of the queue, by hand, in migration 0038. Taking the queue newest first
+// (`order by q.id desc`) makes the first queue test fail: a cancellation applied before its
+// entry is dropped, so the person stays counted (9 instead of 7). A rebuild that keeps the
+// queue makes the second fail, because the queued entry then counts twice.
 const EVENTS = 8;
 const STREETS = ['310104003', '310104004', '310104011', '310104012'];
 const SPORTS = ['running', 'football'];
@@ -105,6 +108,28 @@ async function entryRow(eventId: string, person: string, index: number) {
   };
 }
 
+/**
+ * Runs `writers` while four appliers take the participant queue over and over, then applies
+ * what is left, as the background job and dashboard reads do.
+ */
+async function withAppliers(writers: () => Promise<unknown>) {
+  let done = false;
+  const applier = async () => {
+    while (!done) {
+      await applyParticipantChanges(ctx.db);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  };
+  const appliers = [applier(), applier(), applier(), applier()];
+  try {
+    await writers();
+  } finally {
+    done = true;
+    await Promise.all(appliers);
+  }
+  await applyParticipantChanges(ctx.db);
+}
+
 async function enter(eventId: string, person: string, index: number) {
   const row = await entryRow(eventId, person, index);
   await ctx.db
@@ -126,8 +151,10 @@ async function directCount(division: string, people: string[]) {
 describe('participant sets under concurrency', () => {
   it('count a person once across parallel entries', async () => {
     const people = ['person-a1', 'person-b2', 'person-c3'];
-    await Promise.all(
-      people.flatMap((person) => eventIds.map((eventId, index) => enter(eventId, person, index))),
+    await withAppliers(() =>
+      Promise.all(
+        people.flatMap((person) => eventIds.map((eventId, index) => enter(eventId, person, index))),
+      ),
     );
     const counts = await countParticipants(
       ctx.db,
@@ -162,11 +189,13 @@ describe('participant sets under concurrency', () => {
         return offset % 2 === 0 ? rows : rows.reverse();
       }),
     );
-    await Promise.all(
-      statements.map((rows) =>
-        ctx.db
-          .transaction()
-          .execute((trx) => trx.insertInto('registrations').values(rows).execute()),
+    await withAppliers(() =>
+      Promise.all(
+        statements.map((rows) =>
+          ctx.db
+            .transaction()
+            .execute((trx) => trx.insertInto('registrations').values(rows).execute()),
+        ),
       ),
     );
     const scopes = ['3101', '310104', '310104|sport:running', '310104003', '310104004'];
@@ -178,17 +207,19 @@ describe('participant sets under concurrency', () => {
     // and checks in the others.
     const evenEvents = eventIds.filter((_, index) => index % 2 === 0);
     const oddEvents = eventIds.filter((_, index) => index % 2 === 1);
-    await Promise.all(
-      people.map((person) =>
-        ctx.db.transaction().execute(async (trx) => {
-          await sql`
-            update registrations set
-              status = case when event_id = any(${evenEvents}::uuid[]) then 'cancelled'
-                else status end,
-              cancelled_at = case when event_id = any(${evenEvents}::uuid[]) then now() end,
-              checked_in_at = case when event_id = any(${oddEvents}::uuid[]) then now() end
-            where phone_hash = ${person} and status = 'active'`.execute(trx);
-        }),
+    await withAppliers(() =>
+      Promise.all(
+        people.map((person) =>
+          ctx.db.transaction().execute(async (trx) => {
+            await sql`
+              update registrations set
+                status = case when event_id = any(${evenEvents}::uuid[]) then 'cancelled'
+                  else status end,
+                cancelled_at = case when event_id = any(${evenEvents}::uuid[]) then now() end,
+                checked_in_at = case when event_id = any(${oddEvents}::uuid[]) then now() end
+              where phone_hash = ${person} and status = 'active'`.execute(trx);
+          }),
+        ),
       ),
     );
     counts = await countParticipants(ctx.db, scopes, [String(year)]);
@@ -205,3 +236,86 @@ describe('participant sets under concurrency', () => {
     });
   }, 120_000);
 });
+
+describe('participant queue', () => {
+  /** Applies one queued row per call, the smallest batch, until the queue is empty. */
+  async function applyOneByOne() {
+    for (;;) {
+      const { rows } = await sql<{ claimed: number }>`
+        select dashboard_apply_participant_changes(1) as claimed`.execute(ctx.db);
+      if (rows[0]!.claimed === 0) return;
+    }
+  }
+
+  async function queued() {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from dashboard_participant_changes`.execute(ctx.db);
+    return rows[0]!.n;
+  }
+
+  async function streetCount(street: string) {
+    const counts = await countParticipants(ctx.db, [street], [String(year)]);
+    return counts.get(`${street}|${year}`) ?? 0;
+  }
+
+  it('applies entry, cancellation and move in order', async () => {
+    await applyParticipantChanges(ctx.db);
+    const eventId = eventIds[7]!;
+    const oldStreet = STREETS[7 % STREETS.length]!;
+    const newStreet = '310104013';
+    const before = { old: await streetCount(oldStreet), new: await streetCount(newStreet) };
+
+    await enter(eventId, 'person-q1', 500);
+    await enter(eventId, 'person-q2', 501);
+    await sql`
+      update registrations set status = 'cancelled', cancelled_at = now()
+      where event_id = ${eventId} and phone_hash = 'person-q1'`.execute(ctx.db);
+    await ctx.db
+      .updateTable('events')
+      .set({ division_code: newStreet })
+      .where('id', '=', eventId)
+      .execute();
+    // Two entries, one cancellation, and the move: out of the old scopes, into the new.
+    expect(await queued()).toBe(5);
+
+    await applyOneByOne();
+    expect(await queued()).toBe(0);
+    // The event's people moved: q2 and the people of the earlier tests who still have an
+    // active entry in it count in the new street, and none of them in the old one any more.
+    const moved = await directCount(newStreet, ['person-q2']);
+    expect(moved).toBe(1);
+    expect(await streetCount(newStreet)).toBe(before.new + (await eventPeople(eventId)));
+    expect(await streetCount(oldStreet)).toBe(await directCount(oldStreet, await allPeople()));
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 120_000);
+
+  it('rebuild empties the queue', async () => {
+    await enter(eventIds[6]!, 'person-q3', 502);
+    expect(await queued()).toBe(1);
+    await sql`select dashboard_rebuild()`.execute(ctx.db);
+    expect(await queued()).toBe(0);
+    await applyParticipantChanges(ctx.db);
+    expect(await checkDashboardSummaries(ctx.db)).toEqual({
+      eventFacts: 0,
+      participants: 0,
+      participantCounts: 0,
+    });
+  }, 120_000);
+});
+
+async function eventPeople(eventId: string) {
+  const { rows } = await sql<{ n: number }>`
+    select count(distinct phone_hash)::int as n from registrations
+    where event_id = ${eventId} and status = 'active'`.execute(ctx.db);
+  return rows[0]!.n;
+}
+
+async function allPeople() {
+  const { rows } = await sql<{ phone_hash: string }>`
+    select distinct phone_hash from registrations`.execute(ctx.db);
+  return rows.map((row) => row.phone_hash);
+}

@@ -1,7 +1,43 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 
-import type { Db, Trx } from '../db/database.js';
+import type { Db, Executor, Trx } from '../db/database.js';
+import { startPeriodicJob } from '../shared/periodic-job.js';
 import { rebuildSummaries } from './dashboard.repository.js';
+
+/** Queued participant-set changes applied per transaction: rows of one statement and event. */
+const APPLY_BATCH = 200;
+
+/**
+ * Applies the queued participant-set changes (see migration 0038) until the queue is empty,
+ * in transactions of at most APPLY_BATCH queue rows. Returns how many rows it applied. A
+ * caller inside a transaction applies in it and holds the queue's lock until it ends.
+ */
+export async function applyParticipantChanges(db: Executor): Promise<number> {
+  let applied = 0;
+  for (;;) {
+    const result = await sql<{ claimed: number }>`
+      select dashboard_apply_participant_changes(${APPLY_BATCH}) as claimed`.execute(db);
+    const claimed = result.rows[0]?.claimed ?? 0;
+    applied += claimed;
+    if (claimed < APPLY_BATCH) return applied;
+  }
+}
+
+/** Applies the queued participant-set changes every `intervalMs` until stopped. */
+export function startParticipantChangeJob(
+  db: Db,
+  log: FastifyBaseLogger,
+  intervalMs = 1000,
+): () => void {
+  const job = startPeriodicJob({
+    intervalMs,
+    log,
+    failureMessage: 'participant set update failed',
+    round: () => applyParticipantChanges(db),
+  });
+  return job.stop;
+}
 
 /** Rows of each summary table that differ from a recount: stored but not recounted, or back. */
 export interface SummaryDifferences {
@@ -52,6 +88,7 @@ export async function checkDashboardSummaries(db: Db): Promise<SummaryDifference
   try {
     await db.transaction().execute(async (trx) => {
       await sql`lock table events, registrations in share mode`.execute(trx);
+      await applyParticipantChanges(trx);
       for (const [key, table] of Object.entries(TABLES)) {
         await sql`create temporary table ${sql.table(`stored_${key}`)} on commit drop as
           select * from ${sql.table(table)}`.execute(trx);

@@ -25,6 +25,7 @@ import {
   type FactSums,
   type GroupKey,
 } from './dashboard.repository.js';
+import { applyParticipantChanges } from './dashboard-summaries.js';
 import { InvalidPeriod } from './dashboard.errors.js';
 import { buildFigureWorkbook, sheetNameOf, type FigureSet } from './dashboard.export.js';
 
@@ -381,6 +382,8 @@ export async function dashboardFigures(
       rankedGroup ? sumFacts(db, filter, rankedGroup) : Promise.resolve([]),
     ]);
 
+  // The sets lag the entries by the queue; applying it first shows every committed entry.
+  await applyParticipantChanges(db);
   const reader = new ParticipantReader(db);
   const ownSets = participantScopes(scope, scope.division.code);
   const yearPeriods = participantPeriods(months);

@@ -783,6 +783,18 @@ export interface DashboardParticipantCountTable {
   participants: number;
 }
 
+/**
+ * Participant-set changes waiting to be applied: one row per statement and event, with the
+ * event's scopes and periods and each person's change of active entries.
+ */
+export interface DashboardParticipantChangeTable {
+  id: Generated<string>;
+  scopes: string[];
+  periods: string[];
+  people: string[];
+  deltas: number[];
+}
+
 export interface Database {
   divisions: DivisionTable;
   organisations: OrganisationTable;
@@ -841,6 +853,7 @@ export interface Database {
   dashboard_event_facts: DashboardEventFactTable;
   dashboard_participants: DashboardParticipantTable;
   dashboard_participant_counts: DashboardParticipantCountTable;
+  dashboard_participant_changes: DashboardParticipantChangeTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */

@@ -201,9 +201,9 @@ async function createApplyParticipantDeltas(db: Kysely<unknown>): Promise<void> 
  * Creates dashboard_apply_entry_changes(changes): sums the changes per event into its fact
  * row's counters and per participant-set row into dashboard_apply_participant_deltas.
  */
-async function createApplyEntryChanges(db: Kysely<unknown>): Promise<void> {
+export async function createApplyEntryChanges(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create function dashboard_apply_entry_changes(changes dashboard_entry_change[])
+    create or replace function dashboard_apply_entry_changes(changes dashboard_entry_change[])
     returns void language plpgsql as $$
     begin
       if changes is null then
@@ -263,7 +263,7 @@ async function createApplyEntryChanges(db: Kysely<unknown>): Promise<void> {
  * Replaces dashboard_event_changed() of 0021: when an event's scopes or month change, its
  * people's entries leave the old set rows and join the new ones as one sum per set row.
  */
-async function replaceEventChanged(db: Kysely<unknown>): Promise<void> {
+export async function replaceEventChanged(db: Kysely<unknown>): Promise<void> {
   await sql`
     create or replace function dashboard_event_changed() returns trigger language plpgsql as $$
     declare
