@@ -298,7 +298,7 @@ function breakdownSet(scope: DashboardScope, dimension: Dimension, key: string):
 /**
  * Counts the unique participants of a contractor's breakdowns by section, sport, level and
  * child division straight from its own events' entries, which are few and which no
- * participant set holds.
+ * participant set contains.
  */
 async function ownEntryPeople(db: Executor, filter: FactFilter, childGroup: GroupKey | null) {
   const [section, sport, level, child] = await Promise.all([
@@ -410,8 +410,9 @@ function planBreakdown(
   people: { counted?: Map<string | null, number>; extra?: Map<string | null, number> },
 ): Map<string, () => number> {
   const { counted, extra } = people;
-  if (counted)
+  if (counted) {
     return new Map(rows.map((row) => [String(row.key), () => counted.get(row.key) ?? 0]));
+  }
   if (!extra) {
     return planRows(reader, rows, (key) => [breakdownSet(scope, dimension, key)], periods);
   }
