@@ -33,7 +33,7 @@ import * as lookupIndexes from './migrations/0032-lookup-indexes.js';
 import * as statementLevelDashboardTriggers from './migrations/0033-statement-level-dashboard-triggers.js';
 import * as eventPosterFiles from './migrations/0035-event-poster-files.js';
 import * as dashboardUnassignedParticipants from './migrations/0036-dashboard-unassigned-participants.js';
-import * as communityGamesParticipants from './migrations/0037-community-games-participants.js';
+import * as communityGamesParticipants from './migrations/0039-community-games-participants.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -70,7 +70,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0033-statement-level-dashboard-triggers': statementLevelDashboardTriggers,
   '0035-event-poster-files': eventPosterFiles,
   '0036-dashboard-unassigned-participants': dashboardUnassignedParticipants,
-  '0037-community-games-participants': communityGamesParticipants,
+  '0039-community-games-participants': communityGamesParticipants,
 };
 
 const provider: MigrationProvider = {
