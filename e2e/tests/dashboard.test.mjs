@@ -1,7 +1,8 @@
 // The dashboard in a real browser over the demo league. The sports bureau opens the city's
 // dashboard with its charts and district map, drills down to Xuhui district and to Xujiahui
 // street, opens the events behind a number, exports the monthly trend's data and checks the
-// workbook against the API, then switches to the big-screen mode.
+// workbook against the API, then switches to the big-screen mode. The community sports
+// association's dashboard shows a number in every participant figure.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,5 +158,48 @@ test('city dashboard on a phone', async () => {
   await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
   await waitForCharts(page);
   await screenshot(page, 'dashboard-city-390');
+  await page.context().close();
+});
+
+test('association sees every participant figure', async () => {
+  const page = await consolePage('association');
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await page.getByTestId('dashboard-basis').waitFor();
+  await waitForCharts(page);
+
+  // The figures without a year are the current year's, with participants in every row.
+  const implicit = await apiJson(page, '/api/dashboard');
+  const explicit = await apiJson(page, `/api/dashboard?year=${YEAR}`);
+  assert.equal(implicit.status, 200);
+  assert.deepEqual(implicit.body, explicit.body);
+  const body = explicit.body;
+  const rows = [
+    body,
+    body.lastYear,
+    body.unassigned,
+    ...body.months.flatMap((month) => [month.thisYear, month.lastYear]),
+    ...body.sections,
+    ...body.sports,
+    ...body.levels,
+    ...body.organisers,
+    ...body.ranking,
+    ...body.children,
+  ];
+  for (const row of rows) assert.equal(typeof row.participants, 'number', row.key ?? 'total');
+  assert.ok(body.sports.length > 0, 'the association counts some sports');
+
+  // Each table's 参与人数 column shows a number in every row.
+  for (const id of ['ranking-organisers', 'ranking-streets', 'dashboard-children']) {
+    const table = page.getByTestId(id);
+    const headers = await table.locator('thead th').allInnerTexts();
+    const column = headers.findIndex((header) => header.trim() === '参与人数') + 1;
+    assert.ok(column > 0, `${id} has a 参与人数 column`);
+    const cells = await table
+      .locator(`tbody tr.ant-table-row > td:nth-child(${column})`)
+      .allInnerTexts();
+    assert.ok(cells.length > 0, `${id} has rows`);
+    for (const cell of cells) assert.match(cell.trim(), /^[\d,]+$/, `${id}: ${cell}`);
+  }
+  await screenshot(page, 'dashboard-association-1366');
   await page.context().close();
 });

@@ -5,9 +5,15 @@ import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { OutOfScope } from '../accounts/account.errors.js';
 import { listFactEvents, type FactDrill } from './dashboard.repository.js';
-import { periodMonths, resolveDashboardScope, type DashboardPeriod } from './dashboard.service.js';
+import {
+  periodMonths,
+  resolveDashboardScope,
+  resolvePeriod,
+  type DashboardPeriodQuery,
+} from './dashboard.service.js';
 
-export interface DrillQuery extends DashboardPeriod, Omit<FactDrill, 'divisionCode' | 'month'> {
+export interface DrillQuery
+  extends DashboardPeriodQuery, Omit<FactDrill, 'divisionCode' | 'month'> {
   division?: string;
   /** A division below `division` that the figure belongs to, such as a row of the child table. */
   child?: string;
@@ -17,11 +23,12 @@ export interface DrillQuery extends DashboardPeriod, Omit<FactDrill, 'divisionCo
 
 /**
  * Lists the events behind a dashboard figure, with their entry counters, within the viewer's
- * scope: the same events that the figure counts, so their counters add up to it.
+ * scope: the same events that the figure counts, so their counters add up to it. The period
+ * defaults to the current year as on the dashboard.
  */
 export async function drillEvents(db: Executor, user: Principal, query: DrillQuery) {
   const scope = await resolveDashboardScope(db, user, query.division);
-  const months = periodMonths(query);
+  const months = periodMonths(resolvePeriod(query));
   if (query.child) {
     const child = await getDivision(db, query.child);
     if (!isWithin(child, scope.division)) throw new OutOfScope(child.code);
@@ -39,7 +46,7 @@ export async function drillEvents(db: Executor, user: Principal, query: DrillQue
     {
       division: { level: scope.division.level, code: scope.division.code },
       basis: scope.facts,
-      months: months ? { from: months[0]!, to: months.at(-1)! } : null,
+      months: { from: months[0]!, to: months.at(-1)! },
     },
     {
       stage: query.stage,

@@ -236,9 +236,13 @@ function scopesToCompare(): [string, OracleScope['division']][] {
     ['rf.contractor', { level: 'street', code: '310104014' }],
     ['rf.association', { level: 'city', code: '3101' }],
     ['rf.association', { level: 'district', code: '310115' }],
+    ['rf.association', { level: 'district', code: '310104' }],
+    ['rf.association', { level: 'street', code: '310104014' }],
+    ['rf.association', { level: 'community', code: '310104014001' }],
   ];
 }
 
+/** Lists the periods to compare; the empty query is the current year. */
 function periods(): DashboardQuery[] {
   return [
     { year: shanghaiYear },
@@ -538,10 +542,12 @@ describe('dashboard figures over random data', () => {
   }, 300_000);
 
   it('check finds a corrupted summary and rebuild repairs it', async () => {
+    // An event of this year, which the dashboard without a year counts.
     const fact = await ctx.db
       .selectFrom('dashboard_event_facts')
       .select('event_id')
       .where('registrations', '>', 0)
+      .where('month', 'like', `${shanghaiYear}-%`)
       .orderBy('event_id')
       .executeTakeFirstOrThrow();
     await ctx.db

@@ -79,8 +79,10 @@ interface Table {
 function tableOf(figures: DashboardFigures, set: FigureSet): Table {
   switch (set) {
     case 'summary': {
-      const rows: Table['rows'] = [['本期', ...figureCells(figures)]];
-      if (figures.lastYear) rows.push(['去年同期', ...figureCells(figures.lastYear)]);
+      const rows: Table['rows'] = [
+        ['本期', ...figureCells(figures)],
+        ['去年同期', ...figureCells(figures.lastYear)],
+      ];
       return { headers: ['', ...FIGURE_HEADERS], rows };
     }
     case 'months':

@@ -12,8 +12,10 @@ export interface FactFilter {
   /** The division whose events count: city, district, street or community. */
   division: { level: string; code: string };
   basis: FactBasis;
-  /** First and last month (YYYY-MM), inclusive; null counts every event, unscheduled drafts too. */
-  months: { from: string; to: string } | null;
+  /** First and last month (YYYY-MM), inclusive. An event without a start time is in none. */
+  months: { from: string; to: string };
+  /** A section whose events do not count. */
+  excludedSection?: string;
 }
 
 /** Narrower selections for the list of events behind a figure. */
@@ -89,10 +91,11 @@ function selectFacts(db: Executor, filter: FactFilter, drill: FactDrill = {}) {
     const conditions = [
       divisionCondition(filter.division),
       basisCondition(filter.basis),
+      sql<SqlBool>`f.month between ${filter.months.from} and ${filter.months.to}`,
       ...drillConditions(drill),
     ];
-    if (filter.months) {
-      conditions.push(sql<SqlBool>`f.month between ${filter.months.from} and ${filter.months.to}`);
+    if (filter.excludedSection) {
+      conditions.push(sql<SqlBool>`f.section <> ${filter.excludedSection}`);
     }
     return eb.and(conditions);
   });
@@ -178,6 +181,39 @@ export async function countPeopleByGroup(
     .innerJoin('registrations as r', 'r.event_id', 'f.event_id')
     .where('r.status', '=', 'active')
     .where('f.month', 'is not', null)
+    .select([
+      GROUP_EXPRESSIONS[group].as('key'),
+      sql<number>`count(distinct r.phone_hash)::int`.as('people'),
+    ])
+    .groupBy(sql`1`)
+    .execute();
+  return new Map(rows.map((row) => [row.key, row.people]));
+}
+
+/**
+ * Counts, per group, the distinct people with an active entry in the filter's events who are in
+ * none of the given periods of the participant set that `setScope` names for their event (no
+ * set where it is null). Added to that set's own count, this gives the people of the union of
+ * the set and the events. It reads the events' entries, so it suits an organiser's own events.
+ */
+export async function countPeopleOutsideSets(
+  db: Executor,
+  filter: FactFilter,
+  group: GroupKey,
+  setScope: RawBuilder<string | null>,
+  periods: string[],
+): Promise<Map<string | null, number>> {
+  const rows = await selectFacts(db, filter)
+    .innerJoin('registrations as r', 'r.event_id', 'f.event_id')
+    .where('r.status', '=', 'active')
+    .where('f.month', 'is not', null)
+    .where(
+      sql<SqlBool>`not exists (
+        select 1 from dashboard_participants p
+        where p.scope = ${setScope}
+          and p.period in (${sql.join(periods)})
+          and p.person_hash = r.phone_hash)`,
+    )
     .select([
       GROUP_EXPRESSIONS[group].as('key'),
       sql<number>`count(distinct r.phone_hash)::int`.as('people'),

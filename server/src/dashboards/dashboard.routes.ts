@@ -32,10 +32,8 @@ const FigureFields = {
   registrations: Type.Integer({ description: 'Active entries' }),
   cancellations: Type.Integer({ description: 'Cancelled entries' }),
   checkIns: Type.Integer(),
-  participants: Type.Union([Type.Integer(), Type.Null()], {
-    description:
-      'People with at least one active entry; null where no participant set covers the row ' +
-      '(communities, sports, levels, organisers, an organiser below the city, all time)',
+  participants: Type.Integer({
+    description: 'People with at least one active entry, each counted once in the row',
   }),
   channels: Channels,
 };
@@ -57,8 +55,10 @@ const PeriodQuery = {
 };
 
 const PERIOD_DESCRIPTION =
-  'Events count in the month they start (Asia/Shanghai); without a year every event counts. ' +
-  'A quarter or month needs a year (DSH_INVALID_PERIOD otherwise).';
+  'Events count in the month they start (Asia/Shanghai), so an event without a start time ' +
+  'counts in no period. Without year, quarter and month the period is the current year in ' +
+  'Asia/Shanghai; there is no all-time period. A quarter or month needs a year, and a ' +
+  'quarter excludes a month (DSH_INVALID_PERIOD otherwise).';
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -83,12 +83,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Null(),
             ]),
             period: Type.Object({
-              year: Type.Union([Type.Integer(), Type.Null()]),
+              year: Type.Integer(),
               quarter: Type.Union([Type.Integer(), Type.Null()]),
               month: Type.Union([Type.Integer(), Type.Null()]),
             }),
             ...FigureFields,
-            lastYear: Type.Union([Figures, Type.Null()]),
+            lastYear: Figures,
             months: Type.Array(
               Type.Object({ month: Type.String(), thisYear: Figures, lastYear: Figures }),
             ),

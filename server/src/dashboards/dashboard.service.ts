@@ -5,17 +5,20 @@ import {
   type EventLevel,
   type Section,
 } from '@cityleague/domain';
+import { sql, type RawBuilder } from 'kysely';
 
 import { OutOfScope } from '../accounts/account.errors.js';
 import type { Principal } from '../accounts/account.repository.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { AuditActor } from '../audit/audit-context.js';
+import { shanghaiYear } from '../contracts/contract.service.js';
 import type { Db, Executor } from '../db/database.js';
 import type { DivisionRow } from '../db/schema.js';
 import { getDivision, isWithin, listDivisions } from '../divisions/division.service.js';
 import {
   countDistinctParticipants,
   countParticipants,
+  countPeopleOutsideSets,
   divisionNames,
   organisationNames,
   countPeopleByGroup,
@@ -38,8 +41,15 @@ export interface DashboardScope {
   facts: FactBasis;
 }
 
-/** A calendar year, optionally narrowed to a quarter or a month; no year means all time. */
+/** A calendar year, optionally narrowed to a quarter or a month. */
 export interface DashboardPeriod {
+  year: number;
+  quarter?: number;
+  month?: number;
+}
+
+/** The period parameters of a dashboard request; resolvePeriod turns them into a period. */
+export interface DashboardPeriodQuery {
   year?: number;
   quarter?: number;
   month?: number;
@@ -66,8 +76,8 @@ export interface Figures {
   registrations: number;
   cancellations: number;
   checkIns: number;
-  /** People with at least one active entry; null where no participant set covers the row. */
-  participants: number | null;
+  /** People with at least one active entry, each counted once. */
+  participants: number;
   channels: { online: number; onSite: number; partner: number };
 }
 
@@ -83,8 +93,8 @@ export interface MonthRow {
 }
 
 export interface DashboardFigures extends Figures {
-  period: { year: number | null; quarter: number | null; month: number | null };
-  lastYear: Figures | null;
+  period: { year: number; quarter: number | null; month: number | null };
+  lastYear: Figures;
   months: MonthRow[];
   sections: BreakdownRow[];
   sports: BreakdownRow[];
@@ -151,15 +161,23 @@ export async function resolveDashboardScope(
 }
 
 /**
- * Lists the months (YYYY-MM) of a period, or null for all time. Raises DSH_INVALID_PERIOD for a
- * quarter or month without a year, or for both a quarter and a month.
+ * Resolves the period of a dashboard request. Without a year, quarter or month it is the
+ * current calendar year in Asia/Shanghai at `now`, because the participant sets keep years and
+ * months only and there is no all-time period. Raises DSH_INVALID_PERIOD for a quarter or month
+ * without a year, and for both a quarter and a month.
  */
-export function periodMonths(period: DashboardPeriod): string[] | null {
-  const narrowed = period.quarter !== undefined || period.month !== undefined;
-  if ((narrowed && period.year === undefined) || (period.quarter && period.month)) {
-    throw new InvalidPeriod();
-  }
-  if (period.year === undefined) return null;
+export function resolvePeriod(query: DashboardPeriodQuery, now = Date.now()): DashboardPeriod {
+  const narrowed = query.quarter !== undefined || query.month !== undefined;
+  if (narrowed && query.year === undefined) throw new InvalidPeriod();
+  if (query.quarter !== undefined && query.month !== undefined) throw new InvalidPeriod();
+  const period: DashboardPeriod = { year: query.year ?? shanghaiYear(now) };
+  if (query.quarter !== undefined) period.quarter = query.quarter;
+  if (query.month !== undefined) period.month = query.month;
+  return period;
+}
+
+/** Lists the months (YYYY-MM) of a period. */
+export function periodMonths(period: DashboardPeriod): string[] {
   let months = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   if (period.month !== undefined) months = [period.month];
   else if (period.quarter !== undefined)
@@ -168,8 +186,7 @@ export function periodMonths(period: DashboardPeriod): string[] | null {
 }
 
 /** Returns the participant-set periods of a list of months: the year when it is all of it. */
-function participantPeriods(months: string[] | null): string[] | null {
-  if (!months) return null;
+function participantPeriods(months: string[]): string[] {
   return months.length === 12 ? [months[0]!.slice(0, 4)] : months;
 }
 
@@ -177,11 +194,11 @@ function lastYearOf(months: string[]): string[] {
   return months.map((m) => `${Number(m.slice(0, 4)) - 1}${m.slice(4)}`);
 }
 
-function filterOf(scope: DashboardScope, months: string[] | null): FactFilter {
+function filterOf(scope: DashboardScope, months: string[]): FactFilter {
   return {
     division: { level: scope.division.level, code: scope.division.code },
     basis: scope.facts,
-    months: months ? { from: months[0]!, to: months.at(-1)! } : null,
+    months: { from: months[0]!, to: months.at(-1)! },
   };
 }
 
@@ -204,7 +221,7 @@ function emptySums(): FactSums {
   };
 }
 
-function figuresOf(sums: FactSums | undefined, participants: number | null): Figures {
+function figuresOf(sums: FactSums | undefined, participants: number): Figures {
   const s = sums ?? emptySums();
   const total =
     s.draft + s.submitted + s.returned + s.approved + s.published + s.held + s.cancelled;
@@ -233,6 +250,8 @@ function setName(divisionCode: string, breakdown?: string): string {
   return breakdown === undefined ? divisionCode : `${divisionCode}|${breakdown}`;
 }
 
+const COMMUNITY_GAMES = 'community_games';
+
 /**
  * Lists the participant sets whose union contains the people of a scope's events in a division.
  * That is the division's own set, or for an organiser the set of its own events there. The
@@ -242,39 +261,47 @@ function participantScopes(scope: DashboardScope, divisionCode: string): string[
   if (scope.basis === 'division') return [divisionCode];
   const own = setName(divisionCode, `org:${scope.facts.organisationId}`);
   return scope.facts.kind === 'community_association'
-    ? [own, setName(divisionCode, 'section:community_games')]
+    ? [own, setName(divisionCode, `section:${COMMUNITY_GAMES}`)]
     : [own];
 }
 
+/** A dimension of the breakdowns, as participant-set names spell it. */
+type Dimension = 'section' | 'sport' | 'level' | 'org';
+
 /**
- * Returns the participant set of one breakdown row (`section:league_event`, `org:<id>`), or
- * null when none holds exactly the row's people.
+ * Names the set of the division's community games in one breakdown row, or null for a section
+ * other than community games, which has none.
  */
-function breakdownSets(scope: DashboardScope, breakdown: string): string[] | null {
-  if (scope.basis === 'division') return [setName(scope.division.code, breakdown)];
-  // An organiser's sets cover its own events per division, not per section, sport or level of
-  // them, so only its own row of the organiser breakdown has a set (see ownEntryPeople).
-  if (breakdown === `org:${scope.facts.organisationId}`) {
-    return [setName(scope.division.code, breakdown)];
+function communityGamesSet(
+  divisionCode: string,
+  dimension: Dimension | 'unassigned',
+  key?: string,
+): string | null {
+  if (dimension === 'unassigned') return setName(divisionCode, 'cg-unassigned');
+  if (dimension === 'section') {
+    return key === COMMUNITY_GAMES ? setName(divisionCode, `section:${COMMUNITY_GAMES}`) : null;
   }
-  return null;
+  return setName(divisionCode, `cg-${dimension}:${key}`);
 }
 
 /**
- * Counts the unique participants of an organiser's breakdowns by section, sport, level and
- * child division straight from its events' entries, which no participant set holds. Returns
- * null for a division's dashboard, for a period without a year (the sets have none either),
- * and for the community sports association, whose scope contains every community game of the
- * division and would make this a scan of most of the division's entries.
+ * Names the participant set that contains exactly the people of one breakdown row of a
+ * division or a contractor. A contractor's sets cover its own events per division, not per
+ * section, sport or level of them, so only its organiser row has one (see ownEntryPeople).
  */
-async function ownEntryPeople(
-  db: Executor,
-  scope: DashboardScope,
-  filter: FactFilter,
-  months: string[] | null,
-  childGroup: GroupKey | null,
-) {
-  if (scope.facts.kind !== 'organisation' || months === null) return null;
+function breakdownSet(scope: DashboardScope, dimension: Dimension, key: string): string {
+  if (scope.basis === 'organisation' && dimension !== 'org') {
+    throw new Error(`No participant set contains an organiser's ${dimension} breakdown`);
+  }
+  return setName(scope.division.code, `${dimension}:${key}`);
+}
+
+/**
+ * Counts the unique participants of a contractor's breakdowns by section, sport, level and
+ * child division straight from its own events' entries, which are few and which no
+ * participant set contains.
+ */
+async function ownEntryPeople(db: Executor, filter: FactFilter, childGroup: GroupKey | null) {
   const [section, sport, level, child] = await Promise.all([
     countPeopleByGroup(db, filter, 'section'),
     countPeopleByGroup(db, filter, 'sport'),
@@ -282,6 +309,42 @@ async function ownEntryPeople(
     childGroup ? countPeopleByGroup(db, filter, childGroup) : Promise.resolve(new Map()),
   ]);
   return { section, sport, level, child: child as Map<string | null, number> };
+}
+
+/**
+ * Counts, per breakdown row, the people of the community sports association's own events that
+ * are not community games and who are not in the row's community-games set
+ * (communityGamesSet). Its own events are few, so this reads their entries. A row's unique
+ * participants are the set's count plus this count, because every other event of the row is a
+ * community game of the division and so is in the set.
+ */
+async function associationPeople(
+  db: Executor,
+  scope: DashboardScope,
+  filter: FactFilter,
+  periods: string[],
+  childGroup: GroupKey | null,
+) {
+  const own: FactFilter = {
+    ...filter,
+    basis: { kind: 'organisation', organisationId: scope.facts.organisationId },
+    excludedSection: COMMUNITY_GAMES,
+  };
+  const division = scope.division.code;
+  const outside = (group: GroupKey, setScope: RawBuilder<string | null>) =>
+    countPeopleOutsideSets(db, own, group, setScope, periods);
+  // Each expression names the set that communityGamesSet returns for the event's row.
+  const [section, sport, level, org, child] = await Promise.all([
+    // Only the community games section has a set, and none of these events is in it.
+    outside('section', sql`null::text`),
+    outside('sport', sql`${division}::text || '|cg-sport:' || f.sport`),
+    outside('level', sql`${division}::text || '|cg-level:' || f.level`),
+    outside('organisation', sql`${division}::text || '|cg-org:' || f.organisation_id::text`),
+    childGroup
+      ? outside(childGroup, sql`${communityGamesSet(division, 'unassigned')}::text`)
+      : Promise.resolve(new Map<string | null, number>()),
+  ]);
+  return { section, sport, level, org, unassigned: child.get(null) ?? 0 };
 }
 
 /** Reads unique participants: one counter when a single set covers the figure, else a union. */
@@ -292,9 +355,12 @@ class ParticipantReader {
 
   constructor(private readonly db: Executor) {}
 
-  /** Notes a single-set figure for the batch read; returns its later lookup. */
-  plan(scopes: string[] | null, periods: string[] | null): () => number | null {
-    if (!scopes || !periods) return () => null;
+  /**
+   * Adds the people of the union of some sets over some periods to the batch read and returns
+   * the lookup of the count, which is valid after read(). An empty list of sets counts 0.
+   */
+  plan(scopes: string[], periods: string[]): () => number {
+    if (scopes.length === 0) return () => 0;
     if (scopes.length === 1 && periods.length === 1) {
       const key = { scope: scopes[0]!, period: periods[0]! };
       this.single.push(key);
@@ -321,14 +387,50 @@ class ParticipantReader {
 function planRows(
   reader: ParticipantReader,
   rows: { key: string | null }[],
-  setsOf: (key: string) => string[] | null,
-  periods: string[] | null,
-): Map<string, () => number | null> {
-  const planned = new Map<string, () => number | null>();
+  setsOf: (key: string) => string[],
+  periods: string[],
+): Map<string, () => number> {
+  const planned = new Map<string, () => number>();
   for (const row of rows) {
     if (row.key !== null) planned.set(row.key, reader.plan(setsOf(row.key), periods));
   }
   return planned;
+}
+
+/**
+ * Plans the participant figures of the rows of one breakdown for any scope: from the row's set
+ * for a division, from the contractor's own entries (`counted`), or from the association's
+ * community-games set plus its own other people (`extra`).
+ */
+function planBreakdown(
+  reader: ParticipantReader,
+  scope: DashboardScope,
+  rows: FactSums[],
+  dimension: Dimension,
+  periods: string[],
+  people: { counted?: Map<string | null, number>; extra?: Map<string | null, number> },
+): Map<string, () => number> {
+  const { counted, extra } = people;
+  if (counted) {
+    return new Map(rows.map((row) => [String(row.key), () => counted.get(row.key) ?? 0]));
+  }
+  if (!extra) {
+    return planRows(reader, rows, (key) => [breakdownSet(scope, dimension, key)], periods);
+  }
+  const sets = planRows(
+    reader,
+    rows,
+    (key) => [communityGamesSet(scope.division.code, dimension, key)].filter((s) => s !== null),
+    periods,
+  );
+  return new Map([...sets].map(([key, fromSet]) => [key, () => fromSet() + (extra.get(key) ?? 0)]));
+}
+
+/** Reads the planned participant figure of a row; every row shown is planned. */
+function participantsOf(planned: Map<string, () => number>, key: string | null): number {
+  const read = planned.get(String(key));
+  if (!read) throw new Error(`No participant figure planned for row ${key}`);
+  return read();
 }
 
 function keyed(rows: FactSums[]): Map<string | null, FactSums> {
@@ -362,7 +464,7 @@ export async function dashboardFigures(
   period: DashboardPeriod,
 ): Promise<DashboardFigures> {
   const months = periodMonths(period);
-  const previousMonths = months ? lastYearOf(months) : null;
+  const previousMonths = lastYearOf(months);
   const filter = filterOf(scope, months);
   const childGroup = CHILD_GROUP[scope.division.level];
   const rankedGroup = RANKED_GROUP[scope.division.level];
@@ -370,10 +472,8 @@ export async function dashboardFigures(
   const [total, previous, monthRows, sections, sports, levels, organisers, children, ranked] =
     await Promise.all([
       sumFacts(db, filter, 'total'),
-      previousMonths ? sumFacts(db, filterOf(scope, previousMonths), 'total') : Promise.resolve([]),
-      months
-        ? sumFacts(db, filterOf(scope, [previousMonths![0]!, months.at(-1)!]), 'month')
-        : Promise.resolve([]),
+      sumFacts(db, filterOf(scope, previousMonths), 'total'),
+      sumFacts(db, filterOf(scope, [previousMonths[0]!, months.at(-1)!]), 'month'),
       sumFacts(db, filter, 'section'),
       sumFacts(db, filter, 'sport'),
       sumFacts(db, filter, 'level'),
@@ -389,33 +489,41 @@ export async function dashboardFigures(
   const yearPeriods = participantPeriods(months);
   const totalParticipants = reader.plan(ownSets, yearPeriods);
   const previousParticipants = reader.plan(ownSets, participantPeriods(previousMonths));
-  const monthParticipants = new Map<string, () => number | null>();
-  for (const month of [...(months ?? []), ...(previousMonths ?? [])]) {
+  const monthParticipants = new Map<string, () => number>();
+  for (const month of [...months, ...previousMonths]) {
     monthParticipants.set(month, reader.plan(ownSets, [month]));
   }
-  const people = await ownEntryPeople(db, scope, filter, months, childGroup);
-  const planBreakdown = (rows: FactSums[], dimension: string) =>
-    planRows(reader, rows, (key) => breakdownSets(scope, `${dimension}:${key}`), yearPeriods);
-  const countedBreakdown = (rows: FactSums[], counts: Map<string | null, number>) =>
-    new Map(rows.map((row) => [String(row.key), () => counts.get(row.key) ?? 0]));
-  const sectionParticipants = people
-    ? countedBreakdown(sections, people.section)
-    : planBreakdown(sections, 'section');
-  const sportParticipants = people
-    ? countedBreakdown(sports, people.sport)
-    : planBreakdown(sports, 'sport');
-  const levelParticipants = people
-    ? countedBreakdown(levels, people.level)
-    : planBreakdown(levels, 'level');
-  const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
-  const organiserParticipants = planBreakdown(topOrganisers, 'org');
 
-  // The events of the division that name no child division have a set of their own.
-  let unassignedParticipants: () => number | null = () => null;
+  const contractor =
+    scope.facts.kind === 'organisation' ? await ownEntryPeople(db, filter, childGroup) : null;
+  const association =
+    scope.facts.kind === 'community_association'
+      ? await associationPeople(db, scope, filter, yearPeriods, childGroup)
+      : null;
+  const plan = (rows: FactSums[], dimension: Dimension) =>
+    planBreakdown(reader, scope, rows, dimension, yearPeriods, {
+      counted: dimension === 'org' ? undefined : contractor?.[dimension],
+      extra: association?.[dimension],
+    });
+  const sectionParticipants = plan(sections, 'section');
+  const sportParticipants = plan(sports, 'sport');
+  const levelParticipants = plan(levels, 'level');
+  const topOrganisers = organisers.sort(byRegistrations).slice(0, RANKING_SIZE);
+  const organiserParticipants = plan(topOrganisers, 'org');
+
+  // The events of the division that name no child division have a set of their own. A
+  // community has no child division, so its unassigned row is empty.
+  let unassignedParticipants: () => number = () => 0;
   if (childGroup !== null && scope.basis === 'division') {
     unassignedParticipants = reader.plan([setName(scope.division.code, 'unassigned')], yearPeriods);
-  } else if (people) {
-    unassignedParticipants = () => people.child.get(null) ?? 0;
+  } else if (childGroup !== null && contractor) {
+    unassignedParticipants = () => contractor.child.get(null) ?? 0;
+  } else if (childGroup !== null && association) {
+    const fromSet = reader.plan(
+      [communityGamesSet(scope.division.code, 'unassigned')!],
+      yearPeriods,
+    );
+    unassignedParticipants = () => fromSet() + association.unassigned;
   }
   const childDivisions =
     childGroup === null ? [] : await listDivisions(db, { parent: scope.division.code });
@@ -457,7 +565,7 @@ export async function dashboardFigures(
   const breakdown = (
     rows: FactSums[],
     name: (key: string) => string,
-    participants?: Map<string, () => number | null>,
+    participants: Map<string, () => number>,
   ) =>
     rows
       .filter((row) => row.key !== null)
@@ -465,23 +573,23 @@ export async function dashboardFigures(
       .map((row) => ({
         key: String(row.key),
         name: name(String(row.key)),
-        ...figuresOf(row, participants?.get(String(row.key))?.() ?? null),
+        ...figuresOf(row, participantsOf(participants, row.key)),
       }));
 
   return {
     period: {
-      year: period.year ?? null,
+      year: period.year,
       quarter: period.quarter ?? null,
       month: period.month ?? null,
     },
     ...figuresOf(total[0], totalParticipants()),
-    lastYear: previousMonths ? figuresOf(previous[0], previousParticipants()) : null,
-    months: (months ?? []).map((month, index) => ({
+    lastYear: figuresOf(previous[0], previousParticipants()),
+    months: months.map((month, index) => ({
       month,
-      thisYear: figuresOf(monthSums.get(month), monthParticipants.get(month)?.() ?? null),
+      thisYear: figuresOf(monthSums.get(month), participantsOf(monthParticipants, month)),
       lastYear: figuresOf(
-        monthSums.get(previousMonths![index]!),
-        monthParticipants.get(previousMonths![index]!)?.() ?? null,
+        monthSums.get(previousMonths[index]!),
+        participantsOf(monthParticipants, previousMonths[index]!),
       ),
     })),
     sections: breakdown(sections, sectionName, sectionParticipants),
@@ -490,7 +598,7 @@ export async function dashboardFigures(
     organisers: topOrganisers.map((row) => ({
       key: String(row.key),
       name: organisationNamesById.get(String(row.key)) ?? String(row.key),
-      ...figuresOf(row, organiserParticipants.get(String(row.key))?.() ?? null),
+      ...figuresOf(row, participantsOf(organiserParticipants, row.key)),
     })),
     ranking: topRanked.map((row) => {
       const division = rankedNames.get(String(row.key));
@@ -500,7 +608,7 @@ export async function dashboardFigures(
         parentName: division?.parentCode
           ? (parentNames.get(division.parentCode)?.name ?? null)
           : null,
-        ...figuresOf(row, rankedParticipants.get(String(row.key))?.() ?? null),
+        ...figuresOf(row, participantsOf(rankedParticipants, row.key)),
       };
     }),
     children: childDivisions.map((child) => ({
@@ -508,20 +616,24 @@ export async function dashboardFigures(
       code: child.code,
       name: child.name,
       level: child.level,
-      ...figuresOf(childSums.get(child.code), childParticipants.get(child.code)?.() ?? null),
+      ...figuresOf(childSums.get(child.code), participantsOf(childParticipants, child.code)),
     })),
     unassigned: figuresOf(childGroup ? childSums.get(null) : undefined, unassignedParticipants()),
   };
 }
 
-/** Builds the dashboard of a viewer for a division of their scope and a period. */
+/**
+ * Builds the dashboard of a viewer for a division of their scope and a period; the year
+ * defaults to the current one (resolvePeriod).
+ */
 export async function dashboard(
   db: Executor,
   user: Principal,
-  query: DashboardPeriod & { division?: string },
+  query: DashboardPeriodQuery & { division?: string },
 ) {
   const scope = await resolveDashboardScope(db, user, query.division);
-  const figures = await dashboardFigures(db, scope, query);
+  const period = resolvePeriod(query);
+  const figures = await dashboardFigures(db, scope, period);
   return {
     scope: { code: scope.division.code, name: scope.division.name, level: scope.division.level },
     basis: scope.basis,
@@ -538,11 +650,12 @@ export async function exportDashboardFigures(
   db: Db,
   user: Principal,
   actor: AuditActor,
-  query: DashboardPeriod & { division?: string; figureSet: FigureSet },
+  query: DashboardPeriodQuery & { division?: string; figureSet: FigureSet },
 ) {
   const scope = await resolveDashboardScope(db, user, query.division);
-  const figures = await dashboardFigures(db, scope, query);
-  const periodName = periodLabel(query);
+  const period = resolvePeriod(query);
+  const figures = await dashboardFigures(db, scope, period);
+  const periodName = periodLabel(period);
   const title = `${scope.organisation ? `${scope.organisation.name} · ` : ''}${scope.division.name} · ${periodName} · ${sheetNameOf(query.figureSet)}`;
   const workbook = await buildFigureWorkbook(figures, query.figureSet, title);
   await db.transaction().execute(async (trx) => {
@@ -553,22 +666,21 @@ export async function exportDashboardFigures(
       entityId: scope.division.code,
       detail: {
         figureSet: query.figureSet,
-        year: query.year ?? null,
-        quarter: query.quarter ?? null,
-        month: query.month ?? null,
+        year: period.year,
+        quarter: period.quarter ?? null,
+        month: period.month ?? null,
       },
     });
   });
-  const periodPart = [query.year, query.quarter && `Q${query.quarter}`, query.month]
+  const periodPart = [period.year, period.quarter && `Q${period.quarter}`, period.month]
     .filter(Boolean)
     .join('-');
-  const fileName = `dashboard-${scope.division.code}-${periodPart || 'all'}-${query.figureSet}.xlsx`;
+  const fileName = `dashboard-${scope.division.code}-${periodPart}-${query.figureSet}.xlsx`;
   return { workbook, fileName };
 }
 
 /** Returns a period in Chinese words, such as 2026年第2季度, for titles. */
 export function periodLabel(period: DashboardPeriod): string {
-  if (period.year === undefined) return '全部时间';
   if (period.month !== undefined) return `${period.year}年${period.month}月`;
   if (period.quarter !== undefined) return `${period.year}年第${period.quarter}季度`;
   return `${period.year}年`;

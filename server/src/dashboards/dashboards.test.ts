@@ -15,6 +15,7 @@ import {
 } from '../test/harness.js';
 import { expectDashboardMatches, loadWorld } from '../test/dashboard-oracle.js';
 import { checkDashboardSummaries } from './dashboard-summaries.js';
+import { resolvePeriod } from './dashboard.service.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
@@ -47,6 +48,13 @@ const DISTRICT_CODES = [
   '310120',
   '310151',
 ];
+
+const HOUR = 3600_000;
+// Every event here starts 72 hours from now (the harness's default), and the dashboards below
+// ask for the year it starts in, in Asia/Shanghai (UTC+8). That is the current year except in
+// the last days of December.
+const EVENT_YEAR = new Date(Date.now() + (72 + 8) * HOUR).getUTCFullYear();
+const CURRENT_YEAR = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
 
 function cookieOf(username: string): string {
   const cookie = cookies[username];
@@ -161,8 +169,15 @@ function counts(partial: Partial<Record<string, number>>): Record<string, number
   return { ...all, filed: total - all.draft, total };
 }
 
+/** Returns the path of a dashboard for the events' year, in a division or the viewer's own. */
+function dashboardUrl(division?: string): string {
+  const params = new URLSearchParams({ year: String(EVENT_YEAR) });
+  if (division) params.set('division', division);
+  return `/api/dashboard?${params}`;
+}
+
 async function dashboard(username: string, division?: string): Promise<DashboardBody> {
-  const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+  const url = dashboardUrl(division);
   const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
   expect(response.statusCode, response.body).toBe(200);
   return response.json<DashboardBody>();
@@ -361,7 +376,7 @@ describe('dashboard rows', () => {
     ['db.xuhui', undefined],
     ['db.street', undefined],
   ])('add up to the totals for %s at %s', async (username, division) => {
-    const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+    const url = dashboardUrl(division);
     const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json();
@@ -375,7 +390,7 @@ describe('dashboard rows', () => {
 
 describe('dashboard basis', () => {
   async function dashboardOf(username: string, division?: string) {
-    const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+    const url = dashboardUrl(division);
     const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
     expect(response.statusCode, response.body).toBe(200);
     return response.json();
@@ -560,16 +575,79 @@ describe('GET /api/dashboard/export', () => {
 });
 
 describe('dashboard periods', () => {
+  const get = (path: string) => as(ctx.app, cookieOf('db.bureau'))({ method: 'GET', url: path });
+
   it.each([['quarter=2'], ['month=3'], ['year=2026&quarter=1&month=2']])(
     'rejects %s',
     async (query) => {
-      const response = await as(
-        ctx.app,
-        cookieOf('db.bureau'),
-      )({ method: 'GET', url: `/api/dashboard?${query}` });
-      expectProblem(response, 400, 'DSH_INVALID_PERIOD');
+      for (const path of [
+        `/api/dashboard?${query}`,
+        `/api/dashboard/events?${query}`,
+        `/api/dashboard/export?figureSet=summary&${query}`,
+      ]) {
+        expectProblem(await get(path), 400, 'DSH_INVALID_PERIOD');
+      }
     },
   );
+
+  it('period defaults to the Shanghai year', () => {
+    // 2026-12-31 23:59:59 and 2027-01-01 00:00 in Shanghai (UTC+8).
+    expect(resolvePeriod({}, Date.parse('2026-12-31T15:59:59Z'))).toEqual({ year: 2026 });
+    expect(resolvePeriod({}, Date.parse('2026-12-31T16:00:00Z'))).toEqual({ year: 2027 });
+    expect(resolvePeriod({ year: 2025 }, Date.parse('2026-12-31T16:00:00Z'))).toEqual({
+      year: 2025,
+    });
+    expect(resolvePeriod({ year: 2025, quarter: 3 })).toEqual({ year: 2025, quarter: 3 });
+    expect(resolvePeriod({ year: 2025, month: 7 })).toEqual({ year: 2025, month: 7 });
+  });
+
+  it('dashboard defaults to the current year', async () => {
+    const implicit = await get('/api/dashboard');
+    const explicit = await get(`/api/dashboard?year=${CURRENT_YEAR}`);
+    expect(implicit.statusCode, implicit.body).toBe(200);
+    expect(explicit.statusCode, explicit.body).toBe(200);
+    const body = implicit.json();
+    expect(body.period).toEqual({ year: CURRENT_YEAR, quarter: null, month: null });
+    expect(body.lastYear).not.toBeNull();
+    expect(body.months).toHaveLength(12);
+    expect(typeof body.participants).toBe('number');
+    expect(body).toEqual(explicit.json());
+  });
+
+  it('drill list defaults to the current year', async () => {
+    const implicit = await get('/api/dashboard/events?stage=filed&limit=200');
+    const explicit = await get(`/api/dashboard/events?stage=filed&limit=200&year=${CURRENT_YEAR}`);
+    expect(implicit.statusCode, implicit.body).toBe(200);
+    const ids = (response: typeof implicit) =>
+      response.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+    expect(ids(implicit)).toEqual(ids(explicit));
+    const filed = (await get(`/api/dashboard?year=${CURRENT_YEAR}`)).json().events.filed;
+    expect(ids(implicit)).toHaveLength(filed);
+  });
+
+  it('export defaults to the current year', async () => {
+    const response = await get('/api/dashboard/export?figureSet=summary');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="dashboard-3101-${CURRENT_YEAR}-summary.xlsx"`,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe(`上海市 · ${CURRENT_YEAR}年 · 总览`);
+    const entry = await ctx.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'export.dashboard')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry.detail).toEqual({
+      figureSet: 'summary',
+      year: CURRENT_YEAR,
+      quarter: null,
+      month: null,
+    });
+  });
 
   it('rejects a month outside 1 to 12', async () => {
     const response = await as(
@@ -588,7 +666,7 @@ describe('dashboard periods', () => {
   });
 
   it('gives last year and twelve months for a year', async () => {
-    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const year = EVENT_YEAR;
     const response = await as(
       ctx.app,
       cookieOf('db.bureau'),

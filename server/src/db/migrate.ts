@@ -34,6 +34,7 @@ import * as statementLevelDashboardTriggers from './migrations/0033-statement-le
 import * as eventPosterFiles from './migrations/0035-event-poster-files.js';
 import * as dashboardUnassignedParticipants from './migrations/0036-dashboard-unassigned-participants.js';
 import * as dashboardParticipantQueue from './migrations/0038-dashboard-participant-queue.js';
+import * as communityGamesParticipants from './migrations/0039-community-games-participants.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -71,6 +72,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0035-event-poster-files': eventPosterFiles,
   '0036-dashboard-unassigned-participants': dashboardUnassignedParticipants,
   '0038-dashboard-participant-queue': dashboardParticipantQueue,
+  '0039-community-games-participants': communityGamesParticipants,
 };
 
 const provider: MigrationProvider = {

@@ -180,8 +180,14 @@ interface DashboardBody {
   checkIns: number;
 }
 
+/** Returns a viewer's dashboard for the report month. */
 async function dashboard(username: string, division?: string): Promise<DashboardBody> {
-  const url = division ? `/api/dashboard?division=${division}` : '/api/dashboard';
+  const params = new URLSearchParams({
+    year: String(Number(MONTH.slice(0, 4))),
+    month: String(Number(MONTH.slice(5, 7))),
+  });
+  if (division) params.set('division', division);
+  const url = `/api/dashboard?${params}`;
   const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
   expect(response.statusCode, response.body).toBe(200);
   return response.json<DashboardBody>();

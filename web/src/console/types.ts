@@ -372,8 +372,8 @@ export interface DashboardFigures {
   registrations: number;
   cancellations: number;
   checkIns: number;
-  /** People with at least one active entry; null where the server keeps no set for the row. */
-  participants: number | null;
+  /** People with at least one active entry, each counted once. */
+  participants: number;
   channels: { online: number; onSite: number; partner: number };
 }
 
@@ -406,8 +406,9 @@ export interface Dashboard extends DashboardFigures {
   basis: DashboardBasis;
   /** The organisation whose events are counted when `basis` is 'organisation'. */
   organisation: { id: string; name: string } | null;
-  period: { year: number | null; quarter: number | null; month: number | null };
-  lastYear: DashboardFigures | null;
+  /** The period counted; without a year in the request it is the current year. */
+  period: { year: number; quarter: number | null; month: number | null };
+  lastYear: DashboardFigures;
   months: { month: string; thisYear: DashboardFigures; lastYear: DashboardFigures }[];
   sections: DashboardRow[];
   sports: DashboardRow[];

@@ -151,28 +151,26 @@ function barOption(
   };
 }
 
-/** Map values: the child districts at city level, else the scope's own district alone. */
+/**
+ * Map values, the unique participants: of the child districts at city level, else of the
+ * scope alone, drawn on its district.
+ */
 function mapData(data: Dashboard) {
-  const value = (f: { participants: number | null; registrations: number }) =>
-    f.participants ?? f.registrations;
   if (data.scope.level === 'city') {
-    return data.children.map((c) => ({ name: c.name, value: value(c), code: c.code }));
+    return data.children.map((c) => ({ name: c.name, value: c.participants, code: c.code }));
   }
   const code = data.scope.code.slice(0, 6);
-  return [{ name: DISTRICT_NAMES.get(code) ?? data.scope.name, value: value(data), code }];
+  return [{ name: DISTRICT_NAMES.get(code) ?? data.scope.name, value: data.participants, code }];
 }
 
 function mapOption(data: Dashboard, dark: boolean): EChartsOption {
   const values = mapData(data);
   const max = Math.max(1, ...values.map((v) => v.value));
-  const byPeople = values.length > 0 && data.participants !== null;
   return {
     tooltip: {
       trigger: 'item',
       formatter: (p: { name: string; value: number }) =>
-        Number.isFinite(p.value)
-          ? `${p.name}<br/>${byPeople ? '参与人数' : '报名人次'}：${p.value}`
-          : p.name,
+        Number.isFinite(p.value) ? `${p.name}<br/>参与人数：${p.value}` : p.name,
     },
     visualMap: {
       min: 0,
@@ -188,7 +186,7 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
     },
     series: [
       {
-        name: byPeople ? '参与人数' : '报名人次',
+        name: '参与人数',
         type: 'map',
         map: SHANGHAI_MAP,
         roam: false,

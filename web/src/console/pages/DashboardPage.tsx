@@ -118,8 +118,7 @@ function dashboardTitle(data: Dashboard | undefined): string {
 }
 
 /** Renders a count that opens the events behind it; zero is greyed out and opens nothing. */
-function DrillCount({ value, onClick }: { value: number | null; onClick: () => void }) {
-  if (value === null) return <span className="console-zero">-</span>;
+function DrillCount({ value, onClick }: { value: number; onClick: () => void }) {
   if (value === 0) return <span className="console-zero">0</span>;
   return (
     <Button
@@ -136,8 +135,7 @@ function DrillCount({ value, onClick }: { value: number | null; onClick: () => v
 }
 
 /** Says how a figure compares with the same period last year. */
-function YearOnYear({ now, before }: { now: number | null; before: number | null | undefined }) {
-  if (now === null || before === null || before === undefined) return null;
+function YearOnYear({ now, before }: { now: number; before: number }) {
   if (before === 0) return <span className="dashboard-yoy">去年同期 0</span>;
   const change = ((now - before) / before) * 100;
   const sign = change > 0 ? '+' : '';
@@ -154,8 +152,8 @@ function YearOnYear({ now, before }: { now: number | null; before: number | null
 
 function Figure(props: {
   title: string;
-  value: number | null;
-  before?: number | null;
+  value: number;
+  before: number;
   onClick: () => void;
   testId?: string;
 }) {
@@ -187,7 +185,7 @@ function SummaryCards(props: {
                 key={stage}
                 title={title}
                 value={data.events[stage]}
-                before={last?.events[stage]}
+                before={last.events[stage]}
                 testId={`figure-${stage}`}
                 onClick={() =>
                   onDrill(`${title}的赛事`, {
@@ -205,51 +203,49 @@ function SummaryCards(props: {
             <Figure
               title="报名人次"
               value={data.registrations}
-              before={last?.registrations}
+              before={last.registrations}
               testId="figure-registrations"
               onClick={all}
             />
             <Figure
               title="参与人数"
               value={data.participants}
-              before={last?.participants}
+              before={last.participants}
               testId="figure-participants"
               onClick={all}
             />
-            <Figure title="签到人次" value={data.checkIns} before={last?.checkIns} onClick={all} />
+            <Figure title="签到人次" value={data.checkIns} before={last.checkIns} onClick={all} />
             <div className="dashboard-figure">
               <div className="dashboard-figure-title">签到率</div>
               <div className="dashboard-figure-value">
                 {formatRate(data.checkIns, data.registrations)}
               </div>
-              {last && (
-                <span className="dashboard-yoy">
-                  去年 {formatRate(last.checkIns, last.registrations)}
-                </span>
-              )}
+              <span className="dashboard-yoy">
+                去年 {formatRate(last.checkIns, last.registrations)}
+              </span>
             </div>
             <Figure
               title="线上报名"
               value={data.channels.online}
-              before={last?.channels.online}
+              before={last.channels.online}
               onClick={all}
             />
             <Figure
               title="现场报名"
               value={data.channels.onSite}
-              before={last?.channels.onSite}
+              before={last.channels.onSite}
               onClick={all}
             />
             <Figure
               title="合作平台报名"
               value={data.channels.partner}
-              before={last?.channels.partner}
+              before={last.channels.partner}
               onClick={all}
             />
             <Figure
               title="取消报名"
               value={data.cancellations}
-              before={last?.cancellations}
+              before={last.cancellations}
               onClick={all}
             />
           </div>
@@ -272,7 +268,7 @@ function figureColumns<T extends DashboardRow>(
 ): TableColumnsType<T> {
   const count = (
     title: string,
-    pick: (row: T) => number | null,
+    pick: (row: T) => number,
     stage?: Stage,
     phone = true,
   ): TableColumnsType<T>[number] => ({
@@ -280,11 +276,11 @@ function figureColumns<T extends DashboardRow>(
     key: title,
     align: 'right' as const,
     width: compact ? 72 : 88,
-    ...(compact ? {} : { sorter: (a: T, b: T) => (pick(a) ?? 0) - (pick(b) ?? 0) }),
+    ...(compact ? {} : { sorter: (a: T, b: T) => pick(a) - pick(b) }),
     ...(phone ? {} : { responsive: ['sm' as const] }),
     render: (_: unknown, row: T) => {
       const drill = drillOf(row);
-      if (!drill) return pick(row) ?? '-';
+      if (!drill) return pick(row);
       return (
         <DrillCount
           value={pick(row)}
