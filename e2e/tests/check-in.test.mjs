@@ -8,6 +8,8 @@ import { after, before, test } from 'node:test';
 
 import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
 
+const WIDE = { width: 1440, height: 900 };
+
 const PASSWORD = 'Demo@2026';
 const HOUR = 3600_000;
 const PHONE = { width: 390, height: 844 };
@@ -49,8 +51,11 @@ async function apiSession(username) {
   };
 }
 
-/** Files and publishes a Xuhui brand event (a bureau's own filing passes on submit). */
-async function publishedEvent(call, name) {
+/**
+ * Files and publishes a Xuhui brand event (a bureau's own filing passes on submit). By default
+ * it starts within a day, so the check-in window (from 24 hours before the start) is open.
+ */
+async function publishedEvent(call, name, startsInHours = 20) {
   const now = Date.now();
   const event = await call('POST', '/api/console/events', {
     name,
@@ -59,9 +64,8 @@ async function publishedEvent(call, name) {
     section: 'brand_event',
     divisionCode: '310104',
     venue: '徐汇区 测试体育馆',
-    // Within a day, so the check-in window (from 24 hours before the start) is open.
-    startsAt: new Date(now + 20 * HOUR).toISOString(),
-    endsAt: new Date(now + 24 * HOUR).toISOString(),
+    startsAt: new Date(now + startsInHours * HOUR).toISOString(),
+    endsAt: new Date(now + (startsInHours + 4) * HOUR).toISOString(),
     capacity: 20,
     registrationOpensAt: new Date(now - HOUR).toISOString(),
     registrationClosesAt: new Date(now + 12 * HOUR).toISOString(),
@@ -184,4 +188,34 @@ test('organiser checks people in on a phone, online and offline', async () => {
   const figures = page.getByTestId('check-in-stats');
   await figures.getByText('3', { exact: true }).first().waitFor({ timeout: 15_000 });
   await context.close();
+});
+
+test('scanning waits for the check-in window', async () => {
+  const call = await apiSession('xuhui.bureau');
+  // Starts in 3 days, so check-in opens in 2 days.
+  const eventId = await publishedEvent(call, `签到时间测试 ${Date.now() % 100000}`, 72);
+  const event = await call('GET', `/api/console/events/${eventId}`);
+  const shanghai = (iso) =>
+    new Date(Date.parse(iso) + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+  const opensAt = shanghai(new Date(Date.parse(event.startsAt) - 24 * HOUR).toISOString());
+  const closesAt = shanghai(event.endsAt);
+
+  for (const [size, viewport] of Object.entries({ 1440: WIDE, 390: PHONE })) {
+    const context = await platform.browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/console/`);
+    await signInToConsole(page, 'xuhui.bureau', PASSWORD);
+    await page.goto(`${platform.baseUrl}/console/check-in?event=${eventId}`);
+    await page.getByLabel('本机入口名称').fill('3号入口');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+
+    const window = page.getByTestId('check-in-window');
+    await window.getByText(`签到时间：${opensAt} 至 ${closesAt}`).waitFor();
+    await window.getByText('尚未到签到时间，赛事开始前 24 小时起可以签到').waitFor();
+    assert.equal(await page.getByLabel('报名码').isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: /^签\s*到$/ }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: '摄像头扫码' }).count(), 0);
+    await page.screenshot({ path: join(artifacts, `check-in-window-${size}.png`), fullPage: true });
+    await context.close();
+  }
 });

@@ -82,8 +82,19 @@ test('captain registers a team of 3 and replaces a member', async () => {
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.waitForURL(new RegExp(`/events/${eventId}/team`));
 
+  // A team name with emoji is reported on its field, at 1440 px as on the phone.
+  const teamName = page.getByRole('textbox', { name: '队名' });
+  await teamName.fill('徐汇飞鹰队🦅');
+  await page.getByRole('button', { name: '提交团队报名' }).click();
+  const nameField = page.locator('label.member-field', { has: teamName });
+  await nameField.getByText('不能包含表情符号，请使用文字').waitFor();
+  await page.screenshot({ path: join(artifacts, 'team-name-emoji-390.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'team-name-emoji-1440.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+
   // The form starts with the group's minimum of three members.
-  await page.getByRole('textbox', { name: '队名' }).fill('徐汇飞鹰队');
+  await teamName.fill('徐汇飞鹰队');
   for (const [index, member] of MEMBERS.entries()) {
     await page.getByRole('textbox', { name: `队员 ${index + 1}姓名` }).fill(member.name);
     await page.getByRole('textbox', { name: `队员 ${index + 1}手机号码` }).fill(member.phone);

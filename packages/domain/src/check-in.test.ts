@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { mergeScans, parseTicketInput, ticketHashInput, type Scan } from './check-in.js';
+import {
+  checkInWindow,
+  isInCheckInWindow,
+  mergeScans,
+  parseTicketInput,
+  ticketHashInput,
+  type Scan,
+} from './check-in.js';
 
 function scan(code: string, device: string, time: string, nonce: string): Scan {
   return { code, device, scannedAt: `2026-05-01T${time}+08:00`, nonce };
@@ -87,5 +94,26 @@ describe('ticketHashInput', () => {
   it('differs by event', () => {
     expect(ticketHashInput('e1', 'ABCD234567')).not.toBe(ticketHashInput('e2', 'ABCD234567'));
     expect(ticketHashInput('e1', 'ABCD234567')).toBe('cityleague-ticket:e1:ABCD234567');
+  });
+});
+
+describe('checkInWindow', () => {
+  const window = checkInWindow('2026-05-02T01:00:00.000Z', '2026-05-02T09:00:00.000Z');
+
+  it('opens 24 hours before the start', () => {
+    expect(window.opensAt.toISOString()).toBe('2026-05-01T01:00:00.000Z');
+  });
+
+  it('closes at the end', () => {
+    expect(window.closesAt.toISOString()).toBe('2026-05-02T09:00:00.000Z');
+  });
+
+  it.each([
+    ['2026-05-01T00:59:59.999Z', false],
+    ['2026-05-01T01:00:00.000Z', true],
+    ['2026-05-02T09:00:00.000Z', true],
+    ['2026-05-02T09:00:00.001Z', false],
+  ])('places %s inside: %s', (at, inside) => {
+    expect(isInCheckInWindow(window, new Date(at))).toBe(inside);
   });
 });

@@ -105,3 +105,30 @@ export function parseTicketInput(text: string): TicketInput {
 export function ticketHashInput(eventId: string, code: string): string {
   return `cityleague-ticket:${eventId}:${code}`;
 }
+
+/**
+ * Hours before an event's start from which its check-in is open, so that a desk can hand out
+ * start numbers the day before. Check-in closes at the event's end. The event model has no
+ * per-event setting for this, so the window is the same for every event.
+ */
+export const CHECK_IN_OPENS_HOURS_BEFORE_START = 24;
+
+/** Time range in which scans of an event check people in, both ends included. */
+export interface CheckInWindow {
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** Returns the check-in window of an event with a start and end. */
+export function checkInWindow(startsAt: Date | string, endsAt: Date | string): CheckInWindow {
+  const start = new Date(startsAt).getTime();
+  return {
+    opensAt: new Date(start - CHECK_IN_OPENS_HOURS_BEFORE_START * 3600_000),
+    closesAt: new Date(endsAt),
+  };
+}
+
+/** Tells whether a time falls in a check-in window, both ends included. */
+export function isInCheckInWindow(window: CheckInWindow, at: Date): boolean {
+  return at >= window.opensAt && at <= window.closesAt;
+}

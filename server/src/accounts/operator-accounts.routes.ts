@@ -3,7 +3,7 @@ import { ACCOUNT_TYPES } from '@cityleague/domain';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
-import { StringEnum } from '../http/schemas.js';
+import { FormalText, StringEnum } from '../http/schemas.js';
 import { principal, requireAccountType } from './authenticate.js';
 import * as operator from './operator-accounts.service.js';
 
@@ -84,7 +84,7 @@ export const operatorAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$' }),
           accountType: StringEnum(ACCOUNT_TYPES),
           divisionCode: Type.String({ pattern: '^\\d{4,12}$' }),
-          organisationName: Type.String({ minLength: 2, maxLength: 100 }),
+          organisationName: FormalText({ minLength: 2, maxLength: 100 }),
           displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           creditCode: Type.Optional(Type.String({ maxLength: 40 })),
         }),

@@ -209,6 +209,26 @@ describe('account creation', () => {
     expect(users).toHaveLength(1);
   });
 
+  it('rejects emoji in the organisation name', async () => {
+    const response = await operator({
+      method: 'POST',
+      url: '/api/operator/accounts',
+      payload: { ...body, username: 'created.emoji', organisationName: '测试运营公司🏀' },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field: 'organisationName',
+      code: 'noEmoji',
+      message: 'must not contain emoji',
+    });
+    const created = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'created.emoji')
+      .execute();
+    expect(created).toEqual([]);
+  });
+
   it('rejects platform accounts and a wrong scope', async () => {
     for (const accountType of ['operator', 'security_officer']) {
       const response = await operator({

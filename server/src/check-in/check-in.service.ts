@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { mergeScans, parseTicketInput, type Scan } from '@cityleague/domain';
+import {
+  checkInWindow,
+  isInCheckInWindow,
+  mergeScans,
+  parseTicketInput,
+  type CheckInWindow,
+  type Scan,
+} from '@cityleague/domain';
 
 import type { Principal } from '../accounts/account.repository.js';
 import { auditActorOf } from '../audit/audit-context.js';
@@ -26,30 +33,11 @@ import type { TicketSigner } from './ticket-token.js';
 /** How far an offline device's clock may run ahead of the database clock. */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
-/**
- * Hours before an event's start from which its check-in is open, so that a desk can hand out
- * start numbers the day before. Check-in closes at the event's end. The event model has no
- * per-event setting for this, so the window is the same for every event.
- */
-export const CHECK_IN_OPENS_HOURS_BEFORE_START = 24;
+export { CHECK_IN_OPENS_HOURS_BEFORE_START } from '@cityleague/domain';
 
-/** Time range in which scans of an event check people in, both ends included. */
-export interface CheckInWindow {
-  opensAt: Date;
-  closesAt: Date;
-}
-
-/** Returns the check-in window of an event with a start and end. */
+/** Returns the check-in window of an event row. */
 export function checkInWindowOf(event: { starts_at: Date | string; ends_at: Date | string }) {
-  const startsAt = new Date(event.starts_at).getTime();
-  return {
-    opensAt: new Date(startsAt - CHECK_IN_OPENS_HOURS_BEFORE_START * 3600_000),
-    closesAt: new Date(event.ends_at),
-  };
-}
-
-function insideWindow(window: CheckInWindow, at: Date): boolean {
-  return at >= window.opensAt && at <= window.closesAt;
+  return checkInWindow(event.starts_at, event.ends_at);
 }
 
 /** One scan as a device sends it. */
@@ -231,7 +219,7 @@ async function applyScan(
     !ticket.rejection &&
     scannedAt &&
     context.window &&
-    !insideWindow(context.window, scannedAt)
+    !isInCheckInWindow(context.window, scannedAt)
   ) {
     ticket = { ...ticket, rejection: 'CHK_OUTSIDE_WINDOW' };
   }

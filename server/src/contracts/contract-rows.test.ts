@@ -88,6 +88,7 @@ describe('checkContractRow', () => {
   it.each<[string, Partial<RawContractRow>, [number, string, string][]]>([
     ['blank organisation', { organisationName: '  ' }, [[7, '单位名称', 'required']]],
     ['long organisation', { organisationName: '长'.repeat(101) }, [[7, '单位名称', 'too_long']]],
+    ['emoji in organisation', { organisationName: '测试体育😀' }, [[7, '单位名称', 'noEmoji']]],
     [
       'short credit code',
       { creditCode: CODE.slice(0, 17) },

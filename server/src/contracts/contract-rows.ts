@@ -3,6 +3,7 @@ import {
   checkCreditCode,
   checkMobile,
   checkPersonName,
+  containsEmoji,
   EVENT_LEVEL_LABELS,
   SECTION_LABELS,
   SECTIONS,
@@ -132,6 +133,8 @@ export function checkContractRow(
   if (organisationName === '') fail('organisationName', 'required', '不能为空');
   else if (Array.from(organisationName).length > ORGANISATION_NAME_MAX_LENGTH) {
     fail('organisationName', 'too_long', `不能超过 ${ORGANISATION_NAME_MAX_LENGTH} 个字`);
+  } else if (containsEmoji(organisationName)) {
+    fail('organisationName', 'noEmoji', '不能包含表情符号，请使用文字');
   }
 
   const creditCode = checkCreditCode(raw.creditCode);

@@ -13,7 +13,7 @@ import {
   PublicEventSchema,
 } from '../events/event.schemas.js';
 import { partnerActor, publishEvent } from '../events/event.service.js';
-import { StringEnum } from '../http/schemas.js';
+import { FormalText, StringEnum } from '../http/schemas.js';
 import { installPartnerAuthentication, requireScope } from './partner-auth.js';
 import {
   cancelPartnerEvent,
@@ -95,7 +95,7 @@ export const partnerRegistryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['partners'],
         summary: 'Register a partner platform and issue its first credential',
         body: Type.Object({
-          name: Type.String({ minLength: 2, maxLength: 100 }),
+          name: FormalText({ minLength: 2, maxLength: 100 }),
           creditCode: Type.String({ minLength: 1, maxLength: 30 }),
           contactName: ContactName,
           contactPhone: ContactPhone,

@@ -199,6 +199,30 @@ describe('partner registry', () => {
     expect(Number(count.n)).toBe(0);
   });
 
+  it('rejects emoji in the partner name', async () => {
+    const response = await as(
+      ctx.app,
+      operator,
+    )({
+      method: 'POST',
+      url: '/api/operator/partners',
+      payload: {
+        name: '表情平台😀',
+        creditCode: testCreditCode(),
+        contactName: '测试联系人',
+        contactPhone: '13800138123',
+        scopes: ['events:read'],
+        rateLimitPerMinute: 10,
+      },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field: 'name',
+      code: 'noEmoji',
+      message: 'must not contain emoji',
+    });
+  });
+
   it('rejects a second partner with the same name', async () => {
     await createPartner({ name: '重名平台' });
     const response = await as(

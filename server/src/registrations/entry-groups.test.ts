@@ -262,6 +262,39 @@ describe('group API', () => {
     expectProblem(again, 409, 'GRP_NAME_TAKEN');
   });
 
+  it('rejects emoji in a group name', async () => {
+    const event = await fileEvent(ctx.app, organiser, { capacity: 50 });
+    const created = await organiserApi({
+      method: 'POST',
+      url: groupsUrl(event.id),
+      payload: { name: '青年组⚽', capacity: 10 },
+    });
+    const problem = expectProblem(created, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field: 'name',
+      code: 'noEmoji',
+      message: 'must not contain emoji',
+    });
+
+    const group = await organiserApi({
+      method: 'POST',
+      url: groupsUrl(event.id),
+      payload: { name: '青年组', capacity: 10 },
+    });
+    expect(group.statusCode, group.body).toBe(201);
+    const renamed = await organiserApi({
+      method: 'PATCH',
+      url: `${groupsUrl(event.id)}/${group.json<{ id: string }>().id}`,
+      payload: { name: '青年组🏆' },
+    });
+    const renameProblem = expectProblem(renamed, 400, 'VALIDATION_FAILED');
+    expect(renameProblem.errors).toContainEqual({
+      field: 'name',
+      code: 'noEmoji',
+      message: 'must not contain emoji',
+    });
+  });
+
   it.each([
     [{ minAge: 40, maxAge: 30 }, 'minAge'],
     [{ entryType: 'team' }, 'teamMin'],

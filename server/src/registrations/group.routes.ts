@@ -5,7 +5,7 @@ import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
 import { EventIdParams } from '../events/event.schemas.js';
 import { getPublishedEvent } from '../events/public-event.service.js';
-import { Nullable, StringEnum } from '../http/schemas.js';
+import { FormalText, Nullable, StringEnum } from '../http/schemas.js';
 import * as groups from './group.service.js';
 import { listGroups } from './group.repository.js';
 
@@ -36,7 +36,7 @@ const AGE = Nullable(Type.Integer({ minimum: 0, maximum: 150 }));
 const TEAM_SIZE = Nullable(Type.Integer({ minimum: 1, maximum: 100 }));
 
 const GroupFields = {
-  name: Type.String({ minLength: 1, maxLength: 30 }),
+  name: FormalText({ minLength: 1, maxLength: 30 }),
   capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   feeCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
   gender: Type.Optional(StringEnum(GENDERS)),

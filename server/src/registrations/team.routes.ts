@@ -5,7 +5,7 @@ import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
 import { citizenId, requireCitizen } from '../citizens/authenticate-citizen.js';
 import { getPublishedEvent } from '../events/public-event.service.js';
-import { Nullable, StringEnum } from '../http/schemas.js';
+import { FormalText, Nullable, StringEnum } from '../http/schemas.js';
 import { GuardianBody, REGISTRATION_STATUSES } from './registration.routes.js';
 import { changeMembers } from './team-changes.service.js';
 import {
@@ -114,7 +114,7 @@ export const citizenTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
         body: Type.Object(
           {
-            name: Type.String({ maxLength: 60 }),
+            name: FormalText({ maxLength: 60 }),
             groupId: Type.Optional(Type.String({ format: 'uuid' })),
             members: Type.Array(NewMember, { minItems: 1, maxItems: MAX_MEMBERS_IN_REQUEST }),
             idConsent: Type.Optional(

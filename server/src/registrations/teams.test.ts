@@ -181,6 +181,21 @@ describe('team registration', () => {
     expectProblem(response, 400, 'TEAM_INVALID_NAME');
   });
 
+  it('rejects emoji in the team name', async () => {
+    const { eventId } = await teamEvent(10);
+    const captain = await captainSession();
+    const response = await postTeam(ctx.app, captain, eventId, {
+      name: '飞鹰队🦅',
+      members: people(2),
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toContainEqual({
+      field: 'name',
+      code: 'noEmoji',
+      message: 'must not contain emoji',
+    });
+  });
+
   it('rejects one person listed twice in a team', async () => {
     const { eventId } = await teamEvent(10);
     const captain = await captainSession();

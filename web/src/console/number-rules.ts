@@ -24,26 +24,35 @@ export interface NumberRuleOptions {
 }
 
 /**
+ * Returns the message for a number outside its range or with too many decimal places, or null
+ * when the number is valid. An empty value is valid unless `required` is set.
+ */
+export function numberProblem(value: unknown, options: NumberRuleOptions): string | null {
+  const { label, min, max, decimals = 0, unit = '', required = false } = options;
+  if (value === null || value === undefined || value === '') {
+    return required ? `请填写${label}` : null;
+  }
+  const number = typeof value === 'number' ? value : Number(parseNumberText(String(value)));
+  const scaled = number * 10 ** decimals;
+  const valid =
+    Number.isFinite(number) &&
+    number >= min &&
+    number <= max &&
+    Math.abs(scaled - Math.round(scaled)) < 1e-6;
+  if (valid) return null;
+  const kind = decimals === 0 ? '整数' : `数（最多 ${decimals} 位小数）`;
+  return `${label}须为 ${min} 至 ${max} ${unit}之间的${kind}`;
+}
+
+/**
  * Returns a form rule that reports a number outside its range or with too many decimal places,
  * in place of the clamping and rounding that InputNumber does with min, max and precision.
  */
 export function numberRule(options: NumberRuleOptions): FormRule {
-  const { label, min, max, decimals = 0, unit = '', required = false } = options;
-  const kind = decimals === 0 ? '整数' : `数（最多 ${decimals} 位小数）`;
-  const range = `${label}须为 ${min} 至 ${max} ${unit}之间的${kind}`;
   return {
     validator: (_, value: unknown) => {
-      if (value === null || value === undefined || value === '') {
-        return required ? Promise.reject(new Error(`请填写${label}`)) : Promise.resolve();
-      }
-      const number = typeof value === 'number' ? value : Number(parseNumberText(String(value)));
-      const scaled = number * 10 ** decimals;
-      const valid =
-        Number.isFinite(number) &&
-        number >= min &&
-        number <= max &&
-        Math.abs(scaled - Math.round(scaled)) < 1e-6;
-      return valid ? Promise.resolve() : Promise.reject(new Error(range));
+      const problem = numberProblem(value, options);
+      return problem === null ? Promise.resolve() : Promise.reject(new Error(problem));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { FieldType, FormField, RegistrationForm } from '@cityleague/domain';
 import { api } from '../lib/api';
+import { numberProblem } from './number-rules';
 
 /** An event's form as the console reads it, with what the user may change now. */
 export interface ConsoleEventForm {
@@ -105,3 +106,32 @@ export const FORM_PROBLEM_TEXT: Record<string, string> = {
   condition_field_after: '显示条件只能引用前面的字段',
   condition_not_applicable: '该字段类型不能用作此显示条件',
 };
+
+/** Ages a display condition accepts, in whole years, as the server's form schema allows. */
+export const CONDITION_AGE = { min: 0, max: 150 };
+
+/** Returns the message for an age bound of a display condition, or null when it is valid. */
+export function conditionAgeProblem(label: string, value: number | undefined): string | null {
+  return numberProblem(value, { label, ...CONDITION_AGE, unit: '周岁' });
+}
+
+/**
+ * Lists the messages for invalid age bounds in the fields' display conditions, naming each
+ * field by its position and label, so that a form the server would reject is not sent.
+ */
+export function conditionAgeProblems(fields: readonly FormField[]): string[] {
+  const problems: string[] = [];
+  fields.forEach((field, index) => {
+    const condition = field.showWhen;
+    if (!condition || !('age' in condition)) return;
+    const name = `字段 ${index + 1}「${field.label || '未命名'}」`;
+    for (const [label, value] of [
+      ['最小年龄', condition.age.min],
+      ['最大年龄', condition.age.max],
+    ] as const) {
+      const problem = conditionAgeProblem(label, value);
+      if (problem) problems.push(`${name}：${problem}`);
+    }
+  });
+  return problems;
+}

@@ -1,8 +1,8 @@
 import { containsEmoji } from '@cityleague/domain';
 import type { FormRule } from 'antd';
+import { EMOJI_MESSAGE } from '../lib/messages';
 
-/** Message of a formal name or address that contains emoji (field error code `noEmoji`). */
-export const EMOJI_MESSAGE = '不能包含表情符号，请使用文字';
+export { EMOJI_MESSAGE };
 
 /** Form rule that rejects emoji in a formal name or address, as the server does. */
 export const noEmojiRule: FormRule = {

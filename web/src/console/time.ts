@@ -32,12 +32,6 @@ export function pickerValueToIso(value: Dayjs): string {
   return dayjs.tz(value.format('YYYY-MM-DDTHH:mm:ss'), BUSINESS_TIME_ZONE).toISOString();
 }
 
-/** Tells whether a picker value falls on a day before today in Shanghai, for `disabledDate`. */
-export function isBeforeTodayInShanghai(value: Dayjs): boolean {
-  const today = dayjs().tz(BUSINESS_TIME_ZONE).format('YYYY-MM-DD');
-  return value.format('YYYY-MM-DD') < today;
-}
-
 /** Returns the current year in Asia/Shanghai (UTC+8, no daylight saving). */
 export function shanghaiYear(): number {
   return new Date(Date.now() + 8 * 3600_000).getUTCFullYear();

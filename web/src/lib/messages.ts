@@ -255,6 +255,9 @@ export function idNumberMessage(code: string): string {
   return known[code] ?? ERROR_MESSAGES.REG_INVALID_ID_NUMBER ?? '身份证号码格式不正确';
 }
 
+/** Message of a formal name or address that contains emoji (field error code `noEmoji`). */
+export const EMOJI_MESSAGE = '不能包含表情符号，请使用文字';
+
 /** Chinese names of request fields, for field errors shown apart from a form field. */
 const FIELD_LABELS: Record<string, string> = {
   q: '搜索内容',
@@ -282,6 +285,7 @@ const FIELD_PROBLEM_MESSAGES: Record<string, string> = {
   maximum: '数值过大',
   birth_date: '须为 1900-01-01 至今天之间的日期',
   id_number_mismatch: '与身份证号码中的信息不一致',
+  noEmoji: EMOJI_MESSAGE,
 };
 
 /**

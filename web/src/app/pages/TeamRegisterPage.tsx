@@ -1,9 +1,10 @@
+import { containsEmoji } from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Input, Selector, Skeleton } from 'antd-mobile';
 import { useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { errorMessage } from '../../lib/messages';
+import { EMOJI_MESSAGE, errorMessage } from '../../lib/messages';
 import { useCitizen } from '../citizen-api';
 import {
   EMPTY_MEMBER,
@@ -212,7 +213,7 @@ function TeamForm({
     const perMember: MemberErrors[] = members.map(() => ({}));
     for (const fieldError of error.problem.errors ?? []) {
       if (fieldError.field === 'name') {
-        setNameError(errorMessage(error));
+        setNameError(fieldError.code === 'noEmoji' ? EMOJI_MESSAGE : errorMessage(error));
         continue;
       }
       const target = memberFieldOf(fieldError.field);
@@ -222,7 +223,7 @@ function TeamForm({
       }
     }
     setMemberErrors(perMember);
-    setFormError(errorMessage(error));
+    setFormError(errorMessage(error, ['name']));
     if (error.code === 'REG_EVENT_FULL' || error.code === 'REG_WINDOW_CLOSED') {
       void queryClient.invalidateQueries({ queryKey: queryKeys.events });
     }
@@ -231,7 +232,9 @@ function TeamForm({
   const submit = async () => {
     if (sending.current) return;
     const problems = members.map((member) => memberProblems(member, idRequired, startsAt));
-    const badName = teamName.trim() === '' ? '请填写队名' : undefined;
+    let badName: string | undefined;
+    if (teamName.trim() === '') badName = '请填写队名';
+    else if (containsEmoji(teamName)) badName = EMOJI_MESSAGE;
     setNameError(badName);
     setMemberErrors(problems);
     if (badName || problems.some((problem) => Object.keys(problem).length > 0)) {

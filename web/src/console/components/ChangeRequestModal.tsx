@@ -26,6 +26,8 @@ import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { buildChangePatch, changeFormValues, type ChangeFormValues } from '../change-patch';
 import { requestChange, type EventChangePatch } from '../event-changes';
+import { FILING_LIMITS } from '../filing/FilingFieldItem';
+import { numberRule, parseNumberText } from '../number-rules';
 import { useChildDivisions, useDistricts } from '../queries';
 import { fieldLabel, isReviewedField } from '../review-text';
 import { DATE_TIME_FORMAT } from '../time';
@@ -272,8 +274,10 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
               name="capacity"
               label={label('capacity', false)}
               extra={reviewed ? '减少名额需要审核，增加名额立即生效' : undefined}
+              validateFirst
               rules={[
                 { required: true, message: '请填写报名名额' },
+                numberRule({ label: '报名名额', min: 1, max: FILING_LIMITS.capacity, unit: '人' }),
                 {
                   type: 'number',
                   min: Math.max(1, event.registeredCount),
@@ -281,7 +285,7 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
                 },
               ]}
             >
-              <InputNumber min={1} precision={0} style={{ width: '100%' }} suffix="人" />
+              <InputNumber parser={parseNumberText} style={{ width: '100%' }} suffix="人" />
             </Form.Item>
           </Col>
           {full && (
@@ -290,18 +294,35 @@ export function ChangeRequestModal(props: { event: ConsoleEvent; onClose: () => 
                 <Form.Item
                   name="feeYuan"
                   label={label('feeCents', false)}
-                  rules={rule('feeCents', false)}
+                  rules={[
+                    ...rule('feeCents', false),
+                    numberRule({
+                      label: '报名费',
+                      min: 0,
+                      max: FILING_LIMITS.feeYuan,
+                      decimals: 2,
+                      unit: '元',
+                    }),
+                  ]}
                 >
-                  <InputNumber min={0} precision={2} style={{ width: '100%' }} suffix="元" />
+                  <InputNumber parser={parseNumberText} style={{ width: '100%' }} suffix="元" />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12}>
                 <Form.Item
                   name="expectedParticipants"
                   label={label('expectedParticipants', false)}
-                  rules={rule('expectedParticipants', false)}
+                  rules={[
+                    ...rule('expectedParticipants', false),
+                    numberRule({
+                      label: '预计参与人数',
+                      min: 1,
+                      max: FILING_LIMITS.expectedParticipants,
+                      unit: '人',
+                    }),
+                  ]}
                 >
-                  <InputNumber min={1} precision={0} style={{ width: '100%' }} suffix="人" />
+                  <InputNumber parser={parseNumberText} style={{ width: '100%' }} suffix="人" />
                 </Form.Item>
               </Col>
             </>

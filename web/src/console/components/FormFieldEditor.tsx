@@ -19,7 +19,8 @@ import {
   Switch,
   Typography,
 } from 'antd';
-import { changeFieldType, without } from '../registration-forms';
+import { parseNumberText } from '../number-rules';
+import { changeFieldType, conditionAgeProblem, without } from '../registration-forms';
 
 type ConditionKind = 'always' | 'answer' | 'age';
 
@@ -231,6 +232,40 @@ function withBound(field: FormField, bound: 'min' | 'max', value: number | null)
   return value === null ? rest : { ...rest, [bound]: value };
 }
 
+/**
+ * Edits one age bound of a display condition. An age out of range or with decimals is kept as
+ * typed and reported under the input, since InputNumber's min, max and precision would change
+ * it silently.
+ */
+function AgeBoundInput(props: {
+  label: string;
+  value: number | undefined;
+  disabled: boolean;
+  onChange: (value: number | null) => void;
+}) {
+  const problem = conditionAgeProblem(props.label, props.value);
+  return (
+    <Col xs={12} md={6}>
+      <Typography.Text type="secondary">{props.label}（周岁）</Typography.Text>
+      <InputNumber
+        aria-label={props.label}
+        // InputNumber reads the parser's text as a number, and an empty text clears the value.
+        parser={(text) => parseNumberText(text) as unknown as number}
+        status={problem ? 'error' : undefined}
+        style={{ width: '100%' }}
+        value={props.value ?? null}
+        disabled={props.disabled}
+        onChange={props.onChange}
+      />
+      {problem && (
+        <Typography.Text type="danger" role="alert" style={{ display: 'block', fontSize: 12 }}>
+          {problem}
+        </Typography.Text>
+      )}
+    </Col>
+  );
+}
+
 function answerCondition(target: FormField, value?: string): FieldCondition {
   const first = value ?? target.options?.[0]?.value ?? '';
   return target.type === 'multiple_choice'
@@ -254,30 +289,18 @@ function ConditionDetails(props: {
     };
     return (
       <>
-        <Col xs={12} md={6}>
-          <Typography.Text type="secondary">最小年龄（周岁）</Typography.Text>
-          <InputNumber
-            aria-label="最小年龄"
-            min={0}
-            max={150}
-            style={{ width: '100%' }}
-            value={condition.age.min ?? null}
-            disabled={disabled}
-            onChange={(value) => setAge('min', value)}
-          />
-        </Col>
-        <Col xs={12} md={6}>
-          <Typography.Text type="secondary">最大年龄（周岁）</Typography.Text>
-          <InputNumber
-            aria-label="最大年龄"
-            min={0}
-            max={150}
-            style={{ width: '100%' }}
-            value={condition.age.max ?? null}
-            disabled={disabled}
-            onChange={(value) => setAge('max', value)}
-          />
-        </Col>
+        <AgeBoundInput
+          label="最小年龄"
+          value={condition.age.min}
+          disabled={disabled}
+          onChange={(value) => setAge('min', value)}
+        />
+        <AgeBoundInput
+          label="最大年龄"
+          value={condition.age.max}
+          disabled={disabled}
+          onChange={(value) => setAge('max', value)}
+        />
       </>
     );
   }

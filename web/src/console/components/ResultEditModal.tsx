@@ -1,7 +1,13 @@
-import { RESULT_STATUS_LABELS, RESULT_STATUSES, type ResultStatus } from '@cityleague/domain';
+import {
+  MAX_RANK,
+  RESULT_STATUS_LABELS,
+  RESULT_STATUSES,
+  type ResultStatus,
+} from '@cityleague/domain';
 import { App, Form, Input, InputNumber, Modal, Radio } from 'antd';
 import { useEffect, useState } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
+import { numberRule, parseNumberText } from '../number-rules';
 import { saveResult, type ResultEntry } from '../results';
 
 interface FormValues {
@@ -76,8 +82,15 @@ export function ResultEditModal(props: {
           />
         </Form.Item>
         {status === 'finished' && (
-          <Form.Item name="rank" label="名次" rules={[{ required: true, message: '请填写名次' }]}>
-            <InputNumber min={1} max={100000} precision={0} style={{ width: 160 }} />
+          <Form.Item
+            name="rank"
+            label="名次"
+            rules={[
+              { required: true, message: '请填写名次' },
+              numberRule({ label: '名次', min: 1, max: MAX_RANK }),
+            ]}
+          >
+            <InputNumber parser={parseNumberText} style={{ width: 160 }} />
           </Form.Item>
         )}
         <Form.Item

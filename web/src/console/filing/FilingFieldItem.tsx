@@ -6,10 +6,19 @@ import {
   type EventLevel,
   type Section,
 } from '@cityleague/domain';
-import { Button, Col, Form, Input, InputNumber, Select, type FormRule } from 'antd';
+import {
+  Button,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  type DatePickerProps,
+  type FormRule,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { ReactNode } from 'react';
-import { isBeforeTodayInShanghai, pickerValueToIso } from '../time';
+import { pickerValueToIso } from '../time';
 import type { VenueSuggestion } from '../types';
 import { DateTimePicker } from './DateTimePicker';
 import { numberRule, parseNumberText } from '../number-rules';
@@ -19,6 +28,25 @@ import { payloadFieldOf, type FormFieldName, type PayloadField } from './filing-
 import { PlaceSelect } from './PlaceSelect';
 import { SportSelect } from './SportSelect';
 import { VenueInput } from './VenueInput';
+
+/**
+ * Picks the registration deadline. The days the filing check rejects are disabled: a day after
+ * the start's day, and a day before the opening's day. A past day stays open, because the
+ * server compares the deadline only with those two times. closesInWindow reports a wrong time
+ * on an open day.
+ */
+function DeadlinePicker(props: DatePickerProps) {
+  const startsAt = Form.useWatch<Dayjs | undefined>('startsAt');
+  const opensAt = Form.useWatch<Dayjs | undefined>('registrationOpensAt');
+  // Picker values carry Shanghai wall time, so their dates compare as Shanghai days.
+  const startDay = startsAt?.format('YYYY-MM-DD');
+  const openDay = opensAt?.format('YYYY-MM-DD');
+  const disabledDate = (value: Dayjs) => {
+    const day = value.format('YYYY-MM-DD');
+    return (startDay !== undefined && day > startDay) || (openDay !== undefined && day < openDay);
+  };
+  return <DateTimePicker {...props} disabledDate={disabledDate} />;
+}
 
 /** Facts about the filing and the filer that the fields depend on. */
 export interface FilingFieldContext {
@@ -54,6 +82,7 @@ const LIMITS = {
   expectedParticipants: 10_000_000,
   feeYuan: 100_000,
 };
+export { LIMITS as FILING_LIMITS };
 const PHONE_PATTERN = /^\+?[0-9][0-9 -]{6,19}$/;
 
 const LABELS: Partial<Record<FormFieldName, string>> = {
@@ -218,7 +247,7 @@ function specOf(name: FormFieldName, ctx: FilingFieldContext): FieldSpec | null 
       return { widget: <DateTimePicker /> };
     case 'registrationClosesAt':
       return {
-        widget: <DateTimePicker disabledDate={isBeforeTodayInShanghai} />,
+        widget: <DeadlinePicker />,
         rules: [closesInWindow],
         dependencies: ['registrationOpensAt', 'startsAt'],
       };

@@ -36,6 +36,7 @@ import {
   type NewManagedAccount,
 } from '../endpoints';
 import { useChildDivisions, useDistricts } from '../queries';
+import { noEmojiRule } from '../text-rules';
 import type { ManagedAccount } from '../types';
 
 const CITY_CODE = '3101';
@@ -451,7 +452,10 @@ function CreateAccountModal(props: {
         <Form.Item
           name="organisationName"
           label="单位名称"
-          rules={[{ required: true, whitespace: true, min: 2, message: '请输入单位名称' }]}
+          rules={[
+            { required: true, whitespace: true, min: 2, message: '请输入单位名称' },
+            noEmojiRule,
+          ]}
         >
           <Input />
         </Form.Item>

@@ -17,7 +17,14 @@ import {
   Tag,
   type InputRef,
 } from 'antd';
-import { containsEmoji, parseTicketInput, TICKET_TEXT_MAX_LENGTH } from '@cityleague/domain';
+import {
+  CHECK_IN_OPENS_HOURS_BEFORE_START,
+  checkInWindow,
+  containsEmoji,
+  parseTicketInput,
+  TICKET_TEXT_MAX_LENGTH,
+  type CheckInWindow,
+} from '@cityleague/domain';
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -84,10 +91,56 @@ function networkTitle(online: boolean, pending: number): string {
   return '在线签到';
 }
 
-function codePlaceholder(hasEvent: boolean, hasGate: boolean): string {
+/** Where the current time is relative to an event's check-in window. */
+type WindowPhase = 'before' | 'open' | 'after';
+
+function windowPhase(scanWindow: CheckInWindow, now: number): WindowPhase {
+  if (now < scanWindow.opensAt.getTime()) return 'before';
+  if (now > scanWindow.closesAt.getTime()) return 'after';
+  return 'open';
+}
+
+const WINDOW_CLOSED_TEXT: Record<Exclude<WindowPhase, 'open'>, string> = {
+  before: `尚未到签到时间，赛事开始前 ${CHECK_IN_OPENS_HOURS_BEFORE_START} 小时起可以签到`,
+  after: '签到已结束，赛事结束后不能再签到',
+};
+
+/** Returns the current time in milliseconds, updated every 30 seconds. */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 30_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function codePlaceholder(hasEvent: boolean, hasGate: boolean, phase: WindowPhase): string {
   if (!hasEvent) return '请先选择赛事';
   if (!hasGate) return '请先填写本机入口';
+  if (phase === 'before') return '尚未到签到时间';
+  if (phase === 'after') return '签到已结束';
   return '请输入报名码';
+}
+
+/**
+ * Shows an event's check-in window and, outside it, why scanning is off. The server checks
+ * every scan against the same window, so a device with a wrong clock still gets its rejection.
+ */
+function CheckInWindowAlert(props: { scanWindow: CheckInWindow; phase: WindowPhase }) {
+  const { scanWindow, phase } = props;
+  return (
+    <Alert
+      type={phase === 'open' ? 'info' : 'warning'}
+      showIcon
+      data-testid="check-in-window"
+      style={{ marginBottom: 16 }}
+      title={`签到时间：${formatTime(scanWindow.opensAt.toISOString())} 至 ${formatTime(
+        scanWindow.closesAt.toISOString(),
+      )}`}
+      description={phase === 'open' ? undefined : WINDOW_CLOSED_TEXT[phase]}
+    />
+  );
 }
 
 // A typed or scanned text that is neither a registration code nor a signed ticket.
@@ -211,6 +264,11 @@ export function CheckInPage() {
         : undefined;
 
   const sync = useCheckInSync(eventId, device.deviceId);
+  const now = useNow();
+  const selected = events.data?.find((event) => event.id === eventId);
+  const scanWindow = selected ? checkInWindow(selected.startsAt, selected.endsAt) : undefined;
+  // Without the event's times (its list failed to load) the server alone checks the window.
+  const phase = scanWindow ? windowPhase(scanWindow, now) : 'open';
 
   const focusInput = () => window.setTimeout(() => inputRef.current?.focus(), 0);
   useEffect(() => {
@@ -247,7 +305,7 @@ export function CheckInPage() {
 
   async function submit(text: string) {
     const trimmed = text.trim();
-    if (!eventId || !trimmed || !device.gate || busy) return;
+    if (!eventId || !trimmed || !device.gate || busy || phase !== 'open') return;
     if (parseTicketInput(trimmed).kind === 'invalid') {
       // The server would reject it too, but this message explains what a valid code looks like.
       record({
@@ -309,7 +367,7 @@ export function CheckInPage() {
     }
   }
 
-  const ready = Boolean(eventId && device.gate);
+  const ready = Boolean(eventId && device.gate) && phase === 'open';
   const gateHasEmoji = containsEmoji(gateDraft);
   const canSaveGate = !gateHasEmoji && gateDraft.trim() !== '' && gateDraft.trim() !== device.gate;
 
@@ -402,6 +460,7 @@ export function CheckInPage() {
                   }
                 />
               )}
+              {scanWindow && <CheckInWindowAlert scanWindow={scanWindow} phase={phase} />}
               <Form.Item
                 label="报名码"
                 htmlFor="check-in-code"
@@ -416,7 +475,7 @@ export function CheckInPage() {
                     maxLength={TICKET_TEXT_MAX_LENGTH}
                     disabled={!ready}
                     autoComplete="off"
-                    placeholder={codePlaceholder(Boolean(eventId), Boolean(device.gate))}
+                    placeholder={codePlaceholder(Boolean(eventId), Boolean(device.gate), phase)}
                     onChange={(e) => setCode(e.target.value)}
                     onPressEnter={(e) => {
                       e.preventDefault();

@@ -13,6 +13,7 @@ import { fetchConsoleEvent } from '../endpoints';
 import { queryKeys } from '../queries';
 import {
   applyTemplate,
+  conditionAgeProblems,
   fetchEventForm,
   fetchTemplates,
   FORM_PROBLEM_TEXT,
@@ -85,6 +86,15 @@ export function RegistrationFormPage() {
       message.error(consoleErrorMessage(error));
     },
   });
+  function saveForm() {
+    const ageProblems = conditionAgeProblems(form.fields);
+    setProblems(ageProblems);
+    if (ageProblems.length > 0) {
+      message.error('报名表单设置有误，请修改标红的项目');
+      return;
+    }
+    save.mutate();
+  }
   const apply = useMutation({
     mutationFn: (chosen: string) => applyTemplate(id, chosen),
     onSuccess: (loaded) => {
@@ -281,7 +291,7 @@ export function RegistrationFormPage() {
             type="primary"
             loading={save.isPending}
             disabled={!canChangeNotice}
-            onClick={() => save.mutate()}
+            onClick={saveForm}
           >
             保存报名表单
           </Button>

@@ -30,6 +30,7 @@ import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { numberRule, parseNumberText } from '../number-rules';
+import { noEmojiRule } from '../text-rules';
 import { formatTime } from '../time';
 import {
   createPartner,
@@ -189,6 +190,7 @@ function NewPartnerModal(props: {
               max: 100,
               message: '请填写 2–100 字的平台名称',
             },
+            noEmojiRule,
           ]}
         >
           <Input maxLength={100} />
