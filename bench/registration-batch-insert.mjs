@@ -11,6 +11,7 @@
 // form one batch (see registration-batch.ts). Every entry is active, so each one reaches all
 // 20 participant sets of a community event (4 division levels times the division itself,
 // section, sport, level and organiser) in 2 periods.
+// With QUERY_LOG=1 it prints every statement's time in ms and its first words.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
