@@ -178,6 +178,27 @@ export async function verifyEntries(url, eventIds) {
 }
 
 /**
+ * Waits until the dashboards' participant queue is empty, polling every 100 ms for at most
+ * `limitMs`, as the servers' background job applies it. Returns the queued rows found at the
+ * start and the milliseconds until the queue was empty, or null when it was not empty in time.
+ */
+export async function participantQueueDrain(url, limitMs = 60_000) {
+  return withClient(url, async (client) => {
+    const queued = async () =>
+      (await client.query('select count(*)::int as n from dashboard_participant_changes')).rows[0]
+        .n;
+    const started = Date.now();
+    const rowsAtStart = await queued();
+    let rows = rowsAtStart;
+    while (rows > 0 && Date.now() - started < limitMs) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await queued();
+    }
+    return { rowsAtStart, drainedAfterMs: rows === 0 ? Date.now() - started : null };
+  });
+}
+
+/**
  * Returns the active entries of an event per second, from its first entry to its last, on the
  * database clock. Unlike the client's count of 201 answers, this includes entries whose
  * request the client had given up on (timed out) before the server committed them.

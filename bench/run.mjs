@@ -20,6 +20,7 @@ import {
   entriesPerSecond,
   insertOpenEvents,
   openCitizenSessions,
+  participantQueueDrain,
   pgbenchBaseline,
   scanTargets,
   streetAccount,
@@ -241,6 +242,12 @@ async function flashCrowd(baseUrl, dataSet, label) {
   );
   row.registrationsPerSecond = await entriesPerSecond(dataSet.url, eventId);
   row.verification = await verifyEntries(dataSet.url, [eventId]);
+  // The dashboards count the crowd's people once the servers' job has applied the queue.
+  row.participantQueue = await participantQueueDrain(dataSet.url);
+  console.log(
+    `${row.scenario}: participant queue ${row.participantQueue.rowsAtStart} rows, ` +
+      `empty after ${row.participantQueue.drainedAfterMs ?? 'more than 60,000'} ms`,
+  );
   return row;
 }
 
