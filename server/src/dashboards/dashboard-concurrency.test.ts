@@ -293,6 +293,36 @@ describe('participant queue', () => {
     });
   }, 120_000);
 
+  // PGlite has one connection, so a second transaction cannot hold the lock meanwhile.
+  it.runIf(process.env.DATABASE_URL)(
+    'read skips the queue while locked',
+    async () => {
+      await applyParticipantChanges(ctx.db);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const holder = ctx.db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended('dashboard_participant_changes', 0))`.execute(
+          trx,
+        );
+        locked();
+        await released;
+      });
+      await holding;
+      await enter(eventIds[5]!, 'person-q4', 503);
+
+      expect(await applyParticipantChanges(ctx.db, { wait: false })).toBe(0);
+      expect(await queued()).toBe(1);
+
+      release();
+      await holder;
+      expect(await applyParticipantChanges(ctx.db, { wait: false })).toBe(1);
+      expect(await queued()).toBe(0);
+    },
+    120_000,
+  );
+
   it('rebuild empties the queue', async () => {
     await enter(eventIds[6]!, 'person-q3', 502);
     expect(await queued()).toBe(1);

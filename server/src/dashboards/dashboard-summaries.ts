@@ -5,15 +5,15 @@ import type { Db, Executor, Trx } from '../db/database.js';
 import { startPeriodicJob } from '../shared/periodic-job.js';
 import { rebuildSummaries } from './dashboard.repository.js';
 
-/** Queued participant-set changes applied per transaction: rows of one statement and event. */
-const APPLY_BATCH = 200;
-
 /**
- * Applies the queued participant-set changes (see migration 0038) until the queue is empty,
- * in transactions of at most APPLY_BATCH queue rows. Returns how many rows it applied. A
- * caller inside a transaction applies in it and holds the queue's lock until it ends.
+ * Queued participant-set changes applied per statement. A row of a registration batch carries
+ * up to 250 people in some 60 set rows each, so 8 rows keep one statement to a few seconds.
  */
-export async function applyParticipantChanges(db: Executor): Promise<number> {
+const APPLY_BATCH = 8;
+
+const QUEUE_LOCK = sql`hashtextextended('dashboard_participant_changes', 0)`;
+
+async function applyBatches(db: Executor): Promise<number> {
   let applied = 0;
   for (;;) {
     const result = await sql<{ claimed: number }>`
@@ -22,6 +22,28 @@ export async function applyParticipantChanges(db: Executor): Promise<number> {
     applied += claimed;
     if (claimed < APPLY_BATCH) return applied;
   }
+}
+
+/**
+ * Applies the queued participant-set changes (see migration 0038) until the queue is empty,
+ * APPLY_BATCH queue rows per statement, and returns how many rows it applied. With `wait`
+ * false it applies nothing while another caller holds the queue's lock, so a dashboard read
+ * does not wait behind the job. A caller inside a transaction holds the lock until it ends.
+ */
+export async function applyParticipantChanges(
+  db: Executor,
+  { wait = true }: { wait?: boolean } = {},
+): Promise<number> {
+  if (wait) return applyBatches(db);
+  const pending = await sql<{ queued: boolean }>`
+    select exists (select 1 from dashboard_participant_changes) as queued`.execute(db);
+  if (!pending.rows[0]?.queued) return 0;
+  const run = async (trx: Executor) => {
+    const locked = await sql<{ locked: boolean }>`
+      select pg_try_advisory_xact_lock(${QUEUE_LOCK}) as locked`.execute(trx);
+    return locked.rows[0]?.locked ? applyBatches(trx) : 0;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /** Applies the queued participant-set changes every `intervalMs` until stopped. */

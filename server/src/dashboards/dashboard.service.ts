@@ -482,8 +482,9 @@ export async function dashboardFigures(
       rankedGroup ? sumFacts(db, filter, rankedGroup) : Promise.resolve([]),
     ]);
 
-  // The sets lag the entries by the queue; applying it first shows every committed entry.
-  await applyParticipantChanges(db);
+  // The sets lag the entries by the queue. Applying it first shows every committed entry,
+  // unless the job is applying it right now: then the figures lag by that one round.
+  await applyParticipantChanges(db, { wait: false });
   const reader = new ParticipantReader(db);
   const ownSets = participantScopes(scope, scope.division.code);
   const yearPeriods = participantPeriods(months);
