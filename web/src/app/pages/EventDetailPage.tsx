@@ -387,15 +387,15 @@ function Poster({ event }: { event: PublicEvent }) {
   const source = (width: number) =>
     `/api/events/${encodeURIComponent(event.id)}/poster.png?width=${width}`;
   return (
-    <div className={`poster-frame poster-${event.section}`}>
+    <div className="poster-frame">
       <img
         className="poster-image"
         src={source(720)}
         srcSet={POSTER_WIDTHS.map((width) => `${source(width)} ${width}w`).join(', ')}
-        sizes="min(31.5vh, 270px)"
+        sizes="(max-width: 599px) min(13.5vh, 113px), min(31.5vh, 270px)"
         width={720}
         height={1280}
-        loading="lazy"
+        loading="eager"
         decoding="async"
         alt={`${event.name}海报：${formatRange(event.startsAt, event.endsAt)}，${event.venue}`}
         onError={() => setFailed(true)}
