@@ -1,6 +1,7 @@
-// Browser tests of problems a new user met in the citizens' app on a phone: the search's date
-// range and address values, the wording of past events, my registrations with a cancelled
-// entry and offline, the registration form's prefill, and the event page's first screen.
+// Browser tests of problems a new user met in the citizens' app on a phone. They cover the
+// search's date range and address values and the wording of past events. They also cover my
+// registrations with a cancelled entry and offline, the registration form's prefill, and the
+// event page's first screen.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';

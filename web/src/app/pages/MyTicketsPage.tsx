@@ -124,7 +124,8 @@ export function MyTicketsPage() {
   const cancelled = rows
     .filter((row) => row.status === 'cancelled')
     .sort((a, b) => (b.startsAt ?? '').localeCompare(a.startsAt ?? ''));
-  const shownRows = tab === 'past' ? past : tab === 'cancelled' ? cancelled : upcoming;
+  const rowsByTab: Record<string, TicketRow[]> = { upcoming, past, cancelled };
+  const shownRows = rowsByTab[tab] ?? upcoming;
 
   const clear = async () => {
     const confirmed = await Dialog.confirm({

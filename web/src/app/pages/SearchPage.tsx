@@ -333,7 +333,7 @@ function DateFilter({
 }) {
   const [swapped, setSwapped] = useState(false);
   // The min and max attributes only limit the calendar: a typed day can still reverse the
-  // range, so such a change swaps the two days and says so.
+  // range, so such a change swaps the two days and shows a note.
   const change = (from: string, to: string) => {
     const reversed = from !== '' && to !== '' && from > to;
     setSwapped(reversed);
