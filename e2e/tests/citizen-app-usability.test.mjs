@@ -252,6 +252,7 @@ test('my registrations list cancelled entries apart and offline', async () => {
   await page.getByRole('tab', { name: '已取消（1）' }).click();
   await page.locator('.ticket-list').getByText(open[1].name).waitFor();
   assert.match(await page.locator('.ticket-list').innerText(), /已取消/);
+  await page.screenshot({ path: join(artifacts, 'usability-tickets-cancelled.png') });
   assert.equal(await page.getByText(OFFLINE_NOTICE).count(), 0, 'notice shown while online');
   assert.deepEqual(await seriousViolations(page), [], 'axe on my registrations');
 
