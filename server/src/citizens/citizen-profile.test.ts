@@ -46,6 +46,7 @@ describe('citizen profile', () => {
     const response = await putProfile({ realName: '测试用户', idNumber: MALE_ID, idConsent: true });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({
+      phone: PHONE,
       phoneMasked: '138****8050',
       realName: '测试用户',
       realNameMasked: '测***',

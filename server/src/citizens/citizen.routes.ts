@@ -11,6 +11,10 @@ const GENDERS = ['male', 'female'] as const;
 
 const ProfileSchema = Type.Object({
   id: Type.String(),
+  phone: Type.String({
+    description:
+      'Mobile number in full, because only the citizen receives it; it fills registration forms',
+  }),
   phoneMasked: Type.String({ description: 'Mobile number as 138****5678' }),
   realName: Type.Union([Type.String(), Type.Null()], {
     description: 'In full, because only the citizen receives it; null until the profile is saved',

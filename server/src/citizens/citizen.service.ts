@@ -138,9 +138,13 @@ export async function signOut(db: Db, token: string | undefined, ip: string | nu
   });
 }
 
-/** A citizen's own profile. Only the owner receives it, so the real name is in full. */
+/**
+ * A citizen's own profile. Only the owner receives it, so the mobile number and the real name
+ * are in full.
+ */
 export interface CitizenProfile {
   id: string;
+  phone: string;
   phoneMasked: string;
   realName: string | null;
   realNameMasked: string | null;
@@ -164,6 +168,7 @@ export async function profileOf(
   if (!row) throw new CitizenSessionRequired();
   return {
     id: row.id,
+    phone: cipher.decrypt(row.phone_ciphertext),
     phoneMasked: row.phone_masked,
     realName: row.real_name_ciphertext ? cipher.decrypt(row.real_name_ciphertext) : null,
     realNameMasked: row.real_name_masked,

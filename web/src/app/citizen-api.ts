@@ -6,6 +6,8 @@ export type Gender = 'male' | 'female';
 /** The signed-in citizen as GET /api/citizen/me returns it. */
 export interface CitizenProfile {
   id: string;
+  /** In full, for filling registration forms; only the citizen receives it. */
+  phone: string;
   phoneMasked: string;
   realName: string | null;
   realNameMasked: string | null;

@@ -29,11 +29,17 @@ export function addressLine(event: PublicEvent): string {
   return `${placeName(event)} · ${venueText(event)}`;
 }
 
+/** Tells whether the event's end time has passed by the phone's clock. */
+export function hasEnded(event: PublicEvent, now: number = Date.now()): boolean {
+  return Date.parse(event.endsAt) < now;
+}
+
 /**
  * Returns the places line of a card: the places left while registration is open, and
- * otherwise why it is not, with the time that matters.
+ * otherwise why it is not, with the time that matters. An event that is over says so.
  */
 export function placesLeftText(event: PublicEvent): string {
+  if (hasEnded(event)) return `比赛已于 ${formatDateTime(event.endsAt)} 结束`;
   switch (event.registrationStatus) {
     case 'not_open':
       return `报名未开始（${formatDateTime(event.registrationOpensAt)} 开始）`;

@@ -1,6 +1,6 @@
 import { SECTION_LABELS } from '@cityleague/domain';
 import { Link } from 'react-router-dom';
-import { addressLine, placesLeftText } from '../event-text';
+import { addressLine, hasEnded, placesLeftText } from '../event-text';
 import type { PublicEvent } from '../events-api';
 import { formatDateTime } from '../format';
 import { RegistrationStatusTag } from './RegistrationStatusTag';
@@ -11,6 +11,7 @@ import { RegistrationStatusTag } from './RegistrationStatusTag';
  */
 function placesClassName(event: PublicEvent): string {
   const status = event.registrationStatus;
+  if (hasEnded(event)) return 'event-card-places unavailable';
   if (status === 'closed' || status === 'full') return 'event-card-places unavailable';
   if (status === 'not_open') return 'event-card-places upcoming';
   const scarce = event.placesLeft <= Math.max(5, event.capacity * 0.1);
@@ -23,7 +24,7 @@ export function EventCard({ event }: { event: PublicEvent }) {
     <Link to={`/events/${event.id}`} className="event-card">
       <div className="event-card-head">
         <h2 className="event-card-name">{event.name}</h2>
-        <RegistrationStatusTag status={event.registrationStatus} />
+        <RegistrationStatusTag status={event.registrationStatus} ended={hasEnded(event)} />
       </div>
       <div className="event-card-badges">
         <span className="badge badge-sport">{event.sportName}</span>

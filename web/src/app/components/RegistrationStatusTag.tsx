@@ -8,10 +8,20 @@ const TAG_COLORS: Record<RegistrationStatus, string> = {
   full: 'warning',
 };
 
-export function RegistrationStatusTag({ status }: { status: RegistrationStatus }) {
+/**
+ * Shows the registration status, or 已结束 once the event is over: 已截止 then says less than
+ * the plain fact that the event has ended.
+ */
+export function RegistrationStatusTag({
+  status,
+  ended = false,
+}: {
+  status: RegistrationStatus;
+  ended?: boolean;
+}) {
   return (
-    <Tag className="status-tag" color={TAG_COLORS[status]} fill="outline">
-      {REGISTRATION_STATUS_LABELS[status]}
+    <Tag className="status-tag" color={ended ? 'default' : TAG_COLORS[status]} fill="outline">
+      {ended ? '已结束' : REGISTRATION_STATUS_LABELS[status]}
     </Tag>
   );
 }

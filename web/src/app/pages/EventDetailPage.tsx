@@ -10,7 +10,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
 import { useQuery } from '@tanstack/react-query';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
-import { addressLine, feeText, mapSearchUrl, placesLeftText } from '../event-text';
+import { addressLine, feeText, hasEnded, mapSearchUrl, placesLeftText } from '../event-text';
 import { QrCode } from '../components/QrCode';
 import { newIdempotencyKey } from '../idempotency-key';
 import { registerWithOneClick, useOneClick } from '../registration-form-api';
@@ -92,7 +92,7 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
           </div>
           <h1 className="detail-name">{event.name}</h1>
           <div className="detail-status">
-            <RegistrationStatusTag status={status} />
+            <RegistrationStatusTag status={status} ended={ended} />
             {heroPlacesText(event) && (
               <span className={status === 'open' ? 'detail-places' : 'detail-places none'}>
                 {heroPlacesText(event)}
@@ -187,10 +187,13 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
 
         <SharePanel event={event} />
 
-        <Link className="panel panel-link" to={publicResultsPath(event.id)}>
-          成绩查询
-          <span aria-hidden="true">›</span>
-        </Link>
+        {/* The public event carries no results flag; results come after the event ends. */}
+        {ended && (
+          <Link className="panel panel-link" to={publicResultsPath(event.id)}>
+            成绩查询
+            <span aria-hidden="true">›</span>
+          </Link>
+        )}
       </main>
 
       <footer className="bottom-bar">
@@ -348,7 +351,7 @@ function RegisterButtons({ event }: { event: PublicEvent }) {
  * closed event gets none, because its tag and the bottom bar already show that.
  */
 function heroPlacesText(event: PublicEvent): string | null {
-  if (event.registrationStatus === 'closed') return null;
+  if (event.registrationStatus === 'closed' || hasEnded(event)) return null;
   if (event.registrationStatus === 'not_open') {
     return `${formatDateTime(event.registrationOpensAt)} 开始报名`;
   }
@@ -384,15 +387,15 @@ function Poster({ event }: { event: PublicEvent }) {
   const source = (width: number) =>
     `/api/events/${encodeURIComponent(event.id)}/poster.png?width=${width}`;
   return (
-    <div className={`poster-frame poster-${event.section}`}>
+    <div className="poster-frame">
       <img
         className="poster-image"
         src={source(720)}
         srcSet={POSTER_WIDTHS.map((width) => `${source(width)} ${width}w`).join(', ')}
-        sizes="min(31.5vh, 270px)"
+        sizes="(max-width: 599px) min(13.5vh, 113px), min(31.5vh, 270px)"
         width={720}
         height={1280}
-        loading="lazy"
+        loading="eager"
         decoding="async"
         alt={`${event.name}海报：${formatRange(event.startsAt, event.endsAt)}，${event.venue}`}
         onError={() => setFailed(true)}

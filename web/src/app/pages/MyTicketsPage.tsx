@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
 import { EntryActions } from '../components/EntryActions';
 import { MyResults } from '../components/MyResults';
+import { OfflineNotice, useOnline } from '../components/OfflineNotice';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
 import { forgetTickets, loadTickets, type StoredTicket } from '../ticket-store';
@@ -108,14 +109,23 @@ export function MyTicketsPage() {
   const [stored, setStored] = useState(loadTickets);
   const [tab, setTab] = useState('upcoming');
 
+  const online = useOnline();
+
   const now = new Date().toISOString();
   const rows = mergeRows(entries.data, stored);
-  const upcoming = rows
+  // Cancelled entries get a tab of their own, so that the other two count live entries only.
+  const live = rows.filter((row) => row.status !== 'cancelled');
+  const upcoming = live
     .filter((row) => row.startsAt === null || row.startsAt >= now)
     .sort((a, b) => (a.startsAt ?? '9').localeCompare(b.startsAt ?? '9'));
-  const past = rows
+  const past = live
     .filter((row) => row.startsAt !== null && row.startsAt < now)
     .sort((a, b) => (b.startsAt ?? '').localeCompare(a.startsAt ?? ''));
+  const cancelled = rows
+    .filter((row) => row.status === 'cancelled')
+    .sort((a, b) => (b.startsAt ?? '').localeCompare(a.startsAt ?? ''));
+  const rowsByTab: Record<string, TicketRow[]> = { upcoming, past, cancelled };
+  const shownRows = rowsByTab[tab] ?? upcoming;
 
   const clear = async () => {
     const confirmed = await Dialog.confirm({
@@ -138,7 +148,15 @@ export function MyTicketsPage() {
             <Link to="/login?next=/tickets">登录</Link>后可查看在其他设备上的报名
           </p>
         )}
-        {entries.isError && (
+        {!online && (
+          <OfflineNotice
+            onRetry={() => {
+              void citizen.refetch();
+              void entries.refetch();
+            }}
+          />
+        )}
+        {entries.isError && online && (
           <p className="page-note" role="status">
             无法加载账号中的报名，以下为本机保存的记录
           </p>
@@ -147,8 +165,8 @@ export function MyTicketsPage() {
         {rows.length === 0 ? (
           <ErrorBlock
             status="empty"
-            title="还没有报名记录"
-            description="报名成功后，报名凭证会保存在这里"
+            title={online ? '还没有报名记录' : '本机没有保存的报名记录'}
+            description={online ? '报名成功后，报名凭证会保存在这里' : '联网后可查看账号中的报名'}
           >
             <Button color="primary" size="large" onClick={() => navigate('/')}>
               去看看赛事
@@ -159,8 +177,11 @@ export function MyTicketsPage() {
             <Tabs activeKey={tab} onChange={setTab} className="ticket-tabs">
               <Tabs.Tab key="upcoming" title={`即将开始（${upcoming.length}）`} />
               <Tabs.Tab key="past" title={`已结束（${past.length}）`} />
+              {cancelled.length > 0 && (
+                <Tabs.Tab key="cancelled" title={`已取消（${cancelled.length}）`} />
+              )}
             </Tabs>
-            <TicketRows rows={tab === 'upcoming' ? upcoming : past} past={tab === 'past'} />
+            <TicketRows rows={shownRows} past={tab === 'past'} />
             <Link className="team-login-link" to="/teams">
               我作为队长报名的队伍
             </Link>

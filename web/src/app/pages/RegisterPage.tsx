@@ -7,10 +7,11 @@ import {
 } from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, errorMessage, idNumberMessage } from '../../lib/messages';
+import { useCitizen } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
 import { addressLine } from '../event-text';
@@ -186,6 +187,19 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
   const [alreadyRegistered, setAlreadyRegistered] = useState(false);
   const [invalidFields, setInvalidFields] = useState<ReadonlySet<string>>(new Set());
   const [values, setValues] = useState<Partial<RegistrationFormValues>>({});
+  const profile = useCitizen().data;
+
+  // A signed-in citizen's name and number fill the form, once the profile has loaded. They
+  // stay editable, and a field the citizen has already typed in is left alone.
+  useEffect(() => {
+    if (!profile) return;
+    const prefill: Pick<Partial<RegistrationFormValues>, 'name' | 'phone'> = {};
+    if (profile.realName && !form.getFieldValue('name')) prefill.name = profile.realName;
+    if (profile.phone && !form.getFieldValue('phone')) prefill.phone = profile.phone;
+    if (Object.keys(prefill).length === 0) return;
+    form.setFieldsValue(prefill);
+    setValues((current) => ({ ...current, ...prefill }));
+  }, [profile, form]);
 
   const { fields, idNumber: idRule } = eventForm.form;
   const age = ageFromIdNumber(values.idNumber, event.startsAt);

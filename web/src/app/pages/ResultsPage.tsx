@@ -31,11 +31,19 @@ export function ResultsPage() {
   useDocumentTitle(first ? `${first.event.name} 成绩` : '成绩查询');
 
   if (results.isError) {
-    const missing = isNotFound(results.error, ['RES_NOT_PUBLISHED', 'EVT_NOT_FOUND']);
+    // An unknown or malformed event id is not found; a known event may just lack results.
+    const noEvent = isNotFound(results.error, ['EVT_NOT_FOUND']);
+    const notPublished = isNotFound(results.error, ['RES_NOT_PUBLISHED']);
     return (
       <div className="page">
         <PageNavBar title="成绩查询" />
-        {missing ? (
+        {noEvent ? (
+          <ErrorBlock status="empty" title="未找到该赛事" description="赛事不存在或已下线">
+            <Link to="/" className="text-link">
+              返回首页
+            </Link>
+          </ErrorBlock>
+        ) : notPublished ? (
           <ErrorBlock
             status="empty"
             title="成绩尚未公布"

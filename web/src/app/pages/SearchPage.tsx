@@ -1,5 +1,12 @@
-import { SEARCH_TEXT_MAX_LENGTH, SECTION_LABELS, SECTIONS, type Section } from '@cityleague/domain';
-import { Button, Checkbox, Popup, Selector } from 'antd-mobile';
+import {
+  isRealDate,
+  SEARCH_TEXT_MAX_LENGTH,
+  sportName,
+  SECTION_LABELS,
+  SECTIONS,
+  type Section,
+} from '@cityleague/domain';
+import { Button, Checkbox, ErrorBlock, Popup, Selector } from 'antd-mobile';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PageNavBar } from '../components/PageNavBar';
@@ -9,24 +16,44 @@ import { shanghaiDate } from '../format';
 import { useDocumentTitle } from '../use-document-title';
 import { EventList } from './HomePage';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FEE_LABELS = { free: '免费', paid: '收费' } as const;
-const CODE = /^[0-9]+$/;
+// Division codes as the server accepts them: 6 digits for a district, 9 for a street.
+const DISTRICT_CODE = /^[0-9]{6}$/;
+const STREET_CODE = /^[0-9]{9}$/;
+const SPORT_CODE = /^[a-z0-9_]+$/;
+const MAX_SPORTS = 20;
 
-/** Reads the search and its filters from the address, so that back, reload and links keep them. */
+/** Returns the day when it is a real calendar day written as YYYY-MM-DD, else ''. */
+function validDay(value: string | null): string {
+  const match = DAY.exec(value ?? '');
+  if (!match) return '';
+  return isRealDate(Number(match[1]), Number(match[2]), Number(match[3])) ? match[0] : '';
+}
+
+/**
+ * Reads the search and its filters from the address, so that back, reload and links keep them.
+ * A value the server would reject (a malformed code, an impossible day) is dropped, so that an
+ * edited or truncated link resets that filter instead of failing the search.
+ */
 function filterOf(params: URLSearchParams): EventFilter {
   const section = params.get('section');
-  const day = (name: string) => (DAY.test(params.get(name) ?? '') ? params.get(name)! : '');
   const fee = params.get('fee');
+  const district = DISTRICT_CODE.test(params.get('district') ?? '') ? params.get('district')! : '';
+  const street = params.get('street') ?? '';
   return {
     q: params.get('q') ?? '',
     section: (SECTIONS as readonly string[]).includes(section ?? '') ? (section as Section) : '',
-    district: CODE.test(params.get('district') ?? '') ? params.get('district')! : '',
-    street: CODE.test(params.get('street') ?? '') ? params.get('street')! : '',
-    sports: (params.get('sports') ?? '').split(',').filter((code) => /^[a-z0-9_]+$/.test(code)),
+    district,
+    // A street only narrows its district, so it needs one and must lie inside it.
+    street: district && STREET_CODE.test(street) && street.startsWith(district) ? street : '',
+    sports: (params.get('sports') ?? '')
+      .split(',')
+      .filter((code) => SPORT_CODE.test(code) && sportName(code) !== undefined)
+      .slice(0, MAX_SPORTS),
     // Without a start date the search lists what is still to come, soonest first.
-    from: day('from') || shanghaiDate(),
-    to: day('to'),
+    from: validDay(params.get('from')) || shanghaiDate(),
+    to: validDay(params.get('to')),
     fee: fee === 'free' || fee === 'paid' ? fee : '',
     open: params.get('open') === 'true',
     sort: 'starts',
@@ -54,10 +81,11 @@ type Sheet = 'section' | 'sport' | 'place' | 'date' | 'fee' | null;
 export function SearchPage() {
   useDocumentTitle('搜索赛事');
   const [params, setParams] = useSearchParams();
-  const filter = filterOf(params);
   const [sheet, setSheet] = useState<Sheet>(null);
   const sports = useSports();
   const districts = useDistricts();
+  const filter = withKnownDistrict(filterOf(params), districts.data);
+  const reversed = Boolean(filter.from && filter.to && filter.from > filter.to);
 
   const apply = (next: Partial<EventFilter>) => {
     setParams(paramsOf({ ...filter, ...next }), { replace: true });
@@ -75,9 +103,7 @@ export function SearchPage() {
     .join('、');
   const districtName = districts.data?.find((d) => d.code === filter.district)?.name;
   const dateText =
-    filter.from !== shanghaiDate() || filter.to
-      ? `${shortDay(filter.from)}–${shortDay(filter.to)}`
-      : '';
+    filter.from !== shanghaiDate() || filter.to ? dateRangeText(filter.from, filter.to) : '';
   const feeText = filter.fee ? FEE_LABELS[filter.fee] : '';
 
   return (
@@ -91,7 +117,7 @@ export function SearchPage() {
           maxLength={SEARCH_TEXT_MAX_LENGTH}
           className="search-input"
           defaultValue={filter.q}
-          placeholder="赛事名称、项目、区或街镇，支持拼音首字母"
+          placeholder="赛事、项目或地点，可用拼音"
           aria-label="搜索赛事"
           enterKeyHint="search"
         />
@@ -129,7 +155,19 @@ export function SearchPage() {
       </div>
 
       <main className="page-body">
-        <EventList filter={filter} />
+        {reversed ? (
+          <ErrorBlock
+            status="empty"
+            title="结束日期早于开始日期"
+            description="请清除日期后重新选择"
+          >
+            <Button color="primary" onClick={() => apply({ from: '', to: '' })}>
+              清除日期
+            </Button>
+          </ErrorBlock>
+        ) : (
+          <EventList filter={filter} />
+        )}
       </main>
 
       <FilterSheet title="选择板块" open={sheet === 'section'} onClose={() => setSheet(null)}>
@@ -175,10 +213,37 @@ export function SearchPage() {
   );
 }
 
-function shortDay(day: string | undefined): string {
-  if (!day) return '';
-  const [, month, date] = day.split('-');
-  return `${Number(month)}月${Number(date)}日`;
+/**
+ * Drops a district that the division list does not know, once the list has loaded, because
+ * the server rejects an unknown district.
+ */
+function withKnownDistrict(
+  filter: EventFilter,
+  districts: readonly { code: string }[] | undefined,
+): EventFilter {
+  if (!filter.district || !districts) return filter;
+  if (districts.some((district) => district.code === filter.district)) return filter;
+  return { ...filter, district: '', street: '' };
+}
+
+/** Returns "12月5日", or "2020年1月1日" when `withYear` is set. */
+function shortDay(day: string, withYear: boolean): string {
+  const [year, month, date] = day.split('-');
+  return `${withYear ? `${year}年` : ''}${Number(month)}月${Number(date)}日`;
+}
+
+/**
+ * Returns the date chip's text, e.g. "12月5日–12月20日". A day outside the current year shows
+ * its year, and the end day repeats it only when the two years differ:
+ * "2020年1月1日–12月31日".
+ */
+function dateRangeText(from: string | undefined, to: string | undefined): string {
+  const currentYear = shanghaiDate().slice(0, 4);
+  const fromYear = from?.slice(0, 4);
+  const toYear = to?.slice(0, 4);
+  const start = from ? shortDay(from, fromYear !== currentYear) : '';
+  const end = to ? shortDay(to, toYear !== currentYear && toYear !== fromYear) : '';
+  return `${start}–${end}`;
 }
 
 function Chip({ label, active, onClick }: { label: string; active: boolean; onClick: () => void }) {
@@ -266,6 +331,14 @@ function DateFilter({
   filter: EventFilter;
   onChange: (next: Partial<EventFilter>) => void;
 }) {
+  const [swapped, setSwapped] = useState(false);
+  // The min and max attributes only limit the calendar: a typed day can still reverse the
+  // range, so such a change swaps the two days and shows a note.
+  const change = (from: string, to: string) => {
+    const reversed = from !== '' && to !== '' && from > to;
+    setSwapped(reversed);
+    onChange(reversed ? { from: to, to: from } : { from, to });
+  };
   return (
     <div className="date-filter">
       <label className="date-field">
@@ -274,7 +347,7 @@ function DateFilter({
           type="date"
           value={filter.from ?? ''}
           max={filter.to || undefined}
-          onChange={(event) => onChange({ from: event.target.value })}
+          onChange={(event) => change(event.target.value, filter.to ?? '')}
         />
       </label>
       <label className="date-field">
@@ -283,9 +356,14 @@ function DateFilter({
           type="date"
           value={filter.to ?? ''}
           min={filter.from || undefined}
-          onChange={(event) => onChange({ to: event.target.value })}
+          onChange={(event) => change(filter.from ?? '', event.target.value)}
         />
       </label>
+      {swapped && (
+        <p className="date-filter-note" role="status">
+          结束日期早于开始日期，已将两个日期对调
+        </p>
+      )}
       <Button fill="outline" onClick={() => onChange({ from: '', to: '' })}>
         从今天起
       </Button>

@@ -5,6 +5,7 @@ import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isNotFound } from '../../lib/messages';
 import { fetchCitizenEntries, useCitizen } from '../citizen-api';
 import { EntryActions } from '../components/EntryActions';
+import { OfflineNotice } from '../components/OfflineNotice';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { addressLine } from '../event-text';
@@ -238,22 +239,6 @@ function TicketFact({ label, children }: { label: string; children: ReactNode })
     <div className="fact">
       <dt>{label}</dt>
       <dd>{children}</dd>
-    </div>
-  );
-}
-
-/**
- * Says that the ticket is a copy saved on this phone, shown because there is no network. The
- * QR code still checks in, but the status may be older than the server's.
- */
-function OfflineNotice({ onRetry }: { onRetry: () => void }) {
-  return (
-    <div className="offline-notice" role="status">
-      <strong>当前离线，显示的是已保存的电子票</strong>
-      <span>签到二维码仍可使用，报名状态可能不是最新。</span>
-      <Button size="small" fill="outline" onClick={onRetry}>
-        联网后刷新
-      </Button>
     </div>
   );
 }

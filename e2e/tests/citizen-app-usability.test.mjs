@@ -1,0 +1,327 @@
+// Browser tests of problems a new user met in the citizens' app on a phone. They cover the
+// search's date range and address values and the wording of past events. They also cover my
+// registrations with a cancelled entry and offline, the registration form's prefill, and the
+// event page's first screen.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const SMALL_VIEWPORT = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+const OFFLINE_NOTICE = '当前离线，显示的是已保存的电子票';
+const PAST_RUN = '徐汇区市民10公里路跑';
+const NEXT_YEAR = new Date().getFullYear() + 1;
+
+let platform;
+let events;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  platform = await startPlatform({ env: { SEED_DEMO: 'true' } });
+  const response = await fetch(`${platform.baseUrl}/api/events?limit=100`);
+  events = (await response.json()).items;
+  assert.ok(events.length >= 5, 'the demo league published fewer than 5 events');
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+async function phoneContext(options = {}) {
+  // axe is injected as an inline script, which the app's content security policy blocks.
+  return platform.browser.newContext({ ...PHONE_VIEWPORT, bypassCSP: true, ...options });
+}
+
+/** Runs axe on the page and returns the serious and critical violations, one line each. */
+async function seriousViolations(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(() => globalThis.axe.run(document));
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+async function signInBySms(page, phone) {
+  await page.goto(`${platform.baseUrl}/login`);
+  await page.getByPlaceholder('请输入11位手机号码').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByPlaceholder('6位数字').fill(await waitForSmsCode(page, platform.baseUrl, phone));
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Sends a same-origin JSON request from the page, with the citizen's session cookie. */
+async function pageFetch(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const response = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    [method, path, body],
+  );
+}
+
+function dateChip(page) {
+  return page.getByRole('group', { name: '筛选条件' }).getByRole('button').nth(3);
+}
+
+/** Returns the date chip's label without its ▾ mark. */
+async function dateChipText(page) {
+  return (await dateChip(page).textContent()).replace(/\s*▾$/, '');
+}
+
+test('date picker swaps a reversed range', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search`);
+  await dateChip(page).click();
+  const sheet = page.getByRole('dialog', { name: '选择日期' });
+  await sheet.getByLabel('开始日期').fill(`${NEXT_YEAR}-01-20`);
+  await page.waitForURL(new RegExp(`from=${NEXT_YEAR}-01-20`), { waitUntil: 'commit' });
+  await sheet.getByLabel('结束日期').fill(`${NEXT_YEAR}-01-10`);
+  await page.waitForURL(new RegExp(`from=${NEXT_YEAR}-01-10&to=${NEXT_YEAR}-01-20`), {
+    waitUntil: 'commit',
+  });
+  await sheet.getByRole('status').filter({ hasText: '已将两个日期对调' }).waitFor();
+  assert.equal(await sheet.getByLabel('开始日期').inputValue(), `${NEXT_YEAR}-01-10`);
+  assert.equal(await sheet.getByLabel('结束日期').inputValue(), `${NEXT_YEAR}-01-20`);
+  await page.screenshot({ path: join(artifacts, 'usability-date-swapped.png') });
+  await sheet.getByRole('button', { name: '完成' }).click();
+  assert.equal(await page.getByText('加载失败').count(), 0);
+  assert.equal(await dateChipText(page), `${NEXT_YEAR}年1月10日–1月20日`);
+  await context.close();
+});
+
+test('date chip shows a past year', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search?from=2020-01-01&to=2020-12-31`);
+  await page.getByRole('group', { name: '筛选条件' }).waitFor();
+  assert.equal(await dateChipText(page), '2020年1月1日–12月31日');
+  await page.goto(`${platform.baseUrl}/search?from=2020-12-01&to=${NEXT_YEAR}-01-31`);
+  await page.getByRole('group', { name: '筛选条件' }).waitFor();
+  assert.equal(await dateChipText(page), `2020年12月1日–${NEXT_YEAR}年1月31日`);
+  await context.close();
+});
+
+test('reversed dates in the address offer clearing', async () => {
+  for (const viewport of [PHONE_VIEWPORT, SMALL_VIEWPORT]) {
+    const context = await phoneContext(viewport);
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/search?from=${NEXT_YEAR}-03-20&to=${NEXT_YEAR}-03-10`);
+    await page.getByText('结束日期早于开始日期').waitFor();
+    assert.equal(await page.getByText('加载失败').count(), 0);
+    assert.deepEqual(await seriousViolations(page), [], 'axe on the reversed range');
+    const size = viewport.viewport;
+    await page.screenshot({
+      path: join(artifacts, `usability-reversed-url-${size.width}.png`),
+    });
+    await page.getByRole('button', { name: '清除日期' }).click();
+    await page.waitForURL((url) => !url.search.includes('from=') && !url.search.includes('to='));
+    await page.locator('.event-card').first().waitFor();
+    await context.close();
+  }
+});
+
+test('search ignores invalid address values', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  const addresses = [
+    '/search?district=12345&to=2026-99-99',
+    '/search?district=999999&street=abc&sports=no_such_sport&section=bogus&fee=gratis',
+    `/search?from=${NEXT_YEAR}-02-30`,
+  ];
+  for (const address of addresses) {
+    await page.goto(`${platform.baseUrl}${address}`);
+    await page.locator('.event-card').first().waitFor();
+    const chips = await page.getByRole('group', { name: '筛选条件' }).innerText();
+    assert.match(chips, /区域/, address);
+    assert.match(chips, /日期/, address);
+    assert.match(chips, /项目/, address);
+    assert.doesNotMatch(chips, /99月/, address);
+    const body = await page.locator('.page').innerText();
+    assert.doesNotMatch(body, /加载失败|格式不正确|district/, address);
+  }
+  await page.screenshot({ path: join(artifacts, 'usability-bad-params.png') });
+  await context.close();
+});
+
+test('search placeholder fits at 360 px', async () => {
+  const context = await phoneContext(SMALL_VIEWPORT);
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search`);
+  const input = page.getByRole('searchbox', { name: '搜索赛事' });
+  await input.waitFor();
+  const fit = await input.evaluate((element) => {
+    const style = document.defaultView.getComputedStyle(element);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontSize} ${style.fontFamily}`;
+    const room =
+      element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { text: context.measureText(element.placeholder).width, room };
+  });
+  assert.ok(fit.text <= fit.room, `placeholder ${fit.text}px wide in ${fit.room}px`);
+  await page.screenshot({ path: join(artifacts, 'usability-search-360.png') });
+  await context.close();
+});
+
+test('past events say 已结束 and link results', async () => {
+  const run = events.find((item) => item.name === PAST_RUN);
+  assert.ok(run, 'the demo league has no past run');
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search?from=2020-01-01&q=${encodeURIComponent(PAST_RUN)}`);
+  const card = page.locator('.event-card').filter({ hasText: PAST_RUN }).first();
+  await card.waitFor();
+  assert.equal(await card.locator('.status-tag').innerText(), '已结束');
+  assert.doesNotMatch(await card.innerText(), /已截止/);
+
+  await page.goto(`${platform.baseUrl}/events/${run.id}`);
+  await page.getByRole('heading', { name: run.name, level: 1 }).waitFor();
+  assert.equal(await page.locator('.detail-hero .status-tag').innerText(), '已结束');
+  await page.getByRole('link', { name: /成绩查询/ }).waitFor();
+  await context.close();
+});
+
+test('future event page has no results link', async () => {
+  const future = events.find((item) => Date.parse(item.startsAt) > Date.now());
+  assert.ok(future, 'the demo league has no future event');
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/events/${future.id}`);
+  await page.getByRole('heading', { name: future.name, level: 1 }).waitFor();
+  await page.getByRole('heading', { name: '安全须知' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: /成绩查询/ }).count(), 0);
+  await context.close();
+});
+
+test('results of an unknown event say not found', async () => {
+  const context = await phoneContext();
+  const page = await context.newPage();
+  const id = events[0].id.replace(/[0-9a-f]{12}$/, '000000000000');
+  assert.notEqual(id, events[0].id);
+  await page.goto(`${platform.baseUrl}/events/${id}/results`);
+  await page.getByText('未找到该赛事').waitFor();
+  assert.equal(await page.getByText('成绩尚未公布').count(), 0);
+  await context.close();
+});
+
+test('my registrations list cancelled entries apart and offline', async () => {
+  const phone = '13800138470';
+  const open = events.filter(
+    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
+  );
+  assert.ok(open.length >= 2, 'the demo league has fewer than 2 open events');
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await signInBySms(page, phone);
+  for (const [index, event] of open.slice(0, 2).entries()) {
+    const registered = await pageFetch(page, 'POST', `/api/events/${event.id}/registrations`, {
+      name: '取消测试',
+      phone,
+    });
+    assert.ok([200, 201].includes(registered.status), JSON.stringify(registered.body));
+    if (index === 0) continue;
+    const own = await pageFetch(page, 'GET', '/api/citizen/registrations');
+    const entry = own.body.items.find((item) => item.code === registered.body.code);
+    assert.ok(entry, 'the second entry is not among the citizen entries');
+    const cancelled = await pageFetch(
+      page,
+      'POST',
+      `/api/citizen/events/${event.id}/registrations/${entry.id}/cancel`,
+      {},
+    );
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+  }
+
+  await page.goto(`${platform.baseUrl}/tickets`);
+  await page.getByRole('tab', { name: '即将开始（1）' }).waitFor();
+  const upcoming = await page.locator('.ticket-list').innerText();
+  assert.match(upcoming, new RegExp(open[0].name));
+  assert.doesNotMatch(upcoming, /已取消/);
+  await page.getByRole('tab', { name: '已取消（1）' }).click();
+  await page.locator('.ticket-list').getByText(open[1].name).waitFor();
+  assert.match(await page.locator('.ticket-list').innerText(), /已取消/);
+  await page.screenshot({ path: join(artifacts, 'usability-tickets-cancelled.png') });
+  assert.equal(await page.getByText(OFFLINE_NOTICE).count(), 0, 'notice shown while online');
+  assert.deepEqual(await seriousViolations(page), [], 'axe on my registrations');
+
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('tab', { name: /即将开始/ }).waitFor();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: OFFLINE_NOTICE }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'usability-tickets-offline.png') });
+  await context.setOffline(false);
+  await context.close();
+});
+
+test('registration form fills the profile', async () => {
+  const phone = '13800138471';
+  const event = events.find(
+    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
+  );
+  const context = await phoneContext();
+  const page = await context.newPage();
+  await signInBySms(page, phone);
+  const profile = await pageFetch(page, 'PUT', '/api/citizen/profile', { realName: '预填测试' });
+  assert.equal(profile.status, 200, JSON.stringify(profile.body));
+  await page.goto(`${platform.baseUrl}/events/${event.id}/register`);
+  const name = page.getByPlaceholder('请输入真实姓名');
+  const mobile = page.getByPlaceholder('请输入11位手机号码');
+  await name.waitFor();
+  await page.waitForFunction(
+    () => document.querySelector('input[autocomplete="tel"]')?.value !== '',
+  );
+  assert.equal(await name.inputValue(), '预填测试');
+  assert.equal(await mobile.inputValue(), phone);
+  await name.fill('另一个人');
+  assert.equal(await name.inputValue(), '另一个人');
+  await page.screenshot({ path: join(artifacts, 'usability-register-prefill.png') });
+  await context.close();
+});
+
+test('event page shows name, time and place at once', async () => {
+  const event = events.find((item) => Date.parse(item.startsAt) > Date.now());
+  for (const viewport of [PHONE_VIEWPORT, SMALL_VIEWPORT]) {
+    const context = await phoneContext(viewport);
+    const page = await context.newPage();
+    // The poster is held back, as on a slow network, to look at the first screen before it.
+    await page.route('**/poster.png*', () => {});
+    await page.goto(`${platform.baseUrl}/events/${event.id}`);
+    await page.getByRole('heading', { name: event.name, level: 1 }).waitFor();
+    // The bottom bar covers the foot of the screen, so the facts must end above it.
+    const bar = await page.locator('.bottom-bar').boundingBox();
+    const visibleHeight = Math.min(viewport.viewport.height, bar?.y ?? Infinity);
+    for (const label of ['比赛时间', '比赛地点']) {
+      const fact = page.locator('.facts > div', { hasText: label }).first();
+      // The first text of the fact (the time, the district and venue) must show in full.
+      const bottom = await fact.locator('dd').evaluate((element) => {
+        const range = document.createRange();
+        range.selectNodeContents(element.firstChild);
+        return range.getBoundingClientRect().bottom;
+      });
+      assert.ok(bottom <= visibleHeight, `${label} ends at ${bottom}px of ${visibleHeight}px`);
+    }
+    const frame = page.locator('.poster-frame');
+    const background = await frame.evaluate(
+      (element) => document.defaultView.getComputedStyle(element).background,
+    );
+    assert.doesNotMatch(background, /gradient/, 'the poster placeholder is a dark gradient');
+    const size = viewport.viewport;
+    await page.screenshot({ path: join(artifacts, `usability-event-${size.width}.png`) });
+    await page.unroute('**/poster.png*');
+    await context.close();
+  }
+});
