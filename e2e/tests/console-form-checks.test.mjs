@@ -1,6 +1,6 @@
-// Console form checks at 1440 and 390 px: number fields report a value out of range instead of
-// clamping it, the registration deadline's picker disables exactly the days the filing check
-// rejects, and formal names with emoji are reported on their field.
+// Console form checks at 1440 and 390 px: number fields, the alert rules' included, report a
+// value out of range instead of clamping it, the registration deadline's picker disables exactly
+// the days the filing check rejects, and formal names with emoji are reported on their field.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -230,6 +230,58 @@ test('operator forms reject emoji in names', async () => {
     await organisation.getByText(EMOJI_MESSAGE).waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(artifacts, `account-organisation-emoji-${size}.png`) });
+    await page.context().close();
+  }
+});
+
+test('alert rules keep wrong numbers and say why', async () => {
+  const rateMessage = '签到率阈值须为 1 至 100 %之间的整数';
+  const cases = [
+    ['签到率阈值', '-5', rateMessage],
+    ['签到率阈值', '150', rateMessage],
+    ['签到率阈值', '99999999999', rateMessage],
+    ['签到率阈值', '三十', rateMessage],
+    ['签到率阈值', '😀', rateMessage],
+    ['签到率阈值', '', '请填写签到率阈值'],
+    ['最少报名数', '10.5', '最少报名数须为 1 至 100000 人之间的整数'],
+  ];
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    const page = await newConsolePage(viewport, 'operator');
+    await page.goto(`${platform.baseUrl}/console/alert-rules`);
+    const rule = page.locator('[data-rule="low_check_in_rate"]');
+    const before = await call(page, 'GET', '/api/operator/alert-rules');
+    for (const [label, typed, expected] of cases) {
+      const input = rule.getByLabel(label);
+      const item = rule.locator('.ant-form-item', { has: page.getByLabel(label) });
+      await input.fill(typed);
+      await input.blur();
+      await item.getByText(expected, { exact: true }).waitFor();
+      assert.equal(await input.inputValue(), typed, `${label} ${typed}`);
+      await rule.getByRole('button', { name: /保\s*存/ }).click();
+      await page.waitForTimeout(300);
+      assert.equal(await page.getByText('已保存：签到率过低').count(), 0, `${label} ${typed}`);
+      assert.equal(await input.inputValue(), typed, `${label} ${typed} after saving`);
+      if (typed === '😀') {
+        await page.screenshot({ path: join(artifacts, `alert-rule-emoji-${size}.png`) });
+      }
+      await input.fill(label === '签到率阈值' ? '30' : '10');
+    }
+    const after = await call(page, 'GET', '/api/operator/alert-rules');
+    assert.deepEqual(after, before);
+
+    // A whole number in range is saved as typed, full-width digits included.
+    await rule.getByLabel('签到率阈值').fill('２５');
+    await rule.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText('已保存：签到率过低').waitFor();
+    const saved = await call(page, 'GET', '/api/operator/alert-rules');
+    const rate = saved.items
+      .find((item) => item.code === 'low_check_in_rate')
+      .parameters.find((parameter) => parameter.key === 'ratePercent');
+    assert.equal(rate.value, 25);
+    await call(page, 'PUT', '/api/operator/alert-rules/low_check_in_rate', {
+      enabled: true,
+      parameters: { ratePercent: 30, minRegistrations: 10, lookbackDays: 14 },
+    });
     await page.context().close();
   }
 });

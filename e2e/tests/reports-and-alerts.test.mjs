@@ -119,3 +119,35 @@ test('the operator acknowledges and resolves an alert', async () => {
   await phone.context().close();
   await operator.context().close();
 });
+
+test('a report request is sent once while in flight', async () => {
+  const page = await consolePage('xuhui.bureau');
+  await page.goto(`${platform.baseUrl}/console/reports`);
+  await page.waitForLoadState('networkidle');
+  const rowsBefore = await page.locator('[data-report-id]').count();
+  let posts = 0;
+  // The request is held for a moment, as on a slow network, so that a second submit can race.
+  await page.route('**/api/reports', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts += 1;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return route.continue();
+  });
+  const submit = page.getByRole('button', { name: '生成报表' });
+  await page.getByLabel('统计期间').press('Enter');
+  await page.waitForTimeout(200);
+  assert.equal(await submit.isDisabled(), true);
+  await submit.click({ force: true });
+  await page.getByLabel('统计期间').press('Enter');
+  await page.getByText(/已开始生成徐汇区/).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(posts, 1);
+  await page.locator('[data-report-id]').nth(rowsBefore).waitFor();
+  assert.equal(await page.locator('[data-report-id]').count(), rowsBefore + 1);
+
+  // The archive shows request times to the second.
+  const time = await page.locator('[data-report-id]').first().locator('td').nth(3).innerText();
+  assert.match(time, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  await screenshot(page, 'reports-request-once-1366');
+  await page.context().close();
+});

@@ -31,6 +31,29 @@ describe('alert rules', () => {
     expect(checkAlertParameters('review_overdue', { days: 366 })).toHaveLength(1);
     expect(checkAlertParameters('review_overdue', { days: Number.NaN })).toHaveLength(1);
   });
+
+  it('rejects fractions in whole-number parameters', () => {
+    expect(checkAlertParameters('review_overdue', { days: 1.5 })).toEqual([
+      { key: 'days', message: 'must be a whole number' },
+    ]);
+    expect(
+      checkAlertParameters('low_check_in_rate', {
+        ratePercent: 30,
+        minRegistrations: 10.5,
+        lookbackDays: 14,
+      }),
+    ).toEqual([{ key: 'minRegistrations', message: 'must be a whole number' }]);
+  });
+
+  it('allows two decimal places in the spike factor', () => {
+    const spike = { windowHours: 1, baselineDays: 7, minCount: 50 };
+    expect(checkAlertParameters('event_registration_spike', { ...spike, factor: 2.25 })).toEqual(
+      [],
+    );
+    expect(checkAlertParameters('event_registration_spike', { ...spike, factor: 2.255 })).toEqual([
+      { key: 'factor', message: 'must have at most 2 decimal places' },
+    ]);
+  });
 });
 
 describe('nextAlertStatus', () => {

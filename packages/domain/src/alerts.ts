@@ -18,6 +18,11 @@ export interface AlertParameter {
   min: number;
   max: number;
   default: number;
+  /**
+   * Decimal places allowed: 0 for a whole number, which the rule's query passes to PostgreSQL
+   * as an integer (interval lengths, counts).
+   */
+  decimals: number;
 }
 
 export interface AlertRuleDefinition {
@@ -30,10 +35,18 @@ export interface AlertRuleDefinition {
 }
 
 const SPIKE_PARAMETERS: readonly AlertParameter[] = [
-  { key: 'windowHours', label: '统计时段', unit: '小时', min: 1, max: 72, default: 1 },
-  { key: 'baselineDays', label: '基准天数', unit: '天', min: 1, max: 90, default: 7 },
-  { key: 'factor', label: '超出倍数', unit: '倍', min: 1.5, max: 100, default: 5 },
-  { key: 'minCount', label: '最少报名数', unit: '人', min: 1, max: 100000, default: 50 },
+  { key: 'windowHours', label: '统计时段', unit: '小时', min: 1, max: 72, default: 1, decimals: 0 },
+  { key: 'baselineDays', label: '基准天数', unit: '天', min: 1, max: 90, default: 7, decimals: 0 },
+  { key: 'factor', label: '超出倍数', unit: '倍', min: 1.5, max: 100, default: 5, decimals: 2 },
+  {
+    key: 'minCount',
+    label: '最少报名数',
+    unit: '人',
+    min: 1,
+    max: 100000,
+    default: 50,
+    decimals: 0,
+  },
 ];
 
 export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
@@ -58,7 +71,9 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     label: '赛事待审超时',
     description: '赛事提交后等待审核超过指定天数',
     audience: 'administrators',
-    parameters: [{ key: 'days', label: '等待天数', unit: '天', min: 1, max: 365, default: 5 }],
+    parameters: [
+      { key: 'days', label: '等待天数', unit: '天', min: 1, max: 365, default: 5, decimals: 0 },
+    ],
   },
   low_check_in_rate: {
     code: 'low_check_in_rate',
@@ -66,7 +81,15 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     description: '已举办的赛事报名数不少于最少报名数，签到率低于阈值',
     audience: 'administrators',
     parameters: [
-      { key: 'ratePercent', label: '签到率阈值', unit: '%', min: 1, max: 100, default: 30 },
+      {
+        key: 'ratePercent',
+        label: '签到率阈值',
+        unit: '%',
+        min: 1,
+        max: 100,
+        default: 30,
+        decimals: 0,
+      },
       {
         key: 'minRegistrations',
         label: '最少报名数',
@@ -74,8 +97,17 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
         min: 1,
         max: 100000,
         default: 10,
+        decimals: 0,
       },
-      { key: 'lookbackDays', label: '回看天数', unit: '天', min: 1, max: 365, default: 14 },
+      {
+        key: 'lookbackDays',
+        label: '回看天数',
+        unit: '天',
+        min: 1,
+        max: 365,
+        default: 14,
+        decimals: 0,
+      },
     ],
   },
   overlapping_registrations: {
@@ -84,7 +116,15 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     description: '同一证件号或手机号报名了时间重叠的多场赛事',
     audience: 'administrators',
     parameters: [
-      { key: 'minEvents', label: '重叠赛事数', unit: '场', min: 2, max: 20, default: 2 },
+      {
+        key: 'minEvents',
+        label: '重叠赛事数',
+        unit: '场',
+        min: 2,
+        max: 20,
+        default: 2,
+        decimals: 0,
+      },
     ],
   },
   sms_failure_rate: {
@@ -93,9 +133,33 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     description: '统计时段内已尝试发送的短信不少于最少条数，失败比例高于阈值',
     audience: 'operator',
     parameters: [
-      { key: 'windowMinutes', label: '统计时段', unit: '分钟', min: 5, max: 1440, default: 60 },
-      { key: 'ratePercent', label: '失败率阈值', unit: '%', min: 1, max: 100, default: 20 },
-      { key: 'minMessages', label: '最少条数', unit: '条', min: 1, max: 100000, default: 20 },
+      {
+        key: 'windowMinutes',
+        label: '统计时段',
+        unit: '分钟',
+        min: 5,
+        max: 1440,
+        default: 60,
+        decimals: 0,
+      },
+      {
+        key: 'ratePercent',
+        label: '失败率阈值',
+        unit: '%',
+        min: 1,
+        max: 100,
+        default: 20,
+        decimals: 0,
+      },
+      {
+        key: 'minMessages',
+        label: '最少条数',
+        unit: '条',
+        min: 1,
+        max: 100000,
+        default: 20,
+        decimals: 0,
+      },
     ],
   },
   sign_in_failures_by_ip: {
@@ -104,8 +168,24 @@ export const ALERT_RULES: Record<AlertRuleCode, AlertRuleDefinition> = {
     description: '统计时段内同一IP地址的后台登录失败次数达到阈值',
     audience: 'operator',
     parameters: [
-      { key: 'windowMinutes', label: '统计时段', unit: '分钟', min: 1, max: 1440, default: 15 },
-      { key: 'failures', label: '失败次数', unit: '次', min: 3, max: 100000, default: 20 },
+      {
+        key: 'windowMinutes',
+        label: '统计时段',
+        unit: '分钟',
+        min: 1,
+        max: 1440,
+        default: 15,
+        decimals: 0,
+      },
+      {
+        key: 'failures',
+        label: '失败次数',
+        unit: '次',
+        min: 3,
+        max: 100000,
+        default: 20,
+        decimals: 0,
+      },
     ],
   },
 };
@@ -115,9 +195,15 @@ export function defaultAlertParameters(code: AlertRuleCode): Record<string, numb
   return Object.fromEntries(ALERT_RULES[code].parameters.map((p) => [p.key, p.default]));
 }
 
+function hasDecimals(value: number, decimals: number): boolean {
+  const scaled = value * 10 ** decimals;
+  return Math.abs(scaled - Math.round(scaled)) < 1e-6;
+}
+
 /**
- * Checks parameters for a rule: every parameter present, a finite number within its range, and
- * no unknown keys. Returns one message per problem, keyed by parameter.
+ * Checks parameters for a rule: every parameter present, a finite number within its range with
+ * no more decimal places than allowed, and no unknown keys. Returns one message per problem,
+ * keyed by parameter.
  */
 export function checkAlertParameters(
   code: AlertRuleCode,
@@ -135,6 +221,12 @@ export function checkAlertParameters(
     } else if (value < parameter.min || value > parameter.max) {
       const range = `${parameter.min} to ${parameter.max}`;
       problems.push({ key: parameter.key, message: `must be from ${range}` });
+    } else if (!hasDecimals(value, parameter.decimals)) {
+      const kind =
+        parameter.decimals === 0
+          ? 'must be a whole number'
+          : `must have at most ${parameter.decimals} decimal places`;
+      problems.push({ key: parameter.key, message: kind });
     }
   }
   return problems;

@@ -167,6 +167,7 @@ const RuleSchema = Type.Object({
       min: Type.Number(),
       max: Type.Number(),
       default: Type.Number(),
+      decimals: Type.Integer({ description: 'Decimal places allowed; 0 for a whole number' }),
       value: Type.Number(),
     }),
   ),
@@ -183,7 +184,15 @@ export const operatorAlertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['operations'],
         summary: 'Evaluate every enabled alert rule now',
-        response: { 200: Type.Object({ opened: Type.Integer(), refreshed: Type.Integer() }) },
+        response: {
+          200: Type.Object({
+            opened: Type.Integer(),
+            refreshed: Type.Integer(),
+            failed: Type.Array(StringEnum(ALERT_RULE_CODES), {
+              description: 'Rules whose evaluation failed and was skipped; the log has the error',
+            }),
+          }),
+        },
       },
     },
     async () => alerts.evaluateAlerts(app.db, app.log),

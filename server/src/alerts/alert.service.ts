@@ -173,23 +173,34 @@ export async function recordAlert(
 /**
  * Evaluates every enabled rule once. Each firing subject either opens a new alert, with a
  * console notice and an SMS for each of its recipients, or refreshes the open alert of the same
- * rule and subject. Returns the number of alerts opened and refreshed.
+ * rule and subject. A rule whose query or recording fails is logged with its code and skipped,
+ * so the rules after it still run. Returns the number of alerts opened and refreshed, and the
+ * codes of the rules that failed.
  */
 export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
   const rules = await storedRules(db);
   let opened = 0;
   let refreshed = 0;
+  const failed: AlertRuleCode[] = [];
   for (const code of ALERT_RULE_CODES) {
     const rule = rules.find((row) => row.code === code);
     if (!rule?.enabled) continue;
     const parameters = { ...defaultAlertParameters(code), ...rule.parameters };
-    const candidates = await ALERT_EVALUATORS[code](db, parameters);
-    for (const candidate of candidates) {
-      if (await recordAlert(db, code, candidate, log)) opened += 1;
-      else refreshed += 1;
+    try {
+      const candidates = await ALERT_EVALUATORS[code](db, parameters);
+      for (const candidate of candidates) {
+        if (await recordAlert(db, code, candidate, log)) opened += 1;
+        else refreshed += 1;
+      }
+    } catch (error) {
+      // Only the message and SQLSTATE are logged: a PostgreSQL error's detail may quote the
+      // values of a row, such as an alert's subject.
+      failed.push(code);
+      const { message, code: sqlState } = error as Error & { code?: string };
+      log?.error({ rule: code, error: message, sqlState }, 'alert rule evaluation failed');
     }
   }
-  return { opened, refreshed };
+  return { opened, refreshed, failed };
 }
 
 /**

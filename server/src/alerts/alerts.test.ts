@@ -1,4 +1,5 @@
 import { ALERT_RULE_CODES, type AlertRuleCode } from '@cityleague/domain';
+import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -218,6 +219,47 @@ describe('alert rules settings', () => {
       .where('code', '=', 'review_overdue')
       .executeTakeFirstOrThrow();
     expect(stored.parameters).toEqual({ days: 5 });
+  });
+
+  it('rejects fractions in whole-number parameters', async () => {
+    const put = (code: string, parameters: Record<string, number>) =>
+      as(
+        ctx.app,
+        cookieOf('al.operator'),
+      )({
+        method: 'PUT',
+        url: `/api/operator/alert-rules/${code}`,
+        payload: { enabled: true, parameters },
+      });
+    const days = expectProblem(
+      await put('review_overdue', { days: 1.5 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(days.errors).toEqual([
+      { field: 'parameters.days', code: 'invalid_parameter', message: 'must be a whole number' },
+    ]);
+    const registrations = expectProblem(
+      await put('low_check_in_rate', { ratePercent: 30, minRegistrations: 10.5, lookbackDays: 14 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(registrations.errors).toEqual([
+      expect.objectContaining({ field: 'parameters.minRegistrations', code: 'invalid_parameter' }),
+    ]);
+    const stored = await ctx.db
+      .selectFrom('alert_rules')
+      .select(['code', 'parameters'])
+      .where('code', 'in', ['review_overdue', 'low_check_in_rate'])
+      .orderBy('code')
+      .execute();
+    expect(stored).toEqual([
+      {
+        code: 'low_check_in_rate',
+        parameters: { ratePercent: 30, minRegistrations: 10, lookbackDays: 14 },
+      },
+      { code: 'review_overdue', parameters: { days: 5 } },
+    ]);
   });
 
   it('audits a change with the values before and after', async () => {
@@ -510,6 +552,49 @@ describe('sign-in failures by IP', () => {
     expect(operator.items.map((item) => item.rule)).toContain('sign_in_failures_by_ip');
     const bureau = await listAs('al.bureau');
     expect(bureau.items.map((item) => item.rule)).not.toContain('sign_in_failures_by_ip');
+  });
+});
+
+describe('a failing rule', () => {
+  it('is logged and skipped while the later rules run', async () => {
+    await onlyRule('sign_in_failures_by_ip', { windowMinutes: 15, failures: 3 });
+    // A fraction stored before the API checked for whole numbers makes the rule's query fail
+    // in PostgreSQL, which takes the interval's days as an integer.
+    await ctx.db
+      .updateTable('alert_rules')
+      .set({ enabled: true, parameters: JSON.stringify({ days: 1.5 }) })
+      .where('code', '=', 'review_overdue')
+      .execute();
+    for (const username of ['al.fail-1', 'al.fail-2', 'al.fail-3']) {
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        remoteAddress: '203.0.113.77',
+        payload: { username, password: 'Wrong@2026pass' },
+      });
+    }
+    const errors: { bindings: Record<string, unknown>; message: string }[] = [];
+    const log = {
+      info: () => undefined,
+      error: (bindings: Record<string, unknown>, message: string) => {
+        errors.push({ bindings, message });
+      },
+    } as unknown as FastifyBaseLogger;
+
+    const result = await evaluateAlerts(ctx.db, log);
+
+    expect(result.failed).toEqual(['review_overdue']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe('alert rule evaluation failed');
+    expect(errors[0]!.bindings.rule).toBe('review_overdue');
+    expect(errors[0]!.bindings.sqlState).toBe('22P02');
+    const alerts = await openAlerts('sign_in_failures_by_ip');
+    expect(alerts.map((alert) => alert.subject_id)).toContain('203.0.113.77');
+    await ctx.db
+      .updateTable('alert_rules')
+      .set({ enabled: false, parameters: JSON.stringify({ days: 5 }) })
+      .where('code', '=', 'review_overdue')
+      .execute();
   });
 });
 

@@ -1,6 +1,5 @@
 import {
   EVENT_LEVEL_LABELS,
-  REPORT_KIND_LABELS,
   SECTION_LABELS,
   sportName,
   type EventLevel,
@@ -51,9 +50,6 @@ const GATHER_SHARE = 60;
 function withoutKey(row: FigureRow): ReportFigures {
   return {
     events: row.events,
-    filed: row.filed,
-    inReview: row.inReview,
-    held: row.held,
     registrations: row.registrations,
     participants: row.participants,
     checkIns: row.checkIns,
@@ -80,7 +76,7 @@ function monthRows(period: ReportPeriod, rows: FigureRow[]): LabelledRow[] {
 export async function gatherReportContent(
   db: Executor,
   selection: ReportSelection,
-  basisLabel: string,
+  labels: { title: string; basisLabel: string },
   onProgress: (progress: number) => Promise<void>,
 ): Promise<ReportContent> {
   const { period, scope } = selection;
@@ -109,10 +105,10 @@ export async function gatherReportContent(
 
   const childNames = new Map(childDivisions.map((division) => [division.code, division.name]));
   return {
-    title: `${scope.name}${period.label}赛事${REPORT_KIND_LABELS[period.kind]}`,
+    title: labels.title,
     period,
     scopeName: scope.name,
-    basisLabel,
+    basisLabel: labels.basisLabel,
     generatedAt: new Date(),
     total: total ?? emptyReportFigures(),
     bySection: labelledBy(sections, (key) => SECTION_LABELS[key as Section] ?? key),

@@ -10,7 +10,7 @@ import {
   type ChartDatum,
 } from './report-charts.js';
 import type { LabelledRow, ReportContent } from './report-content.js';
-import { SUMMARY_FIGURES } from './report-workbook.js';
+import { CHECK_IN_RATE_LABEL, SUMMARY_FIGURES } from './report-workbook.js';
 
 // A4 in PostScript points, with 48-point margins.
 const MARGIN = 48;
@@ -71,23 +71,59 @@ function chart(doc: PDFKit.PDFDocument, png: Buffer) {
   doc.y += height + 8;
 }
 
-function breakdown(doc: PDFKit.PDFDocument, title: string, first: string, rows: LabelledRow[]) {
-  heading(doc, title);
-  table(
-    doc,
-    [first, '填报赛事', '已举办', '报名人次', '参与人数', '签到人次', '签到率%'],
-    rows
+/** Writes a figure for the PDF: the rate with one decimal and a percent sign, '-' for none. */
+function pdfCell(label: string, value: number | null): string | number {
+  if (label !== CHECK_IN_RATE_LABEL) return value ?? '-';
+  return value === null ? '-' : `${value.toFixed(1)}%`;
+}
+
+// The breakdown tables' columns, fewer than the workbook's to fit the A4 width.
+const PDF_BREAKDOWN_FIGURES = SUMMARY_FIGURES.filter(([label]) =>
+  ['填报赛事', '已举办', '报名人次', '参与人数', '签到人次', CHECK_IN_RATE_LABEL].includes(label),
+);
+
+/** A table of the PDF with its heading; cells are written as given. */
+export interface PdfTable {
+  heading: string;
+  headers: string[];
+  rows: (string | number)[][];
+}
+
+function pdfHeader(label: string): string {
+  return label === CHECK_IN_RATE_LABEL ? '签到率' : label;
+}
+
+function breakdownTable(heading: string, first: string, rows: LabelledRow[]): PdfTable {
+  return {
+    heading,
+    headers: [first, ...PDF_BREAKDOWN_FIGURES.map(([label]) => pdfHeader(label))],
+    rows: rows
       .slice(0, TOP_ROWS * 2)
       .map((row) => [
         row.label,
-        row.filed,
-        row.held,
-        row.registrations,
-        row.participants,
-        row.checkIns,
-        row.checkInRate,
+        ...PDF_BREAKDOWN_FIGURES.map(([label, value]) => pdfCell(label, value(row))),
       ]),
-  );
+  };
+}
+
+/** Lists the PDF's tables: the summary figures, then each breakdown. */
+export function pdfTables(content: ReportContent): PdfTable[] {
+  const tables: PdfTable[] = [
+    {
+      heading: '总体情况',
+      headers: ['指标', '数值'],
+      rows: SUMMARY_FIGURES.map(([label, value]) => [
+        pdfHeader(label),
+        pdfCell(label, value(content.total)),
+      ]),
+    },
+    breakdownTable('按板块', '板块', content.bySection),
+    breakdownTable('按项目', '项目', content.bySport),
+    breakdownTable('按办赛主体（前二十）', '办赛主体', content.byOrganisation),
+    breakdownTable('按区域', '区域', content.byChild),
+  ];
+  if (content.byMonth.length > 0) tables.push(breakdownTable('按月', '月份', content.byMonth));
+  return tables;
 }
 
 /** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
@@ -129,20 +165,16 @@ export async function writeReportPdf(content: ReportContent): Promise<Buffer> {
   doc.text(`统计期间：${content.period.label}（按赛事开始时间）`, { align: 'center' });
   doc.fillColor('#262626');
 
-  heading(doc, '总体情况');
-  table(
-    doc,
-    ['指标', '数值'],
-    SUMMARY_FIGURES.map(([label, value]) => [label, value(content.total)]),
-  );
+  const [summary, ...breakdowns] = pdfTables(content);
+  heading(doc, summary!.heading);
+  table(doc, summary!.headers, summary!.rows);
 
   for (const png of await renderCharts(content)) chart(doc, png);
 
-  breakdown(doc, '按板块', '板块', content.bySection);
-  breakdown(doc, '按项目', '项目', content.bySport);
-  breakdown(doc, '按办赛主体（前二十）', '办赛主体', content.byOrganisation);
-  breakdown(doc, '按区域', '区域', content.byChild);
-  if (content.byMonth.length > 0) breakdown(doc, '按月', '月份', content.byMonth);
+  for (const breakdown of breakdowns) {
+    heading(doc, breakdown.heading);
+    table(doc, breakdown.headers, breakdown.rows);
+  }
 
   doc.end();
   return finished;

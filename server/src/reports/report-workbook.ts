@@ -1,4 +1,4 @@
-import { EVENT_STATE_LABELS, neutraliseCell, type EventState } from '@cityleague/domain';
+import { neutraliseCell } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
 import type { LabelledRow, ReportContent } from './report-content.js';
@@ -15,48 +15,65 @@ export const REPORT_SHEETS = {
   events: '赛事明细',
 } as const;
 
+/** The dashboard's label of each event count, as its stage cards and tables name them. */
+export const STAGE_LABELS: Record<keyof ReportFigures['events'], string> = {
+  total: '赛事总数',
+  filed: '填报赛事',
+  draft: '草稿',
+  submitted: '审核中',
+  returned: '已退回',
+  approved: '已通过待发布',
+  published: '已发布',
+  held: '已举办',
+  cancelled: '已取消',
+};
+
+/** A figure of a report row: a count, or the check-in rate, which may be null. */
+export type FigureValue = (figures: ReportFigures) => number | null;
+
+const eventCount = (stage: keyof ReportFigures['events']): [string, FigureValue] => [
+  STAGE_LABELS[stage],
+  (figures) => figures.events[stage],
+];
+
+export const CHECK_IN_RATE_LABEL = '签到率（%）';
+
 /** Labels of the summary figures, in the order of the 概览 sheet. */
-export const SUMMARY_FIGURES: [string, (figures: ReportFigures) => number][] = [
-  ['填报赛事', (f) => f.filed],
-  ['待审核', (f) => f.inReview],
-  ['已通过', (f) => f.events.approved],
-  ['已发布', (f) => f.events.published],
-  ['已举办', (f) => f.held],
-  ['已取消', (f) => f.events.cancelled],
-  ['已退回', (f) => f.events.returned],
-  ['草稿', (f) => f.events.draft],
+export const SUMMARY_FIGURES: [string, FigureValue][] = [
+  eventCount('filed'),
+  eventCount('submitted'),
+  eventCount('returned'),
+  eventCount('approved'),
+  eventCount('published'),
+  eventCount('held'),
+  eventCount('cancelled'),
+  eventCount('draft'),
   ['报名人次', (f) => f.registrations],
   ['参与人数', (f) => f.participants],
   ['签到人次', (f) => f.checkIns],
-  ['签到率（%）', (f) => f.checkInRate],
+  [CHECK_IN_RATE_LABEL, (f) => f.checkInRate],
 ];
 
-const BREAKDOWN_HEADERS = [
-  '填报赛事',
-  '待审核',
-  '已通过',
-  '已发布',
-  '已举办',
-  '已取消',
-  '报名人次',
-  '参与人数',
-  '签到人次',
-  '签到率（%）',
+/** Columns of the breakdown sheets after the row's label. */
+const BREAKDOWN_FIGURES: [string, FigureValue][] = [
+  eventCount('filed'),
+  eventCount('submitted'),
+  eventCount('returned'),
+  eventCount('approved'),
+  eventCount('published'),
+  eventCount('held'),
+  eventCount('cancelled'),
+  ['报名人次', (f) => f.registrations],
+  ['参与人数', (f) => f.participants],
+  ['签到人次', (f) => f.checkIns],
+  [CHECK_IN_RATE_LABEL, (f) => f.checkInRate],
 ];
 
-function breakdownValues(figures: ReportFigures): number[] {
-  return [
-    figures.filed,
-    figures.inReview,
-    figures.events.approved,
-    figures.events.published,
-    figures.held,
-    figures.events.cancelled,
-    figures.registrations,
-    figures.participants,
-    figures.checkIns,
-    figures.checkInRate,
-  ];
+// One decimal for the rate; a null rate is left as an empty cell, never 0.
+const RATE_FORMAT = '0.0';
+
+function breakdownValues(figures: ReportFigures): (number | null)[] {
+  return BREAKDOWN_FIGURES.map(([, value]) => value(figures));
 }
 
 function addBreakdownSheet(
@@ -69,7 +86,11 @@ function addBreakdownSheet(
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
     { header: firstHeader, width: 32 },
-    ...BREAKDOWN_HEADERS.map((header) => ({ header, width: 12 })),
+    ...BREAKDOWN_FIGURES.map(([header]) => ({
+      header,
+      width: 12,
+      ...(header === CHECK_IN_RATE_LABEL ? { style: { numFmt: RATE_FORMAT } } : {}),
+    })),
   ];
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow([neutraliseCell(row.label), ...breakdownValues(row)]);
@@ -94,7 +115,10 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
   summary.getCell('B5').numFmt = 'yyyy-mm-dd hh:mm';
   summary.addRow([]);
   summary.addRow(['指标', '数值']).font = { bold: true };
-  for (const [label, value] of SUMMARY_FIGURES) summary.addRow([label, value(content.total)]);
+  for (const [label, value] of SUMMARY_FIGURES) {
+    const row = summary.addRow([label, value(content.total)]);
+    if (label === CHECK_IN_RATE_LABEL) row.getCell(2).numFmt = RATE_FORMAT;
+  }
 
   const { total } = content;
   addBreakdownSheet(workbook, REPORT_SHEETS.section, '板块', content.bySection, total);
@@ -119,7 +143,7 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
     { header: '板块', width: 14 },
     { header: '项目', width: 12 },
     { header: '级别', width: 8 },
-    { header: '状态', width: 8 },
+    { header: '状态', width: 12 },
     { header: '办赛主体', width: 28 },
     { header: '区域', width: 14 },
     { header: '开始时间', width: 18, style: { numFmt: 'yyyy-mm-dd hh:mm' } },
@@ -128,13 +152,12 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
   ];
   events.getRow(1).font = { bold: true };
   for (const event of content.events) {
-    const state = event.held ? '已举办' : EVENT_STATE_LABELS[event.state as EventState];
     events.addRow([
       neutraliseCell(event.name),
       event.sectionLabel,
       event.sportLabel,
       event.levelLabel,
-      state ?? event.state,
+      STAGE_LABELS[event.stage],
       neutraliseCell(event.organisation),
       event.division,
       event.startsAt ? shanghaiWallClock(event.startsAt) : null,

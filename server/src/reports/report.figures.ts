@@ -1,10 +1,4 @@
-import {
-  checkInRate,
-  EVENT_STATES,
-  reportPeriodDates,
-  type EventState,
-  type ReportPeriod,
-} from '@cityleague/domain';
+import { checkInRate, reportPeriodDates, type ReportPeriod } from '@cityleague/domain';
 import { sql, type RawBuilder } from 'kysely';
 
 import type { Principal } from '../accounts/account.repository.js';
@@ -13,22 +7,42 @@ import type { Executor } from '../db/database.js';
 import type { DivisionRow } from '../db/schema.js';
 
 /**
- * The figures of a report row. Event counts follow the dashboard: `events` by state, with
- * `total` counting the viewer's own drafts too. `filed` is every event but drafts, `inReview`
- * the submitted ones and `held` the published events that have ended. `registrations` counts
- * active entries, `participants` the distinct people among them (by ID number hash, else by
- * mobile number hash), `checkIns` the entries with a check-in, as the dashboard counts them.
+ * Stages of an event as the dashboard counts them: its state, except that a published event
+ * whose end has passed is held and no longer published.
+ */
+export const REPORT_STAGES = [
+  'draft',
+  'submitted',
+  'returned',
+  'approved',
+  'published',
+  'held',
+  'cancelled',
+] as const;
+export type ReportStage = (typeof REPORT_STAGES)[number];
+
+/** The dashboard's stage expression; the query must name the events table `events`. */
+const stageColumn = sql<ReportStage>`case
+  when events.state = 'published' and events.ends_at <= now() then 'held'
+  else events.state end`;
+
+/**
+ * The figures of a report row, counted as the dashboard counts them. `events` has the events
+ * of each stage, `filed` every event but drafts and `total` all of them, the viewer's own
+ * drafts included. `registrations` counts active entries, `participants` the distinct people
+ * among them (by ID number hash, else by mobile number hash), `checkIns` the entries with a
+ * check-in.
  */
 export interface ReportFigures {
-  events: Record<EventState | 'total', number>;
-  filed: number;
-  inReview: number;
-  held: number;
+  events: Record<ReportStage | 'filed' | 'total', number>;
   registrations: number;
   participants: number;
   checkIns: number;
-  /** Check-ins over registrations, in percent with one decimal. */
-  checkInRate: number;
+  /**
+   * Check-ins over active registrations, both counted over the events that have ended, in
+   * percent with one decimal. Null when no ended event of the row has a registration.
+   */
+  checkInRate: number | null;
 }
 
 /** Dimensions a report breaks its figures down by. */
@@ -49,17 +63,22 @@ export interface ReportSelection {
 }
 
 export function emptyReportFigures(): ReportFigures {
-  const events = Object.fromEntries([...EVENT_STATES, 'total'].map((s) => [s, 0]));
+  const events = Object.fromEntries([...REPORT_STAGES, 'filed', 'total'].map((s) => [s, 0]));
   return {
     events: events as ReportFigures['events'],
-    filed: 0,
-    inReview: 0,
-    held: 0,
     registrations: 0,
     participants: 0,
     checkIns: 0,
-    checkInRate: 0,
+    checkInRate: null,
   };
+}
+
+/**
+ * Returns check-ins over registrations in percent with one decimal, or null without
+ * registrations, so that a row with nothing to measure is not shown as a 0% rate.
+ */
+export function endedCheckInRate(checkIns: number, registrations: number): number | null {
+  return registrations > 0 ? checkInRate(checkIns, registrations) : null;
 }
 
 function dimensionColumn(
@@ -109,13 +128,10 @@ export async function figuresBy(
     .select([
       key.as('key'),
       sql<string>`min(o.name)`.as('name'),
-      'events.state',
+      stageColumn.as('stage'),
       sql<number>`count(*)::int`.as('count'),
-      sql<number>`count(*) filter (where events.state = 'published' and events.ends_at < now())::int`.as(
-        'held',
-      ),
     ])
-    .groupBy([sql`1`, 'events.state'])
+    .groupBy([sql`1`, sql`3`])
     .execute();
   const entryRows = await reportEvents(db, selection)
     .innerJoin('registrations as r', 'r.event_id', 'events.id')
@@ -126,6 +142,12 @@ export async function figuresBy(
         'participants',
       ),
       sql<number>`count(r.checked_in_at)::int`.as('check_ins'),
+      sql<number>`count(*) filter (where r.status = 'active' and events.ends_at < now())::int`.as(
+        'ended_registrations',
+      ),
+      sql<number>`count(r.checked_in_at) filter (where events.ends_at < now())::int`.as(
+        'ended_check_ins',
+      ),
     ])
     .groupBy(sql`1`)
     .execute();
@@ -140,21 +162,16 @@ export async function figuresBy(
   };
   for (const row of eventRows) {
     const figures = rowOf(row.key, row.name);
-    const state = row.state as EventState;
-    figures.events[state] += row.count;
+    figures.events[row.stage] += row.count;
     figures.events.total += row.count;
-    if (state !== 'draft') figures.filed += row.count;
-    if (state === 'submitted') figures.inReview += row.count;
-    figures.held += row.held;
+    if (row.stage !== 'draft') figures.events.filed += row.count;
   }
   for (const row of entryRows) {
     const figures = rowOf(row.key);
     figures.registrations = row.registrations;
     figures.participants = row.participants;
     figures.checkIns = row.check_ins;
-  }
-  for (const figures of rows.values()) {
-    figures.checkInRate = checkInRate(figures.checkIns, figures.registrations);
+    figures.checkInRate = endedCheckInRate(row.ended_check_ins, row.ended_registrations);
   }
   return [...rows.values()].sort(
     (a, b) => b.registrations - a.registrations || b.events.total - a.events.total,
@@ -169,10 +186,11 @@ export interface ReportEventRow {
   sport: string | null;
   level: string;
   state: string;
+  /** The dashboard's stage: the state, or held for a published event that has ended. */
+  stage: ReportStage;
   organisation: string;
   division: string;
   startsAt: Date | null;
-  held: boolean;
   registrations: number;
   checkIns: number;
 }
@@ -194,7 +212,7 @@ export async function reportEventList(
       'o.name as organisation',
       'd.name as division',
       'events.starts_at as startsAt',
-      sql<boolean>`events.state = 'published' and events.ends_at < now()`.as('held'),
+      stageColumn.as('stage'),
       sql<number>`count(r.id) filter (where r.status = 'active')::int`.as('registrations'),
       sql<number>`count(r.checked_in_at)::int`.as('checkIns'),
     ])

@@ -31,16 +31,62 @@ export async function insertReportJob(
     .executeTakeFirstOrThrow();
 }
 
-/** A report job with the names a listing shows. */
-export type ReportJobView = ReportJobRow & { division_name: string; requested_by_name: string };
+// Two-key advisory lock class of report requests, apart from the other classes in use.
+const REQUEST_LOCK_CLASS = 6101;
+
+/**
+ * Serialises report requests of one user for one kind, period and division until the
+ * transaction ends, so that two identical requests cannot both miss the other's job.
+ */
+export async function lockReportRequest(
+  db: Executor,
+  job: { requestedBy: string; kind: string; period: string; divisionCode: string },
+) {
+  const key = `${job.requestedBy}|${job.kind}|${job.period}|${job.divisionCode}`;
+  await sql`select pg_advisory_xact_lock(${sql.lit(REQUEST_LOCK_CLASS)}, hashtext(${key}))`.execute(
+    db,
+  );
+}
+
+/** Finds the user's queued or running job of the same kind, period and division, if any. */
+export async function findPendingReportJob(
+  db: Executor,
+  job: { requestedBy: string; kind: ReportJobRow['kind']; period: string; divisionCode: string },
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('report_jobs')
+    .select('id')
+    .where('requested_by', '=', job.requestedBy)
+    .where('kind', '=', job.kind)
+    .where('period', '=', job.period)
+    .where('division_code', '=', job.divisionCode)
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** A report job with the names a listing shows and the requester's account type. */
+export type ReportJobView = ReportJobRow & {
+  division_name: string;
+  requested_by_name: string;
+  requested_by_type: string;
+  organisation_name: string;
+};
 
 function jobsWithNames(db: Executor) {
   return db
     .selectFrom('report_jobs')
     .innerJoin('divisions', 'divisions.code', 'report_jobs.division_code')
     .innerJoin('users', 'users.id', 'report_jobs.requested_by')
+    .innerJoin('organisations', 'organisations.id', 'report_jobs.organisation_id')
     .selectAll('report_jobs')
-    .select(['divisions.name as division_name', 'users.display_name as requested_by_name']);
+    .select([
+      'divisions.name as division_name',
+      'users.display_name as requested_by_name',
+      'users.account_type as requested_by_type',
+      'organisations.name as organisation_name',
+    ]);
 }
 
 export async function findReportJob(db: Executor, id: string): Promise<ReportJobView | undefined> {

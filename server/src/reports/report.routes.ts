@@ -18,6 +18,11 @@ const CONTENT_TYPES = {
 
 const ReportSchema = Type.Object({
   id: Type.String(),
+  title: Type.String({
+    description:
+      "<division><period><kind>, or '<organisation> · <division> · <period><kind>' when only " +
+      "the requester's organisation's events count",
+  }),
   kind: StringEnum(REPORT_KINDS),
   period: Type.String(),
   periodLabel: Type.String(),
@@ -30,6 +35,17 @@ const ReportSchema = Type.Object({
   finishedAt: Nullable(Type.String({ format: 'date-time' })),
   files: Nullable(Type.Object({ xlsxBytes: Type.Integer(), pdfBytes: Type.Integer() })),
 });
+
+const RequestedReport = Type.Intersect([
+  ReportSchema,
+  Type.Object({
+    reused: Type.Boolean({
+      description:
+        'True when you already had an identical report queued or running: that report is ' +
+        'returned (status 200) in place of a new one (status 202)',
+    }),
+  }),
+]);
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -47,7 +63,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: requireSession,
       schema: {
         tags: ['dashboards'],
-        summary: 'Queue a monthly, quarterly or annual report of a division within your scope',
+        summary:
+          'Queue a monthly, quarterly or annual report of a division within your scope, for a ' +
+          'period that has begun; an identical report still queued or running is returned',
         body: Type.Object(
           {
             kind: StringEnum(REPORT_KINDS),
@@ -59,7 +77,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 202: ReportSchema },
+        response: { 200: RequestedReport, 202: RequestedReport },
       },
     },
     async (request, reply) => {
@@ -69,7 +87,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.body,
         auditContext(request),
       );
-      return reply.code(202).send(report);
+      return reply.code(report.reused ? 200 : 202).send(report);
     },
   );
 

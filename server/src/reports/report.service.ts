@@ -5,6 +5,7 @@ import {
   parseReportPeriod,
   REPORT_KIND_LABELS,
   type ReportKind,
+  type ReportPeriod,
 } from '@cityleague/domain';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -23,16 +24,37 @@ import { gatherReportContent } from './report-content.js';
 import type { ReportFiles, ReportFormat } from './report-files.js';
 import { writeReportPdf } from './report-pdf.js';
 import { writeReportWorkbook } from './report-workbook.js';
-import { ReportNotFound, ReportNotReady, ReportPeriodInvalid } from './report.errors.js';
+import {
+  ReportFuturePeriod,
+  ReportNotFound,
+  ReportNotReady,
+  ReportPeriodInvalid,
+} from './report.errors.js';
 import * as repository from './report.repository.js';
 
 const PAGE_SIZE = 20;
+
+/**
+ * Titles a report as the dashboard names its figures. When only the requester's organisation's
+ * events count (a contractor's or the community sports association's report), the title starts
+ * with the organisation's name: `<organisation> · <division> · <period><kind>`. Otherwise it is
+ * `<division><period><kind>`.
+ */
+export function reportTitle(job: repository.ReportJobView): string {
+  const period = parseReportPeriod(job.kind, job.period);
+  const periodName = `${period?.label ?? job.period}${REPORT_KIND_LABELS[job.kind]}`;
+  if (ORGANISATION_BASIS.includes(job.requested_by_type)) {
+    return `${job.organisation_name} · ${job.division_name} · ${periodName}`;
+  }
+  return `${job.division_name}${periodName}`;
+}
 
 /** Shapes a report job as the archive lists it. */
 export function reportView(job: repository.ReportJobView) {
   const period = parseReportPeriod(job.kind, job.period);
   return {
     id: job.id,
+    title: reportTitle(job),
     kind: job.kind,
     period: job.period,
     periodLabel: period?.label ?? job.period,
@@ -51,8 +73,22 @@ export function reportView(job: repository.ReportJobView) {
 }
 
 /**
+ * Tells whether a period starts after the current month in Asia/Shanghai. A quarter or year
+ * that contains the current month has begun, so only one whose first month is later is in the
+ * future.
+ */
+export function isFuturePeriod(period: ReportPeriod, now = new Date()): boolean {
+  const shanghai = new Date(now.getTime() + 8 * 60 * 60 * 1000);
+  const year = shanghai.getUTCFullYear();
+  const month = shanghai.getUTCMonth() + 1;
+  return period.year > year || (period.year === year && period.startMonth > month);
+}
+
+/**
  * Queues a report of the user's scope, or of a division within it (ACC_OUT_OF_SCOPE
- * otherwise), and audits the request.
+ * otherwise), and audits the request. A period that has not begun is RPT_FUTURE_PERIOD. When
+ * the user already has an identical report queued or running, that job is returned with
+ * `reused` set in place of a new one.
  */
 export async function requestReport(
   db: Db,
@@ -62,29 +98,37 @@ export async function requestReport(
 ) {
   const period = parseReportPeriod(input.kind, input.period);
   if (!period) throw new ReportPeriodInvalid(input.period, input.kind);
+  if (isFuturePeriod(period)) throw new ReportFuturePeriod(period.key);
   const home = await getDivision(db, user.divisionCode);
   const scope = input.division ? await getDivision(db, input.division) : home;
   if (!isWithin(scope, home)) throw new OutOfScope(scope.code);
 
-  const id = uuidv7();
-  await db.transaction().execute(async (trx) => {
+  const job = {
+    kind: input.kind,
+    period: period.key,
+    divisionCode: scope.code,
+    requestedBy: user.id,
+  };
+  const { id, reused } = await db.transaction().execute(async (trx) => {
+    await repository.lockReportRequest(trx, job);
+    const pending = await repository.findPendingReportJob(trx, job);
+    if (pending) return { id: pending.id, reused: true };
+    const newId = uuidv7();
     await repository.insertReportJob(trx, {
-      id,
-      kind: input.kind,
-      period: period.key,
-      divisionCode: scope.code,
-      requestedBy: user.id,
+      ...job,
+      id: newId,
       organisationId: user.organisationId,
     });
     await recordAudit(trx, {
       ...actor,
       action: 'report.requested',
       entityType: 'report',
-      entityId: id,
+      entityId: newId,
       detail: { kind: input.kind, period: period.key, divisionCode: scope.code },
     });
+    return { id: newId, reused: false };
   });
-  return reportView((await repository.findReportJob(db, id))!);
+  return { ...reportView((await repository.findReportJob(db, id))!), reused };
 }
 
 /**
@@ -145,9 +189,7 @@ export async function downloadReport(
     entityId: job.id,
     detail: { format, kind: job.kind, period: job.period, divisionCode: job.division_code },
   });
-  const period = parseReportPeriod(job.kind, job.period);
-  const title = `${job.division_name}${period?.label ?? job.period}${REPORT_KIND_LABELS[job.kind]}`;
-  return { content, fileName: `${fileNameTitle(title)}.${format}` };
+  return { content, fileName: `${fileNameTitle(reportTitle(job))}.${format}` };
 }
 
 function sha256(content: Buffer): string {
@@ -173,7 +215,7 @@ async function generate(db: Db, files: ReportFiles, job: repository.ReportJobVie
   const content = await gatherReportContent(
     db,
     { user: requester, scope, period },
-    basisLabel,
+    { title: reportTitle(job), basisLabel },
     progress,
   );
   const workbook = await writeReportWorkbook(content);

@@ -1,4 +1,6 @@
+import { fileNameTitle, parseReportPeriod } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -13,6 +15,10 @@ import {
   type TestContext,
   whileCheckInOpen,
 } from '../test/harness.js';
+import { findPrincipal } from '../accounts/account.repository.js';
+import { getDivision } from '../divisions/division.service.js';
+import { gatherReportContent } from './report-content.js';
+import { pdfTables } from './report-pdf.js';
 import { reportFilesOf } from './report.routes.js';
 import { runReportJobs } from './report.service.js';
 
@@ -30,12 +36,33 @@ const ACCOUNTS = [
 ];
 
 const HOUR = 3600_000;
-// Every event of the main data set starts three days from now; the report month is that day's.
+const DAY = 24 * HOUR;
+// Filing needs a start in the future, so the events are filed to start three days from now.
+// They then move to the first instant of the current month in Asia/Shanghai, so the report
+// month is the current one, which has begun.
 const STARTS_AT = new Date(Date.now() + 72 * HOUR);
-const MONTH = shanghaiMonthOf(STARTS_AT);
+const MONTH = shanghaiMonthOf(new Date());
+const MONTH_START = new Date(Date.parse(`${MONTH}-01T00:00:00+08:00`));
+const PREVIOUS_MONTH = shanghaiMonthOf(new Date(MONTH_START.getTime() - DAY));
+const NEXT_MONTH = shanghaiMonthOf(new Date(MONTH_START.getTime() + 32 * DAY));
+const MONTH_LABEL = `${MONTH.slice(0, 4)}年${Number(MONTH.slice(5, 7))}月`;
 
 function shanghaiMonthOf(instant: Date): string {
   return new Date(instant.getTime() + 8 * HOUR).toISOString().slice(0, 7);
+}
+
+/** Moves an event to start at `startsAt`; it ends at `endsAt`, or as filed when not given. */
+async function moveEvent(eventId: string, startsAt: Date, endsAt?: RawBuilder<unknown> | Date) {
+  await ctx.db
+    .updateTable('events')
+    .set({ starts_at: startsAt, ...(endsAt ? { ends_at: endsAt } : {}) })
+    .where('id', '=', eventId)
+    .execute();
+}
+
+/** Ends an event halfway between the start of the month and now, so it has been held. */
+function endedThisMonth() {
+  return sql<Date>`${MONTH_START}::timestamptz + (now() - ${MONTH_START}::timestamptz) / 2`;
 }
 
 function cookieOf(username: string): string {
@@ -87,7 +114,7 @@ beforeAll(async () => {
     endsAt: new Date(STARTS_AT.getTime() + 4 * HOUR).toISOString(),
   };
 
-  await fileEvent(ctx.app, contractor, { ...schedule, divisionCode: '310104' });
+  const draft = await fileEvent(ctx.app, contractor, { ...schedule, divisionCode: '310104' });
   const submitted = await fileEvent(ctx.app, contractor, { ...schedule, divisionCode: '310105' });
   await postOk(ctx.app, contractor, `/api/console/events/${submitted.id}/submit`);
   const approved = await fileEvent(ctx.app, contractor, { ...schedule, divisionCode: '310115' });
@@ -113,6 +140,12 @@ beforeAll(async () => {
     divisionCode: '310104014',
   });
   await fill(games.id, 'rp.street', 2, 1);
+
+  for (const event of [draft, submitted, approved, xuhuiStreet, pudong]) {
+    await moveEvent(event.id, MONTH_START);
+  }
+  // The community games have been held: two entries, one check-in, a rate of 50.0%.
+  await moveEvent(games.id, MONTH_START, endedThisMonth());
 });
 
 afterAll(async () => {
@@ -121,7 +154,9 @@ afterAll(async () => {
 
 interface Report {
   id: string;
+  title: string;
   status: string;
+  reused?: boolean;
   progress: number;
   files: { xlsxBytes: number; pdfBytes: number } | null;
 }
@@ -213,36 +248,51 @@ describe('monthly report workbook', () => {
     ]);
   });
 
-  const SCOPES: [string, string | undefined][] = [
-    ['rp.bureau', undefined],
-    ['rp.bureau', '310104'],
-    ['rp.bureau', '310104014'],
-    ['rp.xuhui', undefined],
-    ['rp.pudong', undefined],
-    ['rp.street', undefined],
-    ['rp.contractor', undefined],
-    ['rp.association', undefined],
+  // Each scope with its check-in rate: only the community games (in Xuhui street 310104014)
+  // have ended, so a scope without them has no rate.
+  const SCOPES: [string, string | undefined, number | null][] = [
+    ['rp.bureau', undefined, 50],
+    ['rp.bureau', '310104', 50],
+    ['rp.bureau', '310104014', 50],
+    ['rp.xuhui', undefined, 50],
+    ['rp.pudong', undefined, null],
+    ['rp.street', undefined, 50],
+    ['rp.contractor', undefined, null],
+    ['rp.association', undefined, 50],
   ];
 
-  it.each(SCOPES)('matches the dashboard for %s in %s', async (username, division) => {
+  it.each(SCOPES)('matches the dashboard for %s in %s', async (username, division, rate) => {
     const expected = await dashboard(username, division);
     const report = await generate(username, { kind: 'monthly', period: MONTH, division });
     const workbook = await workbookOf((await download(username, report.id, 'xlsx')).rawPayload);
     const summary = summaryOf(workbook);
     const events = expected.events;
-    expect(summary.get('填报赛事')).toBe(events.total! - events.draft!);
-    expect(summary.get('待审核')).toBe(events.submitted);
-    expect(summary.get('已通过')).toBe(events.approved);
-    expect(summary.get('已发布')).toBe(events.published);
-    expect(summary.get('已取消')).toBe(events.cancelled);
-    expect(summary.get('已退回')).toBe(events.returned);
-    expect(summary.get('草稿')).toBe(events.draft);
+    const labels: [string, string][] = [
+      ['填报赛事', 'filed'],
+      ['审核中', 'submitted'],
+      ['已退回', 'returned'],
+      ['已通过待发布', 'approved'],
+      ['已发布', 'published'],
+      ['已举办', 'held'],
+      ['已取消', 'cancelled'],
+      ['草稿', 'draft'],
+    ];
+    for (const [label, stage] of labels) {
+      expect(summary.get(label), label).toBe(events[stage]);
+    }
     expect(summary.get('报名人次')).toBe(expected.registrations);
     expect(summary.get('签到人次')).toBe(expected.checkIns);
-    const rate = expected.registrations
-      ? Math.round((expected.checkIns / expected.registrations) * 1000) / 10
-      : 0;
     expect(summary.get('签到率（%）')).toBe(rate);
+  });
+
+  it('counts a published event that has ended as held only', async () => {
+    const report = await generate('rp.bureau', { kind: 'monthly', period: MONTH });
+    const summary = summaryOf(
+      await workbookOf((await download('rp.bureau', report.id, 'xlsx')).rawPayload),
+    );
+    expect(summary.get('已发布')).toBe(2);
+    expect(summary.get('已举办')).toBe(1);
+    expect(summary.get('填报赛事')).toBe(5);
   });
 
   it('counts participants once across events and totals every breakdown', async () => {
@@ -253,53 +303,82 @@ describe('monthly report workbook', () => {
     // 13900141001 and 13900141002 entered two events each; the other three people one.
     expect(summary.get('参与人数')).toBe(5);
     expect(summary.get('签到人次')).toBe(4);
-    expect(summary.get('签到率（%）')).toBe(57.1);
+    // Only the community games have ended: one check-in of two entries.
+    expect(summary.get('签到率（%）')).toBe(50);
 
     for (const name of ['按板块', '按项目', '按办赛主体', '按区域']) {
       const sheet = workbook.getWorksheet(name)!;
+      expect(sheet.getRow(1).values).toEqual([
+        undefined,
+        expect.any(String),
+        '填报赛事',
+        '审核中',
+        '已退回',
+        '已通过待发布',
+        '已发布',
+        '已举办',
+        '已取消',
+        '报名人次',
+        '参与人数',
+        '签到人次',
+        '签到率（%）',
+      ]);
       const rows: number[][] = [];
       sheet.eachRow((row, number) => {
-        if (number > 1) rows.push((row.values as unknown[]).slice(2, 12).map(Number));
+        if (number > 1) rows.push((row.values as unknown[]).slice(2, 13).map(Number));
       });
       const total = rows.pop()!;
-      expect(total[6], `${name} registrations`).toBe(7);
-      const registrations = rows.reduce((sum, row) => sum + row[6]!, 0);
+      expect(total[7], `${name} registrations`).toBe(7);
+      expect(total[10], `${name} rate`).toBe(50);
+      const registrations = rows.reduce((sum, row) => sum + row[7]!, 0);
       const filed = rows.reduce((sum, row) => sum + row[0]!, 0);
+      const held = rows.reduce((sum, row) => sum + row[5]!, 0);
       expect(registrations, `${name} rows`).toBe(7);
       expect(filed, `${name} filed`).toBe(total[0]);
+      expect(held, `${name} held`).toBe(1);
     }
+    // A row whose events have not ended has no rate: an empty cell, not 0.
+    const sections = workbook.getWorksheet('按板块')!;
+    const rates = new Map<string, unknown>();
+    sections.eachRow((row) => rates.set(String(row.getCell(1).value), row.getCell(12).value));
+    expect(rates.get('社区健康运动会')).toBe(50);
+    expect([...rates.values()].filter((value) => value === null)).not.toHaveLength(0);
     const sports = workbook.getWorksheet('按项目')!;
     expect(sports.getCell('A2').value).toBe('三人篮球');
   });
 
   it('leaves out events of other months', async () => {
-    const later = new Date(STARTS_AT.getTime() + 40 * 24 * HOUR);
     const event = await publishNewEvent(
       ctx.app,
       cookieOf('rp.contractor'),
       cookieOf('rp.committee'),
       {
-        startsAt: later.toISOString(),
-        endsAt: new Date(later.getTime() + 4 * HOUR).toISOString(),
+        startsAt: STARTS_AT.toISOString(),
+        endsAt: new Date(STARTS_AT.getTime() + 4 * HOUR).toISOString(),
         divisionCode: '310104',
       },
     );
     await fill(event.id, 'rp.contractor', 1, 0);
+    const earlier = new Date(MONTH_START.getTime() - 10 * DAY);
+    await moveEvent(event.id, earlier, new Date(earlier.getTime() + 4 * HOUR));
 
     const current = await generate('rp.bureau', { kind: 'monthly', period: MONTH });
     const currentSummary = summaryOf(
       await workbookOf((await download('rp.bureau', current.id, 'xlsx')).rawPayload),
     );
     expect(currentSummary.get('报名人次')).toBe(7);
-    expect(currentSummary.get('已发布')).toBe(3);
+    expect(currentSummary.get('已发布')).toBe(2);
 
-    const next = await generate('rp.bureau', { kind: 'monthly', period: shanghaiMonthOf(later) });
-    const nextSummary = summaryOf(
-      await workbookOf((await download('rp.bureau', next.id, 'xlsx')).rawPayload),
+    const previous = await generate('rp.bureau', { kind: 'monthly', period: PREVIOUS_MONTH });
+    const previousSummary = summaryOf(
+      await workbookOf((await download('rp.bureau', previous.id, 'xlsx')).rawPayload),
     );
-    expect(nextSummary.get('报名人次')).toBe(1);
-    expect(nextSummary.get('已发布')).toBe(1);
-    expect(nextSummary.get('填报赛事')).toBe(1);
+    expect(previousSummary.get('报名人次')).toBe(1);
+    expect(previousSummary.get('已发布')).toBe(0);
+    expect(previousSummary.get('已举办')).toBe(1);
+    expect(previousSummary.get('填报赛事')).toBe(1);
+    // The event has ended with an entry and no check-in: a rate of 0, not an empty cell.
+    expect(previousSummary.get('签到率（%）')).toBe(0);
   });
 
   it('adds a month sheet to quarterly and annual reports', async () => {
@@ -338,6 +417,56 @@ describe('report PDF', () => {
     // The charts are embedded as images.
     expect(text).toMatch(/\/Subtype \/Image/);
     expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+  });
+});
+
+describe('report PDF rates', () => {
+  async function contentOf(username: string) {
+    const user = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
+    const principal = (await findPrincipal(ctx.db, user.id))!;
+    return gatherReportContent(
+      ctx.db,
+      {
+        user: principal,
+        scope: await getDivision(ctx.db, principal.divisionCode),
+        period: parseReportPeriod('monthly', MONTH)!,
+      },
+      { title: 'test', basisLabel: 'test' },
+      async () => undefined,
+    );
+  }
+
+  function rateCells(username: string, tables: ReturnType<typeof pdfTables>) {
+    const [summary, ...breakdowns] = tables;
+    const rate = summary!.rows.find((row) => row[0] === '签到率');
+    expect(rate, `${username} summary rate`).toBeDefined();
+    for (const table of breakdowns) {
+      expect(table.headers.at(-1), table.heading).toBe('签到率');
+    }
+    return {
+      total: rate![1],
+      rows: breakdowns.flatMap((table) => table.rows.map((r) => r.at(-1))),
+    };
+  }
+
+  it('shows one decimal and a dash for no rate', async () => {
+    const bureau = await contentOf('rp.bureau');
+    const bureauCells = rateCells('rp.bureau', pdfTables(bureau));
+    expect(bureau.total.checkInRate).toBe(50);
+    expect(bureauCells.total).toBe('50.0%');
+    expect(bureauCells.rows).toContain('50.0%');
+    expect(bureauCells.rows).toContain('-');
+    expect(bureauCells.rows).not.toContain(0);
+    expect(bureauCells.rows).not.toContain('0.0%');
+
+    const pudong = await contentOf('rp.pudong');
+    expect(pudong.total.checkInRate).toBeNull();
+    const pudongCells = rateCells('rp.pudong', pdfTables(pudong));
+    expect(pudongCells.total).toBe('-');
   });
 });
 
@@ -401,6 +530,97 @@ describe('report scope', () => {
       400,
       'VALIDATION_FAILED',
     );
+  });
+
+  it('rejects a period that has not begun', async () => {
+    const year = Number(MONTH.slice(0, 4));
+    const quarter = Math.ceil(Number(MONTH.slice(5, 7)) / 3);
+    const nextQuarter = quarter === 4 ? `${year + 1}-Q1` : `${year}-Q${quarter + 1}`;
+    for (const [kind, period] of [
+      ['monthly', NEXT_MONTH],
+      ['quarterly', nextQuarter],
+      ['annual', String(year + 1)],
+    ]) {
+      const response = await requestReport('rp.street', { kind, period });
+      expectProblem(response, 400, 'RPT_FUTURE_PERIOD');
+    }
+    // The current month, quarter and year have begun.
+    for (const [kind, period] of [
+      ['monthly', MONTH],
+      ['quarterly', `${year}-Q${quarter}`],
+      ['annual', String(year)],
+    ]) {
+      const response = await requestReport('rp.street', { kind, period });
+      expect(response.statusCode, `${kind} ${period}`).toBe(202);
+    }
+    await runReportJobs(ctx.db, reportFilesOf(ctx.config.documentsDir));
+  });
+
+  it('returns the pending job for an identical request', async () => {
+    const first = await requestReport('rp.xuhui', { kind: 'monthly', period: MONTH });
+    expect(first.statusCode).toBe(202);
+    expect(first.json<Report>().reused).toBe(false);
+    const second = await requestReport('rp.xuhui', { kind: 'monthly', period: MONTH });
+    expect(second.statusCode).toBe(200);
+    expect(second.json<Report>()).toMatchObject({ id: first.json<Report>().id, reused: true });
+    // Another division or kind is another report.
+    const street = await requestReport('rp.xuhui', {
+      kind: 'monthly',
+      period: MONTH,
+      division: '310104014',
+    });
+    expect(street.statusCode).toBe(202);
+    expect(street.json<Report>().id).not.toBe(first.json<Report>().id);
+    const audited = await ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'report.requested')
+      .where('entity_id', '=', first.json<Report>().id)
+      .execute();
+    expect(audited).toHaveLength(1);
+
+    // Once the report is done, the same request queues a new one.
+    await runReportJobs(ctx.db, reportFilesOf(ctx.config.documentsDir));
+    const again = await requestReport('rp.xuhui', { kind: 'monthly', period: MONTH });
+    expect(again.statusCode).toBe(202);
+    expect(again.json<Report>().id).not.toBe(first.json<Report>().id);
+    await runReportJobs(ctx.db, reportFilesOf(ctx.config.documentsDir));
+  });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'queues one job for concurrent identical requests',
+    async () => {
+      const responses = await Promise.all(
+        [1, 2, 3, 4].map(() => requestReport('rp.pudong', { kind: 'monthly', period: MONTH })),
+      );
+      const ids = new Set(responses.map((response) => response.json<Report>().id));
+      expect(ids.size).toBe(1);
+      expect(responses.filter((response) => response.statusCode === 202)).toHaveLength(1);
+      const pending = await ctx.db
+        .selectFrom('report_jobs')
+        .select('id')
+        .where('division_code', '=', '310115')
+        .where('period', '=', MONTH)
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
+      expect(pending).toHaveLength(1);
+      await runReportJobs(ctx.db, reportFilesOf(ctx.config.documentsDir));
+    },
+  );
+
+  it("titles an organisation's report with its name", async () => {
+    const association = await generate('rp.association', { kind: 'monthly', period: MONTH });
+    const title = `rp.association 单位 · 上海市 · ${MONTH_LABEL}月报`;
+    expect(association.title).toBe(title);
+    const response = await download('rp.association', association.id, 'xlsx');
+    expect(decodeURIComponent(String(response.headers['content-disposition']))).toContain(
+      `${fileNameTitle(title)}.xlsx`,
+    );
+    const sheet = (await workbookOf(response.rawPayload)).getWorksheet('概览')!;
+    expect(sheet.getCell('A1').value).toBe(title);
+
+    const bureau = await generate('rp.bureau', { kind: 'monthly', period: MONTH });
+    expect(bureau.title).toBe(`上海市${MONTH_LABEL}月报`);
   });
 
   it('refuses to download a report before it is done', async () => {

@@ -34,6 +34,8 @@ export interface AlertRuleSetting {
     min: number;
     max: number;
     default: number;
+    /** Decimal places allowed; 0 for a whole number. */
+    decimals: number;
     value: number;
   }[];
 }

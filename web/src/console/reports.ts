@@ -5,6 +5,8 @@ import { downloadFile } from './download';
 /** A report of the archive, with its job's status and progress. */
 export interface Report {
   id: string;
+  /** The report's title, with the organisation's name when only its events count. */
+  title: string;
   kind: ReportKind;
   period: string;
   periodLabel: string;
@@ -23,8 +25,12 @@ export const fetchReports = (cursor: string | null) =>
     cursor ? `/api/reports?cursor=${encodeURIComponent(cursor)}` : '/api/reports',
   );
 
+/**
+ * Requests a report. `reused` is true when an identical report of the user was still queued or
+ * running, which the server returns in place of a new one.
+ */
 export const requestReport = (input: { kind: ReportKind; period: string; division?: string }) =>
-  api<Report>('/api/reports', { method: 'POST', body: input });
+  api<Report & { reused: boolean }>('/api/reports', { method: 'POST', body: input });
 
 export const downloadReport = (report: Report, format: 'xlsx' | 'pdf') =>
   downloadFile(

@@ -17,6 +17,12 @@ export function formatTime(iso: string | null | undefined): string {
   return dayjs(iso).tz(BUSINESS_TIME_ZONE).format(DATE_TIME_FORMAT);
 }
 
+/** Formats an instant as Shanghai wall time to the second, for times that may be close apart. */
+export function formatTimeToSecond(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  return dayjs(iso).tz(BUSINESS_TIME_ZONE).format(`${DATE_TIME_FORMAT}:ss`);
+}
+
 /**
  * Converts an instant to a picker value that shows its Shanghai wall time. The antd
  * DatePicker works in the browser's zone, so the picker contains a local time with the same

@@ -181,6 +181,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   DOC_TYPE_NOT_ALLOWED: '文件类型不支持，请换用允许的文件格式后重新上传',
   DOC_NOT_FOUND: '该材料不存在或已删除',
   RPT_INVALID_PERIOD: '统计期间格式不正确，请重新选择月份、季度或年份',
+  RPT_FUTURE_PERIOD: '统计期间尚未开始，请选择本月、本季度、本年度或更早的期间',
   RPT_NOT_FOUND: '该报表不存在或不在您的权限范围内',
   RPT_NOT_READY: '报表尚未生成完成，请稍后再下载',
   ALR_NOT_FOUND: '该预警不存在或不在您的权限范围内',

@@ -1,16 +1,35 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, InputNumber, Switch, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Switch, Tag, Typography } from 'antd';
+import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { fetchAlertRules, saveAlertRule, type AlertRuleSetting } from '../alerts';
+import {
+  numberProblem,
+  numberRule,
+  parseNumberText,
+  type NumberRuleOptions,
+} from '../number-rules';
 import { PageTitle } from '../components/PageTitle';
 import { PageLoading } from '../components/PageLoading';
 import { formatTime } from '../time';
 
 const rulesKey = ['alert-rules'] as const;
 
+/** The form's values: each parameter as typed, so a wrong value stays visible with its error. */
 interface RuleValues {
   enabled: boolean;
-  parameters: Record<string, number>;
+  parameters: Record<string, string>;
+}
+
+function ruleOptions(parameter: AlertRuleSetting['parameters'][number]): NumberRuleOptions {
+  return {
+    label: parameter.label,
+    min: parameter.min,
+    max: parameter.max,
+    decimals: parameter.decimals,
+    unit: parameter.unit,
+    required: true,
+  };
 }
 
 function RuleCard(props: { rule: AlertRuleSetting }) {
@@ -19,16 +38,51 @@ function RuleCard(props: { rule: AlertRuleSetting }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<RuleValues>();
   const save = useMutation({
-    mutationFn: (values: RuleValues) => saveAlertRule(rule.code, values),
+    mutationFn: (values: RuleValues) =>
+      saveAlertRule(rule.code, {
+        enabled: values.enabled,
+        parameters: Object.fromEntries(
+          Object.entries(values.parameters).map(([key, text]) => [
+            key,
+            Number(parseNumberText(text)),
+          ]),
+        ),
+      }),
     onSuccess: async () => {
       message.success(`已保存：${rule.label}`);
       await queryClient.invalidateQueries({ queryKey: rulesKey });
     },
-    onError: (error) => message.error(consoleErrorMessage(error)),
+    onError: (error) => {
+      // The form checks the same ranges, so the server rejects a parameter only when the rule
+      // changed meanwhile; its error goes on the field, worded as the form words it.
+      const rejected =
+        error instanceof ApiError && error.code === 'VALIDATION_FAILED'
+          ? rule.parameters.filter((parameter) =>
+              (error.problem.errors ?? []).some(
+                (fieldError) => fieldError.field === `parameters.${parameter.key}`,
+              ),
+            )
+          : [];
+      if (rejected.length === 0) {
+        message.error(consoleErrorMessage(error));
+        return;
+      }
+      const texts = rejected.map(
+        (parameter) =>
+          numberProblem(Number.NaN, ruleOptions(parameter)) ?? `${parameter.label}填写有误`,
+      );
+      form.setFields(
+        rejected.map((parameter, index) => ({
+          name: ['parameters', parameter.key],
+          errors: [texts[index]!],
+        })),
+      );
+      message.error(`未保存：${texts.join('；')}`);
+    },
   });
   const initialValues: RuleValues = {
     enabled: rule.enabled,
-    parameters: Object.fromEntries(rule.parameters.map((p) => [p.key, p.value])),
+    parameters: Object.fromEntries(rule.parameters.map((p) => [p.key, String(p.value)])),
   };
 
   return (
@@ -54,15 +108,10 @@ function RuleCard(props: { rule: AlertRuleSetting }) {
             key={parameter.key}
             name={['parameters', parameter.key]}
             label={parameter.label}
-            rules={[{ required: true, message: `请填写${parameter.label}` }]}
+            rules={[numberRule(ruleOptions(parameter))]}
             tooltip={`${parameter.min} 至 ${parameter.max} ${parameter.unit}，默认 ${parameter.default}`}
           >
-            <InputNumber
-              min={parameter.min}
-              max={parameter.max}
-              addonAfter={parameter.unit}
-              style={{ width: 150 }}
-            />
+            <Input inputMode="decimal" suffix={parameter.unit} style={{ width: 150 }} />
           </Form.Item>
         ))}
         <Form.Item>

@@ -30,7 +30,7 @@ import { PageTitle } from '../components/PageTitle';
 import { fetchChildDivisions } from '../endpoints';
 import { useMe } from '../queries';
 import { downloadReport, fetchReports, isPending, requestReport, type Report } from '../reports';
-import { formatTime } from '../time';
+import { formatTimeToSecond, isoToPickerValue } from '../time';
 
 const reportsKey = ['reports'] as const;
 const POLL_MS = 1500;
@@ -46,6 +46,21 @@ function periodOf(kind: ReportKind, value: Dayjs): string {
   if (kind === 'monthly') return value.format('YYYY-MM');
   if (kind === 'quarterly') return `${value.year()}-Q${Math.floor(value.month() / 3) + 1}`;
   return String(value.year());
+}
+
+/**
+ * Tells whether a picked period starts after the current month in Asia/Shanghai; the server
+ * rejects such a period (RPT_FUTURE_PERIOD), so the picker disables it.
+ */
+function isFuturePeriod(kind: ReportKind, value: Dayjs): boolean {
+  const now = isoToPickerValue(new Date().toISOString())!;
+  const firstMonth =
+    kind === 'monthly'
+      ? value.month()
+      : kind === 'quarterly'
+        ? value.month() - (value.month() % 3)
+        : 0;
+  return value.year() * 12 + firstMonth > now.year() * 12 + now.month();
 }
 
 interface RequestValues {
@@ -77,9 +92,8 @@ function RequestForm() {
         division: values.division === me.user.divisionCode ? undefined : values.division,
       }),
     onSuccess: async (report) => {
-      message.success(
-        `已开始生成${report.division.name}${report.periodLabel}${REPORT_KIND_LABELS[report.kind]}`,
-      );
+      if (report.reused) message.info(`${report.title}已在生成中，未重复申请`);
+      else message.success(`已开始生成${report.title}`);
       await queryClient.invalidateQueries({ queryKey: reportsKey });
     },
     onError: (error) => message.error(consoleErrorMessage(error)),
@@ -95,7 +109,10 @@ function RequestForm() {
         period: dayjs().subtract(1, 'month'),
         division: me.user.divisionCode,
       }}
-      onFinish={(values) => request.mutate(values)}
+      onFinish={(values) => {
+        // Enter in the period picker and a click can both submit; one request at a time.
+        if (!request.isPending) request.mutate(values);
+      }}
     >
       <Form.Item name="kind" label="报表类型">
         <Select
@@ -108,7 +125,12 @@ function RequestForm() {
         label="统计期间"
         rules={[{ required: true, message: '请选择统计期间' }]}
       >
-        <DatePicker picker={PICKERS[kind]} allowClear={false} style={{ width: 160 }} />
+        <DatePicker
+          picker={PICKERS[kind]}
+          allowClear={false}
+          disabledDate={(value) => isFuturePeriod(kind, value)}
+          style={{ width: 160 }}
+        />
       </Form.Item>
       <Form.Item name="division" label="范围">
         <Select
@@ -125,6 +147,7 @@ function RequestForm() {
           htmlType="submit"
           icon={<FileAddOutlined />}
           loading={request.isPending}
+          disabled={request.isPending}
         >
           生成报表
         </Button>
@@ -189,12 +212,8 @@ function DownloadButtons(props: { report: Report }) {
   );
 }
 
-function reportTitle(report: Report): string {
-  return `${report.division.name}${report.periodLabel}${REPORT_KIND_LABELS[report.kind]}`;
-}
-
 const columns: TableColumnsType<Report> = [
-  { title: '报表', key: 'title', render: (_, report) => reportTitle(report) },
+  { title: '报表', key: 'title', render: (_, report) => report.title },
   {
     title: '状态',
     key: 'status',
@@ -206,8 +225,8 @@ const columns: TableColumnsType<Report> = [
     title: '申请时间',
     dataIndex: 'createdAt',
     key: 'createdAt',
-    width: 170,
-    render: (value: string) => formatTime(value),
+    width: 180,
+    render: (value: string) => formatTimeToSecond(value),
   },
   {
     title: '下载',
@@ -248,7 +267,8 @@ export function ReportsPage() {
       <Card className="console-report-request" title="生成报表">
         <RequestForm />
         <Typography.Paragraph type="secondary" className="console-report-hint">
-          报表按赛事开始时间归入统计期间，口径与数据看板一致；生成后可下载 Excel 和 PDF（含图表）。
+          报表按赛事开始时间归入统计期间，赛事数、报名和签到的口径与数据看板一致；生成后可下载 Excel
+          和 PDF（含图表）。
         </Typography.Paragraph>
       </Card>
       <Card title="报表档案" className="console-report-archive">
@@ -262,9 +282,9 @@ export function ReportsPage() {
             renderItem={(report) => (
               <List.Item key={report.id} data-report-id={report.id}>
                 <div className="console-report-item">
-                  <Typography.Text strong>{reportTitle(report)}</Typography.Text>
+                  <Typography.Text strong>{report.title}</Typography.Text>
                   <Typography.Text type="secondary">
-                    {report.requestedBy} · {formatTime(report.createdAt)}
+                    {report.requestedBy} · {formatTimeToSecond(report.createdAt)}
                   </Typography.Text>
                   <StatusCell report={report} />
                   <DownloadButtons report={report} />
