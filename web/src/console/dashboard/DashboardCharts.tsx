@@ -24,6 +24,14 @@ const DISTRICT_NAMES = new Map<string, string>(
   shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.name]),
 );
 
+// Label points of the districts by name, where the location map centres on a district.
+const DISTRICT_CENTRES = new Map<string, number[] | undefined>(
+  shanghaiDistricts.features.map((f) => [f.properties.name, f.properties.cp]),
+);
+
+// Zoom of the location map: the district and its neighbours fill the card.
+const LOCATION_ZOOM = 2.2;
+
 // Central districts, whose names overlap on the city map at every card width.
 const CENTRAL_DISTRICTS = new Set([
   '黄浦区',
@@ -227,8 +235,8 @@ function cityMapOption(data: Dashboard, dark: boolean): EChartsOption {
 }
 
 /**
- * Marks the district that contains a district or street scope, on the whole city, with no
- * value on any district. The map has no street shapes, so painting the district with a
+ * Marks the district that contains a district or street scope among its grey neighbours, with
+ * no value on any district. The map has no street shapes, so painting the district with a
  * street's figure would claim the whole district had it.
  */
 function locationMapOption(data: Dashboard, dark: boolean): EChartsOption {
@@ -244,6 +252,8 @@ function locationMapOption(data: Dashboard, dark: boolean): EChartsOption {
         roam: false,
         layoutCenter: ['50%', '50%'],
         layoutSize: '94%',
+        center: DISTRICT_CENTRES.get(district),
+        zoom: LOCATION_ZOOM,
         selectedMode: false,
         label: { show: false },
         itemStyle: { areaColor: dark ? '#1d2b45' : '#f0f0f0', borderColor: '#bfbfbf' },
