@@ -50,11 +50,16 @@ function quarterOf(value: Dayjs): number {
  * Shows quarters in Chinese: 第1季度 in the picker's cells and 2026年第1季度 in its box. The
  * zh_CN locale of antd 6.6 still writes Q1 and 2026-Q1.
  */
+// The cells are sized for "Q1"; four Chinese names fit the panel on one line each.
+const QUARTER_CELL_STYLE = { width: 'auto', padding: '0 6px', whiteSpace: 'nowrap' } as const;
+
 const QUARTER_PICKER_TEXT = {
   format: (value: Dayjs) => `${value.year()}年第${quarterOf(value)}季度`,
   cellRender: (current: string | number | Dayjs, info: { type: string; originNode: ReactNode }) =>
     info.type === 'quarter' && typeof current === 'object' ? (
-      <div className="ant-picker-cell-inner">第{quarterOf(current)}季度</div>
+      <div className="ant-picker-cell-inner" style={QUARTER_CELL_STYLE}>
+        第{quarterOf(current)}季度
+      </div>
     ) : (
       info.originNode
     ),
