@@ -313,6 +313,15 @@ test('period pickers offer no future year and reset bad links', async () => {
     assert.equal((await pickers.nth(1).innerText()).trim(), '全年', query);
   }
   await page.screenshot({ path: join(artifacts, 'dashboard-bad-period.png') });
+
+  // A single month draws bars, and its chart image names the area and the month.
+  await page.goto(`${platform.baseUrl}/console/dashboard?division=310104&year=${YEAR}&month=11`);
+  await waitForCharts(page);
+  const imaging = page.waitForEvent('download');
+  await page.getByRole('button', { name: '月度趋势（本年与去年） 导出图片' }).click();
+  const image = await imaging;
+  assert.equal(image.suggestedFilename(), `徐汇区-${YEAR}年11月-月度趋势.png`);
+  await image.saveAs(join(artifacts, 'dashboard-month-trend.png'));
   await page.context().close();
 });
 

@@ -136,17 +136,19 @@ function trendOption(data: Dashboard): EChartsOption {
       {
         name: `${thisYear}年报名人次`,
         type,
+        barMaxWidth: 48,
         data: data.months.map((m) => m.thisYear.registrations),
       },
       {
         name: `${thisYear}年签到人次`,
         type,
+        barMaxWidth: 48,
         data: data.months.map((m) => m.thisYear.checkIns),
       },
       {
         name: `${thisYear - 1}年报名人次`,
         type,
-        ...(type === 'line' ? { lineStyle: { type: 'dashed' } } : {}),
+        ...(type === 'line' ? { lineStyle: { type: 'dashed' } } : { barMaxWidth: 48 }),
         data: data.months.map((m) => m.lastYear.registrations),
       },
     ],
