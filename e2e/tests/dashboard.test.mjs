@@ -34,6 +34,11 @@ async function consolePage(username, viewport = { width: 1366, height: 900 }) {
   return page;
 }
 
+/** Formats a check-in rate as the page does: one decimal, or '-' without ended entries. */
+function rateText(checkIns, registrations) {
+  return registrations > 0 ? `${((checkIns / registrations) * 100).toFixed(1)}%` : '-';
+}
+
 async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
@@ -66,6 +71,13 @@ test('city user drills down to a street and exports a chart', async () => {
     await registrations.innerText(),
     new RegExp(city.body.registrations.toLocaleString('zh-CN')),
   );
+  // The rate counts only events that have ended: the demo league has entries for events still
+  // to come, which must not lower it.
+  assert.ok(city.body.endedRegistrations < city.body.registrations, 'entries of coming events');
+  assert.equal(
+    (await page.getByTestId('figure-rate').locator('.dashboard-figure-value').innerText()).trim(),
+    rateText(city.body.endedCheckIns, city.body.endedRegistrations),
+  );
   await screenshot(page, 'dashboard-city-1366');
 
   // City to district, from the table of districts.
@@ -80,6 +92,8 @@ test('city user drills down to a street and exports a chart', async () => {
   const xuhui = await apiJson(page, `/api/dashboard?division=310104&year=${YEAR}`);
   const xuhuiRow = city.body.children.find((c) => c.code === '310104');
   assert.equal(xuhui.body.registrations, xuhuiRow.registrations);
+  // Below the city the map marks the district and shows no figure on it.
+  await page.getByTestId('chart-children').getByText('所在区位置（徐汇区）').waitFor();
   await screenshot(page, 'dashboard-district-1366');
 
   // District to street.
@@ -99,10 +113,18 @@ test('city user drills down to a street and exports a chart', async () => {
   // A number opens the events behind it.
   await page.getByTestId('figure-filed').getByRole('button').click();
   const drawer = page.locator('.ant-drawer');
-  await drawer.getByText('填报赛事的赛事').waitFor();
+  await drawer.getByText('全部填报赛事').waitFor();
   const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
   await rows.first().waitFor();
   assert.equal(await rows.count(), street.body.events.filed);
+  const events = await apiJson(
+    page,
+    `/api/dashboard/events?division=310104014&year=${YEAR}&stage=filed&limit=200`,
+  );
+  const coming = events.body.items.filter((item) => !item.ended);
+  assert.ok(coming.length > 0, 'the street has an event still to come');
+  const rates = await rows.locator('td:last-child').allInnerTexts();
+  assert.equal(rates.filter((text) => text.trim() === '未结束').length, coming.length);
   await screenshot(page, 'dashboard-drill-1366');
   await page.keyboard.press('Escape');
   await drawer.waitFor({ state: 'hidden' });
@@ -128,7 +150,7 @@ test('city user drills down to a street and exports a chart', async () => {
   // The chart also saves as an image.
   const imaging = page.waitForEvent('download');
   await page.getByRole('button', { name: '月度趋势（本年与去年） 导出图片' }).click();
-  assert.equal((await imaging).suggestedFilename(), '月度趋势.png');
+  assert.equal((await imaging).suggestedFilename(), `徐家汇街道-${YEAR}年-月度趋势.png`);
 
   // Back to the city through the breadcrumb, then the big screen.
   await page.getByRole('navigation').getByRole('link', { name: '上海市' }).click();
@@ -201,5 +223,118 @@ test('association sees every participant figure', async () => {
     for (const cell of cells) assert.match(cell.trim(), /^[\d,]+$/, `${id}: ${cell}`);
   }
   await screenshot(page, 'dashboard-association-1366');
+  await page.context().close();
+});
+
+test('event list drawer fits a wide screen', async () => {
+  const page = await consolePage('bureau', { width: 1440, height: 900 });
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await waitForCharts(page);
+  await screenshot(page, 'dashboard-city-1440');
+  await page.getByTestId('figure-filed').getByRole('button').click();
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByText('全部填报赛事').waitFor();
+  const table = drawer.getByTestId('dashboard-events');
+  await table.locator('tbody tr.ant-table-row').first().waitFor();
+  // Every column, the last one included, is inside the window without scrolling.
+  for (const name of ['报名', '签到', '签到率']) {
+    const box = await table.getByRole('columnheader', { name, exact: true }).boundingBox();
+    assert.ok(box && box.x + box.width <= 1440, `${name} is on screen`);
+  }
+  const tag = await table.locator('tbody .ant-tag').first().boundingBox();
+  const cell = await table.locator('tbody tr.ant-table-row td:nth-child(2)').first().boundingBox();
+  assert.ok(tag.x + tag.width <= cell.x + cell.width, 'the stage tag fits its cell');
+  await page.screenshot({ path: join(artifacts, 'dashboard-drill-1440.png') });
+  await page.keyboard.press('Escape');
+
+  for (const [division, name] of [
+    ['310104', 'district'],
+    ['310104014', 'street'],
+  ]) {
+    await page.goto(`${platform.baseUrl}/console/dashboard?division=${division}`);
+    await waitForCharts(page);
+    await screenshot(page, `dashboard-${name}-1440`);
+  }
+  await page.context().close();
+});
+
+test('event list drawer on a phone', async () => {
+  const page = await consolePage('bureau', { width: 390, height: 844 });
+  await page.goto(`${platform.baseUrl}/console/dashboard?division=310104014`);
+  await waitForCharts(page);
+  await screenshot(page, 'dashboard-street-390');
+  await page.getByTestId('figure-filed').getByRole('button').click();
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByText('全部填报赛事').waitFor();
+  const cards = drawer.getByTestId('dashboard-events').locator('.dashboard-event-card');
+  await cards.first().waitFor();
+  const street = await apiJson(page, `/api/dashboard?division=310104014&year=${YEAR}`);
+  assert.equal(await cards.count(), street.body.events.filed);
+  // Each card shows the entries, check-ins and rate inside the phone's width.
+  const rate = await cards
+    .first()
+    .getByText(/^签到率 /)
+    .boundingBox();
+  assert.ok(rate && rate.x + rate.width <= 390, 'the rate is on screen');
+  await page.screenshot({ path: join(artifacts, 'dashboard-drill-390.png') });
+  await page.context().close();
+});
+
+test('period pickers offer no future year and reset bad links', async () => {
+  const page = await consolePage('bureau');
+  await page.goto(`${platform.baseUrl}/console/dashboard`);
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await page.getByLabel('年份').click();
+  const options = await page
+    .locator('.ant-select-dropdown .ant-select-item-option')
+    .allInnerTexts();
+  assert.ok(options.includes(`${YEAR}年`), 'the current year is offered');
+  assert.ok(!options.includes(`${YEAR + 1}年`), 'next year is not offered');
+  await page.keyboard.press('Escape');
+  const future = await apiJson(page, `/api/dashboard?year=${YEAR + 1}`);
+  assert.equal(future.body.code, 'DSH_INVALID_PERIOD');
+
+  for (const [query, problem] of [
+    ['year=1900', '年份超出范围'],
+    [`year=${YEAR + 1}`, '年份超出范围'],
+    [`year=${YEAR}&month=13`, '月份超出范围'],
+    [`year=${YEAR}&quarter=5`, '季度超出范围'],
+    ['year=abc', '年份无效'],
+  ]) {
+    await page.goto(`${platform.baseUrl}/console/dashboard?${query}`);
+    const alert = page.getByTestId('dashboard-period-problem');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, new RegExp(problem), query);
+    assert.doesNotMatch(text, /year|month|quarter|数值/, query);
+    await page.getByTestId('figure-filed').waitFor();
+    const pickers = page.locator('.dashboard-toolbar .ant-select');
+    assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR}年`, query);
+    assert.equal((await pickers.nth(1).innerText()).trim(), '全年', query);
+  }
+  await page.screenshot({ path: join(artifacts, 'dashboard-bad-period.png') });
+
+  // A single month draws bars, and its chart image names the area and the month.
+  await page.goto(`${platform.baseUrl}/console/dashboard?division=310104&year=${YEAR}&month=11`);
+  await waitForCharts(page);
+  const imaging = page.waitForEvent('download');
+  await page.getByRole('button', { name: '月度趋势（本年与去年） 导出图片' }).click();
+  const image = await imaging;
+  assert.equal(image.suggestedFilename(), `徐汇区-${YEAR}年11月-月度趋势.png`);
+  await image.saveAs(join(artifacts, 'dashboard-month-trend.png'));
+  await page.context().close();
+});
+
+test('quarter picker of reports is in Chinese', async () => {
+  const page = await consolePage('bureau');
+  await page.goto(`${platform.baseUrl}/console/reports`);
+  await page.getByLabel('报表类型').click();
+  await page.locator('.ant-select-dropdown').getByText('季报', { exact: true }).click();
+  await page.getByLabel('统计期间').click();
+  const cells = await page.locator('.ant-picker-dropdown .ant-picker-cell-inner').allInnerTexts();
+  assert.deepEqual(cells, ['第1季度', '第2季度', '第3季度', '第4季度']);
+  await page.locator('.ant-picker-dropdown').getByText('第4季度').click();
+  assert.equal(await page.getByLabel('统计期间').inputValue(), `${YEAR}年第4季度`);
+  await page.screenshot({ path: join(artifacts, 'reports-quarter-picker.png') });
   await page.context().close();
 });

@@ -75,6 +75,7 @@ export async function drillEvents(db: Executor, user: Principal, query: DrillQue
       registrations: row.registrations,
       cancellations: row.cancellations,
       checkIns: row.check_ins,
+      ended: row.ended,
       channels: { online: row.online, onSite: row.on_site, partner: row.partner },
     })),
     nextCursor:

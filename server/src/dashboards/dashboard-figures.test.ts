@@ -649,6 +649,8 @@ describe('dashboard scope', () => {
     const body = await getDashboard('rf.bureau', { year: shanghaiYear, division: '310115' });
     let cursor: string | null = null;
     let registrations = 0;
+    let endedRegistrations = 0;
+    let endedCheckIns = 0;
     let events = 0;
     do {
       const url: string =
@@ -657,14 +659,22 @@ describe('dashboard scope', () => {
       const response = await as(ctx.app, cookies['rf.bureau']!)({ method: 'GET', url });
       expect(response.statusCode, response.body).toBe(200);
       const page = response.json<{
-        items: { registrations: number }[];
+        items: { registrations: number; checkIns: number; ended: boolean }[];
         nextCursor: string | null;
       }>();
       events += page.items.length;
-      registrations += page.items.reduce((sum, item) => sum + item.registrations, 0);
+      for (const item of page.items) {
+        registrations += item.registrations;
+        if (item.ended) endedRegistrations += item.registrations;
+        if (item.ended) endedCheckIns += item.checkIns;
+      }
       cursor = page.nextCursor;
     } while (cursor);
     expect(events).toBe(body.events.filed);
     expect(registrations).toBe(body.registrations);
+    expect(endedRegistrations).toBe(body.endedRegistrations);
+    expect(endedCheckIns).toBe(body.endedCheckIns);
+    // The random data has entries on events that have not ended, so the sums differ.
+    expect(endedRegistrations).toBeLessThan(registrations);
   });
 });

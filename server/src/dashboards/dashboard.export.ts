@@ -44,10 +44,13 @@ const FIGURE_HEADERS = [
   '合作平台报名',
 ];
 
-/** Returns the check-in rate as a fraction rounded to 4 places, or null without entries. */
+/**
+ * Returns the check-in rate over the events that have ended, as a fraction rounded to 4 places,
+ * or null when no ended event has an active entry.
+ */
 function rate(figures: Figures): number | null {
-  if (figures.registrations === 0) return null;
-  return Math.round((figures.checkIns / figures.registrations) * 10_000) / 10_000;
+  if (figures.endedRegistrations === 0) return null;
+  return Math.round((figures.endedCheckIns / figures.endedRegistrations) * 10_000) / 10_000;
 }
 
 function figureCells(figures: Figures): (number | null)[] {

@@ -114,10 +114,17 @@ export interface FactSums {
   registrations: number;
   cancellations: number;
   check_ins: number;
+  /** Active entries of the events that ended before now: the check-in rate's denominator. */
+  ended_registrations: number;
+  /** Check-ins of the events that ended before now: the check-in rate's numerator. */
+  ended_check_ins: number;
   online: number;
   on_site: number;
   partner: number;
 }
+
+/** Whether an event ended before now, so that its check-ins count in a check-in rate. */
+const endedExpression = sql<boolean>`coalesce(f.ends_at < now(), false)`;
 
 /** The expression a breakdown groups the events by. */
 export type GroupKey =
@@ -152,6 +159,8 @@ export async function sumFacts(
   const stage = (name: EventStage) =>
     sql<number>`(count(*) filter (where ${stageExpression} = ${name}))::int`.as(name);
   const total = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
+  const endedTotal = (column: string) =>
+    sql<number>`coalesce(sum(${sql.ref(column)}) filter (where ${endedExpression}), 0)::int`;
   return selectFacts(db, filter)
     .select([
       GROUP_EXPRESSIONS[group].as('key'),
@@ -159,6 +168,8 @@ export async function sumFacts(
       total('f.registrations').as('registrations'),
       total('f.cancellations').as('cancellations'),
       total('f.check_ins').as('check_ins'),
+      endedTotal('f.registrations').as('ended_registrations'),
+      endedTotal('f.check_ins').as('ended_check_ins'),
       total('f.online').as('online'),
       total('f.on_site').as('on_site'),
       total('f.partner').as('partner'),
@@ -251,6 +262,7 @@ export async function listFactEvents(
       'f.registrations',
       'f.cancellations',
       'f.check_ins',
+      endedExpression.as('ended'),
       'f.online',
       'f.on_site',
       'f.partner',

@@ -32,6 +32,12 @@ const FigureFields = {
   registrations: Type.Integer({ description: 'Active entries' }),
   cancellations: Type.Integer({ description: 'Cancelled entries' }),
   checkIns: Type.Integer(),
+  endedRegistrations: Type.Integer({
+    description:
+      'Active entries of the events that ended before now. The check-in rate is ' +
+      'endedCheckIns / endedRegistrations, and there is none when this is 0',
+  }),
+  endedCheckIns: Type.Integer({ description: 'Check-ins of the events that ended before now' }),
   participants: Type.Integer({
     description: 'People with at least one active entry, each counted once in the row',
   }),
@@ -58,7 +64,9 @@ const PERIOD_DESCRIPTION =
   'Events count in the month they start (Asia/Shanghai), so an event without a start time ' +
   'counts in no period. Without year, quarter and month the period is the current year in ' +
   'Asia/Shanghai; there is no all-time period. A quarter or month needs a year, and a ' +
-  'quarter excludes a month (DSH_INVALID_PERIOD otherwise).';
+  'quarter excludes a month, and a year after the current one in Asia/Shanghai is rejected ' +
+  '(DSH_INVALID_PERIOD). The check-in rate of a row is endedCheckIns / endedRegistrations: ' +
+  'only events that ended before now count in it.';
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -155,6 +163,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 registrations: Type.Integer(),
                 cancellations: Type.Integer(),
                 checkIns: Type.Integer(),
+                ended: Type.Boolean({
+                  description: 'The event ended before now, so it has a check-in rate',
+                }),
                 channels: Channels,
               }),
             ),

@@ -76,6 +76,13 @@ export interface Figures {
   registrations: number;
   cancellations: number;
   checkIns: number;
+  /**
+   * Active entries of the events that ended before now. The check-in rate is
+   * endedCheckIns / endedRegistrations, because an event that has not ended has no check-ins yet.
+   */
+  endedRegistrations: number;
+  /** Check-ins of the events that ended before now. */
+  endedCheckIns: number;
   /** People with at least one active entry, each counted once. */
   participants: number;
   channels: { online: number; onSite: number; partner: number };
@@ -164,13 +171,16 @@ export async function resolveDashboardScope(
  * Resolves the period of a dashboard request. Without a year, quarter or month it is the
  * current calendar year in Asia/Shanghai at `now`, because the participant sets keep years and
  * months only and there is no all-time period. Raises DSH_INVALID_PERIOD for a quarter or month
- * without a year, and for both a quarter and a month.
+ * without a year, for both a quarter and a month, and for a year after the current one, which
+ * has no figures and would compare as -100% with the year before.
  */
 export function resolvePeriod(query: DashboardPeriodQuery, now = Date.now()): DashboardPeriod {
   const narrowed = query.quarter !== undefined || query.month !== undefined;
   if (narrowed && query.year === undefined) throw new InvalidPeriod();
   if (query.quarter !== undefined && query.month !== undefined) throw new InvalidPeriod();
-  const period: DashboardPeriod = { year: query.year ?? shanghaiYear(now) };
+  const currentYear = shanghaiYear(now);
+  if (query.year !== undefined && query.year > currentYear) throw new InvalidPeriod();
+  const period: DashboardPeriod = { year: query.year ?? currentYear };
   if (query.quarter !== undefined) period.quarter = query.quarter;
   if (query.month !== undefined) period.month = query.month;
   return period;
@@ -215,6 +225,8 @@ function emptySums(): FactSums {
     registrations: 0,
     cancellations: 0,
     check_ins: 0,
+    ended_registrations: 0,
+    ended_check_ins: 0,
     online: 0,
     on_site: 0,
     partner: 0,
@@ -240,6 +252,8 @@ function figuresOf(sums: FactSums | undefined, participants: number): Figures {
     registrations: s.registrations,
     cancellations: s.cancellations,
     checkIns: s.check_ins,
+    endedRegistrations: s.ended_registrations,
+    endedCheckIns: s.ended_check_ins,
     participants,
     channels: { online: s.online, onSite: s.on_site, partner: s.partner },
   };

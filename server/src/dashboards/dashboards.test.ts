@@ -53,6 +53,8 @@ const HOUR = 3600_000;
 // Every event here starts 72 hours from now (the harness's default), and the dashboards below
 // ask for the year it starts in, in Asia/Shanghai (UTC+8). That is the current year except in
 // the last days of December.
+// NOTE: from 29 December those events start next year, which the dashboard rejects as a future
+// year (DSH_INVALID_PERIOD), so the tests that ask for EVENT_YEAR fail then.
 const EVENT_YEAR = new Date(Date.now() + (72 + 8) * HOUR).getUTCFullYear();
 const CURRENT_YEAR = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
 
@@ -533,7 +535,9 @@ describe('GET /api/dashboard/export', () => {
       cookieOf('db.bureau'),
     )({ method: 'GET', url: `/api/dashboard?year=${year}` });
     const figures = onScreen.json<
-      DashboardBody & { children: (Figures & { participants: number })[] }
+      DashboardBody & {
+        children: (Figures & { participants: number; endedRegistrations: number })[];
+      }
     >();
     expect(sheet!.rowCount).toBe(2 + figures.children.length);
     const xuhui = figures.children.find((c) => c.code === '310104')!;
@@ -545,6 +549,10 @@ describe('GET /api/dashboard/export', () => {
     expect(row.getCell(column('签到人次')).value).toBe(xuhui.checkIns);
     expect(row.getCell(column('参与人数')).value).toBe(xuhui.participants);
     expect(row.getCell(column('已发布')).value).toBe(xuhui.events.published);
+    // Xuhui has check-ins, but none of its events has ended, so it has no check-in rate.
+    expect(xuhui.checkIns).toBeGreaterThan(0);
+    expect(xuhui.endedRegistrations).toBe(0);
+    expect(row.getCell(column('签到率')).value).toBeNull();
     expect(body.scope.code).toBe('3101');
   });
 
@@ -589,6 +597,23 @@ describe('dashboard periods', () => {
       }
     },
   );
+
+  it('rejects a year after the current one', async () => {
+    // 2026-12-31 23:59:59 in Shanghai (UTC+8): 2027 has not begun.
+    expect(() => resolvePeriod({ year: 2027 }, Date.parse('2026-12-31T15:59:59Z'))).toThrow(
+      expect.objectContaining({ code: 'DSH_INVALID_PERIOD' }),
+    );
+    expect(resolvePeriod({ year: 2027 }, Date.parse('2026-12-31T16:00:00Z'))).toEqual({
+      year: 2027,
+    });
+    for (const path of [
+      `/api/dashboard?year=${CURRENT_YEAR + 1}`,
+      `/api/dashboard/events?year=${CURRENT_YEAR + 1}&month=1`,
+      `/api/dashboard/export?figureSet=summary&year=${CURRENT_YEAR + 1}&quarter=1`,
+    ]) {
+      expectProblem(await get(path), 400, 'DSH_INVALID_PERIOD');
+    }
+  });
 
   it('period defaults to the Shanghai year', () => {
     // 2026-12-31 23:59:59 and 2027-01-01 00:00 in Shanghai (UTC+8).

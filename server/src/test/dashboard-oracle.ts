@@ -109,6 +109,10 @@ export interface OracleFigures {
   registrations: number;
   cancellations: number;
   checkIns: number;
+  /** Active entries of the events that ended before now. */
+  endedRegistrations: number;
+  /** Check-ins of the events that ended before now. */
+  endedCheckIns: number;
   participants: number;
   channels: { online: number; onSite: number; partner: number };
 }
@@ -161,20 +165,26 @@ export function figuresOf(world: World, events: OracleEvent[]): OracleFigures {
     registrations: 0,
     cancellations: 0,
     checkIns: 0,
+    endedRegistrations: 0,
+    endedCheckIns: 0,
     participants: 0,
     channels: { online: 0, onSite: 0, partner: 0 },
   };
   for (const event of events) {
     const ended = event.endsAt !== null && event.endsAt <= world.now;
     stages[event.state === 'published' && ended ? 'held' : event.state]! += 1;
+    // The check-in rate counts only events that ended strictly before now.
+    const endedBefore = event.endsAt !== null && event.endsAt < world.now;
     for (const entry of world.entriesByEvent.get(event.id) ?? []) {
       if (entry.status === 'active') {
         figures.registrations += 1;
         figures.channels[channelClass(entry.channel)] += 1;
         people.add(entry.person);
+        if (endedBefore) figures.endedRegistrations += 1;
       }
       if (entry.status === 'cancelled') figures.cancellations += 1;
       if (entry.checkedIn) figures.checkIns += 1;
+      if (entry.checkedIn && endedBefore) figures.endedCheckIns += 1;
     }
   }
   const total = Object.values(stages).reduce((sum, n) => sum + n, 0);
@@ -202,6 +212,8 @@ interface ActualFigures {
   registrations: number;
   cancellations: number;
   checkIns: number;
+  endedRegistrations: number;
+  endedCheckIns: number;
   participants: number | null;
   channels: { online: number; onSite: number; partner: number };
 }
@@ -217,6 +229,10 @@ export function expectFigures(
   expect(actual!.registrations, `${label}: registrations`).toBe(expected.registrations);
   expect(actual!.cancellations, `${label}: cancellations`).toBe(expected.cancellations);
   expect(actual!.checkIns, `${label}: check-ins`).toBe(expected.checkIns);
+  expect(actual!.endedRegistrations, `${label}: ended registrations`).toBe(
+    expected.endedRegistrations,
+  );
+  expect(actual!.endedCheckIns, `${label}: ended check-ins`).toBe(expected.endedCheckIns);
   expect(actual!.channels, `${label}: channels`).toEqual(expected.channels);
   expect(actual!.participants, `${label}: participants`).toBe(expected.participants);
 }

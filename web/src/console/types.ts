@@ -372,6 +372,10 @@ export interface DashboardFigures {
   registrations: number;
   cancellations: number;
   checkIns: number;
+  /** Active entries of the events that ended before now: the check-in rate's denominator. */
+  endedRegistrations: number;
+  /** Check-ins of the events that ended before now: the check-in rate's numerator. */
+  endedCheckIns: number;
   /** People with at least one active entry, each counted once. */
   participants: number;
   channels: { online: number; onSite: number; partner: number };
@@ -447,6 +451,8 @@ export interface DashboardEvent {
   registrations: number;
   cancellations: number;
   checkIns: number;
+  /** The event ended before now; an event that has not ended has no check-in rate. */
+  ended: boolean;
   channels: { online: number; onSite: number; partner: number };
 }
 

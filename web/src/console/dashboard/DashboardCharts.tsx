@@ -23,9 +23,14 @@ const SPORT_BARS = 10;
 const DISTRICT_NAMES = new Map<string, string>(
   shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.name]),
 );
+
+// Label points of the districts by name, where the location map centres on a district.
 const DISTRICT_CENTRES = new Map<string, number[] | undefined>(
-  shanghaiDistricts.features.map((f) => [f.id ?? '310151', f.properties.cp]),
+  shanghaiDistricts.features.map((f) => [f.properties.name, f.properties.cp]),
 );
+
+// Zoom of the location map: the district and its neighbours fill the card.
+const LOCATION_ZOOM = 2.2;
 
 // Central districts, whose names overlap on the city map at every card width.
 const CENTRAL_DISTRICTS = new Set([
@@ -38,10 +43,20 @@ const CENTRAL_DISTRICTS = new Set([
   '杨浦区',
 ]);
 
+/** Returns a period in Chinese words, such as 2026年第4季度, for file names and image titles. */
+export function periodName(period: Dashboard['period']): string {
+  if (period.month) return `${period.year}年${period.month}月`;
+  if (period.quarter) return `${period.year}年第${period.quarter}季度`;
+  return `${period.year}年`;
+}
+
 interface ChartCardProps {
   title: string;
   figureSet: string;
+  /** The chart's name in its exported files, after the area and the period. */
   fileName: string;
+  /** The area and the period the chart shows, such as 徐汇区 · 2026年. */
+  subject: { area: string; period: string };
   division: string | undefined;
   period: DashboardPeriod;
   dark: boolean;
@@ -53,6 +68,7 @@ function ChartCard({
   title,
   figureSet,
   fileName,
+  subject,
   division,
   period,
   dark,
@@ -61,8 +77,8 @@ function ChartCard({
   const { message } = App.useApp();
   const chart = useRef<EChartHandle>(null);
   const saveImage = () => {
-    const url = chart.current?.toDataUrl();
-    if (url) saveUrl(url, `${fileName}.png`);
+    const url = chart.current?.toDataUrl(`${subject.area} · ${subject.period} · ${title}`);
+    if (url) saveUrl(url, `${subject.area}-${subject.period}-${fileName}.png`);
   };
   const saveData = () => {
     downloadFile(dashboardExportPath(division, period, figureSet), `${fileName}.xlsx`).catch(
@@ -103,8 +119,13 @@ function ChartCard({
   );
 }
 
+/**
+ * Draws the months of the period: lines without smoothing, which would invent values between
+ * the months, or bars for a single month, where a line would be a lone dot.
+ */
 function trendOption(data: Dashboard): EChartsOption {
-  const thisYear = data.period.year ?? '';
+  const thisYear = data.period.year;
+  const type = data.months.length === 1 ? 'bar' : 'line';
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
@@ -114,21 +135,20 @@ function trendOption(data: Dashboard): EChartsOption {
     series: [
       {
         name: `${thisYear}年报名人次`,
-        type: 'line',
-        smooth: true,
+        type,
+        barMaxWidth: 48,
         data: data.months.map((m) => m.thisYear.registrations),
       },
       {
         name: `${thisYear}年签到人次`,
-        type: 'line',
-        smooth: true,
+        type,
+        barMaxWidth: 48,
         data: data.months.map((m) => m.thisYear.checkIns),
       },
       {
-        name: `${Number(thisYear) - 1}年报名人次`,
-        type: 'line',
-        smooth: true,
-        lineStyle: { type: 'dashed' },
+        name: `${thisYear - 1}年报名人次`,
+        type,
+        ...(type === 'line' ? { lineStyle: { type: 'dashed' } } : { barMaxWidth: 48 }),
         data: data.months.map((m) => m.lastYear.registrations),
       },
     ],
@@ -151,20 +171,27 @@ function barOption(
   };
 }
 
-/**
- * Map values, the unique participants: of the child districts at city level, else of the
- * scope alone, drawn on its district.
- */
-function mapData(data: Dashboard) {
-  if (data.scope.level === 'city') {
-    return data.children.map((c) => ({ name: c.name, value: c.participants, code: c.code }));
-  }
-  const code = data.scope.code.slice(0, 6);
-  return [{ name: DISTRICT_NAMES.get(code) ?? data.scope.name, value: data.participants, code }];
+/** Map values at city level: the unique participants of each district. */
+function cityMapData(data: Dashboard) {
+  return data.children.map((c) => ({ name: c.name, value: c.participants, code: c.code }));
 }
 
-function mapOption(data: Dashboard, dark: boolean): EChartsOption {
-  const values = mapData(data);
+// Dark labels keep a white outline, so they stay readable on the darkest blue of the scale.
+const MAP_LABEL = {
+  fontSize: 10,
+  color: '#262626',
+  textBorderColor: '#ffffff',
+  textBorderWidth: 2,
+};
+
+/**
+ * Colours the city's districts by unique participants. The central districts are too small for
+ * their names on the whole city, so those show on hover and in the tooltip. labelLayout's
+ * hideOverlap did not hide overlapping map labels in echarts 5.6, so the names are left out
+ * here instead.
+ */
+function cityMapOption(data: Dashboard, dark: boolean): EChartsOption {
+  const values = cityMapData(data);
   const max = Math.max(1, ...values.map((v) => v.value));
   return {
     tooltip: {
@@ -192,21 +219,11 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
         roam: false,
         // Chongming's island makes the map tall; this keeps the urban districts large enough.
         layoutCenter: ['56%', '50%'],
-        layoutSize: '100%',
-        // Below the city the map centres on the scope's district and zooms in on it.
-        ...(data.scope.level === 'city'
-          ? {}
-          : { center: DISTRICT_CENTRES.get(data.scope.code.slice(0, 6)), zoom: 3 }),
-        // The areas are light in both modes (the visual map colours them), so labels stay dark.
-        // On the whole city the central districts are too small for their names, which then
-        // show on hover and in the tooltip. labelLayout.hideOverlap did not hide overlapping
-        // map labels in echarts 5.6, so the names are left out here instead.
+        layoutSize: '94%',
         label: {
           show: true,
-          fontSize: 10,
-          color: '#262626',
-          formatter: (p: { name: string }) =>
-            data.scope.level === 'city' && CENTRAL_DISTRICTS.has(p.name) ? '' : p.name,
+          ...MAP_LABEL,
+          formatter: (p: { name: string }) => (CENTRAL_DISTRICTS.has(p.name) ? '' : p.name),
         },
         itemStyle: { areaColor: dark ? '#1d2b45' : '#f5f5f5', borderColor: '#8c8c8c' },
         emphasis: {
@@ -219,14 +236,66 @@ function mapOption(data: Dashboard, dark: boolean): EChartsOption {
   };
 }
 
+/**
+ * Marks the district that contains a district or street scope among its grey neighbours, with
+ * no value on any district. The map has no street shapes, so painting the district with a
+ * street's figure would claim the whole district had it.
+ */
+function locationMapOption(data: Dashboard, dark: boolean): EChartsOption {
+  const code = data.scope.code.slice(0, 6);
+  const district = DISTRICT_NAMES.get(code) ?? data.scope.name;
+  return {
+    tooltip: { trigger: 'item', formatter: (p: { name: string }) => p.name },
+    series: [
+      {
+        name: '所在区位置',
+        type: 'map',
+        map: SHANGHAI_MAP,
+        roam: false,
+        layoutCenter: ['50%', '50%'],
+        layoutSize: '94%',
+        center: DISTRICT_CENTRES.get(district),
+        zoom: LOCATION_ZOOM,
+        selectedMode: false,
+        label: { show: false },
+        itemStyle: { areaColor: dark ? '#1d2b45' : '#f0f0f0', borderColor: '#bfbfbf' },
+        emphasis: {
+          label: { show: false },
+          itemStyle: { areaColor: dark ? '#2b3d5c' : '#e6e6e6' },
+        },
+        data: [
+          {
+            name: district,
+            itemStyle: { areaColor: '#1677ff', borderColor: '#0958d9' },
+            label: {
+              show: true,
+              fontSize: 12,
+              fontWeight: 600,
+              color: '#ffffff',
+              textBorderColor: '#0958d9',
+              textBorderWidth: 3,
+            },
+            emphasis: { itemStyle: { areaColor: '#4096ff' } },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** Renders the dashboard's charts: monthly trend, sections, sports and the district map. */
 export default function DashboardCharts(props: DashboardChartsProps) {
   const { data, division, period, dark, onDrill, onOpenDivision } = props;
   const trend = useMemo(() => trendOption(data), [data]);
   const sections = useMemo(() => barOption(data.sections), [data]);
   const sports = useMemo(() => barOption(data.sports.slice(0, SPORT_BARS)), [data]);
-  const map = useMemo(() => mapOption(data, dark), [data, dark]);
-  const card = { division, period, dark };
+  const atCity = data.scope.level === 'city';
+  const map = useMemo(
+    () => (atCity ? cityMapOption(data, dark) : locationMapOption(data, dark)),
+    [data, dark, atCity],
+  );
+  const subject = { area: data.scope.name, period: periodName(data.period) };
+  const card = { division, period, dark, subject };
 
   return (
     <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
@@ -259,7 +328,16 @@ export default function DashboardCharts(props: DashboardChartsProps) {
         </Col>
       )}
       <Col xs={24} xl={data.months.length > 0 ? 10 : 24}>
-        <ChartCard title="参与分布地图" figureSet="children" fileName="区域分布" {...card}>
+        <ChartCard
+          title={
+            atCity
+              ? '参与分布地图'
+              : `所在区位置（${DISTRICT_NAMES.get(data.scope.code.slice(0, 6)) ?? data.scope.name}）`
+          }
+          figureSet="children"
+          fileName={atCity ? '区域分布' : '所在区位置'}
+          {...card}
+        >
           {(ref) => (
             <EChart
               ref={ref}
@@ -268,8 +346,9 @@ export default function DashboardCharts(props: DashboardChartsProps) {
               dark={dark}
               testId="district-map"
               onClick={({ name }) => {
-                const hit = mapData(data).find((v) => v.name === name);
-                if (hit && data.scope.level === 'city') onOpenDivision(hit.code);
+                if (!atCity) return;
+                const hit = cityMapData(data).find((v) => v.name === name);
+                if (hit) onOpenDivision(hit.code);
               }}
             />
           )}

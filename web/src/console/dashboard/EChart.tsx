@@ -46,9 +46,17 @@ echarts.registerMap(SHANGHAI_MAP, {
 export type EChartsOption = echarts.EChartsCoreOption;
 
 export interface EChartHandle {
-  /** Returns the chart as a PNG data URL on a white background. */
-  toDataUrl(): string | undefined;
+  /**
+   * Returns the chart as a PNG data URL at twice its screen size, under a band with `title`,
+   * on the page's background (white, or dark blue on the big screen).
+   */
+  toDataUrl(title: string): string | undefined;
 }
+
+// Height and font of the title band of an exported chart image, in CSS pixels.
+const IMAGE_TITLE_HEIGHT = 36;
+const IMAGE_TITLE_FONT = '600 15px sans-serif';
+const IMAGE_PIXEL_RATIO = 2;
 
 export interface EChartProps {
   option: EChartsOption;
@@ -93,12 +101,30 @@ export const EChart = forwardRef<EChartHandle, EChartProps>(function EChart(
   }, [option, dark]);
 
   useImperativeHandle(ref, () => ({
-    toDataUrl: () =>
-      chart.current?.getDataURL({
-        type: 'png',
-        pixelRatio: 2,
-        backgroundColor: dark ? '#0b1a33' : '#ffffff',
-      }),
+    toDataUrl: (title: string) => {
+      if (!chart.current) return undefined;
+      const background = dark ? '#0b1a33' : '#ffffff';
+      const drawn = chart.current.getRenderedCanvas({
+        pixelRatio: IMAGE_PIXEL_RATIO,
+        backgroundColor: background,
+      });
+      const band = IMAGE_TITLE_HEIGHT * IMAGE_PIXEL_RATIO;
+      const image = document.createElement('canvas');
+      image.width = drawn.width;
+      image.height = drawn.height + band;
+      const context = image.getContext('2d');
+      if (!context) return undefined;
+      context.fillStyle = background;
+      context.fillRect(0, 0, image.width, image.height);
+      context.scale(IMAGE_PIXEL_RATIO, IMAGE_PIXEL_RATIO);
+      context.font = IMAGE_TITLE_FONT;
+      context.fillStyle = dark ? '#d6e4ff' : '#262626';
+      context.textBaseline = 'middle';
+      context.fillText(title, 12, IMAGE_TITLE_HEIGHT / 2, drawn.width / IMAGE_PIXEL_RATIO - 24);
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.drawImage(drawn, 0, band);
+      return image.toDataURL('image/png');
+    },
   }));
 
   return <div ref={container} style={{ width: '100%', height }} data-testid={testId} />;

@@ -49,15 +49,32 @@ const DRILLABLE_LEVELS: readonly Division['level'][] = ['city', 'district', 'str
 
 type Stage = keyof DashboardFigures['events'];
 
-const STAGE_CARDS: { stage: Stage; title: string }[] = [
-  { stage: 'filed', title: '填报赛事' },
-  { stage: 'submitted', title: '审核中' },
-  { stage: 'returned', title: EVENT_STATE_LABELS.returned },
-  { stage: 'approved', title: '已通过待发布' },
-  { stage: 'published', title: '已发布' },
-  { stage: 'held', title: '已举办' },
-  { stage: 'cancelled', title: EVENT_STATE_LABELS.cancelled },
+/** The stage cards, each with the title of the event list that its count opens. */
+const STAGE_CARDS: { stage: Stage; title: string; listTitle: string }[] = [
+  { stage: 'filed', title: '填报赛事', listTitle: '全部填报赛事' },
+  { stage: 'submitted', title: '审核中', listTitle: '审核中的赛事' },
+  {
+    stage: 'returned',
+    title: EVENT_STATE_LABELS.returned,
+    listTitle: `${EVENT_STATE_LABELS.returned}的赛事`,
+  },
+  { stage: 'approved', title: '已通过待发布', listTitle: '已通过待发布的赛事' },
+  { stage: 'published', title: '已发布', listTitle: '已发布的赛事' },
+  { stage: 'held', title: '已举办', listTitle: '已举办的赛事' },
+  {
+    stage: 'cancelled',
+    title: EVENT_STATE_LABELS.cancelled,
+    listTitle: `${EVENT_STATE_LABELS.cancelled}的赛事`,
+  },
 ];
+
+/**
+ * Returns the check-in rate of a figure set: check-ins over active entries of the events that
+ * have ended, or '-' when no ended event has an entry.
+ */
+function checkInRate(figures: DashboardFigures): string {
+  return formatRate(figures.endedCheckIns, figures.endedRegistrations);
+}
 
 /**
  * Loads the divisions between the account's own scope (exclusive) and `code` (inclusive),
@@ -180,18 +197,14 @@ function SummaryCards(props: {
       <Col xs={24} xl={13}>
         <Card title="赛事" size="small" style={{ height: '100%' }}>
           <div className="dashboard-figures">
-            {STAGE_CARDS.map(({ stage, title }) => (
+            {STAGE_CARDS.map(({ stage, title, listTitle }) => (
               <Figure
                 key={stage}
                 title={title}
                 value={data.events[stage]}
                 before={last.events[stage]}
                 testId={`figure-${stage}`}
-                onClick={() =>
-                  onDrill(`${title}的赛事`, {
-                    stage: stage as DashboardDrill['stage'],
-                  })
-                }
+                onClick={() => onDrill(listTitle, { stage: stage as DashboardDrill['stage'] })}
               />
             ))}
           </div>
@@ -215,14 +228,10 @@ function SummaryCards(props: {
               onClick={all}
             />
             <Figure title="签到人次" value={data.checkIns} before={last.checkIns} onClick={all} />
-            <div className="dashboard-figure">
+            <div className="dashboard-figure" data-testid="figure-rate">
               <div className="dashboard-figure-title">签到率</div>
-              <div className="dashboard-figure-value">
-                {formatRate(data.checkIns, data.registrations)}
-              </div>
-              <span className="dashboard-yoy">
-                去年 {formatRate(last.checkIns, last.registrations)}
-              </span>
+              <div className="dashboard-figure-value">{checkInRate(data)}</div>
+              <span className="dashboard-yoy">去年 {checkInRate(last)}</span>
             </div>
             <Figure
               title="线上报名"
@@ -313,7 +322,7 @@ function figureColumns<T extends DashboardRow>(
       key: 'rate',
       align: 'right',
       width: compact ? 64 : 80,
-      render: (_: unknown, row: T) => formatRate(row.checkIns, row.registrations),
+      render: (_: unknown, row: T) => checkInRate(row),
     },
   ];
 }
@@ -429,7 +438,9 @@ function PeriodPicker(props: {
   onChange: (period: DashboardPeriod) => void;
 }) {
   const current = shanghaiYear();
-  const years = [current + 1, current, current - 1, current - 2];
+  // A year after the current one has no figures, and the API rejects it.
+  const years = [current, current - 1, current - 2];
+  if (props.period.year && !years.includes(props.period.year)) years.push(props.period.year);
   const part = props.period.month
     ? `m${props.period.month}`
     : props.period.quarter
@@ -464,15 +475,42 @@ function PeriodPicker(props: {
   );
 }
 
-function periodFromParams(params: URLSearchParams): DashboardPeriod {
-  const number = (name: string) => {
-    const value = Number(params.get(name));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
+/** The first year the API accepts in a dashboard period. */
+const FIRST_YEAR = 2000;
+
+/**
+ * Reads the period from the page's URL. A value that is not a whole number in range (year
+ * 2000 to the current year in Asia/Shanghai, quarter 1 to 4, month 1 to 12) gives the current
+ * year and a message that says which part was wrong, so the pickers never show a value they
+ * do not offer.
+ */
+function periodFromParams(params: URLSearchParams): {
+  period: DashboardPeriod;
+  problem: string | null;
+} {
+  const current = shanghaiYear();
+  const read = (name: string, min: number, max: number, label: string) => {
+    const raw = params.get(name);
+    if (raw === null || raw === '') return { value: undefined, problem: null };
+    const value = Number(raw);
+    if (!Number.isInteger(value)) return { value: undefined, problem: `${label}无效` };
+    if (value < min || value > max) return { value: undefined, problem: `${label}超出范围` };
+    return { value, problem: null };
   };
-  const year = number('year') ?? shanghaiYear();
-  const month = number('month');
-  const quarter = month ? undefined : number('quarter');
-  return { year, quarter, month };
+  const year = read('year', FIRST_YEAR, current, '年份');
+  const quarter = read('quarter', 1, 4, '季度');
+  const month = read('month', 1, 12, '月份');
+  const problem = year.problem ?? quarter.problem ?? month.problem;
+  if (problem) {
+    return {
+      period: { year: current },
+      problem: `链接中的统计期间有误：${problem}（年份为${FIRST_YEAR}至${current}年，季度为1至4，月份为1至12）。已改为显示${current}年全年。`,
+    };
+  }
+  const narrowed = { year: year.value ?? current };
+  if (month.value) return { period: { ...narrowed, month: month.value }, problem: null };
+  if (quarter.value) return { period: { ...narrowed, quarter: quarter.value }, problem: null };
+  return { period: narrowed, problem: null };
 }
 
 /**
@@ -484,7 +522,7 @@ export function DashboardPage() {
   const me = useMe();
   const [searchParams, setSearchParams] = useSearchParams();
   const division = searchParams.get('division') ?? undefined;
-  const period = periodFromParams(searchParams);
+  const { period, problem: periodProblem } = periodFromParams(searchParams);
   const rootCode = me.user.divisionCode;
   const [drill, setDrill] = useState<{ title: string; drill: DashboardDrill } | null>(null);
   const [bigScreen, setBigScreen] = useState(false);
@@ -658,6 +696,15 @@ export function DashboardPage() {
         </Typography.Paragraph>
       )}
       {!isRoot && <Breadcrumb items={breadcrumb} style={{ marginBottom: 16 }} />}
+      {periodProblem && (
+        <Alert
+          type="warning"
+          showIcon
+          title={periodProblem}
+          style={{ marginBottom: 16 }}
+          data-testid="dashboard-period-problem"
+        />
+      )}
       {dashboard.isError && (
         <Alert
           type="error"

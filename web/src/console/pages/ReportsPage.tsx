@@ -24,7 +24,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { fetchChildDivisions } from '../endpoints';
@@ -41,10 +41,34 @@ const PICKERS: Record<ReportKind, 'month' | 'quarter' | 'year'> = {
   annual: 'year',
 };
 
+/** Returns the quarter (1 to 4) of a picked date. */
+function quarterOf(value: Dayjs): number {
+  return Math.floor(value.month() / 3) + 1;
+}
+
+/**
+ * Shows quarters in Chinese: 第1季度 in the picker's cells and 2026年第1季度 in its box. The
+ * zh_CN locale of antd 6.6 still writes Q1 and 2026-Q1.
+ */
+// The cells are sized for "Q1"; four Chinese names fit the panel on one line each.
+const QUARTER_CELL_STYLE = { width: 'auto', padding: '0 6px', whiteSpace: 'nowrap' } as const;
+
+const QUARTER_PICKER_TEXT = {
+  format: (value: Dayjs) => `${value.year()}年第${quarterOf(value)}季度`,
+  cellRender: (current: string | number | Dayjs, info: { type: string; originNode: ReactNode }) =>
+    info.type === 'quarter' && typeof current === 'object' ? (
+      <div className="ant-picker-cell-inner" style={QUARTER_CELL_STYLE}>
+        第{quarterOf(current)}季度
+      </div>
+    ) : (
+      info.originNode
+    ),
+};
+
 /** Writes a picked date as the period of a report: 2026-03, 2026-Q1 or 2026. */
 function periodOf(kind: ReportKind, value: Dayjs): string {
   if (kind === 'monthly') return value.format('YYYY-MM');
-  if (kind === 'quarterly') return `${value.year()}-Q${Math.floor(value.month() / 3) + 1}`;
+  if (kind === 'quarterly') return `${value.year()}-Q${quarterOf(value)}`;
   return String(value.year());
 }
 
@@ -130,6 +154,7 @@ function RequestForm() {
           allowClear={false}
           disabledDate={(value) => isFuturePeriod(kind, value)}
           style={{ width: 160 }}
+          {...(kind === 'quarterly' ? QUARTER_PICKER_TEXT : {})}
         />
       </Form.Item>
       <Form.Item name="division" label="范围">
