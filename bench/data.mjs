@@ -6,7 +6,7 @@
 // Rows are generated inside PostgreSQL with set-based `insert ... select` statements (citizens,
 // whose phone numbers are encrypted here, go in 20,000 per statement). The dashboard triggers
 // are disabled while the tables fill, and `dashboard_rebuild()` recounts the summaries at the
-// end. On a loaded 2-core machine, 39,000 entries and their rebuild took 15 s this way, while
+// end. The indexes that no constraint uses are built after the load. On a loaded 2-core machine, 39,000 entries and their rebuild took 15 s this way, while
 // the triggers firing per entry had stored about 300 entries per second.
 //
 // Usage: DATABASE_URL=postgres://... npm run bench:data -- [--citizens 1000000]
@@ -114,10 +114,10 @@ await query('alter table events disable trigger user');
 await query('alter table registrations disable trigger user');
 
 /**
- * Drops the indexes of `table` that no constraint uses and returns their definitions. Building
- * an index once after the load sorts its keys once, while keeping it during the load inserts
- * one entry per row at a random place, and for the GIN search indexes (without fastupdate)
- * computes and inserts every row's grams on each insert and update.
+ * Drops the indexes of `table` that no constraint uses and returns their definitions. An index
+ * built after the load sorts its keys once. An index kept during the load takes one entry per
+ * row at a random place, and the GIN search indexes (without fastupdate) compute and insert
+ * every row's grams on each insert and update.
  */
 async function dropPlainIndexes(table) {
   const { rows } = await query(
@@ -422,9 +422,9 @@ await query(
 );
 step('primary key of the participant sets');
 
-// Autovacuum may be off or behind: the updates above left a dead version of every event and
-// group, and no loaded page is marked all-visible yet. A read benchmark right after the load
-// would otherwise pay for setting hint bits and fetching heap rows for index-only scans.
+// Autovacuum may be off or behind, and the updates above left a dead version of every event
+// and group. No loaded page is marked all-visible yet either, so without the vacuum a read
+// benchmark right after the load would pay for setting hint bits and for heap fetches.
 await query('vacuum (analyze)');
 step('vacuum and analyze');
 const totals = (
