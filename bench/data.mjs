@@ -135,7 +135,7 @@ async function dropPlainIndexes(table) {
 // The unique indexes without a constraint (one entry per person and event) check the rows when
 // they are built again at the end.
 const droppedIndexes = [];
-for (const table of ['events', 'citizens', 'registrations']) {
+for (const table of ['events', 'citizens', 'registrations', 'event_results']) {
   droppedIndexes.push(...(await dropPlainIndexes(table)));
 }
 const sports = SPORTS.map((sport) => sport.code);
@@ -406,7 +406,7 @@ await query(
 );
 step('counters of groups and events');
 for (const definition of droppedIndexes) await query(definition);
-step(`${droppedIndexes.length} indexes of events, citizens and registrations built`);
+step(`${droppedIndexes.length} indexes of events, citizens, registrations and results built`);
 // The triggers go back on for the server, and the summaries are counted once from the tables.
 await query('alter table events enable trigger user');
 await query('alter table registrations enable trigger user');
