@@ -53,6 +53,29 @@ describe('parseBenchOptions', () => {
     }
   });
 
+  it('reads a data set URL', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/cityleague_benchdata_city';
+    const options = parseBenchOptions(['--data-url', url, '--only', 'baseline,reads']);
+    assert.equal(options.dataUrl, url);
+    assert.equal(parseBenchOptions([]).dataUrl, undefined);
+  });
+
+  it('rejects a bad data set URL and parts it cannot run', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/city';
+    const cases = [
+      [['--data-url', 'city'], /--data-url must be a postgres:\/\/ URL, got "city"/],
+      [['--data-url', 'http://127.0.0.1/city'], /--data-url must be a postgres:\/\/ URL with/],
+      [['--data-url', 'postgres://127.0.0.1:5432'], /--data-url must be a postgres:\/\/ URL with/],
+      [['--data-url', url, '--only', 'growth'], /--only growth needs the generated/],
+      [['--data-url', url, '--only', 'reads,scale-out'], /--only scale-out needs the generated/],
+      [['--data-url', url, '--fresh'], /--fresh fills the generated data sets/],
+    ];
+    for (const [args, message] of cases) {
+      assert.throws(() => parseBenchOptions(args), OptionError, args.join(' '));
+      assert.throws(() => parseBenchOptions(args), message, args.join(' '));
+    }
+  });
+
   it('scales every size but the seasons', () => {
     assert.deepEqual(scaledSizes(10), {
       citizens: 100_000,

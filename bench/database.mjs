@@ -280,13 +280,19 @@ export async function scanTargets(url) {
   });
 }
 
-/** Returns a benchmark street account and the street it belongs to. */
+/**
+ * Returns the benchmark street account whose street has the most events, and that street. The
+ * events are counted in one grouped scan: a count per account took 4 minutes on the city-size
+ * data set (500,000 events, 234 street accounts) on a loaded 2-core machine.
+ */
 export async function streetAccount(url) {
   return withClient(url, async (client) => {
     const { rows } = await client.query(
       `select u.username, u.division_code as street from users u
+       join (select division_code, count(*) as events from events group by division_code) e
+         on e.division_code = u.division_code
        where u.account_type = 'street' and u.username like 'bench.%'
-       order by (select count(*) from events e where e.division_code = u.division_code) desc
+       order by e.events desc, u.username
        limit 1`,
     );
     if (rows.length === 0) throw new Error('The data set has no street account');

@@ -37,6 +37,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
   --only PARTS           comma-separated parts: ${PARTS.join(', ')} (default all)
   --fresh                regenerate the data sets even when they match the sizes
+  --data-url URL         measure the data set already filled in this PostgreSQL database,
+                         labelled "city", instead of the 1x and 10x sets; takes the parts
+                         baseline, reads and registrations (all selects these three). The
+                         server gets DATA_KEY, else the key in bench/results/data-key
 DATABASE_URL names any database of the PostgreSQL server to use (default
 postgres://postgres@127.0.0.1:5432/postgres); the run creates its own databases there.`;
 
@@ -49,6 +53,21 @@ function positiveInteger(raw, name) {
     throw new OptionError(`--${name} must be a positive integer, got "${raw}"`);
   }
   return value;
+}
+
+/** Returns the URL of --data-url, or undefined without it. Throws on a URL not of PostgreSQL. */
+function dataUrl(raw) {
+  if (raw === undefined) return undefined;
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OptionError(`--data-url must be a postgres:// URL, got "${raw}"`);
+  }
+  if (!['postgres:', 'postgresql:'].includes(url.protocol) || url.pathname.length < 2) {
+    throw new OptionError(`--data-url must be a postgres:// URL with a database, got "${raw}"`);
+  }
+  return raw;
 }
 
 /** Multiplies every size but the seasons by `factor`. */
@@ -78,6 +97,7 @@ export function parseBenchOptions(args) {
         port: { type: 'string', default: DEFAULTS.port },
         only: { type: 'string', default: DEFAULTS.only },
         fresh: { type: 'boolean', default: false },
+        'data-url': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -104,8 +124,23 @@ export function parseBenchOptions(args) {
     port,
     only,
     fresh: values.fresh,
+    dataUrl: dataUrl(values['data-url']),
     help: values.help,
   };
+  if (options.dataUrl) {
+    for (const part of ['growth', 'scale-out']) {
+      if (only.includes(part)) {
+        throw new OptionError(
+          `--only ${part} needs the generated 1x and 10x data sets, so it cannot run with --data-url`,
+        );
+      }
+    }
+    if (options.fresh) {
+      throw new OptionError(
+        '--fresh fills the generated data sets, so it cannot run with --data-url',
+      );
+    }
+  }
   if (options.attempts < options.places) {
     throw new OptionError(
       `--attempts (${options.attempts}) must be at least --places (${options.places}), ` +
