@@ -171,15 +171,15 @@ export async function resolveDashboardScope(
  * Resolves the period of a dashboard request. Without a year, quarter or month it is the
  * current calendar year in Asia/Shanghai at `now`, because the participant sets keep years and
  * months only and there is no all-time period. Raises DSH_INVALID_PERIOD for a quarter or month
- * without a year, for both a quarter and a month, and for a year after the current one, which
- * has no figures and would compare as -100% with the year before.
+ * without a year, for both a quarter and a month, and for a year after next year. Next year is
+ * allowed because events are filed and entered ahead, from December at the latest.
  */
 export function resolvePeriod(query: DashboardPeriodQuery, now = Date.now()): DashboardPeriod {
   const narrowed = query.quarter !== undefined || query.month !== undefined;
   if (narrowed && query.year === undefined) throw new InvalidPeriod();
   if (query.quarter !== undefined && query.month !== undefined) throw new InvalidPeriod();
   const currentYear = shanghaiYear(now);
-  if (query.year !== undefined && query.year > currentYear) throw new InvalidPeriod();
+  if (query.year !== undefined && query.year > currentYear + 1) throw new InvalidPeriod();
   const period: DashboardPeriod = { year: query.year ?? currentYear };
   if (query.quarter !== undefined) period.quarter = query.quarter;
   if (query.month !== undefined) period.month = query.month;

@@ -51,10 +51,8 @@ const DISTRICT_CODES = [
 
 const HOUR = 3600_000;
 // Every event here starts 72 hours from now (the harness's default), and the dashboards below
-// ask for the year it starts in, in Asia/Shanghai (UTC+8). That is the current year except in
-// the last days of December.
-// NOTE: from 29 December those events start next year, which the dashboard rejects as a future
-// year (DSH_INVALID_PERIOD), so the tests that ask for EVENT_YEAR fail then.
+// ask for the year it starts in, in Asia/Shanghai (UTC+8). In the last days of December that
+// is next year, which the dashboard accepts.
 const EVENT_YEAR = new Date(Date.now() + (72 + 8) * HOUR).getUTCFullYear();
 const CURRENT_YEAR = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
 
@@ -598,18 +596,23 @@ describe('dashboard periods', () => {
     },
   );
 
-  it('rejects a year after the current one', async () => {
-    // 2026-12-31 23:59:59 in Shanghai (UTC+8): 2027 has not begun.
-    expect(() => resolvePeriod({ year: 2027 }, Date.parse('2026-12-31T15:59:59Z'))).toThrow(
-      expect.objectContaining({ code: 'DSH_INVALID_PERIOD' }),
-    );
-    expect(resolvePeriod({ year: 2027 }, Date.parse('2026-12-31T16:00:00Z'))).toEqual({
+  it('rejects a year after next year', async () => {
+    // Events are filed and entered a year ahead, so next year is open, the one after is not.
+    // 2026-12-31 23:59:59 in Shanghai (UTC+8): 2028 is two years away.
+    expect(resolvePeriod({ year: 2027 }, Date.parse('2026-12-31T15:59:59Z'))).toEqual({
       year: 2027,
     });
+    expect(() => resolvePeriod({ year: 2028 }, Date.parse('2026-12-31T15:59:59Z'))).toThrow(
+      expect.objectContaining({ code: 'DSH_INVALID_PERIOD' }),
+    );
+    expect(resolvePeriod({ year: 2028 }, Date.parse('2026-12-31T16:00:00Z'))).toEqual({
+      year: 2028,
+    });
+    expect((await get(`/api/dashboard?year=${CURRENT_YEAR + 1}`)).statusCode).toBe(200);
     for (const path of [
-      `/api/dashboard?year=${CURRENT_YEAR + 1}`,
-      `/api/dashboard/events?year=${CURRENT_YEAR + 1}&month=1`,
-      `/api/dashboard/export?figureSet=summary&year=${CURRENT_YEAR + 1}&quarter=1`,
+      `/api/dashboard?year=${CURRENT_YEAR + 2}`,
+      `/api/dashboard/events?year=${CURRENT_YEAR + 2}&month=1`,
+      `/api/dashboard/export?figureSet=summary&year=${CURRENT_YEAR + 2}&quarter=1`,
     ]) {
       expectProblem(await get(path), 400, 'DSH_INVALID_PERIOD');
     }

@@ -63,7 +63,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   AUD_EXPORT_TOO_LARGE: '符合条件的日志超过导出上限，请缩小筛选范围后再导出',
   CSRF_REJECTED: '请求来源不正确，请刷新页面后重试',
   DIV_NOT_FOUND: '行政区划不存在',
-  DSH_INVALID_PERIOD: '统计期间无效：请选择不晚于今年的年份，或年份加季度，或年份加月份',
+  DSH_INVALID_PERIOD: '统计期间无效：请选择不晚于明年的年份，或年份加季度，或年份加月份',
   DIV_UNKNOWN: '所选区域不存在，请重新选择',
   DIV_INVALID_LEVEL: '行政区划层级不正确',
   EVT_NOT_FOUND: '赛事不存在或尚未发布',
