@@ -130,6 +130,14 @@ async function withAppliers(writers: () => Promise<unknown>) {
   await applyParticipantChanges(ctx.db);
 }
 
+/** Reads the participant counters of `scopes` in the current year. */
+function countYear(scopes: string[]) {
+  return countParticipants(
+    ctx.db,
+    scopes.map((scope) => ({ scope, period: String(year) })),
+  );
+}
+
 async function enter(eventId: string, person: string, index: number) {
   const row = await entryRow(eventId, person, index);
   await ctx.db
@@ -156,11 +164,13 @@ describe('participant sets under concurrency', () => {
         people.flatMap((person) => eventIds.map((eventId, index) => enter(eventId, person, index))),
       ),
     );
-    const counts = await countParticipants(
-      ctx.db,
-      ['3101', '310104', '310104|sport:running', '310104|level:district', '310104003'],
-      [String(year)],
-    );
+    const counts = await countYear([
+      '3101',
+      '310104',
+      '310104|sport:running',
+      '310104|level:district',
+      '310104003',
+    ]);
     expect(counts.get(`3101|${year}`)).toBe(people.length);
     expect(counts.get(`310104|${year}`)).toBe(people.length);
     expect(counts.get(`310104|sport:running|${year}`)).toBe(people.length);
@@ -199,7 +209,7 @@ describe('participant sets under concurrency', () => {
       ),
     );
     const scopes = ['3101', '310104', '310104|sport:running', '310104003', '310104004'];
-    let counts = await countParticipants(ctx.db, scopes, [String(year)]);
+    let counts = await countYear(scopes);
     expect(counts.get(`3101|${year}`)).toBe(7);
     expect(counts.get(`310104|sport:running|${year}`)).toBe(7);
 
@@ -222,7 +232,7 @@ describe('participant sets under concurrency', () => {
         ),
       ),
     );
-    counts = await countParticipants(ctx.db, scopes, [String(year)]);
+    counts = await countYear(scopes);
     for (const division of ['3101', '310104', '310104003', '310104004']) {
       const expected = await directCount(division, people);
       // The three people of the first test still have entries in every event.
@@ -254,7 +264,7 @@ describe('participant queue', () => {
   }
 
   async function streetCount(street: string) {
-    const counts = await countParticipants(ctx.db, [street], [String(year)]);
+    const counts = await countYear([street]);
     return counts.get(`${street}|${year}`) ?? 0;
   }
 

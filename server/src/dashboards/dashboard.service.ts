@@ -390,9 +390,7 @@ class ParticipantReader {
   }
 
   async read(): Promise<void> {
-    const scopes = [...new Set(this.single.map((k) => k.scope))];
-    const periods = [...new Set(this.single.map((k) => k.period))];
-    this.counts = await countParticipants(this.db, scopes, periods);
+    this.counts = await countParticipants(this.db, this.single);
     await Promise.all(this.unions);
   }
 }
