@@ -317,6 +317,8 @@ test('signed-in citizen registers with one tap and sees the ticket', async () =>
   await confirm.getByText('取消后名额将让给候补人员').waitFor();
   await confirm.getByRole('button', { name: '取消报名' }).tap();
   await page.getByText('已取消报名').waitFor();
+  // A cancelled entry leaves 即将开始 for the 已取消 tab.
+  await page.getByRole('tab', { name: /^已取消（\d+）$/ }).tap();
   await row.getByText('已取消').waitFor();
   assert.equal(await row.getByRole('button', { name: '取消报名' }).count(), 0);
   const after = await pageFetch(page, 'GET', '/api/citizen/registrations');
