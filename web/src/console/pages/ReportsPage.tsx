@@ -24,7 +24,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState, type ReactNode } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { fetchChildDivisions } from '../endpoints';
@@ -108,6 +108,7 @@ function RequestForm() {
     { value: me.user.divisionCode, label: `${me.user.divisionName}（全部）` },
     ...(children.data ?? []).map((division) => ({ value: division.code, label: division.name })),
   ];
+  const sending = useRef(false);
   const request = useMutation({
     mutationFn: (values: RequestValues) =>
       requestReport({
@@ -134,8 +135,15 @@ function RequestForm() {
         division: me.user.divisionCode,
       }}
       onFinish={(values) => {
-        // Enter in the period picker and a click can both submit; one request at a time.
-        if (!request.isPending) request.mutate(values);
+        // Enter in the period picker and a click can both submit before the mutation's state
+        // renders, so a ref keeps it to one request at a time.
+        if (sending.current) return;
+        sending.current = true;
+        request.mutate(values, {
+          onSettled: () => {
+            sending.current = false;
+          },
+        });
       }}
     >
       <Form.Item name="kind" label="报表类型">
