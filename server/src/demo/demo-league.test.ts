@@ -346,7 +346,7 @@ describe('seedDemoLeague', () => {
   it('shows the league on the city dashboard', async () => {
     const { session } = await signInDemo('bureau');
     // A dashboard counts one calendar year, and the demo's events start from some weeks ago
-    // to 70 days ahead, so they can span two years: the sum over three years holds them all.
+    // to 70 days ahead, so they can span two years: the sum over three years contains them all.
     const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
     const body = { events: {} as Record<string, number>, registrations: 0, checkIns: 0 };
     for (const y of [year - 1, year, year + 1]) {

@@ -9,7 +9,7 @@ const TAG_COLORS: Record<RegistrationStatus, string> = {
 };
 
 /**
- * Shows the registration status, or 已结束 once the event is over: 已截止 then says less than
+ * Shows the registration status, or 已结束 once the event is over, because 已截止 would hide
  * the plain fact that the event has ended.
  */
 export function RegistrationStatusTag({

@@ -29,7 +29,7 @@ const STAGE_LABELS: Record<string, string> = {
   cancelled: '已取消',
 };
 
-/** The check-in rate of an event, or 未结束 while it has not ended and so has no rate. */
+/** Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. */
 function eventRate(event: DashboardEvent): string {
   return event.ended ? formatRate(event.checkIns, event.registrations) : '未结束';
 }

@@ -54,7 +54,7 @@ function RuleCard(props: { rule: AlertRuleSetting }) {
     },
     onError: (error) => {
       // The form checks the same ranges, so the server rejects a parameter only when the rule
-      // changed meanwhile; its error goes on the field, worded as the form words it.
+      // changed meanwhile. Its error goes on the field, worded as the form words it.
       const rejected =
         error instanceof ApiError && error.code === 'VALIDATION_FAILED'
           ? rule.parameters.filter((parameter) =>

@@ -91,7 +91,7 @@ function networkTitle(online: boolean, pending: number): string {
   return '在线签到';
 }
 
-/** Where the current time is relative to an event's check-in window. */
+/** The position of the current time relative to an event's check-in window. */
 type WindowPhase = 'before' | 'open' | 'after';
 
 function windowPhase(scanWindow: CheckInWindow, now: number): WindowPhase {

@@ -481,7 +481,7 @@ const FIRST_YEAR = 2000;
 /**
  * Reads the period from the page's URL. A value that is not a whole number in range (year
  * 2000 to the current year in Asia/Shanghai, quarter 1 to 4, month 1 to 12) gives the current
- * year and a message that says which part was wrong, so the pickers never show a value they
+ * year and a message that names the wrong part, so the pickers never show a value they
  * do not offer.
  */
 function periodFromParams(params: URLSearchParams): {
