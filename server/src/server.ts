@@ -17,7 +17,7 @@ import { startOfferExpiry } from './registrations/waiting-list.service.js';
 import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
 import { startExpiredRowPurge } from './shared/expired-rows.service.js';
 import { startEventPosterPrune } from './posters/event-poster-store.js';
-import { startParticipantChangeJob } from './dashboards/dashboard-summaries.js';
+import { startSummaryJob } from './dashboards/dashboard-summaries.js';
 import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
 import { DocumentStore } from './documents/document-store.js';
 import { startReminderJob } from './notifications/reminder.service.js';
@@ -128,10 +128,7 @@ async function main(): Promise<void> {
   );
   const stopExpiredRowPurge = startExpiredRowPurge(db, app.log.child({ component: 'purge' }));
   const stopPosterPrune = startEventPosterPrune(db, app.log.child({ component: 'posters' }));
-  const stopParticipantChanges = startParticipantChangeJob(
-    db,
-    app.log.child({ component: 'dashboards' }),
-  );
+  const stopSummaryJob = startSummaryJob(db, app.log.child({ component: 'dashboards' }));
   const reportWorker = startReportWorker(
     db,
     reportFilesOf(config.documentsDir),
@@ -161,7 +158,7 @@ async function main(): Promise<void> {
     stopAttachmentCleanup();
     stopExpiredRowPurge();
     stopPosterPrune();
-    stopParticipantChanges();
+    stopSummaryJob();
     reportWorker.stop();
     stopAlerts();
     await dispatcher.stop();

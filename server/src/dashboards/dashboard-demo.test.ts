@@ -97,6 +97,7 @@ describe('dashboard over the demo league', () => {
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
   });
 });

@@ -80,7 +80,7 @@ export async function drillEvents(db: Executor, user: Principal, query: DrillQue
     })),
     nextCursor:
       rows.length > limit && last
-        ? encodeCursor({ startsAt: last.starts_at ?? '', id: last.id })
+        ? encodeCursor({ startsAt: last.position ?? '', id: last.id })
         : null,
   };
 }

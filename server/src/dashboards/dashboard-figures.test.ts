@@ -18,7 +18,12 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
-import { checkDashboardSummaries, rebuildDashboardSummaries } from './dashboard-summaries.js';
+import {
+  applyRollupChanges,
+  checkDashboardSummaries,
+  rebuildDashboardSummaries,
+  rollEndedFacts,
+} from './dashboard-summaries.js';
 
 // Random events and entries written straight into the tables, so that the triggers, not the
 // services, are what keeps the summaries. A fixed seed makes every run write the same data.
@@ -267,6 +272,27 @@ async function compareEveryScope() {
   return compared;
 }
 
+async function queuedRollupChanges(): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('dashboard_fact_rollup_changes')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Compares every scope while the rollup changes are queued, then after they are added to the
+ * sums. Returns how many were queued.
+ */
+async function compareBeforeAndAfterApplying(): Promise<number> {
+  const queued = await queuedRollupChanges();
+  await compareEveryScope();
+  expect(await applyRollupChanges(ctx.db)).toBe(queued);
+  expect(await queuedRollupChanges()).toBe(0);
+  await compareEveryScope();
+  return queued;
+}
+
 beforeAll(async () => {
   ctx = await createTestContext();
   for (const account of ACCOUNTS) {
@@ -307,16 +333,30 @@ afterAll(async () => {
 
 describe('dashboard figures over random data', () => {
   it('match direct counts in every scope', async () => {
+    // Nothing rolled yet: every figure comes from the fact rows.
     const compared = await compareEveryScope();
     expect(compared).toBe(scopesToCompare().length * periods().length);
+    // Every ended event rolled: first from the queue, then from the rollup sums.
+    const rolled = await rollEndedFacts(ctx.db);
+    expect(rolled).toBeGreaterThan(80);
+    expect(await compareBeforeAndAfterApplying()).toBe(rolled);
+    expect(await rollEndedFacts(ctx.db)).toBe(0);
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
   }, 300_000);
 
   it('stay equal to direct counts after changes', async () => {
+    const rolledBefore = (
+      await ctx.db
+        .selectFrom('dashboard_event_facts')
+        .select('event_id')
+        .where('rolled', '=', true)
+        .execute()
+    ).map((row) => row.event_id);
     const entries = await ctx.db
       .selectFrom('registrations')
       .select(['id', 'status', 'checked_in_at'])
@@ -367,6 +407,15 @@ describe('dashboard figures over random data', () => {
           .set({ state: next[event.state]! })
           .where('id', '=', event.id)
           .execute();
+      } else if (roll < 0.34 && event.starts_at) {
+        // A change of date that puts the event three days ahead, so an ended one is open again.
+        await sql`update events e set starts_at = e.starts_at + s.shift,
+          ends_at = e.ends_at + s.shift,
+          registration_opens_at = e.registration_opens_at + s.shift,
+          registration_closes_at = e.registration_closes_at + s.shift
+          from (select now() + interval '3 days' - starts_at as shift
+            from events where id = ${event.id}) s
+          where e.id = ${event.id}`.execute(ctx.db);
       } else if (roll < 0.4 && event.starts_at) {
         // A change of date that moves the event (and its people) to another month.
         await sql`update events set starts_at = starts_at - interval '40 days',
@@ -390,11 +439,23 @@ describe('dashboard figures over random data', () => {
       }
     }
 
-    await compareEveryScope();
+    // The changes of rolled events are queued; the figures match before and after they are
+    // added. The events put ahead again are no longer rolled.
+    expect(await compareBeforeAndAfterApplying()).toBeGreaterThan(50);
+    const reopened = await ctx.db
+      .selectFrom('dashboard_event_facts')
+      .select('event_id')
+      .where('event_id', 'in', rolledBefore)
+      .where('rolled', '=', false)
+      .execute();
+    expect(reopened.length).toBeGreaterThan(3);
+    await rollEndedFacts(ctx.db);
+    await compareBeforeAndAfterApplying();
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
   }, 300_000);
 
@@ -533,23 +594,32 @@ describe('dashboard figures over random data', () => {
     const deleted = doomed.filter(() => chance(0.1)).map((row) => row.id);
     expect(deleted.length).toBeGreaterThan(50);
     await ctx.db.deleteFrom('registrations').where('id', 'in', deleted).execute();
-    await compareEveryScope();
+    expect(await compareBeforeAndAfterApplying()).toBeGreaterThan(50);
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
   }, 300_000);
 
   it('check finds a corrupted summary and rebuild repairs it', async () => {
-    // An event of this year, which the dashboard without a year counts.
+    // An event of this year that has ended, which the dashboard without a year counts through
+    // the rollup sums.
     const fact = await ctx.db
       .selectFrom('dashboard_event_facts')
       .select('event_id')
       .where('registrations', '>', 0)
+      .where('rolled', '=', true)
       .where('month', 'like', `${shanghaiYear}-%`)
       .orderBy('event_id')
       .executeTakeFirstOrThrow();
+    const rollupRows = await sql<{ n: number }>`
+      select count(*)::int as n
+      from dashboard_event_facts f
+      cross join lateral dashboard_rollup_keys(f.district_code, f.street_code,
+        f.community_code, f.section, f.sport, f.level, f.organisation_id)
+      where f.event_id = ${fact.event_id}`.execute(ctx.db);
     await ctx.db
       .updateTable('dashboard_event_facts')
       .set((eb) => ({ registrations: eb('registrations', '+', 1) }))
@@ -569,12 +639,15 @@ describe('dashboard figures over random data', () => {
       .where('person_hash', '=', person.person_hash)
       .execute();
 
-    // Each changed row shows twice: as stored and as recounted.
+    // Each changed row shows twice: as stored and as recounted. The rollup sums of the event
+    // took the wrong count from its fact row.
     expect(await checkDashboardSummaries(ctx.db)).toEqual({
       eventFacts: 2,
       participants: 1,
       participantCounts: 0,
+      factRollups: 2 * rollupRows.rows[0]!.n,
     });
+    expect(rollupRows.rows[0]!.n).toBeGreaterThanOrEqual(12);
     const world = await loadWorld(ctx.db);
     const body = await getDashboard('rf.bureau', {});
     expect(() =>
@@ -591,6 +664,7 @@ describe('dashboard figures over random data', () => {
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
     await compareEveryScope();
   }, 300_000);

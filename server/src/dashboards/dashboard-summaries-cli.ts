@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     console.log(
       `${total === 0 ? 'OK' : 'DIFFERENT'}: event facts ${differences.eventFacts}, ` +
         `participant sets ${differences.participants}, ` +
-        `participant counts ${differences.participantCounts} rows differ from a recount.`,
+        `participant counts ${differences.participantCounts}, ` +
+        `fact rollups ${differences.factRollups} rows differ from a recount.`,
     );
     if (total > 0) process.exitCode = 1;
   } finally {

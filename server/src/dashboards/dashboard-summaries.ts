@@ -46,17 +46,38 @@ export async function applyParticipantChanges(
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
-/** Applies the queued participant-set changes every `intervalMs` until stopped. */
-export function startParticipantChangeJob(
-  db: Db,
-  log: FastifyBaseLogger,
-  intervalMs = 1000,
-): () => void {
+/**
+ * Marks the fact rows of the events that have ended as rolled, which queues them for the
+ * rollup sums (see migration 0040), and returns how many it marked.
+ */
+export async function rollEndedFacts(db: Executor): Promise<number> {
+  const result = await sql<{ rolled: number }>`
+    select dashboard_roll_ended_facts() as rolled`.execute(db);
+  return result.rows[0]?.rolled ?? 0;
+}
+
+/** Adds the queued changes of rolled fact rows to the rollup sums; returns the rows taken. */
+export async function applyRollupChanges(db: Executor): Promise<number> {
+  const result = await sql<{ applied: number }>`
+    select dashboard_apply_rollup_changes() as applied`.execute(db);
+  return result.rows[0]?.applied ?? 0;
+}
+
+/**
+ * Starts the summary job. Every `intervalMs` until stopped, it applies the queued
+ * participant-set changes, rolls the facts of the events that have ended, and adds the queued
+ * fact changes to the rollup sums.
+ */
+export function startSummaryJob(db: Db, log: FastifyBaseLogger, intervalMs = 1000): () => void {
   const job = startPeriodicJob({
     intervalMs,
     log,
-    failureMessage: 'participant set update failed',
-    round: () => applyParticipantChanges(db),
+    failureMessage: 'dashboard summary update failed',
+    round: async () => {
+      await applyParticipantChanges(db);
+      await rollEndedFacts(db);
+      await applyRollupChanges(db);
+    },
   });
   return job.stop;
 }
@@ -66,12 +87,14 @@ export interface SummaryDifferences {
   eventFacts: number;
   participants: number;
   participantCounts: number;
+  factRollups: number;
 }
 
 const TABLES = {
   eventFacts: 'dashboard_event_facts',
   participants: 'dashboard_participants',
   participantCounts: 'dashboard_participant_counts',
+  factRollups: 'dashboard_fact_rollups',
 } as const;
 
 /** Recomputes the dashboards' summary tables from the events and registrations. */
@@ -80,12 +103,17 @@ export async function rebuildDashboardSummaries(db: Db): Promise<void> {
 }
 
 async function countDifferences(trx: Trx, table: string, copy: string): Promise<number> {
-  // Incremental counting keeps a counter row at 0 when its last person leaves; a rebuild makes
-  // no such row, so rows of 0 are left out of the comparison.
-  const rows = (name: string) =>
-    table === TABLES.participantCounts
-      ? sql`select * from ${sql.table(name)} where participants > 0`
-      : sql`select * from ${sql.table(name)}`;
+  // Incremental counting keeps a counter or a sum at 0 when its last person or event leaves.
+  // A rebuild makes no such row, so rows of 0 are left out of the comparison.
+  const rows = (name: string) => {
+    if (table === TABLES.participantCounts) {
+      return sql`select * from ${sql.table(name)} where participants > 0`;
+    }
+    if (table === TABLES.factRollups) {
+      return sql`select * from ${sql.table(name)} where events <> 0`;
+    }
+    return sql`select * from ${sql.table(name)}`;
+  };
   const result = await sql<{ n: number }>`
     select count(*)::int as n from (
       (${rows(copy)} except all ${rows(table)})
@@ -111,6 +139,9 @@ export async function checkDashboardSummaries(db: Db): Promise<SummaryDifference
     await db.transaction().execute(async (trx) => {
       await sql`lock table events, registrations in share mode`.execute(trx);
       await applyParticipantChanges(trx);
+      // The recount rolls every ended event; rolling first compares the sums, not the lag.
+      await rollEndedFacts(trx);
+      await applyRollupChanges(trx);
       for (const [key, table] of Object.entries(TABLES)) {
         await sql`create temporary table ${sql.table(`stored_${key}`)} on commit drop as
           select * from ${sql.table(table)}`.execute(trx);

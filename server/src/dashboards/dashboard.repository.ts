@@ -156,6 +156,8 @@ export async function sumFacts(
   filter: FactFilter,
   group: GroupKey,
 ): Promise<FactSums[]> {
+  const dimension = rollupDimension(filter, group);
+  if (dimension !== null) return sumRolledFacts(db, filter, group, dimension);
   const stage = (name: EventStage) =>
     sql<number>`(count(*) filter (where ${stageExpression} = ${name}))::int`.as(name);
   const total = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::int`;
@@ -176,6 +178,103 @@ export async function sumFacts(
     ])
     .groupBy(sql`1`)
     .execute() as Promise<FactSums[]>;
+}
+
+/** The child dimensions dashboard_fact_rollups keeps for a division of each level. */
+const ROLLED_CHILDREN: Record<string, GroupKey[]> = {
+  city: ['district', 'street'],
+  district: ['street'],
+  street: ['community'],
+};
+
+/**
+ * Returns the dimension of dashboard_fact_rollups that holds the sums of a group for the
+ * filter, or null when the facts must be read row by row: an organiser's own events, which are
+ * few, or a group the rollups do not keep at the division's level.
+ */
+function rollupDimension(filter: FactFilter, group: GroupKey): string | null {
+  if (filter.basis.kind === 'organisation' || filter.excludedSection) return null;
+  if (group === 'total' || group === 'month') return 'total';
+  if (['section', 'sport', 'level', 'organisation'].includes(group)) return group;
+  return ROLLED_CHILDREN[filter.division.level]?.includes(group) ? group : null;
+}
+
+const SUM_COLUMNS = [
+  'registrations',
+  'cancellations',
+  'check_ins',
+  'online',
+  'on_site',
+  'partner',
+] as const;
+
+/**
+ * Sums a group from three parts read in one statement, so that the figures are exact at any
+ * moment: the rollup sums of the ended events, the queued changes not yet added to them, and
+ * the fact rows that are not rolled (see migration 0040). A rolled event has ended, so it
+ * counts as held when published and its entries count in the check-in rate.
+ */
+async function sumRolledFacts(
+  db: Executor,
+  filter: FactFilter,
+  group: GroupKey,
+  dimension: string,
+): Promise<FactSums[]> {
+  const { from, to } = filter.months;
+  const division = divisionCondition(filter.division);
+  // The association counts the community games of the division and its own events. Its own
+  // ended events that are not community games are read from their fact rows.
+  const association = filter.basis.kind === 'community_association';
+  let rollupKey = sql`nullif(r.key, '')`;
+  if (group === 'total') rollupKey = sql`null::text`;
+  if (group === 'month') rollupKey = sql`r.month`;
+  const rolledStage = sql`case when state = 'published' then 'held' else state end`;
+  const sums = sql.join(SUM_COLUMNS.map((column) => sql`f.${sql.ref(column)}`));
+  const signedSums = sql.join(SUM_COLUMNS.map((column) => sql`f.sign * f.${sql.ref(column)}`));
+  const names = sql.join(SUM_COLUMNS.map((column) => sql.ref(column)));
+  const gamesOnly = association ? sql`f.section = 'community_games'` : sql`true`;
+  const ownOtherEvents = association
+    ? sql`
+      union all
+      select ${GROUP_EXPRESSIONS[group]}, ${rolledStage}, true, 1, ${sums}
+      from dashboard_event_facts f
+      where f.rolled and f.organisation_id = ${filter.basis.organisationId}
+        and f.section <> 'community_games' and ${division}
+        and f.month between ${from} and ${to}`
+    : sql``;
+  const stage = (name: EventStage) =>
+    sql`coalesce(sum(events) filter (where stage = ${name}), 0)::int as ${sql.id(name)}`;
+  const total = (column: string) => sql`coalesce(sum(${sql.ref(column)}), 0)::int`;
+  const endedTotal = (column: string) =>
+    sql`coalesce(sum(${sql.ref(column)}) filter (where ended), 0)::int`;
+  const result = await sql<FactSums>`
+    with parts (key, stage, ended, events, ${names}) as (
+      select ${rollupKey}, ${rolledStage}, true, r.events,
+        ${sql.join(SUM_COLUMNS.map((column) => sql`r.${sql.ref(column)}`))}
+      from dashboard_fact_rollups r
+      where r.scope = ${filter.division.code} and r.dimension = ${dimension}
+        and r.month between ${from} and ${to}
+        ${association ? sql`and r.community_games` : sql``}
+      union all
+      select ${GROUP_EXPRESSIONS[group]}, ${rolledStage}, true, f.sign, ${signedSums}
+      from dashboard_fact_rollup_changes f
+      where ${division} and ${gamesOnly} and f.month between ${from} and ${to}
+      union all
+      select ${GROUP_EXPRESSIONS[group]}, ${stageExpression}, ${endedExpression}, 1, ${sums}
+      from dashboard_event_facts f
+      where not f.rolled and ${division} and ${basisCondition(filter.basis)}
+        and f.month between ${from} and ${to}
+      ${ownOtherEvents}
+    )
+    select key, ${sql.join(EVENT_STAGES.map(stage))},
+      ${sql.join(SUM_COLUMNS.slice(0, 3).map((column) => sql`${total(column)} as ${sql.id(column)}`))},
+      ${endedTotal('registrations')} as ended_registrations,
+      ${endedTotal('check_ins')} as ended_check_ins,
+      ${sql.join(SUM_COLUMNS.slice(3).map((column) => sql`${total(column)} as ${sql.id(column)}`))}
+    from parts
+    group by key
+    having sum(events) > 0`.execute(db);
+  return result.rows;
 }
 
 /**
@@ -259,6 +358,11 @@ export async function listFactEvents(
       sql<string | null>`to_char(e.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as(
         'starts_at',
       ),
+      // The start to the microsecond, for the next page's position: starts_at drops the
+      // fraction of a second, and a position without it would skip events of that second.
+      sql<
+        string | null
+      >`to_char(e.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position'),
       'f.registrations',
       'f.cancellations',
       'f.check_ins',

@@ -448,6 +448,7 @@ describe('dashboard summaries through the services', () => {
       eventFacts: 0,
       participants: 0,
       participantCounts: 0,
+      factRollups: 0,
     });
   }
 

@@ -35,6 +35,7 @@ import * as eventPosterFiles from './migrations/0035-event-poster-files.js';
 import * as dashboardUnassignedParticipants from './migrations/0036-dashboard-unassigned-participants.js';
 import * as dashboardParticipantQueue from './migrations/0038-dashboard-participant-queue.js';
 import * as communityGamesParticipants from './migrations/0039-community-games-participants.js';
+import * as dashboardFactRollups from './migrations/0040-dashboard-fact-rollups.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -73,6 +74,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0036-dashboard-unassigned-participants': dashboardUnassignedParticipants,
   '0038-dashboard-participant-queue': dashboardParticipantQueue,
   '0039-community-games-participants': communityGamesParticipants,
+  '0040-dashboard-fact-rollups': dashboardFactRollups,
 };
 
 const provider: MigrationProvider = {

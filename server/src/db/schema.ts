@@ -760,6 +760,48 @@ export interface DashboardEventFactTable {
   online: number;
   on_site: number;
   partner: number;
+  /** Whether the sums of dashboard_fact_rollups hold this row: an ended event, not a draft. */
+  rolled: Generated<boolean>;
+}
+
+/** Fact sums of ended events per division, dimension, month, state and community games. */
+export interface DashboardFactRollupTable {
+  /** The division code: the city, a district, a street or a community. */
+  scope: string;
+  dimension: string;
+  /** The dimension's value; '' for an event without one. */
+  key: string;
+  month: string;
+  state: string;
+  community_games: boolean;
+  events: number;
+  registrations: number;
+  cancellations: number;
+  check_ins: number;
+  online: number;
+  on_site: number;
+  partner: number;
+}
+
+/** A queued change of a rolled fact row: the old row with sign -1, the new one with +1. */
+export interface DashboardFactRollupChangeTable {
+  id: Generated<string>;
+  sign: number;
+  organisation_id: string;
+  state: string;
+  level: string;
+  section: string;
+  sport: string | null;
+  district_code: string | null;
+  street_code: string | null;
+  community_code: string | null;
+  month: string;
+  registrations: number;
+  cancellations: number;
+  check_ins: number;
+  online: number;
+  on_site: number;
+  partner: number;
 }
 
 /** A person with active entries in a dashboard scope and period, by the mobile number's hash. */
@@ -854,6 +896,8 @@ export interface Database {
   dashboard_participants: DashboardParticipantTable;
   dashboard_participant_counts: DashboardParticipantCountTable;
   dashboard_participant_changes: DashboardParticipantChangeTable;
+  dashboard_fact_rollups: DashboardFactRollupTable;
+  dashboard_fact_rollup_changes: DashboardFactRollupChangeTable;
 }
 
 /** An event of another organisation for which a partner may push entries. */
