@@ -3,7 +3,9 @@
 // empty database that this script may fill. It writes EVENTS events and ENTRIES entries
 // straight into the tables with the triggers off, rebuilds the summaries, times
 // dashboardFigures for the city, a district and a street, then times entries written with the
-// triggers on.
+// triggers on. With MEASURE_ONLY=1 it only times dashboardFigures on the data already there,
+// such as a data set of bench/data.mjs, for the bureau and the community sports association,
+// over the year and its last quarter.
 import { performance } from 'node:perf_hooks';
 
 import pg from 'pg';
@@ -33,6 +35,12 @@ const client = new pg.Client({ connectionString: url });
 await client.connect();
 
 const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+if (process.env.MEASURE_ONLY === '1') {
+  await measureExisting();
+  await client.end();
+  await db.destroy();
+  process.exit(0);
+}
 await client.query(`
   insert into organisations (id, name, division_code)
   select ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '测量单位 ' || i, '3101'
@@ -103,23 +111,7 @@ const user = {
   organisationName: '测量单位 1',
   divisionCode: '3101',
 };
-const { rows: sample } = await client.query(
-  `select district_code, street_code from dashboard_event_facts where street_code is not null limit 1`,
-);
-for (const division of ['3101', sample[0].district_code, sample[0].street_code]) {
-  const scope = await resolveDashboardScope(db, user, division);
-  await dashboardFigures(db, scope, { year });
-  const times = [];
-  for (let i = 0; i < 10; i++) {
-    const t = performance.now();
-    await dashboardFigures(db, scope, { year });
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  console.log(
-    `dashboardFigures ${division} year ${year}: median ${times[5].toFixed(1)} ms, max ${times[9].toFixed(1)} ms`,
-  );
-}
+for (const division of await sampleDivisions()) await timeFigures(user, division, { year });
 
 started = performance.now();
 const { rows: events } = await client.query(
@@ -140,3 +132,64 @@ console.log(
 );
 await client.end();
 await db.destroy();
+
+/** Returns the city, the busiest district and that district's busiest street. */
+async function sampleDivisions() {
+  const { rows } = await client.query(
+    `select district_code, street_code from dashboard_event_facts
+     where street_code is not null and month like $1
+     group by 1, 2 order by count(*) desc limit 1`,
+    [`${year}-%`],
+  );
+  return ['3101', rows[0].district_code, rows[0].street_code];
+}
+
+/** Times dashboardFigures ten times after one warm-up run and prints the median and maximum. */
+async function timeFigures(viewer, division, period) {
+  const scope = await resolveDashboardScope(db, viewer, division);
+  await dashboardFigures(db, scope, period);
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    await dashboardFigures(db, scope, period);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const name = Object.values(period).join('-');
+  console.log(
+    `dashboardFigures ${viewer.accountType} ${division} ${name}: median ${times[5].toFixed(1)} ms, max ${times[9].toFixed(1)} ms`,
+  );
+}
+
+/** Times the dashboards of the data already in the database. */
+async function measureExisting() {
+  const { rows } = await client.query(
+    `select u.id, u.account_type, u.organisation_id, o.name, u.division_code
+     from users u join organisations o on o.id = u.organisation_id
+     where u.account_type in ('sports_bureau', 'community_association')
+     order by u.account_type desc, u.username limit 100`,
+  );
+  const viewers = ['sports_bureau', 'community_association']
+    .map((type) => rows.find((row) => row.account_type === type))
+    .filter(Boolean)
+    .map((row) => ({
+      id: row.id,
+      accountType: row.account_type,
+      organisationId: row.organisation_id,
+      organisationName: row.name,
+      divisionCode: row.division_code,
+    }));
+  const { rows: facts } = await client.query(
+    `select count(*)::int as n, count(*) filter (where rolled)::int as rolled
+     from dashboard_event_facts where month like $1`,
+    [`${year}-%`],
+  );
+  console.log(`${facts[0].n} events in ${year}, ${facts[0].rolled} of them rolled`);
+  for (const viewer of viewers) {
+    for (const division of await sampleDivisions()) {
+      for (const period of [{ year }, { year, quarter: 4 }]) {
+        await timeFigures(viewer, division, period);
+      }
+    }
+  }
+}

@@ -195,9 +195,17 @@ export function periodMonths(period: DashboardPeriod): string[] {
   return months.map((m) => `${period.year}-${String(m).padStart(2, '0')}`);
 }
 
-/** Returns the participant-set periods of a list of months: the year when it is all of it. */
+/**
+ * Returns the participant-set periods of a list of months of one year: the year when it is all
+ * of it, the quarter when it is one, else the months.
+ */
 function participantPeriods(months: string[]): string[] {
-  return months.length === 12 ? [months[0]!.slice(0, 4)] : months;
+  if (months.length === 12) return [months[0]!.slice(0, 4)];
+  const first = Number(months[0]!.slice(5, 7));
+  if (months.length === 3 && first % 3 === 1) {
+    return [`${months[0]!.slice(0, 4)}-Q${(first + 2) / 3}`];
+  }
+  return months;
 }
 
 function lastYearOf(months: string[]): string[] {

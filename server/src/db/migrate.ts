@@ -36,6 +36,7 @@ import * as dashboardUnassignedParticipants from './migrations/0036-dashboard-un
 import * as dashboardParticipantQueue from './migrations/0038-dashboard-participant-queue.js';
 import * as communityGamesParticipants from './migrations/0039-community-games-participants.js';
 import * as dashboardFactRollups from './migrations/0040-dashboard-fact-rollups.js';
+import * as dashboardQuarterParticipants from './migrations/0041-dashboard-quarter-participants.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -75,6 +76,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0038-dashboard-participant-queue': dashboardParticipantQueue,
   '0039-community-games-participants': communityGamesParticipants,
   '0040-dashboard-fact-rollups': dashboardFactRollups,
+  '0041-dashboard-quarter-participants': dashboardQuarterParticipants,
 };
 
 const provider: MigrationProvider = {
