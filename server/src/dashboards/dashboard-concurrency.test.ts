@@ -13,7 +13,7 @@ import {
   applyParticipantChanges,
   applyRollupChanges,
   checkDashboardSummaries,
-  rollEndedFacts,
+  markEndedFacts,
 } from './dashboard-summaries.js';
 
 // People enter eight events at once, one entry per transaction and then several entries per
@@ -356,40 +356,44 @@ describe('participant queue', () => {
   }, 120_000);
 });
 
-// The events of this file ended in June, so the summary job rolls their fact rows while
-// entries, check-ins and event changes keep updating the same rows. Rolling a row queues it as
-// it is when the roll's update takes its lock, and every later change queues the difference, so
-// the sums equal the rows whatever the order. Negative control, by hand, in migration 0040: a
-// trigger that queues only the new row (no -1 of the old one) makes this test fail with the
-// rollups differing from the recount.
+// The events end one after another during this test, so the summary job marks their fact rows
+// ended while entries, check-ins and event changes keep updating the same rows. Each write
+// queues the old row and the new row as it locked them, so the sums equal the rows whatever
+// the order. Negative control, by hand, in migration 0040: a trigger that queues only the new
+// row (no -1 of the old one) makes this test fail with the rollups differing from the recount.
 describe('fact rollups under concurrency', () => {
-  it('equal the fact rows while rows roll and change in parallel', async () => {
-    await sql`select dashboard_rebuild()`.execute(ctx.db);
-    await sql`update dashboard_event_facts set rolled = false`.execute(ctx.db);
-    await sql`delete from dashboard_fact_rollup_changes`.execute(ctx.db);
-    await sql`delete from dashboard_fact_rollups`.execute(ctx.db);
+  it('equal the fact rows while rows end and change in parallel', async () => {
+    await sql`
+      update events set ends_at = now() + interval '700 milliseconds'
+        + interval '150 milliseconds' * id_order,
+        starts_at = date_trunc('month', now())
+      from (select id as event_id, row_number() over (order by id) as id_order
+        from events where id = any(${eventIds}::uuid[])) o
+      where id = o.event_id`.execute(ctx.db);
+    await applyRollupChanges(ctx.db);
     let done = false;
-    const roller = async () => {
+    let marked = 0;
+    const marker = async () => {
       while (!done) {
-        await rollEndedFacts(ctx.db);
+        const count = await markEndedFacts(ctx.db);
+        marked += count;
         await applyRollupChanges(ctx.db);
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
     };
-    const rollers = [roller(), roller()];
+    const markers = [marker(), marker()];
     try {
       await Promise.all(
         eventIds.map(async (eventId, index) => {
-          for (let i = 0; i < 6; i++) {
-            await enter(eventId, `person-r${i}`, 700 + index * 10 + i);
+          // The last two events get no entries, so only the job marks them ended. The others
+          // take entries and check-ins until after they have ended.
+          const entries = index < EVENTS - 2 ? 16 : 0;
+          for (let i = 0; i < entries; i++) {
+            await enter(eventId, `person-r${i}`, 700 + index * 20 + i);
             await sql`
               update registrations set checked_in_at = now()
               where event_id = ${eventId} and phone_hash = ${`person-r${i}`}`.execute(ctx.db);
-          }
-          // An event put ahead is no longer rolled; its state changes then queue nothing.
-          if (index === 0) {
-            await sql`update events set starts_at = now() + interval '1 day',
-              ends_at = now() + interval '1 day 4 hours' where id = ${eventId}`.execute(ctx.db);
+            await new Promise((resolve) => setTimeout(resolve, 80));
           }
           await ctx.db
             .updateTable('events')
@@ -398,22 +402,27 @@ describe('fact rollups under concurrency', () => {
             .execute();
         }),
       );
+      // Every event has ended by now; the markers take the last ones.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     } finally {
       done = true;
-      await Promise.all(rollers);
+      await Promise.all(markers);
     }
+    await markEndedFacts(ctx.db);
     await applyRollupChanges(ctx.db);
-    const facts = await sql<{ rolled: number; registrations: number }>`
-      select count(*) filter (where rolled)::int as rolled,
-        coalesce(sum(registrations) filter (where rolled), 0)::int as registrations
+    expect(marked).toBeGreaterThan(0);
+    const facts = await sql<{ ended: number; registrations: number; held: number }>`
+      select count(*) filter (where ended)::int as ended,
+        count(*) filter (where ended and state = 'published')::int as held,
+        coalesce(sum(registrations), 0)::int as registrations
       from dashboard_event_facts where event_id = any(${eventIds}::uuid[])`.execute(ctx.db);
-    const sums = await sql<{ events: number; registrations: number }>`
-      select coalesce(sum(events), 0)::int as events,
+    const sums = await sql<{ held: number; registrations: number }>`
+      select coalesce(sum(events) filter (where ended and state = 'published'), 0)::int as held,
         coalesce(sum(registrations), 0)::int as registrations
       from dashboard_fact_rollups where scope = '3101' and dimension = 'total'`.execute(ctx.db);
-    expect(facts.rows[0]!.rolled).toBe(EVENTS - 1);
+    expect(facts.rows[0]!.ended).toBe(EVENTS);
     expect(sums.rows[0]).toEqual({
-      events: facts.rows[0]!.rolled,
+      held: facts.rows[0]!.held,
       registrations: facts.rows[0]!.registrations,
     });
     expect(await checkDashboardSummaries(ctx.db)).toEqual({

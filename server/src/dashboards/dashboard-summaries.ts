@@ -47,16 +47,16 @@ export async function applyParticipantChanges(
 }
 
 /**
- * Marks the fact rows of the events that have ended as rolled, which queues them for the
- * rollup sums (see migration 0040), and returns how many it marked.
+ * Marks the fact rows of the events that have ended since they were written, which queues them
+ * for the rollup sums (see migration 0040), and returns how many it marked.
  */
-export async function rollEndedFacts(db: Executor): Promise<number> {
-  const result = await sql<{ rolled: number }>`
-    select dashboard_roll_ended_facts() as rolled`.execute(db);
-  return result.rows[0]?.rolled ?? 0;
+export async function markEndedFacts(db: Executor): Promise<number> {
+  const result = await sql<{ marked: number }>`
+    select dashboard_mark_ended_facts() as marked`.execute(db);
+  return result.rows[0]?.marked ?? 0;
 }
 
-/** Adds the queued changes of rolled fact rows to the rollup sums; returns the rows taken. */
+/** Adds the queued fact changes to the rollup sums and returns how many queue rows it took. */
 export async function applyRollupChanges(db: Executor): Promise<number> {
   const result = await sql<{ applied: number }>`
     select dashboard_apply_rollup_changes() as applied`.execute(db);
@@ -65,7 +65,7 @@ export async function applyRollupChanges(db: Executor): Promise<number> {
 
 /**
  * Starts the summary job. Every `intervalMs` until stopped, it applies the queued
- * participant-set changes, rolls the facts of the events that have ended, and adds the queued
+ * participant-set changes, marks the facts of the events that have ended, and adds the queued
  * fact changes to the rollup sums.
  */
 export function startSummaryJob(db: Db, log: FastifyBaseLogger, intervalMs = 1000): () => void {
@@ -75,7 +75,7 @@ export function startSummaryJob(db: Db, log: FastifyBaseLogger, intervalMs = 100
     failureMessage: 'dashboard summary update failed',
     round: async () => {
       await applyParticipantChanges(db);
-      await rollEndedFacts(db);
+      await markEndedFacts(db);
       await applyRollupChanges(db);
     },
   });
@@ -139,8 +139,8 @@ export async function checkDashboardSummaries(db: Db): Promise<SummaryDifference
     await db.transaction().execute(async (trx) => {
       await sql`lock table events, registrations in share mode`.execute(trx);
       await applyParticipantChanges(trx);
-      // The recount rolls every ended event; rolling first compares the sums, not the lag.
-      await rollEndedFacts(trx);
+      // The recount marks every ended event, so marking first compares the sums, not the lag.
+      await markEndedFacts(trx);
       await applyRollupChanges(trx);
       for (const [key, table] of Object.entries(TABLES)) {
         await sql`create temporary table ${sql.table(`stored_${key}`)} on commit drop as

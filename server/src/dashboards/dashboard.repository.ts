@@ -41,9 +41,12 @@ export const EVENT_STAGES = [
 ] as const;
 export type EventStage = (typeof EVENT_STAGES)[number];
 
-/** The dashboard stage of an event: a published event that has ended counts as held. */
+/**
+ * The dashboard stage of an event: a published event that has ended counts as held. The fact
+ * row's `ended` flag is what the rollup sums use (migration 0040), so every figure agrees.
+ */
 const stageExpression = sql<EventStage>`case
-  when f.state = 'published' and f.ends_at <= now() then 'held'
+  when f.state = 'published' and f.ended then 'held'
   else f.state end`;
 
 function divisionCondition(division: FactFilter['division']): RawBuilder<SqlBool> {
@@ -123,8 +126,8 @@ export interface FactSums {
   partner: number;
 }
 
-/** Whether an event ended before now, so that its check-ins count in a check-in rate. */
-const endedExpression = sql<boolean>`coalesce(f.ends_at < now(), false)`;
+/** Whether an event has ended, so that its check-ins count in a check-in rate. */
+const endedExpression = sql<boolean>`f.ended`;
 
 /** The expression a breakdown groups the events by. */
 export type GroupKey =
@@ -210,9 +213,9 @@ const SUM_COLUMNS = [
 
 /**
  * Sums a group from three parts read in one statement, so that the figures are exact at any
- * moment: the rollup sums of the ended events, the queued changes not yet added to them, and
- * the fact rows that are not rolled (see migration 0040). A rolled event has ended, so it
- * counts as held when published and its entries count in the check-in rate.
+ * moment: the rollup sums, the queued changes not yet added to them, and the fact rows that no
+ * rollup contains but the viewer counts (see migration 0040). A published event counts as held
+ * once its row is marked ended, and its entries then count in the check-in rate.
  */
 async function sumRolledFacts(
   db: Executor,
@@ -222,26 +225,21 @@ async function sumRolledFacts(
 ): Promise<FactSums[]> {
   const { from, to } = filter.months;
   const division = divisionCondition(filter.division);
+  const own = filter.basis.organisationId;
   // The association counts the community games of the division and its own events. Its own
-  // ended events that are not community games are read from their fact rows.
+  // events that are not community games are read from their fact rows, and so are drafts.
   const association = filter.basis.kind === 'community_association';
   let rollupKey = sql`nullif(r.key, '')`;
   if (group === 'total') rollupKey = sql`null::text`;
   if (group === 'month') rollupKey = sql`r.month`;
-  const rolledStage = sql`case when state = 'published' then 'held' else state end`;
+  const stageOf = sql`case when state = 'published' and ended then 'held' else state end`;
   const sums = sql.join(SUM_COLUMNS.map((column) => sql`f.${sql.ref(column)}`));
   const signedSums = sql.join(SUM_COLUMNS.map((column) => sql`f.sign * f.${sql.ref(column)}`));
   const names = sql.join(SUM_COLUMNS.map((column) => sql.ref(column)));
   const gamesOnly = association ? sql`f.section = 'community_games'` : sql`true`;
-  const ownOtherEvents = association
-    ? sql`
-      union all
-      select ${GROUP_EXPRESSIONS[group]}, ${rolledStage}, true, 1, ${sums}
-      from dashboard_event_facts f
-      where f.rolled and f.organisation_id = ${filter.basis.organisationId}
-        and f.section <> 'community_games' and ${division}
-        and f.month between ${from} and ${to}`
-    : sql``;
+  const ownRows = association
+    ? sql`(f.state = 'draft' or f.section <> 'community_games')`
+    : sql`f.state = 'draft'`;
   const stage = (name: EventStage) =>
     sql`coalesce(sum(events) filter (where stage = ${name}), 0)::int as ${sql.id(name)}`;
   const total = (column: string) => sql`coalesce(sum(${sql.ref(column)}), 0)::int`;
@@ -249,22 +247,21 @@ async function sumRolledFacts(
     sql`coalesce(sum(${sql.ref(column)}) filter (where ended), 0)::int`;
   const result = await sql<FactSums>`
     with parts (key, stage, ended, events, ${names}) as (
-      select ${rollupKey}, ${rolledStage}, true, r.events,
+      select ${rollupKey}, ${stageOf}, r.ended, r.events,
         ${sql.join(SUM_COLUMNS.map((column) => sql`r.${sql.ref(column)}`))}
       from dashboard_fact_rollups r
       where r.scope = ${filter.division.code} and r.dimension = ${dimension}
         and r.month between ${from} and ${to}
         ${association ? sql`and r.community_games` : sql``}
       union all
-      select ${GROUP_EXPRESSIONS[group]}, ${rolledStage}, true, f.sign, ${signedSums}
+      select ${GROUP_EXPRESSIONS[group]}, ${stageOf}, f.ended, f.sign, ${signedSums}
       from dashboard_fact_rollup_changes f
       where ${division} and ${gamesOnly} and f.month between ${from} and ${to}
       union all
-      select ${GROUP_EXPRESSIONS[group]}, ${stageExpression}, ${endedExpression}, 1, ${sums}
+      select ${GROUP_EXPRESSIONS[group]}, ${stageOf}, f.ended, 1, ${sums}
       from dashboard_event_facts f
-      where not f.rolled and ${division} and ${basisCondition(filter.basis)}
+      where f.organisation_id = ${own} and ${ownRows} and ${division}
         and f.month between ${from} and ${to}
-      ${ownOtherEvents}
     )
     select key, ${sql.join(EVENT_STAGES.map(stage))},
       ${sql.join(SUM_COLUMNS.slice(0, 3).map((column) => sql`${total(column)} as ${sql.id(column)}`))},

@@ -1,32 +1,33 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Sums of the event facts of ended events per division, dimension, month and state, so that a
- * division's dashboard reads some thousands of sums instead of every event of its year.
+ * Sums of the event facts per division, dimension, month and state, so that a division's
+ * dashboard reads some thousands of sums instead of every event of its year.
  *
- * A fact row is `rolled` once its event has ended and is not a draft. The sums of the rolled
+ * A fact row is `rolled` when its event is not a draft and has a month, and `ended` once its
+ * event has ended. A trigger before each insert and update sets both. The sums of the rolled
  * rows are kept in `dashboard_fact_rollups`, one row per division (the city, the event's
  * district, street and community), dimension (`total`, `section`, `sport`, `level`,
  * `organisation`, and the child divisions a dashboard of that level groups by), key, month,
- * state and whether the event is a community game. A key of '' is an event without a value
+ * state, community games or not, and ended or not. A key of '' is an event without a value
  * there: no sport, or no child division.
  *
- * A row-level trigger queues a change of a rolled fact row in `dashboard_fact_rollup_changes`:
- * the old row with sign -1 and the new row with sign +1. `dashboard_apply_rollup_changes()`
- * adds the queue to the sums under one advisory lock, in one statement, so the sums plus the
- * queue always equal the rolled rows. A dashboard reads the sums, the queue and the facts that
- * are not rolled in one statement, so its figures are exact whether or not the queue has been
- * applied. `dashboard_roll_ended_facts()` rolls the rows of the events that have ended; a job
- * calls both every second. A change that makes a rolled row a draft, moves it out of every
- * month or ends it in the future unrolls it.
+ * Row-level triggers queue each change of a rolled row in `dashboard_fact_rollup_changes`: the
+ * old row with sign -1 and the new row with sign +1. `dashboard_apply_rollup_changes()` adds
+ * the queue to the sums under one advisory lock, in one statement, so the sums plus the queue
+ * always equal the rolled rows. A dashboard reads the sums, the queue and the viewer's own
+ * drafts in one statement, so its figures are exact whether or not the queue has been applied.
+ * `dashboard_mark_ended_facts()` marks the rows of the events that have ended since; a job
+ * calls both every second, so an event counts as held at most a second after its end.
  *
- * Rolled events rarely change: entries and check-ins happen before the end. So the queue is
- * short, and the registration transaction of an event that is open never touches it.
+ * A registration statement updates its event's fact row, so it queues two rows. The applier
+ * sums them per rollup row, so the sums of a popular event take one update per second.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table dashboard_event_facts
-      add column rolled boolean not null default false`.execute(db);
+      add column rolled boolean not null default false,
+      add column ended boolean not null default false`.execute(db);
   await replaceFactOf(db, true);
 
   await sql`
@@ -37,6 +38,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       month text not null,
       state text not null,
       community_games boolean not null,
+      ended boolean not null,
       events integer not null,
       registrations integer not null,
       cancellations integer not null,
@@ -44,7 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       online integer not null,
       on_site integer not null,
       partner integer not null,
-      primary key (scope, dimension, month, key, state, community_games)
+      primary key (scope, dimension, month, key, state, community_games, ended)
     )`.execute(db);
 
   await sql`
@@ -60,6 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       street_code text,
       community_code text,
       month text not null,
+      ended boolean not null,
       registrations integer not null,
       cancellations integer not null,
       check_ins integer not null,
@@ -91,31 +94,36 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where s.scope is not null and d.key is not null
     $$`.execute(db);
 
+  const queue = (row: 'old' | 'new', sign: number) => sql`
+    insert into dashboard_fact_rollup_changes (sign, organisation_id, state, level, section,
+      sport, district_code, street_code, community_code, month, ended, registrations,
+      cancellations, check_ins, online, on_site, partner)
+    values (${sql.raw(String(sign))}, ${sql.raw(row)}.organisation_id, ${sql.raw(row)}.state,
+      ${sql.raw(row)}.level, ${sql.raw(row)}.section, ${sql.raw(row)}.sport,
+      ${sql.raw(row)}.district_code, ${sql.raw(row)}.street_code, ${sql.raw(row)}.community_code,
+      ${sql.raw(row)}.month, ${sql.raw(row)}.ended, ${sql.raw(row)}.registrations,
+      ${sql.raw(row)}.cancellations, ${sql.raw(row)}.check_ins, ${sql.raw(row)}.online,
+      ${sql.raw(row)}.on_site, ${sql.raw(row)}.partner);`;
   await sql`
     create function dashboard_fact_rolled_changed() returns trigger language plpgsql as $$
     begin
       if current_setting('cityleague.dashboard_rebuild', true) = 'on' then
         return null;
       end if;
-      if old.rolled then
-        insert into dashboard_fact_rollup_changes (sign, organisation_id, state, level, section,
-          sport, district_code, street_code, community_code, month, registrations,
-          cancellations, check_ins, online, on_site, partner)
-        values (-1, old.organisation_id, old.state, old.level, old.section, old.sport,
-          old.district_code, old.street_code, old.community_code, old.month, old.registrations,
-          old.cancellations, old.check_ins, old.online, old.on_site, old.partner);
+      if tg_op in ('UPDATE', 'DELETE') and old.rolled then
+        ${queue('old', -1)}
       end if;
-      if tg_op = 'UPDATE' and new.rolled then
-        insert into dashboard_fact_rollup_changes (sign, organisation_id, state, level, section,
-          sport, district_code, street_code, community_code, month, registrations,
-          cancellations, check_ins, online, on_site, partner)
-        values (1, new.organisation_id, new.state, new.level, new.section, new.sport,
-          new.district_code, new.street_code, new.community_code, new.month, new.registrations,
-          new.cancellations, new.check_ins, new.online, new.on_site, new.partner);
+      if tg_op in ('INSERT', 'UPDATE') and new.rolled then
+        ${queue('new', 1)}
       end if;
       return null;
     end
     $$`.execute(db);
+  await sql`
+    create trigger dashboard_fact_rollups_insert
+    after insert on dashboard_event_facts
+    for each row when (new.rolled)
+    execute function dashboard_fact_rolled_changed()`.execute(db);
   await sql`
     create trigger dashboard_fact_rollups_update
     after update on dashboard_event_facts
@@ -127,44 +135,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     for each row when (old.rolled)
     execute function dashboard_fact_rolled_changed()`.execute(db);
 
+  // The ended flag is exact when the row is written; the job marks the events that end later.
   await sql`
-    create function dashboard_fact_unroll() returns trigger language plpgsql as $$
+    create function dashboard_fact_flags() returns trigger language plpgsql as $$
     begin
-      new.rolled := false;
+      new.rolled := new.state <> 'draft' and new.month is not null;
+      new.ended := coalesce(new.ends_at < now(), false);
       return new;
     end
     $$`.execute(db);
   await sql`
-    create trigger dashboard_fact_unroll
-    before update on dashboard_event_facts
-    for each row when (new.rolled and (new.state = 'draft' or new.month is null
-      or new.ends_at is null or new.ends_at >= now()))
-    execute function dashboard_fact_unroll()`.execute(db);
+    create trigger dashboard_fact_flags
+    before insert or update on dashboard_event_facts
+    for each row execute function dashboard_fact_flags()`.execute(db);
 
   await sql`
-    create index dashboard_event_facts_to_roll on dashboard_event_facts (ends_at)
-    where not rolled and state <> 'draft' and month is not null`.execute(db);
-  // The facts a dashboard still reads row by row.
-  for (const column of [
-    'month',
-    'district_code, month',
-    'street_code, month',
-    'community_code, month',
-  ]) {
-    const name = `dashboard_event_facts_live_${column.split(',')[0]}`;
-    await sql`
-      create index ${sql.id(name)} on dashboard_event_facts (${sql.raw(column)})
-      where not rolled`.execute(db);
-  }
+    create index dashboard_event_facts_to_end on dashboard_event_facts (ends_at)
+    where not ended`.execute(db);
 
   await sql`
-    create function dashboard_roll_ended_facts() returns integer language sql as $$
-      with rolled as (
-        update dashboard_event_facts set rolled = true
-        where not rolled and state <> 'draft' and month is not null and ends_at < now()
+    create function dashboard_mark_ended_facts() returns integer language sql as $$
+      with marked as (
+        update dashboard_event_facts set ended = true
+        where not ended and ends_at < now()
         returning 1
       )
-      select count(*)::integer from rolled
+      select count(*)::integer from marked
     $$`.execute(db);
 
   await sql`
@@ -178,7 +174,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ),
       sums as (
         select k.scope, k.dimension, k.key, t.month, t.state,
-          t.section = 'community_games' as community_games,
+          t.section = 'community_games' as community_games, t.ended,
           sum(t.sign)::integer as events,
           sum(t.sign * t.registrations)::integer as registrations,
           sum(t.sign * t.cancellations)::integer as cancellations,
@@ -189,15 +185,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         from taken t
         cross join lateral dashboard_rollup_keys(t.district_code, t.street_code,
           t.community_code, t.section, t.sport, t.level, t.organisation_id) k
-        group by 1, 2, 3, 4, 5, 6
+        group by 1, 2, 3, 4, 5, 6, 7
       ),
       added as (
         insert into dashboard_fact_rollups as r
         select * from sums
         where (events, registrations, cancellations, check_ins, online, on_site, partner)
           <> (0, 0, 0, 0, 0, 0, 0)
-        order by scope, dimension, month, key, state, community_games
-        on conflict (scope, dimension, month, key, state, community_games) do update set
+        order by scope, dimension, month, key, state, community_games, ended
+        on conflict (scope, dimension, month, key, state, community_games, ended) do update set
           events = r.events + excluded.events,
           registrations = r.registrations + excluded.registrations,
           cancellations = r.cancellations + excluded.cancellations,
@@ -212,33 +208,35 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$`.execute(db);
 
-  // Recounts the sums from the rolled rows, which it first sets for every fact. The setting
-  // keeps the trigger from queueing what the recount already holds.
+  // Recounts the sums from the rolled rows, after it has set the flags of every fact row again.
+  // The setting keeps the trigger from queueing what the recount already contains.
   await sql`
     create function dashboard_rebuild_rollups() returns void language plpgsql as $$
     begin
       perform pg_advisory_xact_lock(hashtextextended('dashboard_fact_rollup_changes', 0));
       perform set_config('cityleague.dashboard_rebuild', 'on', true);
-      update dashboard_event_facts set rolled = not rolled
-      where rolled <> (state <> 'draft' and month is not null and coalesce(ends_at < now(), false));
+      -- The trigger before the update sets both flags.
+      update dashboard_event_facts set ended = ended
+      where rolled <> (state <> 'draft' and month is not null)
+        or ended <> coalesce(ends_at < now(), false);
       perform set_config('cityleague.dashboard_rebuild', 'off', true);
       delete from dashboard_fact_rollup_changes;
       delete from dashboard_fact_rollups;
       insert into dashboard_fact_rollups
       select k.scope, k.dimension, k.key, f.month, f.state,
-        f.section = 'community_games', count(*)::integer,
+        f.section = 'community_games', f.ended, count(*)::integer,
         sum(f.registrations)::integer, sum(f.cancellations)::integer, sum(f.check_ins)::integer,
         sum(f.online)::integer, sum(f.on_site)::integer, sum(f.partner)::integer
       from dashboard_event_facts f
       cross join lateral dashboard_rollup_keys(f.district_code, f.street_code,
         f.community_code, f.section, f.sport, f.level, f.organisation_id) k
       where f.rolled
-      group by 1, 2, 3, 4, 5, 6;
+      group by 1, 2, 3, 4, 5, 6, 7;
     end
     $$`.execute(db);
 
-  // The recount of the earlier migrations keeps its body under a new name; the rebuild runs it
-  // with the trigger held off, so that deleting the rolled facts queues nothing.
+  // The recount of the earlier migrations keeps its body under a new name. The rebuild runs it
+  // with the queueing held off, so that deleting and inserting the fact rows queues nothing.
   await sql`alter function dashboard_rebuild() rename to dashboard_rebuild_counts`.execute(db);
   await sql`
     create function dashboard_rebuild() returns void language plpgsql as $$
@@ -252,14 +250,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`select dashboard_rebuild_rollups()`.execute(db);
 }
 
-/** Replaces dashboard_fact_of of 0021: with `rolled` it returns the new column too, as false. */
-async function replaceFactOf(db: Kysely<unknown>, rolled: boolean): Promise<void> {
+/**
+ * Replaces dashboard_fact_of of 0021: with `flags` it returns the two new columns too, as
+ * false, which the trigger before the insert sets.
+ */
+async function replaceFactOf(db: Kysely<unknown>, flags: boolean): Promise<void> {
   await sql`
     create or replace function dashboard_fact_of(e events) returns dashboard_event_facts
     language sql stable as $$
       select e.id, e.organisation_id, e.state, e.level, e.section, e.sport, e.district_code,
         d.street_code, case when d.level = 'community' then d.code end,
-        dashboard_month(e.starts_at), e.ends_at, 0, 0, 0, 0, 0, 0 ${sql.raw(rolled ? ', false' : '')}
+        dashboard_month(e.starts_at), e.ends_at, 0, 0, 0, 0, 0, 0 ${sql.raw(flags ? ', false, false' : '')}
       from (select 1) as one
       left join divisions d on d.code = e.division_code
     $$`.execute(db);
@@ -270,16 +271,20 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter function dashboard_rebuild_counts() rename to dashboard_rebuild`.execute(db);
   await sql`drop function dashboard_rebuild_rollups()`.execute(db);
   await sql`drop function dashboard_apply_rollup_changes()`.execute(db);
-  await sql`drop function dashboard_roll_ended_facts()`.execute(db);
-  await sql`drop trigger dashboard_fact_unroll on dashboard_event_facts`.execute(db);
-  await sql`drop trigger dashboard_fact_rollups_update on dashboard_event_facts`.execute(db);
-  await sql`drop trigger dashboard_fact_rollups_delete on dashboard_event_facts`.execute(db);
-  await sql`drop function dashboard_fact_unroll()`.execute(db);
+  await sql`drop function dashboard_mark_ended_facts()`.execute(db);
+  await sql`drop trigger dashboard_fact_flags on dashboard_event_facts`.execute(db);
+  for (const operation of ['insert', 'update', 'delete']) {
+    await sql`
+      drop trigger ${sql.id(`dashboard_fact_rollups_${operation}`)}
+      on dashboard_event_facts`.execute(db);
+  }
+  await sql`drop function dashboard_fact_flags()`.execute(db);
   await sql`drop function dashboard_fact_rolled_changed()`.execute(db);
   await sql`
     drop function dashboard_rollup_keys(text, text, text, text, text, text, uuid)`.execute(db);
   await sql`drop table dashboard_fact_rollup_changes`.execute(db);
   await sql`drop table dashboard_fact_rollups`.execute(db);
-  await sql`alter table dashboard_event_facts drop column rolled`.execute(db);
+  await sql`
+    alter table dashboard_event_facts drop column rolled, drop column ended`.execute(db);
   await replaceFactOf(db, false);
 }
