@@ -134,6 +134,8 @@ const reviewOverdue: Evaluator = async (db, { days }) => {
   }));
 };
 
+// The event counters of the dashboards' facts, not the entries: at city size the scan of the
+// entries of a fortnight's events took 0.7 s.
 const lowCheckInRate: Evaluator = async (db, { ratePercent, minRegistrations, lookbackDays }) => {
   const { rows } = await sql<{
     id: string;
@@ -142,18 +144,14 @@ const lowCheckInRate: Evaluator = async (db, { ratePercent, minRegistrations, lo
     registrations: number;
     check_ins: number;
   }>`
-    select e.id, e.name, e.district_code,
-      count(*) filter (where r.status = 'active')::int as registrations,
-      count(r.checked_in_at)::int as check_ins
-    from events e
-    join registrations r on r.event_id = e.id
-    where e.state = 'published'
-      and e.ends_at < now()
-      and e.ends_at >= now() - make_interval(days => ${lookbackDays})
-    group by e.id
-    having count(*) filter (where r.status = 'active') >= ${minRegistrations}
-      and count(r.checked_in_at) * 100.0
-        < ${ratePercent} * count(*) filter (where r.status = 'active')`.execute(db);
+    select e.id, e.name, e.district_code, f.registrations, f.check_ins
+    from dashboard_event_facts f
+    join events e on e.id = f.event_id
+    where f.state = 'published'
+      and f.ends_at < now()
+      and f.ends_at >= now() - make_interval(days => ${lookbackDays})
+      and f.registrations >= ${minRegistrations}
+      and f.check_ins * 100.0 < ${ratePercent} * f.registrations`.execute(db);
   return rows.map((row) => ({
     subjectType: 'event',
     subjectId: row.id,
