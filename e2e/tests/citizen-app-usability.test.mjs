@@ -4,15 +4,18 @@
 // event page's first screen.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mjs';
+import {
+  pageFetch,
+  PHONE_VIEWPORT,
+  phoneContext,
+  seriousViolations,
+  signInBySms,
+} from '../support/citizen.mjs';
+import { artifacts, startPlatform } from '../support/platform.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const SMALL_VIEWPORT = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 const OFFLINE_NOTICE = '当前离线，显示的是已保存的电子票';
 const PAST_RUN = '徐汇区市民10公里路跑';
@@ -33,44 +36,6 @@ after(async () => {
   await platform?.stop();
 });
 
-async function phoneContext(options = {}) {
-  // axe is injected as an inline script, which the app's content security policy blocks.
-  return platform.browser.newContext({ ...PHONE_VIEWPORT, bypassCSP: true, ...options });
-}
-
-/** Runs axe on the page and returns the serious and critical violations, one line each. */
-async function seriousViolations(page) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const results = await page.evaluate(() => globalThis.axe.run(document));
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
-async function signInBySms(page, phone) {
-  await page.goto(`${platform.baseUrl}/login`);
-  await page.getByPlaceholder('请输入11位手机号码').fill(phone);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await page.getByPlaceholder('6位数字').fill(await waitForSmsCode(page, platform.baseUrl, phone));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-/** Sends a same-origin JSON request from the page, with the citizen's session cookie. */
-async function pageFetch(page, method, path, body) {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    [method, path, body],
-  );
-}
-
 function dateChip(page) {
   return page.getByRole('group', { name: '筛选条件' }).getByRole('button').nth(3);
 }
@@ -81,7 +46,7 @@ async function dateChipText(page) {
 }
 
 test('date picker swaps a reversed range', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/search`);
   await dateChip(page).click();
@@ -103,7 +68,7 @@ test('date picker swaps a reversed range', async () => {
 });
 
 test('date chip shows a past year', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/search?from=2020-01-01&to=2020-12-31`);
   await page.getByRole('group', { name: '筛选条件' }).waitFor();
@@ -116,7 +81,7 @@ test('date chip shows a past year', async () => {
 
 test('reversed dates in the address offer clearing', async () => {
   for (const viewport of [PHONE_VIEWPORT, SMALL_VIEWPORT]) {
-    const context = await phoneContext(viewport);
+    const context = await phoneContext(platform, viewport);
     const page = await context.newPage();
     await page.goto(`${platform.baseUrl}/search?from=${NEXT_YEAR}-03-20&to=${NEXT_YEAR}-03-10`);
     await page.getByText('结束日期早于开始日期').waitFor();
@@ -134,7 +99,7 @@ test('reversed dates in the address offer clearing', async () => {
 });
 
 test('search ignores invalid address values', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   const addresses = [
     '/search?district=12345&to=2026-99-99',
@@ -157,7 +122,7 @@ test('search ignores invalid address values', async () => {
 });
 
 test('search placeholder fits at 360 px', async () => {
-  const context = await phoneContext(SMALL_VIEWPORT);
+  const context = await phoneContext(platform, SMALL_VIEWPORT);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/search`);
   const input = page.getByRole('searchbox', { name: '搜索赛事' });
@@ -178,7 +143,7 @@ test('search placeholder fits at 360 px', async () => {
 test('past events say 已结束 and link results', async () => {
   const run = events.find((item) => item.name === PAST_RUN);
   assert.ok(run, 'the demo league has no past run');
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/search?from=2020-01-01&q=${encodeURIComponent(PAST_RUN)}`);
   const card = page.locator('.event-card').filter({ hasText: PAST_RUN }).first();
@@ -196,7 +161,7 @@ test('past events say 已结束 and link results', async () => {
 test('future event page has no results link', async () => {
   const future = events.find((item) => Date.parse(item.startsAt) > Date.now());
   assert.ok(future, 'the demo league has no future event');
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/events/${future.id}`);
   await page.getByRole('heading', { name: future.name, level: 1 }).waitFor();
@@ -206,7 +171,7 @@ test('future event page has no results link', async () => {
 });
 
 test('results of an unknown event say not found', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   const id = events[0].id.replace(/[0-9a-f]{12}$/, '000000000000');
   assert.notEqual(id, events[0].id);
@@ -222,9 +187,9 @@ test('my registrations list cancelled entries apart and offline', async () => {
     (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
   );
   assert.ok(open.length >= 2, 'the demo league has fewer than 2 open events');
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
-  await signInBySms(page, phone);
+  await signInBySms(platform, page, phone);
   for (const [index, event] of open.slice(0, 2).entries()) {
     const registered = await pageFetch(page, 'POST', `/api/events/${event.id}/registrations`, {
       name: '取消测试',
@@ -272,9 +237,9 @@ test('registration form fills the profile', async () => {
   const event = events.find(
     (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
   );
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
-  await signInBySms(page, phone);
+  await signInBySms(platform, page, phone);
   const profile = await pageFetch(page, 'PUT', '/api/citizen/profile', { realName: '预填测试' });
   assert.equal(profile.status, 200, JSON.stringify(profile.body));
   await page.goto(`${platform.baseUrl}/events/${event.id}/register`);
@@ -295,7 +260,7 @@ test('registration form fills the profile', async () => {
 test('event page shows name, time and place at once', async () => {
   const event = events.find((item) => Date.parse(item.startsAt) > Date.now());
   for (const viewport of [PHONE_VIEWPORT, SMALL_VIEWPORT]) {
-    const context = await phoneContext(viewport);
+    const context = await phoneContext(platform, viewport);
     const page = await context.newPage();
     // The poster is held back, as on a slow network, to look at the first screen before it.
     await page.route('**/poster.png*', () => {});

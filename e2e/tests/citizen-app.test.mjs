@@ -4,20 +4,17 @@
 // every page, enlarge the text and load the home page on slow 3G.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { sportName } from '@cityleague/domain';
 
+import { pageFetch, phoneContext, seriousViolations, signInBySms } from '../support/citizen.mjs';
 import { artifacts, startPlatform, waitForSmsCode } from '../support/platform.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
 const PHONE = '13800138400';
 const ONE_CLICK_PHONE = '13800138401';
 const OFFLINE_NOTICE = '当前离线，显示的是已保存的电子票';
-const PHONE_VIEWPORT = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 let platform;
 let events;
@@ -34,45 +31,6 @@ before(async () => {
 after(async () => {
   await platform?.stop();
 });
-
-async function phoneContext(options = {}) {
-  // axe is injected as an inline script, which the app's content security policy blocks.
-  return platform.browser.newContext({ ...PHONE_VIEWPORT, bypassCSP: true, ...options });
-}
-
-/** Runs axe on the page and returns the serious and critical violations, one line each. */
-async function seriousViolations(page) {
-  await page.addScriptTag({ path: AXE_PATH });
-  const results = await page.evaluate(() => globalThis.axe.run(document));
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
-/** Signs a citizen in with the SMS code from the development outbox, starting at /login. */
-async function signInBySms(page, phone) {
-  await page.goto(`${platform.baseUrl}/login`);
-  await page.getByPlaceholder('请输入11位手机号码').fill(phone);
-  await page.getByRole('button', { name: '获取验证码' }).click();
-  await page.getByPlaceholder('6位数字').fill(await waitForSmsCode(page, platform.baseUrl, phone));
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
-
-/** Sends a same-origin JSON request from the page, with the citizen's session cookie. */
-async function pageFetch(page, method, path, body) {
-  return page.evaluate(
-    async ([method, path, body]) => {
-      const response = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    [method, path, body],
-  );
-}
 
 /**
  * Returns the names on the event cards that the page lists, once there are some and every one
@@ -91,7 +49,7 @@ async function cardNames(page, settled = () => true) {
 }
 
 test('search finds a partial Chinese word and pinyin initials', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(platform.baseUrl);
   await page.getByRole('searchbox', { name: '搜索赛事' }).fill('篮球');
@@ -137,7 +95,7 @@ test('search finds a partial Chinese word and pinyin initials', async () => {
 });
 
 test('search filters by district', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/search`);
   await page.getByRole('button', { name: /区域/ }).click();
@@ -158,7 +116,7 @@ test('search filters by district', async () => {
 test('calendar counts events per day and lists a day', async () => {
   const event = events.find((item) => item.registrationStatus === 'open') ?? events[0];
   const day = new Date(Date.parse(event.startsAt) + 8 * 3600_000).toISOString().slice(0, 10);
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/calendar?month=${day.slice(0, 7)}`);
   const label = `${Number(day.slice(5, 7))}月${Number(day.slice(8))}日，`;
@@ -185,7 +143,7 @@ test('citizen signs in, picks favourite sports and sees a ticket offline', async
   assert.ok([200, 201].includes(registered.status), await registered.clone().text());
   const { code } = await registered.json();
 
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   await page.goto(`${platform.baseUrl}/tickets`);
   await page.getByRole('link', { name: '登录' }).click();
@@ -250,9 +208,9 @@ test('citizen signs in, picks favourite sports and sees a ticket offline', async
 });
 
 test('signed-in citizen registers with one tap and sees the ticket', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
-  await signInBySms(page, ONE_CLICK_PHONE);
+  await signInBySms(platform, page, ONE_CLICK_PHONE);
   const profile = await pageFetch(page, 'PUT', '/api/citizen/profile', { realName: '一键测试' });
   assert.equal(profile.status, 200, JSON.stringify(profile.body));
 
@@ -353,10 +311,10 @@ async function wrappedTexts(page, selector) {
 test('finished race shows check-in and times without milliseconds', async () => {
   const run = events.find((item) => item.name === '徐汇区市民10公里路跑');
   assert.ok(run, 'the demo league has no past run');
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   // Demo people 58 to 69 entered the run and the first ten of them checked in; 58 won it.
-  await signInBySms(page, '13900000058');
+  await signInBySms(platform, page, '13900000058');
   await page.goto(`${platform.baseUrl}/tickets`);
   await page.getByRole('tab', { name: /已结束/ }).click();
   const row = page.getByRole('listitem').filter({ hasText: run.name });
@@ -385,9 +343,9 @@ test('finished race shows check-in and times without milliseconds', async () => 
   await context.close();
 
   // The row of an entrant who did not check in shows 已结束.
-  const absent = await phoneContext();
+  const absent = await phoneContext(platform);
   const absentPage = await absent.newPage();
-  await signInBySms(absentPage, '13900000068');
+  await signInBySms(platform, absentPage, '13900000068');
   await absentPage.goto(`${platform.baseUrl}/tickets`);
   await absentPage.getByRole('tab', { name: /已结束/ }).click();
   const absentRow = absentPage.getByRole('listitem').filter({ hasText: run.name });
@@ -397,7 +355,7 @@ test('finished race shows check-in and times without milliseconds', async () => 
 
 test('home section names fit on one line', async () => {
   for (const width of [390, 360]) {
-    const context = await phoneContext({ viewport: { width, height: 800 } });
+    const context = await phoneContext(platform, { viewport: { width, height: 800 } });
     const page = await context.newPage();
     await page.goto(platform.baseUrl);
     await page.locator('.section-tile-name').first().waitFor();
@@ -425,7 +383,7 @@ test('every citizens page passes axe and fits large text', async () => {
     '/tickets',
     '/no-such-page',
   ];
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   for (const path of pages) {
     await page.goto(platform.baseUrl + path);
@@ -444,7 +402,7 @@ test('every citizens page passes axe and fits large text', async () => {
 });
 
 test('home page shows events on slow 3G', async () => {
-  const context = await phoneContext();
+  const context = await phoneContext(platform);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
