@@ -16,13 +16,34 @@ import { CHECK_IN_RATE_LABEL, SUMMARY_FIGURES } from './report-workbook.js';
 const MARGIN = 48;
 const PAGE_WIDTH = 595.28;
 const CONTENT_WIDTH = PAGE_WIDTH - MARGIN * 2;
-const TOP_ROWS = 10;
+// Maximum rows of a breakdown chart and of a long breakdown table, by registrations. The title
+// of a chart or table that leaves rows out says so.
+const CHART_TOP_ROWS = 10;
+const TABLE_TOP_ROWS = 20;
 
 const REGULAR = 'regular';
 const BOLD = 'bold';
 
+/** Maximum rows to keep, and the measure word for the count of all rows (项 in 共14项). */
+interface TopRows {
+  limit: number;
+  unit: string;
+}
+
+/**
+ * Keeps the first `top.limit` rows, which are ordered by registrations, and appends
+ * （前10名，共14项） to the title when rows were left out. Without `top` every row is kept.
+ */
+function topRows(title: string, rows: LabelledRow[], top?: TopRows) {
+  if (!top || rows.length <= top.limit) return { title, rows };
+  return {
+    title: `${title}（前${top.limit}名，共${rows.length}${top.unit}）`,
+    rows: rows.slice(0, top.limit),
+  };
+}
+
 function chartData(rows: LabelledRow[], value: (row: LabelledRow) => number): ChartDatum[] {
-  return rows.slice(0, TOP_ROWS).map((row) => ({ label: row.label, value: value(row) }));
+  return rows.map((row) => ({ label: row.label, value: value(row) }));
 }
 
 /** Draws a simple table: a bold header row, then rows, moving to a new page when full. */
@@ -93,16 +114,20 @@ function pdfHeader(label: string): string {
   return label === CHECK_IN_RATE_LABEL ? '签到率' : label;
 }
 
-function breakdownTable(heading: string, first: string, rows: LabelledRow[]): PdfTable {
+function breakdownTable(
+  title: string,
+  first: string,
+  allRows: LabelledRow[],
+  top?: TopRows,
+): PdfTable {
+  const { title: heading, rows } = topRows(title, allRows, top);
   return {
     heading,
     headers: [first, ...PDF_BREAKDOWN_FIGURES.map(([label]) => pdfHeader(label))],
-    rows: rows
-      .slice(0, TOP_ROWS * 2)
-      .map((row) => [
-        row.label,
-        ...PDF_BREAKDOWN_FIGURES.map(([label, value]) => pdfCell(label, value(row))),
-      ]),
+    rows: rows.map((row) => [
+      row.label,
+      ...PDF_BREAKDOWN_FIGURES.map(([label, value]) => pdfCell(label, value(row))),
+    ]),
   };
 }
 
@@ -118,25 +143,40 @@ export function pdfTables(content: ReportContent): PdfTable[] {
       ]),
     },
     breakdownTable('按板块', '板块', content.bySection),
-    breakdownTable('按项目', '项目', content.bySport),
-    breakdownTable('按办赛主体（前二十）', '办赛主体', content.byOrganisation),
+    breakdownTable('按项目', '项目', content.bySport, { limit: TABLE_TOP_ROWS, unit: '项' }),
+    breakdownTable('按办赛主体', '办赛主体', content.byOrganisation, {
+      limit: TABLE_TOP_ROWS,
+      unit: '家',
+    }),
     breakdownTable('按区域', '区域', content.byChild),
   ];
   if (content.byMonth.length > 0) tables.push(breakdownTable('按月', '月份', content.byMonth));
   return tables;
 }
 
-/** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
-function renderCharts(content: ReportContent): Promise<Buffer[]> {
+/**
+ * Lists the report's charts as SVG: every month of the period, every section, and the sports
+ * with the most registrations.
+ */
+export function chartSvgs(content: ReportContent): string[] {
   const registrations = (row: LabelledRow) => row.registrations;
+  const bar = (title: string, rows: LabelledRow[], top?: TopRows) => {
+    const kept = topRows(title, rows, top);
+    return barChartSvg(kept.title, chartData(kept.rows, registrations));
+  };
   const svgs = [
-    barChartSvg('各板块报名人次', chartData(content.bySection, registrations)),
-    barChartSvg('报名人次前十的项目', chartData(content.bySport, registrations)),
+    bar('各板块报名人次', content.bySection),
+    bar('各项目报名人次', content.bySport, { limit: CHART_TOP_ROWS, unit: '项' }),
   ];
   if (content.byMonth.length > 0) {
     svgs.unshift(lineChartSvg('各月报名人次', chartData(content.byMonth, registrations)));
   }
-  return Promise.all(svgs.map(renderChartPng));
+  return svgs;
+}
+
+/** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
+function renderCharts(content: ReportContent): Promise<Buffer[]> {
+  return Promise.all(chartSvgs(content).map(renderChartPng));
 }
 
 /**
