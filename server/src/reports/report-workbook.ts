@@ -2,6 +2,7 @@ import { neutraliseCell } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
 import type { LabelledRow, ReportContent } from './report-content.js';
+import { isPeriodInProgress, PERIOD_IN_PROGRESS_NOTE, shanghaiDateTime } from './report-time.js';
 import type { ReportFigures } from './report.figures.js';
 
 /** Sheet names of a report workbook, in order; 按月 only in quarterly and annual reports. */
@@ -113,6 +114,13 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
   summary.addRow(['统计期间', content.period.label]);
   summary.addRow(['生成时间', shanghaiWallClock(content.generatedAt)]);
   summary.getCell('B5').numFmt = 'yyyy-mm-dd hh:mm';
+  if (isPeriodInProgress(content.period, content.generatedAt)) {
+    const cutOff = `${shanghaiDateTime(content.generatedAt)}（${PERIOD_IN_PROGRESS_NOTE}）`;
+    summary.addRow(['数据截至', cutOff]).getCell(2).font = {
+      bold: true,
+      color: { argb: 'FFD46B08' },
+    };
+  }
   summary.addRow([]);
   summary.addRow(['指标', '数值']).font = { bold: true };
   for (const [label, value] of SUMMARY_FIGURES) {

@@ -246,6 +246,12 @@ describe('monthly report workbook', () => {
       '按区域',
       '赛事明细',
     ]);
+    // The current month has not ended, so the overview says when the figures were read.
+    const summary = summaryOf(workbook);
+    expect(summary.get('生成时间')).toBeInstanceOf(Date);
+    expect(String(summary.get('数据截至'))).toMatch(
+      /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（统计期间尚未结束/,
+    );
   });
 
   // Each scope with its check-in rate: only the community games (in Xuhui street 310104014)
@@ -373,6 +379,7 @@ describe('monthly report workbook', () => {
     const previousSummary = summaryOf(
       await workbookOf((await download('rp.bureau', previous.id, 'xlsx')).rawPayload),
     );
+    expect(previousSummary.has('数据截至')).toBe(false);
     expect(previousSummary.get('报名人次')).toBe(1);
     expect(previousSummary.get('已发布')).toBe(0);
     expect(previousSummary.get('已举办')).toBe(1);
