@@ -133,7 +133,8 @@ test('city user drills down to a street and exports a chart', async () => {
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: '月度趋势（本年与去年） 导出数据' }).click();
   const download = await downloading;
-  assert.equal(download.suggestedFilename(), `dashboard-310104014-${YEAR}-months.xlsx`);
+  // The data is named like the chart's image, in Chinese.
+  assert.equal(download.suggestedFilename(), `徐家汇街道-${YEAR}年-月度趋势.xlsx`);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(await download.path());
   const sheet = workbook.getWorksheet('月度趋势');
@@ -142,10 +143,12 @@ test('city user drills down to a street and exports a chart', async () => {
   const headers = sheet.getRow(2).values.slice(1);
   const column = headers.indexOf('报名人次') + 1;
   let total = 0;
-  for (let row = 3; row <= sheet.rowCount; row++)
-    total += Number(sheet.getRow(row).getCell(column).value);
-  assert.equal(sheet.rowCount, 2 + 12);
+  for (let row = 3; row < 3 + 12; row++) total += Number(sheet.getRow(row).getCell(column).value);
   assert.equal(total, street.body.registrations);
+  // The twelve months, then their total.
+  const totalRow = sheet.getRow(3 + 12);
+  assert.equal(totalRow.getCell(1).value, '合计');
+  assert.equal(totalRow.getCell(column).value, street.body.registrations);
 
   // The chart also saves as an image.
   const imaging = page.waitForEvent('download');

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
 import { auditContext } from '../audit/audit-context.js';
+import { attachmentDisposition } from '../documents/file-name.js';
 import { StringEnum } from '../http/schemas.js';
 import { drillEvents } from './dashboard-drill.service.js';
 import { FIGURE_SETS } from './dashboard.export.js';
@@ -190,7 +191,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { workbook, fileName } = await exportDashboardFigures(
+      const { workbook, fileName, asciiFileName } = await exportDashboardFigures(
         app.db,
         principal(request),
         auditContext(request),
@@ -198,7 +199,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('content-disposition', attachmentDisposition(fileName, asciiFileName))
         .send(workbook);
     },
   );

@@ -30,7 +30,7 @@ import {
 } from './dashboard.repository.js';
 import { applyParticipantChanges } from './dashboard-summaries.js';
 import { InvalidPeriod } from './dashboard.errors.js';
-import { buildFigureWorkbook, sheetNameOf, type FigureSet } from './dashboard.export.js';
+import { buildFigureWorkbook, figureSetName, type FigureSet } from './dashboard.export.js';
 
 /** Whose events a dashboard counts, and within which division. */
 export interface DashboardScope {
@@ -664,8 +664,9 @@ export async function dashboard(
 }
 
 /**
- * Builds the .xlsx workbook of one figure set of a viewer's dashboard and audits the export,
- * naming the division, the period and the figure set.
+ * Builds the .xlsx workbook of one figure set of a viewer's dashboard and audits the export.
+ * The title and the file name give the division, the period and the figure set as the page
+ * names them.
  */
 export async function exportDashboardFigures(
   db: Db,
@@ -677,8 +678,10 @@ export async function exportDashboardFigures(
   const period = resolvePeriod(query);
   const figures = await dashboardFigures(db, scope, period);
   const periodName = periodLabel(period);
-  const title = `${scope.organisation ? `${scope.organisation.name} · ` : ''}${scope.division.name} · ${periodName} · ${sheetNameOf(query.figureSet)}`;
-  const workbook = await buildFigureWorkbook(figures, query.figureSet, title);
+  const setName = figureSetName(query.figureSet, scope.division.level);
+  const organisation = scope.organisation ? `${scope.organisation.name} · ` : '';
+  const title = `${organisation}${scope.division.name} · ${periodName} · ${setName}`;
+  const workbook = await buildFigureWorkbook(figures, query.figureSet, scope.division.level, title);
   await db.transaction().execute(async (trx) => {
     await recordAudit(trx, {
       ...actor,
@@ -693,11 +696,16 @@ export async function exportDashboardFigures(
       },
     });
   });
+  // The page saves a chart's image as <area>-<period>-<chart>.png, and its data is named alike.
+  // The ASCII name is for clients that do not read the UTF-8 one.
   const periodPart = [period.year, period.quarter && `Q${period.quarter}`, period.month]
     .filter(Boolean)
     .join('-');
-  const fileName = `dashboard-${scope.division.code}-${periodPart}-${query.figureSet}.xlsx`;
-  return { workbook, fileName };
+  return {
+    workbook,
+    fileName: `${scope.division.name}-${periodName}-${setName}.xlsx`,
+    asciiFileName: `dashboard-${scope.division.code}-${periodPart}-${query.figureSet}.xlsx`,
+  };
 }
 
 /** Returns a period in Chinese words, such as 2026年第2季度, for titles. */

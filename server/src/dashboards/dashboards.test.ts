@@ -515,18 +515,35 @@ describe('GET /api/dashboard/export', () => {
     return { response, workbook };
   }
 
+  /** Reads a sheet's table: the header row, then the rows up to the blank line before notes. */
+  function tableOf(sheet: ExcelJS.Worksheet) {
+    const headers = (sheet.getRow(2).values as unknown[]).slice(1).map(String);
+    const rows: unknown[][] = [];
+    for (let number = 3; number <= sheet.rowCount && sheet.getRow(number).hasValues; number++) {
+      const row = sheet.getRow(number);
+      rows.push(headers.map((_, index) => row.getCell(index + 1).value));
+    }
+    const notes: string[] = [];
+    sheet.eachRow((row) => {
+      const text = String(row.getCell(1).value);
+      if (text.startsWith('注：')) notes.push(text);
+    });
+    const cell = (row: unknown[], header: string) => row[headers.indexOf(header)];
+    return { headers, rows, notes, cell };
+  }
+
   it('exports the child divisions with the figures on screen', async () => {
     const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
     const { response, workbook } = await download('db.bureau', `figureSet=children&year=${year}`);
     expect(response.headers['content-disposition']).toBe(
-      `attachment; filename="dashboard-3101-${year}-children.xlsx"`,
+      `attachment; filename="dashboard-3101-${year}-children.xlsx"; ` +
+        `filename*=UTF-8''${encodeURIComponent(`上海市-${year}年-各区数据.xlsx`)}`,
     );
-    const sheet = workbook.getWorksheet('下级区域');
+    const sheet = workbook.getWorksheet('各区数据');
     expect(sheet).toBeDefined();
-    expect(sheet!.getRow(1).getCell(1).value).toBe(`上海市 · ${year}年 · 下级区域`);
-    const headers = (sheet!.getRow(2).values as unknown[]).slice(1);
-    expect(headers.slice(0, 3)).toEqual(['代码', '名称', '赛事填报']);
-    const column = (name: string) => headers.indexOf(name) + 1;
+    expect(sheet!.getRow(1).getCell(1).value).toBe(`上海市 · ${year}年 · 各区数据`);
+    const table = tableOf(sheet!);
+    expect(table.headers.slice(0, 3)).toEqual(['区域', '行政区划代码', '填报赛事']);
 
     const body = await dashboard('db.bureau');
     const onScreen = await as(
@@ -538,21 +555,105 @@ describe('GET /api/dashboard/export', () => {
         children: (Figures & { participants: number; endedRegistrations: number })[];
       }
     >();
-    expect(sheet!.rowCount).toBe(2 + figures.children.length);
+    // Every district, then 合计. Every event of the city is in a district.
+    expect(table.rows).toHaveLength(figures.children.length + 1);
     const xuhui = figures.children.find((c) => c.code === '310104')!;
-    const row = sheet!
-      .getRows(3, figures.children.length)!
-      .find((r) => r.getCell(1).value === '310104')!;
-    expect(row.getCell(2).value).toBe('徐汇区');
-    expect(row.getCell(column('报名人次')).value).toBe(xuhui.registrations);
-    expect(row.getCell(column('签到人次')).value).toBe(xuhui.checkIns);
-    expect(row.getCell(column('参与人数')).value).toBe(xuhui.participants);
-    expect(row.getCell(column('已发布')).value).toBe(xuhui.events.published);
+    const row = table.rows.find((r) => r[1] === '310104')!;
+    expect(row[0]).toBe('徐汇区');
+    expect(table.cell(row, '报名人次')).toBe(xuhui.registrations);
+    expect(table.cell(row, '签到人次')).toBe(xuhui.checkIns);
+    expect(table.cell(row, '参与人数')).toBe(xuhui.participants);
+    expect(table.cell(row, '已发布')).toBe(xuhui.events.published);
     // Xuhui has check-ins, but none of its events has ended, so it has no check-in rate.
     expect(xuhui.checkIns).toBeGreaterThan(0);
     expect(xuhui.endedRegistrations).toBe(0);
-    expect(row.getCell(column('签到率')).value).toBeNull();
+    expect(table.cell(row, '签到率')).toBeNull();
     expect(body.scope.code).toBe('3101');
+  });
+
+  it.each([
+    ['db.bureau', '各区数据', '全市层面（未指定区）'],
+    ['db.xuhui', '各街镇数据', '全区层面（未指定街镇）'],
+    ['db.street', '各居委会数据', '街镇层面（未指定居委会）'],
+  ])('child rows of %s add up', async (username, sheetName, unassignedName) => {
+    const { workbook } = await download(username, `figureSet=children&year=${EVENT_YEAR}`);
+    const table = tableOf(workbook.getWorksheet(sheetName)!);
+    const body = (await as(
+      ctx.app,
+      cookieOf(username),
+    )({ method: 'GET', url: dashboardUrl() }).then((r) => r.json())) as DashboardBody & {
+      unassigned: Figures;
+    };
+    const total = table.rows.at(-1)!;
+    expect(total[0]).toBe('合计');
+    expect(table.cell(total, '填报赛事')).toBe(body.events.filed);
+    expect(table.cell(total, '报名人次')).toBe(body.registrations);
+
+    const unassigned = table.rows.find((row) => row[0] === unassignedName);
+    const hasUnassigned = body.unassigned.events.total > 0 || body.unassigned.registrations > 0;
+    expect(Boolean(unassigned), unassignedName).toBe(hasUnassigned);
+    if (unassigned) {
+      expect(table.cell(unassigned, '报名人次')).toBe(body.unassigned.registrations);
+      expect(table.cell(unassigned, '行政区划代码')).toBeNull();
+    }
+    const rows = table.rows.slice(0, -1);
+    for (const header of ['填报赛事', '审核中', '已通过待发布', '报名人次', '签到人次']) {
+      const sum = rows.reduce<number>((acc, row) => acc + Number(table.cell(row, header)), 0);
+      expect(sum, header).toBe(table.cell(total, header));
+    }
+    expect(table.notes.join('')).toContain('参与人数按人去重');
+  });
+
+  it('district and street rows name the unassigned events', async () => {
+    // The Xuhui bureau's brand event names no street, and the street's games no community.
+    for (const [username, name] of [
+      ['db.xuhui', '全区层面（未指定街镇）'],
+      ['db.street', '街镇层面（未指定居委会）'],
+    ] as const) {
+      const { workbook } = await download(username, `figureSet=children&year=${EVENT_YEAR}`);
+      const names = tableOf(workbook.worksheets[0]!).rows.map((row) => row[0]);
+      expect(names, username).toContain(name);
+    }
+  });
+
+  it("uses the page's terms and no internal keys", async () => {
+    for (const set of ['summary', 'months', 'sections', 'sports', 'levels', 'organisers']) {
+      const { workbook } = await download('db.bureau', `figureSet=${set}&year=${EVENT_YEAR}`);
+      const table = tableOf(workbook.worksheets[0]!);
+      expect(table.headers, set).toEqual(
+        expect.arrayContaining(['填报赛事', '审核中', '已通过待发布', '报名人次', '签到率']),
+      );
+      for (const old of ['赛事填报', '待审核', '已通过', '代码']) {
+        expect(table.headers, `${set} ${old}`).not.toContain(old);
+      }
+      const cells = table.rows.flat().filter((cell) => typeof cell === 'string');
+      expect(
+        cells.filter((cell) => /^[a-z0-9_]+$/.test(cell as string)),
+        set,
+      ).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['sections', '板块'],
+    ['sports', '项目'],
+    ['levels', '级别'],
+    ['organisers', '办赛主体'],
+    ['months', '月份'],
+  ])('%s rows add up to the total', async (set, first) => {
+    const { workbook } = await download('db.bureau', `figureSet=${set}&year=${EVENT_YEAR}`);
+    const table = tableOf(workbook.worksheets[0]!);
+    expect(table.headers).toContain(first);
+    const body = await dashboard('db.bureau');
+    const total = table.rows.at(-1)!;
+    expect(total).toContain('合计');
+    expect(table.cell(total, '填报赛事')).toBe(body.events.filed);
+    expect(table.cell(total, '报名人次')).toBe(body.registrations);
+    const rows = table.rows.slice(0, -1);
+    for (const header of ['填报赛事', '审核中', '已通过待发布', '已发布', '报名人次']) {
+      const sum = rows.reduce<number>((acc, row) => acc + Number(table.cell(row, header)), 0);
+      expect(sum, header).toBe(table.cell(total, header));
+    }
   });
 
   it('audits the export', async () => {
@@ -658,7 +759,8 @@ describe('dashboard periods', () => {
     const response = await get('/api/dashboard/export?figureSet=summary');
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-disposition']).toBe(
-      `attachment; filename="dashboard-3101-${CURRENT_YEAR}-summary.xlsx"`,
+      `attachment; filename="dashboard-3101-${CURRENT_YEAR}-summary.xlsx"; ` +
+        `filename*=UTF-8''${encodeURIComponent(`上海市-${CURRENT_YEAR}年-总览.xlsx`)}`,
     );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);

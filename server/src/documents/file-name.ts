@@ -53,10 +53,11 @@ export function cleanFileName(raw: string | undefined, kind: FileKind, fallback 
 
 /**
  * Builds a Content-Disposition header that makes the browser save the file under its name:
- * an ASCII `filename` for old clients and the UTF-8 `filename*` of RFC 5987 (RFC 6266).
+ * an ASCII `filename` for old clients and the UTF-8 `filename*` of RFC 5987 (RFC 6266). The
+ * ASCII name is `asciiName` when given, else the name with every other character replaced.
  */
-export function attachmentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+export function attachmentDisposition(fileName: string, asciiName = fileName): string {
+  const ascii = asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(
     /['()*]/g,
     (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,

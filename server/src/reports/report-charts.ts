@@ -26,12 +26,27 @@ function escapeXml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
-/** Rounds the largest value up to a round axis maximum (1, 2 or 5 times a power of ten). */
-function axisMax(values: number[]): number {
+// Maximum number of intervals on the value axis.
+const MAX_AXIS_INTERVALS = 5;
+
+/**
+ * Returns the value axis ticks from 0: a whole-number step of 1, 2 or 5 times a power of ten,
+ * the smallest that needs at most MAX_AXIS_INTERVALS intervals, and a maximum tick at or above
+ * the largest value. Every tick is an integer, because the figures are counts.
+ */
+export function axisTicks(values: number[]): number[] {
   const largest = Math.max(1, ...values);
-  const power = 10 ** Math.floor(Math.log10(largest));
-  const step = [1, 2, 5, 10].find((factor) => factor * power >= largest) ?? 10;
-  return step * power;
+  let power = 1;
+  for (;;) {
+    for (const factor of [1, 2, 5]) {
+      const step = factor * power;
+      const intervals = Math.ceil(largest / step);
+      if (intervals <= MAX_AXIS_INTERVALS) {
+        return Array.from({ length: intervals + 1 }, (_, index) => index * step);
+      }
+    }
+    power *= 10;
+  }
 }
 
 /** Cuts a label to `max` characters, ending it with an ellipsis when cut. */
@@ -40,13 +55,13 @@ function shortLabel(label: string, max = 8): string {
   return characters.length <= max ? label : `${characters.slice(0, max - 1).join('')}…`;
 }
 
-function frame(title: string, body: string, maximum: number): string {
+function frame(title: string, body: string, ticks: number[]): string {
   const plotHeight = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
   const plotRight = CHART_WIDTH - MARGIN.right;
-  const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((share) => {
-      const y = MARGIN.top + plotHeight * (1 - share);
-      const value = Math.round(maximum * share);
+  const maximum = ticks.at(-1)!;
+  const grid = ticks
+    .map((value) => {
+      const y = MARGIN.top + plotHeight * (1 - value / maximum);
       return (
         `<line x1="${MARGIN.left}" y1="${y}" x2="${plotRight}" y2="${y}" stroke="${GRID_COLOUR}"/>` +
         `<text x="${MARGIN.left - 8}" y="${y + 5}" font-size="14" text-anchor="end" fill="${AXIS_COLOUR}">${value}</text>`
@@ -66,7 +81,8 @@ function frame(title: string, body: string, maximum: number): string {
 
 /** Draws a bar chart as SVG text, labels under the bars and each value above its bar. */
 export function barChartSvg(title: string, data: ChartDatum[]): string {
-  const maximum = axisMax(data.map((datum) => datum.value));
+  const ticks = axisTicks(data.map((datum) => datum.value));
+  const maximum = ticks.at(-1)!;
   const plotWidth = CHART_WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
   const slot = plotWidth / Math.max(1, data.length);
@@ -89,12 +105,13 @@ export function barChartSvg(title: string, data: ChartDatum[]): string {
     data.length === 0
       ? `<text x="${CHART_WIDTH / 2}" y="${CHART_HEIGHT / 2}" font-size="18" text-anchor="middle" fill="${AXIS_COLOUR}">暂无数据</text>`
       : '';
-  return frame(title, bars + empty, maximum);
+  return frame(title, bars + empty, ticks);
 }
 
 /** Draws a line chart of values by period (months) as SVG text. */
 export function lineChartSvg(title: string, data: ChartDatum[]): string {
-  const maximum = axisMax(data.map((datum) => datum.value));
+  const ticks = axisTicks(data.map((datum) => datum.value));
+  const maximum = ticks.at(-1)!;
   const plotWidth = CHART_WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
   const slot = plotWidth / Math.max(1, data.length);
@@ -113,7 +130,7 @@ export function lineChartSvg(title: string, data: ChartDatum[]): string {
     )
     .join('');
   const line = `<polyline points="${path}" fill="none" stroke="${LINE_COLOUR}" stroke-width="3"/>`;
-  return frame(title, line + marks, maximum);
+  return frame(title, line + marks, ticks);
 }
 
 /**

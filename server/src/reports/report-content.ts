@@ -2,6 +2,7 @@ import {
   EVENT_LEVEL_LABELS,
   SECTION_LABELS,
   sportName,
+  unassignedDivisionLabel,
   type EventLevel,
   type ReportPeriod,
   type Section,
@@ -29,7 +30,7 @@ export interface ReportContent {
   title: string;
   period: ReportPeriod;
   scopeName: string;
-  /** 辖区 for a division's figures, or the organisation's name when only its events count. */
+  /** The events that count, in the dashboard's words for the requester's account type. */
   basisLabel: string;
   generatedAt: Date;
   total: ReportFigures;
@@ -117,7 +118,11 @@ export async function gatherReportContent(
       label: row.name ?? row.key ?? '',
       ...withoutKey(row),
     })),
-    byChild: labelledBy(children, (key) => childNames.get(key) ?? key, `${scope.name}本级`),
+    byChild: labelledBy(
+      children,
+      (key) => childNames.get(key) ?? key,
+      unassignedDivisionLabel(scope.level),
+    ),
     byMonth: period.kind === 'monthly' ? [] : monthRows(period, months),
     events: events.map((event) => ({
       ...event,

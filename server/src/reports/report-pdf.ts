@@ -10,19 +10,45 @@ import {
   type ChartDatum,
 } from './report-charts.js';
 import type { LabelledRow, ReportContent } from './report-content.js';
+import { isPeriodInProgress, PERIOD_IN_PROGRESS_NOTE, shanghaiDateTime } from './report-time.js';
 import { CHECK_IN_RATE_LABEL, SUMMARY_FIGURES } from './report-workbook.js';
 
 // A4 in PostScript points, with 48-point margins.
 const MARGIN = 48;
 const PAGE_WIDTH = 595.28;
 const CONTENT_WIDTH = PAGE_WIDTH - MARGIN * 2;
-const TOP_ROWS = 10;
+// Maximum rows of a breakdown chart and of a long breakdown table, by registrations. The title
+// of a chart or table that leaves rows out says so.
+const CHART_TOP_ROWS = 10;
+const TABLE_TOP_ROWS = 20;
 
 const REGULAR = 'regular';
 const BOLD = 'bold';
+const NOTE_COLOUR = '#d46b08';
+const FOOTER_COLOUR = '#8c8c8c';
+// Width of the page number at the right of the footer. The footer text to its left is cut to fit.
+const PAGE_NUMBER_WIDTH = 90;
+
+/** Maximum rows to keep, and the measure word for the count of all rows (项 in 共14项). */
+interface TopRows {
+  limit: number;
+  unit: string;
+}
+
+/**
+ * Keeps the first `top.limit` rows, which are ordered by registrations, and appends
+ * （前10名，共14项） to the title when rows were left out. Without `top` every row is kept.
+ */
+function topRows(title: string, rows: LabelledRow[], top?: TopRows) {
+  if (!top || rows.length <= top.limit) return { title, rows };
+  return {
+    title: `${title}（前${top.limit}名，共${rows.length}${top.unit}）`,
+    rows: rows.slice(0, top.limit),
+  };
+}
 
 function chartData(rows: LabelledRow[], value: (row: LabelledRow) => number): ChartDatum[] {
-  return rows.slice(0, TOP_ROWS).map((row) => ({ label: row.label, value: value(row) }));
+  return rows.map((row) => ({ label: row.label, value: value(row) }));
 }
 
 /** Draws a simple table: a bold header row, then rows, moving to a new page when full. */
@@ -93,16 +119,20 @@ function pdfHeader(label: string): string {
   return label === CHECK_IN_RATE_LABEL ? '签到率' : label;
 }
 
-function breakdownTable(heading: string, first: string, rows: LabelledRow[]): PdfTable {
+function breakdownTable(
+  title: string,
+  first: string,
+  allRows: LabelledRow[],
+  top?: TopRows,
+): PdfTable {
+  const { title: heading, rows } = topRows(title, allRows, top);
   return {
     heading,
     headers: [first, ...PDF_BREAKDOWN_FIGURES.map(([label]) => pdfHeader(label))],
-    rows: rows
-      .slice(0, TOP_ROWS * 2)
-      .map((row) => [
-        row.label,
-        ...PDF_BREAKDOWN_FIGURES.map(([label, value]) => pdfCell(label, value(row))),
-      ]),
+    rows: rows.map((row) => [
+      row.label,
+      ...PDF_BREAKDOWN_FIGURES.map(([label, value]) => pdfCell(label, value(row))),
+    ]),
   };
 }
 
@@ -118,37 +148,116 @@ export function pdfTables(content: ReportContent): PdfTable[] {
       ]),
     },
     breakdownTable('按板块', '板块', content.bySection),
-    breakdownTable('按项目', '项目', content.bySport),
-    breakdownTable('按办赛主体（前二十）', '办赛主体', content.byOrganisation),
+    breakdownTable('按项目', '项目', content.bySport, { limit: TABLE_TOP_ROWS, unit: '项' }),
+    breakdownTable('按办赛主体', '办赛主体', content.byOrganisation, {
+      limit: TABLE_TOP_ROWS,
+      unit: '家',
+    }),
     breakdownTable('按区域', '区域', content.byChild),
   ];
   if (content.byMonth.length > 0) tables.push(breakdownTable('按月', '月份', content.byMonth));
   return tables;
 }
 
-/** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
-function renderCharts(content: ReportContent): Promise<Buffer[]> {
+/**
+ * Lists the report's charts as SVG: every month of the period, every section, and the sports
+ * with the most registrations.
+ */
+export function chartSvgs(content: ReportContent): string[] {
   const registrations = (row: LabelledRow) => row.registrations;
+  const bar = (title: string, rows: LabelledRow[], top?: TopRows) => {
+    const kept = topRows(title, rows, top);
+    return barChartSvg(kept.title, chartData(kept.rows, registrations));
+  };
   const svgs = [
-    barChartSvg('各板块报名人次', chartData(content.bySection, registrations)),
-    barChartSvg('报名人次前十的项目', chartData(content.bySport, registrations)),
+    bar('各板块报名人次', content.bySection),
+    bar('各项目报名人次', content.bySport, { limit: CHART_TOP_ROWS, unit: '项' }),
   ];
   if (content.byMonth.length > 0) {
     svgs.unshift(lineChartSvg('各月报名人次', chartData(content.byMonth, registrations)));
   }
-  return Promise.all(svgs.map(renderChartPng));
+  return svgs;
+}
+
+/** Renders the report's charts to PNG, in parallel on libuv's thread pool. */
+function renderCharts(content: ReportContent): Promise<Buffer[]> {
+  return Promise.all(chartSvgs(content).map(renderChartPng));
+}
+
+/** A line under the PDF's title; `note` marks the cut-off of a period still in progress. */
+export interface PdfIntroLine {
+  text: string;
+  note: boolean;
+}
+
+/**
+ * Lists the lines under the PDF's title: scope, basis, period and generation time, and for a
+ * period that has not ended the time the figures were read.
+ */
+export function pdfIntroLines(content: ReportContent): PdfIntroLine[] {
+  const generated = shanghaiDateTime(content.generatedAt);
+  const lines = [
+    `范围：${content.scopeName}`,
+    `统计口径：${content.basisLabel}`,
+    `统计期间：${content.period.label}（按赛事开始时间）`,
+    `生成时间：${generated}（北京时间）`,
+  ].map((text) => ({ text, note: false }));
+  if (isPeriodInProgress(content.period, content.generatedAt)) {
+    lines.push({ text: `数据截至${generated}，${PERIOD_IN_PROGRESS_NOTE}`, note: true });
+  }
+  return lines;
+}
+
+/** Returns the footer of every page: the title with the generation or cut-off time. */
+export function pdfFooterText(content: ReportContent): string {
+  const generated = shanghaiDateTime(content.generatedAt);
+  if (isPeriodInProgress(content.period, content.generatedAt)) {
+    return `${content.title} · 数据截至${generated}（统计期间尚未结束）`;
+  }
+  return `${content.title} · 生成时间：${generated}`;
+}
+
+export function pageNumberText(page: number, pageCount: number): string {
+  return `第 ${page} 页 / 共 ${pageCount} 页`;
+}
+
+/** Writes the footer and the page number on every buffered page. */
+function writePageFooters(doc: PDFKit.PDFDocument, footer: string) {
+  const { start, count } = doc.bufferedPageRange();
+  for (let index = start; index < start + count; index++) {
+    doc.switchToPage(index);
+    // pdfkit starts a new page for text below the bottom margin, where the footer goes.
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - MARGIN + 18;
+    doc.font(REGULAR).fontSize(8).fillColor(FOOTER_COLOUR);
+    doc.text(footer, MARGIN, y, {
+      width: CONTENT_WIDTH - PAGE_NUMBER_WIDTH,
+      lineBreak: false,
+      ellipsis: true,
+    });
+    doc.text(pageNumberText(index - start + 1, count), MARGIN, y, {
+      width: CONTENT_WIDTH,
+      align: 'right',
+      lineBreak: false,
+    });
+    doc.page.margins.bottom = bottomMargin;
+  }
 }
 
 /**
  * Builds the report's PDF: the summary figures, charts rendered from SVG with resvg, and the
- * breakdown tables, in Noto Sans SC (pdfkit embeds only the glyphs used).
+ * breakdown tables, in Noto Sans SC (pdfkit embeds only the glyphs used). Every page has a
+ * footer with the generation time and the page number.
  */
 export async function writeReportPdf(content: ReportContent): Promise<Buffer> {
   const [regularFont, boldFont] = posterFontFiles();
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
-    info: { Title: content.title, Creator: 'cityleague' },
+    // The pages stay in memory until the end, so the footers can give the page count.
+    bufferPages: true,
+    info: { Title: content.title, Creator: 'cityleague', CreationDate: content.generatedAt },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -160,9 +269,13 @@ export async function writeReportPdf(content: ReportContent): Promise<Buffer> {
   doc.registerFont(BOLD, boldFont!);
 
   doc.font(BOLD).fontSize(18).fillColor('#262626').text(content.title, { align: 'center' });
-  doc.moveDown(0.5).font(REGULAR).fontSize(10).fillColor('#595959');
-  doc.text(`范围：${content.scopeName}，统计口径：${content.basisLabel}`, { align: 'center' });
-  doc.text(`统计期间：${content.period.label}（按赛事开始时间）`, { align: 'center' });
+  doc.moveDown(0.5).fontSize(10);
+  for (const line of pdfIntroLines(content)) {
+    doc
+      .font(line.note ? BOLD : REGULAR)
+      .fillColor(line.note ? NOTE_COLOUR : '#595959')
+      .text(line.text, { align: 'center' });
+  }
   doc.fillColor('#262626');
 
   const [summary, ...breakdowns] = pdfTables(content);
@@ -176,6 +289,7 @@ export async function writeReportPdf(content: ReportContent): Promise<Buffer> {
     table(doc, breakdown.headers, breakdown.rows);
   }
 
+  writePageFooters(doc, pdfFooterText(content));
   doc.end();
   return finished;
 }

@@ -1,7 +1,8 @@
-import { neutraliseCell } from '@cityleague/domain';
+import { DASHBOARD_STAGE_LABELS, neutraliseCell } from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
 import type { LabelledRow, ReportContent } from './report-content.js';
+import { isPeriodInProgress, PERIOD_IN_PROGRESS_NOTE, shanghaiDateTime } from './report-time.js';
 import type { ReportFigures } from './report.figures.js';
 
 /** Sheet names of a report workbook, in order; 按月 only in quarterly and annual reports. */
@@ -15,24 +16,11 @@ export const REPORT_SHEETS = {
   events: '赛事明细',
 } as const;
 
-/** The dashboard's label of each event count, as its stage cards and tables name them. */
-export const STAGE_LABELS: Record<keyof ReportFigures['events'], string> = {
-  total: '赛事总数',
-  filed: '填报赛事',
-  draft: '草稿',
-  submitted: '审核中',
-  returned: '已退回',
-  approved: '已通过待发布',
-  published: '已发布',
-  held: '已举办',
-  cancelled: '已取消',
-};
-
 /** A figure of a report row: a count, or the check-in rate, which may be null. */
 export type FigureValue = (figures: ReportFigures) => number | null;
 
 const eventCount = (stage: keyof ReportFigures['events']): [string, FigureValue] => [
-  STAGE_LABELS[stage],
+  DASHBOARD_STAGE_LABELS[stage],
   (figures) => figures.events[stage],
 ];
 
@@ -113,6 +101,13 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
   summary.addRow(['统计期间', content.period.label]);
   summary.addRow(['生成时间', shanghaiWallClock(content.generatedAt)]);
   summary.getCell('B5').numFmt = 'yyyy-mm-dd hh:mm';
+  if (isPeriodInProgress(content.period, content.generatedAt)) {
+    const cutOff = `${shanghaiDateTime(content.generatedAt)}（${PERIOD_IN_PROGRESS_NOTE}）`;
+    summary.addRow(['数据截至', cutOff]).getCell(2).font = {
+      bold: true,
+      color: { argb: 'FFD46B08' },
+    };
+  }
   summary.addRow([]);
   summary.addRow(['指标', '数值']).font = { bold: true };
   for (const [label, value] of SUMMARY_FIGURES) {
@@ -157,7 +152,7 @@ export async function writeReportWorkbook(content: ReportContent): Promise<Buffe
       event.sectionLabel,
       event.sportLabel,
       event.levelLabel,
-      STAGE_LABELS[event.stage],
+      DASHBOARD_STAGE_LABELS[event.stage],
       neutraliseCell(event.organisation),
       event.division,
       event.startsAt ? shanghaiWallClock(event.startsAt) : null,

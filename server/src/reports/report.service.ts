@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import {
   fileNameTitle,
+  organisationBasisText,
   parseReportPeriod,
   REPORT_KIND_LABELS,
   type ReportKind,
@@ -192,6 +193,16 @@ export async function downloadReport(
   return { content, fileName: `${fileNameTitle(reportTitle(job))}.${format}` };
 }
 
+/**
+ * Returns the events a report counts in the dashboard's words: an organiser's own events, with
+ * the organisation named, or every event of the division.
+ */
+export function reportBasisLabel(requester: Principal): string {
+  if (!ORGANISATION_BASIS.includes(requester.accountType)) return '辖区内全部赛事';
+  const basis = organisationBasisText(requester.accountType);
+  return `${basis}（本单位：${requester.organisationName}）`;
+}
+
 function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
@@ -207,9 +218,7 @@ async function generate(db: Db, files: ReportFiles, job: repository.ReportJobVie
   const period = parseReportPeriod(job.kind, job.period);
   if (!period) throw new Error(`Report ${job.id} has an invalid period ${job.period}`);
   const scope = await getDivision(db, job.division_code);
-  const basisLabel = ORGANISATION_BASIS.includes(requester.accountType)
-    ? `${requester.organisationName}的赛事`
-    : '辖区内全部赛事';
+  const basisLabel = reportBasisLabel(requester);
 
   const progress = (value: number) => repository.setReportProgress(db, job.id, value);
   const content = await gatherReportContent(

@@ -246,6 +246,12 @@ describe('monthly report workbook', () => {
       '按区域',
       '赛事明细',
     ]);
+    // The current month has not ended, so the overview gives the time the figures were read.
+    const summary = summaryOf(workbook);
+    expect(summary.get('生成时间')).toBeInstanceOf(Date);
+    expect(String(summary.get('数据截至'))).toMatch(
+      /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（统计期间尚未结束/,
+    );
   });
 
   // Each scope with its check-in rate: only the community games (in Xuhui street 310104014)
@@ -373,6 +379,7 @@ describe('monthly report workbook', () => {
     const previousSummary = summaryOf(
       await workbookOf((await download('rp.bureau', previous.id, 'xlsx')).rawPayload),
     );
+    expect(previousSummary.has('数据截至')).toBe(false);
     expect(previousSummary.get('报名人次')).toBe(1);
     expect(previousSummary.get('已发布')).toBe(0);
     expect(previousSummary.get('已举办')).toBe(1);
@@ -396,6 +403,29 @@ describe('monthly report workbook', () => {
     const annual = await generate('rp.xuhui', { kind: 'annual', period: String(year) });
     const annualBook = await workbookOf((await download('rp.xuhui', annual.id, 'xlsx')).rawPayload);
     expect(annualBook.getWorksheet('按月')!.rowCount).toBe(1 + 12 + 1);
+  });
+});
+
+describe('report wording', () => {
+  it.each([
+    ['rp.association', '本单位填报的赛事和本单位审核的社区运动会（本单位：rp.association 单位）'],
+    ['rp.contractor', '本单位填报的赛事（本单位：rp.contractor 单位）'],
+    ['rp.bureau', '辖区内全部赛事'],
+    ['rp.street', '辖区内全部赛事'],
+  ])('states the basis of %s', async (username, basis) => {
+    const report = await generate(username, { kind: 'monthly', period: MONTH });
+    const workbook = await workbookOf((await download(username, report.id, 'xlsx')).rawPayload);
+    expect(summaryOf(workbook).get('统计口径')).toBe(basis);
+  });
+
+  it('names the unassigned row as the dashboard', async () => {
+    // The street's community games are held at the street itself, in none of its communities.
+    const report = await generate('rp.street', { kind: 'monthly', period: MONTH });
+    const workbook = await workbookOf((await download('rp.street', report.id, 'xlsx')).rawPayload);
+    const labels: string[] = [];
+    workbook.getWorksheet('按区域')!.eachRow((row) => labels.push(String(row.getCell(1).value)));
+    expect(labels).toContain('街镇层面（未指定居委会）');
+    expect(labels.filter((label) => label.endsWith('本级'))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ApiError, type Problem } from '../lib/api';
 
 /** Reads the file name of a Content-Disposition header, preferring the UTF-8 `filename*`. */
-function fileNameOf(disposition: string, fallback: string): string {
+export function fileNameOf(disposition: string, fallback: string): string {
   const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
   if (encoded) {
     try {

@@ -1,4 +1,10 @@
-import { SECTION_LABELS, sportName, type Section } from '@cityleague/domain';
+import {
+  DASHBOARD_STAGE_LABELS,
+  SECTION_LABELS,
+  sportName,
+  type DashboardCount,
+  type Section,
+} from '@cityleague/domain';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -19,16 +25,6 @@ import { formatRate } from '../format';
 import { formatTime } from '../time';
 import type { DashboardDrill, DashboardEvent, DashboardPeriod } from '../types';
 
-const STAGE_LABELS: Record<string, string> = {
-  draft: '草稿',
-  submitted: '审核中',
-  returned: '已退回',
-  approved: '已通过',
-  published: '已发布',
-  held: '已举办',
-  cancelled: '已取消',
-};
-
 /** Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. */
 function eventRate(event: DashboardEvent): string {
   return event.ended ? formatRate(event.checkIns, event.registrations) : '未结束';
@@ -41,7 +37,7 @@ function sectionAndSport(event: DashboardEvent): string {
 }
 
 function StageTag({ event }: { event: DashboardEvent }) {
-  return <Tag>{STAGE_LABELS[event.stage] ?? event.stage}</Tag>;
+  return <Tag>{DASHBOARD_STAGE_LABELS[event.stage as DashboardCount] ?? event.stage}</Tag>;
 }
 
 const columns: TableColumnsType<DashboardEvent> = [

@@ -1,4 +1,5 @@
 import { ApiError, type Problem } from '../../lib/api';
+import { fileNameOf } from '../download';
 
 /** Saves a URL (a data URL or an object URL) under a file name through a temporary link. */
 export function saveUrl(url: string, name: string): void {
@@ -22,8 +23,7 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
     const problem = (await response.json().catch(() => ({}))) as Partial<Problem>;
     throw new ApiError({ ...problem, status: response.status, code: problem.code ?? 'UNKNOWN' });
   }
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  const name = fileNameOf(response.headers.get('content-disposition') ?? '', fallbackName);
   const url = URL.createObjectURL(await response.blob());
   saveUrl(url, name);
   // The click has started the download; the URL can go once the browser has read it.

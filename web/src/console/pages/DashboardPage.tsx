@@ -1,4 +1,8 @@
-import { EVENT_STATE_LABELS } from '@cityleague/domain';
+import {
+  DASHBOARD_STAGE_LABELS,
+  organisationBasisText,
+  unassignedDivisionLabel,
+} from '@cityleague/domain';
 import { DownloadOutlined, FullscreenExitOutlined, FullscreenOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
@@ -50,23 +54,13 @@ const DRILLABLE_LEVELS: readonly Division['level'][] = ['city', 'district', 'str
 type Stage = keyof DashboardFigures['events'];
 
 /** The stage cards, each with the title of the event list that its count opens. */
-const STAGE_CARDS: { stage: Stage; title: string; listTitle: string }[] = [
-  { stage: 'filed', title: '填报赛事', listTitle: '全部填报赛事' },
-  { stage: 'submitted', title: '审核中', listTitle: '审核中的赛事' },
-  {
-    stage: 'returned',
-    title: EVENT_STATE_LABELS.returned,
-    listTitle: `${EVENT_STATE_LABELS.returned}的赛事`,
-  },
-  { stage: 'approved', title: '已通过待发布', listTitle: '已通过待发布的赛事' },
-  { stage: 'published', title: '已发布', listTitle: '已发布的赛事' },
-  { stage: 'held', title: '已举办', listTitle: '已举办的赛事' },
-  {
-    stage: 'cancelled',
-    title: EVENT_STATE_LABELS.cancelled,
-    listTitle: `${EVENT_STATE_LABELS.cancelled}的赛事`,
-  },
-];
+const STAGE_CARDS: { stage: Stage; title: string; listTitle: string }[] = (
+  ['filed', 'submitted', 'returned', 'approved', 'published', 'held', 'cancelled'] as const
+).map((stage) => ({
+  stage,
+  title: DASHBOARD_STAGE_LABELS[stage],
+  listTitle: stage === 'filed' ? '全部填报赛事' : `${DASHBOARD_STAGE_LABELS[stage]}的赛事`,
+}));
 
 /**
  * Returns the check-in rate of a figure set: check-ins over active entries of the events that
@@ -91,12 +85,6 @@ async function fetchTrail(code: string, rootCode: string): Promise<Division[]> {
   return trail;
 }
 
-const UNASSIGNED_NAMES: Partial<Record<DashboardNode['level'], string>> = {
-  city: '全市层面（未指定区）',
-  district: '全区层面（未指定街镇）',
-  street: '街镇层面（未指定居委会）',
-};
-
 /**
  * Returns the child rows plus, when any event is held in the scope as a whole, one row for
  * those events, so that the rows add up to the totals above them.
@@ -109,7 +97,7 @@ function withUnassignedRow(data: Dashboard | undefined): DashboardNode[] {
     ...unassigned,
     key: `${scope.code}-unassigned`,
     code: `${scope.code}-unassigned`,
-    name: UNASSIGNED_NAMES[scope.level] ?? '未指定下级区域',
+    name: unassignedDivisionLabel(scope.level),
     level: scope.level,
     unassigned: true,
   };
@@ -306,13 +294,13 @@ function figureColumns<T extends DashboardRow>(
   const stages = compact
     ? []
     : [
-        count('审核中', (r) => r.events.submitted, 'submitted'),
-        count('已发布', (r) => r.events.published, 'published'),
-        count('已举办', (r) => r.events.held, 'held'),
-        count('已取消', (r) => r.events.cancelled, 'cancelled'),
+        count(DASHBOARD_STAGE_LABELS.submitted, (r) => r.events.submitted, 'submitted'),
+        count(DASHBOARD_STAGE_LABELS.published, (r) => r.events.published, 'published'),
+        count(DASHBOARD_STAGE_LABELS.held, (r) => r.events.held, 'held'),
+        count(DASHBOARD_STAGE_LABELS.cancelled, (r) => r.events.cancelled, 'cancelled'),
       ];
   return [
-    count('填报赛事', (r) => r.events.filed, 'filed', !compact),
+    count(DASHBOARD_STAGE_LABELS.filed, (r) => r.events.filed, 'filed', !compact),
     ...stages,
     count('报名人次', (r) => r.registrations),
     count('参与人数', (r) => r.participants, undefined, !compact),
@@ -689,10 +677,7 @@ export function DashboardPage() {
       </div>
       {byOrganisation && scope && (
         <Typography.Paragraph type="secondary" data-testid="dashboard-basis">
-          {me.user.accountType === 'community_association'
-            ? '只统计本单位填报的赛事和本单位审核的社区运动会'
-            : '只统计本单位填报的赛事'}
-          ，不是{scope.name}的全部赛事。
+          只统计{organisationBasisText(me.user.accountType)}，不是{scope.name}的全部赛事。
         </Typography.Paragraph>
       )}
       {!isRoot && <Breadcrumb items={breadcrumb} style={{ marginBottom: 16 }} />}
