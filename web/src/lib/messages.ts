@@ -164,11 +164,11 @@ export const ERROR_MESSAGES: Record<string, string> = {
   NTF_NOT_RETRYABLE: '该短信因报名或赛事已变化而未发送，重新发送没有意义',
   CIT_INVALID_PHONE: '请输入正确的11位手机号码',
   CIT_SMS_CODE_LIMIT: '验证码获取次数过多，请稍后再试',
-  // The service worker answers OFFLINE for a ticket or registration list that it has not
-  // saved; only the ticket page shows the message.
+  // The service worker returns OFFLINE for a ticket or registration list that it has not
+  // saved, and only the ticket page shows the message.
   OFFLINE: '当前离线，此电子票尚未保存到本机，请联网后打开一次',
   CIT_INVALID_SMS_CODE: '验证码不正确或已失效，请核对或重新获取',
-  CIT_SMS_CODE_BURNT: '验证码输错次数过多，验证码已失效，请重新获取',
+  CIT_SMS_CODE_BURNT: '输错次数过多，验证码已失效，请重新获取',
   CIT_SMS_CODE_RESEND_WAIT: '验证码已发送，请稍后再获取',
   CIT_SESSION_REQUIRED: '请先登录',
   CIT_INVALID_NAME: '请填写真实姓名',
