@@ -261,7 +261,7 @@ test('results import, lookup and certificate check', async () => {
     page.waitForEvent('download'),
     links.getByText('图片', { exact: true }).click(),
   ]);
-  assert.equal(download.suggestedFilename(), `certificate-${certificateCode}.png`);
+  assert.equal(download.suggestedFilename(), '完赛证书.png');
   await phone.clearCookies();
   await links.getByText('PDF', { exact: true }).click();
   const expired = page.getByRole('dialog').filter({ hasText: '登录已过期' });

@@ -41,7 +41,8 @@ export function CertificateDownload({ code, format }: { code: string; format: 'p
         Toast.show({ content: '电子证书下载失败，请稍后再试' });
         return;
       }
-      saveFile(await response.blob(), `certificate-${code}.${format}`);
+      const fileName = fileNameOf(response.headers.get('content-disposition'));
+      saveFile(await response.blob(), fileName ?? `完赛证书.${format}`);
     } finally {
       setLoading(false);
     }
@@ -52,6 +53,17 @@ export function CertificateDownload({ code, format }: { code: string; format: 'p
       {FORMAT_LABELS[format]}
     </a>
   );
+}
+
+/** Returns the UTF-8 file name of a Content-Disposition header (RFC 6266), if it has one. */
+function fileNameOf(header: string | null): string | undefined {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header ?? '')?.[1];
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded.trim());
+  } catch {
+    return undefined;
+  }
 }
 
 /** Hands a downloaded file to the browser's download handling under `fileName`. */
