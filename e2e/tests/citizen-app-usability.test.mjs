@@ -232,6 +232,59 @@ test('my registrations list cancelled entries apart and offline', async () => {
   await context.close();
 });
 
+test('every listed ticket opens offline', async () => {
+  const phone = '13800138472';
+  const open = events.filter(
+    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
+  );
+  assert.ok(open.length >= 3, 'the demo league has fewer than 3 open events');
+  const context = await phoneContext(platform, SMALL_VIEWPORT);
+  const page = await context.newPage();
+  await signInBySms(platform, page, phone);
+  const codes = [];
+  for (const event of open.slice(0, 3)) {
+    const registered = await pageFetch(page, 'POST', `/api/events/${event.id}/registrations`, {
+      name: '离线测试',
+      phone,
+    });
+    assert.ok([200, 201].includes(registered.status), JSON.stringify(registered.body));
+    codes.push(registered.body.code);
+  }
+
+  // Only the list is opened online: none of the three tickets is opened before going offline.
+  await page.goto(`${platform.baseUrl}/tickets`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByRole('tab', { name: '即将开始（3）' }).waitFor();
+  await page.waitForFunction(
+    (expected) =>
+      JSON.parse(localStorage.getItem('cityleague.tickets') ?? '[]').filter(
+        (ticket) => expected.includes(ticket.code) && ticket.startsAt,
+      ).length === expected.length,
+    codes,
+  );
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: OFFLINE_NOTICE }).waitFor();
+  await page.getByRole('tab', { name: '即将开始（3）' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'usability-tickets-offline-all.png') });
+  for (const code of codes) {
+    await page.goto(`${platform.baseUrl}/tickets/${code}`);
+    await page.getByRole('img', { name: `报名码 ${code} 的签到二维码`, exact: true }).waitFor();
+    assert.equal(await page.getByText('加载失败').count(), 0, `ticket ${code} failed offline`);
+  }
+  await page.screenshot({ path: join(artifacts, 'usability-ticket-offline-unopened.png') });
+
+  // A ticket this device never listed tells what to do instead of naming an error code.
+  await page.goto(`${platform.baseUrl}/tickets/ABCDEFGH2345`);
+  await page.getByText('当前离线，此电子票尚未保存到本机，请联网后打开一次').waitFor();
+  assert.equal(await page.getByText('OFFLINE').count(), 0);
+  await page.screenshot({ path: join(artifacts, 'usability-ticket-offline-unknown.png') });
+  await context.setOffline(false);
+  await context.close();
+});
+
 test('registration form fills the profile', async () => {
   const phone = '13800138471';
   const event = events.find(
@@ -255,6 +308,80 @@ test('registration form fills the profile', async () => {
   assert.equal(await name.inputValue(), '另一个人');
   await page.screenshot({ path: join(artifacts, 'usability-register-prefill.png') });
   await context.close();
+});
+
+test('broken on-site links offer a way out', async () => {
+  const event = events.find((item) => Date.parse(item.startsAt) > Date.now());
+  const context = await phoneContext(platform, SMALL_VIEWPORT);
+  const page = await context.newPage();
+  const cases = [
+    { path: `/events/${event.id}/on-site`, eventLink: true },
+    { path: `/events/${event.id}/on-site?s=abc`, eventLink: true },
+    { path: '/events/abc/on-site', eventLink: false },
+  ];
+  for (const { path, eventLink } of cases) {
+    await page.goto(`${platform.baseUrl}${path}`);
+    await page.getByText('现场报名二维码无效，请重新扫描现场张贴的二维码').waitFor();
+    const body = await page.locator('main').innerText();
+    assert.doesNotMatch(body, /（s）|（id）|格式不正确/, `${path} shows a field name`);
+    await page.getByRole('button', { name: '返回首页' }).waitFor();
+    const toEvent = page.getByRole('button', { name: '查看赛事详情' });
+    assert.equal(await toEvent.count(), eventLink ? 1 : 0, `${path} event button`);
+  }
+  await page.screenshot({ path: join(artifacts, 'usability-on-site-invalid-360.png') });
+  await page.goto(`${platform.baseUrl}/events/${event.id}/on-site?s=abc`);
+  await page.getByRole('button', { name: '查看赛事详情' }).click();
+  await page.waitForURL(new RegExp(`/events/${event.id}$`));
+  await context.close();
+});
+
+test('long search text is cut, not failed', async () => {
+  const context = await phoneContext(platform, SMALL_VIEWPORT);
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/search?q=${encodeURIComponent('跑'.repeat(60))}`);
+  await page.getByRole('status').filter({ hasText: '搜索内容最多 50 个字' }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+  assert.equal(await page.getByText('加载失败').count(), 0, 'the search failed');
+  assert.equal(await page.getByRole('button', { name: '重新加载' }).count(), 0);
+  await page.screenshot({ path: join(artifacts, 'usability-search-long-360.png') });
+  await context.close();
+});
+
+test('calendar ignores invalid link dates', async () => {
+  const context = await phoneContext(platform, SMALL_VIEWPORT);
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/calendar?month=abc&day=2026-12-99`);
+  await page.getByRole('status').filter({ hasText: '链接中的月份无效，已显示本月' }).waitFor();
+  await page.getByText('点选日期，查看当天的赛事').waitFor();
+  assert.equal(await page.getByText('加载失败').count(), 0, 'the calendar failed');
+  assert.equal(await page.getByText('12月99日').count(), 0, 'an impossible day is listed');
+  await page.screenshot({ path: join(artifacts, 'usability-calendar-invalid-360.png') });
+
+  const month = new Date().toISOString().slice(0, 7);
+  await page.goto(`${platform.baseUrl}/calendar?month=${month}&day=${month}-99`);
+  await page.getByRole('status').filter({ hasText: '链接中的日期无效' }).waitFor();
+  assert.equal(await page.getByText('加载失败').count(), 0, 'the calendar failed');
+  await context.close();
+});
+
+test('event place shows once with map link', async () => {
+  const event = events.find((item) => item.name === '徐汇滨江健康跑');
+  assert.ok(event, 'the demo league lacks 徐汇滨江健康跑');
+  for (const viewport of [PHONE_VIEWPORT, SMALL_VIEWPORT]) {
+    const context = await phoneContext(platform, viewport);
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/events/${event.id}`);
+    const place = page.locator('.facts > div', { hasText: '比赛地点' }).first();
+    await place.waitFor();
+    const text = await place.locator('dd').innerText();
+    assert.equal(text.split('龙美术馆西岸馆').length - 1, 1, `the place repeats: ${text}`);
+    const href = await place.getByRole('link', { name: '在地图中查看' }).getAttribute('href');
+    const keyword = new URL(href).searchParams.get('keyword');
+    assert.equal(keyword, '上海市徐汇滨江 龙美术馆西岸馆');
+    const size = viewport.viewport;
+    await place.screenshot({ path: join(artifacts, `usability-event-place-${size.width}.png`) });
+    await context.close();
+  }
 });
 
 test('event page shows name, time and place at once', async () => {

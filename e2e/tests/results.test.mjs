@@ -254,6 +254,22 @@ test('results import, lookup and certificate check', async () => {
   assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
   writeFileSync(join(artifacts, 'certificate.png'), bytes);
 
+  // The 图片 link downloads the file. Once the sign-in has expired, the PDF link tells so and
+  // offers to sign in again.
+  const links = page.locator('.my-result-links');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    links.getByText('图片', { exact: true }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), '完赛证书.png');
+  await phone.clearCookies();
+  await links.getByText('PDF', { exact: true }).click();
+  const expired = page.getByRole('dialog').filter({ hasText: '登录已过期' });
+  await expired.waitFor();
+  await page.screenshot({ path: join(artifacts, 'certificate-session-expired-phone.png') });
+  await expired.getByRole('button', { name: '重新登录' }).click();
+  await page.waitForURL(/\/login\?next=%2Ftickets/);
+
   await phone.close();
   await consoleContext.close();
 });

@@ -7,12 +7,22 @@ export const CitizenInvalidPhone = defineError(
 );
 export const SmsCodeLimitReached = defineError(
   'CIT_SMS_CODE_LIMIT',
-  'Too many SMS codes requested for this %s within an hour: retry after %s seconds',
+  'Too many SMS codes requested for this %s: retry after %s seconds',
+  429,
+);
+export const SmsCodeResendWait = defineError(
+  'CIT_SMS_CODE_RESEND_WAIT',
+  'A code was sent to this number less than a minute ago: retry after %s seconds',
   429,
 );
 export const InvalidSmsCode = defineError(
   'CIT_INVALID_SMS_CODE',
   'The SMS code is wrong, expired or already used: request a new code',
+  401,
+);
+export const SmsCodeBurnt = defineError(
+  'CIT_SMS_CODE_BURNT',
+  'The SMS code was entered wrong too many times and no longer works: request a new code',
   401,
 );
 export const CitizenSessionRequired = defineError(

@@ -62,8 +62,9 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['citizens'],
         summary: 'Send a 6-digit sign-in code by SMS, valid 5 minutes',
         description:
-          'At most 5 codes per number and 5 per client address within a rolling hour; the ' +
-          'sixth gets 429 CIT_SMS_CODE_LIMIT with a Retry-After header in seconds.',
+          'One code per number every 60 seconds (429 CIT_SMS_CODE_RESEND_WAIT), at most 5 per ' +
+          'number an hour, 10 per number a day and 300 per client address an hour ' +
+          '(429 CIT_SMS_CODE_LIMIT). Each 429 has a Retry-After header in seconds.',
         body: Type.Object({ phone: PhoneSchema }),
         response: {
           202: Type.Object({
@@ -77,7 +78,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       try {
-        const issued = await requestSmsCode(app.db, app.cipher, {
+        const issued = await requestSmsCode(app.db, app.cipher, app.rateLimiter, {
           phone: request.body.phone,
           ip: request.ip ?? null,
         });
@@ -98,7 +99,8 @@ export const citizenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Sign a citizen in with an SMS code; sets the 30-day csid cookie',
         description:
           'Creates the citizen on the first sign-in of a number. A wrong, expired or used code ' +
-          'gets 401 CIT_INVALID_SMS_CODE; five wrong tries burn the code.',
+          'gets 401 CIT_INVALID_SMS_CODE. Five wrong tries burn the code: from the fifth on, ' +
+          'the number gets 401 CIT_SMS_CODE_BURNT until it requests a new code.',
         body: Type.Object({
           phone: PhoneSchema,
           code: Type.String({ minLength: 1, maxLength: 16 }),

@@ -24,6 +24,7 @@ import {
   InvalidPreferences,
   InvalidIdNumber,
   InvalidSmsCode,
+  SmsCodeBurnt,
 } from './citizen.errors.js';
 import * as repository from './citizen.repository.js';
 import * as codes from './sms-code.repository.js';
@@ -53,8 +54,9 @@ export interface CitizenSession {
 
 /**
  * Signs a citizen in with the newest SMS code of the number, creating the citizen on first
- * sign-in. A wrong, expired, used or burnt code gets the same CIT_INVALID_SMS_CODE; a wrong
- * code also counts a failure against the newest code, which the fifth failure burns.
+ * sign-in. A wrong code counts a failure against the newest code, which the fifth failure
+ * burns. From then on any code gets CIT_SMS_CODE_BURNT, so the citizen knows to request a new
+ * one. A wrong, expired or used code gets CIT_INVALID_SMS_CODE.
  */
 export async function signInWithCode(
   db: Db,
@@ -73,7 +75,9 @@ export async function signInWithCode(
     if (!consumed) {
       // Committed with the transaction, because the caller's error must not undo the count.
       await codes.countFailure(trx, phoneHash, SMS_CODE_MAX_FAILURES);
-      return undefined;
+      return (await codes.isLatestCodeBurnt(trx, phoneHash, SMS_CODE_MAX_FAILURES))
+        ? 'burnt'
+        : undefined;
     }
 
     const citizen = await repository.findOrInsertCitizen(trx, {
@@ -99,6 +103,7 @@ export async function signInWithCode(
     });
     return { token, expiresAt: expires_at, citizenId: citizen.id, created: citizen.created };
   });
+  if (session === 'burnt') throw new SmsCodeBurnt();
   if (!session) throw new InvalidSmsCode();
   return session;
 }

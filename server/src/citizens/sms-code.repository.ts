@@ -4,40 +4,6 @@ import type { Executor } from '../db/database.js';
 import type { SmsCodeTable } from '../db/schema.js';
 import type { Insertable } from 'kysely';
 
-// Advisory lock classes, so that a number's lock and an address's lock never share a key.
-const PHONE_LOCK_CLASS = 6001;
-const IP_LOCK_CLASS = 6002;
-
-/**
- * Serialises code requests of one number and of one address until the transaction ends. The
- * number's lock is always taken before the address's, so two requests cannot deadlock.
- */
-export async function lockRequester(db: Executor, phoneHash: string, ip: string | null) {
-  await sql`select pg_advisory_xact_lock(${PHONE_LOCK_CLASS}, hashtext(${phoneHash}))`.execute(db);
-  if (ip !== null) {
-    await sql`select pg_advisory_xact_lock(${IP_LOCK_CLASS}, hashtext(${ip}))`.execute(db);
-  }
-}
-
-/** Counts the codes issued within the last hour, and seconds until the oldest leaves it. */
-export async function recentCodes(
-  db: Executor,
-  column: 'phone_hash' | 'ip',
-  value: string,
-): Promise<{ count: number; secondsUntilSlot: number }> {
-  const row = await db
-    .selectFrom('sms_codes')
-    .select([
-      sql<number>`count(*)::int`.as('count'),
-      sql<number>`coalesce(ceil(extract(epoch from
-        min(created_at) + interval '1 hour' - now())), 0)::int`.as('seconds_until_slot'),
-    ])
-    .where(column, '=', value)
-    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
-    .executeTakeFirstOrThrow();
-  return { count: row.count, secondsUntilSlot: Math.max(1, row.seconds_until_slot) };
-}
-
 export async function insertCode(
   db: Executor,
   row: Omit<Insertable<SmsCodeTable>, 'expires_at'>,
@@ -104,6 +70,19 @@ export async function isCodeLive(db: Executor, id: string, maxFailures: number) 
     .where('consumed_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .where('failed_attempts', '<', maxFailures)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Tells whether the number's newest code is unused and unexpired but burnt by wrong tries. */
+export async function isLatestCodeBurnt(db: Executor, phoneHash: string, maxFailures: number) {
+  const row = await db
+    .selectFrom('sms_codes')
+    .select('id')
+    .where('id', '=', latestCodeId(db, phoneHash))
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('failed_attempts', '>=', maxFailures)
     .executeTakeFirst();
   return row !== undefined;
 }

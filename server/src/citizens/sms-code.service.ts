@@ -6,18 +6,16 @@ import type { Db, Executor } from '../db/database.js';
 import { withFieldErrors } from '../http/problem.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { CitizenInvalidPhone, SmsCodeLimitReached } from './citizen.errors.js';
+import type { RateLimiter } from '../shared/rate-limiter.js';
+import { CitizenInvalidPhone } from './citizen.errors.js';
+import { SMS_CODE_RESEND_SECONDS, takeSmsCodeSlot } from './sms-code-limits.js';
 import * as repository from './sms-code.repository.js';
 
 /** Outbox kind of a sign-in code SMS. */
 export const SMS_CODE_KIND = 'citizen.sms_code';
 export const SMS_CODE_VALID_MINUTES = 5;
-/** Codes per number, and per client address, within a rolling hour. */
-export const SMS_CODES_PER_HOUR = 5;
 /** Wrong tries that burn a code. */
 export const SMS_CODE_MAX_FAILURES = 5;
-/** Seconds the app waits before it offers to send another code. */
-export const SMS_CODE_RESEND_SECONDS = 60;
 
 /** Normalises a mainland mobile number or throws CIT_INVALID_PHONE naming the reason. */
 export function normalisePhone(input: string): string {
@@ -50,24 +48,21 @@ export interface IssuedCode {
 
 /**
  * Issues a 6-digit sign-in code for a number and queues its SMS in the outbox, in one
- * transaction. The sixth request within an hour for one number, or from one address, gets
- * CIT_SMS_CODE_LIMIT with the seconds until a slot frees up.
+ * transaction, once the request is within the limits of SMS_CODE_LIMITS.
  */
 export async function requestSmsCode(
   db: Db,
   cipher: PersonalDataCipher,
+  limiter: RateLimiter,
   input: { phone: string; ip: string | null },
 ): Promise<IssuedCode> {
   const phone = normalisePhone(input.phone);
   const phoneHash = cipher.hash(phone);
+  await takeSmsCodeSlot(limiter, { phoneHash, ip: input.ip });
+
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = uuidv7();
-
   await db.transaction().execute(async (trx) => {
-    await repository.lockRequester(trx, phoneHash, input.ip);
-    await checkLimit(trx, 'phone_hash', phoneHash, 'mobile number');
-    if (input.ip !== null) await checkLimit(trx, 'ip', input.ip, 'address');
-
     await repository.insertCode(
       trx,
       {
@@ -97,19 +92,6 @@ export async function requestSmsCode(
     expiresInSeconds: SMS_CODE_VALID_MINUTES * 60,
     resendAfterSeconds: SMS_CODE_RESEND_SECONDS,
   };
-}
-
-async function checkLimit(
-  trx: Executor,
-  column: 'phone_hash' | 'ip',
-  value: string,
-  label: string,
-): Promise<void> {
-  const recent = await repository.recentCodes(trx, column, value);
-  if (recent.count < SMS_CODES_PER_HOUR) return;
-  throw Object.assign(new SmsCodeLimitReached(label, recent.secondsUntilSlot), {
-    retryAfterSeconds: recent.secondsUntilSlot,
-  });
 }
 
 /**

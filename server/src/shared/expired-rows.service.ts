@@ -9,8 +9,8 @@ const PURGE_BATCH = 1000;
 
 /**
  * The tables the purge job cleans, each with the condition under which a row is deleted because
- * no request reads it any more. The sign-in code limits
- * look back one hour, console lockouts count the last fifteen minutes of failures and the
+ * no request reads it any more. Sign-in codes are read only until they expire after five
+ * minutes, console lockouts count the last fifteen minutes of failures and the
  * sign-in failure alert looks back at most a day, so each table keeps its rows past those
  * windows.
  */

@@ -21,15 +21,31 @@ describe('MemoryRateLimiter', () => {
     const clock = { now: START };
     const limiter = memoryLimiterAt(clock);
     for (let i = 0; i < 3; i++) expect(await limiter.take('p1', 3)).toBeUndefined();
-    expect(await limiter.take('p1', 3)).toBe(45);
-    clock.now = START + 44_500;
+    expect(await limiter.take('p1', 3)).toBe(60);
+    clock.now = START + 59_500;
     expect(await limiter.take('p1', 3)).toBe(1);
+  });
+
+  it('starts the window at the first request, not at a clock minute', async () => {
+    const clock = { now: 1_000 * MINUTE + 59_000 };
+    const limiter = memoryLimiterAt(clock);
+    expect(await limiter.take('p1', 1)).toBeUndefined();
+    clock.now += 2_000;
+    expect(await limiter.take('p1', 1)).toBe(58);
+  });
+
+  it('takes the window length of each call', async () => {
+    const clock = { now: START };
+    const limiter = memoryLimiterAt(clock);
+    expect(await limiter.take('day', 1, 24 * 60 * MINUTE)).toBeUndefined();
+    clock.now += 2 * MINUTE;
+    expect(await limiter.take('day', 1, 24 * 60 * MINUTE)).toBe(24 * 60 * 60 - 120);
   });
 
   it('counts keys apart', async () => {
     const limiter = memoryLimiterAt({ now: START });
     await limiter.take('p1', 1);
-    expect(await limiter.take('p1', 1)).toBe(45);
+    expect(await limiter.take('p1', 1)).toBe(60);
     expect(await limiter.take('p2', 1)).toBeUndefined();
   });
 
@@ -81,6 +97,13 @@ describe.skipIf(!redisUrl)('RedisRateLimiter', () => {
     expect(wait).toBeGreaterThanOrEqual(59);
     expect(wait).toBeLessThanOrEqual(60);
     expect(await first.take('partner:a', 3)).toBeDefined();
+  });
+
+  it('takes the window length of each call', async () => {
+    expect(await first.take('sms:day', 1, 24 * 60 * MINUTE)).toBeUndefined();
+    const wait = await second.take('sms:day', 1, 24 * 60 * MINUTE);
+    expect(wait).toBeGreaterThan(24 * 60 * 60 - 5);
+    expect(wait).toBeLessThanOrEqual(24 * 60 * 60);
   });
 
   it('counts keys apart', async () => {
@@ -162,7 +185,7 @@ describe.skipIf(!redisUrl)('RedisRateLimiter', () => {
     expect(await limiter.take('partner:g', 2)).toBeUndefined();
     expect(limiter.inOutage).toBe(true);
     expect(await limiter.take('partner:g', 2)).toBeUndefined();
-    expect(await limiter.take('partner:g', 2)).toBe(45);
+    expect(await limiter.take('partner:g', 2)).toBe(60);
     expect(await limiter.take('partner:h', 2)).toBeUndefined();
     for (let i = 0; i < 50; i++) {
       clock.now += 500;
@@ -201,13 +224,13 @@ describe.skipIf(!redisUrl)('RedisRateLimiter', () => {
     expect(limiter.inOutage).toBe(true);
     expect(await limiter.take('partner:j', 3)).toBeUndefined();
     expect(await limiter.take('partner:j', 3)).toBeUndefined();
-    expect(await limiter.take('partner:j', 3)).toBe(45);
+    expect(await limiter.take('partner:j', 3)).toBe(60);
     expect(await counter()).toBe('1');
 
     await client.connect();
     // Within the retry interval the limiter stays in memory, even with Redis back.
     clock.now += 1_000;
-    expect(await limiter.take('partner:j', 3)).toBe(44);
+    expect(await limiter.take('partner:j', 3)).toBe(59);
     expect(await counter()).toBe('1');
 
     clock.now += 1_500;
@@ -244,7 +267,7 @@ describe.skipIf(!redisUrl)('RedisRateLimiter', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(150);
 
       const quick = performance.now();
-      expect(await limiter.take('partner:k', 1)).toBe(45);
+      expect(await limiter.take('partner:k', 1)).toBe(60);
       for (let i = 0; i < 20; i++) await limiter.take('partner:l', 100);
       expect(performance.now() - quick).toBeLessThan(150);
       expect(limiter.inOutage).toBe(true);

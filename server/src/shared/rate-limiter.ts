@@ -5,36 +5,45 @@ import type { Redis } from './redis.js';
 /**
  * A fixed-window request counter. `take` counts one request under `key` and returns the
  * seconds to wait when the count is over `limit`, or undefined when the request is admitted.
+ * A window starts with the first request under a key and lasts `windowMs`, or the limiter's
+ * default window when the caller gives none.
  */
 export interface RateLimiter {
-  take(key: string, limit: number): Promise<number | undefined>;
+  take(key: string, limit: number, windowMs?: number): Promise<number | undefined>;
 }
 
+/** Number of keys above which `take` deletes the keys whose window has ended. */
+const MEMORY_SWEEP_SIZE = 10_000;
+
 /**
- * Counts requests in this process, in windows aligned to multiples of `windowMs` since the
- * epoch. Fits a single instance (the embedded default): with several instances each one
- * would enforce the limit on its own share of the traffic.
+ * Counts requests in this process. Fits a single instance (the embedded default): with
+ * several instances each one would enforce the limit on its own share of the traffic.
  */
 export class MemoryRateLimiter implements RateLimiter {
-  private window = 0;
-  private counts = new Map<string, number>();
+  private windows = new Map<string, { count: number; endsAt: number }>();
 
   constructor(
     private readonly windowMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  take(key: string, limit: number): Promise<number | undefined> {
+  take(key: string, limit: number, windowMs = this.windowMs): Promise<number | undefined> {
     const now = this.now();
-    const window = Math.floor(now / this.windowMs);
-    if (window !== this.window) {
-      this.window = window;
-      this.counts.clear();
+    let window = this.windows.get(key);
+    if (window === undefined || window.endsAt <= now) {
+      if (this.windows.size >= MEMORY_SWEEP_SIZE) this.sweep(now);
+      window = { count: 0, endsAt: now + windowMs };
+      this.windows.set(key, window);
     }
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    if (count <= limit) return Promise.resolve(undefined);
-    return Promise.resolve(secondsToWait((window + 1) * this.windowMs - now));
+    window.count += 1;
+    if (window.count <= limit) return Promise.resolve(undefined);
+    return Promise.resolve(secondsToWait(window.endsAt - now));
+  }
+
+  private sweep(now: number) {
+    for (const [key, window] of this.windows) {
+      if (window.endsAt <= now) this.windows.delete(key);
+    }
   }
 }
 
@@ -97,16 +106,19 @@ export class RedisRateLimiter implements RateLimiter {
     return this.#outage !== undefined;
   }
 
-  async take(key: string, limit: number): Promise<number | undefined> {
+  async take(
+    key: string,
+    limit: number,
+    windowMs = this.options.windowMs ?? 60_000,
+  ): Promise<number | undefined> {
     const outage = this.#outage;
     if (outage !== undefined) {
       const now = this.#now();
-      if (now < outage.retryAt) return this.#fallback.take(key, limit);
+      if (now < outage.retryAt) return this.#fallback.take(key, limit, windowMs);
       // This request tries Redis, and the ones arriving before it completes keep to memory.
       outage.retryAt = now + RETRY_INTERVAL_MS;
     }
 
-    const windowMs = this.options.windowMs ?? 60_000;
     let reply: [number, number];
     try {
       reply = (await this.redis.eval(TAKE_SCRIPT, 1, `${this.options.prefix}${key}`, windowMs)) as [
@@ -115,7 +127,7 @@ export class RedisRateLimiter implements RateLimiter {
       ];
     } catch (error) {
       this.#recordFailure(error, key);
-      return this.#fallback.take(key, limit);
+      return this.#fallback.take(key, limit, windowMs);
     }
     this.#recordSuccess();
     const [count, remainingMs] = reply;

@@ -59,12 +59,28 @@ export function feeText(feeCents: number | null | undefined): string {
   return `${Number.isInteger(yuan) ? yuan : yuan.toFixed(2)} 元`;
 }
 
+// Meeting-point words that organisers append to a venue ("… 集合"). A map search for them
+// finds nothing, so the query leaves them out.
+const MEETING_POINT_WORDS = /[\s·,，、]*(集合点|集合|集结|检录处?)$/u;
+
 /**
- * Returns a map search link for the event's address. The app only links to the map site and
- * loads nothing from it; the site searches the text in Shanghai.
+ * Returns the postal address to show below the place line, or undefined when it only repeats
+ * the venue, as "上海市" followed by the venue does.
+ */
+export function extraAddress(event: PublicEvent & { address?: string | null }): string | undefined {
+  const address = event.address?.trim();
+  if (!address || address.includes(venueText(event))) return undefined;
+  return address;
+}
+
+/**
+ * Returns a map search link for the event's address, or for its district and venue when it
+ * has no address. The app only links to the map site and loads nothing from it. The site
+ * searches the text in Shanghai.
  */
 export function mapSearchUrl(event: PublicEvent & { address?: string | null }): string {
-  const address = event.address?.trim() || `${event.districtName}${venueText(event)}`;
+  const place = event.address?.trim() || `${event.districtName}${venueText(event)}`;
+  const address = place.replace(MEETING_POINT_WORDS, '') || place;
   const query = address.startsWith('上海') ? address : `上海市${address}`;
   return `https://uri.amap.com/search?keyword=${encodeURIComponent(query)}&city=310000`;
 }

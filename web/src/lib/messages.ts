@@ -164,7 +164,12 @@ export const ERROR_MESSAGES: Record<string, string> = {
   NTF_NOT_RETRYABLE: '该短信因报名或赛事已变化而未发送，重新发送没有意义',
   CIT_INVALID_PHONE: '请输入正确的11位手机号码',
   CIT_SMS_CODE_LIMIT: '验证码获取次数过多，请稍后再试',
+  // The service worker returns OFFLINE for a ticket or registration list that it has not
+  // saved, and only the ticket page shows the message.
+  OFFLINE: '当前离线，此电子票尚未保存到本机，请联网后打开一次',
   CIT_INVALID_SMS_CODE: '验证码不正确或已失效，请核对或重新获取',
+  CIT_SMS_CODE_BURNT: '输错次数过多，验证码已失效，请重新获取',
+  CIT_SMS_CODE_RESEND_WAIT: '验证码已发送，请稍后再获取',
   CIT_SESSION_REQUIRED: '请先登录',
   CIT_INVALID_NAME: '请填写真实姓名',
   CIT_INVALID_ID_NUMBER: '身份证号码有误，请核对后重新填写',
@@ -309,9 +314,14 @@ export function fieldErrorText(fieldError: FieldError): string {
   return label ? `${label}${problem}` : `${problem}（${fieldError.field}）`;
 }
 
-/** Returns "请 N 分钟后再试" for a wait in seconds, rounded up to whole minutes. */
+/**
+ * Returns "请 N 分钟后再试" for a wait in seconds, rounded up to whole minutes, or
+ * "请 N 小时后再试" for a wait of more than an hour, rounded up to whole hours.
+ */
 export function retryWaitText(seconds: number): string {
-  return `请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试`;
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes > 60) return `请 ${Math.ceil(minutes / 60)} 小时后再试`;
+  return `请 ${minutes} 分钟后再试`;
 }
 
 const RETRY_LATER_TEXT = '请稍后再试';
@@ -334,6 +344,9 @@ export function errorMessage(error: unknown, attachedFields: readonly string[] =
     if (loose.length > 0) {
       return `填写的内容有误：${[...new Set(loose.map(fieldErrorText))].join('；')}`;
     }
+  }
+  if (error.code === 'CIT_SMS_CODE_RESEND_WAIT' && error.retryAfterSeconds !== null) {
+    return `验证码已发送，请 ${error.retryAfterSeconds} 秒后再获取`;
   }
   if (error.retryAfterSeconds !== null && message.endsWith(RETRY_LATER_TEXT)) {
     return message.slice(0, -RETRY_LATER_TEXT.length) + retryWaitText(error.retryAfterSeconds);

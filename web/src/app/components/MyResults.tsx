@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
-import { certificateFilePath, fetchOwnResults } from '../results-api';
+import { fetchOwnResults } from '../results-api';
+import { CertificateDownload } from './CertificateDownload';
 
 /**
  * Lists the signed-in citizen's published results with links to the certificates. Shows
@@ -38,12 +39,8 @@ export function MyResults() {
             {item.certificateCode && (
               <span className="my-result-links">
                 电子证书：
-                <a href={certificateFilePath(item.certificateCode, 'png')} download>
-                  图片
-                </a>
-                <a href={certificateFilePath(item.certificateCode, 'pdf')} download>
-                  PDF
-                </a>
+                <CertificateDownload code={item.certificateCode} format="png" />
+                <CertificateDownload code={item.certificateCode} format="pdf" />
                 <Link to={`/certificates/${encodeURIComponent(item.certificateCode)}`}>验证</Link>
               </span>
             )}

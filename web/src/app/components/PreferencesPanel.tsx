@@ -10,13 +10,43 @@ const FAVOURITE_SPORTS_MAX = 10;
 /** Sports shown before the citizen asks for the whole catalogue, besides those chosen. */
 const FIRST_SPORTS = 12;
 
+/** Favourite sports and district as the citizen has chosen them on the page, saved or not. */
+export interface PreferencesDraft {
+  chosenSports: string[];
+  setChosenSports: (codes: string[]) => void;
+  district: string;
+  setDistrict: (code: string) => void;
+  /** Whether the choice differs from the saved profile. */
+  changed: boolean;
+  input: { favouriteSports: string[]; districtCode: string | null };
+}
+
+/**
+ * Keeps the citizen's choice of favourite sports and district, so that both save buttons of
+ * the profile page can save it.
+ */
+export function usePreferencesDraft(profile: CitizenProfile): PreferencesDraft {
+  const [chosenSports, setChosenSports] = useState(profile.favouriteSports);
+  const [district, setDistrict] = useState(profile.districtCode ?? '');
+  const sameSports =
+    chosenSports.length === profile.favouriteSports.length &&
+    chosenSports.every((code) => profile.favouriteSports.includes(code));
+  return {
+    chosenSports,
+    setChosenSports,
+    district,
+    setDistrict,
+    changed: !sameSports || district !== (profile.districtCode ?? ''),
+    input: { favouriteSports: chosenSports, districtCode: district || null },
+  };
+}
+
 /** Lets a signed-in citizen choose favourite sports and a district for recommendations. */
-export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
+export function PreferencesPanel({ draft }: { draft: PreferencesDraft }) {
   const sports = useSports();
   const districts = useDistricts();
   const queryClient = useQueryClient();
-  const [chosenSports, setChosenSports] = useState(profile.favouriteSports);
-  const [district, setDistrict] = useState(profile.districtCode ?? '');
+  const { chosenSports, setChosenSports, district, setDistrict } = draft;
   const [saving, setSaving] = useState(false);
   const [showAll, setShowAll] = useState(false);
   const catalogue = sports.data ?? [];
@@ -27,10 +57,7 @@ export function PreferencesPanel({ profile }: { profile: CitizenProfile }) {
   const save = async () => {
     setSaving(true);
     try {
-      const saved = await savePreferences({
-        favouriteSports: chosenSports,
-        districtCode: district || null,
-      });
+      const saved = await savePreferences(draft.input);
       queryClient.setQueryData(citizenKey, saved);
       Toast.show({ icon: 'success', content: '已保存' });
     } catch (error) {

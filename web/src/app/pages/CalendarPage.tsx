@@ -1,3 +1,4 @@
+import { isRealDate } from '@cityleague/domain';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PageNavBar } from '../components/PageNavBar';
@@ -9,6 +10,13 @@ import { EventList } from './HomePage';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Tells whether a value is a real calendar day written as YYYY-MM-DD. */
+function isValidDay(value: string): boolean {
+  const match = DAY.exec(value);
+  return match !== null && isRealDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
 
 /** Returns the month `offset` months after a YYYY-MM month. */
 function addMonths(month: string, offset: number): string {
@@ -35,10 +43,19 @@ export function CalendarPage() {
   useDocumentTitle('赛事日历');
   const [params, setParams] = useSearchParams();
   const today = shanghaiDate();
-  const month = MONTH.test(params.get('month') ?? '') ? params.get('month')! : today.slice(0, 7);
+  // A month or day in the address that the server would reject is ignored, so that an edited
+  // link shows this month instead of failing, and a notice on the page tells the citizen.
+  const monthParam = params.get('month');
+  const monthValid = monthParam !== null && MONTH.test(monthParam);
+  const month = monthValid ? monthParam : today.slice(0, 7);
   const district = /^[0-9]{6}$/.test(params.get('district') ?? '') ? params.get('district')! : '';
   const selectedParam = params.get('day') ?? '';
-  const selected = selectedParam.startsWith(month) ? selectedParam : '';
+  const dayValid = isValidDay(selectedParam) && selectedParam.startsWith(month);
+  const selected = dayValid ? selectedParam : '';
+  let ignoredDateText = '';
+  if (monthParam !== null && !monthValid) ignoredDateText = '链接中的月份无效，已显示本月';
+  else if (selectedParam !== '' && !dayValid)
+    ignoredDateText = '链接中的日期无效，请在下方点选日期';
   const filter: EventFilter = { section: '', district };
   const calendar = useCalendar(month, filter);
   const districts = useDistricts();
@@ -66,6 +83,11 @@ export function CalendarPage() {
     <div className="page">
       <PageNavBar title="赛事日历" />
       <main className="page-body">
+        {ignoredDateText && (
+          <p className="page-note" role="status">
+            {ignoredDateText}
+          </p>
+        )}
         <section className="panel calendar" aria-labelledby="calendar-title">
           <div className="calendar-head">
             <button

@@ -10,7 +10,14 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
 import { useQuery } from '@tanstack/react-query';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
-import { addressLine, feeText, hasEnded, mapSearchUrl, placesLeftText } from '../event-text';
+import {
+  addressLine,
+  extraAddress,
+  feeText,
+  hasEnded,
+  mapSearchUrl,
+  placesLeftText,
+} from '../event-text';
 import { QrCode } from '../components/QrCode';
 import { newIdempotencyKey } from '../idempotency-key';
 import { registerWithOneClick, useOneClick } from '../registration-form-api';
@@ -109,15 +116,18 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
             <Fact label="比赛时间">{formatRange(event.startsAt, event.endsAt)}</Fact>
             <Fact label="比赛地点">
               {addressLine(event)}
-              {event.address && <span className="fact-extra">{event.address}</span>}
-              <a
-                className="map-link"
-                href={mapSearchUrl(event)}
-                target="_blank"
-                rel="noopener noreferrer"
-              >
-                在地图中查看
-              </a>
+              {extraAddress(event) && <span className="fact-extra">{extraAddress(event)}</span>}
+              {/* On a line of its own, so that it never runs on from the venue text. */}
+              <div>
+                <a
+                  className="map-link"
+                  href={mapSearchUrl(event)}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                >
+                  在地图中查看
+                </a>
+              </div>
             </Fact>
             <Fact label="运动项目">{event.sportName}</Fact>
             <Fact label="赛事板块">{SECTION_LABELS[event.section]}</Fact>

@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, Tabs } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
 import { EntryActions } from '../components/EntryActions';
@@ -8,6 +8,7 @@ import { MyResults } from '../components/MyResults';
 import { OfflineNotice, useOnline } from '../components/OfflineNotice';
 import { PageNavBar } from '../components/PageNavBar';
 import { formatDateTime } from '../format';
+import { saveTicketsForOffline } from '../offline-tickets';
 import { forgetTickets, loadTickets, type StoredTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
 
@@ -99,17 +100,25 @@ function mergeRows(entries: CitizenEntry[] | undefined, stored: StoredTicket[]):
 export function MyTicketsPage() {
   useDocumentTitle('我的报名');
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const citizen = useCitizen();
   const signedIn = Boolean(citizen.data);
+  const online = useOnline();
   const entries = useQuery({
     queryKey: ['citizen', 'registrations'],
     queryFn: fetchCitizenEntries,
-    enabled: signedIn,
+    // Offline the session check fails, but the service worker may still hold the last list,
+    // which it clears at sign-out. Without a saved list the load fails and only the tickets
+    // stored on this device show.
+    enabled: signedIn || (!online && citizen.isError),
   });
   const [stored, setStored] = useState(loadTickets);
   const [tab, setTab] = useState('upcoming');
 
-  const online = useOnline();
+  useEffect(() => {
+    if (!online || !signedIn || !entries.data) return;
+    void saveTicketsForOffline(queryClient, entries.data);
+  }, [online, signedIn, entries.data, queryClient]);
 
   const now = new Date().toISOString();
   const rows = mergeRows(entries.data, stored);

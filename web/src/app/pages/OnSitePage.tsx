@@ -11,9 +11,9 @@ import {
   Space,
 } from 'antd-mobile';
 import { useRef, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../../lib/api';
-import { errorMessage } from '../../lib/messages';
+import { ERROR_MESSAGES, errorMessage } from '../../lib/messages';
 import { PageNavBar } from '../components/PageNavBar';
 import { newIdempotencyKey } from '../idempotency-key';
 import { useEvent } from '../queries';
@@ -44,6 +44,20 @@ interface Group {
   name: string;
 }
 
+/**
+ * Codes meaning that the link itself is wrong: a missing or malformed signature or event id
+ * (VALIDATION_FAILED), a signature that does not match, or an event that does not exist.
+ */
+const BROKEN_LINK_CODES = ['VALIDATION_FAILED', 'CHK_ONSITE_LINK_INVALID', 'EVT_NOT_FOUND'];
+
+/** Returns why the page cannot open the form, saying to rescan the code for a broken link. */
+function loadProblem(error: unknown): string {
+  if (error instanceof ApiError && BROKEN_LINK_CODES.includes(error.code)) {
+    return ERROR_MESSAGES.CHK_ONSITE_LINK_INVALID ?? errorMessage(error);
+  }
+  return errorMessage(error);
+}
+
 interface OnSiteValues {
   name: string;
   phone: string;
@@ -57,6 +71,7 @@ interface OnSiteValues {
  */
 export function OnSitePage() {
   const { id = '' } = useParams();
+  const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const signature = searchParams.get('s') ?? '';
   useDocumentTitle('现场报名');
@@ -97,8 +112,25 @@ export function OnSitePage() {
       <ErrorBlock
         status="default"
         title="无法现场报名"
-        description={errorMessage(event.error ?? status.error)}
-      />
+        description={loadProblem(status.error ?? event.error)}
+      >
+        <Space direction="vertical" block className="on-site-exits">
+          {event.isSuccess && (
+            <Button
+              block
+              color="primary"
+              size="large"
+              shape="rounded"
+              onClick={() => navigate(`/events/${encodeURIComponent(id)}`)}
+            >
+              查看赛事详情
+            </Button>
+          )}
+          <Button block size="large" shape="rounded" onClick={() => navigate('/')}>
+            返回首页
+          </Button>
+        </Space>
+      </ErrorBlock>
     );
   } else if (!status.data.open) {
     body = (

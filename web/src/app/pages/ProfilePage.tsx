@@ -13,6 +13,7 @@ import { errorMessage, fieldProblemText } from '../../lib/messages';
 import {
   citizenKey,
   GENDER_LABELS,
+  savePreferences,
   saveProfile,
   signOut,
   useCitizen,
@@ -22,7 +23,11 @@ import {
 } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
 import { shanghaiDate } from '../format';
-import { PreferencesPanel } from '../components/PreferencesPanel';
+import {
+  PreferencesPanel,
+  usePreferencesDraft,
+  type PreferencesDraft,
+} from '../components/PreferencesPanel';
 import { QueryError } from '../components/QueryError';
 import { NAME_MAX_LENGTH, nameProblem, normaliseName } from '../registration-rules';
 import { useDocumentTitle } from '../use-document-title';
@@ -70,6 +75,7 @@ export function ProfilePage() {
 
 function ProfileContent({ profile }: { profile: CitizenProfile }) {
   const queryClient = useQueryClient();
+  const preferences = usePreferencesDraft(profile);
 
   const leave = async () => {
     const confirmed = await Dialog.confirm({
@@ -107,8 +113,8 @@ function ProfileContent({ profile }: { profile: CitizenProfile }) {
           </Link>
         </List.Item>
       </List>
-      <PreferencesPanel profile={profile} />
-      <ProfileForm profile={profile} />
+      <PreferencesPanel draft={preferences} />
+      <ProfileForm profile={profile} preferences={preferences} />
       <Button className="sign-out" block size="large" shape="rounded" onClick={() => void leave()}>
         退出登录
       </Button>
@@ -116,7 +122,26 @@ function ProfileContent({ profile }: { profile: CitizenProfile }) {
   );
 }
 
-function ProfileForm({ profile }: { profile: CitizenProfile }) {
+/** Names of the form's fields, whose errors a change or a successful save clears. */
+const PROFILE_FIELDS: (keyof ProfileValues)[] = [
+  'realName',
+  'idNumber',
+  'idConsent',
+  'gender',
+  'birthDate',
+];
+
+/**
+ * Shows the profile form. Its save button also saves the favourite sports and district when
+ * the citizen changed them, so that pressing the big button keeps everything changed on the page.
+ */
+function ProfileForm({
+  profile,
+  preferences,
+}: {
+  profile: CitizenProfile;
+  preferences: PreferencesDraft;
+}) {
   const [form] = Form.useForm<ProfileValues>();
   const queryClient = useQueryClient();
   const [idAction, setIdAction] = useState<IdAction>(profile.idNumberMasked ? 'keep' : 'replace');
@@ -188,8 +213,13 @@ function ProfileForm({ profile }: { profile: CitizenProfile }) {
     setFormError(undefined);
     setSaving(true);
     try {
-      const saved = await saveProfile(input);
+      let saved = await saveProfile(input);
       queryClient.setQueryData(citizenKey, saved);
+      if (preferences.changed) {
+        saved = await savePreferences(preferences.input);
+        queryClient.setQueryData(citizenKey, saved);
+      }
+      form.setFields(PROFILE_FIELDS.map((name) => ({ name, errors: [] })));
       form.setFieldsValue({ idNumber: '', idConsent: false });
       setIdAction(saved.idNumberMasked ? 'keep' : 'replace');
       Toast.show({ icon: 'success', content: '已保存' });
@@ -212,6 +242,11 @@ function ProfileForm({ profile }: { profile: CitizenProfile }) {
         birthDate: profile.birthDate ?? '',
       }}
       onFinish={submit}
+      // A server error on a field is stale once the citizen edits the field.
+      onValuesChange={(changed: Partial<ProfileValues>) => {
+        const names = Object.keys(changed) as (keyof ProfileValues)[];
+        form.setFields(names.map((name) => ({ name, errors: [] })));
+      }}
       footer={
         <div className="register-footer">
           {formError && (

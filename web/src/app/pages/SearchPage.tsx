@@ -31,10 +31,23 @@ function validDay(value: string | null): string {
   return isRealDate(Number(match[1]), Number(match[2]), Number(match[3])) ? match[0] : '';
 }
 
+/** Returns the search text cut to SEARCH_TEXT_MAX_LENGTH characters, as the server counts them. */
+function searchTextOf(params: URLSearchParams): string {
+  return Array.from(params.get('q') ?? '')
+    .slice(0, SEARCH_TEXT_MAX_LENGTH)
+    .join('');
+}
+
+/** Tells whether the address contains a search text longer than the server accepts. */
+function isSearchTextCut(params: URLSearchParams): boolean {
+  return Array.from(params.get('q') ?? '').length > SEARCH_TEXT_MAX_LENGTH;
+}
+
 /**
  * Reads the search and its filters from the address, so that back, reload and links keep them.
- * A value the server would reject (a malformed code, an impossible day) is dropped, so that an
- * edited or truncated link resets that filter instead of failing the search.
+ * A value the server would reject (a malformed code, an impossible day) is dropped, and an
+ * over-long search text is cut, so that an edited or truncated link resets that filter
+ * instead of failing the search.
  */
 function filterOf(params: URLSearchParams): EventFilter {
   const section = params.get('section');
@@ -42,7 +55,7 @@ function filterOf(params: URLSearchParams): EventFilter {
   const district = DISTRICT_CODE.test(params.get('district') ?? '') ? params.get('district')! : '';
   const street = params.get('street') ?? '';
   return {
-    q: params.get('q') ?? '',
+    q: searchTextOf(params),
     section: (SECTIONS as readonly string[]).includes(section ?? '') ? (section as Section) : '',
     district,
     // A street only narrows its district, so it needs one and must lie inside it.
@@ -86,6 +99,7 @@ export function SearchPage() {
   const districts = useDistricts();
   const filter = withKnownDistrict(filterOf(params), districts.data);
   const reversed = Boolean(filter.from && filter.to && filter.from > filter.to);
+  const searchTextCut = isSearchTextCut(params);
 
   const apply = (next: Partial<EventFilter>) => {
     setParams(paramsOf({ ...filter, ...next }), { replace: true });
@@ -155,6 +169,11 @@ export function SearchPage() {
       </div>
 
       <main className="page-body">
+        {searchTextCut && (
+          <p className="page-note" role="status">
+            搜索内容最多 {SEARCH_TEXT_MAX_LENGTH} 个字，已按前 {SEARCH_TEXT_MAX_LENGTH} 个字搜索
+          </p>
+        )}
         {reversed ? (
           <ErrorBlock
             status="empty"

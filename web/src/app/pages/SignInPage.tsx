@@ -49,7 +49,10 @@ export function SignInPage() {
   const showError = (error: unknown) => {
     if (error instanceof ApiError && error.code === 'CIT_INVALID_PHONE') {
       form.setFields([{ name: 'phone', errors: [errorMessage(error)] }]);
-    } else if (error instanceof ApiError && error.code === 'CIT_INVALID_SMS_CODE') {
+    } else if (
+      error instanceof ApiError &&
+      (error.code === 'CIT_INVALID_SMS_CODE' || error.code === 'CIT_SMS_CODE_BURNT')
+    ) {
       form.setFields([{ name: 'code', errors: [errorMessage(error)] }]);
     } else {
       setFormError(errorMessage(error));
@@ -72,6 +75,14 @@ export function SignInPage() {
       Toast.show({ content: '验证码已发送，5 分钟内有效' });
       codeInput.current?.focus();
     } catch (error) {
+      // The server keeps the wait between codes, so a reload does not skip it: count it down.
+      if (
+        error instanceof ApiError &&
+        error.code === 'CIT_SMS_CODE_RESEND_WAIT' &&
+        error.retryAfterSeconds !== null
+      ) {
+        startCountdown(error.retryAfterSeconds);
+      }
       showError(error);
     } finally {
       setSendingCode(false);
