@@ -84,6 +84,9 @@ export async function startPlatform(options = {}) {
       HOST: '127.0.0.1',
       SEED_DEMO: 'accounts',
       LOG_LEVEL: 'warn',
+      // Each platform keeps its own rate limit counters when REDIS_URL is set, so a phone
+      // number that one test file signs in is not still waiting out its SMS resend in the next.
+      REDIS_KEY_PREFIX: `cityleague-e2e:${port}-${Date.now()}:`,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
