@@ -17,3 +17,4 @@ export * from './results.js';
 export * from './form-templates.js';
 export * from './reports.js';
 export * from './alerts.js';
+export * from './numbers.js';
