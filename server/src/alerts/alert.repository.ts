@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { AlertRow } from '../db/schema.js';
+import type { ResolvedAlert } from './alert-recurrence.js';
 import type { AlertCandidate } from './alert-rules.js';
 
 export async function listRuleRows(db: Executor) {
@@ -69,6 +70,47 @@ export async function upsertAlert(
       subject_label = excluded.subject_label
     returning id, (xmax = 0) as inserted`.execute(db);
   return rows[0]!;
+}
+
+/**
+ * Returns the latest resolved alert of the rule for each of the subjects that has no open
+ * alert, keyed by `<subject type>:<subject id>`. A subject with an open alert is left out,
+ * because a firing subject refreshes its open alert whatever was resolved before.
+ */
+export async function findLatestResolved(
+  db: Executor,
+  rule: string,
+  subjects: { subjectType: string; subjectId: string }[],
+): Promise<Map<string, ResolvedAlert>> {
+  const found = new Map<string, ResolvedAlert>();
+  if (subjects.length === 0) return found;
+  // NOTE: no index covers resolved alerts by rule and subject (alerts_one_open is partial on
+  // the open ones), so this reads the rule's alerts once per evaluation of the rule.
+  const { rows } = await sql<{
+    subject_type: string;
+    subject_id: string;
+    detail: Record<string, unknown>;
+    seconds_since_resolved: number;
+  }>`
+    select distinct on (a.subject_type, a.subject_id) a.subject_type, a.subject_id, a.detail,
+      extract(epoch from now() - a.resolved_at)::float8 as seconds_since_resolved
+    from alerts a
+    join unnest(${subjects.map((s) => s.subjectType)}::text[],
+        ${subjects.map((s) => s.subjectId)}::text[]) as k (subject_type, subject_id)
+      on k.subject_type = a.subject_type and k.subject_id = a.subject_id
+    where a.rule = ${rule} and a.status = 'resolved'
+      and not exists (
+        select 1 from alerts o
+        where o.rule = a.rule and o.subject_type = a.subject_type
+          and o.subject_id = a.subject_id and o.status <> 'resolved')
+    order by a.subject_type, a.subject_id, a.resolved_at desc`.execute(db);
+  for (const row of rows) {
+    found.set(`${row.subject_type}:${row.subject_id}`, {
+      detail: row.detail,
+      secondsSinceResolved: row.seconds_since_resolved,
+    });
+  }
+  return found;
 }
 
 /** Adds the console notice of an alert for each user, once per user. */

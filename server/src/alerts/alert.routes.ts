@@ -188,6 +188,11 @@ export const operatorAlertRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             opened: Type.Integer(),
             refreshed: Type.Integer(),
+            settled: Type.Integer({
+              description:
+                'Firing subjects whose last alert was resolved and whose situation has not ' +
+                'changed since, so no alert was opened for them',
+            }),
             failed: Type.Array(StringEnum(ALERT_RULE_CODES), {
               description: 'Rules whose evaluation failed and was skipped; the log has the error',
             }),

@@ -21,6 +21,7 @@ import { enqueue } from '../notifications/outbox.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { uuidv7 } from '../shared/ids.js';
 import { startPeriodicJob } from '../shared/periodic-job.js';
+import { ALERT_RECURRENCE } from './alert-recurrence.js';
 import { ALERT_EVALUATORS, type AlertCandidate } from './alert-rules.js';
 import { AlertInvalidTransition, AlertNotFound, AlertRuleNotFound } from './alert.errors.js';
 import * as repository from './alert.repository.js';
@@ -171,23 +172,51 @@ export async function recordAlert(
 }
 
 /**
+ * Splits a rule's firing subjects into those to record and those settled: subjects whose last
+ * alert was resolved, with no open alert, and whose situation has not changed since by the
+ * rule's recurrence test (ALERT_RECURRENCE).
+ */
+async function withoutSettled(
+  db: Executor,
+  code: AlertRuleCode,
+  candidates: AlertCandidate[],
+  parameters: Record<string, number>,
+) {
+  const resolved = await repository.findLatestResolved(db, code, candidates);
+  const record = candidates.filter((candidate) => {
+    const last = resolved.get(`${candidate.subjectType}:${candidate.subjectId}`);
+    return !last || ALERT_RECURRENCE[code](candidate, last, parameters);
+  });
+  return { record, settled: candidates.length - record.length };
+}
+
+/**
  * Evaluates every enabled rule once. Each firing subject either opens a new alert, with a
  * console notice and an SMS for each of its recipients, or refreshes the open alert of the same
- * rule and subject. A rule whose query or recording fails is logged with its code and skipped,
- * so the rules after it still run. Returns the number of alerts opened and refreshed, and the
- * codes of the rules that failed.
+ * rule and subject, or is settled: its alert was resolved and its situation has not changed
+ * since. A rule whose query or recording fails is logged with its code and skipped, so the rules
+ * after it still run. Returns the number of alerts opened and refreshed, the number of settled
+ * subjects, and the codes of the rules that failed.
  */
 export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
   const rules = await storedRules(db);
   let opened = 0;
   let refreshed = 0;
+  let settled = 0;
   const failed: AlertRuleCode[] = [];
   for (const code of ALERT_RULE_CODES) {
     const rule = rules.find((row) => row.code === code);
     if (!rule?.enabled) continue;
     const parameters = { ...defaultAlertParameters(code), ...rule.parameters };
     try {
-      const candidates = await ALERT_EVALUATORS[code](db, parameters);
+      const firing = await ALERT_EVALUATORS[code](db, parameters);
+      const { record: candidates, settled: quiet } = await withoutSettled(
+        db,
+        code,
+        firing,
+        parameters,
+      );
+      settled += quiet;
       for (const candidate of candidates) {
         if (await recordAlert(db, code, candidate, log)) opened += 1;
         else refreshed += 1;
@@ -200,7 +229,7 @@ export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
       log?.error({ rule: code, error: message, sqlState }, 'alert rule evaluation failed');
     }
   }
-  return { opened, refreshed, failed };
+  return { opened, refreshed, settled, failed };
 }
 
 /**
