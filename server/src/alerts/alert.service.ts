@@ -302,18 +302,23 @@ export async function listAlerts(
       rows.length > PAGE_SIZE && last
         ? encodeCursor({ firstSeenAt: last.first_seen_at.toISOString(), id: last.id })
         : null,
-    unread: await repository.countUnread(db, user.id),
+    unread: await repository.countUnread(db, filter, user.id),
   };
 }
 
-/** Returns the number of the user's alert notices not yet read, for the console's badge. */
+/**
+ * Returns the number of new alerts in the user's list that the user has not marked read, for
+ * the console's badge. It counts the same alerts that the list marks unread.
+ */
 export async function countUnreadAlerts(db: Db, user: Principal) {
-  return { unread: await repository.countUnread(db, user.id) };
+  const filter = readerFilter(user);
+  return { unread: filter ? await repository.countUnread(db, filter, user.id) : 0 };
 }
 
-/** Marks the user's alert notices read; returns how many were unread. */
+/** Marks the new alerts in the user's list read; returns how many were unread. */
 export async function markAlertsRead(db: Db, user: Principal) {
-  return { marked: await repository.markNotificationsRead(db, user.id) };
+  const filter = readerFilter(user);
+  return { marked: filter ? await repository.markNotificationsRead(db, filter, user.id) : 0 };
 }
 
 /** Loads an alert the user reads, or ALR_NOT_FOUND. */
