@@ -79,7 +79,21 @@ test('the operator acknowledges and resolves an alert', async () => {
   const operator = await consolePage('operator');
   await operator.getByRole('menuitem', { name: '预警规则' }).click();
   const rule = operator.locator('[data-rule="sign_in_failures_by_ip"]');
-  await rule.getByLabel('失败次数').fill('3');
+  const failures = rule.getByLabel('失败次数');
+  // Number() would read these as 16, 100 and 10; a whole number is plain decimal digits.
+  for (const text of ['0x10', '1e2', '1,0']) {
+    await failures.fill(text);
+    await rule.getByRole('button', { name: /保\s*存/ }).click();
+    await rule.getByText('失败次数须为 3 至 100000 次之间的整数').waitFor();
+    assert.equal(await failures.inputValue(), text);
+  }
+  await screenshot(operator, 'alert-rules-invalid-1366');
+  const stored = await operator.request.fetch(`${platform.baseUrl}/api/operator/alert-rules`);
+  const storedRule = (await stored.json()).items.find((r) => r.code === 'sign_in_failures_by_ip');
+  assert.equal(storedRule.parameters.find((p) => p.key === 'failures').value, 20);
+
+  // Full-width digits are digits.
+  await failures.fill('３');
   await rule.getByRole('button', { name: /保\s*存/ }).click();
   await operator.getByText('已保存：同一IP登录失败过多').waitFor();
   await screenshot(operator, 'alert-rules-1366');

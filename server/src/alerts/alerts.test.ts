@@ -262,6 +262,27 @@ describe('alert rules settings', () => {
     ]);
   });
 
+  it.each(['0x10', '1e1', '1,0', ' 10'])('rejects the text %j as a number', async (text) => {
+    const response = await as(
+      ctx.app,
+      cookieOf('al.operator'),
+    )({
+      method: 'PUT',
+      url: '/api/operator/alert-rules/review_overdue',
+      payload: { enabled: true, parameters: { days: text } },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'parameters.days', code: 'type' }),
+    ]);
+    const stored = await ctx.db
+      .selectFrom('alert_rules')
+      .select('parameters')
+      .where('code', '=', 'review_overdue')
+      .executeTakeFirstOrThrow();
+    expect(stored.parameters).toEqual({ days: 5 });
+  });
+
   it('audits a change with the values before and after', async () => {
     const response = await as(
       ctx.app,
