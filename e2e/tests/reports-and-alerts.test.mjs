@@ -1,7 +1,8 @@
 // Reports and anomaly alerts in a real browser. A district bureau generates a monthly report,
 // watches its progress reach done and downloads the workbook and the PDF. The operator lowers
-// the threshold of the sign-in failure rule, three sign-ins fail, the operator runs the rules
-// and then acknowledges and resolves the alert that they raise.
+// the threshold of the sign-in failure rule (after the page rejects 0x10, 1e2 and 1,0), three
+// sign-ins fail, the operator runs the rules, acknowledges and resolves the alert that they
+// raise, and runs the rules again without a new alert.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,6 +123,13 @@ test('the operator acknowledges and resolves an alert', async () => {
   await alert.getByText('已处理', { exact: true }).waitFor();
   await alert.getByText(/处理于.*已在防火墙封禁该地址/).waitFor();
   await screenshot(operator, 'alerts-resolved-1366');
+
+  // The failures are still in the window, but the alert was resolved: no new one opens.
+  await operator.getByRole('button', { name: '立即检测' }).click();
+  await operator.getByText('检测完成：新增 0 条预警；1 项已处理且情况未变，不再重复预警').waitFor();
+  await operator.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
+  assert.equal(await alert.count(), 1, 'one alert of the rule, the resolved one');
+  assert.equal(await alert.getByText('新预警').count(), 0);
 
   const phone = await consolePage('operator', VIEWPORTS.phone);
   await phone.goto(`${platform.baseUrl}/console/alerts`);
