@@ -45,6 +45,11 @@ test('a district bureau generates and downloads a monthly report', async () => {
   const page = await consolePage('xuhui.bureau');
   await page.getByRole('menuitem', { name: '统计报表' }).click();
   await page.waitForURL(/\/console\/reports$/);
+  // The form explains why next month and next year are greyed out in the period picker.
+  await page
+    .getByTestId('report-period-hint')
+    .getByText(/尚未开始的期间.*不能生成报表/)
+    .waitFor();
   await page.getByRole('button', { name: '生成报表' }).click();
 
   const row = page.locator('[data-report-id]').first();
