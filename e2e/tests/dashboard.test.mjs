@@ -34,6 +34,11 @@ async function consolePage(username, viewport = { width: 1366, height: 900 }) {
   return page;
 }
 
+/** Writes ASCII digits as full-width digits, as a Chinese input method may type them. */
+function toFullWidth(text) {
+  return text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+}
+
 /** Formats a check-in rate as the page does: one decimal, or '-' without ended entries. */
 function rateText(checkIns, registrations) {
   return registrations > 0 ? `${((checkIns / registrations) * 100).toFixed(1)}%` : '-';
@@ -287,27 +292,57 @@ test('event list drawer on a phone', async () => {
   await page.context().close();
 });
 
-test('period pickers offer no future year and reset bad links', async () => {
+test('period pickers offer next year and reset bad links', async () => {
   const page = await consolePage('bureau');
   await page.goto(`${platform.baseUrl}/console/dashboard`);
   await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  const pickers = page.locator('.dashboard-toolbar .ant-select');
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR}年`, 'current year first');
   await page.getByLabel('年份').click();
   const options = await page
     .locator('.ant-select-dropdown .ant-select-item-option')
     .allInnerTexts();
-  assert.ok(options.includes(`${YEAR}年`), 'the current year is offered');
-  assert.ok(!options.includes(`${YEAR + 1}年`), 'next year is not offered');
-  await page.keyboard.press('Escape');
+  // Events are filed ahead, so next year is offered, marked, at the top of the list.
+  assert.deepEqual(options, [
+    `${YEAR + 1}年（明年）`,
+    `${YEAR}年`,
+    `${YEAR - 1}年`,
+    `${YEAR - 2}年`,
+  ]);
+  await page
+    .locator('.ant-select-dropdown')
+    .getByText(`${YEAR + 1}年（明年）`)
+    .click();
+  await page.waitForURL(new RegExp(`year=${YEAR + 1}`));
+  await page.getByTestId('figure-filed').waitFor();
+  const next = await apiJson(page, `/api/dashboard?year=${YEAR + 1}`);
+  assert.equal(next.status, 200);
+  assert.match(
+    await page.getByTestId('figure-filed').innerText(),
+    new RegExp(String(next.body.events.filed)),
+  );
+  await page.screenshot({ path: join(artifacts, 'dashboard-next-year-1366.png'), fullPage: true });
   // Next year is accepted by the API, because events are filed ahead; the year after is not.
   const future = await apiJson(page, `/api/dashboard?year=${YEAR + 2}`);
   assert.equal(future.body.code, 'DSH_INVALID_PERIOD');
+  const hex = await apiJson(page, '/api/dashboard?year=0x7EA');
+  assert.equal(hex.body.code, 'VALIDATION_FAILED');
+
+  // A link to next year opens it without a warning.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${YEAR + 1}`);
+  await page.getByTestId('figure-filed').waitFor();
+  assert.equal(await page.getByTestId('dashboard-period-problem').count(), 0);
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR + 1}年（明年）`);
 
   for (const [query, problem] of [
     ['year=1900', '年份超出范围'],
-    [`year=${YEAR + 1}`, '年份超出范围'],
+    [`year=${YEAR + 2}`, '年份超出范围'],
     [`year=${YEAR}&month=13`, '月份超出范围'],
     [`year=${YEAR}&quarter=5`, '季度超出范围'],
     ['year=abc', '年份无效'],
+    ['year=0x7EA', '年份无效'],
+    ['year=2.026e3', '年份无效'],
+    [`year=${YEAR}&quarter=2&month=3`, '季度和月份只能选其一'],
   ]) {
     await page.goto(`${platform.baseUrl}/console/dashboard?${query}`);
     const alert = page.getByTestId('dashboard-period-problem');
@@ -316,11 +351,26 @@ test('period pickers offer no future year and reset bad links', async () => {
     assert.match(text, new RegExp(problem), query);
     assert.doesNotMatch(text, /year|month|quarter|数值/, query);
     await page.getByTestId('figure-filed').waitFor();
-    const pickers = page.locator('.dashboard-toolbar .ant-select');
     assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR}年`, query);
     assert.equal((await pickers.nth(1).innerText()).trim(), '全年', query);
   }
   await page.screenshot({ path: join(artifacts, 'dashboard-bad-period.png') });
+
+  // Full-width digits are digits.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${toFullWidth(String(YEAR - 1))}`);
+  await page.getByTestId('figure-filed').waitFor();
+  assert.equal(await page.getByTestId('dashboard-period-problem').count(), 0);
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR - 1}年`);
+
+  // A malformed division is named in Chinese, and the page shows the account's own division.
+  await page.goto(`${platform.baseUrl}/console/dashboard?division=abc`);
+  const divisionAlert = page.getByTestId('dashboard-division-problem');
+  await divisionAlert.waitFor();
+  const divisionText = await divisionAlert.innerText();
+  assert.match(divisionText, /行政区划/);
+  assert.doesNotMatch(divisionText, /division|格式不正确（/);
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'dashboard-bad-division.png') });
 
   // A single month draws bars, and its chart image names the area and the month.
   await page.goto(`${platform.baseUrl}/console/dashboard?division=310104&year=${YEAR}&month=11`);
