@@ -163,7 +163,22 @@ test('city user drills down to a street and exports a chart', async () => {
   await page.getByRole('button', { name: '大屏' }).click();
   await waitForCharts(page);
   await page.screenshot({ path: join(artifacts, 'dashboard-big-screen-1366.png') });
+  const exit = await page.getByRole('button', { name: '退出大屏' }).boundingBox();
   await page.getByRole('button', { name: '退出大屏' }).click();
+  // A second click where 退出大屏 was lands on no header button, 退出登录 least of all.
+  const signOut = page.getByRole('button', { name: '退出登录' });
+  await signOut.waitFor();
+  const centre = { x: exit.x + exit.width / 2, y: exit.y + exit.height / 2 };
+  for (const button of await page.locator('.console-header button').all()) {
+    const box = await button.boundingBox();
+    if (!box) continue;
+    const inside =
+      centre.x >= box.x &&
+      centre.x <= box.x + box.width &&
+      centre.y >= box.y &&
+      centre.y <= box.y + box.height;
+    assert.ok(!inside, `退出大屏 at ${centre.x},${centre.y} is over ${await button.innerText()}`);
+  }
   await page.context().close();
 });
 

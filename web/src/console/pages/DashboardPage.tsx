@@ -593,6 +593,15 @@ export function DashboardPage() {
     screen.current?.requestFullscreen?.().catch(() => undefined);
   };
 
+  const bigScreenButton = (
+    <Button
+      icon={bigScreen ? <FullscreenExitOutlined /> : <FullscreenOutlined />}
+      onClick={toggleBigScreen}
+    >
+      {bigScreen ? '退出大屏' : '大屏'}
+    </Button>
+  );
+
   const setParams = (next: { division?: string; period?: DashboardPeriod }) => {
     const params: Record<string, string> = {};
     const nextDivision = next.division ?? division;
@@ -709,15 +718,19 @@ export function DashboardPage() {
   return (
     <div ref={screen} className={bigScreen ? 'dashboard-big-screen' : undefined}>
       <div className="dashboard-toolbar">
-        <PageTitle title={dashboardTitle(data)} />
+        {bigScreen ? (
+          // 退出大屏 sits at the left, because the console header's 退出登录 takes the top
+          // right corner once the big screen closes, and a double click there signed out.
+          <Space size={16} align="center" className="dashboard-toolbar-start">
+            {bigScreenButton}
+            <PageTitle title={dashboardTitle(data)} />
+          </Space>
+        ) : (
+          <PageTitle title={dashboardTitle(data)} />
+        )}
         <Space wrap>
           <PeriodPicker period={period} onChange={(next) => setParams({ period: next })} />
-          <Button
-            icon={bigScreen ? <FullscreenExitOutlined /> : <FullscreenOutlined />}
-            onClick={toggleBigScreen}
-          >
-            {bigScreen ? '退出大屏' : '大屏'}
-          </Button>
+          {!bigScreen && bigScreenButton}
         </Space>
       </div>
       {byOrganisation && scope && (
