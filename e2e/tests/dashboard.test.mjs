@@ -57,6 +57,14 @@ async function waitForCharts(page) {
   await page.waitForTimeout(1200);
 }
 
+/** Waits until the drawer has slid in to the window's right edge, for a screenshot. */
+async function drawerSettled(page) {
+  await page.waitForFunction(() => {
+    const wrapper = document.querySelector('.ant-drawer-content-wrapper');
+    return wrapper && Math.abs(wrapper.getBoundingClientRect().right - window.innerWidth) < 1;
+  });
+}
+
 async function apiJson(page, path) {
   return page.evaluate(async (url) => {
     const response = await fetch(url, { credentials: 'same-origin' });
@@ -179,6 +187,77 @@ test('city user drills down to a street and exports a chart', async () => {
       centre.y <= box.y + box.height;
     assert.ok(!inside, `退出大屏 at ${centre.x},${centre.y} is over ${await button.innerText()}`);
   }
+  await page.context().close();
+});
+
+test('unassigned rows, month columns and cancelled events open their events', async () => {
+  const page = await consolePage('bureau', { width: 1440, height: 900 });
+
+  // The unassigned row's counts open the events that name no division one level down.
+  let opened = 0;
+  for (const division of ['3101', '310104', '310104014']) {
+    const figures = await apiJson(page, `/api/dashboard?division=${division}&year=${YEAR}`);
+    const { unassigned } = figures.body;
+    if (unassigned.events.filed === 0) continue;
+    await page.goto(`${platform.baseUrl}/console/dashboard?division=${division}&year=${YEAR}`);
+    const row = page.getByTestId('dashboard-children').getByRole('row', { name: /层面/ });
+    await row.getByRole('button').first().click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText(/层面.*填报赛事/).waitFor();
+    const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), unassigned.events.filed, division);
+    const listed = await apiJson(
+      page,
+      `/api/dashboard/events?division=${division}&year=${YEAR}&stage=filed&unassigned=true&limit=200`,
+    );
+    const names = await rows.locator('td:first-child').allInnerTexts();
+    assert.deepEqual(
+      names.map((name) => name.trim()),
+      listed.body.items.map((item) => item.name),
+    );
+    await drawerSettled(page);
+    await page.screenshot({ path: join(artifacts, `dashboard-unassigned-${division}.png`) });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    opened += 1;
+  }
+  assert.ok(opened >= 1, 'some scope has an unassigned row');
+
+  // A click anywhere in a month's column of the trend chart opens that month, not only its dot.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${YEAR}`);
+  await waitForCharts(page);
+  const chart = await page.getByTestId('trend-chart').boundingBox();
+  const month = 11;
+  // The plot area of trendOption: 48 px from the left, 16 from the right, 28 from the bottom.
+  const width = (chart.width - 48 - 16) / 12;
+  await page.mouse.click(chart.x + 48 + (month - 0.5) * width, chart.y + chart.height - 28 - 6);
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByText(`${YEAR}-${month} 的赛事`).waitFor();
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'hidden' });
+
+  // A cancelled event has no check-in rate.
+  const figures = await apiJson(page, `/api/dashboard?year=${YEAR}`);
+  if (figures.body.events.cancelled > 0) {
+    await page.getByTestId('figure-cancelled').getByRole('button').click();
+    await drawer.getByText('已取消的赛事').waitFor();
+    const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    const rates = await rows.locator('td:last-child').allInnerTexts();
+    assert.equal(rates.length, figures.body.events.cancelled);
+    for (const rate of rates) assert.equal(rate.trim(), '-');
+    await drawerSettled(page);
+    await page.screenshot({ path: join(artifacts, 'dashboard-cancelled-1440.png') });
+    await page.keyboard.press('Escape');
+  }
+
+  // A period without any entry shows 暂无数据 in place of bare axes.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=2000`);
+  for (const id of ['trend-chart-empty', 'section-chart-empty', 'sport-chart-empty']) {
+    await page.getByTestId(id).locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
+  }
+  await page.screenshot({ path: join(artifacts, 'dashboard-empty-1440.png'), fullPage: true });
   await page.context().close();
 });
 

@@ -29,8 +29,12 @@ const STAGE_LABELS: Record<string, string> = {
   cancelled: '已取消',
 };
 
-/** Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. */
+/**
+ * Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. A
+ * cancelled event was never held, so it has no rate and shows '-' beside its 已取消 tag.
+ */
 function eventRate(event: DashboardEvent): string {
+  if (event.stage === 'cancelled') return '-';
   return event.ended ? formatRate(event.checkIns, event.registrations) : '未结束';
 }
 

@@ -648,7 +648,7 @@ export function DashboardPage() {
   const childColumns: TableColumnsType<DashboardNode> = [
     { title: '区域', dataIndex: 'name', key: 'name', width: 150, fixed: 'start' },
     ...figureColumns<DashboardNode>(
-      (node) => (node.unassigned ? null : { child: node.code }),
+      (node) => (node.unassigned ? { unassigned: true } : { child: node.code }),
       openDrill,
     ),
   ];
