@@ -34,6 +34,11 @@ async function consolePage(username, viewport = { width: 1366, height: 900 }) {
   return page;
 }
 
+/** Writes ASCII digits as full-width digits, as a Chinese input method may type them. */
+function toFullWidth(text) {
+  return text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+}
+
 /** Formats a check-in rate as the page does: one decimal, or '-' without ended entries. */
 function rateText(checkIns, registrations) {
   return registrations > 0 ? `${((checkIns / registrations) * 100).toFixed(1)}%` : '-';
@@ -50,6 +55,14 @@ async function waitForCharts(page) {
   }
   // ECharts animates the first draw for about a second.
   await page.waitForTimeout(1200);
+}
+
+/** Waits until the drawer has slid in to the window's right edge, for a screenshot. */
+async function drawerSettled(page) {
+  await page.waitForFunction(() => {
+    const wrapper = document.querySelector('.ant-drawer-content-wrapper');
+    return wrapper && Math.abs(wrapper.getBoundingClientRect().right - window.innerWidth) < 1;
+  });
 }
 
 async function apiJson(page, path) {
@@ -161,7 +174,93 @@ test('city user drills down to a street and exports a chart', async () => {
   await page.getByRole('button', { name: '大屏' }).click();
   await waitForCharts(page);
   await page.screenshot({ path: join(artifacts, 'dashboard-big-screen-1366.png') });
+  const exit = await page.getByRole('button', { name: '退出大屏' }).boundingBox();
   await page.getByRole('button', { name: '退出大屏' }).click();
+  // A second click where 退出大屏 was lands on no header button, 退出登录 least of all.
+  const signOut = page.getByRole('button', { name: '退出登录' });
+  await signOut.waitFor();
+  const centre = { x: exit.x + exit.width / 2, y: exit.y + exit.height / 2 };
+  for (const button of await page.locator('.console-header button').all()) {
+    const box = await button.boundingBox();
+    if (!box) continue;
+    const inside =
+      centre.x >= box.x &&
+      centre.x <= box.x + box.width &&
+      centre.y >= box.y &&
+      centre.y <= box.y + box.height;
+    assert.ok(!inside, `退出大屏 at ${centre.x},${centre.y} is over ${await button.innerText()}`);
+  }
+  await page.context().close();
+});
+
+test('unassigned rows, month columns and cancelled events open their events', async () => {
+  const page = await consolePage('bureau', { width: 1440, height: 900 });
+
+  // The unassigned row's counts open the events that name no division one level down.
+  let opened = 0;
+  for (const division of ['3101', '310104', '310104014']) {
+    const figures = await apiJson(page, `/api/dashboard?division=${division}&year=${YEAR}`);
+    const { unassigned } = figures.body;
+    if (unassigned.events.filed === 0) continue;
+    await page.goto(`${platform.baseUrl}/console/dashboard?division=${division}&year=${YEAR}`);
+    const row = page.getByTestId('dashboard-children').getByRole('row', { name: /层面/ });
+    await row.getByRole('button').first().click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText(/层面.*填报赛事/).waitFor();
+    const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), unassigned.events.filed, division);
+    const listed = await apiJson(
+      page,
+      `/api/dashboard/events?division=${division}&year=${YEAR}&stage=filed&unassigned=true&limit=200`,
+    );
+    const names = await rows.locator('td:first-child').allInnerTexts();
+    assert.deepEqual(
+      names.map((name) => name.trim()),
+      listed.body.items.map((item) => item.name),
+    );
+    await drawerSettled(page);
+    await page.screenshot({ path: join(artifacts, `dashboard-unassigned-${division}.png`) });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    opened += 1;
+  }
+  assert.ok(opened >= 1, 'some scope has an unassigned row');
+
+  // A click anywhere in a month's column of the trend chart opens that month, not only its dot.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${YEAR}`);
+  await waitForCharts(page);
+  const chart = await page.getByTestId('trend-chart').boundingBox();
+  const month = 11;
+  // The plot area of trendOption: 48 px from the left, 16 from the right, 28 from the bottom.
+  const width = (chart.width - 48 - 16) / 12;
+  await page.mouse.click(chart.x + 48 + (month - 0.5) * width, chart.y + chart.height - 28 - 6);
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByText(`${YEAR}-${month} 的赛事`).waitFor();
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'hidden' });
+
+  // A cancelled event has no check-in rate.
+  const figures = await apiJson(page, `/api/dashboard?year=${YEAR}`);
+  if (figures.body.events.cancelled > 0) {
+    await page.getByTestId('figure-cancelled').getByRole('button').click();
+    await drawer.getByText('已取消的赛事').waitFor();
+    const rows = drawer.getByTestId('dashboard-events').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    const rates = await rows.locator('td:last-child').allInnerTexts();
+    assert.equal(rates.length, figures.body.events.cancelled);
+    for (const rate of rates) assert.equal(rate.trim(), '-');
+    await drawerSettled(page);
+    await page.screenshot({ path: join(artifacts, 'dashboard-cancelled-1440.png') });
+    await page.keyboard.press('Escape');
+  }
+
+  // A period without any entry shows 暂无数据 in place of bare axes.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=2000`);
+  for (const id of ['trend-chart-empty', 'section-chart-empty', 'sport-chart-empty']) {
+    await page.getByTestId(id).locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
+  }
+  await page.screenshot({ path: join(artifacts, 'dashboard-empty-1440.png'), fullPage: true });
   await page.context().close();
 });
 
@@ -290,27 +389,57 @@ test('event list drawer on a phone', async () => {
   await page.context().close();
 });
 
-test('period pickers offer no future year and reset bad links', async () => {
+test('period pickers offer next year and reset bad links', async () => {
   const page = await consolePage('bureau');
   await page.goto(`${platform.baseUrl}/console/dashboard`);
   await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  const pickers = page.locator('.dashboard-toolbar .ant-select');
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR}年`, 'current year first');
   await page.getByLabel('年份').click();
   const options = await page
     .locator('.ant-select-dropdown .ant-select-item-option')
     .allInnerTexts();
-  assert.ok(options.includes(`${YEAR}年`), 'the current year is offered');
-  assert.ok(!options.includes(`${YEAR + 1}年`), 'next year is not offered');
-  await page.keyboard.press('Escape');
+  // Events are filed ahead, so next year is offered, marked, at the top of the list.
+  assert.deepEqual(options, [
+    `${YEAR + 1}年（明年）`,
+    `${YEAR}年`,
+    `${YEAR - 1}年`,
+    `${YEAR - 2}年`,
+  ]);
+  await page
+    .locator('.ant-select-dropdown')
+    .getByText(`${YEAR + 1}年（明年）`)
+    .click();
+  await page.waitForURL(new RegExp(`year=${YEAR + 1}`));
+  await page.getByTestId('figure-filed').waitFor();
+  const next = await apiJson(page, `/api/dashboard?year=${YEAR + 1}`);
+  assert.equal(next.status, 200);
+  assert.match(
+    await page.getByTestId('figure-filed').innerText(),
+    new RegExp(String(next.body.events.filed)),
+  );
+  await page.screenshot({ path: join(artifacts, 'dashboard-next-year-1366.png'), fullPage: true });
   // Next year is accepted by the API, because events are filed ahead; the year after is not.
   const future = await apiJson(page, `/api/dashboard?year=${YEAR + 2}`);
   assert.equal(future.body.code, 'DSH_INVALID_PERIOD');
+  const hex = await apiJson(page, '/api/dashboard?year=0x7EA');
+  assert.equal(hex.body.code, 'VALIDATION_FAILED');
+
+  // A link to next year opens it without a warning.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${YEAR + 1}`);
+  await page.getByTestId('figure-filed').waitFor();
+  assert.equal(await page.getByTestId('dashboard-period-problem').count(), 0);
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR + 1}年（明年）`);
 
   for (const [query, problem] of [
     ['year=1900', '年份超出范围'],
-    [`year=${YEAR + 1}`, '年份超出范围'],
+    [`year=${YEAR + 2}`, '年份超出范围'],
     [`year=${YEAR}&month=13`, '月份超出范围'],
     [`year=${YEAR}&quarter=5`, '季度超出范围'],
     ['year=abc', '年份无效'],
+    ['year=0x7EA', '年份无效'],
+    ['year=2.026e3', '年份无效'],
+    [`year=${YEAR}&quarter=2&month=3`, '季度和月份只能选其一'],
   ]) {
     await page.goto(`${platform.baseUrl}/console/dashboard?${query}`);
     const alert = page.getByTestId('dashboard-period-problem');
@@ -319,11 +448,26 @@ test('period pickers offer no future year and reset bad links', async () => {
     assert.match(text, new RegExp(problem), query);
     assert.doesNotMatch(text, /year|month|quarter|数值/, query);
     await page.getByTestId('figure-filed').waitFor();
-    const pickers = page.locator('.dashboard-toolbar .ant-select');
     assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR}年`, query);
     assert.equal((await pickers.nth(1).innerText()).trim(), '全年', query);
   }
   await page.screenshot({ path: join(artifacts, 'dashboard-bad-period.png') });
+
+  // Full-width digits are digits.
+  await page.goto(`${platform.baseUrl}/console/dashboard?year=${toFullWidth(String(YEAR - 1))}`);
+  await page.getByTestId('figure-filed').waitFor();
+  assert.equal(await page.getByTestId('dashboard-period-problem').count(), 0);
+  assert.equal((await pickers.nth(0).innerText()).trim(), `${YEAR - 1}年`);
+
+  // A malformed division is named in Chinese, and the page shows the account's own division.
+  await page.goto(`${platform.baseUrl}/console/dashboard?division=abc`);
+  const divisionAlert = page.getByTestId('dashboard-division-problem');
+  await divisionAlert.waitFor();
+  const divisionText = await divisionAlert.innerText();
+  assert.match(divisionText, /行政区划/);
+  assert.doesNotMatch(divisionText, /division|格式不正确（/);
+  await page.getByRole('heading', { name: '数据看板 · 上海市' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'dashboard-bad-division.png') });
 
   // A single month draws bars, and its chart image names the area and the month.
   await page.goto(`${platform.baseUrl}/console/dashboard?division=310104&year=${YEAR}&month=11`);

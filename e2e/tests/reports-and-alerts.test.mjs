@@ -1,7 +1,8 @@
 // Reports and anomaly alerts in a real browser. A district bureau generates a monthly report,
 // watches its progress reach done and downloads the workbook and the PDF. The operator lowers
-// the threshold of the sign-in failure rule, three sign-ins fail, the operator runs the rules
-// and then acknowledges and resolves the alert that they raise.
+// the threshold of the sign-in failure rule (after the page rejects 0x10, 1e2 and 1,0), three
+// sign-ins fail, the operator runs the rules, acknowledges and resolves the alert that they
+// raise, and runs the rules again without a new alert.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,11 @@ test('a district bureau generates and downloads a monthly report', async () => {
   const page = await consolePage('xuhui.bureau');
   await page.getByRole('menuitem', { name: '统计报表' }).click();
   await page.waitForURL(/\/console\/reports$/);
+  // The form explains why next month and next year are greyed out in the period picker.
+  await page
+    .getByTestId('report-period-hint')
+    .getByText(/尚未开始的期间.*不能生成报表/)
+    .waitFor();
   await page.getByRole('button', { name: '生成报表' }).click();
 
   const row = page.locator('[data-report-id]').first();
@@ -79,7 +85,21 @@ test('the operator acknowledges and resolves an alert', async () => {
   const operator = await consolePage('operator');
   await operator.getByRole('menuitem', { name: '预警规则' }).click();
   const rule = operator.locator('[data-rule="sign_in_failures_by_ip"]');
-  await rule.getByLabel('失败次数').fill('3');
+  const failures = rule.getByLabel('失败次数');
+  // Number() would read these as 16, 100 and 10; a whole number is plain decimal digits.
+  for (const text of ['0x10', '1e2', '1,0']) {
+    await failures.fill(text);
+    await rule.getByRole('button', { name: /保\s*存/ }).click();
+    await rule.getByText('失败次数须为 3 至 100000 次之间的整数').waitFor();
+    assert.equal(await failures.inputValue(), text);
+  }
+  await screenshot(operator, 'alert-rules-invalid-1366');
+  const stored = await operator.request.fetch(`${platform.baseUrl}/api/operator/alert-rules`);
+  const storedRule = (await stored.json()).items.find((r) => r.code === 'sign_in_failures_by_ip');
+  assert.equal(storedRule.parameters.find((p) => p.key === 'failures').value, 20);
+
+  // Full-width digits are digits.
+  await failures.fill('３');
   await rule.getByRole('button', { name: /保\s*存/ }).click();
   await operator.getByText('已保存：同一IP登录失败过多').waitFor();
   await screenshot(operator, 'alert-rules-1366');
@@ -108,6 +128,13 @@ test('the operator acknowledges and resolves an alert', async () => {
   await alert.getByText('已处理', { exact: true }).waitFor();
   await alert.getByText(/处理于.*已在防火墙封禁该地址/).waitFor();
   await screenshot(operator, 'alerts-resolved-1366');
+
+  // The failures are still in the window, but the alert was resolved: no new one opens.
+  await operator.getByRole('button', { name: '立即检测' }).click();
+  await operator.getByText('检测完成：新增 0 条预警；1 项已处理且情况未变，不再重复预警').waitFor();
+  await operator.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
+  assert.equal(await alert.count(), 1, 'one alert of the rule, the resolved one');
+  assert.equal(await alert.getByText('新预警').count(), 0);
 
   const phone = await consolePage('operator', VIEWPORTS.phone);
   await phone.goto(`${platform.baseUrl}/console/alerts`);

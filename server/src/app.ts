@@ -30,6 +30,7 @@ import { serializeRequest } from './http/log-redaction.js';
 import { installProblemHandler, NotReady, sendProblem } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { noEmojiKeyword } from './http/schemas.js';
+import { installNumberGuard } from './http/number-guard.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
 import { partnerApiRoutes, partnerRegistryRoutes } from './partners/partner.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(
   installSecurityHeaders(app);
   installCsrfProtection(app);
   installTextGuard(app);
+  installNumberGuard(app);
   installMetrics(app);
   // Only JSON bodies are accepted; text/plain would otherwise reach schema validation.
   app.removeContentTypeParser('text/plain');

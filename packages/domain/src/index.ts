@@ -18,3 +18,4 @@ export * from './form-templates.js';
 export * from './reports.js';
 export * from './alerts.js';
 export * from './dashboard.js';
+export * from './numbers.js';

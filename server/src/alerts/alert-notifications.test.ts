@@ -327,14 +327,28 @@ describe('alert SMS delivery', () => {
 });
 
 describe('unread alert count', () => {
-  it('counts the notices of each reader', async () => {
-    // The Xuhui alert resolved in the previous test no longer counts.
+  it('counts the new alerts of each reader', async () => {
+    // The Xuhui alert resolved in the previous test no longer counts. The city reads the Xuhui
+    // alert that went to the district's bureau, so it counts too.
     expect(await unreadOf('an.xuhui')).toBe(1);
     expect(await unreadOf('an.xuhui2')).toBe(1);
-    expect(await unreadOf('an.bureau')).toBe(2);
-    expect(await unreadOf('an.committee')).toBe(2);
+    expect(await unreadOf('an.bureau')).toBe(3);
+    expect(await unreadOf('an.committee')).toBe(3);
     expect(await unreadOf('an.pudong')).toBe(0);
     expect(await unreadOf('an.contractor')).toBe(0);
+  });
+
+  it('agrees with the unread items of the list', async () => {
+    for (const username of ['an.xuhui', 'an.bureau', 'an.committee', 'an.pudong']) {
+      const response = await session(username)({ method: 'GET', url: '/api/alerts' });
+      const list = response.json<{ items: { unread: boolean; subject: { id: string } }[] }>();
+      const unreadItems = list.items.filter((item) => item.unread);
+      expect(await unreadOf(username), username).toBe(unreadItems.length);
+      expect(
+        list.items.some((item) => item.subject.id === events.xuhui && item.unread),
+        username,
+      ).toBe(username !== 'an.pudong');
+    }
   });
 
   it('clears for every recipient on acknowledgement', async () => {
@@ -356,6 +370,21 @@ describe('unread alert count', () => {
     expect(read.json()).toEqual({ marked: 2 });
     expect(await unreadOf('an.bureau')).toBe(0);
     expect(await unreadOf('an.committee')).toBe(2);
+  });
+
+  it("clears a district's alert that the city was not notified of", async () => {
+    const eventId = await overdueEvent('310104003');
+    expect((await evaluateAlerts(ctx.db)).opened).toBe(1);
+    const alert = await alertOf(eventId);
+    expect(await noticesOf(alert.id)).toEqual(usersOf('an.xuhui', 'an.xuhui2'));
+    expect(await unreadOf('an.bureau')).toBe(1);
+    const read = await session('an.bureau')({
+      method: 'POST',
+      url: '/api/alerts/notifications/read',
+    });
+    expect(read.json()).toEqual({ marked: 1 });
+    expect(await unreadOf('an.bureau')).toBe(0);
+    expect(await unreadOf('an.xuhui')).toBe(1);
   });
 
   it('counts operator notices on its own route', async () => {

@@ -143,8 +143,9 @@ const lowCheckInRate: Evaluator = async (db, { ratePercent, minRegistrations, lo
     district_code: string | null;
     registrations: number;
     check_ins: number;
+    ends_at: Date;
   }>`
-    select e.id, e.name, e.district_code, f.registrations, f.check_ins
+    select e.id, e.name, e.district_code, f.registrations, f.check_ins, f.ends_at
     from dashboard_event_facts f
     join events e on e.id = f.event_id
     where f.state = 'published'
@@ -163,6 +164,7 @@ const lowCheckInRate: Evaluator = async (db, { ratePercent, minRegistrations, lo
       checkIns: row.check_ins,
       checkInRate: Math.round((row.check_ins / row.registrations) * 1000) / 10,
       ratePercent,
+      endsAt: new Date(row.ends_at).toISOString(),
     },
   }));
 };

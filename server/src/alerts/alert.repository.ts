@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { AlertRow } from '../db/schema.js';
+import type { ResolvedAlert } from './alert-recurrence.js';
 import type { AlertCandidate } from './alert-rules.js';
 
 export async function listRuleRows(db: Executor) {
@@ -69,6 +70,47 @@ export async function upsertAlert(
       subject_label = excluded.subject_label
     returning id, (xmax = 0) as inserted`.execute(db);
   return rows[0]!;
+}
+
+/**
+ * Returns the latest resolved alert of the rule for each of the subjects that has no open
+ * alert, keyed by `<subject type>:<subject id>`. A subject with an open alert is left out,
+ * because a firing subject refreshes its open alert whatever was resolved before.
+ */
+export async function findLatestResolved(
+  db: Executor,
+  rule: string,
+  subjects: { subjectType: string; subjectId: string }[],
+): Promise<Map<string, ResolvedAlert>> {
+  const found = new Map<string, ResolvedAlert>();
+  if (subjects.length === 0) return found;
+  // NOTE: no index covers resolved alerts by rule and subject (alerts_one_open is partial on
+  // the open ones), so this reads the rule's alerts once per evaluation of the rule.
+  const { rows } = await sql<{
+    subject_type: string;
+    subject_id: string;
+    detail: Record<string, unknown>;
+    seconds_since_resolved: number;
+  }>`
+    select distinct on (a.subject_type, a.subject_id) a.subject_type, a.subject_id, a.detail,
+      extract(epoch from now() - a.resolved_at)::float8 as seconds_since_resolved
+    from alerts a
+    join unnest(${subjects.map((s) => s.subjectType)}::text[],
+        ${subjects.map((s) => s.subjectId)}::text[]) as k (subject_type, subject_id)
+      on k.subject_type = a.subject_type and k.subject_id = a.subject_id
+    where a.rule = ${rule} and a.status = 'resolved'
+      and not exists (
+        select 1 from alerts o
+        where o.rule = a.rule and o.subject_type = a.subject_type
+          and o.subject_id = a.subject_id and o.status <> 'resolved')
+    order by a.subject_type, a.subject_id, a.resolved_at desc`.execute(db);
+  for (const row of rows) {
+    found.set(`${row.subject_type}:${row.subject_id}`, {
+      detail: row.detail,
+      secondsSinceResolved: row.seconds_since_resolved,
+    });
+  }
+  return found;
 }
 
 /** Adds the console notice of an alert for each user, once per user. */
@@ -149,7 +191,7 @@ export async function listAlerts(
     .leftJoin('alert_notifications as n', (join) =>
       join.onRef('n.alert_id', '=', 'alerts.id').on('n.user_id', '=', userId),
     )
-    .select(sql<boolean>`n.user_id is not null and n.read_at is null`.as('unread'))
+    .select(sql<boolean>`alerts.status = 'new' and n.read_at is null`.as('unread'))
     .where('alerts.rule', 'in', filter.rules)
     .orderBy('alerts.first_seen_at', 'desc')
     .orderBy('alerts.id', 'desc')
@@ -165,24 +207,56 @@ export async function listAlerts(
   return query.execute();
 }
 
-export async function countUnread(db: Executor, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('alert_notifications')
+/**
+ * Counts the alerts that a reader has not seen: new alerts in the reader's list (`filter`)
+ * without a read notice of the user. A reader who was not notified of an alert, such as the
+ * city administrators of a district's alert, has no notice until marking it read.
+ */
+export async function countUnread(
+  db: Executor,
+  filter: AlertFilter,
+  userId: string,
+): Promise<number> {
+  let query = db
+    .selectFrom('alerts')
     .select(sql<number>`count(*)::int`.as('count'))
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow();
+    .where('alerts.rule', 'in', filter.rules)
+    .where('alerts.status', '=', 'new')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('alert_notifications as n')
+            .select(sql`1`.as('one'))
+            .whereRef('n.alert_id', '=', 'alerts.id')
+            .where('n.user_id', '=', userId)
+            .where('n.read_at', 'is not', null),
+        ),
+      ),
+    );
+  if (filter.districtCode) query = query.where('alerts.district_code', '=', filter.districtCode);
+  const row = await query.executeTakeFirstOrThrow();
   return row.count;
 }
 
-export async function markNotificationsRead(db: Executor, userId: string): Promise<number> {
-  const result = await db
-    .updateTable('alert_notifications')
-    .set({ read_at: sql`now()` })
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/**
+ * Marks the reader's unread alerts read: the new alerts of `filter` without a read notice of
+ * the user. A missing notice is inserted as read. Returns how many alerts were unread.
+ */
+export async function markNotificationsRead(
+  db: Executor,
+  filter: AlertFilter,
+  userId: string,
+): Promise<number> {
+  const district = filter.districtCode ? sql`and a.district_code = ${filter.districtCode}` : sql``;
+  const { rows } = await sql<{ alert_id: string }>`
+    insert into alert_notifications as n (alert_id, user_id, read_at)
+    select a.id, ${userId}, now()
+    from alerts a
+    where a.rule = any(${filter.rules}::text[]) and a.status = 'new' ${district}
+    on conflict (alert_id, user_id) do update set read_at = now()
+      where n.read_at is null
+    returning n.alert_id`.execute(db);
+  return rows.length;
 }
 
 /** Marks every unread notice of one alert read, for all of its recipients. */

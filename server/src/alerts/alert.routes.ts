@@ -36,7 +36,10 @@ const AlertSchema = Type.Object({
 const AlertList = Type.Object({
   items: Type.Array(Type.Intersect([AlertSchema, Type.Object({ unread: Type.Boolean() })])),
   nextCursor: Nullable(Type.String()),
-  unread: Type.Integer({ description: "The reader's alert notices not yet marked read" }),
+  unread: Type.Integer({
+    description:
+      'New alerts of the list that the reader has not marked read: the items with unread',
+  }),
 });
 
 const ListQuery = Type.Object({
@@ -80,7 +83,7 @@ function alertHandlingRoutes(
         onRequest,
         schema: {
           tags: [tag],
-          summary: 'The number of your alert notices not yet read',
+          summary: 'The number of new alerts in your list that you have not read',
           response: { 200: Type.Object({ unread: Type.Integer() }) },
         },
       },
@@ -93,7 +96,7 @@ function alertHandlingRoutes(
         onRequest,
         schema: {
           tags: [tag],
-          summary: 'Mark your alert notices read',
+          summary: 'Mark the new alerts in your list read',
           response: { 200: Type.Object({ marked: Type.Integer() }) },
         },
       },
@@ -188,6 +191,11 @@ export const operatorAlertRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             opened: Type.Integer(),
             refreshed: Type.Integer(),
+            settled: Type.Integer({
+              description:
+                'Firing subjects whose last alert was resolved and whose situation has not ' +
+                'changed since, so no alert was opened for them',
+            }),
             failed: Type.Array(StringEnum(ALERT_RULE_CODES), {
               description: 'Rules whose evaluation failed and was skipped; the log has the error',
             }),

@@ -21,6 +21,7 @@ import { enqueue } from '../notifications/outbox.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { uuidv7 } from '../shared/ids.js';
 import { startPeriodicJob } from '../shared/periodic-job.js';
+import { ALERT_RECURRENCE } from './alert-recurrence.js';
 import { ALERT_EVALUATORS, type AlertCandidate } from './alert-rules.js';
 import { AlertInvalidTransition, AlertNotFound, AlertRuleNotFound } from './alert.errors.js';
 import * as repository from './alert.repository.js';
@@ -171,23 +172,51 @@ export async function recordAlert(
 }
 
 /**
+ * Splits a rule's firing subjects into those to record and those settled: subjects whose last
+ * alert was resolved, with no open alert, and whose situation has not changed since by the
+ * rule's recurrence test (ALERT_RECURRENCE).
+ */
+async function withoutSettled(
+  db: Executor,
+  code: AlertRuleCode,
+  candidates: AlertCandidate[],
+  parameters: Record<string, number>,
+) {
+  const resolved = await repository.findLatestResolved(db, code, candidates);
+  const record = candidates.filter((candidate) => {
+    const last = resolved.get(`${candidate.subjectType}:${candidate.subjectId}`);
+    return !last || ALERT_RECURRENCE[code](candidate, last, parameters);
+  });
+  return { record, settled: candidates.length - record.length };
+}
+
+/**
  * Evaluates every enabled rule once. Each firing subject either opens a new alert, with a
  * console notice and an SMS for each of its recipients, or refreshes the open alert of the same
- * rule and subject. A rule whose query or recording fails is logged with its code and skipped,
- * so the rules after it still run. Returns the number of alerts opened and refreshed, and the
- * codes of the rules that failed.
+ * rule and subject, or is settled: its alert was resolved and its situation has not changed
+ * since. A rule whose query or recording fails is logged with its code and skipped, so the rules
+ * after it still run. Returns the number of alerts opened and refreshed, the number of settled
+ * subjects, and the codes of the rules that failed.
  */
 export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
   const rules = await storedRules(db);
   let opened = 0;
   let refreshed = 0;
+  let settled = 0;
   const failed: AlertRuleCode[] = [];
   for (const code of ALERT_RULE_CODES) {
     const rule = rules.find((row) => row.code === code);
     if (!rule?.enabled) continue;
     const parameters = { ...defaultAlertParameters(code), ...rule.parameters };
     try {
-      const candidates = await ALERT_EVALUATORS[code](db, parameters);
+      const firing = await ALERT_EVALUATORS[code](db, parameters);
+      const { record: candidates, settled: quiet } = await withoutSettled(
+        db,
+        code,
+        firing,
+        parameters,
+      );
+      settled += quiet;
       for (const candidate of candidates) {
         if (await recordAlert(db, code, candidate, log)) opened += 1;
         else refreshed += 1;
@@ -200,7 +229,7 @@ export async function evaluateAlerts(db: Db, log?: FastifyBaseLogger) {
       log?.error({ rule: code, error: message, sqlState }, 'alert rule evaluation failed');
     }
   }
-  return { opened, refreshed, failed };
+  return { opened, refreshed, settled, failed };
 }
 
 /**
@@ -273,18 +302,23 @@ export async function listAlerts(
       rows.length > PAGE_SIZE && last
         ? encodeCursor({ firstSeenAt: last.first_seen_at.toISOString(), id: last.id })
         : null,
-    unread: await repository.countUnread(db, user.id),
+    unread: await repository.countUnread(db, filter, user.id),
   };
 }
 
-/** Returns the number of the user's alert notices not yet read, for the console's badge. */
+/**
+ * Returns the number of new alerts in the user's list that the user has not marked read, for
+ * the console's badge. It counts the same alerts that the list marks unread.
+ */
 export async function countUnreadAlerts(db: Db, user: Principal) {
-  return { unread: await repository.countUnread(db, user.id) };
+  const filter = readerFilter(user);
+  return { unread: filter ? await repository.countUnread(db, filter, user.id) : 0 };
 }
 
-/** Marks the user's alert notices read; returns how many were unread. */
+/** Marks the new alerts in the user's list read; returns how many were unread. */
 export async function markAlertsRead(db: Db, user: Principal) {
-  return { marked: await repository.markNotificationsRead(db, user.id) };
+  const filter = readerFilter(user);
+  return { marked: filter ? await repository.markNotificationsRead(db, filter, user.id) : 0 };
 }
 
 /** Loads an alert the user reads, or ALR_NOT_FOUND. */

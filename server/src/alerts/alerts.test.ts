@@ -1,4 +1,4 @@
-import { ALERT_RULE_CODES, type AlertRuleCode } from '@cityleague/domain';
+import { ALERT_RULE_CODES, ALERT_RULES, type AlertRuleCode } from '@cityleague/domain';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +260,27 @@ describe('alert rules settings', () => {
       },
       { code: 'review_overdue', parameters: { days: 5 } },
     ]);
+  });
+
+  it.each(['0x10', '1e1', '1,0', ' 10'])('rejects the text %j as a number', async (text) => {
+    const response = await as(
+      ctx.app,
+      cookieOf('al.operator'),
+    )({
+      method: 'PUT',
+      url: '/api/operator/alert-rules/review_overdue',
+      payload: { enabled: true, parameters: { days: text } },
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'parameters.days', code: 'type' }),
+    ]);
+    const stored = await ctx.db
+      .selectFrom('alert_rules')
+      .select('parameters')
+      .where('code', '=', 'review_overdue')
+      .executeTakeFirstOrThrow();
+    expect(stored.parameters).toEqual({ days: 5 });
   });
 
   it('audits a change with the values before and after', async () => {
@@ -721,20 +742,11 @@ describe('deduplication and readers', () => {
     ]);
   });
 
-  it('reopens after a new alert is resolved', async () => {
-    await evaluateAlerts(ctx.db);
+  it('stays resolved while the same filing waits', async () => {
+    const result = await evaluateAlerts(ctx.db);
+    expect(result.settled).toBeGreaterThanOrEqual(1);
     const rows = await alertsOf(eventId);
-    expect(rows.map((row) => row.status).sort()).toEqual(['new', 'resolved']);
-    const open = rows.find((row) => row.status === 'new')!;
-    const resolved = await as(
-      ctx.app,
-      cookieOf('al.committee'),
-    )({
-      method: 'POST',
-      url: `/api/alerts/${open.id}/resolve`,
-      payload: {},
-    });
-    expect(resolved.json<AlertBody>()).toMatchObject({ status: 'resolved', acknowledged: null });
+    expect(rows.map((row) => row.status)).toEqual(['resolved']);
   });
 
   it('answers ALR_NOT_FOUND for an unknown alert', async () => {
@@ -746,5 +758,162 @@ describe('deduplication and readers', () => {
       url: `/api/alerts/${uuidv7()}/acknowledge`,
     });
     expectProblem(response, 404, 'ALR_NOT_FOUND');
+  });
+});
+
+describe('resolved alerts', () => {
+  const contractor = () => cookieOf('al.contractor');
+
+  /** Resolves every open alert of the rule through the API; returns their subjects. */
+  async function resolveOpen(rule: AlertRuleCode): Promise<string[]> {
+    const operator = ALERT_RULES[rule].audience === 'operator';
+    const username = operator ? 'al.operator' : 'al.bureau';
+    const prefix = operator ? '/api/operator/alerts' : '/api/alerts';
+    const open = await openAlerts(rule);
+    for (const alert of open) {
+      const response = await as(
+        ctx.app,
+        cookieOf(username),
+      )({
+        method: 'POST',
+        url: `${prefix}/${alert.id}/resolve`,
+        payload: { note: '已核实' },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    return open.map((alert) => alert.subject_id).sort();
+  }
+
+  async function statusesOf(rule: AlertRuleCode, subjectId: string) {
+    const rows = await ctx.db
+      .selectFrom('alerts')
+      .select('status')
+      .where('rule', '=', rule)
+      .where('subject_id', '=', subjectId)
+      .orderBy('first_seen_at')
+      .execute();
+    return rows.map((row) => row.status);
+  }
+
+  it.each([
+    [
+      'event_registration_spike',
+      { windowHours: 12, baselineDays: 1, factor: 2, minCount: 5 },
+      '12 hours',
+    ],
+    [
+      'partner_registration_spike',
+      { windowHours: 1, baselineDays: 7, factor: 3, minCount: 6 },
+      '1 hour',
+    ],
+    ['sms_failure_rate', { windowMinutes: 60, ratePercent: 20, minMessages: 5 }, '60 minutes'],
+    ['sign_in_failures_by_ip', { windowMinutes: 15, failures: 3 }, '15 minutes'],
+  ] as const)('%s waits for a new window', async (rule, parameters, window) => {
+    await onlyRule(rule, parameters);
+    await evaluateAlerts(ctx.db);
+    const subjects = await resolveOpen(rule);
+    expect(subjects.length).toBeGreaterThanOrEqual(1);
+
+    const again = await evaluateAlerts(ctx.db);
+    expect(again.opened).toBe(0);
+    expect(again.settled).toBe(subjects.length);
+    expect(await openAlerts(rule)).toEqual([]);
+
+    // The whole window now lies after the resolution: the rows it counts are new ones.
+    await ctx.db
+      .updateTable('alerts')
+      .set({ resolved_at: sql`resolved_at - ${window}::interval` })
+      .where('rule', '=', rule)
+      .where('status', '=', 'resolved')
+      .execute();
+    const later = await evaluateAlerts(ctx.db);
+    expect(later.opened).toBe(subjects.length);
+    const reopened = (await openAlerts(rule)).map((alert) => alert.subject_id).sort();
+    expect(reopened).toEqual(subjects);
+  });
+
+  it('review_overdue waits for a resubmission', async () => {
+    await onlyRule('review_overdue', { days: 5 });
+    const event = await fileEvent(ctx.app, contractor(), { name: '退回后重新提交的赛事' });
+    await postOk(ctx.app, contractor(), `/api/console/events/${event.id}/submit`);
+    const backdate = async (days: number) =>
+      ctx.db
+        .updateTable('events')
+        .set({ submitted_at: sql`now() - make_interval(days => ${days})` })
+        .where('id', '=', event.id)
+        .execute();
+    await backdate(6);
+    await evaluateAlerts(ctx.db);
+    expect(await statusesOf('review_overdue', event.id)).toEqual(['new']);
+    await resolveOpen('review_overdue');
+
+    for (let round = 0; round < 2; round++) await evaluateAlerts(ctx.db);
+    expect(await statusesOf('review_overdue', event.id)).toEqual(['resolved']);
+
+    await postOk(ctx.app, cookieOf('al.committee'), `/api/reviews/${event.id}/return`, {
+      reason: '请补充赛事规程',
+    });
+    await postOk(ctx.app, contractor(), `/api/console/events/${event.id}/submit`);
+    await backdate(6);
+    await evaluateAlerts(ctx.db);
+    expect(await statusesOf('review_overdue', event.id)).toEqual(['resolved', 'new']);
+  });
+
+  it('low_check_in_rate stays quiet after the end', async () => {
+    await onlyRule('low_check_in_rate', { ratePercent: 30, minRegistrations: 4, lookbackDays: 14 });
+    const event = await publish({ name: '签到率低且已处理的赛事' });
+    const codes = await register(event.id, phones(4));
+    await whileCheckInOpen(ctx.db, event.id, () =>
+      postOk(ctx.app, contractor(), `/api/console/events/${event.id}/check-ins`, {
+        code: codes[0],
+      }),
+    );
+    await hold(event.id);
+    await evaluateAlerts(ctx.db);
+    const [alert] = await openAlerts('low_check_in_rate').then((rows) =>
+      rows.filter((row) => row.subject_id === event.id),
+    );
+    expect(alert!.detail).toMatchObject({ checkInRate: 25 });
+    await resolveOpen('low_check_in_rate');
+
+    for (let round = 0; round < 2; round++) await evaluateAlerts(ctx.db);
+    expect(await statusesOf('low_check_in_rate', event.id)).toEqual(['resolved']);
+
+    // Rescheduled and held again at a new end time, it is a new case.
+    await ctx.db
+      .updateTable('events')
+      .set({ ends_at: sql`now() - interval '2 hours'` })
+      .where('id', '=', event.id)
+      .execute();
+    await evaluateAlerts(ctx.db);
+    expect(await statusesOf('low_check_in_rate', event.id)).toEqual(['resolved', 'new']);
+  });
+
+  it('overlapping_registrations waits for a new event', async () => {
+    await onlyRule('overlapping_registrations', { minEvents: 2 });
+    const person = nextPhone();
+    const first = await publish({ name: '冲突赛事甲' });
+    const second = await publish({ name: '冲突赛事乙' });
+    await register(first.id, [person]);
+    await register(second.id, [person]);
+    await evaluateAlerts(ctx.db);
+    const label = `${person.slice(0, 3)}****${person.slice(7)}`;
+    const ofPerson = async () =>
+      (await openAlerts('overlapping_registrations')).filter((row) => row.subject_label === label);
+    const [opened] = await ofPerson();
+    expect(opened).toBeDefined();
+    const subjectId = opened!.subject_id;
+    await resolveOpen('overlapping_registrations');
+
+    await evaluateAlerts(ctx.db);
+    expect(await statusesOf('overlapping_registrations', subjectId)).toEqual(['resolved']);
+
+    const third = await publish({ name: '冲突赛事丙' });
+    await register(third.id, [person]);
+    await evaluateAlerts(ctx.db);
+    expect(await statusesOf('overlapping_registrations', subjectId)).toEqual(['resolved', 'new']);
+    const [reopened] = await ofPerson();
+    const events = (reopened!.detail as { events: { id: string }[] }).events;
+    expect(events.map((event) => event.id).sort()).toEqual([first.id, second.id, third.id].sort());
   });
 });

@@ -1,7 +1,7 @@
 import type { Principal } from '../accounts/account.repository.js';
 import type { Executor } from '../db/database.js';
 import { getDivision, isWithin } from '../divisions/division.service.js';
-import { InvalidCursor } from '../http/problem.js';
+import { InvalidCursor, throwIfFieldErrors } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { OutOfScope } from '../accounts/account.errors.js';
 import { listFactEvents, type FactDrill } from './dashboard.repository.js';
@@ -13,10 +13,12 @@ import {
 } from './dashboard.service.js';
 
 export interface DrillQuery
-  extends DashboardPeriodQuery, Omit<FactDrill, 'divisionCode' | 'month'> {
+  extends DashboardPeriodQuery, Omit<FactDrill, 'divisionCode' | 'unassignedBelow' | 'month'> {
   division?: string;
   /** A division below `division` that the figure belongs to, such as a row of the child table. */
   child?: string;
+  /** Only the events of the unassigned row: those in no division one level below. */
+  unassigned?: boolean;
   cursor?: string;
   limit?: number;
 }
@@ -29,6 +31,15 @@ export interface DrillQuery
 export async function drillEvents(db: Executor, user: Principal, query: DrillQuery) {
   const scope = await resolveDashboardScope(db, user, query.division);
   const months = periodMonths(resolvePeriod(query));
+  if (query.child && query.unassigned) {
+    throwIfFieldErrors([
+      {
+        field: 'unassigned',
+        code: 'excludes_child',
+        message: 'cannot be combined with child: the unassigned events are in no child division',
+      },
+    ]);
+  }
   if (query.child) {
     const child = await getDivision(db, query.child);
     if (!isWithin(child, scope.division)) throw new OutOfScope(child.code);
@@ -55,6 +66,7 @@ export async function drillEvents(db: Executor, user: Principal, query: DrillQue
       level: query.level,
       organisationId: query.organisationId,
       divisionCode: query.child,
+      unassignedBelow: query.unassigned ? scope.division.level : undefined,
     },
     { after, limit },
   );

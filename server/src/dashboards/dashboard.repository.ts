@@ -27,8 +27,22 @@ export interface FactDrill {
   organisationId?: string;
   /** A district, street or community code below the filter's division. */
   divisionCode?: string;
+  /**
+   * The level of the filter's division, to keep only its events that name no division one
+   * level below it: the dashboard's unassigned row.
+   */
+  unassignedBelow?: string;
   month?: string;
 }
+
+// The column that names an event's division one level below each level. A community has no
+// level below it, so none of its events is unassigned.
+const CHILD_COLUMNS: Record<string, RawBuilder<string | null> | null> = {
+  city: sql`f.district_code`,
+  district: sql`f.street_code`,
+  street: sql`f.community_code`,
+  community: null,
+};
 
 export const EVENT_STAGES = [
   'draft',
@@ -85,6 +99,10 @@ function drillConditions(drill: FactDrill): RawBuilder<SqlBool>[] {
     conditions.push(
       sql`${drill.divisionCode} in (f.district_code, f.street_code, f.community_code)`,
     );
+  }
+  if (drill.unassignedBelow) {
+    const column = CHILD_COLUMNS[drill.unassignedBelow];
+    conditions.push(column ? sql<SqlBool>`${column} is null` : sql<SqlBool>`false`);
   }
   return conditions;
 }

@@ -64,10 +64,10 @@ const PeriodQuery = {
 const PERIOD_DESCRIPTION =
   'Events count in the month they start (Asia/Shanghai), so an event without a start time ' +
   'counts in no period. Without year, quarter and month the period is the current year in ' +
-  'Asia/Shanghai; there is no all-time period. A quarter or month needs a year, and a ' +
-  'quarter excludes a month, and a year after the current one in Asia/Shanghai is rejected ' +
-  '(DSH_INVALID_PERIOD). The check-in rate of a row is endedCheckIns / endedRegistrations: ' +
-  'only events that ended before now count in it.';
+  'Asia/Shanghai; there is no all-time period. A quarter or month needs a year, a quarter ' +
+  'excludes a month, and the year may be next year in Asia/Shanghai at the latest, because ' +
+  'events are filed ahead of it; anything else is DSH_INVALID_PERIOD. The check-in rate of a ' +
+  'row is endedCheckIns / endedRegistrations: only events that ended before now count in it.';
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -144,6 +144,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
           level: Type.Optional(Type.String({ maxLength: 20 })),
           organisationId: Type.Optional(Type.String({ format: 'uuid' })),
           child: Type.Optional(Type.String({ pattern: '^[0-9]{4,12}$' })),
+          unassigned: Type.Optional(
+            Type.Boolean({
+              description:
+                'Only the events held in the division as a whole, in no child division: the ' +
+                "events of the figures' unassigned row. With child it is VALIDATION_FAILED",
+            }),
+          ),
           cursor: Type.Optional(Type.String({ maxLength: 300 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),

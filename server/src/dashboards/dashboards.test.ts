@@ -388,6 +388,75 @@ describe('dashboard rows', () => {
   });
 });
 
+describe('unassigned drill list', () => {
+  interface DrillItem {
+    registrations: number;
+    checkIns: number;
+    stage: string;
+  }
+
+  it.each([
+    ['db.bureau', undefined],
+    ['db.bureau', '310104'],
+    ['db.bureau', '310104014'],
+    ['db.xuhui', undefined],
+    ['db.street', undefined],
+    ['db.contractor', '310104'],
+  ])('lists the unassigned row of %s at %s', async (username, division) => {
+    const figures = await as(
+      ctx.app,
+      cookieOf(username),
+    )({ method: 'GET', url: dashboardUrl(division) });
+    const { unassigned } = figures.json<{ unassigned: Figures }>();
+    const params = new URLSearchParams({
+      year: String(EVENT_YEAR),
+      stage: 'filed',
+      unassigned: 'true',
+      limit: '200',
+    });
+    if (division) params.set('division', division);
+    const response = await as(
+      ctx.app,
+      cookieOf(username),
+    )({ method: 'GET', url: `/api/dashboard/events?${params}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const items = response.json<{ items: DrillItem[] }>().items;
+    expect(items).toHaveLength(unassigned.events.filed!);
+    const sum = (pick: (item: DrillItem) => number) => items.reduce((n, i) => n + pick(i), 0);
+    expect(sum((item) => item.registrations)).toBe(unassigned.registrations);
+    expect(sum((item) => item.checkIns)).toBe(unassigned.checkIns);
+  });
+
+  it('finds events in the rows of a district and a street', async () => {
+    const list = async (division: string) => {
+      const params = new URLSearchParams({
+        year: String(EVENT_YEAR),
+        division,
+        stage: 'filed',
+        unassigned: 'true',
+      });
+      const response = await as(
+        ctx.app,
+        cookieOf('db.bureau'),
+      )({ method: 'GET', url: `/api/dashboard/events?${params}` });
+      return response.json<{ items: { divisionName: string }[] }>().items;
+    };
+    // Xuhui's returned event and its bureau's brand event name the district and no street.
+    expect(await list('310104')).toHaveLength(2);
+    // The street's own community games name the street and no community.
+    expect((await list('310104014')).map((item) => item.divisionName)).toEqual(['徐家汇街道']);
+  });
+
+  it('rejects unassigned with a child', async () => {
+    const response = await as(
+      ctx.app,
+      cookieOf('db.bureau'),
+    )({ method: 'GET', url: '/api/dashboard/events?child=310104&unassigned=true' });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]).toMatchObject({ field: 'unassigned', code: 'excludes_child' });
+  });
+});
+
 describe('dashboard basis', () => {
   async function dashboardOf(username: string, division?: string) {
     const url = dashboardUrl(division);
@@ -717,6 +786,32 @@ describe('dashboard periods', () => {
       `/api/dashboard/export?figureSet=summary&year=${CURRENT_YEAR + 2}&quarter=1`,
     ]) {
       expectProblem(await get(path), 400, 'DSH_INVALID_PERIOD');
+    }
+  });
+
+  it.each(['0x7EA', '0X7ea', '2.026e3', '%202026', '+2026'])(
+    'rejects year=%s in other than decimal digits',
+    async (year) => {
+      for (const path of [
+        `/api/dashboard?year=${year}`,
+        `/api/dashboard/events?year=${year}`,
+        `/api/dashboard/export?figureSet=summary&year=${year}`,
+      ]) {
+        const problem = expectProblem(await get(path), 400, 'VALIDATION_FAILED');
+        expect(problem.errors).toEqual([expect.objectContaining({ field: 'year', code: 'type' })]);
+      }
+    },
+  );
+
+  it('documents that next year is allowed', async () => {
+    await ctx.app.ready();
+    const openApi = ctx.app.swagger() as {
+      paths: Record<string, { get: { description: string } }>;
+    };
+    for (const path of ['/api/dashboard', '/api/dashboard/events', '/api/dashboard/export']) {
+      const description = openApi.paths[path]!.get.description;
+      expect(description).toContain('may be next year');
+      expect(description).not.toContain('after the current one');
     }
   });
 

@@ -71,7 +71,9 @@ export const resolveAlert = (operator: boolean, id: string, note: string) =>
   });
 
 export const evaluateAlertsNow = () =>
-  api<{ opened: number; refreshed: number }>('/api/operator/alerts/evaluate', { method: 'POST' });
+  api<{ opened: number; refreshed: number; settled: number }>('/api/operator/alerts/evaluate', {
+    method: 'POST',
+  });
 
 export const fetchAlertRules = () =>
   api<{ items: AlertRuleSetting[] }>('/api/operator/alert-rules');

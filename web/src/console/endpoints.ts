@@ -230,11 +230,15 @@ export const fetchDashboardEvents = (
   drill: DashboardDrill,
   cursor: string | null,
 ) => {
-  const { year, month, ...filters } = drill;
+  const { year, month, unassigned, ...filters } = drill;
   const scoped = month ? { year: year ?? period.year, month } : period;
-  return api<Page<DashboardEvent>>(
-    `/api/dashboard/events${query({ ...dashboardParams(division, scoped), ...filters, cursor })}`,
-  );
+  const params = {
+    ...dashboardParams(division, scoped),
+    ...filters,
+    unassigned: unassigned ? 'true' : undefined,
+    cursor,
+  };
+  return api<Page<DashboardEvent>>(`/api/dashboard/events${query(params)}`);
 };
 
 const auditQuery = (filter: AuditFilter, cursor?: string | null) =>

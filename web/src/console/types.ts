@@ -432,6 +432,8 @@ export interface DashboardDrill {
   level?: string;
   organisationId?: string;
   child?: string;
+  /** Only the events in no child division: the unassigned row of the child table. */
+  unassigned?: boolean;
   /** Replaces the page's period, for a month of the trend chart. */
   month?: number;
   year?: number;

@@ -276,6 +276,10 @@ const FIELD_LABELS: Record<string, string> = {
   birthDate: '出生日期',
   from: '开始日期',
   to: '结束日期',
+  division: '行政区划',
+  year: '年份',
+  quarter: '季度',
+  month: '月份',
 };
 
 /** Chinese text of field error codes: the server's own codes and JSON Schema keywords. */

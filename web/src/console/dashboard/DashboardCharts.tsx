@@ -1,5 +1,5 @@
 import { DownloadOutlined, PictureOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Row, Space, Tooltip } from 'antd';
+import { App, Button, Card, Col, Empty, Row, Space, Tooltip } from 'antd';
 import { useMemo, useRef, type ReactNode, type RefObject } from 'react';
 import { consoleErrorMessage } from '../../lib/messages';
 import { dashboardExportPath } from '../endpoints';
@@ -50,6 +50,29 @@ export function periodName(period: Dashboard['period']): string {
   return `${period.year}年`;
 }
 
+/** Returns whether a months row has no figure that the trend chart draws. */
+function emptyMonth(row: Dashboard['months'][number]): boolean {
+  return (
+    row.thisYear.registrations === 0 &&
+    row.thisYear.checkIns === 0 &&
+    row.lastYear.registrations === 0
+  );
+}
+
+/** Returns whether a breakdown's bars would all be zero or missing. */
+function emptyBars(rows: { registrations: number; checkIns: number }[]): boolean {
+  return rows.every((row) => row.registrations === 0 && row.checkIns === 0);
+}
+
+/** Stands in for a chart with nothing to draw, at the chart's height, in place of bare axes. */
+function NoData({ height, testId }: { height: number; testId: string }) {
+  return (
+    <div className="dashboard-chart-empty" style={{ height }} data-testid={`${testId}-empty`}>
+      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无数据" />
+    </div>
+  );
+}
+
 interface ChartCardProps {
   title: string;
   figureSet: string;
@@ -60,6 +83,8 @@ interface ChartCardProps {
   division: string | undefined;
   period: DashboardPeriod;
   dark: boolean;
+  /** No data to draw: the card shows 暂无数据 and offers no image to save. */
+  empty?: boolean;
   children: (ref: RefObject<EChartHandle>) => ReactNode;
 }
 
@@ -72,6 +97,7 @@ function ChartCard({
   division,
   period,
   dark,
+  empty = false,
   children,
 }: ChartCardProps) {
   const { message } = App.useApp();
@@ -99,6 +125,7 @@ function ChartCard({
               type="text"
               icon={<PictureOutlined />}
               aria-label={`${title} 导出图片`}
+              disabled={empty}
               onClick={saveImage}
             />
           </Tooltip>
@@ -127,7 +154,8 @@ function trendOption(data: Dashboard): EChartsOption {
   const thisYear = data.period.year;
   const type = data.months.length === 1 ? 'bar' : 'line';
   return {
-    tooltip: { trigger: 'axis' },
+    // The shadow marks the whole month column, which a click anywhere in opens.
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
     grid: { left: 48, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: data.months.map((m) => `${Number(m.month.slice(5))}月`) },
@@ -206,7 +234,8 @@ function cityMapOption(data: Dashboard, dark: boolean): EChartsOption {
       bottom: 4,
       itemHeight: 90,
       itemWidth: 12,
-      text: ['高', '低'],
+      // The top end names what the colours stand for; the handles show the values.
+      text: ['参与人数（人）', ''],
       calculable: true,
       inRange: { color: ['#e6f4ff', '#69b1ff', '#0958d9'] },
       textStyle: { color: dark ? '#d6e4ff' : '#595959' },
@@ -294,6 +323,9 @@ export default function DashboardCharts(props: DashboardChartsProps) {
     () => (atCity ? cityMapOption(data, dark) : locationMapOption(data, dark)),
     [data, dark, atCity],
   );
+  const trendEmpty = data.months.every(emptyMonth);
+  const sectionsEmpty = emptyBars(data.sections);
+  const sportsEmpty = emptyBars(data.sports.slice(0, SPORT_BARS));
   const subject = { area: data.scope.name, period: periodName(data.period) };
   const card = { division, period, dark, subject };
 
@@ -305,25 +337,30 @@ export default function DashboardCharts(props: DashboardChartsProps) {
             title="月度趋势（本年与去年）"
             figureSet="months"
             fileName="月度趋势"
+            empty={trendEmpty}
             {...card}
           >
-            {(ref) => (
-              <EChart
-                ref={ref}
-                option={trend}
-                height={300}
-                dark={dark}
-                testId="trend-chart"
-                onClick={({ dataIndex }) => {
-                  const row = data.months[dataIndex];
-                  if (!row) return;
-                  onDrill(`${row.month} 的赛事`, {
-                    year: Number(row.month.slice(0, 4)),
-                    month: Number(row.month.slice(5)),
-                  });
-                }}
-              />
-            )}
+            {(ref) =>
+              trendEmpty ? (
+                <NoData height={300} testId="trend-chart" />
+              ) : (
+                <EChart
+                  ref={ref}
+                  option={trend}
+                  height={300}
+                  dark={dark}
+                  testId="trend-chart"
+                  onCategoryClick={(index) => {
+                    const row = data.months[index];
+                    if (!row) return;
+                    onDrill(`${row.month} 的赛事`, {
+                      year: Number(row.month.slice(0, 4)),
+                      month: Number(row.month.slice(5)),
+                    });
+                  }}
+                />
+              )
+            }
           </ChartCard>
         </Col>
       )}
@@ -355,20 +392,30 @@ export default function DashboardCharts(props: DashboardChartsProps) {
         </ChartCard>
       </Col>
       <Col xs={24} xl={12}>
-        <ChartCard title="按板块" figureSet="sections" fileName="按板块" {...card}>
-          {(ref) => (
-            <EChart
-              ref={ref}
-              option={sections}
-              height={Math.max(180, 40 + data.sections.length * 34)}
-              dark={dark}
-              testId="section-chart"
-              onClick={({ dataIndex }) => {
-                const row = data.sections[dataIndex];
-                if (row) onDrill(`${row.name}的赛事`, { section: row.key });
-              }}
-            />
-          )}
+        <ChartCard
+          title="按板块"
+          figureSet="sections"
+          fileName="按板块"
+          empty={sectionsEmpty}
+          {...card}
+        >
+          {(ref) =>
+            sectionsEmpty ? (
+              <NoData height={180} testId="section-chart" />
+            ) : (
+              <EChart
+                ref={ref}
+                option={sections}
+                height={Math.max(180, 40 + data.sections.length * 34)}
+                dark={dark}
+                testId="section-chart"
+                onClick={({ dataIndex }) => {
+                  const row = data.sections[dataIndex];
+                  if (row) onDrill(`${row.name}的赛事`, { section: row.key });
+                }}
+              />
+            )
+          }
         </ChartCard>
       </Col>
       <Col xs={24} xl={12}>
@@ -376,21 +423,26 @@ export default function DashboardCharts(props: DashboardChartsProps) {
           title={`按项目（前 ${SPORT_BARS} 项）`}
           figureSet="sports"
           fileName="按项目"
+          empty={sportsEmpty}
           {...card}
         >
-          {(ref) => (
-            <EChart
-              ref={ref}
-              option={sports}
-              height={Math.max(180, 40 + Math.min(SPORT_BARS, data.sports.length) * 34)}
-              dark={dark}
-              testId="sport-chart"
-              onClick={({ dataIndex }) => {
-                const row = data.sports[dataIndex];
-                if (row) onDrill(`${row.name}的赛事`, { sport: row.key });
-              }}
-            />
-          )}
+          {(ref) =>
+            sportsEmpty ? (
+              <NoData height={180} testId="sport-chart" />
+            ) : (
+              <EChart
+                ref={ref}
+                option={sports}
+                height={Math.max(180, 40 + Math.min(SPORT_BARS, data.sports.length) * 34)}
+                dark={dark}
+                testId="sport-chart"
+                onClick={({ dataIndex }) => {
+                  const row = data.sports[dataIndex];
+                  if (row) onDrill(`${row.name}的赛事`, { sport: row.key });
+                }}
+              />
+            )
+          }
         </ChartCard>
       </Col>
     </Row>

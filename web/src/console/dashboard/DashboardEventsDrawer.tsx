@@ -25,8 +25,12 @@ import { formatRate } from '../format';
 import { formatTime } from '../time';
 import type { DashboardDrill, DashboardEvent, DashboardPeriod } from '../types';
 
-/** Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. */
+/**
+ * Formats an event's check-in rate, or 未结束 while the event has not ended and has no rate. A
+ * cancelled event was never held, so it has no rate and shows '-' beside its 已取消 tag.
+ */
 function eventRate(event: DashboardEvent): string {
+  if (event.stage === 'cancelled') return '-';
   return event.ended ? formatRate(event.checkIns, event.registrations) : '未结束';
 }
 

@@ -67,26 +67,62 @@ export interface EChartProps {
     seriesIndex?: number;
     data?: unknown;
   }) => void;
+  /**
+   * Called with the index of the category (x axis) under a click anywhere in the plot area, not
+   * only on a data point, for charts whose columns stand for months.
+   */
+  onCategoryClick?: (index: number) => void;
   /** Draws on a dark background, for the big-screen mode. */
   dark?: boolean;
   testId?: string;
 }
 
+/** Returns the category index under a point of the first grid, or null outside the grid. */
+function categoryAt(instance: echarts.ECharts, point: number[]): number | null {
+  if (!instance.containPixel({ gridIndex: 0 }, point)) return null;
+  const [value] = instance.convertFromPixel({ gridIndex: 0 }, point) as number[];
+  return value === undefined || !Number.isFinite(value) ? null : Math.round(value);
+}
+
+/**
+ * Calls the category handler for clicks anywhere in the plot area and shows the pointer cursor
+ * there, when the chart has a handler. The whole month column is the target, not the dot.
+ */
+function listenToCategoryClicks(
+  instance: echarts.ECharts,
+  handler: { current?: (index: number) => void },
+) {
+  const surface = instance.getZr();
+  surface.on('click', (event) => {
+    if (!handler.current) return;
+    const index = categoryAt(instance, [event.offsetX, event.offsetY]);
+    if (index !== null) handler.current(index);
+  });
+  surface.on('mousemove', (event) => {
+    if (!handler.current) return;
+    const inside = categoryAt(instance, [event.offsetX, event.offsetY]) !== null;
+    surface.setCursorStyle(inside ? 'pointer' : 'default');
+  });
+}
+
 /** Renders one ECharts instance that follows its container's width. */
 export const EChart = forwardRef<EChartHandle, EChartProps>(function EChart(
-  { option, height, onClick, dark, testId },
+  { option, height, onClick, onCategoryClick, dark, testId },
   ref,
 ) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickHandler = useRef(onClick);
   clickHandler.current = onClick;
+  const categoryHandler = useRef(onCategoryClick);
+  categoryHandler.current = onCategoryClick;
 
   useEffect(() => {
     if (!container.current) return undefined;
     const instance = echarts.init(container.current, dark ? 'dark' : undefined);
     chart.current = instance;
     instance.on('click', (params) => clickHandler.current?.(params as never));
+    listenToCategoryClicks(instance, categoryHandler);
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(container.current);
     return () => {

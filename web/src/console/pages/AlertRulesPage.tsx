@@ -3,12 +3,7 @@ import { Alert, App, Button, Card, Form, Input, Switch, Tag, Typography } from '
 import { ApiError } from '../../lib/api';
 import { consoleErrorMessage } from '../../lib/messages';
 import { fetchAlertRules, saveAlertRule, type AlertRuleSetting } from '../alerts';
-import {
-  numberProblem,
-  numberRule,
-  parseNumberText,
-  type NumberRuleOptions,
-} from '../number-rules';
+import { numberProblem, numberRule, readNumberText, type NumberRuleOptions } from '../number-rules';
 import { PageTitle } from '../components/PageTitle';
 import { PageLoading } from '../components/PageLoading';
 import { formatTime } from '../time';
@@ -42,10 +37,7 @@ function RuleCard(props: { rule: AlertRuleSetting }) {
       saveAlertRule(rule.code, {
         enabled: values.enabled,
         parameters: Object.fromEntries(
-          Object.entries(values.parameters).map(([key, text]) => [
-            key,
-            Number(parseNumberText(text)),
-          ]),
+          Object.entries(values.parameters).map(([key, text]) => [key, readNumberText(text)]),
         ),
       }),
     onSuccess: async () => {

@@ -161,7 +161,10 @@ export function AlertsPage() {
   const evaluate = useMutation({
     mutationFn: evaluateAlertsNow,
     onSuccess: async (result) => {
-      message.success(`检测完成：新增 ${result.opened} 条预警`);
+      // A settled subject still fires, but its alert was resolved and nothing has changed since.
+      const settled =
+        result.settled > 0 ? `；${result.settled} 项已处理且情况未变，不再重复预警` : '';
+      message.success(`检测完成：新增 ${result.opened} 条预警${settled}`);
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
     },
     onError: (error) => message.error(consoleErrorMessage(error)),

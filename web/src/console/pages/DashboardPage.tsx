@@ -28,6 +28,7 @@ import { DashboardEventsDrawer } from '../dashboard/DashboardEventsDrawer';
 import { downloadFile } from '../dashboard/download';
 import { dashboardExportPath, fetchDashboard, fetchDivision } from '../endpoints';
 import { formatRate } from '../format';
+import { normaliseNumberText, readNumberText } from '../number-rules';
 import { queryKeys, useMe } from '../queries';
 import { shanghaiYear } from '../time';
 import type {
@@ -426,8 +427,9 @@ function PeriodPicker(props: {
   onChange: (period: DashboardPeriod) => void;
 }) {
   const current = shanghaiYear();
-  // A year after the current one has no figures, and the API rejects it.
-  const years = [current, current - 1, current - 2];
+  // Next year comes first: events are filed and entered ahead of it, so in December many
+  // events already start in January. The page still opens on the current year.
+  const years = [current + 1, current, current - 1, current - 2];
   if (props.period.year && !years.includes(props.period.year)) years.push(props.period.year);
   const part = props.period.month
     ? `m${props.period.month}`
@@ -439,8 +441,11 @@ function PeriodPicker(props: {
       <Select
         aria-label="年份"
         value={props.period.year}
-        style={{ width: 100 }}
-        options={years.map((y) => ({ value: y, label: `${y}年` }))}
+        style={{ width: 150 }}
+        options={years.map((y) => ({
+          value: y,
+          label: y === current + 1 ? `${y}年（明年）` : `${y}年`,
+        }))}
         onChange={(year: number) => props.onChange({ ...props.period, year })}
       />
       <Select
@@ -466,11 +471,15 @@ function PeriodPicker(props: {
 /** The first year the API accepts in a dashboard period. */
 const FIRST_YEAR = 2000;
 
+// A division code as the API accepts it: 4 to 12 digits.
+const DIVISION_CODE = /^[0-9]{4,12}$/;
+
 /**
- * Reads the period from the page's URL. A value that is not a whole number in range (year
- * 2000 to the current year in Asia/Shanghai, quarter 1 to 4, month 1 to 12) gives the current
- * year and a message that names the wrong part, so the pickers never show a value they
- * do not offer.
+ * Reads the period from the page's URL. Each value must be a whole number in plain decimal
+ * digits (full-width digits count) within range: year 2000 to next year in Asia/Shanghai,
+ * quarter 1 to 4, month 1 to 12. Another value, or a quarter together with a month, gives the
+ * current year and a message that names the wrong part, so the pickers never show a value
+ * they do not offer.
  */
 function periodFromParams(params: URLSearchParams): {
   period: DashboardPeriod;
@@ -480,25 +489,46 @@ function periodFromParams(params: URLSearchParams): {
   const read = (name: string, min: number, max: number, label: string) => {
     const raw = params.get(name);
     if (raw === null || raw === '') return { value: undefined, problem: null };
-    const value = Number(raw);
+    const value = readNumberText(raw);
     if (!Number.isInteger(value)) return { value: undefined, problem: `${label}无效` };
     if (value < min || value > max) return { value: undefined, problem: `${label}超出范围` };
     return { value, problem: null };
   };
-  const year = read('year', FIRST_YEAR, current, '年份');
+  const year = read('year', FIRST_YEAR, current + 1, '年份');
   const quarter = read('quarter', 1, 4, '季度');
   const month = read('month', 1, 12, '月份');
-  const problem = year.problem ?? quarter.problem ?? month.problem;
+  const both = quarter.value !== undefined && month.value !== undefined;
+  const problem =
+    year.problem ?? quarter.problem ?? month.problem ?? (both ? '季度和月份只能选其一' : null);
   if (problem) {
     return {
       period: { year: current },
-      problem: `链接中的统计期间有误：${problem}（年份为${FIRST_YEAR}至${current}年，季度为1至4，月份为1至12）。已改为显示${current}年全年。`,
+      problem: `链接中的统计期间有误：${problem}（年份为${FIRST_YEAR}至${current + 1}年，季度为1至4，月份为1至12，季度和月份只能选其一）。已改为显示${current}年全年。`,
     };
   }
   const narrowed = { year: year.value ?? current };
   if (month.value) return { period: { ...narrowed, month: month.value }, problem: null };
   if (quarter.value) return { period: { ...narrowed, quarter: quarter.value }, problem: null };
   return { period: narrowed, problem: null };
+}
+
+/**
+ * Reads the division from the page's URL. A value that is not a division code gives the
+ * account's own division and a message naming 行政区划, in place of the API's field error on
+ * `division`.
+ */
+function divisionFromParams(
+  params: URLSearchParams,
+  ownName: string,
+): { division: string | undefined; problem: string | null } {
+  const raw = params.get('division');
+  if (raw === null || raw === '') return { division: undefined, problem: null };
+  const code = normaliseNumberText(raw);
+  if (DIVISION_CODE.test(code)) return { division: code, problem: null };
+  return {
+    division: undefined,
+    problem: `链接中的行政区划有误：行政区划代码应为4至12位数字。已改为显示${ownName}的数据。`,
+  };
 }
 
 /**
@@ -509,7 +539,10 @@ function periodFromParams(params: URLSearchParams): {
 export function DashboardPage() {
   const me = useMe();
   const [searchParams, setSearchParams] = useSearchParams();
-  const division = searchParams.get('division') ?? undefined;
+  const { division, problem: divisionProblem } = divisionFromParams(
+    searchParams,
+    me.user.divisionName,
+  );
   const { period, problem: periodProblem } = periodFromParams(searchParams);
   const rootCode = me.user.divisionCode;
   const [drill, setDrill] = useState<{ title: string; drill: DashboardDrill } | null>(null);
@@ -547,6 +580,15 @@ export function DashboardPage() {
     // Browsers may refuse full screen (an iframe, a test browser); the page still fills the window.
     screen.current?.requestFullscreen?.().catch(() => undefined);
   };
+
+  const bigScreenButton = (
+    <Button
+      icon={bigScreen ? <FullscreenExitOutlined /> : <FullscreenOutlined />}
+      onClick={toggleBigScreen}
+    >
+      {bigScreen ? '退出大屏' : '大屏'}
+    </Button>
+  );
 
   const setParams = (next: { division?: string; period?: DashboardPeriod }) => {
     const params: Record<string, string> = {};
@@ -594,7 +636,7 @@ export function DashboardPage() {
   const childColumns: TableColumnsType<DashboardNode> = [
     { title: '区域', dataIndex: 'name', key: 'name', width: 150, fixed: 'start' },
     ...figureColumns<DashboardNode>(
-      (node) => (node.unassigned ? null : { child: node.code }),
+      (node) => (node.unassigned ? { unassigned: true } : { child: node.code }),
       openDrill,
     ),
   ];
@@ -664,15 +706,19 @@ export function DashboardPage() {
   return (
     <div ref={screen} className={bigScreen ? 'dashboard-big-screen' : undefined}>
       <div className="dashboard-toolbar">
-        <PageTitle title={dashboardTitle(data)} />
+        {bigScreen ? (
+          // 退出大屏 sits at the left, because the console header's 退出登录 takes the top
+          // right corner once the big screen closes, and a double click there signed out.
+          <Space size={16} align="center" className="dashboard-toolbar-start">
+            {bigScreenButton}
+            <PageTitle title={dashboardTitle(data)} />
+          </Space>
+        ) : (
+          <PageTitle title={dashboardTitle(data)} />
+        )}
         <Space wrap>
           <PeriodPicker period={period} onChange={(next) => setParams({ period: next })} />
-          <Button
-            icon={bigScreen ? <FullscreenExitOutlined /> : <FullscreenOutlined />}
-            onClick={toggleBigScreen}
-          >
-            {bigScreen ? '退出大屏' : '大屏'}
-          </Button>
+          {!bigScreen && bigScreenButton}
         </Space>
       </div>
       {byOrganisation && scope && (
@@ -681,6 +727,15 @@ export function DashboardPage() {
         </Typography.Paragraph>
       )}
       {!isRoot && <Breadcrumb items={breadcrumb} style={{ marginBottom: 16 }} />}
+      {divisionProblem && (
+        <Alert
+          type="warning"
+          showIcon
+          title={divisionProblem}
+          style={{ marginBottom: 16 }}
+          data-testid="dashboard-division-problem"
+        />
+      )}
       {periodProblem && (
         <Alert
           type="warning"

@@ -303,6 +303,13 @@ export function ReportsPage() {
           报表按赛事开始时间归入统计期间，赛事数、报名和签到的口径与数据看板一致；生成后可下载 Excel
           和 PDF（含图表）。
         </Typography.Paragraph>
+        <Typography.Paragraph
+          type="secondary"
+          className="console-report-hint"
+          data-testid="report-period-hint"
+        >
+          统计期间只能选本月、本季度、本年度或更早的期间；尚未开始的期间（如下个月、明年）不能生成报表，在选择框中显示为灰色。明年赛事的审核和报名情况可在数据看板中选择明年查看。
+        </Typography.Paragraph>
       </Card>
       <Card title="报表档案" className="console-report-archive">
         {reports.isError ? (
