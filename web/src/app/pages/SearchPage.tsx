@@ -147,7 +147,7 @@ export function SearchPage() {
           <Checkbox
             checked={filter.open}
             onChange={(open) => apply({ open })}
-            style={{ '--icon-size': '18px', '--font-size': '15px' }}
+            style={{ '--icon-size': '1.125rem', '--font-size': '0.9375rem' }}
           >
             可报名
           </Checkbox>
