@@ -228,3 +228,29 @@ test('event card shows a long name whole', async () => {
     await context.close();
   }
 });
+
+test('registration tabs fit at 360 px', async () => {
+  for (const fontPx of [16, LARGE_FONT_PX]) {
+    const { context, page } = await smallPhone(fontPx);
+    await page.goto(`${platform.baseUrl}/tickets`);
+    const tabs = page.getByRole('tab');
+    await page.getByRole('tab', { name: '已取消（1）' }).waitFor();
+    assert.equal(await tabs.count(), 3);
+    for (const tab of await tabs.all()) {
+      const box = await tab.boundingBox();
+      const text = await tab.innerText();
+      assert.ok(box.x >= 0, `${text} starts at ${box.x}px`);
+      assert.ok(box.x + box.width <= 360, `${text} ends at ${box.x + box.width}px`);
+    }
+    await page.getByRole('tab', { name: '已取消（1）' }).click();
+    assert.equal(
+      await page.getByRole('tab', { name: '已取消（1）' }).getAttribute('aria-selected'),
+      'true',
+    );
+    await page.locator('.ticket-list').getByText('已取消').first().waitFor();
+    await page.screenshot({
+      path: join(artifacts, `layout-tickets-360-${fontPx}px.png`),
+    });
+    await context.close();
+  }
+});
