@@ -229,6 +229,52 @@ test('event card shows a long name whole', async () => {
   }
 });
 
+test('place chip names the district and street', async () => {
+  for (const fontPx of [16, LARGE_FONT_PX]) {
+    const { context, page } = await smallPhone(fontPx);
+    await page.goto(`${platform.baseUrl}/search`);
+    await page.getByRole('button', { name: /区域/ }).click();
+    const sheet = page.getByRole('dialog', { name: '选择区域' });
+    await sheet.getByText('徐汇区', { exact: true }).click();
+    await sheet.getByText('徐家汇街道', { exact: true }).click();
+    await page.waitForURL(/street=\d{9}/);
+    await sheet.getByRole('button', { name: '完成' }).click();
+    const chip = page.getByRole('group', { name: '筛选条件' }).getByRole('button', {
+      name: '徐汇区·徐家汇街道',
+      exact: true,
+    });
+    await chip.waitFor();
+    const box = await chip.boundingBox();
+    assert.ok(
+      box.x + box.width <= SMALL_VIEWPORT.viewport.width,
+      `chip ends at ${box.x + box.width}px`,
+    );
+    assert.ok((await sidewaysOverflow(page)) <= 0, 'the search page scrolls sideways');
+    await page.screenshot({ path: join(artifacts, `layout-place-chip-360-${fontPx}px.png`) });
+    await context.close();
+  }
+});
+
+test('empty search offers clearing the filters', async () => {
+  const { context, page } = await smallPhone(16);
+  // The demo league has no events in these two days, so the filters leave nothing.
+  await page.goto(
+    `${platform.baseUrl}/search?q=${encodeURIComponent('篮球')}&from=2020-01-01&to=2020-01-02&fee=paid`,
+  );
+  await page.getByText('暂无赛事').waitFor();
+  await page.screenshot({ path: join(artifacts, 'layout-empty-search-360.png') });
+  await page.getByRole('button', { name: '清除筛选' }).click();
+  await page.waitForURL((url) => !url.search.includes('fee=') && !url.search.includes('from='));
+  assert.equal(new URL(page.url()).searchParams.get('q'), '篮球', 'the search text is kept');
+  await page.locator('.event-card').first().waitFor();
+
+  // With the search text alone there is no filter to clear.
+  await page.goto(`${platform.baseUrl}/search?q=zzzzzz`);
+  await page.getByText('暂无赛事').waitFor();
+  assert.equal(await page.getByRole('button', { name: '清除筛选' }).count(), 0);
+  await context.close();
+});
+
 test('registration tabs fit at 360 px', async () => {
   for (const fontPx of [16, LARGE_FONT_PX]) {
     const { context, page } = await smallPhone(fontPx);
@@ -248,9 +294,7 @@ test('registration tabs fit at 360 px', async () => {
       'true',
     );
     await page.locator('.ticket-list').getByText('已取消').first().waitFor();
-    await page.screenshot({
-      path: join(artifacts, `layout-tickets-360-${fontPx}px.png`),
-    });
+    await page.screenshot({ path: join(artifacts, `layout-tickets-360-${fontPx}px.png`) });
     await context.close();
   }
 });
