@@ -206,6 +206,28 @@ test('labels grow with a 24 px default font', async () => {
   await context.close();
 });
 
+test('sport names stay whole at 24 px', async () => {
+  const { context, page } = await smallPhone(LARGE_FONT_PX);
+  await page.goto(`${platform.baseUrl}/me`);
+  await page.getByRole('heading', { name: '喜欢的运动项目' }).waitFor();
+  await page.getByRole('button', { name: /展开全部/ }).click();
+  await page.locator('.sport-selector').getByText('五人制足球', { exact: true }).waitFor();
+  // The texts that the browser wraps onto more than one line.
+  const wrapped = await page.locator('.sport-selector .adm-selector-item').evaluateAll((items) =>
+    items
+      .filter((item) => {
+        const range = document.createRange();
+        range.selectNodeContents(item);
+        const tops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        return tops.size > 1;
+      })
+      .map((item) => item.textContent),
+  );
+  assert.deepEqual(wrapped, []);
+  await page.screenshot({ path: join(artifacts, 'layout-sports-360-24px.png') });
+  await context.close();
+});
+
 test('event card shows a long name whole', async () => {
   for (const fontPx of [16, LARGE_FONT_PX]) {
     const { context, page } = await smallPhone(fontPx);
