@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../lib/api';
 
 export type Gender = 'male' | 'female';
@@ -106,8 +106,15 @@ async function fetchCitizen(): Promise<CitizenProfile | null> {
   }
 }
 
+/** Query options of the signed-in citizen, shared by `useCitizen` and route prefetches. */
+export const citizenQuery = queryOptions({
+  queryKey: citizenKey,
+  queryFn: fetchCitizen,
+  staleTime: 60_000,
+});
+
 export function useCitizen() {
-  return useQuery({ queryKey: citizenKey, queryFn: fetchCitizen, staleTime: 60_000 });
+  return useQuery(citizenQuery);
 }
 
 /** Keeps a post-sign-in target inside the app, so a crafted link cannot send users elsewhere. */

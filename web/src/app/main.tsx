@@ -1,10 +1,10 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider, unstableSetRender } from 'antd-mobile';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { RouterProvider } from 'react-router-dom';
-import { shouldRetry } from './queries';
+import { queryClient } from './query-client';
 import { router } from './router';
 // After the library imports, so that these rules come later in the bundle than antd-mobile's.
 import './app.css';
@@ -22,12 +22,6 @@ unstableSetRender((node, container) => {
     root.unmount();
     imperativeRoots.delete(container);
   };
-});
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: { staleTime: 30_000, retry: shouldRetry },
-  },
 });
 
 const container = document.getElementById('root');

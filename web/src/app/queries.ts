@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError } from '../lib/api';
 import {
   fetchCalendar,
@@ -70,15 +70,22 @@ export function useCalendar(month: string, filter: EventFilter) {
   });
 }
 
+/** Query options of an event's details, shared by its page and the route's prefetch. */
+export function eventQuery(id: string) {
+  return queryOptions({ queryKey: queryKeys.event(id), queryFn: () => fetchEvent(id) });
+}
+
+/** Query options of an event's groups, shared by its page and the route's prefetch. */
+export function groupsQuery(id: string) {
+  return queryOptions({ queryKey: queryKeys.groups(id), queryFn: () => fetchGroups(id) });
+}
+
 export function useEvent(id: string) {
-  return useQuery({
-    queryKey: queryKeys.event(id),
-    queryFn: () => fetchEvent(id),
-  });
+  return useQuery(eventQuery(id));
 }
 
 export function useGroups(id: string) {
-  return useQuery({ queryKey: queryKeys.groups(id), queryFn: () => fetchGroups(id) });
+  return useQuery(groupsQuery(id));
 }
 
 export function useTicket(code: string) {

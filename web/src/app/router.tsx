@@ -1,5 +1,6 @@
-import { createBrowserRouter, Outlet, ScrollRestoration } from 'react-router-dom';
+import { createBrowserRouter, matchPath, Outlet, ScrollRestoration } from 'react-router-dom';
 import { HomePage } from './pages/HomePage';
+import { prefetchEventPage } from './query-client';
 
 /** Renders the phone-width column that contains every page, centred on wide screens. */
 function AppShell() {
@@ -13,9 +14,26 @@ function AppShell() {
 
 // The home page is in the first script; every other page loads as a chunk of its own, so the
 // first screen downloads only what it shows.
+/** Renders the loading screen of index.html again while the first page's code downloads. */
+function AppLoading() {
+  return (
+    <div className="app-loading">
+      <div className="app-loading-title">城市业余联赛</div>
+      <div role="status">正在加载…</div>
+    </div>
+  );
+}
+
+// An event page opened from a shared link requests its data before the router requests the
+// page's code. The browser sends at most six requests to the server at a time, and the data is
+// what the page waits for last.
+const openedEvent = matchPath('/events/:id', window.location.pathname);
+if (openedEvent?.params.id) prefetchEventPage(openedEvent.params.id);
+
 export const router = createBrowserRouter([
   {
     element: <AppShell />,
+    HydrateFallback: AppLoading,
     children: [
       { path: '/', element: <HomePage /> },
       {
@@ -28,6 +46,12 @@ export const router = createBrowserRouter([
       },
       {
         path: '/events/:id',
+        // The router runs the loader and `lazy` together, so the event's data and the page's
+        // code download in parallel.
+        loader: ({ params }) => {
+          if (params.id) prefetchEventPage(params.id);
+          return null;
+        },
         lazy: () =>
           import('./pages/EventDetailPage').then((m) => ({ Component: m.EventDetailPage })),
       },

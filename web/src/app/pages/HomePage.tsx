@@ -228,7 +228,16 @@ function Recommendations({ district, sports }: { district: string; sports: strin
   );
 }
 
-export function EventList({ filter, onShowAll }: { filter: EventFilter; onShowAll?: () => void }) {
+export function EventList({
+  filter,
+  onShowAll,
+  onClearFilters,
+}: {
+  filter: EventFilter;
+  onShowAll?: () => void;
+  /** Action of the 清除筛选 button that an empty list shows. Leave it out when no filter is set. */
+  onClearFilters?: () => void;
+}) {
   const list = useEventList(filter);
 
   if (list.isPending) return <EventListSkeleton />;
@@ -241,6 +250,11 @@ export function EventList({ filter, onShowAll }: { filter: EventFilter; onShowAl
         {onShowAll && (
           <Button color="primary" fill="outline" size="large" onClick={onShowAll}>
             查看全市全部赛事
+          </Button>
+        )}
+        {onClearFilters && (
+          <Button color="primary" fill="outline" size="large" onClick={onClearFilters}>
+            清除筛选
           </Button>
         )}
       </ErrorBlock>

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, ErrorBlock, Tabs } from 'antd-mobile';
-import { useEffect, useState } from 'react';
+import { Button, Dialog, ErrorBlock } from 'antd-mobile';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { fetchCitizenEntries, useCitizen, type CitizenEntry } from '../citizen-api';
 import { EntryActions } from '../components/EntryActions';
@@ -183,13 +183,17 @@ export function MyTicketsPage() {
           </ErrorBlock>
         ) : (
           <>
-            <Tabs activeKey={tab} onChange={setTab} className="ticket-tabs">
-              <Tabs.Tab key="upcoming" title={`即将开始（${upcoming.length}）`} />
-              <Tabs.Tab key="past" title={`已结束（${past.length}）`} />
-              {cancelled.length > 0 && (
-                <Tabs.Tab key="cancelled" title={`已取消（${cancelled.length}）`} />
-              )}
-            </Tabs>
+            <TicketTabs
+              active={tab}
+              onChange={setTab}
+              tabs={[
+                { key: 'upcoming', title: `即将开始（${upcoming.length}）` },
+                { key: 'past', title: `已结束（${past.length}）` },
+                ...(cancelled.length > 0
+                  ? [{ key: 'cancelled', title: `已取消（${cancelled.length}）` }]
+                  : []),
+              ]}
+            />
             <TicketRows rows={shownRows} past={tab === 'past'} />
             <Link className="team-login-link" to="/teams">
               我作为队长报名的队伍
@@ -202,6 +206,49 @@ export function MyTicketsPage() {
           </>
         )}
       </main>
+    </div>
+  );
+}
+
+/**
+ * Renders the tabs above the list. They wrap onto a second line when a large font leaves no
+ * room, where antd-mobile's Tabs would scroll and cut the last tab at the screen's edge.
+ */
+function TicketTabs({
+  tabs,
+  active,
+  onChange,
+}: {
+  tabs: { key: string; title: string }[];
+  active: string;
+  onChange: (key: string) => void;
+}) {
+  // Arrow keys move between tabs, as in the WAI-ARIA tabs pattern.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (!step) return;
+    const index = tabs.findIndex((tab) => tab.key === active);
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    if (!next) return;
+    onChange(next.key);
+    event.currentTarget.querySelector<HTMLElement>(`[data-key="${next.key}"]`)?.focus();
+  };
+  return (
+    <div className="ticket-tabs" role="tablist" aria-label="报名分类" onKeyDown={onKeyDown}>
+      {tabs.map((tab) => (
+        <button
+          key={tab.key}
+          type="button"
+          role="tab"
+          data-key={tab.key}
+          aria-selected={tab.key === active}
+          tabIndex={tab.key === active ? 0 : -1}
+          className={tab.key === active ? 'ticket-tab active' : 'ticket-tab'}
+          onClick={() => onChange(tab.key)}
+        >
+          {tab.title}
+        </button>
+      ))}
     </div>
   );
 }

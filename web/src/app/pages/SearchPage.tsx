@@ -116,6 +116,9 @@ export function SearchPage() {
     .map((code) => sports.data?.find((sport) => sport.code === code)?.name ?? code)
     .join('、');
   const districtName = districts.data?.find((d) => d.code === filter.district)?.name;
+  const streets = useStreets(filter.district ?? '');
+  const streetName = streets.data?.find((street) => street.code === filter.street)?.name;
+  const placeText = districtName && streetName ? `${districtName}·${streetName}` : districtName;
   const dateText =
     filter.from !== shanghaiDate() || filter.to ? dateRangeText(filter.from, filter.to) : '';
   const feeText = filter.fee ? FEE_LABELS[filter.fee] : '';
@@ -151,7 +154,7 @@ export function SearchPage() {
           onClick={() => setSheet('sport')}
         />
         <Chip
-          label={districtName ?? '区域'}
+          label={placeText ?? '区域'}
           active={!!districtName}
           onClick={() => setSheet('place')}
         />
@@ -161,7 +164,7 @@ export function SearchPage() {
           <Checkbox
             checked={filter.open}
             onChange={(open) => apply({ open })}
-            style={{ '--icon-size': '18px', '--font-size': '15px' }}
+            style={{ '--icon-size': '1.125rem', '--font-size': '0.9375rem' }}
           >
             可报名
           </Checkbox>
@@ -185,7 +188,14 @@ export function SearchPage() {
             </Button>
           </ErrorBlock>
         ) : (
-          <EventList filter={filter} />
+          <EventList
+            filter={filter}
+            onClearFilters={
+              hasFilters(filter)
+                ? () => setParams(clearedParams(filter), { replace: true })
+                : undefined
+            }
+          />
         )}
       </main>
 
@@ -245,6 +255,16 @@ function withKnownDistrict(
   return { ...filter, district: '', street: '' };
 }
 
+/** Returns whether any filter chip narrows the search. The search text is not a filter. */
+function hasFilters(filter: EventFilter): boolean {
+  return paramsOf({ ...filter, q: '' }).toString() !== '';
+}
+
+/** Returns the search parameters of the same search text with every filter removed. */
+function clearedParams(filter: EventFilter): URLSearchParams {
+  return paramsOf({ section: '', district: '', q: filter.q, from: shanghaiDate() });
+}
+
 /** Returns "12月5日", or "2020年1月1日" when `withYear` is set. */
 function shortDay(day: string, withYear: boolean): string {
   const [year, month, date] = day.split('-');
@@ -273,8 +293,8 @@ function Chip({ label, active, onClick }: { label: string; active: boolean; onCl
       aria-haspopup="dialog"
       onClick={onClick}
     >
-      {label}
-      <span aria-hidden="true"> ▾</span>
+      <span className="chip-label">{label}</span>
+      <span aria-hidden="true">&nbsp;▾</span>
     </button>
   );
 }
