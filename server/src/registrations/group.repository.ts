@@ -16,6 +16,24 @@ export async function listGroups(db: Executor, eventId: string) {
     .execute();
 }
 
+/**
+ * Counts the places in each waiting list of an event's groups, a waiting team counting once as
+ * `queuePosition` does. Groups without waiting entries are left out.
+ */
+export async function countWaitingByGroup(
+  db: Executor,
+  eventId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('registrations')
+    .select(['group_id', sql<number>`count(distinct coalesce(team_id, id))::int`.as('waiting')])
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waiting')
+    .groupBy('group_id')
+    .execute();
+  return new Map(rows.map((row) => [row.group_id, row.waiting]));
+}
+
 export async function findGroup(db: Executor, eventId: string, groupId: string) {
   return db
     .selectFrom('event_groups')
