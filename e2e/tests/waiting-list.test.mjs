@@ -2,7 +2,8 @@
 // so and never that a place is held. When the organiser cancels the entry holding the place,
 // the waiting entry moves up at once, and the ticket and the SMS show that it has a place. On a
 // full event the event page offers 加入候补 with the queue place and the offer's hold time, by
-// the form and by one click, and 我的报名 shows the waiting entries with their places.
+// the form and by one click, and 我的报名 shows the waiting entries with their places. The event
+// page's poster opens full screen on a tap.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -205,6 +206,19 @@ test('citizen joins the waiting list of a full event', async () => {
     });
   }
   await page.setViewportSize({ width: 390, height: 844 });
+
+  // The poster shows at a readable width, and a tap opens it full screen until 关闭.
+  const poster = page.locator('.poster-frame img');
+  await poster.scrollIntoViewIfNeeded();
+  const posterBox = await poster.boundingBox();
+  assert.ok(posterBox && posterBox.width >= 240, `the poster is ${posterBox?.width}px wide`);
+  await page.locator('.poster-frame').click();
+  const viewer = page.getByRole('dialog', { name: '海报大图' });
+  const large = await viewer.getByRole('img').boundingBox();
+  assert.ok(large && large.width >= 380, `the full-screen poster is ${large?.width}px wide`);
+  await page.screenshot({ path: join(artifacts, 'poster-viewer-390.png') });
+  await viewer.getByRole('button', { name: '关闭' }).click();
+  await viewer.waitFor({ state: 'detached' });
 
   await joinButton.click();
   await page.waitForURL(/\/register\?group=/);

@@ -4,8 +4,9 @@ import {
   SECTION_LABELS,
   type RegistrationStatus,
 } from '@cityleague/domain';
-import { Button, Dialog, ErrorBlock, ImageViewer, ProgressBar, Skeleton, Toast } from 'antd-mobile';
-import { useState, type ReactNode } from 'react';
+import { Button, Dialog, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
 import { useQuery } from '@tanstack/react-query';
@@ -491,22 +492,48 @@ function Poster({ event }: { event: PublicEvent }) {
         />
       </button>
       <p className="poster-hint">点击海报查看大图</p>
-      <ImageViewer
-        image={source(720)}
-        visible={enlarged}
-        onClose={() => setEnlarged(false)}
-        renderFooter={() => (
-          <Button
-            className="poster-viewer-close"
-            size="small"
-            shape="rounded"
-            onClick={() => setEnlarged(false)}
-          >
-            关闭
-          </Button>
-        )}
-      />
+      {enlarged && (
+        <PosterViewer
+          source={source(720)}
+          description={description}
+          onClose={() => setEnlarged(false)}
+        />
+      )}
     </>
+  );
+}
+
+/**
+ * Shows the poster full screen over the page, as a modal dialog that the close button, a tap
+ * on the dark backdrop or the Escape key closes. The dialog takes the focus while open.
+ */
+function PosterViewer(props: { source: string; description: string; onClose: () => void }) {
+  const { onClose } = props;
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    closeButton.current?.focus();
+    const closeOnEscape = (keyEvent: KeyboardEvent) => {
+      if (keyEvent.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', closeOnEscape);
+    return () => document.removeEventListener('keydown', closeOnEscape);
+  }, [onClose]);
+  return createPortal(
+    <div
+      className="poster-viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label="海报大图"
+      onClick={(clickEvent) => {
+        if (clickEvent.target === clickEvent.currentTarget) onClose();
+      }}
+    >
+      <button ref={closeButton} type="button" className="poster-viewer-close" onClick={onClose}>
+        关闭
+      </button>
+      <img className="poster-viewer-image" src={props.source} alt={props.description} />
+    </div>,
+    document.body,
   );
 }
 
