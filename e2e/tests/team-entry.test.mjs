@@ -69,7 +69,7 @@ test('captain registers a team of 3 and replaces a member', async () => {
   // The event page lists the team group and leads to team registration, which requires sign-in.
   await page.goto(`${platform.baseUrl}/events/${eventId}`);
   await page.getByRole('heading', { name: '团体报名' }).waitFor();
-  await page.getByText('每队 3-4 人').waitFor();
+  await page.locator('.team-group-meta').getByText('每队 3–4 人').waitFor();
   await page.screenshot({ path: join(artifacts, 'team-event-390.png'), fullPage: true });
   await page.getByRole('button', { name: '组队报名' }).first().click();
   await page.getByRole('link', { name: '登录后组队报名' }).click();

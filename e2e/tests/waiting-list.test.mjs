@@ -1,15 +1,22 @@
 // A citizen registers on a phone for a full group and joins its waiting list; the ticket says
 // so and never that a place is held. When the organiser cancels the entry holding the place,
-// the waiting entry moves up at once, and the ticket and the SMS show that it has a place.
+// the waiting entry moves up at once, and the ticket and the SMS show that it has a place. On a
+// full event the event page offers 加入候补 with the queue place and the offer's hold time, by
+// the form and by one click, and 我的报名 shows the waiting entries with their places. The event
+// page's poster opens full screen on a tap.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, publishStreetEvent, startPlatform } from '../support/platform.mjs';
+import { pageFetch, phoneContext, signInBySms } from '../support/citizen.mjs';
+import { artifacts, consoleCall, publishStreetEvent, startPlatform } from '../support/platform.mjs';
 
 const FIRST = { name: '先到测试者', phone: '13800138501' };
 const WAITING = { name: '候补测试者', phone: '13800138502' };
+const FORM_ENTRANT = { name: '表单候补者', phone: '13800138511' };
+const ONE_CLICK_ENTRANT = { name: '一键候补者', phone: '13800138512' };
+const SMALL_VIEWPORT = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
 let platform;
 
@@ -69,7 +76,8 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
     .getByText(/^我已阅读并同意/)
     .first()
     .click();
-  await page.getByRole('button', { name: '提交报名' }).click();
+  // The only group is full, so the form submits to its waiting list.
+  await page.getByRole('button', { name: '提交并加入候补' }).click();
   await page.waitForURL(/\/tickets\//);
 
   // The ticket shows that the entry waits, with its place in the queue, and never 报名成功.
@@ -128,5 +136,135 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   );
 
   await context.close();
+  await street.close();
+});
+
+/**
+ * Publishes community games of one place without groups, so the event gets its default group,
+ * and turns the group's waiting list on with offers held for 24 hours, as an organiser does.
+ */
+async function publishFullDefaultGroupEvent() {
+  const published = await publishStreetEvent(
+    platform.browser,
+    platform.baseUrl,
+    {
+      name: '徐家汇街道社区趣味跳绳赛',
+      sport: 'rope_skipping',
+      venue: '徐家汇社区活动中心',
+      capacity: 1,
+      rules: '一分钟计数。',
+    },
+    [],
+  );
+  const { eventId, streetPage } = published;
+  const { items } = await consoleCall(
+    streetPage,
+    platform.baseUrl,
+    'GET',
+    `/api/console/events/${eventId}/groups`,
+    undefined,
+    200,
+  );
+  assert.equal(items.length, 1);
+  await consoleCall(
+    streetPage,
+    platform.baseUrl,
+    'PATCH',
+    `/api/console/events/${eventId}/groups/${items[0].id}`,
+    { waitingList: 'offer', offerHours: 24 },
+    200,
+  );
+  const first = await fetch(`${platform.baseUrl}/api/events/${eventId}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(FIRST),
+  });
+  assert.equal(first.status, 201, await first.clone().text());
+  return published;
+}
+
+test('citizen joins the waiting list of a full event', async () => {
+  const { eventId, street } = await publishFullDefaultGroupEvent();
+
+  // The form: the event page offers the waiting list with the place and the offer's hold time.
+  const context = await phoneContext(platform);
+  const page = await context.newPage();
+  await signInBySms(platform, page, FORM_ENTRANT.phone);
+  await page.goto(`${platform.baseUrl}/events/${eventId}`);
+  const joinButton = page.locator('.bottom-bar').getByRole('button', { name: '加入候补' });
+  await joinButton.waitFor();
+  assert.equal(await page.getByRole('button', { name: '名额已满' }).count(), 0);
+  const panel = page.locator('.waiting-list-panel');
+  await panel.getByText('现在加入将排在候补第 1 位').waitFor();
+  await panel.getByText(/保留名额 24 小时/).waitFor();
+  assert.equal(await page.getByText('默认组').count(), 0, 'the event page shows 默认组');
+  for (const viewport of [{ viewport: { width: 390, height: 844 } }, SMALL_VIEWPORT]) {
+    await page.setViewportSize(viewport.viewport);
+    await page.screenshot({
+      path: join(artifacts, `waiting-join-event-${viewport.viewport.width}.png`),
+      fullPage: true,
+    });
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+
+  // The poster shows at a readable width, and a tap opens it full screen until 关闭.
+  const poster = page.locator('.poster-frame img');
+  await poster.scrollIntoViewIfNeeded();
+  const posterBox = await poster.boundingBox();
+  assert.ok(posterBox && posterBox.width >= 240, `the poster is ${posterBox?.width}px wide`);
+  await page.locator('.poster-frame').click();
+  const viewer = page.getByRole('dialog', { name: '海报大图' });
+  const large = await viewer.getByRole('img').boundingBox();
+  assert.ok(large && large.width >= 380, `the full-screen poster is ${large?.width}px wide`);
+  await page.screenshot({ path: join(artifacts, 'poster-viewer-390.png') });
+  await viewer.getByRole('button', { name: '关闭' }).click();
+  await viewer.waitFor({ state: 'detached' });
+
+  await joinButton.click();
+  await page.waitForURL(/\/register\?group=/);
+  await page.getByText('提交后将加入候补，排在候补第 1 位').waitFor();
+  await page.getByPlaceholder('请输入真实姓名').fill(FORM_ENTRANT.name);
+  await page
+    .getByText(/^我已阅读并同意/)
+    .first()
+    .click();
+  await page.screenshot({ path: join(artifacts, 'waiting-join-form-390.png'), fullPage: true });
+  await page.getByRole('button', { name: '提交并加入候补' }).click();
+  await page.waitForURL(/\/tickets\//);
+  await page.getByText('已进入候补名单').waitFor();
+  await page.getByText('排队第 1 位').waitFor();
+
+  // 我的报名 lists the waiting entry from the account with its place and no placeholder group.
+  await page.goto(`${platform.baseUrl}/tickets`);
+  const row = page.locator('.ticket-list > li').filter({ hasText: '趣味跳绳' });
+  await row.getByText('候补中').waitFor();
+  await row.getByText(/候补第 1 位/).waitFor();
+  assert.equal(await row.getByText(/默认组/).count(), 0, '我的报名 shows 默认组');
+  await page.screenshot({ path: join(artifacts, 'waiting-my-entries-390.png'), fullPage: true });
+  await page.goto(`${platform.baseUrl}/events/${eventId}`);
+  await page
+    .locator('.own-entry')
+    .getByText(/候补中 · 候补第 1 位/)
+    .waitFor();
+  await context.close();
+
+  // One click: a citizen whose profile fills the form joins from the event page.
+  const oneClick = await phoneContext(platform);
+  const second = await oneClick.newPage();
+  await signInBySms(platform, second, ONE_CLICK_ENTRANT.phone);
+  const profile = await pageFetch(second, 'PUT', '/api/citizen/profile', {
+    realName: ONE_CLICK_ENTRANT.name,
+  });
+  assert.equal(profile.status, 200, JSON.stringify(profile.body));
+  await second.goto(`${platform.baseUrl}/events/${eventId}`);
+  await second.getByRole('button', { name: '一键加入候补' }).click();
+  const dialog = second.getByRole('dialog');
+  await dialog.getByText('候补第 2 位').waitFor();
+  await second.screenshot({ path: join(artifacts, 'waiting-one-click-390.png') });
+  await dialog.getByRole('button', { name: '同意并加入候补' }).click();
+  await second.waitForURL(/\/tickets\//);
+  await second.getByText('已进入候补名单').waitFor();
+  await second.getByText('排队第 2 位').waitFor();
+  await oneClick.close();
   await street.close();
 });

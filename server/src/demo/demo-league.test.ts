@@ -88,7 +88,7 @@ describe('seedDemoLeague', () => {
       submitted: 6,
       returned: 1,
       approved: 1,
-      published: 9,
+      published: 11,
       cancelled: 1,
     });
   });
@@ -101,7 +101,7 @@ describe('seedDemoLeague', () => {
         (eb) => eb.fn.count<number>('checked_in_at').as('checkIns'),
       ])
       .executeTakeFirstOrThrow();
-    expect(Number(totals.registrations)).toBe(78);
+    expect(Number(totals.registrations)).toBe(84);
     expect(Number(totals.checkIns)).toBe(29);
     const outsideWindow = await ctx.db
       .selectFrom('registrations')
@@ -137,6 +137,36 @@ describe('seedDemoLeague', () => {
     }
   });
 
+  it('offers a waiting list and a team group', async () => {
+    const groups = await ctx.db
+      .selectFrom('event_groups')
+      .innerJoin('events', 'events.id', 'event_groups.event_id')
+      .select([
+        'event_groups.id',
+        'event_groups.capacity',
+        'event_groups.taken',
+        'event_groups.waiting_list',
+        'event_groups.entry_type',
+        'event_groups.team_min',
+        'event_groups.team_max',
+      ])
+      .where('events.state', '=', 'published')
+      .execute();
+    const waitingGroup = groups.find((group) => group.waiting_list !== 'off');
+    expect(waitingGroup).toBeDefined();
+    expect(waitingGroup?.taken).toBe(waitingGroup?.capacity);
+    const waiting = await ctx.db
+      .selectFrom('registrations')
+      .select('id')
+      .where('group_id', '=', waitingGroup!.id)
+      .where('status', '=', 'waiting')
+      .execute();
+    expect(waiting).toHaveLength(2);
+
+    const teamGroup = groups.find((group) => group.entry_type === 'team');
+    expect(teamGroup).toMatchObject({ team_min: 2, team_max: 2 });
+  });
+
   it('encrypts the demo phones', async () => {
     const rows = await ctx.db
       .selectFrom('registrations')
@@ -155,7 +185,7 @@ describe('seedDemoLeague', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/events?limit=100' });
     expect(response.statusCode).toBe(200);
     const items: { name: string; registrationStatus: string }[] = response.json().items;
-    expect(items).toHaveLength(9);
+    expect(items).toHaveLength(11);
     const statuses = new Set(items.map((item) => item.registrationStatus));
     expect([...statuses].sort()).toEqual(['closed', 'full', 'not_open', 'open']);
   });
@@ -368,11 +398,11 @@ describe('seedDemoLeague', () => {
       returned: 1,
       approved: 1,
       cancelled: 1,
-      filed: 18,
-      total: 18,
+      filed: 20,
+      total: 20,
     });
-    expect(published + held).toBe(9);
-    expect(body.registrations).toBe(75);
+    expect(published + held).toBe(11);
+    expect(body.registrations).toBe(79);
     expect(body.checkIns).toBe(29);
   });
 
@@ -384,7 +414,7 @@ describe('seedDemoLeague', () => {
       audit: await count('audit_log'),
     };
     expect(before.users).toBe(DEMO_ACCOUNTS.length);
-    expect(before.events).toBe(19);
+    expect(before.events).toBe(21);
 
     expect(await seedDemoLeague(ctx.db, ctx.app.cipher)).toBe(false);
 

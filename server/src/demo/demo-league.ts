@@ -20,6 +20,7 @@ import type { Db } from '../db/database.js';
 import * as changes from '../events/event.changes.js';
 import type { EventInput, EventPatch } from '../events/event.schemas.js';
 import * as events from '../events/event.service.js';
+import { createGroup, type GroupInput } from '../registrations/group.service.js';
 import { register } from '../registrations/registration.service.js';
 import { createPartner, type PartnerScope } from '../partners/partner.service.js';
 import * as results from '../results/result.service.js';
@@ -246,6 +247,10 @@ interface DemoEvent {
   step: Step;
   input: DemoFiling;
   registrations?: number;
+  /** Groups filed with the event; without any, publication gives it one default group. */
+  groups?: GroupInput[];
+  /** Entries made after `registrations`, which join the waiting list of a full group. */
+  waitingEntries?: number;
   checkIns?: number;
   /** A change asked for once the event is published, left waiting for the reviewer. */
   change?: { patch: EventPatch; reason: string };
@@ -608,6 +613,40 @@ function demoEvents(): DemoEvent[] {
         ...schedule(3, -2, 2),
       },
     },
+    {
+      filer: 'street.xujiahui',
+      reviewer: 'association',
+      step: 'published',
+      registrations: 4,
+      waitingEntries: 2,
+      groups: [{ name: '个人组', capacity: 4, waitingList: 'offer', offerHours: 24 }],
+      input: {
+        name: '徐家汇街道社区健康运动会 踢毽子',
+        sport: 'shuttlecock',
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310104014',
+        venue: '徐家汇街道 社区文化活动中心',
+        capacity: 4,
+        ...schedule(8, -2, 6),
+      },
+    },
+    {
+      filer: 'street.xujiahui',
+      reviewer: 'association',
+      step: 'published',
+      groups: [{ name: '双打组', capacity: 32, entryType: 'team', teamMin: 2, teamMax: 2 }],
+      input: {
+        name: '徐家汇街道社区健康运动会 羽毛球双打',
+        sport: 'badminton',
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310104014',
+        venue: '徐家汇街道 社区体育健身中心',
+        capacity: 32,
+        ...schedule(12, -1, 10),
+      },
+    },
   ];
 }
 
@@ -684,6 +723,7 @@ async function seedEvent(
   const details = filingDetails(demo.input, filer.organisationName);
   const input = demo.filer === 'contractor' ? { ...details, contractId } : details;
   const event = await events.createEvent(db, actor, input);
+  for (const group of demo.groups ?? []) await createGroup(db, actor, event.id, group);
   if (demo.step === 'draft') return;
   let state = (await events.submitEvent(db, actor, event.id)).state;
   if (demo.step === 'submitted') return;
@@ -709,10 +749,10 @@ async function seedEvent(
 
   const count = demo.registrations ?? 0;
   const entries: { id: string; code: string }[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count + (demo.waitingEntries ?? 0); i++) {
     const person = demoPerson(personOffset + i);
     const { registration } = await register(db, cipher, event.id, { ...person, channel: 'web' });
-    entries.push({ id: registration.id, code: registration.code });
+    if (i < count) entries.push({ id: registration.id, code: registration.code });
   }
   const checkedIn = entries.slice(0, demo.checkIns ?? 0);
   // Check-in opens 24 hours before the start, and filing needs a start in the future, so an
@@ -824,7 +864,7 @@ export async function seedDemoLeague(
   let offset = 0;
   for (const demo of demos) {
     await seedEvent(db, cipher, users, demo, offset, contractIds);
-    offset += demo.registrations ?? 0;
+    offset += (demo.registrations ?? 0) + (demo.waitingEntries ?? 0);
   }
   return true;
 }

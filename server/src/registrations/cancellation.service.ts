@@ -148,8 +148,8 @@ export async function acceptOffer(
 const CITIZEN_ENTRY_LIMIT = 100;
 
 /**
- * Lists a citizen's own entries, newest first: each with its event, group, status, place in
- * the waiting list, open offer and check-in time. The registration code is the one on the entry's ticket page,
+ * Lists a citizen's own entries, newest first: each with its event, group, team, status, place
+ * in the waiting list, open offer and check-in time. The registration code is the one on the entry's ticket page,
  * which shows a waiting or cancelled entry as such.
  */
 export async function listCitizenEntries(db: Db, citizenId: string) {
@@ -164,6 +164,9 @@ export async function listCitizenEntries(db: Db, citizenId: string) {
       startsAt: row.starts_at ? new Date(row.starts_at).toISOString() : null,
       groupId: row.group_id,
       groupName: row.group_name,
+      showGroupName: !row.group_is_placeholder,
+      teamId: row.team_id,
+      teamCaptain: row.team_id !== null && row.captain_citizen_id === citizenId,
       status: row.status,
       code: row.code,
       queuePosition: row.status === 'waiting' ? await places.queuePosition(db, row.id) : null,

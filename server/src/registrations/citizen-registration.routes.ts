@@ -41,7 +41,8 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
         description:
           "At most 100 entries. code opens the entry's ticket, which shows a waiting or " +
           'cancelled entry as such; queuePosition is set while the entry waits. checkedInAt is ' +
-          'the time of on-site check-in, null before it.',
+          "the time of on-site check-in, null before it. A team member's entry (teamId set) is " +
+          'changed or cancelled with its team by the captain, never on its own.',
         response: {
           200: Type.Object({
             items: Type.Array(
@@ -52,6 +53,13 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
                 startsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
                 groupId: Type.String(),
                 groupName: Type.String(),
+                showGroupName: Type.Boolean({
+                  description: "False for an event's only group when it is the default group",
+                }),
+                teamId: Nullable(Type.String()),
+                teamCaptain: Type.Boolean({
+                  description: "True when the citizen is the captain of the entry's team",
+                }),
                 status: StringEnum(REGISTRATION_STATUSES),
                 code: Type.Union([Type.String(), Type.Null()]),
                 queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),

@@ -6,6 +6,16 @@ import type { EventGroupTable } from '../db/schema.js';
 /** Name of the group every event without groups gets at publication. */
 export const DEFAULT_GROUP_NAME = '默认组';
 
+/**
+ * The name of the joined `event_groups` row as citizens see it: empty for an event's only group
+ * when it is the default group, whose name is a placeholder.
+ */
+export const CITIZEN_GROUP_NAME = sql<string>`case
+  when event_groups.is_default and not exists (
+    select 1 from event_groups other
+    where other.event_id = event_groups.event_id and other.id <> event_groups.id
+  ) then '' else event_groups.name end`;
+
 export async function listGroups(db: Executor, eventId: string) {
   return db
     .selectFrom('event_groups')
@@ -14,6 +24,24 @@ export async function listGroups(db: Executor, eventId: string) {
     .orderBy('sort_order')
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Counts the places in each waiting list of an event's groups, a waiting team counting once as
+ * `queuePosition` does. Groups without waiting entries are left out.
+ */
+export async function countWaitingByGroup(
+  db: Executor,
+  eventId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('registrations')
+    .select(['group_id', sql<number>`count(distinct coalesce(team_id, id))::int`.as('waiting')])
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waiting')
+    .groupBy('group_id')
+    .execute();
+  return new Map(rows.map((row) => [row.group_id, row.waiting]));
 }
 
 export async function findGroup(db: Executor, eventId: string, groupId: string) {

@@ -7,7 +7,7 @@ import { EventIdParams } from '../events/event.schemas.js';
 import { getPublishedEvent } from '../events/public-event.service.js';
 import { FormalText, Nullable, StringEnum } from '../http/schemas.js';
 import * as groups from './group.service.js';
-import { listGroups } from './group.repository.js';
+import { countWaitingByGroup, listGroups } from './group.repository.js';
 
 const GENDERS = ['any', 'male', 'female'] as const;
 const ENTRY_TYPES = ['individual', 'team'] as const;
@@ -30,6 +30,13 @@ const GroupSchema = Type.Object({
   offerHours: Nullable(Type.Integer()),
   sortOrder: Type.Integer(),
   isDefault: Type.Boolean(),
+});
+
+const PublicGroupSchema = Type.Object({
+  ...GroupSchema.properties,
+  waitingCount: Type.Integer({
+    description: "Places taken in the group's waiting list; a waiting team counts once",
+  }),
 });
 
 const AGE = Nullable(Type.Integer({ minimum: 0, maximum: 150 }));
@@ -176,15 +183,21 @@ export const publicGroupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['events'],
-        summary: "A published event's groups with their rules and places left",
+        summary: "A published event's groups with their rules, places left and waiting lists",
         params: EventIdParams,
-        response: { 200: Type.Object({ items: Type.Array(GroupSchema) }) },
+        response: { 200: Type.Object({ items: Type.Array(PublicGroupSchema) }) },
       },
     },
     async (request) => {
       const event = await getPublishedEvent(app.db, request.params.id);
       const rows = await listGroups(app.db, event.id);
-      return { items: rows.map(groups.toGroupDto) };
+      const waiting = await countWaitingByGroup(app.db, event.id);
+      return {
+        items: rows.map((row) => ({
+          ...groups.toGroupDto(row),
+          waitingCount: waiting.get(row.id) ?? 0,
+        })),
+      };
     },
   );
 };

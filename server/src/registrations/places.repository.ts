@@ -187,16 +187,22 @@ export async function acceptOpenOffer(db: Executor, registrationId: string) {
     .executeTakeFirst();
 }
 
-/** Lists the entries made with a mobile number, newest first, with their event and group. */
+/**
+ * Lists the entries made with a mobile number, newest first, with their event, group and the
+ * captain of their team.
+ */
 export async function entriesOfPhone(db: Executor, phoneHash: string, limit: number) {
   return db
     .selectFrom('registrations')
     .innerJoin('events', 'events.id', 'registrations.event_id')
     .innerJoin('event_groups', 'event_groups.id', 'registrations.group_id')
+    .leftJoin('teams', 'teams.id', 'registrations.team_id')
     .select([
       'registrations.id',
       'registrations.event_id',
       'registrations.group_id',
+      'registrations.team_id',
+      'teams.captain_citizen_id',
       'registrations.status',
       'registrations.code',
       'registrations.offer_expires_at',
@@ -205,6 +211,11 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
       'events.name as event_name',
       'events.starts_at',
       'event_groups.name as group_name',
+      // The default group of an event without other groups is a placeholder citizens never see.
+      sql<boolean>`event_groups.is_default and not exists (
+        select 1 from event_groups other
+        where other.event_id = registrations.event_id and other.id <> registrations.group_id
+      )`.as('group_is_placeholder'),
     ])
     .where('registrations.phone_hash', '=', phoneHash)
     .orderBy('registrations.id', 'desc')

@@ -663,6 +663,36 @@ describe('team cancellation', () => {
   });
 });
 
+describe('team entries in the citizen list', () => {
+  it('marks the captain and the members', async () => {
+    const { eventId } = await teamEvent(10);
+    const captainPhone = nextPhone();
+    const captain = await signInCitizen(ctx.app, captainPhone, `198.51.100.${phoneCounter % 250}`);
+    const memberPhone = nextPhone();
+    const member = await signInCitizen(ctx.app, memberPhone, `198.51.100.${phoneCounter % 250}`);
+    const team = await registered(eventId, captain, [
+      { name: '队长甲', phone: captainPhone },
+      { name: '队员乙', phone: memberPhone },
+    ]);
+
+    const listOf = async (cookie: string) => {
+      const response = await ctx.app.inject({
+        method: 'GET',
+        url: '/api/citizen/registrations',
+        headers: { cookie },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ items: { teamId: string | null; teamCaptain: boolean }[] }>().items;
+    };
+    const [captainEntry] = await listOf(captain);
+    expect(captainEntry?.teamId).toBe(team.id);
+    expect(captainEntry?.teamCaptain).toBe(true);
+    const [memberEntry] = await listOf(member);
+    expect(memberEntry?.teamId).toBe(team.id);
+    expect(memberEntry?.teamCaptain).toBe(false);
+  });
+});
+
 describe('event cancellation', () => {
   it('cancels the teams with their members', async () => {
     const { eventId, groupId } = await teamEvent(5, 'auto');

@@ -115,6 +115,13 @@ describe('waiting list', () => {
       positions.push(waiting.json().queuePosition);
     }
     expect(positions).toEqual([1, 2, 3]);
+    const publicGroups = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${eventId}/groups`,
+    });
+    expect(publicGroups.json().items).toEqual([
+      expect.objectContaining({ id: groupId, placesLeft: 0, waitingList: 'auto', waitingCount: 3 }),
+    ]);
     expect(await countersOf(ctx.db, eventId, groupId)).toEqual({
       taken: 1,
       capacity: 1,
@@ -235,6 +242,9 @@ describe('own entries', () => {
         eventId,
         groupId,
         groupName: '候补组',
+        showGroupName: true,
+        teamId: null,
+        teamCaptain: false,
         status: 'waiting',
         code: mine.code,
         queuePosition: 2,
@@ -273,6 +283,23 @@ describe('own entries', () => {
     ]);
     // The first in line now holds the offer, so this entry moves up.
     expect((await list(cookie)).json().items[0].queuePosition).toBe(1);
+  });
+
+  it('hides the name of an only default group', async () => {
+    const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, []);
+    const phone = nextPhone();
+    const cookie = await citizenSession(phone);
+    const entry = await register(eventId, phone);
+    expect(entry.statusCode, entry.body).toBe(201);
+
+    const list = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/citizen/registrations',
+      headers: { cookie },
+    });
+    const [item] = list.json().items;
+    expect(item.groupName).toBe('默认组');
+    expect(item.showGroupName).toBe(false);
   });
 });
 

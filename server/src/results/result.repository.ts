@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { sql, type Insertable } from 'kysely';
 
+import { CITIZEN_GROUP_NAME } from '../registrations/group.repository.js';
 import type { Executor } from '../db/database.js';
 import type { EventResultTable, ResultImportTable } from '../db/schema.js';
 
@@ -167,7 +168,7 @@ export async function listPublicResults(
     .select([
       'event_results.registration_id as id',
       'registrations.name',
-      'event_groups.name as group_name',
+      CITIZEN_GROUP_NAME.as('group_name'),
       'event_results.status',
       'event_results.rank',
       'event_results.time_ms',
@@ -227,7 +228,7 @@ export async function resultsOfPhone(db: Executor, phoneHash: string, limit: num
       'events.id as event_id',
       'events.name as event_name',
       'events.starts_at',
-      'event_groups.name as group_name',
+      CITIZEN_GROUP_NAME.as('group_name'),
       'event_results.status',
       'event_results.rank',
       'event_results.time_ms',
@@ -363,7 +364,7 @@ export async function findValidCertificate(db: Executor, code: string) {
       'events.name as event_name',
       'events.starts_at',
       'events.host',
-      'event_groups.name as group_name',
+      CITIZEN_GROUP_NAME.as('group_name'),
       'event_results.status',
       'event_results.rank',
       'event_results.time_ms',

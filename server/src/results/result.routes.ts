@@ -425,7 +425,12 @@ export const publicResultRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ),
             items: Type.Array(
               Type.Intersect([
-                Type.Object({ nameMasked: Type.String(), groupName: Type.String() }),
+                Type.Object({
+                  nameMasked: Type.String(),
+                  groupName: Type.String({
+                    description: "Empty for an event's only group when it is the default group",
+                  }),
+                }),
                 ResultSchema,
               ]),
             ),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { deliverOutbox, signInCitizen } from '../citizens/citizen-test-support.js';
 import { minimalPng } from '../documents/document-test-support.js';
-import { publishWithGroups } from '../test/entries.js';
+import { onlyGroupOf, publishWithGroups } from '../test/entries.js';
 import {
   as,
   createAccount,
@@ -885,6 +885,33 @@ describe('certificates', () => {
       expect(response.rawPayload.equals(responses[0]!.rawPayload)).toBe(true);
     }
     expect((await storedFiles(code)).map((file) => file.format)).toEqual(['png']);
+  });
+
+  it('leaves out an only default group', async () => {
+    const { eventId: soloEventId } = await publishWithGroups(ctx.app, organiser, reviewer, []);
+    const entrant = await register(soloEventId, await onlyGroupOf(ctx.db, soloEventId));
+    const saved = await putResult(soloEventId, entrant.id, {
+      status: 'finished',
+      rank: 1,
+      time: '00:40:00',
+      score: null,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const published = await publish(soloEventId);
+    expect(published.statusCode, published.body).toBe(200);
+
+    const results = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${soloEventId}/results`,
+    });
+    expect(results.json().items[0].groupName).toBe('');
+    const certificate = await certificateOf(entrant.id);
+    const verified = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/certificates/${certificate!.code}`,
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json().groupName).toBe('');
   });
 
   it("refuses another citizen's certificate", async () => {

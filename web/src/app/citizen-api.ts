@@ -66,6 +66,12 @@ export interface CitizenEntry {
   startsAt: string | null;
   groupId: string;
   groupName: string;
+  /** False for an event's only group when it is the default group, whose name means nothing. */
+  showGroupName: boolean;
+  /** The team of a team member's entry, which changes only with its team; null otherwise. */
+  teamId: string | null;
+  /** True when the signed-in citizen is the captain of the entry's team. */
+  teamCaptain: boolean;
   status: string;
   code: string | null;
   queuePosition: number | null;

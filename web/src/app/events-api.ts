@@ -59,6 +59,13 @@ export interface EventGroup {
   entryType: string;
   teamMin: number | null;
   teamMax: number | null;
+  /** 'auto' and 'offer' put entries of a full group on its waiting list. */
+  waitingList: 'off' | 'auto' | 'offer';
+  /** Hours an offered place is held for a waiting entry, in 'offer' mode. */
+  offerHours: number | null;
+  /** Places taken in the waiting list; a waiting team counts once. */
+  waitingCount: number;
+  isDefault: boolean;
 }
 
 /** The body of a successful POST /api/events/:id/registrations. */

@@ -66,3 +66,11 @@ export function shanghaiDate(date: Date = new Date()): string {
   const parts = shanghaiParts(date);
   return `${parts.year}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}`;
 }
+
+/** Returns a team size rule, e.g. "每队 2 人" or "每队 2–4 人"; empty when the group sets none. */
+export function teamSizeText(min: number | null, max: number | null): string {
+  if (min !== null && max !== null) return min === max ? `每队 ${min} 人` : `每队 ${min}–${max} 人`;
+  if (min !== null) return `每队至少 ${min} 人`;
+  if (max !== null) return `每队至多 ${max} 人`;
+  return '';
+}

@@ -20,6 +20,8 @@ export interface RegistrationPayload {
   idNumber?: string;
   idConsent?: boolean;
   answers: Record<string, unknown>;
+  /** The group entered; the server takes the event's only group without it. */
+  groupId?: string;
   safetyNoticeVersion?: number;
   guardian?: { name: string; phone: string; consent: boolean };
 }
@@ -89,12 +91,16 @@ export function registerWithOneClick(
   eventId: string,
   safetyNoticeVersion: number | undefined,
   idempotencyKey: string,
+  groupId?: string,
 ): Promise<Registration> {
   return api<Registration>(
     `/api/citizen/events/${encodeURIComponent(eventId)}/one-click-registrations`,
     {
       method: 'POST',
-      body: safetyNoticeVersion === undefined ? {} : { safetyNoticeVersion },
+      body: {
+        ...(safetyNoticeVersion === undefined ? {} : { safetyNoticeVersion }),
+        ...(groupId === undefined ? {} : { groupId }),
+      },
       headers: { 'idempotency-key': idempotencyKey },
     },
   );

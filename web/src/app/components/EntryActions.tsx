@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorMessage } from '../../lib/messages';
 import { acceptOwnOffer, cancelOwnEntry, type CitizenEntry } from '../citizen-api';
 import { formatDateTime } from '../format';
 import { queryKeys } from '../queries';
+import { teamPath } from '../teams-api';
 
 const CANCEL_NOTICE: Record<string, string> = {
   active: '取消后名额将让给候补人员，报名码随即失效。',
@@ -14,14 +16,34 @@ const CANCEL_NOTICE: Record<string, string> = {
 
 /**
  * Buttons for one of the signed-in citizen's own entries: cancel it, and accept a place the
- * organiser offered to it. The server decides whether the cancellation deadline has passed.
+ * organiser offered to it. The server decides whether the cancellation deadline has passed. A
+ * team member's entry changes only with its team, so it gets a link to the team page for the
+ * captain and a note for the other members instead.
  */
 export function EntryActions(props: { entry: CitizenEntry; standalone?: boolean }) {
   const { entry } = props;
-  const queryClient = useQueryClient();
-  const [pending, setPending] = useState(false);
   if (!(entry.status in CANCEL_NOTICE)) return null;
   if (entry.startsAt !== null && entry.startsAt < new Date().toISOString()) return null;
+  const className = props.standalone ? 'entry-actions entry-actions-standalone' : 'entry-actions';
+  if (entry.teamId !== null) {
+    return (
+      <div className={className}>
+        {entry.teamCaptain ? (
+          <Link className="entry-team-link" to={teamPath(entry.eventId, entry.teamId)}>
+            管理队伍（更换队员或取消整队报名）
+          </Link>
+        ) : (
+          <p className="entry-team-note">团体报名，如需退出请联系队长</p>
+        )}
+      </div>
+    );
+  }
+  return <OwnEntryButtons entry={entry} className={className} />;
+}
+
+function OwnEntryButtons({ entry, className }: { entry: CitizenEntry; className: string }) {
+  const queryClient = useQueryClient();
+  const [pending, setPending] = useState(false);
 
   const run = async (action: () => Promise<unknown>, done: string) => {
     setPending(true);
@@ -51,7 +73,7 @@ export function EntryActions(props: { entry: CitizenEntry; standalone?: boolean 
   const accept = () => run(() => acceptOwnOffer(entry), '已确认递补，报名成功');
 
   return (
-    <div className={props.standalone ? 'entry-actions entry-actions-standalone' : 'entry-actions'}>
+    <div className={className}>
       {entry.status === 'offered' && (
         <>
           {entry.offerExpiresAt && (
@@ -65,7 +87,7 @@ export function EntryActions(props: { entry: CitizenEntry; standalone?: boolean 
         </>
       )}
       <Button size="middle" fill="outline" disabled={pending} onClick={() => void cancel()}>
-        取消报名
+        {entry.status === 'waiting' ? '退出候补' : '取消报名'}
       </Button>
     </div>
   );

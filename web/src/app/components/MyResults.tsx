@@ -34,7 +34,7 @@ export function MyResults() {
               {item.eventName}
             </Link>
             <span className="my-result-line">
-              {item.groupName} · {item.text}
+              {item.groupName ? `${item.groupName} · ${item.text}` : item.text}
             </span>
             {item.certificateCode && (
               <span className="my-result-links">

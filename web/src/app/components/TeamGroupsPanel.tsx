@@ -1,5 +1,6 @@
 import { Button } from 'antd-mobile';
 import { useNavigate } from 'react-router-dom';
+import { teamSizeText } from '../format';
 import type { EventGroup } from '../teams-api';
 
 /** Lists an event's team groups, each with its size rule and a link to team registration. */
@@ -26,8 +27,8 @@ export function TeamGroupsPanel({
             <div>
               <span className="team-group-name">{group.name}</span>
               <span className="team-group-meta">
-                每队 {group.teamMin}-{group.teamMax} 人 · 剩余 {Math.max(0, group.placesLeft)}{' '}
-                个名额
+                {teamSizeText(group.teamMin, group.teamMax) || '团体'} · 剩余{' '}
+                {Math.max(0, group.placesLeft)} 个名额
               </span>
             </div>
             {open && (

@@ -111,10 +111,12 @@ export function CertificatePage() {
                   </Link>
                 </dd>
               </div>
-              <div>
-                <dt>组别</dt>
-                <dd>{certificate.data.groupName}</dd>
-              </div>
+              {certificate.data.groupName && (
+                <div>
+                  <dt>组别</dt>
+                  <dd>{certificate.data.groupName}</dd>
+                </div>
+              )}
               <div>
                 <dt>成绩</dt>
                 <dd>{certificate.data.result}</dd>

@@ -5,7 +5,8 @@ import {
   type RegistrationStatus,
 } from '@cityleague/domain';
 import { Button, Dialog, ErrorBlock, ProgressBar, Skeleton, Toast } from 'antd-mobile';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ERROR_MESSAGES, errorMessage, isNotFound } from '../../lib/messages';
 import { useQuery } from '@tanstack/react-query';
@@ -27,11 +28,18 @@ import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
 import { TeamGroupsPanel } from '../components/TeamGroupsPanel';
-import type { PublicEvent, PublicEventDetail } from '../events-api';
-import { formatDateTime, formatRange } from '../format';
+import type { EventGroup, PublicEvent, PublicEventDetail } from '../events-api';
+import { formatDateTime, formatRange, teamSizeText } from '../format';
 import { useEvent, useGroups } from '../queries';
 import { useEventGroups } from '../teams-api';
 import { useDocumentTitle } from '../use-document-title';
+import {
+  hasFreeIndividualPlaces,
+  nextQueuePlaceText,
+  showsGroupName,
+  waitingListGroups,
+  waitingListRuleText,
+} from '../waiting-list';
 
 /** Text of the disabled button when registration is not possible. */
 export const CLOSED_BUTTON_TEXT: Record<Exclude<RegistrationStatus, 'open'>, string> = {
@@ -84,13 +92,17 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
   // The phone's clock only picks the bottom bar's text; the server decides registration.
   const ended = Date.parse(event.endsAt) < Date.now();
   const ownEntry = useOwnLiveEntry(event.id);
+  const allGroups = useGroups(event.id).data ?? [];
+  // The waiting list is offered once no individual group has a place left.
+  const waitingGroups = hasFreeIndividualPlaces(allGroups)
+    ? []
+    : waitingListGroups(event, allGroups);
   const percentTaken =
     event.capacity > 0 ? Math.min(100, (event.registeredCount / event.capacity) * 100) : 100;
 
   return (
     <>
       <main className="page-body">
-        <Poster event={event} />
         <section className="detail-hero">
           <div className="event-card-badges">
             <span className="badge badge-sport">{event.sportName}</span>
@@ -138,6 +150,9 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
           </dl>
         </section>
 
+        {/* The poster follows the facts, so that the time and place show on the first screen. */}
+        <Poster event={event} />
+
         <section className="panel" aria-labelledby="event-registration-title">
           <h2 className="panel-title" id="event-registration-title">
             报名信息
@@ -167,7 +182,8 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
           </div>
         </section>
 
-        <GroupsPanel eventId={event.id} />
+        {!ended && waitingGroups.length > 0 && <WaitingListPanel groups={waitingGroups} />}
+        <GroupsPanel eventId={event.id} waitingGroups={ended ? [] : waitingGroups} />
         <TeamGroupsPanel eventId={event.id} groups={groups.data ?? []} open={status === 'open'} />
 
         {event.description && (
@@ -208,7 +224,11 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
 
       <footer className="bottom-bar">
         <p className="bottom-bar-hint">
-          {ended ? `比赛已于 ${formatDateTime(event.endsAt)} 结束` : bottomHint(event)}
+          {ended
+            ? `比赛已于 ${formatDateTime(event.endsAt)} 结束`
+            : waitingGroups.length > 0
+              ? '名额已满，可加入候补'
+              : bottomHint(event)}
         </p>
         {ended ? (
           <Button
@@ -222,6 +242,20 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
           </Button>
         ) : ownEntry ? (
           <OwnEntryNotice entry={ownEntry} />
+        ) : waitingGroups.length === 1 ? (
+          <RegisterButtons event={event} waitingGroup={waitingGroups[0]} />
+        ) : waitingGroups.length > 1 ? (
+          <Button
+            block
+            color="primary"
+            size="large"
+            shape="rounded"
+            onClick={() =>
+              document.getElementById('event-groups-title')?.scrollIntoView({ block: 'start' })
+            }
+          >
+            选择组别加入候补
+          </Button>
         ) : status === 'open' ? (
           onlyTeams ? (
             <Button
@@ -278,7 +312,9 @@ function OwnEntryNotice({ entry }: { entry: CitizenEntry }) {
   return (
     <div className="own-entry" role="status">
       <p className="own-entry-status">
-        {LIVE_ENTRY_TEXT[entry.status]}（{entry.groupName}）
+        {LIVE_ENTRY_TEXT[entry.status]}
+        {entry.showGroupName && `（${entry.groupName}）`}
+        {entry.queuePosition !== null && ` · 候补第 ${entry.queuePosition} 位`}
       </p>
       <Link className="own-entry-link" to={ticketPath}>
         查看报名凭证
@@ -289,36 +325,54 @@ function OwnEntryNotice({ entry }: { entry: CitizenEntry }) {
 
 /**
  * The registration buttons: one-click registration when the signed-in citizen's profile fills
- * the event's form, and the form itself.
+ * the event's form, and the form itself. With `waitingGroup` both join that group's waiting list.
  */
-function RegisterButtons({ event }: { event: PublicEvent }) {
+function RegisterButtons({
+  event,
+  waitingGroup,
+}: {
+  event: PublicEvent;
+  waitingGroup?: EventGroup;
+}) {
   const navigate = useNavigate();
   const citizen = useCitizen();
   const oneClick = useOneClick(event.id, Boolean(citizen.data));
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [sending, setSending] = useState(false);
-  const openForm = () => navigate(`/events/${event.id}/register`);
+  const openForm = () => navigate(registerPath(event.id, waitingGroup));
+  const action = waitingGroup ? '加入候补' : '报名';
 
   const confirmOneClick = async () => {
     const notice = oneClick.data?.safetyNotice ?? null;
     const accepted = await Dialog.confirm({
-      title: '一键报名',
+      title: `一键${action}`,
       content: (
         <div className="one-click-confirm">
+          {waitingGroup && (
+            <p>
+              名额已满，您将排在<strong>{nextQueuePlaceText(waitingGroup)}</strong>。
+              {waitingListRuleText(waitingGroup)}
+            </p>
+          )}
           <p>
             将使用您个人资料中的姓名、手机号码{citizen.data?.idNumberMasked ? '和身份证号' : ''}
-            报名。
+            {action}。
           </p>
           <p className="one-click-notice">{notice?.body ?? SAFETY_NOTICE}</p>
         </div>
       ),
-      confirmText: '同意并报名',
+      confirmText: `同意并${action}`,
       cancelText: '取消',
     });
     if (!accepted) return;
     setSending(true);
     try {
-      const registration = await registerWithOneClick(event.id, notice?.version, idempotencyKey);
+      const registration = await registerWithOneClick(
+        event.id,
+        notice?.version,
+        idempotencyKey,
+        waitingGroup?.id,
+      );
       rememberTicket(registration);
       navigate(`/tickets/${encodeURIComponent(registration.code)}`, {
         state: { registration },
@@ -333,7 +387,7 @@ function RegisterButtons({ event }: { event: PublicEvent }) {
   if (!oneClick.data?.available) {
     return (
       <Button block color="primary" size="large" shape="rounded" onClick={openForm}>
-        立即报名
+        {waitingGroup ? '加入候补' : '立即报名'}
       </Button>
     );
   }
@@ -347,12 +401,39 @@ function RegisterButtons({ event }: { event: PublicEvent }) {
         loading={sending}
         onClick={() => void confirmOneClick()}
       >
-        一键报名
+        一键{action}
       </Button>
       <Button block size="large" shape="rounded" fill="outline" onClick={openForm}>
-        填写报名表
+        {waitingGroup ? '填写报名表加入候补' : '填写报名表'}
       </Button>
     </div>
+  );
+}
+
+/** Returns the path of the registration form, for one group when the event has several. */
+export function registerPath(eventId: string, group?: Pick<EventGroup, 'id'>): string {
+  const path = `/events/${encodeURIComponent(eventId)}/register`;
+  return group ? `${path}?group=${encodeURIComponent(group.id)}` : path;
+}
+
+/** Explains the waiting list of the full groups: the place a new entry takes and what follows. */
+function WaitingListPanel({ groups }: { groups: EventGroup[] }) {
+  const named = groups.length > 1;
+  return (
+    <section className="panel waiting-list-panel" aria-labelledby="event-waiting-title">
+      <h2 className="panel-title" id="event-waiting-title">
+        候补报名
+      </h2>
+      <p className="long-text">名额已满，可加入候补。候补期间可随时在「我的报名」中退出候补。</p>
+      <ul className="waiting-list-rules">
+        {groups.map((group) => (
+          <li key={group.id}>
+            {named && <strong>{group.name}：</strong>}
+            现在加入将排在<strong>{nextQueuePlaceText(group)}</strong>。{waitingListRuleText(group)}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -387,30 +468,82 @@ const POSTER_WIDTHS = [360, 720, 1080];
 
 /**
  * Shows the event's poster (主KV), which the server draws from the event's details. The poster
- * keeps 9:16 inside a frame at most about half a phone screen high. The browser picks the width
- * for its pixel density and keeps the PNG for ten minutes. A poster that fails to load, such as
- * one whose name the poster font cannot draw, gives way to the banner.
+ * keeps 9:16 inside a frame of at most 58% of the screen's height, and a tap opens it
+ * full screen at 720 px wide. The browser picks the width for its pixel density and keeps the PNG
+ * for ten minutes. A poster that fails to load, such as one whose name the poster font cannot
+ * draw, gives way to the banner.
  */
 function Poster({ event }: { event: PublicEvent }) {
   const [failed, setFailed] = useState(false);
+  const [enlarged, setEnlarged] = useState(false);
   if (failed) return <Banner event={event} />;
   const source = (width: number) =>
     `/api/events/${encodeURIComponent(event.id)}/poster.png?width=${width}`;
+  const description = `${event.name}海报：${formatRange(event.startsAt, event.endsAt)}，${event.venue}`;
   return (
-    <div className="poster-frame">
-      <img
-        className="poster-image"
-        src={source(720)}
-        srcSet={POSTER_WIDTHS.map((width) => `${source(width)} ${width}w`).join(', ')}
-        sizes="(max-width: 599px) min(13.5vh, 113px), min(31.5vh, 270px)"
-        width={720}
-        height={1280}
-        loading="eager"
-        decoding="async"
-        alt={`${event.name}海报：${formatRange(event.startsAt, event.endsAt)}，${event.venue}`}
-        onError={() => setFailed(true)}
-      />
-    </div>
+    <>
+      <button
+        type="button"
+        className="poster-frame"
+        aria-label={`查看海报大图：${description}`}
+        onClick={() => setEnlarged(true)}
+      >
+        <img
+          className="poster-image"
+          src={source(720)}
+          srcSet={POSTER_WIDTHS.map((width) => `${source(width)} ${width}w`).join(', ')}
+          sizes="(max-width: 599px) min(32.6vh, 282px), min(31.5vh, 270px)"
+          width={720}
+          height={1280}
+          loading="eager"
+          decoding="async"
+          alt={description}
+          onError={() => setFailed(true)}
+        />
+      </button>
+      <p className="poster-hint">点击海报查看大图</p>
+      {enlarged && (
+        <PosterViewer
+          source={source(720)}
+          description={description}
+          onClose={() => setEnlarged(false)}
+        />
+      )}
+    </>
+  );
+}
+
+/**
+ * Shows the poster full screen over the page, as a modal dialog that the close button, a tap
+ * on the dark backdrop or the Escape key closes. The dialog takes the focus while open.
+ */
+function PosterViewer(props: { source: string; description: string; onClose: () => void }) {
+  const { onClose } = props;
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    closeButton.current?.focus();
+    const closeOnEscape = (keyEvent: KeyboardEvent) => {
+      if (keyEvent.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', closeOnEscape);
+    return () => document.removeEventListener('keydown', closeOnEscape);
+  }, [onClose]);
+  return createPortal(
+    <div
+      className="poster-viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label="海报大图"
+      onClick={(clickEvent) => {
+        if (clickEvent.target === clickEvent.currentTarget) onClose();
+      }}
+    >
+      <button ref={closeButton} type="button" className="poster-viewer-close" onClick={onClose}>
+        关闭
+      </button>
+      <img className="poster-viewer-image" src={props.source} alt={props.description} />
+    </div>,
+    document.body,
   );
 }
 
@@ -441,11 +574,8 @@ function groupRules(group: {
 }): string {
   const parts: string[] = [];
   if (group.entryType === 'team') {
-    const size =
-      group.teamMin !== null && group.teamMax !== null
-        ? `${group.teamMin}–${group.teamMax} 人/队`
-        : '';
-    parts.push(size ? `团体 ${size}` : '团体');
+    const size = teamSizeText(group.teamMin, group.teamMax);
+    parts.push(size ? `团体 · ${size}` : '团体');
   } else {
     parts.push('个人');
   }
@@ -457,9 +587,17 @@ function groupRules(group: {
   return parts.join(' · ');
 }
 
-function GroupsPanel({ eventId }: { eventId: string }) {
+/**
+ * Lists the groups with their rules and places. The name of an event's only, default group is a
+ * placeholder, so it is left out. A full group with a waiting list gets its own button when
+ * several can be joined.
+ */
+function GroupsPanel({ eventId, waitingGroups }: { eventId: string; waitingGroups: EventGroup[] }) {
+  const navigate = useNavigate();
   const groups = useGroups(eventId);
   if (!groups.isSuccess || groups.data.length === 0) return null;
+  const named = showsGroupName(groups.data);
+  const joinable = new Set(waitingGroups.length > 1 ? waitingGroups.map((group) => group.id) : []);
   return (
     <section className="panel" aria-labelledby="event-groups-title">
       <h2 className="panel-title" id="event-groups-title">
@@ -469,7 +607,7 @@ function GroupsPanel({ eventId }: { eventId: string }) {
         {groups.data.map((group) => (
           <li key={group.id} className="group-item">
             <div className="group-main">
-              <span className="group-name">{group.name}</span>
+              {named && <span className="group-name">{group.name}</span>}
               <span className="group-rules">
                 {groupRules(group)} · {feeText(group.feeCents)}
               </span>
@@ -478,6 +616,18 @@ function GroupsPanel({ eventId }: { eventId: string }) {
               {group.placesLeft > 0 ? `剩余 ${group.placesLeft}` : '已满'}
               <span className="group-capacity"> / {group.capacity}</span>
             </span>
+            {joinable.has(group.id) && (
+              <Button
+                className="group-waiting-button"
+                size="small"
+                color="primary"
+                fill="outline"
+                aria-label={`加入${group.name}候补`}
+                onClick={() => navigate(registerPath(eventId, group))}
+              >
+                加入候补
+              </Button>
+            )}
           </li>
         ))}
       </ul>

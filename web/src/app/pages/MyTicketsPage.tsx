@@ -64,7 +64,13 @@ function rowOfStored(ticket: StoredTicket): TicketRow {
 }
 
 function rowOfEntry(entry: CitizenEntry): TicketRow {
-  const queue = entry.queuePosition ? ` · 排队第 ${entry.queuePosition} 位` : '';
+  const queue = entry.queuePosition ? `候补第 ${entry.queuePosition} 位` : '';
+  const parts = [
+    entry.showGroupName ? entry.groupName : '',
+    entry.teamId !== null ? '团体报名' : '',
+    queue,
+    `${formatDateTime(entry.createdAt)} 报名`,
+  ];
   return {
     key: entry.code ?? entry.id,
     code: entry.code,
@@ -72,7 +78,7 @@ function rowOfEntry(entry: CitizenEntry): TicketRow {
     startsAt: entry.startsAt,
     status: entry.status,
     checkedInAt: entry.checkedInAt,
-    detail: `${entry.groupName}${queue} · ${formatDateTime(entry.createdAt)} 报名`,
+    detail: parts.filter((part) => part !== '').join(' · '),
     entry,
   };
 }

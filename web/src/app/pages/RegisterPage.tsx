@@ -8,14 +8,14 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../lib/api';
 import { ERROR_MESSAGES, errorMessage, idNumberMessage } from '../../lib/messages';
 import { useCitizen } from '../citizen-api';
 import { PageNavBar } from '../components/PageNavBar';
 import { RegistrationStatusTag } from '../components/RegistrationStatusTag';
 import { addressLine } from '../event-text';
-import { type PublicEvent, type Registration } from '../events-api';
+import { type EventGroup, type PublicEvent, type Registration } from '../events-api';
 import {
   answerProblemText,
   submitRegistration,
@@ -26,7 +26,7 @@ import {
 import { FormFieldInput } from '../components/FormFieldInput';
 import { formatRange } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
-import { queryKeys, useEvent } from '../queries';
+import { queryKeys, useEvent, useGroups } from '../queries';
 import {
   ageFromIdNumber,
   checkPhone,
@@ -42,6 +42,12 @@ import {
 } from '../registration-rules';
 import { rememberTicket } from '../ticket-store';
 import { useDocumentTitle } from '../use-document-title';
+import {
+  hasFreeIndividualPlaces,
+  nextQueuePlaceText,
+  waitingListGroups,
+  waitingListRuleText,
+} from '../waiting-list';
 import { bottomHint, CLOSED_BUTTON_TEXT, EventLoadError } from './EventDetailPage';
 
 interface RegistrationFormValues {
@@ -77,12 +83,18 @@ const FIELD_FALLBACK_MESSAGES: Record<FieldName, string> = {
 export function RegisterPage() {
   const { id = '' } = useParams();
   const event = useEvent(id);
-  useDocumentTitle('填写报名信息');
+  const groups = useGroups(id);
+  const [search] = useSearchParams();
+  const chosen = chosenGroup(groups.data ?? [], search.get('group'));
+  const waitingGroup =
+    event.data && chosen && waitingListGroups(event.data, [chosen]).length > 0 ? chosen : undefined;
+  const title = waitingGroup ? '加入候补' : '填写报名信息';
+  useDocumentTitle(title);
 
   return (
     <div className="page">
-      <PageNavBar title="填写报名信息" />
-      {event.isPending && (
+      <PageNavBar title={title} />
+      {(event.isPending || groups.isPending) && (
         <main className="page-body" aria-busy="true" aria-label="正在加载赛事">
           <section className="panel">
             <Skeleton.Paragraph lineCount={5} animated />
@@ -90,11 +102,16 @@ export function RegisterPage() {
         </main>
       )}
       {event.isError && <EventLoadError error={event.error} onRetry={() => void event.refetch()} />}
-      {event.isSuccess && (
+      {event.isSuccess && !groups.isPending && (
         <main className="page-body">
           <EventSummary event={event.data} />
-          {event.data.registrationStatus === 'open' ? (
-            <LoadedRegistrationForm event={event.data} />
+          {waitingGroup && <WaitingListNotice group={waitingGroup} />}
+          {waitingGroup || (event.data.registrationStatus === 'open' && !chosenIsFull(chosen)) ? (
+            <LoadedRegistrationForm
+              event={event.data}
+              group={chosen}
+              waiting={Boolean(waitingGroup)}
+            />
           ) : (
             <RegistrationUnavailable event={event.data} />
           )}
@@ -104,8 +121,46 @@ export function RegisterPage() {
   );
 }
 
+/**
+ * Returns the group the form registers for: the one named in the address, else the event's only
+ * individual group with no free places left anywhere else. Undefined leaves the choice to the
+ * server, which takes an event's only group.
+ */
+function chosenGroup(groups: EventGroup[], groupId: string | null): EventGroup | undefined {
+  if (groupId) return groups.find((group) => group.id === groupId);
+  const individual = groups.filter((group) => group.entryType === 'individual');
+  if (individual.length !== 1 || hasFreeIndividualPlaces(groups)) return undefined;
+  return individual[0];
+}
+
+/** Tells whether the chosen group is full, in which case only its waiting list takes entries. */
+function chosenIsFull(group: EventGroup | undefined): boolean {
+  return group !== undefined && group.placesLeft <= 0;
+}
+
+/** Explains above the form that the entry joins the waiting list, at which place, and what follows. */
+function WaitingListNotice({ group }: { group: EventGroup }) {
+  return (
+    <section className="panel waiting-list-notice" role="note" aria-label="候补说明">
+      <p className="waiting-list-notice-title">
+        名额已满，提交后将加入候补，排在<strong>{nextQueuePlaceText(group)}</strong>
+      </p>
+      <p className="long-text">{waitingListRuleText(group)}</p>
+      <p className="long-text">候补期间可随时在「我的报名」中查看排位或退出候补。</p>
+    </section>
+  );
+}
+
 /** Loads the event's form, then shows it. */
-function LoadedRegistrationForm({ event }: { event: PublicEvent }) {
+function LoadedRegistrationForm({
+  event,
+  group,
+  waiting,
+}: {
+  event: PublicEvent;
+  group: EventGroup | undefined;
+  waiting: boolean;
+}) {
   const eventForm = useEventForm(event.id);
   if (eventForm.isPending) {
     return (
@@ -117,7 +172,9 @@ function LoadedRegistrationForm({ event }: { event: PublicEvent }) {
   if (eventForm.isError) {
     return <EventLoadError error={eventForm.error} onRetry={() => void eventForm.refetch()} />;
   }
-  return <RegistrationForm event={event} eventForm={eventForm.data} />;
+  return (
+    <RegistrationForm event={event} eventForm={eventForm.data} group={group} waiting={waiting} />
+  );
 }
 
 function EventSummary({ event }: { event: PublicEvent }) {
@@ -133,17 +190,21 @@ function EventSummary({ event }: { event: PublicEvent }) {
   );
 }
 
-/** Replaces the form when the event takes no registrations, saying why and when. */
+/** Replaces the form when the event or the chosen group takes no entries, saying why and when. */
 function RegistrationUnavailable({ event }: { event: PublicEvent }) {
   const navigate = useNavigate();
-  const status = event.registrationStatus;
-  if (status === 'open') return null;
+  // An open event reaches here only through a full group without a waiting list.
+  const status = event.registrationStatus === 'open' ? 'full' : event.registrationStatus;
   return (
     <section className="panel register-unavailable" role="status">
       <Result
         status={status === 'not_open' ? 'waiting' : 'info'}
         title={CLOSED_BUTTON_TEXT[status]}
-        description={bottomHint(event)}
+        description={
+          event.registrationStatus === 'open'
+            ? '该组别名额已报满，欢迎关注其他组别'
+            : bottomHint(event)
+        }
       />
       <div className="register-unavailable-actions">
         <Button
@@ -174,7 +235,17 @@ function toFieldPath(path: string): FieldPath | undefined {
   return undefined;
 }
 
-function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm: EventForm }) {
+function RegistrationForm({
+  event,
+  eventForm,
+  group,
+  waiting,
+}: {
+  event: PublicEvent;
+  eventForm: EventForm;
+  group: EventGroup | undefined;
+  waiting: boolean;
+}) {
   const [form] = Form.useForm<RegistrationFormValues>();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -275,6 +346,7 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
       name: normaliseName(submitted.name),
       phone: phone.phone,
       answers,
+      ...(group ? { groupId: group.id } : {}),
       ...(idNumber ? { idNumber, idConsent: submitted.idConsent === true } : {}),
       ...(notice ? { safetyNoticeVersion: notice.version } : {}),
       ...(guardianNeeded && submitted.guardian
@@ -343,7 +415,7 @@ function RegistrationForm({ event, eventForm }: { event: PublicEvent; eventForm:
             loadingText="正在提交"
             disabled={mutation.isPending}
           >
-            提交报名
+            {waiting ? '提交并加入候补' : '提交报名'}
           </Button>
           <p className="form-hint">您填写的信息仅用于本次赛事的报名、通知和签到</p>
         </div>

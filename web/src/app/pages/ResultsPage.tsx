@@ -178,7 +178,7 @@ function ResultRow({ item }: { item: PublicResult }) {
       </span>
       <span className="result-name">
         {item.nameMasked}
-        <span className="result-group">{item.groupName}</span>
+        {item.groupName && <span className="result-group">{item.groupName}</span>}
       </span>
       <span className={`result-figure result-${item.status}`}>
         {item.status === 'finished'

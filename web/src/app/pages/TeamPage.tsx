@@ -16,6 +16,7 @@ import {
 } from '../components/MemberFields';
 import { PageNavBar } from '../components/PageNavBar';
 import { QueryError } from '../components/QueryError';
+import { teamSizeText } from '../format';
 import { queryKeys } from '../queries';
 import { GUARDIAN_MESSAGES } from '../registration-rules';
 import {
@@ -139,7 +140,7 @@ function TeamDetail({ team }: { team: CaptainTeam }) {
             <Link to={`/events/${team.eventId}`}>{team.eventName}</Link>
           </p>
           <p className="team-meta">
-            {team.groupName} · {team.size} 人（每队 {team.teamMin}-{team.teamMax} 人）
+            {team.groupName} · {team.size} 人（{teamSizeText(team.teamMin, team.teamMax)}）
           </p>
           {team.queuePosition !== null && (
             <p className="team-meta">

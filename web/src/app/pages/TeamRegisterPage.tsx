@@ -16,7 +16,7 @@ import {
   type MemberErrors,
 } from '../components/MemberFields';
 import { PageNavBar } from '../components/PageNavBar';
-import { formatRange } from '../format';
+import { formatRange, teamSizeText } from '../format';
 import { newIdempotencyKey } from '../idempotency-key';
 import { queryKeys, useEvent } from '../queries';
 import { useEventForm } from '../registration-form-api';
@@ -90,9 +90,7 @@ export function TeamRegisterPage() {
 }
 
 function sizeText(group: EventGroup): string {
-  return group.teamMin === group.teamMax
-    ? `每队 ${group.teamMin} 人`
-    : `每队 ${group.teamMin}-${group.teamMax} 人`;
+  return teamSizeText(group.teamMin, group.teamMax);
 }
 
 /**
