@@ -51,3 +51,22 @@ export async function pageFetch(page, method, path, body) {
     [method, path, body],
   );
 }
+
+/**
+ * Returns the open events of `events` (items of GET /api/events) that start later and have a
+ * free place in an individual group, so that they take a single entry. Team-only and full
+ * events of the demo league are left out.
+ */
+export async function singleEntryEvents(platform, events) {
+  const open = events.filter(
+    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
+  );
+  const taking = [];
+  for (const event of open) {
+    const response = await fetch(`${platform.baseUrl}/api/events/${event.id}/groups`);
+    const groups = (await response.json()).items;
+    const free = groups.some((group) => group.entryType === 'individual' && group.placesLeft > 0);
+    if (free) taking.push(event);
+  }
+  return taking;
+}

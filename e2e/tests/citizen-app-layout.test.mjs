@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { pageFetch, phoneContext, signInBySms } from '../support/citizen.mjs';
+import { pageFetch, phoneContext, signInBySms, singleEntryEvents } from '../support/citizen.mjs';
 import { artifacts, publishStreetEvent, startPlatform } from '../support/platform.mjs';
 
 const SMALL_VIEWPORT = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
@@ -18,6 +18,8 @@ const LONG_NAME = '2026上海城市业余联赛 三人篮球赛（徐汇站）';
 
 let platform;
 let events;
+/** The open events that take a single entry (see singleEntryEvents). */
+let singleEvents;
 let signedIn;
 let team;
 
@@ -27,6 +29,7 @@ before(async () => {
   const response = await fetch(`${platform.baseUrl}/api/events?limit=100`);
   events = (await response.json()).items;
   assert.ok(events.length >= 5, 'the demo league published fewer than 5 events');
+  singleEvents = await singleEntryEvents(platform, events);
 
   // One citizen with a live entry (it has 取消报名) and a cancelled one (the 已取消 tab).
   const context = await phoneContext(platform);
@@ -34,7 +37,7 @@ before(async () => {
   await signInBySms(platform, page, PHONE);
   const profile = await pageFetch(page, 'PUT', '/api/citizen/profile', { realName: '测试用户' });
   assert.equal(profile.status, 200, JSON.stringify(profile.body));
-  for (const [index, event] of openEvents().slice(0, 2).entries()) {
+  for (const [index, event] of singleEvents.slice(0, 2).entries()) {
     const registered = await pageFetch(page, 'POST', `/api/events/${event.id}/registrations`, {
       name: '测试用户',
       phone: PHONE,
@@ -87,12 +90,6 @@ after(async () => {
   await platform?.stop();
 });
 
-function openEvents() {
-  return events.filter(
-    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
-  );
-}
-
 /** Opens a signed-in 360×740 phone whose browser's default font size is `fontPx`. */
 async function smallPhone(fontPx) {
   const context = await phoneContext(platform, { ...SMALL_VIEWPORT, storageState: signedIn });
@@ -119,7 +116,7 @@ async function fontSizeOf(locator) {
 test('labels grow with a 24 px default font', async () => {
   const past = events.find((item) => item.name === '徐汇区市民10公里路跑');
   assert.ok(past, 'the demo league has no past event with results');
-  const open = openEvents()[0];
+  const open = singleEvents[0];
   // Each page with the labels on it that must follow the font size.
   const pages = [
     {

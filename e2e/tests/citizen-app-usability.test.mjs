@@ -13,6 +13,7 @@ import {
   phoneContext,
   seriousViolations,
   signInBySms,
+  singleEntryEvents,
 } from '../support/citizen.mjs';
 import { artifacts, startPlatform } from '../support/platform.mjs';
 
@@ -242,9 +243,7 @@ test('my registrations list cancelled entries apart and offline', async () => {
 
 test('every listed ticket opens offline', async () => {
   const phone = '13800138472';
-  const open = events.filter(
-    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
-  );
+  const open = await singleEntryEvents(platform, events);
   assert.ok(open.length >= 3, 'the demo league has fewer than 3 open events');
   const context = await phoneContext(platform, SMALL_VIEWPORT);
   const page = await context.newPage();
@@ -295,9 +294,7 @@ test('every listed ticket opens offline', async () => {
 
 test('registration form fills the profile', async () => {
   const phone = '13800138471';
-  const event = events.find(
-    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
-  );
+  const [event] = await singleEntryEvents(platform, events);
   const context = await phoneContext(platform);
   const page = await context.newPage();
   await signInBySms(platform, page, phone);

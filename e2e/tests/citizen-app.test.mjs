@@ -414,8 +414,9 @@ test('every citizens page passes axe and fits large text', async () => {
 });
 
 test('home and event pages load on slow 3G', async () => {
+  // An event that takes single entries, so that its page offers 立即报名.
   const open = events.find(
-    (item) => item.registrationStatus === 'open' && Date.parse(item.startsAt) > Date.now(),
+    (item) => individualIds.has(item.id) && Date.parse(item.startsAt) > Date.now(),
   );
   assert.ok(open, 'the demo league has no upcoming event open for registration');
   // Each page with what shows that it is ready and the most seconds that may take. One run on
