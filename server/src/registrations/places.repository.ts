@@ -191,7 +191,11 @@ export async function acceptOpenOffer(db: Executor, registrationId: string) {
  * Lists the entries made with a mobile number, newest first, with their event, group and the
  * captain of their team.
  */
-export async function entriesOfPhone(db: Executor, phoneHash: string, limit: number) {
+export async function entriesOfCitizen(
+  db: Executor,
+  citizen: { id: string; phoneHash: string },
+  limit: number,
+) {
   return db
     .selectFrom('registrations')
     .innerJoin('events', 'events.id', 'registrations.event_id')
@@ -208,6 +212,9 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
       'registrations.offer_expires_at',
       'registrations.checked_in_at',
       'registrations.created_at',
+      'registrations.name',
+      'registrations.phone_hash',
+      'registrations.phone_masked',
       'events.name as event_name',
       'events.starts_at',
       'event_groups.name as group_name',
@@ -217,7 +224,12 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
         where other.event_id = registrations.event_id and other.id <> registrations.group_id
       )`.as('group_is_placeholder'),
     ])
-    .where('registrations.phone_hash', '=', phoneHash)
+    .where((eb) =>
+      eb.or([
+        eb('registrations.phone_hash', '=', citizen.phoneHash),
+        eb('registrations.submitted_by_citizen_id', '=', citizen.id),
+      ]),
+    )
     .orderBy('registrations.id', 'desc')
     .limit(limit)
     .execute();
