@@ -21,6 +21,21 @@ export async function requireCitizen(request: FastifyRequest, _reply: FastifyRep
   request.citizenId = await citizenOfToken(request.server.db, token);
 }
 
+/**
+ * Returns the citizen of the `csid` cookie, or undefined without a valid session, for routes
+ * that anyone may call but that record a signed-in citizen.
+ */
+export async function optionalCitizen(request: FastifyRequest): Promise<string | undefined> {
+  const token = request.cookies[CITIZEN_SESSION_COOKIE];
+  if (!token) return undefined;
+  try {
+    return await citizenOfToken(request.server.db, token);
+  } catch (error) {
+    if (error instanceof CitizenSessionRequired) return undefined;
+    throw error;
+  }
+}
+
 /** Returns the citizen id loaded by `requireCitizen`. */
 export function citizenId(request: FastifyRequest): string {
   if (!request.citizenId) throw new CitizenSessionRequired();

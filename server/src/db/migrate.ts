@@ -37,6 +37,7 @@ import * as dashboardParticipantQueue from './migrations/0038-dashboard-particip
 import * as communityGamesParticipants from './migrations/0039-community-games-participants.js';
 import * as dashboardFactRollups from './migrations/0040-dashboard-fact-rollups.js';
 import * as dashboardQuarterParticipants from './migrations/0041-dashboard-quarter-participants.js';
+import * as entriesSubmittedByCitizen from './migrations/0042-entries-submitted-by-citizen.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -77,6 +78,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0039-community-games-participants': communityGamesParticipants,
   '0040-dashboard-fact-rollups': dashboardFactRollups,
   '0041-dashboard-quarter-participants': dashboardQuarterParticipants,
+  '0042-entries-submitted-by-citizen': entriesSubmittedByCitizen,
 };
 
 const provider: MigrationProvider = {

@@ -251,6 +251,8 @@ export interface RegistrationTable {
   promoted_at: Optional<Date>;
   /** The partner that pushed the entry; set exactly when the channel is 'partner'. */
   partner_id: Optional<string>;
+  /** The signed-in citizen who submitted the entry, who may list and cancel it; null without one. */
+  submitted_by_citizen_id: Optional<string>;
   updated_at: Generated<Date>;
   /** Id of the last transaction that wrote the row, the position of partner sync. */
   change_txid: Generated<string>;

@@ -1,3 +1,5 @@
+import { maskName } from '@cityleague/domain';
+
 import { auditActorOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { phoneHashOfCitizen } from '../citizens/citizen.service.js';
@@ -54,17 +56,29 @@ export async function cancelLocked(
   return { registration: changed, released: heldPlace };
 }
 
-/** Loads an entry of the event made with the citizen's mobile number, or throws not found. */
-async function ownEntry(trx: Trx, phoneHash: string, eventId: string, registrationId: string) {
+/**
+ * Loads an entry of the event that the citizen manages: one made with the citizen's mobile
+ * number, or one the citizen submitted for someone else. Others throw not found.
+ */
+async function ownEntry(
+  trx: Trx,
+  citizen: { id: string; phoneHash: string },
+  eventId: string,
+  registrationId: string,
+) {
   const entry = await repository.findInEvent(trx, eventId, registrationId);
-  if (!entry || entry.phone_hash !== phoneHash) {
+  const managed =
+    entry !== undefined &&
+    (entry.phone_hash === citizen.phoneHash || entry.submitted_by_citizen_id === citizen.id);
+  if (!entry || !managed) {
     throw new RegistrationNotFound(registrationId, eventId);
   }
   return entry;
 }
 
 /**
- * Cancels a citizen's own entry, one made with the citizen's mobile number. An active entry
+ * Cancels an entry the citizen manages: one made with the citizen's mobile number or one the
+ * citizen submitted for someone else. An active entry
  * may be cancelled until the event's cancellation deadline (or, without one, until
  * registration closes) on the database clock. A waiting or offered entry may always leave.
  */
@@ -78,7 +92,7 @@ export async function cancelByCitizen(
   return db.transaction().execute(async (trx) => {
     const event = await places.lockEventForEntries(trx, eventId);
     if (!event) throw new EventNotFound(eventId);
-    const entry = await ownEntry(trx, phoneHash, eventId, registrationId);
+    const entry = await ownEntry(trx, { id: citizenId, phoneHash }, eventId, registrationId);
     if (entry.status === 'active' && event.cancel_deadline_passed) {
       throw new CancelDeadlinePassed(eventId);
     }
@@ -129,7 +143,7 @@ export async function acceptOffer(
   return db.transaction().execute(async (trx) => {
     const event = await places.lockEventForEntries(trx, eventId);
     if (!event) throw new EventNotFound(eventId);
-    await ownEntry(trx, phoneHash, eventId, registrationId);
+    await ownEntry(trx, { id: citizenId, phoneHash }, eventId, registrationId);
     const accepted = await places.acceptOpenOffer(trx, registrationId);
     if (!accepted) throw new OfferNotOpen(registrationId);
     await emitRegistrationWebhook(trx, 'registration.changed', accepted);
@@ -148,13 +162,15 @@ export async function acceptOffer(
 const CITIZEN_ENTRY_LIMIT = 100;
 
 /**
- * Lists a citizen's own entries, newest first: each with its event, group, team, status, place
- * in the waiting list, open offer and check-in time. The registration code is the one on the entry's ticket page,
+ * Lists the entries a citizen manages, newest first: those made with the citizen's mobile
+ * number and those the citizen submitted for someone else (forOther, with the entrant's masked
+ * name and number). Each comes with its event, group, team, status, place in the waiting list,
+ * open offer and check-in time. The registration code is the one on the entry's ticket page,
  * which shows a waiting or cancelled entry as such.
  */
 export async function listCitizenEntries(db: Db, citizenId: string) {
   const phoneHash = await phoneHashOfCitizen(db, citizenId);
-  const rows = await places.entriesOfPhone(db, phoneHash, CITIZEN_ENTRY_LIMIT);
+  const rows = await places.entriesOfCitizen(db, { id: citizenId, phoneHash }, CITIZEN_ENTRY_LIMIT);
   const items = [];
   for (const row of rows) {
     items.push({
@@ -167,6 +183,9 @@ export async function listCitizenEntries(db: Db, citizenId: string) {
       showGroupName: !row.group_is_placeholder,
       teamId: row.team_id,
       teamCaptain: row.team_id !== null && row.captain_citizen_id === citizenId,
+      forOther: row.phone_hash !== phoneHash,
+      entrantNameMasked: maskName(row.name),
+      entrantPhoneMasked: row.phone_masked,
       status: row.status,
       code: row.code,
       queuePosition: row.status === 'waiting' ? await places.queuePosition(db, row.id) : null,

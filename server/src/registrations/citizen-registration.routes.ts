@@ -26,8 +26,9 @@ const EntryState = Type.Object({
 });
 
 /**
- * A signed-in citizen's actions on an own entry, one made with the citizen's mobile number.
- * Other entries get 404 REG_REGISTRATION_NOT_FOUND.
+ * A signed-in citizen's actions on the entries it manages: those made with the citizen's mobile
+ * number and those it submitted for someone else. Other entries get 404
+ * REG_REGISTRATION_NOT_FOUND.
  */
 export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireCitizen);
@@ -37,7 +38,9 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
     {
       schema: {
         tags: ['citizens'],
-        summary: "The citizen's own entries, newest first, with queue places and open offers",
+        summary:
+          "The citizen's entries and those it submitted for others, newest first, with queue " +
+          'places and open offers',
         description:
           "At most 100 entries. code opens the entry's ticket, which shows a waiting or " +
           'cancelled entry as such; queuePosition is set while the entry waits. checkedInAt is ' +
@@ -60,6 +63,12 @@ export const citizenRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
                 teamCaptain: Type.Boolean({
                   description: "True when the citizen is the captain of the entry's team",
                 }),
+                forOther: Type.Boolean({
+                  description:
+                    "True for an entry the citizen submitted for another person's number",
+                }),
+                entrantNameMasked: Type.String(),
+                entrantPhoneMasked: Type.String(),
                 status: StringEnum(REGISTRATION_STATUSES),
                 code: Type.Union([Type.String(), Type.Null()]),
                 queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),

@@ -79,5 +79,6 @@ export async function registerWithOneClick(
     ...(input.groupId === undefined ? {} : { groupId: input.groupId }),
     ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     channel: 'web',
+    submittedByCitizenId: citizenId,
   });
 }

@@ -188,10 +188,32 @@ export async function acceptOpenOffer(db: Executor, registrationId: string) {
 }
 
 /**
- * Lists the entries made with a mobile number, newest first, with their event, group and the
- * captain of their team.
+ * Lists the entries a citizen manages, newest first, with their event, group and the captain of
+ * their team: those made with the citizen's mobile number and those the citizen submitted. The
+ * two sets are read apart, each along its own index, because an `or` of the two keys could
+ * make PostgreSQL walk the whole table in id order.
  */
-export async function entriesOfPhone(db: Executor, phoneHash: string, limit: number) {
+export async function entriesOfCitizen(
+  db: Executor,
+  citizen: { id: string; phoneHash: string },
+  limit: number,
+) {
+  // One after the other, because a transaction's connection runs one query at a time.
+  const ofPhone = await citizenEntryQuery(db)
+    .where('registrations.phone_hash', '=', citizen.phoneHash)
+    .orderBy('registrations.id', 'desc')
+    .limit(limit)
+    .execute();
+  const submitted = await citizenEntryQuery(db)
+    .where('registrations.submitted_by_citizen_id', '=', citizen.id)
+    .orderBy('registrations.id', 'desc')
+    .limit(limit)
+    .execute();
+  const byId = new Map([...ofPhone, ...submitted].map((row) => [row.id, row]));
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, limit);
+}
+
+function citizenEntryQuery(db: Executor) {
   return db
     .selectFrom('registrations')
     .innerJoin('events', 'events.id', 'registrations.event_id')
@@ -208,6 +230,9 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
       'registrations.offer_expires_at',
       'registrations.checked_in_at',
       'registrations.created_at',
+      'registrations.name',
+      'registrations.phone_hash',
+      'registrations.phone_masked',
       'events.name as event_name',
       'events.starts_at',
       'event_groups.name as group_name',
@@ -216,9 +241,5 @@ export async function entriesOfPhone(db: Executor, phoneHash: string, limit: num
         select 1 from event_groups other
         where other.event_id = registrations.event_id and other.id <> registrations.group_id
       )`.as('group_is_placeholder'),
-    ])
-    .where('registrations.phone_hash', '=', phoneHash)
-    .orderBy('registrations.id', 'desc')
-    .limit(limit)
-    .execute();
+    ]);
 }

@@ -396,6 +396,7 @@ async function storeBatch(
       idempotency_key: item.input.idempotencyKey ?? null,
       channel: item.input.channel,
       partner_id: null,
+      submitted_by_citizen_id: item.input.submittedByCitizenId ?? null,
       ...entry.columns,
     };
   });

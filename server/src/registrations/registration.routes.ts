@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { maskName } from '@cityleague/domain';
 import { Type } from 'typebox';
 
+import { optionalCitizen } from '../citizens/authenticate-citizen.js';
 import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
 import { getTicketEvent } from '../events/public-event.service.js';
 import type { RegistrationRow } from '../db/schema.js';
@@ -137,6 +138,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...request.body,
           idempotencyKey: request.headers['idempotency-key'],
           channel: 'web',
+          submittedByCitizenId: await optionalCitizen(request),
         },
         app.log,
       );

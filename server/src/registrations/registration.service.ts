@@ -62,6 +62,8 @@ export interface RegistrationInput extends RegistrationAnswersInput {
   channel: 'web' | 'console' | 'partner' | 'on_site';
   /** The partner that pushes the entry; required with the 'partner' channel. */
   partnerId?: string;
+  /** The signed-in citizen who submits the entry, who may then list and cancel it. */
+  submittedByCitizenId?: string;
   /**
    * Runs in the entry's transaction after the insert, and may return the entry as it changed it.
    * On-site registration checks in here.
@@ -321,6 +323,7 @@ export async function register(
         idempotency_key: key ?? null,
         channel: input.channel,
         partner_id: input.partnerId ?? null,
+        submitted_by_citizen_id: input.submittedByCitizenId ?? null,
         ...answerColumns(cipher, validated, residentId !== undefined),
       });
       await claimFiles(trx, eventId, id, validated);

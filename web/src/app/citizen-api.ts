@@ -72,6 +72,10 @@ export interface CitizenEntry {
   teamId: string | null;
   /** True when the signed-in citizen is the captain of the entry's team. */
   teamCaptain: boolean;
+  /** True for an entry the citizen submitted for another person's mobile number. */
+  forOther: boolean;
+  entrantNameMasked: string;
+  entrantPhoneMasked: string;
   status: string;
   code: string | null;
   queuePosition: number | null;
@@ -86,7 +90,10 @@ export async function fetchCitizenEntries(): Promise<CitizenEntry[]> {
   return body.items;
 }
 
-/** Cancels one of the citizen's own entries; the server enforces the cancellation deadline. */
+/**
+ * Cancels an entry the citizen manages, its own or one it submitted for someone else. The
+ * server enforces the cancellation deadline.
+ */
 export function cancelOwnEntry(entry: Pick<CitizenEntry, 'id' | 'eventId'>): Promise<unknown> {
   return api(
     `/api/citizen/events/${encodeURIComponent(entry.eventId)}/registrations/${encodeURIComponent(entry.id)}/cancel`,

@@ -22,6 +22,8 @@ interface TicketRow {
   /** Time of on-site check-in, when the account or the device copy has it. */
   checkedInAt: string | null;
   detail: string;
+  /** The masked entrant of an entry the citizen submitted for someone else; absent otherwise. */
+  entrant?: string;
   /** The account's entry behind the row, which the citizen may cancel; absent for device copies. */
   entry?: CitizenEntry;
 }
@@ -79,6 +81,9 @@ function rowOfEntry(entry: CitizenEntry): TicketRow {
     status: entry.status,
     checkedInAt: entry.checkedInAt,
     detail: parts.filter((part) => part !== '').join(' · '),
+    ...(entry.forOther
+      ? { entrant: `${entry.entrantNameMasked} ${entry.entrantPhoneMasked}` }
+      : {}),
     entry,
   };
 }
@@ -276,6 +281,11 @@ function TicketRows({ rows, past }: { rows: TicketRow[]; past: boolean }) {
               <span className="ticket-item-time">比赛时间 {formatDateTime(row.startsAt)}</span>
             )}
             {row.code && <span className="ticket-item-code">报名码 {row.code}</span>}
+            {row.entrant && (
+              <span className="ticket-item-meta ticket-item-entrant">
+                为他人报名 · {row.entrant}
+              </span>
+            )}
             <span className="ticket-item-meta">{row.detail}</span>
           </>
         );

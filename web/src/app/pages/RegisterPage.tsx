@@ -84,8 +84,11 @@ export function RegisterPage() {
   const { id = '' } = useParams();
   const event = useEvent(id);
   const groups = useGroups(id);
-  const [search] = useSearchParams();
+  const [search, setSearch] = useSearchParams();
   const chosen = chosenGroup(groups.data ?? [], search.get('group'));
+  const individualGroups = (groups.data ?? []).filter((group) => group.entryType === 'individual');
+  // With several individual groups the server needs one, so the citizen picks it first.
+  const needsGroupChoice = !search.get('group') && individualGroups.length > 1;
   const waitingGroup =
     event.data && chosen && waitingListGroups(event.data, [chosen]).length > 0 ? chosen : undefined;
   const title = waitingGroup ? '加入候补' : '填写报名信息';
@@ -106,7 +109,13 @@ export function RegisterPage() {
         <main className="page-body">
           <EventSummary event={event.data} />
           {waitingGroup && <WaitingListNotice group={waitingGroup} />}
-          {waitingGroup || (event.data.registrationStatus === 'open' && !chosenIsFull(chosen)) ? (
+          {needsGroupChoice && event.data.registrationStatus === 'open' ? (
+            <GroupPicker
+              groups={individualGroups}
+              onPick={(group) => setSearch({ group: group.id }, { replace: true })}
+            />
+          ) : waitingGroup ||
+            (event.data.registrationStatus === 'open' && !chosenIsFull(chosen)) ? (
             <LoadedRegistrationForm
               event={event.data}
               group={chosen}
@@ -131,6 +140,49 @@ function chosenGroup(groups: EventGroup[], groupId: string | null): EventGroup |
   const individual = groups.filter((group) => group.entryType === 'individual');
   if (individual.length !== 1 || hasFreeIndividualPlaces(groups)) return undefined;
   return individual[0];
+}
+
+/** Lists the event's individual groups with their places left, for the citizen to pick one. */
+function GroupPicker({
+  groups,
+  onPick,
+}: {
+  groups: EventGroup[];
+  onPick: (group: EventGroup) => void;
+}) {
+  return (
+    <section className="panel group-picker" aria-labelledby="group-picker-title">
+      <h2 id="group-picker-title" className="panel-title">
+        请选择报名组别
+      </h2>
+      <ul className="group-picker-list">
+        {groups.map((group) => {
+          const full = group.placesLeft <= 0;
+          const closed = full && group.waitingList === 'off';
+          return (
+            <li key={group.id}>
+              <Button
+                block
+                fill="outline"
+                disabled={closed}
+                aria-label={`${group.name}，${placesText(group)}`}
+                onClick={() => onPick(group)}
+              >
+                <span className="group-picker-name">{group.name}</span>
+                <span className="group-picker-places">{placesText(group)}</span>
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** Describes a group's places left: a count, or whether a full group still takes waiting entries. */
+function placesText(group: EventGroup): string {
+  if (group.placesLeft > 0) return `剩余 ${group.placesLeft} 个名额`;
+  return group.waitingList === 'off' ? '名额已满' : '名额已满，可候补';
 }
 
 /** Tells whether the chosen group is full, in which case only its waiting list takes entries. */
