@@ -283,7 +283,7 @@ test('every listed ticket opens offline', async () => {
   }
   await page.screenshot({ path: join(artifacts, 'usability-ticket-offline-unopened.png') });
 
-  // A ticket this device never listed tells what to do instead of naming an error code.
+  // A ticket this device never listed shows what to do instead of an error code.
   await page.goto(`${platform.baseUrl}/tickets/ABCDEFGH2345`);
   await page.getByText('当前离线，此电子票尚未保存到本机，请联网后打开一次').waitFor();
   assert.equal(await page.getByText('OFFLINE').count(), 0);

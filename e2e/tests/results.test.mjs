@@ -254,8 +254,8 @@ test('results import, lookup and certificate check', async () => {
   assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
   writeFileSync(join(artifacts, 'certificate.png'), bytes);
 
-  // The 图片 link downloads the file. Once the sign-in has expired, the PDF link tells so and
-  // offers to sign in again.
+  // The 图片 link downloads the file. Once the sign-in has expired, the PDF link shows a message
+  // and offers to sign in again.
   const links = page.locator('.my-result-links');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -211,11 +211,13 @@ test('citizen joins the waiting list of a full event', async () => {
   const poster = page.locator('.poster-frame img');
   await poster.scrollIntoViewIfNeeded();
   const posterBox = await poster.boundingBox();
-  assert.ok(posterBox && posterBox.width >= 240, `the poster is ${posterBox?.width}px wide`);
+  assert.ok(posterBox, 'the poster has no box on the page');
+  assert.ok(posterBox.width >= 240, `the poster is ${posterBox.width}px wide`);
   await page.locator('.poster-frame').click();
   const viewer = page.getByRole('dialog', { name: '海报大图' });
   const large = await viewer.getByRole('img').boundingBox();
-  assert.ok(large && large.width >= 380, `the full-screen poster is ${large?.width}px wide`);
+  assert.ok(large, 'the full-screen poster has no box');
+  assert.ok(large.width >= 380, `the full-screen poster is ${large.width}px wide`);
   await page.screenshot({ path: join(artifacts, 'poster-viewer-390.png') });
   await viewer.getByRole('button', { name: '关闭' }).click();
   await viewer.waitFor({ state: 'detached' });

@@ -55,7 +55,7 @@ export interface CitizenSession {
 /**
  * Signs a citizen in with the newest SMS code of the number, creating the citizen on first
  * sign-in. A wrong code counts a failure against the newest code, which the fifth failure
- * burns. From then on any code gets CIT_SMS_CODE_BURNT, so the citizen knows to request a new
+ * burns. From then on any code gets CIT_SMS_CODE_BURNT, which asks the citizen to request a new
  * one. A wrong, expired or used code gets CIT_INVALID_SMS_CODE.
  */
 export async function signInWithCode(

@@ -209,7 +209,7 @@ const ROLLED_CHILDREN: Record<string, GroupKey[]> = {
 };
 
 /**
- * Returns the dimension of dashboard_fact_rollups that holds the sums of a group for the
+ * Returns the dimension of dashboard_fact_rollups that contains the sums of a group for the
  * filter, or null when the facts must be read row by row: an organiser's own events, which are
  * few, or a group the rollups do not keep at the division's level.
  */
@@ -244,12 +244,14 @@ async function sumRolledFacts(
   const { from, to } = filter.months;
   const division = divisionCondition(filter.division);
   const own = filter.basis.organisationId;
+
   // The association counts the community games of the division and its own events. Its own
   // events that are not community games are read from their fact rows, and so are drafts.
   const association = filter.basis.kind === 'community_association';
   let rollupKey = sql`nullif(r.key, '')`;
   if (group === 'total') rollupKey = sql`null::text`;
   if (group === 'month') rollupKey = sql`r.month`;
+
   const stageOf = sql`case when state = 'published' and ended then 'held' else state end`;
   const sums = sql.join(SUM_COLUMNS.map((column) => sql`f.${sql.ref(column)}`));
   const signedSums = sql.join(SUM_COLUMNS.map((column) => sql`f.sign * f.${sql.ref(column)}`));
@@ -258,11 +260,13 @@ async function sumRolledFacts(
   const ownRows = association
     ? sql`(f.state = 'draft' or f.section <> 'community_games')`
     : sql`f.state = 'draft'`;
+
   const stage = (name: EventStage) =>
     sql`coalesce(sum(events) filter (where stage = ${name}), 0)::int as ${sql.id(name)}`;
   const total = (column: string) => sql`coalesce(sum(${sql.ref(column)}), 0)::int`;
   const endedTotal = (column: string) =>
     sql`coalesce(sum(${sql.ref(column)}) filter (where ended), 0)::int`;
+
   const result = await sql<FactSums>`
     with parts (key, stage, ended, events, ${names}) as (
       select ${rollupKey}, ${stageOf}, r.ended, r.events,

@@ -18,7 +18,7 @@ const MARGIN = 48;
 const PAGE_WIDTH = 595.28;
 const CONTENT_WIDTH = PAGE_WIDTH - MARGIN * 2;
 // Maximum rows of a breakdown chart and of a long breakdown table, by registrations. The title
-// of a chart or table that leaves rows out says so.
+// of a chart or table that leaves rows out names how many it shows.
 const CHART_TOP_ROWS = 10;
 const TABLE_TOP_ROWS = 20;
 

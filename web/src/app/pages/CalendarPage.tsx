@@ -44,7 +44,7 @@ export function CalendarPage() {
   const [params, setParams] = useSearchParams();
   const today = shanghaiDate();
   // A month or day in the address that the server would reject is ignored, so that an edited
-  // link shows this month instead of failing, and a notice on the page tells the citizen.
+  // link shows this month instead of failing, and a notice on the page explains why.
   const monthParam = params.get('month');
   const monthValid = monthParam !== null && MONTH.test(monthParam);
   const month = monthValid ? monthParam : today.slice(0, 7);
