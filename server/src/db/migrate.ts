@@ -38,6 +38,7 @@ import * as communityGamesParticipants from './migrations/0039-community-games-p
 import * as dashboardFactRollups from './migrations/0040-dashboard-fact-rollups.js';
 import * as dashboardQuarterParticipants from './migrations/0041-dashboard-quarter-participants.js';
 import * as entriesSubmittedByCitizen from './migrations/0042-entries-submitted-by-citizen.js';
+import * as eventCounterHotUpdates from './migrations/0043-event-counter-hot-updates.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -79,6 +80,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0040-dashboard-fact-rollups': dashboardFactRollups,
   '0041-dashboard-quarter-participants': dashboardQuarterParticipants,
   '0042-entries-submitted-by-citizen': entriesSubmittedByCitizen,
+  '0043-event-counter-hot-updates': eventCounterHotUpdates,
 };
 
 const provider: MigrationProvider = {

@@ -626,6 +626,48 @@ describe('event sync', () => {
     expectProblem(injected, 400, 'INVALID_CURSOR');
   });
 
+  it('moves an event for its entry count only when it fills or has places again', async () => {
+    const target = await publish('同步测试名额');
+    const other = await publish('同步测试对照');
+    await ctx.db
+      .updateTable('events')
+      .set({ capacity: 3, registered_count: 0 })
+      .where('id', '=', target)
+      .execute();
+    let cursor = (await drainUntil(undefined, [target, other])).cursor;
+
+    /** Sets the count, renames the other event, and returns what moved up to that rename. */
+    async function countTo(count: number) {
+      await ctx.db
+        .updateTable('events')
+        .set({ registered_count: count })
+        .where('id', '=', target)
+        .execute();
+      await ctx.db
+        .updateTable('events')
+        .set({ name: `同步测试对照${count}` })
+        .where('id', '=', other)
+        .execute();
+      const moved = await drainUntil(cursor, [other]);
+      cursor = moved.cursor;
+      return moved.seen;
+    }
+
+    expect(await countTo(1)).toEqual([other]);
+    expect(await countTo(2)).toEqual([other]);
+    expect(await countTo(3)).toEqual([target, other]);
+    expect(await countTo(2)).toEqual([target, other]);
+    expect(await countTo(1)).toEqual([other]);
+
+    // A change of the count together with another column moves the event as before.
+    await ctx.db
+      .updateTable('events')
+      .set({ registered_count: 2, name: '同步测试名额改名' })
+      .where('id', '=', target)
+      .execute();
+    expect((await drainUntil(cursor, [target])).seen).toEqual([target]);
+  });
+
   it('keeps the change position of an event that is only read', async () => {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from events`.execute(
       ctx.db,
