@@ -15,7 +15,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export async function startServer({ port, databaseUrl, dataKey, redisUrl }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cityleague-bench-'));
-  const child = spawn(process.execPath, [join(root, 'server', 'dist', 'server.js')], {
+  // SERVER_NODE_ARGS passes Node options to the servers only, such as `--cpu-prof`, which
+  // NODE_OPTIONS does not accept.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'server', 'dist', 'server.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
