@@ -12,6 +12,20 @@ export interface ReadCacheOptions {
   now?: () => number;
 }
 
+/**
+ * Builds a cache key from a validated request query: the named parameters that are set, in
+ * sorted order, so that URLs listing the same parameters in another order share a key and
+ * parameters outside `names` cannot make new keys.
+ */
+export function queryCacheKey(
+  prefix: string,
+  query: Record<string, unknown>,
+  names: readonly string[],
+): string {
+  const set = [...names].sort().filter((name) => query[name] !== undefined);
+  return `${prefix}:${JSON.stringify(set.map((name) => [name, query[name]]))}`;
+}
+
 interface StoredResult<T> {
   value: T;
   expiresAt: number;
@@ -41,7 +55,9 @@ export class ReadCache<T> {
 
   constructor(options: ReadCacheOptions) {
     if (!Number.isInteger(options.ttlMilliseconds) || options.ttlMilliseconds < 0) {
-      throw new RangeError(`ttlMilliseconds must be an integer >= 0, got ${options.ttlMilliseconds}`);
+      throw new RangeError(
+        `ttlMilliseconds must be an integer >= 0, got ${options.ttlMilliseconds}`,
+      );
     }
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
       throw new RangeError(`maxEntries must be an integer >= 1, got ${options.maxEntries}`);
