@@ -184,7 +184,8 @@ describe('listing and search scenarios', () => {
       const query = new URL(path, 'http://127.0.0.1').searchParams;
       assert.ok(query.get('q'), path);
       const limit = Number(query.get('limit'));
-      assert.ok(limit >= 1 && limit <= 100, path);
+      assert.ok(limit >= 1, path);
+      assert.ok(limit <= 100, path);
     }
   });
 

@@ -186,7 +186,7 @@ function registrationRequests(eventIds, onAccepted) {
   ];
 }
 
-/** A GET request that takes the next of `paths` each time it is sent, round robin. */
+/** Builds a GET request that takes the next of `paths` each time it is sent, round robin. */
 function rotatingGet(paths) {
   let next = 0;
   return {

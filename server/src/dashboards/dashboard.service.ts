@@ -644,9 +644,9 @@ export async function dashboardFigures(
 }
 
 /**
- * Builds the read cache key of a viewer's dashboard from everything the result depends on:
- * the account type decides the basis, the organisation decides its own events and drafts and
- * is named in the result, the home division bounds the scope, and the period defaults to the
+ * Builds the read cache key of a viewer's dashboard from everything the result depends on.
+ * The account type decides the basis. The organisation decides its own events and drafts and
+ * is named in the result. The home division bounds the scope, and the period defaults to the
  * current Shanghai year. It never throws, so invalid queries fail in `dashboard` as before.
  */
 export function dashboardCacheKey(

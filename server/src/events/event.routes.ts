@@ -51,8 +51,8 @@ const PublicEventListQuery = Type.Object({
 });
 const LIST_QUERY_NAMES = Object.keys(PublicEventListQuery.properties);
 
-// Bounds on the results kept per process, whatever queries clients choose. A page holds at
-// most 100 events (PageQuery), so the list cache keeps at most 25,600 events.
+// Bounds on the results kept per process, whatever queries clients choose. A page contains
+// at most 100 events (PageQuery), so the list cache keeps at most 25,600 events.
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_EVENTS = 1000;
 

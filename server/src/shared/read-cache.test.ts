@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { ReadCache } from './read-cache.js';
 
-/** A clock that moves only when the test moves it. */
+/** Creates a clock that moves only when the test changes its time. */
 function manualClock(start = 1000) {
   const clock = { time: start, now: () => clock.time };
   return clock;
 }
 
-/** A computation that resolves or rejects when the test says so, counting its runs. */
+/** Creates a promise that the test resolves or rejects by hand. */
 function gate<T>() {
   let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
@@ -19,7 +19,20 @@ function gate<T>() {
   return { promise, resolve, reject };
 }
 
-/** A computation that returns `value` and counts its runs. */
+/** Creates a computation that waits for one gate and counts its runs. */
+function gatedComputation<T>() {
+  const computation = {
+    ...gate<T>(),
+    runs: 0,
+    compute: () => {
+      computation.runs += 1;
+      return computation.promise;
+    },
+  };
+  return computation;
+}
+
+/** Creates a computation that returns `value` and counts its runs. */
 function counted<T>(value: T) {
   const counter = {
     runs: 0,
@@ -109,38 +122,28 @@ describe('ReadCache', () => {
 
   it('coalesces concurrent misses', async () => {
     const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10 });
-    const slow = gate<string>();
-    let runs = 0;
-    const compute = () => {
-      runs += 1;
-      return slow.promise;
-    };
+    const slow = gatedComputation<string>();
 
-    const calls = Array.from({ length: 5 }, () => cache.get('a', compute));
+    const calls = Array.from({ length: 5 }, () => cache.get('a', slow.compute));
     const other = cache.get('b', async () => 'b');
     slow.resolve('shared');
     expect(await Promise.all(calls)).toEqual(['shared', 'shared', 'shared', 'shared', 'shared']);
     expect(await other).toBe('b');
-    expect(runs).toBe(1);
+    expect(slow.runs).toBe(1);
   });
 
   it('stores no failure and rejects every waiter', async () => {
     const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10 });
-    const failing = gate<string>();
-    let runs = 0;
-    const compute = () => {
-      runs += 1;
-      return failing.promise;
-    };
+    const failing = gatedComputation<string>();
 
-    const calls = Array.from({ length: 3 }, () => cache.get('a', compute));
+    const calls = Array.from({ length: 3 }, () => cache.get('a', failing.compute));
     failing.reject(new Error('database unreachable'));
     const outcomes = await Promise.allSettled(calls);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const outcome of outcomes) {
       expect((outcome as PromiseRejectedResult).reason).toEqual(new Error('database unreachable'));
     }
-    expect(runs).toBe(1);
+    expect(failing.runs).toBe(1);
     expect(cache.size).toBe(0);
 
     expect(await cache.get('a', async () => 'recovered')).toBe('recovered');
@@ -163,19 +166,14 @@ describe('ReadCache', () => {
 
   it('computes every call when the TTL is 0', async () => {
     const cache = new ReadCache<number>({ ttlMilliseconds: 0, maxEntries: 10 });
-    const slow = gate<number>();
-    let runs = 0;
-    const compute = () => {
-      runs += 1;
-      return slow.promise;
-    };
+    const slow = gatedComputation<number>();
 
-    const calls = [cache.get('a', compute), cache.get('a', compute)];
+    const calls = [cache.get('a', slow.compute), cache.get('a', slow.compute)];
     slow.resolve(7);
     expect(await Promise.all(calls)).toEqual([7, 7]);
-    expect(runs).toBe(2);
-    await cache.get('a', compute);
-    expect(runs).toBe(3);
+    expect(slow.runs).toBe(2);
+    await cache.get('a', slow.compute);
+    expect(slow.runs).toBe(3);
     expect(cache.size).toBe(0);
   });
 

@@ -6,7 +6,7 @@ export interface ReadCacheOptions {
    * 0 turns the cache off: every call computes, and concurrent calls are not coalesced.
    */
   ttlMilliseconds: number;
-  /** Maximum number of stored results; storing one more evicts the oldest. */
+  /** Maximum number of stored results. Storing one more evicts the oldest. */
   maxEntries: number;
   /** Monotonic clock in milliseconds; tests inject their own. */
   now?: () => number;
