@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 
 import { DATA_SET_VERSION, matchesDataSet } from './database.mjs';
 import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
-import { LISTING_AND_SEARCH_SCENARIOS } from './read-scenarios.mjs';
+import { LISTING_AND_SEARCH_SCENARIOS, ROTATING_SEARCH_PATHS } from './read-scenarios.mjs';
 import { LIMITS, evaluateTargets, verificationProblems } from './targets.mjs';
 
 describe('parseBenchOptions', () => {
@@ -169,6 +169,24 @@ describe('listing and search scenarios', () => {
     assert.equal(paths.get('search pinyin lanqiu'), '/api/events?q=lanqiu');
     assert.equal(paths.get('search pinyin xuhui'), '/api/events?q=xuhui');
     assert.equal(paths.get('search pinyin lq'), '/api/events?q=lq');
+  });
+
+  it('include a rotating search of distinct queries', () => {
+    const rotating = LISTING_AND_SEARCH_SCENARIOS.find(([name]) => name.includes('rotating'));
+    assert.ok(rotating, 'no rotating search scenario');
+    assert.equal(rotating[0], 'search rotating over 4320 queries');
+    assert.equal(rotating[1], ROTATING_SEARCH_PATHS);
+    assert.equal(ROTATING_SEARCH_PATHS.length, 4320);
+    assert.equal(new Set(ROTATING_SEARCH_PATHS).size, ROTATING_SEARCH_PATHS.length);
+    // Neighbouring requests differ in the search word, so concurrent clients do not share one.
+    assert.notEqual(ROTATING_SEARCH_PATHS[0], ROTATING_SEARCH_PATHS[1]);
+    for (const path of ROTATING_SEARCH_PATHS) {
+      const query = new URL(path, 'http://127.0.0.1').searchParams;
+      assert.ok(query.get('q'), path);
+      const limit = Number(query.get('limit'));
+      assert.ok(limit >= 1, path);
+      assert.ok(limit <= 100, path);
+    }
   });
 
   it('have unique names that the read target selects', () => {

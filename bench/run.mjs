@@ -186,11 +186,25 @@ function registrationRequests(eventIds, onAccepted) {
   ];
 }
 
+/** Builds a GET request that takes the next of `paths` each time it is sent, round robin. */
+function rotatingGet(paths) {
+  let next = 0;
+  return {
+    path: paths[0],
+    setupRequest: (request) => {
+      const path = paths[next % paths.length];
+      next += 1;
+      return { ...request, path };
+    },
+  };
+}
+
 /** Runs the listing, search and detail scenarios; `label` names the data set. */
 async function readScenarios(baseUrl, label, detailEventId) {
   const rows = [];
-  for (const [name, path] of LISTING_AND_SEARCH_SCENARIOS) {
-    rows.push(await load(baseUrl, `${name} (${label})`, { requests: [get(path)] }));
+  for (const [name, paths] of LISTING_AND_SEARCH_SCENARIOS) {
+    const request = typeof paths === 'string' ? get(paths) : rotatingGet(paths);
+    rows.push(await load(baseUrl, `${name} (${label})`, { requests: [request] }));
   }
   rows.push(
     await load(baseUrl, `event detail (${label})`, {

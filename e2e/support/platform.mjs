@@ -87,6 +87,9 @@ export async function startPlatform(options = {}) {
       // Each platform keeps its own rate limit counters when REDIS_URL is set, so a phone
       // number that one test file signs in is not still waiting out its SMS resend in the next.
       REDIS_KEY_PREFIX: `cityleague-e2e:${port}-${Date.now()}:`,
+      // Tests change an event or its entries and read it back at once (a released place on
+      // the waiting list, the dashboard after new entries), so every read is computed.
+      READ_CACHE_MILLISECONDS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

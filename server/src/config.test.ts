@@ -121,6 +121,7 @@ describe('loadConfig', () => {
       OUTBOX_POLL_SECONDS: '10',
       REPORT_POLL_SECONDS: '5',
       ALERT_EVALUATION_SECONDS: '600',
+      READ_CACHE_MILLISECONDS: '250',
     });
     expect(config).toEqual({
       env: 'production',
@@ -147,6 +148,7 @@ describe('loadConfig', () => {
       developmentPortal: false,
       documentsDir: join(dataDir, 'documents'),
       documentMaxBytes: 20 * 1024 * 1024,
+      readCacheMilliseconds: 250,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -195,6 +197,21 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ DATA_KEY: KEY_BASE64, DOCUMENT_MAX_BYTES: '20MB' })).toEqual([
       'DOCUMENT_MAX_BYTES must be an integer from 1 to 104857600, got "20MB"',
+    ]);
+  });
+
+  it('caches reads 1 s outside tests by default', () => {
+    expect(loadConfig({ DATA_KEY: KEY_BASE64 }).readCacheMilliseconds).toBe(1000);
+    const production = { NODE_ENV: 'production', DATA_KEY: KEY_BASE64, ...PRODUCTION_SMS };
+    expect(loadConfig(production).readCacheMilliseconds).toBe(1000);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_KEY: KEY_BASE64 }).readCacheMilliseconds).toBe(0);
+    const off = { DATA_KEY: KEY_BASE64, READ_CACHE_MILLISECONDS: '0' };
+    expect(loadConfig(off).readCacheMilliseconds).toBe(0);
+  });
+
+  it.each(['-1', '60001', '1.5', '1s'])('rejects READ_CACHE_MILLISECONDS=%s', (value) => {
+    expect(problemsOf({ DATA_KEY: KEY_BASE64, READ_CACHE_MILLISECONDS: value })).toEqual([
+      `READ_CACHE_MILLISECONDS must be an integer from 0 to 60000, got "${value}"`,
     ]);
   });
 

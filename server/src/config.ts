@@ -53,6 +53,11 @@ export interface Config {
   readonly documentsDir: string;
   /** Maximum size of one uploaded event document, in bytes. */
   readonly documentMaxBytes: number;
+  /**
+   * Milliseconds that the public event list and detail and the dashboards reuse a computed
+   * result in this process; 0 computes every request.
+   */
+  readonly readCacheMilliseconds: number;
 }
 
 /** Raised when one or more environment variables are invalid; lists every one of them. */
@@ -68,6 +73,9 @@ const DEV_KEY_FILE = 'dev-data-key';
 const MIB = 1024 * 1024;
 const DEFAULT_DOCUMENT_MAX_BYTES = 20 * MIB;
 const MAX_DOCUMENT_MAX_BYTES = 100 * MIB;
+// Tests write and then read at once, so they need every read computed.
+const DEFAULT_READ_CACHE_MILLISECONDS = { development: 1000, production: 1000, test: 0 };
+const MAX_READ_CACHE_MILLISECONDS = 60_000;
 
 function parseInteger(
   raw: string | undefined,
@@ -315,6 +323,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     [1, MAX_DOCUMENT_MAX_BYTES],
     problems,
   );
+  const readCacheMilliseconds = parseInteger(
+    environment.READ_CACHE_MILLISECONDS,
+    'READ_CACHE_MILLISECONDS',
+    DEFAULT_READ_CACHE_MILLISECONDS[env],
+    [0, MAX_READ_CACHE_MILLISECONDS],
+    problems,
+  );
   const portal = parsePortalConfig(environment, env, problems);
   const developmentPortal = parseDevelopmentPortal(environment, env, portal, problems);
 
@@ -342,5 +357,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     developmentPortal,
     documentsDir,
     documentMaxBytes,
+    readCacheMilliseconds,
   });
 }

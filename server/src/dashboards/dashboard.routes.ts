@@ -8,7 +8,8 @@ import { StringEnum } from '../http/schemas.js';
 import { drillEvents } from './dashboard-drill.service.js';
 import { FIGURE_SETS } from './dashboard.export.js';
 import { EVENT_STAGES } from './dashboard.repository.js';
-import { dashboard, exportDashboardFigures } from './dashboard.service.js';
+import { dashboard, dashboardCacheKey, exportDashboardFigures } from './dashboard.service.js';
+import { ReadCache } from '../shared/read-cache.js';
 
 const EventCounts = Type.Object({
   draft: Type.Integer(),
@@ -69,7 +70,17 @@ const PERIOD_DESCRIPTION =
   'events are filed ahead of it; anything else is DSH_INVALID_PERIOD. The check-in rate of a ' +
   'row is endedCheckIns / endedRegistrations: only events that ended before now count in it.';
 
+// Bounds the dashboards kept per process; evicting one costs only its recomputation.
+const MAX_CACHED_DASHBOARDS = 500;
+
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Only the figures are cached. The drill list pages through events by cursor, so its keys
+  // would rarely repeat, and the export is rare.
+  const dashboards = new ReadCache<Awaited<ReturnType<typeof dashboard>>>({
+    ttlMilliseconds: app.config.readCacheMilliseconds,
+    maxEntries: MAX_CACHED_DASHBOARDS,
+  });
+
   app.get(
     '/api/dashboard',
     {
@@ -125,7 +136,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => dashboard(app.db, principal(request), request.query),
+    async (request) => {
+      const viewer = principal(request);
+      return dashboards.get(dashboardCacheKey(viewer, request.query), () =>
+        dashboard(app.db, viewer, request.query),
+      );
+    },
   );
 
   app.get(

@@ -644,8 +644,31 @@ export async function dashboardFigures(
 }
 
 /**
+ * Builds the read cache key of a viewer's dashboard from everything the result depends on.
+ * The account type decides the basis. The organisation decides its own events and drafts and
+ * is named in the result. The home division bounds the scope, and the period defaults to the
+ * current Shanghai year. It never throws, so invalid queries fail in `dashboard` as before.
+ */
+export function dashboardCacheKey(
+  user: Principal,
+  query: DashboardPeriodQuery & { division?: string },
+  now = Date.now(),
+): string {
+  return JSON.stringify([
+    user.accountType,
+    user.organisationId,
+    user.organisationName,
+    user.divisionCode,
+    query.division ?? user.divisionCode,
+    query.year ?? shanghaiYear(now),
+    query.quarter ?? null,
+    query.month ?? null,
+  ]);
+}
+
+/**
  * Builds the dashboard of a viewer for a division of their scope and a period; the year
- * defaults to the current one (resolvePeriod).
+ * defaults to the current one (resolvePeriod). Change dashboardCacheKey along with it.
  */
 export async function dashboard(
   db: Executor,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { EVENT_STATES, SECTIONS, SPORTS, SPORT_CATEGORY_LABELS } from '@cityleague/domain';
 import { Type } from 'typebox';
 
@@ -18,6 +19,7 @@ import * as events from './event.service.js';
 import * as publicEvents from './public-event.service.js';
 import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
 import { StringEnum } from '../http/schemas.js';
+import { queryCacheKey, ReadCache } from '../shared/read-cache.js';
 
 const DAY = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
 
@@ -42,11 +44,38 @@ const PublicEventFilterQuery = {
   ),
 };
 
+const PublicEventListQuery = Type.Object({
+  ...PublicEventFilterQuery,
+  sort: Type.Optional(StringEnum(['published', 'starts'] as const)),
+  ...PageQuery,
+});
+const LIST_QUERY_NAMES = Object.keys(PublicEventListQuery.properties);
+
+// Bounds on the results kept per process, whatever queries clients choose. A page contains
+// at most 100 events (PageQuery), so the list cache keeps at most 25,600 events.
+const MAX_CACHED_PAGES = 256;
+const MAX_CACHED_EVENTS = 1000;
+
 const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Public event listing and detail: what citizens and partners see without signing in. */
 export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const ttlMilliseconds = app.config.readCacheMilliseconds;
+  const pages = new ReadCache<Awaited<ReturnType<typeof publicEvents.listPublishedEvents>>>({
+    ttlMilliseconds,
+    maxEntries: MAX_CACHED_PAGES,
+  });
+  const details = new ReadCache<Awaited<ReturnType<typeof publicEvents.getPublishedEvent>>>({
+    ttlMilliseconds,
+    maxEntries: MAX_CACHED_EVENTS,
+  });
+  // A shared cache in front of the server may keep a response as long as this process does.
+  const maxAgeSeconds = Math.floor(ttlMilliseconds / 1000);
+  const allowSharedCaching = (reply: FastifyReply) => {
+    if (maxAgeSeconds > 0) reply.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+  };
+
   app.get(
     '/api/sports',
     {
@@ -87,15 +116,18 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '篮球赛), and the names or initials of the sport, district and street; every word ' +
           'must match. Dates are Shanghai calendar days; an event passes when it covers any ' +
           'day from `from` to `to`. sort=starts lists the soonest start first.',
-        querystring: Type.Object({
-          ...PublicEventFilterQuery,
-          sort: Type.Optional(StringEnum(['published', 'starts'] as const)),
-          ...PageQuery,
-        }),
+        querystring: PublicEventListQuery,
         response: { 200: page(PublicEventSchema) },
       },
     },
-    async (request) => publicEvents.listPublishedEvents(app.db, request.query),
+    async (request, reply) => {
+      const key = queryCacheKey('list', request.query, LIST_QUERY_NAMES);
+      const result = await pages.get(key, () =>
+        publicEvents.listPublishedEvents(app.db, request.query),
+      );
+      allowSharedCaching(reply);
+      return result;
+    },
   );
 
   app.get(
@@ -133,7 +165,12 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PublicEventSchema },
       },
     },
-    async (request) => publicEvents.getPublishedEvent(app.db, request.params.id),
+    async (request, reply) => {
+      const { id } = request.params;
+      const event = await details.get(id, () => publicEvents.getPublishedEvent(app.db, id));
+      allowSharedCaching(reply);
+      return event;
+    },
   );
 };
 

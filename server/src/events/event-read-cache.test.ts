@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildCountingApp, type CountingApp } from '../test/counting-app.js';
+import {
+  as,
+  createAccount,
+  createTestContext,
+  publishNewEvent,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+
+let ctx: TestContext;
+let cached: CountingApp;
+let contractor: string;
+let committee: string;
+let eventId: string;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await createAccount(ctx.db, {
+    username: 'rc.contractor',
+    accountType: 'contractor',
+    divisionCode: '3101',
+  });
+  await createAccount(ctx.db, {
+    username: 'rc.committee',
+    accountType: 'committee',
+    divisionCode: '3101',
+  });
+  contractor = await signIn(ctx.app, 'rc.contractor');
+  committee = await signIn(ctx.app, 'rc.committee');
+  const event = await publishNewEvent(ctx.app, contractor, committee, { name: '缓存测试篮球赛' });
+  eventId = event.id;
+  cached = await buildCountingApp(ctx, { readCacheMilliseconds: 60_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await cached?.app.close();
+  await ctx.close();
+});
+
+async function getOk(app: CountingApp['app'], url: string) {
+  const response = await app.inject({ method: 'GET', url });
+  expect(response.statusCode, response.body).toBe(200);
+  return response;
+}
+
+/** Renames the event in the database, so that a computed response differs from a cached one. */
+async function rename(name: string) {
+  await ctx.db.updateTable('events').set({ name }).where('id', '=', eventId).execute();
+}
+
+describe('public event read cache', () => {
+  it('serves a repeated listing without reading the database', async () => {
+    const url = '/api/events?q=篮球&sort=starts&limit=5';
+    const first = await getOk(cached.app, url);
+    const before = cached.queries();
+    const second = await getOk(cached.app, url);
+
+    expect(cached.queries()).toBe(before);
+    expect(second.json()).toEqual(first.json());
+    expect(first.json().items.map((item: { id: string }) => item.id)).toEqual([eventId]);
+  });
+
+  it('shares one entry between parameter orders', async () => {
+    await getOk(cached.app, '/api/events?section=league_event&fee=free&limit=7');
+    const before = cached.queries();
+    await getOk(cached.app, '/api/events?limit=7&fee=free&section=league_event');
+    expect(cached.queries()).toBe(before);
+  });
+
+  it('keeps different queries apart', async () => {
+    await getOk(cached.app, '/api/events?limit=3');
+    const before = cached.queries();
+    const other = await getOk(cached.app, '/api/events?limit=3&q=游泳');
+
+    expect(cached.queries()).toBeGreaterThan(before);
+    expect(other.json().items).toEqual([]);
+  });
+
+  it('ignores unknown parameters in the key', async () => {
+    await getOk(cached.app, '/api/events?limit=4');
+    const before = cached.queries();
+    await getOk(cached.app, '/api/events?limit=4&utm_source=poster');
+    expect(cached.queries()).toBe(before);
+  });
+
+  it('caches no invalid query', async () => {
+    const url = '/api/events?sports=curling_on_ice&limit=9';
+    for (let i = 0; i < 2; i += 1) {
+      const response = await cached.app.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('EVT_UNKNOWN_SPORT');
+      expect(response.headers['cache-control']).toBeUndefined();
+    }
+  });
+
+  it('serves a repeated detail without reading the database', async () => {
+    const first = await getOk(cached.app, `/api/events/${eventId}`);
+    const before = cached.queries();
+    const second = await getOk(cached.app, `/api/events/${eventId}`);
+
+    expect(cached.queries()).toBe(before);
+    expect(second.json()).toEqual(first.json());
+  });
+
+  it('lets shared caches keep public reads', async () => {
+    const list = await getOk(cached.app, '/api/events?limit=2');
+    expect(list.headers['cache-control']).toBe('public, max-age=60');
+    const detail = await getOk(cached.app, `/api/events/${eventId}`);
+    expect(detail.headers['cache-control']).toBe('public, max-age=60');
+  });
+
+  it('stays exact with the test configuration', async () => {
+    expect(ctx.config.readCacheMilliseconds).toBe(0);
+    const url = '/api/events?q=缓存测试';
+    await getOk(cached.app, url);
+    await getOk(ctx.app, url);
+    await getOk(cached.app, `/api/events/${eventId}`);
+    await rename('缓存测试改名篮球赛');
+
+    const list = await getOk(ctx.app, url);
+    expect(list.json().items.map((item: { name: string }) => item.name)).toEqual([
+      '缓存测试改名篮球赛',
+    ]);
+    expect(list.headers['cache-control']).toBeUndefined();
+    const detail = await getOk(ctx.app, `/api/events/${eventId}`);
+    expect(detail.json().name).toBe('缓存测试改名篮球赛');
+
+    // The cached app still serves what it read before the change, within its TTL.
+    const stale = await getOk(cached.app, url);
+    expect(stale.json().items.map((item: { name: string }) => item.name)).toEqual([
+      '缓存测试篮球赛',
+    ]);
+    const staleDetail = await getOk(cached.app, `/api/events/${eventId}`);
+    expect(staleDetail.json().name).toBe('缓存测试篮球赛');
+  });
+
+  it('keeps console reads out of the cache', async () => {
+    const before = cached.queries();
+    const response = await as(
+      cached.app,
+      contractor,
+    )({ method: 'GET', url: '/api/console/events' });
+    expect(response.statusCode).toBe(200);
+    expect(cached.queries()).toBeGreaterThan(before);
+  });
+});
