@@ -18,6 +18,7 @@ import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
 import { startExpiredRowPurge } from './shared/expired-rows.service.js';
 import { startEventPosterPrune } from './posters/event-poster-store.js';
 import { startSummaryJob } from './dashboards/dashboard-summaries.js';
+import { prepareSearchNames } from './events/event-search.js';
 import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
 import { DocumentStore } from './documents/document-store.js';
 import { startReminderJob } from './notifications/reminder.service.js';
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
   const seeded = await prepareDatabase(db, config);
 
   const app = await buildApp(Object.freeze(config), db);
+  // Before listening, so that no searcher waits for the pinyin dictionary to load.
+  prepareSearchNames();
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
   const stopKeyPurge = startIdempotencyKeyPurge(db, app.log);
   const stopOfferExpiry = startOfferExpiry(db, app.log.child({ component: 'waiting-list' }));

@@ -86,6 +86,16 @@ function namedPlaces(): NamedPlace[] {
 }
 
 /**
+ * Computes the names of the sports, districts and streets with their pinyin now rather than
+ * in the first search. The first pinyin conversion of a process loads pinyin-pro's dictionary,
+ * and the whole step took 1.3 s, which the first searchers after a start would wait out.
+ */
+export function prepareSearchNames(): void {
+  namedSports();
+  namedPlaces();
+}
+
+/**
  * Returns the pieces that the events_search index stores for a word: the word itself when
  * it is one character, otherwise each run of two characters. Every document that contains
  * the word contains all of them, so they narrow the search without losing a match.

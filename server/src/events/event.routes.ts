@@ -56,24 +56,29 @@ const LIST_QUERY_NAMES = Object.keys(PublicEventListQuery.properties);
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_EVENTS = 1000;
 
+/** A response body as the route's serializer wrote it. */
+type SerializedBody = ReturnType<FastifyReply['serialize']>;
+
 const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** Public event listing and detail: what citizens and partners see without signing in. */
 export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ttlMilliseconds = app.config.readCacheMilliseconds;
-  const pages = new ReadCache<Awaited<ReturnType<typeof publicEvents.listPublishedEvents>>>({
+  // Both caches keep the serialized body, so a hit costs no serialization either.
+  const pages = new ReadCache<SerializedBody>({
     ttlMilliseconds,
     maxEntries: MAX_CACHED_PAGES,
   });
-  const details = new ReadCache<Awaited<ReturnType<typeof publicEvents.getPublishedEvent>>>({
+  const details = new ReadCache<SerializedBody>({
     ttlMilliseconds,
     maxEntries: MAX_CACHED_EVENTS,
   });
   // A shared cache in front of the server may keep a response as long as this process does.
   const maxAgeSeconds = Math.floor(ttlMilliseconds / 1000);
-  const allowSharedCaching = (reply: FastifyReply) => {
+  const sendCached = (reply: FastifyReply, body: SerializedBody) => {
     if (maxAgeSeconds > 0) reply.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+    return reply.type('application/json; charset=utf-8').send(body);
   };
 
   app.get(
@@ -122,11 +127,10 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = queryCacheKey('list', request.query, LIST_QUERY_NAMES);
-      const result = await pages.get(key, () =>
-        publicEvents.listPublishedEvents(app.db, request.query),
+      const body = await pages.get(key, async () =>
+        reply.serialize(await publicEvents.listPublishedEvents(app.db, request.query)),
       );
-      allowSharedCaching(reply);
-      return result;
+      return sendCached(reply, body);
     },
   );
 
@@ -167,9 +171,10 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params;
-      const event = await details.get(id, () => publicEvents.getPublishedEvent(app.db, id));
-      allowSharedCaching(reply);
-      return event;
+      const body = await details.get(id, async () =>
+        reply.serialize(await publicEvents.getPublishedEvent(app.db, id)),
+      );
+      return sendCached(reply, body);
     },
   );
 };
