@@ -86,9 +86,8 @@ function namedPlaces(): NamedPlace[] {
 }
 
 /**
- * Computes the names of the sports, districts and streets with their pinyin now rather than
- * in the first search. The first pinyin conversion of a process loads pinyin-pro's dictionary,
- * and the whole step took 1.3 s, which the first searchers after a start would wait out.
+ * Computes the pinyin of the sport, district and street names now, because the first search
+ * of a process spent 1.3 s on it (measured on the 2-core development machine).
  */
 export function prepareSearchNames(): void {
   namedSports();
