@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DATA_SET_VERSION, matchesDataSet } from './database.mjs';
+import { DATA_SET_VERSION, DataSetError, dataSetAction, matchesDataSet } from './database.mjs';
 import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
 import { LISTING_AND_SEARCH_SCENARIOS, ROTATING_SEARCH_PATHS } from './read-scenarios.mjs';
 import { LIMITS, evaluateTargets, verificationProblems } from './targets.mjs';
@@ -228,5 +228,41 @@ describe('matchesDataSet', () => {
   it('fills again for other sizes', () => {
     const meta = { version: DATA_SET_VERSION, sizes: scaledSizes(2) };
     assert.equal(matchesDataSet(meta, sizes), false);
+  });
+});
+
+describe('dataSetAction', () => {
+  const sizes = { citizens: 10, events: 2, registrations: 40, seasons: 3 };
+  const meta = { version: DATA_SET_VERSION, sizes, dataKey: 'k', complete: true };
+  const base = { name: 'cityleague_benchdata_1x', fresh: false, sizes, exists: true, filled: true };
+
+  it('reuses a complete data set that this checkout filled', () => {
+    assert.equal(dataSetAction({ ...base, meta }), 'reuse');
+    // Files written before the completion flag existed count as complete.
+    assert.equal(dataSetAction({ ...base, meta: { ...meta, complete: undefined } }), 'reuse');
+  });
+
+  it('fills a missing database or on --fresh', () => {
+    assert.equal(dataSetAction({ ...base, exists: false, filled: false, meta: undefined }), 'fill');
+    assert.equal(dataSetAction({ ...base, fresh: true, meta: undefined }), 'fill');
+  });
+
+  it('fills again after a stopped fill, other sizes or no events', () => {
+    assert.equal(dataSetAction({ ...base, meta: { ...meta, complete: false } }), 'fill');
+    assert.equal(
+      dataSetAction({ ...base, meta: { ...meta, sizes: { ...sizes, events: 3 } } }),
+      'fill',
+    );
+    assert.equal(dataSetAction({ ...base, filled: false, meta }), 'fill');
+  });
+
+  it('leaves alone a database that another checkout filled', () => {
+    assert.throws(
+      () => dataSetAction({ ...base, meta: undefined }),
+      (error) =>
+        error instanceof DataSetError &&
+        error.message.includes('cityleague_benchdata_1x exists') &&
+        error.message.includes('--fresh'),
+    );
   });
 });

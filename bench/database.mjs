@@ -50,20 +50,54 @@ export function matchesDataSet(meta, sizes) {
   return meta.version === DATA_SET_VERSION && JSON.stringify(meta.sizes) === JSON.stringify(sizes);
 }
 
+/** Raised when a data set cannot be filled without destroying one this checkout did not make. */
+export class DataSetError extends Error {}
+
+/**
+ * Decides what to do with data set `name`: 'reuse' it, or 'fill' it (dropping the database
+ * first). `meta` is its metadata file (bench/results/<name>.json, with the sizes, the data key
+ * and whether the fill completed), or undefined when this checkout has none. Throws
+ * DataSetError for a database that exists without that file, because another checkout filled
+ * it: dropping it would end that checkout's runs, and its data key is not here to reuse it.
+ */
+export function dataSetAction({ name, fresh, meta, sizes, exists, filled }) {
+  if (fresh || !exists) return 'fill';
+  if (meta === undefined) {
+    throw new DataSetError(
+      `Database ${name} exists, but bench/results/${name}.json, which records its data key, is ` +
+        'missing, so another checkout filled it. Copy that file from the checkout that filled ' +
+        'it to reuse the data set, or run with --fresh to drop it and fill it again.',
+    );
+  }
+  return meta.complete !== false && matchesDataSet(meta, sizes) && filled ? 'reuse' : 'fill';
+}
+
 /**
  * Returns the data set in database `name` with the given sizes: reuses it when its metadata
- * file (bench/results/<name>.json, holding the sizes and the data key) matches, else drops the
- * database and fills it again with bench/data.mjs. Returns { url, dataKey, sizes, reused }.
+ * file matches and its fill completed, else drops the database and fills it again with
+ * bench/data.mjs (see dataSetAction). Returns { url, dataKey, sizes, reused }.
  */
 export async function ensureDataSet(adminUrl, name, sizes, { fresh }) {
   const metaFile = join(results, `${name}.json`);
   const url = databaseUrl(adminUrl, name);
-  if (!fresh && existsSync(metaFile)) {
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
-    const filled = matchesDataSet(meta, sizes) && (await hasEvents(url));
-    if (filled) return { url, dataKey: meta.dataKey, sizes, reused: true };
+  const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : undefined;
+  const exists = await databaseExists(adminUrl, name);
+  const filled = exists && (await hasEvents(url));
+  if (dataSetAction({ name, fresh, meta, sizes, exists, filled }) === 'reuse') {
+    return { url, dataKey: meta.dataKey, sizes, reused: true };
   }
+
   const dataKey = randomBytes(32).toString('base64');
+  // Written before the fill, so a fill that stops halfway is filled again by the next run.
+  const writeMeta = (complete) => {
+    mkdirSync(results, { recursive: true });
+    writeFileSync(
+      metaFile,
+      `${JSON.stringify({ version: DATA_SET_VERSION, sizes, dataKey, complete })}\n`,
+      { mode: 0o600 },
+    );
+  };
+  writeMeta(false);
   await recreateDatabase(adminUrl, name);
   console.log(`Filling ${name}: ${JSON.stringify(sizes)}`);
   const args = Object.entries(sizes).flatMap(([key, value]) => [`--${key}`, String(value)]);
@@ -77,11 +111,15 @@ export async function ensureDataSet(adminUrl, name, sizes, { fresh }) {
       code === 0 ? resolve() : reject(new Error(`bench/data.mjs for ${name} exited with ${code}`)),
     );
   });
-  mkdirSync(results, { recursive: true });
-  writeFileSync(metaFile, `${JSON.stringify({ version: DATA_SET_VERSION, sizes, dataKey })}\n`, {
-    mode: 0o600,
-  });
+  writeMeta(true);
   return { url, dataKey, sizes, reused: false };
+}
+
+async function databaseExists(adminUrl, name) {
+  return withClient(adminUrl, async (client) => {
+    const { rows } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    return rows.length > 0;
+  });
 }
 
 async function hasEvents(url) {

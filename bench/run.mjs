@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { generate } from 'otplib';
 
 import {
+  DataSetError,
   ensureDataSet,
   entriesPerSecond,
   insertOpenEvents,
@@ -639,6 +640,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof DataSetError ? error.message : error);
   process.exit(1);
 });
