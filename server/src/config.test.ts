@@ -209,11 +209,14 @@ describe('loadConfig', () => {
     expect(loadConfig(off).readCacheMilliseconds).toBe(0);
   });
 
-  it.each(['-1', '60001', '1.5', '1s'])('rejects READ_CACHE_MILLISECONDS=%s', (value) => {
-    expect(problemsOf({ DATA_KEY: KEY_BASE64, READ_CACHE_MILLISECONDS: value })).toEqual([
-      `READ_CACHE_MILLISECONDS must be an integer from 0 to 60000, got "${value}"`,
-    ]);
-  });
+  it.each(['-1', '60001', '1.5', '1s', '1e3', '0x10', ' 1000'])(
+    'rejects READ_CACHE_MILLISECONDS=%s',
+    (value) => {
+      expect(problemsOf({ DATA_KEY: KEY_BASE64, READ_CACHE_MILLISECONDS: value })).toEqual([
+        `READ_CACHE_MILLISECONDS must be an integer from 0 to 60000, got "${value}"`,
+      ]);
+    },
+  );
 
   it('requires a real SMS provider in production', () => {
     const production = { NODE_ENV: 'production', DATA_KEY: KEY_BASE64 };

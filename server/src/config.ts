@@ -85,7 +85,8 @@ function parseInteger(
   problems: string[],
 ): number {
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  // Decimal digits only: Number() would also take " 1000", 1e3 and 0x10.
+  const value = /^-?[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
     problems.push(`${name} must be an integer from ${range[0]} to ${range[1]}, got "${raw}"`);
     return fallback;
