@@ -16,6 +16,7 @@ export async function lockEventForEntries(db: Executor, eventId: string) {
       'id',
       'name',
       'state',
+      'organisation_id',
       'starts_at',
       'capacity',
       'registered_count',

@@ -8,7 +8,7 @@ import { loggableError } from '../http/problem.js';
 import { loadRegistrationForm } from '../forms/form.service.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { emitEntryWebhookEvents } from '../webhooks/webhook.emit.js';
+import { emitCreatedEntryWebhookEvents } from '../webhooks/webhook.emit.js';
 import { ensureDefaultGroup } from './group.service.js';
 import * as places from './places.repository.js';
 import {
@@ -421,10 +421,10 @@ async function storeBatch(
       )
       .execute();
   }
-  await emitEntryWebhookEvents(
+  await emitCreatedEntryWebhookEvents(
     trx,
-    'registration.created',
     eventId,
+    event.organisation_id,
     rows.map((row) => row.id),
   );
   const positions = await queuePositions(

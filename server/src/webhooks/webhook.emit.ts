@@ -103,6 +103,44 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
 }
 
 /**
+ * Records `registration.created` for entries that the caller's transaction has just inserted,
+ * in one statement, with the recipients of `emitEntryWebhookEvents`. No other transaction can
+ * see these entries before the commit, so none can number a webhook of theirs: each one's
+ * sequence is 1 and no per-resource lock is needed. `organisationId` is the owner of the
+ * league event. Returns the number of webhook events recorded.
+ */
+export async function emitCreatedEntryWebhookEvents(
+  trx: Executor,
+  eventId: string,
+  organisationId: string,
+  registrationIds: readonly string[],
+): Promise<number> {
+  if (registrationIds.length === 0) return 0;
+  const entryIds = [...registrationIds];
+  await sql`
+    with recorded as (
+      insert into webhook_events
+        (id, action, resource_type, resource_id, event_id, organisation_id, sequence)
+      select pair.webhook_id, 'registration.created', 'registration', pair.entry_id,
+        ${eventId}::uuid, ${organisationId}::uuid, 1
+      from unnest(${entryIds.map(() => uuidv7())}::uuid[], ${entryIds}::uuid[])
+        as pair(webhook_id, entry_id)
+      returning id, resource_id
+    )
+    insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
+    select gen_random_uuid(), recorded.id, endpoint.id
+    from recorded
+    join registrations entry on entry.id = recorded.resource_id
+    join webhook_endpoints endpoint
+      on endpoint.status = 'active' and 'registration.created' = any(endpoint.actions)
+    join partners partner on partner.id = endpoint.partner_id and partner.status = 'active'
+    where 'registrations:read' = any(partner.scopes)
+      and (partner.organisation_id = ${organisationId}::uuid
+        or partner.id = entry.partner_id)`.execute(trx);
+  return entryIds.length;
+}
+
+/**
  * Records one entry webhook event per registration of one league event in the caller's
  * transaction, each numbered within its registration, with the same recipients as
  * `emitWebhookEvent`: the partner that owns the event and the partner that pushed the entry,
