@@ -103,11 +103,8 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
 }
 
 /**
- * Records `registration.created` for entries that the caller's transaction has just inserted,
- * in one statement, with the recipients of `emitEntryWebhookEvents`. No other transaction can
- * see these entries before the commit, so none can number a webhook of theirs: each one's
- * sequence is 1 and no per-resource lock is needed. `organisationId` is the owner of the
- * league event. Returns the number of webhook events recorded.
+ * Records `registration.created` in one statement for entries that the caller's transaction
+ * has just inserted, with the recipients of `emitEntryWebhookEvents`. Returns their number.
  */
 export async function emitCreatedEntryWebhookEvents(
   trx: Executor,
@@ -117,6 +114,8 @@ export async function emitCreatedEntryWebhookEvents(
 ): Promise<number> {
   if (registrationIds.length === 0) return 0;
   const entryIds = [...registrationIds];
+  // No other transaction sees these entries before the commit, so none numbers a webhook of
+  // theirs: each sequence is 1 and no per-entry lock is needed.
   await sql`
     with recorded as (
       insert into webhook_events
