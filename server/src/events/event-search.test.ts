@@ -13,6 +13,7 @@ import {
 import { parseSearchText, searchGrams } from './event-search.js';
 import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
+import { listPublishedEvents } from './public-event.service.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -561,4 +562,48 @@ describe('events_search index', () => {
     expect(generatedText).not.toContain('Seq Scan');
     // PGlite computes the grams of 2,000 rows slowly on a busy machine.
   }, 180_000);
+});
+
+describe('list with a short ordered walk', () => {
+  /** Pages through a query two events at a time and returns every id in list order. */
+  async function allIds(query: Record<string, string>, walkEvents?: number) {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page += 1) {
+      const result = await listPublishedEvents(
+        ctx.db,
+        { ...query, limit: 2, ...(cursor ? { cursor } : {}) },
+        walkEvents,
+      );
+      seen.push(...result.items.map((item) => item.id));
+      if (!result.nextCursor) return seen;
+      cursor = result.nextCursor;
+    }
+    throw new Error('more than 20 pages');
+  }
+
+  const QUERIES: Record<string, string>[] = [
+    { q: '游泳' },
+    { q: '徐汇' },
+    { q: 'xh', sort: 'starts' },
+    { district: '310115' },
+    { q: '游泳', fee: 'paid' },
+    { sports: 'swimming,running', sort: 'starts' },
+    { q: '乒乓' },
+    { q: '没有这样的赛事' },
+  ];
+
+  it.each(QUERIES)('lists the same events when the walk ends early: %o', async (query) => {
+    const expected = await allIds(query);
+    // A walk of one or two events turns every page but the densest to the indexes.
+    expect(await allIds(query, 1)).toEqual(expected);
+    expect(await allIds(query, 2)).toEqual(expected);
+  });
+
+  it('finds events beyond the walk', async () => {
+    const swims = await allIds({ q: '游泳' });
+    expect(swims).toEqual(expect.arrayContaining([ids.paidSwim, ids.dearSwim]));
+    expect(await allIds({ q: '游泳' }, 1)).toHaveLength(swims.length);
+    expect(await allIds({ q: '没有这样的赛事' }, 1)).toEqual([]);
+  });
 });
