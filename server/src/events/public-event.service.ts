@@ -145,7 +145,19 @@ export async function listPublishedEvents(
       .orderBy('events.id', direction)
       .limit(limit + 1)
       .execute();
-    if (ids.length <= limit) {
+    // A walk that ended before walkEvents reached the end of the list, so its page is whole.
+    const walkFull = async () =>
+      (await db
+        .selectFrom('events')
+        .select('events.id')
+        .where('events.state', '=', 'published')
+        .where(afterCursor)
+        .orderBy(column, direction)
+        .orderBy('events.id', direction)
+        .offset(walkEvents - 1)
+        .limit(1)
+        .executeTakeFirst()) !== undefined;
+    if (ids.length <= limit && (await walkFull())) {
       // Few events of the walk passed, so the filter is selective: find every event after the
       // cursor that passes, through the indexes, then sort them. OFFSET 0 keeps PostgreSQL from
       // walking the list order again.
