@@ -27,7 +27,7 @@ import { venueRoutes } from './events/venue.routes.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
-import { installProblemHandler, NotReady, sendProblem } from './http/problem.js';
+import { answerClientError, installProblemHandler, NotReady, sendProblem } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { noEmojiKeyword } from './http/schemas.js';
 import { installNumberGuard } from './http/number-guard.js';
@@ -100,6 +100,7 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors: sendProblem,
+    clientErrorHandler: answerClientError,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true },
       plugins: [noEmojiKeyword],

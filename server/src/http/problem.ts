@@ -1,5 +1,6 @@
 import createError, { type FastifyErrorConstructor } from '@fastify/error';
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -52,6 +53,21 @@ export const UrlTooLong = defineError(
   414,
 );
 export const NotReady = defineError('NOT_READY', 'The database is not reachable', 503);
+export const RequestUnreadable = defineError(
+  'REQUEST_UNREADABLE',
+  'The request could not be read: percent-encode characters outside ASCII in the URL',
+  400,
+);
+export const RequestHeadersTooLarge = defineError(
+  'REQUEST_HEADERS_TOO_LARGE',
+  'Request headers are larger than the limit',
+  431,
+);
+export const RequestTimedOut = defineError(
+  'REQUEST_TIMED_OUT',
+  'The request was not received in time',
+  408,
+);
 export const RouteNotFound = defineError('NOT_FOUND', 'Route %s %s not found', 404);
 export const InternalError = defineError('INTERNAL_ERROR', 'Internal server error', 500);
 
@@ -187,4 +203,30 @@ export function sendProblem(error: FastifyError, request: FastifyRequest, reply:
   // Router errors skip the onRequest hook that sets this header on every other response.
   reply.header('x-request-id', request.id);
   return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/**
+ * Answers a request that Node's HTTP parser rejected before any route saw it, such as raw
+ * UTF-8 bytes in the URL, with problem details like every other error. There is no request
+ * id yet. Used as Fastify's `clientErrorHandler`.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const ErrorClass =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? RequestHeadersTooLarge
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? RequestTimedOut
+        : RequestUnreadable;
+  const { statusCode, code, message } = new ErrorClass();
+  const body = JSON.stringify(problem(statusCode, code, message, {}));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Content-Type: application/problem+json\r\nConnection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy(error);
 }
