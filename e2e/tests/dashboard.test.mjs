@@ -411,9 +411,15 @@ test('period pickers offer next year and reset bad links', async () => {
     .getByText(`${YEAR + 1}年（明年）`)
     .click();
   await page.waitForURL(new RegExp(`year=${YEAR + 1}`));
-  await page.getByTestId('figure-filed').waitFor();
   const next = await apiJson(page, `/api/dashboard?year=${YEAR + 1}`);
   assert.equal(next.status, 200);
+  // The figure keeps this year's number until next year's figures arrive, so wait for them.
+  await page.waitForFunction(
+    (expected) =>
+      document.querySelector('[data-testid="figure-filed"]')?.innerText.split('\n')[1]?.trim() ===
+      expected,
+    String(next.body.events.filed),
+  );
   assert.match(
     await page.getByTestId('figure-filed').innerText(),
     new RegExp(String(next.body.events.filed)),
