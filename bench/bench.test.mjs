@@ -46,6 +46,11 @@ describe('parseBenchOptions', () => {
       [['--port', '65534'], /--port must be at most 65532/],
       [['--places', '100', '--attempts', '99'], /--attempts \(99\) must be at least --places/],
       [['--unknown'], /Unknown option '--unknown'/],
+      [['--duration', '-1'], /--duration must be a positive integer, got "-1"/],
+      [['--duration=-1'], /--duration must be a positive integer, got "-1"/],
+      [['--duration', '601'], /--duration must be at most 600, got "601"/],
+      [['--crowd-seconds', '100000'], /--crowd-seconds must be at most 600/],
+      [['--scale', '1e2'], /--scale must be a positive integer, got "1e2"/],
     ];
     for (const [args, message] of cases) {
       assert.throws(() => parseBenchOptions(args), OptionError, args.join(' '));

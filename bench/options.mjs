@@ -27,12 +27,12 @@ const DEFAULTS = {
 const PARTS = ['all', 'baseline', 'reads', 'registrations', 'growth', 'scale-out'];
 
 export const USAGE = `Usage: npm run bench -- [options]
-  --duration SECONDS     length of each timed scenario (default ${DEFAULTS.duration})
+  --duration SECONDS     length of each timed scenario (default ${DEFAULTS.duration}, at most 600)
   --connections N        concurrent clients of the steady scenarios (default ${DEFAULTS.connections})
   --crowd N              concurrent clients of the flash crowd (default ${DEFAULTS.crowd})
   --places N             places of the flash crowd's event (default ${DEFAULTS.places})
   --attempts N           registration attempts of the flash crowd (default ${DEFAULTS.attempts})
-  --crowd-seconds N      time after which the flash crowd stops, sent or not (default ${DEFAULTS.crowdSeconds})
+  --crowd-seconds N      time after which the flash crowd stops, sent or not (default ${DEFAULTS.crowdSeconds}, at most 600)
   --scale N              multiplies the data sizes of the 1x and 10x data sets (default ${DEFAULTS.scale})
   --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
   --only PARTS           comma-separated parts: ${PARTS.join(', ')} (default all)
@@ -47,12 +47,42 @@ postgres://postgres@127.0.0.1:5432/postgres); the run creates its own databases 
 /** Raised for an invalid command line; its message names the option and the accepted values. */
 export class OptionError extends Error {}
 
-function positiveInteger(raw, name) {
-  const value = Number(raw);
+/** Options that take a positive integer. */
+const INTEGER_OPTIONS = [
+  'duration',
+  'connections',
+  'crowd',
+  'places',
+  'attempts',
+  'crowd-seconds',
+  'scale',
+  'port',
+];
+
+/** Largest --duration and --crowd-seconds: longer scenarios would make a run last hours. */
+const MAX_SECONDS = 600;
+
+function positiveInteger(raw, name, max = Number.MAX_SAFE_INTEGER) {
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < 1) {
     throw new OptionError(`--${name} must be a positive integer, got "${raw}"`);
   }
+  if (value > max) throw new OptionError(`--${name} must be at most ${max}, got "${raw}"`);
   return value;
+}
+
+/**
+ * Rejects a negative number after an integer option, such as `--duration -1`, with the same
+ * message as other bad values. parseArgs would report the value as an ambiguous option.
+ */
+function rejectNegativeValues(args) {
+  args.forEach((arg, index) => {
+    const name = arg.replace(/^--/, '');
+    const next = args[index + 1];
+    if (arg.startsWith('--') && INTEGER_OPTIONS.includes(name) && /^-[0-9]/.test(next ?? '')) {
+      throw new OptionError(`--${name} must be a positive integer, got "${next}"`);
+    }
+  });
 }
 
 /** Returns the URL of --data-url, or undefined without it. Throws on a URL not of PostgreSQL. */
@@ -82,6 +112,7 @@ export function scaledSizes(factor) {
 
 /** Parses and checks the command line; throws OptionError on a bad or unknown option. */
 export function parseBenchOptions(args) {
+  rejectNegativeValues(args);
   let parsed;
   try {
     parsed = parseArgs({
@@ -114,12 +145,12 @@ export function parseBenchOptions(args) {
   const port = positiveInteger(values.port, 'port');
   if (port + 3 > 65535) throw new OptionError(`--port must be at most 65532, got "${port}"`);
   const options = {
-    duration: positiveInteger(values.duration, 'duration'),
+    duration: positiveInteger(values.duration, 'duration', MAX_SECONDS),
     connections: positiveInteger(values.connections, 'connections'),
     crowd: positiveInteger(values.crowd, 'crowd'),
     places: positiveInteger(values.places, 'places'),
     attempts: positiveInteger(values.attempts, 'attempts'),
-    crowdSeconds: positiveInteger(values['crowd-seconds'], 'crowd-seconds'),
+    crowdSeconds: positiveInteger(values['crowd-seconds'], 'crowd-seconds', MAX_SECONDS),
     scale: positiveInteger(values.scale, 'scale'),
     port,
     only,
