@@ -647,7 +647,7 @@ export async function dashboardFigures(
  * Builds the read cache key of a viewer's dashboard from everything the result depends on.
  * The account type decides the basis. The organisation decides its own events and drafts and
  * is named in the result. The home division bounds the scope, and the period defaults to the
- * current Shanghai year. It never throws, so invalid queries fail in `dashboard` as before.
+ * current Shanghai year. It validates nothing, so an invalid query still fails in `dashboard`.
  */
 export function dashboardCacheKey(
   user: Principal,

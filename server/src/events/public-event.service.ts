@@ -126,17 +126,16 @@ export async function listPublishedEvents(
   if (!hasFilter(filter)) {
     rows = await page(repository.eventViewQuery(db).where(publicEventConditions(filter)));
   } else {
-    // The next published events in list order, read from the list's index; the LIMIT keeps
-    // PostgreSQL from planning the filter on all events instead.
-    const walk = db
-      .selectFrom('events')
-      .selectAll()
-      .where('events.state', '=', 'published')
-      .where(afterCursor)
-      .orderBy(column, direction)
-      .orderBy('events.id', direction)
-      .limit(walkEvents)
-      .as('events');
+    // Published events after the cursor in list order, read from the list's index.
+    const inListOrder = () =>
+      db
+        .selectFrom('events')
+        .where('events.state', '=', 'published')
+        .where(afterCursor)
+        .orderBy(column, direction)
+        .orderBy('events.id', direction);
+    // The LIMIT keeps PostgreSQL from planning the filter on all events instead.
+    const walk = inListOrder().selectAll().limit(walkEvents).as('events');
     let ids = await db
       .selectFrom(walk)
       .select('events.id')
@@ -145,15 +144,11 @@ export async function listPublishedEvents(
       .orderBy('events.id', direction)
       .limit(limit + 1)
       .execute();
-    // A walk that ended before walkEvents reached the end of the list, so its page is whole.
+    // A walk that ended before walkEvents events reached the end of the list, so its page is
+    // whole. One index-only read of the walk's last event tells.
     const walkFull = async () =>
-      (await db
-        .selectFrom('events')
+      (await inListOrder()
         .select('events.id')
-        .where('events.state', '=', 'published')
-        .where(afterCursor)
-        .orderBy(column, direction)
-        .orderBy('events.id', direction)
         .offset(walkEvents - 1)
         .limit(1)
         .executeTakeFirst()) !== undefined;

@@ -206,9 +206,8 @@ export function sendProblem(error: FastifyError, request: FastifyRequest, reply:
 }
 
 /**
- * Answers a request that Node's HTTP parser rejected before any route saw it, such as raw
- * UTF-8 bytes in the URL, with problem details like every other error. There is no request
- * id yet. Used as Fastify's `clientErrorHandler`.
+ * Sends problem details for a request that Node's HTTP parser rejected before routing, such as
+ * raw UTF-8 bytes in the URL. Used as Fastify's `clientErrorHandler`, so there is no request id.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;

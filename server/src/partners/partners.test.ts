@@ -626,7 +626,7 @@ describe('event sync', () => {
     expectProblem(injected, 400, 'INVALID_CURSOR');
   });
 
-  it('moves an event for its entry count only when it fills or has places again', async () => {
+  it('moves an event on filling, not on entries', async () => {
     const target = await publish('同步测试名额');
     const other = await publish('同步测试对照');
     await ctx.db

@@ -114,8 +114,8 @@ export async function emitCreatedEntryWebhookEvents(
 ): Promise<number> {
   if (registrationIds.length === 0) return 0;
   const entryIds = [...registrationIds];
-  // No other transaction sees these entries before the commit, so none numbers a webhook of
-  // theirs: each sequence is 1 and no per-entry lock is needed.
+  // Other transactions cannot read these entries before the commit, so none can record a
+  // webhook for them. Each sequence is therefore 1, and no per-entry lock is needed.
   await sql`
     with recorded as (
       insert into webhook_events
