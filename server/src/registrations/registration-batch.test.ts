@@ -127,6 +127,26 @@ function losingCommitOutcome(db: Db, lostTransaction: number) {
   return { db: wrapped, lost: () => lost };
 }
 
+/** Creates a trigger that fails the insert of every entry named 坏批次. */
+async function createRejectTrigger(db: Db) {
+  await sql`
+    create function batch_test_reject() returns trigger language plpgsql as $$
+    begin
+      if new.name = '坏批次' then
+        raise exception 'rejected by the test trigger' using detail = new.name;
+      end if;
+      return new;
+    end $$`.execute(db);
+  await sql`
+    create trigger batch_test_reject before insert on registrations
+    for each row execute function batch_test_reject()`.execute(db);
+}
+
+async function dropRejectTrigger(db: Db) {
+  await sql`drop trigger batch_test_reject on registrations`.execute(db);
+  await sql`drop function batch_test_reject()`.execute(db);
+}
+
 describe('registration batches', () => {
   // Negative control: with `taken + n <= capacity` removed from takePlaces and `free` taken as
   // the group's whole capacity in takeGroupPlaces, the event_groups_places check rejects the
@@ -183,6 +203,89 @@ describe('registration batches', () => {
     expect(await livePeople(ctx.db, eventId)).toEqual({ entries: 250, people: 250 });
     // The first call's batch, the next 250 calls and the 250 after them: three transactions.
     expect(await insertingTransactions(ctx.db, eventId, since)).toBe(3);
+  });
+
+  // Six events, three calls each, in one loop: the first calls of events 1 to 4 start four
+  // batches, the most that run at once. The first batch to end takes every waiting call of the
+  // events that no running batch has, so the calls of events 5 and 6 share one transaction.
+  // Event 6 has two places, so its third call is rejected in that shared batch.
+  it('stores several events in one transaction', async () => {
+    const events: { eventId: string; groupId: string }[] = [];
+    for (let n = 0; n < 6; n += 1) {
+      const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
+        { name: `共享批次组${n}`, capacity: n === 5 ? 2 : 10 },
+      ]);
+      events.push({ eventId, groupId: groupIds[0]! });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const since = new Date();
+
+    const calls = events.flatMap(({ eventId }, e) =>
+      [0, 1, 2].map((k) =>
+        outcomeOf(registerInBatch(ctx.db, ctx.app.cipher, eventId, webInput(7000 + e * 10 + k))),
+      ),
+    );
+    const outcomes = await Promise.all(calls);
+
+    expect(outcomes.slice(0, 15)).toEqual(Array<string>(15).fill('201'));
+    expect(outcomes.slice(15)).toEqual(['201', '201', '409 REG_EVENT_FULL']);
+    const shared = await sql<{ transactions: number; events: number }>`
+      select count(distinct change_txid)::int as transactions,
+        count(distinct event_id)::int as events
+      from registrations
+      where event_id in (${events[4]!.eventId}, ${events[5]!.eventId})
+        and created_at >= ${since}`.execute(ctx.db);
+    expect(shared.rows[0]).toEqual({ transactions: 1, events: 2 });
+    for (const { eventId, groupId } of events) {
+      expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+      expect((await countersOf(ctx.db, eventId, groupId)).taken).toBe(
+        eventId === events[5]!.eventId ? 2 : 3,
+      );
+    }
+  });
+
+  // A failing entry of one event fails the whole shared batch, so the requests of both events
+  // are retried one by one and only the failing one is rejected.
+  it('retries every event of a failed shared batch', async () => {
+    const events: string[] = [];
+    for (let n = 0; n < 6; n += 1) {
+      const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
+        { name: `共享失败组${n}`, capacity: 10 },
+      ]);
+      events.push(eventId);
+    }
+    await createRejectTrigger(ctx.db);
+    const warnings: Record<string, unknown>[] = [];
+    const log = { warn: (details: object) => warnings.push(details as Record<string, unknown>) };
+    try {
+      // The calls of events 5 and 6 share the batch that follows the first four.
+      const calls = events.flatMap((eventId, e) =>
+        [0, 1].map((k) => {
+          const input = webInput(7500 + e * 10 + k);
+          const bad = e === 5 && k === 1;
+          return outcomeOf(
+            registerInBatch(
+              ctx.db,
+              ctx.app.cipher,
+              eventId,
+              bad ? { ...input, name: '坏批次' } : input,
+              log,
+            ),
+          );
+        }),
+      );
+      const outcomes = await Promise.all(calls);
+
+      expect(outcomes).toEqual([...Array<string>(11).fill('201'), 'no status P0001']);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.eventIds).toEqual(expect.arrayContaining([events[4], events[5]]));
+    } finally {
+      await dropRejectTrigger(ctx.db);
+    }
+    for (const eventId of events) {
+      expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+    }
+    expect(await statusCounts(ctx.db, events[5]!)).toEqual({ active: 1 });
   });
 
   it('queues the overflow in arrival order', async () => {
@@ -319,17 +422,7 @@ describe('registration batches', () => {
       { name: '失败组', capacity: 50 },
     ]);
     // A trigger that fails the insert of one entry makes its whole batch fail.
-    await sql`
-      create function batch_test_reject() returns trigger language plpgsql as $$
-      begin
-        if new.name = '坏批次' then
-          raise exception 'rejected by the test trigger' using detail = new.name;
-        end if;
-        return new;
-      end $$`.execute(ctx.db);
-    await sql`
-      create trigger batch_test_reject before insert on registrations
-      for each row execute function batch_test_reject()`.execute(ctx.db);
+    await createRejectTrigger(ctx.db);
     const warnings: Record<string, unknown>[] = [];
     const log = { warn: (details: object) => warnings.push(details as Record<string, unknown>) };
     try {
@@ -350,11 +443,14 @@ describe('registration batches', () => {
       expect(tally(outcomes)).toEqual({ '201': 39, 'no status P0001': 1 });
       // The first call's batch stored its entry, and the batch of the other 39 failed once.
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatchObject({ eventId, requests: 39, err: { code: 'P0001' } });
+      expect(warnings[0]).toMatchObject({
+        eventIds: [eventId],
+        requests: 39,
+        err: { code: 'P0001' },
+      });
       expect(JSON.stringify(warnings)).not.toContain('坏批次');
     } finally {
-      await sql`drop trigger batch_test_reject on registrations`.execute(ctx.db);
-      await sql`drop function batch_test_reject()`.execute(ctx.db);
+      await dropRejectTrigger(ctx.db);
     }
     expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 39 });
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);

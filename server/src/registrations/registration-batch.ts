@@ -1,8 +1,8 @@
 import { maskMobile, maskResidentId, type ResidentId } from '@cityleague/domain';
-import { sql } from 'kysely';
+import { sql, type InsertObject } from 'kysely';
 
 import type { Db, Trx } from '../db/database.js';
-import type { EventGroupRow, RegistrationRow } from '../db/schema.js';
+import type { Database, EventGroupRow, RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
 import { loggableError } from '../http/problem.js';
 import { loadRegistrationForm } from '../forms/form.service.js';
@@ -31,11 +31,18 @@ import {
 import { validateRegistrationAnswers } from './registration-answers.js';
 
 /*
- * Registration batching for a flash crowd. Every web registration for one event waits in that
- * event's queue in this process. One drain per event stores what has queued up, at most
- * MAX_BATCH requests, in one transaction. That transaction takes one event lock, reads the form
- * and groups once, looks up duplicates once, updates each group's counter once and inserts with
- * multi-row statements. Nothing waits for a timer, so a lone request starts its own batch.
+ * Registration batching. Every web registration waits in its event's queue in this process. A
+ * batch takes what has queued up, at most MAX_BATCH requests of one or more events, and stores
+ * it in one transaction. Per event, that transaction takes the event lock, reads the form and
+ * groups once, looks up duplicates once and updates each group's counter once. The entries of
+ * all its events are inserted with one multi-row statement, so the statement-level triggers
+ * and the commit are paid once per batch. A flash crowd fills batches with one event, and
+ * steady registrations across many events share them. Nothing waits for a timer, so a lone
+ * request starts its own batch.
+ *
+ * An event is in at most one running batch, and its requests are taken in arrival order. At
+ * most MAX_CONCURRENT_BATCHES batches run at once. Each locks its events in ascending id order,
+ * also across processes, so batches cannot deadlock on event locks.
  *
  * The database decides every outcome, as on the one-by-one path of `register`: the batch holds
  * the same event lock as every other entry writer, takePlaces stays the capacity guard and the
@@ -45,8 +52,11 @@ import { validateRegistrationAnswers } from './registration-answers.js';
  * handed to `register` after the batch commits, so its answer is the one-by-one answer.
  */
 
-/** Maximum number of requests one batch transaction handles. */
+/** Maximum number of requests one batch transaction handles, over all its events. */
 export const MAX_BATCH = 250;
+
+/** Maximum number of batch transactions that one process runs at once. */
+export const MAX_CONCURRENT_BATCHES = 4;
 
 /** Logger for the drain's unexpected errors, such as the Fastify logger. */
 export interface BatchLogger {
@@ -67,9 +77,14 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-interface EventQueue {
-  pending: Pending[];
-  draining: boolean;
+/** The batch queue of one database in this process. */
+interface BatchQueue {
+  /** Waiting requests per event; events that queued first come first. */
+  waiting: Map<string, Pending[]>;
+  /** Events with requests in a running batch. */
+  running: Set<string>;
+  /** Number of running batches. */
+  batches: number;
 }
 
 type Outcome =
@@ -86,12 +101,26 @@ interface Accepted {
   columns: ReturnType<typeof answerColumns>;
 }
 
-const queuesByDatabase = new WeakMap<Db, Map<string, EventQueue>>();
+/** One event's part of a batch: the outcome of each request and the entries to insert. */
+interface EventBatch {
+  eventId: string;
+  eventName: string;
+  organisationId: string;
+  batch: Pending[];
+  outcomes: Outcome[];
+  /** The accepted requests and their rows, in queue order. */
+  stored: {
+    index: number;
+    row: InsertObject<Database, 'registrations'> & { id: string; event_id: string; status: string };
+  }[];
+}
+
+const queuesByDatabase = new WeakMap<Db, BatchQueue>();
 
 /**
  * Registers a person through the web channel like `register`, with the same outcomes and
- * errors, but stores the entry in a batch with the other requests for the event that are
- * queued in this process. Returns the result with the event's name for the receipt.
+ * errors, but stores the entry in a batch with the other requests that are queued in this
+ * process. Returns the result with the event's name for the receipt.
  */
 export function registerInBatch(
   db: Db,
@@ -112,17 +141,13 @@ export function registerInBatch(
   }
   const phoneHash = checked ? cipher.hash(checked.phone) : '';
   return new Promise<RegistrationResult>((resolve, reject) => {
-    let queues = queuesByDatabase.get(db);
-    if (!queues) {
-      queues = new Map();
-      queuesByDatabase.set(db, queues);
-    }
-    let queue = queues.get(eventId);
+    let queue = queuesByDatabase.get(db);
     if (!queue) {
-      queue = { pending: [], draining: false };
-      queues.set(eventId, queue);
+      queue = { waiting: new Map(), running: new Set(), batches: 0 };
+      queuesByDatabase.set(db, queue);
     }
-    queue.pending.push({
+    const waiting = queue.waiting.get(eventId) ?? [];
+    waiting.push({
       input,
       entryId: uuidv7(),
       checked,
@@ -131,28 +156,47 @@ export function registerInBatch(
       resolve,
       reject,
     });
-    if (!queue.draining) void drain(db, cipher, eventId, queues, queue, log);
+    queue.waiting.set(eventId, waiting);
+    startBatches(db, cipher, queue, log);
   });
 }
 
-async function drain(
+/** Starts batches of the waiting requests while fewer than MAX_CONCURRENT_BATCHES run. */
+function startBatches(
   db: Db,
   cipher: PersonalDataCipher,
-  eventId: string,
-  queues: Map<string, EventQueue>,
-  queue: EventQueue,
+  queue: BatchQueue,
   log: BatchLogger | undefined,
 ) {
-  queue.draining = true;
-  try {
-    while (queue.pending.length > 0) {
-      const batch = queue.pending.splice(0, MAX_BATCH);
-      await settleBatch(db, cipher, eventId, batch, log);
-    }
-  } finally {
-    queue.draining = false;
-    if (queue.pending.length === 0) queues.delete(eventId);
+  while (queue.batches < MAX_CONCURRENT_BATCHES) {
+    const parts = takeBatch(queue);
+    if (parts.size === 0) return;
+    queue.batches += 1;
+    void settleBatch(db, cipher, parts, log).finally(() => {
+      queue.batches -= 1;
+      for (const eventId of parts.keys()) queue.running.delete(eventId);
+      startBatches(db, cipher, queue, log);
+    });
   }
+}
+
+/**
+ * Takes at most MAX_BATCH waiting requests, in arrival order per event, of the events that no
+ * running batch has. Events that queued first are taken first.
+ */
+function takeBatch(queue: BatchQueue): Map<string, Pending[]> {
+  const parts = new Map<string, Pending[]>();
+  let room = MAX_BATCH;
+  for (const [eventId, waiting] of queue.waiting) {
+    if (room === 0) break;
+    if (queue.running.has(eventId)) continue;
+    const requests = waiting.splice(0, room);
+    room -= requests.length;
+    parts.set(eventId, requests);
+    queue.running.add(eventId);
+    if (waiting.length === 0) queue.waiting.delete(eventId);
+  }
+  return parts;
 }
 
 /**
@@ -164,59 +208,74 @@ async function drain(
 async function settleBatch(
   db: Db,
   cipher: PersonalDataCipher,
+  parts: Map<string, Pending[]>,
+  log: BatchLogger | undefined,
+) {
+  let decided: EventBatch[];
+  try {
+    decided = await db.transaction().execute((trx) => storeBatch(trx, cipher, parts));
+  } catch (error) {
+    const requests = [...parts.values()].reduce((sum, batch) => sum + batch.length, 0);
+    log?.warn(
+      { err: loggableError(error), eventIds: [...parts.keys()], requests },
+      'Registration batch failed; retrying its requests one by one',
+    );
+    for (const [eventId, batch] of parts) await retryAlone(db, cipher, eventId, batch, log);
+    return;
+  }
+  for (const { eventId, eventName, batch, outcomes } of decided) {
+    const alone: Pending[] = [];
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.kind === 'stored') {
+        item.resolve({
+          registration: outcome.registration,
+          queuePosition: outcome.queuePosition,
+          replayed: false,
+          eventName,
+        });
+      } else if (outcome.kind === 'rejected') {
+        item.reject(outcome.error);
+      } else {
+        alone.push(item);
+      }
+    });
+    // These run after the batch's commit and do not hold up the next batch. Each takes the
+    // event's lock itself.
+    for (const item of alone) {
+      registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
+    }
+  }
+}
+
+/**
+ * Retries the requests of one event of a failed batch one by one, in queue order. A request
+ * whose entry the batch stored after all gets that entry.
+ */
+async function retryAlone(
+  db: Db,
+  cipher: PersonalDataCipher,
   eventId: string,
   batch: Pending[],
   log: BatchLogger | undefined,
 ) {
-  let stored: { outcomes: Outcome[]; eventName: string };
+  let committed = new Map<string, RegistrationResult>();
   try {
-    stored = await db.transaction().execute((trx) => storeBatch(trx, cipher, eventId, batch));
-  } catch (error) {
+    committed = await storedEntries(db, eventId, batch);
+  } catch (lookupError) {
+    // Each retry still decides its request, so a failed lookup only loses the recognition.
     log?.warn(
-      { err: loggableError(error), eventId, requests: batch.length },
-      'Registration batch failed; retrying its requests one by one',
+      { err: loggableError(lookupError), eventId, requests: batch.length },
+      'Lookup of the failed batch entries failed; retrying without it',
     );
-    let committed = new Map<string, RegistrationResult>();
-    try {
-      committed = await storedEntries(db, eventId, batch);
-    } catch (lookupError) {
-      // Each retry still decides its request, so a failed lookup only loses the recognition.
-      log?.warn(
-        { err: loggableError(lookupError), eventId, requests: batch.length },
-        'Lookup of the failed batch entries failed; retrying without it',
-      );
-    }
-    for (const item of batch) {
-      const own = committed.get(item.entryId);
-      if (own) {
-        item.resolve(own);
-        continue;
-      }
-      await registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
-    }
-    return;
   }
-  const { outcomes, eventName } = stored;
-  const alone: Pending[] = [];
-  batch.forEach((item, index) => {
-    const outcome = outcomes[index]!;
-    if (outcome.kind === 'stored') {
-      item.resolve({
-        registration: outcome.registration,
-        queuePosition: outcome.queuePosition,
-        replayed: false,
-        eventName,
-      });
-    } else if (outcome.kind === 'rejected') {
-      item.reject(outcome.error);
-    } else {
-      alone.push(item);
+  for (const item of batch) {
+    const own = committed.get(item.entryId);
+    if (own) {
+      item.resolve(own);
+      continue;
     }
-  });
-  // These run after the batch's commit and do not hold up the next batch. Each takes the
-  // event's lock itself.
-  for (const item of alone) {
-    registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
+    await registerAlone(db, cipher, eventId, item.input).then(item.resolve, item.reject);
   }
 }
 
@@ -273,16 +332,33 @@ async function registerAlone(
 }
 
 /**
- * Decides and stores the outcome of every request of the batch in one transaction, in the
- * order `register` checks: event published, input, form answers, Idempotency-Key, window, group
- * and its rules, same person, places. Returns one outcome per request, in batch order.
+ * Decides and stores the outcome of every request of the batch in one transaction. Events are
+ * locked in ascending id order, and the entries of all of them are inserted together.
  */
 async function storeBatch(
   trx: Trx,
   cipher: PersonalDataCipher,
+  parts: Map<string, Pending[]>,
+): Promise<EventBatch[]> {
+  const decided: EventBatch[] = [];
+  for (const eventId of [...parts.keys()].sort()) {
+    decided.push(await decideEvent(trx, cipher, eventId, parts.get(eventId)!));
+  }
+  await insertEntries(trx, decided);
+  return decided;
+}
+
+/**
+ * Decides the outcome of every request for one event under the event's lock, in the order
+ * `register` checks: event published, input, form answers, Idempotency-Key, window, group and
+ * its rules, same person, places. Takes the places and returns the rows to insert.
+ */
+async function decideEvent(
+  trx: Trx,
+  cipher: PersonalDataCipher,
   eventId: string,
   batch: Pending[],
-): Promise<{ outcomes: Outcome[]; eventName: string }> {
+): Promise<EventBatch> {
   const outcomes: Outcome[] = batch.map(() => ({ kind: 'one-by-one' }));
   const reject = (index: number, error: unknown) => {
     outcomes[index] = { kind: 'rejected', error };
@@ -290,8 +366,16 @@ async function storeBatch(
   const event = await places.lockEventForEntries(trx, eventId);
   if (!event || event.state !== 'published' || event.starts_at === null) {
     batch.forEach((_, index) => reject(index, new EventNotFound(eventId)));
-    return { outcomes, eventName: '' };
+    return { eventId, eventName: '', organisationId: '', batch, outcomes, stored: [] };
   }
+  const decision = (stored: EventBatch['stored']): EventBatch => ({
+    eventId,
+    eventName: event.name,
+    organisationId: event.organisation_id,
+    batch,
+    outcomes,
+    stored,
+  });
   const startsAt = new Date(event.starts_at);
   // Read under the event's lock, which the form's save also takes, so the answers are checked
   // against the current form and REG_FORM_CHANGED cannot occur on this path.
@@ -347,11 +431,11 @@ async function storeBatch(
 
   if (event.not_open) {
     keyed.forEach(({ index }) => reject(index, new WindowNotOpen(eventId)));
-    return { outcomes, eventName: event.name };
+    return decision([]);
   }
   if (event.closed) {
     keyed.forEach(({ index }) => reject(index, new WindowClosed(eventId)));
-    return { outcomes, eventName: event.name };
+    return decision([]);
   }
 
   const groups = await ensureDefaultGroup(trx, event);
@@ -371,75 +455,90 @@ async function storeBatch(
   const accepted = await withoutSamePerson(trx, eventId, batch, eligible);
   const statuses = await takeGroupPlaces(trx, eventId, accepted, reject);
   const stored = accepted.filter((entry) => statuses.has(entry.index));
-  if (stored.length === 0) return { outcomes, eventName: event.name };
+  if (stored.length === 0) return decision([]);
 
   const waitingCount = stored.filter((entry) => statuses.get(entry.index) === 'waiting').length;
   const waitingSeqs = await nextWaitingSeqs(trx, waitingCount);
-  const rows = stored.map((entry) => {
-    const item = batch[entry.index]!;
-    const { name, phone } = item.checked!;
-    const active = statuses.get(entry.index) === 'active';
-    return {
-      id: item.entryId,
-      event_id: eventId,
-      group_id: entry.group.id,
-      code: randomCode(),
-      name,
-      phone_ciphertext: cipher.encrypt(phone),
-      phone_hash: item.phoneHash,
-      phone_masked: maskMobile(phone),
-      id_ciphertext: entry.residentId ? cipher.encrypt(entry.residentId.id) : null,
-      id_hash: entry.idHash,
-      id_masked: entry.residentId ? maskResidentId(entry.residentId.id) : null,
-      status: active ? ('active' as const) : ('waiting' as const),
-      waiting_seq: active ? null : waitingSeqs.shift()!,
-      idempotency_key: item.input.idempotencyKey ?? null,
-      channel: item.input.channel,
-      partner_id: null,
-      submitted_by_citizen_id: item.input.submittedByCitizenId ?? null,
-      ...entry.columns,
-    };
-  });
+  return decision(
+    stored.map((entry) => {
+      const item = batch[entry.index]!;
+      const { name, phone } = item.checked!;
+      const active = statuses.get(entry.index) === 'active';
+      const row = {
+        id: item.entryId,
+        event_id: eventId,
+        group_id: entry.group.id,
+        code: randomCode(),
+        name,
+        phone_ciphertext: cipher.encrypt(phone),
+        phone_hash: item.phoneHash,
+        phone_masked: maskMobile(phone),
+        id_ciphertext: entry.residentId ? cipher.encrypt(entry.residentId.id) : null,
+        id_hash: entry.idHash,
+        id_masked: entry.residentId ? maskResidentId(entry.residentId.id) : null,
+        status: active ? ('active' as const) : ('waiting' as const),
+        waiting_seq: active ? null : waitingSeqs.shift()!,
+        idempotency_key: item.input.idempotencyKey ?? null,
+        channel: item.input.channel,
+        partner_id: null,
+        submitted_by_citizen_id: item.input.submittedByCitizenId ?? null,
+        ...entry.columns,
+      };
+      return { index: entry.index, row };
+    }),
+  );
+}
+
+/**
+ * Inserts the entries that the events of a batch accepted with one statement, queues their
+ * confirmation SMS, emits their webhook events and records each request's outcome.
+ */
+async function insertEntries(trx: Trx, decided: EventBatch[]) {
+  const rows = decided.flatMap((part) => part.stored.map((entry) => entry.row));
+  if (rows.length === 0) return;
   const inserted = new Map(
     (await trx.insertInto('registrations').values(rows).returningAll().execute()).map((row) => [
       row.id,
       row,
     ]),
   );
-  const confirmed = rows.filter((row) => row.status === 'active').map((row) => row.id);
+  const confirmed = rows.filter((row) => row.status === 'active');
   if (confirmed.length > 0) {
     await trx
       .insertInto('notification_outbox')
       .values(
-        confirmed.map((id) => ({
+        confirmed.map((row) => ({
           id: uuidv7(),
           kind: 'registration.confirmed',
-          event_id: eventId,
-          registration_id: id,
-          payload: JSON.stringify({ registrationId: id, eventId }),
+          event_id: row.event_id,
+          registration_id: row.id,
+          payload: JSON.stringify({ registrationId: row.id, eventId: row.event_id }),
         })),
       )
       .execute();
   }
-  await emitCreatedEntryWebhookEvents(
-    trx,
-    eventId,
-    event.organisation_id,
-    rows.map((row) => row.id),
-  );
+  for (const part of decided) {
+    if (part.stored.length === 0) continue;
+    await emitCreatedEntryWebhookEvents(
+      trx,
+      part.eventId,
+      part.organisationId,
+      part.stored.map((entry) => entry.row.id),
+    );
+  }
   const positions = await queuePositions(
     trx,
     rows.filter((row) => row.status === 'waiting').map((row) => row.id),
   );
-  stored.forEach((entry, position) => {
-    const id = rows[position]!.id;
-    outcomes[entry.index] = {
-      kind: 'stored',
-      registration: inserted.get(id)!,
-      queuePosition: positions.get(id) ?? null,
-    };
-  });
-  return { outcomes, eventName: event.name };
+  for (const part of decided) {
+    for (const { index, row } of part.stored) {
+      part.outcomes[index] = {
+        kind: 'stored',
+        registration: inserted.get(row.id)!,
+        queuePosition: positions.get(row.id) ?? null,
+      };
+    }
+  }
 }
 
 /**
