@@ -39,6 +39,7 @@ import * as dashboardFactRollups from './migrations/0040-dashboard-fact-rollups.
 import * as dashboardQuarterParticipants from './migrations/0041-dashboard-quarter-participants.js';
 import * as entriesSubmittedByCitizen from './migrations/0042-entries-submitted-by-citizen.js';
 import * as eventCounterHotUpdates from './migrations/0043-event-counter-hot-updates.js';
+import * as eventSearchDocuments from './migrations/0044-event-search-documents.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -81,6 +82,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0041-dashboard-quarter-participants': dashboardQuarterParticipants,
   '0042-entries-submitted-by-citizen': entriesSubmittedByCitizen,
   '0043-event-counter-hot-updates': eventCounterHotUpdates,
+  '0044-event-search-documents': eventSearchDocuments,
 };
 
 const provider: MigrationProvider = {

@@ -132,6 +132,10 @@ export interface EventTable {
   /** Full pinyin of the name and venue from each syllable on, for search (see pinyin-search.ts). */
   name_pinyin: Optional<string>;
   venue_pinyin: Optional<string>;
+  /** Lower-case name, venue, address and their initials, generated for the public search. */
+  search_document: ColumnType<string, never, never>;
+  /** Full pinyin of the name and venue, generated for the public search. */
+  pinyin_document: ColumnType<string, never, never>;
   level: string;
   section: string;
   // A draft may lack any of these; the events_filed_complete check requires them once filed.

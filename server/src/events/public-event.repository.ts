@@ -34,12 +34,11 @@ const dayStart = (day: string) => sql<Date>`(${day}::date)::timestamp at time zo
 const dayEnd = (day: string) =>
   sql<Date>`(${day}::date + 1)::timestamp at time zone 'Asia/Shanghai'`;
 
-/** The search document as the events_search index computes it; keep the two identical. */
-const searchDocument = sql<string>`event_search_document(events.name, events.name_initials,
-  events.venue, events.venue_initials, events.address)`;
+/** The stored search document, which the events_search index indexes. */
+const searchDocument = sql<string>`events.search_document`;
 
-/** The full-pinyin document as the events_pinyin_search index computes it; keep them identical. */
-const pinyinDocument = sql<string>`event_pinyin_document(events.name_pinyin, events.venue_pinyin)`;
+/** The stored full-pinyin document, which the events_pinyin_search index indexes. */
+const pinyinDocument = sql<string>`events.pinyin_document`;
 
 /** Escapes the LIKE wildcards of a search word, so that it matches literally. */
 function escapeLike(text: string): string {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import * as venueInitialsMigration from '../db/migrations/0015-venue-initials.js';
+import * as searchDocumentsMigration from '../db/migrations/0044-event-search-documents.js';
 import {
   as,
   createAccount,
@@ -264,6 +265,8 @@ describe('venue initials on write', () => {
         venue || '分馆' || n, 'draft', now()
       from events, generate_series(1, 1100) as n
       where id = ${draft.id}`.execute(ctx.db);
+    // The stored search document reads venue_initials, so it goes first and comes back last.
+    await searchDocumentsMigration.down(ctx.db);
     await venueInitialsMigration.down(ctx.db);
     const columns = await sql<{ count: number }>`
       select count(*)::integer as count from information_schema.columns
@@ -271,6 +274,7 @@ describe('venue initials on write', () => {
     expect(columns.rows[0]?.count).toBe(0);
 
     await venueInitialsMigration.up(ctx.db);
+    await searchDocumentsMigration.up(ctx.db);
     expect(await initialsOf(draft.id)).toBe('hdlgdxtyg');
     const counts = await sql<{ missing: number; copies: number }>`
       select count(*) filter (where venue_initials is null)::integer as missing,
