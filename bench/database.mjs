@@ -349,6 +349,38 @@ export async function transactionCount(url) {
   });
 }
 
+/** Returns whether the PostgreSQL server at `url` runs autovacuum. */
+export async function autovacuumOn(url) {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query('show autovacuum');
+    return rows[0].autovacuum === 'on';
+  });
+}
+
+/**
+ * Tables that registrations, scans and the summary job write. The queue tables are emptied
+ * every second, so without vacuum each read of them scans more dead rows.
+ */
+const WRITTEN_TABLES = [
+  'dashboard_participant_changes',
+  'dashboard_fact_rollup_changes',
+  'dashboard_event_facts',
+  'dashboard_fact_rollups',
+  'notification_outbox',
+  'events',
+  'event_groups',
+];
+
+/**
+ * Vacuums and analyzes the tables that the scenarios write, as autovacuum would between them,
+ * and returns the seconds it took.
+ */
+export async function vacuumWrittenTables(url) {
+  const started = Date.now();
+  await withClient(url, (client) => client.query(`vacuum (analyze) ${WRITTEN_TABLES.join(', ')}`));
+  return (Date.now() - started) / 1000;
+}
+
 /**
  * Runs pgbench's built-in simple-update script (`pgbench -b simple-update`, the same as -N) on
  * a database of its own. Returns { tps, latencyAverageMs, clients }.

@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { generate } from 'otplib';
 
 import {
+  autovacuumOn,
   DataSetError,
   ensureDataSet,
   entriesPerSecond,
@@ -26,6 +27,7 @@ import {
   scanTargets,
   streetAccount,
   transactionCount,
+  vacuumWrittenTables,
   verifyEntries,
   withClient,
 } from './database.mjs';
@@ -114,6 +116,12 @@ async function drain(baseUrl) {
 }
 
 /**
+ * Database whose written tables each scenario vacuums after it has drained, set while a data
+ * set is measured on a server that runs without autovacuum (see vacuumWrittenTables).
+ */
+let vacuumedDatabase = null;
+
+/**
  * Runs autocannon against `baseUrl` and returns the scenario's figures. Status classes are
  * counted separately so expected rejections (409 of a full event) are not server errors.
  */
@@ -157,7 +165,11 @@ function load(baseUrl, scenario, autocannonOptions) {
   });
   // A counted run on a slow server would take too long, so it ends after maxSeconds anyway.
   if (maxSeconds) stopTimer = setTimeout(() => instance.stop(), maxSeconds * 1000);
-  return figures.then(async (row) => ({ ...row, drainSeconds: await drain(baseUrl) }));
+  return figures.then(async (row) => {
+    const drained = { ...row, drainSeconds: await drain(baseUrl) };
+    if (vacuumedDatabase) drained.vacuumSeconds = await vacuumWrittenTables(vacuumedDatabase);
+    return drained;
+  });
 }
 
 function get(path, headers = {}) {
@@ -331,6 +343,7 @@ async function signedInScenarios(baseUrl, dataSet, label) {
 
 /** Measures one data set on one server: baseline, reads and the registration scenarios. */
 async function measureOneInstance(dataSet, label, report) {
+  vacuumedDatabase = report.autovacuum ? null : dataSet.url;
   const port = options.port;
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = await startServer({
@@ -388,6 +401,7 @@ async function measureOneInstance(dataSet, label, report) {
  * phase's flash crowd does not load the second.
  */
 async function measureScaleOut(dataSet, report) {
+  vacuumedDatabase = report.autovacuum ? null : dataSet.url;
   const proxyPort = options.port + 3;
   for (const count of [1, 2]) {
     const ports = [options.port + 1, options.port + 2].slice(0, count);
@@ -517,6 +531,7 @@ function renderMarkdown(report) {
   ]);
   return [
     `pgbench simple-update: ${report.pgbench ? `${Math.round(report.pgbench.tps)} tps, ${report.pgbench.latencyAverageMs} ms average at ${report.pgbench.clients} clients` : 'not run'}`,
+    `autovacuum: ${report.autovacuum ? 'on' : 'off, so the run vacuums the written tables after each scenario'}`,
     '',
     markdownTable(
       [
@@ -610,6 +625,11 @@ async function main() {
     pgbench: undefined,
     scenarios: [],
   };
+  // Without autovacuum on the server, the run vacuums the written tables after each scenario.
+  report.autovacuum = await autovacuumOn(options.dataUrl ?? adminUrl);
+  if (!report.autovacuum) {
+    console.log('autovacuum is off: each scenario ends with a vacuum of the written tables');
+  }
   if (options.dataUrl) {
     await measureGivenDataSet(report);
   } else {
