@@ -346,6 +346,15 @@ describe('GET /api/events filters', () => {
       method: 'GET',
       url: '/api/events?district=310105&street=310104014',
     });
+    const problem = expectProblem(response, 400, 'DIV_OUTSIDE_DISTRICT');
+    expect(problem.detail).toBe('Street 310104014 is not in district 310105');
+  });
+
+  it('rejects an unknown street', async () => {
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/events?district=310104&street=310104999',
+    });
     expectProblem(response, 400, 'DIV_UNKNOWN');
   });
 
@@ -380,6 +389,22 @@ describe('GET /api/events filters', () => {
       const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
       expectProblem(response, 400, 'EVT_INVALID_DATE_RANGE');
     }
+  });
+
+  // PostgreSQL has no year 0, so without the check these reached the database and failed there.
+  it('rejects the year 0000', async () => {
+    for (const query of ['from=0000-01-01', 'to=0000-12-31']) {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+    }
+    const calendar = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/events/calendar?month=0000-01',
+    });
+    expectProblem(calendar, 400, 'VALIDATION_FAILED');
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/api/events?from=0001-01-01' })).statusCode,
+    ).toBe(200);
   });
 
   it('lists only events open for registration', async () => {

@@ -158,9 +158,22 @@ async function databaseNow(db: Executor): Promise<number> {
 }
 
 /**
- * Lists schedule problems among the times a filing gives: the event starts after `now` (the
- * database clock) and ends after it starts, and registration opens before it closes and
- * closes no later than the start.
+ * First instant a filing's times may not reach: 2100-01-01 in Shanghai. The dashboards count
+ * events per month with a four-digit year, and a later time is most likely a typing mistake.
+ */
+export const LATEST_EVENT_TIME = Date.parse('2100-01-01T00:00:00+08:00');
+
+const SCHEDULE_FIELDS = [
+  'startsAt',
+  'endsAt',
+  'registrationOpensAt',
+  'registrationClosesAt',
+] as const;
+
+/**
+ * Lists schedule problems among the times a filing gives: every time is before
+ * LATEST_EVENT_TIME, the event starts after `now` (the database clock) and ends after it
+ * starts, and registration opens before it closes and closes no later than the start.
  */
 export function scheduleErrors(
   filing: Pick<Filing, 'startsAt' | 'endsAt' | 'registrationOpensAt' | 'registrationClosesAt'>,
@@ -172,6 +185,12 @@ export function scheduleErrors(
   const endsAt = time(filing.endsAt);
   const opensAt = time(filing.registrationOpensAt);
   const closesAt = time(filing.registrationClosesAt);
+  for (const field of SCHEDULE_FIELDS) {
+    const value = time(filing[field]);
+    if (value !== null && !(value < LATEST_EVENT_TIME)) {
+      errors.push({ field, code: 'before_2100', message: 'must be before 2100-01-01 (Shanghai)' });
+    }
+  }
   if (startsAt !== null && !(startsAt > now)) {
     errors.push({ field: 'startsAt', code: 'in_future', message: 'must be later than now' });
   }

@@ -21,7 +21,11 @@ import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
 import { StringEnum } from '../http/schemas.js';
 import { queryCacheKey, ReadCache } from '../shared/read-cache.js';
 
-const DAY = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
+// Year 0000 does not exist in PostgreSQL, so it is rejected here with the rest of the format.
+const DAY = Type.String({
+  pattern: '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+  description: 'YYYY-MM-DD',
+});
 
 /** Filters shared by the public list and calendar. */
 const PublicEventFilterQuery = {
@@ -142,7 +146,10 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Published events per Shanghai day of a month, with the list filters',
         description: 'An event counts on every day it covers. Days without events are left out.',
         querystring: Type.Object({
-          month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+          month: Type.String({
+            pattern: '^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])$',
+            description: 'YYYY-MM',
+          }),
           ...PublicEventFilterQuery,
         }),
         response: {

@@ -525,6 +525,37 @@ describe('POST /api/console/events', () => {
     expect(await countEvents()).toBe(before);
   });
 
+  // The dashboards file an event under its Shanghai month with a four-digit year, so a start
+  // in the year 10000 there failed a database check with 500.
+  it('rejects times from 2100 on', async () => {
+    const before = await countEvents();
+    // A street files community games without a contract, whose year would fail first.
+    const response = await user('ev.xujiahui')({
+      method: 'POST',
+      url: '/api/console/events',
+      payload: eventInput({
+        level: 'street',
+        section: 'community_games',
+        divisionCode: '310104014',
+        startsAt: '9999-12-31T23:59:59Z',
+        endsAt: '2100-01-01T00:00:00+08:00',
+        registrationOpensAt: '2099-12-31T23:59:59+08:00',
+        registrationClosesAt: '2099-12-31T23:59:59.500+08:00',
+      }),
+    });
+    const problem = expectProblem(response, 400, 'EVT_INVALID_SCHEDULE');
+    expect(problem.errors).toEqual([
+      { field: 'startsAt', code: 'before_2100', message: 'must be before 2100-01-01 (Shanghai)' },
+      { field: 'endsAt', code: 'before_2100', message: 'must be before 2100-01-01 (Shanghai)' },
+      {
+        field: 'endsAt',
+        code: 'after_start',
+        message: 'must be after startsAt',
+      },
+    ]);
+    expect(await countEvents()).toBe(before);
+  });
+
   it('rejects submitting a start now past', async () => {
     const event = await fileEvent(ctx.app, cookieOf('ev.contractor'));
     await ctx.db

@@ -4,7 +4,7 @@ import type { ExpressionBuilder } from 'kysely';
 
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { DivisionUnknownInInput } from '../divisions/division.errors.js';
+import { DivisionUnknownInInput, StreetOutsideDistrict } from '../divisions/division.errors.js';
 import { findDivision } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -53,9 +53,9 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
   }
   if (query.street) {
     const street = await findDivision(db, query.street);
-    const outside = query.district !== undefined && street?.district_code !== query.district;
-    if (!street || street.level !== 'street' || outside) {
-      throw new DivisionUnknownInInput(query.street);
+    if (!street || street.level !== 'street') throw new DivisionUnknownInInput(query.street);
+    if (query.district !== undefined && street.district_code !== query.district) {
+      throw new StreetOutsideDistrict(query.street, query.district);
     }
   }
   const reversed = query.from !== undefined && query.to !== undefined && query.from > query.to;
@@ -235,6 +235,8 @@ export async function countEventsByDay(db: Db, month: string, query: PublicEvent
 /** Tells whether an optional YYYY-MM-DD value names a day of the calendar (2026-02-30 does not). */
 function isRealDate(day: string | undefined): boolean {
   if (day === undefined) return true;
+  // PostgreSQL has no year 0, which JavaScript dates accept.
+  if (day.startsWith('0000')) return false;
   const date = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }

@@ -68,6 +68,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   DIV_NOT_FOUND: '行政区划不存在',
   DSH_INVALID_PERIOD: '统计期间无效：请选择不晚于明年的年份，或年份加季度，或年份加月份',
   DIV_UNKNOWN: '所选区域不存在，请重新选择',
+  DIV_OUTSIDE_DISTRICT: '所选街镇不在所选区内，请重新选择',
   DIV_INVALID_LEVEL: '行政区划层级不正确',
   EVT_NOT_FOUND: '赛事不存在或尚未发布',
   EVT_FILING_NOT_ALLOWED: '当前账号不能填报该级别或板块的赛事',

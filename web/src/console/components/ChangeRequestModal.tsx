@@ -42,6 +42,7 @@ const FIELD_ERROR_MESSAGES: Record<string, string> = {
   after_start: '结束时间须晚于开始时间',
   after_open: '报名截止时间须晚于报名开始时间',
   before_start: '报名截止时间不能晚于赛事开始时间',
+  before_2100: '时间须早于 2100 年 1 月 1 日',
   contract_mismatch: '与中标合同不一致',
   required: '此项必填',
   fixed: '审核通过后不能修改',

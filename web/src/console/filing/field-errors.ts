@@ -16,6 +16,7 @@ export const FIELD_ERROR_MESSAGES: Record<string, string> = {
   after_start: '结束时间须晚于开始时间',
   after_open: '报名截止时间须晚于报名开始时间',
   before_start: '报名截止时间不能晚于赛事开始时间',
+  before_2100: '时间须早于 2100 年 1 月 1 日',
   contract_mismatch: '与所选中标合同不一致',
   outside_contract_year: '开始时间须在中标合同年度内',
   minLength: '内容太短',
