@@ -351,6 +351,19 @@ describe('checkEntrant', () => {
     });
   });
 
+  it('rejects a birth date over 120 years ago', () => {
+    const input = { name: '测试用户', phone: '13800138003' };
+    const check = (birthDate: string) =>
+      checkEntrant('optional', { ...input, birthDate }, '2026-05-01', TODAY);
+    expect(check('1900-01-01')).toEqual({
+      ok: false,
+      errors: [{ field: 'birthDate', problem: 'invalid_date' }],
+    });
+    // TODAY is 2026-12-04 in Shanghai.
+    expect(check('1906-12-03').ok).toBe(false);
+    expect(check('1906-12-04').ok).toBe(true);
+  });
+
   it('rejects a birth date or gender that contradicts the ID number', () => {
     const id = fakeId('19900101', '131');
     const result = checkEntrant(

@@ -393,6 +393,9 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
+/** Oldest age, in years, that a birth date typed into a form may give. */
+export const MAX_AGE_YEARS = 120;
+
 /**
  * Checks and normalises the entrant's own fields: name and mobile number always, the ID
  * number by the form's rule. The birth date and gender come from the ID number when one is
@@ -437,7 +440,9 @@ export function checkEntrant(
   const birthDate = text(input.birthDate);
   if (birthDate !== undefined) {
     const value = toHalfWidth(birthDate).trim();
-    if (!isIsoDate(value) || value > todayIso) {
+    // A birth date more than MAX_AGE_YEARS ago is taken as a typing mistake.
+    const earliest = `${Number(todayIso.slice(0, 4)) - MAX_AGE_YEARS}${todayIso.slice(4)}`;
+    if (!isIsoDate(value) || value > todayIso || value < earliest) {
       errors.push({ field: 'birthDate', problem: 'invalid_date' });
     } else if (entrant.birthDate !== undefined && entrant.birthDate !== value) {
       errors.push({ field: 'birthDate', problem: 'not_an_option' });
