@@ -155,7 +155,7 @@ test('results import, lookup and certificate check', async () => {
     consolePage,
     consolePage.getByRole('button', { name: '发布成绩' }),
     /^发\s*布$/,
-    // The event's own state tag also reads 已发布, so only the results statistic tells.
+    // The event's state tag also reads 已发布, so the wait names the results statistic.
     consolePage.locator('.ant-statistic-content-value').getByText('已发布', { exact: true }),
   );
   await consolePage.screenshot({ path: join(artifacts, 'results-console.png'), fullPage: true });

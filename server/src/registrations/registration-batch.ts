@@ -41,8 +41,8 @@ import { validateRegistrationAnswers } from './registration-answers.js';
  * request starts its own batch.
  *
  * An event is in at most one running batch, and its requests are taken in arrival order. At
- * most MAX_CONCURRENT_BATCHES batches run at once. Each locks its events in ascending id order,
- * also across processes, so batches cannot deadlock on event locks.
+ * most MAX_CONCURRENT_BATCHES batches run at once. storeBatch locks a batch's events in
+ * ascending id order in every process, so two batches cannot deadlock on event locks.
  *
  * The database decides every outcome, as on the one-by-one path of `register`: the batch holds
  * the same event lock as every other entry writer, takePlaces stays the capacity guard and the
