@@ -4,12 +4,14 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { FormTemplateTable, RegistrationAttachmentTable } from '../db/schema.js';
 
-export async function findForm(db: Executor, eventId: string) {
+/** Reads the stored forms of events; an event without one has no row. */
+export async function findForms(db: Executor, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return [];
   return db
     .selectFrom('event_registration_forms')
     .selectAll()
-    .where('event_id', '=', eventId)
-    .executeTakeFirst();
+    .where('event_id', 'in', eventIds)
+    .execute();
 }
 
 /** Inserts or replaces an event's form and sets its version. */
@@ -36,15 +38,17 @@ export async function upsertForm(
     .execute();
 }
 
-/** Reads the newest safety notice of an event. */
-export async function findLatestNotice(db: Executor, eventId: string) {
+/** Reads the latest safety notice of each of the events that have one. */
+export async function findLatestNotices(db: Executor, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return [];
   return db
     .selectFrom('event_safety_notices')
     .selectAll()
-    .where('event_id', '=', eventId)
+    .distinctOn('event_id')
+    .where('event_id', 'in', eventIds)
+    .orderBy('event_id')
     .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function insertNotice(

@@ -43,13 +43,37 @@ export async function loadRegistrationForm(
   db: Executor,
   eventId: string,
 ): Promise<EventRegistrationForm> {
-  const stored = await repository.findForm(db, eventId);
-  const notice = await repository.findLatestNotice(db, eventId);
-  return {
-    form: stored?.definition ?? DEFAULT_REGISTRATION_FORM,
-    version: stored?.version ?? 0,
-    safetyNotice: notice ? { version: notice.version, body: notice.body } : null,
-  };
+  return (await loadRegistrationForms(db, [eventId])).get(eventId)!;
+}
+
+/**
+ * Reads the registration forms of several events with two statements, for a registration
+ * batch. Every event gets a form: the built-in default when it never set one.
+ */
+export async function loadRegistrationForms(
+  db: Executor,
+  eventIds: readonly string[],
+): Promise<Map<string, EventRegistrationForm>> {
+  const stored = new Map(
+    (await repository.findForms(db, eventIds)).map((row) => [row.event_id, row]),
+  );
+  const notices = new Map(
+    (await repository.findLatestNotices(db, eventIds)).map((row) => [row.event_id, row]),
+  );
+  return new Map(
+    eventIds.map((eventId) => {
+      const form = stored.get(eventId);
+      const notice = notices.get(eventId);
+      return [
+        eventId,
+        {
+          form: form?.definition ?? DEFAULT_REGISTRATION_FORM,
+          version: form?.version ?? 0,
+          safetyNotice: notice ? { version: notice.version, body: notice.body } : null,
+        },
+      ];
+    }),
+  );
 }
 
 async function lockReasonOf(

@@ -17,10 +17,17 @@ export const CITIZEN_GROUP_NAME = sql<string>`case
   ) then '' else event_groups.name end`;
 
 export async function listGroups(db: Executor, eventId: string) {
+  return listGroupsOfEvents(db, [eventId]);
+}
+
+/** Lists the groups of several events, by event and then in each event's order. */
+export async function listGroupsOfEvents(db: Executor, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return [];
   return db
     .selectFrom('event_groups')
     .selectAll()
-    .where('event_id', '=', eventId)
+    .where('event_id', 'in', eventIds)
+    .orderBy('event_id')
     .orderBy('sort_order')
     .orderBy('id')
     .execute();

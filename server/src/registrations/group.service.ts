@@ -66,17 +66,36 @@ export async function ensureDefaultGroup(
   trx: Executor,
   event: { id: string; capacity: number | null; fee_cents?: number | null },
 ): Promise<EventGroupRow[]> {
-  const groups = await repository.listGroups(trx, event.id);
-  if (groups.length > 0 || event.capacity === null) return groups;
-  const group = await repository.insertGroup(trx, {
-    id: uuidv7(),
-    event_id: event.id,
-    name: repository.DEFAULT_GROUP_NAME,
-    capacity: event.capacity,
-    fee_cents: event.fee_cents ?? 0,
-    is_default: true,
-  });
-  return [group];
+  return (await ensureDefaultGroups(trx, [event])).get(event.id)!;
+}
+
+/**
+ * Does what ensureDefaultGroup does for several events, listing their groups with one
+ * statement. Returns the groups by event id.
+ */
+export async function ensureDefaultGroups(
+  trx: Executor,
+  events: readonly { id: string; capacity: number | null; fee_cents?: number | null }[],
+): Promise<Map<string, EventGroupRow[]>> {
+  const groups = new Map<string, EventGroupRow[]>(events.map((event) => [event.id, []]));
+  const listed = await repository.listGroupsOfEvents(
+    trx,
+    events.map((event) => event.id),
+  );
+  for (const group of listed) groups.get(group.event_id)!.push(group);
+  for (const event of events) {
+    if (groups.get(event.id)!.length > 0 || event.capacity === null) continue;
+    const group = await repository.insertGroup(trx, {
+      id: uuidv7(),
+      event_id: event.id,
+      name: repository.DEFAULT_GROUP_NAME,
+      capacity: event.capacity,
+      fee_cents: event.fee_cents ?? 0,
+      is_default: true,
+    });
+    groups.set(event.id, [group]);
+  }
+  return groups;
 }
 
 /**

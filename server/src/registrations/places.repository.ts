@@ -10,6 +10,16 @@ import type { RegistrationStatus } from '../db/schema.js';
  * changes. So they all lock rows in one order (event, group, entry) and cannot deadlock.
  */
 export async function lockEventForEntries(db: Executor, eventId: string) {
+  return (await lockEventsForEntries(db, [eventId]))[0];
+}
+
+/**
+ * Locks several events as lockEventForEntries does, in ascending id order: the lock is taken
+ * on each row as it leaves the sort, so two callers cannot deadlock on each other's events.
+ * Returns the rows found, in that order.
+ */
+export async function lockEventsForEntries(db: Executor, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return [];
   return db
     .selectFrom('events')
     .select([
@@ -26,9 +36,10 @@ export async function lockEventForEntries(db: Executor, eventId: string) {
         'cancel_deadline_passed',
       ),
     ])
-    .where('id', '=', eventId)
+    .where('id', 'in', eventIds)
+    .orderBy('id')
     .forNoKeyUpdate()
-    .executeTakeFirst();
+    .execute();
 }
 
 /**
@@ -38,16 +49,39 @@ export async function lockEventForEntries(db: Executor, eventId: string) {
  * taken.
  */
 export async function takePlaces(db: Executor, groupId: string, count = 1): Promise<boolean> {
-  const result = await sql<{ id: string }>`
-    with taken as (
-      update event_groups set taken = taken + ${count}, updated_at = now()
-      where id = ${groupId} and taken + ${count} <= capacity
-      returning event_id
+  return takeGroupsPlaces(db, [{ groupId, count }]);
+}
+
+/**
+ * Takes places of several groups and adds them to their events' registered_count, in one
+ * statement, as takePlaces does for one group; `wanted` names each group once. Returns whether
+ * every group had the places. When one had not, the others' places are still taken and the
+ * caller must roll back.
+ */
+export async function takeGroupsPlaces(
+  db: Executor,
+  wanted: readonly { groupId: string; count: number }[],
+): Promise<boolean> {
+  if (wanted.length === 0) return true;
+  const result = await sql<{ groups: number }>`
+    with wanted as (
+      select * from unnest(${wanted.map((item) => item.groupId)}::uuid[],
+        ${wanted.map((item) => item.count)}::integer[]) as w (group_id, count)
+    ),
+    taken as (
+      update event_groups g set taken = g.taken + w.count, updated_at = now()
+      from wanted w
+      where g.id = w.group_id and g.taken + w.count <= g.capacity
+      returning g.event_id, w.count
+    ),
+    counted as (
+      update events set registered_count = registered_count + t.count
+      from (select event_id, sum(count)::integer as count from taken group by event_id) t
+      where events.id = t.event_id
+      returning events.id
     )
-    update events set registered_count = registered_count + ${count}
-    from taken where events.id = taken.event_id
-    returning events.id`.execute(db);
-  return result.rows.length === 1;
+    select count(*)::integer as groups from taken`.execute(db);
+  return result.rows[0]?.groups === wanted.length;
 }
 
 /** Gives `count` places of a group back and subtracts them from the event's registered_count. */

@@ -244,6 +244,66 @@ describe('registration batches', () => {
     }
   });
 
+  // The batch looks up people and Idempotency-Keys of all its events with one statement each;
+  // what one event holds must not decide a request of another.
+  it('keeps the people and keys of events in a shared batch apart', async () => {
+    const events: string[] = [];
+    for (let n = 0; n < 7; n += 1) {
+      const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
+        { name: `分开批次组${n}`, capacity: 10 },
+      ]);
+      events.push(eventId);
+    }
+    const [a, b, c] = events.slice(4);
+    const key = 'shared-batch-key-0001';
+    await register(ctx.db, ctx.app.cipher, a!, webInput(7700));
+    await register(ctx.db, ctx.app.cipher, b!, webInput(7701, { idempotencyKey: key }));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // The first four calls start a batch each; the calls for a, b and c share the next one.
+    const requests: [string, RegistrationInput][] = [
+      ...events
+        .slice(0, 4)
+        .map((eventId, e): [string, RegistrationInput] => [eventId, webInput(7710 + e)]),
+      [a!, webInput(7700)],
+      [b!, webInput(7700, { idempotencyKey: key })],
+      [c!, webInput(7700, { idempotencyKey: key })],
+      [c!, webInput(7701)],
+    ];
+    const calls = requests.map(([eventId, input]) =>
+      outcomeOf(registerInBatch(ctx.db, ctx.app.cipher, eventId, input)),
+    );
+    expect(await Promise.all(calls)).toEqual([
+      '201',
+      '201',
+      '201',
+      '201',
+      '409 REG_ALREADY_REGISTERED',
+      '422 REG_IDEMPOTENCY_MISMATCH',
+      '201',
+      '201',
+    ]);
+    const phones = await ctx.db
+      .selectFrom('registrations')
+      .select(['event_id', 'phone_hash', 'idempotency_key'])
+      .where('event_id', 'in', [a!, b!, c!])
+      .orderBy('created_at')
+      .execute();
+    expect(phones.map((row) => [events.indexOf(row.event_id), row.idempotency_key])).toEqual([
+      [4, null],
+      [5, key],
+      [6, key],
+      [6, null],
+    ]);
+    // Both entries of c come from the batch: an entry of a or a key of b would have sent
+    // c's request to the one-by-one path, in a transaction of its own.
+    const stored = await sql<{ transactions: number }>`
+      select count(distinct change_txid)::int as transactions
+      from registrations where event_id = ${c!}`.execute(ctx.db);
+    expect(stored.rows[0]!.transactions).toBe(1);
+    for (const eventId of events) expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+  });
+
   // A failing entry of one event fails the whole shared batch, so the requests of both events
   // are retried one by one and only the failing one is rejected.
   it('retries every event of a failed shared batch', async () => {

@@ -5,11 +5,11 @@ import type { Db, Trx } from '../db/database.js';
 import type { Database, EventGroupRow, RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
 import { loggableError } from '../http/problem.js';
-import { loadRegistrationForm } from '../forms/form.service.js';
+import { loadRegistrationForms, type EventRegistrationForm } from '../forms/form.service.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { emitCreatedEntryWebhookEvents } from '../webhooks/webhook.emit.js';
-import { ensureDefaultGroup } from './group.service.js';
+import { ensureDefaultGroups } from './group.service.js';
 import * as places from './places.repository.js';
 import {
   EventFull,
@@ -33,10 +33,10 @@ import { validateRegistrationAnswers } from './registration-answers.js';
 /*
  * Registration batching. Every web registration waits in its event's queue in this process. A
  * batch takes what has queued up, at most MAX_BATCH requests of one or more events, and stores
- * it in one transaction. Per event, that transaction takes the event lock, reads the form and
- * groups once, looks up duplicates once and updates each group's counter once. The entries of
- * all its events are inserted with one multi-row statement, so the statement-level triggers
- * and the commit are paid once per batch. A flash crowd fills batches with one event, and
+ * it in one transaction. That transaction locks its events, reads their forms and groups,
+ * looks up duplicates, updates the group counters and inserts the entries with one statement
+ * each for all its events, so the round trips, the statement-level triggers and the commit
+ * are paid once per batch, however many events share it. A flash crowd fills batches with one event, and
  * steady registrations across many events share them. Nothing waits for a timer, so a lone
  * request starts its own batch.
  *
@@ -331,66 +331,134 @@ async function registerAlone(
   return { ...result, eventName: event.name };
 }
 
+/** The row of a locked event, as places.lockEventsForEntries reads it. */
+type LockedEvent = Awaited<ReturnType<typeof places.lockEventsForEntries>>[number];
+
+/** A request that passed the input and answer checks, with its columns. */
+interface Candidate {
+  index: number;
+  columns: Omit<Accepted, 'index' | 'group'>;
+}
+
+/** One event's part of a batch while storeBatch decides it. */
+interface EventWork {
+  part: EventBatch;
+  event: LockedEvent;
+  startsAt: Date;
+  candidates: Candidate[];
+  eligible: Accepted[];
+  /** Status of every request that gets an entry. */
+  statuses: Map<number, 'active' | 'waiting'>;
+}
+
 /**
- * Decides and stores the outcome of every request of the batch in one transaction. Events are
- * locked in ascending id order, and the entries of all of them are inserted together.
+ * Decides and stores the outcome of every request of the batch in one transaction, in the
+ * order `register` checks: event published, input, form answers, Idempotency-Key, window, group
+ * and its rules, same person, places. Each step reads or writes for all the batch's events with
+ * one statement, so a batch of many events costs as many round trips as a batch of one. The
+ * events are locked first, in ascending id order, and the entries of all of them are inserted
+ * together.
  */
 async function storeBatch(
   trx: Trx,
   cipher: PersonalDataCipher,
   parts: Map<string, Pending[]>,
 ): Promise<EventBatch[]> {
+  const eventIds = [...parts.keys()].sort();
+  const locked = new Map(
+    (await places.lockEventsForEntries(trx, eventIds)).map((event) => [event.id, event]),
+  );
   const decided: EventBatch[] = [];
-  for (const eventId of [...parts.keys()].sort()) {
-    decided.push(await decideEvent(trx, cipher, eventId, parts.get(eventId)!));
+  let works: EventWork[] = [];
+  for (const eventId of eventIds) {
+    const batch = parts.get(eventId)!;
+    const event = locked.get(eventId);
+    const outcomes: Outcome[] = batch.map(() => ({ kind: 'one-by-one' }));
+    if (!event || event.state !== 'published' || event.starts_at === null) {
+      batch.forEach((_, index) => (outcomes[index] = rejection(new EventNotFound(eventId))));
+      decided.push({ eventId, eventName: '', organisationId: '', batch, outcomes, stored: [] });
+      continue;
+    }
+    const part: EventBatch = {
+      eventId,
+      eventName: event.name,
+      organisationId: event.organisation_id,
+      batch,
+      outcomes,
+      stored: [],
+    };
+    decided.push(part);
+    works.push({
+      part,
+      event,
+      startsAt: new Date(event.starts_at),
+      candidates: [],
+      eligible: [],
+      statuses: new Map(),
+    });
   }
+
+  // Read under the events' locks, which the form's save also takes, so the answers are checked
+  // against the current form and REG_FORM_CHANGED cannot occur on this path.
+  const forms = await loadRegistrationForms(
+    trx,
+    works.map((work) => work.part.eventId),
+  );
+  for (const work of works) checkAnswers(cipher, work, forms.get(work.part.eventId)!);
+  await dropUsedKeys(trx, works);
+
+  works = works.filter((work) => {
+    const { eventId } = work.part;
+    const error = work.event.not_open
+      ? new WindowNotOpen(eventId)
+      : work.event.closed
+        ? new WindowClosed(eventId)
+        : undefined;
+    if (!error) return true;
+    work.candidates.forEach(({ index }) => (work.part.outcomes[index] = rejection(error)));
+    return false;
+  });
+
+  const groups = await ensureDefaultGroups(
+    trx,
+    works.map((work) => work.event),
+  );
+  for (const work of works) chooseGroups(work, groups.get(work.part.eventId)!);
+  await dropSamePeople(trx, works);
+  await takeBatchPlaces(trx, works);
+
+  const waitingCount = works.reduce(
+    (sum, work) => sum + [...work.statuses.values()].filter((s) => s === 'waiting').length,
+    0,
+  );
+  const waitingSeqs = await nextWaitingSeqs(trx, waitingCount);
+  for (const work of works) work.part.stored = entryRows(cipher, work, waitingSeqs);
   await insertEntries(trx, decided);
   return decided;
 }
 
-/**
- * Decides the outcome of every request for one event under the event's lock, in the order
- * `register` checks: event published, input, form answers, Idempotency-Key, window, group and
- * its rules, same person, places. Takes the places and returns the rows to insert.
- */
-async function decideEvent(
-  trx: Trx,
-  cipher: PersonalDataCipher,
-  eventId: string,
-  batch: Pending[],
-): Promise<EventBatch> {
-  const outcomes: Outcome[] = batch.map(() => ({ kind: 'one-by-one' }));
-  const reject = (index: number, error: unknown) => {
-    outcomes[index] = { kind: 'rejected', error };
-  };
-  const event = await places.lockEventForEntries(trx, eventId);
-  if (!event || event.state !== 'published' || event.starts_at === null) {
-    batch.forEach((_, index) => reject(index, new EventNotFound(eventId)));
-    return { eventId, eventName: '', organisationId: '', batch, outcomes, stored: [] };
-  }
-  const decision = (stored: EventBatch['stored']): EventBatch => ({
-    eventId,
-    eventName: event.name,
-    organisationId: event.organisation_id,
-    batch,
-    outcomes,
-    stored,
-  });
-  const startsAt = new Date(event.starts_at);
-  // Read under the event's lock, which the form's save also takes, so the answers are checked
-  // against the current form and REG_FORM_CHANGED cannot occur on this path.
-  const form = await loadRegistrationForm(trx, eventId);
+function rejection(error: unknown): Outcome {
+  return { kind: 'rejected', error };
+}
 
-  const candidates: { index: number; columns: Omit<Accepted, 'index' | 'group'> }[] = [];
+/**
+ * Checks each request's input and its answers against the event's form. A request with file
+ * answers keeps the one-by-one outcome, because only that path claims files.
+ */
+function checkAnswers(cipher: PersonalDataCipher, work: EventWork, form: EventRegistrationForm) {
+  const { batch, outcomes } = work.part;
   batch.forEach((item, index) => {
-    if (!item.checked) return reject(index, item.inputError);
+    if (!item.checked) return (outcomes[index] = rejection(item.inputError));
     const { name, phone, id } = item.checked;
     try {
-      const validated = validateRegistrationAnswers(form, { ...item.input, name, phone }, startsAt);
-      // File answers must be claimed, which only the one-by-one path does.
+      const validated = validateRegistrationAnswers(
+        form,
+        { ...item.input, name, phone },
+        work.startsAt,
+      );
       if (validated.files.length > 0) return;
       const residentId = validated.entrant.idNumber === undefined ? undefined : id;
-      candidates.push({
+      work.candidates.push({
         index,
         columns: {
           residentId,
@@ -399,71 +467,157 @@ async function decideEvent(
         },
       });
     } catch (error) {
-      reject(index, error);
+      outcomes[index] = rejection(error);
     }
   });
+}
 
-  // A request whose Idempotency-Key an earlier request used, or that repeats the key of an
-  // earlier request in this batch, gets the one-by-one answer: the earlier registration, or
-  // REG_IDEMPOTENCY_MISMATCH.
-  const keys = candidates
-    .map((candidate) => batch[candidate.index]!.input.idempotencyKey)
-    .filter((key): key is string => key !== undefined);
-  const usedKeys = new Set(
+/**
+ * Leaves out the requests whose Idempotency-Key an earlier request of the event used, or that
+ * repeat the key of an earlier request in this batch. They get the one-by-one answer: the
+ * earlier registration, or REG_IDEMPOTENCY_MISMATCH.
+ */
+async function dropUsedKeys(trx: Trx, works: EventWork[]) {
+  const keyOf = (work: EventWork, candidate: Candidate) =>
+    work.part.batch[candidate.index]!.input.idempotencyKey;
+  const keys = works.flatMap((work) =>
+    work.candidates.flatMap((candidate) => keyOf(work, candidate) ?? []),
+  );
+  const used = new Set(
     keys.length === 0
       ? []
       : (
           await trx
             .selectFrom('registrations')
-            .select('idempotency_key')
-            .where('event_id', '=', eventId)
+            .select(['event_id', 'idempotency_key'])
+            .where(
+              'event_id',
+              'in',
+              works.map((work) => work.part.eventId),
+            )
             .where('idempotency_key', 'in', keys)
             .execute()
-        ).map((row) => row.idempotency_key),
+        ).map((row) => `${row.event_id} ${row.idempotency_key}`),
   );
-  const keyed = candidates.filter((candidate) => {
-    const key = batch[candidate.index]!.input.idempotencyKey;
-    if (key === undefined) return true;
-    if (usedKeys.has(key)) return false;
-    usedKeys.add(key);
-    return true;
-  });
-
-  if (event.not_open) {
-    keyed.forEach(({ index }) => reject(index, new WindowNotOpen(eventId)));
-    return decision([]);
+  for (const work of works) {
+    work.candidates = work.candidates.filter((candidate) => {
+      const key = keyOf(work, candidate);
+      if (key === undefined) return true;
+      const eventKey = `${work.part.eventId} ${key}`;
+      if (used.has(eventKey)) return false;
+      used.add(eventKey);
+      return true;
+    });
   }
-  if (event.closed) {
-    keyed.forEach(({ index }) => reject(index, new WindowClosed(eventId)));
-    return decision([]);
-  }
+}
 
-  const groups = await ensureDefaultGroup(trx, event);
-  const eligible: Accepted[] = [];
-  for (const candidate of keyed) {
+/** Puts each candidate in its group and checks the group's rules. */
+function chooseGroups(work: EventWork, groups: EventGroupRow[]) {
+  const { eventId, batch, outcomes } = work.part;
+  for (const candidate of work.candidates) {
     const item = batch[candidate.index]!;
     try {
       const group = chooseGroup(eventId, groups, item.input.groupId);
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
-      checkGroupRule(group, candidate.columns.residentId, startsAt);
-      eligible.push({ index: candidate.index, group, ...candidate.columns });
+      checkGroupRule(group, candidate.columns.residentId, work.startsAt);
+      work.eligible.push({ index: candidate.index, group, ...candidate.columns });
     } catch (error) {
-      reject(candidate.index, error);
+      outcomes[candidate.index] = rejection(error);
     }
   }
+}
 
-  const accepted = await withoutSamePerson(trx, eventId, batch, eligible);
-  const statuses = await takeGroupPlaces(trx, eventId, accepted, reject);
-  const stored = accepted.filter((entry) => statuses.has(entry.index));
-  if (stored.length === 0) return decision([]);
+/**
+ * Drops the requests of a person who already has a live entry in the event, or who comes
+ * earlier in the batch, as the unique indexes and the same-phone rule of `register` would
+ * reject them. Those requests keep the one-by-one outcome. A person is an ID number when one
+ * was given. Without one the mobile number is the person, and it may share no live entry at
+ * all. Under the events' locks the lookup finds every entry committed before.
+ */
+async function dropSamePeople(trx: Trx, works: EventWork[]) {
+  const phoneOf = (work: EventWork, entry: Accepted) => work.part.batch[entry.index]!.phoneHash;
+  const live = await repository.findLiveByPeopleOfEvents(
+    trx,
+    works.map((work) => work.part.eventId),
+    {
+      idHashes: works.flatMap((work) =>
+        work.eligible.flatMap((entry) => (entry.idHash === null ? [] : [entry.idHash])),
+      ),
+      phoneHashes: works.flatMap((work) => work.eligible.map((entry) => phoneOf(work, entry))),
+    },
+  );
+  for (const work of works) {
+    const own = live.filter((row) => row.event_id === work.part.eventId);
+    const takenIds = new Set(own.flatMap((row) => (row.id_hash === null ? [] : [row.id_hash])));
+    const takenPhones = new Set(own.map((row) => row.phone_hash));
+    const phonesWithoutId = new Set(
+      own.flatMap((row) => (row.id_hash === null ? [row.phone_hash] : [])),
+    );
+    work.eligible = work.eligible.filter((entry) => {
+      const phoneHash = phoneOf(work, entry);
+      if (entry.idHash !== null) {
+        // A mobile number that identifies a person without an ID number is not shared either.
+        if (takenIds.has(entry.idHash) || phonesWithoutId.has(phoneHash)) return false;
+        takenIds.add(entry.idHash);
+      } else if (takenPhones.has(phoneHash)) {
+        return false;
+      } else {
+        phonesWithoutId.add(phoneHash);
+      }
+      takenPhones.add(phoneHash);
+      return true;
+    });
+  }
+}
 
-  const waitingCount = stored.filter((entry) => statuses.get(entry.index) === 'waiting').length;
-  const waitingSeqs = await nextWaitingSeqs(trx, waitingCount);
-  return decision(
-    stored.map((entry) => {
+/**
+ * Takes the free places of each group for its requests in queue order, with one conditional
+ * update for all the batch's groups. Later requests go on the waiting list when the group has
+ * one, else they get REG_EVENT_FULL. Records the status of every request that gets an entry.
+ */
+async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
+  const wanted: { groupId: string; count: number }[] = [];
+  for (const work of works) {
+    const byGroup = new Map<string, Accepted[]>();
+    for (const entry of work.eligible) {
+      const list = byGroup.get(entry.group.id) ?? [];
+      list.push(entry);
+      byGroup.set(entry.group.id, list);
+    }
+    for (const entries of byGroup.values()) {
+      const group = entries[0]!.group;
+      // The group's row was read under the event's lock, which every counter change takes, so
+      // `taken` is current. takeGroupsPlaces still checks the capacity itself.
+      const placed = Math.min(Math.max(0, group.capacity - group.taken), entries.length);
+      if (placed > 0) wanted.push({ groupId: group.id, count: placed });
+      entries.forEach((entry, position) => {
+        if (position < placed) work.statuses.set(entry.index, 'active');
+        else if (group.waiting_list !== 'off') work.statuses.set(entry.index, 'waiting');
+        else work.part.outcomes[entry.index] = rejection(new EventFull(work.part.eventId));
+      });
+    }
+  }
+  if (!(await places.takeGroupsPlaces(trx, wanted))) {
+    throw new Error('A group had fewer free places under its event lock than it showed');
+  }
+}
+
+/**
+ * Builds the rows of the requests that get an entry, in queue order. Waiting entries take the
+ * next of `waitingSeqs`, which are ascending.
+ */
+function entryRows(
+  cipher: PersonalDataCipher,
+  work: EventWork,
+  waitingSeqs: string[],
+): EventBatch['stored'] {
+  const { eventId, batch } = work.part;
+  return work.eligible
+    .filter((entry) => work.statuses.has(entry.index))
+    .map((entry) => {
       const item = batch[entry.index]!;
       const { name, phone } = item.checked!;
-      const active = statuses.get(entry.index) === 'active';
+      const active = work.statuses.get(entry.index) === 'active';
       const row = {
         id: item.entryId,
         event_id: eventId,
@@ -485,8 +639,7 @@ async function decideEvent(
         ...entry.columns,
       };
       return { index: entry.index, row };
-    }),
-  );
+    });
 }
 
 /**
@@ -517,15 +670,14 @@ async function insertEntries(trx: Trx, decided: EventBatch[]) {
       )
       .execute();
   }
-  for (const part of decided) {
-    if (part.stored.length === 0) continue;
-    await emitCreatedEntryWebhookEvents(
-      trx,
-      part.eventId,
-      part.organisationId,
-      part.stored.map((entry) => entry.row.id),
-    );
-  }
+  await emitCreatedEntryWebhookEvents(
+    trx,
+    decided.map((part) => ({
+      eventId: part.eventId,
+      organisationId: part.organisationId,
+      registrationIds: part.stored.map((entry) => entry.row.id),
+    })),
+  );
   const positions = await queuePositions(
     trx,
     rows.filter((row) => row.status === 'waiting').map((row) => row.id),
@@ -539,79 +691,6 @@ async function insertEntries(trx: Trx, decided: EventBatch[]) {
       };
     }
   }
-}
-
-/**
- * Drops the requests of a person who already has a live entry in the event, or who comes
- * earlier in the batch, as the unique indexes and the same-phone rule of `register` would
- * reject them. Those requests keep the one-by-one outcome. A person is an ID number when one
- * was given. Without one the mobile number is the person, and it may share no live entry at
- * all. Under the event's lock the lookup finds every entry committed before.
- */
-async function withoutSamePerson(
-  trx: Trx,
-  eventId: string,
-  batch: Pending[],
-  eligible: Accepted[],
-): Promise<Accepted[]> {
-  const idHashes = eligible.flatMap((entry) => (entry.idHash === null ? [] : [entry.idHash]));
-  const phoneHashes = eligible.map((entry) => batch[entry.index]!.phoneHash);
-  const live = await repository.findLiveByPeople(trx, eventId, { idHashes, phoneHashes });
-  const takenIds = new Set(live.flatMap((row) => (row.id_hash === null ? [] : [row.id_hash])));
-  const takenPhones = new Set(live.map((row) => row.phone_hash));
-  const phonesWithoutId = new Set(
-    live.flatMap((row) => (row.id_hash === null ? [row.phone_hash] : [])),
-  );
-  return eligible.filter((entry) => {
-    const phoneHash = batch[entry.index]!.phoneHash;
-    if (entry.idHash !== null) {
-      // A mobile number that identifies a person without an ID number is not shared either.
-      if (takenIds.has(entry.idHash) || phonesWithoutId.has(phoneHash)) return false;
-      takenIds.add(entry.idHash);
-    } else if (takenPhones.has(phoneHash)) {
-      return false;
-    } else {
-      phonesWithoutId.add(phoneHash);
-    }
-    takenPhones.add(phoneHash);
-    return true;
-  });
-}
-
-/**
- * Takes the free places of each group for its requests in queue order, with one conditional
- * update per group. Later requests go on the waiting list when the group has one, else they get
- * REG_EVENT_FULL. Returns the status of every request that gets an entry.
- */
-async function takeGroupPlaces(
-  trx: Trx,
-  eventId: string,
-  accepted: Accepted[],
-  reject: (index: number, error: unknown) => void,
-): Promise<Map<number, 'active' | 'waiting'>> {
-  const byGroup = new Map<string, Accepted[]>();
-  for (const entry of accepted) {
-    const list = byGroup.get(entry.group.id) ?? [];
-    list.push(entry);
-    byGroup.set(entry.group.id, list);
-  }
-  const statuses = new Map<number, 'active' | 'waiting'>();
-  for (const entries of byGroup.values()) {
-    const group = entries[0]!.group;
-    // The group's row was read under the event's lock, which every counter change takes, so
-    // `taken` is current. takePlaces still checks the capacity itself.
-    const free = Math.max(0, group.capacity - group.taken);
-    const placed = Math.min(free, entries.length);
-    if (placed > 0 && !(await places.takePlaces(trx, group.id, placed))) {
-      throw new Error(`Group ${group.id} had fewer than ${placed} free places under the lock`);
-    }
-    entries.forEach((entry, position) => {
-      if (position < placed) statuses.set(entry.index, 'active');
-      else if (group.waiting_list !== 'off') statuses.set(entry.index, 'waiting');
-      else reject(entry.index, new EventFull(eventId));
-    });
-  }
-  return statuses;
 }
 
 /** Draws `count` numbers of the waiting-list sequence, in ascending order. */

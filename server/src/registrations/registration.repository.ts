@@ -158,11 +158,25 @@ export async function findLiveByPeople(
   eventId: string,
   people: { idHashes: string[]; phoneHashes: string[] },
 ) {
+  return findLiveByPeopleOfEvents(db, [eventId], people);
+}
+
+/**
+ * Finds the live entries of several events whose ID number or mobile number is one of
+ * `people`'s, with one statement. A row may belong to another event than the person asked
+ * about; the caller matches rows by `event_id`.
+ */
+export async function findLiveByPeopleOfEvents(
+  db: Executor,
+  eventIds: readonly string[],
+  people: { idHashes: string[]; phoneHashes: string[] },
+) {
+  if (eventIds.length === 0) return [];
   if (people.idHashes.length === 0 && people.phoneHashes.length === 0) return [];
   return db
     .selectFrom('registrations')
-    .select(['id', 'id_hash', 'phone_hash'])
-    .where('event_id', '=', eventId)
+    .select(['id', 'event_id', 'id_hash', 'phone_hash'])
+    .where('event_id', 'in', eventIds)
     .where('status', '<>', 'cancelled')
     .where((eb) =>
       eb.or([

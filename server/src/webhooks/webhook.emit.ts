@@ -103,17 +103,18 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
 }
 
 /**
- * Records `registration.created` in one statement for entries that the caller's transaction
- * has just inserted, with the recipients of `emitEntryWebhookEvents`. Returns their number.
+ * Records `registration.created` in one statement for entries of one or more league events that
+ * the caller's transaction has just inserted, with the recipients of `emitEntryWebhookEvents`.
+ * Returns their number.
  */
 export async function emitCreatedEntryWebhookEvents(
   trx: Executor,
-  eventId: string,
-  organisationId: string,
-  registrationIds: readonly string[],
+  parts: readonly { eventId: string; organisationId: string; registrationIds: readonly string[] }[],
 ): Promise<number> {
-  if (registrationIds.length === 0) return 0;
-  const entryIds = [...registrationIds];
+  const entries = parts.flatMap((part) =>
+    part.registrationIds.map((entryId) => ({ ...part, entryId, webhookId: uuidv7() })),
+  );
+  if (entries.length === 0) return 0;
   // Other transactions cannot read these entries before the commit, so none can record a
   // webhook for them. Each sequence is therefore 1, and no per-entry lock is needed.
   await sql`
@@ -121,10 +122,13 @@ export async function emitCreatedEntryWebhookEvents(
       insert into webhook_events
         (id, action, resource_type, resource_id, event_id, organisation_id, sequence)
       select pair.webhook_id, 'registration.created', 'registration', pair.entry_id,
-        ${eventId}::uuid, ${organisationId}::uuid, 1
-      from unnest(${entryIds.map(() => uuidv7())}::uuid[], ${entryIds}::uuid[])
-        as pair(webhook_id, entry_id)
-      returning id, resource_id
+        pair.event_id, pair.organisation_id, 1
+      from unnest(${entries.map((entry) => entry.webhookId)}::uuid[],
+        ${entries.map((entry) => entry.entryId)}::uuid[],
+        ${entries.map((entry) => entry.eventId)}::uuid[],
+        ${entries.map((entry) => entry.organisationId)}::uuid[])
+        as pair (webhook_id, entry_id, event_id, organisation_id)
+      returning id, resource_id, organisation_id
     )
     insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
     select gen_random_uuid(), recorded.id, endpoint.id
@@ -134,9 +138,9 @@ export async function emitCreatedEntryWebhookEvents(
       on endpoint.status = 'active' and 'registration.created' = any(endpoint.actions)
     join partners partner on partner.id = endpoint.partner_id and partner.status = 'active'
     where 'registrations:read' = any(partner.scopes)
-      and (partner.organisation_id = ${organisationId}::uuid
+      and (partner.organisation_id = recorded.organisation_id
         or partner.id = entry.partner_id)`.execute(trx);
-  return entryIds.length;
+  return entries.length;
 }
 
 /**
