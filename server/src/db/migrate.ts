@@ -40,6 +40,7 @@ import * as dashboardQuarterParticipants from './migrations/0041-dashboard-quart
 import * as entriesSubmittedByCitizen from './migrations/0042-entries-submitted-by-citizen.js';
 import * as eventCounterHotUpdates from './migrations/0043-event-counter-hot-updates.js';
 import * as eventSearchDocuments from './migrations/0044-event-search-documents.js';
+import * as dashboardParticipantApplyPlans from './migrations/0045-dashboard-participant-apply-plans.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -83,6 +84,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0042-entries-submitted-by-citizen': entriesSubmittedByCitizen,
   '0043-event-counter-hot-updates': eventCounterHotUpdates,
   '0044-event-search-documents': eventSearchDocuments,
+  '0045-dashboard-participant-apply-plans': dashboardParticipantApplyPlans,
 };
 
 const provider: MigrationProvider = {

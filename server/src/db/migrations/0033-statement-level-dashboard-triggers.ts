@@ -111,7 +111,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
  * one per scope, period and person, and none of 0. A repeated key with a positive delta fails
  * the upsert ("cannot affect row a second time").
  */
-async function createApplyParticipantDeltas(db: Kysely<unknown>): Promise<void> {
+export async function createApplyParticipantDeltas(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function dashboard_apply_participant_deltas(deltas dashboard_participant_delta[])
     returns void language plpgsql as $$
