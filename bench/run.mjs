@@ -238,6 +238,7 @@ async function steadyRegistrations(baseUrl, dataSet, label) {
     requests: registrationRequests(eventIds, () => {}),
   });
   row.verification = await verifyEntries(dataSet.url, eventIds);
+  row.participantQueue = await measureParticipantQueue(dataSet.url, row.scenario);
   return row;
 }
 
@@ -270,13 +271,21 @@ async function flashCrowd(baseUrl, dataSet, label) {
   );
   row.registrationsPerSecond = await entriesPerSecond(dataSet.url, eventId);
   row.verification = await verifyEntries(dataSet.url, [eventId]);
-  // The dashboards count the crowd's people once the servers' job has applied the queue.
-  row.participantQueue = await participantQueueDrain(dataSet.url);
-  console.log(
-    `${row.scenario}: participant queue ${row.participantQueue.rowsAtStart} rows, ` +
-      `empty after ${row.participantQueue.drainedAfterMs ?? 'more than 60,000'} ms`,
-  );
+  row.participantQueue = await measureParticipantQueue(dataSet.url, row.scenario);
   return row;
+}
+
+/**
+ * Waits until the servers' summary job has applied the participant-set queue, which the
+ * dashboards need to count the scenario's people, and reports how long that took.
+ */
+async function measureParticipantQueue(url, scenario) {
+  const queue = await participantQueueDrain(url);
+  console.log(
+    `${scenario}: participant queue ${queue.rowsAtStart} rows, ` +
+      `empty after ${queue.drainedAfterMs ?? 'more than 60,000'} ms`,
+  );
+  return queue;
 }
 
 async function signedInScenarios(baseUrl, dataSet, label) {
