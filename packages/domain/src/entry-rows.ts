@@ -8,6 +8,7 @@ import {
   toHalfWidth,
   type ResidentId,
 } from './identifiers.js';
+import { earliestBirthDate, MAX_AGE_YEARS } from './forms.js';
 
 /**
  * A cell as a spreadsheet reader hands it over, before any interpretation: text, a number
@@ -171,6 +172,13 @@ export function checkEntryRow(
       fail('birthDate', 'birth_date_invalid', '出生日期无法识别，请写成 2012-03-09 这样的日期');
     } else if (birthDate > shanghaiDate(today)) {
       fail('birthDate', 'birth_date_future', '出生日期不能晚于今天');
+      birthDate = undefined;
+    } else if (birthDate < earliestBirthDate(shanghaiDate(today))) {
+      fail(
+        'birthDate',
+        'birth_date_too_early',
+        `出生日期早于 ${MAX_AGE_YEARS} 年前，请检查是否填错`,
+      );
       birthDate = undefined;
     } else if (id && id.birthDate !== birthDate) {
       fail('birthDate', 'birth_date_mismatch', '出生日期与身份证号码不一致');

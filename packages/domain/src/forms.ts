@@ -397,6 +397,14 @@ function text(value: unknown): string | undefined {
 export const MAX_AGE_YEARS = 120;
 
 /**
+ * Returns the earliest birth date (YYYY-MM-DD) accepted on the day `todayIso`: MAX_AGE_YEARS
+ * before it. An earlier one is taken as a typing mistake.
+ */
+export function earliestBirthDate(todayIso: string): string {
+  return `${Number(todayIso.slice(0, 4)) - MAX_AGE_YEARS}${todayIso.slice(4)}`;
+}
+
+/**
  * Checks and normalises the entrant's own fields: name and mobile number always, the ID
  * number by the form's rule. The birth date and gender come from the ID number when one is
  * given and must agree with any typed in. `eventDate` is the event's start date, YYYY-MM-DD;
@@ -440,9 +448,7 @@ export function checkEntrant(
   const birthDate = text(input.birthDate);
   if (birthDate !== undefined) {
     const value = toHalfWidth(birthDate).trim();
-    // A birth date more than MAX_AGE_YEARS ago is taken as a typing mistake.
-    const earliest = `${Number(todayIso.slice(0, 4)) - MAX_AGE_YEARS}${todayIso.slice(4)}`;
-    if (!isIsoDate(value) || value > todayIso || value < earliest) {
+    if (!isIsoDate(value) || value > todayIso || value < earliestBirthDate(todayIso)) {
       errors.push({ field: 'birthDate', problem: 'invalid_date' });
     } else if (entrant.birthDate !== undefined && entrant.birthDate !== value) {
       errors.push({ field: 'birthDate', problem: 'not_an_option' });
