@@ -1,17 +1,34 @@
+import type { RegistrationForm } from '@cityleague/domain';
 import { sql } from 'kysely';
 import type { Insertable } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { FormTemplateTable, RegistrationAttachmentTable } from '../db/schema.js';
 
-/** Reads the stored forms of events; an event without one has no row. */
-export async function findForms(db: Executor, eventIds: readonly string[]) {
+/**
+ * Reads the stored form and the latest safety notice of each event with one statement. Every
+ * event gets a row; the columns are null where it has no form or no notice.
+ */
+export async function findFormsAndNotices(db: Executor, eventIds: readonly string[]) {
   if (eventIds.length === 0) return [];
-  return db
-    .selectFrom('event_registration_forms')
-    .selectAll()
-    .where('event_id', 'in', eventIds)
-    .execute();
+  const { rows } = await sql<{
+    event_id: string;
+    definition: RegistrationForm | null;
+    version: number | null;
+    notice_version: number | null;
+    notice_body: string | null;
+  }>`
+    select e.event_id, f.definition, f.version, n.version as notice_version,
+      n.body as notice_body
+    from unnest(${[...eventIds]}::uuid[]) as e (event_id)
+    left join event_registration_forms f on f.event_id = e.event_id
+    left join lateral (
+      select s.version, s.body from event_safety_notices s
+      where s.event_id = e.event_id
+      order by s.version desc
+      limit 1
+    ) n on true`.execute(db);
+  return rows;
 }
 
 /** Inserts or replaces an event's form and sets its version. */
@@ -35,19 +52,6 @@ export async function upsertForm(
         updated_at: sql<Date>`now()`,
       }),
     )
-    .execute();
-}
-
-/** Reads the latest safety notice of each of the events that have one. */
-export async function findLatestNotices(db: Executor, eventIds: readonly string[]) {
-  if (eventIds.length === 0) return [];
-  return db
-    .selectFrom('event_safety_notices')
-    .selectAll()
-    .distinctOn('event_id')
-    .where('event_id', 'in', eventIds)
-    .orderBy('event_id')
-    .orderBy('version', 'desc')
     .execute();
 }
 

@@ -47,32 +47,26 @@ export async function loadRegistrationForm(
 }
 
 /**
- * Reads the registration forms of several events with two statements, for a registration
+ * Reads the registration forms of several events with one statement, for a registration
  * batch. Every event gets a form: the built-in default when it never set one.
  */
 export async function loadRegistrationForms(
   db: Executor,
   eventIds: readonly string[],
 ): Promise<Map<string, EventRegistrationForm>> {
-  const stored = new Map(
-    (await repository.findForms(db, eventIds)).map((row) => [row.event_id, row]),
-  );
-  const notices = new Map(
-    (await repository.findLatestNotices(db, eventIds)).map((row) => [row.event_id, row]),
-  );
+  const rows = await repository.findFormsAndNotices(db, eventIds);
   return new Map(
-    eventIds.map((eventId) => {
-      const form = stored.get(eventId);
-      const notice = notices.get(eventId);
-      return [
-        eventId,
-        {
-          form: form?.definition ?? DEFAULT_REGISTRATION_FORM,
-          version: form?.version ?? 0,
-          safetyNotice: notice ? { version: notice.version, body: notice.body } : null,
-        },
-      ];
-    }),
+    rows.map((row) => [
+      row.event_id,
+      {
+        form: row.definition ?? DEFAULT_REGISTRATION_FORM,
+        version: row.version ?? 0,
+        safetyNotice:
+          row.notice_version === null
+            ? null
+            : { version: row.notice_version, body: row.notice_body! },
+      },
+    ]),
   );
 }
 
