@@ -72,7 +72,7 @@ const STATES = [
   'published',
   'cancelled',
 ];
-const CHANNELS = ['web', 'web', 'web', 'on_site', 'partner', 'console'];
+const CHANNELS = ['web', 'web', 'web', 'on_site', 'partner', 'console', 'import'];
 // Districts the data concentrates in, so that their streets and communities get several events.
 const BUSY_DISTRICTS = ['310104', '310115', '310101'];
 

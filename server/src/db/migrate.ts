@@ -41,6 +41,7 @@ import * as entriesSubmittedByCitizen from './migrations/0042-entries-submitted-
 import * as eventCounterHotUpdates from './migrations/0043-event-counter-hot-updates.js';
 import * as eventSearchDocuments from './migrations/0044-event-search-documents.js';
 import * as dashboardParticipantApplyPlans from './migrations/0045-dashboard-participant-apply-plans.js';
+import * as dashboardImportChannel from './migrations/0046-dashboard-import-channel.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -85,6 +86,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0043-event-counter-hot-updates': eventCounterHotUpdates,
   '0044-event-search-documents': eventSearchDocuments,
   '0045-dashboard-participant-apply-plans': dashboardParticipantApplyPlans,
+  '0046-dashboard-import-channel': dashboardImportChannel,
 };
 
 const provider: MigrationProvider = {

@@ -215,6 +215,14 @@ describe('offline entries import', () => {
       registered: 2,
     });
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+    // Paper sign-ups count as on-site entries on the dashboards, not as online ones.
+    expect(
+      await ctx.db
+        .selectFrom('dashboard_event_facts')
+        .select(['online', 'on_site', 'partner'])
+        .where('event_id', '=', eventId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ online: 0, on_site: 2, partner: 0 });
     expect(await outboxKinds(ctx.db, eventId, ['registration.confirmed'])).toHaveLength(2);
     expect((await auditOf(eventId, 'registrations.imported')).map((row) => row.detail)).toEqual([
       { fileName: '线下报名.xlsx', created: 2 },

@@ -143,7 +143,7 @@ export function eventsOf(world: World, scope: OracleScope, months: string[] | nu
 }
 
 function channelClass(channel: string): 'online' | 'onSite' | 'partner' {
-  if (channel === 'on_site' || channel === 'console') return 'onSite';
+  if (channel === 'on_site' || channel === 'console' || channel === 'import') return 'onSite';
   if (channel === 'partner') return 'partner';
   return 'online';
 }
