@@ -52,7 +52,7 @@ test('citizen signs in by SMS, saves the profile and signs out', async () => {
   await birthDate.fill('2099-01-01');
   await page.getByRole('button', { name: '保存资料' }).click();
   const birthDateItem = page.locator('.adm-form-item').filter({ has: birthDate });
-  await birthDateItem.getByText('须为 1900-01-01 至今天之间的日期').waitFor();
+  await birthDateItem.getByText('须为 120 年内且不晚于今天的日期').waitFor();
   await page.screenshot({
     path: join(artifacts, 'citizen-profile-birth-date.png'),
     fullPage: true,

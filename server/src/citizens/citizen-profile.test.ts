@@ -196,7 +196,7 @@ describe('citizen profile', () => {
     expect(response.statusCode, response.body).toBe(200);
   });
 
-  it.each(['1990-02-30', '1899-12-31', '2999-01-01', '19900101'])(
+  it.each(['1990-02-30', '1899-12-31', '1901-01-01', '2999-01-01', '19900101'])(
     'rejects birth date %s',
     async (birthDate) => {
       const problem = expectProblem(

@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import {
   checkPersonName,
-  sportName,
   checkResidentId,
+  earliestBirthDate,
   maskMobile,
   maskName,
   maskResidentId,
+  MAX_AGE_YEARS,
+  sportName,
 } from '@cityleague/domain';
 
 import { sql } from 'kysely';
@@ -234,7 +236,9 @@ function checkBirthDate(value: string): boolean {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   if (date.toISOString().slice(0, 10) !== value) return false;
   const today = new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-  return value >= '1900-01-01' && value <= today;
+  // The same range as a birth date typed into a registration form, so a one-click entry can
+  // use the profile's date.
+  return value >= earliestBirthDate(today) && value <= today;
 }
 
 function idNumberMessage(reason: string, position: number | undefined): string {
@@ -283,7 +287,7 @@ function resolveIdentity(
     errors.push({
       field: 'birthDate',
       code: 'birth_date',
-      message: 'must be a real date from 1900-01-01 to today, as YYYY-MM-DD',
+      message: `must be a real date from ${MAX_AGE_YEARS} years ago to today, as YYYY-MM-DD`,
     });
   }
   if (fromId && input.gender && input.gender !== fromId.gender) {

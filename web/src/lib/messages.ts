@@ -297,7 +297,7 @@ const FIELD_PROBLEM_MESSAGES: Record<string, string> = {
   enum: '不是可选的值',
   minimum: '数值过小',
   maximum: '数值过大',
-  birth_date: '须为 1900-01-01 至今天之间的日期',
+  birth_date: '须为 120 年内且不晚于今天的日期',
   id_number_mismatch: '与身份证号码中的信息不一致',
   noEmoji: EMOJI_MESSAGE,
 };

@@ -1,5 +1,6 @@
 import {
   checkResidentId,
+  earliestBirthDate,
   maskResidentId,
   residentIdProblem,
   toHalfWidth,
@@ -394,8 +395,8 @@ function ProfileForm({
 }
 
 /**
- * A native date input whose picker offers 1900-01-01 through today in Shanghai, the range the
- * server accepts. antd-mobile's Input types `min` and `max` as numbers, so it cannot set them.
+ * A native date input whose picker offers the dates from 120 years ago through today in
+ * Shanghai, the range the server accepts. antd-mobile's Input types `min` and `max` as numbers, so it cannot set them.
  */
 function BirthDateInput({
   value,
@@ -417,7 +418,7 @@ function BirthDateInput({
         type="date"
         className="adm-input-element"
         aria-label="出生日期"
-        min="1900-01-01"
+        min={earliestBirthDate(shanghaiDate())}
         max={shanghaiDate()}
         value={value ?? ''}
         onChange={(event) => onChange?.(event.target.value)}
