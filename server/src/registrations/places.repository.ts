@@ -278,3 +278,16 @@ function citizenEntryQuery(db: Executor) {
       )`.as('group_is_placeholder'),
     ]);
 }
+
+/**
+ * Returns the hours an offered place waits for its entrant in a group whose waiting list offers
+ * freed places, or null when places move up by themselves or the group has no waiting list.
+ */
+export async function offerHoursOfGroup(db: Executor, groupId: string): Promise<number | null> {
+  const group = await db
+    .selectFrom('event_groups')
+    .select('offer_hours')
+    .where('id', '=', groupId)
+    .executeTakeFirst();
+  return group?.offer_hours ?? null;
+}

@@ -28,6 +28,12 @@ const TicketSchema = Type.Object({
   queuePosition: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
     description: "1-based place in the group's waiting list while the entry waits, else null",
   }),
+  offerHours: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description:
+      'While the entry waits in a group whose freed places are offered: the hours the entrant ' +
+      'has to accept an offer in 我的报名 before it passes on. Null when places move up by ' +
+      'themselves, and for every entry that does not wait',
+  }),
   event: PublicEventSchema,
 });
 
@@ -177,6 +183,10 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         queuePosition:
           registration.status === 'waiting'
             ? await places.queuePosition(app.db, registration.id)
+            : null,
+        offerHours:
+          registration.status === 'waiting'
+            ? await places.offerHoursOfGroup(app.db, registration.group_id)
             : null,
         event,
       };

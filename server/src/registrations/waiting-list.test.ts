@@ -154,6 +154,22 @@ describe('waiting list', () => {
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(await ticket(first.code)).toMatchObject({ status: 'active', queuePosition: null });
     expect(await ticket(second.code)).toMatchObject({ status: 'waiting', queuePosition: 1 });
+    // Places of this group move up by themselves, so there is no offer to accept.
+    expect(await ticket(second.code)).toMatchObject({ offerHours: null });
+  });
+
+  it('tells the hours to accept an offer on the ticket', async () => {
+    const { eventId } = await groupEvent(1, 'offer', 36);
+    const holder = (await register(eventId, nextPhone())).json();
+    const waiting = (await register(eventId, nextPhone())).json();
+    const ticket = async (code: string) =>
+      (await ctx.app.inject({ method: 'GET', url: `/api/tickets/${code}` })).json<{
+        status: string;
+        offerHours: number | null;
+      }>();
+
+    expect(await ticket(waiting.code)).toMatchObject({ status: 'waiting', offerHours: 36 });
+    expect(await ticket(holder.code)).toMatchObject({ status: 'active', offerHours: null });
   });
 
   it('promotes the first in line on cancellation', async () => {

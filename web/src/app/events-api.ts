@@ -96,6 +96,11 @@ export interface Ticket {
   checkedInAt: string | null;
   /** 1-based place in the waiting list while the entry waits, else null. */
   queuePosition: number | null;
+  /**
+   * Hours to accept an offered place in 我的报名 while the entry waits in a group that offers
+   * freed places; null when places move up by themselves.
+   */
+  offerHours: number | null;
   event: PublicEvent;
 }
 

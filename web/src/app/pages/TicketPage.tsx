@@ -42,6 +42,7 @@ interface TicketView {
   status?: Ticket['status'];
   checkedInAt?: string | null;
   queuePosition?: number | null;
+  offerHours?: number | null;
 }
 
 function viewOfTicket(ticket: Ticket): TicketView {
@@ -56,6 +57,7 @@ function viewOfTicket(ticket: Ticket): TicketView {
     status: ticket.status,
     checkedInAt: ticket.checkedInAt,
     queuePosition: ticket.queuePosition,
+    offerHours: ticket.offerHours,
   };
 }
 
@@ -186,7 +188,9 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       {view.status === 'waiting' && (
         <p className="page-note" role="status">
           {view.queuePosition ? <strong>排队第 {view.queuePosition} 位。</strong> : null}
-          有名额空出时将按顺序自动递补，并以短信通知。
+          {view.offerHours
+            ? `有名额空出时将按顺序以短信通知，请在 ${view.offerHours} 小时内用报名手机号登录，在“我的报名”中确认递补，逾期名额将让给下一位。`
+            : '有名额空出时将按顺序自动递补，并以短信通知。'}
         </p>
       )}
       {view.checkedInAt && (
