@@ -218,7 +218,9 @@ function SummaryCards(props: {
             />
             <Figure title="签到人次" value={data.checkIns} before={last.checkIns} onClick={all} />
             <div className="dashboard-figure" data-testid="figure-rate">
-              <div className="dashboard-figure-title">签到率</div>
+              <div className="dashboard-figure-title" title="已结束赛事的签到人次 ÷ 报名人次">
+                签到率（已结束赛事）
+              </div>
               <div className="dashboard-figure-value">{checkInRate(data)}</div>
               <span className="dashboard-yoy">去年 {checkInRate(last)}</span>
             </div>
