@@ -141,6 +141,14 @@ test('organiser checks people in on a phone, online and offline', async () => {
   // An unknown code is rejected with its reason.
   await typeCode(page, 'ZZZZZZZZZZ');
   await result.getByText('报名码不存在或不属于本赛事').waitFor();
+  // The server counts the rejected scan, and the figures show it at once, not at the next
+  // refresh 10 s later.
+  await page
+    .getByTestId('check-in-stats')
+    .locator('.ant-statistic')
+    .filter({ hasText: '拒绝扫码' })
+    .getByText('1', { exact: true })
+    .waitFor({ timeout: 3_000 });
 
   // The code field takes no more than the longest ticket text, and a malformed code is
   // rejected with what a registration code looks like.

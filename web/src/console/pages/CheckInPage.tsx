@@ -356,6 +356,8 @@ export function CheckInPage() {
           error: error.code,
           offline: false,
         });
+        // The server counts rejected scans too, so 拒绝扫码 moves at once.
+        void queryClient.invalidateQueries({ queryKey: ['check-in-stats', eventId] });
       } else {
         setOutcome(null);
         message.error(consoleErrorMessage(error));
