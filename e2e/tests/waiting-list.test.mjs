@@ -235,7 +235,7 @@ test('citizen joins the waiting list of a full event', async () => {
   await page.waitForURL(/\/tickets\//);
   await page.getByText('已进入候补名单').waitFor();
   await page.getByText('排队第 1 位').waitFor();
-  // Freed places of this group are offered, so the ticket asks for the acceptance in time.
+  // Freed places of this group are offered, so the ticket tells the entrant to accept in time.
   await page.getByText(/请在 24 小时内用报名手机号登录，在“我的报名”中确认递补/).waitFor();
   assert.equal(await page.getByText(/自动递补/).count(), 0, 'an offer group reads 自动递补');
   await page.screenshot({ path: join(artifacts, 'waiting-offer-ticket-390.png'), fullPage: true });

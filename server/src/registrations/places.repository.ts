@@ -14,8 +14,8 @@ export async function lockEventForEntries(db: Executor, eventId: string) {
 }
 
 /**
- * Locks several events as lockEventForEntries does, in ascending id order: the lock is taken
- * on each row as it leaves the sort, so two callers cannot deadlock on each other's events.
+ * Locks several events as lockEventForEntries does, in ascending id order. PostgreSQL locks
+ * each row as it leaves the sort, so two callers cannot deadlock on each other's events.
  * Returns the rows found, in that order.
  */
 export async function lockEventsForEntries(db: Executor, eventIds: readonly string[]) {
@@ -53,24 +53,24 @@ export async function takePlaces(db: Executor, groupId: string, count = 1): Prom
 }
 
 /**
- * Takes places of several groups and adds them to their events' registered_count, in one
- * statement, as takePlaces does for one group; `wanted` names each group once. Returns whether
- * every group had the places. When one had not, the others' places are still taken and the
- * caller must roll back.
+ * Takes places of several groups and adds them to their events' registered_count in one
+ * statement, as takePlaces does for one group. `requested` names each group once.
+ * Returns whether every group had the places. When one had not, the others' places are still
+ * taken, so the caller must roll back.
  */
 export async function takeGroupsPlaces(
   db: Executor,
-  wanted: readonly { groupId: string; count: number }[],
+  requested: readonly { groupId: string; count: number }[],
 ): Promise<boolean> {
-  if (wanted.length === 0) return true;
+  if (requested.length === 0) return true;
   const result = await sql<{ groups: number }>`
-    with wanted as (
-      select * from unnest(${wanted.map((item) => item.groupId)}::uuid[],
-        ${wanted.map((item) => item.count)}::integer[]) as w (group_id, count)
+    with requested as (
+      select * from unnest(${requested.map((item) => item.groupId)}::uuid[],
+        ${requested.map((item) => item.count)}::integer[]) as w (group_id, count)
     ),
     taken as (
       update event_groups g set taken = g.taken + w.count, updated_at = now()
-      from wanted w
+      from requested w
       where g.id = w.group_id and g.taken + w.count <= g.capacity
       returning g.event_id, w.count
     ),
@@ -81,7 +81,7 @@ export async function takeGroupsPlaces(
       returning events.id
     )
     select count(*)::integer as groups from taken`.execute(db);
-  return result.rows[0]?.groups === wanted.length;
+  return result.rows[0]?.groups === requested.length;
 }
 
 /** Gives `count` places of a group back and subtracts them from the event's registered_count. */

@@ -244,8 +244,8 @@ describe('registration batches', () => {
     }
   });
 
-  // The batch looks up people and Idempotency-Keys of all its events with one statement each;
-  // what one event holds must not decide a request of another.
+  // The batch looks up people and Idempotency-Keys of all its events with one statement each.
+  // An entry or a key of one event must not decide a request of another.
   it('keeps the people and keys of events in a shared batch apart', async () => {
     const events: string[] = [];
     for (let n = 0; n < 7; n += 1) {

@@ -34,9 +34,10 @@ import { validateRegistrationAnswers } from './registration-answers.js';
  * Registration batching. Every web registration waits in its event's queue in this process. A
  * batch takes what has queued up, at most MAX_BATCH requests of one or more events, and stores
  * it in one transaction. That transaction locks its events, reads their forms and groups,
- * looks up duplicates, updates the group counters and inserts the entries with one statement
- * each for all its events, so the round trips, the statement-level triggers and the commit
- * are paid once per batch, however many events share it. A flash crowd fills batches with one event, and
+ * looks up duplicates, updates the group counters and inserts the entries, each step with one
+ * statement for all its events. So the round trips, the statement-level triggers and the
+ * commit are paid once per batch, however many events share it. A flash crowd fills batches
+ * with one event, and
  * steady registrations across many events share them. Nothing waits for a timer, so a lone
  * request starts its own batch.
  *
@@ -334,7 +335,7 @@ async function registerAlone(
 /** The row of a locked event, as places.lockEventsForEntries reads it. */
 type LockedEvent = Awaited<ReturnType<typeof places.lockEventsForEntries>>[number];
 
-/** A request that passed the input and answer checks, with its columns. */
+/** A request that passed the input and form checks, with its columns. */
 interface Candidate {
   index: number;
   columns: Omit<Accepted, 'index' | 'group'>;
@@ -474,7 +475,7 @@ function checkAnswers(cipher: PersonalDataCipher, work: EventWork, form: EventRe
 
 /**
  * Leaves out the requests whose Idempotency-Key an earlier request of the event used, or that
- * repeat the key of an earlier request in this batch. They get the one-by-one answer: the
+ * repeat the key of an earlier request in this batch. They get the one-by-one outcome: the
  * earlier registration, or REG_IDEMPOTENCY_MISMATCH.
  */
 async function dropUsedKeys(trx: Trx, works: EventWork[]) {
@@ -576,7 +577,7 @@ async function dropSamePeople(trx: Trx, works: EventWork[]) {
  * one, else they get REG_EVENT_FULL. Records the status of every request that gets an entry.
  */
 async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
-  const wanted: { groupId: string; count: number }[] = [];
+  const requested: { groupId: string; count: number }[] = [];
   for (const work of works) {
     const byGroup = new Map<string, Accepted[]>();
     for (const entry of work.eligible) {
@@ -589,7 +590,7 @@ async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
       // The group's row was read under the event's lock, which every counter change takes, so
       // `taken` is current. takeGroupsPlaces still checks the capacity itself.
       const placed = Math.min(Math.max(0, group.capacity - group.taken), entries.length);
-      if (placed > 0) wanted.push({ groupId: group.id, count: placed });
+      if (placed > 0) requested.push({ groupId: group.id, count: placed });
       entries.forEach((entry, position) => {
         if (position < placed) work.statuses.set(entry.index, 'active');
         else if (group.waiting_list !== 'off') work.statuses.set(entry.index, 'waiting');
@@ -597,8 +598,10 @@ async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
       });
     }
   }
-  if (!(await places.takeGroupsPlaces(trx, wanted))) {
-    throw new Error('A group had fewer free places under its event lock than it showed');
+  if (!(await places.takeGroupsPlaces(trx, requested))) {
+    throw new Error(
+      'Taking places failed: a group had fewer free places than read under its event lock',
+    );
   }
 }
 

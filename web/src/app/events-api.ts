@@ -98,7 +98,7 @@ export interface Ticket {
   queuePosition: number | null;
   /**
    * Hours to accept an offered place in 我的报名 while the entry waits in a group that offers
-   * freed places; null when places move up by themselves.
+   * freed places. Null when places move up by themselves.
    */
   offerHours: number | null;
   event: PublicEvent;
