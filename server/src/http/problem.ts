@@ -97,8 +97,10 @@ interface ProblemBody {
 function schemaFieldErrors(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((issue) => {
     const params = issue.params as Record<string, unknown>;
-    const missing = typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';
-    const path = `${issue.instancePath}${missing}`.replace(/^\//, '').replace(/\//g, '.');
+    // A missing or unknown property is reported on its parent, so the field names it.
+    const property = params.missingProperty ?? params.additionalProperty;
+    const named = typeof property === 'string' ? `/${property}` : '';
+    const path = `${issue.instancePath}${named}`.replace(/^\//, '').replace(/\//g, '.');
     const field = path || String(error.validationContext ?? 'body');
     return { field, code: issue.keyword, message: issue.message ?? 'is invalid' };
   });

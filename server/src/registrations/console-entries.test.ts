@@ -157,6 +157,26 @@ describe('POST /api/console/events/:id/registrations', () => {
     ]);
   });
 
+  it('rejects a numeric phone and an unknown field', async () => {
+    const eventId = await publishedEvent();
+    const response = await addEntry(organiser, eventId, {
+      ...person(21),
+      phone: 13800138000,
+      answers: VALID_ANSWERS,
+      channel: 'web',
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(fieldCodes(problem)).toEqual([['phone', 'type']]);
+
+    const unknownField = await addEntry(organiser, eventId, {
+      ...person(22),
+      answers: VALID_ANSWERS,
+      channel: 'web',
+    });
+    const unknownProblem = expectProblem(unknownField, 400, 'VALIDATION_FAILED');
+    expect(fieldCodes(unknownProblem)).toEqual([['channel', 'additionalProperties']]);
+  });
+
   it('checks a field its condition shows', async () => {
     const eventId = await publishedEvent();
     const response = await addEntry(organiser, eventId, {

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
+import { rejectCoercedBodyTypes } from '../http/json-types.js';
 import { StringEnum } from '../http/schemas.js';
 import { cancelByOrganiser } from './cancellation.service.js';
 import { DocumentStore } from '../documents/document-store.js';
@@ -132,6 +133,7 @@ export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
   app.post(
     '/api/console/events/:id/registrations',
     {
+      preValidation: rejectCoercedBodyTypes,
       schema: {
         tags: ['console'],
         summary: "Add one entry to the organiser's event, checked like a public registration",

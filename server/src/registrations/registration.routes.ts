@@ -7,6 +7,7 @@ import { optionalCitizen } from '../citizens/authenticate-citizen.js';
 import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
 import { getTicketEvent } from '../events/public-event.service.js';
 import type { RegistrationRow } from '../db/schema.js';
+import { rejectCoercedBodyTypes } from '../http/json-types.js';
 import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
 import * as places from './places.repository.js';
@@ -52,20 +53,26 @@ export const GuardianBody = Type.Object(
   },
 );
 
-/** Body of a registration through any channel that sends the form's answers. */
-export const RegistrationBody = Type.Object({
-  name: Type.String({ maxLength: 60 }),
-  phone: Type.String({ maxLength: 40 }),
-  idNumber: Type.Optional(Type.String({ maxLength: 40 })),
-  idConsent: Type.Optional(Type.Boolean()),
-  birthDate: Type.Optional(Type.String({ maxLength: 20 })),
-  groupId: Type.Optional(Type.String({ format: 'uuid' })),
-  answers: Type.Optional(
-    Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { maxProperties: 41 }),
-  ),
-  safetyNoticeVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-  guardian: Type.Optional(GuardianBody),
-});
+/**
+ * Body of a registration through any channel that sends the form's answers. A route that takes
+ * it also runs `rejectCoercedBodyTypes`, so that a JSON number is not read as a phone number.
+ */
+export const RegistrationBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 60 }),
+    phone: Type.String({ maxLength: 40 }),
+    idNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    idConsent: Type.Optional(Type.Boolean()),
+    birthDate: Type.Optional(Type.String({ maxLength: 20 })),
+    groupId: Type.Optional(Type.String({ format: 'uuid' })),
+    answers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { maxProperties: 41 }),
+    ),
+    safetyNoticeVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    guardian: Type.Optional(GuardianBody),
+  },
+  { additionalProperties: false },
+);
 
 export const RegistrationReceipt = Type.Object({
   id: Type.String(),
@@ -113,6 +120,7 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/events/:id/registrations',
     {
+      preValidation: rejectCoercedBodyTypes,
       schema: {
         tags: ['registrations'],
         summary:
@@ -124,7 +132,9 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "the entry is stored with status 'waiting' and its queuePosition, and the answer is 202. " +
           'answers holds the custom fields of GET /api/events/:id/registration-form by key; an ' +
           'idNumber needs idConsent: true, an event with a safety notice needs its current ' +
-          "safetyNoticeVersion, and an entrant under 14 on the start date a guardian's consent.",
+          "safetyNoticeVersion, and an entrant under 14 on the start date a guardian's consent. " +
+          'An unknown body field, or a value of another JSON type than the schema names (such ' +
+          'as a number for phone), is 400 VALIDATION_FAILED.',
         params: EventIdParams,
         headers: Type.Object({
           'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100 })),

@@ -92,6 +92,10 @@ async function moveWindow(eventId: string, opensIn: string, closesIn: string) {
     .execute();
 }
 
+function guardianWith(phone: unknown) {
+  return { name: '张大', phone, consent: true };
+}
+
 describe('POST /api/events/:id/registrations', () => {
   it('registers a person', async () => {
     const eventId = await publishedEvent({ name: '报名测试赛', capacity: 10 });
@@ -216,6 +220,35 @@ describe('POST /api/events/:id/registrations', () => {
     const response = await register(eventId, { name: '张三' });
     const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(problem.errors?.[0]).toMatchObject({ field: 'phone', code: 'required' });
+  });
+
+  it('rejects an unknown body field', async () => {
+    const eventId = await publishedEvent();
+    const response = await register(eventId, {
+      name: '张三',
+      phone: '13800138000',
+      nickname: '小张',
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      { field: 'nickname', code: 'additionalProperties', message: expect.any(String) },
+    ]);
+    expect(await rowsOf(eventId)).toHaveLength(0);
+  });
+
+  it.each([
+    ['name', { name: 12345, phone: '13800138000' }],
+    ['phone', { name: '张三', phone: 13800138000 }],
+    ['idNumber', { name: '张三', phone: '13800138000', idNumber: 110101199003074000 }],
+    ['birthDate', { name: '张三', phone: '13800138000', birthDate: 19900307 }],
+    ['idConsent', { name: '张三', phone: '13800138000', idConsent: 'true' }],
+    ['guardian.phone', { name: '张三', phone: '13800138000', guardian: guardianWith(13900139000) }],
+  ])('rejects a %s of the wrong JSON type', async (field, payload) => {
+    const eventId = await publishedEvent();
+    const response = await register(eventId, payload);
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([{ field, code: 'type', message: expect.any(String) }]);
+    expect(await rowsOf(eventId)).toHaveLength(0);
   });
 
   it.each([
