@@ -158,10 +158,40 @@ describe('problem responses', () => {
     expect(problem.instance).toBe('/api/nope?x=1');
   });
 
-  it('answers an unknown method', async () => {
+  it('returns 405 for a wrong method', async () => {
     const response = await ctx.app.inject({ method: 'PUT', url: '/api/divisions' });
-    const problem = expectProblem(response, 404, 'NOT_FOUND');
-    expect(problem.detail).toBe('Route PUT /api/divisions not found');
+    const problem = expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+    expect(problem.detail).toBe('Method PUT is not allowed on /api/divisions');
+    expect(response.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('lists every method of a path with a parameter', async () => {
+    const url = '/api/events/0190a5e0-0000-7000-8000-000000000000/registrations?x=1';
+    const response = await ctx.app.inject({ method: 'PUT', url });
+    const problem = expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+    expect(problem.instance).toBe(url);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('returns 405 for DELETE on a collection', async () => {
+    const response = await ctx.app.inject({ method: 'DELETE', url: '/api/events' });
+    expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+    expect(response.headers.allow).toBe('GET, HEAD');
+  });
+
+  it.each(['HEAD', 'OPTIONS'] as const)(
+    'returns 405 for %s on a POST-only path',
+    async (method) => {
+      const response = await ctx.app.inject({ method, url: '/api/citizen/sms-codes' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+    },
+  );
+
+  it('keeps 404 for an unknown path with any method', async () => {
+    const response = await ctx.app.inject({ method: 'DELETE', url: '/api/nope' });
+    expectProblem(response, 404, 'NOT_FOUND');
+    expect(response.headers.allow).toBeUndefined();
   });
 
   it('answers a page path without web build', async () => {
@@ -408,6 +438,18 @@ describe('web apps', () => {
   it('answers an unknown /api route with a problem', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/nope' });
     expectProblem(response, 404, 'NOT_FOUND');
+  });
+
+  it('returns 405 for a wrong API method', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/citizen/sms-codes' });
+    expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('keeps 404 for an unknown path with another method', async () => {
+    const response = await app.inject({ method: 'DELETE', url: '/api/nope' });
+    expectProblem(response, 404, 'NOT_FOUND');
+    expect(response.headers.allow).toBeUndefined();
   });
 
   it('keeps the API working', async () => {

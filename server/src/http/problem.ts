@@ -69,6 +69,11 @@ export const RequestTimedOut = defineError(
   408,
 );
 export const RouteNotFound = defineError('NOT_FOUND', 'Route %s %s not found', 404);
+export const MethodNotAllowed = defineError(
+  'METHOD_NOT_ALLOWED',
+  'Method %s is not allowed on %s',
+  405,
+);
 export const InternalError = defineError('INTERNAL_ERROR', 'Internal server error', 500);
 
 /** Creates an error carrying field errors, shown in the problem's `errors` member. */

@@ -4,12 +4,28 @@ import { join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-import { RouteNotFound } from './problem.js';
+import { MethodNotAllowed, RouteNotFound } from './problem.js';
+
+// OPTIONS is listed because a route may define it, although none does today.
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Returns the methods that have a route for the URL's path, for the Allow header of a 405.
+ * A wildcard route, such as the static files' `/*`, matches any path below it, so a match of
+ * one does not show that the path exists and is left out.
+ */
+function allowedMethods(app: FastifyInstance, url: string): string[] {
+  return METHODS.filter((method) => {
+    const route = app.findRoute({ method, url });
+    return route !== null && !('*' in route.params);
+  });
+}
 
 /**
  * Serves the built web apps: the admin console under /console/ and the citizens' app at /.
  * Unknown page paths get the app's index.html so client-side routes survive a reload; unknown
- * API paths get a NOT_FOUND problem.
+ * API paths get a NOT_FOUND problem, and a path that has routes for other methods only gets
+ * METHOD_NOT_ALLOWED with an Allow header.
  */
 export async function installWeb(app: FastifyInstance, webDir: string | undefined): Promise<void> {
   const hasWeb = webDir !== undefined && existsSync(join(webDir, 'index.html'));
@@ -37,6 +53,11 @@ export async function installWeb(app: FastifyInstance, webDir: string | undefine
     if (hasWeb && isPage) {
       const page = path.startsWith('/console') ? 'console/index.html' : 'index.html';
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile(page);
+    }
+    const allowed = allowedMethods(app, request.url);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      throw new MethodNotAllowed(request.method, path);
     }
     throw new RouteNotFound(request.method, path);
   });

@@ -15,6 +15,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   INVALID_JSON: '请求内容无法解析，请刷新页面后重试',
   INVALID_CURSOR: '列表已更新，请刷新页面后重新加载',
   NOT_FOUND: '请求的内容不存在',
+  METHOD_NOT_ALLOWED: '不支持此操作，请刷新页面后重试',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   URL_TOO_LONG: '链接地址过长，请检查后重试',
   REQUEST_UNREADABLE: '链接地址无法识别，请检查后重试',
