@@ -345,7 +345,7 @@ describe('checkEntrant', () => {
         { field: 'name', problem: 'required' },
         { field: 'phone', problem: 'invalid_type' },
         { field: 'idNumber', problem: 'required' },
-        { field: 'birthDate', problem: 'invalid_date' },
+        { field: 'birthDate', problem: 'birth_date_future' },
         { field: 'gender', problem: 'not_an_option' },
       ],
     });
@@ -357,11 +357,24 @@ describe('checkEntrant', () => {
       checkEntrant('optional', { ...input, birthDate }, '2026-05-01', TODAY);
     expect(check('1900-01-01')).toEqual({
       ok: false,
-      errors: [{ field: 'birthDate', problem: 'invalid_date' }],
+      errors: [{ field: 'birthDate', problem: 'birth_date_too_early' }],
     });
     // TODAY is 2026-12-04 in Shanghai.
     expect(check('1906-12-03').ok).toBe(false);
     expect(check('1906-12-04').ok).toBe(true);
+  });
+
+  it('rejects a birth date that is not a date', () => {
+    const result = checkEntrant(
+      'optional',
+      { name: '测试用户', phone: '13800138004', birthDate: '2001-02-30' },
+      '2026-05-01',
+      TODAY,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ field: 'birthDate', problem: 'invalid_date' }],
+    });
   });
 
   it('rejects a birth date or gender that contradicts the ID number', () => {

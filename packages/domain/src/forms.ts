@@ -204,6 +204,8 @@ export type AnswerProblem =
   | 'below_min'
   | 'above_max'
   | 'invalid_date'
+  | 'birth_date_future'
+  | 'birth_date_too_early'
   | 'not_an_option'
   | 'too_few'
   | 'too_many';
@@ -448,8 +450,12 @@ export function checkEntrant(
   const birthDate = text(input.birthDate);
   if (birthDate !== undefined) {
     const value = toHalfWidth(birthDate).trim();
-    if (!isIsoDate(value) || value > todayIso || value < earliestBirthDate(todayIso)) {
+    if (!isIsoDate(value)) {
       errors.push({ field: 'birthDate', problem: 'invalid_date' });
+    } else if (value > todayIso) {
+      errors.push({ field: 'birthDate', problem: 'birth_date_future' });
+    } else if (value < earliestBirthDate(todayIso)) {
+      errors.push({ field: 'birthDate', problem: 'birth_date_too_early' });
     } else if (entrant.birthDate !== undefined && entrant.birthDate !== value) {
       errors.push({ field: 'birthDate', problem: 'not_an_option' });
     } else entrant.birthDate = value;

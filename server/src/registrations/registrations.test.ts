@@ -252,6 +252,20 @@ describe('POST /api/events/:id/registrations', () => {
   });
 
   it.each([
+    ['1900-01-01', 'birth_date_too_early', 'is more than 120 years ago'],
+    ['2099-01-01', 'birth_date_future', 'must not be later than today'],
+    ['2001-02-30', 'invalid_date', 'is not a real date written YYYY-MM-DD'],
+  ])('rejects the birth date %s with its reason', async (birthDate, code, message) => {
+    const eventId = await publishedEvent();
+    const response = await register(eventId, { name: '张三', phone: '13800138000', birthDate });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toHaveLength(1);
+    expect(problem.errors?.[0]?.field).toBe('birthDate');
+    expect(problem.errors?.[0]?.code).toBe(code);
+    expect(problem.errors?.[0]?.message).toContain(message);
+  });
+
+  it.each([
     ['阿卜杜·热合曼', '阿卜杜·热合曼'],
     ['  John   Smith ', 'John Smith'],
   ])('accepts the name %j', async (name, stored) => {

@@ -1,4 +1,4 @@
-import { RESIDENT_ID_PROBLEM_MESSAGES } from '@cityleague/domain';
+import { MAX_AGE_YEARS, RESIDENT_ID_PROBLEM_MESSAGES } from '@cityleague/domain';
 
 import { ApiError, type Problem } from './api';
 
@@ -299,6 +299,9 @@ const FIELD_PROBLEM_MESSAGES: Record<string, string> = {
   minimum: '数值过小',
   maximum: '数值过大',
   birth_date: '须为 120 年内且不晚于今天的日期',
+  invalid_date: '不是有效的日期，请写成 2012-03-09 这样的日期',
+  birth_date_future: '不能晚于今天',
+  birth_date_too_early: `早于 ${MAX_AGE_YEARS} 年前，请检查是否填错`,
   id_number_mismatch: '与身份证号码中的信息不一致',
   noEmoji: EMOJI_MESSAGE,
 };
