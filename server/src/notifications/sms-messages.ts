@@ -5,6 +5,7 @@ import {
   smsCodeDelivery,
 } from '../citizens/sms-code.service.js';
 import type { Db } from '../db/database.js';
+import * as places from '../registrations/places.repository.js';
 import { confirmationSmsOf } from '../registrations/registration.service.js';
 import { resultNoticeOf } from '../results/result.service.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
@@ -162,6 +163,26 @@ function waitingListComposer(
   };
 }
 
+/** Tells an entrant that the group was full and the entry joined its waiting list. */
+async function composeWaiting(
+  db: Db,
+  cipher: PersonalDataCipher,
+  payload: Record<string, unknown>,
+): Promise<Composed> {
+  const registrationId = String(payload.registrationId ?? '');
+  const notice = await waitingListNotice(db, cipher, registrationId);
+  if (!notice) return { drop: 'registration not found', sentPayload: payload };
+  // An entry that moved up or left before sending gets its own SMS, or needs none.
+  const position = await places.queuePosition(db, registrationId);
+  if (notice.status !== 'waiting' || position === null) {
+    return { drop: `registration is ${notice.status}, not waiting`, sentPayload: payload };
+  }
+  const text =
+    `${SIGNATURE}「${notice.name}」名额已满，您已进入候补名单，当前排第 ${position} 位，` +
+    `报名码 ${notice.code}。有名额空出时将短信通知您。`;
+  return { send: { to: notice.phone, text }, sentPayload: payload };
+}
+
 const composePromoted = waitingListComposer(
   'active',
   (notice) =>
@@ -254,6 +275,7 @@ export const SMS_COMPOSERS: Readonly<Record<string, Composer>> = {
   'registration.confirmed': composeRegistrationConfirmed,
   'event.changed': composeEventChanged,
   'event.cancelled': composeEventCancelled,
+  'registration.waiting': composeWaiting,
   'registration.promoted': composePromoted,
   'registration.offered': composeOffered,
   'registration.offer_expired': composeOfferExpired,

@@ -146,7 +146,7 @@ interface EventBatch {
 
 /**
  * An entry row as insertEntries reads it from JSON. The columns that take the database's time
- * are flags here, and outbox_id names the confirmation SMS of an active entry.
+ * are flags here, and outbox_id names the entry's confirmation or waiting-list SMS.
  */
 interface EntryRecord {
   id: string;
@@ -174,7 +174,7 @@ interface EntryRecord {
   guardian_phone_ciphertext: string | null;
   guardian_phone_masked: string | null;
   guardian_consented: boolean;
-  outbox_id: string | null;
+  outbox_id: string;
 }
 
 const queuesByDatabase = new WeakMap<Db, BatchQueue>();
@@ -708,15 +708,15 @@ function entryRows(work: EventWork, waitingSeqs: string[]): EventBatch['stored']
         guardian_phone_ciphertext: columns.guardian_phone_ciphertext,
         guardian_phone_masked: columns.guardian_phone_masked,
         guardian_consented: columns.guardian_consent_at !== null,
-        outbox_id: active ? uuidv7() : null,
+        outbox_id: uuidv7(),
       };
       return { index: entry.index, row };
     });
 }
 
 /**
- * Inserts the entries that the events of a batch accepted and queues the confirmation SMS of
- * the active ones in one statement, emits their webhook events and records each request's
+ * Inserts the entries that the events of a batch accepted and queues their confirmation or
+ * waiting-list SMS in one statement, emits their webhook events and records each request's
  * outcome. The rows travel as one JSON parameter rather than a parameter per column and row,
  * which a batch of 250 entries would need 6,000 of, each compiled, sent and planned.
  */
@@ -749,10 +749,10 @@ async function insertEntries(trx: Trx, decided: EventBatch[]) {
       returning *
     ), queued as (
       insert into notification_outbox (id, kind, event_id, registration_id, payload)
-      select outbox_id, 'registration.confirmed', event_id, id,
-        jsonb_build_object('registrationId', id, 'eventId', event_id)
+      select outbox_id,
+        case status when 'active' then 'registration.confirmed' else 'registration.waiting' end,
+        event_id, id, jsonb_build_object('registrationId', id, 'eventId', event_id)
       from entry
-      where outbox_id is not null
     )
     select * from inserted`.execute(trx);
   const inserted = new Map(result.rows.map((row) => [row.id, row]));

@@ -327,15 +327,13 @@ export async function register(
         ...answerColumns(cipher, validated, residentId !== undefined),
       });
       await claimFiles(trx, eventId, id, validated);
-      if (placed) {
-        await repository.insertNotification(trx, {
-          id: uuidv7(),
-          kind: 'registration.confirmed',
-          eventId,
-          registrationId: id,
-          payload: { registrationId: id, eventId },
-        });
-      }
+      await repository.insertNotification(trx, {
+        id: uuidv7(),
+        kind: placed ? 'registration.confirmed' : 'registration.waiting',
+        eventId,
+        registrationId: id,
+        payload: { registrationId: id, eventId },
+      });
       await emitWebhookEvent(trx, {
         action: 'registration.created',
         resourceType: 'registration',

@@ -230,12 +230,15 @@ export async function registerTeam(
   }
 }
 
-/** Queues the confirmation SMS of a member with a place, and the partners' webhook event. */
+/**
+ * Queues the confirmation SMS of a member with a place or the waiting-list SMS of a member of
+ * a waiting team, and the partners' webhook event.
+ */
 export async function announceNewMember(trx: Trx, row: RegistrationRow): Promise<void> {
-  if (row.status === 'active') {
+  if (row.status === 'active' || row.status === 'waiting') {
     await registrations.insertNotification(trx, {
       id: uuidv7(),
-      kind: 'registration.confirmed',
+      kind: row.status === 'active' ? 'registration.confirmed' : 'registration.waiting',
       eventId: row.event_id,
       registrationId: row.id,
       payload: { registrationId: row.id, eventId: row.event_id },

@@ -355,6 +355,16 @@ describe('team registration', () => {
     expect(await memberStatuses(ctx.db, team.id)).toEqual({ waiting: 3 });
     expect(await countersOf(ctx.db, eventId, groupId)).toMatchObject({ taken: 3 });
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+
+    const members = await ctx.db
+      .selectFrom('registrations')
+      .select('id')
+      .where('team_id', '=', team.id)
+      .execute();
+    const notices = await outboxKinds(ctx.db, eventId, ['registration.waiting']);
+    expect(notices.map((row) => row.registration_id).sort()).toEqual(
+      members.map((row) => row.id).sort(),
+    );
   });
 
   it('refuses the offer mode for team groups', async () => {

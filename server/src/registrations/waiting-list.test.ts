@@ -11,6 +11,7 @@ import {
   type TestContext,
   signIn,
 } from '../test/harness.js';
+import { SMS_COMPOSERS } from '../notifications/sms-messages.js';
 import { checkCounters } from './counters.js';
 import { expireOffers } from './waiting-list.service.js';
 
@@ -230,6 +231,73 @@ describe('waiting list', () => {
     expect(left.json()).toEqual({ id: waiting.id, status: 'cancelled', released: false });
     expect(await countersOf(ctx.db, eventId, groupId)).toMatchObject({ taken: 1, registered: 1 });
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
+  });
+});
+
+describe('waiting-list SMS', () => {
+  /** Renders the waiting-list SMS of an entry as the dispatcher would. */
+  async function waitingSms(eventId: string, registrationId: string) {
+    const compose = SMS_COMPOSERS['registration.waiting'];
+    expect(compose).toBeDefined();
+    return compose!(ctx.db, ctx.app.cipher, { registrationId, eventId });
+  }
+
+  it('queues one notice on the public path', async () => {
+    const { eventId } = await groupEvent(1, 'auto');
+    const first = await register(eventId, nextPhone());
+    expect(first.statusCode, first.body).toBe(201);
+    const phone = nextPhone();
+    const waiting = await register(eventId, phone);
+    expect(waiting.statusCode, waiting.body).toBe(202);
+    const { id, code } = waiting.json<{ id: string; code: string }>();
+
+    const notices = await outboxKinds(ctx.db, eventId, ['registration.waiting']);
+    expect(notices).toEqual([
+      { kind: 'registration.waiting', registration_id: id, dedup_key: null },
+    ]);
+    const confirmed = await outboxKinds(ctx.db, eventId, ['registration.confirmed']);
+    expect(confirmed.map((row) => row.registration_id)).toEqual([first.json().id]);
+
+    const composed = await waitingSms(eventId, id);
+    if (!('send' in composed)) throw new Error(`expected an SMS, got ${composed.drop}`);
+    expect(composed.send.to).toBe(phone);
+    expect(composed.send.text).toContain('候补');
+    expect(composed.send.text).toContain('第 1 位');
+    expect(composed.send.text).toContain(code);
+    expect(composed.send.text).not.toContain('候补测试');
+    expect(composed.send.text).not.toContain(phone);
+  });
+
+  it('queues one notice on the console path', async () => {
+    const { eventId } = await groupEvent(1, 'offer');
+    expect((await register(eventId, nextPhone())).statusCode).toBe(201);
+    const response = await as(
+      ctx.app,
+      organiser,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/registrations`,
+      payload: { name: '候补测试', phone: nextPhone() },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id } = response.json<{ id: string }>();
+
+    const notices = await outboxKinds(ctx.db, eventId, ['registration.waiting']);
+    expect(notices.map((row) => row.registration_id)).toEqual([id]);
+    const composed = await waitingSms(eventId, id);
+    expect('send' in composed).toBe(true);
+  });
+
+  it('drops the notice of an entry that moved up', async () => {
+    const { eventId } = await groupEvent(1, 'auto');
+    const first = await register(eventId, nextPhone());
+    const waiting = await register(eventId, nextPhone());
+    expect(waiting.statusCode, waiting.body).toBe(202);
+    const cancelled = await organiserCancel(eventId, first.json().id);
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+
+    const composed = await waitingSms(eventId, waiting.json().id);
+    expect(composed).toMatchObject({ drop: 'registration is active, not waiting' });
   });
 });
 

@@ -13,6 +13,7 @@ const KIND_LABELS: Record<string, string> = {
   'registration.confirmed': '报名成功',
   'event.changed': '赛事变更',
   'event.cancelled': '赛事取消',
+  'registration.waiting': '进入候补',
   'registration.promoted': '候补转正',
   'registration.offered': '候补递补',
   'registration.offer_expired': '递补过期',
