@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
+
+import { pooledRandomBytes } from './ids.js';
 
 /**
  * Master keys for personal data, by key id. New ciphertexts use the active key; every other
@@ -87,7 +89,7 @@ export class PersonalDataCipher {
   /** Encrypts a value with the active key to `v2:<key id>:<base64>`. */
   encrypt(plaintext: string): string {
     const key = this.encryptionKeys.get(this.activeKeyId)!;
-    const iv = randomBytes(IV_BYTES);
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(this.activeKeyId, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
