@@ -125,6 +125,28 @@ test('search filters by district', async () => {
   await context.close();
 });
 
+test('event page names every organiser', async () => {
+  let detail;
+  for (const item of events) {
+    const candidate = await (await fetch(`${platform.baseUrl}/api/events/${item.id}`)).json();
+    if (candidate.coOrganisers.length > 0 && candidate.organiser) {
+      detail = candidate;
+      break;
+    }
+  }
+  assert.ok(detail, 'no demo event has a co-organiser');
+  const context = await phoneContext(platform);
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/events/${detail.id}`);
+  await page.getByRole('heading', { name: detail.name, level: 1 }).waitFor();
+  const facts = page.locator('dl');
+  await facts.getByText('承办单位').waitFor();
+  await facts.getByText(detail.organiser, { exact: true }).waitFor();
+  await facts.getByText('协办单位').waitFor();
+  await facts.getByText(detail.coOrganisers.join('、'), { exact: true }).waitFor();
+  await context.close();
+});
+
 test('calendar counts events per day and lists a day', async () => {
   const event = events.find((item) => item.registrationStatus === 'open') ?? events[0];
   const day = new Date(Date.parse(event.startsAt) + 8 * 3600_000).toISOString().slice(0, 10);

@@ -82,7 +82,7 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
 
   // The ticket shows that the entry waits, with its place in the queue, and never 报名成功.
   await page.getByText('已进入候补名单').waitFor();
-  await page.getByText('排队第 1 位').waitFor();
+  await page.getByText('候补第 1 位。', { exact: true }).waitFor();
   assert.equal(await page.getByText('报名成功').count(), 0, 'a waiting entry reads 报名成功');
   assert.equal(
     await page.getByRole('img', { name: /签到二维码/ }).count(),
@@ -91,7 +91,7 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   );
   // The place in the queue comes from the server, so it stays after a reload.
   await page.reload();
-  await page.getByText('排队第 1 位').waitFor();
+  await page.getByText('候补第 1 位。', { exact: true }).waitFor();
   await page.screenshot({ path: join(artifacts, 'waiting-ticket-390.png'), fullPage: true });
 
   // The organiser cancels the first entry in the entry list's detail drawer; the waiting
@@ -234,9 +234,9 @@ test('citizen joins the waiting list of a full event', async () => {
   await page.getByRole('button', { name: '提交并加入候补' }).click();
   await page.waitForURL(/\/tickets\//);
   await page.getByText('已进入候补名单').waitFor();
-  await page.getByText('排队第 1 位').waitFor();
+  await page.getByText('候补第 1 位。', { exact: true }).waitFor();
   // Freed places of this group are offered, so the ticket tells the entrant to accept in time.
-  await page.getByText(/请在 24 小时内用报名手机号登录，在“我的报名”中确认递补/).waitFor();
+  await page.getByText(/请在 24 小时内用报名手机号登录，在「我的报名」中确认递补/).waitFor();
   assert.equal(await page.getByText(/自动递补/).count(), 0, 'an offer group reads 自动递补');
   await page.screenshot({ path: join(artifacts, 'waiting-offer-ticket-390.png'), fullPage: true });
 
@@ -270,7 +270,7 @@ test('citizen joins the waiting list of a full event', async () => {
   await dialog.getByRole('button', { name: '同意并加入候补' }).click();
   await second.waitForURL(/\/tickets\//);
   await second.getByText('已进入候补名单').waitFor();
-  await second.getByText('排队第 2 位').waitFor();
+  await second.getByText('候补第 2 位。', { exact: true }).waitFor();
   await oneClick.close();
   await street.close();
 });

@@ -146,6 +146,9 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
             <Fact label="赛事级别">{EVENT_LEVEL_LABELS[event.level]}</Fact>
             <Fact label="主办单位">{event.host ?? event.organiserName}</Fact>
             {event.organiser && <Fact label="承办单位">{event.organiser}</Fact>}
+            {event.coOrganisers.length > 0 && (
+              <Fact label="协办单位">{event.coOrganisers.join('、')}</Fact>
+            )}
             <Fact label="报名费用">{feeText(event.feeCents)}</Fact>
           </dl>
         </section>

@@ -187,9 +187,9 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       />
       {view.status === 'waiting' && (
         <p className="page-note" role="status">
-          {view.queuePosition ? <strong>排队第 {view.queuePosition} 位。</strong> : null}
+          {view.queuePosition ? <strong>候补第 {view.queuePosition} 位。</strong> : null}
           {view.offerHours
-            ? `有名额空出时将按顺序以短信通知，请在 ${view.offerHours} 小时内用报名手机号登录，在“我的报名”中确认递补，逾期名额将让给下一位。`
+            ? `有名额空出时将按顺序以短信通知，请在 ${view.offerHours} 小时内用报名手机号登录，在「我的报名」中确认递补，逾期名额将让给下一位。`
             : '有名额空出时将按顺序自动递补，并以短信通知。'}
         </p>
       )}
@@ -252,7 +252,7 @@ function TicketNotFound({ code }: { code: string }) {
     <ErrorBlock
       status="empty"
       title="未找到该报名凭证"
-      description={`报名码 ${code} 不存在，请核对链接或在“我的报名”中查看`}
+      description={`报名码 ${code} 不存在，请核对链接或在「我的报名」中查看`}
     />
   );
 }

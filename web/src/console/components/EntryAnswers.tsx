@@ -195,7 +195,7 @@ function CancelEntry(props: { eventId: string; registrationId: string; name: str
         <ReasonModal
           title={`取消报名：${props.name}`}
           label="取消原因"
-          okText="确认取消"
+          okText="确认取消报名"
           danger
           extra="报名人将在取消短信中看到这段原因。名额将按顺序递补给候补人员。"
           pending={cancel.isPending}

@@ -55,7 +55,7 @@ export function ReasonModal(props: ReasonModalProps) {
       title={props.title}
       open
       okText={props.okText}
-      cancelText="取消"
+      cancelText="返回"
       okButtonProps={{ danger: props.danger, loading: props.pending }}
       onOk={() => void handleOk().catch(() => undefined)}
       onCancel={props.onClose}
