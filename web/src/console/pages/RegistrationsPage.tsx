@@ -238,9 +238,11 @@ export function RegistrationsPage() {
         </Col>
         <Col xs={12} md={6}>
           <Card>
+            {/* Offered entries hold places that 报名人数 does not count yet, so the card shows
+                every place taken, as the citizens' app counts them. */}
             <Statistic
-              title="名额"
-              value={event.data ? event.data.capacity : '-'}
+              title="已占名额 / 名额"
+              value={event.data ? `${event.data.registeredCount} / ${event.data.capacity}` : '-'}
               loading={event.isPending}
             />
           </Card>
