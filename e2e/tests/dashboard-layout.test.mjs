@@ -1,6 +1,7 @@
 // The dashboard's ranking cards at a desktop size, a phone size and in the big-screen mode. The
 // columns of the organiser and street rankings, the check-in columns included, must be in view
-// without scrolling the table sideways. A phone leaves out 填报赛事 and 参与人数.
+// without scrolling the table sideways, and each check-in rate stays on one line. A phone leaves
+// out 填报赛事 and 参与人数.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,8 +61,48 @@ async function expectWholeTable(page, testId, headers) {
   assert.ok(overflow <= 1, `${testId}: the table scrolls sideways by ${overflow}px`);
 }
 
+/**
+ * Asserts that every figure in the ranking card's 签到率 column, such as 100.0%, lies on one line
+ * and inside its cell. Debian's Chromium draws the console's font stack in Liberation Sans, and
+ * other systems' fonts can have wider figures, so the check draws the card in the wider DejaVu
+ * Sans and saves a screenshot of it.
+ */
+async function expectRatesOnOneLine(page, testId, viewportWidth) {
+  const card = page.getByTestId(testId);
+  await page.addStyleTag({
+    content: `[data-testid="${testId}"] * { font-family: 'DejaVu Sans', sans-serif !important; }`,
+  });
+  const rates = await card.evaluate((card) => {
+    const headers = [...card.querySelectorAll('thead th')];
+    const column = headers.findIndex((th) => th.textContent.trim() === '签到率');
+    return [...card.querySelectorAll('tbody tr.ant-table-row')].map((row) => {
+      const cell = row.children[column];
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const lineTops = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      return {
+        text: cell.textContent,
+        lines: lineTops.size,
+        overflow: cell.scrollWidth - cell.clientWidth,
+      };
+    });
+  });
+  await card.screenshot({
+    path: join(artifacts, `dashboard-${testId}-rates-${viewportWidth}.png`),
+  });
+  assert.ok(rates.length > 0, `${testId}: the ranking has rows`);
+  for (const rate of rates) {
+    assert.equal(rate.lines, 1, `${testId}: rate ${rate.text} on ${rate.lines} lines`);
+    assert.ok(
+      rate.overflow <= 0,
+      `${testId}: rate ${rate.text} overflows its cell by ${rate.overflow}px`,
+    );
+  }
+}
+
 for (const [viewport, headers] of [
   [{ width: 1440, height: 900 }, ALL_HEADERS],
+  [{ width: 1366, height: 900 }, ALL_HEADERS],
   [{ width: 390, height: 844 }, PHONE_HEADERS],
 ]) {
   test(`ranking cards fit at ${viewport.width}x${viewport.height}`, async () => {
@@ -77,6 +118,8 @@ for (const [viewport, headers] of [
     });
     await expectWholeTable(page, 'ranking-organisers', headers);
     await expectWholeTable(page, 'ranking-streets', headers);
+    await expectRatesOnOneLine(page, 'ranking-organisers', viewport.width);
+    await expectRatesOnOneLine(page, 'ranking-streets', viewport.width);
     await page.context().close();
   });
 }
