@@ -1,8 +1,9 @@
 // The dashboard in a real browser over the demo league. The sports bureau opens the city's
-// dashboard with its charts and district map, drills down to Xuhui district and to Xujiahui
-// street, opens the events behind a number, exports the monthly trend's data and checks the
-// workbook against the API, then switches to the big-screen mode. The community sports
-// association's dashboard shows a number in every participant figure.
+// dashboard with its charts and district map, and drills down to Xuhui district and to Xujiahui
+// street, each of which opens at its top. It goes back and forward in the browser's history,
+// opens the events behind a number, exports the monthly trend's data and checks the workbook
+// against the API, then switches to the big-screen mode. The community sports association's
+// dashboard shows a number in every participant figure.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +66,11 @@ async function drawerSettled(page) {
   });
 }
 
+/** Returns how far the window is scrolled down, in CSS pixels. */
+async function windowScroll(page) {
+  return page.evaluate(() => window.scrollY);
+}
+
 async function apiJson(page, path) {
   return page.evaluate(async (url) => {
     const response = await fetch(url, { credentials: 'same-origin' });
@@ -93,14 +99,18 @@ test('city user drills down to a street and exports a chart', async () => {
   );
   await screenshot(page, 'dashboard-city-1366');
 
-  // City to district, from the table of districts.
+  // City to district, from the table of districts. The new level opens at its top, although
+  // the table is far down the page.
   const districts = page.getByTestId('dashboard-children');
-  await districts
+  const xuhuiCell = districts
     .getByRole('row', { name: /徐汇区/ })
     .getByRole('cell')
-    .first()
-    .click();
+    .first();
+  await xuhuiCell.scrollIntoViewIfNeeded();
+  assert.ok((await windowScroll(page)) > 0, 'the table of districts is below the first screen');
+  await xuhuiCell.click();
   await page.getByRole('heading', { name: '数据看板 · 徐汇区' }).waitFor();
+  assert.equal(await windowScroll(page), 0, 'the district opens at the top');
   await waitForCharts(page);
   const xuhui = await apiJson(page, `/api/dashboard?division=310104&year=${YEAR}`);
   const xuhuiRow = city.body.children.find((c) => c.code === '310104');
@@ -109,15 +119,27 @@ test('city user drills down to a street and exports a chart', async () => {
   await page.getByTestId('chart-children').getByText('所在区位置（徐汇区）').waitFor();
   await screenshot(page, 'dashboard-district-1366');
 
-  // District to street.
+  // District to street, then back and forward in the browser's history.
   const streets = page.getByTestId('dashboard-children');
-  await streets
+  const xujiahuiCell = streets
     .getByRole('row', { name: /徐家汇街道/ })
     .getByRole('cell')
-    .first()
-    .click();
+    .first();
+  await xujiahuiCell.scrollIntoViewIfNeeded();
+  const districtScroll = await windowScroll(page);
+  assert.ok(districtScroll > 0, 'the table of streets is below the first screen');
+  await xujiahuiCell.click();
   await page.getByRole('heading', { name: '数据看板 · 徐家汇街道' }).waitFor();
+  assert.equal(await windowScroll(page), 0, 'the street opens at the top');
   await page.getByRole('navigation').getByRole('link', { name: '徐汇区' }).waitFor();
+  await waitForCharts(page);
+  await page.goBack();
+  await page.getByRole('heading', { name: '数据看板 · 徐汇区' }).waitFor();
+  // The browser puts the district back where the user left it.
+  assert.equal(await windowScroll(page), districtScroll, "back keeps the district's position");
+  await page.goForward();
+  await page.getByRole('heading', { name: '数据看板 · 徐家汇街道' }).waitFor();
+  assert.equal(await windowScroll(page), 0, 'forward opens the street at the top');
   await waitForCharts(page);
   const street = await apiJson(page, `/api/dashboard?division=310104014&year=${YEAR}`);
   assert.equal(street.status, 200);

@@ -26,6 +26,7 @@ import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { DashboardEventsDrawer } from '../dashboard/DashboardEventsDrawer';
 import { downloadFile } from '../dashboard/download';
+import { useScrollToTopOnDrill } from '../dashboard/scroll-on-drill';
 import { dashboardExportPath, fetchDashboard, fetchDivision } from '../endpoints';
 import { formatRate } from '../format';
 import { normaliseNumberText, readNumberText } from '../number-rules';
@@ -552,6 +553,7 @@ export function DashboardPage() {
   const [drill, setDrill] = useState<{ title: string; drill: DashboardDrill } | null>(null);
   const [bigScreen, setBigScreen] = useState(false);
   const screen = useRef<HTMLDivElement>(null);
+  useScrollToTopOnDrill(division, screen);
 
   const dashboard = useQuery({
     queryKey: [...queryKeys.dashboard, division ?? 'own', period],
