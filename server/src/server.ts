@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openConfiguredDatabase } from './db/database.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET } from './demo/demo-league.js';
-import { startOutboxDispatcher } from './notifications/outbox.service.js';
+import { drainOutbox, startOutboxDispatcher } from './notifications/outbox.service.js';
 import { startIdempotencyKeyPurge } from './partners/partner-idempotency.js';
 import { createSmsProvider } from './notifications/sms-provider.js';
 import { startDevelopmentPortal, type DevelopmentPortal } from './portal/development-portal.js';
@@ -115,9 +115,17 @@ async function main(): Promise<void> {
   const db = await openConfiguredDatabase(config, (error) =>
     console.error(`Idle database connection failed: ${error.message}`),
   );
-  const seeded = await prepareDatabase(db, config);
-
+  // The app is built before the database is prepared, so that the demo seed can send its SMS
+  // through the configured provider. Building the app does not query the database.
   const app = await buildApp(Object.freeze(config), db);
+  const outbox = {
+    db,
+    cipher: app.cipher,
+    provider: createSmsProvider(config, db, app.cipher),
+    log: app.log.child({ component: 'outbox' }),
+  };
+  const seeded = await prepareDatabase(db, config, () => drainOutbox(outbox));
+
   // Before listening, so that no searcher waits for the pinyin dictionary to load.
   prepareSearchNames();
   const stopWebhooks = startWebhookWorker(db, app.cipher, app.log);
@@ -143,15 +151,7 @@ async function main(): Promise<void> {
     app.log.child({ component: 'alerts' }),
     config.alertEvaluationSeconds * 1000,
   );
-  const dispatcher = startOutboxDispatcher(
-    {
-      db,
-      cipher: app.cipher,
-      provider: createSmsProvider(config, db, app.cipher),
-      log: app.log.child({ component: 'outbox' }),
-    },
-    config.outboxPollSeconds,
-  );
+  const dispatcher = startOutboxDispatcher(outbox, config.outboxPollSeconds);
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     stopWebhooks();

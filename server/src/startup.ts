@@ -10,12 +10,13 @@ import { PersonalDataCipher } from './shared/personal-data.js';
  * Brings an open database up to date before the server starts. It applies migrations and
  * checks the data keys against those used before (throwing DataKeyMismatch). On first start it
  * loads the division tree, and it seeds the demo data that SEED_DEMO selects into an empty
- * database.
+ * database. The demo seed calls `deliverNotifications` to send the SMS queued so far.
  * Returns whether demo accounts were seeded by this call.
  */
 export async function prepareDatabase(
   db: Db,
   config: Pick<Config, 'seedDemo' | 'dataKeys'> & { env?: Config['env'] },
+  deliverNotifications?: () => Promise<unknown>,
 ): Promise<boolean> {
   await migrateToLatest(db);
   await verifyDataKeys(db, config.dataKeys);
@@ -25,5 +26,6 @@ export async function prepareDatabase(
   const enrolDemoTotp = config.env !== undefined && config.env !== 'production';
   return seedDemoLeague(db, new PersonalDataCipher(config.dataKeys), config.seedDemo, {
     enrolDemoTotp,
+    deliverNotifications,
   });
 }

@@ -1,25 +1,17 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 import type { Db } from '../db/database.js';
-import { dispatchOutbox } from '../notifications/outbox.service.js';
+import { drainOutbox } from '../notifications/outbox.service.js';
 import { DevelopmentSmsProvider } from '../notifications/sms-provider.js';
 
 /** Sends every queued outbox SMS through the development provider, as the dispatcher would. */
 export async function deliverOutbox(app: FastifyInstance, db: Db = app.db) {
-  const deps = {
+  return drainOutbox({
     db,
     cipher: app.cipher,
     provider: new DevelopmentSmsProvider(db, app.cipher),
     log: app.log,
-  };
-  const total = { sent: 0, failed: 0, abandoned: 0 };
-  for (;;) {
-    const batch = await dispatchOutbox(deps);
-    total.sent += batch.sent;
-    total.failed += batch.failed;
-    total.abandoned += batch.abandoned;
-    if (batch.sent + batch.failed + batch.abandoned === 0) return total;
-  }
+  });
 }
 
 /** Requests a sign-in code from the given address. */

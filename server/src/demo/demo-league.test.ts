@@ -3,6 +3,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CHECK_IN_OPENS_HOURS_BEFORE_START } from '../check-in/check-in.service.js';
+import { deliverOutbox } from '../citizens/citizen-test-support.js';
 import { as, createTestContext, sessionIdOfCookie, type TestContext } from '../test/harness.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoLeague } from './demo-league.js';
 
@@ -11,7 +12,11 @@ let firstRun: boolean;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  firstRun = await seedDemoLeague(ctx.db, ctx.app.cipher, 'league', { enrolDemoTotp: true });
+  // As at start-up, the seed sends the SMS queued before the demo cancels an event.
+  firstRun = await seedDemoLeague(ctx.db, ctx.app.cipher, 'league', {
+    enrolDemoTotp: true,
+    deliverNotifications: () => deliverOutbox(ctx.app),
+  });
 });
 
 afterAll(async () => {
@@ -362,6 +367,28 @@ describe('seedDemoLeague', () => {
       .where('kind', '=', 'event.cancelled')
       .executeTakeFirstOrThrow();
     expect(Number(cancelled.count)).toBe(3);
+  });
+
+  it('sends every demo SMS without abandoning one', async () => {
+    const delivered = await deliverOutbox(ctx.app);
+    expect(delivered.failed).toBe(0);
+    expect(delivered.abandoned).toBe(0);
+    const rows = await ctx.db
+      .selectFrom('notification_outbox')
+      .select(['kind', 'sent_at', 'abandoned_at', 'last_error'])
+      .execute();
+    expect(rows.filter((row) => row.abandoned_at !== null)).toEqual([]);
+    expect(rows.filter((row) => row.sent_at === null)).toEqual([]);
+    const cancelledEntries = await ctx.db
+      .selectFrom('notification_outbox')
+      .innerJoin('registrations', 'registrations.id', 'notification_outbox.registration_id')
+      .select('notification_outbox.sent_at')
+      .where('notification_outbox.kind', '=', 'registration.confirmed')
+      .where('registrations.status', '=', 'cancelled')
+      .execute();
+    // The entries of the cancelled event got their confirmation before the cancellation.
+    expect(cancelledEntries).toHaveLength(3);
+    expect(cancelledEntries.every((row) => row.sent_at !== null)).toBe(true);
   });
 
   it('records the return reason', async () => {

@@ -713,6 +713,7 @@ async function seedEvent(
   demo: DemoEvent,
   personOffset: number,
   contractIds: Map<string, string>,
+  options: DemoOptions,
 ) {
   const filer = requireUser(users, demo.filer);
   const actor = { user: filer, ip: '127.0.0.1' };
@@ -772,8 +773,12 @@ async function seedEvent(
     await moveEvent(db, event.id, sql`make_interval(days => ${demo.heldDaysAgo})`);
   }
   if (demo.change) await changes.requestChange(db, actor, event.id, demo.change);
-  if (demo.cancelReason)
+  if (demo.cancelReason) {
+    // The story has the entries confirmed days before the cancellation. Without this delivery,
+    // the outbox would find the confirmations' entries already cancelled and abandon them.
+    await options.deliverNotifications?.();
     await changes.cancelEvent(db, actor, event.id, { reason: demo.cancelReason });
+  }
 }
 
 /**
@@ -839,17 +844,24 @@ async function publishDemoResults(
   await results.publishResults(db, actor, eventId);
 }
 
+/** Options of the demo seed. */
+export interface DemoOptions {
+  /** Enrolment of the accounts whose type requires TOTP with the published DEMO_TOTP_SECRET. */
+  enrolDemoTotp?: boolean;
+  /** Sender of the queued SMS, as the outbox dispatcher sends them, run before a cancellation. */
+  deliverNotifications?: () => Promise<unknown>;
+}
+
 /**
  * Seeds the demo league on an empty database: accounts of every type and, unless only the
- * accounts are asked for, events in every state with registrations and check-ins. With
- * `enrolDemoTotp`, the accounts whose type requires TOTP get DEMO_TOTP_SECRET.
+ * accounts are asked for, events in every state with registrations and check-ins.
  * Returns false and changes nothing when the database already has users.
  */
 export async function seedDemoLeague(
   db: Db,
   cipher: PersonalDataCipher,
   scope: 'league' | 'accounts' = 'league',
-  options: { enrolDemoTotp?: boolean } = {},
+  options: DemoOptions = {},
 ): Promise<boolean> {
   if ((await accounts.countUsers(db)) > 0) return false;
   const users = await createAccounts(db, cipher, options.enrolDemoTotp ?? false);
@@ -863,7 +875,7 @@ export async function seedDemoLeague(
   const contractIds = await importDemoContracts(db, cipher, users, demos);
   let offset = 0;
   for (const demo of demos) {
-    await seedEvent(db, cipher, users, demo, offset, contractIds);
+    await seedEvent(db, cipher, users, demo, offset, contractIds, options);
     offset += (demo.registrations ?? 0) + (demo.waitingEntries ?? 0);
   }
   return true;

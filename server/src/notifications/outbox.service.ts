@@ -83,6 +83,21 @@ export async function dispatchOutbox(deps: DispatchDependencies): Promise<Dispat
   return result;
 }
 
+/**
+ * Sends batches until no row is due, and returns the totals. A failed row waits for its retry
+ * time, so the loop ends even when the provider keeps failing.
+ */
+export async function drainOutbox(deps: DispatchDependencies): Promise<DispatchResult> {
+  const total: DispatchResult = { sent: 0, failed: 0, abandoned: 0 };
+  for (;;) {
+    const batch = await dispatchOutbox(deps);
+    total.sent += batch.sent;
+    total.failed += batch.failed;
+    total.abandoned += batch.abandoned;
+    if (batch.sent + batch.failed + batch.abandoned === 0) return total;
+  }
+}
+
 /** A running dispatcher; `stop` waits for the batch in progress. */
 export interface OutboxDispatcher {
   stop(): Promise<void>;
