@@ -22,7 +22,7 @@ import { withFieldErrors } from '../http/problem.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { emitWebhookEvent } from '../webhooks/webhook.emit.js';
-import { readEntryWorkbook } from './entry-workbook.js';
+import { isTemplateExample, readEntryWorkbook } from './entry-workbook.js';
 import { ensureDefaultGroup } from './group.service.js';
 import { listGroups } from './group.repository.js';
 import * as places from './places.repository.js';
@@ -178,6 +178,10 @@ async function planImport(
   const firstRowOf = new Map<string, number>();
   const firstRowsByPhone = { any: new Map<string, number>(), withoutId: new Map<string, number>() };
   for (const { row, values } of read.rows) {
+    if (isTemplateExample(values)) {
+      errors.push(rowError(row, '姓名', 'example_row', '请删除模板中的示例行后再导入'));
+      continue;
+    }
     const checked = checkEntryRow(row, values);
     if (!checked.ok) {
       errors.push(...checked.errors);

@@ -400,7 +400,7 @@ describe('offline entries import', () => {
     expect(winners).toHaveLength(4);
   });
 
-  it('serves a template that passes', async () => {
+  it("rejects the template's example row", async () => {
     const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: '公开组', capacity: 5 },
     ]);
@@ -415,8 +415,27 @@ describe('offline entries import', () => {
     expect(template.headers['content-disposition']).toContain('filename*=UTF-8');
     const rows = await readSheet(template.rawPayload);
     expect(rows[0]).toEqual(HEADERS);
-    const dry = await importFile(eventId, template.rawPayload.toString('base64'), true);
-    expect(dry.json()).toMatchObject({ rows: 1, valid: 1, errors: [] });
+    const unchanged = template.rawPayload.toString('base64');
+    const dry = await importFile(eventId, unchanged, true);
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ rows: 1, valid: 0 });
+    expect(dry.json().errors).toEqual([
+      { row: 2, column: '姓名', code: 'example_row', reason: '请删除模板中的示例行后再导入' },
+    ]);
+    const committed = expectProblem(
+      await importFile(eventId, unchanged, false),
+      422,
+      'REG_IMPORT_HAS_ERRORS',
+    );
+    expect(committed.errors?.map((error) => error.code)).toEqual(['example_row']);
+    expect(await statusCounts(ctx.db, eventId)).toEqual({});
+
+    // The example's layout with a real person's details passes.
+    const filled = await workbook([
+      rows[1]!.map((cell, index) => (index === 0 ? '模板填写人' : cell)),
+    ]);
+    const filledDry = await importFile(eventId, filled, true);
+    expect(filledDry.json()).toMatchObject({ rows: 1, valid: 1, errors: [] });
   });
 });
 

@@ -1,4 +1,9 @@
-import { ENTRY_IMPORT_COLUMNS, type EntryRowError, type RawEntryRow } from '@cityleague/domain';
+import {
+  ENTRY_IMPORT_COLUMNS,
+  type EntryRowError,
+  type RawEntryRow,
+  type SheetCell,
+} from '@cityleague/domain';
 import ExcelJS from 'exceljs';
 
 import { sheetCell } from '../shared/sheet-cells.js';
@@ -7,6 +12,20 @@ import { sheetCell } from '../shared/sheet-cells.js';
 export const ENTRY_SHEET_NAME = '线下报名';
 
 const TEMPLATE_EXAMPLE = ['测试报名人', '13800138000', '', '2012-03-09', ''];
+
+function cellText(value: SheetCell): string {
+  return value === null ? '' : String(value).trim();
+}
+
+/**
+ * Returns whether a row is the template's example row, left in the file: the example's name
+ * with the example's mobile number, whatever the other cells contain.
+ */
+export function isTemplateExample(values: RawEntryRow): boolean {
+  return (
+    cellText(values.name) === TEMPLATE_EXAMPLE[0] && cellText(values.phone) === TEMPLATE_EXAMPLE[1]
+  );
+}
 
 function headerText(value: ExcelJS.CellValue): string {
   const cell = sheetCell(value);
