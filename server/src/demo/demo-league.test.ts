@@ -391,6 +391,32 @@ describe('seedDemoLeague', () => {
     expect(cancelledEntries.every((row) => row.sent_at !== null)).toBe(true);
   });
 
+  it('names a real host for every event', async () => {
+    const rows = await ctx.db
+      .selectFrom('events')
+      .leftJoin('divisions', 'divisions.code', 'events.district_code')
+      .innerJoin('organisations', 'organisations.id', 'events.organisation_id')
+      .select([
+        'events.name',
+        'events.level',
+        'events.section',
+        'events.host',
+        'divisions.name as district',
+        'organisations.name as filer',
+      ])
+      .execute();
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      const expected =
+        row.section === 'community_games'
+          ? row.filer
+          : row.level === 'city'
+            ? '上海市体育局'
+            : `${row.district}体育局`;
+      expect(row.host, row.name).toBe(expected);
+    }
+  });
+
   it('records the return reason', async () => {
     const returned = await ctx.db
       .selectFrom('events')

@@ -28,6 +28,7 @@ import * as reviews from '../reviews/review.service.js';
 import { upsertPreReview } from '../sports/pre-review.repository.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
+import { shanghaiDivisions } from '../divisions/division.service.js';
 import { demoPerson } from './demo-people.js';
 
 /** The password of every demo account; demo data is only seeded outside production. */
@@ -290,14 +291,30 @@ const DEMO_RULES =
   '按国家体育总局最新审定的竞赛规则执行。参赛者须身体健康，按组别报名，赛前 30 分钟检录。' +
   '比赛设团体与个人名次，成绩当场公布。';
 
+let districtNames: Map<string, string> | undefined;
+
+/** Returns the name of the district that a division lies in, such as 徐汇区 for 310104014. */
+function districtNameOf(divisionCode: string): string {
+  districtNames ??= new Map(
+    shanghaiDivisions()
+      .filter((row) => row.level === 'district')
+      .map((row) => [row.code, row.name]),
+  );
+  const name = districtNames.get(divisionCode.slice(0, 6));
+  if (!name) throw new Error(`Demo division ${divisionCode} is in no Shanghai district`);
+  return name;
+}
+
 /**
  * Completes a demo filing with the rest of its form: the short form of community games requires
  * the host and the rules, and the full form also the organiser, cover and contact.
  */
 function filingDetails(input: DemoFiling, organiser: string): EventInput {
-  const host = input.level === 'city' ? '上海市体育局' : `${input.venue.split(' ')[0]}体育主管部门`;
+  const host =
+    input.level === 'city' ? '上海市体育局' : `${districtNameOf(input.divisionCode)}体育局`;
   if (filingFormOf(input) === 'short') {
-    return { ...input, host: input.host ?? '街道办事处', rules: input.rules ?? DEMO_RULES };
+    // Community games are hosted by the street or town that files them.
+    return { ...input, host: input.host ?? organiser, rules: input.rules ?? DEMO_RULES };
   }
   return {
     address: `上海市${input.venue}`,
