@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+import { artifacts, signInToConsole, startPlatform, waitForSmsCode } from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const VIEWPORTS = {
@@ -144,6 +144,25 @@ test('the operator acknowledges and resolves an alert', async () => {
   await phone.locator('[data-rule]').first().waitFor();
   await screenshot(phone, 'alert-rules-390');
   await phone.context().close();
+  await operator.context().close();
+});
+
+test('the operator finds a sent SMS', async () => {
+  const phone = '13800138455';
+  const operator = await consolePage('operator');
+  const requested = await operator.request.post(`${platform.baseUrl}/api/citizen/sms-codes`, {
+    data: { phone },
+  });
+  assert.equal(requested.status(), 202, await requested.text());
+  // The development gateway logs the code once the outbox has sent it.
+  await waitForSmsCode(operator, platform.baseUrl, phone);
+
+  await operator.goto(`${platform.baseUrl}/console/outbox`);
+  await operator.getByRole('tab', { name: '已发送' }).click();
+  const row = operator.getByRole('row').filter({ hasText: '登录验证码' }).first();
+  await row.waitFor();
+  assert.match(await row.innerText(), /\d{4}-\d{2}-\d{2}/);
+  await screenshot(operator, 'outbox-sent-1366');
   await operator.context().close();
 });
 

@@ -16,7 +16,7 @@ import { abandonReasonOf, type AbandonReason } from './outbox-reasons.js';
 import * as repository from './outbox.repository.js';
 import { OUTBOX_MAX_ATTEMPTS } from './outbox.service.js';
 
-const STATES = ['waiting', 'retrying', 'abandoned'] as const;
+const STATES = ['waiting', 'retrying', 'abandoned', 'sent'] as const;
 const ABANDON_REASONS = [
   'registration_cancelled',
   'registration_not_found',
@@ -41,6 +41,9 @@ const OutboxItem = Type.Object({
   nextAttemptAt: Type.String({ format: 'date-time' }),
   lastError: Type.Union([Type.String(), Type.Null()]),
   abandonedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the SMS gateway accepted the message; null until then',
+  }),
   abandonReason: Type.Union([StringEnum(ABANDON_REASONS), Type.Null()], {
     description: 'Why an abandoned notification was given up; null while it is not abandoned',
   }),
@@ -54,8 +57,8 @@ const OutboxItem = Type.Object({
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**
- * The operator's view of the notification outbox: unsent messages by state with their last
- * error, and a retry of abandoned ones. Payloads, which may hold encrypted numbers, never leave.
+ * The operator's view of the notification outbox: messages by state, unsent ones with their
+ * last error, and a retry of abandoned ones. Payloads, which may hold encrypted numbers, never leave.
  */
 export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', requireAccountType('operator'));
@@ -65,10 +68,12 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Unsent SMS notifications by state, newest first',
+        summary: 'SMS notifications by state, newest first',
         description:
           `waiting: not tried yet; retrying: failed and due again with backoff (abandoned ` +
-          `after ${OUTBOX_MAX_ATTEMPTS} attempts); abandoned: given up or gone stale.`,
+          `after ${OUTBOX_MAX_ATTEMPTS} attempts); abandoned: given up or gone stale; sent: ` +
+          'accepted by the SMS gateway. counts holds the unsent states only, because the sent ' +
+          'messages of a season are too many to count on every request.',
         querystring: Type.Object({
           state: StringEnum(STATES),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -91,7 +96,7 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { state, cursor, limit = 20 } = request.query;
       const after = cursor ? decodeCursor(cursor, ['createdAt', 'id'] as const) : undefined;
       if (cursor && !after) throw new InvalidCursor();
-      const rows = await repository.listUnsent(app.db, state, { after, limit });
+      const rows = await repository.listByState(app.db, state, { after, limit });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
       return {
@@ -103,6 +108,7 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           nextAttemptAt: iso(row.next_attempt_at),
           lastError: row.last_error,
           abandonedAt: row.abandoned_at ? iso(row.abandoned_at) : null,
+          sentAt: row.sent_at ? iso(row.sent_at) : null,
           ...abandonmentOf(row),
           eventId: row.event_id,
           eventName: row.event_name,

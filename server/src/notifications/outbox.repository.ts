@@ -102,19 +102,20 @@ export async function markAbandoned(
 }
 
 /** Delivery states the operator filters by: never tried, failed and retrying, given up. */
-export type OutboxState = 'waiting' | 'retrying' | 'abandoned';
+export type OutboxState = 'waiting' | 'retrying' | 'abandoned' | 'sent';
 
 function stateCondition(state: OutboxState) {
+  if (state === 'sent') return sql<boolean>`o.sent_at is not null`;
   if (state === 'abandoned') return sql<boolean>`o.sent_at is null and o.abandoned_at is not null`;
   const attempted = state === 'retrying' ? sql`o.attempts > 0` : sql`o.attempts = 0`;
   return sql<boolean>`o.sent_at is null and o.abandoned_at is null and ${attempted}`;
 }
 
 /**
- * Lists unsent outbox rows in one state, newest first, after the cursor position. The payload
- * is never read: it may hold an encrypted number or code.
+ * Lists outbox rows in one state, newest first, after the cursor position. The payload is
+ * never read: it may hold an encrypted number or code.
  */
-export async function listUnsent(
+export async function listByState(
   db: Executor,
   state: OutboxState,
   page: { after?: { createdAt: string; id: string }; limit: number },
@@ -130,6 +131,7 @@ export async function listUnsent(
       'o.next_attempt_at',
       'o.last_error',
       'o.abandoned_at',
+      'o.sent_at',
       'o.event_id',
       'e.name as event_name',
       // The cursor keeps the microseconds, which an ISO string of a JavaScript Date drops.

@@ -257,6 +257,14 @@ describe('operator outbox page', () => {
 
     provider.failing = false;
     expect(await dispatch(provider)).toEqual({ sent: 1, failed: 0, abandoned: 0 });
+    const sent = await list('sent');
+    expect(sent.statusCode, sent.body).toBe(200);
+    const sentItem = sent.json().items.find((item: { id: string }) => item.id === id);
+    expect(sentItem).toMatchObject({ kind: REMINDER_KIND, eventId, abandonedAt: null });
+    expect(Date.parse(sentItem.sentAt)).toBeGreaterThan(Date.parse(sentItem.createdAt));
+    // Sent messages are not counted: the counts cover the unsent states only.
+    expect(Object.keys(sent.json().counts).sort()).toEqual(['abandoned', 'retrying', 'waiting']);
+    expect(sent.body).not.toContain('payload');
     const again = await as(
       ctx.app,
       operator,
@@ -308,7 +316,7 @@ describe('operator outbox page', () => {
 
   it('rejects other accounts and unknown ids', async () => {
     expectProblem(await list('waiting', organiser), 403, 'ACC_ROLE_FORBIDDEN');
-    expectProblem(await list('sent'), 400, 'VALIDATION_FAILED');
+    expectProblem(await list('delivered'), 400, 'VALIDATION_FAILED');
     const missing = await as(
       ctx.app,
       operator,

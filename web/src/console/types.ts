@@ -333,7 +333,7 @@ export interface CheckInStats {
   byGate: { gate: string; checkedIn: number }[];
 }
 
-export type OutboxState = 'waiting' | 'retrying' | 'abandoned';
+export type OutboxState = 'waiting' | 'retrying' | 'abandoned' | 'sent';
 
 export interface OutboxItem {
   id: string;
@@ -343,6 +343,8 @@ export interface OutboxItem {
   nextAttemptAt: string;
   lastError: string | null;
   abandonedAt: string | null;
+  /** When the SMS gateway accepted the message; null until then. */
+  sentAt: string | null;
   /** Cause for which an abandoned message was given up; null while it is not abandoned. */
   abandonReason: OutboxAbandonReason | null;
   /** Whether an operator may send it again. */
@@ -360,7 +362,8 @@ export type OutboxAbandonReason =
   | 'send_failed';
 
 export interface OutboxPage extends Page<OutboxItem> {
-  counts: Record<OutboxState, number>;
+  /** Counts of the unsent states; sent messages are too many to count on every request. */
+  counts: Record<Exclude<OutboxState, 'sent'>, number>;
 }
 
 /** Event counts by dashboard stage: a published event that has ended counts as held. */

@@ -5,7 +5,12 @@ import { consoleErrorMessage } from '../../lib/messages';
 import { PageTitle } from '../components/PageTitle';
 import { fetchOutbox, retryOutboxMessage } from '../endpoints';
 import { formatTime } from '../time';
-import type { OutboxAbandonReason, OutboxItem, OutboxState } from '../types';
+import type {
+  OutboxAbandonReason,
+  OutboxItem,
+  OutboxPage as OutboxPageData,
+  OutboxState,
+} from '../types';
 
 /** Chinese names of the outbox kinds that the dispatcher sends. */
 const KIND_LABELS: Record<string, string> = {
@@ -33,6 +38,7 @@ const ABANDON_REASON_LABELS: Record<OutboxAbandonReason, string> = {
 
 /** Describes why a message has not gone out, in Chinese where the cause is known. */
 function reasonText(item: OutboxItem): string {
+  if (item.sentAt) return '-';
   if (item.abandonReason && item.abandonReason !== 'send_failed') {
     return ABANDON_REASON_LABELS[item.abandonReason];
   }
@@ -46,11 +52,27 @@ const STATE_LABELS: Record<OutboxState, string> = {
   waiting: '待发送',
   retrying: '失败重试中',
   abandoned: '已放弃',
+  sent: '已发送',
 };
 
+/** Returns the tab's label with the count of its messages. The sent tab has no count. */
+function tabLabel(state: OutboxState, counts: OutboxPageData['counts'] | undefined): string {
+  if (state === 'sent' || !counts) return STATE_LABELS[state];
+  return `${STATE_LABELS[state]}（${counts[state]}）`;
+}
+
+/** Returns the title and value of the column that shows when a message last changed state. */
+function timeColumn(state: OutboxState): { title: string; time: (item: OutboxItem) => string } {
+  if (state === 'sent') return { title: '发送时间', time: (item) => item.sentAt ?? item.createdAt };
+  if (state === 'abandoned') {
+    return { title: '放弃时间', time: (item) => item.abandonedAt ?? item.nextAttemptAt };
+  }
+  return { title: '下次尝试', time: (item) => item.nextAttemptAt };
+}
+
 /**
- * Shows the operator the SMS that have not gone out: waiting, failing and retried with
- * backoff, or abandoned. An abandoned message can be sent again once the cause is fixed.
+ * Shows the operator the SMS by state: waiting, failing and retried with backoff, abandoned,
+ * or sent. An abandoned message can be sent again once the cause is fixed.
  */
 export function OutboxPage() {
   const { message } = App.useApp();
@@ -80,7 +102,7 @@ export function OutboxPage() {
       <Card>
         <Typography.Paragraph type="secondary">
           发送失败的短信按 30 秒起、逐次加倍（最长 1 小时）的间隔自动重试，8
-          次仍失败后放弃。修复短信网关等原因后，可将发送失败的短信重新发送；因报名取消、赛事改期等原因不再需要的短信不会发送，也不能重新发送。
+          次仍失败后放弃。已发送的短信按时间倒序列出，可核对某条短信是否已由短信网关接收。修复短信网关等原因后，可将发送失败的短信重新发送；因报名取消、赛事改期等原因不再需要的短信不会发送，也不能重新发送。
         </Typography.Paragraph>
         <Tabs
           activeKey={state}
@@ -90,7 +112,7 @@ export function OutboxPage() {
           }}
           items={(Object.keys(STATE_LABELS) as OutboxState[]).map((key) => ({
             key,
-            label: `${STATE_LABELS[key]}${counts ? `（${counts[key]}）` : ''}`,
+            label: tabLabel(key, counts),
           }))}
         />
         {page.isError && <Alert type="error" showIcon title={consoleErrorMessage(page.error)} />}
@@ -111,8 +133,9 @@ export function OutboxPage() {
             { title: '创建时间', dataIndex: 'createdAt', render: formatTime },
             { title: '尝试次数', dataIndex: 'attempts', width: 90 },
             {
-              title: state === 'abandoned' ? '放弃时间' : '下次尝试',
-              render: (_, item) => formatTime(item.abandonedAt ?? item.nextAttemptAt),
+              title: timeColumn(state).title,
+              key: 'time',
+              render: (_, item) => formatTime(timeColumn(state).time(item)),
             },
             {
               title: state === 'abandoned' ? '未发送原因' : '最近错误',
