@@ -148,8 +148,14 @@ function toProblem(error: FastifyError, url: string, requestId: string): Problem
   if (code && catalogue.has(code)) {
     const status = catalogue.get(code) ?? 500;
     const fieldErrors = (error as FastifyError & { fieldErrors?: FieldError[] }).fieldErrors;
+    // The message of VALIDATION_FAILED alone is generic, so its detail names the fields, as the
+    // detail of a schema error does.
+    const detail =
+      code === 'VALIDATION_FAILED' && fieldErrors?.length
+        ? `${error.message}: ${fieldErrors.map((field) => `${field.field} ${field.message}`).join('; ')}`
+        : error.message;
     return {
-      ...problem(status, code, error.message, base),
+      ...problem(status, code, detail, base),
       ...(fieldErrors ? { errors: fieldErrors } : {}),
     };
   }

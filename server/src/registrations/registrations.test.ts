@@ -263,6 +263,7 @@ describe('POST /api/events/:id/registrations', () => {
     expect(problem.errors?.[0]?.field).toBe('birthDate');
     expect(problem.errors?.[0]?.code).toBe(code);
     expect(problem.errors?.[0]?.message).toContain(message);
+    expect(problem.detail).toBe(`Request is invalid: birthDate ${problem.errors?.[0]?.message}`);
   });
 
   it.each([
