@@ -521,3 +521,25 @@ test('quarter picker of reports is in Chinese', async () => {
   await page.screenshot({ path: join(artifacts, 'reports-quarter-picker.png') });
   await page.context().close();
 });
+
+test('console event list marks held events as ended', async () => {
+  const page = await consolePage('bureau');
+  const response = await page.request.get(`${platform.baseUrl}/api/console/events?limit=20`);
+  assert.equal(response.status(), 200);
+  const items = (await response.json()).items;
+  const held = items.find(
+    (event) => event.state === 'published' && Date.parse(event.endsAt) < Date.now(),
+  );
+  const upcoming = items.find(
+    (event) => event.state === 'published' && Date.parse(event.endsAt) > Date.now(),
+  );
+  assert.ok(held, 'the first page of demo events has no held event');
+  assert.ok(upcoming, 'the first page of demo events has no upcoming event');
+
+  await page.goto(`${platform.baseUrl}/console/events`);
+  const heldState = page.locator(`tr[data-row-key="${held.id}"] [data-state="published"]`);
+  assert.equal(await heldState.innerText(), '已结束');
+  const upcomingState = page.locator(`tr[data-row-key="${upcoming.id}"] [data-state="published"]`);
+  assert.equal(await upcomingState.innerText(), '已发布');
+  await page.context().close();
+});

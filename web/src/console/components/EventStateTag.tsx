@@ -10,10 +10,15 @@ const STATE_COLOURS: Record<EventState, string> = {
   cancelled: 'default',
 };
 
-export function EventStateTag({ state }: { state: EventState }) {
+/**
+ * Shows an event's state. Given its end, a published event that is over reads 已结束, as the
+ * dashboards count it among the held events, although its state stays published.
+ */
+export function EventStateTag({ state, endsAt }: { state: EventState; endsAt?: string }) {
+  const ended = state === 'published' && endsAt !== undefined && Date.parse(endsAt) < Date.now();
   return (
-    <Tag color={STATE_COLOURS[state]} data-state={state}>
-      {EVENT_STATE_LABELS[state]}
+    <Tag color={ended ? 'default' : STATE_COLOURS[state]} data-state={state}>
+      {ended ? '已结束' : EVENT_STATE_LABELS[state]}
     </Tag>
   );
 }

@@ -68,7 +68,7 @@ const columns: TableColumnsType<ConsoleEvent> = [
     dataIndex: 'state',
     key: 'state',
     width: 90,
-    render: (state: EventState) => <EventStateTag state={state} />,
+    render: (state: EventState, event) => <EventStateTag state={state} endsAt={event.endsAt} />,
   },
   {
     title: '名额',
@@ -99,7 +99,7 @@ const compactColumns: TableColumnsType<ConsoleEvent> = [
     dataIndex: 'state',
     key: 'state',
     width: 84,
-    render: (state: EventState) => <EventStateTag state={state} />,
+    render: (state: EventState, event) => <EventStateTag state={state} endsAt={event.endsAt} />,
   },
 ];
 
