@@ -228,7 +228,7 @@ describe('POST /api/console/posters', () => {
     ['a date line over 40 characters', { ...validBody, dateLine: '日'.repeat(41) }, 'dateLine'],
     ['an empty venue line', { ...validBody, venueLine: '' }, 'venueLine'],
     ['a venue line over 50 characters', { ...validBody, venueLine: '场'.repeat(51) }, 'venueLine'],
-    ['an unknown field', { ...validBody, colour: 'red' }, 'body'],
+    ['an unknown field', { ...validBody, colour: 'red' }, 'colour'],
     ['an empty template id', { ...validBody, templateId: '' }, 'templateId'],
   ];
 
