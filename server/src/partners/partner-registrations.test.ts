@@ -156,6 +156,12 @@ describe('partner entries', () => {
       400,
       'REG_INVALID_ID_NUMBER',
     );
+    const numeric = expectProblem(
+      await push(owner, eventId, { name: '测试选手', phone: Number(nextPhone()) }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(numeric.errors).toEqual([{ field: 'phone', code: 'type', message: 'must be string' }]);
     expect(await liveCounts(eventId)).toEqual({ counter: 0, active: 0 });
   });
 
