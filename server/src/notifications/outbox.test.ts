@@ -119,6 +119,16 @@ describe('outbox dispatcher', () => {
     expect(provider.sent[0]?.to).toBe('13800138060');
     expect(provider.sent[0]?.text).toContain('测试通知篮球赛');
     expect(provider.sent[0]?.text).toContain(registration.code);
+    // The SMS gives the start and the venue that the event has when the SMS is sent.
+    const startsAt = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }).format(new Date(event.startsAt));
+    expect(provider.sent[0]?.text).toContain(`（${startsAt}，${event.venue}）`);
 
     const [row] = await outboxRows();
     expect(row?.sent_at).not.toBeNull();

@@ -51,9 +51,14 @@ async function composeRegistrationConfirmed(
   if (confirmation.status !== 'active') {
     return { drop: 'registration was cancelled before sending', sentPayload: payload };
   }
+  const details = [
+    confirmation.startsAt === null ? '' : shanghaiTimeFormat.format(confirmation.startsAt),
+    confirmation.venue ?? '',
+  ].filter(Boolean);
   const text =
-    `${SIGNATURE}您已成功报名「${confirmation.eventName}」，报名码 ${confirmation.code}。` +
-    '请凭报名码或二维码到场签到。';
+    `${SIGNATURE}您已成功报名「${confirmation.eventName}」` +
+    (details.length > 0 ? `（${details.join('，')}）` : '') +
+    `，报名码 ${confirmation.code}。请凭报名码或二维码到场签到。`;
   return { send: { to: confirmation.phone, text }, sentPayload: payload };
 }
 

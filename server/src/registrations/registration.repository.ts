@@ -131,6 +131,8 @@ export async function findForConfirmation(db: Executor, registrationId: string) 
       'registrations.status',
       'registrations.phone_ciphertext',
       'events.name as event_name',
+      'events.starts_at',
+      'events.venue',
     ])
     .where('registrations.id', '=', registrationId)
     .executeTakeFirst();

@@ -444,6 +444,9 @@ async function claimFiles(
 export interface ConfirmationSms {
   phone: string;
   eventName: string;
+  /** Start and venue of the event as they are when the SMS is sent. */
+  startsAt: Date | null;
+  venue: string | null;
   code: string;
   status: RegistrationStatus;
 }
@@ -460,6 +463,8 @@ export async function confirmationSmsOf(
   return {
     phone: cipher.decrypt(row.phone_ciphertext),
     eventName: row.event_name,
+    startsAt: row.starts_at === null ? null : new Date(row.starts_at),
+    venue: row.venue,
     code: row.code,
     status: row.status,
   };
