@@ -527,19 +527,21 @@ test('console event list marks held events as ended', async () => {
   const response = await page.request.get(`${platform.baseUrl}/api/console/events?limit=20`);
   assert.equal(response.status(), 200);
   const items = (await response.json()).items;
-  const held = items.find(
+  const heldEvent = items.find(
     (event) => event.state === 'published' && Date.parse(event.endsAt) < Date.now(),
   );
-  const upcoming = items.find(
+  const upcomingEvent = items.find(
     (event) => event.state === 'published' && Date.parse(event.endsAt) > Date.now(),
   );
-  assert.ok(held, 'the first page of demo events has no held event');
-  assert.ok(upcoming, 'the first page of demo events has no upcoming event');
+  assert.ok(heldEvent, 'the first page of demo events has no held event');
+  assert.ok(upcomingEvent, 'the first page of demo events has no upcoming event');
 
   await page.goto(`${platform.baseUrl}/console/events`);
-  const heldState = page.locator(`tr[data-row-key="${held.id}"] [data-state="published"]`);
+  const heldState = page.locator(`tr[data-row-key="${heldEvent.id}"] [data-state="published"]`);
   assert.equal(await heldState.innerText(), '已结束');
-  const upcomingState = page.locator(`tr[data-row-key="${upcoming.id}"] [data-state="published"]`);
+  const upcomingState = page.locator(
+    `tr[data-row-key="${upcomingEvent.id}"] [data-state="published"]`,
+  );
   assert.equal(await upcomingState.innerText(), '已发布');
   await page.context().close();
 });

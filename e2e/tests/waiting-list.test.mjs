@@ -111,7 +111,7 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   await drawer.getByText('主办方取消：本人无法参赛').waitFor();
   assert.equal(await drawer.getByRole('button', { name: '取消该报名' }).count(), 0);
   await streetPage.screenshot({ path: join(artifacts, 'console-entry-cancelled-1366.png') });
-  // The promoted entry holds the freed place, so the places taken stay at 1.
+  // The promoted entry takes the freed place, so the places taken stay at 1.
   await streetPage.reload();
   await streetPage
     .locator('.ant-statistic')

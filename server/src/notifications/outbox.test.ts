@@ -18,6 +18,7 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { uuidv7 } from '../shared/ids.js';
+import { shanghaiTimeFormat } from './sms-messages.js';
 import {
   dispatchOutbox,
   OUTBOX_MAX_ATTEMPTS,
@@ -120,14 +121,7 @@ describe('outbox dispatcher', () => {
     expect(provider.sent[0]?.text).toContain('测试通知篮球赛');
     expect(provider.sent[0]?.text).toContain(registration.code);
     // The SMS gives the start and the venue that the event has when the SMS is sent.
-    const startsAt = new Intl.DateTimeFormat('zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      month: 'long',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    }).format(new Date(event.startsAt));
+    const startsAt = shanghaiTimeFormat.format(new Date(event.startsAt));
     expect(provider.sent[0]?.text).toContain(`（${startsAt}，${event.venue}）`);
 
     const [row] = await outboxRows();

@@ -62,7 +62,8 @@ async function composeRegistrationConfirmed(
   return { send: { to: confirmation.phone, text }, sentPayload: payload };
 }
 
-const shanghaiTimeFormat = new Intl.DateTimeFormat('zh-CN', {
+/** Format of the times in SMS texts: month, day and time in Shanghai, such as 12月9日 09:00. */
+export const shanghaiTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   month: 'long',
   day: 'numeric',

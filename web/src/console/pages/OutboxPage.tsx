@@ -95,6 +95,7 @@ export function OutboxPage() {
     onError: (error) => message.error(consoleErrorMessage(error)),
   });
   const counts = page.data?.counts;
+  const timeShown = timeColumn(state);
 
   return (
     <>
@@ -133,9 +134,9 @@ export function OutboxPage() {
             { title: '创建时间', dataIndex: 'createdAt', render: formatTime },
             { title: '尝试次数', dataIndex: 'attempts', width: 90 },
             {
-              title: timeColumn(state).title,
+              title: timeShown.title,
               key: 'time',
-              render: (_, item) => formatTime(timeColumn(state).time(item)),
+              render: (_, item) => formatTime(timeShown.time(item)),
             },
             {
               title: state === 'abandoned' ? '未发送原因' : '最近错误',
