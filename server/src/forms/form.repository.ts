@@ -5,19 +5,21 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { FormTemplateTable, RegistrationAttachmentTable } from '../db/schema.js';
 
+/** A row of formsAndNoticesQuery: the columns are null where the event has no form or notice. */
+export interface FormAndNoticeRow {
+  event_id: string;
+  definition: RegistrationForm | null;
+  version: number | null;
+  notice_version: number | null;
+  notice_body: string | null;
+}
+
 /**
- * Reads the stored form and the latest safety notice of each event with one statement. Every
- * event gets a row; the columns are null where it has no form or no notice.
+ * The query of the stored form and the latest safety notice of each event, a row per event,
+ * for findFormsAndNotices and for statements that read it with other rows.
  */
-export async function findFormsAndNotices(db: Executor, eventIds: readonly string[]) {
-  if (eventIds.length === 0) return [];
-  const { rows } = await sql<{
-    event_id: string;
-    definition: RegistrationForm | null;
-    version: number | null;
-    notice_version: number | null;
-    notice_body: string | null;
-  }>`
+export function formsAndNoticesQuery(eventIds: readonly string[]) {
+  return sql<FormAndNoticeRow>`
     select e.event_id, f.definition, f.version, n.version as notice_version,
       n.body as notice_body
     from unnest(${[...eventIds]}::uuid[]) as e (event_id)
@@ -27,7 +29,19 @@ export async function findFormsAndNotices(db: Executor, eventIds: readonly strin
       where s.event_id = e.event_id
       order by s.version desc
       limit 1
-    ) n on true`.execute(db);
+    ) n on true`;
+}
+
+/**
+ * Reads the stored form and the latest safety notice of each event with one statement. Every
+ * event gets a row; the columns are null where it has no form or no notice.
+ */
+export async function findFormsAndNotices(
+  db: Executor,
+  eventIds: readonly string[],
+): Promise<FormAndNoticeRow[]> {
+  if (eventIds.length === 0) return [];
+  const { rows } = await formsAndNoticesQuery(eventIds).execute(db);
   return rows;
 }
 

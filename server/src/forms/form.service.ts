@@ -13,6 +13,7 @@ import { getVisibleEvent, lockOwnEvent, type Actor } from '../events/event.servi
 import { withFieldErrors } from '../http/problem.js';
 import { FormLocked, InvalidForm } from './form.errors.js';
 import * as repository from './form.repository.js';
+import type { FormAndNoticeRow } from './form.repository.js';
 
 /** The safety and insurance notice an entrant accepts, in its current version. */
 export interface SafetyNotice {
@@ -47,14 +48,20 @@ export async function loadRegistrationForm(
 }
 
 /**
- * Reads the registration forms of several events with one statement, for a registration
- * batch. Every event gets a form: the built-in default when it never set one.
+ * Reads the registration forms of several events with one statement. Every event gets a form:
+ * the built-in default when it never set one.
  */
 export async function loadRegistrationForms(
   db: Executor,
   eventIds: readonly string[],
 ): Promise<Map<string, EventRegistrationForm>> {
-  const rows = await repository.findFormsAndNotices(db, eventIds);
+  return registrationFormsOf(await repository.findFormsAndNotices(db, eventIds));
+}
+
+/** Turns rows of formsAndNoticesQuery into the forms by event id, as loadRegistrationForms. */
+export function registrationFormsOf(
+  rows: readonly FormAndNoticeRow[],
+): Map<string, EventRegistrationForm> {
   return new Map(
     rows.map((row) => [
       row.event_id,

@@ -71,18 +71,20 @@ export async function ensureDefaultGroup(
 
 /**
  * Does what ensureDefaultGroup does for several events, listing their groups with one
- * statement. Returns the groups by event id.
+ * statement. A caller that read the groups under the events' locks already passes them as
+ * `listed`, in listGroupsOfEvents order. Returns the groups by event id.
  */
 export async function ensureDefaultGroups(
   trx: Executor,
   events: readonly { id: string; capacity: number | null; fee_cents?: number | null }[],
+  listed?: readonly EventGroupRow[],
 ): Promise<Map<string, EventGroupRow[]>> {
   const groups = new Map<string, EventGroupRow[]>(events.map((event) => [event.id, []]));
-  const listed = await repository.listGroupsOfEvents(
+  listed ??= await repository.listGroupsOfEvents(
     trx,
     events.map((event) => event.id),
   );
-  for (const group of listed) groups.get(group.event_id)!.push(group);
+  for (const group of listed) groups.get(group.event_id)?.push(group);
   for (const event of events) {
     if (groups.get(event.id)!.length > 0 || event.capacity === null) continue;
     const group = await repository.insertGroup(trx, {

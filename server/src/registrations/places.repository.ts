@@ -64,7 +64,19 @@ export async function takeGroupsPlaces(
 ): Promise<boolean> {
   if (requested.length === 0) return true;
   const result = await sql<{ groups: number }>`
-    with requested as (
+    with ${takeGroupsPlacesSteps(requested)}
+    select count(*)::integer as groups from taken`.execute(db);
+  return result.rows[0]?.groups === requested.length;
+}
+
+/**
+ * The common table expressions of takeGroupsPlaces, for a statement that takes places along
+ * with other writes. `taken` has a row per group whose places were taken; when it has fewer
+ * rows than `requested`, the caller must roll back.
+ */
+export function takeGroupsPlacesSteps(requested: readonly { groupId: string; count: number }[]) {
+  return sql`
+    requested as (
       select * from unnest(${requested.map((item) => item.groupId)}::uuid[],
         ${requested.map((item) => item.count)}::integer[]) as w (group_id, count)
     ),
@@ -79,9 +91,7 @@ export async function takeGroupsPlaces(
       from (select event_id, sum(count)::integer as count from taken group by event_id) t
       where events.id = t.event_id
       returning events.id
-    )
-    select count(*)::integer as groups from taken`.execute(db);
-  return result.rows[0]?.groups === requested.length;
+    )`;
 }
 
 /** Gives `count` places of a group back and subtracts them from the event's registered_count. */

@@ -5,10 +5,9 @@ import type { Db, Trx } from '../db/database.js';
 import type { EventGroupRow, RegistrationRow } from '../db/schema.js';
 import { EventNotFound } from '../events/event.errors.js';
 import { loggableError } from '../http/problem.js';
-import { loadRegistrationForms, type EventRegistrationForm } from '../forms/form.service.js';
+import { registrationFormsOf, type EventRegistrationForm } from '../forms/form.service.js';
 import { randomCode, uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
-import { emitCreatedEntryWebhookEvents } from '../webhooks/webhook.emit.js';
 import { ensureDefaultGroups } from './group.service.js';
 import * as places from './places.repository.js';
 import {
@@ -17,7 +16,12 @@ import {
   WindowClosed,
   WindowNotOpen,
 } from './registration.errors.js';
-import * as repository from './registration.repository.js';
+import {
+  insertBatchEntries,
+  readUnderEventLocks,
+  type BatchReads,
+  type EntryRecord,
+} from './registration-batch.repository.js';
 import {
   answerColumns,
   checkGroupRule,
@@ -142,39 +146,6 @@ interface EventBatch {
   outcomes: Outcome[];
   /** The accepted requests and their rows, in queue order. */
   stored: { index: number; row: EntryRecord }[];
-}
-
-/**
- * An entry row as insertEntries reads it from JSON. The columns that take the database's time
- * are flags here, and outbox_id names the entry's confirmation or waiting-list SMS.
- */
-interface EntryRecord {
-  id: string;
-  event_id: string;
-  group_id: string;
-  code: string;
-  name: string;
-  phone_ciphertext: string;
-  phone_hash: string;
-  phone_masked: string;
-  id_ciphertext: string | null;
-  id_hash: string | null;
-  id_masked: string | null;
-  status: 'active' | 'waiting';
-  waiting_seq: string | null;
-  idempotency_key: string | null;
-  channel: string;
-  submitted_by_citizen_id: string | null;
-  answers: string;
-  form_version: number | null;
-  safety_notice_version: number | null;
-  safety_accepted: boolean;
-  id_consented: boolean;
-  guardian_name: string | null;
-  guardian_phone_ciphertext: string | null;
-  guardian_phone_masked: string | null;
-  guardian_consented: boolean;
-  outbox_id: string;
 }
 
 const queuesByDatabase = new WeakMap<Db, BatchQueue>();
@@ -416,10 +387,11 @@ interface EventWork {
 /**
  * Decides and stores the outcome of every request of the batch in one transaction, in the
  * order `register` checks: event published, input, form answers, Idempotency-Key, window, group
- * and its rules, same person, places. Each step reads or writes for all the batch's events with
- * one statement, so a batch of many events costs as many round trips as a batch of one. The
- * events are locked first, in ascending id order, and the entries of all of them are inserted
- * together.
+ * and its rules, same person, places. The events are locked first, in ascending id order. Then
+ * one statement reads what every step needs for all the batch's events, and one statement
+ * takes the places and inserts the entries of all of them. So a batch of many events costs as
+ * many round trips as a batch of one, and a common batch holds its locks for four: the lock,
+ * the read, the write and the commit.
  */
 async function storeBatch(
   trx: Trx,
@@ -460,14 +432,13 @@ async function storeBatch(
     });
   }
 
+  if (works.length === 0) return decided;
   // Read under the events' locks, which the form's save also takes, so the answers are checked
   // against the current form and REG_FORM_CHANGED cannot occur on this path.
-  const forms = await loadRegistrationForms(
-    trx,
-    works.map((work) => work.part.eventId),
-  );
+  const reads = await readUnderEventLocks(trx, eventIdsOf(works), peopleOf(works));
+  const forms = registrationFormsOf(reads.forms);
   for (const work of works) checkAnswers(cipher, work, forms.get(work.part.eventId)!);
-  await dropUsedKeys(trx, works);
+  dropUsedKeys(works, reads.usedKeys);
 
   works = works.filter((work) => {
     const { eventId } = work.part;
@@ -484,10 +455,11 @@ async function storeBatch(
   const groups = await ensureDefaultGroups(
     trx,
     works.map((work) => work.event),
+    reads.groups,
   );
   for (const work of works) chooseGroups(work, groups.get(work.part.eventId)!);
-  await dropSamePeople(trx, works);
-  await takeBatchPlaces(trx, works);
+  dropSamePeople(works, reads.live);
+  const requested = batchPlaces(works);
 
   const waitingCount = works.reduce(
     (sum, work) => sum + [...work.statuses.values()].filter((s) => s === 'waiting').length,
@@ -495,8 +467,32 @@ async function storeBatch(
   );
   const waitingSeqs = await nextWaitingSeqs(trx, waitingCount);
   for (const work of works) work.part.stored = entryRows(work, waitingSeqs);
-  await insertEntries(trx, decided);
+  await insertEntries(trx, decided, requested);
   return decided;
+}
+
+function eventIdsOf(works: EventWork[]): string[] {
+  return works.map((work) => work.part.eventId);
+}
+
+/**
+ * Returns the ID numbers, mobile numbers and Idempotency-Keys of every request of the batch
+ * with valid input. The batch later checks only the requests that pass the form and group checks, a
+ * subset of these.
+ */
+function peopleOf(works: EventWork[]) {
+  const idHashes: string[] = [];
+  const phoneHashes: string[] = [];
+  const keys: string[] = [];
+  for (const work of works) {
+    for (const item of work.part.batch) {
+      if (!item.sealed) continue;
+      phoneHashes.push(item.sealed.phoneHash);
+      if (item.sealed.id) idHashes.push(item.sealed.id.hash);
+      if (item.input.idempotencyKey !== undefined) keys.push(item.input.idempotencyKey);
+    }
+  }
+  return { idHashes, phoneHashes, keys };
 }
 
 function rejection(error: unknown): Outcome {
@@ -540,28 +536,10 @@ function checkAnswers(cipher: PersonalDataCipher, work: EventWork, form: EventRe
  * repeat the key of an earlier request in this batch. They get the one-by-one outcome: the
  * earlier registration, or REG_IDEMPOTENCY_MISMATCH.
  */
-async function dropUsedKeys(trx: Trx, works: EventWork[]) {
+function dropUsedKeys(works: EventWork[], usedKeys: BatchReads['usedKeys']) {
   const keyOf = (work: EventWork, candidate: Candidate) =>
     work.part.batch[candidate.index]!.input.idempotencyKey;
-  const keys = works.flatMap((work) =>
-    work.candidates.flatMap((candidate) => keyOf(work, candidate) ?? []),
-  );
-  const used = new Set(
-    keys.length === 0
-      ? []
-      : (
-          await trx
-            .selectFrom('registrations')
-            .select(['event_id', 'idempotency_key'])
-            .where(
-              'event_id',
-              'in',
-              works.map((work) => work.part.eventId),
-            )
-            .where('idempotency_key', 'in', keys)
-            .execute()
-        ).map((row) => `${row.event_id} ${row.idempotency_key}`),
-  );
+  const used = new Set(usedKeys.map((row) => `${row.event_id} ${row.idempotency_key}`));
   for (const work of works) {
     work.candidates = work.candidates.filter((candidate) => {
       const key = keyOf(work, candidate);
@@ -595,21 +573,11 @@ function chooseGroups(work: EventWork, groups: EventGroupRow[]) {
  * earlier in the batch, as the unique indexes and the same-phone rule of `register` would
  * reject them. Those requests keep the one-by-one outcome. A person is an ID number when one
  * was given. Without one the mobile number is the person, and it may share no live entry at
- * all. Under the events' locks the lookup finds every entry committed before.
+ * all. `live` was read under the events' locks, so it holds every entry committed before.
  */
-async function dropSamePeople(trx: Trx, works: EventWork[]) {
+function dropSamePeople(works: EventWork[], live: BatchReads['live']) {
   const phoneOf = (work: EventWork, entry: Accepted) =>
     work.part.batch[entry.index]!.sealed!.phoneHash;
-  const live = await repository.findLiveByPeopleOfEvents(
-    trx,
-    works.map((work) => work.part.eventId),
-    {
-      idHashes: works.flatMap((work) =>
-        work.eligible.flatMap((entry) => (entry.idHash === null ? [] : [entry.idHash])),
-      ),
-      phoneHashes: works.flatMap((work) => work.eligible.map((entry) => phoneOf(work, entry))),
-    },
-  );
   for (const work of works) {
     const own = live.filter((row) => row.event_id === work.part.eventId);
     const takenIds = new Set(own.flatMap((row) => (row.id_hash === null ? [] : [row.id_hash])));
@@ -635,11 +603,11 @@ async function dropSamePeople(trx: Trx, works: EventWork[]) {
 }
 
 /**
- * Takes the free places of each group for its requests in queue order, with one conditional
- * update for all the batch's groups. Later requests go on the waiting list when the group has
- * one, else they get REG_EVENT_FULL. Records the status of every request that gets an entry.
+ * Gives the free places of each group to its requests in queue order. Later requests go on the
+ * waiting list when the group has one, else they get REG_EVENT_FULL. Records the status of
+ * every request that gets an entry, and returns the places to take of each group.
  */
-async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
+function batchPlaces(works: EventWork[]): { groupId: string; count: number }[] {
   const requested: { groupId: string; count: number }[] = [];
   for (const work of works) {
     const byGroup = new Map<string, Accepted[]>();
@@ -651,7 +619,7 @@ async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
     for (const entries of byGroup.values()) {
       const group = entries[0]!.group;
       // The group's row was read under the event's lock, which every counter change takes, so
-      // `taken` is current. takeGroupsPlaces still checks the capacity itself.
+      // `taken` is current. insertBatchEntries still checks the capacity itself.
       const placed = Math.min(Math.max(0, group.capacity - group.taken), entries.length);
       if (placed > 0) requested.push({ groupId: group.id, count: placed });
       entries.forEach((entry, position) => {
@@ -661,11 +629,7 @@ async function takeBatchPlaces(trx: Trx, works: EventWork[]) {
       });
     }
   }
-  if (!(await places.takeGroupsPlaces(trx, requested))) {
-    throw new Error(
-      'Taking places failed: a group had fewer free places than read under its event lock',
-    );
-  }
+  return requested;
 }
 
 /**
@@ -685,6 +649,7 @@ function entryRows(work: EventWork, waitingSeqs: string[]): EventBatch['stored']
       const row: EntryRecord = {
         id: item.entryId,
         event_id: eventId,
+        organisation_id: work.part.organisationId,
         group_id: entry.group.id,
         code: sealed.code,
         name: item.checked!.name,
@@ -709,61 +674,29 @@ function entryRows(work: EventWork, waitingSeqs: string[]): EventBatch['stored']
         guardian_phone_masked: columns.guardian_phone_masked,
         guardian_consented: columns.guardian_consent_at !== null,
         outbox_id: uuidv7(),
+        webhook_id: uuidv7(),
       };
       return { index: entry.index, row };
     });
 }
 
 /**
- * Inserts the entries that the events of a batch accepted and queues their confirmation or
- * waiting-list SMS in one statement, emits their webhook events and records each request's
- * outcome. The rows travel as one JSON parameter rather than a parameter per column and row,
- * which a batch of 250 entries would need 6,000 of, each compiled, sent and planned.
+ * Takes the batch's places, inserts the entries that its events accepted with their SMS and
+ * webhook events, and records each request's outcome.
  */
-async function insertEntries(trx: Trx, decided: EventBatch[]) {
+async function insertEntries(
+  trx: Trx,
+  decided: EventBatch[],
+  places: { groupId: string; count: number }[],
+) {
   const rows = decided.flatMap((part) => part.stored.map((entry) => entry.row));
-  if (rows.length === 0) return;
-  const result = await sql<RegistrationRow>`
-    with entry as (
-      select * from json_to_recordset(${JSON.stringify(rows)}::json) as r (
-        id uuid, event_id uuid, group_id uuid, code text, name text, phone_ciphertext text,
-        phone_hash text, phone_masked text, id_ciphertext text, id_hash text, id_masked text,
-        status text, waiting_seq bigint, idempotency_key text, channel text,
-        submitted_by_citizen_id uuid, answers text, form_version integer,
-        safety_notice_version integer, safety_accepted boolean, id_consented boolean,
-        guardian_name text, guardian_phone_ciphertext text, guardian_phone_masked text,
-        guardian_consented boolean, outbox_id uuid)
-    ), inserted as (
-      insert into registrations (id, event_id, group_id, code, name, phone_ciphertext,
-        phone_hash, phone_masked, id_ciphertext, id_hash, id_masked, status, waiting_seq,
-        idempotency_key, channel, submitted_by_citizen_id, answers, form_version,
-        safety_notice_version, safety_accepted_at, id_consent_at, guardian_name,
-        guardian_phone_ciphertext, guardian_phone_masked, guardian_consent_at)
-      select id, event_id, group_id, code, name, phone_ciphertext, phone_hash, phone_masked,
-        id_ciphertext, id_hash, id_masked, status, waiting_seq, idempotency_key, channel,
-        submitted_by_citizen_id, answers::jsonb, form_version, safety_notice_version,
-        case when safety_accepted then now() end, case when id_consented then now() end,
-        guardian_name, guardian_phone_ciphertext, guardian_phone_masked,
-        case when guardian_consented then now() end
-      from entry
-      returning *
-    ), queued as (
-      insert into notification_outbox (id, kind, event_id, registration_id, payload)
-      select outbox_id,
-        case status when 'active' then 'registration.confirmed' else 'registration.waiting' end,
-        event_id, id, jsonb_build_object('registrationId', id, 'eventId', event_id)
-      from entry
-    )
-    select * from inserted`.execute(trx);
-  const inserted = new Map(result.rows.map((row) => [row.id, row]));
-  await emitCreatedEntryWebhookEvents(
-    trx,
-    decided.map((part) => ({
-      eventId: part.eventId,
-      organisationId: part.organisationId,
-      registrationIds: part.stored.map((entry) => entry.row.id),
-    })),
-  );
+  const { registrations, placesTaken } = await insertBatchEntries(trx, rows, places);
+  if (!placesTaken) {
+    throw new Error(
+      'Taking places failed: a group had fewer free places than read under its event lock',
+    );
+  }
+  const inserted = new Map(registrations.map((row) => [row.id, row]));
   const positions = await queuePositions(
     trx,
     rows.filter((row) => row.status === 'waiting').map((row) => row.id),

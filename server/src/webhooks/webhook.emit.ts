@@ -103,44 +103,35 @@ export async function emitResultsPublished(trx: Executor, eventId: string): Prom
 }
 
 /**
- * Records `registration.created` in one statement for entries of one or more league events that
- * the caller's transaction has just inserted, with the recipients of `emitEntryWebhookEvents`.
- * Returns their number.
+ * The common table expressions that record `registration.created` for entries that the same
+ * statement inserts, with the recipients of `emitEntryWebhookEvents`. `source` names an earlier
+ * expression with a row per entry: webhook_id, entry_id, event_id, organisation_id and
+ * partner_id (the partner that pushed the entry, or null).
  */
-export async function emitCreatedEntryWebhookEvents(
-  trx: Executor,
-  parts: readonly { eventId: string; organisationId: string; registrationIds: readonly string[] }[],
-): Promise<number> {
-  const entries = parts.flatMap((part) =>
-    part.registrationIds.map((entryId) => ({ ...part, entryId, webhookId: uuidv7() })),
-  );
-  if (entries.length === 0) return 0;
+export function createdEntryWebhookSteps(source: string) {
+  const entries = sql.table(source);
   // Other transactions cannot read these entries before the commit, so none can record a
   // webhook for them. Each sequence is therefore 1, and no per-entry lock is needed.
-  await sql`
-    with recorded as (
+  return sql`
+    recorded as (
       insert into webhook_events
         (id, action, resource_type, resource_id, event_id, organisation_id, sequence)
-      select pair.webhook_id, 'registration.created', 'registration', pair.entry_id,
-        pair.event_id, pair.organisation_id, 1
-      from unnest(${entries.map((entry) => entry.webhookId)}::uuid[],
-        ${entries.map((entry) => entry.entryId)}::uuid[],
-        ${entries.map((entry) => entry.eventId)}::uuid[],
-        ${entries.map((entry) => entry.organisationId)}::uuid[])
-        as pair (webhook_id, entry_id, event_id, organisation_id)
-      returning id, resource_id, organisation_id
-    )
-    insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
-    select gen_random_uuid(), recorded.id, endpoint.id
-    from recorded
-    join registrations entry on entry.id = recorded.resource_id
-    join webhook_endpoints endpoint
-      on endpoint.status = 'active' and 'registration.created' = any(endpoint.actions)
-    join partners partner on partner.id = endpoint.partner_id and partner.status = 'active'
-    where 'registrations:read' = any(partner.scopes)
-      and (partner.organisation_id = recorded.organisation_id
-        or partner.id = entry.partner_id)`.execute(trx);
-  return entries.length;
+      select webhook_id, 'registration.created', 'registration', entry_id, event_id,
+        organisation_id, 1
+      from ${entries}
+      returning id, resource_id
+    ),
+    delivered as (
+      insert into webhook_deliveries (id, webhook_event_id, endpoint_id)
+      select gen_random_uuid(), recorded.id, endpoint.id
+      from recorded
+      join ${entries} entry on entry.entry_id = recorded.resource_id
+      join webhook_endpoints endpoint
+        on endpoint.status = 'active' and 'registration.created' = any(endpoint.actions)
+      join partners partner on partner.id = endpoint.partner_id and partner.status = 'active'
+      where 'registrations:read' = any(partner.scopes)
+        and (partner.organisation_id = entry.organisation_id or partner.id = entry.partner_id)
+    )`;
 }
 
 /**

@@ -83,6 +83,25 @@ async function createPartner(scopes: string[]) {
   return response.json<{ partner: { id: string; organisationId: string } }>().partner;
 }
 
+/**
+ * Creates a partner that reads events and entries, and moves it to the organisation that owns
+ * `eventId`. An organisation has room for one partner.
+ */
+async function createOwnerPartner(eventId: string) {
+  const { organisation_id: ownerOrganisation } = await ctx.db
+    .selectFrom('events')
+    .select('organisation_id')
+    .where('id', '=', eventId)
+    .executeTakeFirstOrThrow();
+  const owner = await createPartner(['events:read', 'registrations:read']);
+  await ctx.db
+    .updateTable('partners')
+    .set({ organisation_id: ownerOrganisation })
+    .where('id', '=', owner.id)
+    .execute();
+  return owner;
+}
+
 async function addEndpoint(partnerId: string, path: string, actions: WebhookAction[]) {
   const response = await as(
     ctx.app,
@@ -574,21 +593,48 @@ describe('changes that announce themselves', () => {
     expect(readerActions.map((row) => row.action)).toEqual(['event.changed']);
   });
 
-  it('sends registration.cancelled for each entry an event cancellation ends', async () => {
-    const eventId = await publishEvent('回调取消赛事');
-    const { organisation_id: ownerOrganisation } = await ctx.db
-      .selectFrom('events')
-      .select('organisation_id')
-      .where('id', '=', eventId)
-      .executeTakeFirstOrThrow();
-    // The owner is a partner of the bureau's own organisation, and the pusher pushed one entry.
-    // The bystander reads events and entries but has no tie to these entries.
-    const owner = await createPartner(['events:read', 'registrations:read']);
+  it('sends registration.created of a web entry to the partners of the owner only', async () => {
+    const eventId = await publishEvent('回调网上报名赛事');
+    const owner = await createOwnerPartner(eventId);
+    const bystander = await createPartner(['events:read', 'registrations:read']);
+    const ownerHook = await addEndpoint(owner.id, '/web-owner', ['registration.created']);
+    const bystanderHook = await addEndpoint(bystander.id, '/web-bystander', [
+      'registration.created',
+    ]);
+
+    const entryIds: string[] = [];
+    for (const phone of ['13800138171', '13800138172']) {
+      const registered = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/events/${eventId}/registrations`,
+        payload: { name: '测试用户', phone },
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      entryIds.push(registered.json<{ id: string }>().id);
+    }
+
+    const delivered = await ctx.db
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhook_events', 'webhook_events.id', 'webhook_deliveries.webhook_event_id')
+      .select(['webhook_events.resource_id', 'webhook_events.sequence'])
+      .where('webhook_deliveries.endpoint_id', '=', ownerHook.endpoint.id)
+      .orderBy('webhook_events.resource_id')
+      .execute();
+    expect(delivered).toEqual([...entryIds].sort().map((id) => ({ resource_id: id, sequence: 1 })));
+    expect(await deliveriesOf(bystanderHook.endpoint.id)).toEqual([]);
+    // Frees the bureau's organisation for the partner of a later test.
     await ctx.db
       .updateTable('partners')
-      .set({ organisation_id: ownerOrganisation })
+      .set({ organisation_id: owner.organisationId })
       .where('id', '=', owner.id)
       .execute();
+  });
+
+  it('sends registration.cancelled for each entry an event cancellation ends', async () => {
+    const eventId = await publishEvent('回调取消赛事');
+    // The owner is a partner of the bureau's own organisation, and the pusher pushed one entry.
+    // The bystander reads events and entries but has no tie to these entries.
+    const owner = await createOwnerPartner(eventId);
     const pusher = await createPartner(['registrations:read']);
     const bystander = await createPartner(['events:read', 'registrations:read']);
     const actions: WebhookAction[] = ['event.cancelled', 'registration.cancelled'];
