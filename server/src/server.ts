@@ -18,6 +18,7 @@ import { startAttachmentCleanup } from './forms/attachment-cleanup.service.js';
 import { startExpiredRowPurge } from './shared/expired-rows.service.js';
 import { startEventPosterPrune } from './posters/event-poster-store.js';
 import { startSummaryJob } from './dashboards/dashboard-summaries.js';
+import { registrationsInProgress } from './registrations/registration-batch.js';
 import { prepareSearchNames } from './events/event-search.js';
 import { ATTACHMENTS_FOLDER } from './forms/attachment.routes.js';
 import { DocumentStore } from './documents/document-store.js';
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
   );
   const stopExpiredRowPurge = startExpiredRowPurge(db, app.log.child({ component: 'purge' }));
   const stopPosterPrune = startEventPosterPrune(db, app.log.child({ component: 'posters' }));
-  const stopSummaryJob = startSummaryJob(db, app.log.child({ component: 'dashboards' }));
+  const stopSummaryJob = startSummaryJob(db, app.log.child({ component: 'dashboards' }), {
+    registering: () => registrationsInProgress(db),
+  });
   const reportWorker = startReportWorker(
     db,
     reportFilesOf(config.documentsDir),

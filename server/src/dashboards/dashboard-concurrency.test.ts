@@ -14,6 +14,7 @@ import {
   applyRollupChanges,
   checkDashboardSummaries,
   markEndedFacts,
+  summaryRound,
 } from './dashboard-summaries.js';
 
 // People enter eight events at once, one entry per transaction and then several entries per
@@ -340,6 +341,58 @@ describe('participant queue', () => {
     },
     120_000,
   );
+
+  it('defers the sets while registrations are in progress, at most the deferral', async () => {
+    await applyParticipantChanges(ctx.db);
+    let clock = 1_000_000;
+    let registering = true;
+    const round = summaryRound(ctx.db, {
+      registering: () => registering,
+      maxDeferralMs: 10_000,
+      now: () => clock,
+    });
+    await enter(eventIds[4]!, 'person-q5', 504);
+    expect(await round()).toBe(false);
+    clock += 9_999;
+    expect(await round()).toBe(false);
+    expect(await queued()).toBe(1);
+
+    clock += 1;
+    expect(await round()).toBe(true);
+    expect(await queued()).toBe(0);
+
+    // The deferral counts from the last apply again; a round without registrations applies.
+    await enter(eventIds[4]!, 'person-q6', 505);
+    clock += 5_000;
+    expect(await round()).toBe(false);
+    expect(await queued()).toBe(1);
+    registering = false;
+    expect(await round()).toBe(true);
+    expect(await queued()).toBe(0);
+    expect(await directCount(STREETS[0]!, ['person-q5', 'person-q6'])).toBe(2);
+    expect(await streetCount(STREETS[0]!)).toBe(await directCount(STREETS[0]!, await allPeople()));
+  }, 120_000);
+
+  it('stops applying the sets after a statement when registrations start', async () => {
+    await applyParticipantChanges(ctx.db);
+    let clock = 2_000_000;
+    let asked = 0;
+    // Idle when the round starts, registering from its first statement on.
+    const round = summaryRound(ctx.db, {
+      registering: () => (asked += 1) > 1,
+      maxDeferralMs: 10_000,
+      now: () => clock,
+    });
+    for (let n = 0; n < 10; n += 1) await enter(eventIds[3]!, `person-s${n}`, 510 + n);
+    expect(await queued()).toBe(10);
+    // One statement applies 8 queue rows, then the round stops.
+    expect(await round()).toBe(true);
+    expect(await queued()).toBe(2);
+    // The queue was not emptied, so the deferral still counts from the round's start.
+    clock += 10_000;
+    expect(await round()).toBe(true);
+    expect(await queued()).toBe(0);
+  }, 120_000);
 
   it('rebuild empties the queue', async () => {
     await enter(eventIds[6]!, 'person-q3', 502);

@@ -13,14 +13,22 @@ const APPLY_BATCH = 8;
 
 const QUEUE_LOCK = sql`hashtextextended('dashboard_participant_changes', 0)`;
 
-async function applyBatches(db: Executor): Promise<number> {
+/**
+ * Applies APPLY_BATCH queue rows per statement until the queue is empty, or until `stop` returns
+ * true after a statement. Returns how many rows it applied and whether it emptied the queue.
+ */
+async function applyBatches(
+  db: Executor,
+  stop: () => boolean = () => false,
+): Promise<{ applied: number; emptied: boolean }> {
   let applied = 0;
   for (;;) {
     const result = await sql<{ claimed: number }>`
       select dashboard_apply_participant_changes(${APPLY_BATCH}) as claimed`.execute(db);
     const claimed = result.rows[0]?.claimed ?? 0;
     applied += claimed;
-    if (claimed < APPLY_BATCH) return applied;
+    if (claimed < APPLY_BATCH) return { applied, emptied: true };
+    if (stop()) return { applied, emptied: false };
   }
 }
 
@@ -34,14 +42,14 @@ export async function applyParticipantChanges(
   db: Executor,
   { wait = true }: { wait?: boolean } = {},
 ): Promise<number> {
-  if (wait) return applyBatches(db);
+  if (wait) return (await applyBatches(db)).applied;
   const pending = await sql<{ queued: boolean }>`
     select exists (select 1 from dashboard_participant_changes) as queued`.execute(db);
   if (!pending.rows[0]?.queued) return 0;
   const run = async (trx: Executor) => {
     const locked = await sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(${QUEUE_LOCK}) as locked`.execute(trx);
-    return locked.rows[0]?.locked ? applyBatches(trx) : 0;
+    return locked.rows[0]?.locked ? (await applyBatches(trx)).applied : 0;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
@@ -64,20 +72,53 @@ export async function applyRollupChanges(db: Executor): Promise<number> {
 }
 
 /**
- * Starts the summary job. Every `intervalMs` until stopped, it applies the queued
- * participant-set changes, marks the facts of the events that have ended, and adds the queued
- * fact changes to the rollup sums.
+ * Maximum time the summary job defers the participant sets while registrations are in progress.
  */
-export function startSummaryJob(db: Db, log: FastifyBaseLogger, intervalMs = 1000): () => void {
+export const MAX_PARTICIPANT_DEFERRAL_MS = 10_000;
+
+/**
+ * Returns one round of the summary job. A round applies the queued participant-set changes,
+ * marks the facts of the events that have ended, and adds the queued fact changes to the rollup
+ * sums. While `registering()` returns true (registrations are in progress), it leaves the
+ * participant sets for later, until `maxDeferralMs` after the queue was last emptied: applying
+ * them costs more database time than the entries did, and a flash crowd needs that time. A
+ * round that is applying when registrations start stops after its current statement. A
+ * dashboard applies the queue before it reads the sets, so it still counts every entry.
+ * Resolves to whether the round applied participant sets.
+ */
+export function summaryRound(
+  db: Db,
+  {
+    registering = () => false,
+    maxDeferralMs = MAX_PARTICIPANT_DEFERRAL_MS,
+    now = Date.now,
+  }: { registering?: () => boolean; maxDeferralMs?: number; now?: () => number } = {},
+): () => Promise<boolean> {
+  let emptiedAt = now();
+  const deferring = () => registering() && now() - emptiedAt < maxDeferralMs;
+  return async () => {
+    const due = !deferring();
+    if (due && (await applyBatches(db, deferring)).emptied) emptiedAt = now();
+    await markEndedFacts(db);
+    await applyRollupChanges(db);
+    return due;
+  };
+}
+
+/**
+ * Starts the summary job, which runs a `summaryRound` every `intervalMs` until stopped.
+ * `registering` returns whether this process has registrations in progress.
+ */
+export function startSummaryJob(
+  db: Db,
+  log: FastifyBaseLogger,
+  { intervalMs = 1000, registering }: { intervalMs?: number; registering?: () => boolean } = {},
+): () => void {
   const job = startPeriodicJob({
     intervalMs,
     log,
     failureMessage: 'dashboard summary update failed',
-    round: async () => {
-      await applyParticipantChanges(db);
-      await markEndedFacts(db);
-      await applyRollupChanges(db);
-    },
+    round: summaryRound(db, { registering }),
   });
   return job.stop;
 }

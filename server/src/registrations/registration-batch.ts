@@ -194,6 +194,12 @@ export function registerInBatch(
   });
 }
 
+/** Returns whether this process has web registrations for `db` waiting or in a batch. */
+export function registrationsInProgress(db: Db): boolean {
+  const queue = queuesByDatabase.get(db);
+  return queue !== undefined && (queue.batches > 0 || queue.waiting.size > 0);
+}
+
 /** Starts batches of the waiting requests while fewer than MAX_CONCURRENT_BATCHES run. */
 function startBatches(
   db: Db,
