@@ -211,11 +211,15 @@ function startBatches(
     const parts = takeBatch(queue);
     if (parts.size === 0) return;
     queue.batches += 1;
-    void settleBatch(db, cipher, parts, log).finally(() => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       queue.batches -= 1;
       for (const eventId of parts.keys()) queue.running.delete(eventId);
       startBatches(db, cipher, queue, log);
-    });
+    };
+    void settleBatch(db, cipher, parts, log, end).finally(end);
   }
 }
 
@@ -243,12 +247,15 @@ function takeBatch(queue: BatchQueue): Map<string, Pending[]> {
  * request is retried alone in queue order, so one bad request cannot fail the others. An error
  * from COMMIT, such as a dropped connection, leaves the outcome unknown, so a request whose
  * entry the batch did store gets that entry instead of its retry's REG_ALREADY_REGISTERED.
+ * Calls `committed` after a successful commit, before it settles the promises; a failed batch
+ * ends when its retries have.
  */
 async function settleBatch(
   db: Db,
   cipher: PersonalDataCipher,
   parts: Map<string, Pending[]>,
   log: BatchLogger | undefined,
+  committed: () => void,
 ) {
   let decided: EventBatch[];
   try {
@@ -262,6 +269,9 @@ async function settleBatch(
     for (const [eventId, batch] of parts) await retryAlone(db, cipher, eventId, batch, log);
     return;
   }
+  // The next batch of these events starts before this one answers its callers, so its first
+  // round trips overlap with writing the answers.
+  committed();
   for (const { eventId, eventName, batch, outcomes } of decided) {
     const alone: Pending[] = [];
     batch.forEach((item, index) => {
