@@ -575,6 +575,22 @@ describe('one entry per person', () => {
     expect(await checkCounters(ctx.db, event.id)).toEqual([]);
   });
 
+  // Before the ID number was checked ahead of the places, the second entry got REG_EVENT_FULL.
+  it('names the ID number before a full event', async () => {
+    const adult = residentId('1990-05-06', 'female', 3);
+    recordPersonalData(ctx, adult);
+    const { eventId } = await publishWithGroups(ctx.app, organiser, reviewer, [
+      { name: '单人组', capacity: 1 },
+    ]);
+    const first = { name: '王一', phone: '13800138021', idNumber: adult, idConsent: true };
+    expect((await register(eventId, first)).statusCode).toBe(201);
+    const again = await register(eventId, { ...first, phone: '13900139021' });
+    expectProblem(again, 409, 'REG_ID_ALREADY_REGISTERED');
+    const stranger = { name: '王二', phone: '13800138022' };
+    expectProblem(await register(eventId, stranger), 409, 'REG_EVENT_FULL');
+    expect(await statusCounts(ctx.db, eventId)).toEqual({ active: 1 });
+  });
+
   it('rejects a reused key with another group', async () => {
     const { eventId, groupIds } = await publishWithGroups(ctx.app, organiser, reviewer, [
       { name: 'A组', capacity: 5 },

@@ -52,6 +52,17 @@ export async function findLiveByPhoneHash(db: Executor, eventId: string, phoneHa
     .executeTakeFirst();
 }
 
+/** Finds a live entry of the event made with this ID number's hash. */
+export async function findLiveByIdHash(db: Executor, eventId: string, idHash: string) {
+  return db
+    .selectFrom('registrations')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('id_hash', '=', idHash)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
 /** Finds a live entry of the event made with this mobile number's hash and no ID number. */
 export async function findLiveWithoutIdByPhoneHash(
   db: Executor,

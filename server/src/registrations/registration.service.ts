@@ -224,6 +224,14 @@ class SamePhoneRegistered extends Error {
   }
 }
 
+/** Error raised inside the entry's transaction when the ID number already has a live entry. */
+class SameIdRegistered extends Error {
+  constructor(eventId: string) {
+    super(`This ID number already holds a live entry in event ${eventId}`);
+    this.name = 'SameIdRegistered';
+  }
+}
+
 /**
  * Throws SamePhoneRegistered when the same-phone rule forbids the entry. Without an ID number
  * the mobile number identifies the person, so it may have no other live entry, not even one
@@ -303,6 +311,14 @@ export async function register(
       if (group.entry_type === 'team') throw new TeamEntryRequired(group.id);
       checkGroupRule(group, residentId, new Date(event.starts_at));
       await rejectPhoneInUse(trx, eventId, identity);
+      // The unique index would reject a second entry of the ID number too, but only after the
+      // places: a full event would answer REG_EVENT_FULL to a person who is already entered.
+      if (
+        identity.idHash !== null &&
+        (await repository.findLiveByIdHash(trx, eventId, identity.idHash))
+      ) {
+        throw new SameIdRegistered(eventId);
+      }
 
       const placed = await places.takePlaces(trx, group.id);
       if (!placed && group.waiting_list === 'off') throw new EventFull(eventId);
@@ -350,10 +366,12 @@ export async function register(
       if (again) return again;
       throw new AlreadyRegistered(eventId);
     }
-    if (!isUniqueViolation(error)) throw error;
+    const sameId =
+      error instanceof SameIdRegistered || isUniqueViolation(error, 'registrations_one_per_id');
+    if (!sameId && !isUniqueViolation(error)) throw error;
     const again = await replayed();
     if (again) return again;
-    if (isUniqueViolation(error, 'registrations_one_per_id')) {
+    if (sameId) {
       const other = await recordCrossChannelDuplicate(db, eventId, identity.idHash!, {
         channel: input.channel,
         partnerId: input.partnerId ?? null,
