@@ -312,7 +312,7 @@ export async function register(
       checkGroupRule(group, residentId, new Date(event.starts_at));
       await rejectPhoneInUse(trx, eventId, identity);
       // The unique index would reject a second entry of the ID number too, but only after the
-      // places: a full event would answer REG_EVENT_FULL to a person who is already entered.
+      // places: a full event would return REG_EVENT_FULL to a person who is already entered.
       if (
         identity.idHash !== null &&
         (await repository.findLiveByIdHash(trx, eventId, identity.idHash))

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { startPeriodicJob } from '../shared/periodic-job.js';
+import { isAllowedEndpointHost } from './endpoint-address.js';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from './webhook.catalogue.js';
 
 /** Time a partner's endpoint has to respond to a delivery. */
@@ -44,6 +45,10 @@ async function post(
   timeoutMs: number,
 ): Promise<Outcome> {
   const started = performance.now();
+  // Endpoints stored before the address rule, or changed in the database, are checked again.
+  if (!isAllowedEndpointHost(new URL(url), false)) {
+    return { statusCode: null, error: 'address not allowed', excerpt: null, durationMs: 0 };
+  }
   try {
     const response = await fetch(url, {
       method: 'POST',

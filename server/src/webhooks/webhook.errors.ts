@@ -12,6 +12,6 @@ export const DeliveryNotFound = defineError(
 );
 export const InvalidEndpointUrl = defineError(
   'WHK_INVALID_URL',
-  'Webhook URL must be an absolute http(s) URL without credentials; production requires https',
+  'Webhook URL must be an absolute http(s) URL without credentials to an allowed host (not link-local; production: https to a public host)',
   400,
 );

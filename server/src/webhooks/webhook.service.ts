@@ -7,11 +7,12 @@ import type { Actor } from '../partners/partner.service.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import type { WebhookAction } from './webhook.catalogue.js';
+import { isAllowedEndpointHost } from './endpoint-address.js';
 import { DeliveryNotFound, EndpointNotFound, InvalidEndpointUrl } from './webhook.errors.js';
 
 /**
- * Checks a webhook URL: absolute http or https, no user name or password, https in
- * production. Returns it normalised.
+ * Checks a webhook URL: absolute http or https, no user name or password, a host that
+ * isAllowedEndpointHost accepts, https in production. Returns it normalised.
  */
 export function checkEndpointUrl(input: string, production: boolean): string {
   let url: URL;
@@ -24,6 +25,7 @@ export function checkEndpointUrl(input: string, production: boolean): string {
   if (!scheme.includes(url.protocol) || url.username || url.password || url.hash) {
     throw new InvalidEndpointUrl();
   }
+  if (!isAllowedEndpointHost(url, production)) throw new InvalidEndpointUrl();
   return url.toString();
 }
 

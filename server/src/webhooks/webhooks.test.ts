@@ -23,6 +23,8 @@ import {
 } from './webhook.catalogue.js';
 import { deliverDue, signWebhook } from './webhook.delivery.js';
 import { emitWebhookEvent } from './webhook.emit.js';
+import { InvalidEndpointUrl } from './webhook.errors.js';
+import { checkEndpointUrl } from './webhook.service.js';
 
 /** Response the receiver sends next, per path. */
 type Behaviour = 'ok' | 'fail' | 'gone' | 'slow';
@@ -215,6 +217,28 @@ describe('delivery', () => {
     const [delivery] = await deliveriesOf(endpoint.id);
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(await deliverDue(ctx.db, ctx.app.cipher, { now })).toBe(0);
+  });
+
+  it('does not post to a link-local address stored before the rule', async () => {
+    const partner = await createPartner(['events:read']);
+    const { endpoint } = await addEndpoint(partner.id, '/moved', ['event.changed']);
+    // Port 1 of the unspecified address has no listener, so a post would fail to connect.
+    await ctx.db
+      .updateTable('webhook_endpoints')
+      .set({ url: 'http://0.0.0.0:1/hook' })
+      .where('id', '=', endpoint.id)
+      .execute();
+    await emit('event.changed', await publishEvent('回调地址赛事'));
+
+    expect(await deliverDue(ctx.db, ctx.app.cipher, { now: new Date() })).toBe(1);
+    const [delivery] = await deliveriesOf(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1 });
+    const attempts = await ctx.db
+      .selectFrom('webhook_attempts')
+      .select(['status_code', 'error'])
+      .where('delivery_id', '=', delivery!.id)
+      .execute();
+    expect(attempts).toEqual([{ status_code: null, error: 'address not allowed' }]);
   });
 
   it('numbers the webhook events of each resource from 1', async () => {
@@ -466,6 +490,10 @@ describe('endpoint registry', () => {
     ['http://user:secret@127.0.0.1/hook'],
     ['/relative/hook'],
     ['http://127.0.0.1/hook#fragment'],
+    ['http://169.254.169.254/latest/meta-data'],
+    ['http://[fe80::1]/hook'],
+    ['http://[::ffff:169.254.169.254]/hook'],
+    ['http://0.0.0.0:8080/hook'],
   ])('rejects %s', async (url) => {
     const partner = await createPartner(['events:read']);
     const response = await as(
@@ -477,6 +505,25 @@ describe('endpoint registry', () => {
       payload: { url, actions: ['event.changed'] },
     });
     expectProblem(response, 400, 'WHK_INVALID_URL');
+  });
+
+  it.each([
+    ['https://partner.example.com/hook', false, true],
+    ['https://partner.example.com/hook', true, true],
+    ['https://203.0.113.10/hook', true, true],
+    ['http://127.0.0.1:8080/hook', false, true],
+    ['https://127.0.0.1/hook', true, false],
+    ['https://localhost/hook', true, false],
+    ['https://10.1.2.3/hook', true, false],
+    ['https://172.20.0.1/hook', true, false],
+    ['https://192.168.1.5/hook', true, false],
+    ['https://[::1]/hook', true, false],
+    ['https://[fd00::5]/hook', true, false],
+    ['https://169.254.10.1/hook', false, false],
+  ])('checks %s (production %s): allowed %s', (url, production, allowed) => {
+    const check = () => checkEndpointUrl(url, production);
+    if (allowed) expect(check()).toBe(url);
+    else expect(check).toThrow(InvalidEndpointUrl);
   });
 
   it('rejects an unknown action and an unknown partner', async () => {

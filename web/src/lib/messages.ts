@@ -44,7 +44,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PTN_EVENT_NOT_HOSTABLE: '只能为其他机构已通过审核或已发布的赛事开通代收报名',
   WHK_ENDPOINT_NOT_FOUND: '回调地址不存在',
   WHK_DELIVERY_NOT_FOUND: '回调推送记录不存在',
-  WHK_INVALID_URL: '回调地址无效：须为完整的 http(s) 地址，不含账号密码；正式环境须使用 https',
+  WHK_INVALID_URL:
+    '回调地址无效：须为完整的 http(s) 地址，不含账号密码，不得指向链路本地地址；正式环境须使用 https 公网地址',
   ACC_USERNAME_TAKEN: '该账号名已被使用',
   ACC_INVALID_SCOPE: '账号类型与所属区域不匹配',
   ACC_WRONG_PASSWORD: '当前密码错误',
