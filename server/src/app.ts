@@ -24,6 +24,7 @@ import { citizenChatGroupRoutes, consoleDocumentRoutes } from './documents/docum
 import { eventShareRoutes } from './events/event-share.routes.js';
 import { consoleEventRoutes, publicEventRoutes } from './events/event.routes.js';
 import { venueRoutes } from './events/venue.routes.js';
+import { rejectCoercedBodyTypes } from './http/json-types.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
@@ -114,6 +115,13 @@ export async function buildApp(
   app.decorate('rateLimiter', await rateLimiterOf(app, config));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Ajv coerces types for query strings and paths, so every route type-checks its JSON body
+  // first. A route's own hook runs after the app's and its plugin's, such as the partner
+  // signature check, so an unsigned request still gets 401.
+  app.addHook('onRoute', (route) => {
+    const own = route.preValidation ?? [];
+    route.preValidation = [...(Array.isArray(own) ? own : [own]), rejectCoercedBodyTypes];
   });
 
   installProblemHandler(app);

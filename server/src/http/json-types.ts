@@ -64,10 +64,10 @@ function collect(
 
 /**
  * Rejects a JSON body value whose type is not the one its route's body schema names, with
- * VALIDATION_FAILED and a `type` field error for each, as Ajv reports a type mismatch. It is a
- * route's preValidation hook, so it checks the body before Ajv's type coercion, which the app
- * keeps on (`coerceTypes: 'array'`) because query strings and path parameters need it. Without
- * the hook Ajv turns the JSON number 13800000000 into the string "13800000000" and "true" into
+ * VALIDATION_FAILED and a `type` field error for each, as Ajv reports a type mismatch. The app
+ * adds it to every route's preValidation hooks, so it checks the body before Ajv's type
+ * coercion, which the app keeps on (`coerceTypes: 'array'`) because query strings and path
+ * parameters need it. Without the hook Ajv turns the JSON number 13800000000 into the string "13800000000" and "true" into
  * true. Properties under `anyOf`, `oneOf` or a `Record` of unknown values are not checked.
  */
 export async function rejectCoercedBodyTypes(request: FastifyRequest): Promise<void> {

@@ -4,7 +4,6 @@ import { Type } from 'typebox';
 
 import { userAgentOf } from '../audit/audit-context.js';
 import { partnerActor } from '../events/event.service.js';
-import { rejectCoercedBodyTypes } from '../http/json-types.js';
 import { StringEnum } from '../http/schemas.js';
 import { REGISTRATION_STATUSES } from '../registrations/registration.routes.js';
 import { requireScope } from './partner-auth.js';
@@ -221,8 +220,6 @@ export function addPartnerRegistrationRoutes(app: FastifyInstance) {
   typed.post(
     '/api/partner/v1/events/:id/registrations',
     {
-      // After the signature check, so an unsigned request still gets 401 first.
-      preValidation: rejectCoercedBodyTypes,
       preHandler: writeGuard,
       schema: {
         tags: ['partner API'],

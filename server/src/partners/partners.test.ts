@@ -305,6 +305,15 @@ describe('signed requests', () => {
     expectProblem(response, 401, 'PTN_SIGNATURE_MISSING');
   });
 
+  it('checks the signature before the body types', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `${EVENTS}/0190f5c2-0000-7000-8000-000000000001/registrations`,
+      payload: { name: 12, phone: 13800138000 },
+    });
+    expectProblem(response, 401, 'PTN_SIGNATURE_MISSING');
+  });
+
   it('accepts 299 seconds of skew and rejects 301', async () => {
     const ok = await signed(ctx.app, credential, { url: EVENTS, at: Date.now() - 299_000 });
     expect(ok.statusCode, ok.body).toBe(200);

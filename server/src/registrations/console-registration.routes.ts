@@ -5,7 +5,6 @@ import { Type } from 'typebox';
 
 import { principal, requireSession } from '../accounts/authenticate.js';
 import { userAgentOf } from '../audit/audit-context.js';
-import { rejectCoercedBodyTypes } from '../http/json-types.js';
 import { StringEnum } from '../http/schemas.js';
 import { cancelByOrganiser } from './cancellation.service.js';
 import { DocumentStore } from '../documents/document-store.js';
@@ -133,7 +132,6 @@ export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
   app.post(
     '/api/console/events/:id/registrations',
     {
-      preValidation: rejectCoercedBodyTypes,
       schema: {
         tags: ['console'],
         summary: "Add one entry to the organiser's event, checked like a public registration",
@@ -211,7 +209,10 @@ export const consoleRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) 
           id: Type.String({ format: 'uuid' }),
           registrationId: Type.String({ format: 'uuid' }),
         }),
-        body: Type.Object({ reason: Type.String({ maxLength: 500 }) }),
+        body: Type.Object(
+          { reason: Type.String({ maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             id: Type.String(),

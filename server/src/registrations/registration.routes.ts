@@ -7,7 +7,6 @@ import { optionalCitizen } from '../citizens/authenticate-citizen.js';
 import { EventIdParams, PublicEventSchema } from '../events/event.schemas.js';
 import { getTicketEvent } from '../events/public-event.service.js';
 import type { RegistrationRow } from '../db/schema.js';
-import { rejectCoercedBodyTypes } from '../http/json-types.js';
 import { StringEnum } from '../http/schemas.js';
 import { TicketNotFound } from './registration.errors.js';
 import * as places from './places.repository.js';
@@ -54,8 +53,8 @@ export const GuardianBody = Type.Object(
 );
 
 /**
- * Body of a registration through any channel that sends the form's answers. A route that takes
- * it also runs `rejectCoercedBodyTypes`, so that a JSON number is not read as a phone number.
+ * Body of a registration through any channel that sends the form's answers. Every route runs
+ * `rejectCoercedBodyTypes` (see app.ts), so a JSON number is not read as a phone number.
  */
 export const RegistrationBody = Type.Object(
   {
@@ -120,7 +119,6 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/events/:id/registrations',
     {
-      preValidation: rejectCoercedBodyTypes,
       schema: {
         tags: ['registrations'],
         summary:

@@ -587,6 +587,26 @@ describe('cancellation', () => {
     expect((await entryOf(entry.id)).status).toBe('active');
   });
 
+  it.each([
+    [{ reason: 123 }, 'reason', 'type'],
+    [{ reason: '资格审核未通过', extra: true }, 'extra', undefined],
+  ])('rejects the organiser cancellation body %j', async (body, field, code) => {
+    const { eventId } = await groupEvent(5, 'off');
+    const entry = (await register(eventId, nextPhone())).json();
+    const response = await as(
+      ctx.app,
+      organiser,
+    )({
+      method: 'POST',
+      url: `/api/console/events/${eventId}/registrations/${entry.id}/cancel`,
+      payload: body,
+    });
+    const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(problem.errors?.[0]?.field).toBe(field);
+    if (code) expect(problem.errors?.[0]?.code).toBe(code);
+    expect((await entryOf(entry.id)).status).toBe('active');
+  });
+
   it('audits and tells an organiser cancellation', async () => {
     const { eventId, groupId } = await groupEvent(5, 'off');
     const entry = (await register(eventId, nextPhone())).json();
