@@ -15,7 +15,7 @@ export const WindowClosed = defineError(
 );
 export const AlreadyRegistered = defineError(
   'REG_ALREADY_REGISTERED',
-  'This mobile number already holds a place in event %s',
+  'This mobile number already has an entry (registered or waiting) in event %s',
   409,
 );
 export const IdempotencyMismatch = defineError(
@@ -71,7 +71,7 @@ export const CancelReasonRequired = defineError(
 );
 export const IdAlreadyRegistered = defineError(
   'REG_ID_ALREADY_REGISTERED',
-  'This ID number already holds a place in event %s',
+  'This ID number already has an entry (registered or waiting) in event %s',
   409,
 );
 export const AlreadyCancelled = defineError(

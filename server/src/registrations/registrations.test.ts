@@ -283,7 +283,9 @@ describe('POST /api/events/:id/registrations', () => {
 
     const second = await register(eventId, { name: '张三丰', phone: '+86 138-0013-8000' });
     const problem = expectProblem(second, 409, 'REG_ALREADY_REGISTERED');
-    expect(problem.detail).toBe(`This mobile number already holds a place in event ${eventId}`);
+    expect(problem.detail).toBe(
+      `This mobile number already has an entry (registered or waiting) in event ${eventId}`,
+    );
     expect(await rowsOf(eventId)).toHaveLength(1);
     expect(await registeredCount(eventId)).toBe(1);
     expect(await outboxOf(eventId)).toHaveLength(1);
