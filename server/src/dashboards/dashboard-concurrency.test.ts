@@ -342,7 +342,7 @@ describe('participant queue', () => {
     120_000,
   );
 
-  it('defers the sets while registrations are in progress, at most the deferral', async () => {
+  it('defers sets during registrations, up to a limit', async () => {
     await applyParticipantChanges(ctx.db);
     let clock = 1_000_000;
     let registering = true;
@@ -373,13 +373,13 @@ describe('participant queue', () => {
     expect(await streetCount(STREETS[0]!)).toBe(await directCount(STREETS[0]!, await allPeople()));
   }, 120_000);
 
-  it('stops applying the sets after a statement when registrations start', async () => {
+  it('stops applying when registrations start', async () => {
     await applyParticipantChanges(ctx.db);
     let clock = 2_000_000;
-    let asked = 0;
+    let calls = 0;
     // Idle when the round starts, registering from its first statement on.
     const round = summaryRound(ctx.db, {
-      registering: () => (asked += 1) > 1,
+      registering: () => (calls += 1) > 1,
       maxDeferralMs: 10_000,
       now: () => clock,
     });

@@ -70,8 +70,8 @@ export async function takeGroupsPlaces(
 }
 
 /**
- * The common table expressions of takeGroupsPlaces, for a statement that takes places along
- * with other writes. `taken` has a row per group whose places were taken; when it has fewer
+ * Returns the common table expressions of takeGroupsPlaces, for a statement that takes places
+ * along with other writes. `taken` has a row per group whose places were taken; when it has fewer
  * rows than `requested`, the caller must roll back.
  */
 export function takeGroupsPlacesSteps(requested: readonly { groupId: string; count: number }[]) {

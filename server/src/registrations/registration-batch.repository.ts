@@ -13,7 +13,7 @@ import { takeGroupsPlacesSteps } from './places.repository.js';
  * another.
  */
 
-/** What a batch reads under its events' locks. */
+/** Rows that a batch reads under its events' locks. */
 export interface BatchReads {
   /** The stored form and latest safety notice of each event. */
   forms: FormAndNoticeRow[];

@@ -177,7 +177,7 @@ describe('registration batches', () => {
       inputs.push(inputs.length === 300 ? webInput(40) : webInput(inputs.length));
     }
     const calls = inputs.map((input) => registerNow(input));
-    // The summary job asks this while it decides whether to defer the participant sets.
+    // The summary job calls this to decide whether to defer the participant sets.
     expect(registrationsInProgress(ctx.db)).toBe(true);
     const outcomes = await Promise.all(calls.map((call) => outcomeOf(call)));
     await new Promise((resolve) => setImmediate(resolve));

@@ -247,8 +247,8 @@ function takeBatch(queue: BatchQueue): Map<string, Pending[]> {
  * request is retried alone in queue order, so one bad request cannot fail the others. An error
  * from COMMIT, such as a dropped connection, leaves the outcome unknown, so a request whose
  * entry the batch did store gets that entry instead of its retry's REG_ALREADY_REGISTERED.
- * Calls `committed` after a successful commit, before it settles the promises; a failed batch
- * ends when its retries have.
+ * Calls `committed` after a successful commit, before it settles the promises. A failed batch
+ * ends when its retries have ended.
  */
 async function settleBatch(
   db: Db,
@@ -269,8 +269,8 @@ async function settleBatch(
     for (const [eventId, batch] of parts) await retryAlone(db, cipher, eventId, batch, log);
     return;
   }
-  // The next batch of these events starts before this one answers its callers, so its first
-  // round trips overlap with writing the answers.
+  // The next batch of these events starts before this one settles its callers' promises, so its
+  // first round trips overlap with writing the responses.
   committed();
   for (const { eventId, eventName, batch, outcomes } of decided) {
     const alone: Pending[] = [];

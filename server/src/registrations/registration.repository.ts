@@ -41,26 +41,23 @@ export async function findActiveByPhoneHash(db: Executor, eventId: string, phone
     .executeTakeFirst();
 }
 
-/** Finds a live entry (not cancelled) of the event made with this mobile number's hash. */
-export async function findLiveByPhoneHash(db: Executor, eventId: string, phoneHash: string) {
+/** Builds the query of a live entry (not cancelled) of the event, for the lookups below. */
+function liveEntryOf(db: Executor, eventId: string) {
   return db
     .selectFrom('registrations')
     .select('id')
     .where('event_id', '=', eventId)
-    .where('phone_hash', '=', phoneHash)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
+    .where('status', '<>', 'cancelled');
+}
+
+/** Finds a live entry (not cancelled) of the event made with this mobile number's hash. */
+export async function findLiveByPhoneHash(db: Executor, eventId: string, phoneHash: string) {
+  return liveEntryOf(db, eventId).where('phone_hash', '=', phoneHash).executeTakeFirst();
 }
 
 /** Finds a live entry of the event made with this ID number's hash. */
 export async function findLiveByIdHash(db: Executor, eventId: string, idHash: string) {
-  return db
-    .selectFrom('registrations')
-    .select('id')
-    .where('event_id', '=', eventId)
-    .where('id_hash', '=', idHash)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
+  return liveEntryOf(db, eventId).where('id_hash', '=', idHash).executeTakeFirst();
 }
 
 /** Finds a live entry of the event made with this mobile number's hash and no ID number. */
@@ -69,13 +66,9 @@ export async function findLiveWithoutIdByPhoneHash(
   eventId: string,
   phoneHash: string,
 ) {
-  return db
-    .selectFrom('registrations')
-    .select('id')
-    .where('event_id', '=', eventId)
+  return liveEntryOf(db, eventId)
     .where('phone_hash', '=', phoneHash)
     .where('id_hash', 'is', null)
-    .where('status', '<>', 'cancelled')
     .executeTakeFirst();
 }
 
