@@ -121,3 +121,32 @@ export function isWithin(inner: DivisionRow, outer: DivisionRow): boolean {
 }
 
 export const findDivision = repository.findDivision;
+
+/** Districts and streets by code, read once per database handle. */
+const placesRead = new WeakMap<Executor, Promise<Map<string, DivisionRow>>>();
+
+/**
+ * Finds a district or street by code. The table is loaded at start and does not change while
+ * the server runs, so its districts and streets are read once per database handle. A read that
+ * found no rows is not kept.
+ */
+export async function findDistrictOrStreet(
+  db: Executor,
+  code: string,
+): Promise<DivisionRow | undefined> {
+  let read = placesRead.get(db);
+  if (!read) {
+    read = (async () => {
+      const rows = await db
+        .selectFrom('divisions')
+        .selectAll()
+        .where('level', 'in', ['district', 'street'])
+        .execute();
+      if (rows.length === 0) placesRead.delete(db);
+      return new Map(rows.map((row) => [row.code, row]));
+    })();
+    read.catch(() => placesRead.delete(db));
+    placesRead.set(db, read);
+  }
+  return (await read).get(code);
+}

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestContext, expectProblem, type TestContext } from '../test/harness.js';
+import { findDistrictOrStreet } from './division.service.js';
 
 const require = createRequire(import.meta.url);
 
@@ -214,5 +215,21 @@ describe('GET /api/divisions/:code', () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/divisions/xuhui' });
     const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(problem.errors?.[0]?.field).toBe('code');
+  });
+});
+
+describe('findDistrictOrStreet', () => {
+  it('finds districts and streets of the table and nothing else', async () => {
+    expect((await findDistrictOrStreet(ctx.db, '310104'))?.level).toBe('district');
+    const street = await findDistrictOrStreet(ctx.db, '310104003');
+    expect(street).toMatchObject({ level: 'street', district_code: '310104' });
+    expect(await findDistrictOrStreet(ctx.db, '3101')).toBeUndefined();
+    expect(await findDistrictOrStreet(ctx.db, '999999')).toBeUndefined();
+    const community = await ctx.db
+      .selectFrom('divisions')
+      .select('code')
+      .where('level', '=', 'community')
+      .executeTakeFirstOrThrow();
+    expect(await findDistrictOrStreet(ctx.db, community.code)).toBeUndefined();
   });
 });

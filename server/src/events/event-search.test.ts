@@ -10,10 +10,13 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { ReadCache } from '../shared/read-cache.js';
+import type { EventView } from './event.repository.js';
 import { parseSearchText, searchGrams } from './event-search.js';
 import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
-import { listPublishedEvents } from './public-event.service.js';
+import { listPublishedEvents, type PublicListOptions } from './public-event.service.js';
+import { readPublishedEventWindow, walkWindow } from './published-event-window.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -588,21 +591,21 @@ describe('events_search index', () => {
 });
 
 describe('list with a short ordered walk', () => {
-  /** Pages through a query two events at a time and returns every id in list order. */
-  async function allIds(query: Record<string, string>, walkEvents?: number) {
+  /** Pages through a query `limit` events at a time and returns every id in list order. */
+  async function allIds(query: Record<string, string>, options: PublicListOptions = {}, limit = 2) {
     const seen: string[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < 20; page += 1) {
+    for (let page = 0; page < 200; page += 1) {
       const result = await listPublishedEvents(
         ctx.db,
-        { ...query, limit: 2, ...(cursor ? { cursor } : {}) },
-        walkEvents,
+        { ...query, limit, ...(cursor ? { cursor } : {}) },
+        options,
       );
       seen.push(...result.items.map((item) => item.id));
       if (!result.nextCursor) return seen;
       cursor = result.nextCursor;
     }
-    throw new Error('more than 20 pages');
+    throw new Error('more than 200 pages');
   }
 
   const QUERIES: Record<string, string>[] = [
@@ -619,14 +622,157 @@ describe('list with a short ordered walk', () => {
   it.each(QUERIES)('lists the same events when the walk ends early: %o', async (query) => {
     const expected = await allIds(query);
     // A walk of one or two events turns every page but the densest to the indexes.
-    expect(await allIds(query, 1)).toEqual(expected);
-    expect(await allIds(query, 2)).toEqual(expected);
+    expect(await allIds(query, { walkEvents: 1 })).toEqual(expected);
+    expect(await allIds(query, { walkEvents: 2 })).toEqual(expected);
   });
 
   it('finds events beyond the walk', async () => {
     const swims = await allIds({ q: '游泳' });
     expect(swims).toEqual(expect.arrayContaining([ids.paidSwim, ids.dearSwim]));
-    expect(await allIds({ q: '游泳' }, 1)).toHaveLength(swims.length);
-    expect(await allIds({ q: '没有这样的赛事' }, 1)).toEqual([]);
+    expect(await allIds({ q: '游泳' }, { walkEvents: 1 })).toHaveLength(swims.length);
+    expect(await allIds({ q: '没有这样的赛事' }, { walkEvents: 1 })).toEqual([]);
+  });
+
+  /** A window of the first `size` published events in each list order, read now. */
+  const windowOf = (size: number) => (sort: 'published' | 'starts') =>
+    readPublishedEventWindow(ctx.db, sort, size);
+
+  // Every filter that the window compares in memory, alone and combined with search words.
+  const WINDOW_QUERIES: Record<string, string>[] = [
+    ...QUERIES,
+    { q: '100%' },
+    { q: '%' },
+    { q: 'lanqiu' },
+    { q: 'qiu' },
+    { q: 'anqiu' },
+    { q: 'iu' },
+    { q: 'ys sc' },
+    { q: '汇' },
+    { street: '310104014', district: '310104' },
+    { section: 'league_event' },
+    { section: 'community_games', q: '游泳' },
+    { fee: 'free' },
+    { fee: 'paid', sort: 'starts' },
+    { maxFeeCents: '5000' },
+    { maxFeeCents: '0', q: '游泳' },
+    { open: 'true' },
+    { open: 'true', sort: 'starts', q: 'qiu' },
+    { from: shanghaiDay(startOn(12)) },
+    { to: shanghaiDay(startOn(12)) },
+    { from: shanghaiDay(startOn(11) + 2 * DAY), to: shanghaiDay(startOn(11) + 2 * DAY) },
+    { from: shanghaiDay(startOn(13)), to: shanghaiDay(startOn(14)), q: '游泳', fee: 'paid' },
+  ];
+
+  it.each(WINDOW_QUERIES)('lists the same events from a window in memory: %o', async (raw) => {
+    const query = {
+      ...raw,
+      ...(raw.maxFeeCents ? { maxFeeCents: Number(raw.maxFeeCents) } : {}),
+      ...(raw.open ? { open: true } : {}),
+    } as unknown as Record<string, string>;
+    // The index test above added 2,000 published events, so pages of 25 cross the windows.
+    const expected = await allIds(query, {}, 25);
+    // Windows that end before, within and after the list, so that pages turn to PostgreSQL's
+    // walk, to its indexes, or are found in memory alone.
+    for (const size of [1, 30, 10_000]) {
+      const eventViews = new ReadCache<EventView>({ ttlMilliseconds: 60_000, maxEntries: 100 });
+      expect(
+        await allIds(query, { window: windowOf(size), eventViews }, 25),
+        `window of ${size}`,
+      ).toEqual(expected);
+    }
+  });
+
+  it('compares edge values as PostgreSQL does', async () => {
+    // An event that ends and one that starts exactly at a Shanghai midnight, and a full event
+    // whose registration is open.
+    const midnight = Date.parse(`${shanghaiDay(startOn(20))}T00:00:00+08:00`);
+    const day = (offset: number) => shanghaiDay(midnight + offset * DAY);
+    const saved = await sql<{
+      id: string;
+      starts_at: Date;
+      ends_at: Date;
+      registered_count: number;
+    }>`
+      select id, starts_at, ends_at, registered_count from events
+      where id in (${ids.basketball}, ${ids.xuhuiRun}, ${ids.dearSwim})`.execute(ctx.db);
+    await sql`update events set starts_at = ${new Date(midnight - 4 * HOUR)},
+      ends_at = ${new Date(midnight)} where id = ${ids.basketball}`.execute(ctx.db);
+    await sql`update events set starts_at = ${new Date(midnight)},
+      ends_at = ${new Date(midnight + 4 * HOUR)} where id = ${ids.xuhuiRun}`.execute(ctx.db);
+    await sql`update events set registered_count = capacity where id = ${ids.dearSwim}`.execute(
+      ctx.db,
+    );
+    try {
+      // The sports leave out the 2,000 events that the index test added.
+      const sports = 'basketball_3x3,running,swimming';
+      const queries: Record<string, unknown>[] = [
+        { from: day(0), sports },
+        { from: day(-1), sports },
+        { to: day(-1), sports },
+        { to: day(0), sports },
+        { from: day(-1), to: day(-1) },
+        { open: true, sports },
+        { open: true, q: '游泳' },
+      ];
+      for (const query of queries) {
+        const expected = await allIds(query as Record<string, string>, {}, 25);
+        const fromWindow = await allIds(
+          query as Record<string, string>,
+          { window: windowOf(10_000) },
+          25,
+        );
+        expect(fromWindow, JSON.stringify(query)).toEqual(expected);
+      }
+      // The edges decide: each query lists an event on one side of its edge and not the other.
+      const pick = async (query: Record<string, unknown>) =>
+        (await allIds(query as Record<string, string>, { window: windowOf(10_000) }, 25)).filter(
+          (id) => [ids.basketball, ids.xuhuiRun, ids.dearSwim, ids.paidSwim].includes(id),
+        );
+      expect(await pick({ from: day(0), to: day(0) })).toEqual([ids.xuhuiRun]);
+      expect(await pick({ from: day(-1), to: day(-1) })).toEqual([ids.basketball]);
+      expect(await pick({ open: true, q: '游泳' })).toEqual([ids.paidSwim]);
+    } finally {
+      for (const row of saved.rows) {
+        await sql`update events set starts_at = ${row.starts_at}, ends_at = ${row.ends_at},
+          registered_count = ${row.registered_count} where id = ${row.id}`.execute(ctx.db);
+      }
+    }
+  });
+
+  it('takes a page from the window without reading the list again', async () => {
+    const window = await windowOf(10_000)('published');
+    expect(window.complete).toBe(true);
+    expect(walkWindow(window, { terms: parseSearchText('市民游泳'), sports: [] }, 5)).toEqual({
+      ids: [ids.paidSwim],
+    });
+    // The window keeps the read's names: an event renamed since still matches its old name
+    // until the window is read again, as a cached page would.
+    await sql`update events set name = '市民长跑赛' where id = ${ids.paidSwim}`.execute(ctx.db);
+    try {
+      const fromWindow = await listPublishedEvents(
+        ctx.db,
+        { q: '市民游泳', limit: 10 },
+        { window: async () => window },
+      );
+      expect(fromWindow.items.map((item) => item.id)).toEqual([ids.paidSwim]);
+      const fresh = await listPublishedEvents(ctx.db, { q: '市民游泳', limit: 10 });
+      expect(fresh.items).toEqual([]);
+    } finally {
+      await sql`update events set name = ${EVENTS.paidSwim.name} where id = ${ids.paidSwim}`.execute(
+        ctx.db,
+      );
+    }
+  });
+
+  it('tells a selective filter and a cursor beyond the window', async () => {
+    const window = await windowOf(2)('published');
+    expect(window.complete).toBe(false);
+    expect(window.events).toHaveLength(2);
+    const none = { terms: parseSearchText('没有这样的赛事'), sports: [] };
+    expect(walkWindow(window, none, 3)).toBe('selective');
+    const last = window.events[1]!;
+    expect(walkWindow(window, none, 3, { value: new Date(last.key), id: last.id })).toBe('beyond');
+    const all = { terms: [], sports: [], section: window.events[0]!.section };
+    expect(walkWindow(window, all, 1)).toEqual({ ids: [window.events[0]!.id] });
   });
 });

@@ -16,8 +16,10 @@ import {
 } from './event.schemas.js';
 import * as changes from './event.changes.js';
 import * as events from './event.service.js';
+import type { EventView } from './event.repository.js';
 import * as publicEvents from './public-event.service.js';
 import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
+import { type PublishedEventWindow, readPublishedEventWindow } from './published-event-window.js';
 import { StringEnum } from '../http/schemas.js';
 import { queryCacheKey, ReadCache } from '../shared/read-cache.js';
 
@@ -59,6 +61,8 @@ const LIST_QUERY_NAMES = Object.keys(PublicEventListQuery.properties);
 // at most 100 events (PageQuery), so the list cache keeps at most 25,600 events.
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_EVENTS = 1000;
+/** Events that filtered pages keep read; a page holds at most 101 of them. */
+const MAX_CACHED_VIEWS = 10_000;
 
 /** A response body as the route's serializer wrote it. */
 type SerializedBody = ReturnType<FastifyReply['serialize']>;
@@ -78,6 +82,21 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ttlMilliseconds,
     maxEntries: MAX_CACHED_EVENTS,
   });
+  // The first published events of each list order, which filtered lists walk in memory. A
+  // read is kept as long as a page, so a search is no staler than a cached page.
+  const windows = new ReadCache<PublishedEventWindow>({ ttlMilliseconds, maxEntries: 2 });
+  // Pages of filtered lists are made of single events read at most that long ago.
+  const eventViews = new ReadCache<EventView>({ ttlMilliseconds, maxEntries: MAX_CACHED_VIEWS });
+  const listOptions: publicEvents.PublicListOptions =
+    ttlMilliseconds > 0
+      ? {
+          window: (sort) =>
+            windows.get(sort, () =>
+              readPublishedEventWindow(app.db, sort, publicEvents.ORDERED_WALK_EVENTS),
+            ),
+          eventViews,
+        }
+      : {};
   // A shared cache in front of the server may keep a response as long as this process does.
   const maxAgeSeconds = Math.floor(ttlMilliseconds / 1000);
   const sendCached = (reply: FastifyReply, body: SerializedBody) => {
@@ -132,7 +151,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const key = queryCacheKey('list', request.query, LIST_QUERY_NAMES);
       const body = await pages.get(key, async () =>
-        reply.serialize(await publicEvents.listPublishedEvents(app.db, request.query)),
+        reply.serialize(await publicEvents.listPublishedEvents(app.db, request.query, listOptions)),
       );
       return sendCached(reply, body);
     },

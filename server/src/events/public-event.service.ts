@@ -5,12 +5,14 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { DivisionUnknownInInput, StreetOutsideDistrict } from '../divisions/division.errors.js';
-import { findDivision } from '../divisions/division.service.js';
+import { findDistrictOrStreet } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import type { ReadCache } from '../shared/read-cache.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
 import { parseSearchText } from './event-search.js';
+import { type PublishedEventWindow, walkWindow } from './published-event-window.js';
 import * as repository from './event.repository.js';
 import {
   findEventDays,
@@ -46,13 +48,13 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
   const sports = (query.sports ?? '').split(',').filter((code) => code !== '');
   for (const code of sports) if (sportName(code) === undefined) throw new UnknownSport(code);
   if (query.district) {
-    const district = await findDivision(db, query.district);
+    const district = await findDistrictOrStreet(db, query.district);
     if (!district || district.level !== 'district') {
       throw new DivisionUnknownInInput(query.district);
     }
   }
   if (query.street) {
-    const street = await findDivision(db, query.street);
+    const street = await findDistrictOrStreet(db, query.street);
     if (!street || street.level !== 'street') throw new DivisionUnknownInInput(query.street);
     if (query.district !== undefined && street.district_code !== query.district) {
       throw new StreetOutsideDistrict(query.street, query.district);
@@ -84,6 +86,19 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
  */
 export const ORDERED_WALK_EVENTS = 5_000;
 
+/** Sources that listPublishedEvents reads the events of a filtered list from. */
+export interface PublicListOptions {
+  /** Published events that the walk in PostgreSQL reads before it turns to the indexes. */
+  walkEvents?: number;
+  /**
+   * Returns a recent read of the first published events in a list order. A filtered list
+   * walks it in memory first; PostgreSQL walks only after a cursor beyond it.
+   */
+  window?: (sort: PublicEventSort) => Promise<PublishedEventWindow>;
+  /** Recent reads of single events, which the pages of a filtered list are made of. */
+  eventViews?: ReadCache<repository.EventView>;
+}
+
 /**
  * Lists published events that pass the filters and contain every word of the search text,
  * newest published first or soonest start first, a page at a time.
@@ -91,8 +106,9 @@ export const ORDERED_WALK_EVENTS = 5_000;
 export async function listPublishedEvents(
   db: Db,
   query: PublicEventQuery & { sort?: PublicEventSort; cursor?: string; limit?: number },
-  walkEvents = ORDERED_WALK_EVENTS,
+  options: PublicListOptions = {},
 ) {
+  const walkEvents = options.walkEvents ?? ORDERED_WALK_EVENTS;
   const limit = query.limit ?? 20;
   const sort = query.sort ?? 'published';
   const filter = await resolveFilter(db, query);
@@ -122,7 +138,7 @@ export async function listPublishedEvents(
       .limit(limit + 1)
       .execute();
 
-  let rows;
+  let rows: repository.EventView[];
   if (!hasFilter(filter)) {
     rows = await page(repository.eventViewQuery(db).where(publicEventConditions(filter)));
   } else {
@@ -134,28 +150,9 @@ export async function listPublishedEvents(
         .where(afterCursor)
         .orderBy(column, direction)
         .orderBy('events.id', direction);
-    // The LIMIT keeps PostgreSQL from planning the filter on all events instead.
-    const walk = inListOrder().selectAll().limit(walkEvents).as('events');
-    let ids = await db
-      .selectFrom(walk)
-      .select('events.id')
-      .where(publicEventConditions(filter))
-      .orderBy(column, direction)
-      .orderBy('events.id', direction)
-      .limit(limit + 1)
-      .execute();
-    // A walk that ended before walkEvents events reached the end of the list, so its page is
-    // whole. One index-only read of the walk's last event tells.
-    const walkFull = async () =>
-      (await inListOrder()
-        .select('events.id')
-        .offset(walkEvents - 1)
-        .limit(1)
-        .executeTakeFirst()) !== undefined;
-    if (ids.length <= limit && (await walkFull())) {
-      // Few events of the walk passed, so the filter is selective: find every event after the
-      // cursor that passes, through the indexes, then sort them. OFFSET 0 keeps PostgreSQL from
-      // walking the list order again.
+    // Every event after the cursor that passes, found through the indexes and then sorted.
+    // OFFSET 0 keeps PostgreSQL from walking the list order instead.
+    const throughIndexes = async () => {
       const matches = db
         .selectFrom('events')
         .select(['events.id', `${column} as key`])
@@ -163,24 +160,66 @@ export async function listPublishedEvents(
         .where(afterCursor)
         .offset(0)
         .as('matches');
-      ids = await db
-        .selectFrom(matches)
-        .select('matches.id as id')
-        .orderBy('matches.key', direction)
-        .orderBy('matches.id', direction)
+      return (
+        await db
+          .selectFrom(matches)
+          .select('matches.id as id')
+          .orderBy('matches.key', direction)
+          .orderBy('matches.id', direction)
+          .limit(limit + 1)
+          .execute()
+      ).map((row) => row.id);
+    };
+    // The walk of the list order in PostgreSQL; the LIMIT keeps it from planning the filter on
+    // all events instead.
+    const walkInDatabase = async () => {
+      const walk = inListOrder().selectAll().limit(walkEvents).as('events');
+      const found = await db
+        .selectFrom(walk)
+        .select('events.id')
+        .where(publicEventConditions(filter))
+        .orderBy(column, direction)
+        .orderBy('events.id', direction)
         .limit(limit + 1)
         .execute();
+      if (found.length > limit) return found.map((row) => row.id);
+      // A walk that ended before walkEvents events reached the end of the list, so its page
+      // is whole. One index-only read of the walk's last event shows which case this is.
+      const walkFull =
+        (await inListOrder()
+          .select('events.id')
+          .offset(walkEvents - 1)
+          .limit(1)
+          .executeTakeFirst()) !== undefined;
+      // Few events of a full walk passed, so the filter is selective.
+      return walkFull ? throughIndexes() : found.map((row) => row.id);
+    };
+    const walked = options.window
+      ? walkWindow(await options.window(sort), filter, limit + 1, position)
+      : 'beyond';
+    const ids =
+      walked === 'beyond'
+        ? await walkInDatabase()
+        : walked === 'selective'
+          ? await throughIndexes()
+          : walked.ids;
+    // The ids are in list order already; an event unpublished since is left out.
+    const readViews = async (missing: string[]) =>
+      new Map(
+        (
+          await repository
+            .eventViewQuery(db)
+            .where('events.id', 'in', missing)
+            .where('events.state', '=', 'published')
+            .execute()
+        ).map((row) => [row.id, row]),
+      );
+    if (ids.length === 0) rows = [];
+    else if (options.eventViews) rows = await options.eventViews.getMany(ids, readViews);
+    else {
+      const views = await readViews(ids);
+      rows = ids.flatMap((id) => views.get(id) ?? []);
     }
-    rows =
-      ids.length === 0
-        ? []
-        : await page(
-            repository.eventViewQuery(db).where(
-              'events.id',
-              'in',
-              ids.map((row) => row.id),
-            ),
-          );
   }
 
   const items = rows.slice(0, limit);

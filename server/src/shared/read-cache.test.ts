@@ -182,4 +182,87 @@ describe('ReadCache', () => {
     expect(() => new ReadCache({ ttlMilliseconds: 1.5, maxEntries: 10 })).toThrow(RangeError);
     expect(() => new ReadCache({ ttlMilliseconds: 1000, maxEntries: 0 })).toThrow(RangeError);
   });
+
+  describe('getMany', () => {
+    /** Computes the missing keys as upper case, leaving out `gone`, and records each call. */
+    function upperCase() {
+      const source = {
+        calls: [] as string[][],
+        compute: async (keys: string[]) => {
+          source.calls.push(keys);
+          return new Map(
+            keys.filter((key) => key !== 'gone').map((key) => [key, key.toUpperCase()]),
+          );
+        },
+      };
+      return source;
+    }
+
+    it('computes only the keys without a fresh result, in one call, in key order', async () => {
+      const clock = manualClock();
+      const cache = new ReadCache<string>({
+        ttlMilliseconds: 1000,
+        maxEntries: 10,
+        now: clock.now,
+      });
+      const source = upperCase();
+
+      expect(await cache.getMany(['a', 'b'], source.compute)).toEqual(['A', 'B']);
+      clock.time += 500;
+      expect(await cache.getMany(['c', 'b', 'a', 'd'], source.compute)).toEqual([
+        'C',
+        'B',
+        'A',
+        'D',
+      ]);
+      expect(source.calls).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      // a and b expire 1000 ms after their computation started; c and d 500 ms later.
+      clock.time += 500;
+      expect(await cache.getMany(['a', 'c'], source.compute)).toEqual(['A', 'C']);
+      expect(source.calls.at(-1)).toEqual(['a']);
+    });
+
+    it('leaves out keys that the computation does not return, and does not store them', async () => {
+      const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10 });
+      const source = upperCase();
+
+      expect(await cache.getMany(['a', 'gone', 'b'], source.compute)).toEqual(['A', 'B']);
+      expect(await cache.getMany(['gone', 'a'], source.compute)).toEqual(['A']);
+      expect(source.calls).toEqual([['a', 'gone', 'b'], ['gone']]);
+      expect(cache.size).toBe(2);
+    });
+
+    it('computes every key each call when the TTL is 0', async () => {
+      const cache = new ReadCache<string>({ ttlMilliseconds: 0, maxEntries: 10 });
+      const source = upperCase();
+
+      await cache.getMany(['a'], source.compute);
+      expect(await cache.getMany(['a', 'b'], source.compute)).toEqual(['A', 'B']);
+      expect(source.calls).toEqual([['a'], ['a', 'b']]);
+      expect(cache.size).toBe(0);
+    });
+
+    it('keeps at most maxEntries results', async () => {
+      const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 3 });
+      const source = upperCase();
+
+      await cache.getMany(['a', 'b', 'c', 'd', 'e'], source.compute);
+      expect(cache.size).toBe(3);
+      expect(await cache.getMany(['c', 'd', 'e'], source.compute)).toEqual(['C', 'D', 'E']);
+      expect(source.calls).toHaveLength(1);
+    });
+
+    it('passes the computation error to the caller and stores nothing', async () => {
+      const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10 });
+      await expect(
+        cache.getMany(['a'], async () => {
+          throw new Error('database down');
+        }),
+      ).rejects.toThrow('database down');
+      expect(cache.size).toBe(0);
+    });
+  });
 });

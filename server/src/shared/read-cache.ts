@@ -98,6 +98,33 @@ export class ReadCache<T> {
     }
   }
 
+  /**
+   * Returns the results of `keys` in their order: fresh stored ones, and the others from one
+   * call of `computeMissing`, whose results are stored. A key missing from its map is left out
+   * of the result. Unlike `get`, concurrent calls do not share computations.
+   */
+  async getMany(
+    keys: readonly string[],
+    computeMissing: (keys: string[]) => Promise<Map<string, T>>,
+  ): Promise<T[]> {
+    const now = this.now();
+    const found = new Map<string, T>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const hit = this.ttlMilliseconds === 0 ? undefined : this.stored.get(key);
+      if (hit && hit.expiresAt > now) found.set(key, hit.value);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const computed = await computeMissing(missing);
+      for (const [key, value] of computed) {
+        found.set(key, value);
+        if (this.ttlMilliseconds > 0) this.store(key, value, now + this.ttlMilliseconds);
+      }
+    }
+    return keys.flatMap((key) => (found.has(key) ? [found.get(key)!] : []));
+  }
+
   /** Drops every stored result; running computations are left to finish. */
   clear(): void {
     this.stored.clear();
