@@ -106,6 +106,16 @@ describe('public event read cache', () => {
     expect(street.json().items.map((item: { id: string }) => item.id)).toEqual([eventId]);
   });
 
+  it('writes list items as the detail writes the event', async () => {
+    for (const app of [ctx.app, cached.app]) {
+      const detail = await getOk(app, `/api/events/${eventId}`);
+      const list = await getOk(app, '/api/events?q=缓存测试&fee=free');
+      expect(list.body).toBe(`{"items":[${detail.body}],"nextCursor":null}`);
+      const all = await getOk(app, '/api/events?limit=1');
+      expect(all.body).toBe(`{"items":[${detail.body}],"nextCursor":null}`);
+    }
+  });
+
   it('caches no invalid query', async () => {
     const url = '/api/events?sports=curling_on_ice&limit=9';
     for (let i = 0; i < 2; i += 1) {

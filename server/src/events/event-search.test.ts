@@ -16,7 +16,11 @@ import { parseSearchText, searchGrams } from './event-search.js';
 import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
 import { listPublishedEvents, type PublicListOptions } from './public-event.service.js';
-import { readPublishedEventWindow, walkWindow } from './published-event-window.js';
+import {
+  type PublishedEventWindow,
+  readPublishedEventWindow,
+  walkWindow,
+} from './published-event-window.js';
 
 let ctx: TestContext;
 let contractor: string;
@@ -135,6 +139,15 @@ async function search(text: string): Promise<string[]> {
 const idsOf = (...keys: string[]) => keys.map((key) => ids[key]!).sort();
 
 describe('search text', () => {
+  it('reuses the term of a word', () => {
+    const [basketball] = parseSearchText('篮球');
+    const [again, xuhui] = parseSearchText('篮球 徐汇');
+    expect(again).toBe(basketball);
+    expect(xuhui).toBe(parseSearchText('徐汇')[0]);
+    expect(basketball?.sports).toContain('basketball');
+    expect(xuhui?.districts).toEqual(['310104']);
+  });
+
   it('splits words into grams for the index', () => {
     expect(searchGrams('篮')).toEqual(['篮']);
     expect(searchGrams('篮球赛')).toEqual(['篮球', '球赛']);
@@ -637,6 +650,15 @@ describe('list with a short ordered walk', () => {
   const windowOf = (size: number) => (sort: 'published' | 'starts') =>
     readPublishedEventWindow(ctx.db, sort, size);
 
+  /** Windows of `size` events read once, so every page walks the same window and its matches. */
+  const windowsOnce = (size: number) => {
+    const read = new Map<string, Promise<PublishedEventWindow>>();
+    return (sort: 'published' | 'starts') => {
+      if (!read.has(sort)) read.set(sort, readPublishedEventWindow(ctx.db, sort, size));
+      return read.get(sort)!;
+    };
+  };
+
   // Every filter that the window compares in memory, alone and combined with search words.
   const WINDOW_QUERIES: Record<string, string>[] = [
     ...QUERIES,
@@ -678,6 +700,10 @@ describe('list with a short ordered walk', () => {
       expect(
         await allIds(query, { window: windowOf(size), eventViews }, 25),
         `window of ${size}`,
+      ).toEqual(expected);
+      expect(
+        await allIds(query, { window: windowsOnce(size) }, 25),
+        `window of ${size} read once`,
       ).toEqual(expected);
     }
   });

@@ -137,23 +137,40 @@ export function parseSearchText(text: string): SearchTerm[] {
     .toLowerCase()
     .split(/[\s,，、]+/u)
     .filter((word) => word !== '');
-  return [...new Set(words)].map((word) => {
-    const pinyin = typedPinyin(word);
-    const matches = (named: NamedSport | NamedPlace) =>
-      named.name.toLowerCase().includes(word) ||
-      named.initials.includes(word) ||
-      (pinyin !== null && named.pinyinSuffixes.some((suffix) => suffix.startsWith(pinyin)));
-    const matchedPlaces = namedPlaces().filter(matches);
-    return {
-      text: word,
-      grams: searchGrams(word),
-      pinyin,
-      pinyinGrams: pinyin === null ? [] : searchGrams(pinyin),
-      sports: namedSports()
-        .filter((sport) => matches(sport) || matchesAlias(sport, word, pinyin))
-        .map((sport) => sport.code),
-      districts: matchedPlaces.filter((p) => p.level === 'district').map((p) => p.code),
-      streets: matchedPlaces.filter((p) => p.level === 'street').map((p) => p.code),
-    };
-  });
+  return [...new Set(words)].map(searchTermOf);
+}
+
+/** Words whose terms are kept; the oldest kept word is dropped for a new one. */
+const MAX_KEPT_TERMS = 2_000;
+const keptTerms = new Map<string, SearchTerm>();
+
+/**
+ * Returns the term of one normalised word. Its sports and places come from fixed names, so a
+ * term is computed once and kept. Matching a word against every street's pinyin took 5 % of
+ * the server's CPU profile under the rotating search benchmark. Callers share the term and
+ * must not change it.
+ */
+function searchTermOf(word: string): SearchTerm {
+  const known = keptTerms.get(word);
+  if (known) return known;
+  const pinyin = typedPinyin(word);
+  const matches = (named: NamedSport | NamedPlace) =>
+    named.name.toLowerCase().includes(word) ||
+    named.initials.includes(word) ||
+    (pinyin !== null && named.pinyinSuffixes.some((suffix) => suffix.startsWith(pinyin)));
+  const matchedPlaces = namedPlaces().filter(matches);
+  const term: SearchTerm = {
+    text: word,
+    grams: searchGrams(word),
+    pinyin,
+    pinyinGrams: pinyin === null ? [] : searchGrams(pinyin),
+    sports: namedSports()
+      .filter((sport) => matches(sport) || matchesAlias(sport, word, pinyin))
+      .map((sport) => sport.code),
+    districts: matchedPlaces.filter((p) => p.level === 'district').map((p) => p.code),
+    streets: matchedPlaces.filter((p) => p.level === 'street').map((p) => p.code),
+  };
+  if (keptTerms.size >= MAX_KEPT_TERMS) keptTerms.delete(keptTerms.keys().next().value!);
+  keptTerms.set(word, term);
+  return term;
 }

@@ -16,6 +16,7 @@ import {
 } from './event.schemas.js';
 import * as changes from './event.changes.js';
 import * as events from './event.service.js';
+import { toPublicEvent } from './event.dto.js';
 import type { EventView } from './event.repository.js';
 import * as publicEvents from './public-event.service.js';
 import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
@@ -61,14 +62,18 @@ const LIST_QUERY_NAMES = Object.keys(PublicEventListQuery.properties);
 // at most 100 events (PageQuery), so the list cache keeps at most 25,600 events.
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_EVENTS = 1000;
-/** Events that filtered pages keep read; a page holds at most 101 of them. */
+/** Event rows kept for the pages of filtered lists; a page contains at most 101 events. */
 const MAX_CACHED_VIEWS = 10_000;
 
 /** A response body as the route's serializer wrote it. */
-type SerializedBody = ReturnType<FastifyReply['serialize']>;
+type SerializedBody = ReturnType<FastifyReply['serialize']> | Buffer;
 
 const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/** The item schema of the public list, as serializeInput takes a schema. */
+const PUBLIC_EVENT_SCHEMA = PublicEventSchema as unknown as Record<string, unknown>;
+const COMMA = Buffer.from(',');
 
 /** Public event listing and detail: what citizens and partners see without signing in. */
 export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -84,9 +89,16 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
   // The first published events of each list order, which filtered lists walk in memory. A
   // read is kept as long as a page, so a search is no staler than a cached page.
-  const windows = new ReadCache<PublishedEventWindow>({ ttlMilliseconds, maxEntries: 2 });
+  // A read is made again in the background at half its life, so searches seldom wait for it.
+  const windows = new ReadCache<PublishedEventWindow>({
+    ttlMilliseconds,
+    maxEntries: 2,
+    ...(ttlMilliseconds > 1 ? { refreshAfterMilliseconds: Math.floor(ttlMilliseconds / 2) } : {}),
+  });
   // Pages of filtered lists are made of single events read at most that long ago.
   const eventViews = new ReadCache<EventView>({ ttlMilliseconds, maxEntries: MAX_CACHED_VIEWS });
+  // The JSON of a kept event row, dropped with the row.
+  const itemJson = new WeakMap<EventView, Buffer>();
   const listOptions: publicEvents.PublicListOptions =
     ttlMilliseconds > 0
       ? {
@@ -150,9 +162,27 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = queryCacheKey('list', request.query, LIST_QUERY_NAMES);
-      const body = await pages.get(key, async () =>
-        reply.serialize(await publicEvents.listPublishedEvents(app.db, request.query, listOptions)),
-      );
+      const body = await pages.get(key, async () => {
+        const { views, nextCursor } = await publicEvents.listPublishedEventViews(
+          app.db,
+          request.query,
+          listOptions,
+        );
+        // The page is written from its events' JSON, which a kept row serializes once. The
+        // parts are UTF-8 bytes, so neither the page nor its cached copy is encoded again.
+        const parts: Buffer[] = [Buffer.from('{"items":[')];
+        views.forEach((view, index) => {
+          let json = itemJson.get(view);
+          if (json === undefined) {
+            json = Buffer.from(reply.serializeInput(toPublicEvent(view), PUBLIC_EVENT_SCHEMA));
+            itemJson.set(view, json);
+          }
+          if (index > 0) parts.push(COMMA);
+          parts.push(json);
+        });
+        parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`));
+        return Buffer.concat(parts);
+      });
       return sendCached(reply, body);
     },
   );

@@ -105,9 +105,29 @@ export interface PublicListOptions {
  */
 export async function listPublishedEvents(
   db: Db,
-  query: PublicEventQuery & { sort?: PublicEventSort; cursor?: string; limit?: number },
+  query: PublicListQuery,
   options: PublicListOptions = {},
 ) {
+  const { views, nextCursor } = await listPublishedEventViews(db, query, options);
+  return { items: views.map(toPublicEvent), nextCursor };
+}
+
+/** Query of the public list: the filters, the order and the page. */
+export type PublicListQuery = PublicEventQuery & {
+  sort?: PublicEventSort;
+  cursor?: string;
+  limit?: number;
+};
+
+/**
+ * Lists the rows of listPublishedEvents's page. Rows that `options.eventViews` kept are the
+ * same objects on each call while they are fresh.
+ */
+export async function listPublishedEventViews(
+  db: Db,
+  query: PublicListQuery,
+  options: PublicListOptions = {},
+): Promise<{ views: repository.EventView[]; nextCursor: string | null }> {
   const walkEvents = options.walkEvents ?? ORDERED_WALK_EVENTS;
   const limit = query.limit ?? 20;
   const sort = query.sort ?? 'published';
@@ -231,7 +251,7 @@ export async function listPublishedEvents(
         ? encodeCursor({ publishedAt: new Date(last.published_at!).toISOString(), id: last.id })
         : encodeCursor({ startsAt: new Date(last.starts_at!).toISOString(), id: last.id });
   }
-  return { items: items.map(toPublicEvent), nextCursor };
+  return { views: items, nextCursor };
 }
 
 /** Tells whether a filter narrows the list beyond the published events. */

@@ -205,11 +205,55 @@ export function walkWindow(
     else low = middle + 1;
   }
   if (low === events.length && !window.complete) return 'beyond';
-  const passes = windowFilter(filter, window);
   const ids: string[] = [];
-  for (let index = low; index < events.length && ids.length < count; index += 1) {
-    const event = events[index]!;
-    if (passes(event)) ids.push(event.id);
+  const matches = matchesOf(window, filter);
+  if (matches) {
+    let first = 0;
+    let last = matches.length;
+    while (first < last) {
+      const middle = (first + last) >>> 1;
+      if (matches[middle]! >= low) last = middle;
+      else first = middle + 1;
+    }
+    for (let index = first; index < matches.length && ids.length < count; index += 1) {
+      ids.push(events[matches[index]!]!.id);
+    }
+  } else {
+    const passes = windowFilter(filter, window);
+    for (let index = low; index < events.length && ids.length < count; index += 1) {
+      const event = events[index]!;
+      if (passes(event)) ids.push(event.id);
+    }
   }
   return ids.length === count || window.complete ? { ids } : 'selective';
+}
+
+/** Filters whose matches a window keeps; the first kept one is dropped for a new one. */
+const MAX_KEPT_MATCHES = 500;
+const keptMatches = new WeakMap<PublishedEventWindow, Map<string, Int32Array>>();
+
+/**
+ * Returns the positions of every event of the window that passes the filter, computed once
+ * per window and filter, so that the pages of a search and its other page sizes walk the window
+ * once. Returns undefined for the `open` filter, which depends on the clock.
+ */
+function matchesOf(window: PublishedEventWindow, filter: PublicEventFilter) {
+  if (filter.open) return undefined;
+  const key = JSON.stringify({ ...filter, terms: filter.terms.map((term) => term.text) });
+  let perFilter = keptMatches.get(window);
+  if (!perFilter) {
+    perFilter = new Map();
+    keptMatches.set(window, perFilter);
+  }
+  const found = perFilter.get(key);
+  if (found) return found;
+  const passes = windowFilter(filter, window);
+  const positions: number[] = [];
+  window.events.forEach((event, index) => {
+    if (passes(event)) positions.push(index);
+  });
+  const matches = Int32Array.from(positions);
+  if (perFilter.size >= MAX_KEPT_MATCHES) perFilter.delete(perFilter.keys().next().value!);
+  perFilter.set(key, matches);
+  return matches;
 }

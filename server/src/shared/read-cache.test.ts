@@ -183,6 +183,78 @@ describe('ReadCache', () => {
     expect(() => new ReadCache({ ttlMilliseconds: 1000, maxEntries: 0 })).toThrow(RangeError);
   });
 
+  describe('refresh ahead', () => {
+    /** A cache of 1000 ms whose results are computed again from 500 ms on. */
+    function refreshingCache() {
+      const clock = manualClock();
+      const cache = new ReadCache<string>({
+        ttlMilliseconds: 1000,
+        maxEntries: 10,
+        now: clock.now,
+        refreshAfterMilliseconds: 500,
+      });
+      return { clock, cache };
+    }
+
+    it('computes again in the background and returns the stored result', async () => {
+      const { clock, cache } = refreshingCache();
+      let runs = 0;
+      const next = gate<string>();
+      const compute = async () => {
+        runs += 1;
+        return runs === 1 ? 'first' : next.promise;
+      };
+
+      expect(await cache.get('a', compute)).toBe('first');
+      clock.time += 499;
+      expect(await cache.get('a', compute)).toBe('first');
+      expect(runs).toBe(1);
+
+      clock.time += 1;
+      expect(await cache.get('a', compute)).toBe('first');
+      expect(runs).toBe(2);
+      clock.time += 100;
+      expect(await cache.get('a', compute)).toBe('first');
+      expect(runs).toBe(2);
+
+      next.resolve('second');
+      await next.promise;
+      await Promise.resolve();
+      expect(await cache.get('a', compute)).toBe('second');
+      // The new result's age counts from its computation's start, at 1500.
+      clock.time = 1999;
+      expect(await cache.get('a', compute)).toBe('second');
+      expect(runs).toBe(2);
+    });
+
+    it('keeps the stored result when the background computation fails', async () => {
+      const { clock, cache } = refreshingCache();
+      let runs = 0;
+      const compute = async () => {
+        runs += 1;
+        if (runs === 2) throw new Error('database down');
+        return `result ${runs}`;
+      };
+
+      await cache.get('a', compute);
+      clock.time += 600;
+      expect(await cache.get('a', compute)).toBe('result 1');
+      await Promise.resolve();
+      expect(await cache.get('a', compute)).toBe('result 1');
+      expect(runs).toBe(3);
+      clock.time += 400;
+      expect(await cache.get('a', compute)).toBe('result 3');
+    });
+
+    it('rejects a refresh age outside the TTL', () => {
+      for (const refreshAfterMilliseconds of [-1, 1000, 1500, 2.5]) {
+        expect(
+          () => new ReadCache({ ttlMilliseconds: 1000, maxEntries: 10, refreshAfterMilliseconds }),
+        ).toThrow(RangeError);
+      }
+    });
+  });
+
   describe('getMany', () => {
     /** Computes the missing keys as upper case, leaving out `gone`, and records each call. */
     function upperCase() {

@@ -10,6 +10,12 @@ export interface ReadCacheOptions {
   maxEntries: number;
   /** Monotonic clock in milliseconds; tests inject their own. */
   now?: () => number;
+  /**
+   * Age in milliseconds after which `get` computes a stored result again in the background,
+   * while it still returns the stored one. Callers then wait only when a computation takes
+   * longer than the TTL minus this age. Unset, a result is computed again once expired.
+   */
+  refreshAfterMilliseconds?: number;
 }
 
 /**
@@ -52,6 +58,7 @@ export class ReadCache<T> {
   private readonly ttlMilliseconds: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly refreshAfterMilliseconds: number | undefined;
 
   constructor(options: ReadCacheOptions) {
     if (!Number.isInteger(options.ttlMilliseconds) || options.ttlMilliseconds < 0) {
@@ -65,6 +72,16 @@ export class ReadCache<T> {
     this.ttlMilliseconds = options.ttlMilliseconds;
     this.maxEntries = options.maxEntries;
     this.now = options.now ?? (() => performance.now());
+    const refreshAfter = options.refreshAfterMilliseconds;
+    if (
+      refreshAfter !== undefined &&
+      (!Number.isInteger(refreshAfter) || refreshAfter < 0 || refreshAfter >= this.ttlMilliseconds)
+    ) {
+      throw new RangeError(
+        `refreshAfterMilliseconds must be an integer from 0 to below the TTL, got ${refreshAfter}`,
+      );
+    }
+    this.refreshAfterMilliseconds = refreshAfter;
   }
 
   /** Number of stored results, expired ones included until they are evicted. */
@@ -81,12 +98,28 @@ export class ReadCache<T> {
     const now = this.now();
 
     const hit = this.stored.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
+    const running = this.running.get(key);
+    if (hit && hit.expiresAt > now) {
+      // A failed background computation leaves the stored result until it expires.
+      if (this.isDue(hit, now) && !running) this.compute(key, compute, now).catch(() => undefined);
+      return hit.value;
+    }
     if (hit) this.stored.delete(key);
 
-    const running = this.running.get(key);
     if (running && now - running.startedAt < this.ttlMilliseconds) return running.promise;
+    return this.compute(key, compute, now);
+  }
 
+  /** Checks whether a fresh stored result is old enough to be computed again in the background. */
+  private isDue(hit: StoredResult<T>, now: number): boolean {
+    const refreshAfter = this.refreshAfterMilliseconds;
+    return (
+      refreshAfter !== undefined && now - (hit.expiresAt - this.ttlMilliseconds) >= refreshAfter
+    );
+  }
+
+  /** Runs `compute` as the key's running computation and stores its result. */
+  private async compute(key: string, compute: () => Promise<T>, now: number): Promise<T> {
     const computation: Computation<T> = { promise: compute(), startedAt: now };
     this.running.set(key, computation);
     try {
@@ -101,7 +134,8 @@ export class ReadCache<T> {
   /**
    * Returns the results of `keys` in their order: fresh stored ones, and the others from one
    * call of `computeMissing`, whose results are stored. A key missing from its map is left out
-   * of the result. Unlike `get`, concurrent calls do not share computations.
+   * of the result. Unlike `get`, concurrent calls do not share computations, and
+   * `refreshAfterMilliseconds` does not apply.
    */
   async getMany(
     keys: readonly string[],
