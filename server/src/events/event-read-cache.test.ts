@@ -116,6 +116,27 @@ describe('public event read cache', () => {
     }
   });
 
+  it('keeps a page built from cached reads no longer than the TTL', async () => {
+    const timed = await buildCountingApp(ctx, { readCacheMilliseconds: 1000 });
+    try {
+      await getOk(timed.app, '/api/events?q=缓存测试&limit=11');
+      // Its window and event row were read before this.
+      const read = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await rename('缓存测试新名篮球赛');
+      // A new query builds its page from the window and the row read 500 ms ago.
+      const url = '/api/events?q=篮球赛&limit=12';
+      const stale = await getOk(timed.app, url);
+      expect(stale.json().items[0].name).toBe('缓存测试篮球赛');
+      await new Promise((resolve) => setTimeout(resolve, read + 1050 - Date.now()));
+      const fresh = await getOk(timed.app, url);
+      expect(fresh.json().items[0].name).toBe('缓存测试新名篮球赛');
+    } finally {
+      await rename('缓存测试篮球赛');
+      await timed.app.close();
+    }
+  });
+
   it('caches no invalid query', async () => {
     const url = '/api/events?sports=curling_on_ice&limit=9';
     for (let i = 0; i < 2; i += 1) {

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STATES, SECTIONS, SPORTS, SPORT_CATEGORY_LABELS } from '@cityleague/domain';
@@ -88,27 +90,48 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     maxEntries: MAX_CACHED_EVENTS,
   });
   // The first published events of each list order, which filtered lists walk in memory. A
-  // read is kept as long as a page, so a search is no staler than a cached page.
-  // A read is made again in the background at half its life, so searches seldom wait for it.
+  // read is made again in the background at half its life, so searches seldom wait for it.
   const windows = new ReadCache<PublishedEventWindow>({
     ttlMilliseconds,
     maxEntries: 2,
     ...(ttlMilliseconds > 1 ? { refreshAfterMilliseconds: Math.floor(ttlMilliseconds / 2) } : {}),
   });
-  // Pages of filtered lists are made of single events read at most that long ago.
+  // Event rows that pages of filtered lists are made of, with their JSON and read start.
   const eventViews = new ReadCache<EventView>({ ttlMilliseconds, maxEntries: MAX_CACHED_VIEWS });
-  // The JSON of a kept event row, dropped with the row.
   const itemJson = new WeakMap<EventView, Buffer>();
-  const listOptions: publicEvents.PublicListOptions =
-    ttlMilliseconds > 0
-      ? {
-          window: (sort) =>
-            windows.get(sort, () =>
-              readPublishedEventWindow(app.db, sort, publicEvents.ORDERED_WALK_EVENTS),
-            ),
-          eventViews,
-        }
-      : {};
+  const viewReadAt = new WeakMap<EventView, number>();
+  /**
+   * Returns the list's sources for one page, and the start of the oldest read they gave it,
+   * on the read cache's clock. The page expires the TTL after that read.
+   */
+  const listSources = () => {
+    let oldestRead: number | undefined;
+    const used = (readAt: number) => {
+      oldestRead = Math.min(oldestRead ?? readAt, readAt);
+    };
+    const options: publicEvents.PublicListOptions = {
+      window: async (sort) => {
+        const window = await windows.get(sort, () =>
+          readPublishedEventWindow(app.db, sort, publicEvents.ORDERED_WALK_EVENTS),
+        );
+        used(window.startedAt);
+        return window;
+      },
+      eventViews: {
+        getMany: async (ids, read) => {
+          const views = await eventViews.getMany(ids, async (missing) => {
+            const readAt = performance.now();
+            const found = await read(missing);
+            for (const view of found.values()) viewReadAt.set(view, readAt);
+            return found;
+          });
+          for (const view of views) used(viewReadAt.get(view) ?? performance.now());
+          return views;
+        },
+      },
+    };
+    return { options, oldestRead: () => oldestRead };
+  };
   // A shared cache in front of the server may keep a response as long as this process does.
   const maxAgeSeconds = Math.floor(ttlMilliseconds / 1000);
   const sendCached = (reply: FastifyReply, body: SerializedBody) => {
@@ -162,11 +185,12 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const key = queryCacheKey('list', request.query, LIST_QUERY_NAMES);
-      const body = await pages.get(key, async () => {
+      const sources = ttlMilliseconds > 0 ? listSources() : undefined;
+      const compute = async () => {
         const { views, nextCursor } = await publicEvents.listPublishedEventViews(
           app.db,
           request.query,
-          listOptions,
+          sources?.options,
         );
         // The page is written from its events' JSON, which a kept row serializes once. The
         // parts are UTF-8 bytes, so neither the page nor its cached copy is encoded again.
@@ -182,8 +206,8 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`));
         return Buffer.concat(parts);
-      });
-      return sendCached(reply, body);
+      };
+      return sendCached(reply, await pages.get(key, compute, sources?.oldestRead));
     },
   );
 

@@ -96,7 +96,7 @@ export interface PublicListOptions {
    */
   window?: (sort: PublicEventSort) => Promise<PublishedEventWindow>;
   /** Recent reads of single events, which the pages of a filtered list are made of. */
-  eventViews?: ReadCache<repository.EventView>;
+  eventViews?: Pick<ReadCache<repository.EventView>, 'getMany'>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
@@ -38,6 +40,8 @@ export interface PublishedEventWindow {
   /** The database clock at the read, and the process clock then, for the `open` filter. */
   databaseNow: number;
   readAt: number;
+  /** Start of the read on the monotonic clock (`performance.now()`), for cached pages' age. */
+  startedAt: number;
 }
 
 interface WindowRow {
@@ -71,6 +75,7 @@ export async function readPublishedEventWindow(
   sort: WindowSort,
   size: number,
 ): Promise<PublishedEventWindow> {
+  const startedAt = performance.now();
   const column = sort === 'published' ? 'published_at' : 'starts_at';
   const direction = sort === 'published' ? sql`desc` : sql`asc`;
   const { rows } = await sql<WindowRow>`
@@ -84,7 +89,7 @@ export async function readPublishedEventWindow(
   const readAt = Date.now();
   // PostgreSQL lists events without the column first; such a window is left unused.
   if (rows.some((row) => row.key === null)) {
-    return { sort, events: [], complete: false, databaseNow: readAt, readAt };
+    return { sort, events: [], complete: false, databaseNow: readAt, readAt, startedAt };
   }
   return {
     sort,
@@ -109,6 +114,7 @@ export async function readPublishedEventWindow(
     // Without rows the clock is not needed: nothing passes or fails on it.
     databaseNow: rows[0]?.database_now.getTime() ?? readAt,
     readAt,
+    startedAt,
   };
 }
 

@@ -183,6 +183,26 @@ describe('ReadCache', () => {
     expect(() => new ReadCache({ ttlMilliseconds: 1000, maxEntries: 0 })).toThrow(RangeError);
   });
 
+  it('expires a result the TTL after its oldest read', async () => {
+    const clock = manualClock();
+    const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10, now: clock.now });
+    const source = counted('page');
+
+    await cache.get('built', source.compute, () => 600);
+    clock.time = 1599;
+    await cache.get('built', source.compute, () => 600);
+    expect(source.runs).toBe(1);
+    clock.time = 1600;
+    await cache.get('built', source.compute, () => 600);
+    expect(source.runs).toBe(2);
+
+    // A read that started after the computation changes nothing.
+    await cache.get('later', source.compute, () => 5000);
+    clock.time = 2599;
+    await cache.get('later', source.compute);
+    expect(source.runs).toBe(3);
+  });
+
   describe('refresh ahead', () => {
     /** A cache of 1000 ms whose results are computed again from 500 ms on. */
     function refreshingCache() {

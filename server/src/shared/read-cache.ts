@@ -92,8 +92,15 @@ export class ReadCache<T> {
   /**
    * Returns the stored result for `key` while it is fresh, else joins a running computation of
    * the key that started less than the TTL ago, else runs `compute` and stores its result.
+   * `readSince`, called after `compute`, gives the start (on this cache's clock) of the oldest
+   * read that the result was made from, when that is earlier. The result then expires the TTL
+   * after that read, so a result built from other cached reads is no staler than the TTL.
    */
-  async get(key: string, compute: () => Promise<T>): Promise<T> {
+  async get(
+    key: string,
+    compute: () => Promise<T>,
+    readSince?: () => number | undefined,
+  ): Promise<T> {
     if (this.ttlMilliseconds === 0) return compute();
     const now = this.now();
 
@@ -101,13 +108,15 @@ export class ReadCache<T> {
     const running = this.running.get(key);
     if (hit && hit.expiresAt > now) {
       // A failed background computation leaves the stored result until it expires.
-      if (this.isDue(hit, now) && !running) this.compute(key, compute, now).catch(() => undefined);
+      if (this.isDue(hit, now) && !running) {
+        this.compute(key, compute, now, readSince).catch(() => undefined);
+      }
       return hit.value;
     }
     if (hit) this.stored.delete(key);
 
     if (running && now - running.startedAt < this.ttlMilliseconds) return running.promise;
-    return this.compute(key, compute, now);
+    return this.compute(key, compute, now, readSince);
   }
 
   /** Checks whether a fresh stored result is old enough to be computed again in the background. */
@@ -119,12 +128,17 @@ export class ReadCache<T> {
   }
 
   /** Runs `compute` as the key's running computation and stores its result. */
-  private async compute(key: string, compute: () => Promise<T>, now: number): Promise<T> {
+  private async compute(
+    key: string,
+    compute: () => Promise<T>,
+    now: number,
+    readSince?: () => number | undefined,
+  ): Promise<T> {
     const computation: Computation<T> = { promise: compute(), startedAt: now };
     this.running.set(key, computation);
     try {
       const value = await computation.promise;
-      this.store(key, value, now + this.ttlMilliseconds);
+      this.store(key, value, Math.min(now, readSince?.() ?? now) + this.ttlMilliseconds);
       return value;
     } finally {
       if (this.running.get(key) === computation) this.running.delete(key);
