@@ -17,6 +17,7 @@ import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
 import { listPublishedEvents, type PublicListOptions } from './public-event.service.js';
 import {
+  keptIndexMatches,
   type PublishedEventWindow,
   readPublishedEventWindow,
   walkWindow,
@@ -788,6 +789,31 @@ describe('list with a short ordered walk', () => {
         ctx.db,
       );
     }
+  });
+
+  it('keeps the first page of a selective filter per window', async () => {
+    const window = await windowOf(2)('published');
+    const filter = { terms: parseSearchText('游泳'), sports: [] };
+    let reads = 0;
+    const failing = () => {
+      reads += 1;
+      return Promise.reject(new Error('database down'));
+    };
+    await expect(keptIndexMatches(window, filter, failing)).rejects.toThrow('database down');
+    const read = async () => {
+      reads += 1;
+      return ['a', 'b'];
+    };
+    const [first, second] = await Promise.all([
+      keptIndexMatches(window, filter, read),
+      keptIndexMatches(window, { ...filter, terms: parseSearchText('游泳') }, read),
+    ]);
+    expect(first).toEqual(['a', 'b']);
+    expect(second).toBe(first);
+    expect(reads).toBe(2);
+    await keptIndexMatches(window, { ...filter, fee: 'paid' }, read);
+    await keptIndexMatches(await windowOf(2)('published'), filter, read);
+    expect(reads).toBe(4);
   });
 
   it('tells a selective filter and a cursor beyond the window', async () => {

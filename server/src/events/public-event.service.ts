@@ -12,7 +12,11 @@ import type { ReadCache } from '../shared/read-cache.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
 import { parseSearchText } from './event-search.js';
-import { type PublishedEventWindow, walkWindow } from './published-event-window.js';
+import {
+  keptIndexMatches,
+  type PublishedEventWindow,
+  walkWindow,
+} from './published-event-window.js';
 import * as repository from './event.repository.js';
 import {
   findEventDays,
@@ -85,6 +89,9 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
  * 徐汇区 on the 500,000-event benchmark data set.
  */
 export const ORDERED_WALK_EVENTS = 5_000;
+
+/** Largest page of the public list, as the route's schema allows. */
+const MAX_PAGE = 100;
 
 /** Sources that listPublishedEvents reads the events of a filtered list from. */
 export interface PublicListOptions {
@@ -172,7 +179,7 @@ export async function listPublishedEventViews(
         .orderBy('events.id', direction);
     // Every event after the cursor that passes, found through the indexes and then sorted.
     // OFFSET 0 keeps PostgreSQL from walking the list order instead.
-    const throughIndexes = async () => {
+    const throughIndexes = async (count = limit + 1) => {
       const matches = db
         .selectFrom('events')
         .select(['events.id', `${column} as key`])
@@ -186,7 +193,7 @@ export async function listPublishedEventViews(
           .select('matches.id as id')
           .orderBy('matches.key', direction)
           .orderBy('matches.id', direction)
-          .limit(limit + 1)
+          .limit(count)
           .execute()
       ).map((row) => row.id);
     };
@@ -214,15 +221,16 @@ export async function listPublishedEventViews(
       // Few events of a full walk passed, so the filter is selective.
       return walkFull ? throughIndexes() : found.map((row) => row.id);
     };
-    const walked = options.window
-      ? walkWindow(await options.window(sort), filter, limit + 1, position)
-      : 'beyond';
-    const ids =
-      walked === 'beyond'
-        ? await walkInDatabase()
-        : walked === 'selective'
-          ? await throughIndexes()
-          : walked.ids;
+    const window = options.window ? await options.window(sort) : undefined;
+    const walked = window ? walkWindow(window, filter, limit + 1, position) : 'beyond';
+    let ids: string[];
+    if (walked === 'beyond') ids = await walkInDatabase();
+    else if (walked !== 'selective') ids = walked.ids;
+    else if (window && !position && !filter.open) {
+      // The first page of a selective filter, kept with the window for every page size.
+      const first = await keptIndexMatches(window, filter, () => throughIndexes(MAX_PAGE + 1));
+      ids = first.slice(0, limit + 1);
+    } else ids = await throughIndexes();
     // The ids are in list order already; an event unpublished since is left out.
     const readViews = async (missing: string[]) =>
       new Map(

@@ -44,26 +44,29 @@ export interface PublishedEventWindow {
   startedAt: number;
 }
 
+/** A window row; times are milliseconds since the epoch, read as numbers. */
 interface WindowRow {
   id: string;
-  key: Date | null;
+  key: number | null;
   section: string;
   sport: string | null;
   district_code: string | null;
   division_code: string | null;
-  starts_at: Date | null;
-  ends_at: Date | null;
+  starts_at: number | null;
+  ends_at: number | null;
   fee_cents: number | null;
-  registration_opens_at: Date | null;
-  registration_closes_at: Date | null;
+  registration_opens_at: number | null;
+  registration_closes_at: number | null;
   registered_count: number;
   capacity: number | null;
   search_document: string;
   pinyin_document: string;
-  database_now: Date;
+  database_now: number;
 }
 
-const time = (value: Date | null) => (value === null ? null : value.getTime());
+/** A timestamp column as milliseconds since the epoch, which costs less to read than a Date. */
+const milliseconds = (column: string) =>
+  sql<number | null>`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
 
 /**
  * Reads the first `size` published events of the list order `sort`, with the columns that the
@@ -79,9 +82,12 @@ export async function readPublishedEventWindow(
   const column = sort === 'published' ? 'published_at' : 'starts_at';
   const direction = sort === 'published' ? sql`desc` : sql`asc`;
   const { rows } = await sql<WindowRow>`
-    select id, ${sql.ref(column)} as key, section, sport, district_code, division_code,
-      starts_at, ends_at, fee_cents, registration_opens_at, registration_closes_at,
-      registered_count, capacity, search_document, pinyin_document, now() as database_now
+    select id, ${milliseconds(column)} as key, section, sport, district_code, division_code,
+      ${milliseconds('starts_at')} as starts_at, ${milliseconds('ends_at')} as ends_at,
+      fee_cents, ${milliseconds('registration_opens_at')} as registration_opens_at,
+      ${milliseconds('registration_closes_at')} as registration_closes_at, registered_count,
+      capacity, search_document, pinyin_document,
+      (extract(epoch from now()) * 1000)::float8 as database_now
     from events
     where state = 'published'
     order by ${sql.ref(column)} ${direction}, id ${direction}
@@ -95,16 +101,16 @@ export async function readPublishedEventWindow(
     sort,
     events: rows.map((row) => ({
       id: row.id,
-      key: row.key!.getTime(),
+      key: row.key!,
       section: row.section,
       sport: row.sport,
       districtCode: row.district_code,
       divisionCode: row.division_code,
-      startsAt: time(row.starts_at),
-      endsAt: time(row.ends_at),
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
       feeCents: row.fee_cents,
-      opensAt: time(row.registration_opens_at),
-      closesAt: time(row.registration_closes_at),
+      opensAt: row.registration_opens_at,
+      closesAt: row.registration_closes_at,
       registered: row.registered_count,
       capacity: row.capacity,
       document: row.search_document,
@@ -112,7 +118,7 @@ export async function readPublishedEventWindow(
     })),
     complete: rows.length < size,
     // Without rows the clock is not needed: nothing passes or fails on it.
-    databaseNow: rows[0]?.database_now.getTime() ?? readAt,
+    databaseNow: rows[0]?.database_now ?? readAt,
     readAt,
     startedAt,
   };
@@ -245,21 +251,55 @@ const keptMatches = new WeakMap<PublishedEventWindow, Map<string, Int32Array>>()
  */
 function matchesOf(window: PublishedEventWindow, filter: PublicEventFilter) {
   if (filter.open) return undefined;
+  return keptFor(keptMatches, window, filter, () => {
+    const passes = windowFilter(filter, window);
+    const positions: number[] = [];
+    window.events.forEach((event, index) => {
+      if (passes(event)) positions.push(index);
+    });
+    return Int32Array.from(positions);
+  });
+}
+
+/**
+ * Returns the value kept in `kept` for the window and filter, or computes and keeps it. Each
+ * window keeps MAX_KEPT_MATCHES values, dropping the first kept one for a new one.
+ */
+function keptFor<V>(
+  kept: WeakMap<PublishedEventWindow, Map<string, V>>,
+  window: PublishedEventWindow,
+  filter: PublicEventFilter,
+  compute: () => V,
+): V {
+  // Search words stand for their terms, which are computed from them.
   const key = JSON.stringify({ ...filter, terms: filter.terms.map((term) => term.text) });
-  let perFilter = keptMatches.get(window);
+  let perFilter = kept.get(window);
   if (!perFilter) {
     perFilter = new Map();
-    keptMatches.set(window, perFilter);
+    kept.set(window, perFilter);
   }
-  const found = perFilter.get(key);
-  if (found) return found;
-  const passes = windowFilter(filter, window);
-  const positions: number[] = [];
-  window.events.forEach((event, index) => {
-    if (passes(event)) positions.push(index);
-  });
-  const matches = Int32Array.from(positions);
+  if (perFilter.has(key)) return perFilter.get(key)!;
+  const value = compute();
   if (perFilter.size >= MAX_KEPT_MATCHES) perFilter.delete(perFilter.keys().next().value!);
-  perFilter.set(key, matches);
-  return matches;
+  perFilter.set(key, value);
+  return value;
+}
+
+const keptFirstPages = new WeakMap<PublishedEventWindow, Map<string, Promise<string[]>>>();
+
+/**
+ * Returns the ids of the first events of a selective filter, read by `read` once per window
+ * and filter, so that the page sizes of one search share the read. Concurrent calls share it,
+ * and a failed read is not kept.
+ */
+export function keptIndexMatches(
+  window: PublishedEventWindow,
+  filter: PublicEventFilter,
+  read: () => Promise<string[]>,
+): Promise<string[]> {
+  return keptFor(keptFirstPages, window, filter, () => {
+    const reading = read();
+    reading.catch(() => keptFirstPages.get(window)?.clear());
+    return reading;
+  });
 }
