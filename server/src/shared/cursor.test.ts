@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+const ID = '01a24a55-b03a-77ea-8b93-b67723372c0d';
+
+describe('decodeCursor', () => {
+  it('returns the position of an encoded cursor', () => {
+    const cursor = encodeCursor({ publishedAt: '2026-11-24T19:38:45.060Z', id: ID });
+    expect(decodeCursor(cursor, ['publishedAt', 'id'])).toEqual({
+      publishedAt: '2026-11-24T19:38:45.060Z',
+      id: ID,
+    });
+  });
+
+  it.each([
+    ['an id that is not a UUID', { publishedAt: '2026-11-24T19:38:45.060Z', id: 'zzz' }],
+    ['a UUID with extra text', { publishedAt: '2026-11-24T19:38:45.060Z', id: `${ID}x` }],
+    ['a missing key', { id: ID }],
+    ['a number for a key', { publishedAt: 5, id: ID }],
+  ])('rejects %s', (_case, position) => {
+    const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
+    expect(decodeCursor(cursor, ['publishedAt', 'id'])).toBeUndefined();
+  });
+
+  it('rejects text that is not an encoded object', () => {
+    expect(decodeCursor('not a cursor', ['id'])).toBeUndefined();
+    expect(decodeCursor(Buffer.from('"text"').toString('base64url'), ['id'])).toBeUndefined();
+  });
+});
