@@ -137,6 +137,58 @@ describe('public event read cache', () => {
     }
   });
 
+  it('keeps the next cursor when a listed event was just withdrawn', async () => {
+    const second = await publishNewEvent(ctx.app, contractor, committee, {
+      name: '缓存测试第二场篮球赛',
+      divisionCode: '310104003',
+    });
+    // An app whose window is read after the second event was published.
+    const fresh = await buildCountingApp(ctx, { readCacheMilliseconds: 60_000 });
+    try {
+      const both = await getOk(ctx.app, '/api/events?q=缓存测试&limit=5&sort=starts');
+      const ids = both.json().items.map((item: { id: string }) => item.id);
+      expect(ids).toHaveLength(2);
+      // Reads the window, and no event row, before the withdrawal.
+      await getOk(fresh.app, '/api/events?q=没有这样的赛事&sort=starts');
+      await ctx.db
+        .updateTable('events')
+        .set({ state: 'cancelled' })
+        .where('id', '=', ids[0])
+        .execute();
+      // A new query still walks the window read before the withdrawal.
+      const page = await getOk(fresh.app, '/api/events?q=缓存测试&limit=1&sort=starts');
+      expect(page.json().items.map((item: { id: string }) => item.id)).toEqual([ids[0]]);
+      expect(page.json().nextCursor).not.toBeNull();
+    } finally {
+      await ctx.db
+        .updateTable('events')
+        .set({ state: 'published' })
+        .where('state', '=', 'cancelled')
+        .execute();
+      await ctx.db
+        .updateTable('events')
+        .set({ state: 'cancelled' })
+        .where('id', '=', second.id)
+        .execute();
+    }
+  });
+
+  it('rejects a cursor whose id is not a UUID', async () => {
+    const cursor = Buffer.from(
+      JSON.stringify({ publishedAt: '2026-11-24T19:38:45.060Z', id: 'zzz' }),
+    ).toString('base64url');
+    for (const app of [ctx.app, cached.app]) {
+      for (const query of ['limit=2', 'q=缓存测试&limit=3']) {
+        const response = await app.inject({
+          method: 'GET',
+          url: `/api/events?${query}&cursor=${cursor}`,
+        });
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json().code).toBe('INVALID_CURSOR');
+      }
+    }
+  });
+
   it('caches no invalid query', async () => {
     const url = '/api/events?sports=curling_on_ice&limit=9';
     for (let i = 0; i < 2; i += 1) {

@@ -231,16 +231,13 @@ export async function listPublishedEventViews(
       const first = await keptIndexMatches(window, filter, () => throughIndexes(MAX_PAGE + 1));
       ids = first.slice(0, limit + 1);
     } else ids = await throughIndexes();
-    // The ids are in list order already; an event unpublished since is left out.
+    // The ids are in list order already. An event withdrawn since the ids were found stays on
+    // the page, as on a cached page, so that the page keeps its length and its next cursor.
     const readViews = async (missing: string[]) =>
       new Map(
-        (
-          await repository
-            .eventViewQuery(db)
-            .where('events.id', 'in', missing)
-            .where('events.state', '=', 'published')
-            .execute()
-        ).map((row) => [row.id, row]),
+        (await repository.eventViewQuery(db).where('events.id', 'in', missing).execute()).map(
+          (row) => [row.id, row],
+        ),
       );
     if (ids.length === 0) rows = [];
     else if (options.eventViews) rows = await options.eventViews.getMany(ids, readViews);
