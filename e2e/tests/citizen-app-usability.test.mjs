@@ -110,6 +110,9 @@ test('search ignores invalid address values', async () => {
   for (const address of addresses) {
     await page.goto(`${platform.baseUrl}${address}`);
     await page.locator('.event-card').first().waitFor();
+    const note = page.getByRole('status').filter({ hasText: '条件无效，已忽略' });
+    await note.waitFor();
+    assert.match(await note.innerText(), address.includes('sports') ? /项目/ : /日期/, address);
     const chips = await page.getByRole('group', { name: '筛选条件' }).innerText();
     assert.match(chips, /区域/, address);
     assert.match(chips, /日期/, address);
@@ -119,6 +122,20 @@ test('search ignores invalid address values', async () => {
     assert.doesNotMatch(body, /加载失败|格式不正确|district/, address);
   }
   await page.screenshot({ path: join(artifacts, 'usability-bad-params.png') });
+
+  // A well-formed street that its district does not list is dropped; the district stays.
+  await page.goto(`${platform.baseUrl}/search?district=310104&street=310104999`);
+  const note = page.getByRole('status').filter({ hasText: '链接中的区域条件无效，已忽略' });
+  await note.waitFor();
+  await page.getByRole('group', { name: '筛选条件' }).getByText('徐汇区').waitFor();
+  const chips = await page.getByRole('group', { name: '筛选条件' }).innerText();
+  assert.doesNotMatch(chips, /·/);
+  await page.screenshot({ path: join(artifacts, 'usability-bad-street.png') });
+
+  // Valid values show no such note.
+  await page.goto(`${platform.baseUrl}/search?district=310104&fee=free`);
+  await page.getByRole('group', { name: '筛选条件' }).getByText('免费').waitFor();
+  assert.equal(await page.getByText('条件无效，已忽略').count(), 0);
   await context.close();
 });
 

@@ -97,7 +97,10 @@ export function SearchPage() {
   const [sheet, setSheet] = useState<Sheet>(null);
   const sports = useSports();
   const districts = useDistricts();
-  const filter = withKnownDistrict(filterOf(params), districts.data);
+  const placeFilter = withKnownDistrict(filterOf(params), districts.data);
+  const streets = useStreets(placeFilter.district ?? '');
+  const filter = withKnownStreet(placeFilter, streets.data);
+  const ignored = ignoredFilters(params, filter);
   const reversed = Boolean(filter.from && filter.to && filter.from > filter.to);
   const searchTextCut = isSearchTextCut(params);
 
@@ -116,7 +119,6 @@ export function SearchPage() {
     .map((code) => sports.data?.find((sport) => sport.code === code)?.name ?? code)
     .join('、');
   const districtName = districts.data?.find((d) => d.code === filter.district)?.name;
-  const streets = useStreets(filter.district ?? '');
   const streetName = streets.data?.find((street) => street.code === filter.street)?.name;
   const placeText = districtName && streetName ? `${districtName}·${streetName}` : districtName;
   const dateText =
@@ -172,6 +174,11 @@ export function SearchPage() {
       </div>
 
       <main className="page-body">
+        {ignored.length > 0 && (
+          <p className="page-note" role="status">
+            链接中的{ignored.join('、')}条件无效，已忽略
+          </p>
+        )}
         {searchTextCut && (
           <p className="page-note" role="status">
             搜索内容最多 {SEARCH_TEXT_MAX_LENGTH} 个字，已按前 {SEARCH_TEXT_MAX_LENGTH} 个字搜索
@@ -253,6 +260,38 @@ function withKnownDistrict(
   if (!filter.district || !districts) return filter;
   if (districts.some((district) => district.code === filter.district)) return filter;
   return { ...filter, district: '', street: '' };
+}
+
+/** Drops a street that the district's loaded streets do not list. */
+function withKnownStreet(
+  filter: EventFilter,
+  streets: readonly { code: string }[] | undefined,
+): EventFilter {
+  if (!filter.street || !streets) return filter;
+  if (streets.some((street) => street.code === filter.street)) return filter;
+  return { ...filter, street: '' };
+}
+
+/**
+ * Returns the names of the filter chips whose values in the address were dropped as invalid,
+ * so that the page can say so instead of silently listing more.
+ */
+function ignoredFilters(params: URLSearchParams, filter: EventFilter): string[] {
+  const given = (name: string) => (params.get(name) ?? '') !== '';
+  const names = new Set<string>();
+  if (given('section') && !filter.section) names.add('板块');
+  const sports = (params.get('sports') ?? '').split(',').filter((code) => code !== '');
+  if (new Set(sports).size > (filter.sports ?? []).length) names.add('项目');
+  const placeDropped =
+    (given('district') && filter.district !== params.get('district')) ||
+    (given('street') && filter.street !== params.get('street'));
+  if (placeDropped) names.add('区域');
+  const dayDropped =
+    (given('from') && !validDay(params.get('from'))) ||
+    (given('to') && !validDay(params.get('to')));
+  if (dayDropped) names.add('日期');
+  if (given('fee') && !filter.fee) names.add('费用');
+  return [...names];
 }
 
 /** Returns whether any filter chip narrows the search. The search text is not a filter. */
