@@ -17,7 +17,6 @@ import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
 import { listPublishedEvents, type PublicListOptions } from './public-event.service.js';
 import {
-  keptIndexMatches,
   type PublishedEventWindow,
   readPublishedEventWindow,
   walkWindow,
@@ -702,8 +701,13 @@ describe('list with a short ordered walk', () => {
         await allIds(query, { window: windowOf(size), eventViews }, 25),
         `window of ${size}`,
       ).toEqual(expected);
+      const kept = new Map<string, Promise<string[]>>();
+      const firstPages = (key: string, read: () => Promise<string[]>) => {
+        if (!kept.has(key)) kept.set(key, read());
+        return kept.get(key)!;
+      };
       expect(
-        await allIds(query, { window: windowsOnce(size) }, 25),
+        await allIds(query, { window: windowsOnce(size), firstPages }, 25),
         `window of ${size} read once`,
       ).toEqual(expected);
     }
@@ -791,29 +795,30 @@ describe('list with a short ordered walk', () => {
     }
   });
 
-  it('keeps the first page of a selective filter per window', async () => {
-    const window = await windowOf(2)('published');
-    const filter = { terms: parseSearchText('游泳'), sports: [] };
-    let reads = 0;
-    const failing = () => {
-      reads += 1;
-      return Promise.reject(new Error('database down'));
+  it('shares the first events of a selective search between page sizes', async () => {
+    const reads: string[] = [];
+    const kept = new Map<string, Promise<string[]>>();
+    const firstPages = (key: string, read: () => Promise<string[]>) => {
+      reads.push(key);
+      if (!kept.has(key)) kept.set(key, read());
+      return kept.get(key)!;
     };
-    await expect(keptIndexMatches(window, filter, failing)).rejects.toThrow('database down');
-    const read = async () => {
-      reads += 1;
-      return ['a', 'b'];
-    };
-    const [first, second] = await Promise.all([
-      keptIndexMatches(window, filter, read),
-      keptIndexMatches(window, { ...filter, terms: parseSearchText('游泳') }, read),
-    ]);
-    expect(first).toEqual(['a', 'b']);
-    expect(second).toBe(first);
-    expect(reads).toBe(2);
-    await keptIndexMatches(window, { ...filter, fee: 'paid' }, read);
-    await keptIndexMatches(await windowOf(2)('published'), filter, read);
-    expect(reads).toBe(4);
+    // A window of two events leaves the swims to the indexes.
+    const options = { window: windowsOnce(2), firstPages };
+    for (const limit of [1, 2, 5]) {
+      const expected = await listPublishedEvents(ctx.db, { q: '游泳', limit });
+      const shared = await listPublishedEvents(ctx.db, { q: '游泳', limit }, options);
+      expect(shared, `limit ${limit}`).toEqual(expected);
+    }
+    expect(kept.size).toBe(1);
+    expect(reads).toHaveLength(3);
+    const first = await kept.values().next().value!;
+    expect(first.slice(0, 2)).toEqual([ids.dearSwim, ids.paidSwim]);
+    // A cursor and the open filter read the indexes themselves.
+    const page = await listPublishedEvents(ctx.db, { q: '游泳', limit: 1 }, options);
+    await listPublishedEvents(ctx.db, { q: '游泳', limit: 1, cursor: page.nextCursor! }, options);
+    await listPublishedEvents(ctx.db, { q: '游泳', open: true }, options);
+    expect(reads).toHaveLength(4);
   });
 
   it('tells a selective filter and a cursor beyond the window', async () => {

@@ -66,6 +66,8 @@ const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_EVENTS = 1000;
 /** Event rows kept for the pages of filtered lists; a page contains at most 101 events. */
 const MAX_CACHED_VIEWS = 10_000;
+/** Selective searches whose first 101 event ids are kept. */
+const MAX_CACHED_FIRST_PAGES = 1_000;
 
 /** A response body as the route's serializer wrote it. */
 type SerializedBody = ReturnType<FastifyReply['serialize']> | Buffer;
@@ -96,6 +98,11 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     maxEntries: 2,
     ...(ttlMilliseconds > 1 ? { refreshAfterMilliseconds: Math.floor(ttlMilliseconds / 2) } : {}),
   });
+  // The first events of selective searches, which every page size of a search shares.
+  const firstPages = new ReadCache<{ ids: string[]; readAt: number }>({
+    ttlMilliseconds,
+    maxEntries: MAX_CACHED_FIRST_PAGES,
+  });
   // Event rows that pages of filtered lists are made of, with their JSON and read start.
   const eventViews = new ReadCache<EventView>({ ttlMilliseconds, maxEntries: MAX_CACHED_VIEWS });
   const itemJson = new WeakMap<EventView, Buffer>();
@@ -116,6 +123,14 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
         used(window.startedAt);
         return window;
+      },
+      firstPages: async (key, read) => {
+        const kept = await firstPages.get(key, async () => {
+          const readAt = performance.now();
+          return { ids: await read(), readAt };
+        });
+        used(kept.readAt);
+        return kept.ids;
       },
       eventViews: {
         getMany: async (ids, read) => {

@@ -12,11 +12,7 @@ import type { ReadCache } from '../shared/read-cache.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
 import { parseSearchText } from './event-search.js';
-import {
-  keptIndexMatches,
-  type PublishedEventWindow,
-  walkWindow,
-} from './published-event-window.js';
+import { filterKey, type PublishedEventWindow, walkWindow } from './published-event-window.js';
 import * as repository from './event.repository.js';
 import {
   findEventDays,
@@ -102,6 +98,11 @@ export interface PublicListOptions {
    * walks it in memory first; PostgreSQL walks only after a cursor beyond it.
    */
   window?: (sort: PublicEventSort) => Promise<PublishedEventWindow>;
+  /**
+   * Returns the first events of a selective filter in list order: a recent result of `read`
+   * for the same key, or the result of `read`. The clock-dependent `open` filter skips it.
+   */
+  firstPages?: (key: string, read: () => Promise<string[]>) => Promise<string[]>;
   /** Recent reads of single events, which the pages of a filtered list are made of. */
   eventViews?: Pick<ReadCache<repository.EventView>, 'getMany'>;
 }
@@ -226,9 +227,11 @@ export async function listPublishedEventViews(
     let ids: string[];
     if (walked === 'beyond') ids = await walkInDatabase();
     else if (walked !== 'selective') ids = walked.ids;
-    else if (window && !position && !filter.open) {
-      // The first page of a selective filter, kept with the window for every page size.
-      const first = await keptIndexMatches(window, filter, () => throughIndexes(MAX_PAGE + 1));
+    else if (options.firstPages && !position && !filter.open) {
+      // The first events of a selective filter, kept for every page size of the search.
+      const first = await options.firstPages(`${sort} ${filterKey(filter)}`, () =>
+        throughIndexes(MAX_PAGE + 1),
+      );
       ids = first.slice(0, limit + 1);
     } else ids = await throughIndexes();
     // The ids are in list order already. An event withdrawn since the ids were found stays on

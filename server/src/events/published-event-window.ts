@@ -271,8 +271,7 @@ function keptFor<V>(
   filter: PublicEventFilter,
   compute: () => V,
 ): V {
-  // Search words stand for their terms, which are computed from them.
-  const key = JSON.stringify({ ...filter, terms: filter.terms.map((term) => term.text) });
+  const key = filterKey(filter);
   let perFilter = kept.get(window);
   if (!perFilter) {
     perFilter = new Map();
@@ -285,21 +284,7 @@ function keptFor<V>(
   return value;
 }
 
-const keptFirstPages = new WeakMap<PublishedEventWindow, Map<string, Promise<string[]>>>();
-
-/**
- * Returns the ids of the first events of a selective filter, read by `read` once per window
- * and filter, so that the page sizes of one search share the read. Concurrent calls share it,
- * and a failed read is not kept.
- */
-export function keptIndexMatches(
-  window: PublishedEventWindow,
-  filter: PublicEventFilter,
-  read: () => Promise<string[]>,
-): Promise<string[]> {
-  return keptFor(keptFirstPages, window, filter, () => {
-    const reading = read();
-    reading.catch(() => keptFirstPages.get(window)?.clear());
-    return reading;
-  });
+/** Identifies a filter; search words stand for their terms, which are computed from them. */
+export function filterKey(filter: PublicEventFilter): string {
+  return JSON.stringify({ ...filter, terms: filter.terms.map((term) => term.text) });
 }
