@@ -17,8 +17,10 @@ import { pinyinSearchText, typedPinyin } from './pinyin-search.js';
 import { publicEventConditions, searchTermMatches } from './public-event.repository.js';
 import { listPublishedEvents, type PublicListOptions } from './public-event.service.js';
 import {
+  carryMatches,
   type PublishedEventWindow,
   readPublishedEventWindow,
+  type WindowEvent,
   walkWindow,
 } from './published-event-window.js';
 
@@ -819,6 +821,28 @@ describe('list with a short ordered walk', () => {
     await listPublishedEvents(ctx.db, { q: '游泳', limit: 1, cursor: page.nextCursor! }, options);
     await listPublishedEvents(ctx.db, { q: '游泳', open: true }, options);
     expect(reads).toHaveLength(4);
+  });
+
+  it('carries kept matches to an unchanged window only', async () => {
+    const filter = { terms: parseSearchText('市民游泳'), sports: [] };
+    const previous = await windowOf(10_000)('published');
+    expect(walkWindow(previous, filter, 5)).toEqual({ ids: [ids.paidSwim] });
+
+    // Places taken differ, the rest is equal: the matches carry over. The copy's document is
+    // changed afterwards only to show that its walk used them.
+    const copy = (changed: (event: WindowEvent) => Partial<WindowEvent>) => ({
+      ...previous,
+      events: previous.events.map((event) => ({ ...event, ...changed(event) })),
+    });
+    const unchanged = copy((event) => ({ registered: event.registered + 1 }));
+    carryMatches(previous, unchanged);
+    for (const event of unchanged.events) event.document = '';
+    expect(walkWindow(unchanged, filter, 5)).toEqual({ ids: [ids.paidSwim] });
+
+    // A renamed event makes another window, which is walked again.
+    const renamed = copy((event) => (event.id === ids.paidSwim ? { document: '市民长跑赛' } : {}));
+    carryMatches(previous, renamed);
+    expect(walkWindow(renamed, filter, 5)).toEqual({ ids: [] });
   });
 
   it('tells a selective filter and a cursor beyond the window', async () => {

@@ -22,7 +22,11 @@ import { toPublicEvent } from './event.dto.js';
 import type { EventView } from './event.repository.js';
 import * as publicEvents from './public-event.service.js';
 import { SEARCH_TEXT_MAX_LENGTH } from './event-search.js';
-import { type PublishedEventWindow, readPublishedEventWindow } from './published-event-window.js';
+import {
+  carryMatches,
+  type PublishedEventWindow,
+  readPublishedEventWindow,
+} from './published-event-window.js';
 import { StringEnum } from '../http/schemas.js';
 import { queryCacheKey, ReadCache } from '../shared/read-cache.js';
 
@@ -98,6 +102,8 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     maxEntries: 2,
     ...(ttlMilliseconds > 1 ? { refreshAfterMilliseconds: Math.floor(ttlMilliseconds / 2) } : {}),
   });
+  // The last window read of each order, whose kept matches an unchanged next read takes over.
+  const lastWindows = new Map<string, PublishedEventWindow>();
   // The first events of selective searches, which every page size of a search shares.
   const firstPages = new ReadCache<{ ids: string[]; readAt: number }>({
     ttlMilliseconds,
@@ -118,9 +124,17 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
     const options: publicEvents.PublicListOptions = {
       window: async (sort) => {
-        const window = await windows.get(sort, () =>
-          readPublishedEventWindow(app.db, sort, publicEvents.ORDERED_WALK_EVENTS),
-        );
+        const window = await windows.get(sort, async () => {
+          const read = await readPublishedEventWindow(
+            app.db,
+            sort,
+            publicEvents.ORDERED_WALK_EVENTS,
+          );
+          const previous = lastWindows.get(sort);
+          if (previous) carryMatches(previous, read);
+          lastWindows.set(sort, read);
+          return read;
+        });
         used(window.startedAt);
         return window;
       },

@@ -245,6 +245,26 @@ const MAX_KEPT_MATCHES = 500;
 const keptMatches = new WeakMap<PublishedEventWindow, Map<string, Int32Array>>();
 
 /**
+ * Lets `next` use the matches kept for `previous` when both list the same events with the same
+ * filtered fields, so that reading an unchanged window again does not walk it again for every
+ * filter. Places taken are not compared: only the `open` filter reads them, and its matches
+ * are not kept.
+ */
+export function carryMatches(previous: PublishedEventWindow, next: PublishedEventWindow): void {
+  const kept = keptMatches.get(previous);
+  if (!kept || keptMatches.has(next) || previous.sort !== next.sort) return;
+  if (previous.complete !== next.complete) return;
+  if (previous.events.length !== next.events.length) return;
+  const same = previous.events.every((before, index) => {
+    const after = next.events[index]!;
+    return (Object.keys(before) as (keyof WindowEvent)[]).every(
+      (field) => field === 'registered' || before[field] === after[field],
+    );
+  });
+  if (same) keptMatches.set(next, kept);
+}
+
+/**
  * Returns the positions of every event of the window that passes the filter, computed once
  * per window and filter, so that the pages of a search and its other page sizes walk the window
  * once. Returns undefined for the `open` filter, which depends on the clock.
