@@ -225,7 +225,8 @@ await query(
        case when (n * 7) % 20 <> 0 and (n * 7) % 5 >= 3 then 'community_games'
          else (array['league_event', 'brand_event', 'series', 'fitness_test'])[1 + (n * 13) % 4]
        end as section,
-       now() + interval '30 days' - make_interval(days => ((n * 104729) % ($4::int * 365))::int)
+       date_trunc('seconds', now()) + interval '30 days'
+         - make_interval(days => ((n * 104729) % ($4::int * 365))::int)
          + make_interval(hours => (8 + n % 10)::int) as starts_at,
        (20 + (n * 13) % 400)::int as capacity
      from generate_series(0::bigint, $1::bigint - 1) n

@@ -42,6 +42,7 @@ import * as eventCounterHotUpdates from './migrations/0043-event-counter-hot-upd
 import * as eventSearchDocuments from './migrations/0044-event-search-documents.js';
 import * as dashboardParticipantApplyPlans from './migrations/0045-dashboard-participant-apply-plans.js';
 import * as dashboardImportChannel from './migrations/0046-dashboard-import-channel.js';
+import * as eventTimesToMilliseconds from './migrations/0047-event-times-to-milliseconds.js';
 
 // Migrations are listed here, not read from a folder, so the compiled build and the
 // tests run the same set in the same order.
@@ -87,6 +88,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0044-event-search-documents': eventSearchDocuments,
   '0045-dashboard-participant-apply-plans': dashboardParticipantApplyPlans,
   '0046-dashboard-import-channel': dashboardImportChannel,
+  '0047-event-times-to-milliseconds': eventTimesToMilliseconds,
 };
 
 const provider: MigrationProvider = {

@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CHECK_IN_OPENS_HOURS_BEFORE_START } from '../check-in/check-in.service.js';
 import { deliverOutbox } from '../citizens/citizen-test-support.js';
 import { as, createTestContext, sessionIdOfCookie, type TestContext } from '../test/harness.js';
+import { up as cutEventTimes } from '../db/migrations/0047-event-times-to-milliseconds.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seedDemoLeague } from './demo-league.js';
 
 let ctx: TestContext;
@@ -26,6 +27,15 @@ afterAll(async () => {
 async function count(table: 'users' | 'events' | 'registrations' | 'audit_log') {
   const row = await ctx.db
     .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+async function publishedCount() {
+  const row = await ctx.db
+    .selectFrom('events')
+    .where('state', '=', 'published')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
@@ -457,6 +467,50 @@ describe('seedDemoLeague', () => {
     expect(published + held).toBe(11);
     expect(body.registrations).toBe(79);
     expect(body.checkIns).toBe(29);
+  });
+
+  it('stores event times in milliseconds', async () => {
+    const finer = await sql<{ count: number }>`
+      select count(*)::int as count from events
+      where starts_at <> date_trunc('milliseconds', starts_at)
+        or ends_at <> date_trunc('milliseconds', ends_at)
+        or published_at <> date_trunc('milliseconds', published_at)`.execute(ctx.db);
+    expect(finer.rows[0]!.count).toBe(0);
+  });
+
+  it('cuts finer times of an older seed in migration 0047', async () => {
+    const event = await ctx.db
+      .selectFrom('events')
+      .select(['id', 'starts_at'])
+      .executeTakeFirstOrThrow();
+    await sql`update events set starts_at = starts_at + interval '123 microseconds'
+      where id = ${event.id}`.execute(ctx.db);
+    await cutEventTimes(ctx.db as unknown as Kysely<unknown>);
+    const after = await ctx.db
+      .selectFrom('events')
+      .select(sql<string>`starts_at::text`.as('starts'))
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    const expected = await sql<{ starts: string }>`
+      select ${event.starts_at}::timestamptz::text as starts`.execute(ctx.db);
+    expect(after.starts).toBe(expected.rows[0]!.starts);
+  });
+
+  it('pages the soonest-first list to its end', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 200; page += 1) {
+      const query = `sort=starts&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json();
+      seen.push(...body.items.map((item: { id: string }) => item.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(cursor).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(await publishedCount());
   });
 
   it('does nothing the second time', async () => {

@@ -803,11 +803,13 @@ async function seedEvent(
  * that may read the event's columns, as if it had taken place earlier: its dates, publication,
  * entries and check-ins. Its results, their publication and the certificates move to just
  * after its end. Filing rejects a start in the past, so the demo files events ahead and moves
- * them afterwards.
+ * them afterwards. The shift is cut to milliseconds, the precision of stored times, because
+ * list cursors carry milliseconds and a finer start repeated itself on every page.
  */
 async function moveEvent(db: Db, eventId: string, interval: RawBuilder<unknown>) {
   const { rows } = await sql<{ shift: string }>`
-    select (${interval})::text as shift from events where id = ${eventId}`.execute(db);
+    select date_trunc('milliseconds', ${interval})::text as shift
+    from events where id = ${eventId}`.execute(db);
   const shift = sql`${rows[0]!.shift}::interval`;
   const statements = [
     sql`update events set starts_at = starts_at - ${shift}, ends_at = ends_at - ${shift},
