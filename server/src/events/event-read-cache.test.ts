@@ -43,6 +43,9 @@ afterAll(async () => {
   await ctx.close();
 });
 
+/** A well-formed id for cursors whose other key is under test. */
+const ZERO_ID = '00000000-0000-4000-8000-000000000000';
+
 async function getOk(app: CountingApp['app'], url: string) {
   const response = await app.inject({ method: 'GET', url });
   expect(response.statusCode, response.body).toBe(200);
@@ -173,10 +176,12 @@ describe('public event read cache', () => {
     }
   });
 
-  it('rejects a cursor whose id is not a UUID', async () => {
-    const cursor = Buffer.from(
-      JSON.stringify({ publishedAt: '2026-11-24T19:38:45.060Z', id: 'zzz' }),
-    ).toString('base64url');
+  it.each([
+    ['an id that is not a UUID', { publishedAt: '2026-11-24T19:38:45.060Z', id: 'zzz' }],
+    ['a time out of range', { publishedAt: '-271821-04-20T00:00:00.000Z', id: ZERO_ID }],
+    ['an impossible day', { publishedAt: '2026-02-30T00:00:00.000Z', id: ZERO_ID }],
+  ])('rejects a cursor with %s', async (_case, position) => {
+    const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
     for (const app of [ctx.app, cached.app]) {
       for (const query of ['limit=2', 'q=缓存测试&limit=3']) {
         const response = await app.inject({

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import { DivisionUnknownInInput, StreetOutsideDistrict } from '../divisions/division.errors.js';
 import { findDistrictOrStreet } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isInstant } from '../shared/cursor.js';
 import type { ReadCache } from '../shared/read-cache.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
@@ -146,8 +146,9 @@ export async function listPublishedEventViews(
   let position: { value: Date; id: string } | undefined;
   if (query.cursor) {
     const decoded = decodeCursor(query.cursor, CURSOR_KEYS[sort]);
-    const value = decoded ? new Date(Object.values(decoded)[0] as string) : undefined;
-    if (!decoded || !value || Number.isNaN(value.getTime())) throw new InvalidCursor();
+    const time = decoded?.[CURSOR_KEYS[sort][0]];
+    if (!decoded || time === undefined || !isInstant(time)) throw new InvalidCursor();
+    const value = new Date(time);
     position = { value, id: decoded.id };
   }
   // Timestamps are stored at millisecond precision, so the cursor's value compares exactly.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, isInstant } from './cursor.js';
 
 const ID = '01a24a55-b03a-77ea-8b93-b67723372c0d';
 
@@ -26,5 +26,20 @@ describe('decodeCursor', () => {
   it('rejects text that is not an encoded object', () => {
     expect(decodeCursor('not a cursor', ['id'])).toBeUndefined();
     expect(decodeCursor(Buffer.from('"text"').toString('base64url'), ['id'])).toBeUndefined();
+  });
+});
+
+describe('isInstant', () => {
+  it.each([
+    ['2026-11-24T19:38:45.060Z', true],
+    ['0001-01-01T00:00:00.000Z', true],
+    ['garbage', false],
+    ['-271821-04-20T00:00:00.000Z', false],
+    ['0000-01-01T00:00:00.000Z', false],
+    ['2026-02-30T00:00:00.000Z', false],
+    ['2026-11-24T19:38:45Z', false],
+    ['2026-11-24 19:38:45.060+00', false],
+  ])('%s gives %s', (text, expected) => {
+    expect(isInstant(text)).toBe(expected);
   });
 });
