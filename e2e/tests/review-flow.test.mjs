@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { writeContractWorkbook } from '../../server/dist/contracts/contract-workbook.js';
-import { artifacts, signInToConsole, startPlatform } from '../support/platform.mjs';
+import {
+  artifacts,
+  confirmInPopover,
+  signInToConsole,
+  startPlatform,
+} from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const HOUR = 3600_000;
@@ -121,12 +126,6 @@ function filing(contractId, now) {
   };
 }
 
-/** Clicks a button that opens a confirmation, then the confirmation's button. */
-async function confirm(page, button, okText) {
-  await button.click();
-  await page.locator('.ant-popover:visible').getByRole('button', { name: okText }).click();
-}
-
 /** Runs a test body and, when it fails, saves every open page beside the other artifacts. */
 async function withFailureShots(body) {
   try {
@@ -177,8 +176,12 @@ async function reviewAndChange() {
   writeFileSync(planPath, SAFETY_PLAN_PDF);
   await documents.locator('input[type=file]').setInputFiles(planPath);
   await documents.getByRole('link', { name: '审核流程 安全预案.pdf', exact: true }).waitFor();
-  await confirm(contractor, contractor.getByRole('button', { name: '提交审核' }), '确认提交');
-  await contractor.getByText('已提交审核').waitFor();
+  await confirmInPopover(
+    contractor,
+    contractor.getByRole('button', { name: '提交审核' }),
+    '确认提交',
+    contractor.getByText('已提交审核'),
+  );
 
   // The committee finds it in its queue, marked for the pre-review, and returns it.
   const committee = await consolePage('committee');
@@ -214,8 +217,12 @@ async function reviewAndChange() {
   });
   await contractor.reload();
   await contractor.getByTestId('event-timeline').getByText('修改赛事').waitFor();
-  await confirm(contractor, contractor.getByRole('button', { name: '提交审核' }), '确认提交');
-  await contractor.getByText('已提交审核').waitFor();
+  await confirmInPopover(
+    contractor,
+    contractor.getByRole('button', { name: '提交审核' }),
+    '确认提交',
+    contractor.getByText('已提交审核'),
+  );
 
   // The committee records the pre-review, which enables approval, and approves.
   await committee.reload();
@@ -225,16 +232,24 @@ async function reviewAndChange() {
   await committee.getByRole('button', { name: '保存记录' }).click();
   await step.getByText('沪篮协〔2026〕8 号').waitFor();
   await screenshot(committee, 'review-02-steps-recorded');
-  await confirm(committee, approve, '确认通过');
-  await committee.getByText(`已通过「${EVENT_NAME}」`).waitFor();
+  await confirmInPopover(
+    committee,
+    approve,
+    '确认通过',
+    committee.getByText(`已通过「${EVENT_NAME}」`),
+  );
 
   // The contractor publishes with the default form, which collects only name and mobile number.
   await contractor.reload();
   const publish = contractor.getByRole('button', { name: '使用默认报名表发布' });
   await publish.hover();
   await contractor.getByRole('tooltip').getByText('姓名和手机号码').waitFor();
-  await confirm(contractor, publish, '确认发布');
-  await contractor.getByTestId('event-details').getByText('已发布', { exact: true }).waitFor();
+  await confirmInPopover(
+    contractor,
+    publish,
+    '确认发布',
+    contractor.getByTestId('event-details').getByText('已发布', { exact: true }),
+  );
 
   // A new venue goes to review: the event keeps its venue until the committee approves.
   await contractor.getByRole('button', { name: '申请变更' }).click();
@@ -263,13 +278,21 @@ async function reviewAndChange() {
   await diff.getByText(FIRST_VENUE).waitFor();
   await diff.getByText(NEW_VENUE).waitFor();
   await screenshot(committee, 'review-04-queue-change');
-  await confirm(committee, changeRow.getByRole('button', { name: '通过变更' }), '确认通过');
-  await committee.getByText(`已通过「${EVENT_NAME}」的变更`).waitFor();
+  await confirmInPopover(
+    committee,
+    changeRow.getByRole('button', { name: '通过变更' }),
+    '确认通过',
+    committee.getByText(`已通过「${EVENT_NAME}」的变更`),
+  );
   await changeRow.waitFor({ state: 'detached' });
 
   // Approving again in the stale tab fails with a conflict, which refreshes that queue.
-  await confirm(staleTab, staleRow.getByRole('button', { name: '通过变更' }), '确认通过');
-  await staleTab.getByText('该变更已处理，不在待审核状态').waitFor();
+  await confirmInPopover(
+    staleTab,
+    staleRow.getByRole('button', { name: '通过变更' }),
+    '确认通过',
+    staleTab.getByText('该变更已处理，不在待审核状态'),
+  );
   await staleRow.waitFor({ state: 'detached' });
   await staleTab.close();
 
