@@ -204,7 +204,7 @@ describe('ReadCache', () => {
   });
 
   describe('refresh ahead', () => {
-    /** A cache of 1000 ms whose results are computed again from 500 ms on. */
+    /** Creates a cache of 1000 ms whose results are computed again from 500 ms on. */
     function refreshingCache() {
       const clock = manualClock();
       const cache = new ReadCache<string>({
@@ -290,7 +290,7 @@ describe('ReadCache', () => {
       return source;
     }
 
-    it('computes only the keys without a fresh result, in one call, in key order', async () => {
+    it('computes only missing keys, in order', async () => {
       const clock = manualClock();
       const cache = new ReadCache<string>({
         ttlMilliseconds: 1000,
@@ -317,7 +317,7 @@ describe('ReadCache', () => {
       expect(source.calls.at(-1)).toEqual(['a']);
     });
 
-    it('leaves out keys that the computation does not return, and does not store them', async () => {
+    it('leaves out keys not computed', async () => {
       const cache = new ReadCache<string>({ ttlMilliseconds: 1000, maxEntries: 10 });
       const source = upperCase();
 

@@ -249,6 +249,11 @@ export function SearchPage() {
   );
 }
 
+/** Tells whether a loaded list of divisions lacks `code`; an unloaded list lacks nothing. */
+function isUnknown(code: string | undefined, divisions: readonly { code: string }[] | undefined) {
+  return Boolean(code && divisions && !divisions.some((division) => division.code === code));
+}
+
 /**
  * Drops a district that the division list does not know, once the list has loaded, because
  * the server rejects an unknown district.
@@ -257,9 +262,7 @@ function withKnownDistrict(
   filter: EventFilter,
   districts: readonly { code: string }[] | undefined,
 ): EventFilter {
-  if (!filter.district || !districts) return filter;
-  if (districts.some((district) => district.code === filter.district)) return filter;
-  return { ...filter, district: '', street: '' };
+  return isUnknown(filter.district, districts) ? { ...filter, district: '', street: '' } : filter;
 }
 
 /** Drops a street that the district's loaded streets do not list. */
@@ -267,30 +270,28 @@ function withKnownStreet(
   filter: EventFilter,
   streets: readonly { code: string }[] | undefined,
 ): EventFilter {
-  if (!filter.street || !streets) return filter;
-  if (streets.some((street) => street.code === filter.street)) return filter;
-  return { ...filter, street: '' };
+  return isUnknown(filter.street, streets) ? { ...filter, street: '' } : filter;
 }
 
 /**
  * Returns the names of the filter chips whose values in the address were dropped as invalid,
- * so that the page can say so instead of silently listing more.
+ * so that the page shows a note instead of silently listing more.
  */
 function ignoredFilters(params: URLSearchParams, filter: EventFilter): string[] {
-  const given = (name: string) => (params.get(name) ?? '') !== '';
+  const present = (name: string) => (params.get(name) ?? '') !== '';
   const names = new Set<string>();
-  if (given('section') && !filter.section) names.add('板块');
+  if (present('section') && !filter.section) names.add('板块');
   const sports = (params.get('sports') ?? '').split(',').filter((code) => code !== '');
   if (new Set(sports).size > (filter.sports ?? []).length) names.add('项目');
   const placeDropped =
-    (given('district') && filter.district !== params.get('district')) ||
-    (given('street') && filter.street !== params.get('street'));
+    (present('district') && filter.district !== params.get('district')) ||
+    (present('street') && filter.street !== params.get('street'));
   if (placeDropped) names.add('区域');
   const dayDropped =
-    (given('from') && !validDay(params.get('from'))) ||
-    (given('to') && !validDay(params.get('to')));
+    (present('from') && !validDay(params.get('from'))) ||
+    (present('to') && !validDay(params.get('to')));
   if (dayDropped) names.add('日期');
-  if (given('fee') && !filter.fee) names.add('费用');
+  if (present('fee') && !filter.fee) names.add('费用');
   return [...names];
 }
 
