@@ -52,9 +52,15 @@ export function filingOf(event: EventRow): Filing {
   };
 }
 
-/** Derives the registration status on the database clock, or null while a draft lacks the window. */
+/**
+ * Derives the registration status on the database clock. Registration opens only for a
+ * published event, so a cancelled event is closed and an unpublished one has no status,
+ * whatever its window.
+ */
 function statusOf(event: EventView) {
+  if (event.state === 'cancelled') return 'closed';
   if (
+    event.state !== 'published' ||
     event.registration_opens_at === null ||
     event.registration_closes_at === null ||
     event.capacity === null
@@ -113,10 +119,11 @@ function filed<T>(value: T | null, id: string, field: string): T {
 }
 
 /**
- * Maps a filed event to the public shape. Only filed events are public, and the database
- * keeps every filed event complete, so a missing detail here is a programming error.
+ * Maps a filed event to the public fields, with a registration status of null until it is
+ * published. The database keeps every filed event complete, so a missing detail here is a
+ * programming error.
  */
-export function toPublicEvent(event: EventView) {
+export function toFiledEvent(event: EventView) {
   const common = commonFields(event);
   const need = <T>(value: T | null, field: string) => filed(value, event.id, field);
   return {
@@ -134,7 +141,18 @@ export function toPublicEvent(event: EventView) {
     placesLeft: need(common.placesLeft, 'capacity'),
     registrationOpensAt: need(common.registrationOpensAt, 'registrationOpensAt'),
     registrationClosesAt: need(common.registrationClosesAt, 'registrationClosesAt'),
-    registrationStatus: need(common.registrationStatus, 'registration window'),
+  };
+}
+
+/**
+ * Maps a published or cancelled event to the public shape. Only such events are public, so a
+ * missing status here is a programming error.
+ */
+export function toPublicEvent(event: EventView) {
+  const fields = toFiledEvent(event);
+  return {
+    ...fields,
+    registrationStatus: filed(fields.registrationStatus, event.id, 'registration status'),
   };
 }
 

@@ -119,7 +119,7 @@ export type Filing = {
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
-const RegistrationStatusSchema = StringEnum<RegistrationStatus>([
+export const RegistrationStatusSchema = StringEnum<RegistrationStatus>([
   'not_open',
   'open',
   'closed',

@@ -130,7 +130,7 @@ describe('POST /api/console/events', () => {
       placesLeft: 12,
       registrationOpensAt: input.registrationOpensAt,
       registrationClosesAt: input.registrationClosesAt,
-      registrationStatus: 'open',
+      registrationStatus: null,
       organiserName: 'ev.contractor 单位',
       publishedAt: null,
       state: 'draft',

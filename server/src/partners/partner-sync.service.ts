@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { RegistrationStatus } from '../db/schema.js';
-import { toPublicEvent } from '../events/event.dto.js';
+import { toFiledEvent } from '../events/event.dto.js';
 import { eventViewQuery } from '../events/event.repository.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -100,10 +100,13 @@ async function startPosition(db: Executor) {
   return { txid: rows[0]?.txid ?? '0', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 }
 
-/** Shapes an event for partners: the public fields, its state and when it last changed. */
-export function toPartnerEvent(event: Parameters<typeof toPublicEvent>[0]) {
+/**
+ * Shapes an event for partners: the public fields, its state and when it last changed. The
+ * registration status is null until the event is published.
+ */
+export function toPartnerEvent(event: Parameters<typeof toFiledEvent>[0]) {
   return {
-    ...toPublicEvent(event),
+    ...toFiledEvent(event),
     state: event.state as EventState,
     organisationId: event.organisation_id,
     updatedAt: new Date(event.updated_at).toISOString(),

@@ -313,21 +313,29 @@ describe('partner event filing', () => {
       body: { patch: details, submit: true },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    const submitted = changed.json<{ state: string; reviewerAccountType: string | null }>();
+    const submitted = changed.json<{
+      state: string;
+      reviewerAccountType: string | null;
+      registrationStatus: string | null;
+    }>();
     expect(submitted.state).toBe('submitted');
     expect(submitted.reviewerAccountType).toBe('district_bureau');
+    // Its registration window is open now, but registration opens only once it is published.
+    expect(submitted.registrationStatus).toBeNull();
 
     // The feed holds back rows newer than the oldest open transaction of the cluster, and
     // other test files write to the same PostgreSQL, so the submitted draft may show up late.
     const deadline = Date.now() + 10_000;
-    let synced: string[] = [];
+    let synced: { id: string; state: string; registrationStatus: string | null }[] = [];
     while (synced.length === 0 && Date.now() < deadline) {
       const later = await signed(partner, { method: 'GET', url: EVENTS });
       expect(later.statusCode, later.body).toBe(200);
-      synced = later.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+      synced = later.json<{ items: typeof synced }>().items;
       if (synced.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(synced).toEqual([created.id]);
+    expect(synced).toEqual([
+      expect.objectContaining({ id: created.id, state: 'submitted', registrationStatus: null }),
+    ]);
   });
 
   it('rejects sections a partner may not file', async () => {

@@ -11,6 +11,7 @@ import {
   EventInputSchema,
   EventPatchSchema,
   PublicEventSchema,
+  RegistrationStatusSchema,
 } from '../events/event.schemas.js';
 import { partnerActor, publishEvent } from '../events/event.service.js';
 import { FormalText, StringEnum } from '../http/schemas.js';
@@ -204,6 +205,9 @@ export const partnerRegistryRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 const PartnerEventSchema = Type.Object({
   ...PublicEventSchema.properties,
+  registrationStatus: Type.Union([RegistrationStatusSchema, Type.Null()], {
+    description: "Null until the event is published; a cancelled event's is closed",
+  }),
   state: StringEnum(EVENT_STATES),
   organisationId: Type.String(),
   updatedAt: Timestamp,

@@ -559,6 +559,21 @@ describe('GET /api/tickets/:code', () => {
     expect(response.body).not.toContain('13800138000');
   });
 
+  it("shows a cancelled event's registration as closed", async () => {
+    const eventId = await publishedEvent();
+    const receipt = (await register(eventId, { name: '赵小军', phone: '13800138123' })).json();
+    await ctx.db
+      .updateTable('events')
+      .set({ state: 'cancelled' })
+      .where('id', '=', eventId)
+      .execute();
+
+    const response = await ctx.app.inject({ method: 'GET', url: `/api/tickets/${receipt.code}` });
+
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().event.registrationStatus).toBe('closed');
+  });
+
   it('rejects an unknown code', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/api/tickets/ZZZZZZZZZZ' });
     expectProblem(response, 404, 'REG_TICKET_NOT_FOUND');
