@@ -21,6 +21,8 @@ const SMALL_VIEWPORT = { viewport: { width: 360, height: 740 }, isMobile: true, 
 const OFFLINE_NOTICE = '当前离线，显示的是已保存的电子票';
 const PAST_RUN = '徐汇区市民10公里路跑';
 const NEXT_YEAR = new Date().getFullYear() + 1;
+// The colour of the places left of a group that takes entries (.group-places in app.css).
+const INVITING_BLUE = 'rgb(10, 71, 168)';
 
 let platform;
 let events;
@@ -39,6 +41,11 @@ after(async () => {
 
 function dateChip(page) {
   return page.getByRole('group', { name: '筛选条件' }).getByRole('button').nth(3);
+}
+
+/** Returns the computed text colour of the locator's element, as rgb(…). */
+function textColour(locator) {
+  return locator.evaluate((element) => document.defaultView.getComputedStyle(element).color);
 }
 
 /** Returns the date chip's label without its ▾ mark. */
@@ -173,6 +180,47 @@ test('past events say 已结束 and link results', async () => {
   await page.getByRole('heading', { name: run.name, level: 1 }).waitFor();
   assert.equal(await page.locator('.detail-hero .status-tag').innerText(), '已结束');
   await page.getByRole('link', { name: /成绩查询/ }).waitFor();
+  await context.close();
+});
+
+test('closed event shows places taken in grey', async () => {
+  const closed = events.find(
+    (item) => item.registrationStatus === 'closed' && Date.parse(item.endsAt) > Date.now(),
+  );
+  assert.ok(closed, 'the demo league has no event whose registration has closed');
+  const past = events.find((item) => item.name === PAST_RUN);
+  assert.ok(past, 'the demo league has no past run');
+  const context = await phoneContext(platform);
+  const page = await context.newPage();
+  for (const event of [closed, past]) {
+    await page.goto(`${platform.baseUrl}/events/${event.id}`);
+    const places = page.locator('.group-places').first();
+    await places.waitFor();
+    const text = await places.innerText();
+    assert.doesNotMatch(text, /剩余/, `${event.name} shows places left: ${text}`);
+    assert.match(text, /^已报名 \d+ \/ \d+$/, event.name);
+    assert.equal(await places.getAttribute('class'), 'group-places none', event.name);
+    assert.notEqual(await textColour(places), INVITING_BLUE, `${event.name} is blue`);
+  }
+  await page
+    .locator('.group-list')
+    .screenshot({ path: join(artifacts, 'usability-closed-places.png') });
+
+  // Open and full events keep their places left and 已满.
+  const open = events.find((item) => item.name === '徐汇滨江健康跑');
+  assert.ok(open, 'the demo league lacks 徐汇滨江健康跑');
+  await page.goto(`${platform.baseUrl}/events/${open.id}`);
+  const openPlaces = page.locator('.group-places').first();
+  await openPlaces.waitFor();
+  assert.match(await openPlaces.innerText(), /^剩余 \d+ \/ \d+$/);
+  assert.equal(await textColour(openPlaces), INVITING_BLUE);
+  const full = events.find((item) => item.name === '徐家汇街道社区健康运动会 趣味跳绳');
+  assert.equal(full?.registrationStatus, 'full', 'the demo league has no full rope skipping');
+  await page.goto(`${platform.baseUrl}/events/${full.id}`);
+  const fullPlaces = page.locator('.group-places').first();
+  await fullPlaces.waitFor();
+  assert.match(await fullPlaces.innerText(), /^已满 \/ \d+$/);
+  assert.equal(await fullPlaces.getAttribute('class'), 'group-places none');
   await context.close();
 });
 

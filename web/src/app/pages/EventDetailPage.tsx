@@ -186,7 +186,11 @@ function EventDetail({ event }: { event: PublicEventDetail }) {
         </section>
 
         {!ended && waitingGroups.length > 0 && <WaitingListPanel groups={waitingGroups} />}
-        <GroupsPanel eventId={event.id} waitingGroups={ended ? [] : waitingGroups} />
+        <GroupsPanel
+          eventId={event.id}
+          waitingGroups={ended ? [] : waitingGroups}
+          closed={ended || status === 'closed'}
+        />
         <TeamGroupsPanel eventId={event.id} groups={groups.data ?? []} open={status === 'open'} />
 
         {event.description && (
@@ -593,9 +597,17 @@ function groupRules(group: {
 /**
  * Lists the groups with their rules and places. The name of an event's only, default group is a
  * placeholder, so it is left out. A full group with a waiting list gets its own button when
- * several can be joined.
+ * several can be joined. `closed` is set once registration has closed or the event is over.
  */
-function GroupsPanel({ eventId, waitingGroups }: { eventId: string; waitingGroups: EventGroup[] }) {
+function GroupsPanel({
+  eventId,
+  waitingGroups,
+  closed,
+}: {
+  eventId: string;
+  waitingGroups: EventGroup[];
+  closed: boolean;
+}) {
   const navigate = useNavigate();
   const groups = useGroups(eventId);
   if (!groups.isSuccess || groups.data.length === 0) return null;
@@ -615,10 +627,7 @@ function GroupsPanel({ eventId, waitingGroups }: { eventId: string; waitingGroup
                 {groupRules(group)} · {feeText(group.feeCents)}
               </span>
             </div>
-            <span className={group.placesLeft > 0 ? 'group-places' : 'group-places none'}>
-              {group.placesLeft > 0 ? `剩余 ${group.placesLeft}` : '已满'}
-              <span className="group-capacity"> / {group.capacity}</span>
-            </span>
+            <GroupPlaces group={group} closed={closed} />
             {joinable.has(group.id) && (
               <Button
                 className="group-waiting-button"
@@ -635,6 +644,24 @@ function GroupsPanel({ eventId, waitingGroups }: { eventId: string; waitingGroup
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * Shows a group's places out of its capacity: the places left, in the colour that invites to
+ * register, or 已满. Once registration has closed, no place can be taken, so a group that is
+ * not full shows its places taken in grey instead.
+ */
+function GroupPlaces({ group, closed }: { group: EventGroup; closed: boolean }) {
+  const full = group.placesLeft <= 0;
+  let text = `剩余 ${group.placesLeft}`;
+  if (full) text = '已满';
+  else if (closed) text = `已报名 ${group.capacity - group.placesLeft}`;
+  return (
+    <span className={full || closed ? 'group-places none' : 'group-places'}>
+      {text}
+      <span className="group-capacity"> / {group.capacity}</span>
+    </span>
   );
 }
 
