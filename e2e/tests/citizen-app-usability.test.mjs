@@ -109,12 +109,28 @@ test('reversed dates in the address offer clearing', async () => {
 test('search ignores invalid address values', async () => {
   const context = await phoneContext(platform);
   const page = await context.newPage();
+  // The link's place is checked against the division lists before the events are requested,
+  // so no list request carries an unknown district or street and no division request fails.
+  const eventSearches = [];
+  const failures = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/events') eventSearches.push(url.search);
+  });
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url());
+    if (response.status() >= 400 && /^\/api\/(events|divisions)$/.test(pathname)) {
+      failures.push(`${response.status()} ${response.url()}`);
+    }
+  });
   const addresses = [
     '/search?district=12345&to=2026-99-99',
     '/search?district=999999&street=abc&sports=no_such_sport&section=bogus&fee=gratis',
     `/search?from=${NEXT_YEAR}-02-30`,
   ];
   for (const address of addresses) {
+    eventSearches.length = 0;
+    failures.length = 0;
     await page.goto(`${platform.baseUrl}${address}`);
     await page.locator('.event-card').first().waitFor();
     const note = page.getByRole('status').filter({ hasText: '条件无效，已忽略' });
@@ -127,16 +143,30 @@ test('search ignores invalid address values', async () => {
     assert.doesNotMatch(chips, /99月/, address);
     const body = await page.locator('.page').innerText();
     assert.doesNotMatch(body, /加载失败|格式不正确|district/, address);
+    assert.deepEqual(failures, [], address);
+    assert.ok(eventSearches.length > 0, `${address} listed no events`);
+    for (const search of eventSearches) {
+      assert.doesNotMatch(search, /district=|street=/, `${address} requested ${search}`);
+    }
   }
   await page.screenshot({ path: join(artifacts, 'usability-bad-params.png') });
 
   // A well-formed street that its district does not list is dropped; the district stays.
+  eventSearches.length = 0;
+  failures.length = 0;
   await page.goto(`${platform.baseUrl}/search?district=310104&street=310104999`);
   const note = page.getByRole('status').filter({ hasText: '链接中的区域条件无效，已忽略' });
   await note.waitFor();
   await page.getByRole('group', { name: '筛选条件' }).getByText('徐汇区').waitFor();
   const chips = await page.getByRole('group', { name: '筛选条件' }).innerText();
   assert.doesNotMatch(chips, /·/);
+  await page.locator('.event-card').first().waitFor();
+  assert.deepEqual(failures, []);
+  assert.ok(eventSearches.length > 0, 'the street link listed no events');
+  for (const search of eventSearches) {
+    assert.match(search, /district=310104/, `the street link requested ${search}`);
+    assert.doesNotMatch(search, /street=/, `the street link requested ${search}`);
+  }
   await page.screenshot({ path: join(artifacts, 'usability-bad-street.png') });
 
   // Valid values show no such note.

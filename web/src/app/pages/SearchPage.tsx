@@ -14,7 +14,7 @@ import type { EventFilter } from '../events-api';
 import { useDistricts, useSports, useStreets } from '../queries';
 import { shanghaiDate } from '../format';
 import { useDocumentTitle } from '../use-document-title';
-import { EventList } from './HomePage';
+import { EventList, EventListSkeleton } from './HomePage';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FEE_LABELS = { free: '免费', paid: '收费' } as const;
@@ -98,8 +98,13 @@ export function SearchPage() {
   const sports = useSports();
   const districts = useDistricts();
   const placeFilter = withKnownDistrict(filterOf(params), districts.data);
-  const streets = useStreets(placeFilter.district ?? '');
+  // The server rejects an unknown district or street, so the link's place is checked against
+  // the division lists before its streets and events are requested. A list that failed to load
+  // checks nothing, and the server then decides.
+  const districtChecked = !placeFilter.district || !districts.isPending;
+  const streets = useStreets(districtChecked ? (placeFilter.district ?? '') : '');
   const filter = withKnownStreet(placeFilter, streets.data);
+  const placeChecked = districtChecked && (!filter.street || !streets.isPending);
   const ignored = ignoredFilters(params, filter);
   const reversed = Boolean(filter.from && filter.to && filter.from > filter.to);
   const searchTextCut = isSearchTextCut(params);
@@ -194,7 +199,7 @@ export function SearchPage() {
               清除日期
             </Button>
           </ErrorBlock>
-        ) : (
+        ) : placeChecked ? (
           <EventList
             filter={filter}
             onClearFilters={
@@ -203,6 +208,8 @@ export function SearchPage() {
                 : undefined
             }
           />
+        ) : (
+          <EventListSkeleton />
         )}
       </main>
 
