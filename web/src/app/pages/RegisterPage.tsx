@@ -4,6 +4,7 @@ import {
   residentIdProblem,
   needsGuardianConsent,
   shownFieldKeys,
+  type RegistrationStatus,
 } from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
@@ -45,10 +46,11 @@ import { useDocumentTitle } from '../use-document-title';
 import {
   hasFreeIndividualPlaces,
   nextQueuePlaceText,
+  showsGroupName,
   waitingListGroups,
   waitingListRuleText,
 } from '../waiting-list';
-import { bottomHint, CLOSED_BUTTON_TEXT, EventLoadError } from './EventDetailPage';
+import { bottomHint, CLOSED_BUTTON_TEXT, EventLoadError, registerPath } from './EventDetailPage';
 
 interface RegistrationFormValues {
   name: string;
@@ -107,7 +109,7 @@ export function RegisterPage() {
       {event.isError && <EventLoadError error={event.error} onRetry={() => void event.refetch()} />}
       {event.isSuccess && !groups.isPending && (
         <main className="page-body">
-          <EventSummary event={event.data} />
+          <EventSummary event={event.data} groups={groups.data ?? []} />
           {waitingGroup && <WaitingListNotice group={waitingGroup} />}
           {needsGroupChoice && event.data.registrationStatus === 'open' ? (
             <GroupPicker
@@ -122,7 +124,11 @@ export function RegisterPage() {
               waiting={Boolean(waitingGroup)}
             />
           ) : (
-            <RegistrationUnavailable event={event.data} />
+            <RegistrationUnavailable
+              event={event.data}
+              groups={groups.data ?? []}
+              onChooseGroup={() => setSearch({}, { replace: true })}
+            />
           )}
         </main>
       )}
@@ -229,12 +235,22 @@ function LoadedRegistrationForm({
   );
 }
 
-function EventSummary({ event }: { event: PublicEvent }) {
+/**
+ * Returns the registration status to show: full for an open event whose groups are all full.
+ * The server counts an event as full only once its own capacity is taken, and its groups may
+ * hold fewer places than that.
+ */
+function shownStatus(event: PublicEvent, groups: EventGroup[]): RegistrationStatus {
+  const groupsFull = groups.length > 0 && groups.every((group) => group.placesLeft <= 0);
+  return event.registrationStatus === 'open' && groupsFull ? 'full' : event.registrationStatus;
+}
+
+function EventSummary({ event, groups }: { event: PublicEvent; groups: EventGroup[] }) {
   return (
     <section className="panel register-summary" aria-label="报名赛事">
       <div className="register-summary-head">
         <h1 className="register-event-name">{event.name}</h1>
-        <RegistrationStatusTag status={event.registrationStatus} />
+        <RegistrationStatusTag status={shownStatus(event, groups)} />
       </div>
       <p className="register-summary-line">{formatRange(event.startsAt, event.endsAt)}</p>
       <p className="register-summary-line">{addressLine(event)}</p>
@@ -242,38 +258,102 @@ function EventSummary({ event }: { event: PublicEvent }) {
   );
 }
 
-/** Replaces the form when the event or the chosen group takes no entries, saying why and when. */
-function RegistrationUnavailable({ event }: { event: PublicEvent }) {
+/** An action that still leads to an entry in the event, offered above the notice's other buttons. */
+interface NextStep {
+  description: string;
+  buttonText: string;
+  action: () => void;
+}
+
+/**
+ * Replaces the form when the event or the chosen group takes no entries, saying why and when.
+ * It offers what the event page offers for a full event: the waiting list of a full group that
+ * has one, or another group with places left.
+ */
+function RegistrationUnavailable({
+  event,
+  groups,
+  onChooseGroup,
+}: {
+  event: PublicEvent;
+  groups: EventGroup[];
+  onChooseGroup: () => void;
+}) {
   const navigate = useNavigate();
+  const eventPath = `/events/${event.id}`;
   // An open event reaches here only through a full group without a waiting list.
   const status = event.registrationStatus === 'open' ? 'full' : event.registrationStatus;
+  const nextStep = chooseNextStep(event, groups, {
+    toEvent: () => navigate(eventPath, { replace: true }),
+    toGroup: (group) => navigate(registerPath(event.id, group), { replace: true }),
+    chooseGroup: onChooseGroup,
+  });
   return (
     <section className="panel register-unavailable" role="status">
       <Result
         status={status === 'not_open' ? 'waiting' : 'info'}
         title={CLOSED_BUTTON_TEXT[status]}
-        description={
-          event.registrationStatus === 'open'
-            ? '该组别名额已报满，欢迎关注其他组别'
-            : bottomHint(event)
-        }
+        description={nextStep?.description ?? bottomHint({ ...event, registrationStatus: status })}
       />
       <div className="register-unavailable-actions">
+        {nextStep && (
+          <Button block color="primary" size="large" shape="rounded" onClick={nextStep.action}>
+            {nextStep.buttonText}
+          </Button>
+        )}
         <Button
           block
-          color="primary"
+          color={nextStep ? 'default' : 'primary'}
           size="large"
           shape="rounded"
-          onClick={() => navigate(`/events/${event.id}`, { replace: true })}
+          onClick={() => navigate(eventPath, { replace: true })}
         >
           查看赛事详情
         </Button>
-        <Button block size="large" shape="rounded" onClick={() => navigate('/')}>
-          看看其他赛事
-        </Button>
+        {!nextStep && (
+          <Button block size="large" shape="rounded" onClick={() => navigate('/')}>
+            看看其他赛事
+          </Button>
+        )}
       </div>
     </section>
   );
+}
+
+/**
+ * Returns the step that still leads to an entry in the event, or undefined when there is none.
+ * Once no individual group has a place left, the step is a waiting list, as on the event page.
+ * Otherwise it is the choice of another individual group with places left.
+ */
+function chooseNextStep(
+  event: PublicEvent,
+  groups: EventGroup[],
+  actions: { toEvent: () => void; toGroup: (group: EventGroup) => void; chooseGroup: () => void },
+): NextStep | undefined {
+  const waitingGroups = hasFreeIndividualPlaces(groups) ? [] : waitingListGroups(event, groups);
+  if (waitingGroups.length === 1) {
+    const group = waitingGroups[0]!;
+    return {
+      description: showsGroupName(groups) ? `可加入${group.name}候补` : '可加入候补',
+      buttonText: '加入候补',
+      action: () => actions.toGroup(group),
+    };
+  }
+  if (waitingGroups.length > 1) {
+    return {
+      description: '可选择组别加入候补',
+      buttonText: '选择组别加入候补',
+      action: actions.toEvent,
+    };
+  }
+  if (event.registrationStatus === 'open' && hasFreeIndividualPlaces(groups)) {
+    return {
+      description: '该组别名额已报满，其他组别仍有名额',
+      buttonText: '选择其他组别',
+      action: actions.chooseGroup,
+    };
+  }
+  return undefined;
 }
 
 type FieldPath = string | [string, string];
