@@ -97,6 +97,13 @@ test('a waiting entry moves up when the place holder is cancelled', async () => 
   // The organiser cancels the first entry in the entry list's detail drawer; the waiting
   // entry takes the place in that step.
   await streetPage.goto(`${platform.baseUrl}/console/events/${eventId}/registrations`);
+  // The figures count the waiting entry beside the entries that hold a place.
+  await streetPage
+    .locator('.ant-card')
+    .filter({ hasText: '报名人数' })
+    .getByText('另有候补 1 人', { exact: true })
+    .waitFor();
+  await streetPage.screenshot({ path: join(artifacts, 'console-entries-waiting-1366.png') });
   const holder = streetPage.getByRole('row').filter({ hasText: FIRST.name });
   await holder.getByRole('button', { name: '详情' }).click();
   const drawer = streetPage.locator('.ant-drawer-open');

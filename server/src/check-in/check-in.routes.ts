@@ -87,8 +87,12 @@ export const checkInRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             items: Type.Array(RegistrationListItemSchema),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
-            total: Type.Integer(),
+            total: Type.Integer({ description: 'Entries holding a place' }),
             checkedIn: Type.Integer(),
+            waiting: Type.Integer({
+              description: 'Entries on the waiting list, those offered a place included',
+            }),
+            offered: Type.Integer({ description: 'Waiting entries offered a freed place' }),
           }),
         },
       },

@@ -108,6 +108,8 @@ export async function listEventRegistrations(
     nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null,
     total: counts.total,
     checkedIn: counts.checkedIn,
+    waiting: counts.waiting,
+    offered: counts.offered,
   };
 }
 

@@ -103,10 +103,17 @@ export async function countForEvent(db: Executor, eventId: string) {
     .select([
       sql<number>`count(*) filter (where status = 'active')::int`.as('total'),
       sql<number>`count(checked_in_at)::int`.as('checked_in'),
+      sql<number>`count(*) filter (where status in ('waiting', 'offered'))::int`.as('waiting'),
+      sql<number>`count(*) filter (where status = 'offered')::int`.as('offered'),
     ])
     .where('event_id', '=', eventId)
     .executeTakeFirstOrThrow();
-  return { total: row.total, checkedIn: row.checked_in };
+  return {
+    total: row.total,
+    checkedIn: row.checked_in,
+    waiting: row.waiting,
+    offered: row.offered,
+  };
 }
 
 export async function insertNotification(

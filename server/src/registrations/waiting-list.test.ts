@@ -430,6 +430,27 @@ describe('offers', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
+  it("counts waiting entries in the organiser's list", async () => {
+    const { eventId } = await groupEvent(1, 'offer');
+    const holder = (await register(eventId, nextPhone())).json();
+    for (let index = 0; index < 3; index += 1) {
+      expect((await register(eventId, nextPhone())).statusCode).toBe(202);
+    }
+    const list = () =>
+      as(
+        ctx.app,
+        organiser,
+      )({ method: 'GET', url: `/api/console/events/${eventId}/registrations` });
+
+    const before = await list();
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json()).toMatchObject({ total: 1, checkedIn: 0, waiting: 3, offered: 0 });
+
+    expect((await organiserCancel(eventId, holder.id)).statusCode).toBe(200);
+    const after = await list();
+    expect(after.json()).toMatchObject({ total: 0, waiting: 3, offered: 1 });
+  });
+
   it('passes an expired offer to the next in line', async () => {
     const { eventId, groupId } = await groupEvent(1, 'offer', 2);
     const holder = (await register(eventId, nextPhone())).json();

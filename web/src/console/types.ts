@@ -243,6 +243,9 @@ export interface RegistrationDetail extends Registration {
 export interface RegistrationPage extends Page<Registration> {
   total: number;
   checkedIn: number;
+  /** Entries on the waiting list, those offered a place included. */
+  waiting: number;
+  offered: number;
 }
 
 /** Where and when an entry's check-in in force happened. */

@@ -11,6 +11,7 @@ import {
   Statistic,
   Table,
   Tag,
+  Typography,
   type TableColumnsType,
 } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -179,6 +180,8 @@ export function RegistrationsPage() {
   const latest = pages[pages.length - 1];
   const total = latest?.total ?? 0;
   const checkedIn = latest?.checkedIn ?? 0;
+  const waiting = latest?.waiting ?? 0;
+  const offered = latest?.offered ?? 0;
 
   const title = (
     <PageTitle
@@ -220,6 +223,11 @@ export function RegistrationsPage() {
         <Col xs={12} md={6}>
           <Card>
             <Statistic title="报名人数" value={total} loading={registrations.isPending} />
+            {waiting > 0 && (
+              <Typography.Text type="secondary">
+                另有候补 {waiting} 人{offered > 0 ? `，其中 ${offered} 人待确认递补` : ''}
+              </Typography.Text>
+            )}
           </Card>
         </Col>
         <Col xs={12} md={6}>
