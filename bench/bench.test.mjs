@@ -1,9 +1,11 @@
 // Checks of the benchmark's options, read scenarios and target evaluation; no server or database.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { DATA_SET_VERSION, DataSetError, dataSetAction, matchesDataSet } from './database.mjs';
-import { OptionError, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
+import { OptionError, USAGE, parseBenchOptions, runsPart, scaledSizes } from './options.mjs';
 import { LISTING_AND_SEARCH_SCENARIOS, ROTATING_SEARCH_PATHS } from './read-scenarios.mjs';
 import { LIMITS, evaluateTargets, verificationProblems } from './targets.mjs';
 
@@ -19,6 +21,20 @@ describe('parseBenchOptions', () => {
     assert.equal(options.scale, 1);
     assert.deepEqual(options.only, ['all']);
     assert.equal(options.fresh, false);
+    assert.equal(options.skipBuild, false);
+    assert.equal(parseBenchOptions(['--skip-build']).skipBuild, true);
+  });
+
+  it('prints the help without building', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const help = spawnSync('npm', ['run', '--silent', 'bench', '--', '--help'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(help.status, 0, help.stderr);
+    // Only the usage: a build would print its own lines before it.
+    assert.equal(help.stdout, `${USAGE}\n`);
+    assert.match(help.stdout, /--skip-build/);
   });
 
   it('reads numbers and parts', () => {

@@ -37,6 +37,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --port N               first of the four ports the run listens on (default ${DEFAULTS.port})
   --only PARTS           comma-separated parts: ${PARTS.join(', ')} (default all)
   --fresh                regenerate the data sets even when they match the sizes
+  --skip-build           measure the build already in server/dist and web/dist
   --data-url URL         measure the data set already filled in this PostgreSQL database,
                          labelled "city", instead of the 1x and 10x sets; takes the parts
                          baseline, reads and registrations (all selects these three). The
@@ -128,6 +129,7 @@ export function parseBenchOptions(args) {
         port: { type: 'string', default: DEFAULTS.port },
         only: { type: 'string', default: DEFAULTS.only },
         fresh: { type: 'boolean', default: false },
+        'skip-build': { type: 'boolean', default: false },
         'data-url': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -155,6 +157,7 @@ export function parseBenchOptions(args) {
     port,
     only,
     fresh: values.fresh,
+    skipBuild: values['skip-build'],
     dataUrl: dataUrl(values['data-url']),
     help: values.help,
   };

@@ -7,6 +7,7 @@
 // its baseline, the targets as PASS or FAIL, and the stored entries are checked afterwards.
 //
 // Usage: npm run bench -- --help. docs/performance.md describes the scenarios and figures.
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,6 +61,14 @@ try {
 if (options.help) {
   console.log(USAGE);
   process.exit(0);
+}
+// The run measures the production build, so it builds first unless --skip-build is set.
+if (!options.skipBuild) {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error(`npm run build failed with exit code ${build.status}; the run did not start`);
+    process.exit(1);
+  }
 }
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
