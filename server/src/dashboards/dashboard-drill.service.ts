@@ -2,7 +2,7 @@ import type { Principal } from '../accounts/account.repository.js';
 import type { Executor } from '../db/database.js';
 import { getDivision, isWithin } from '../divisions/division.service.js';
 import { InvalidCursor, throwIfFieldErrors } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isMicrosecondInstant } from '../shared/cursor.js';
 import { OutOfScope } from '../accounts/account.errors.js';
 import { listFactEvents, type FactDrill } from './dashboard.repository.js';
 import {
@@ -49,7 +49,10 @@ export async function drillEvents(db: Executor, user: Principal, query: DrillQue
   if (query.cursor) {
     const position = decodeCursor(query.cursor, ['startsAt', 'id'] as const);
     if (!position) throw new InvalidCursor();
-    after = { startsAt: position.startsAt === '' ? null : position.startsAt, id: position.id };
+    // An empty start is the position of an event without a start, which the list puts last.
+    const startsAt = position.startsAt === '' ? null : position.startsAt;
+    if (startsAt !== null && !isMicrosecondInstant(startsAt)) throw new InvalidCursor();
+    after = { startsAt, id: position.id };
   }
   const limit = query.limit ?? 50;
   const rows = await listFactEvents(

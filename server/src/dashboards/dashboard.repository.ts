@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 import type { Executor } from '../db/database.js';
+import { microsecondInstantOf } from '../shared/cursor.js';
 
 /** Events whose figures a viewer may count: the `basis` half of a dashboard scope. */
 export type FactBasis =
@@ -379,9 +380,7 @@ export async function listFactEvents(
       ),
       // The start to the microsecond, for the next page's position: starts_at drops the
       // fraction of a second, and a position without it would skip events of that second.
-      sql<
-        string | null
-      >`to_char(e.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position'),
+      microsecondInstantOf<string | null>('e.starts_at').as('position'),
       'f.registrations',
       'f.cancellations',
       'f.check_ins',

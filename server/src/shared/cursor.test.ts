@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeCursor, encodeCursor, isInstant } from './cursor.js';
+import { decodeCursor, encodeCursor, isInstant, isMicrosecondInstant } from './cursor.js';
 
 const ID = '01a24a55-b03a-77ea-8b93-b67723372c0d';
 
@@ -41,5 +41,32 @@ describe('isInstant', () => {
     ['2026-11-24 19:38:45.060+00', false],
   ])('%s gives %s', (text, expected) => {
     expect(isInstant(text)).toBe(expected);
+  });
+});
+
+describe('isMicrosecondInstant', () => {
+  it.each([
+    ['2026-11-24T19:38:45.060123Z', true],
+    ['2024-02-29T23:59:59.999999Z', true],
+    ['0001-01-01T00:00:00.000000Z', true],
+    ['9999-12-31T23:59:59.999999Z', true],
+    ['garbage', false],
+    ['', false],
+    ['2026-11-24T19:38:45.060Z', false],
+    ['2026-11-24T19:38:45.0601234Z', false],
+    ['2026-11-24 19:38:45.060123+00', false],
+    ['2026-11-24T19:38:45.060123+08:00', false],
+    ['2026-02-30T00:00:00.000000Z', false],
+    ['2025-02-29T00:00:00.000000Z', false],
+    ['2026-13-01T00:00:00.000000Z', false],
+    ['2026-01-01T24:00:00.000000Z', false],
+    ['2026-01-01T23:60:00.000000Z', false],
+    ['2026-01-01T23:59:60.000000Z', false],
+    ['0000-01-01T00:00:00.000000Z', false],
+    ['99999-01-01T00:00:00.000000Z', false],
+    ['+099999-01-01T00:00:00.000000Z', false],
+    ['2026-01-01T00:00:00.000000Z\n', false],
+  ])('%s gives %s', (text, expected) => {
+    expect(isMicrosecondInstant(text)).toBe(expected);
   });
 });

@@ -1,3 +1,5 @@
+import { sql, type RawBuilder } from 'kysely';
+
 /** Encodes a page position as an opaque cursor string. */
 export function encodeCursor(position: Record<string, string>): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
@@ -18,6 +20,32 @@ export function isInstant(text: string): boolean {
   // An impossible day such as 02-30 parses to another day, so it does not come back the same.
   const time = Date.parse(text);
   return Number.isFinite(time) && new Date(time).toISOString() === text;
+}
+
+/**
+ * Selects a timestamptz column as UTC text to the microsecond, such as
+ * `2026-03-01T02:00:00.123456Z`, for a cursor: a JavaScript Date keeps milliseconds only, and a
+ * position without the rest would skip the rows later in the same millisecond. `T` is
+ * `string | null` for a nullable column.
+ */
+export function microsecondInstantOf<T extends string | null = string>(
+  column: string,
+): RawBuilder<T> {
+  return sql<T>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+/** An instant as `microsecondInstantOf` writes it. The group is its part to the millisecond. */
+const MICROSECOND_INSTANT =
+  /^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3})[0-9]{3}Z$/;
+
+/**
+ * Checks that a text is an instant as `microsecondInstantOf` writes it for years 0001 to 9999,
+ * which PostgreSQL reads as the same time. Impossible dates such as 02-30, which PostgreSQL
+ * rejects with an error, and hour 24, which it reads as the next day, fail the check.
+ */
+export function isMicrosecondInstant(text: string): boolean {
+  const match = MICROSECOND_INSTANT.exec(text);
+  return match !== null && isInstant(`${match[1]}Z`);
 }
 
 /**

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  as,
+  createAccount,
+  createTestContext,
+  expectProblem,
+  fileEvent,
+  signIn,
+  type TestContext,
+} from '../test/harness.js';
+import { encodeCursor } from './cursor.js';
+
+/*
+ * The console lists whose cursors carry a time: every cursor that a list returns pages on to
+ * the list's end, and a cursor with any other time is INVALID_CURSOR before the query runs.
+ */
+
+let ctx: TestContext;
+const cookies: Record<string, string> = {};
+
+const ACCOUNTS = [
+  { username: 'lc.contractor', accountType: 'contractor', divisionCode: '3101' },
+  { username: 'lc.bureau', accountType: 'sports_bureau', divisionCode: '3101' },
+];
+
+const HOUR = 3600_000;
+const ANY_ID = '01a24a55-b03a-77ea-8b93-b67723372c0d';
+
+/** Times that no list writes into a cursor, PostgreSQL's own input forms included. */
+const INVALID_TIMES = [
+  'nonsense',
+  '12345',
+  'infinity',
+  '2026-02-30 10:00:00',
+  '99999-01-01',
+  '2026-02-30T10:00:00.000000Z',
+  '2026-01-01T24:00:00.000000Z',
+  '99999-01-01T00:00:00.000000Z',
+  '0000-01-01T00:00:00.000000Z',
+  '2026-03-01T10:00:00.123Z',
+  '2026-03-01 10:00:00.123456+00',
+];
+
+function cookieOf(username: string): string {
+  const cookie = cookies[username];
+  if (!cookie) throw new Error(`No session for ${username}`);
+  return cookie;
+}
+
+/** Reads a list page by page, `limit` items a page, and returns the ids in list order. */
+async function pageThrough(username: string, path: string, limit?: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  const separator = path.includes('?') ? '&' : '?';
+  do {
+    const query = [limit === undefined ? '' : `limit=${limit}`];
+    if (cursor) query.push(`cursor=${encodeURIComponent(cursor)}`);
+    const url = `${path}${separator}${query.filter(Boolean).join('&')}`;
+    const response = await as(ctx.app, cookieOf(username))({ method: 'GET', url });
+    expect(response.statusCode, response.body).toBe(200);
+    const page = response.json<{ items: { id: string }[]; nextCursor: string | null }>();
+    ids.push(...page.items.map((item) => item.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+async function listWithCursor(username: string, path: string, cursor: string) {
+  const separator = path.includes('?') ? '&' : '?';
+  const url = `${path}${separator}cursor=${encodeURIComponent(cursor)}`;
+  return as(ctx.app, cookieOf(username))({ method: 'GET', url });
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  for (const account of ACCOUNTS) {
+    await createAccount(ctx.db, account);
+    cookies[account.username] = await signIn(ctx.app, account.username);
+  }
+});
+
+afterAll(async () => {
+  await ctx.close();
+});
+
+describe('dashboard drill list cursor', () => {
+  // The drill list takes the Asia/Shanghai (UTC+8) year that the events start in.
+  const startsAt = new Date(Date.now() + 72 * HOUR);
+  const year = new Date(startsAt.getTime() + 8 * HOUR).getUTCFullYear();
+  const path = `/api/dashboard/events?year=${year}`;
+  const filed: string[] = [];
+
+  beforeAll(async () => {
+    // Four events start at the same millisecond, so pages split them by id alone.
+    for (const offset of [0, 0, 0, 0, 1, 2, 60_000]) {
+      const start = new Date(startsAt.getTime() + offset);
+      const event = await fileEvent(ctx.app, cookieOf('lc.contractor'), {
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 4 * HOUR).toISOString(),
+      });
+      filed.push(event.id);
+    }
+  });
+
+  it('pages to the end one event at a time', async () => {
+    // The filer's drill list has its own drafts.
+    const whole = await pageThrough('lc.contractor', path, 100);
+    expect([...whole].sort()).toEqual([...filed].sort());
+    expect(await pageThrough('lc.contractor', path, 1)).toEqual(whole);
+    expect(await pageThrough('lc.contractor', path, 3)).toEqual(whole);
+  });
+
+  it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
+    const cursor = encodeCursor({ startsAt: time, id: ANY_ID });
+    expectProblem(await listWithCursor('lc.contractor', path, cursor), 400, 'INVALID_CURSOR');
+  });
+});
