@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { ReportJobRow } from '../db/schema.js';
+import { microsecondInstantOf } from '../shared/cursor.js';
 
 /** How long a worker holds a running job before another worker may take it over. */
 const LEASE_MINUTES = 10;
@@ -93,14 +94,18 @@ export async function findReportJob(db: Executor, id: string): Promise<ReportJob
   return jobsWithNames(db).where('report_jobs.id', '=', id).executeTakeFirst();
 }
 
-/** Lists an organisation's reports, newest first, after the cursor's position. */
+/**
+ * Lists an organisation's reports, newest first, after the cursor's position. `position` is
+ * the creation time as `microsecondInstantOf` writes it, for the next cursor.
+ */
 export async function listReportJobs(
   db: Executor,
   organisationId: string,
   limit: number,
   after?: { createdAt: string; id: string },
-): Promise<ReportJobView[]> {
+): Promise<(ReportJobView & { position: string })[]> {
   let query = jobsWithNames(db)
+    .select(microsecondInstantOf('report_jobs.created_at').as('position'))
     .where('report_jobs.organisation_id', '=', organisationId)
     .orderBy('report_jobs.created_at', 'desc')
     .orderBy('report_jobs.id', 'desc')

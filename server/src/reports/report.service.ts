@@ -18,7 +18,7 @@ import { ORGANISATION_BASIS } from '../dashboards/dashboard.service.js';
 import type { Db } from '../db/database.js';
 import { getDivision, isWithin } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isMicrosecondInstant } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
 import { startPeriodicJob } from '../shared/periodic-job.js';
 import { gatherReportContent } from './report-content.js';
@@ -153,7 +153,7 @@ export async function getReport(db: Db, user: Principal, id: string) {
 /** Lists the reports of the user's organisation within the user's scope, newest first. */
 export async function listReports(db: Db, user: Principal, cursor?: string) {
   const after = cursor ? decodeCursor(cursor, ['createdAt', 'id'] as const) : undefined;
-  if (cursor && !after) throw new InvalidCursor();
+  if (cursor && !(after && isMicrosecondInstant(after.createdAt))) throw new InvalidCursor();
   const home = await getDivision(db, user.divisionCode);
   const jobs = await repository.listReportJobs(db, user.organisationId, PAGE_SIZE + 1, after);
   const page = jobs.slice(0, PAGE_SIZE);
@@ -166,7 +166,7 @@ export async function listReports(db: Db, user: Principal, cursor?: string) {
     items: visible,
     nextCursor:
       jobs.length > PAGE_SIZE && last
-        ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+        ? encodeCursor({ createdAt: last.position, id: last.id })
         : null,
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -10,6 +11,7 @@ import {
   type TestContext,
 } from '../test/harness.js';
 import { encodeCursor } from './cursor.js';
+import { uuidv7 } from './ids.js';
 
 /*
  * The console lists whose cursors carry a time: every cursor that a list returns pages on to
@@ -18,6 +20,7 @@ import { encodeCursor } from './cursor.js';
 
 let ctx: TestContext;
 const cookies: Record<string, string> = {};
+const accounts: Record<string, { userId: string; organisationId: string }> = {};
 
 const ACCOUNTS = [
   { username: 'lc.contractor', accountType: 'contractor', divisionCode: '3101' },
@@ -41,6 +44,24 @@ const INVALID_TIMES = [
   '2026-03-01T10:00:00.123Z',
   '2026-03-01 10:00:00.123456+00',
 ];
+
+/**
+ * Returns `count` times in groups of three within one millisecond, such as 02:00:00.007100,
+ * 02:00:00.007100 and 02:00:00.007250, as PostgreSQL timestamptz input.
+ */
+function sharedMillisecondTimes(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const millisecond = String(Math.floor(index / 3)).padStart(3, '0');
+    const microseconds = index % 3 === 2 ? '250' : '100';
+    return `2026-03-01T02:00:00.${millisecond}${microseconds}Z`;
+  });
+}
+
+function accountOf(username: string) {
+  const account = accounts[username];
+  if (!account) throw new Error(`No account for ${username}`);
+  return account;
+}
 
 function cookieOf(username: string): string {
   const cookie = cookies[username];
@@ -75,7 +96,7 @@ async function listWithCursor(username: string, path: string, cursor: string) {
 beforeAll(async () => {
   ctx = await createTestContext();
   for (const account of ACCOUNTS) {
-    await createAccount(ctx.db, account);
+    accounts[account.username] = await createAccount(ctx.db, account);
     cookies[account.username] = await signIn(ctx.app, account.username);
   }
 });
@@ -114,5 +135,46 @@ describe('dashboard drill list cursor', () => {
   it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
     const cursor = encodeCursor({ startsAt: time, id: ANY_ID });
     expectProblem(await listWithCursor('lc.contractor', path, cursor), 400, 'INVALID_CURSOR');
+  });
+});
+
+describe('report list cursor', () => {
+  const path = '/api/reports';
+
+  beforeAll(async () => {
+    // 51 reports make three pages of 20, and each full page ends inside a millisecond.
+    const { userId, organisationId } = accountOf('lc.bureau');
+    for (const createdAt of sharedMillisecondTimes(51)) {
+      await ctx.db
+        .insertInto('report_jobs')
+        .values({
+          id: uuidv7(),
+          kind: 'monthly',
+          period: '2026-02',
+          division_code: '3101',
+          requested_by: userId,
+          organisation_id: organisationId,
+          status: 'failed',
+          error: 'test report',
+          created_at: sql`${createdAt}::timestamptz`,
+        })
+        .execute();
+    }
+  });
+
+  it('pages to the end through shared milliseconds', async () => {
+    const expected = await ctx.db
+      .selectFrom('report_jobs')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    expect(expected).toHaveLength(51);
+    expect(await pageThrough('lc.bureau', path)).toEqual(expected.map((row) => row.id));
+  });
+
+  it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
+    const cursor = encodeCursor({ createdAt: time, id: ANY_ID });
+    expectProblem(await listWithCursor('lc.bureau', path, cursor), 400, 'INVALID_CURSOR');
   });
 });
