@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
 import type { AlertRow } from '../db/schema.js';
+import { microsecondInstantOf } from '../shared/cursor.js';
 import type { ResolvedAlert } from './alert-recurrence.js';
 import type { AlertCandidate } from './alert-rules.js';
 
@@ -179,7 +180,10 @@ export async function findAlert(db: Executor, id: string) {
   return alertsWithNames(db).where('alerts.id', '=', id).executeTakeFirst();
 }
 
-/** Lists alerts newest first, after the cursor's position, with the reader's unread marks. */
+/**
+ * Lists alerts newest first, after the cursor's position, with the reader's unread marks.
+ * `position` is the first sighting as `microsecondInstantOf` writes it, for the next cursor.
+ */
 export async function listAlerts(
   db: Executor,
   filter: AlertFilter,
@@ -192,6 +196,7 @@ export async function listAlerts(
       join.onRef('n.alert_id', '=', 'alerts.id').on('n.user_id', '=', userId),
     )
     .select(sql<boolean>`alerts.status = 'new' and n.read_at is null`.as('unread'))
+    .select(microsecondInstantOf('alerts.first_seen_at').as('position'))
     .where('alerts.rule', 'in', filter.rules)
     .orderBy('alerts.first_seen_at', 'desc')
     .orderBy('alerts.id', 'desc')

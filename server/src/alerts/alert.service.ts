@@ -16,7 +16,7 @@ import { recordAudit } from '../audit/audit.repository.js';
 import type { AuditActor } from '../audit/audit-context.js';
 import type { Db, Executor } from '../db/database.js';
 import { InvalidCursor, throwIfFieldErrors } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isMicrosecondInstant } from '../shared/cursor.js';
 import { enqueue } from '../notifications/outbox.repository.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { uuidv7 } from '../shared/ids.js';
@@ -284,7 +284,9 @@ export async function listAlerts(
   const after = query.cursor
     ? decodeCursor(query.cursor, ['firstSeenAt', 'id'] as const)
     : undefined;
-  if (query.cursor && !after) throw new InvalidCursor();
+  if (query.cursor && !(after && isMicrosecondInstant(after.firstSeenAt))) {
+    throw new InvalidCursor();
+  }
   const filter = readerFilter(user);
   if (!filter) return { items: [], nextCursor: null, unread: 0 };
   const rows = await repository.listAlerts(
@@ -300,7 +302,7 @@ export async function listAlerts(
     items: page.map((row) => ({ ...alertView(row), unread: row.unread })),
     nextCursor:
       rows.length > PAGE_SIZE && last
-        ? encodeCursor({ firstSeenAt: last.first_seen_at.toISOString(), id: last.id })
+        ? encodeCursor({ firstSeenAt: last.position, id: last.id })
         : null,
     unread: await repository.countUnread(db, filter, user.id),
   };

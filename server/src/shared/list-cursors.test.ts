@@ -25,6 +25,7 @@ const accounts: Record<string, { userId: string; organisationId: string }> = {};
 const ACCOUNTS = [
   { username: 'lc.contractor', accountType: 'contractor', divisionCode: '3101' },
   { username: 'lc.bureau', accountType: 'sports_bureau', divisionCode: '3101' },
+  { username: 'lc.operator', accountType: 'operator', divisionCode: '3101' },
 ];
 
 const HOUR = 3600_000;
@@ -176,5 +177,57 @@ describe('report list cursor', () => {
   it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
     const cursor = encodeCursor({ createdAt: time, id: ANY_ID });
     expectProblem(await listWithCursor('lc.bureau', path, cursor), 400, 'INVALID_CURSOR');
+  });
+});
+
+describe.each([
+  { reader: 'lc.bureau', path: '/api/alerts', rule: 'review_overdue', subjectType: 'event' },
+  {
+    reader: 'lc.operator',
+    path: '/api/operator/alerts',
+    rule: 'sign_in_failures_by_ip',
+    subjectType: 'ip',
+  },
+])('alert list cursor of $path', ({ reader, path, rule, subjectType }) => {
+  beforeAll(async () => {
+    // Reading the rules inserts them with their defaults, which the alerts refer to.
+    const rules = await as(
+      ctx.app,
+      cookieOf('lc.operator'),
+    )({ method: 'GET', url: '/api/operator/alert-rules' });
+    expect(rules.statusCode, rules.body).toBe(200);
+    // 111 alerts make three pages of 50, and each full page ends inside a millisecond.
+    for (const [index, firstSeenAt] of sharedMillisecondTimes(111).entries()) {
+      await ctx.db
+        .insertInto('alerts')
+        .values({
+          id: uuidv7(),
+          rule,
+          subject_type: subjectType,
+          subject_id: `${rule}-${index}`,
+          subject_label: `测试对象 ${index}`,
+          detail: JSON.stringify({}),
+          first_seen_at: sql`${firstSeenAt}::timestamptz`,
+          last_seen_at: sql`${firstSeenAt}::timestamptz`,
+        })
+        .execute();
+    }
+  });
+
+  it('pages to the end through shared milliseconds', async () => {
+    const expected = await ctx.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('rule', '=', rule)
+      .orderBy('first_seen_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    expect(expected).toHaveLength(111);
+    expect(await pageThrough(reader, path)).toEqual(expected.map((row) => row.id));
+  });
+
+  it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
+    const cursor = encodeCursor({ firstSeenAt: time, id: ANY_ID });
+    expectProblem(await listWithCursor(reader, path, cursor), 400, 'INVALID_CURSOR');
   });
 });
