@@ -6,7 +6,7 @@ import { auditActorOf, userAgentOf } from '../audit/audit-context.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { InvalidCursor } from '../http/problem.js';
 import { StringEnum } from '../http/schemas.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isMicrosecondInstant } from '../shared/cursor.js';
 import {
   NotificationNotAbandoned,
   NotificationNotFound,
@@ -95,7 +95,7 @@ export const outboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { state, cursor, limit = 20 } = request.query;
       const after = cursor ? decodeCursor(cursor, ['createdAt', 'id'] as const) : undefined;
-      if (cursor && !after) throw new InvalidCursor();
+      if (cursor && !(after && isMicrosecondInstant(after.createdAt))) throw new InvalidCursor();
       const rows = await repository.listByState(app.db, state, { after, limit });
       const items = rows.slice(0, limit);
       const last = items.at(-1);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
+import { microsecondInstantOf } from '../shared/cursor.js';
 
 /** An outbox row claimed for one delivery attempt. */
 export interface ClaimedNotification {
@@ -135,7 +136,7 @@ export async function listByState(
       'o.event_id',
       'e.name as event_name',
       // The cursor keeps the microseconds, which an ISO string of a JavaScript Date drops.
-      sql<string>`o.created_at::text`.as('position'),
+      microsecondInstantOf('o.created_at').as('position'),
     ])
     .where(stateCondition(state))
     .orderBy('o.created_at', 'desc')

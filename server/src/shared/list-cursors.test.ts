@@ -231,3 +231,38 @@ describe.each([
     expectProblem(await listWithCursor(reader, path, cursor), 400, 'INVALID_CURSOR');
   });
 });
+
+describe('outbox list cursor', () => {
+  const path = '/api/operator/outbox?state=waiting';
+
+  beforeAll(async () => {
+    // 51 unsent messages make three pages of 20, and each full page ends inside a millisecond.
+    for (const createdAt of sharedMillisecondTimes(51)) {
+      await ctx.db
+        .insertInto('notification_outbox')
+        .values({
+          id: uuidv7(),
+          kind: 'test_message',
+          payload: JSON.stringify({}),
+          created_at: sql`${createdAt}::timestamptz`,
+        })
+        .execute();
+    }
+  });
+
+  it('pages to the end through shared milliseconds', async () => {
+    const expected = await ctx.db
+      .selectFrom('notification_outbox')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    expect(expected).toHaveLength(51);
+    expect(await pageThrough('lc.operator', path)).toEqual(expected.map((row) => row.id));
+  });
+
+  it.each(INVALID_TIMES)('rejects the time %s', async (time) => {
+    const cursor = encodeCursor({ createdAt: time, id: ANY_ID });
+    expectProblem(await listWithCursor('lc.operator', path, cursor), 400, 'INVALID_CURSOR');
+  });
+});
