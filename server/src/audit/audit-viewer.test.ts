@@ -13,6 +13,7 @@ import {
   signIn,
   type TestContext,
 } from '../test/harness.js';
+import { encodeCursor } from '../shared/cursor.js';
 import { AUDIT_EXPORT_MAX_ROWS } from './audit.service.js';
 import { verifyAuditChain } from './audit-verify.js';
 
@@ -222,6 +223,19 @@ describe('audit viewer filters', () => {
       'VALIDATION_FAILED',
     );
   });
+
+  // The list writes seq with String(number), which gives no sign, exponent or leading zero.
+  it.each(['1e3', '-5', '', ' 12', '12 ', '0x1f', '1.0', '007', '9007199254740993'])(
+    'rejects the cursor seq %j',
+    async (seq) => {
+      const cursor = encodeCursor({ seq });
+      expectProblem(
+        await officer({ method: 'GET', url: `/api/audit/entries?cursor=${cursor}` }),
+        400,
+        'INVALID_CURSOR',
+      );
+    },
+  );
 });
 
 describe('audit export', () => {

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 
 import type { Db } from '../db/database.js';
 import { InvalidCursor } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isDecimalInteger } from '../shared/cursor.js';
 import type { AuditActor } from './audit-context.js';
 import { AuditExportTooLarge, InvalidAuditRange } from './audit.errors.js';
 import { countEntries, filteredEntries, type AuditFilter, type AuditRow } from './audit-query.js';
@@ -70,9 +70,10 @@ export async function listAuditEntries(
   let query = filteredEntries(db, filter).limit(limit + 1);
   if (filter.cursor) {
     const position = decodeCursor(filter.cursor, CURSOR_KEYS);
-    const seq = position ? Number(position.seq) : NaN;
-    if (!Number.isSafeInteger(seq)) throw new InvalidCursor();
-    query = query.where('audit_log.seq', '<', seq);
+    // The list reads the bigint seq as a JavaScript number, so it writes safe integers only.
+    const maximum = BigInt(Number.MAX_SAFE_INTEGER);
+    if (!position || !isDecimalInteger(position.seq, maximum)) throw new InvalidCursor();
+    query = query.where('audit_log.seq', '<', Number(position.seq));
   }
   const rows = await query.execute();
   const page = rows.slice(0, limit);

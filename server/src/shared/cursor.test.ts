@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeCursor, encodeCursor, isInstant, isMicrosecondInstant } from './cursor.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  isDecimalInteger,
+  isInstant,
+  isMicrosecondInstant,
+} from './cursor.js';
 
 const ID = '01a24a55-b03a-77ea-8b93-b67723372c0d';
 
@@ -68,5 +74,27 @@ describe('isMicrosecondInstant', () => {
     ['2026-01-01T00:00:00.000000Z\n', false],
   ])('%s gives %s', (text, expected) => {
     expect(isMicrosecondInstant(text)).toBe(expected);
+  });
+});
+
+describe('isDecimalInteger', () => {
+  it.each([
+    ['0', true],
+    ['7', true],
+    ['100', true],
+    ['2147483647', true],
+    ['2147483648', false],
+    ['', false],
+    ['-5', false],
+    ['+5', false],
+    ['1e3', false],
+    ['1.0', false],
+    ['007', false],
+    ['0x1f', false],
+    [' 12', false],
+    ['12 ', false],
+    ['１２', false],
+  ])('%j up to 2147483647 gives %s', (text, expected) => {
+    expect(isDecimalInteger(text, 2147483647n)).toBe(expected);
   });
 });

@@ -48,6 +48,18 @@ export function isMicrosecondInstant(text: string): boolean {
   return match !== null && isInstant(`${match[1]}Z`);
 }
 
+/** A non-negative integer in decimal digits without a sign or leading zeros. */
+const DECIMAL_INTEGER = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * Checks that a text is a non-negative integer of at most `maximum` as `String(number)` and
+ * PostgreSQL's integer output write it. A `maximum` within the range of the column's type keeps
+ * PostgreSQL from raising an out-of-range error on the value.
+ */
+export function isDecimalInteger(text: string, maximum: bigint): boolean {
+  return DECIMAL_INTEGER.test(text) && BigInt(text) <= maximum;
+}
+
 /**
  * Decodes a cursor made by `encodeCursor`; returns undefined when it is malformed, including
  * an `id` that is not a UUID.
