@@ -6,7 +6,7 @@ import type { RegistrationStatus } from '../db/schema.js';
 import { toFiledEvent } from '../events/event.dto.js';
 import { eventViewQuery } from '../events/event.repository.js';
 import { InvalidCursor } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isDecimalInteger } from '../shared/cursor.js';
 import type { PartnerPrincipal } from './partner-auth.js';
 
 const CURSOR_KEYS = ['txid', 'id'] as const;
@@ -23,7 +23,8 @@ const SYNC_SHAPE_COLUMNS = [
   'events.registration_opens_at',
   'events.registration_closes_at',
 ] as const;
-const TXID = /^\d{1,20}$/;
+/** The largest xid8, an unsigned 64-bit transaction id. */
+const MAX_TXID = 2n ** 64n - 1n;
 
 export interface SyncPage<T> {
   items: T[];
@@ -36,7 +37,7 @@ export interface SyncPage<T> {
 function readCursor(cursor: string | undefined) {
   if (cursor === undefined) return undefined;
   const position = decodeCursor(cursor, CURSOR_KEYS);
-  if (!position || !TXID.test(position.txid)) throw new InvalidCursor();
+  if (!position || !isDecimalInteger(position.txid, MAX_TXID)) throw new InvalidCursor();
   return position;
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { encodeCursor } from '../shared/cursor.js';
 import {
   as,
   createAccount,
@@ -633,6 +634,26 @@ describe('event sync', () => {
     const forged = Buffer.from(JSON.stringify({ txid: '1; drop', id: 'x' })).toString('base64url');
     const injected = await signed(ctx.app, credential, { url: `${EVENTS}?cursor=${forged}` });
     expectProblem(injected, 400, 'INVALID_CURSOR');
+  });
+
+  // A txid is an xid8, an unsigned 64-bit integer, and the list writes it in plain decimal.
+  it.each(['18446744073709551616', '99999999999999999999', '08', '007', '-1', '1e3'])(
+    'rejects the cursor txid %s',
+    async (txid) => {
+      const cursor = encodeCursor({ txid, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' });
+      const response = await signed(ctx.app, credential, { url: `${EVENTS}?cursor=${cursor}` });
+      expectProblem(response, 400, 'INVALID_CURSOR');
+    },
+  );
+
+  it('accepts the largest cursor txid', async () => {
+    const cursor = encodeCursor({
+      txid: '18446744073709551615',
+      id: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    });
+    const response = await signed(ctx.app, credential, { url: `${EVENTS}?cursor=${cursor}` });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<{ items: unknown[] }>().items).toEqual([]);
   });
 
   it('moves an event on filling, not on entries', async () => {
