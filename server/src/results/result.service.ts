@@ -17,7 +17,7 @@ import { EventNotOwned } from '../events/event.errors.js';
 import { getVisibleEvent } from '../events/event.service.js';
 import { getPublishedEvent } from '../events/public-event.service.js';
 import { InvalidCursor, withFieldErrors, type FieldError } from '../http/problem.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, isDecimalInteger } from '../shared/cursor.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { PersonalDataCipher } from '../shared/personal-data.js';
 import { emitResultsPublished } from '../webhooks/webhook.emit.js';
@@ -275,6 +275,10 @@ export async function publishResults(db: Db, actor: ResultActor, eventId: string
 }
 
 const PUBLIC_CURSOR = ['order', 'rank', 'id'] as const;
+/** The public list's status order: 0 for finishers, 1 for DNF and 2 for DSQ. */
+const MAX_STATUS_ORDER = 2n;
+/** The largest PostgreSQL integer, the type of a rank. */
+const MAX_INTEGER = 2n ** 31n - 1n;
 
 /**
  * Lists the published results of a published event for anyone: finishers by rank, then DNF and
@@ -306,7 +310,11 @@ export async function listPublicResults(
   let after: repository.PublicResultKey | undefined;
   if (page.cursor) {
     const decoded = decodeCursor(page.cursor, PUBLIC_CURSOR);
-    if (!decoded || !/^\d+$/.test(decoded.order) || !/^\d+$/.test(decoded.rank)) {
+    if (
+      !decoded ||
+      !isDecimalInteger(decoded.order, MAX_STATUS_ORDER) ||
+      !isDecimalInteger(decoded.rank, MAX_INTEGER)
+    ) {
       throw new InvalidCursor();
     }
     after = { order: Number(decoded.order), rank: Number(decoded.rank), id: decoded.id };

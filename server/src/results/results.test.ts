@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { deliverOutbox, signInCitizen } from '../citizens/citizen-test-support.js';
 import { minimalPng } from '../documents/document-test-support.js';
+import { encodeCursor } from '../shared/cursor.js';
 import { onlyGroupOf, publishWithGroups } from '../test/entries.js';
 import {
   as,
@@ -651,6 +652,23 @@ describe('public results', () => {
     const response = await ctx.app.inject({
       method: 'GET',
       url: `/api/events/${eventId}/results?cursor=bm90LWpzb24`,
+    });
+    expectProblem(response, 400, 'INVALID_CURSOR');
+  });
+
+  // The list writes an order of 0 to 2 and a rank within integer range, in plain decimal.
+  it.each([
+    { order: '2147483648', rank: '0' },
+    { order: '0', rank: '2147483648' },
+    { order: '0', rank: '99999999999' },
+    { order: '0', rank: '-1' },
+    { order: '3', rank: '0' },
+    { order: '007', rank: '0' },
+  ])('rejects the cursor order $order and rank $rank', async ({ order, rank }) => {
+    const cursor = encodeCursor({ order, rank, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' });
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/events/${eventId}/results?cursor=${cursor}`,
     });
     expectProblem(response, 400, 'INVALID_CURSOR');
   });
