@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { encodeCursor } from '../shared/cursor.js';
 import {
   TEST_PASSWORD,
   as,
@@ -161,6 +162,16 @@ describe('account list', () => {
       await operator({ method: 'GET', url: '/api/operator/accounts?type=admin' }),
       400,
       'VALIDATION_FAILED',
+    );
+  });
+
+  it('rejects a cursor username with a NUL character', async () => {
+    // PostgreSQL text cannot contain U+0000 and raises an error on it.
+    const cursor = encodeCursor({ username: 'list.\u0000' });
+    expectProblem(
+      await operator({ method: 'GET', url: `/api/operator/accounts?cursor=${cursor}` }),
+      400,
+      'INVALID_CURSOR',
     );
   });
 });

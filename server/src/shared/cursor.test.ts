@@ -24,6 +24,7 @@ describe('decodeCursor', () => {
     ['a UUID with extra text', { publishedAt: '2026-11-24T19:38:45.060Z', id: `${ID}x` }],
     ['a missing key', { id: ID }],
     ['a number for a key', { publishedAt: 5, id: ID }],
+    ['a NUL character in a value', { publishedAt: '2026-11-24T19:38:45.060Z\u0000', id: ID }],
   ])('rejects %s', (_case, position) => {
     const cursor = Buffer.from(JSON.stringify(position)).toString('base64url');
     expect(decodeCursor(cursor, ['publishedAt', 'id'])).toBeUndefined();

@@ -61,8 +61,8 @@ export function isDecimalInteger(text: string, maximum: bigint): boolean {
 }
 
 /**
- * Decodes a cursor made by `encodeCursor`; returns undefined when it is malformed, including
- * an `id` that is not a UUID.
+ * Decodes a cursor made by `encodeCursor`. Returns undefined when it is malformed, including
+ * an `id` that is not a UUID and a value with U+0000, which PostgreSQL text cannot contain.
  */
 export function decodeCursor<K extends string>(
   cursor: string,
@@ -73,6 +73,7 @@ export function decodeCursor<K extends string>(
     if (typeof value !== 'object' || value === null) return undefined;
     const record = value as Record<string, unknown>;
     if (!keys.every((key) => typeof record[key] === 'string')) return undefined;
+    if (keys.some((key) => (record[key] as string).includes('\u0000'))) return undefined;
     if ('id' in record && !UUID.test(String(record.id))) return undefined;
     return record as Record<K, string>;
   } catch {
