@@ -28,7 +28,13 @@ import { rejectCoercedBodyTypes } from './http/json-types.js';
 import { installMetrics } from './http/metrics.js';
 import { documentCommonResponses } from './http/openapi.js';
 import { serializeRequest } from './http/log-redaction.js';
-import { answerClientError, installProblemHandler, NotReady, sendProblem } from './http/problem.js';
+import {
+  answerClientError,
+  installProblemHandler,
+  NotReady,
+  sendProblem,
+  UnsupportedContentEncoding,
+} from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { noEmojiKeyword } from './http/schemas.js';
 import { installNumberGuard } from './http/number-guard.js';
@@ -115,6 +121,10 @@ export async function buildApp(
   app.decorate('rateLimiter', await rateLimiterOf(app, config));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The body parsers read bodies as sent, so a compressed body would reach them as bytes that
+    // are not JSON and be reported as INVALID_JSON.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') throw new UnsupportedContentEncoding(encoding);
   });
   // Ajv coerces types for query strings and paths, so every route type-checks its JSON body
   // first. A route's own hook runs after the app's and its plugin's, such as the partner

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +229,27 @@ describe('problem responses', () => {
       payload: 'username,password',
     });
     expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('rejects a compressed body', async () => {
+    const body = gzipSync(JSON.stringify({ username: 'http.bureau', password: 'secret' }));
+    for (const encoding of ['gzip', ' GZIP ', 'br', 'deflate, gzip']) {
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        payload: body,
+      });
+      expectProblem(response, 415, 'UNSUPPORTED_CONTENT_ENCODING');
+      expect(response.json().detail).toContain(encoding.trim().toLowerCase());
+    }
+    const identity = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+      payload: { username: 'http.bureau', password: 'wrong password' },
+    });
+    expectProblem(identity, 401, 'ACC_INVALID_CREDENTIALS');
   });
 
   it('rejects a plain-text body', async () => {

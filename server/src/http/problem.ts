@@ -46,6 +46,11 @@ export const UnsupportedMediaType = defineError(
   'Content-Type is not supported: send application/json',
   415,
 );
+export const UnsupportedContentEncoding = defineError(
+  'UNSUPPORTED_CONTENT_ENCODING',
+  'Content-Encoding %s is not supported: send the body uncompressed',
+  415,
+);
 export const RateLimited = defineError('RATE_LIMITED', 'Too many requests', 429);
 export const UrlTooLong = defineError(
   'URL_TOO_LONG',

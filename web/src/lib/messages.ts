@@ -12,6 +12,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   REQUEST_INVALID: '请求内容不正确，请刷新页面后重试',
   REQUEST_TOO_LARGE: '提交的内容过大，请删减后重试',
   UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持，请刷新页面后重试',
+  UNSUPPORTED_CONTENT_ENCODING: '请求内容的压缩格式不受支持，请刷新页面后重试',
   INVALID_JSON: '请求内容无法解析，请刷新页面后重试',
   INVALID_CURSOR: '列表已更新，请刷新页面后重新加载',
   NOT_FOUND: '请求的内容不存在',
