@@ -145,6 +145,8 @@ export async function insertOpenEvents(url, { count, capacity, name }) {
        where table_schema = 'public' and table_name = 'events' and is_generated = 'NEVER'
        order by ordinal_position`,
     );
+    // The platform stores times to the millisecond, which its list cursors carry.
+    const now = `date_trunc('milliseconds', now())`;
     const overrides = {
       id: 'gen_random_uuid()',
       name: `$1 || ' ' || n`,
@@ -153,14 +155,14 @@ export async function insertOpenEvents(url, { count, capacity, name }) {
       registered_count: '0',
       state: `'published'`,
       fee_cents: '0',
-      starts_at: `now() + interval '3 days'`,
-      ends_at: `now() + interval '3 days 4 hours'`,
-      registration_opens_at: `now() - interval '1 hour'`,
-      registration_closes_at: `now() + interval '2 days'`,
+      starts_at: `${now} + interval '3 days'`,
+      ends_at: `${now} + interval '3 days 4 hours'`,
+      registration_opens_at: `${now} - interval '1 hour'`,
+      registration_closes_at: `${now} + interval '2 days'`,
       cancelled_at: 'null',
-      published_at: 'now()',
-      created_at: 'now()',
-      updated_at: 'now()',
+      published_at: now,
+      created_at: now,
+      updated_at: now,
     };
     const names = columns.map((column) => column.column_name);
     const values = names.map((column) => overrides[column] ?? `t.${column}`);
