@@ -735,6 +735,8 @@ describe('list with a short ordered walk', () => {
     await sql`update events set registered_count = capacity where id = ${ids.dearSwim}`.execute(
       ctx.db,
     );
+    const savedGroups = await sql<{ id: string; taken: number }>`
+      select id, taken from event_groups where event_id = ${ids.paidSwim}`.execute(ctx.db);
     try {
       // The sports leave out the 2,000 events that the index test added.
       const sports = 'basketball_3x3,running,swimming';
@@ -764,10 +766,25 @@ describe('list with a short ordered walk', () => {
       expect(await pick({ from: day(0), to: day(0) })).toEqual([ids.xuhuiRun]);
       expect(await pick({ from: day(-1), to: day(-1) })).toEqual([ids.basketball]);
       expect(await pick({ open: true, q: '游泳' })).toEqual([ids.paidSwim]);
+
+      // Groups that hold fewer places than the event fill it when they are full.
+      await sql`update event_groups set taken = capacity where event_id = ${ids.paidSwim}`.execute(
+        ctx.db,
+      );
+      const groupsFull = { open: true, q: '游泳' } as unknown as Record<string, string>;
+      expect(await allIds(groupsFull, { window: windowOf(10_000) }, 25)).toEqual(
+        await allIds(groupsFull, {}, 25),
+      );
+      expect(await pick(groupsFull)).toEqual([]);
     } finally {
       for (const row of saved.rows) {
         await sql`update events set starts_at = ${row.starts_at}, ends_at = ${row.ends_at},
           registered_count = ${row.registered_count} where id = ${row.id}`.execute(ctx.db);
+      }
+      for (const row of savedGroups.rows) {
+        await sql`update event_groups set taken = ${row.taken} where id = ${row.id}`.execute(
+          ctx.db,
+        );
       }
     }
   });

@@ -72,10 +72,17 @@ function statusOf(event: EventView) {
       opensAt: new Date(event.registration_opens_at),
       closesAt: new Date(event.registration_closes_at),
       capacity: event.capacity,
-      registeredCount: event.registered_count,
+      registeredCount: event.capacity - placesLeftOf(event, event.capacity),
     },
     new Date(event.db_now),
   );
+}
+
+/** Counts the places left: the event's, or fewer when its groups hold fewer. */
+function placesLeftOf(event: EventView, capacity: number): number {
+  const left = capacity - event.registered_count;
+  const inGroups = event.group_places_left ?? left;
+  return Math.max(0, Math.min(left, inGroups));
 }
 
 /** Fields shared by the public and console shapes, with null where a draft lacks a detail. */
@@ -96,8 +103,7 @@ function commonFields(event: EventView) {
     endsAt: isoOrNull(event.ends_at),
     capacity: event.capacity,
     registeredCount: event.registered_count,
-    placesLeft:
-      event.capacity === null ? null : Math.max(0, event.capacity - event.registered_count),
+    placesLeft: event.capacity === null ? null : placesLeftOf(event, event.capacity),
     registrationOpensAt: isoOrNull(event.registration_opens_at),
     registrationClosesAt: isoOrNull(event.registration_closes_at),
     registrationStatus: statusOf(event),

@@ -16,7 +16,17 @@ export function eventViewQuery(db: Executor) {
       'district.name as district_name',
       'organisations.name as organiser_name',
       sql<Date>`now()`.as('db_now'),
+      groupPlacesLeft().as('group_places_left'),
     ]);
+}
+
+/**
+ * Selects the places left in an event's groups, or null for an event without groups. The groups
+ * may hold fewer places than the event, so the event is full when they are.
+ */
+export function groupPlacesLeft() {
+  return sql<number | null>`(select sum(event_groups.capacity - event_groups.taken)::int
+    from event_groups where event_groups.event_id = events.id)`;
 }
 
 export type EventView = Awaited<

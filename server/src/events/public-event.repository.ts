@@ -8,6 +8,7 @@ import {
 
 import type { Executor } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { groupPlacesLeft } from './event.repository.js';
 import type { SearchTerm } from './event-search.js';
 
 /** Filters of the public event list and calendar, already checked by the service. */
@@ -126,7 +127,8 @@ export function publicEventConditions(filter: PublicEventFilter) {
       conditions.push(
         sql<SqlBool>`(events.registration_opens_at <= now()
           and events.registration_closes_at > now()
-          and events.registered_count < events.capacity)`,
+          and events.registered_count < events.capacity
+          and coalesce(${groupPlacesLeft()}, 1) > 0)`,
       );
     }
     return eb.and(conditions);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 
 import type { Executor } from '../db/database.js';
+import { groupPlacesLeft } from './event.repository.js';
 import type { SearchTerm } from './event-search.js';
 import type { PublicEventFilter } from './public-event.repository.js';
 
@@ -25,6 +26,8 @@ export interface WindowEvent {
   closesAt: number | null;
   registered: number;
   capacity: number | null;
+  /** Places left in the event's groups, or null for an event without groups. */
+  groupPlacesLeft: number | null;
   document: string;
   pinyinDocument: string;
 }
@@ -59,6 +62,7 @@ interface WindowRow {
   registration_closes_at: number | null;
   registered_count: number;
   capacity: number | null;
+  group_places_left: number | null;
   search_document: string;
   pinyin_document: string;
   database_now: number;
@@ -86,7 +90,7 @@ export async function readPublishedEventWindow(
       ${milliseconds('starts_at')} as starts_at, ${milliseconds('ends_at')} as ends_at,
       fee_cents, ${milliseconds('registration_opens_at')} as registration_opens_at,
       ${milliseconds('registration_closes_at')} as registration_closes_at, registered_count,
-      capacity, search_document, pinyin_document,
+      capacity, ${groupPlacesLeft()} as group_places_left, search_document, pinyin_document,
       (extract(epoch from now()) * 1000)::float8 as database_now
     from events
     where state = 'published'
@@ -113,6 +117,7 @@ export async function readPublishedEventWindow(
       closesAt: row.registration_closes_at,
       registered: row.registered_count,
       capacity: row.capacity,
+      groupPlacesLeft: row.group_places_left,
       document: row.search_document,
       pinyinDocument: row.pinyin_document,
     })),
@@ -175,7 +180,8 @@ export function windowFilter(
         event.closesAt !== null &&
         event.closesAt > now &&
         event.capacity !== null &&
-        event.registered < event.capacity
+        event.registered < event.capacity &&
+        (event.groupPlacesLeft === null || event.groupPlacesLeft > 0)
       )
     )
       return false;
@@ -247,8 +253,8 @@ const keptMatches = new WeakMap<PublishedEventWindow, Map<string, Int32Array>>()
 /**
  * Lets `next` use the matches kept for `previous` when both list the same events with the same
  * filtered fields, so that reading an unchanged window again does not walk it again for every
- * filter. Places taken are not compared: only the `open` filter reads them, and its matches
- * are not kept.
+ * filter. Places are not compared: only the `open` filter reads them, and its matches are not
+ * kept.
  */
 export function carryMatches(previous: PublishedEventWindow, next: PublishedEventWindow): void {
   const kept = keptMatches.get(previous);
@@ -258,7 +264,8 @@ export function carryMatches(previous: PublishedEventWindow, next: PublishedEven
   const same = previous.events.every((before, index) => {
     const after = next.events[index]!;
     return (Object.keys(before) as (keyof WindowEvent)[]).every(
-      (field) => field === 'registered' || before[field] === after[field],
+      (field) =>
+        field === 'registered' || field === 'groupPlacesLeft' || before[field] === after[field],
     );
   });
   if (same) keptMatches.set(next, kept);

@@ -430,6 +430,24 @@ describe('offers', () => {
     expect(await checkCounters(ctx.db, eventId)).toEqual([]);
   });
 
+  it('shows an event full once its groups are', async () => {
+    const { eventId } = await groupEvent(1, 'offer');
+    const event = async () => {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events/${eventId}` });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ placesLeft: number; registrationStatus: string; capacity: number }>();
+    };
+    expect(await event()).toMatchObject({ placesLeft: 1, registrationStatus: 'open' });
+
+    expect((await register(eventId, nextPhone())).statusCode).toBe(201);
+    const full = await event();
+    expect(full.capacity).toBeGreaterThan(1);
+    expect(full).toMatchObject({ placesLeft: 0, registrationStatus: 'full' });
+    const open = await ctx.app.inject({ method: 'GET', url: '/api/events?open=true&limit=100' });
+    const listed = open.json<{ items: { id: string }[] }>().items.map((item) => item.id);
+    expect(listed).not.toContain(eventId);
+  });
+
   it("counts waiting entries in the organiser's list", async () => {
     const { eventId } = await groupEvent(1, 'offer');
     const holder = (await register(eventId, nextPhone())).json();
