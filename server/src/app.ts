@@ -36,7 +36,7 @@ import {
   UnsupportedContentEncoding,
 } from './http/problem.js';
 import { installSecurityHeaders } from './http/security-headers.js';
-import { noEmojiKeyword } from './http/schemas.js';
+import { noEmojiKeyword, storableTimeFormats } from './http/schemas.js';
 import { installNumberGuard } from './http/number-guard.js';
 import { installTextGuard } from './http/text-guard.js';
 import { installWeb } from './http/web.js';
@@ -111,6 +111,8 @@ export async function buildApp(
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true },
       plugins: [noEmojiKeyword],
+      // After the standard formats, which Fastify adds after the plugins.
+      onCreate: storableTimeFormats,
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -222,6 +222,20 @@ describe('audit viewer filters', () => {
       400,
       'VALIDATION_FAILED',
     );
+    // Times that PostgreSQL cannot store: the year 0000, as written or in UTC.
+    for (const time of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+01:00']) {
+      for (const url of [
+        '/api/audit/entries?from=',
+        '/api/audit/entries?to=',
+        '/api/audit/export?from=',
+      ]) {
+        expectProblem(
+          await officer({ method: 'GET', url: `${url}${encodeURIComponent(time)}` }),
+          400,
+          'VALIDATION_FAILED',
+        );
+      }
+    }
   });
 
   // The list writes seq with String(number), which gives no sign, exponent or leading zero.

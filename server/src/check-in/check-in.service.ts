@@ -1,3 +1,4 @@
+import { isStorableTime } from '../shared/storable-time.js';
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -129,7 +130,7 @@ async function replayScan(db: Executor, scan: CheckInScanRow): Promise<ScanResul
 /** Reads an offline scan's device time; undefined when it is unreadable or too far ahead. */
 function offlineScanTime(scannedAt: string | undefined, now: Date): Date | undefined {
   const time = scannedAt === undefined ? Number.NaN : Date.parse(scannedAt);
-  if (Number.isNaN(time) || time > now.getTime() + MAX_CLOCK_AHEAD_MS) return undefined;
+  if (!isStorableTime(time) || time > now.getTime() + MAX_CLOCK_AHEAD_MS) return undefined;
   return new Date(time);
 }
 

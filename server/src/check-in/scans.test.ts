@@ -472,6 +472,13 @@ describe('offline sync', () => {
       { code: 'ZZZZZZZZZZ', nonce: nonce(), gate: '1', scannedAt: minutesAgo(4) },
       { code: 'not a code', nonce: nonce(), gate: '1', scannedAt: minutesAgo(4) },
       { code: receipts[0]!.code, nonce: nonce(), gate: '1', scannedAt: 'yesterday' },
+      { code: receipts[0]!.code, nonce: nonce(), gate: '1', scannedAt: '0000-01-01T00:00:00Z' },
+      {
+        code: receipts[0]!.code,
+        nonce: nonce(),
+        gate: '1',
+        scannedAt: '0001-01-01T00:00:00+01:00',
+      },
     ];
     const response = await sync(eventId, 'pad-1', scans);
     expect(response.statusCode, response.body).toBe(200);
@@ -481,6 +488,8 @@ describe('offline sync', () => {
       'CHK_TICKET_OTHER_EVENT',
       'CHK_CODE_NOT_FOUND',
       'CHK_TICKET_INVALID',
+      'CHK_SCAN_TIME_INVALID',
+      'CHK_SCAN_TIME_INVALID',
       'CHK_SCAN_TIME_INVALID',
     ]);
     expect(response.body).not.toContain(other.receipts[0]!.id);
@@ -497,7 +506,7 @@ describe('offline sync', () => {
       method: 'GET',
       url: `/api/console/events/${eventId}/check-in-stats`,
     });
-    expect(stats.json().rejectedScans).toBe(6);
+    expect(stats.json().rejectedScans).toBe(8);
   });
 
   it('rejects an oversized batch', async () => {

@@ -1,6 +1,8 @@
 import { containsEmoji } from '@cityleague/domain';
 import { Type, type TStringOptions } from 'typebox';
 
+import { isStorableDateTime, isStorableDay } from '../shared/storable-time.js';
+
 /** Builds a string schema limited to a fixed list of values, typed as their union. */
 export function StringEnum<T extends string>(values: readonly T[], options: object = {}) {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
@@ -44,5 +46,19 @@ export function noEmojiKeyword<T extends { addKeyword(definition: never): unknow
     errors: true,
     validate: validateNoEmoji,
   });
+  return ajv;
+}
+
+/**
+ * Replaces the request validator's `date-time` and `date` formats with checks of what
+ * PostgreSQL stores, for Fastify's `ajv.onCreate` option. The standard formats accept the year
+ * 0000, which made the query fail instead of the request.
+ */
+export function storableTimeFormats<T extends { addFormat(name: string, format: never): unknown }>(
+  ajv: T,
+): T {
+  const addFormat = ajv.addFormat as (name: string, format: object) => unknown;
+  addFormat.call(ajv, 'date-time', { type: 'string', validate: isStorableDateTime });
+  addFormat.call(ajv, 'date', { type: 'string', validate: isStorableDay });
   return ajv;
 }

@@ -370,6 +370,19 @@ describe('reconciliation', () => {
       url: '/api/partner/v1/reconciliation/2027-13-01',
     });
     expectProblem(response, 400, 'VALIDATION_FAILED');
+    // PostgreSQL has neither the year 0000 nor a 30 February.
+    for (const day of ['0000-01-01', '2026-02-30']) {
+      const partnerSide = await signedRequest(ctx.app, partner, {
+        method: 'GET',
+        url: `/api/partner/v1/reconciliation/${day}`,
+      });
+      expectProblem(partnerSide, 400, 'VALIDATION_FAILED');
+      const operatorSide = await as(
+        ctx.app,
+        operator,
+      )({ method: 'GET', url: `/api/operator/partners/${partner.id}/reconciliation/${day}` });
+      expectProblem(operatorSide, 400, 'VALIDATION_FAILED');
+    }
   });
 });
 

@@ -25,6 +25,7 @@ import { RegistrationNotFound } from '../registrations/registration.errors.js';
 const Timestamp = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
 const Day = Type.String({
+  format: 'date',
   pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
   description: 'A calendar day in Asia/Shanghai, YYYY-MM-DD',
   examples: ['2027-03-14'],

@@ -205,7 +205,10 @@ export const partnerReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A partner's reconciliation report of one day (Asia/Shanghai)",
         params: Type.Object({
           id: Type.String({ format: 'uuid' }),
-          day: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' }),
+          day: Type.String({
+            format: 'date',
+            pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
+          }),
         }),
         response: { 200: ReconciliationSchema },
       },

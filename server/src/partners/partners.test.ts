@@ -628,6 +628,17 @@ describe('event sync', () => {
     expect(response.items.map((item) => item.id)).toEqual([id]);
   });
 
+  it.each(['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-14:00'])(
+    'rejects modified_since %s outside the stored years',
+    async (since) => {
+      const query = `?modified_since=${encodeURIComponent(since)}`;
+      for (const url of [EVENTS, '/api/partner/v1/registrations']) {
+        const response = await signed(ctx.app, credential, { url: `${url}${query}` });
+        expectProblem(response, 400, 'VALIDATION_FAILED');
+      }
+    },
+  );
+
   it('rejects a malformed cursor', async () => {
     const response = await signed(ctx.app, credential, { url: `${EVENTS}?cursor=bm90LWpzb24` });
     expectProblem(response, 400, 'INVALID_CURSOR');

@@ -558,6 +558,7 @@ describe('cancellation', () => {
       .executeTakeFirstOrThrow();
     const startsAt = new Date(event.starts_at!).toISOString();
 
+    expectProblem(await put('0000-01-01T00:00:00Z'), 400, 'VALIDATION_FAILED');
     const late = await put(startsAt);
     const problem = expectProblem(late, 400, 'REG_INVALID_CANCEL_DEADLINE');
     expect(problem.detail).toBe(
