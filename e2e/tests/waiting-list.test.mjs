@@ -288,3 +288,39 @@ test('citizen joins the waiting list of a full event', async () => {
   await oneClick.close();
   await street.close();
 });
+
+test('ticket of a cancelled event says so', async () => {
+  const { eventId, street, streetPage } = await publishFullEvent();
+  const entrant = { name: '取消赛事测试者', phone: '13800138521' };
+  const entry = await fetch(`${platform.baseUrl}/api/events/${eventId}/registrations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(entrant),
+  });
+  assert.equal(entry.status, 201, await entry.clone().text());
+  const { code } = await entry.json();
+  await consoleCall(
+    streetPage,
+    platform.baseUrl,
+    'POST',
+    `/api/console/events/${eventId}/cancel`,
+    { reason: '场馆临时检修' },
+    200,
+  );
+
+  const context = await phoneContext(platform);
+  const page = await context.newPage();
+  await page.goto(`${platform.baseUrl}/tickets/${code}`);
+  await page.getByText('赛事已取消').waitFor();
+  await page.getByText('主办方已取消本次赛事，原因：场馆临时检修。此报名不能用于签到').waitFor();
+  // The event has no public page any more, so the ticket offers no way to it.
+  assert.equal(await page.getByRole('button', { name: '查看赛事详情' }).count(), 0);
+  assert.equal(await page.getByRole('img', { name: /签到二维码/ }).count(), 0);
+  await page.screenshot({
+    path: join(artifacts, 'ticket-event-cancelled-390.png'),
+    fullPage: true,
+  });
+
+  await context.close();
+  await street.close();
+});

@@ -329,10 +329,16 @@ export async function getPublishedEvent(db: Db, id: string) {
 
 /**
  * Returns an event in the public shape whatever its state, for the holder of one of its
- * tickets: a ticket stays readable after its event is cancelled.
+ * tickets: a ticket stays readable after its event is cancelled. `cancelReason` is the
+ * organiser's reason once the event is cancelled, else null.
  */
 export async function getTicketEvent(db: Db, id: string) {
   const view = await repository.findEventView(db, id);
   if (!view) throw new EventNotFound(id);
-  return toPublicEvent(view);
+  const cancelled = view.state === 'cancelled';
+  return {
+    event: toPublicEvent(view),
+    cancelled,
+    cancelReason: cancelled ? (view.cancel_reason ?? '') : null,
+  };
 }

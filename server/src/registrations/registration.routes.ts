@@ -35,6 +35,10 @@ const TicketSchema = Type.Object({
       'themselves, and for every entry that does not wait',
   }),
   event: PublicEventSchema,
+  eventCancelled: Type.Boolean({ description: 'Whether the organiser cancelled the event' }),
+  eventCancelReason: Type.Union([Type.String(), Type.Null()], {
+    description: "The organiser's reason once the event is cancelled, else null",
+  }),
 });
 
 /** Guardian's consent, required for an entrant under 14 on the event's start date. */
@@ -178,7 +182,10 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const registration = await findByCode(app.db, request.params.code);
       if (!registration) throw new TicketNotFound(request.params.code);
-      const event = await getTicketEvent(app.db, registration.event_id);
+      const { event, cancelled, cancelReason } = await getTicketEvent(
+        app.db,
+        registration.event_id,
+      );
       return {
         code: registration.code,
         status: registration.status,
@@ -197,6 +204,8 @@ export const registrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ? await places.offerHoursOfGroup(app.db, registration.group_id)
             : null,
         event,
+        eventCancelled: cancelled,
+        eventCancelReason: cancelReason,
       };
     },
   );

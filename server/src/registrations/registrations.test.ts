@@ -555,6 +555,8 @@ describe('GET /api/tickets/:code', () => {
     expect(ticket.phoneMasked).toBe('138****8000');
     expect(ticket.checkedInAt).toBeNull();
     expect(ticket.event.id).toBe(eventId);
+    expect(ticket.eventCancelled).toBe(false);
+    expect(ticket.eventCancelReason).toBeNull();
     expect(response.body).not.toContain('王小明');
     expect(response.body).not.toContain('13800138000');
   });
@@ -564,7 +566,7 @@ describe('GET /api/tickets/:code', () => {
     const receipt = (await register(eventId, { name: '赵小军', phone: '13800138123' })).json();
     await ctx.db
       .updateTable('events')
-      .set({ state: 'cancelled' })
+      .set({ state: 'cancelled', cancel_reason: '场地维修' })
       .where('id', '=', eventId)
       .execute();
 
@@ -572,6 +574,8 @@ describe('GET /api/tickets/:code', () => {
 
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().event.registrationStatus).toBe('closed');
+    expect(response.json().eventCancelled).toBe(true);
+    expect(response.json().eventCancelReason).toBe('场地维修');
   });
 
   it('rejects an unknown code', async () => {

@@ -102,6 +102,9 @@ export interface Ticket {
    */
   offerHours: number | null;
   event: PublicEvent;
+  eventCancelled: boolean;
+  /** The organiser's reason once the event is cancelled, else null. */
+  eventCancelReason: string | null;
 }
 
 export const EVENT_PAGE_SIZE = 20;

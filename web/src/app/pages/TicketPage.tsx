@@ -43,6 +43,8 @@ interface TicketView {
   checkedInAt?: string | null;
   queuePosition?: number | null;
   offerHours?: number | null;
+  eventCancelled?: boolean;
+  eventCancelReason?: string | null;
 }
 
 function viewOfTicket(ticket: Ticket): TicketView {
@@ -58,6 +60,8 @@ function viewOfTicket(ticket: Ticket): TicketView {
     checkedInAt: ticket.checkedInAt,
     queuePosition: ticket.queuePosition,
     offerHours: ticket.offerHours,
+    eventCancelled: ticket.eventCancelled,
+    eventCancelReason: ticket.eventCancelReason,
   };
 }
 
@@ -134,7 +138,8 @@ export function TicketPage() {
         {content}
         {ownEntry && <EntryActions entry={ownEntry} standalone />}
         <div className="ticket-actions">
-          {(ticket.data ?? known) && (
+          {/* A cancelled event has no public page to go to. */}
+          {(ticket.data ?? known) && !(ticket.data?.eventCancelled ?? known?.eventCancelled) && (
             <Button
               block
               size="large"
@@ -168,6 +173,7 @@ export function TicketPage() {
  * joined the waiting list: a waiting entrant must never read that they have a place.
  */
 function ticketTitle(view: TicketView, fresh: boolean): string {
+  if (view.eventCancelled) return '赛事已取消';
   if (view.status === 'cancelled') return '报名已取消';
   if (view.status === 'waiting') return '已进入候补名单';
   if (view.status === 'offered') return '候补名额待确认';
@@ -222,7 +228,13 @@ function TicketCard({ view, fresh }: { view: TicketView; fresh: boolean }) {
       <div className="ticket-code" aria-label={`报名码 ${view.code}`}>
         {view.code}
       </div>
-      {cancelled ? (
+      {view.eventCancelled ? (
+        <p className="ticket-hint ticket-hint-cancelled">
+          {view.eventCancelReason
+            ? `主办方已取消本次赛事，原因：${view.eventCancelReason}。此报名不能用于签到`
+            : '主办方已取消本次赛事，此报名不能用于签到'}
+        </p>
+      ) : cancelled ? (
         <p className="ticket-hint ticket-hint-cancelled">此报名已取消，不能用于签到</p>
       ) : waiting ? (
         // A waiting entry has no place, so it gets no check-in code until it is promoted.
