@@ -52,8 +52,23 @@ test('entry form asks for the group', async () => {
   );
   await page.screenshot({ path: join(artifacts, 'group-choice-390.png'), fullPage: true });
 
+  // A link with a group of no use here leads to the choice, not to a form the server rejects.
+  for (const group of ['garbage', '01900000-0000-7000-8000-000000000001']) {
+    await page.goto(`${platform.baseUrl}/events/${eventId}/register?group=${group}`);
+    await picker.getByText('请选择报名组别').waitFor();
+    assert.equal(await page.getByPlaceholder('请输入真实姓名').count(), 0, `form for ${group}`);
+  }
+
   await picker.getByRole('button', { name: /^成年组/ }).click();
   await page.waitForURL(/\/register\?group=/);
+  // The form names the chosen group and leads back to the choice.
+  const chosen = page.getByRole('region', { name: '报名组别' });
+  await chosen.getByText('报名组别：成年组').waitFor();
+  await chosen.getByRole('button', { name: '更换组别' }).click();
+  await picker.getByText('请选择报名组别').waitFor();
+  await picker.getByRole('button', { name: /^成年组/ }).click();
+  await chosen.getByText('报名组别：成年组').waitFor();
+  await page.screenshot({ path: join(artifacts, 'group-chosen-390.png'), fullPage: true });
   await page.getByPlaceholder('请输入真实姓名').fill(ENTRANT.name);
   await page.getByPlaceholder('请输入11位手机号码').fill(ENTRANT.phone);
   await page

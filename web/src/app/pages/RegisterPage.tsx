@@ -4,7 +4,6 @@ import {
   residentIdProblem,
   needsGuardianConsent,
   shownFieldKeys,
-  type RegistrationStatus,
 } from '@cityleague/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Result, Skeleton } from 'antd-mobile';
@@ -87,10 +86,16 @@ export function RegisterPage() {
   const event = useEvent(id);
   const groups = useGroups(id);
   const [search, setSearch] = useSearchParams();
-  const chosen = chosenGroup(groups.data ?? [], search.get('group'));
   const individualGroups = (groups.data ?? []).filter((group) => group.entryType === 'individual');
+  // A group in the address that is not one of the event's individual groups is ignored, so that
+  // a stale or mistyped link leads to the picker instead of a form the server rejects.
+  const addressGroupId = search.get('group');
+  const groupId = individualGroups.some((group) => group.id === addressGroupId)
+    ? addressGroupId
+    : null;
+  const chosen = chosenGroup(groups.data ?? [], groupId);
   // With several individual groups the server needs one, so the citizen picks it first.
-  const needsGroupChoice = !search.get('group') && individualGroups.length > 1;
+  const needsGroupChoice = !groupId && individualGroups.length > 1;
   const waitingGroup =
     event.data && chosen && waitingListGroups(event.data, [chosen]).length > 0 ? chosen : undefined;
   const title = waitingGroup ? '加入候补' : '填写报名信息';
@@ -109,7 +114,7 @@ export function RegisterPage() {
       {event.isError && <EventLoadError error={event.error} onRetry={() => void event.refetch()} />}
       {event.isSuccess && !groups.isPending && (
         <main className="page-body">
-          <EventSummary event={event.data} groups={groups.data ?? []} />
+          <EventSummary event={event.data} />
           {waitingGroup && <WaitingListNotice group={waitingGroup} />}
           {needsGroupChoice && event.data.registrationStatus === 'open' ? (
             <GroupPicker
@@ -118,11 +123,16 @@ export function RegisterPage() {
             />
           ) : waitingGroup ||
             (event.data.registrationStatus === 'open' && !chosenIsFull(chosen)) ? (
-            <LoadedRegistrationForm
-              event={event.data}
-              group={chosen}
-              waiting={Boolean(waitingGroup)}
-            />
+            <>
+              {chosen && individualGroups.length > 1 && (
+                <ChosenGroup group={chosen} onChange={() => setSearch({}, { replace: true })} />
+              )}
+              <LoadedRegistrationForm
+                event={event.data}
+                group={chosen}
+                waiting={Boolean(waitingGroup)}
+              />
+            </>
           ) : (
             <RegistrationUnavailable
               event={event.data}
@@ -185,6 +195,18 @@ function GroupPicker({
   );
 }
 
+/** Shows the group that the form registers for, with a button back to the group picker. */
+function ChosenGroup({ group, onChange }: { group: EventGroup; onChange: () => void }) {
+  return (
+    <section className="panel chosen-group" aria-label="报名组别">
+      <span className="chosen-group-name">报名组别：{group.name}</span>
+      <Button size="small" fill="none" color="primary" onClick={onChange}>
+        更换组别
+      </Button>
+    </section>
+  );
+}
+
 /** Describes a group's places left: a count, or whether a full group still takes waiting entries. */
 function placesText(group: EventGroup): string {
   if (group.placesLeft > 0) return `剩余 ${group.placesLeft} 个名额`;
@@ -235,22 +257,12 @@ function LoadedRegistrationForm({
   );
 }
 
-/**
- * Returns the registration status to show: full for an open event whose groups are all full.
- * The server counts an event as full only once its own capacity is taken, and its groups may
- * hold fewer places than that.
- */
-function shownStatus(event: PublicEvent, groups: EventGroup[]): RegistrationStatus {
-  const groupsFull = groups.length > 0 && groups.every((group) => group.placesLeft <= 0);
-  return event.registrationStatus === 'open' && groupsFull ? 'full' : event.registrationStatus;
-}
-
-function EventSummary({ event, groups }: { event: PublicEvent; groups: EventGroup[] }) {
+function EventSummary({ event }: { event: PublicEvent }) {
   return (
     <section className="panel register-summary" aria-label="报名赛事">
       <div className="register-summary-head">
         <h1 className="register-event-name">{event.name}</h1>
-        <RegistrationStatusTag status={shownStatus(event, groups)} />
+        <RegistrationStatusTag status={event.registrationStatus} />
       </div>
       <p className="register-summary-line">{formatRange(event.startsAt, event.endsAt)}</p>
       <p className="register-summary-line">{addressLine(event)}</p>
