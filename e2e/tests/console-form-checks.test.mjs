@@ -234,6 +234,22 @@ test('operator forms reject emoji in names', async () => {
   }
 });
 
+test('filing with an emoji name says what to correct', async () => {
+  const page = await newConsolePage(VIEWPORTS[1440], 'street.xujiahui');
+  await page.goto(`${platform.baseUrl}/console/events/new`);
+  await page.getByLabel('赛事名称').fill('社区跳绳赛😀');
+  await page.getByLabel('赛事级别', { exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('街镇级', { exact: true }).click();
+  const name = page.locator('.ant-form-item', { has: page.getByLabel('赛事名称') });
+  await name.getByText(EMOJI_MESSAGE).waitFor();
+
+  // Name, level and section are filled, so the toast names the red field, not missing ones.
+  await page.getByRole('button', { name: '提交审核' }).click();
+  await page.locator('.ant-message').getByText('赛事尚未保存，请先改正标红的项目').waitFor();
+  assert.equal(await page.getByText('请先填写赛事名称、级别和板块').count(), 0);
+  await page.context().close();
+});
+
 test('alert rules keep wrong numbers and say why', async () => {
   const rateMessage = '签到率阈值须为 1 至 100 %之间的整数';
   const cases = [

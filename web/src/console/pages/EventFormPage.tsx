@@ -386,7 +386,13 @@ function EventForm({ event }: { event?: ConsoleEventDetail }) {
       if (id === null) {
         await form.validateFields(['contractId', 'name', 'level', 'section']).catch(() => {});
         goToFirstError();
-        message.error('请先填写赛事名称、级别和板块');
+        // The first save also fails on a filled but invalid field, such as a name with emoji.
+        const filled = [
+          form.getFieldValue('name'),
+          form.getFieldValue('level'),
+          form.getFieldValue('section'),
+        ].every(Boolean);
+        message.error(filled ? '赛事尚未保存，请先改正标红的项目' : '请先填写赛事名称、级别和板块');
         return;
       }
       if (!saved) {
