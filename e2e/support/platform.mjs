@@ -204,12 +204,21 @@ export async function signInToConsole(page, username, password) {
 export async function confirmInPopover(page, button, okText, done) {
   await button.click();
   const popover = page.locator('.ant-popover:visible');
-  await popover.getByRole('button', { name: okText }).click();
+  await clickUntilDone(popover.getByRole('button', { name: okText }), done);
+}
+
+/**
+ * Clicks the confirming button of a popover or dialog and waits for `done` to show. A click
+ * that lands while the popover or dialog is still zooming in is sometimes lost, so the button
+ * is clicked once more when it is still shown after 5 s. Once it is gone, the click was taken
+ * and the wait for `done` goes on.
+ */
+export async function clickUntilDone(button, done) {
+  await button.click();
   try {
     await done.waitFor({ timeout: 5000 });
   } catch {
-    // A closed popover took the click, and the result is only slow to show.
-    if (await popover.isVisible()) await popover.getByRole('button', { name: okText }).click();
+    if (await button.isVisible()) await button.click();
     await done.waitFor();
   }
 }

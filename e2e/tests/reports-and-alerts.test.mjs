@@ -8,7 +8,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { artifacts, signInToConsole, startPlatform, waitForSmsCode } from '../support/platform.mjs';
+import {
+  artifacts,
+  clickUntilDone,
+  signInToConsole,
+  startPlatform,
+  waitForSmsCode,
+} from '../support/platform.mjs';
 
 const PASSWORD = 'Demo@2026';
 const VIEWPORTS = {
@@ -124,16 +130,10 @@ test('the operator acknowledges and resolves an alert', async () => {
   await alert.getByText('已确认').waitFor();
   await alert.getByRole('button', { name: /处\s*理/ }).click();
   await operator.getByLabel('处理说明').fill('已在防火墙封禁该地址');
-  const resolve = operator.getByRole('button', { name: '标记为已处理' });
-  const resolved = alert.getByText('已处理', { exact: true });
-  await resolve.click();
-  try {
-    await resolved.waitFor({ timeout: 5000 });
-  } catch {
-    // A click while the dialog is still opening can be lost; CI once saw the alert stay open.
-    if (await resolve.isVisible()) await resolve.click();
-    await resolved.waitFor();
-  }
+  await clickUntilDone(
+    operator.getByRole('button', { name: '标记为已处理' }),
+    alert.getByText('已处理', { exact: true }),
+  );
   await alert.getByText(/处理于.*已在防火墙封禁该地址/).waitFor();
   await screenshot(operator, 'alerts-resolved-1366');
 

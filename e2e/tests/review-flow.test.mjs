@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { writeContractWorkbook } from '../../server/dist/contracts/contract-workbook.js';
 import {
   artifacts,
+  clickUntilDone,
   confirmInPopover,
   signInToConsole,
   startPlatform,
@@ -206,8 +207,10 @@ async function reviewAndChange() {
   assert.deepEqual(readFileSync(await download.path()), SAFETY_PLAN_PDF);
   await committee.getByRole('button', { name: /^退\s*回$/ }).click();
   await committee.getByLabel('退回原因').fill(RETURN_REASON);
-  await committee.getByRole('button', { name: '确认退回' }).click();
-  await committee.getByText(`已退回「${EVENT_NAME}」`).waitFor();
+  await clickUntilDone(
+    committee.getByRole('button', { name: '确认退回' }),
+    committee.getByText(`已退回「${EVENT_NAME}」`),
+  );
 
   // The contractor reads the reason, edits the rules and submits again.
   await contractor.reload();
