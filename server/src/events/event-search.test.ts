@@ -407,6 +407,14 @@ describe('GET /api/events filters', () => {
       const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
       expectProblem(response, 400, 'EVT_INVALID_DATE_RANGE');
     }
+    const cases: [string, string][] = [
+      ['from=2026-05-02&to=2026-05-01', 'from "2026-05-02" to "2026-05-01"'],
+      ['from=2026-02-30', 'from "2026-02-30" to none'],
+    ];
+    for (const [query, range] of cases) {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/events?${query}` });
+      expect(expectProblem(response, 400, 'EVT_INVALID_DATE_RANGE').detail).toContain(range);
+    }
   });
 
   // PostgreSQL has no year 0, so without the check these reached the database and failed there.

@@ -62,7 +62,9 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
   }
   const reversed = query.from !== undefined && query.to !== undefined && query.from > query.to;
   if (reversed || !isRealDate(query.from) || !isRealDate(query.to)) {
-    throw new InvalidDateRange(query.from ?? '', query.to ?? '');
+    // Quoted, so that an empty value shows in the message. A missing one reads none.
+    const shown = (day: string | undefined) => (day === undefined ? 'none' : JSON.stringify(day));
+    throw new InvalidDateRange(shown(query.from), shown(query.to));
   }
   return {
     terms: parseSearchText(query.q ?? ''),
