@@ -66,8 +66,8 @@ async function submitTooLate(page) {
 }
 
 test('form shows the event full', async () => {
-  // The event takes 10 entries, but its only group takes 1, so the server still counts the
-  // event as open once the group is full.
+  // The event takes 10 entries, but its only group takes 1, so the event is full once the
+  // group is.
   const { eventId, street } = await publishStreetEvent(
     platform.browser,
     platform.baseUrl,

@@ -9,6 +9,7 @@ import { findDistrictOrStreet } from '../divisions/division.service.js';
 import { InvalidCursor } from '../http/problem.js';
 import { decodeCursor, encodeCursor, isInstant } from '../shared/cursor.js';
 import type { ReadCache } from '../shared/read-cache.js';
+import { isStorableDay } from '../shared/storable-time.js';
 import { toPublicEvent } from './event.dto.js';
 import { EventNotFound, InvalidDateRange, UnknownSport } from './event.errors.js';
 import { parseSearchText } from './event-search.js';
@@ -63,8 +64,8 @@ async function resolveFilter(db: Db, query: PublicEventQuery): Promise<PublicEve
   const reversed = query.from !== undefined && query.to !== undefined && query.from > query.to;
   if (reversed || !isRealDate(query.from) || !isRealDate(query.to)) {
     // Quoted, so that an empty value shows in the message. A missing one reads none.
-    const shown = (day: string | undefined) => (day === undefined ? 'none' : JSON.stringify(day));
-    throw new InvalidDateRange(shown(query.from), shown(query.to));
+    const quoted = (day: string | undefined) => (day === undefined ? 'none' : JSON.stringify(day));
+    throw new InvalidDateRange(quoted(query.from), quoted(query.to));
   }
   return {
     terms: parseSearchText(query.q ?? ''),
@@ -304,11 +305,7 @@ export async function countEventsByDay(db: Db, month: string, query: PublicEvent
 
 /** Tells whether an optional YYYY-MM-DD value names a day of the calendar (2026-02-30 does not). */
 function isRealDate(day: string | undefined): boolean {
-  if (day === undefined) return true;
-  // PostgreSQL has no year 0, which JavaScript dates accept.
-  if (day.startsWith('0000')) return false;
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+  return day === undefined || isStorableDay(day);
 }
 
 function lastDayOfMonth(month: string): string {
